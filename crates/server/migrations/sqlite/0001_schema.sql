@@ -1,0 +1,187 @@
+-- NextFlex schema, SQLite dialect. Kept column-for-column in step with ../postgres and ../mysql.
+-- Conventions (see docs/architecture.md): times are Unix epoch seconds (BIGINT), flags are 0/1
+-- integers, JSON documents are TEXT, dates are 'YYYY-MM-DD' TEXT, so that sqlx's Any driver
+-- decodes every column the same way on every backend.
+
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    email VARCHAR(254) NOT NULL UNIQUE,
+    password_hash VARCHAR(255) NOT NULL,
+    first_name VARCHAR(150) NOT NULL DEFAULT '',
+    last_name VARCHAR(150) NOT NULL DEFAULT '',
+    is_active SMALLINT NOT NULL DEFAULT 1,
+    is_admin SMALLINT NOT NULL DEFAULT 0,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    last_login_at BIGINT
+);
+
+CREATE TABLE refresh_tokens (
+    jti VARCHAR(64) PRIMARY KEY,
+    user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    family VARCHAR(64) NOT NULL,
+    issued_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    revoked_at BIGINT
+);
+CREATE INDEX refresh_tokens_user ON refresh_tokens (user_id);
+CREATE INDEX refresh_tokens_family ON refresh_tokens (family);
+
+CREATE TABLE movies (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    tmdb_id BIGINT UNIQUE,
+    imdb_id VARCHAR(16) UNIQUE,
+    movielens_id BIGINT UNIQUE,
+    title VARCHAR(500) NOT NULL,
+    search_title VARCHAR(500) NOT NULL,
+    original_title VARCHAR(500),
+    overview TEXT,
+    tagline TEXT,
+    release_date VARCHAR(10),
+    release_year INTEGER,
+    runtime INTEGER,
+    popularity DOUBLE PRECISION,
+    vote_average DOUBLE PRECISION,
+    vote_count BIGINT,
+    poster_path VARCHAR(255),
+    original_language VARCHAR(16),
+    budget BIGINT,
+    revenue BIGINT,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE INDEX movies_search_title ON movies (search_title);
+CREATE INDEX movies_popularity ON movies (popularity);
+CREATE INDEX movies_release_date ON movies (release_date);
+CREATE INDEX movies_release_year ON movies (release_year);
+
+CREATE TABLE genres (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    tmdb_id BIGINT UNIQUE,
+    name VARCHAR(100) NOT NULL UNIQUE
+);
+
+CREATE TABLE movie_genres (
+    movie_id BIGINT NOT NULL REFERENCES movies (id) ON DELETE CASCADE,
+    genre_id BIGINT NOT NULL REFERENCES genres (id) ON DELETE CASCADE,
+    PRIMARY KEY (movie_id, genre_id)
+);
+CREATE INDEX movie_genres_genre ON movie_genres (genre_id);
+
+CREATE TABLE people (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    tmdb_id BIGINT UNIQUE,
+    name VARCHAR(300) NOT NULL,
+    gender SMALLINT,
+    profile_path VARCHAR(255)
+);
+CREATE INDEX people_name ON people (name);
+
+CREATE TABLE movie_cast (
+    movie_id BIGINT NOT NULL REFERENCES movies (id) ON DELETE CASCADE,
+    cast_order INTEGER NOT NULL,
+    person_id BIGINT NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+    character_name VARCHAR(500),
+    PRIMARY KEY (movie_id, cast_order)
+);
+CREATE INDEX movie_cast_person ON movie_cast (person_id);
+
+CREATE TABLE movie_crew (
+    movie_id BIGINT NOT NULL REFERENCES movies (id) ON DELETE CASCADE,
+    person_id BIGINT NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+    job VARCHAR(100) NOT NULL,
+    department VARCHAR(100) NOT NULL,
+    PRIMARY KEY (movie_id, person_id, job)
+);
+CREATE INDEX movie_crew_person ON movie_crew (person_id);
+
+CREATE TABLE keywords (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    tmdb_id BIGINT UNIQUE,
+    name VARCHAR(255) NOT NULL
+);
+
+CREATE TABLE movie_keywords (
+    movie_id BIGINT NOT NULL REFERENCES movies (id) ON DELETE CASCADE,
+    keyword_id BIGINT NOT NULL REFERENCES keywords (id) ON DELETE CASCADE,
+    PRIMARY KEY (movie_id, keyword_id)
+);
+CREATE INDEX movie_keywords_keyword ON movie_keywords (keyword_id);
+
+-- App users' own ratings; the datasets' ratings live as Parquet in object storage.
+CREATE TABLE ratings (
+    user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    movie_id BIGINT NOT NULL REFERENCES movies (id) ON DELETE CASCADE,
+    rating DOUBLE PRECISION NOT NULL CHECK (rating >= 0.5 AND rating <= 5.0),
+    rated_at BIGINT NOT NULL,
+    PRIMARY KEY (user_id, movie_id)
+);
+CREATE INDEX ratings_movie ON ratings (movie_id);
+CREATE INDEX ratings_rated_at ON ratings (rated_at);
+
+CREATE TABLE images (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    storage_key VARCHAR(255) NOT NULL UNIQUE,
+    thumbnail_key VARCHAR(255),
+    content_type VARCHAR(64) NOT NULL,
+    format VARCHAR(16) NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    size_bytes BIGINT NOT NULL,
+    sha256 VARCHAR(64) NOT NULL,
+    original_filename VARCHAR(255),
+    uploaded_at BIGINT NOT NULL,
+    exif_datetime_original VARCHAR(32),
+    exif_datetime VARCHAR(32),
+    camera_make VARCHAR(255),
+    camera_model VARCHAR(255),
+    orientation SMALLINT,
+    exif_gps_present SMALLINT NOT NULL DEFAULT 0
+);
+CREATE INDEX images_user ON images (user_id);
+
+CREATE TABLE posts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    movie_id BIGINT REFERENCES movies (id) ON DELETE SET NULL,
+    image_id BIGINT REFERENCES images (id) ON DELETE SET NULL,
+    title VARCHAR(300) NOT NULL,
+    content TEXT NOT NULL,
+    rating DOUBLE PRECISION CHECK (rating IS NULL OR (rating >= 0.5 AND rating <= 5.0)),
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE INDEX posts_user ON posts (user_id);
+CREATE INDEX posts_movie ON posts (movie_id);
+CREATE INDEX posts_created_at ON posts (created_at);
+
+-- One row per imported ratings dataset (Parquet under datasets/<name>/ in object storage).
+CREATE TABLE datasets (
+    name VARCHAR(100) PRIMARY KEY,
+    source_kind VARCHAR(32) NOT NULL,
+    storage_prefix VARCHAR(255) NOT NULL,
+    ratings_count BIGINT NOT NULL,
+    users_count BIGINT NOT NULL,
+    movies_count BIGINT NOT NULL,
+    imported_at BIGINT NOT NULL
+);
+
+-- Trained model artifact sets (models/<version>/ in object storage); JSON documents as TEXT.
+CREATE TABLE model_versions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    version VARCHAR(64) NOT NULL UNIQUE,
+    status VARCHAR(16) NOT NULL,
+    is_active SMALLINT NOT NULL DEFAULT 0,
+    trained_by VARCHAR(32) NOT NULL,
+    params TEXT NOT NULL,
+    data_sizes TEXT NOT NULL,
+    metrics TEXT NOT NULL,
+    timings TEXT NOT NULL,
+    artifact_prefix VARCHAR(255) NOT NULL,
+    checksum VARCHAR(64),
+    error TEXT,
+    created_at BIGINT NOT NULL,
+    finished_at BIGINT
+);
+CREATE INDEX model_versions_created_at ON model_versions (created_at);

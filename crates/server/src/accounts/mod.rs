@@ -1,0 +1,146 @@
+//! Account rules shared by the CLI and the HTTP API: email normalisation, the password policy
+//! and Argon2id password hashing.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+
+use crate::error::{Error, Result};
+
+/// Common passwords that are refused outright (lower-case, one per line).
+const COMMON_PASSWORDS: &str = include_str!("common-passwords.txt");
+
+pub const MIN_PASSWORD_LEN: usize = 8;
+
+/// Trims and lower-cases an email address and checks its shape. Emails are stored lower-case so
+/// that uniqueness and login ignore case on every database backend.
+pub fn normalize_email(raw: &str) -> Result<String, String> {
+    let email = raw.trim().to_lowercase();
+    let valid = email.len() <= 254
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && match email.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !domain.is_empty()
+                    && !domain.contains('@')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+            }
+            None => false,
+        };
+    if valid {
+        Ok(email)
+    } else {
+        Err("Enter a valid email address.".into())
+    }
+}
+
+/// Checks a password against the policy; returns every rule it breaks, in Django's wording.
+pub fn check_password(password: &str, email: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    if password.chars().count() < MIN_PASSWORD_LEN {
+        problems.push(format!(
+            "This password is too short. It must contain at least {MIN_PASSWORD_LEN} characters."
+        ));
+    }
+    if !password.is_empty() && password.chars().all(|c| c.is_ascii_digit()) {
+        problems.push("This password is entirely numeric.".into());
+    }
+    let lower = password.to_lowercase();
+    let email = email.to_lowercase();
+    let local = email.split('@').next().unwrap_or_default();
+    if !lower.is_empty() && (lower == email || (local.len() >= 3 && lower.contains(local))) {
+        problems.push("The password is too similar to the email address.".into());
+    }
+    if COMMON_PASSWORDS.lines().any(|common| common == lower) {
+        problems.push("This password is too common.".into());
+    }
+    problems
+}
+
+/// Hashes a password with Argon2id (PHC string). CPU-heavy by design: runs on a blocking thread.
+pub async fn hash_password(password: &str) -> Result<String> {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| Error::Internal(format!("cannot hash the password: {e}")))
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("the password hashing task failed: {e}")))?
+}
+
+/// Checks a password against a stored Argon2 PHC string.
+pub async fn verify_password(password: &str, hash: &str) -> Result<bool> {
+    let password = password.to_owned();
+    let hash = hash.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let parsed = PasswordHash::new(&hash)
+            .map_err(|e| Error::Internal(format!("a stored password hash is malformed: {e}")))?;
+        Ok(Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("the password check task failed: {e}")))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(
+            normalize_email("  Ann@Example.COM ").unwrap(),
+            "ann@example.com"
+        );
+        assert_eq!(normalize_email("root@localhost").unwrap(), "root@localhost");
+        for bad in [
+            "",
+            "ann",
+            "@example.com",
+            "ann@",
+            "a b@example.com",
+            "a@b@c",
+            "a@.com",
+        ] {
+            assert!(normalize_email(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn password_policy() {
+        let email = "ann.smith@example.com";
+        assert!(check_password("correct horse battery", email).is_empty());
+        assert_eq!(check_password("short", email).len(), 1);
+        assert!(check_password("1234567890", email)[0].contains("entirely numeric"));
+        assert!(
+            check_password("password", email)
+                .iter()
+                .any(|p| p.contains("too common"))
+        );
+        assert!(
+            check_password("Ann.Smith@example.com", email)
+                .iter()
+                .any(|p| p.contains("similar"))
+        );
+        assert!(
+            check_password("xxann.smithxx", email)
+                .iter()
+                .any(|p| p.contains("similar"))
+        );
+    }
+
+    #[tokio::test]
+    async fn hashes_verify_and_are_salted() {
+        let a = hash_password("correct horse battery").await.unwrap();
+        let b = hash_password("correct horse battery").await.unwrap();
+        assert!(a.starts_with("$argon2id$"));
+        assert_ne!(a, b);
+        assert!(verify_password("correct horse battery", &a).await.unwrap());
+        assert!(!verify_password("wrong horse battery", &a).await.unwrap());
+        assert!(verify_password("x", "not a hash").await.is_err());
+    }
+}

@@ -1,0 +1,278 @@
+//! The `nextflex` command line: arguments (flags with `NEXTFLEX_*` fallbacks), dispatch, and
+//! the mapping of errors to one line on stderr and an exit code.
+
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::accounts;
+use crate::config::{DatabaseConfig, S3Options, StorageConfig};
+use crate::db::{Db, PoolSettings, users};
+use crate::error::{Error, Result};
+use crate::serve::{self, ServeSettings};
+use crate::telemetry::{self, LogFormat};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "nextflex",
+    version,
+    about = "NextFlex: movie recommendations — the server and its tools",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Settings every command shares.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Database: sqlite://PATH (created if missing), postgres://… or mysql://…
+    #[arg(
+        long,
+        global = true,
+        env = "NEXTFLEX_DATABASE_URL",
+        default_value = "sqlite://var/nextflex.db",
+        hide_env_values = true
+    )]
+    pub database_url: String,
+
+    /// Object storage: file://PATH, memory:// or s3://BUCKET/PREFIX
+    #[arg(
+        long,
+        global = true,
+        env = "NEXTFLEX_STORAGE_URL",
+        default_value = "file://var/objects",
+        hide_env_values = true
+    )]
+    pub storage_url: String,
+
+    /// S3 endpoint for S3-compatible servers, e.g. http://127.0.0.1:9000
+    #[arg(
+        long,
+        global = true,
+        env = "NEXTFLEX_S3_ENDPOINT",
+        hide_env_values = true
+    )]
+    pub s3_endpoint: Option<String>,
+
+    /// S3 region [default: AWS_REGION, AWS_DEFAULT_REGION or us-east-1]
+    #[arg(
+        long,
+        global = true,
+        env = "NEXTFLEX_S3_REGION",
+        hide_env_values = true
+    )]
+    pub s3_region: Option<String>,
+
+    /// Path-style S3 addressing [default: true with a custom endpoint, else false]
+    #[arg(
+        long,
+        global = true,
+        env = "NEXTFLEX_S3_PATH_STYLE",
+        hide_env_values = true
+    )]
+    pub s3_path_style: Option<bool>,
+
+    /// Folder for local state (the generated JWT secret)
+    #[arg(
+        long,
+        global = true,
+        env = "NEXTFLEX_DATA_DIR",
+        default_value = "var",
+        hide_env_values = true
+    )]
+    pub data_dir: PathBuf,
+
+    /// Log line format
+    #[arg(long, global = true, env = "NEXTFLEX_LOG_FORMAT", hide_env_values = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    /// Log filter, as in RUST_LOG (e.g. "debug" or "info,nextflex=debug")
+    #[arg(
+        long,
+        global = true,
+        env = "NEXTFLEX_LOG",
+        hide_env_values = true,
+        default_value = "info,sqlx=warn"
+    )]
+    pub log: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (migrates the database first)
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit
+    Migrate,
+    /// Manage user accounts
+    #[command(subcommand)]
+    Users(UsersCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on
+    #[arg(
+        long,
+        env = "NEXTFLEX_ADDR",
+        default_value = "127.0.0.1:8000",
+        hide_env_values = true
+    )]
+    pub addr: SocketAddr,
+
+    /// Seconds that in-flight requests get to finish after SIGTERM or Ctrl-C
+    #[arg(
+        long,
+        env = "NEXTFLEX_SHUTDOWN_GRACE",
+        default_value_t = 30,
+        hide_env_values = true
+    )]
+    pub shutdown_grace: u64,
+
+    /// Secret that signs login tokens, at least 32 characters; prefer the environment
+    /// variable. Unset: generated once and kept in DATA_DIR/jwt-secret
+    #[arg(long, env = "NEXTFLEX_JWT_SECRET", hide_env_values = true, hide = true)]
+    pub jwt_secret: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Create a user account (the password is asked for, or read from stdin)
+    Create(CreateUserArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CreateUserArgs {
+    /// Email address, the login name
+    #[arg(long)]
+    pub email: String,
+    /// Give the account access to the admin dashboard and admin routes
+    #[arg(long)]
+    pub admin: bool,
+    /// Read the password from the first line of standard input instead of prompting
+    #[arg(long)]
+    pub password_stdin: bool,
+    #[arg(long, default_value = "")]
+    pub first_name: String,
+    #[arg(long, default_value = "")]
+    pub last_name: String,
+}
+
+/// Parses the command line, runs the command, and turns errors into one line and an exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", crate::db::one_line(&e.to_string()));
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    telemetry::init(cli.global.log_format, &cli.global.log)?;
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| Error::Internal(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(async move {
+        let cwd = std::env::current_dir()
+            .map_err(|e| Error::Config(format!("cannot read the working directory: {e}")))?;
+        let database = DatabaseConfig::parse(&cli.global.database_url, &cwd)?;
+        match cli.command {
+            Command::Serve(args) => {
+                let storage = storage_config(&cli.global, &cwd)?;
+                serve::run(ServeSettings {
+                    addr: args.addr,
+                    database,
+                    storage,
+                    jwt_secret: args.jwt_secret,
+                    data_dir: cwd.join(&cli.global.data_dir),
+                    shutdown_grace: Duration::from_secs(args.shutdown_grace),
+                })
+                .await
+            }
+            Command::Migrate => {
+                let db = Db::connect(&database, &PoolSettings::default()).await?;
+                db.migrate().await?;
+                db.close().await;
+                eprintln!("database {} is up to date", database.redacted());
+                Ok(())
+            }
+            Command::Users(UsersCommand::Create(args)) => create_user(&database, args).await,
+        }
+    })
+}
+
+fn storage_config(global: &GlobalArgs, cwd: &Path) -> Result<StorageConfig> {
+    let mut s3 = S3Options::aws_env();
+    s3.endpoint = global.s3_endpoint.clone().filter(|e| !e.is_empty());
+    if global.s3_region.is_some() {
+        s3.region = global.s3_region.clone();
+    }
+    s3.path_style = global.s3_path_style;
+    StorageConfig::parse(&global.storage_url, cwd, s3)
+}
+
+async fn create_user(database: &DatabaseConfig, args: CreateUserArgs) -> Result<()> {
+    let email = accounts::normalize_email(&args.email).map_err(Error::Invalid)?;
+    let password = read_password(args.password_stdin)?;
+    let problems = accounts::check_password(&password, &email);
+    if !problems.is_empty() {
+        return Err(Error::Invalid(format!(
+            "the password was refused: {}",
+            problems.join(" ")
+        )));
+    }
+    let db = Db::connect(database, &PoolSettings::default()).await?;
+    db.migrate().await?;
+    let hash = accounts::hash_password(&password).await?;
+    let id = users::create(
+        &db,
+        &users::NewUser {
+            email: &email,
+            password_hash: &hash,
+            first_name: args.first_name.trim(),
+            last_name: args.last_name.trim(),
+            is_admin: args.admin,
+        },
+    )
+    .await?;
+    db.close().await;
+    let role = if args.admin { "admin" } else { "user" };
+    println!("created {role} {email} (id {id})");
+    Ok(())
+}
+
+fn read_password(from_stdin: bool) -> Result<String> {
+    let stdin = std::io::stdin();
+    if from_stdin {
+        let mut line = String::new();
+        stdin
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| Error::Invalid(format!("cannot read the password from stdin: {e}")))?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_string());
+    }
+    if !stdin.is_terminal() {
+        return Err(Error::Invalid(
+            "no terminal to ask for the password on: pass --password-stdin and pipe it in".into(),
+        ));
+    }
+    let prompt = |p: &str| {
+        rpassword::prompt_password(p)
+            .map_err(|e| Error::Invalid(format!("cannot read the password: {e}")))
+    };
+    let first = prompt("Password: ")?;
+    let second = prompt("Password (again): ")?;
+    if first != second {
+        return Err(Error::Invalid("the two passwords differ".into()));
+    }
+    Ok(first)
+}

@@ -1,0 +1,302 @@
+//! The relational database: one connection pool over SQLite, PostgreSQL or MySQL/MariaDB
+//! (sqlx's `Any` driver), the embedded per-dialect migrations, and the few helpers that hide
+//! where the dialects differ (placeholders, upserts, returning new ids).
+//!
+//! Queries are written once with `?` placeholders; [`Db::sql`] rewrites them to `$1, $2…` for
+//! PostgreSQL. Column types stay within what `Any` decodes on every backend: integers (times are
+//! Unix epoch seconds, flags 0/1), doubles, text and blobs.
+
+pub mod users;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use sqlx::any::{AnyArguments, AnyPoolOptions, AnyQueryResult};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, AssertSqlSafe, Connection, SqlSafeStr, SqlStr};
+
+use crate::config::{DatabaseConfig, Dialect};
+use crate::error::{Error, Result};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+static MYSQL_MIGRATIONS: Migrator = sqlx::migrate!("migrations/mysql");
+
+/// Pool tuning that callers may override (tests use short timeouts).
+#[derive(Debug, Clone)]
+pub struct PoolSettings {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        PoolSettings {
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// A handle to the database; cheap to clone (the pool is reference-counted).
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    dialect: Dialect,
+    sqlite_file: Option<PathBuf>,
+}
+
+impl Db {
+    /// Connects and checks the connection. Any failure here is a configuration error: the
+    /// database is unreachable, the credentials are wrong, or the SQLite folder is unwritable.
+    pub async fn connect(config: &DatabaseConfig, settings: &PoolSettings) -> Result<Db> {
+        sqlx::any::install_default_drivers();
+        if let Some(file) = &config.sqlite_file
+            && let Some(dir) = file.parent()
+        {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Error::Config(format!(
+                    "cannot create the database folder {}: {e}",
+                    dir.display()
+                ))
+            })?;
+        }
+        let dialect = config.dialect;
+        let in_memory = dialect == Dialect::Sqlite && config.sqlite_file.is_none();
+        let mut options = AnyPoolOptions::new()
+            // Each pooled connection to `sqlite::memory:` would get its own empty database.
+            .max_connections(if in_memory {
+                1
+            } else {
+                settings.max_connections
+            })
+            .acquire_timeout(settings.acquire_timeout);
+        if in_memory {
+            options = options.idle_timeout(None).max_lifetime(None);
+        }
+        if dialect == Dialect::Sqlite {
+            options = options.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    // WAL lets readers run while a writer commits; NORMAL sync is safe with WAL.
+                    sqlx::raw_sql("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")
+                        .execute(&mut *conn)
+                        .await?;
+                    Ok(())
+                })
+            });
+        }
+        // One direct connection first: the pool would only report "timed out", not why.
+        let probe = tokio::time::timeout(
+            settings.acquire_timeout,
+            sqlx::AnyConnection::connect(config.connect_url()),
+        )
+        .await
+        .map_err(|_| format!("no answer within {:?}", settings.acquire_timeout))
+        .and_then(|r| r.map_err(|e| e.to_string()));
+        match probe {
+            Ok(conn) => {
+                let _ = conn.close().await;
+            }
+            Err(why) => {
+                return Err(Error::Config(format!(
+                    "cannot connect to the database {}: {}",
+                    config.redacted(),
+                    one_line(&why)
+                )));
+            }
+        }
+        let pool = options.connect(config.connect_url()).await.map_err(|e| {
+            Error::Config(format!(
+                "cannot connect to the database {}: {}",
+                config.redacted(),
+                one_line(&e.to_string())
+            ))
+        })?;
+        Ok(Db {
+            pool,
+            dialect,
+            sqlite_file: config.sqlite_file.clone(),
+        })
+    }
+
+    /// Applies the embedded migrations of this dialect that are not applied yet.
+    /// Safe to run from several processes at once: PostgreSQL and MySQL take an advisory lock.
+    pub async fn migrate(&self) -> Result<()> {
+        let migrator = match self.dialect {
+            Dialect::Sqlite => &SQLITE_MIGRATIONS,
+            Dialect::Postgres => &POSTGRES_MIGRATIONS,
+            Dialect::MySql => &MYSQL_MIGRATIONS,
+        };
+        migrator.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Checks that the database answers (for readiness probes).
+    pub async fn ping(&self) -> Result<()> {
+        // A deleted SQLite file would otherwise go unnoticed: open connections keep the
+        // unlinked file alive, and a new connection would silently create an empty database.
+        if let Some(file) = &self.sqlite_file
+            && !file.exists()
+        {
+            return Err(Error::Internal(format!(
+                "the database file {} is missing",
+                file.display()
+            )));
+        }
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// The statement for this dialect: `?` placeholders become `$1, $2…` on PostgreSQL.
+    pub fn sql(&self, sql: &'static str) -> SqlStr {
+        match self.dialect {
+            Dialect::Postgres => AssertSqlSafe(numbered_placeholders(sql)).into_sql_str(),
+            _ => sql.into_sql_str(),
+        }
+    }
+
+    /// Like [`Db::sql`] for statements assembled at run time. Only ever pass SQL text built from
+    /// constants; values go in as bound arguments.
+    pub fn sql_owned(&self, sql: String) -> SqlStr {
+        match self.dialect {
+            Dialect::Postgres => AssertSqlSafe(numbered_placeholders(&sql)).into_sql_str(),
+            _ => AssertSqlSafe(sql).into_sql_str(),
+        }
+    }
+
+    /// The clause that turns an `INSERT` into an upsert: on a conflict over `key` columns, the
+    /// `update` columns take the new row's values.
+    pub fn upsert_clause(&self, key: &[&str], update: &[&str]) -> String {
+        match self.dialect {
+            Dialect::Sqlite | Dialect::Postgres => {
+                let sets: Vec<String> = update
+                    .iter()
+                    .map(|c| format!("{c} = excluded.{c}"))
+                    .collect();
+                if sets.is_empty() {
+                    format!(" ON CONFLICT ({}) DO NOTHING", key.join(", "))
+                } else {
+                    format!(
+                        " ON CONFLICT ({}) DO UPDATE SET {}",
+                        key.join(", "),
+                        sets.join(", ")
+                    )
+                }
+            }
+            Dialect::MySql => {
+                // MySQL has no "do nothing": assigning a key column to itself is the idiom.
+                let sets: Vec<String> = if update.is_empty() {
+                    vec![format!("{0} = {0}", key[0])]
+                } else {
+                    update
+                        .iter()
+                        .map(|c| format!("{c} = VALUES({c})"))
+                        .collect()
+                };
+                format!(" ON DUPLICATE KEY UPDATE {}", sets.join(", "))
+            }
+        }
+    }
+
+    /// Runs an `INSERT` (written without `RETURNING`) into a table whose key is an
+    /// auto-generated `id`, and returns the new id.
+    pub async fn insert_returning_id(
+        &self,
+        insert: &'static str,
+        args: AnyArguments,
+    ) -> Result<i64> {
+        match self.dialect {
+            Dialect::MySql => {
+                let done: AnyQueryResult =
+                    sqlx::query_with(insert, args).execute(&self.pool).await?;
+                done.last_insert_id()
+                    .ok_or_else(|| Error::Internal("the database returned no new id".into()))
+            }
+            _ => {
+                let sql = self.sql_owned(format!("{insert} RETURNING id"));
+                Ok(sqlx::query_scalar_with(sql, args)
+                    .fetch_one(&self.pool)
+                    .await?)
+            }
+        }
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Rewrites `?` placeholders to `$1, $2…`, leaving quoted strings and identifiers alone.
+fn numbered_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut n = 0;
+    let mut quote: Option<char> = None;
+    for c in sql.chars() {
+        match quote {
+            Some(q) => {
+                if c == q {
+                    quote = None;
+                }
+                out.push(c);
+            }
+            None => match c {
+                '\'' | '"' => {
+                    quote = Some(c);
+                    out.push(c);
+                }
+                '?' => {
+                    n += 1;
+                    out.push('$');
+                    out.push_str(&n.to_string());
+                }
+                _ => out.push(c),
+            },
+        }
+    }
+    out
+}
+
+/// Error messages from drivers can span lines; CLI errors must be one line.
+pub(crate) fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The current time as Unix epoch seconds, the unit of every `*_at` column.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_outside_quotes() {
+        assert_eq!(
+            numbered_placeholders("SELECT * FROM t WHERE a = ? AND b = '?' AND \"c?\" = ?"),
+            "SELECT * FROM t WHERE a = $1 AND b = '?' AND \"c?\" = $2"
+        );
+        assert_eq!(numbered_placeholders("SELECT 1"), "SELECT 1");
+        // '' is an escaped quote inside a string: the string goes on.
+        assert_eq!(
+            numbered_placeholders("SELECT 'it''s ?', ?"),
+            "SELECT 'it''s ?', $1"
+        );
+    }
+
+    #[test]
+    fn one_line_folds_whitespace() {
+        assert_eq!(one_line("a\n  b\tc "), "a b c");
+    }
+}

@@ -1,0 +1,91 @@
+//! User accounts in the database.
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{Db, now};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub password_hash: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub is_active: bool,
+    pub is_admin: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub last_login_at: Option<i64>,
+}
+
+/// A user to create; the email is already normalised and the password already hashed.
+#[derive(Debug, Clone)]
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub is_admin: bool,
+}
+
+const COLUMNS: &str = "id, email, password_hash, first_name, last_name, is_active, is_admin, \
+                       created_at, updated_at, last_login_at";
+
+/// Inserts a user and returns the new id; [`Error::Conflict`] when the email is taken.
+pub async fn create(db: &Db, user: &NewUser<'_>) -> Result<i64> {
+    let at = now();
+    let mut args = sqlx::any::AnyArguments::default();
+    use sqlx::Arguments as _;
+    let bind_err = |e| Error::Internal(format!("cannot bind a query argument: {e}"));
+    args.add(user.email).map_err(bind_err)?;
+    args.add(user.password_hash).map_err(bind_err)?;
+    args.add(user.first_name).map_err(bind_err)?;
+    args.add(user.last_name).map_err(bind_err)?;
+    args.add(i64::from(user.is_admin)).map_err(bind_err)?;
+    args.add(at).map_err(bind_err)?;
+    args.add(at).map_err(bind_err)?;
+    db.insert_returning_id(
+        "INSERT INTO users (email, password_hash, first_name, last_name, is_active, is_admin, \
+         created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?)",
+        args,
+    )
+    .await
+    .map_err(|e| match e {
+        Error::Database(sqlx::Error::Database(d)) if d.is_unique_violation() => Error::Conflict(
+            format!("a user with the email {} exists already", user.email),
+        ),
+        other => other,
+    })
+}
+
+pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<User>> {
+    let sql = db.sql_owned(format!("SELECT {COLUMNS} FROM users WHERE email = ?"));
+    let row = sqlx::query(sql)
+        .bind(email)
+        .fetch_optional(db.pool())
+        .await?;
+    row.map(|r| from_row(&r)).transpose()
+}
+
+pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<User>> {
+    let sql = db.sql_owned(format!("SELECT {COLUMNS} FROM users WHERE id = ?"));
+    let row = sqlx::query(sql).bind(id).fetch_optional(db.pool()).await?;
+    row.map(|r| from_row(&r)).transpose()
+}
+
+fn from_row(row: &AnyRow) -> Result<User> {
+    Ok(User {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        password_hash: row.try_get("password_hash")?,
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        is_active: row.try_get::<i64, _>("is_active")? != 0,
+        is_admin: row.try_get::<i64, _>("is_admin")? != 0,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        last_login_at: row.try_get("last_login_at")?,
+    })
+}

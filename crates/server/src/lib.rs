@@ -1,0 +1,13 @@
+//! NextFlex, the movie recommendation service: the `nextflex` binary is a thin shell over this
+//! library so that tests can start the real server in-process.
+
+pub mod accounts;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod secrets;
+pub mod serve;
+pub mod storage;
+pub mod telemetry;

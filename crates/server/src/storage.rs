@@ -1,0 +1,120 @@
+//! Object storage for datasets, model artifacts and images: a local folder, process memory or
+//! S3 (and S3-compatible servers), behind `object_store`'s one interface.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use object_store::aws::AmazonS3Builder;
+use object_store::local::LocalFileSystem;
+use object_store::memory::InMemory;
+use object_store::path::Path;
+use object_store::prefix::PrefixStore;
+use object_store::{ClientOptions, ObjectStore, ObjectStoreExt, PutPayload, RetryConfig};
+
+use crate::config::{S3Config, StorageConfig};
+use crate::error::{Error, Result};
+
+/// Written at start-up and read by readiness checks: proves the store is writable and reachable.
+const MARKER: &str = "_nextflex/marker";
+
+#[derive(Clone, Debug)]
+pub struct Storage {
+    store: Arc<dyn ObjectStore>,
+    description: String,
+}
+
+impl Storage {
+    /// Opens the store and writes the marker object. Failing to do either is a configuration
+    /// error (unwritable folder, unknown bucket, bad credentials, unreachable endpoint).
+    pub async fn open(config: &StorageConfig) -> Result<Storage> {
+        let description = config.describe();
+        let store: Arc<dyn ObjectStore> = match config {
+            StorageConfig::Local(root) => {
+                std::fs::create_dir_all(root).map_err(|e| {
+                    Error::Config(format!(
+                        "cannot create the storage folder {}: {e}",
+                        root.display()
+                    ))
+                })?;
+                let fs = LocalFileSystem::new_with_prefix(root).map_err(|e| {
+                    Error::Config(format!(
+                        "cannot use the storage folder {}: {e}",
+                        root.display()
+                    ))
+                })?;
+                Arc::new(fs)
+            }
+            StorageConfig::Memory => Arc::new(InMemory::new()),
+            StorageConfig::S3(s3) => s3_store(s3)?,
+        };
+        let storage = Storage { store, description };
+        let payload =
+            PutPayload::from_static(concat!("nextflex ", env!("CARGO_PKG_VERSION")).as_bytes());
+        storage
+            .store
+            .put(&Path::from(MARKER), payload)
+            .await
+            .map_err(|e| {
+                Error::Config(format!(
+                    "cannot write to the object storage {}: {}",
+                    storage.description,
+                    crate::db::one_line(&e.to_string())
+                ))
+            })?;
+        Ok(storage)
+    }
+
+    /// Checks that the store answers and still holds the marker (for readiness probes).
+    pub async fn ping(&self) -> Result<()> {
+        self.store.head(&Path::from(MARKER)).await?;
+        Ok(())
+    }
+
+    pub fn store(&self) -> &Arc<dyn ObjectStore> {
+        &self.store
+    }
+
+    /// Where the objects are, for logs (no credentials).
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+}
+
+fn s3_store(s3: &S3Config) -> Result<Arc<dyn ObjectStore>> {
+    let mut builder = AmazonS3Builder::new()
+        .with_bucket_name(&s3.bucket)
+        .with_region(&s3.region)
+        .with_virtual_hosted_style_request(!s3.path_style)
+        // Fail in seconds, not minutes: readiness probes and start-up must not hang.
+        .with_retry(RetryConfig {
+            max_retries: 2,
+            retry_timeout: Duration::from_secs(10),
+            ..RetryConfig::default()
+        })
+        .with_client_options(
+            ClientOptions::new()
+                .with_connect_timeout(Duration::from_secs(5))
+                .with_timeout(Duration::from_secs(60)),
+        );
+    if let Some(endpoint) = &s3.endpoint {
+        builder = builder
+            .with_endpoint(endpoint)
+            .with_allow_http(endpoint.starts_with("http://"));
+    }
+    if let Some(creds) = &s3.credentials {
+        builder = builder
+            .with_access_key_id(&creds.access_key_id)
+            .with_secret_access_key(creds.secret_access_key.expose());
+        if let Some(token) = &creds.session_token {
+            builder = builder.with_token(token.expose());
+        }
+    }
+    let store = builder
+        .build()
+        .map_err(|e| Error::Config(format!("invalid S3 settings for bucket {}: {e}", s3.bucket)))?;
+    Ok(if s3.prefix.is_empty() {
+        Arc::new(store)
+    } else {
+        Arc::new(PrefixStore::new(store, s3.prefix.as_str()))
+    })
+}

@@ -1,0 +1,349 @@
+//! The `nextflex` binary as users run it: help, configuration errors (exit 2, one line),
+//! `users create`, and `serve` with no configuration or pointed at each database.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use nextflex::db::users;
+
+use crate::helpers::{Backend, TestDb};
+
+crate::backend_tests!(users_create_from_stdin, serve_migrates_and_answers_probes);
+
+/// The binary, with no NEXTFLEX_* variables from the caller's environment.
+fn nextflex(cwd: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_nextflex"));
+    cmd.current_dir(cwd);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("NEXTFLEX_") || key.starts_with("AWS_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.stdin(Stdio::null()).output().unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Asserts exit code 2 and exactly one line on stderr, containing `expected`.
+fn assert_config_error(out: &Output, expected: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "expected one line, got: {err}");
+    assert!(lines[0].starts_with("error: "), "{err}");
+    assert!(lines[0].contains(expected), "{err}");
+}
+
+#[test]
+fn help_on_every_level() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["migrate", "--help"],
+        &["users", "--help"],
+        &["users", "create", "--help"],
+    ] {
+        let out = run(nextflex(dir.path()).args(args));
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Usage: nextflex"), "{args:?}: {text}");
+    }
+    let out = run(nextflex(dir.path()).arg("--version"));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("nextflex "));
+    // A subcommand is required: usage error, exit 2.
+    assert_eq!(run(&mut nextflex(dir.path())).status.code(), Some(2));
+}
+
+#[test]
+fn configuration_errors_exit_2_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, b"x").unwrap();
+
+    let out = run(nextflex(dir.path())
+        .args(["migrate"])
+        .env("NEXTFLEX_DATABASE_URL", "oracle://scott:tiger@db/orcl"));
+    assert_config_error(&out, "unsupported database URL");
+    assert!(!stderr(&out).contains("tiger"), "password leaked");
+
+    let out = run(nextflex(dir.path()).args([
+        "migrate",
+        "--database-url",
+        "postgres://nf:pw@127.0.0.1:1/nf",
+    ]));
+    assert_config_error(&out, "cannot connect to the database");
+    assert!(!stderr(&out).contains(":pw@"), "password leaked");
+
+    let out = run(nextflex(dir.path()).args([
+        "migrate",
+        "--database-url",
+        "mysql://root@127.0.0.1:1/nf",
+    ]));
+    assert_config_error(&out, "cannot connect to the database");
+
+    let out = run(nextflex(dir.path()).args([
+        "migrate",
+        "--database-url",
+        "sqlite://a-file/nextflex.db",
+    ]));
+    assert_config_error(&out, "cannot create the database folder");
+
+    let out = run(nextflex(dir.path()).args(["serve", "--storage-url", "ftp://example.com/x"]));
+    assert_config_error(&out, "unsupported storage URL");
+
+    let out = run(nextflex(dir.path()).args(["serve", "--storage-url", "file://a-file/objects"]));
+    assert_config_error(&out, "cannot create the storage folder");
+
+    let out = run(nextflex(dir.path()).args(["serve", "--data-dir", "a-file/var"]));
+    assert_config_error(&out, "a-file/var/jwt-secret");
+
+    let out = run(nextflex(dir.path())
+        .args(["serve"])
+        .env("NEXTFLEX_JWT_SECRET", "too-short"));
+    assert_config_error(&out, "NEXTFLEX_JWT_SECRET is too short");
+
+    let out = run(nextflex(dir.path()).args(["serve", "--log", "[[["]));
+    assert_config_error(&out, "invalid log filter");
+
+    // A port that is taken.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = run(nextflex(dir.path()).args(["serve", "--addr", &addr]));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.lines().last().unwrap().contains("cannot listen on"),
+        "{err}"
+    );
+
+    // Malformed values of typed flags are usage errors, also exit 2.
+    let out = run(nextflex(dir.path()).args(["serve", "--addr", "not-an-address"]));
+    assert_eq!(out.status.code(), Some(2));
+}
+
+fn users_create(cwd: &Path, db_url: &str, email: &str, admin: bool, password: &str) -> Output {
+    let mut cmd = nextflex(cwd);
+    cmd.args(["users", "create", "--email", email, "--password-stdin"])
+        .env("NEXTFLEX_DATABASE_URL", db_url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if admin {
+        cmd.arg("--admin");
+    }
+    let mut child = cmd.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{password}\n").as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+async fn users_create_from_stdin(backend: Backend) {
+    let Some(tdb) = TestDb::create(backend).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+
+    let out = users_create(
+        dir.path(),
+        &tdb.url,
+        " Admin@Example.com",
+        true,
+        "grand budapest 1932",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("created admin admin@example.com"));
+
+    let db = tdb.connect().await;
+    let user = users::find_by_email(&db, "admin@example.com")
+        .await
+        .unwrap()
+        .expect("user not stored");
+    assert!(user.is_admin);
+    assert!(user.password_hash.starts_with("$argon2id$"));
+    assert!(
+        nextflex::accounts::verify_password("grand budapest 1932", &user.password_hash)
+            .await
+            .unwrap()
+    );
+
+    let out = users_create(
+        dir.path(),
+        &tdb.url,
+        "admin@example.com",
+        false,
+        "another good one",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("exists already"), "{}", stderr(&out));
+
+    let out = users_create(dir.path(), &tdb.url, "weak@example.com", false, "password");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("too common"), "{}", stderr(&out));
+    assert_eq!(
+        users::find_by_email(&db, "weak@example.com").await.unwrap(),
+        None
+    );
+
+    let out = users_create(
+        dir.path(),
+        &tdb.url,
+        "not-an-email",
+        false,
+        "fine password 1",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("valid email"), "{}", stderr(&out));
+
+    // No terminal and no --password-stdin: a clear refusal, not a hang.
+    let out = run(nextflex(dir.path())
+        .args(["users", "create", "--email", "x@example.com"])
+        .env("NEXTFLEX_DATABASE_URL", &tdb.url));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("--password-stdin"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// A `nextflex serve` process; its address is read from the "listening on" log line.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+    log: mpsc::Receiver<String>,
+}
+
+impl Server {
+    fn start(cmd: &mut Command) -> Server {
+        let mut child = cmd
+            .arg("serve")
+            .env("NEXTFLEX_ADDR", "127.0.0.1:0")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (tx, log) = mpsc::channel();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut seen = String::new();
+        let addr = loop {
+            match log.recv_timeout(Duration::from_secs(60)) {
+                Ok(line) => {
+                    if let Some(rest) = line.split("listening on http://").nth(1) {
+                        let addr: String = rest
+                            .chars()
+                            .take_while(|c| !c.is_whitespace() && *c != '"')
+                            .collect();
+                        break addr.parse().unwrap();
+                    }
+                    seen.push_str(&line);
+                    seen.push('\n');
+                }
+                Err(_) => {
+                    let _ = child.kill();
+                    panic!("server did not start; log:\n{seen}");
+                }
+            }
+        };
+        Server { child, addr, log }
+    }
+
+    /// Sends SIGTERM and returns the exit status and the rest of the log.
+    fn terminate(mut self) -> (std::process::ExitStatus, Vec<String>) {
+        let pid = self.child.id().to_string();
+        let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        assert!(killed.success());
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("server ignored SIGTERM");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let rest = self.log.try_iter().collect();
+        (status, rest)
+    }
+}
+
+async fn serve_migrates_and_answers_probes(backend: Backend) {
+    let Some(tdb) = TestDb::create(backend).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = nextflex(dir.path());
+    if backend == Backend::Sqlite {
+        // The embedded defaults: nothing configured at all.
+        cmd.args(["--log-format", "json"]);
+    } else {
+        cmd.env("NEXTFLEX_DATABASE_URL", &tdb.url);
+    }
+    let server = Server::start(&mut cmd);
+    let client = reqwest::Client::new();
+    for path in ["/healthz", "/readyz"] {
+        let res = client
+            .get(format!("http://{}{path}", server.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+    }
+
+    let var = dir.path().join("var");
+    assert!(var.join("objects/_nextflex/marker").is_file());
+    assert!(var.join("jwt-secret").is_file());
+    assert_eq!(
+        var.join("nextflex.db").is_file(),
+        backend == Backend::Sqlite
+    );
+    let secret = std::fs::read_to_string(var.join("jwt-secret")).unwrap();
+
+    let (status, log) = server.terminate();
+    assert!(status.success(), "exit status {status}");
+    assert!(log.iter().any(|l| l.contains("shut down")), "{log:?}");
+    assert!(
+        !log.iter().any(|l| l.contains(secret.trim())),
+        "the JWT secret reached the log"
+    );
+    if backend == Backend::Sqlite {
+        for line in &log {
+            let parsed: serde_json::Value = serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("not a JSON log line ({e}): {line}"));
+            assert!(parsed["level"].is_string(), "{line}");
+        }
+    }
+
+    // The migrations ran: the schema is there.
+    let db = tdb.connect().await;
+    assert_eq!(
+        users::find_by_email(&db, "nobody@example.com")
+            .await
+            .unwrap(),
+        None
+    );
+}

@@ -1,0 +1,157 @@
+//! `/healthz`, `/readyz` against each backend (and the database or storage going away), and
+//! graceful shutdown with a request in flight.
+
+use std::time::Duration;
+
+use axum::routing::get;
+use nextflex::config::{Secret, StorageConfig};
+use nextflex::http::ApiContext;
+use nextflex::storage::Storage;
+use serde_json::Value;
+
+use crate::helpers::{Backend, TcpProxy, TestApp, TestDb, socket_of};
+
+crate::backend_tests!(probes_answer, readyz_follows_the_database);
+
+async fn probes_answer(backend: Backend) {
+    let Some(tdb) = TestDb::create(backend).await else {
+        return;
+    };
+    let app = TestApp::spawn(&tdb.config()).await;
+    let res = app.get("/healthz").await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers().contains_key("x-request-id"));
+    let res = app.get("/readyz").await;
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "ready");
+    assert_eq!(body["checks"]["database"], "ok");
+    assert_eq!(body["checks"]["storage"], "ok");
+
+    let res = app.get("/no/such/route").await;
+    assert_eq!(res.status(), 404);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "not_found");
+}
+
+/// The database goes away (a proxy cuts every connection, or the SQLite file disappears):
+/// `/readyz` answers 503 naming the database, and 200 again once it is back.
+async fn readyz_follows_the_database(backend: Backend) {
+    let Some(tdb) = TestDb::create(backend).await else {
+        return;
+    };
+    let wait = Duration::from_secs(15);
+    if backend == Backend::Sqlite {
+        let app = TestApp::spawn(&tdb.config()).await;
+        assert_eq!(app.get("/readyz").await.status(), 200);
+        let file = tdb.sqlite_file();
+        let moved = file.with_extension("moved");
+        std::fs::rename(&file, &moved).unwrap();
+        assert_eq!(app.wait_for_status("/readyz", 503, wait).await, 503);
+        let body: Value = app.get("/readyz").await.json().await.unwrap();
+        assert_eq!(body["checks"]["database"], "unavailable");
+        assert_eq!(body["checks"]["storage"], "ok");
+        std::fs::rename(&moved, &file).unwrap();
+        assert_eq!(app.wait_for_status("/readyz", 200, wait).await, 200);
+        return;
+    }
+    let proxy = TcpProxy::start(socket_of(&tdb.url)).await;
+    let app = TestApp::spawn(&tdb.config_via(&proxy)).await;
+    assert_eq!(app.get("/readyz").await.status(), 200);
+
+    proxy.set_up(false);
+    assert_eq!(app.wait_for_status("/readyz", 503, wait).await, 503);
+    let body: Value = app.get("/readyz").await.json().await.unwrap();
+    assert_eq!(body["status"], "unavailable");
+    assert_eq!(body["checks"]["database"], "unavailable");
+    assert_eq!(body["checks"]["storage"], "ok");
+    assert_eq!(
+        app.get("/healthz").await.status(),
+        200,
+        "liveness must not follow the DB"
+    );
+
+    proxy.set_up(true);
+    assert_eq!(app.wait_for_status("/readyz", 200, wait).await, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readyz_follows_the_storage() {
+    let tdb = TestDb::create(Backend::Sqlite).await.unwrap();
+    let app = TestApp::spawn(&tdb.config()).await;
+    assert_eq!(app.get("/readyz").await.status(), 200);
+
+    std::fs::remove_dir_all(&app.storage_dir).unwrap();
+    let res = app.get("/readyz").await;
+    assert_eq!(res.status(), 503);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["checks"]["storage"], "unavailable");
+    assert_eq!(body["checks"]["database"], "ok");
+
+    // Opening the store again (as a restart would) recreates the folder and the marker.
+    Storage::open(&StorageConfig::Local(app.storage_dir.clone()))
+        .await
+        .unwrap();
+    assert_eq!(app.get("/readyz").await.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_lets_in_flight_requests_finish() {
+    let tdb = TestDb::create(Backend::Sqlite).await.unwrap();
+    let db = tdb.connect().await;
+    let dir = tempfile::tempdir().unwrap();
+    let storage_dir = dir.path().join("objects");
+    let storage = Storage::open(&StorageConfig::Local(storage_dir.clone()))
+        .await
+        .unwrap();
+    let ctx = ApiContext {
+        db: db.clone(),
+        storage,
+        jwt_secret: std::sync::Arc::new(Secret::new("s".repeat(40))),
+    };
+    let (started_tx, started_rx) = tokio::sync::oneshot::channel::<()>();
+    let started_tx = std::sync::Arc::new(std::sync::Mutex::new(Some(started_tx)));
+    let slow = get(move || {
+        if let Some(tx) = started_tx.lock().unwrap().take() {
+            let _ = tx.send(());
+        }
+        async {
+            tokio::time::sleep(Duration::from_millis(800)).await;
+            "finished"
+        }
+    });
+    let app = nextflex::http::router(ctx).route("/slow", slow);
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(nextflex::serve::serve(
+        listener,
+        app,
+        async {
+            let _ = stop_rx.await;
+        },
+        Duration::from_secs(10),
+    ));
+    let request = tokio::spawn(async move {
+        reqwest::get(format!("http://{addr}/slow"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    });
+    started_rx.await.unwrap();
+    stop_tx.send(()).unwrap();
+
+    assert_eq!(request.await.unwrap(), "finished");
+    tokio::time::timeout(Duration::from_secs(5), server)
+        .await
+        .expect("server did not stop")
+        .unwrap()
+        .unwrap();
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "still accepting connections after shutdown"
+    );
+}

@@ -1,0 +1,371 @@
+//! Test harness: a fresh database per test on each backend, the app on port 0, a TCP proxy that
+//! can cut a database off, and a moto S3 server on loopback.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use nextflex::config::{DatabaseConfig, Secret, StorageConfig};
+use nextflex::db::{Db, PoolSettings};
+use nextflex::http::{self, ApiContext};
+use nextflex::storage::Storage;
+use sqlx::{AssertSqlSafe, Connection};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{oneshot, watch};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+    MySql,
+}
+
+impl Backend {
+    fn env_var(self) -> Option<&'static str> {
+        match self {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some("NEXTFLEX_TEST_POSTGRES_URL"),
+            Backend::MySql => Some("NEXTFLEX_TEST_MYSQL_URL"),
+        }
+    }
+}
+
+/// Expands to one `#[tokio::test]` per backend for each named `async fn(Backend)`, in modules
+/// `sqlite`, `postgres` and `mysql`, so test names say which backend ran.
+#[macro_export]
+macro_rules! backend_tests {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() { super::$name($crate::helpers::Backend::Sqlite).await } )*
+        }
+        mod postgres {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() { super::$name($crate::helpers::Backend::Postgres).await } )*
+        }
+        mod mysql {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() { super::$name($crate::helpers::Backend::MySql).await } )*
+        }
+    };
+}
+
+pub fn test_pool() -> PoolSettings {
+    PoolSettings {
+        max_connections: 4,
+        acquire_timeout: Duration::from_secs(3),
+    }
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+fn unique_name() -> String {
+    format!(
+        "nf_test_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos()
+    )
+}
+
+/// A database of its own for one test, dropped afterwards.
+pub struct TestDb {
+    pub backend: Backend,
+    /// URL of the fresh database (for the network backends: the real server's address).
+    pub url: String,
+    admin_url: Option<String>,
+    name: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    /// A fresh, empty database, or `None` (with a message) when the backend is not configured.
+    pub async fn create(backend: Backend) -> Option<TestDb> {
+        sqlx::any::install_default_drivers();
+        let name = unique_name();
+        let Some(var) = backend.env_var() else {
+            let dir = tempfile::tempdir().unwrap();
+            let url = format!("sqlite://{}/nextflex.db", dir.path().display());
+            return Some(TestDb {
+                backend,
+                url,
+                admin_url: None,
+                name,
+                _dir: Some(dir),
+            });
+        };
+        let Ok(admin_url) = std::env::var(var) else {
+            eprintln!("skipped: {var} is not set, so this {backend:?} test did not run");
+            return None;
+        };
+        let mut admin = sqlx::AnyConnection::connect(&admin_url)
+            .await
+            .unwrap_or_else(|e| panic!("{var} is set but {admin_url} is unreachable: {e}"));
+        sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        admin.close().await.unwrap();
+        let mut url = url::Url::parse(&admin_url).unwrap();
+        url.set_path(&format!("/{name}"));
+        Some(TestDb {
+            backend,
+            url: url.to_string(),
+            admin_url: Some(admin_url),
+            name,
+            _dir: None,
+        })
+    }
+
+    pub fn config(&self) -> DatabaseConfig {
+        DatabaseConfig::parse(&self.url, &std::env::current_dir().unwrap()).unwrap()
+    }
+
+    /// The same database reached through `proxy` (for cutting it off).
+    pub fn config_via(&self, proxy: &TcpProxy) -> DatabaseConfig {
+        let mut url = url::Url::parse(&self.url).unwrap();
+        url.set_port(Some(proxy.addr.port())).unwrap();
+        url.set_host(Some("127.0.0.1")).unwrap();
+        DatabaseConfig::parse(url.as_str(), &std::env::current_dir().unwrap()).unwrap()
+    }
+
+    pub async fn connect(&self) -> Db {
+        let db = Db::connect(&self.config(), &test_pool()).await.unwrap();
+        db.migrate().await.unwrap();
+        db
+    }
+
+    /// The SQLite file of this database.
+    pub fn sqlite_file(&self) -> PathBuf {
+        self.config()
+            .sqlite_file
+            .expect("not a sqlite test database")
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some(admin_url) = self.admin_url.clone() else {
+            return;
+        };
+        let drop_sql = match self.backend {
+            Backend::Postgres => format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+            _ => format!("DROP DATABASE IF EXISTS {}", self.name),
+        };
+        // Drop runs outside async context: a thread with its own runtime does the clean-up.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                if let Ok(mut admin) = sqlx::AnyConnection::connect(&admin_url).await {
+                    let _ = sqlx::raw_sql(AssertSqlSafe(drop_sql))
+                        .execute(&mut admin)
+                        .await;
+                    let _ = admin.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// The app served in-process on 127.0.0.1:0.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+    pub storage_dir: PathBuf,
+    shutdown: Option<oneshot::Sender<()>>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    pub async fn spawn(config: &DatabaseConfig) -> TestApp {
+        let db = Db::connect(config, &test_pool()).await.unwrap();
+        db.migrate().await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let storage_dir = dir.path().join("objects");
+        let storage = Storage::open(&StorageConfig::Local(storage_dir.clone()))
+            .await
+            .unwrap();
+        let ctx = ApiContext {
+            db: db.clone(),
+            storage,
+            jwt_secret: Arc::new(Secret::new("t".repeat(48))),
+        };
+        Self::serve(http::router(ctx), storage_dir, dir).await
+    }
+
+    pub async fn serve(app: axum::Router, storage_dir: PathBuf, dir: tempfile::TempDir) -> TestApp {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(nextflex::serve::serve(
+            listener,
+            app,
+            async {
+                let _ = rx.await;
+            },
+            Duration::from_secs(5),
+        ));
+        TestApp {
+            addr,
+            client: reqwest::Client::new(),
+            storage_dir,
+            shutdown: Some(tx),
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// Polls `path` until it answers `status`, for at most `within`; returns the last status.
+    pub async fn wait_for_status(&self, path: &str, status: u16, within: Duration) -> u16 {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let got = self.get(path).await.status().as_u16();
+            if got == status || tokio::time::Instant::now() >= deadline {
+                return got;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// A loopback TCP proxy to a database that a test can take down (closing every connection and
+/// refusing new ones) and bring back.
+pub struct TcpProxy {
+    pub addr: SocketAddr,
+    up: watch::Sender<bool>,
+}
+
+impl TcpProxy {
+    pub async fn start(upstream: SocketAddr) -> TcpProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (up, _) = watch::channel(true);
+        let state = up.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut client, _)) = listener.accept().await else {
+                    return;
+                };
+                if !*state.borrow() {
+                    drop(client);
+                    continue;
+                }
+                let mut down = state.subscribe();
+                tokio::spawn(async move {
+                    let Ok(mut server) = TcpStream::connect(upstream).await else {
+                        return;
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
+                        _ = down.wait_for(|up| !*up) => {}
+                    }
+                });
+            }
+        });
+        TcpProxy { addr, up }
+    }
+
+    pub fn set_up(&self, up: bool) {
+        self.up.send_replace(up);
+    }
+}
+
+/// The host and port a database URL points at.
+pub fn socket_of(url: &str) -> SocketAddr {
+    let url = url::Url::parse(url).unwrap();
+    let host = url.host_str().unwrap();
+    let host = if host == "localhost" {
+        "127.0.0.1"
+    } else {
+        host
+    };
+    format!("{host}:{}", url.port_or_known_default().unwrap_or(3306))
+        .parse()
+        .unwrap()
+}
+
+/// A moto S3 server on a free loopback port, killed on drop.
+pub struct Moto {
+    pub endpoint: String,
+    child: Child,
+}
+
+impl Moto {
+    /// Starts moto_server from PATH, or returns `None` with a message when it is not installed.
+    pub async fn start() -> Option<Moto> {
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let child = match Command::new("moto_server")
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+        {
+            Ok(child) => child,
+            Err(e) => {
+                eprintln!(
+                    "skipped: moto_server is not installed ({e}), so this S3 test did not run"
+                );
+                return None;
+            }
+        };
+        let moto = Moto {
+            endpoint: format!("http://127.0.0.1:{port}"),
+            child,
+        };
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "moto_server did not start"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Some(moto)
+    }
+
+    /// Creates a bucket (moto does not check signatures).
+    pub async fn create_bucket(&self, bucket: &str) {
+        let status = reqwest::Client::new()
+            .put(format!("{}/{bucket}", self.endpoint))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert!(status.is_success(), "creating bucket {bucket}: {status}");
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

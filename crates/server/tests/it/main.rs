@@ -1,0 +1,9 @@
+//! Integration tests: the real server, real databases (SQLite always; PostgreSQL and MariaDB when
+//! NEXTFLEX_TEST_POSTGRES_URL / NEXTFLEX_TEST_MYSQL_URL are set), real object stores.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod cli;
+mod db;
+mod health;
+mod helpers;
+mod storage;
