@@ -1,3 +1,5 @@
 //! NextFlex dataset readers: The Movies Dataset, TMDB 5000 and MovieLens files, the
 //! Python-literal columns of the Kaggle files, the merged catalogue, and the Parquet datasets
 //! shared with Spark.
+
+pub mod pyliteral;
