@@ -3,3 +3,4 @@
 //! shared with Spark.
 
 pub mod pyliteral;
+pub mod ratings;
