@@ -2,5 +2,8 @@
 //! Python-literal columns of the Kaggle files, the merged catalogue, and the Parquet datasets
 //! shared with Spark.
 
+pub mod catalogue;
+pub mod load;
 pub mod pyliteral;
 pub mod ratings;
+pub mod sources;
