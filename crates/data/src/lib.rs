@@ -3,6 +3,7 @@
 //! shared with Spark.
 
 pub mod catalogue;
+pub mod columnar;
 pub mod load;
 pub mod pyliteral;
 pub mod ratings;

@@ -13,7 +13,9 @@ use crate::accounts;
 use crate::config::{DatabaseConfig, S3Options, StorageConfig};
 use crate::db::{Db, PoolSettings, users};
 use crate::error::{Error, Result};
+use crate::import;
 use crate::serve::{self, ServeSettings};
+use crate::storage::Storage;
 use crate::telemetry::{self, LogFormat};
 
 #[derive(Debug, Parser)]
@@ -111,9 +113,43 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply pending database migrations and exit
     Migrate,
+    /// Import dataset folders (The Movies Dataset, TMDB 5000, MovieLens) into the catalogue
+    Import(ImportArgs),
+    /// Show what the catalogue and the ratings datasets hold
+    Stats(StatsArgs),
     /// Manage user accounts
     #[command(subcommand)]
     Users(UsersCommand),
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Each PATH is a folder (or one file) whose layout is recognised by file name:
+  \
+The Movies Dataset: movies_metadata.csv, credits.csv, keywords.csv, links[_small].csv, ratings[_small].csv
+  \
+TMDB 5000: tmdb_5000_movies.csv, tmdb_5000_credits.csv
+  \
+MovieLens: movies.csv, links.csv, ratings.csv, tags.csv; u.item + u.data; movies.dat + ratings.dat
+\
+Any file may be gzip-compressed (.gz). Each folder's ratings become a dataset named after the folder."
+)]
+pub struct ImportArgs {
+    /// Dataset folders or files [default: data/demo]
+    pub paths: Vec<PathBuf>,
+    /// Print one JSON object with the summary on stdout
+    #[arg(long)]
+    pub json: bool,
+    /// Fail on the first bad row instead of skipping it
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Print one JSON object on stdout
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -205,9 +241,75 @@ fn run(cli: Cli) -> Result<()> {
                 eprintln!("database {} is up to date", database.redacted());
                 Ok(())
             }
+            Command::Import(args) => {
+                let storage = Storage::open(&storage_config(&cli.global, &cwd)?).await?;
+                let db = Db::connect(&database, &PoolSettings::default()).await?;
+                db.migrate().await?;
+                let paths = if args.paths.is_empty() {
+                    vec![cwd.join("data/demo")]
+                } else {
+                    args.paths.iter().map(|p| cwd.join(p)).collect()
+                };
+                let summary = import::import(&db, &storage, &paths, args.strict).await?;
+                db.close().await;
+                if args.json {
+                    println!("{}", json(&summary)?);
+                } else {
+                    print_summary(&summary);
+                }
+                Ok(())
+            }
+            Command::Stats(args) => {
+                let db = Db::connect(&database, &PoolSettings::default()).await?;
+                db.migrate().await?;
+                let stats = import::stats(&db).await?;
+                db.close().await;
+                if args.json {
+                    println!("{}", json(&stats)?);
+                } else {
+                    print_stats(&stats);
+                }
+                Ok(())
+            }
             Command::Users(UsersCommand::Create(args)) => create_user(&database, args).await,
         }
     })
+}
+
+fn json(value: &impl serde::Serialize) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::Internal(format!("cannot write JSON: {e}")))
+}
+
+fn print_summary(s: &import::ImportSummary) {
+    println!("imported in {:.2} s", s.seconds);
+    println!(
+        "  {:<34} {:>10}  ({} new, {} updated)",
+        "movies in the catalogue", s.movies, s.movies_inserted, s.movies_updated
+    );
+    for (name, n) in &s.ratings {
+        println!("  {:<34} {:>10}", format!("ratings: {name}"), n);
+    }
+    for (reason, n) in &s.skipped {
+        println!("  {:<34} {:>10}", format!("skipped: {reason}"), n);
+    }
+}
+
+fn print_stats(s: &import::Stats) {
+    let rows = [
+        ("movies", s.movies),
+        ("genres", s.genres),
+        ("people", s.people),
+        ("keywords", s.keywords),
+        ("users", s.users),
+        ("users' own ratings", s.user_ratings),
+        ("posts", s.posts),
+    ];
+    for (what, n) in rows {
+        println!("  {what:<34} {n:>10}");
+    }
+    for (name, n) in &s.ratings {
+        println!("  {:<34} {:>10}", format!("ratings: {name}"), n);
+    }
 }
 
 fn storage_config(global: &GlobalArgs, cwd: &Path) -> Result<StorageConfig> {

@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod import;
 pub mod secrets;
 pub mod serve;
 pub mod storage;

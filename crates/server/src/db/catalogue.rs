@@ -1,0 +1,451 @@
+//! Writing the merged catalogue (movies, genres, people, credits, keywords) in one transaction,
+//! so that a failure part-way leaves the previous catalogue as it was. Movies are matched to
+//! existing rows by TMDB id, then MovieLens id, then IMDb id, so importing again updates in
+//! place and keeps internal ids (and the ratings and posts that point at them) stable.
+
+use std::collections::{HashMap, HashSet};
+
+use nextflex_data::catalogue::Movie;
+use sqlx::any::AnyArguments;
+use sqlx::{Any, Arguments, Row, Transaction};
+
+use super::{Db, now};
+use crate::error::{Error, Result};
+
+/// A value for a multi-row insert.
+#[derive(Debug, Clone)]
+enum Arg {
+    Int(i64),
+    OptInt(Option<i64>),
+    Text(String),
+    OptText(Option<String>),
+}
+
+impl Arg {
+    fn add_to(self, args: &mut AnyArguments) -> Result<()> {
+        let r = match self {
+            Arg::Int(v) => args.add(v),
+            Arg::OptInt(v) => args.add(v),
+            Arg::Text(v) => args.add(v),
+            Arg::OptText(v) => args.add(v),
+        };
+        r.map_err(|e| Error::Internal(format!("cannot bind a query argument: {e}")))
+    }
+}
+
+/// Bound parameters per statement: below SQLite's old 999 limit and far below the others'.
+const MAX_PARAMS: usize = 900;
+
+/// What the write did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoreReport {
+    pub inserted: u64,
+    pub updated: u64,
+    /// Ids (IMDb, MovieLens) dropped because another movie already holds them in the database.
+    pub id_conflicts: u64,
+}
+
+/// Stores the movies; returns the database id of each, in order, and what changed.
+pub async fn store(db: &Db, movies: &[Movie]) -> Result<(Vec<i64>, StoreReport)> {
+    let mut tx = db.pool().begin().await?;
+    let genres = store_genres(db, &mut tx, movies).await?;
+    let keywords = store_keywords(db, &mut tx, movies).await?;
+    let people = store_people(db, &mut tx, movies).await?;
+    let (ids, report) = store_movies(db, &mut tx, movies).await?;
+    store_links(db, &mut tx, movies, &ids, &genres, &keywords, &people).await?;
+    tx.commit().await?;
+    Ok((ids, report))
+}
+
+async fn insert_rows(
+    db: &Db,
+    tx: &mut Transaction<'static, Any>,
+    head: &str,
+    tail: &str,
+    width: usize,
+    rows: Vec<Vec<Arg>>,
+) -> Result<()> {
+    let per_statement = (MAX_PARAMS / width).max(1);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let mut args = AnyArguments::default();
+        let mut n = 0;
+        for row in rows.by_ref().take(per_statement) {
+            for value in row {
+                value.add_to(&mut args)?;
+            }
+            n += 1;
+        }
+        let one = format!("({})", vec!["?"; width].join(", "));
+        let sql = format!("{head} VALUES {}{tail}", vec![one; n].join(", "));
+        sqlx::query_with(db.sql_owned(sql), args)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn store_genres(
+    db: &Db,
+    tx: &mut Transaction<'static, Any>,
+    movies: &[Movie],
+) -> Result<HashMap<String, i64>> {
+    let mut seen = HashSet::new();
+    let rows: Vec<Vec<Arg>> = movies
+        .iter()
+        .flat_map(|m| &m.genres)
+        .filter(|g| seen.insert(g.name.clone()))
+        .map(|g| vec![Arg::Text(g.name.clone())])
+        .collect();
+    insert_rows(
+        db,
+        tx,
+        "INSERT INTO genres (name)",
+        &db.upsert_clause(&["name"], &[]),
+        1,
+        rows,
+    )
+    .await?;
+    // TMDB genre ids, where a source gives them, for the names that have none yet.
+    let mut seen = HashSet::new();
+    for g in movies.iter().flat_map(|m| &m.genres) {
+        if let Some(tmdb) = g.tmdb_id
+            && seen.insert(tmdb)
+        {
+            sqlx::query(db.sql("UPDATE genres SET tmdb_id = ? WHERE name = ? AND tmdb_id IS NULL AND NOT EXISTS (SELECT 1 FROM (SELECT tmdb_id FROM genres WHERE tmdb_id = ?) AS taken)"))
+                .bind(tmdb)
+                .bind(&g.name)
+                .bind(tmdb)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    let rows = sqlx::query(db.sql("SELECT id, name FROM genres"))
+        .fetch_all(&mut **tx)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get::<String, _>("name")?, r.try_get::<i64, _>("id")?)))
+        .collect()
+}
+
+async fn store_keywords(
+    db: &Db,
+    tx: &mut Transaction<'static, Any>,
+    movies: &[Movie],
+) -> Result<HashMap<i64, i64>> {
+    let mut seen = HashSet::new();
+    let rows: Vec<Vec<Arg>> = movies
+        .iter()
+        .flat_map(|m| &m.keywords)
+        .filter_map(|k| Some((k.tmdb_id?, k)))
+        .filter(|(id, _)| seen.insert(*id))
+        .map(|(id, k)| vec![Arg::Int(id), Arg::Text(k.name.clone())])
+        .collect();
+    insert_rows(
+        db,
+        tx,
+        "INSERT INTO keywords (tmdb_id, name)",
+        &db.upsert_clause(&["tmdb_id"], &["name"]),
+        2,
+        rows,
+    )
+    .await?;
+    let rows = sqlx::query(db.sql("SELECT id, tmdb_id FROM keywords WHERE tmdb_id IS NOT NULL"))
+        .fetch_all(&mut **tx)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get::<i64, _>("tmdb_id")?, r.try_get::<i64, _>("id")?)))
+        .collect()
+}
+
+async fn store_people(
+    db: &Db,
+    tx: &mut Transaction<'static, Any>,
+    movies: &[Movie],
+) -> Result<HashMap<i64, i64>> {
+    let mut seen = HashSet::new();
+    let people = movies.iter().flat_map(|m| {
+        m.cast
+            .iter()
+            .map(|c| &c.person)
+            .chain(m.crew.iter().map(|c| &c.person))
+    });
+    let rows: Vec<Vec<Arg>> = people
+        .filter_map(|p| Some((p.tmdb_id?, p)))
+        .filter(|(id, _)| seen.insert(*id))
+        .map(|(id, p)| {
+            vec![
+                Arg::Int(id),
+                Arg::Text(p.name.clone()),
+                Arg::OptInt(p.gender),
+                Arg::OptText(p.profile_path.clone()),
+            ]
+        })
+        .collect();
+    insert_rows(
+        db,
+        tx,
+        "INSERT INTO people (tmdb_id, name, gender, profile_path)",
+        &db.upsert_clause(&["tmdb_id"], &["name", "gender", "profile_path"]),
+        4,
+        rows,
+    )
+    .await?;
+    let rows = sqlx::query(db.sql("SELECT id, tmdb_id FROM people WHERE tmdb_id IS NOT NULL"))
+        .fetch_all(&mut **tx)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get::<i64, _>("tmdb_id")?, r.try_get::<i64, _>("id")?)))
+        .collect()
+}
+
+/// Existing movies' keys, for matching.
+#[derive(Default)]
+struct Keys {
+    tmdb: HashMap<i64, i64>,
+    movielens: HashMap<i64, i64>,
+    imdb: HashMap<String, i64>,
+}
+
+async fn store_movies(
+    db: &Db,
+    tx: &mut Transaction<'static, Any>,
+    movies: &[Movie],
+) -> Result<(Vec<i64>, StoreReport)> {
+    let mut keys = Keys::default();
+    for r in sqlx::query(db.sql("SELECT id, tmdb_id, movielens_id, imdb_id FROM movies"))
+        .fetch_all(&mut **tx)
+        .await?
+    {
+        let id: i64 = r.try_get("id")?;
+        if let Some(t) = r.try_get::<Option<i64>, _>("tmdb_id")? {
+            keys.tmdb.insert(t, id);
+        }
+        if let Some(m) = r.try_get::<Option<i64>, _>("movielens_id")? {
+            keys.movielens.insert(m, id);
+        }
+        if let Some(i) = r.try_get::<Option<String>, _>("imdb_id")? {
+            keys.imdb.insert(i, id);
+        }
+    }
+    let mut report = StoreReport::default();
+    let mut ids = Vec::with_capacity(movies.len());
+    let at = now();
+    for movie in movies {
+        let existing = movie
+            .tmdb_id
+            .and_then(|t| keys.tmdb.get(&t))
+            .or_else(|| movie.movielens_id.and_then(|m| keys.movielens.get(&m)))
+            .or_else(|| movie.imdb_id.as_ref().and_then(|i| keys.imdb.get(i)))
+            .copied();
+        // A key held by another row stays with that row.
+        let mut clear = |held: Option<&i64>| match (held, existing) {
+            (Some(h), Some(e)) if *h == e => false,
+            (Some(_), _) => {
+                report.id_conflicts += 1;
+                true
+            }
+            (None, _) => false,
+        };
+        let tmdb_id = movie.tmdb_id.filter(|t| !clear(keys.tmdb.get(t)));
+        let movielens_id = movie.movielens_id.filter(|m| !clear(keys.movielens.get(m)));
+        let imdb_id = movie.imdb_id.clone().filter(|i| !clear(keys.imdb.get(i)));
+
+        let mut args = AnyArguments::default();
+        let values = [
+            Arg::OptInt(tmdb_id),
+            Arg::OptText(imdb_id.clone()),
+            Arg::OptInt(movielens_id),
+            Arg::Text(movie.title.clone()),
+            Arg::Text(movie.search_title()),
+            Arg::OptText(movie.original_title.clone()),
+            Arg::OptText(movie.overview.clone()),
+            Arg::OptText(movie.tagline.clone()),
+            Arg::OptText(movie.release_date.clone()),
+            Arg::OptInt(movie.release_year),
+            Arg::OptInt(movie.runtime),
+        ];
+        for v in values {
+            v.add_to(&mut args)?;
+        }
+        let bind = |e| Error::Internal(format!("cannot bind a query argument: {e}"));
+        args.add(movie.popularity).map_err(bind)?;
+        args.add(movie.vote_average).map_err(bind)?;
+        for v in [
+            Arg::OptInt(movie.vote_count),
+            Arg::OptText(movie.poster_path.clone()),
+            Arg::OptText(movie.original_language.clone()),
+            Arg::OptInt(movie.budget),
+            Arg::OptInt(movie.revenue),
+            Arg::Int(at),
+        ] {
+            v.add_to(&mut args)?;
+        }
+        let id = match existing {
+            Some(id) => {
+                args.add(id).map_err(bind)?;
+                sqlx::query_with(
+                    db.sql(
+                        "UPDATE movies SET tmdb_id = ?, imdb_id = ?, movielens_id = ?, title = ?, \
+                         search_title = ?, original_title = ?, overview = ?, tagline = ?, \
+                         release_date = ?, release_year = ?, runtime = ?, popularity = ?, \
+                         vote_average = ?, vote_count = ?, poster_path = ?, \
+                         original_language = ?, budget = ?, revenue = ?, updated_at = ? \
+                         WHERE id = ?",
+                    ),
+                    args,
+                )
+                .execute(&mut **tx)
+                .await?;
+                report.updated += 1;
+                id
+            }
+            None => {
+                args.add(at).map_err(bind)?;
+                let id = insert_movie(db, tx, args).await?;
+                report.inserted += 1;
+                id
+            }
+        };
+        if let Some(t) = tmdb_id {
+            keys.tmdb.insert(t, id);
+        }
+        if let Some(m) = movielens_id {
+            keys.movielens.insert(m, id);
+        }
+        if let Some(i) = imdb_id {
+            keys.imdb.insert(i, id);
+        }
+        ids.push(id);
+    }
+    Ok((ids, report))
+}
+
+async fn insert_movie(
+    db: &Db,
+    tx: &mut Transaction<'static, Any>,
+    args: AnyArguments,
+) -> Result<i64> {
+    const INSERT: &str = "INSERT INTO movies (tmdb_id, imdb_id, movielens_id, title, \
+        search_title, original_title, overview, tagline, release_date, release_year, runtime, \
+        popularity, vote_average, vote_count, poster_path, original_language, budget, revenue, \
+        updated_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    match db.dialect() {
+        crate::config::Dialect::MySql => {
+            let done = sqlx::query_with(INSERT, args).execute(&mut **tx).await?;
+            done.last_insert_id()
+                .ok_or_else(|| Error::Internal("the database returned no new id".into()))
+        }
+        _ => Ok(
+            sqlx::query_scalar_with(db.sql_owned(format!("{INSERT} RETURNING id")), args)
+                .fetch_one(&mut **tx)
+                .await?,
+        ),
+    }
+}
+
+/// Replaces the genre, keyword, cast and crew links of the stored movies.
+async fn store_links(
+    db: &Db,
+    tx: &mut Transaction<'static, Any>,
+    movies: &[Movie],
+    ids: &[i64],
+    genres: &HashMap<String, i64>,
+    keywords: &HashMap<i64, i64>,
+    people: &HashMap<i64, i64>,
+) -> Result<()> {
+    for table in ["movie_genres", "movie_keywords", "movie_cast", "movie_crew"] {
+        for chunk in ids.chunks(MAX_PARAMS) {
+            let sql = format!(
+                "DELETE FROM {table} WHERE movie_id IN ({})",
+                vec!["?"; chunk.len()].join(", ")
+            );
+            let mut q = sqlx::query(db.sql_owned(sql));
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.execute(&mut **tx).await?;
+        }
+    }
+    let mut genre_rows = Vec::new();
+    let mut keyword_rows = Vec::new();
+    let mut cast_rows = Vec::new();
+    let mut crew_rows = Vec::new();
+    for (movie, &id) in movies.iter().zip(ids) {
+        let mut seen = HashSet::new();
+        for g in &movie.genres {
+            if let Some(&gid) = genres.get(&g.name)
+                && seen.insert(gid)
+            {
+                genre_rows.push(vec![Arg::Int(id), Arg::Int(gid)]);
+            }
+        }
+        let mut seen = HashSet::new();
+        for k in &movie.keywords {
+            if let Some(&kid) = k.tmdb_id.and_then(|t| keywords.get(&t))
+                && seen.insert(kid)
+            {
+                keyword_rows.push(vec![Arg::Int(id), Arg::Int(kid)]);
+            }
+        }
+        for c in &movie.cast {
+            if let Some(&pid) = c.person.tmdb_id.and_then(|t| people.get(&t)) {
+                cast_rows.push(vec![
+                    Arg::Int(id),
+                    Arg::Int(c.order),
+                    Arg::Int(pid),
+                    Arg::OptText(c.character.clone()),
+                ]);
+            }
+        }
+        let mut seen = HashSet::new();
+        for c in &movie.crew {
+            if let Some(&pid) = c.person.tmdb_id.and_then(|t| people.get(&t))
+                && seen.insert((pid, c.job.clone()))
+            {
+                crew_rows.push(vec![
+                    Arg::Int(id),
+                    Arg::Int(pid),
+                    Arg::Text(c.job.clone()),
+                    Arg::Text(c.department.clone()),
+                ]);
+            }
+        }
+    }
+    insert_rows(
+        db,
+        tx,
+        "INSERT INTO movie_genres (movie_id, genre_id)",
+        "",
+        2,
+        genre_rows,
+    )
+    .await?;
+    insert_rows(
+        db,
+        tx,
+        "INSERT INTO movie_keywords (movie_id, keyword_id)",
+        "",
+        2,
+        keyword_rows,
+    )
+    .await?;
+    insert_rows(
+        db,
+        tx,
+        "INSERT INTO movie_cast (movie_id, cast_order, person_id, character_name)",
+        "",
+        4,
+        cast_rows,
+    )
+    .await?;
+    insert_rows(
+        db,
+        tx,
+        "INSERT INTO movie_crew (movie_id, person_id, job, department)",
+        "",
+        4,
+        crew_rows,
+    )
+    .await
+}

@@ -1,0 +1,295 @@
+//! `nextflex import` and `nextflex stats`: dataset folders into the catalogue (one database
+//! transaction) and the Parquet ratings datasets (object storage), and the counts of what is
+//! there now.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use nextflex_data::columnar;
+use nextflex_data::load::{Loaded, load};
+use nextflex_data::sources::{DataError, DatasetDir, FileKind, scan};
+use object_store::ObjectStoreExt;
+use object_store::path::Path as ObjectPath;
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::db::{self, Db, now};
+use crate::error::{Error, Result};
+use crate::storage::Storage;
+
+/// What an import did, as `--json` prints it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ImportSummary {
+    /// Catalogue size after the import.
+    pub movies: i64,
+    pub movies_inserted: u64,
+    pub movies_updated: u64,
+    /// Dataset name → ratings rows stored.
+    pub ratings: BTreeMap<String, u64>,
+    /// Reason → rows left out.
+    pub skipped: BTreeMap<String, u64>,
+    pub seconds: f64,
+}
+
+/// Dataset problems (a missing folder, a bad row in strict mode) are the user's to fix.
+impl From<DataError> for Error {
+    fn from(e: DataError) -> Self {
+        Error::Invalid(e.to_string())
+    }
+}
+
+/// Imports dataset folders (or single files). Everything is read and checked before anything is
+/// written; the catalogue is written in one transaction.
+pub async fn import(
+    db: &Db,
+    storage: &Storage,
+    paths: &[PathBuf],
+    strict: bool,
+) -> Result<ImportSummary> {
+    let started = Instant::now();
+    let dirs: Vec<DatasetDir> = paths.iter().map(|p| scan(p)).collect::<Result<_, _>>()?;
+    for dir in &dirs {
+        let files: Vec<String> = dir
+            .files
+            .iter()
+            .filter_map(|f| f.path.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect();
+        tracing::info!(dataset = %dir.name, files = %files.join(", "), "reading");
+    }
+    let kinds: Vec<(String, &'static str)> = dirs
+        .iter()
+        .map(|d| (d.name.clone(), source_kind(d)))
+        .collect();
+    let loaded: Loaded = tokio::task::spawn_blocking(move || load(&dirs, strict))
+        .await
+        .map_err(|e| Error::Internal(format!("the reading task failed: {e}")))??;
+    tracing::info!(
+        movies = loaded.movies.len(),
+        "read the catalogue; writing it"
+    );
+
+    let (ids, report) = db::catalogue::store(db, &loaded.movies).await?;
+    let mut skipped = loaded.skips.0.clone();
+    if report.id_conflicts > 0 {
+        *skipped
+            .entry("id_held_by_another_movie".into())
+            .or_default() += report.id_conflicts;
+    }
+
+    let movie_ids = movielens_table(db).await?;
+    let features = {
+        let movies = loaded.movies.clone();
+        let ids = ids.clone();
+        tokio::task::spawn_blocking(move || columnar::movies_parquet(&movies, &ids))
+            .await
+            .map_err(|e| Error::Internal(format!("the Parquet task failed: {e}")))?
+            .map_err(|e| Error::Internal(format!("cannot write movies.parquet: {e}")))?
+    };
+    let mut ratings = BTreeMap::new();
+    for dataset in loaded.ratings {
+        let name = safe_name(&dataset.name);
+        let kind = kinds
+            .iter()
+            .find(|(n, _)| *n == dataset.name)
+            .map_or("movielens", |(_, k)| *k);
+        let table = movie_ids.clone();
+        let read = dataset.read;
+        let (bytes, rows, written, users, movies) = tokio::task::spawn_blocking(move || {
+            let (bytes, written) =
+                columnar::ratings_parquet(&read.ratings, &table).map_err(|e| e.to_string())?;
+            let users = distinct(&read.ratings.user);
+            let movies = distinct(&read.ratings.movie);
+            Ok::<_, String>((bytes, read.ratings.len(), written, users, movies))
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("the Parquet task failed: {e}")))?
+        .map_err(|e| Error::Internal(format!("cannot write ratings.parquet: {e}")))?;
+        if written < rows {
+            tracing::info!(
+                dataset = %name,
+                ratings = rows - written,
+                "ratings of movies the catalogue lacks are kept with movie_id null"
+            );
+        }
+        let prefix = format!("datasets/{name}");
+        let store = storage.store();
+        store
+            .put(
+                &ObjectPath::from(format!("{prefix}/ratings.parquet")),
+                bytes.into(),
+            )
+            .await?;
+        store
+            .put(
+                &ObjectPath::from(format!("{prefix}/movies.parquet")),
+                features.clone().into(),
+            )
+            .await?;
+        record_dataset(db, &name, kind, &prefix, [rows, users, movies]).await?;
+        tracing::info!(dataset = %name, ratings = rows, "stored the ratings dataset");
+        ratings.insert(name, rows as u64);
+    }
+    let movies = count(db, "SELECT COUNT(*) FROM movies").await?;
+    Ok(ImportSummary {
+        movies,
+        movies_inserted: report.inserted,
+        movies_updated: report.updated,
+        ratings,
+        skipped,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// What kind of dataset a folder is, by its files.
+fn source_kind(dir: &DatasetDir) -> &'static str {
+    let has = |k: FileKind| dir.files.iter().any(|f| f.kind == k);
+    if has(FileKind::KaggleMetadata)
+        || has(FileKind::KaggleKeywords)
+        || has(FileKind::KaggleCredits)
+    {
+        "the-movies-dataset"
+    } else if has(FileKind::Tmdb5000Movies) || has(FileKind::Tmdb5000Credits) {
+        "tmdb-5000"
+    } else {
+        "movielens"
+    }
+}
+
+/// Dataset names become object keys: keep them to letters, digits, `.`, `_` and `-`.
+fn safe_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim_matches('.').to_string();
+    if cleaned.is_empty() {
+        "dataset".into()
+    } else {
+        cleaned
+    }
+}
+
+fn distinct(ids: &[u32]) -> usize {
+    let max = ids.iter().copied().max().unwrap_or(0) as usize;
+    let mut seen = vec![false; max + 1];
+    let mut n = 0;
+    for &id in ids {
+        let slot = &mut seen[id as usize];
+        if !*slot {
+            *slot = true;
+            n += 1;
+        }
+    }
+    n
+}
+
+/// MovieLens id → catalogue id (negative where none), over the whole catalogue: ratings may
+/// refer to movies imported earlier.
+async fn movielens_table(db: &Db) -> Result<Vec<i32>> {
+    let rows =
+        sqlx::query(db.sql("SELECT id, movielens_id FROM movies WHERE movielens_id IS NOT NULL"))
+            .fetch_all(db.pool())
+            .await?;
+    let mut pairs = Vec::with_capacity(rows.len());
+    for r in rows {
+        pairs.push((
+            r.try_get::<i64, _>("movielens_id")?,
+            r.try_get::<i64, _>("id")?,
+        ));
+    }
+    let max = pairs
+        .iter()
+        .map(|(m, _)| *m)
+        .max()
+        .unwrap_or(0)
+        .clamp(0, 100_000_000) as usize;
+    let mut table = vec![-1; max + 1];
+    for (ml, id) in pairs {
+        if let (Ok(ml), Ok(id)) = (usize::try_from(ml), i32::try_from(id))
+            && ml < table.len()
+        {
+            table[ml] = id;
+        }
+    }
+    Ok(table)
+}
+
+async fn record_dataset(
+    db: &Db,
+    name: &str,
+    kind: &str,
+    prefix: &str,
+    [ratings, users, movies]: [usize; 3],
+) -> Result<()> {
+    let sql = format!(
+        "INSERT INTO datasets (name, source_kind, storage_prefix, ratings_count, users_count,          movies_count, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?){}",
+        db.upsert_clause(
+            &["name"],
+            &[
+                "source_kind",
+                "storage_prefix",
+                "ratings_count",
+                "users_count",
+                "movies_count",
+                "imported_at"
+            ]
+        )
+    );
+    sqlx::query(db.sql_owned(sql))
+        .bind(name)
+        .bind(kind)
+        .bind(prefix)
+        .bind(ratings as i64)
+        .bind(users as i64)
+        .bind(movies as i64)
+        .bind(now())
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+async fn count(db: &Db, sql: &'static str) -> Result<i64> {
+    Ok(sqlx::query_scalar(db.sql(sql)).fetch_one(db.pool()).await?)
+}
+
+/// What is in the database and storage now, as `stats --json` prints it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Stats {
+    pub movies: i64,
+    pub genres: i64,
+    pub people: i64,
+    pub keywords: i64,
+    pub users: i64,
+    /// App users' own ratings (the datasets' are in `ratings`).
+    pub user_ratings: i64,
+    pub posts: i64,
+    /// Dataset name → ratings rows.
+    pub ratings: BTreeMap<String, i64>,
+}
+
+pub async fn stats(db: &Db) -> Result<Stats> {
+    let mut ratings = BTreeMap::new();
+    for r in sqlx::query(db.sql("SELECT name, ratings_count FROM datasets ORDER BY name"))
+        .fetch_all(db.pool())
+        .await?
+    {
+        ratings.insert(r.try_get("name")?, r.try_get("ratings_count")?);
+    }
+    Ok(Stats {
+        movies: count(db, "SELECT COUNT(*) FROM movies").await?,
+        genres: count(db, "SELECT COUNT(*) FROM genres").await?,
+        people: count(db, "SELECT COUNT(*) FROM people").await?,
+        keywords: count(db, "SELECT COUNT(*) FROM keywords").await?,
+        users: count(db, "SELECT COUNT(*) FROM users").await?,
+        user_ratings: count(db, "SELECT COUNT(*) FROM ratings").await?,
+        posts: count(db, "SELECT COUNT(*) FROM posts").await?,
+        ratings,
+    })
+}
