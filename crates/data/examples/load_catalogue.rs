@@ -9,7 +9,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dirs = std::env::args()
         .skip(1)
         .map(|p| scan(std::path::Path::new(&p)))
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>, _>>()?
+        .concat();
     let loaded = load(&dirs, false)?;
     let movies = &loaded.movies;
     let count = |f: &dyn Fn(&nextflex_data::catalogue::Movie) -> bool| {

@@ -172,6 +172,19 @@ pub struct ServeArgs {
     )]
     pub shutdown_grace: u64,
 
+    /// Do not import the demo dataset into an empty catalogue
+    #[arg(long, env = "NEXTFLEX_NO_DEMO", hide_env_values = true)]
+    pub no_demo: bool,
+
+    /// The demo dataset imported on first start
+    #[arg(
+        long,
+        env = "NEXTFLEX_DEMO_PATH",
+        default_value = "data/demo",
+        hide_env_values = true
+    )]
+    pub demo_path: PathBuf,
+
     /// Secret that signs login tokens, at least 32 characters; prefer the environment
     /// variable. Unset: generated once and kept in DATA_DIR/jwt-secret
     #[arg(long, env = "NEXTFLEX_JWT_SECRET", hide_env_values = true, hide = true)]
@@ -230,6 +243,7 @@ fn run(cli: Cli) -> Result<()> {
                     storage,
                     jwt_secret: args.jwt_secret,
                     data_dir: cwd.join(&cli.global.data_dir),
+                    demo: (!args.no_demo).then(|| cwd.join(&args.demo_path)),
                     shutdown_grace: Duration::from_secs(args.shutdown_grace),
                 })
                 .await

@@ -48,7 +48,11 @@ pub async fn import(
     strict: bool,
 ) -> Result<ImportSummary> {
     let started = Instant::now();
-    let dirs: Vec<DatasetDir> = paths.iter().map(|p| scan(p)).collect::<Result<_, _>>()?;
+    let dirs: Vec<DatasetDir> = paths
+        .iter()
+        .map(|p| scan(p))
+        .collect::<Result<Vec<_>, _>>()?
+        .concat();
     for dir in &dirs {
         let files: Vec<String> = dir
             .files

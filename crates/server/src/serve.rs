@@ -25,11 +25,14 @@ pub struct ServeSettings {
     pub data_dir: PathBuf,
     /// How long in-flight requests may take to finish after a shutdown signal.
     pub shutdown_grace: Duration,
+    /// Dataset folder to import when the catalogue is empty; `None`: never.
+    pub demo: Option<PathBuf>,
 }
 
 /// Starts the server. Every configuration check runs before the first log line, so that a bad
 /// setting ends with nothing on stderr but its one-line error.
 pub async fn run(settings: ServeSettings) -> Result<()> {
+    let shutdown = shutdown_signal()?;
     let db = Db::connect(&settings.database, &PoolSettings::default()).await?;
     db.migrate().await?;
     let storage = Storage::open(&settings.storage).await?;
@@ -42,6 +45,9 @@ pub async fn run(settings: ServeSettings) -> Result<()> {
         .map_err(|e| Error::Internal(format!("cannot read the listening address: {e}")))?;
     tracing::info!(database = %settings.database.redacted(), "database ready");
     tracing::info!(storage = storage.description(), "object storage ready");
+    if let Some(demo) = &settings.demo {
+        import_demo(&db, &storage, demo).await?;
+    }
     tracing::info!(%addr, "listening on http://{addr}");
 
     let ctx = ApiContext {
@@ -52,12 +58,34 @@ pub async fn run(settings: ServeSettings) -> Result<()> {
     serve(
         listener,
         http::router(ctx),
-        shutdown_signal(),
+        shutdown,
         settings.shutdown_grace,
     )
     .await?;
     db.close().await;
     tracing::info!("shut down");
+    Ok(())
+}
+
+/// Imports the demo dataset into an empty catalogue, so that a fresh install shows real movies.
+async fn import_demo(db: &Db, storage: &Storage, demo: &std::path::Path) -> Result<()> {
+    let movies: i64 = sqlx::query_scalar(db.sql("SELECT COUNT(*) FROM movies"))
+        .fetch_one(db.pool())
+        .await?;
+    if movies > 0 {
+        return Ok(());
+    }
+    if !demo.is_dir() {
+        tracing::warn!(path = %demo.display(), "the catalogue is empty and there is no demo dataset here; run `nextflex import`");
+        return Ok(());
+    }
+    tracing::info!(path = %demo.display(), "the catalogue is empty: importing the demo dataset");
+    let summary = crate::import::import(db, storage, &[demo.to_path_buf()], false).await?;
+    tracing::info!(
+        movies = summary.movies,
+        seconds = summary.seconds,
+        "demo dataset imported"
+    );
     Ok(())
 }
 
@@ -95,27 +123,19 @@ pub async fn serve(
     }
 }
 
-/// Resolves on Ctrl-C (SIGINT) or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(e) = tokio::signal::ctrl_c().await {
-            tracing::error!(error = %e, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
+/// A future that resolves on SIGTERM or Ctrl-C (SIGINT). The handlers are installed here, at
+/// once: a signal that arrives before the future is first polled still counts, instead of
+/// killing the process the default way.
+pub fn shutdown_signal() -> Result<impl Future<Output = ()> + Send + 'static> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let install =
+        |kind| signal(kind).map_err(|e| Error::Internal(format!("cannot listen for signals: {e}")));
+    let mut term = install(SignalKind::terminate())?;
+    let mut interrupt = install(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! {
+            _ = term.recv() => {},
+            _ = interrupt.recv() => {},
         }
-    };
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
-    }
+    })
 }

@@ -90,8 +90,33 @@ pub fn kind_of(path: &Path) -> Option<FileKind> {
     })
 }
 
-/// Lists the dataset files of a folder (not recursive), or takes a single file.
-pub fn scan(path: &Path) -> Result<DatasetDir, DataError> {
+/// The datasets at `path`: a dataset folder, a single file, or a folder whose subfolders are
+/// dataset folders (such as data/demo), each becoming a dataset of its own.
+pub fn scan(path: &Path) -> Result<Vec<DatasetDir>, DataError> {
+    match scan_one(path) {
+        Err(DataError::Unrecognised(_)) if path.is_dir() => {
+            let mut subdirs: Vec<PathBuf> = std::fs::read_dir(path)
+                .map_err(|e| DataError::Io {
+                    path: path.to_path_buf(),
+                    source: e,
+                })?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_dir())
+                .collect();
+            subdirs.sort();
+            let found: Vec<DatasetDir> = subdirs.iter().filter_map(|d| scan_one(d).ok()).collect();
+            if found.is_empty() {
+                Err(DataError::Unrecognised(path.to_path_buf()))
+            } else {
+                Ok(found)
+            }
+        }
+        other => other.map(|d| vec![d]),
+    }
+}
+
+/// Lists the dataset files of one folder (not recursive), or takes a single file.
+fn scan_one(path: &Path) -> Result<DatasetDir, DataError> {
     let io = |e| DataError::Io {
         path: path.to_path_buf(),
         source: e,

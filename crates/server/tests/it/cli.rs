@@ -347,3 +347,57 @@ async fn serve_migrates_and_answers_probes(backend: Backend) {
         None
     );
 }
+
+fn copy_fixture(name: &str, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(crate::import::fixture(name)).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn import_and_stats_print_json() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_fixture("ml-1m-mini", &dir.path().join("ml-1m"));
+    let out = run(nextflex(dir.path()).args(["import", "ml-1m", "--json"]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["movies"], 2);
+    assert_eq!(summary["ratings"]["ml-1m"], 3);
+    assert!(summary["skipped"].as_object().unwrap().is_empty());
+    assert!(summary["seconds"].as_f64().unwrap() >= 0.0);
+
+    let out = run(nextflex(dir.path()).args(["stats", "--json"]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(stats["movies"], 2);
+    assert_eq!(stats["ratings"]["ml-1m"], 3);
+
+    // Without a path: data/demo, which this folder lacks.
+    let out = run(nextflex(dir.path()).arg("import"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("data/demo"), "{}", stderr(&out));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_imports_the_demo_into_an_empty_catalogue() {
+    for no_demo in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        copy_fixture("ml-1m-mini", &dir.path().join("data/demo/ml-1m"));
+        let mut cmd = nextflex(dir.path());
+        if no_demo {
+            cmd.env("NEXTFLEX_NO_DEMO", "true");
+        }
+        let server = Server::start(&mut cmd);
+        let (status, _) = server.terminate();
+        assert!(status.success());
+        let out = run(nextflex(dir.path()).args(["stats", "--json"]));
+        let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            stats["movies"],
+            if no_demo { 0 } else { 2 },
+            "no_demo={no_demo}"
+        );
+    }
+}

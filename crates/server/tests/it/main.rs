@@ -6,4 +6,5 @@ mod cli;
 mod db;
 mod health;
 mod helpers;
+mod import;
 mod storage;

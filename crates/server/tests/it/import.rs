@@ -1,0 +1,287 @@
+//! `nextflex import` on the committed fixtures, on every backend: counts, merged fields, skip
+//! reasons, Parquet datasets, idempotency, strict mode leaving the catalogue as it was.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use nextflex::config::StorageConfig;
+use nextflex::db::Db;
+use nextflex::error::Error;
+use nextflex::import::{import, stats};
+use nextflex::storage::Storage;
+use object_store::ObjectStoreExt;
+use object_store::path::Path as ObjectPath;
+use sqlx::Row;
+
+use crate::helpers::{Backend, TestDb};
+
+crate::backend_tests!(
+    imports_fixtures_idempotently,
+    strict_failure_keeps_the_catalogue
+);
+
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn fixtures() -> Vec<PathBuf> {
+    ["ml-mini", "kaggle-mini", "tmdb-mini"]
+        .map(fixture)
+        .to_vec()
+}
+
+async fn scalar(db: &Db, sql: &'static str) -> i64 {
+    sqlx::query_scalar(db.sql(sql))
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+}
+
+async fn imports_fixtures_idempotently(backend: Backend) {
+    let Some(tdb) = TestDb::create(backend).await else {
+        return;
+    };
+    let db = tdb.connect().await;
+    let dir = tempfile::tempdir().unwrap();
+    let storage = Storage::open(&StorageConfig::Local(dir.path().join("objects")))
+        .await
+        .unwrap();
+
+    let first = import(&db, &storage, &fixtures(), false).await.unwrap();
+    assert_eq!(first.movies, 47);
+    assert_eq!(first.movies_inserted, 47);
+    assert_eq!(
+        first.ratings,
+        BTreeMap::from([("ml-mini".to_string(), 600)])
+    );
+    let expected_skips: BTreeMap<String, u64> = [
+        ("duplicate_id", 1),
+        ("malformed_id", 1),
+        ("malformed_literal", 1),
+        ("malformed_rating_row", 1),
+        ("rating_out_of_range", 1),
+        ("unparseable_date", 1),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    assert_eq!(first.skipped, expected_skips);
+
+    // Toy Story: TMDB 5000 metadata and credits, MovieLens and IMDb ids from the links.
+    let toy = sqlx::query(db.sql(
+        "SELECT id, title, search_title, movielens_id, imdb_id, release_date, release_year, runtime, overview \
+         FROM movies WHERE tmdb_id = ?",
+    ))
+    .bind(862_i64)
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    let toy_id: i64 = toy.get("id");
+    assert_eq!(toy.get::<String, _>("title"), "Toy Story");
+    assert_eq!(toy.get::<String, _>("search_title"), "toy story");
+    assert_eq!(toy.get::<Option<i64>, _>("movielens_id"), Some(1));
+    assert_eq!(
+        toy.get::<Option<String>, _>("imdb_id").as_deref(),
+        Some("tt0114709")
+    );
+    assert_eq!(
+        toy.get::<Option<String>, _>("release_date").as_deref(),
+        Some("1995-10-30")
+    );
+    assert_eq!(toy.get::<Option<i64>, _>("release_year"), Some(1995));
+    assert_eq!(toy.get::<Option<i64>, _>("runtime"), Some(81));
+    assert!(
+        toy.get::<Option<String>, _>("overview")
+            .unwrap()
+            .contains("Woody")
+    );
+
+    let first_actor: String = sqlx::query_scalar(db.sql(
+        "SELECT p.name FROM movie_cast c JOIN people p ON p.id = c.person_id \
+         WHERE c.movie_id = ? ORDER BY c.cast_order LIMIT 1",
+    ))
+    .bind(toy_id)
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(first_actor, "Tom Hanks");
+    let director: String = sqlx::query_scalar(db.sql(
+        "SELECT p.name FROM movie_crew c JOIN people p ON p.id = c.person_id \
+         WHERE c.movie_id = ? AND c.job = 'Director'",
+    ))
+    .bind(toy_id)
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(director, "John Lasseter");
+    let genres: Vec<String> = sqlx::query_scalar(db.sql(
+        "SELECT g.name FROM movie_genres mg JOIN genres g ON g.id = mg.genre_id \
+         WHERE mg.movie_id = ? ORDER BY g.name",
+    ))
+    .bind(toy_id)
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(genres, ["Animation", "Comedy", "Family"]);
+    let keywords: i64 =
+        sqlx::query_scalar(db.sql("SELECT COUNT(*) FROM movie_keywords WHERE movie_id = ?"))
+            .bind(toy_id)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert!(keywords >= 5, "{keywords}");
+
+    // A TMDB-only movie, and the datasets in storage and in the database.
+    let nolan: String = sqlx::query_scalar(db.sql(
+        "SELECT p.name FROM movies m JOIN movie_crew c ON c.movie_id = m.id \
+         JOIN people p ON p.id = c.person_id WHERE m.tmdb_id = ? AND c.job = 'Director'",
+    ))
+    .bind(155_i64)
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(nolan, "Christopher Nolan");
+    for file in ["ratings.parquet", "movies.parquet"] {
+        let bytes = storage
+            .store()
+            .get(&ObjectPath::from(format!("datasets/ml-mini/{file}")))
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        assert!(
+            bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"),
+            "{file}"
+        );
+    }
+    let row = sqlx::query(
+        db.sql("SELECT ratings_count, users_count, source_kind FROM datasets WHERE name = ?"),
+    )
+    .bind("ml-mini")
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(row.get::<i64, _>("ratings_count"), 600);
+    assert!(row.get::<i64, _>("users_count") > 10);
+    assert_eq!(row.get::<String, _>("source_kind"), "movielens");
+
+    // Again: the same catalogue, no duplicates, internal ids kept.
+    let links_before = [
+        scalar(&db, "SELECT COUNT(*) FROM movie_genres").await,
+        scalar(&db, "SELECT COUNT(*) FROM movie_cast").await,
+        scalar(&db, "SELECT COUNT(*) FROM movie_crew").await,
+        scalar(&db, "SELECT COUNT(*) FROM movie_keywords").await,
+        scalar(&db, "SELECT COUNT(*) FROM people").await,
+    ];
+    let second = import(&db, &storage, &fixtures(), false).await.unwrap();
+    assert_eq!(second.movies, 47);
+    assert_eq!((second.movies_inserted, second.movies_updated), (0, 47));
+    assert_eq!(second.ratings, first.ratings);
+    let links_after = [
+        scalar(&db, "SELECT COUNT(*) FROM movie_genres").await,
+        scalar(&db, "SELECT COUNT(*) FROM movie_cast").await,
+        scalar(&db, "SELECT COUNT(*) FROM movie_crew").await,
+        scalar(&db, "SELECT COUNT(*) FROM movie_keywords").await,
+        scalar(&db, "SELECT COUNT(*) FROM people").await,
+    ];
+    assert_eq!(links_before, links_after);
+    let toy_again: i64 = sqlx::query_scalar(db.sql("SELECT id FROM movies WHERE tmdb_id = 862"))
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(toy_again, toy_id);
+
+    let s = stats(&db).await.unwrap();
+    assert_eq!(s.movies, 47);
+    assert_eq!(s.ratings.get("ml-mini"), Some(&600));
+}
+
+async fn strict_failure_keeps_the_catalogue(backend: Backend) {
+    let Some(tdb) = TestDb::create(backend).await else {
+        return;
+    };
+    let db = tdb.connect().await;
+    let dir = tempfile::tempdir().unwrap();
+    let storage = Storage::open(&StorageConfig::Local(dir.path().join("objects")))
+        .await
+        .unwrap();
+    import(&db, &storage, &[fixture("tmdb-mini")], true)
+        .await
+        .unwrap();
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM movies").await, 5);
+
+    let err = import(&db, &storage, &fixtures(), true).await.unwrap_err();
+    assert!(matches!(err, Error::Invalid(_)), "{err:?}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("line") && msg.contains("ratings.csv.gz"),
+        "{msg}"
+    );
+    assert_eq!(
+        scalar(&db, "SELECT COUNT(*) FROM movies").await,
+        5,
+        "a failed import changed the catalogue"
+    );
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM datasets").await, 0);
+    assert!(
+        storage
+            .store()
+            .head(&ObjectPath::from("datasets/ml-mini/ratings.parquet"))
+            .await
+            .is_err()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn movielens_100k_and_1m_layouts() {
+    let tdb = TestDb::create(Backend::Sqlite).await.unwrap();
+    let db = tdb.connect().await;
+    let dir = tempfile::tempdir().unwrap();
+    let storage = Storage::open(&StorageConfig::Local(dir.path().join("objects")))
+        .await
+        .unwrap();
+    let s = import(&db, &storage, &[fixture("ml-100k-mini")], true)
+        .await
+        .unwrap();
+    assert_eq!((s.movies, s.ratings.get("ml-100k-mini")), (3, Some(&4)));
+    let cafe: String =
+        sqlx::query_scalar(db.sql("SELECT title FROM movies WHERE movielens_id = 3"))
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert_eq!(cafe, "Café au Lait", "Latin-1 decoded");
+    let genres: Vec<String> = sqlx::query_scalar(db.sql(
+        "SELECT g.name FROM movie_genres mg JOIN genres g ON g.id = mg.genre_id \
+         JOIN movies m ON m.id = mg.movie_id WHERE m.movielens_id = 1 ORDER BY g.name",
+    ))
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(genres, ["Animation", "Comedy", "Family"]);
+
+    let tdb = TestDb::create(Backend::Sqlite).await.unwrap();
+    let db = tdb.connect().await;
+    let s = import(&db, &storage, &[fixture("ml-1m-mini")], true)
+        .await
+        .unwrap();
+    assert_eq!((s.movies, s.ratings.get("ml-1m-mini")), (2, Some(&3)));
+}
+
+#[tokio::test]
+async fn unknown_folders_are_refused() {
+    let tdb = TestDb::create(Backend::Sqlite).await.unwrap();
+    let db = tdb.connect().await;
+    let storage = Storage::open(&StorageConfig::Memory).await.unwrap();
+    let empty = tempfile::tempdir().unwrap();
+    let err = import(&db, &storage, &[empty.path().to_path_buf()], false)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("no known dataset files"), "{err}");
+    let err = import(&db, &storage, &[empty.path().join("missing")], false)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("No such file"), "{err}");
+}
