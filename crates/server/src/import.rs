@@ -16,6 +16,7 @@ use sqlx::Row;
 
 use crate::db::{self, Db, now};
 use crate::error::{Error, Result};
+use crate::progress;
 use crate::storage::Storage;
 
 /// What an import did, as `--json` prints it.
@@ -53,14 +54,8 @@ pub async fn import(
         .map(|p| scan(p))
         .collect::<Result<Vec<_>, _>>()?
         .concat();
-    for dir in &dirs {
-        let files: Vec<String> = dir
-            .files
-            .iter()
-            .filter_map(|f| f.path.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .collect();
-        tracing::info!(dataset = %dir.name, files = %files.join(", "), "reading");
-    }
+    let names: Vec<&str> = dirs.iter().map(|d| d.name.as_str()).collect();
+    let reading = progress::stage(format!("reading {}", names.join(", ")));
     let kinds: Vec<(String, &'static str)> = dirs
         .iter()
         .map(|d| (d.name.clone(), source_kind(d)))
@@ -68,12 +63,15 @@ pub async fn import(
     let loaded: Loaded = tokio::task::spawn_blocking(move || load(&dirs, strict))
         .await
         .map_err(|e| Error::Internal(format!("the reading task failed: {e}")))??;
-    tracing::info!(
-        movies = loaded.movies.len(),
-        "read the catalogue; writing it"
-    );
+    let rows: usize = loaded.ratings.iter().map(|r| r.read.ratings.len()).sum();
+    reading.done(&format!("{} movies, {rows} ratings", loaded.movies.len()));
 
+    let writing = progress::stage("writing the catalogue");
     let (ids, report) = db::catalogue::store(db, &loaded.movies).await?;
+    writing.done(&format!(
+        "{} new, {} updated",
+        report.inserted, report.updated
+    ));
     let mut skipped = loaded.skips.0.clone();
     if report.id_conflicts > 0 {
         *skipped
@@ -97,6 +95,7 @@ pub async fn import(
             .iter()
             .find(|(n, _)| *n == dataset.name)
             .map_or("movielens", |(_, k)| *k);
+        let storing = progress::stage(format!("storing the ratings dataset {name}"));
         let table = movie_ids.clone();
         let read = dataset.read;
         let (bytes, rows, written, users, movies) = tokio::task::spawn_blocking(move || {
@@ -131,7 +130,7 @@ pub async fn import(
             )
             .await?;
         record_dataset(db, &name, kind, &prefix, [rows, users, movies]).await?;
-        tracing::info!(dataset = %name, ratings = rows, "stored the ratings dataset");
+        storing.done(&format!("{rows} ratings"));
         ratings.insert(name, rows as u64);
     }
     let movies = count(db, "SELECT COUNT(*) FROM movies").await?;

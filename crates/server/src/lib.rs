@@ -8,6 +8,7 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod import;
+pub mod progress;
 pub mod secrets;
 pub mod serve;
 pub mod storage;
