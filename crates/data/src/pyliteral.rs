@@ -246,16 +246,32 @@ impl Parser<'_> {
             }
         }
         let raw = &self.text[start..self.pos];
-        if self.pos == digits_start || raw.contains("__") || raw.ends_with('_') {
+        // Python allows `_` only between two digits.
+        let bytes = raw.as_bytes();
+        let misplaced_underscore = bytes.iter().enumerate().any(|(i, &b)| {
+            b == b'_'
+                && !(i > 0
+                    && bytes[i - 1].is_ascii_digit()
+                    && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+        });
+        if self.pos == digits_start || misplaced_underscore {
             self.pos = start;
             return Err(self.error("malformed number"));
         }
         let clean: String = raw.chars().filter(|&c| c != '_').collect();
         if is_float {
-            clean.parse::<f64>().map(Value::Float).map_err(|_| {
-                self.pos = start;
-                self.error("malformed number")
-            })
+            match clean.parse::<f64>() {
+                Ok(x) if x.is_finite() => Ok(Value::Float(x)),
+                // Python reads 1e999 as inf, which `repr` writes as a name no literal parser reads.
+                Ok(_) => {
+                    self.pos = start;
+                    Err(self.error("float out of range"))
+                }
+                Err(_) => {
+                    self.pos = start;
+                    Err(self.error("malformed number"))
+                }
+            }
         } else {
             // Python 3 refuses leading zeros in decimal integers (except 0 itself).
             let digits = clean.trim_start_matches(['-', '+']);
@@ -552,6 +568,11 @@ mod tests {
             ("1985-10-22", 4, "after the literal"),
             ("1.2.3", 0, "malformed number"),
             ("-", 0, "malformed number"),
+            ("62626E_7667", 0, "malformed number"),
+            ("1__0", 0, "malformed number"),
+            ("_1", 0, "unknown name"),
+            ("1_", 0, "malformed number"),
+            ("1e999", 0, "float out of range"),
         ];
         for (input, offset, reason) in cases {
             let err = parse(input).unwrap_err();

@@ -9,8 +9,8 @@ use std::time::Instant;
 use nextflex_data::columnar;
 use nextflex_data::load::{Loaded, load};
 use nextflex_data::sources::{DataError, DatasetDir, FileKind, scan};
-use object_store::ObjectStoreExt;
 use object_store::path::Path as ObjectPath;
+use object_store::{ObjectStoreExt, PutPayload};
 use serde::Serialize;
 use sqlx::Row;
 
@@ -63,16 +63,21 @@ pub async fn import(
     let loaded: Loaded = tokio::task::spawn_blocking(move || load(&dirs, strict))
         .await
         .map_err(|e| Error::Internal(format!("the reading task failed: {e}")))??;
-    let rows: usize = loaded.ratings.iter().map(|r| r.read.ratings.len()).sum();
-    reading.done(&format!("{} movies, {rows} ratings", loaded.movies.len()));
+    let Loaded {
+        movies,
+        ratings: datasets,
+        skips,
+    } = loaded;
+    let rows: usize = datasets.iter().map(|r| r.read.ratings.len()).sum();
+    reading.done(&format!("{} movies, {rows} ratings", movies.len()));
 
     let writing = progress::stage("writing the catalogue");
-    let (ids, report) = db::catalogue::store(db, &loaded.movies).await?;
+    let (ids, report) = db::catalogue::store(db, &movies).await?;
     writing.done(&format!(
         "{} new, {} updated",
         report.inserted, report.updated
     ));
-    let mut skipped = loaded.skips.0.clone();
+    let mut skipped = skips.0;
     if report.id_conflicts > 0 {
         *skipped
             .entry("id_held_by_another_movie".into())
@@ -80,16 +85,15 @@ pub async fn import(
     }
 
     let movie_ids = movielens_table(db).await?;
-    let features = {
-        let movies = loaded.movies.clone();
-        let ids = ids.clone();
+    // Cloning a payload shares its bytes.
+    let features: PutPayload =
         tokio::task::spawn_blocking(move || columnar::movies_parquet(&movies, &ids))
             .await
             .map_err(|e| Error::Internal(format!("the Parquet task failed: {e}")))?
             .map_err(|e| Error::Internal(format!("cannot write movies.parquet: {e}")))?
-    };
+            .into();
     let mut ratings = BTreeMap::new();
-    for dataset in loaded.ratings {
+    for dataset in datasets {
         let name = safe_name(&dataset.name);
         let kind = kinds
             .iter()
@@ -126,7 +130,7 @@ pub async fn import(
         store
             .put(
                 &ObjectPath::from(format!("{prefix}/movies.parquet")),
-                features.clone().into(),
+                features.clone(),
             )
             .await?;
         record_dataset(db, &name, kind, &prefix, [rows, users, movies]).await?;
