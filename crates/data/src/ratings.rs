@@ -62,6 +62,10 @@ impl Ratings {
         self.movie.reserve(n);
         self.rating.reserve(n);
         self.timestamp.reserve(n);
+        huge_pages(&mut self.user);
+        huge_pages(&mut self.movie);
+        huge_pages(&mut self.rating);
+        huge_pages(&mut self.timestamp);
     }
 
     /// Appends pieces in order, the four columns concurrently.
@@ -101,6 +105,25 @@ impl Ratings {
                 )
             },
         );
+    }
+}
+
+/// Asks Linux to back the spare capacity of a large vector with transparent huge pages: filling
+/// hundreds of megabytes then takes one page fault per 2 MiB instead of one per 4 KiB, which on
+/// a virtual machine is most of the cost of filling them. Only a hint: nothing changes where
+/// huge pages are off.
+#[allow(unsafe_code)]
+fn huge_pages<T>(v: &mut Vec<T>) {
+    const HUGE: usize = 2 << 20;
+    let start = v.as_mut_ptr() as usize;
+    let end = start + v.capacity() * std::mem::size_of::<T>();
+    let (from, to) = ((start + HUGE - 1) & !(HUGE - 1), end & !(HUGE - 1));
+    if to > from {
+        // SAFETY: [from, to) lies inside the vector's own allocation, and MADV_HUGEPAGE only
+        // changes how the kernel backs it, never its contents.
+        unsafe {
+            libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_HUGEPAGE);
+        }
     }
 }
 
@@ -439,8 +462,8 @@ fn parse_piece(piece: &[u8], layout: &Layout, strict: bool, out: &mut Piece) {
 #[inline]
 fn parse_standard_line(buf: &[u8], start: usize) -> Option<((u32, u32, f32, i64), usize)> {
     let mut i = start;
-    let user = u32::try_from(digits_until(buf, &mut i, b',', 10)?).ok()?;
-    let movie = u32::try_from(digits_until(buf, &mut i, b',', 10)?).ok()?;
+    let user = u32::try_from(number_until(buf, &mut i, b',', 10)?).ok()?;
+    let movie = u32::try_from(number_until(buf, &mut i, b',', 10)?).ok()?;
     // The rating as the files write it: one digit, a point, one digit.
     let r = buf.get(i..i + 4)?;
     let (whole, tenths) = (r[0].wrapping_sub(b'0'), r[2].wrapping_sub(b'0'));
@@ -452,17 +475,66 @@ fn parse_standard_line(buf: &[u8], start: usize) -> Option<((u32, u32, f32, i64)
     if !(0.5..=5.0).contains(&rating) {
         return None;
     }
-    let ts = digits_until(buf, &mut i, b'\n', 18)?;
+    let ts = number_until(buf, &mut i, b'\n', 18)?;
     Some(((user, movie, rating, ts as i64), i))
+}
+
+/// Like [`digits_until`], eight digits at a time (SWAR) where 16 bytes are left to read.
+#[inline]
+fn number_until(buf: &[u8], i: &mut usize, stop: u8, max: usize) -> Option<u64> {
+    let Some(head) = buf.get(*i..*i + 16) else {
+        return digits_until(buf, i, stop, max);
+    };
+    let (mut value, mut len) = swar_digits(head);
+    if len == 8 {
+        let (more, more_len) = swar_digits(&head[8..]);
+        if more_len == 8 {
+            return digits_until(buf, i, stop, max);
+        }
+        value = value * 10u64.pow(more_len as u32) + more;
+        len += more_len;
+    }
+    if len == 0 || len > max || head.get(len) != Some(&stop) {
+        // The end of the input, or something unusual: the careful path decides.
+        return digits_until(buf, i, stop, max);
+    }
+    *i += len + 1;
+    Some(value)
+}
+
+/// The value and length of the run of ASCII digits (at most 8) that starts `bytes` (≥ 8 long).
+#[inline]
+fn swar_digits(bytes: &[u8]) -> (u64, usize) {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&bytes[..8]);
+    let chunk = u64::from_le_bytes(word) ^ 0x3030_3030_3030_3030;
+    // A byte is a digit when, xor 0x30, it is at most 9: no high nibble, and adding 6 does not
+    // reach 0x10. (A carry out of a non-digit byte only disturbs the bytes after it.)
+    let non_digit = (chunk | chunk.wrapping_add(0x0606_0606_0606_0606)) & 0xF0F0_F0F0_F0F0_F0F0;
+    let len = (non_digit.trailing_zeros() / 8) as usize;
+    if len == 0 {
+        return (0, 0);
+    }
+    // Move the digits to the top bytes; the zero bytes below read as leading zeros.
+    let digits = if len == 8 {
+        chunk
+    } else {
+        chunk << (8 * (8 - len))
+    };
+    let digits = (digits & 0x0F0F_0F0F_0F0F_0F0F).wrapping_mul(2561) >> 8;
+    let digits = (digits & 0x00FF_00FF_00FF_00FF).wrapping_mul(6_553_601) >> 16;
+    let digits = (digits & 0x0000_FFFF_0000_FFFF).wrapping_mul(42_949_672_960_001) >> 32;
+    (digits, len)
 }
 
 /// Reads up to `max` decimal digits from `line[*i..]` until `stop` (or the end), moving `*i`
 /// past the stop byte.
 #[inline]
 fn digits_until(line: &[u8], i: &mut usize, stop: u8, max: usize) -> Option<u64> {
-    let start = *i;
+    let rest = line.get(*i..)?;
     let mut v: u64 = 0;
-    while let Some(&b) = line.get(*i) {
+    let mut n = 0;
+    for &b in rest {
         if b == stop {
             break;
         }
@@ -471,12 +543,12 @@ fn digits_until(line: &[u8], i: &mut usize, stop: u8, max: usize) -> Option<u64>
             return None;
         }
         v = v * 10 + u64::from(d);
-        *i += 1;
+        n += 1;
     }
-    if *i == start || *i - start > max {
+    if n == 0 || n > max {
         return None;
     }
-    *i += 1;
+    *i += n + 1;
     Some(v)
 }
 
@@ -720,6 +792,32 @@ mod tests {
             err.to_string(),
             format!("line {}: rating_out_of_range", rows + 2)
         );
+    }
+
+    #[test]
+    fn swar_matches_the_scalar_parser() {
+        for text in [
+            "0,",
+            "7,",
+            "12345678,",
+            "1234567,",
+            "964982703\n",
+            "1501829870\n",
+            "99999999999999999,",
+            "12a4,",
+            ",",
+            "1,2,3",
+            "00000012,",
+            "4294967295,",
+            "4294967296,",
+        ] {
+            let padded = format!("{text}________________");
+            let (mut a, mut b) = (0, 0);
+            let stop = if text.contains('\n') { b'\n' } else { b',' };
+            let fast = number_until(padded.as_bytes(), &mut a, stop, 18);
+            let slow = digits_until(padded.as_bytes(), &mut b, stop, 18);
+            assert_eq!((fast, a), (slow, b), "{text:?}");
+        }
     }
 
     #[test]
