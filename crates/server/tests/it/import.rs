@@ -17,7 +17,8 @@ use crate::helpers::{Backend, TestDb};
 
 crate::backend_tests!(
     imports_fixtures_idempotently,
-    strict_failure_keeps_the_catalogue
+    strict_failure_keeps_the_catalogue,
+    database_failure_rolls_the_catalogue_back,
 );
 
 pub fn fixture(name: &str) -> PathBuf {
@@ -284,4 +285,49 @@ async fn unknown_folders_are_refused() {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("No such file"), "{err}");
+}
+
+/// A database error part-way through the catalogue write (a trigger refuses crew rows, which are
+/// written last) rolls everything back: no new movies, people or genres.
+async fn database_failure_rolls_the_catalogue_back(backend: Backend) {
+    let Some(tdb) = TestDb::create(backend).await else {
+        return;
+    };
+    let db = tdb.connect().await;
+    let storage = Storage::open(&StorageConfig::Memory).await.unwrap();
+    import(&db, &storage, &[fixture("ml-1m-mini")], true).await.unwrap();
+    let before = [
+        scalar(&db, "SELECT COUNT(*) FROM movies").await,
+        scalar(&db, "SELECT COUNT(*) FROM people").await,
+        scalar(&db, "SELECT COUNT(*) FROM genres").await,
+        scalar(&db, "SELECT COUNT(*) FROM movie_cast").await,
+    ];
+    let trigger = match backend {
+        Backend::Sqlite => "CREATE TRIGGER nf_fail BEFORE INSERT ON movie_crew \
+            BEGIN SELECT RAISE(ABORT, 'simulated failure'); END"
+            .to_string(),
+        Backend::Postgres => "CREATE FUNCTION nf_fail() RETURNS trigger AS $$ \
+            BEGIN RAISE EXCEPTION 'simulated failure'; END $$ LANGUAGE plpgsql; \
+            CREATE TRIGGER nf_fail BEFORE INSERT ON movie_crew \
+            FOR EACH ROW EXECUTE FUNCTION nf_fail()"
+            .to_string(),
+        Backend::MySql => "CREATE TRIGGER nf_fail BEFORE INSERT ON movie_crew FOR EACH ROW \
+            SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'simulated failure'"
+            .to_string(),
+    };
+    sqlx::raw_sql(sqlx::AssertSqlSafe(trigger))
+        .execute(db.pool())
+        .await
+        .unwrap();
+
+    let err = import(&db, &storage, &[fixture("tmdb-mini")], true).await.unwrap_err();
+    assert!(matches!(err, Error::Database(_)), "{err:?}");
+    let after = [
+        scalar(&db, "SELECT COUNT(*) FROM movies").await,
+        scalar(&db, "SELECT COUNT(*) FROM people").await,
+        scalar(&db, "SELECT COUNT(*) FROM genres").await,
+        scalar(&db, "SELECT COUNT(*) FROM movie_cast").await,
+    ];
+    assert_eq!(before, after, "a failed import left part of its catalogue behind");
+    assert_eq!(before[0], 2);
 }
