@@ -72,7 +72,7 @@ pub async fn import(
     reading.done(&format!("{} movies, {rows} ratings", movies.len()));
 
     let writing = progress::stage("writing the catalogue");
-    let (ids, report) = db::catalogue::store(db, &movies).await?;
+    let report = db::catalogue::store(db, &movies).await?;
     writing.done(&format!(
         "{} new, {} updated",
         report.inserted, report.updated
@@ -85,9 +85,12 @@ pub async fn import(
     }
 
     let movie_ids = movielens_table(db).await?;
-    // Cloning a payload shares its bytes.
+    // The features cover the whole catalogue, not only this import's movies: a ratings-only
+    // import refers to movies imported before. Cloning a payload shares its bytes.
+    drop(movies);
+    let (all, all_ids) = db::catalogue::features(db).await?;
     let features: PutPayload =
-        tokio::task::spawn_blocking(move || columnar::movies_parquet(&movies, &ids))
+        tokio::task::spawn_blocking(move || columnar::movies_parquet(&all, &all_ids))
             .await
             .map_err(|e| Error::Internal(format!("the Parquet task failed: {e}")))?
             .map_err(|e| Error::Internal(format!("cannot write movies.parquet: {e}")))?

@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use nextflex_data::catalogue::Movie;
+use nextflex_data::catalogue::{CastMember, CrewMember, Genre, Keyword, Movie, Person};
 use sqlx::any::AnyArguments;
 use sqlx::{Any, Arguments, Row, Transaction};
 
@@ -45,8 +45,8 @@ pub struct StoreReport {
     pub id_conflicts: u64,
 }
 
-/// Stores the movies; returns the database id of each, in order, and what changed.
-pub async fn store(db: &Db, movies: &[Movie]) -> Result<(Vec<i64>, StoreReport)> {
+/// Stores the movies; returns what changed.
+pub async fn store(db: &Db, movies: &[Movie]) -> Result<StoreReport> {
     let mut tx = db.pool().begin().await?;
     let genres = store_genres(db, &mut tx, movies).await?;
     let keywords = store_keywords(db, &mut tx, movies).await?;
@@ -54,7 +54,7 @@ pub async fn store(db: &Db, movies: &[Movie]) -> Result<(Vec<i64>, StoreReport)>
     let (ids, report) = store_movies(db, &mut tx, movies).await?;
     store_links(db, &mut tx, movies, &ids, &genres, &keywords, &people).await?;
     tx.commit().await?;
-    Ok((ids, report))
+    Ok(report)
 }
 
 async fn insert_rows(
@@ -448,4 +448,94 @@ async fn store_links(
         crew_rows,
     )
     .await
+}
+
+/// The whole catalogue with what the content model and the Parquet movie features need: ids,
+/// title, year, genres, keywords, top-3 cast and directors. Returns the movies and their ids.
+pub async fn features(db: &Db) -> Result<(Vec<Movie>, Vec<i64>)> {
+    let rows = sqlx::query(
+        db.sql("SELECT id, tmdb_id, movielens_id, title, release_year FROM movies ORDER BY id"),
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let mut ids = Vec::with_capacity(rows.len());
+    let mut movies = Vec::with_capacity(rows.len());
+    let mut index = HashMap::with_capacity(rows.len());
+    for r in rows {
+        let id: i64 = r.try_get("id")?;
+        index.insert(id, movies.len());
+        ids.push(id);
+        movies.push(Movie {
+            tmdb_id: r.try_get("tmdb_id")?,
+            movielens_id: r.try_get("movielens_id")?,
+            title: r.try_get("title")?,
+            release_year: r.try_get("release_year")?,
+            ..Movie::default()
+        });
+    }
+    let person = |name: String| Person {
+        tmdb_id: None,
+        name,
+        gender: None,
+        profile_path: None,
+    };
+    for r in sqlx::query(db.sql(
+        "SELECT mg.movie_id, g.name FROM movie_genres mg JOIN genres g ON g.id = mg.genre_id \
+         ORDER BY mg.movie_id, g.name",
+    ))
+    .fetch_all(db.pool())
+    .await?
+    {
+        if let Some(&i) = index.get(&r.try_get::<i64, _>("movie_id")?) {
+            movies[i].genres.push(Genre {
+                tmdb_id: None,
+                name: r.try_get("name")?,
+            });
+        }
+    }
+    for r in sqlx::query(db.sql(
+        "SELECT mk.movie_id, k.name FROM movie_keywords mk JOIN keywords k ON k.id = mk.keyword_id \
+         ORDER BY mk.movie_id, k.name",
+    ))
+    .fetch_all(db.pool())
+    .await?
+    {
+        if let Some(&i) = index.get(&r.try_get::<i64, _>("movie_id")?) {
+            movies[i].keywords.push(Keyword {
+                tmdb_id: None,
+                name: r.try_get("name")?,
+            });
+        }
+    }
+    for r in sqlx::query(db.sql(
+        "SELECT c.movie_id, c.cast_order, p.name FROM movie_cast c JOIN people p ON p.id = c.person_id \
+         WHERE c.cast_order < 3 ORDER BY c.movie_id, c.cast_order",
+    ))
+    .fetch_all(db.pool())
+    .await?
+    {
+        if let Some(&i) = index.get(&r.try_get::<i64, _>("movie_id")?) {
+            movies[i].cast.push(CastMember {
+                person: person(r.try_get("name")?),
+                character: None,
+                order: r.try_get("cast_order")?,
+            });
+        }
+    }
+    for r in sqlx::query(db.sql(
+        "SELECT c.movie_id, p.name FROM movie_crew c JOIN people p ON p.id = c.person_id \
+         WHERE c.job = 'Director' ORDER BY c.movie_id, p.name",
+    ))
+    .fetch_all(db.pool())
+    .await?
+    {
+        if let Some(&i) = index.get(&r.try_get::<i64, _>("movie_id")?) {
+            movies[i].crew.push(CrewMember {
+                person: person(r.try_get("name")?),
+                job: "Director".into(),
+                department: "Directing".into(),
+            });
+        }
+    }
+    Ok((movies, ids))
 }
