@@ -2,4 +2,20 @@
 //! metrics and splits. Pure computation with no I/O, so every algorithm is testable on its own
 //! and usable from the server, the CLI and the benchmarks alike.
 
+pub mod als;
+pub mod linalg;
+pub mod metrics;
+pub mod rng;
+pub mod split;
 pub mod text;
+
+/// The engine's errors: bad hyper-parameters or unusable input.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum EngineError {
+    #[error("invalid {name}: {reason}")]
+    InvalidParameter { name: &'static str, reason: String },
+    #[error("{0}")]
+    Input(String),
+}
+
+pub type Result<T, E = EngineError> = std::result::Result<T, E>;

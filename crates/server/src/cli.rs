@@ -8,11 +8,13 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+use nextflex_engine::als::AlsParams;
 
 use crate::accounts;
 use crate::config::{DatabaseConfig, S3Options, StorageConfig};
 use crate::db::{Db, PoolSettings, users};
 use crate::error::{Error, Result};
+use crate::evaluate;
 use crate::import;
 use crate::serve::{self, ServeSettings};
 use crate::storage::Storage;
@@ -117,6 +119,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Show what the catalogue and the ratings datasets hold
     Stats(StatsArgs),
+    /// Train ALS on part of a ratings file and score the rest (RMSE, MAE, P@10, NDCG@10…)
+    Evaluate(EvaluateArgs),
     /// Manage user accounts
     #[command(subcommand)]
     Users(UsersCommand),
@@ -143,6 +147,40 @@ pub struct ImportArgs {
     /// Fail on the first bad row instead of skipping it
     #[arg(long)]
     pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// Ratings file: MovieLens/Kaggle CSV with a header (userId,movieId,rating[,timestamp]),
+    /// tab-separated u.data, or ::-separated ratings.dat; may be gzipped
+    #[arg(long)]
+    pub ratings: PathBuf,
+    /// random:TRAIN_FRACTION:SEED, or time:TRAIN_FRACTION (each user's latest ratings tested)
+    #[arg(long, default_value = "random:0.8:42")]
+    pub split: evaluate::SplitSpec,
+    #[arg(long, default_value_t = AlsParams::default().rank)]
+    pub rank: usize,
+    #[arg(long, default_value_t = AlsParams::default().iterations)]
+    pub iterations: usize,
+    /// Factor regularisation (weighted-λ)
+    #[arg(long, default_value_t = AlsParams::default().lambda)]
+    pub lambda: f64,
+    /// Bias regularisation
+    #[arg(long, default_value_t = AlsParams::default().bias_lambda)]
+    pub bias_lambda: f64,
+    /// Seed of the initial factors
+    #[arg(long, default_value_t = AlsParams::default().seed)]
+    pub seed: u64,
+    /// At most this many users get their top-10 scored (a seeded sample beyond it)
+    #[arg(long, default_value_t = 2000)]
+    pub ranking_users: usize,
+    /// Score a validation part carved from the training part (split the same way), leaving the
+    /// test part untouched: for tuning
+    #[arg(long)]
+    pub validation: bool,
+    /// Print one JSON object on stdout
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -285,6 +323,34 @@ fn run(cli: Cli) -> Result<()> {
                 }
                 Ok(())
             }
+            Command::Evaluate(args) => {
+                let path = cwd.join(&args.ratings);
+                let params = AlsParams {
+                    rank: args.rank,
+                    iterations: args.iterations,
+                    lambda: args.lambda,
+                    bias_lambda: args.bias_lambda,
+                    seed: args.seed,
+                };
+                let result = tokio::task::spawn_blocking(move || {
+                    let ratings = evaluate::read_file(&path)?;
+                    evaluate::evaluate(
+                        &ratings,
+                        args.split,
+                        params,
+                        args.ranking_users,
+                        args.validation,
+                    )
+                })
+                .await
+                .map_err(|e| Error::Internal(format!("the evaluation task failed: {e}")))??;
+                if args.json {
+                    println!("{}", json(&result)?);
+                } else {
+                    print_evaluation(&result);
+                }
+                Ok(())
+            }
             Command::Users(UsersCommand::Create(args)) => create_user(&database, args).await,
         }
     })
@@ -306,6 +372,33 @@ fn print_summary(s: &import::ImportSummary) {
     for (reason, n) in &s.skipped {
         println!("  {:<34} {:>10}", format!("skipped: {reason}"), n);
     }
+}
+
+fn print_evaluation(e: &evaluate::Evaluation) {
+    println!(
+        "ALS rank {} · {} iterations · lambda {} · bias lambda {}",
+        e.rank, e.iterations, e.lambda, e.bias_lambda
+    );
+    println!(
+        "  train / test pairs   {} / {} ({} scored)",
+        e.train_pairs, e.test_pairs, e.scored_pairs
+    );
+    println!("  fit                  {:.3} s", e.fit_seconds);
+    println!("  RMSE                 {:.4}", e.rmse);
+    println!("  MAE                  {:.4}", e.mae);
+    println!(
+        "  P@10                 {:.4}  (most popular: {:.4})",
+        e.precision_at_10, e.popularity_precision_at_10
+    );
+    println!(
+        "  NDCG@10              {:.4}  (most popular: {:.4})",
+        e.ndcg_at_10, e.popularity_ndcg_at_10
+    );
+    println!("  recall@10            {:.4}", e.recall_at_10);
+    println!(
+        "  coverage             {:.4}  ({} users ranked)",
+        e.coverage, e.ranked_users
+    );
 }
 
 fn print_stats(s: &import::Stats) {

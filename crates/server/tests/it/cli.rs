@@ -401,3 +401,48 @@ async fn serve_imports_the_demo_into_an_empty_catalogue() {
         );
     }
 }
+
+#[test]
+fn evaluate_scores_every_test_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let ratings = crate::import::fixture("ml-mini").join("ratings.csv.gz");
+    let out = run(nextflex(dir.path()).args([
+        "evaluate",
+        "--ratings",
+        ratings.to_str().unwrap(),
+        "--rank",
+        "5",
+        "--json",
+    ]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let e: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for key in [
+        "rmse",
+        "mae",
+        "precision_at_10",
+        "ndcg_at_10",
+        "coverage",
+        "fit_seconds",
+    ] {
+        assert!(e[key].as_f64().is_some_and(f64::is_finite), "{key}: {e}");
+    }
+    assert_eq!(e["test_pairs"], 120);
+    assert_eq!(e["scored_pairs"], e["test_pairs"]);
+    assert!(e["rmse"].as_f64().unwrap() < 1.5, "{e}");
+
+    let out =
+        run(nextflex(dir.path()).args(["evaluate", "--ratings", "x.csv", "--split", "random:2"]));
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(nextflex(dir.path()).args(["evaluate", "--ratings", "missing.csv"]));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("missing.csv"), "{}", stderr(&out));
+    let out = run(nextflex(dir.path()).args([
+        "evaluate",
+        "--ratings",
+        ratings.to_str().unwrap(),
+        "--rank",
+        "0",
+    ]));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("invalid rank"), "{}", stderr(&out));
+}

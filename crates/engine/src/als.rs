@@ -1,0 +1,703 @@
+//! Explicit-feedback ALS: `r̂(u, i) = μ + b_u + b_i + p_u · q_i`, fitted by alternating least
+//! squares with weighted-λ regularisation (each factor vector's penalty scales with its number of
+//! ratings, after Zhou et al. 2008) and a plain penalty on the biases. Users, then items, are
+//! solved in parallel; each solve is a (rank + 1)-sized Cholesky system for bias and factors
+//! together, so one pass is deterministic whatever the thread count.
+//!
+//! Every (user, item) pair gets a prediction: an unknown user or item falls back to the biases
+//! and the global mean. A user the model has not seen is folded in from any ratings (one is
+//! enough) with the same solve training uses, without retraining.
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use crate::linalg::{cholesky_resolve, cholesky_solve};
+use crate::rng::SplitMix64;
+use crate::{EngineError, Result};
+
+/// ALS hyper-parameters, as asked for; [`AlsParams::validate`] checks them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AlsParams {
+    /// Length of the factor vectors.
+    pub rank: usize,
+    /// Alternating passes (users, then items).
+    pub iterations: usize,
+    /// Factor penalty per rating (weighted-λ).
+    pub lambda: f64,
+    /// Bias penalty.
+    pub bias_lambda: f64,
+    /// Seed of the initial item factors.
+    pub seed: u64,
+}
+
+impl Default for AlsParams {
+    /// Tuned on a validation split carved from the training part of ml-latest-small
+    /// (docs/benchmarks.md).
+    fn default() -> Self {
+        AlsParams {
+            rank: 20,
+            iterations: 15,
+            lambda: 0.2,
+            bias_lambda: 2.0,
+            seed: 42,
+        }
+    }
+}
+
+/// Hyper-parameters that passed validation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ValidAlsParams(AlsParams);
+
+impl ValidAlsParams {
+    pub fn get(&self) -> &AlsParams {
+        &self.0
+    }
+}
+
+impl AlsParams {
+    pub fn validate(self) -> Result<ValidAlsParams> {
+        let bad = |name, reason: &str| {
+            Err(EngineError::InvalidParameter {
+                name,
+                reason: reason.to_string(),
+            })
+        };
+        if !(1..=512).contains(&self.rank) {
+            return bad("rank", "must be from 1 to 512");
+        }
+        if !(1..=200).contains(&self.iterations) {
+            return bad("iterations", "must be from 1 to 200");
+        }
+        if !(self.lambda.is_finite() && self.lambda > 0.0) {
+            return bad("lambda", "must be a positive number");
+        }
+        if !(self.bias_lambda.is_finite() && self.bias_lambda >= 0.0) {
+            return bad("bias_lambda", "must be zero or a positive number");
+        }
+        Ok(ValidAlsParams(self))
+    }
+}
+
+/// Ratings in compressed rows: for entity `e`, `others[offsets[e]..offsets[e + 1]]` and the
+/// matching `values`.
+struct Rows {
+    offsets: Vec<usize>,
+    others: Vec<u32>,
+    values: Vec<f32>,
+}
+
+impl Rows {
+    fn build(n: usize, keys: &[u32], others: &[u32], values: &[f32]) -> Rows {
+        let mut offsets = vec![0usize; n + 1];
+        for &k in keys {
+            offsets[k as usize + 1] += 1;
+        }
+        for e in 0..n {
+            offsets[e + 1] += offsets[e];
+        }
+        let mut fill = offsets.clone();
+        let mut o = vec![0u32; keys.len()];
+        let mut v = vec![0f32; keys.len()];
+        for ((&k, &other), &value) in keys.iter().zip(others).zip(values) {
+            let at = &mut fill[k as usize];
+            o[*at] = other;
+            v[*at] = value;
+            *at += 1;
+        }
+        Rows {
+            offsets,
+            others: o,
+            values: v,
+        }
+    }
+
+    fn row(&self, e: usize) -> (&[u32], &[f32]) {
+        let (a, b) = (self.offsets[e], self.offsets[e + 1]);
+        (&self.others[a..b], &self.values[a..b])
+    }
+}
+
+/// A trained model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlsModel {
+    params: AlsParams,
+    mean: f64,
+    min_rating: f32,
+    max_rating: f32,
+    user_ids: Vec<u32>,
+    user_index: HashMap<u32, u32>,
+    item_ids: Vec<u32>,
+    item_index: HashMap<u32, u32>,
+    user_bias: Vec<f64>,
+    item_bias: Vec<f64>,
+    /// Row-major, `rank` per user.
+    user_factors: Vec<f64>,
+    /// Row-major, `rank` per item.
+    item_factors: Vec<f64>,
+}
+
+/// A user's bias and factors, with what explaining their recommendations needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserVector {
+    pub bias: f64,
+    pub factors: Vec<f64>,
+    /// The known items the vector was solved from, as (item index, rating minus baseline).
+    rated: Vec<(u32, f64)>,
+    /// Cholesky factor of the solve's matrix, for explanations.
+    cholesky: Vec<f64>,
+}
+
+/// One recommended item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recommendation {
+    pub item: u32,
+    /// Predicted rating.
+    pub score: f32,
+    /// The user's rated items that pushed this score up most, strongest first.
+    pub because: Vec<u32>,
+}
+
+impl AlsModel {
+    /// Trains on ratings given as three parallel columns of external ids and values.
+    pub fn fit(
+        params: &ValidAlsParams,
+        users: &[u32],
+        items: &[u32],
+        values: &[f32],
+    ) -> Result<AlsModel> {
+        let p = *params.get();
+        if users.len() != items.len() || users.len() != values.len() {
+            return Err(EngineError::Input(
+                "ratings columns differ in length".into(),
+            ));
+        }
+        if users.is_empty() {
+            return Err(EngineError::Input("no ratings to train on".into()));
+        }
+        if values.iter().any(|v| !v.is_finite()) {
+            return Err(EngineError::Input("a rating is not a finite number".into()));
+        }
+        let (user_ids, user_index, u_idx) = index(users);
+        let (item_ids, item_index, i_idx) = index(items);
+        let (nu, ni) = (user_ids.len(), item_ids.len());
+        let mean = values.iter().map(|&v| f64::from(v)).sum::<f64>() / values.len() as f64;
+        let min_rating = values.iter().copied().fold(f32::INFINITY, f32::min);
+        let max_rating = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let by_user = Rows::build(nu, &u_idx, &i_idx, values);
+        let by_item = Rows::build(ni, &i_idx, &u_idx, values);
+
+        let k = p.rank;
+        let mut rng = SplitMix64(p.seed);
+        let scale = 0.1 / (k as f64).sqrt();
+        let mut item_factors: Vec<f64> = (0..ni * k).map(|_| rng.normal() * scale).collect();
+        let mut item_bias = vec![0.0; ni];
+        let mut user_factors = vec![0.0; nu * k];
+        let mut user_bias = vec![0.0; nu];
+        for _ in 0..p.iterations {
+            solve_side(
+                &by_user,
+                &item_factors,
+                &item_bias,
+                &mut user_factors,
+                &mut user_bias,
+                mean,
+                &p,
+            );
+            solve_side(
+                &by_item,
+                &user_factors,
+                &user_bias,
+                &mut item_factors,
+                &mut item_bias,
+                mean,
+                &p,
+            );
+        }
+        // A last user half-step, so that every user vector is the solve against the final item
+        // factors: exactly what folding the same ratings in gives.
+        solve_side(
+            &by_user,
+            &item_factors,
+            &item_bias,
+            &mut user_factors,
+            &mut user_bias,
+            mean,
+            &p,
+        );
+        Ok(AlsModel {
+            params: p,
+            mean,
+            min_rating,
+            max_rating,
+            user_ids,
+            user_index,
+            item_ids,
+            item_index,
+            user_bias,
+            item_bias,
+            user_factors,
+            item_factors,
+        })
+    }
+
+    pub fn params(&self) -> &AlsParams {
+        &self.params
+    }
+
+    pub fn mean(&self) -> f64 {
+        self.mean
+    }
+
+    /// Items the model knows, by external id.
+    pub fn items(&self) -> &[u32] {
+        &self.item_ids
+    }
+
+    pub fn users(&self) -> &[u32] {
+        &self.user_ids
+    }
+
+    fn item_row(&self, i: usize) -> &[f64] {
+        let k = self.params.rank;
+        &self.item_factors[i * k..(i + 1) * k]
+    }
+
+    fn clamp(&self, x: f64) -> f32 {
+        (x as f32).clamp(self.min_rating, self.max_rating)
+    }
+
+    /// The predicted rating of any pair; unknown users or items fall back to the biases.
+    pub fn predict(&self, user: u32, item: u32) -> f32 {
+        let u = self.user_index.get(&user).map(|&u| u as usize);
+        let i = self.item_index.get(&item).map(|&i| i as usize);
+        let k = self.params.rank;
+        let mut x = self.mean;
+        if let Some(u) = u {
+            x += self.user_bias[u];
+        }
+        if let Some(i) = i {
+            x += self.item_bias[i];
+        }
+        if let (Some(u), Some(i)) = (u, i) {
+            x += dot(&self.user_factors[u * k..(u + 1) * k], self.item_row(i));
+        }
+        self.clamp(x)
+    }
+
+    /// The vector of a user the model was trained with.
+    pub fn user_vector(&self, user: u32) -> Option<UserVector> {
+        let &u = self.user_index.get(&user)?;
+        let u = u as usize;
+        let k = self.params.rank;
+        Some(UserVector {
+            bias: self.user_bias[u],
+            factors: self.user_factors[u * k..(u + 1) * k].to_vec(),
+            rated: Vec::new(),
+            cholesky: Vec::new(),
+        })
+    }
+
+    /// Computes a user's vector from their ratings (external item id, value) with the user solve
+    /// of training, keeping the items fixed. Unknown items are ignored; with none known, the
+    /// vector is zero (recommendations then follow the item biases).
+    pub fn fold_in(&self, ratings: &[(u32, f32)]) -> UserVector {
+        let k = self.params.rank;
+        let n = k + 1;
+        let mut seen = HashSet::new();
+        let rated: Vec<(u32, f64)> = ratings
+            .iter()
+            .rev() // the last rating of an item counts
+            .filter(|(item, v)| v.is_finite() && seen.insert(*item))
+            .filter_map(|&(item, v)| {
+                let &i = self.item_index.get(&item)?;
+                Some((i, f64::from(v) - self.mean - self.item_bias[i as usize]))
+            })
+            .collect();
+        if rated.is_empty() {
+            return UserVector {
+                bias: 0.0,
+                factors: vec![0.0; k],
+                rated,
+                cholesky: Vec::new(),
+            };
+        }
+        let mut a = vec![0.0; n * n];
+        let mut b = vec![0.0; n];
+        let mut y = vec![0.0; n];
+        for &(i, residual) in &rated {
+            y[0] = 1.0;
+            y[1..].copy_from_slice(self.item_row(i as usize));
+            accumulate(&mut a, &mut b, &y, residual);
+        }
+        regularise(&mut a, n, rated.len(), &self.params);
+        if !cholesky_solve(&mut a, &mut b, n) {
+            return UserVector {
+                bias: 0.0,
+                factors: vec![0.0; k],
+                rated,
+                cholesky: Vec::new(),
+            };
+        }
+        UserVector {
+            bias: b[0],
+            factors: b[1..].to_vec(),
+            rated,
+            cholesky: a,
+        }
+    }
+
+    /// The `k` best items for a user, best first, leaving out `exclude` (external ids) and items
+    /// `keep` refuses. Ties go to the smaller item id.
+    pub fn recommend(
+        &self,
+        user: &UserVector,
+        k: usize,
+        exclude: &HashSet<u32>,
+        keep: impl Fn(u32) -> bool,
+    ) -> Vec<Recommendation> {
+        let mut scored: Vec<(f64, u32, usize)> = (0..self.item_ids.len())
+            .filter(|&i| !exclude.contains(&self.item_ids[i]) && keep(self.item_ids[i]))
+            .map(|i| {
+                let s = self.mean
+                    + user.bias
+                    + self.item_bias[i]
+                    + dot(&user.factors, self.item_row(i));
+                (s, self.item_ids[i], i)
+            })
+            .collect();
+        let by_score =
+            |a: &(f64, u32, usize), b: &(f64, u32, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        if scored.len() > k && k > 0 {
+            scored.select_nth_unstable_by(k - 1, by_score);
+            scored.truncate(k);
+        }
+        scored.sort_by(by_score);
+        scored.truncate(k);
+        scored
+            .into_iter()
+            .map(|(s, item, i)| Recommendation {
+                item,
+                score: self.clamp(s),
+                because: self.explain(user, i, 3),
+            })
+            .collect()
+    }
+
+    /// The rated items whose ratings raised item `i`'s score most: the score's factor part is a
+    /// sum over rated items j of `(y_j · A⁻¹ y_i) · residual_j` (with `y = [1, q]`), so each
+    /// term is j's exact contribution.
+    fn explain(&self, user: &UserVector, i: usize, top: usize) -> Vec<u32> {
+        let n = self.params.rank + 1;
+        if user.cholesky.len() != n * n {
+            return Vec::new();
+        }
+        let mut v = vec![0.0; n];
+        v[0] = 1.0;
+        v[1..].copy_from_slice(self.item_row(i));
+        cholesky_resolve(&user.cholesky, &mut v, n);
+        let mut terms: Vec<(f64, u32)> = user
+            .rated
+            .iter()
+            .map(|&(j, residual)| {
+                let q = self.item_row(j as usize);
+                let y_dot_v = v[0] + dot(q, &v[1..]);
+                (y_dot_v * residual, self.item_ids[j as usize])
+            })
+            .filter(|(c, _)| *c > 0.0)
+            .collect();
+        terms.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        terms.into_iter().take(top).map(|(_, item)| item).collect()
+    }
+}
+
+/// Dense indices for external ids, in first-seen order.
+fn index(ids: &[u32]) -> (Vec<u32>, HashMap<u32, u32>, Vec<u32>) {
+    let mut map: HashMap<u32, u32> = HashMap::new();
+    let mut list = Vec::new();
+    let dense = ids
+        .iter()
+        .map(|&id| {
+            *map.entry(id).or_insert_with(|| {
+                list.push(id);
+                (list.len() - 1) as u32
+            })
+        })
+        .collect();
+    (list, map, dense)
+}
+
+/// Solves every entity of one side for its bias and factors, the other side held fixed.
+fn solve_side(
+    rows: &Rows,
+    other_factors: &[f64],
+    other_bias: &[f64],
+    factors: &mut [f64],
+    bias: &mut [f64],
+    mean: f64,
+    p: &AlsParams,
+) {
+    let k = p.rank;
+    let n = k + 1;
+    factors
+        .par_chunks_mut(k)
+        .zip(bias.par_iter_mut())
+        .enumerate()
+        .for_each_init(
+            || (vec![0.0; n * n], vec![0.0; n], vec![0.0; n]),
+            |(a, b, y), (e, (f, bias))| {
+                let (others, values) = rows.row(e);
+                a.iter_mut().for_each(|x| *x = 0.0);
+                b.iter_mut().for_each(|x| *x = 0.0);
+                for (&o, &r) in others.iter().zip(values) {
+                    let o = o as usize;
+                    y[0] = 1.0;
+                    y[1..].copy_from_slice(&other_factors[o * k..(o + 1) * k]);
+                    accumulate(a, b, y, f64::from(r) - mean - other_bias[o]);
+                }
+                regularise(a, n, others.len(), p);
+                if cholesky_solve(a, b, n) {
+                    *bias = b[0];
+                    f.copy_from_slice(&b[1..]);
+                }
+            },
+        );
+}
+
+/// Adds `y yᵀ` to the lower triangle of `a` and `y · target` to `b`.
+#[inline]
+fn accumulate(a: &mut [f64], b: &mut [f64], y: &[f64], target: f64) {
+    let n = y.len();
+    for r in 0..n {
+        let yr = y[r];
+        b[r] += yr * target;
+        let row = &mut a[r * n..r * n + r + 1];
+        for (c, cell) in row.iter_mut().enumerate() {
+            *cell += yr * y[c];
+        }
+    }
+}
+
+fn regularise(a: &mut [f64], n: usize, count: usize, p: &AlsParams) {
+    a[0] += p.bias_lambda;
+    let penalty = p.lambda * count as f64;
+    for d in 1..n {
+        a[d * n + d] += penalty;
+    }
+}
+
+#[inline]
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Ratings drawn from a planted rank-2 model with biases, and that model.
+    struct Planted {
+        users: Vec<u32>,
+        items: Vec<u32>,
+        values: Vec<f32>,
+        truth: Box<dyn Fn(u32, u32) -> f64>,
+    }
+
+    /// Ratings from a planted rank-2 model with biases, on a dense-ish random subset of pairs.
+    fn planted(users: u32, items: u32, density: f64, seed: u64) -> Planted {
+        let mut rng = SplitMix64(seed);
+        let uf: Vec<[f64; 2]> = (0..users).map(|_| [rng.normal(), rng.normal()]).collect();
+        let itf: Vec<[f64; 2]> = (0..items).map(|_| [rng.normal(), rng.normal()]).collect();
+        let ub: Vec<f64> = (0..users).map(|_| rng.normal() * 0.3).collect();
+        let ib: Vec<f64> = (0..items).map(|_| rng.normal() * 0.3).collect();
+        let truth = move |u: u32, i: u32| {
+            let (u, i) = (u as usize, i as usize);
+            3.0 + ub[u] + ib[i] + 0.5 * (uf[u][0] * itf[i][0] + uf[u][1] * itf[i][1])
+        };
+        let (mut us, mut is, mut vs) = (Vec::new(), Vec::new(), Vec::new());
+        for u in 0..users {
+            for i in 0..items {
+                if rng.uniform() < density {
+                    us.push(u);
+                    is.push(i);
+                    vs.push(truth(u, i) as f32);
+                }
+            }
+        }
+        Planted {
+            users: us,
+            items: is,
+            values: vs,
+            truth: Box::new(truth),
+        }
+    }
+
+    fn params(rank: usize) -> ValidAlsParams {
+        AlsParams {
+            rank,
+            iterations: 15,
+            lambda: 0.01,
+            bias_lambda: 0.1,
+            seed: 7,
+        }
+        .validate()
+        .unwrap()
+    }
+
+    #[test]
+    fn recovers_a_planted_low_rank_matrix() {
+        let Planted {
+            users: us,
+            items: is,
+            values: vs,
+            truth,
+        } = planted(200, 150, 0.3, 1);
+        let model = AlsModel::fit(&params(2), &us, &is, &vs).unwrap();
+        // Held-out pairs (not in the training set) are predicted close to the truth.
+        let train: HashSet<(u32, u32)> = us.iter().copied().zip(is.iter().copied()).collect();
+        let mut err = 0.0;
+        let mut n = 0;
+        for u in 0..200 {
+            for i in 0..150 {
+                if !train.contains(&(u, i)) {
+                    let d = f64::from(model.predict(u, i)) - truth(u, i);
+                    err += d * d;
+                    n += 1;
+                }
+            }
+        }
+        let rmse = (err / n as f64).sqrt();
+        assert!(rmse < 0.1, "held-out RMSE {rmse}");
+    }
+
+    #[test]
+    fn deterministic_for_a_seed_whatever_the_threads() {
+        let Planted {
+            users: us,
+            items: is,
+            values: vs,
+            ..
+        } = planted(60, 40, 0.4, 2);
+        let a = AlsModel::fit(&params(3), &us, &is, &vs).unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let b = pool.install(|| AlsModel::fit(&params(3), &us, &is, &vs).unwrap());
+        assert_eq!(a, b);
+        let other = AlsParams {
+            seed: 8,
+            ..*params(3).get()
+        }
+        .validate()
+        .unwrap();
+        assert_ne!(AlsModel::fit(&other, &us, &is, &vs).unwrap(), a);
+    }
+
+    #[test]
+    fn fold_in_equals_the_training_solve() {
+        let Planted {
+            users: us,
+            items: is,
+            values: vs,
+            ..
+        } = planted(80, 50, 0.3, 3);
+        let model = AlsModel::fit(&params(4), &us, &is, &vs).unwrap();
+        // Folding user 5's own ratings back in reproduces their trained vector: the trained
+        // vector is exactly the user solve against the final item factors.
+        let ratings: Vec<(u32, f32)> = us
+            .iter()
+            .zip(&is)
+            .zip(&vs)
+            .filter(|((u, _), _)| **u == 5)
+            .map(|((_, i), v)| (*i, *v))
+            .collect();
+        let folded = model.fold_in(&ratings);
+        let trained = model.user_vector(5).unwrap();
+        assert!(
+            (folded.bias - trained.bias).abs() < 1e-9,
+            "{} vs {}",
+            folded.bias,
+            trained.bias
+        );
+        for (a, b) in folded.factors.iter().zip(&trained.factors) {
+            assert!((a - b).abs() < 1e-9, "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn every_pair_gets_a_finite_prediction() {
+        let model = AlsModel::fit(&params(2), &[1, 1, 2], &[10, 11, 10], &[4.0, 3.0, 5.0]).unwrap();
+        for (u, i) in [(1, 10), (1, 99), (99, 10), (99, 99)] {
+            let p = model.predict(u, i);
+            assert!(p.is_finite() && (3.0..=5.0).contains(&p), "{u},{i}: {p}");
+        }
+        assert!((model.predict(99, 99) - model.mean() as f32).abs() < 1e-6);
+    }
+
+    #[test]
+    fn recommendations_exclude_rated_items_follow_the_filter_and_explain() {
+        let Planted {
+            users: us,
+            items: is,
+            values: vs,
+            ..
+        } = planted(100, 60, 0.3, 4);
+        let model = AlsModel::fit(&params(3), &us, &is, &vs).unwrap();
+        let mine = [(1u32, 5.0f32), (2, 4.5), (3, 1.0)];
+        let user = model.fold_in(&mine);
+        let rated: HashSet<u32> = mine.iter().map(|(i, _)| *i).collect();
+        let recs = model.recommend(&user, 10, &rated, |item| item % 2 == 0);
+        assert_eq!(recs.len(), 10);
+        assert!(
+            recs.iter()
+                .all(|r| !rated.contains(&r.item) && r.item % 2 == 0)
+        );
+        assert!(recs.windows(2).all(|w| w[0].score >= w[1].score));
+        assert!(recs.iter().any(|r| !r.because.is_empty()));
+        assert!(
+            recs.iter()
+                .all(|r| r.because.iter().all(|b| rated.contains(b)))
+        );
+        // One rating is enough to fold in.
+        let one = model.fold_in(&[(7, 5.0)]);
+        assert_eq!(
+            model
+                .recommend(&one, 5, &HashSet::from([7]), |_| true)
+                .len(),
+            5
+        );
+    }
+
+    #[test]
+    fn bad_parameters_and_inputs_are_refused() {
+        for p in [
+            AlsParams {
+                rank: 0,
+                ..AlsParams::default()
+            },
+            AlsParams {
+                iterations: 0,
+                ..AlsParams::default()
+            },
+            AlsParams {
+                lambda: 0.0,
+                ..AlsParams::default()
+            },
+            AlsParams {
+                lambda: f64::NAN,
+                ..AlsParams::default()
+            },
+            AlsParams {
+                bias_lambda: -1.0,
+                ..AlsParams::default()
+            },
+        ] {
+            assert!(p.validate().is_err(), "{p:?}");
+        }
+        let ok = AlsParams::default().validate().unwrap();
+        assert!(AlsModel::fit(&ok, &[], &[], &[]).is_err());
+        assert!(AlsModel::fit(&ok, &[1], &[1, 2], &[3.0]).is_err());
+        assert!(AlsModel::fit(&ok, &[1], &[1], &[f32::NAN]).is_err());
+    }
+}

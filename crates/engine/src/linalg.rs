@@ -1,0 +1,88 @@
+//! The small dense linear algebra ALS needs: solving symmetric positive-definite systems of
+//! size rank + 1 by Cholesky factorisation, in place, without allocating.
+
+/// Solves `A x = b` for a symmetric positive-definite `n × n` matrix `a` (row-major, only the
+/// lower triangle is read; it is overwritten by the Cholesky factor). `b` becomes `x`.
+/// Returns `false` if `a` is not positive definite (then `b` is unspecified).
+pub fn cholesky_solve(a: &mut [f64], b: &mut [f64], n: usize) -> bool {
+    debug_assert_eq!(a.len(), n * n);
+    debug_assert_eq!(b.len(), n);
+    for j in 0..n {
+        let mut d = a[j * n + j];
+        for k in 0..j {
+            d -= a[j * n + k] * a[j * n + k];
+        }
+        if d <= 0.0 || !d.is_finite() {
+            return false;
+        }
+        let d = d.sqrt();
+        a[j * n + j] = d;
+        for i in j + 1..n {
+            let mut s = a[i * n + j];
+            for k in 0..j {
+                s -= a[i * n + k] * a[j * n + k];
+            }
+            a[i * n + j] = s / d;
+        }
+    }
+    // L y = b
+    for i in 0..n {
+        let mut s = b[i];
+        for k in 0..i {
+            s -= a[i * n + k] * b[k];
+        }
+        b[i] = s / a[i * n + i];
+    }
+    // Lᵀ x = y
+    for i in (0..n).rev() {
+        let mut s = b[i];
+        for k in i + 1..n {
+            s -= a[k * n + i] * b[k];
+        }
+        b[i] = s / a[i * n + i];
+    }
+    true
+}
+
+/// After [`cholesky_solve`] factorised `a`, solves `A x = b` again with that factor.
+pub fn cholesky_resolve(factor: &[f64], b: &mut [f64], n: usize) {
+    for i in 0..n {
+        let mut s = b[i];
+        for k in 0..i {
+            s -= factor[i * n + k] * b[k];
+        }
+        b[i] = s / factor[i * n + i];
+    }
+    for i in (0..n).rev() {
+        let mut s = b[i];
+        for k in i + 1..n {
+            s -= factor[k * n + i] * b[k];
+        }
+        b[i] = s / factor[i * n + i];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn solves_a_known_system() {
+        // A = [[4, 2], [2, 3]], x = [1, 2] → b = [8, 8]
+        let mut a = vec![4.0, 2.0, 2.0, 3.0];
+        let mut b = vec![8.0, 8.0];
+        assert!(cholesky_solve(&mut a, &mut b, 2));
+        assert!((b[0] - 1.0).abs() < 1e-12 && (b[1] - 2.0).abs() < 1e-12);
+        let mut c = vec![4.0, 2.0 * 1.0 + 3.0 * 1.0];
+        cholesky_resolve(&a, &mut c, 2);
+        // A [x0, x1] = [4, 5] → x = [0.25, 1.5]
+        assert!((c[0] - 0.25).abs() < 1e-12 && (c[1] - 1.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn refuses_indefinite_matrices() {
+        let mut a = vec![1.0, 2.0, 2.0, 1.0];
+        let mut b = vec![1.0, 1.0];
+        assert!(!cholesky_solve(&mut a, &mut b, 2));
+    }
+}
