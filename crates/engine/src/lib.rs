@@ -3,6 +3,7 @@
 //! and usable from the server, the CLI and the benchmarks alike.
 
 pub mod als;
+pub mod charts;
 pub mod linalg;
 pub mod metrics;
 pub mod rng;
