@@ -186,6 +186,11 @@ impl CatalogueBuilder {
         self.links.entry(movielens_id).or_insert(link);
     }
 
+    /// The keyword lists read so far, by TMDB id (for benchmarks over keywords.csv alone).
+    pub fn keyword_lists(&self) -> impl Iterator<Item = (i64, &[Keyword])> {
+        self.keywords.iter().map(|(_, id, k)| (*id, k.as_slice()))
+    }
+
     /// A MovieLens movie (`movielens_id` set, `tmdb_id` unset: the links supply it).
     pub fn add_movielens_movie(&mut self, movie: Movie) {
         self.movielens.push(movie);

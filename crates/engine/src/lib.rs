@@ -4,6 +4,7 @@
 
 pub mod als;
 pub mod charts;
+pub mod content;
 pub mod linalg;
 pub mod metrics;
 pub mod rng;

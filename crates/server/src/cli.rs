@@ -16,6 +16,7 @@ use crate::db::{Db, PoolSettings, users};
 use crate::error::{Error, Result};
 use crate::evaluate;
 use crate::import;
+use crate::recommend;
 use crate::serve::{self, ServeSettings};
 use crate::storage::Storage;
 use crate::telemetry::{self, LogFormat};
@@ -121,6 +122,9 @@ pub enum Command {
     Stats(StatsArgs),
     /// Train ALS on part of a ratings file and score the rest (RMSE, MAE, P@10, NDCG@10…)
     Evaluate(EvaluateArgs),
+    /// Recommendations over the imported catalogue
+    #[command(subcommand)]
+    Recommend(RecommendCommand),
     /// Manage user accounts
     #[command(subcommand)]
     Users(UsersCommand),
@@ -179,6 +183,24 @@ pub struct EvaluateArgs {
     #[arg(long)]
     pub validation: bool,
     /// Print one JSON object on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecommendCommand {
+    /// The movies most similar to a title (keywords, cast, director, genres)
+    Similar(SimilarArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SimilarArgs {
+    /// The title, any case and accents; "Title (1995)" picks among equal titles
+    pub title: String,
+    /// How many movies
+    #[arg(short, long, default_value_t = 10)]
+    pub k: usize,
+    /// Print a JSON list on stdout
     #[arg(long)]
     pub json: bool,
 }
@@ -348,6 +370,21 @@ fn run(cli: Cli) -> Result<()> {
                     println!("{}", json(&result)?);
                 } else {
                     print_evaluation(&result);
+                }
+                Ok(())
+            }
+            Command::Recommend(RecommendCommand::Similar(args)) => {
+                let db = Db::connect(&database, &PoolSettings::default()).await?;
+                db.migrate().await?;
+                let list = recommend::similar(&db, &args.title, args.k).await?;
+                db.close().await;
+                if args.json {
+                    println!("{}", json(&list)?);
+                } else {
+                    for (n, r) in list.iter().enumerate() {
+                        let year = r.year.map(|y| format!(" ({y})")).unwrap_or_default();
+                        println!("{:>3}. {}{year}  {:.3}", n + 1, r.title, r.score);
+                    }
                 }
                 Ok(())
             }

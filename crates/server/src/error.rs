@@ -14,9 +14,12 @@ pub enum Error {
     #[error("{0}")]
     Invalid(String),
 
-    /// The thing being created exists already.
+    /// The thing being created exists already, or a name fits several things.
     #[error("{0}")]
     Conflict(String),
+
+    #[error("{0}")]
+    NotFound(String),
 
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),

@@ -10,6 +10,7 @@ pub mod evaluate;
 pub mod http;
 pub mod import;
 pub mod progress;
+pub mod recommend;
 pub mod secrets;
 pub mod serve;
 pub mod storage;

@@ -60,6 +60,7 @@ impl From<Error> for ApiError {
         match e {
             Error::Invalid(m) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m),
             Error::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            Error::NotFound(m) => ApiError::new(StatusCode::NOT_FOUND, "not_found", m),
             other => {
                 tracing::error!(error = %other, "request failed");
                 ApiError::new(

@@ -446,3 +446,40 @@ fn evaluate_scores_every_test_pair() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("invalid rank"), "{}", stderr(&out));
 }
+
+#[test]
+fn recommend_similar_over_the_imported_catalogue() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["tmdb-mini", "ml-mini"] {
+        copy_fixture(name, &dir.path().join(name));
+    }
+    let out = run(nextflex(dir.path()).args(["import", "tmdb-mini", "ml-mini"]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    let out = run(nextflex(dir.path()).args([
+        "recommend",
+        "similar",
+        "THE DARK KNIGHT",
+        "-k",
+        "5",
+        "--json",
+    ]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let list: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list.len(), 5, "exactly k");
+    let titles: Vec<&str> = list.iter().map(|r| r["title"].as_str().unwrap()).collect();
+    assert_eq!(
+        &titles[..2],
+        ["The Dark Knight Rises", "Batman Begins"],
+        "{titles:?}"
+    );
+    assert!(!titles.contains(&"The Dark Knight"));
+    assert!(
+        list.iter()
+            .all(|r| r["movie_id"].is_i64() && r["score"].is_f64())
+    );
+
+    let out = run(nextflex(dir.path()).args(["recommend", "similar", "No Such Film"]));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no movie titled"), "{}", stderr(&out));
+}
