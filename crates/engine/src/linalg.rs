@@ -25,22 +25,7 @@ pub fn cholesky_solve(a: &mut [f64], b: &mut [f64], n: usize) -> bool {
             a[i * n + j] = s / d;
         }
     }
-    // L y = b
-    for i in 0..n {
-        let mut s = b[i];
-        for k in 0..i {
-            s -= a[i * n + k] * b[k];
-        }
-        b[i] = s / a[i * n + i];
-    }
-    // Lᵀ x = y
-    for i in (0..n).rev() {
-        let mut s = b[i];
-        for k in i + 1..n {
-            s -= a[k * n + i] * b[k];
-        }
-        b[i] = s / a[i * n + i];
-    }
+    cholesky_resolve(a, b, n);
     true
 }
 
