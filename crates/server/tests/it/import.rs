@@ -33,6 +33,26 @@ fn fixtures() -> Vec<PathBuf> {
         .to_vec()
 }
 
+/// Object storage in a temporary folder (kept while the returned guard lives).
+async fn local_storage() -> (Storage, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = Storage::open(&StorageConfig::Local(dir.path().join("objects")))
+        .await
+        .unwrap();
+    (storage, dir)
+}
+
+/// Rows of the link tables and people, to compare before and after an import.
+async fn link_counts(db: &Db) -> [i64; 5] {
+    [
+        scalar(db, "SELECT COUNT(*) FROM movie_genres").await,
+        scalar(db, "SELECT COUNT(*) FROM movie_cast").await,
+        scalar(db, "SELECT COUNT(*) FROM movie_crew").await,
+        scalar(db, "SELECT COUNT(*) FROM movie_keywords").await,
+        scalar(db, "SELECT COUNT(*) FROM people").await,
+    ]
+}
+
 async fn scalar(db: &Db, sql: &'static str) -> i64 {
     sqlx::query_scalar(db.sql(sql))
         .fetch_one(db.pool())
@@ -45,10 +65,7 @@ async fn imports_fixtures_idempotently(backend: Backend) {
         return;
     };
     let db = tdb.connect().await;
-    let dir = tempfile::tempdir().unwrap();
-    let storage = Storage::open(&StorageConfig::Local(dir.path().join("objects")))
-        .await
-        .unwrap();
+    let (storage, _dir) = local_storage().await;
 
     let first = import(&db, &storage, &fixtures(), false).await.unwrap();
     assert_eq!(first.movies, 47);
@@ -178,24 +195,12 @@ async fn imports_fixtures_idempotently(backend: Backend) {
     assert_eq!(row.get::<String, _>("source_kind"), "movielens");
 
     // Again: the same catalogue, no duplicates, internal ids kept.
-    let links_before = [
-        scalar(&db, "SELECT COUNT(*) FROM movie_genres").await,
-        scalar(&db, "SELECT COUNT(*) FROM movie_cast").await,
-        scalar(&db, "SELECT COUNT(*) FROM movie_crew").await,
-        scalar(&db, "SELECT COUNT(*) FROM movie_keywords").await,
-        scalar(&db, "SELECT COUNT(*) FROM people").await,
-    ];
+    let links_before = link_counts(&db).await;
     let second = import(&db, &storage, &fixtures(), false).await.unwrap();
     assert_eq!(second.movies, 47);
     assert_eq!((second.movies_inserted, second.movies_updated), (0, 47));
     assert_eq!(second.ratings, first.ratings);
-    let links_after = [
-        scalar(&db, "SELECT COUNT(*) FROM movie_genres").await,
-        scalar(&db, "SELECT COUNT(*) FROM movie_cast").await,
-        scalar(&db, "SELECT COUNT(*) FROM movie_crew").await,
-        scalar(&db, "SELECT COUNT(*) FROM movie_keywords").await,
-        scalar(&db, "SELECT COUNT(*) FROM people").await,
-    ];
+    let links_after = link_counts(&db).await;
     assert_eq!(links_before, links_after);
     let toy_again: i64 = sqlx::query_scalar(db.sql("SELECT id FROM movies WHERE tmdb_id = 862"))
         .fetch_one(db.pool())
@@ -213,10 +218,7 @@ async fn strict_failure_keeps_the_catalogue(backend: Backend) {
         return;
     };
     let db = tdb.connect().await;
-    let dir = tempfile::tempdir().unwrap();
-    let storage = Storage::open(&StorageConfig::Local(dir.path().join("objects")))
-        .await
-        .unwrap();
+    let (storage, _dir) = local_storage().await;
     import(&db, &storage, &[fixture("tmdb-mini")], true)
         .await
         .unwrap();
@@ -248,10 +250,7 @@ async fn strict_failure_keeps_the_catalogue(backend: Backend) {
 async fn movielens_100k_and_1m_layouts() {
     let tdb = TestDb::create(Backend::Sqlite).await.unwrap();
     let db = tdb.connect().await;
-    let dir = tempfile::tempdir().unwrap();
-    let storage = Storage::open(&StorageConfig::Local(dir.path().join("objects")))
-        .await
-        .unwrap();
+    let (storage, _dir) = local_storage().await;
     let s = import(&db, &storage, &[fixture("ml-100k-mini")], true)
         .await
         .unwrap();
