@@ -11,6 +11,7 @@ use arrow_array::{
 };
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::basic::Compression;
 use parquet::errors::ParquetError;
 use parquet::file::properties::WriterProperties;
@@ -123,10 +124,62 @@ pub fn movies_parquet(movies: &[Movie], ids: &[i64]) -> Result<Vec<u8>, ParquetE
     Ok(out)
 }
 
+/// The ratings of a `ratings.parquet` whose movie is in the catalogue, as parallel columns:
+/// dataset user id, catalogue movie id, rating.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CatalogueRatings {
+    pub user: Vec<u32>,
+    pub movie: Vec<u32>,
+    pub rating: Vec<f32>,
+}
+
+/// Reads a file written by [`ratings_parquet`] (or any Parquet file with INT32 `user_id`, INT32
+/// nullable `movie_id` and FLOAT `rating` columns), keeping the rows with a catalogue movie.
+pub fn read_catalogue_ratings(file: bytes::Bytes) -> Result<CatalogueRatings, ParquetError> {
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file)?.build()?;
+    let mut out = CatalogueRatings::default();
+    for batch in reader {
+        let batch = batch?;
+        let column = |name: &str| {
+            batch
+                .column_by_name(name)
+                .ok_or_else(|| ParquetError::General(format!("no column {name:?}")))
+        };
+        let wrong =
+            |name: &str| ParquetError::General(format!("column {name:?} has the wrong type"));
+        let users = column("user_id")?
+            .as_any()
+            .downcast_ref::<Int32Array>()
+            .ok_or_else(|| wrong("user_id"))?;
+        let movies = column("movie_id")?
+            .as_any()
+            .downcast_ref::<Int32Array>()
+            .ok_or_else(|| wrong("movie_id"))?;
+        let ratings = column("rating")?
+            .as_any()
+            .downcast_ref::<Float32Array>()
+            .ok_or_else(|| wrong("rating"))?;
+        for i in 0..batch.num_rows() {
+            if movies.is_null(i) || users.is_null(i) || ratings.is_null(i) {
+                continue;
+            }
+            let (user, movie) = (users.value(i), movies.value(i));
+            if user < 0 || movie < 0 {
+                return Err(ParquetError::General(format!(
+                    "row {i}: negative id (user {user}, movie {movie})"
+                )));
+            }
+            out.user.push(user as u32);
+            out.movie.push(movie as u32);
+            out.rating.push(ratings.value(i));
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
     #[test]
     fn ratings_round_trip_with_unknown_movies_as_null() {
@@ -141,6 +194,11 @@ mod tests {
         ids[11] = 8;
         let (bytes, written) = ratings_parquet(&ratings, &ids).unwrap();
         assert_eq!(written, 2, "rows with a catalogue movie");
+        let kept = read_catalogue_ratings(bytes::Bytes::from(bytes.clone())).unwrap();
+        assert_eq!(kept.user, vec![1, 1]);
+        assert_eq!(kept.movie, vec![7, 8]);
+        assert_eq!(kept.rating, vec![4.5, 3.0]);
+        assert!(read_catalogue_ratings(bytes::Bytes::from_static(b"not parquet")).is_err());
         let reader = ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from(bytes))
             .unwrap()
             .build()

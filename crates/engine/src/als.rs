@@ -267,6 +267,11 @@ impl AlsModel {
         (x as f32).clamp(self.min_rating, self.max_rating)
     }
 
+    /// Whether the model was trained with ratings of `item`.
+    pub fn knows_item(&self, item: u32) -> bool {
+        self.item_index.contains_key(&item)
+    }
+
     /// The predicted rating of any pair; unknown users or items fall back to the biases.
     pub fn predict(&self, user: u32, item: u32) -> f32 {
         let u = self.user_index.get(&user).map(|&u| u as usize);

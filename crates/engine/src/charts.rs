@@ -3,6 +3,9 @@
 //! percentile (default the 90th) of the per-movie vote counts; only movies with at least `m`
 //! votes qualify. A per-genre chart is the same computation over that genre's movies (its own
 //! `C` and `m`).
+//!
+//! Also the popular and latest lists (recommender A). A genre filter is the caller's: pass only
+//! that genre's movies.
 
 use crate::{EngineError, Result};
 
@@ -103,6 +106,96 @@ pub fn top_rated(
     ))
 }
 
+/// What the popular and latest lists read of a movie.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Listing {
+    pub movie: i64,
+    /// TMDB's popularity, where known.
+    pub popularity: Option<f64>,
+    /// Number of ratings (datasets and app users).
+    pub ratings: u64,
+    /// Release date as a number that orders dates, e.g. `YYYYMMDD`.
+    pub released: Option<i64>,
+}
+
+/// The `limit` most popular movies. A movie's key is the percentile rank of its TMDB popularity
+/// among the movies that have one, or, for a movie without, of its rating count among the rated
+/// ones, so catalogues that mix TMDB and MovieLens-only movies rank on one scale. Ties go to
+/// more ratings, then the smaller id; movies with neither figure are left out.
+pub fn popular(movies: &[Listing], limit: usize) -> Vec<i64> {
+    let percentiles = |values: Vec<(f64, usize)>| -> Vec<(usize, f64)> {
+        let mut values = values;
+        values.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let last = values.len().saturating_sub(1) as f64;
+        let mut out = Vec::with_capacity(values.len());
+        let mut i = 0;
+        while i < values.len() {
+            // Equal values share the rank of the first of them.
+            let mut j = i;
+            while j < values.len() && values[j].0 == values[i].0 {
+                out.push((values[j].1, if last > 0.0 { i as f64 / last } else { 1.0 }));
+                j += 1;
+            }
+            i = j;
+        }
+        out
+    };
+    let by_popularity = percentiles(
+        movies
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| m.popularity.filter(|p| p.is_finite()).map(|p| (p, i)))
+            .collect(),
+    );
+    let by_ratings = percentiles(
+        movies
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.popularity.is_none_or(|p| !p.is_finite()) && m.ratings > 0)
+            .map(|(i, m)| (m.ratings as f64, i))
+            .collect(),
+    );
+    let mut keyed: Vec<(f64, &Listing)> = by_popularity
+        .into_iter()
+        .chain(by_ratings)
+        .map(|(i, key)| (key, &movies[i]))
+        .collect();
+    keyed.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then(b.1.ratings.cmp(&a.1.ratings))
+            .then(a.1.movie.cmp(&b.1.movie))
+    });
+    keyed
+        .into_iter()
+        .take(limit)
+        .map(|(_, m)| m.movie)
+        .collect()
+}
+
+/// The `limit` most recently released movies, not after `today` (same encoding as
+/// `released`); ties go to the more popular (by [`popular`]'s order), then the smaller id.
+pub fn latest(movies: &[Listing], today: i64, limit: usize) -> Vec<i64> {
+    let order: std::collections::HashMap<i64, usize> = popular(movies, usize::MAX)
+        .into_iter()
+        .enumerate()
+        .map(|(rank, id)| (id, rank))
+        .collect();
+    let mut out: Vec<(i64, usize, i64)> = movies
+        .iter()
+        .filter_map(|m| {
+            m.released.filter(|&d| d <= today).map(|d| {
+                (
+                    d,
+                    order.get(&m.movie).copied().unwrap_or(usize::MAX),
+                    m.movie,
+                )
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    out.into_iter().take(limit).map(|(_, _, id)| id).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,5 +238,50 @@ mod tests {
         );
         assert!(top_rated(&votes, 1.5, 2).is_err());
         assert!(top_rated(&[], 0.9, 5).unwrap().0.is_empty());
+    }
+
+    fn listing(
+        movie: i64,
+        popularity: Option<f64>,
+        ratings: u64,
+        released: Option<i64>,
+    ) -> Listing {
+        Listing {
+            movie,
+            popularity,
+            ratings,
+            released,
+        }
+    }
+
+    #[test]
+    fn popular_mixes_tmdb_popularity_and_rating_counts_on_one_scale() {
+        let movies = [
+            listing(1, Some(10.0), 0, None),
+            listing(2, Some(50.0), 3, None),
+            listing(3, Some(30.0), 0, None),
+            // MovieLens-only: ranked by their rating counts, the most rated at the top.
+            listing(4, None, 100, None),
+            listing(5, None, 10, None),
+            listing(6, None, 0, None),
+            listing(7, Some(f64::NAN), 0, None),
+        ];
+        // Percentiles: 2 → 1.0, 3 → 0.5, 1 → 0.0; 4 → 1.0, 5 → 0.0. Ties: more ratings first.
+        assert_eq!(popular(&movies, 10), vec![4, 2, 3, 5, 1]);
+        assert_eq!(popular(&movies, 2), vec![4, 2]);
+        assert!(popular(&[], 5).is_empty());
+    }
+
+    #[test]
+    fn latest_leaves_out_the_future_and_breaks_ties_by_popularity() {
+        let movies = [
+            listing(1, Some(1.0), 0, Some(20160101)),
+            listing(2, Some(9.0), 0, Some(20160101)),
+            listing(3, Some(5.0), 0, Some(20300501)),
+            listing(4, Some(5.0), 0, Some(19991231)),
+            listing(5, Some(5.0), 0, None),
+        ];
+        assert_eq!(latest(&movies, 20261124, 10), vec![2, 1, 4]);
+        assert_eq!(latest(&movies, 20310101, 1), vec![3]);
     }
 }

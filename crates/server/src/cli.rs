@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::evaluate;
 use crate::import;
 use crate::recommend;
+use crate::recommender::{self, ChartSource, RecommenderSettings};
 use crate::serve::{self, ServeSettings};
 use crate::storage::Storage;
 use crate::telemetry::{self, LogFormat};
@@ -189,20 +190,78 @@ pub struct EvaluateArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum RecommendCommand {
-    /// The movies most similar to a title (keywords, cast, director, genres)
+    /// (A) The most popular movies: TMDB popularity, or rating counts where a movie has none
+    Popular(ListArgs),
+    /// (A) The most recently released movies
+    Latest(ListArgs),
+    /// (B) The top-rated chart by IMDB's weighted rating
+    TopRated(TopRatedArgs),
+    /// (C) The movies most similar to a title (keywords, cast, director, genres)
     Similar(SimilarArgs),
+    /// (D) Personalised recommendations for the ratings in a file, folded into ALS
+    User(UserArgs),
+}
+
+/// What every `recommend` command shares.
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    /// How many movies
+    #[arg(short, long, default_value_t = 10)]
+    pub k: usize,
+    /// The imported ratings dataset to use [default: the one with the most ratings]
+    #[arg(long, env = "NEXTFLEX_DATASET", hide_env_values = true)]
+    pub dataset: Option<String>,
+    /// Print a JSON list on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only movies of this genre
+    #[arg(long)]
+    pub genre: Option<String>,
+    #[command(flatten)]
+    pub common: SnapshotArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TopRatedArgs {
+    /// Only movies of this genre (a chart of its own: its own mean and vote threshold)
+    #[arg(long)]
+    pub genre: Option<String>,
+    /// Whose votes: the ratings of the dataset and app users, or TMDB's vote statistics
+    #[arg(long, value_enum, default_value_t = ChartSource::Ratings)]
+    pub source: ChartSource,
+    /// Vote-count percentile a movie needs to be charted
+    #[arg(long, default_value_t = 0.9)]
+    pub percentile: f64,
+    #[command(flatten)]
+    pub common: SnapshotArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct SimilarArgs {
     /// The title, any case and accents; "Title (1995)" picks among equal titles
     pub title: String,
-    /// How many movies
-    #[arg(short, long, default_value_t = 10)]
-    pub k: usize,
-    /// Print a JSON list on stdout
+    #[command(flatten)]
+    pub common: SnapshotArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "The file is CSV with a header naming a rating column and either movieId (MovieLens \
+ids, as in a dataset's ratings.csv) or movie_id (catalogue ids); other columns are ignored."
+)]
+pub struct UserArgs {
+    /// The user's ratings (movieId,rating)
     #[arg(long)]
-    pub json: bool,
+    pub ratings: PathBuf,
+    /// Only movies of this genre
+    #[arg(long)]
+    pub genre: Option<String>,
+    #[command(flatten)]
+    pub common: SnapshotArgs,
 }
 
 #[derive(Debug, Args)]
@@ -373,24 +432,71 @@ fn run(cli: Cli) -> Result<()> {
                 }
                 Ok(())
             }
-            Command::Recommend(RecommendCommand::Similar(args)) => {
+            Command::Recommend(command) => {
+                let storage = Storage::open(&storage_config(&cli.global, &cwd)?).await?;
                 let db = Db::connect(&database, &PoolSettings::default()).await?;
                 db.migrate().await?;
-                let list = recommend::similar(&db, &args.title, args.k).await?;
+                let result = recommend_command(&db, &storage, &cwd, command).await;
                 db.close().await;
-                if args.json {
+                let (list, as_json) = result?;
+                if as_json {
                     println!("{}", json(&list)?);
                 } else {
-                    for (n, r) in list.iter().enumerate() {
-                        let year = r.year.map(|y| format!(" ({y})")).unwrap_or_default();
-                        println!("{:>3}. {}{year}  {:.3}", n + 1, r.title, r.score);
-                    }
+                    print_recommended(&list);
                 }
                 Ok(())
             }
             Command::Users(UsersCommand::Create(args)) => create_user(&database, args).await,
         }
     })
+}
+
+async fn recommend_command(
+    db: &Db,
+    storage: &Storage,
+    cwd: &Path,
+    command: RecommendCommand,
+) -> Result<(Vec<recommend::Recommended>, bool)> {
+    let common = match &command {
+        RecommendCommand::Popular(a) | RecommendCommand::Latest(a) => &a.common,
+        RecommendCommand::TopRated(a) => &a.common,
+        RecommendCommand::Similar(a) => &a.common,
+        RecommendCommand::User(a) => &a.common,
+    };
+    let mut settings = RecommenderSettings {
+        dataset: common.dataset.clone(),
+        ..RecommenderSettings::default()
+    };
+    if let RecommendCommand::TopRated(a) = &command {
+        settings.chart_percentile = a.percentile;
+    }
+    let user_ratings = match &command {
+        RecommendCommand::User(a) => {
+            recommend::read_user_ratings(db, &cwd.join(&a.ratings)).await?
+        }
+        _ => Vec::new(),
+    };
+    let r = recommender::build(db, storage, &settings).await?;
+    let (k, as_json) = (common.k, common.json);
+    let list = match &command {
+        RecommendCommand::Popular(a) => recommend::popular(&r, a.genre.as_deref(), k)?,
+        RecommendCommand::Latest(a) => recommend::latest(&r, a.genre.as_deref(), k)?,
+        RecommendCommand::TopRated(a) => recommend::top_rated(&r, a.source, a.genre.as_deref(), k)?,
+        RecommendCommand::Similar(a) => recommend::similar(&r, &a.title, k)?,
+        RecommendCommand::User(a) => recommend::for_user(&r, &user_ratings, a.genre.as_deref(), k)?,
+    };
+    Ok((list, as_json))
+}
+
+fn print_recommended(list: &[recommend::Recommended]) {
+    for (n, r) in list.iter().enumerate() {
+        let year = r.year.map(|y| format!(" ({y})")).unwrap_or_default();
+        let score = r.score.map(|s| format!("  {s:.3}")).unwrap_or_default();
+        println!("{:>3}. {}{year}{score}", n + 1, r.title);
+        if !r.because.is_empty() {
+            println!("       because you rated {}", r.because.join(", "));
+        }
+    }
 }
 
 fn json(value: &impl serde::Serialize) -> Result<String> {

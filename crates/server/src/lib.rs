@@ -11,6 +11,7 @@ pub mod http;
 pub mod import;
 pub mod progress;
 pub mod recommend;
+pub mod recommender;
 pub mod secrets;
 pub mod serve;
 pub mod storage;

@@ -1,11 +1,17 @@
-//! `nextflex recommend`: the recommenders over the imported catalogue, from the command line.
+//! `nextflex recommend`: the four recommenders over the imported catalogue, from the command
+//! line. Each call builds a [`Recommender`] snapshot, as the server does.
+
+use std::path::Path;
 
 use nextflex_data::catalogue::Movie;
-use nextflex_engine::content::{ContentIndex, ContentItem, ContentParams, TitleMatch};
+use nextflex_engine::content::ContentItem;
 use serde::Serialize;
 
-use crate::db::{self, Db};
+use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::recommender::{
+    ChartSource, ForYou, Lookup, MAX_K, MAX_LIMIT, MovieSummary, Recommender,
+};
 
 /// What the content model reads of a catalogue movie.
 pub fn content_item(movie: Movie, id: i64) -> ContentItem {
@@ -27,81 +33,201 @@ pub fn content_item(movie: Movie, id: i64) -> ContentItem {
     }
 }
 
-/// Builds the content index over the whole catalogue.
-pub async fn content_index(
-    db: &Db,
-    params: ContentParams,
-) -> Result<(ContentIndex, Vec<ContentItem>)> {
-    let (movies, ids) = db::catalogue::features(db).await?;
-    let items: Vec<ContentItem> = movies
-        .into_iter()
-        .zip(ids)
-        .map(|(m, id)| content_item(m, id))
-        .collect();
-    let for_index = items.clone();
-    let index = tokio::task::spawn_blocking(move || ContentIndex::build(&for_index, params))
-        .await
-        .map_err(|e| Error::Internal(format!("the content index task failed: {e}")))?
-        .map_err(|e| Error::Invalid(e.to_string()))?;
-    Ok((index, items))
-}
-
 /// One recommended movie, as `--json` prints it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Recommended {
     pub movie_id: i64,
     pub title: String,
     pub year: Option<i64>,
-    pub score: f32,
+    pub genres: Vec<String>,
+    /// Popular: TMDB popularity (or the rating count); latest: none; top-rated: the weighted
+    /// rating; similar: the cosine similarity; user: the predicted rating.
+    pub score: Option<f64>,
+    /// For a user's recommendations: the rated movies that contributed most.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub because: Vec<String>,
+}
+
+impl Recommended {
+    fn new(m: &MovieSummary, score: Option<f64>) -> Self {
+        Recommended {
+            movie_id: m.id,
+            title: m.title.clone(),
+            year: m.year,
+            genres: m.genres.clone(),
+            score,
+            because: Vec::new(),
+        }
+    }
+}
+
+/// Checks a list length.
+pub fn check_limit(k: usize, max: usize) -> Result<usize> {
+    if (1..=max).contains(&k) {
+        Ok(k)
+    } else {
+        Err(Error::Invalid(format!("k must be from 1 to {max}")))
+    }
+}
+
+/// The genre as the catalogue spells it, or an error listing the genres.
+pub fn check_genre<'a>(r: &'a Recommender, genre: Option<&str>) -> Result<Option<&'a str>> {
+    let Some(name) = genre else { return Ok(None) };
+    r.genre(name).map(Some).ok_or_else(|| {
+        Error::NotFound(format!(
+            "no genre {name:?}; the catalogue has: {}",
+            r.genres().join(", ")
+        ))
+    })
+}
+
+pub fn popular(r: &Recommender, genre: Option<&str>, k: usize) -> Result<Vec<Recommended>> {
+    let (k, genre) = (check_limit(k, MAX_LIMIT)?, check_genre(r, genre)?);
+    Ok(r.popular(genre, k)
+        .into_iter()
+        .map(|m| {
+            let ratings = r.rating_stats(m.id).map(|s| s.count as f64);
+            Recommended::new(m, m.popularity.or(ratings))
+        })
+        .collect())
+}
+
+pub fn latest(r: &Recommender, genre: Option<&str>, k: usize) -> Result<Vec<Recommended>> {
+    let (k, genre) = (check_limit(k, MAX_LIMIT)?, check_genre(r, genre)?);
+    Ok(r.latest(genre, k)
+        .into_iter()
+        .map(|m| Recommended::new(m, None))
+        .collect())
+}
+
+pub fn top_rated(
+    r: &Recommender,
+    source: ChartSource,
+    genre: Option<&str>,
+    k: usize,
+) -> Result<Vec<Recommended>> {
+    let (k, genre) = (check_limit(k, MAX_LIMIT)?, check_genre(r, genre)?);
+    Ok(r.top_rated(source, genre, k)
+        .entries
+        .into_iter()
+        .map(|e| Recommended::new(e.movie, Some(e.score)))
+        .collect())
 }
 
 /// The `k` movies most similar to the one titled `title` (a `title (year)` form picks the year).
-pub async fn similar(db: &Db, title: &str, k: usize) -> Result<Vec<Recommended>> {
-    if !(1..=100).contains(&k) {
-        return Err(Error::Invalid("k must be from 1 to 100".into()));
-    }
-    let (index, items) = content_index(
-        db,
-        ContentParams {
-            k,
-            ..ContentParams::default()
-        },
-    )
-    .await?;
+pub fn similar(r: &Recommender, title: &str, k: usize) -> Result<Vec<Recommended>> {
+    let k = check_limit(k, MAX_K)?;
     let (name, year) = split_year(title);
-    let id = match index.find(name, year) {
-        TitleMatch::Found(id) => id,
-        TitleMatch::NotFound => return Err(Error::NotFound(format!("no movie titled {title:?}"))),
-        TitleMatch::Ambiguous(candidates) => {
-            let list: Vec<String> = candidates
-                .iter()
-                .map(|(_, t, y)| match y {
-                    Some(y) => format!("{t} ({y})"),
-                    None => t.clone(),
-                })
-                .collect();
+    let movie = match r.find(name, year) {
+        Lookup::Found(m) => m,
+        Lookup::NotFound => return Err(Error::NotFound(format!("no movie titled {title:?}"))),
+        Lookup::Ambiguous(candidates) => {
+            let list: Vec<String> = candidates.iter().map(|m| with_year(m)).collect();
             return Err(Error::Conflict(format!(
                 "{title:?} names several movies: {}; add the year",
                 list.join(", ")
             )));
         }
     };
-    let by_id: std::collections::HashMap<i64, &ContentItem> =
-        items.iter().map(|i| (i.id, i)).collect();
-    Ok(index
-        .similar(id, k)
+    Ok(r.similar(movie.id, k)
         .unwrap_or_default()
         .into_iter()
-        .map(|n| Recommended {
-            movie_id: n.id,
-            title: by_id
-                .get(&n.id)
-                .map(|i| i.title.clone())
-                .unwrap_or_default(),
-            year: by_id.get(&n.id).and_then(|i| i.year),
-            score: n.score,
-        })
+        .map(|n| Recommended::new(n.movie, Some(f64::from(n.score))))
         .collect())
+}
+
+/// Recommendations for a user given by a ratings file, folded into the model.
+pub fn for_user(
+    r: &Recommender,
+    ratings: &[(i64, f32)],
+    genre: Option<&str>,
+    k: usize,
+) -> Result<Vec<Recommended>> {
+    let (k, genre) = (check_limit(k, MAX_LIMIT)?, check_genre(r, genre)?);
+    Ok(match r.for_user(ratings, k, genre) {
+        ForYou::Personal(list) => list
+            .into_iter()
+            .map(|p| Recommended {
+                because: p.because.iter().map(|m| with_year(m)).collect(),
+                ..Recommended::new(p.movie, Some(f64::from(p.score)))
+            })
+            .collect(),
+        ForYou::TopRated(chart) => {
+            tracing::warn!(
+                "none of the rated movies is known to the model: showing the top-rated chart"
+            );
+            chart
+                .entries
+                .into_iter()
+                .map(|e| Recommended::new(e.movie, Some(e.score)))
+                .collect()
+        }
+    })
+}
+
+/// Reads a user's ratings from a CSV file with a header naming `rating` and either `movieId`
+/// (MovieLens ids, as in the datasets' ratings.csv) or `movie_id` (catalogue ids). Returns
+/// (catalogue id, rating) pairs; MovieLens ids the catalogue lacks are an error.
+pub async fn read_user_ratings(db: &Db, path: &Path) -> Result<Vec<(i64, f32)>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let bad =
+        |line: usize, what: String| Error::Invalid(format!("{}:{line}: {what}", path.display()));
+    let headers = reader.headers().map_err(|e| bad(1, e.to_string()))?.clone();
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let rating_at = column("rating").ok_or_else(|| bad(1, "no rating column".into()))?;
+    let (movie_at, movielens) = match (column("movieId"), column("movie_id")) {
+        (Some(i), _) => (i, true),
+        (None, Some(i)) => (i, false),
+        (None, None) => return Err(bad(1, "no movieId or movie_id column".into())),
+    };
+    let mut pairs = Vec::new();
+    for (n, record) in reader.records().enumerate() {
+        let line = n + 2;
+        let record = record.map_err(|e| bad(line, e.to_string()))?;
+        let field = |i: usize| record.get(i).unwrap_or("");
+        let id: i64 = field(movie_at).parse().map_err(|_| {
+            bad(
+                line,
+                format!("movie id {:?} is not a number", field(movie_at)),
+            )
+        })?;
+        let rating: f32 = field(rating_at)
+            .parse()
+            .ok()
+            .filter(|r: &f32| (0.5..=5.0).contains(r))
+            .ok_or_else(|| {
+                bad(
+                    line,
+                    format!("rating {:?} must be from 0.5 to 5", field(rating_at)),
+                )
+            })?;
+        pairs.push((id, rating, line));
+    }
+    if pairs.is_empty() {
+        return Err(Error::Invalid(format!("{}: no ratings", path.display())));
+    }
+    let mut out = Vec::with_capacity(pairs.len());
+    for (id, rating, line) in pairs {
+        let catalogue_id = if movielens {
+            crate::db::catalogue::id_by_movielens(db, id).await?
+        } else {
+            crate::db::catalogue::exists(db, id).await?.then_some(id)
+        };
+        let id =
+            catalogue_id.ok_or_else(|| bad(line, format!("movie {id} is not in the catalogue")))?;
+        out.push((id, rating));
+    }
+    Ok(out)
+}
+
+fn with_year(m: &MovieSummary) -> String {
+    match m.year {
+        Some(y) => format!("{} ({y})", m.title),
+        None => m.title.clone(),
+    }
 }
 
 /// `Heat (1995)` → (`Heat`, 1995).

@@ -539,3 +539,21 @@ pub async fn features(db: &Db) -> Result<(Vec<Movie>, Vec<i64>)> {
     }
     Ok((movies, ids))
 }
+
+/// The catalogue id of the movie with this MovieLens id.
+pub async fn id_by_movielens(db: &Db, movielens_id: i64) -> Result<Option<i64>> {
+    let row = sqlx::query(db.sql("SELECT id FROM movies WHERE movielens_id = ?"))
+        .bind(movielens_id)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row.map(|r| r.try_get("id")).transpose()?)
+}
+
+/// Whether the catalogue has a movie with this id.
+pub async fn exists(db: &Db, id: i64) -> Result<bool> {
+    let row = sqlx::query(db.sql("SELECT id FROM movies WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row.is_some())
+}

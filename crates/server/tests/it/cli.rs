@@ -483,3 +483,105 @@ fn recommend_similar_over_the_imported_catalogue() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("no movie titled"), "{}", stderr(&out));
 }
+
+#[test]
+fn recommend_charts_and_a_user_from_a_ratings_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["tmdb-mini", "ml-mini"] {
+        copy_fixture(name, &dir.path().join(name));
+    }
+    let out = run(nextflex(dir.path()).args(["import", "tmdb-mini", "ml-mini"]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let list = |args: &[&str]| -> Vec<serde_json::Value> {
+        let out = run(nextflex(dir.path())
+            .args(["recommend"])
+            .args(args)
+            .arg("--json"));
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let scores = |l: &[serde_json::Value]| -> Vec<f64> {
+        l.iter().map(|r| r["score"].as_f64().unwrap()).collect()
+    };
+
+    let chart = list(&["top-rated", "-k", "5"]);
+    assert!(!chart.is_empty() && chart.len() <= 5);
+    assert!(scores(&chart).windows(2).all(|w| w[0] >= w[1]), "{chart:?}");
+    let comedy = list(&["top-rated", "--genre", "comedy", "--percentile", "0.5"]);
+    assert!(!comedy.is_empty());
+    assert!(
+        comedy
+            .iter()
+            .all(|r| r["genres"].as_array().unwrap().contains(&"Comedy".into()))
+    );
+    let tmdb = list(&["top-rated", "--source", "tmdb", "--percentile", "0"]);
+    assert_eq!(
+        tmdb.len(),
+        5,
+        "every TMDB-mini movie has vote stats: {tmdb:?}"
+    );
+    // The most rated MovieLens-only movie and the most popular TMDB one share the top
+    // percentile; more ratings break the tie.
+    let popular = list(&["popular", "-k", "3"]);
+    let titles: Vec<&str> = popular
+        .iter()
+        .map(|r| r["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles[..2],
+        ["Twelve Monkeys (a.k.a. 12 Monkeys)", "The Dark Knight"]
+    );
+    assert_eq!(list(&["latest", "-k", "4"]).len(), 4);
+
+    // MovieLens ids: 1 Toy Story, 3 Grumpier Old Men, 2 Jumanji.
+    std::fs::write(
+        dir.path().join("me.csv"),
+        "movieId,rating\n1,5\n3,4.5\n2,1\n",
+    )
+    .unwrap();
+    let mine = list(&["user", "--ratings", "me.csv", "-k", "5"]);
+    assert_eq!(mine.len(), 5, "{mine:?}");
+    let titles: Vec<&str> = mine.iter().map(|r| r["title"].as_str().unwrap()).collect();
+    for rated in ["Toy Story", "Grumpier Old Men", "Jumanji"] {
+        assert!(!titles.contains(&rated), "{titles:?}");
+    }
+    assert!(
+        mine.iter()
+            .any(|r| !r["because"].as_array().unwrap().is_empty()),
+        "{mine:?}"
+    );
+    assert!(scores(&mine).iter().all(|s| (0.5..=5.0).contains(s)));
+
+    std::fs::write(
+        dir.path().join("bad.csv"),
+        "movieId,rating\n1,5\n999999,4\n",
+    )
+    .unwrap();
+    let out = run(nextflex(dir.path()).args(["recommend", "user", "--ratings", "bad.csv"]));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("bad.csv:3: movie 999999 is not in the catalogue"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(dir.path().join("bad.csv"), "movieId,rating\n1,7\n").unwrap();
+    let out = run(nextflex(dir.path()).args(["recommend", "user", "--ratings", "bad.csv"]));
+    assert!(
+        stderr(&out).contains("bad.csv:2: rating \"7\" must be from 0.5 to 5"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(nextflex(dir.path()).args(["recommend", "popular", "--genre", "Nope"]));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no genre \"Nope\""),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(nextflex(dir.path()).args(["recommend", "top-rated", "--dataset", "nope"]));
+    assert!(
+        stderr(&out).contains("no imported dataset named \"nope\"; imported: ml-mini"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -1,0 +1,354 @@
+//! Building a [`Recommender`] snapshot: the catalogue from the database, the chosen dataset's
+//! ratings from its Parquet file in object storage plus the app users' ratings from the
+//! database, then the charts, the content index and the ALS model.
+
+use std::collections::HashMap;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use nextflex_data::columnar::{self, CatalogueRatings};
+use nextflex_engine::als::{AlsModel, AlsParams};
+use nextflex_engine::charts::{self, Listing, Votes};
+use nextflex_engine::content::{ContentIndex, ContentParams};
+use object_store::ObjectStoreExt;
+use object_store::path::Path as ObjectPath;
+use sqlx::Row;
+
+use super::{ChartSource, MAX_K, MovieSummary, RatingStats, Recommender};
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::recommend::content_item;
+use crate::storage::Storage;
+
+/// App users' ids are offset by this in the ALS model so they never meet a dataset's user ids.
+const APP_USER_BASE: u32 = 1 << 31;
+
+/// How to build a snapshot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecommenderSettings {
+    /// The imported dataset whose ratings to use; `None`: the one with the most ratings.
+    pub dataset: Option<String>,
+    pub als: AlsParams,
+    /// The vote-count percentile a movie needs for the top-rated chart.
+    pub chart_percentile: f64,
+    /// Weight of the director in the content soup.
+    pub director_weight: f32,
+}
+
+impl Default for RecommenderSettings {
+    fn default() -> Self {
+        RecommenderSettings {
+            dataset: None,
+            als: AlsParams::default(),
+            chart_percentile: 0.9,
+            director_weight: ContentParams::default().director_weight,
+        }
+    }
+}
+
+/// Builds a snapshot from what the database and storage hold now.
+pub async fn build(
+    db: &Db,
+    storage: &Storage,
+    settings: &RecommenderSettings,
+) -> Result<Recommender> {
+    let started = Instant::now();
+    let als = settings
+        .als
+        .validate()
+        .map_err(|e| Error::Invalid(e.to_string()))?;
+    if !(0.0..=1.0).contains(&settings.chart_percentile) {
+        return Err(Error::Invalid(
+            "the chart percentile must be between 0 and 1".into(),
+        ));
+    }
+    let movies = summaries(db).await?;
+    let (features, ids) = crate::db::catalogue::features(db).await?;
+    let dataset = dataset_ratings(db, storage, settings.dataset.as_deref()).await?;
+    let app = app_ratings(db).await?;
+    let content_params = ContentParams {
+        k: MAX_K,
+        director_weight: settings.director_weight,
+    };
+    let percentile = settings.chart_percentile;
+    let recommender = tokio::task::spawn_blocking(move || -> Result<Recommender> {
+        let dataset_ratings = dataset.user.len();
+        let app_ratings = app.user.len();
+        let mut ratings = dataset;
+        ratings.user.extend(app.user);
+        ratings.movie.extend(app.movie);
+        ratings.rating.extend(app.rating);
+
+        let items: Vec<_> = features
+            .into_iter()
+            .zip(ids)
+            .map(|(m, id)| content_item(m, id))
+            .collect();
+        let content = ContentIndex::build(&items, content_params)
+            .map_err(|e| Error::Invalid(e.to_string()))?;
+        let model = if ratings.user.is_empty() {
+            None
+        } else {
+            Some(
+                AlsModel::fit(&als, &ratings.user, &ratings.movie, &ratings.rating)
+                    .map_err(|e| Error::Invalid(e.to_string()))?,
+            )
+        };
+        Ok(assemble(
+            movies,
+            &ratings,
+            content,
+            model,
+            percentile,
+            (dataset_ratings, app_ratings),
+        ))
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("the recommender build failed: {e}")))??;
+    tracing::info!(
+        movies = recommender.movie_count(),
+        dataset_ratings = recommender.dataset_ratings,
+        app_ratings = recommender.app_ratings,
+        seconds = started.elapsed().as_secs_f64(),
+        "recommenders built"
+    );
+    Ok(recommender)
+}
+
+fn assemble(
+    movies: Vec<MovieSummary>,
+    ratings: &CatalogueRatings,
+    content: ContentIndex,
+    als: Option<AlsModel>,
+    percentile: f64,
+    (dataset_ratings, app_ratings): (usize, usize),
+) -> Recommender {
+    let position: HashMap<i64, usize> = movies.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
+    let mut sums: HashMap<i64, (u64, f64)> = HashMap::new();
+    for (&m, &r) in ratings.movie.iter().zip(&ratings.rating) {
+        let e = sums.entry(i64::from(m)).or_default();
+        e.0 += 1;
+        e.1 += f64::from(r);
+    }
+    let stats: HashMap<i64, RatingStats> = sums
+        .into_iter()
+        .filter(|(id, _)| position.contains_key(id))
+        .map(|(id, (count, sum))| {
+            (
+                id,
+                RatingStats {
+                    count,
+                    mean: sum / count as f64,
+                },
+            )
+        })
+        .collect();
+
+    let listings: Vec<Listing> = movies
+        .iter()
+        .map(|m| Listing {
+            movie: m.id,
+            popularity: m.popularity,
+            ratings: stats.get(&m.id).map_or(0, |s| s.count),
+            released: m.release_date.as_deref().and_then(date_number),
+        })
+        .collect();
+    let popular = charts::popular(&listings, usize::MAX);
+    let latest = charts::latest(&listings, today(), usize::MAX);
+
+    let mut genres: Vec<String> = movies.iter().flat_map(|m| m.genres.clone()).collect();
+    genres.sort();
+    genres.dedup();
+    let mut chart_map = HashMap::new();
+    for source in [ChartSource::Ratings, ChartSource::Tmdb] {
+        let votes: Vec<(Votes, &MovieSummary)> = movies
+            .iter()
+            .filter_map(|m| {
+                let (count, mean) = match source {
+                    ChartSource::Ratings => stats.get(&m.id).map(|s| (s.count, s.mean))?,
+                    ChartSource::Tmdb => (
+                        u64::try_from(m.tmdb_vote_count?).ok()?,
+                        m.tmdb_vote_average?,
+                    ),
+                };
+                Some((
+                    Votes {
+                        movie: m.id,
+                        count,
+                        mean,
+                    },
+                    m,
+                ))
+            })
+            .collect();
+        for genre in std::iter::once(None).chain(genres.iter().map(Some)) {
+            let subset: Vec<Votes> = votes
+                .iter()
+                .filter(|(_, m)| genre.is_none_or(|g| m.genres.contains(g)))
+                .map(|(v, _)| *v)
+                .collect();
+            if let Ok(chart) = charts::top_rated(&subset, percentile, usize::MAX) {
+                chart_map.insert((source, genre.cloned()), chart);
+            }
+        }
+    }
+    Recommender {
+        movies,
+        position,
+        genres,
+        stats,
+        popular,
+        latest,
+        charts: chart_map,
+        content,
+        als,
+        dataset_ratings,
+        app_ratings,
+    }
+}
+
+/// `YYYY-MM-DD` → `YYYYMMDD`.
+fn date_number(date: &str) -> Option<i64> {
+    let mut parts = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some(y * 10_000 + m * 100 + d)
+}
+
+/// Today (UTC) as `YYYYMMDD`.
+fn today() -> i64 {
+    let days = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    let (y, m, d) = civil_from_days(days);
+    y * 10_000 + m * 100 + d
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// Every movie's summary, ordered by id.
+async fn summaries(db: &Db) -> Result<Vec<MovieSummary>> {
+    let rows = sqlx::query(db.sql(
+        "SELECT id, title, release_year, release_date, popularity, poster_path, vote_average, \
+         vote_count FROM movies ORDER BY id",
+    ))
+    .fetch_all(db.pool())
+    .await?;
+    let mut movies = Vec::with_capacity(rows.len());
+    let mut position = HashMap::with_capacity(rows.len());
+    for r in rows {
+        let id: i64 = r.try_get("id")?;
+        position.insert(id, movies.len());
+        movies.push(MovieSummary {
+            id,
+            title: r.try_get("title")?,
+            year: r.try_get("release_year")?,
+            release_date: r.try_get("release_date")?,
+            genres: Vec::new(),
+            popularity: r.try_get("popularity")?,
+            poster_path: r.try_get("poster_path")?,
+            tmdb_vote_average: r.try_get("vote_average")?,
+            tmdb_vote_count: r.try_get("vote_count")?,
+        });
+    }
+    for r in sqlx::query(db.sql(
+        "SELECT mg.movie_id, g.name FROM movie_genres mg JOIN genres g ON g.id = mg.genre_id \
+         ORDER BY mg.movie_id, g.name",
+    ))
+    .fetch_all(db.pool())
+    .await?
+    {
+        if let Some(&i) = position.get(&r.try_get::<i64, _>("movie_id")?) {
+            movies[i].genres.push(r.try_get("name")?);
+        }
+    }
+    Ok(movies)
+}
+
+/// The chosen dataset's ratings of catalogue movies; none when no dataset was imported.
+async fn dataset_ratings(
+    db: &Db,
+    storage: &Storage,
+    name: Option<&str>,
+) -> Result<CatalogueRatings> {
+    let rows = sqlx::query(
+        db.sql("SELECT name, storage_prefix FROM datasets ORDER BY ratings_count DESC, name"),
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let mut datasets = Vec::with_capacity(rows.len());
+    for r in rows {
+        datasets.push((
+            r.try_get::<String, _>("name")?,
+            r.try_get::<String, _>("storage_prefix")?,
+        ));
+    }
+    let chosen = match name {
+        Some(name) => datasets.iter().find(|(n, _)| n == name).ok_or_else(|| {
+            let names: Vec<&str> = datasets.iter().map(|(n, _)| n.as_str()).collect();
+            Error::NotFound(format!(
+                "no imported dataset named {name:?}; imported: {}",
+                if names.is_empty() {
+                    "none".to_owned()
+                } else {
+                    names.join(", ")
+                }
+            ))
+        })?,
+        None => match datasets.first() {
+            Some(first) => first,
+            None => return Ok(CatalogueRatings::default()),
+        },
+    };
+    let path = ObjectPath::from(format!("{}/ratings.parquet", chosen.1));
+    let bytes = storage.store().get(&path).await?.bytes().await?;
+    tokio::task::spawn_blocking(move || columnar::read_catalogue_ratings(bytes))
+        .await
+        .map_err(|e| Error::Internal(format!("the Parquet reader failed: {e}")))?
+        .map_err(|e| Error::Internal(format!("{path}: {e}")))
+}
+
+/// The app users' ratings, with user ids moved past the datasets'.
+async fn app_ratings(db: &Db) -> Result<CatalogueRatings> {
+    let rows = sqlx::query(db.sql("SELECT user_id, movie_id, rating FROM ratings"))
+        .fetch_all(db.pool())
+        .await?;
+    let mut out = CatalogueRatings::default();
+    for r in rows {
+        let (user, movie): (i64, i64) = (r.try_get("user_id")?, r.try_get("movie_id")?);
+        let (Ok(user), Ok(movie)) = (u32::try_from(user), u32::try_from(movie)) else {
+            continue;
+        };
+        if user >= APP_USER_BASE {
+            continue;
+        }
+        out.user.push(APP_USER_BASE + user);
+        out.movie.push(movie);
+        out.rating.push(r.try_get::<f64, _>("rating")? as f32);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(date_number("2016-02-29"), Some(20160229));
+        assert_eq!(date_number("2016-13-01"), None);
+        assert_eq!(date_number("soon"), None);
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_767), (2026, 11, 10));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+}

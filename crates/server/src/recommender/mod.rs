@@ -1,0 +1,285 @@
+//! The four recommenders over one snapshot of the catalogue and its ratings, held in memory:
+//! (A) popular and latest, (B) the top-rated chart, (C) similar movies, (D) personalised
+//! recommendations by ALS with fold-in of the user's current ratings. `build` makes a snapshot
+//! from the database and object storage; everything here only reads it.
+
+mod build;
+
+use std::collections::{HashMap, HashSet};
+
+use nextflex_engine::als::AlsModel;
+use nextflex_engine::charts::{ChartStats, Ranked};
+use nextflex_engine::content::{ContentIndex, TitleMatch};
+use serde::Serialize;
+
+pub use build::{RecommenderSettings, build};
+
+/// Which votes the top-rated chart counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChartSource {
+    /// The ratings of the dataset and of the app's users.
+    #[default]
+    Ratings,
+    /// TMDB's vote counts and averages.
+    Tmdb,
+}
+
+/// What the recommenders show of a movie.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MovieSummary {
+    pub id: i64,
+    pub title: String,
+    pub year: Option<i64>,
+    pub release_date: Option<String>,
+    pub genres: Vec<String>,
+    pub popularity: Option<f64>,
+    pub poster_path: Option<String>,
+    pub tmdb_vote_average: Option<f64>,
+    pub tmdb_vote_count: Option<i64>,
+}
+
+/// A movie's ratings in the snapshot (dataset and app users).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RatingStats {
+    pub count: u64,
+    pub mean: f64,
+}
+
+/// One entry of a top-rated chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartEntry<'a> {
+    pub movie: &'a MovieSummary,
+    pub score: f64,
+    pub votes: u64,
+    pub mean: f64,
+}
+
+/// A chart and its constants.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart<'a> {
+    pub entries: Vec<ChartEntry<'a>>,
+    pub stats: ChartStats,
+}
+
+/// A similar movie.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Neighbour<'a> {
+    pub movie: &'a MovieSummary,
+    pub score: f32,
+}
+
+/// A personalised recommendation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Personal<'a> {
+    pub movie: &'a MovieSummary,
+    /// Predicted rating.
+    pub score: f32,
+    /// The user's rated movies that raised the score most.
+    pub because: Vec<&'a MovieSummary>,
+}
+
+/// Personalised recommendations, or the top-rated chart for a user the model cannot place.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ForYou<'a> {
+    Personal(Vec<Personal<'a>>),
+    /// The user has no ratings of movies the model knows (or there is no model): the chart.
+    TopRated(Chart<'a>),
+}
+
+/// A title lookup's outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lookup<'a> {
+    Found(&'a MovieSummary),
+    Ambiguous(Vec<&'a MovieSummary>),
+    NotFound,
+}
+
+/// One snapshot of the recommenders.
+pub struct Recommender {
+    movies: Vec<MovieSummary>,
+    position: HashMap<i64, usize>,
+    genres: Vec<String>,
+    stats: HashMap<i64, RatingStats>,
+    /// Every listed movie, most popular first; filtered by genre on request.
+    popular: Vec<i64>,
+    /// Released movies, newest first (as of the snapshot's day).
+    latest: Vec<i64>,
+    /// Charts per source and genre (`None`: all genres), full length.
+    charts: HashMap<(ChartSource, Option<String>), (Vec<Ranked>, ChartStats)>,
+    content: ContentIndex,
+    als: Option<AlsModel>,
+    /// The rating counts the snapshot was built from.
+    pub dataset_ratings: usize,
+    pub app_ratings: usize,
+}
+
+impl std::fmt::Debug for Recommender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recommender")
+            .field("movies", &self.movies.len())
+            .field("dataset_ratings", &self.dataset_ratings)
+            .field("app_ratings", &self.app_ratings)
+            .field("als", &self.als.is_some())
+            .finish()
+    }
+}
+
+impl Recommender {
+    /// The snapshot's movie with catalogue id `id`.
+    pub fn movie(&self, id: i64) -> Option<&MovieSummary> {
+        self.position.get(&id).map(|&i| &self.movies[i])
+    }
+
+    pub fn movie_count(&self) -> usize {
+        self.movies.len()
+    }
+
+    /// Genre names, sorted.
+    pub fn genres(&self) -> &[String] {
+        &self.genres
+    }
+
+    /// The genre named `name` (case-insensitive) as the catalogue spells it.
+    pub fn genre(&self, name: &str) -> Option<&str> {
+        self.genres
+            .iter()
+            .find(|g| g.eq_ignore_ascii_case(name.trim()))
+            .map(String::as_str)
+    }
+
+    pub fn rating_stats(&self, id: i64) -> Option<RatingStats> {
+        self.stats.get(&id).copied()
+    }
+
+    fn in_genre(&self, genre: Option<&str>) -> impl Fn(&&MovieSummary) -> bool {
+        move |m: &&MovieSummary| genre.is_none_or(|g| m.genres.iter().any(|x| x == g))
+    }
+
+    fn list(&self, ids: &[i64], genre: Option<&str>, limit: usize) -> Vec<&MovieSummary> {
+        ids.iter()
+            .filter_map(|&id| self.movie(id))
+            .filter(self.in_genre(genre))
+            .take(limit)
+            .collect()
+    }
+
+    /// (A) The most popular movies, by TMDB popularity or, without one, rating counts.
+    pub fn popular(&self, genre: Option<&str>, limit: usize) -> Vec<&MovieSummary> {
+        self.list(&self.popular, genre, limit)
+    }
+
+    /// (A) The most recently released movies (none from the future).
+    pub fn latest(&self, genre: Option<&str>, limit: usize) -> Vec<&MovieSummary> {
+        self.list(&self.latest, genre, limit)
+    }
+
+    /// (B) The top-rated chart by weighted rating, for a genre or all.
+    pub fn top_rated(&self, source: ChartSource, genre: Option<&str>, limit: usize) -> Chart<'_> {
+        let Some((ranked, stats)) = self.charts.get(&(source, genre.map(str::to_owned))) else {
+            return Chart {
+                entries: Vec::new(),
+                stats: ChartStats {
+                    mean: 0.0,
+                    min_votes: 0.0,
+                },
+            };
+        };
+        Chart {
+            entries: ranked
+                .iter()
+                .filter_map(|r| {
+                    self.movie(r.movie).map(|movie| ChartEntry {
+                        movie,
+                        score: r.score,
+                        votes: r.votes,
+                        mean: r.mean,
+                    })
+                })
+                .take(limit)
+                .collect(),
+            stats: *stats,
+        }
+    }
+
+    /// (C) The `k` movies most similar to movie `id` (`k` at most [`MAX_K`]); `None` for a
+    /// movie not in the snapshot.
+    pub fn similar(&self, id: i64, k: usize) -> Option<Vec<Neighbour<'_>>> {
+        let neighbours = self.content.similar(id, k)?;
+        Some(
+            neighbours
+                .into_iter()
+                .filter_map(|n| {
+                    self.movie(n.id).map(|movie| Neighbour {
+                        movie,
+                        score: n.score,
+                    })
+                })
+                .collect(),
+        )
+    }
+
+    /// Finds a movie by title, case- and accent-insensitively; `year` picks among namesakes.
+    pub fn find(&self, title: &str, year: Option<i64>) -> Lookup<'_> {
+        match self.content.find(title, year) {
+            TitleMatch::Found(id) => self.movie(id).map_or(Lookup::NotFound, Lookup::Found),
+            TitleMatch::Ambiguous(candidates) => Lookup::Ambiguous(
+                candidates
+                    .iter()
+                    .filter_map(|(id, _, _)| self.movie(*id))
+                    .collect(),
+            ),
+            TitleMatch::NotFound => Lookup::NotFound,
+        }
+    }
+
+    /// (D) The `k` best movies for a user with these ratings (catalogue id, rating), folded
+    /// into the model without retraining; rated movies are left out. A user none of whose
+    /// rated movies the model knows gets the top-rated chart instead.
+    pub fn for_user(&self, ratings: &[(i64, f32)], k: usize, genre: Option<&str>) -> ForYou<'_> {
+        let known: Vec<(u32, f32)> = match &self.als {
+            Some(model) => ratings
+                .iter()
+                .filter_map(|&(id, r)| u32::try_from(id).ok().map(|id| (id, r)))
+                .filter(|(id, _)| model.knows_item(*id))
+                .collect(),
+            None => Vec::new(),
+        };
+        let (Some(model), false) = (&self.als, known.is_empty()) else {
+            let rated: HashSet<i64> = ratings.iter().map(|r| r.0).collect();
+            let mut chart = self.top_rated(ChartSource::Ratings, genre, usize::MAX);
+            chart.entries.retain(|e| !rated.contains(&e.movie.id));
+            chart.entries.truncate(k);
+            return ForYou::TopRated(chart);
+        };
+        let vector = model.fold_in(&known);
+        let exclude: HashSet<u32> = known.iter().map(|r| r.0).collect();
+        let keep = |item: u32| {
+            self.movie(i64::from(item))
+                .is_some_and(|m| self.in_genre(genre)(&m))
+        };
+        ForYou::Personal(
+            model
+                .recommend(&vector, k, &exclude, keep)
+                .into_iter()
+                .filter_map(|r| {
+                    Some(Personal {
+                        movie: self.movie(i64::from(r.item))?,
+                        score: r.score,
+                        because: r
+                            .because
+                            .iter()
+                            .filter_map(|&b| self.movie(i64::from(b)))
+                            .collect(),
+                    })
+                })
+                .collect(),
+        )
+    }
+}
+
+/// The most neighbours a similar-movies query returns.
+pub const MAX_K: usize = 100;
+
+/// Lists are limited to this many entries.
+pub const MAX_LIMIT: usize = 100;
