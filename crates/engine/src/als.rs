@@ -29,6 +29,10 @@ pub struct AlsParams {
     pub bias_lambda: f64,
     /// Seed of the initial item factors.
     pub seed: u64,
+    /// Top-N ranks items by predicted rating plus this times `ln(1 + the item's rating count)`:
+    /// a rating predictor alone favours obscure items with a few high ratings. Scores shown stay
+    /// the predicted ratings. 0 ranks by prediction alone.
+    pub popularity_weight: f64,
 }
 
 impl Default for AlsParams {
@@ -41,9 +45,13 @@ impl Default for AlsParams {
             lambda: 0.2,
             bias_lambda: 2.0,
             seed: 42,
+            popularity_weight: POPULARITY_WEIGHT,
         }
     }
 }
+
+/// The shipped ranking tilt towards popular items (see [`AlsParams::popularity_weight`]).
+pub const POPULARITY_WEIGHT: f64 = 2.0;
 
 /// Hyper-parameters that passed validation.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -74,6 +82,9 @@ impl AlsParams {
         }
         if !(self.bias_lambda.is_finite() && self.bias_lambda >= 0.0) {
             return bad("bias_lambda", "must be zero or a positive number");
+        }
+        if !(self.popularity_weight.is_finite() && self.popularity_weight >= 0.0) {
+            return bad("popularity_weight", "must be zero or a positive number");
         }
         Ok(ValidAlsParams(self))
     }
@@ -131,6 +142,8 @@ pub struct AlsModel {
     item_index: HashMap<u32, u32>,
     user_bias: Vec<f64>,
     item_bias: Vec<f64>,
+    /// Each item's ranking boost: `popularity_weight · ln(1 + its rating count)`.
+    item_boost: Vec<f64>,
     /// Row-major, `rank` per user.
     user_factors: Vec<f64>,
     /// Row-major, `rank` per item.
@@ -225,8 +238,12 @@ impl AlsModel {
             mean,
             &p,
         );
+        let item_boost = (0..ni)
+            .map(|i| p.popularity_weight * (1.0 + by_item.row(i).0.len() as f64).ln())
+            .collect();
         Ok(AlsModel {
             params: p,
+            item_boost,
             mean,
             min_rating,
             max_rating,
@@ -329,12 +346,15 @@ impl AlsModel {
         }
         let mut a = vec![0.0; n * n];
         let mut b = vec![0.0; n];
-        let mut y = vec![0.0; n];
-        for &(i, residual) in &rated {
-            y[0] = 1.0;
-            y[1..].copy_from_slice(self.item_row(i as usize));
-            accumulate(&mut a, &mut b, &y, residual);
-        }
+        let mut ys = vec![0.0; BATCH * n];
+        normal_equations(
+            &mut a,
+            &mut b,
+            &mut ys,
+            rated
+                .iter()
+                .map(|&(i, residual)| (self.item_row(i as usize), residual)),
+        );
         regularise(&mut a, n, rated.len(), &self.params);
         if !cholesky_solve(&mut a, &mut b, n) {
             return UserVector {
@@ -361,29 +381,45 @@ impl AlsModel {
         exclude: &HashSet<u32>,
         keep: impl Fn(u32) -> bool,
     ) -> Vec<Recommendation> {
-        let mut scored: Vec<(f64, u32, usize)> = (0..self.item_ids.len())
-            .filter(|&i| !exclude.contains(&self.item_ids[i]) && keep(self.item_ids[i]))
-            .map(|i| {
-                let s = self.mean
-                    + user.bias
-                    + self.item_bias[i]
-                    + dot(&user.factors, self.item_row(i));
-                (s, self.item_ids[i], i)
-            })
+        let excluded: HashSet<usize> = exclude
+            .iter()
+            .filter_map(|id| self.item_index.get(id).map(|&i| i as usize))
             .collect();
-        let by_score =
-            |a: &(f64, u32, usize), b: &(f64, u32, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-        if scored.len() > k && k > 0 {
-            scored.select_nth_unstable_by(k - 1, by_score);
-            scored.truncate(k);
-        }
-        scored.sort_by(by_score);
-        scored.truncate(k);
-        scored
-            .into_iter()
-            .map(|(s, item, i)| Recommendation {
-                item,
-                score: self.clamp(s),
+        // Ranked by predicted rating plus the item's popularity boost.
+        let predicted = |i: usize| {
+            self.mean + user.bias + self.item_bias[i] + dot(&user.factors, self.item_row(i))
+        };
+        let mut scored: Vec<(f64, usize)> = (0..self.item_ids.len())
+            .map(|i| (predicted(i) + self.item_boost[i], i))
+            .collect();
+        let by_score = |a: &(f64, usize), b: &(f64, usize)| {
+            b.0.total_cmp(&a.0)
+                .then(self.item_ids[a.1].cmp(&self.item_ids[b.1]))
+        };
+        // Rank only a head of candidates, widening it until k pass the filters: `keep` runs on
+        // few items, and no full sort happens unless the filters refuse most of the catalogue.
+        let mut head = (k + excluded.len()).max(16) * 2;
+        let best = loop {
+            let head_len = head.min(scored.len());
+            if head_len < scored.len() {
+                scored.select_nth_unstable_by(head_len, by_score);
+            }
+            scored[..head_len].sort_by(by_score);
+            let best: Vec<(f64, usize)> = scored[..head_len]
+                .iter()
+                .filter(|(_, i)| !excluded.contains(i) && keep(self.item_ids[*i]))
+                .take(k)
+                .copied()
+                .collect();
+            if best.len() == k || head_len == scored.len() {
+                break best;
+            }
+            head *= 4;
+        };
+        best.into_iter()
+            .map(|(_, i)| Recommendation {
+                item: self.item_ids[i],
+                score: self.clamp(predicted(i)),
                 because: self.explain(user, i, 3),
             })
             .collect()
@@ -418,16 +454,36 @@ impl AlsModel {
 
 /// Dense indices for external ids, in first-seen order.
 fn index(ids: &[u32]) -> (Vec<u32>, HashMap<u32, u32>, Vec<u32>) {
-    let mut map: HashMap<u32, u32> = HashMap::new();
     let mut list = Vec::new();
-    let dense = ids
-        .iter()
-        .map(|&id| {
-            *map.entry(id).or_insert_with(|| {
-                list.push(id);
-                (list.len() - 1) as u32
+    let max = ids.iter().copied().max().unwrap_or(0) as usize;
+    // Ids are usually small numbers: a table beats hashing every rating's id.
+    let dense: Vec<u32> = if max < (4 * ids.len()).max(1 << 20) {
+        let mut table = vec![u32::MAX; max + 1];
+        ids.iter()
+            .map(|&id| {
+                let slot = &mut table[id as usize];
+                if *slot == u32::MAX {
+                    *slot = list.len() as u32;
+                    list.push(id);
+                }
+                *slot
             })
-        })
+            .collect()
+    } else {
+        let mut map: HashMap<u32, u32> = HashMap::new();
+        ids.iter()
+            .map(|&id| {
+                *map.entry(id).or_insert_with(|| {
+                    list.push(id);
+                    (list.len() - 1) as u32
+                })
+            })
+            .collect()
+    };
+    let map = list
+        .iter()
+        .enumerate()
+        .map(|(i, &id)| (id, i as u32))
         .collect();
     (list, map, dense)
 }
@@ -451,17 +507,23 @@ fn solve_side(
         // Solves are small: hand them out in batches, with one scratch set per batch.
         .with_min_len(256)
         .for_each_init(
-            || (vec![0.0; n * n], vec![0.0; n], vec![0.0; n]),
-            |(a, b, y), (e, (f, bias))| {
+            || (vec![0.0; n * n], vec![0.0; n], vec![0.0; BATCH * n]),
+            |(a, b, ys), (e, (f, bias))| {
                 let (others, values) = rows.row(e);
                 a.iter_mut().for_each(|x| *x = 0.0);
                 b.iter_mut().for_each(|x| *x = 0.0);
-                for (&o, &r) in others.iter().zip(values) {
-                    let o = o as usize;
-                    y[0] = 1.0;
-                    y[1..].copy_from_slice(&other_factors[o * k..(o + 1) * k]);
-                    accumulate(a, b, y, f64::from(r) - mean - other_bias[o]);
-                }
+                normal_equations(
+                    a,
+                    b,
+                    ys,
+                    others.iter().zip(values).map(|(&o, &r)| {
+                        let o = o as usize;
+                        (
+                            &other_factors[o * k..(o + 1) * k],
+                            f64::from(r) - mean - other_bias[o],
+                        )
+                    }),
+                );
                 regularise(a, n, others.len(), p);
                 if cholesky_solve(a, b, n) {
                     *bias = b[0];
@@ -471,16 +533,52 @@ fn solve_side(
         );
 }
 
-/// Adds `y yᵀ` to `a` and `y · target` to `b`. The whole square is updated, not just the lower
-/// triangle the solve reads: full rows vectorise, and that is faster than half the work.
+/// Ratings per pass over `a` in [`normal_equations`].
+const BATCH: usize = 4;
+
+/// Accumulates one entity's normal equations: `a += Σ y yᵀ` and `b += Σ y · target` over its
+/// ratings, with `y = [1, factors of the rated entity]`. Ratings go [`BATCH`] at a time, so each
+/// cell of `a` is loaded and stored once per batch rather than once per rating. The whole
+/// square is updated, not just the lower triangle the solve reads: full rows vectorise, and that
+/// is faster than half the work. `ys` is scratch of `BATCH · n`.
+fn normal_equations<'a>(
+    a: &mut [f64],
+    b: &mut [f64],
+    ys: &mut [f64],
+    ratings: impl Iterator<Item = (&'a [f64], f64)>,
+) {
+    let n = b.len();
+    let mut targets = [0.0; BATCH];
+    let mut filled = 0;
+    for (factors, target) in ratings {
+        let y = &mut ys[filled * n..(filled + 1) * n];
+        y[0] = 1.0;
+        y[1..].copy_from_slice(factors);
+        targets[filled] = target;
+        filled += 1;
+        if filled == BATCH {
+            add_batch(a, b, ys, &targets, n);
+            filled = 0;
+        }
+    }
+    // The rest: pad with zero vectors, which add nothing.
+    if filled > 0 {
+        ys[filled * n..].iter_mut().for_each(|x| *x = 0.0);
+        targets[filled..].iter_mut().for_each(|t| *t = 0.0);
+        add_batch(a, b, ys, &targets, n);
+    }
+}
+
 #[inline]
-fn accumulate(a: &mut [f64], b: &mut [f64], y: &[f64], target: f64) {
-    let n = y.len();
+fn add_batch(a: &mut [f64], b: &mut [f64], ys: &[f64], t: &[f64; BATCH], n: usize) {
+    let (y0, rest) = ys.split_at(n);
+    let (y1, rest) = rest.split_at(n);
+    let (y2, y3) = rest.split_at(n);
     for (r, row) in a.chunks_exact_mut(n).enumerate() {
-        let yr = y[r];
-        b[r] += yr * target;
-        for (cell, &yc) in row.iter_mut().zip(y) {
-            *cell += yr * yc;
+        let (c0, c1, c2, c3) = (y0[r], y1[r], y2[r], y3[r]);
+        b[r] += c0 * t[0] + c1 * t[1] + c2 * t[2] + c3 * t[3];
+        for ((((cell, &x0), &x1), &x2), &x3) in row.iter_mut().zip(y0).zip(y1).zip(y2).zip(y3) {
+            *cell += c0 * x0 + c1 * x1 + c2 * x2 + c3 * x3;
         }
     }
 }
@@ -546,6 +644,7 @@ mod tests {
             lambda: 0.01,
             bias_lambda: 0.1,
             seed: 7,
+            popularity_weight: 0.0,
         }
         .validate()
         .unwrap()
@@ -674,6 +773,45 @@ mod tests {
                 .len(),
             5
         );
+    }
+
+    #[test]
+    fn top_n_equals_a_full_sort_whatever_the_filter_refuses() {
+        let Planted {
+            users: us,
+            items: is,
+            values: vs,
+            ..
+        } = planted(80, 400, 0.2, 5);
+        let p = AlsParams {
+            popularity_weight: 0.3,
+            ..*params(3).get()
+        };
+        let model = AlsModel::fit(&p.validate().unwrap(), &us, &is, &vs).unwrap();
+        let user = model.fold_in(&[(1, 5.0), (2, 4.0), (3, 1.5)]);
+        let rated = HashSet::from([1, 2, 3, 14]);
+        for (k, modulus) in [(10, 1), (10, 7), (25, 13), (5, 97), (50, 400)] {
+            let keep = |item: u32| item.is_multiple_of(modulus);
+            let mut brute: Vec<(f64, u32)> = (0..model.item_ids.len())
+                .filter(|&i| !rated.contains(&model.item_ids[i]) && keep(model.item_ids[i]))
+                .map(|i| {
+                    let s = model.mean
+                        + user.bias
+                        + model.item_bias[i]
+                        + dot(&user.factors, model.item_row(i))
+                        + model.item_boost[i];
+                    (s, model.item_ids[i])
+                })
+                .collect();
+            brute.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            let expected: Vec<u32> = brute.iter().take(k).map(|x| x.1).collect();
+            let got: Vec<u32> = model
+                .recommend(&user, k, &rated, keep)
+                .iter()
+                .map(|r| r.item)
+                .collect();
+            assert_eq!(got, expected, "k={k}, every {modulus}th item");
+        }
     }
 
     #[test]

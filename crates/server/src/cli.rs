@@ -176,6 +176,9 @@ pub struct EvaluateArgs {
     /// Seed of the initial factors
     #[arg(long, default_value_t = AlsParams::default().seed)]
     pub seed: u64,
+    /// Top-10 ranks by predicted rating + this × ln(1 + the movie's rating count)
+    #[arg(long, default_value_t = AlsParams::default().popularity_weight)]
+    pub popularity_weight: f64,
     /// At most this many users get their top-10 scored (a seeded sample beyond it)
     #[arg(long, default_value_t = 2000)]
     pub ranking_users: usize,
@@ -412,6 +415,7 @@ fn run(cli: Cli) -> Result<()> {
                     lambda: args.lambda,
                     bias_lambda: args.bias_lambda,
                     seed: args.seed,
+                    popularity_weight: args.popularity_weight,
                 };
                 let result = tokio::task::spawn_blocking(move || {
                     let ratings = evaluate::read_file(&path)?;

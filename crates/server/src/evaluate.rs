@@ -81,6 +81,7 @@ pub struct Evaluation {
     pub iterations: usize,
     pub lambda: f64,
     pub bias_lambda: f64,
+    pub popularity_weight: f64,
 }
 
 /// Reads a ratings file in any of the supported layouts (by file name; CSV otherwise).
@@ -230,5 +231,6 @@ pub fn evaluate(
         iterations: p.iterations,
         lambda: p.lambda,
         bias_lambda: p.bias_lambda,
+        popularity_weight: p.popularity_weight,
     })
 }

@@ -1,0 +1,569 @@
+#!/usr/bin/env python3
+"""The reference-tool side of bench/compare.sh, one subcommand per figure; each writes one JSON
+object to --out. `report` merges them with NextFlex's figures, prints the comparison tables and
+draws the plots.
+
+    python bench/compare.py surprise RATINGS.csv --out F.json [--speed]
+    python bench/compare.py spark RATINGS.csv... --out F.json
+    python bench/compare.py spark-big RATINGS.csv --out F.json
+    python bench/compare.py keywords-subset KEYWORDS.csv OUT.csv --movies N
+    python bench/compare.py content KEYWORDS.csv --out F.json [--movies N] [--k 50]
+    python bench/compare.py pandas-read RATINGS.csv --out F.json [--repeat 5]
+    python bench/compare.py annotate F.json TIME_OUTPUT
+    python bench/compare.py report DIR --results F.json --img DIR
+"""
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+
+
+def write(path, obj):
+    with open(path, "w") as f:
+        json.dump(obj, f, indent=1)
+        f.write("\n")
+
+
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ---------------------------------------------------------------------------------------------
+# Surprise SVD: its own train_test_split(test_size=0.2, random_state=42).
+
+
+def cmd_surprise(args):
+    import pandas as pd
+    import surprise
+    from surprise import SVD, Dataset, Reader, accuracy
+    from surprise.model_selection import train_test_split
+
+    df = pd.read_csv(args.ratings, usecols=["userId", "movieId", "rating"])
+    data = Dataset.load_from_df(df[["userId", "movieId", "rating"]], Reader(rating_scale=(0.5, 5.0)))
+    train, test = train_test_split(data, test_size=0.2, random_state=42)
+    out = {"tool": "surprise", "version": surprise.__version__, "file": args.ratings,
+           "train_pairs": train.n_ratings, "test_pairs": len(test)}
+
+    # Default parameters (100 factors, 20 epochs, lr 0.005, reg 0.02); random_state only fixes
+    # the initial factors so that the run is repeatable.
+    algo = SVD(random_state=42)
+    t = time.perf_counter()
+    algo.fit(train)
+    out["fit_seconds"] = time.perf_counter() - t
+    pred = algo.test(test)
+    out["rmse"] = accuracy.rmse(pred, verbose=False)
+    out["mae"] = accuracy.mae(pred, verbose=False)
+    out["params"] = "SVD() defaults: n_factors 100, n_epochs 20"
+
+    if args.speed:
+        algo = SVD(n_factors=10, n_epochs=10, random_state=42)
+        t = time.perf_counter()
+        algo.fit(train)
+        out["speed_fit_seconds"] = time.perf_counter() - t
+        out["speed_rmse"] = accuracy.rmse(algo.test(test), verbose=False)
+        out["speed_params"] = "SVD(n_factors=10, n_epochs=10)"
+    write(args.out, out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Spark ALS, local[2], loopback only, no UI.
+
+SCHEMA = "userId INT, movieId INT, rating FLOAT, timestamp LONG"
+
+
+def spark_session(driver_memory):
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    from pyspark.sql import SparkSession
+
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .appName("nextflex-compare")
+        .config("spark.driver.memory", driver_memory)
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def als(ALS):
+    return ALS(rank=10, maxIter=10, regParam=0.1, userCol="userId", itemCol="movieId",
+               ratingCol="rating", coldStartStrategy="drop", seed=42)
+
+
+def cmd_spark(args):
+    import pyspark
+    from pyspark.ml.evaluation import RegressionEvaluator
+    from pyspark.ml.recommendation import ALS
+
+    spark = spark_session("4g")
+    results = []
+    for path in args.ratings:
+        t = time.perf_counter()
+        df = spark.read.csv(path, header=True, schema=SCHEMA).cache()
+        rows = df.count()
+        load = time.perf_counter() - t
+        train, test = df.randomSplit([0.8, 0.2], seed=42)
+        train, test = train.cache(), test.cache()
+        n_train, n_test = train.count(), test.count()
+        # Two fits of the same model: the first one pays for the JVM's warm-up.
+        fits = []
+        for _ in range(2):
+            t = time.perf_counter()
+            model = als(ALS).fit(train)
+            fits.append(time.perf_counter() - t)
+        pred = model.transform(test).cache()
+        scored = pred.count()
+        ev = RegressionEvaluator(labelCol="rating", predictionCol="prediction")
+        results.append({
+            "tool": "spark", "version": pyspark.__version__, "file": path, "rows": rows,
+            "load_seconds": load, "train_pairs": n_train, "test_pairs": n_test,
+            "scored_pairs": scored, "dropped_fraction": 1 - scored / n_test,
+            "rmse": ev.setMetricName("rmse").evaluate(pred),
+            "mae": ev.setMetricName("mae").evaluate(pred),
+            "fit_seconds_first": fits[0], "fit_seconds": fits[1],
+            "params": "ALS rank 10, maxIter 10, regParam 0.1, coldStartStrategy drop, local[2]",
+        })
+        for d in (pred, train, test, df):
+            d.unpersist()
+    spark.stop()
+    write(args.out, results)
+
+
+def cmd_spark_big(args):
+    import pyspark
+    from pyspark.ml.recommendation import ALS
+
+    spark = spark_session("16g")
+    t = time.perf_counter()
+    df = spark.read.csv(args.ratings, header=True, schema=SCHEMA).select(
+        "userId", "movieId", "rating").cache()
+    rows = df.count()
+    load = time.perf_counter() - t
+    t = time.perf_counter()
+    model = als(ALS).fit(df)
+    model.userFactors.count()  # the factors are computed by now; make sure
+    fit = time.perf_counter() - t
+    spark.stop()
+    write(args.out, {"tool": "spark", "version": pyspark.__version__, "file": args.ratings,
+                     "rows": rows, "load_seconds": load, "fit_seconds": fit,
+                     "params": "ALS rank 10, maxIter 10, regParam 0.1, local[2], driver 16g, all rows"})
+
+
+# ---------------------------------------------------------------------------------------------
+# Content similarity: scikit-learn's CountVectorizer + dense cosine_similarity over the same soup
+# NextFlex builds from keywords.csv (each keyword lower-cased, white space removed; first row of
+# a duplicated id kept).
+
+
+def read_keywords(path, movies=None):
+    import ast
+    import csv
+
+    csv.field_size_limit(1 << 30)
+    ids, soups, seen = [], [], set()
+    with open(path, newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        for row in reader:
+            try:
+                i = int(row["id"])
+                value = ast.literal_eval(row["keywords"])
+            except (ValueError, SyntaxError):
+                continue
+            if i in seen:
+                continue
+            if movies is not None and len(ids) >= movies:
+                break
+            seen.add(i)
+            words = ("".join(k["name"].split()).lower() for k in value if k.get("name", "").strip())
+            ids.append(i)
+            soups.append(" ".join(words))
+    return ids, soups
+
+
+def cmd_keywords_subset(args):
+    """The rows of the first N distinct movies, written unchanged, for NextFlex's side."""
+    import csv
+
+    csv.field_size_limit(1 << 30)
+    seen = set()
+    with open(args.keywords, newline="", encoding="utf-8") as f, \
+            open(args.out, "w", newline="", encoding="utf-8") as g:
+        reader, writer = csv.reader(f), csv.writer(g, lineterminator="\n")
+        writer.writerow(next(reader))
+        for row in reader:
+            if row[0] not in seen:
+                if len(seen) >= args.movies:
+                    break
+                seen.add(row[0])
+            writer.writerow(row)
+
+
+def cmd_content(args):
+    import numpy as np
+    import sklearn
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    t = time.perf_counter()
+    ids, soups = read_keywords(args.keywords, args.movies)
+    read = time.perf_counter() - t
+
+    t = time.perf_counter()
+    X = CountVectorizer(token_pattern=r"\S+", lowercase=False).fit_transform(soups)
+    vectorise = time.perf_counter() - t
+    t = time.perf_counter()
+    sim = cosine_similarity(X)  # dense N×N float64
+    cosine = time.perf_counter() - t
+    t = time.perf_counter()
+    n, k = len(ids), args.k
+    top = np.empty((n, k), dtype=np.int32)
+    for start in range(0, n, 500):
+        block = sim[start:start + 500]
+        rows = np.arange(block.shape[0])
+        block[rows, start + rows] = -np.inf  # never the movie itself
+        part = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        order = np.argsort(-np.take_along_axis(block, part, axis=1), axis=1, kind="stable")
+        top[start:start + 500] = np.take_along_axis(part, order, axis=1)
+    topk = time.perf_counter() - t
+    write(args.out, {
+        "tool": "sklearn", "version": sklearn.__version__, "file": args.keywords,
+        "movies": n, "k": k, "vocabulary": X.shape[1], "read_seconds": read,
+        "vectorise_seconds": vectorise, "cosine_seconds": cosine, "topk_seconds": topk,
+        "index_seconds": vectorise + cosine + topk, "matrix_mb": sim.nbytes / 2**20,
+        "peak_rss_mb": peak_rss_mb(),
+    })
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def cmd_pandas_read(args):
+    import pandas as pd
+
+    pd.read_csv(args.ratings)  # warm-up
+    times = []
+    for _ in range(args.repeat):
+        t = time.perf_counter()
+        df = pd.read_csv(args.ratings)
+        times.append(time.perf_counter() - t)
+    write(args.out, {"tool": "pandas", "version": pd.__version__, "file": args.ratings,
+                     "rows": len(df), "seconds": sorted(times)})
+
+
+def cmd_annotate(args):
+    """Adds `/usr/bin/time -f "%e %M"` figures (wall seconds, peak KiB) to a JSON result."""
+    with open(args.json) as f:
+        obj = json.load(f)
+    with open(args.time) as f:
+        wall, kib = f.read().split()[-2:]
+    obj["wall_seconds"], obj["peak_rss_mb"] = float(wall), int(kib) / 1024
+    write(args.json, obj)
+
+
+# ---------------------------------------------------------------------------------------------
+# Report: one table per figure, ratios always "how NextFlex compares".
+
+
+def load(directory, name):
+    path = os.path.join(directory, name)
+    if not os.path.exists(path):
+        return None
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except ValueError:
+        return None
+
+
+def median(xs):
+    xs = sorted(xs)
+    return xs[len(xs) // 2]
+
+
+def vs(theirs, ours):
+    """How a tool's time compares with NextFlex's."""
+    if not ours or not theirs:
+        return "—"
+    if theirs >= ours:
+        return f"{theirs / ours:.1f}× slower than NextFlex"
+    return f"{ours / theirs:.1f}× faster than NextFlex"
+
+
+def table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def cmd_report(args):
+    d = args.dir
+    datasets = [("ml-latest-small", "ml"), ("ratings_small", "small")]
+    out = {"date": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "cores": os.cpu_count(),
+           "revision": os.environ.get("REVISION", "unknown"),
+           "versions": {}, "missing": []}
+    md = []
+
+    def need(name):
+        v = load(d, name)
+        if v is None:
+            out["missing"].append(name)
+        return v
+
+    nf = {tag: need(f"nextflex-eval-{tag}.json") for _, tag in datasets}
+    sp = need("spark.json") or []
+    sp = {("ml" if "ml-latest-small" in r["file"] else "small"): r for r in sp}
+    su = {tag: need(f"surprise-{tag}.json") for _, tag in datasets}
+    for v in list(sp.values()) + list(su.values()):
+        if v:
+            out["versions"][v["tool"]] = v["version"]
+
+    # 1. Accuracy
+    rows, acc = [], {}
+    for name, tag in datasets:
+        n, s, p = nf.get(tag), su.get(tag), sp.get(tag)
+        acc[name] = {"nextflex": n and n["rmse"], "surprise": s and s["rmse"],
+                     "spark": p and p["rmse"]}
+        def cell(v, ratio=True):
+            if v is None:
+                return "—"
+            if not ratio or not n:
+                return f"{v:.4f}"
+            return f"{v:.4f} ({n['rmse'] / v:.3f}×)"
+        rows.append([name, cell(n and n["rmse"], False), cell(s and s["rmse"]),
+                     cell(p and p["rmse"]),
+                     f"{p['dropped_fraction'] * 100:.1f} %" if p else "—",
+                     n and n["test_pairs"] or "—", s and s["test_pairs"] or "—",
+                     p and p["test_pairs"] or "—"])
+    out["accuracy"] = {"nextflex": nf, "surprise": su, "spark": sp}
+    md.append("### 1. Accuracy (RMSE; 80/20 random split, seed 42; in brackets NextFlex's RMSE "
+              "divided by the tool's: below 1 means NextFlex is more accurate)\n")
+    md.append(table(["file", "NextFlex (defaults)", "Surprise SVD (defaults)",
+                     "Spark ALS (rank 10, 10 it., reg 0.1)", "Spark dropped",
+                     "test pairs NextFlex", "Surprise", "Spark"], rows))
+    md.append("\nEach tool draws its own seeded 80/20 split of the same file (NextFlex "
+              "random:0.8:42, Surprise train_test_split(test_size=0.2, random_state=42), Spark "
+              "randomSplit([0.8, 0.2], seed=42)), so the test sets differ; Spark's RMSE is over "
+              "the pairs left after coldStartStrategy=\"drop\".")
+
+    # 2. Fit speed on ml-latest-small
+    speed = {}
+    n10 = need("nextflex-eval-ml-r10.json")
+    s, p = su.get("ml"), sp.get("ml")
+    if n10:
+        speed["NextFlex ALS"] = n10["fit_seconds"]
+    if p:
+        speed["Spark ALS"] = p["fit_seconds"]
+    if s and "speed_fit_seconds" in s:
+        speed["Surprise SVD"] = s["speed_fit_seconds"]
+    rows = []
+    for tool, secs in speed.items():
+        extra = ""
+        if tool == "Spark ALS":
+            extra = f"second fit; first fit {p['fit_seconds_first']:.2f} s (JVM warm-up)"
+        if tool == "NextFlex ALS":
+            extra = f"RMSE {n10['rmse']:.4f}"
+        if tool == "Surprise SVD":
+            extra = f"SGD, RMSE {s['speed_rmse']:.4f}"
+        ratio = "1" if tool == "NextFlex ALS" else vs(secs, n10 and n10["fit_seconds"])
+        rows.append([tool, f"{secs:.3f} s", ratio, extra])
+    if s:
+        rows.append(["Surprise SVD, defaults (100 factors, 20 epochs)", f"{s['fit_seconds']:.2f} s",
+                     vs(s["fit_seconds"], n10 and n10["fit_seconds"]),
+                     f"RMSE {s['rmse']:.4f}"])
+    if nf.get("ml"):
+        rows.append(["NextFlex ALS, defaults (rank 20, 15 it.)", f"{nf['ml']['fit_seconds']:.3f} s",
+                     "—", f"RMSE {nf['ml']['rmse']:.4f}"])
+    out["speed"] = speed
+    md.append("\n### 2. Fit speed, ml-latest-small (80 % of 100,836 ratings), rank 10, "
+              f"10 iterations, {os.cpu_count()} cores (Spark local[2])\n")
+    md.append(table(["tool", "fit", "vs NextFlex", "note"], rows))
+
+    # 3. Content
+    rows = []
+    content = {}
+    for label, nfile, sfile in (("subset", "nextflex-content-subset.json",
+                                 "sklearn-content-subset.json"),
+                                ("all", "nextflex-content-all.json", "sklearn-content-all.json")):
+        n, s = load(d, nfile), load(d, sfile)
+        if n is None and s is None:
+            continue
+        content[label] = {"nextflex": n, "sklearn": s}
+        if s:
+            out["versions"]["sklearn"] = s["version"]
+        movies = (n or s)["movies"]
+        if n:
+            rows.append([f"{movies:,}", "NextFlex (inverted index, exact top-50)",
+                         f"{n['build_seconds']:.2f} s", f"{n['wall_seconds']:.2f} s",
+                         f"{n['peak_rss_mb']:.0f} MB", "1"])
+        if s:
+            ratio = (f"{s['index_seconds'] / n['build_seconds']:.0f}× the time, "
+                     f"{s['peak_rss_mb'] / n['peak_rss_mb']:.0f}× the memory") if n else "—"
+            rows.append([f"{s['movies']:,}",
+                         "scikit-learn CountVectorizer + dense cosine_similarity + top-50",
+                         f"{s['index_seconds']:.2f} s (cosine {s['cosine_seconds']:.2f} s)",
+                         f"{s['wall_seconds']:.2f} s", f"{s['peak_rss_mb']:.0f} MB", ratio])
+        elif n and label == "all":
+            rows.append([f"{movies:,}", "scikit-learn dense", "not run (only with --big)",
+                         "", "", ""])
+    out["content"] = content
+    md.append("\n### 3. Content similarity, keywords.csv (keywords only), top-50 neighbours of "
+              "every movie\n")
+    md.append(table(["movies", "tool", "index (vectors + similarity + top-k)",
+                     "wall (incl. reading the file)", "peak RSS", "vs NextFlex"], rows))
+    if "subset" in content:
+        md.append("\nThe subset is the first 10,000 distinct movies of keywords.csv (both tools "
+                  "on the same rows); the full scikit-learn run needs about 17 GB and runs only "
+                  "with --big.")
+
+    # 4. Reading ratings_small.csv
+    pr, nr = load(d, "pandas-read.json"), load(d, "nextflex-read.json")
+    if pr and nr:
+        out["read"] = {"pandas": pr, "nextflex": nr}
+        pm, nm = median(pr["seconds"]), median(nr["seconds"])
+        md.append(f"\n### 4. Reading ratings_small.csv ({pr['rows']:,} rows), median of "
+                  f"{len(pr['seconds'])} warm runs\n")
+        md.append(table(["tool", "seconds", "vs NextFlex"],
+                        [["pandas.read_csv", f"{pm * 1000:.1f} ms", vs(pm, nm)],
+                         ["NextFlex (nextflex_data::ratings)", f"{nm * 1000:.1f} ms", "1"]]))
+
+    # 5. Big
+    b, nb = load(d, "spark-big.json"), load(d, "nextflex-eval-big.json")
+    if b or nb:
+        out["big"] = {"spark": b, "nextflex": nb}
+        rows = []
+        if b:
+            rows.append(["Spark ALS, all rows", f"{b['rows']:,}", f"{b['load_seconds']:.1f} s",
+                         f"{b['fit_seconds']:.1f} s", f"{b.get('peak_rss_mb', 0):.0f} MB"])
+        if nb:
+            rows.append(["NextFlex evaluate, 80 % of rows", f"{nb['train_pairs']:,}", "—",
+                         f"{nb['fit_seconds']:.1f} s", f"{nb.get('peak_rss_mb', 0):.0f} MB"])
+        md.append("\n### 5. ALS on the synthetic 26,024,289-row ratings.csv, rank 10, "
+                  "10 iterations\n")
+        md.append(table(["tool", "training rows", "load", "fit", "peak RSS"], rows))
+        if b and nb:
+            md.append(f"\nSpark fits all rows, NextFlex 80 % of them (then scores the other "
+                      f"20 %); per training row NextFlex is "
+                      f"{(b['fit_seconds'] / b['rows']) / (nb['fit_seconds'] / nb['train_pairs']):.0f}× "
+                      "faster.")
+
+    out["markdown"] = "\n".join(md)
+    write(args.results, out)
+    print("\n".join(md))
+    if out["missing"]:
+        print(f"\nmissing results: {', '.join(out['missing'])}")
+    plot(args.img, acc, speed, content)
+
+
+def plot(img, acc, speed, content):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    os.makedirs(img, exist_ok=True)
+    colors = {"nextflex": "#2b6cb0", "surprise": "#dd6b20", "spark": "#38a169", "sklearn": "#805ad5"}
+    labels = {"nextflex": "NextFlex ALS (defaults)", "surprise": "Surprise SVD (defaults)",
+              "spark": "Spark ALS (rank 10)"}
+
+    fig, ax = plt.subplots(figsize=(7, 4.2), dpi=120)
+    names = list(acc)
+    width = 0.26
+    for j, tool in enumerate(("nextflex", "surprise", "spark")):
+        xs = [i + (j - 1) * width for i in range(len(names))]
+        ys = [acc[n][tool] or 0 for n in names]
+        bars = ax.bar(xs, ys, width, label=labels[tool], color=colors[tool])
+        for x, y in zip(xs, ys):
+            if y:
+                ax.text(x, y + 0.003, f"{y:.3f}", ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(range(len(names)), [f"{n}\n(80/20 split, seed 42)" for n in names])
+    ax.set_ylabel("RMSE (lower is better)")
+    ax.set_ylim(0.8, 0.95)
+    ax.set_title("Rating prediction error on held-out 20 %")
+    ax.legend(loc="upper left", fontsize=8, ncol=3, frameon=False)
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(os.path.join(img, "compare-rmse.png"))
+    plt.close(fig)
+
+    fit = [(k.replace(" ", "\n", 1), v,
+            colors["nextflex" if "NextFlex" in k else "spark" if "Spark" in k else "surprise"])
+           for k, v in speed.items()]
+    build = []
+    for label, c in content.items():
+        n, s = c["nextflex"], c["sklearn"]
+        tag = f"{(n or s)['movies']:,} movies"
+        if n:
+            build.append((f"NextFlex\n{tag}", n["build_seconds"], colors["nextflex"]))
+        if s:
+            build.append((f"scikit-learn\n{tag}", s["index_seconds"], colors["sklearn"]))
+    panels = [(t, b) for t, b in (
+        ("ALS / SVD fit, ml-latest-small (80 %)\nrank 10, 10 iterations", fit),
+        ("Content index, keywords.csv\ntop-50 neighbours of every movie", build)) if b]
+    if not panels:
+        return
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 4.4), dpi=120,
+                             squeeze=False)
+    for ax, (title, bars) in zip(axes[0], panels):
+        xs = range(len(bars))
+        ax.bar(xs, [b[1] for b in bars], color=[b[2] for b in bars], width=0.6)
+        for x, b in zip(xs, bars):
+            ax.text(x, b[1] * 1.1, f"{b[1]:.3g} s", ha="center", va="bottom", fontsize=8)
+        ax.set_yscale("log")
+        ax.set_xticks(list(xs), [b[0] for b in bars], fontsize=8)
+        ax.set_ylim(min(b[1] for b in bars) / 3, max(b[1] for b in bars) * 5)
+        ax.set_title(title, fontsize=10)
+        ax.grid(axis="y", alpha=0.3, which="both")
+    axes[0][0].set_ylabel("seconds (log scale, lower is better)")
+    fig.suptitle(f"Fit and index build time, {os.cpu_count()} cores", fontsize=11)
+    fig.tight_layout()
+    fig.savefig(os.path.join(img, "compare-speed.png"))
+    plt.close(fig)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("surprise")
+    p.add_argument("ratings")
+    p.add_argument("--out", required=True)
+    p.add_argument("--speed", action="store_true")
+    p = sub.add_parser("spark")
+    p.add_argument("ratings", nargs="+")
+    p.add_argument("--out", required=True)
+    p = sub.add_parser("spark-big")
+    p.add_argument("ratings")
+    p.add_argument("--out", required=True)
+    p = sub.add_parser("keywords-subset")
+    p.add_argument("keywords")
+    p.add_argument("out")
+    p.add_argument("--movies", type=int, required=True)
+    p = sub.add_parser("content")
+    p.add_argument("keywords")
+    p.add_argument("--out", required=True)
+    p.add_argument("--movies", type=int)
+    p.add_argument("--k", type=int, default=50)
+    p = sub.add_parser("pandas-read")
+    p.add_argument("ratings")
+    p.add_argument("--out", required=True)
+    p.add_argument("--repeat", type=int, default=5)
+    p = sub.add_parser("annotate")
+    p.add_argument("json")
+    p.add_argument("time")
+    p = sub.add_parser("report")
+    p.add_argument("dir")
+    p.add_argument("--results", required=True)
+    p.add_argument("--img", required=True)
+    args = ap.parse_args()
+    globals()["cmd_" + args.cmd.replace("-", "_")](args)
+
+
+if __name__ == "__main__":
+    main()
