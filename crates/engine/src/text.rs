@@ -23,9 +23,77 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// The words of a text for search: folded, split on anything not a letter or digit.
+pub fn words(text: &str) -> Vec<String> {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Whether `a` and `b` are within `max` edits (insertions, deletions, substitutions and
+/// transpositions of neighbours: the optimal string alignment distance).
+pub fn within_edits(a: &str, b: &str, max: usize) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().abs_diff(b.len()) > max {
+        return false;
+    }
+    let width = b.len() + 1;
+    let mut rows = vec![vec![0usize; width]; 3];
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        let (prev2, prev, cur) = ((i + 1) % 3, (i + 2) % 3, i % 3);
+        rows[cur][0] = i;
+        let mut best = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (rows[prev][j] + 1)
+                .min(rows[cur][j - 1] + 1)
+                .min(rows[prev][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(rows[prev2][j - 2] + 1);
+            }
+            rows[cur][j] = d;
+            best = best.min(d);
+        }
+        if best > max {
+            return false;
+        }
+    }
+    rows[a.len() % 3][b.len()] <= max
+}
+
 #[cfg(test)]
 mod tests {
-    use super::fold;
+    use super::{fold, within_edits, words};
+
+    #[test]
+    fn edit_distances_with_transpositions() {
+        assert!(within_edits("matrix", "matrix", 0));
+        assert!(
+            within_edits("matirx", "matrix", 1),
+            "a transposition is one edit"
+        );
+        assert!(within_edits("matrx", "matrix", 1));
+        assert!(within_edits("godfater", "godfather", 1));
+        assert!(!within_edits("godfater", "godmother", 2));
+        assert!(within_edits("", "ab", 2));
+        assert!(!within_edits("", "abc", 2));
+        assert!(within_edits("amelie", "amélie", 1));
+    }
+
+    #[test]
+    fn words_fold_and_split() {
+        assert_eq!(
+            words("Léon: The Professional"),
+            ["leon", "the", "professional"]
+        );
+        assert_eq!(words("WALL·E"), ["wall", "e"]);
+        assert!(words(" -- ").is_empty());
+    }
 
     #[test]
     fn folds_case_accents_and_spaces() {

@@ -15,6 +15,7 @@ use crate::config::{DatabaseConfig, S3Options, StorageConfig};
 use crate::db::{Db, PoolSettings, users};
 use crate::error::{Error, Result};
 use crate::evaluate;
+use crate::http::ApiSettings;
 use crate::import;
 use crate::recommend;
 use crate::recommender::{self, ChartSource, RecommenderSettings};
@@ -311,6 +312,47 @@ pub struct ServeArgs {
     /// variable. Unset: generated once and kept in DATA_DIR/jwt-secret
     #[arg(long, env = "NEXTFLEX_JWT_SECRET", hide_env_values = true, hide = true)]
     pub jwt_secret: Option<String>,
+
+    /// Lifetime of access tokens, in seconds
+    #[arg(
+        long,
+        env = "NEXTFLEX_ACCESS_TOKEN_TTL",
+        default_value_t = 3600,
+        hide_env_values = true
+    )]
+    pub access_token_ttl: u64,
+
+    /// Lifetime of refresh tokens, in seconds
+    #[arg(
+        long,
+        env = "NEXTFLEX_REFRESH_TOKEN_TTL",
+        default_value_t = 86400,
+        hide_env_values = true
+    )]
+    pub refresh_token_ttl: u64,
+
+    /// Login and registration attempts allowed per client address and minute (0: no limit)
+    #[arg(
+        long,
+        env = "NEXTFLEX_AUTH_RATE_LIMIT",
+        default_value_t = 10,
+        hide_env_values = true
+    )]
+    pub auth_rate_limit: u32,
+
+    /// Origins allowed to call the API from a browser, comma-separated ("*": any) [default:
+    /// none, same origin only]
+    #[arg(
+        long,
+        env = "NEXTFLEX_CORS_ORIGINS",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    pub cors_origins: Vec<String>,
+
+    /// The imported ratings dataset the recommenders use [default: the one with the most ratings]
+    #[arg(long, env = "NEXTFLEX_DATASET", hide_env_values = true)]
+    pub dataset: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -364,6 +406,16 @@ fn run(cli: Cli) -> Result<()> {
                     database,
                     storage,
                     jwt_secret: args.jwt_secret,
+                    api: ApiSettings {
+                        access_token_ttl: Duration::from_secs(args.access_token_ttl),
+                        refresh_token_ttl: Duration::from_secs(args.refresh_token_ttl),
+                        auth_rate_limit: args.auth_rate_limit,
+                        cors_origins: args.cors_origins,
+                    },
+                    recommender: RecommenderSettings {
+                        dataset: args.dataset,
+                        ..RecommenderSettings::default()
+                    },
                     data_dir: cwd.join(&cli.global.data_dir),
                     demo: (!args.no_demo).then(|| cwd.join(&args.demo_path)),
                     shutdown_grace: Duration::from_secs(args.shutdown_grace),

@@ -230,8 +230,8 @@ fn with_year(m: &MovieSummary) -> String {
     }
 }
 
-/// `Heat (1995)` → (`Heat`, 1995).
-fn split_year(title: &str) -> (&str, Option<i64>) {
+/// `Heat (1995)` → (`Heat`, 1995): a trailing year in parentheses picks among namesakes.
+pub fn split_year(title: &str) -> (&str, Option<i64>) {
     let t = title.trim();
     if let Some(open) = t.rfind(" (")
         && t.ends_with(')')

@@ -12,7 +12,8 @@ use tokio::net::TcpListener;
 use crate::config::{DatabaseConfig, StorageConfig};
 use crate::db::{Db, PoolSettings};
 use crate::error::{Error, Result};
-use crate::http::{self, ApiContext};
+use crate::http::{self, ApiContext, ApiSettings};
+use crate::recommender::{self, RecommenderSettings, SharedRecommender};
 use crate::secrets;
 use crate::storage::Storage;
 
@@ -27,6 +28,8 @@ pub struct ServeSettings {
     pub shutdown_grace: Duration,
     /// Dataset folder to import when the catalogue is empty; `None`: never.
     pub demo: Option<PathBuf>,
+    pub api: ApiSettings,
+    pub recommender: RecommenderSettings,
 }
 
 /// Starts the server. Every configuration check runs before the first log line, so that a bad
@@ -48,13 +51,11 @@ pub async fn run(settings: ServeSettings) -> Result<()> {
     if let Some(demo) = &settings.demo {
         import_demo(&db, &storage, demo).await?;
     }
+    let shared = Arc::new(SharedRecommender::default());
+    shared.set(recommender::build(&db, &storage, &settings.recommender).await?);
+    let ctx = ApiContext::new(db.clone(), storage, &jwt_secret, shared, &settings.api).await?;
     tracing::info!(%addr, "listening on http://{addr}");
 
-    let ctx = ApiContext {
-        db: db.clone(),
-        storage,
-        jwt_secret: Arc::new(jwt_secret),
-    };
     serve(
         listener,
         http::router(ctx),

@@ -557,3 +557,134 @@ pub async fn exists(db: &Db, id: i64) -> Result<bool> {
         .await?;
     Ok(row.is_some())
 }
+
+/// Everything the movie page shows.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MovieDetail {
+    pub id: i64,
+    pub tmdb_id: Option<i64>,
+    pub imdb_id: Option<String>,
+    pub movielens_id: Option<i64>,
+    pub title: String,
+    pub original_title: Option<String>,
+    pub overview: Option<String>,
+    pub tagline: Option<String>,
+    pub release_date: Option<String>,
+    pub year: Option<i64>,
+    pub runtime: Option<i64>,
+    pub popularity: Option<f64>,
+    pub tmdb_vote_average: Option<f64>,
+    pub tmdb_vote_count: Option<i64>,
+    pub poster_path: Option<String>,
+    pub original_language: Option<String>,
+    pub budget: Option<i64>,
+    pub revenue: Option<i64>,
+    pub genres: Vec<String>,
+    pub keywords: Vec<String>,
+    pub cast: Vec<CastEntry>,
+    pub crew: Vec<CrewEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CastEntry {
+    pub name: String,
+    pub character: Option<String>,
+    pub order: i64,
+    pub profile_path: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CrewEntry {
+    pub name: String,
+    pub job: String,
+    pub department: String,
+}
+
+/// One movie with its genres, keywords, cast and crew.
+pub async fn detail(db: &Db, id: i64) -> Result<Option<MovieDetail>> {
+    let Some(r) = sqlx::query(db.sql(
+        "SELECT id, tmdb_id, imdb_id, movielens_id, title, original_title, overview, tagline, \
+         release_date, release_year, runtime, popularity, vote_average, vote_count, poster_path, \
+         original_language, budget, revenue FROM movies WHERE id = ?",
+    ))
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?
+    else {
+        return Ok(None);
+    };
+    let mut movie = MovieDetail {
+        id,
+        tmdb_id: r.try_get("tmdb_id")?,
+        imdb_id: r.try_get("imdb_id")?,
+        movielens_id: r.try_get("movielens_id")?,
+        title: r.try_get("title")?,
+        original_title: r.try_get("original_title")?,
+        overview: r.try_get("overview")?,
+        tagline: r.try_get("tagline")?,
+        release_date: r.try_get("release_date")?,
+        year: r.try_get::<Option<i64>, _>("release_year")?,
+        runtime: r.try_get::<Option<i64>, _>("runtime")?,
+        popularity: r.try_get("popularity")?,
+        tmdb_vote_average: r.try_get("vote_average")?,
+        tmdb_vote_count: r.try_get("vote_count")?,
+        poster_path: r.try_get("poster_path")?,
+        original_language: r.try_get("original_language")?,
+        budget: r.try_get("budget")?,
+        revenue: r.try_get("revenue")?,
+        genres: Vec::new(),
+        keywords: Vec::new(),
+        cast: Vec::new(),
+        crew: Vec::new(),
+    };
+    for r in sqlx::query(db.sql(
+        "SELECT g.name FROM movie_genres mg JOIN genres g ON g.id = mg.genre_id \
+         WHERE mg.movie_id = ? ORDER BY g.name",
+    ))
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?
+    {
+        movie.genres.push(r.try_get("name")?);
+    }
+    for r in sqlx::query(db.sql(
+        "SELECT k.name FROM movie_keywords mk JOIN keywords k ON k.id = mk.keyword_id \
+         WHERE mk.movie_id = ? ORDER BY k.name",
+    ))
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?
+    {
+        movie.keywords.push(r.try_get("name")?);
+    }
+    for r in sqlx::query(db.sql(
+        "SELECT p.name, p.profile_path, c.character_name, c.cast_order FROM movie_cast c \
+         JOIN people p ON p.id = c.person_id WHERE c.movie_id = ? ORDER BY c.cast_order",
+    ))
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?
+    {
+        movie.cast.push(CastEntry {
+            name: r.try_get("name")?,
+            character: r.try_get("character_name")?,
+            order: r.try_get::<i64, _>("cast_order")?,
+            profile_path: r.try_get("profile_path")?,
+        });
+    }
+    for r in sqlx::query(db.sql(
+        "SELECT p.name, c.job, c.department FROM movie_crew c JOIN people p ON p.id = c.person_id \
+         WHERE c.movie_id = ? ORDER BY c.department, c.job, p.name",
+    ))
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?
+    {
+        movie.crew.push(CrewEntry {
+            name: r.try_get("name")?,
+            job: r.try_get("job")?,
+            department: r.try_get("department")?,
+        });
+    }
+    Ok(Some(movie))
+}

@@ -7,6 +7,8 @@
 //! Unix epoch seconds, flags 0/1), doubles, text and blobs.
 
 pub mod catalogue;
+pub mod ratings;
+pub mod tokens;
 pub mod users;
 
 use std::path::PathBuf;

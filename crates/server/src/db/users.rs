@@ -89,3 +89,53 @@ fn from_row(row: &AnyRow) -> Result<User> {
         last_login_at: row.try_get("last_login_at")?,
     })
 }
+
+/// Changes a user's names.
+pub async fn update_names(db: &Db, id: i64, first_name: &str, last_name: &str) -> Result<()> {
+    sqlx::query(
+        db.sql("UPDATE users SET first_name = ?, last_name = ?, updated_at = ? WHERE id = ?"),
+    )
+    .bind(first_name)
+    .bind(last_name)
+    .bind(now())
+    .bind(id)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// Replaces a user's password hash.
+pub async fn set_password_hash(db: &Db, id: i64, password_hash: &str) -> Result<()> {
+    sqlx::query(db.sql("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?"))
+        .bind(password_hash)
+        .bind(now())
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Records a successful login.
+pub async fn touch_login(db: &Db, id: i64) -> Result<()> {
+    sqlx::query(db.sql("UPDATE users SET last_login_at = ? WHERE id = ?"))
+        .bind(now())
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Deletes a user with their ratings and refresh tokens (deleted explicitly: SQLite enforces
+/// foreign keys only when asked to).
+pub async fn delete(db: &Db, id: i64) -> Result<()> {
+    let mut tx = db.pool().begin().await?;
+    for sql in [
+        "DELETE FROM ratings WHERE user_id = ?",
+        "DELETE FROM refresh_tokens WHERE user_id = ?",
+        "DELETE FROM users WHERE id = ?",
+    ] {
+        sqlx::query(db.sql(sql)).bind(id).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -16,6 +16,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub fields: BTreeMap<String, Vec<String>>,
+    /// More to say, by name (e.g. `candidates` for an ambiguous title).
+    pub extra: BTreeMap<&'static str, serde_json::Value>,
 }
 
 impl ApiError {
@@ -25,6 +27,46 @@ impl ApiError {
             code,
             message: message.into(),
             fields: BTreeMap::new(),
+            extra: BTreeMap::new(),
+        }
+    }
+
+    /// A 500 whose detail is logged, not returned.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %detail, "request failed");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Something went wrong on our side.",
+        )
+    }
+
+    /// A 400 with one message per offending field.
+    pub fn fields(fields: BTreeMap<String, Vec<String>>) -> Self {
+        ApiError {
+            fields,
+            ..ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid",
+                "Some fields are invalid.",
+            )
+        }
+    }
+
+    /// Adds a named detail to the body.
+    pub fn with(mut self, name: &'static str, value: impl Serialize) -> Self {
+        if let Ok(value) = serde_json::to_value(value) {
+            self.extra.insert(name, value);
+        }
+        self
+    }
+
+    /// A 400 for one field.
+    pub fn field(name: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        ApiError {
+            fields: BTreeMap::from([(name.to_owned(), vec![message.clone()])]),
+            ..ApiError::new(StatusCode::BAD_REQUEST, "invalid", message)
         }
     }
 }
@@ -40,6 +82,8 @@ struct Inner<'a> {
     message: &'a str,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     fields: &'a BTreeMap<String, Vec<String>>,
+    #[serde(flatten)]
+    extra: &'a BTreeMap<&'static str, serde_json::Value>,
 }
 
 impl IntoResponse for ApiError {
@@ -49,6 +93,7 @@ impl IntoResponse for ApiError {
                 code: self.code,
                 message: &self.message,
                 fields: &self.fields,
+                extra: &self.extra,
             },
         };
         (self.status, Json(body)).into_response()
@@ -61,18 +106,68 @@ impl From<Error> for ApiError {
             Error::Invalid(m) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m),
             Error::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
             Error::NotFound(m) => ApiError::new(StatusCode::NOT_FOUND, "not_found", m),
-            other => {
-                tracing::error!(error = %other, "request failed");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "Something went wrong on our side.",
-                )
-            }
+            other => ApiError::internal(other),
         }
     }
 }
 
 pub async fn not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such resource.")
+}
+
+/// A JSON request body whose rejections (bad JSON, wrong content type, missing fields) are
+/// answered like every other error.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JsonBody<T>(pub T);
+
+impl<S, T> axum::extract::FromRequest<S> for JsonBody<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        use axum::extract::rejection::JsonRejection;
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(JsonBody(value)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Send the body as JSON with Content-Type: application/json.",
+            )),
+            Err(JsonRejection::BytesRejection(e)) => Err(ApiError::new(
+                e.status(),
+                "payload_too_large",
+                e.body_text(),
+            )),
+            Err(e) => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "parse_error",
+                e.body_text(),
+            )),
+        }
+    }
+}
+
+/// Query-string parameters whose rejections are answered as JSON errors.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct QueryParams<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for QueryParams<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| QueryParams(q.0))
+            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()))
+    }
 }

@@ -1,13 +1,22 @@
 //! The HTTP API: one module per feature, each exposing `router()`, merged here with the
 //! cross-cutting layers (request ids, tracing).
 
+mod auth;
 mod error;
 mod health;
+mod me;
+mod movies;
+mod ratelimit;
+pub mod tokens;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
-use axum::http::{HeaderName, Request};
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, Method, Request, header};
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -15,7 +24,11 @@ pub use error::ApiError;
 
 use crate::config::Secret;
 use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::recommender::SharedRecommender;
 use crate::storage::Storage;
+use ratelimit::RateLimiter;
+use tokens::TokenKeys;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -24,15 +37,112 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub struct ApiContext {
     pub db: Db,
     pub storage: Storage,
-    pub jwt_secret: Arc<Secret>,
+    pub tokens: Arc<TokenKeys>,
+    pub recommender: Arc<SharedRecommender>,
+    pub auth_limiter: Arc<RateLimiter>,
+    /// A hash to check passwords against when the email is unknown, so that a failed login
+    /// takes as long whether the account exists or not.
+    pub dummy_hash: Arc<str>,
+    pub cors_origins: Arc<[String]>,
+}
+
+/// API settings with their defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiSettings {
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    /// Login and registration attempts per client and minute; 0: unlimited.
+    pub auth_rate_limit: u32,
+    /// Origins allowed to call the API from a browser (`*` for any); empty: same origin only.
+    pub cors_origins: Vec<String>,
+}
+
+impl Default for ApiSettings {
+    fn default() -> Self {
+        ApiSettings {
+            access_token_ttl: Duration::from_secs(60 * 60),
+            refresh_token_ttl: Duration::from_secs(24 * 60 * 60),
+            auth_rate_limit: 10,
+            cors_origins: Vec::new(),
+        }
+    }
+}
+
+impl ApiContext {
+    pub async fn new(
+        db: Db,
+        storage: Storage,
+        secret: &Secret,
+        recommender: Arc<SharedRecommender>,
+        settings: &ApiSettings,
+    ) -> Result<ApiContext> {
+        let ttl = |d: Duration, name: &str| {
+            i64::try_from(d.as_secs())
+                .ok()
+                .filter(|s| *s > 0)
+                .ok_or_else(|| Error::Config(format!("the {name} lifetime must be positive")))
+        };
+        for origin in &settings.cors_origins {
+            if origin != "*" && HeaderValue::from_str(origin).is_err() {
+                return Err(Error::Config(format!(
+                    "{origin:?} is not a valid CORS origin"
+                )));
+            }
+        }
+        Ok(ApiContext {
+            db,
+            storage,
+            tokens: Arc::new(TokenKeys::new(
+                secret.expose().as_bytes(),
+                ttl(settings.access_token_ttl, "access token")?,
+                ttl(settings.refresh_token_ttl, "refresh token")?,
+            )),
+            recommender,
+            auth_limiter: Arc::new(RateLimiter::new(settings.auth_rate_limit)),
+            dummy_hash: crate::accounts::hash_password(&tokens::random_id())
+                .await?
+                .into(),
+            cors_origins: settings.cors_origins.clone().into(),
+        })
+    }
+}
+
+/// Request bodies above this are refused with 413 (uploads set their own limit).
+const BODY_LIMIT: usize = 64 * 1024;
+
+fn cors(origins: &[String]) -> CorsLayer {
+    let allow = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()))
+    };
+    CorsLayer::new()
+        .allow_origin(allow)
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .expose_headers([REQUEST_ID, header::RETRY_AFTER])
+        .max_age(Duration::from_secs(3600))
 }
 
 /// The whole application, apart from `main` so that tests can drive it.
 pub fn router(ctx: ApiContext) -> Router {
+    let cors = cors(&ctx.cors_origins);
     Router::new()
         .merge(health::router())
+        .merge(auth::router())
+        .merge(movies::router())
+        .merge(me::router())
         .fallback(error::not_found)
         .with_state(ctx)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CompressionLayer::new())
+        .layer(cors)
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {

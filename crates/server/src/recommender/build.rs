@@ -123,25 +123,26 @@ fn assemble(
     (dataset_ratings, app_ratings): (usize, usize),
 ) -> Recommender {
     let position: HashMap<i64, usize> = movies.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
-    let mut sums: HashMap<i64, (u64, f64)> = HashMap::new();
-    for (&m, &r) in ratings.movie.iter().zip(&ratings.rating) {
-        let e = sums.entry(i64::from(m)).or_default();
-        e.0 += 1;
-        e.1 += f64::from(r);
-    }
-    let stats: HashMap<i64, RatingStats> = sums
-        .into_iter()
-        .filter(|(id, _)| position.contains_key(id))
-        .map(|(id, (count, sum))| {
-            (
-                id,
-                RatingStats {
-                    count,
-                    mean: sum / count as f64,
-                },
-            )
-        })
-        .collect();
+    let stats_of = |movie: &[u32], rating: &[f32]| -> HashMap<i64, RatingStats> {
+        let mut sums: HashMap<i64, (u64, f64)> = HashMap::new();
+        for (&m, &r) in movie.iter().zip(rating) {
+            let e = sums.entry(i64::from(m)).or_default();
+            e.0 += 1;
+            e.1 += f64::from(r);
+        }
+        sums.into_iter()
+            .filter(|(id, _)| position.contains_key(id))
+            .map(|(id, (count, sum))| {
+                let mean = sum / count as f64;
+                (id, RatingStats { count, mean })
+            })
+            .collect()
+    };
+    let stats = stats_of(&ratings.movie, &ratings.rating);
+    let dataset_stats = stats_of(
+        &ratings.movie[..dataset_ratings],
+        &ratings.rating[..dataset_ratings],
+    );
 
     let listings: Vec<Listing> = movies
         .iter()
@@ -191,11 +192,19 @@ fn assemble(
             }
         }
     }
-    Recommender {
+    let mut popular_rank = vec![usize::MAX; movies.len()];
+    for (rank, id) in popular.iter().enumerate() {
+        popular_rank[position[id]] = rank;
+    }
+    let mut recommender = Recommender {
+        title_words: super::search::index(&movies),
         movies,
         position,
         genres,
         stats,
+        dataset_stats,
+        popular_rank,
+        chart_rank: HashMap::new(),
         popular,
         latest,
         charts: chart_map,
@@ -203,7 +212,9 @@ fn assemble(
         als,
         dataset_ratings,
         app_ratings,
-    }
+    };
+    recommender.chart_rank = recommender.chart_ranks();
+    recommender
 }
 
 /// `YYYY-MM-DD` → `YYYYMMDD`.

@@ -4,6 +4,7 @@
 //! from the database and object storage; everything here only reads it.
 
 mod build;
+mod search;
 
 use std::collections::{HashMap, HashSet};
 
@@ -13,9 +14,12 @@ use nextflex_engine::content::{ContentIndex, TitleMatch};
 use serde::Serialize;
 
 pub use build::{RecommenderSettings, build};
+pub use search::{MovieQuery, SortBy};
 
 /// Which votes the top-rated chart counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum ChartSource {
     /// The ratings of the dataset and of the app's users.
@@ -100,7 +104,16 @@ pub struct Recommender {
     movies: Vec<MovieSummary>,
     position: HashMap<i64, usize>,
     genres: Vec<String>,
+    /// Ratings per movie, datasets and app users together, as trained on.
     stats: HashMap<i64, RatingStats>,
+    /// Ratings per movie in the dataset alone (app users' are counted live).
+    dataset_stats: HashMap<i64, RatingStats>,
+    /// Each movie's title words (same order as `movies`), for search.
+    title_words: Vec<Vec<String>>,
+    /// Each movie's position in `popular` (same order as `movies`).
+    popular_rank: Vec<usize>,
+    /// Positions in the overall top-rated chart.
+    chart_rank: HashMap<i64, usize>,
     /// Every listed movie, most popular first; filtered by genre on request.
     popular: Vec<i64>,
     /// Released movies, newest first (as of the snapshot's day).
@@ -148,8 +161,14 @@ impl Recommender {
             .map(String::as_str)
     }
 
+    /// A movie's ratings in the snapshot (datasets and app users).
     pub fn rating_stats(&self, id: i64) -> Option<RatingStats> {
         self.stats.get(&id).copied()
+    }
+
+    /// A movie's ratings in the dataset alone.
+    pub fn dataset_stats(&self, id: i64) -> Option<RatingStats> {
+        self.dataset_stats.get(&id).copied()
     }
 
     fn in_genre(&self, genre: Option<&str>) -> impl Fn(&&MovieSummary) -> bool {
@@ -283,3 +302,27 @@ pub const MAX_K: usize = 100;
 
 /// Lists are limited to this many entries.
 pub const MAX_LIMIT: usize = 100;
+
+/// The snapshot the server answers from; replaced whole when a new one is built, so that each
+/// request sees one consistent snapshot.
+#[derive(Debug, Default)]
+pub struct SharedRecommender(std::sync::RwLock<Option<std::sync::Arc<Recommender>>>);
+
+impl SharedRecommender {
+    /// The current snapshot, if one has been built.
+    pub fn get(&self) -> Option<std::sync::Arc<Recommender>> {
+        match self.0.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Makes `next` the current snapshot.
+    pub fn set(&self, next: Recommender) {
+        let next = Some(std::sync::Arc::new(next));
+        match self.0.write() {
+            Ok(mut guard) => *guard = next,
+            Err(poisoned) => *poisoned.into_inner() = next,
+        }
+    }
+}

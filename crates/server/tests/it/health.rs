@@ -104,11 +104,15 @@ async fn shutdown_lets_in_flight_requests_finish() {
     let storage = Storage::open(&StorageConfig::Local(storage_dir.clone()))
         .await
         .unwrap();
-    let ctx = ApiContext {
-        db: db.clone(),
+    let ctx = ApiContext::new(
+        db.clone(),
         storage,
-        jwt_secret: std::sync::Arc::new(Secret::new("s".repeat(40))),
-    };
+        &Secret::new("s".repeat(40)),
+        Default::default(),
+        &Default::default(),
+    )
+    .await
+    .unwrap();
     let (started_tx, started_rx) = tokio::sync::oneshot::channel::<()>();
     let started_tx = std::sync::Arc::new(std::sync::Mutex::new(Some(started_tx)));
     let slow = get(move || {

@@ -10,11 +10,15 @@ use std::time::Duration;
 
 use nextflex::config::{DatabaseConfig, Secret, StorageConfig};
 use nextflex::db::{Db, PoolSettings};
-use nextflex::http::{self, ApiContext};
+use nextflex::http::{self, ApiContext, ApiSettings};
+use nextflex::recommender::{self, RecommenderSettings, SharedRecommender};
 use nextflex::storage::Storage;
 use sqlx::{AssertSqlSafe, Connection};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{oneshot, watch};
+
+/// The JWT secret of apps the tests start.
+pub const TEST_SECRET: &str = "test-secret-test-secret-test-secret-0123";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -188,6 +192,15 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(config: &DatabaseConfig) -> TestApp {
+        Self::spawn_with(config, &[], &ApiSettings::default()).await
+    }
+
+    /// The app over a database holding the named fixture datasets.
+    pub async fn spawn_with(
+        config: &DatabaseConfig,
+        fixtures: &[&str],
+        settings: &ApiSettings,
+    ) -> TestApp {
         let db = Db::connect(config, &test_pool()).await.unwrap();
         db.migrate().await.unwrap();
         let dir = tempfile::tempdir().unwrap();
@@ -195,11 +208,27 @@ impl TestApp {
         let storage = Storage::open(&StorageConfig::Local(storage_dir.clone()))
             .await
             .unwrap();
-        let ctx = ApiContext {
-            db: db.clone(),
+        if !fixtures.is_empty() {
+            let paths: Vec<PathBuf> = fixtures.iter().map(|f| crate::import::fixture(f)).collect();
+            nextflex::import::import(&db, &storage, &paths, false)
+                .await
+                .unwrap();
+        }
+        let shared = Arc::new(SharedRecommender::default());
+        shared.set(
+            recommender::build(&db, &storage, &RecommenderSettings::default())
+                .await
+                .unwrap(),
+        );
+        let ctx = ApiContext::new(
+            db,
             storage,
-            jwt_secret: Arc::new(Secret::new("t".repeat(48))),
-        };
+            &Secret::new(TEST_SECRET.to_owned()),
+            shared,
+            settings,
+        )
+        .await
+        .unwrap();
         Self::serve(http::router(ctx), storage_dir, dir).await
     }
 

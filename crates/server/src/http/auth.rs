@@ -1,0 +1,401 @@
+//! Accounts, with djoser's and simplejwt's paths and payloads: registration, login (a token
+//! pair), refresh with rotation, verify, logout (revokes the refresh token's family), the
+//! caller's profile, password change and account deletion.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::{ConnectInfo, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+
+use super::error::JsonBody;
+use super::ratelimit::too_many;
+use super::tokens::{AuthUser, TokenType, invalid_token, random_id};
+use super::{ApiContext, ApiError};
+use crate::accounts;
+use crate::db::{tokens, users};
+
+pub fn router() -> Router<ApiContext> {
+    Router::new()
+        .route("/auth/users/", post(register))
+        .route(
+            "/auth/users/me/",
+            get(me).patch(update_me).put(update_me).delete(delete_me),
+        )
+        .route("/auth/users/set_password/", post(set_password))
+        .route("/auth/jwt/create/", post(login))
+        .route("/auth/jwt/refresh/", post(refresh))
+        .route("/auth/jwt/verify/", post(verify))
+        .route("/auth/jwt/logout/", post(logout))
+        .route("/auth/jwt/blacklist/", post(logout))
+}
+
+/// The caller's account as djoser shows it (plus `is_admin`).
+#[derive(Debug, Serialize)]
+pub struct Account {
+    pub id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub is_admin: bool,
+    /// Unix seconds.
+    pub date_joined: i64,
+}
+
+impl From<users::User> for Account {
+    fn from(u: users::User) -> Self {
+        Account {
+            id: u.id,
+            email: u.email,
+            first_name: u.first_name,
+            last_name: u.last_name,
+            is_admin: u.is_admin,
+            date_joined: u.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct TokenPair {
+    pub access: String,
+    pub refresh: String,
+}
+
+fn limited(ctx: &ApiContext, peer: SocketAddr) -> Result<(), Response> {
+    ctx.auth_limiter.check(peer.ip()).map_err(too_many)
+}
+
+fn required<'a>(
+    fields: &mut BTreeMap<String, Vec<String>>,
+    name: &str,
+    value: &'a Option<String>,
+) -> &'a str {
+    match value.as_deref() {
+        Some(v) if !v.is_empty() => v,
+        _ => {
+            fields
+                .entry(name.to_owned())
+                .or_default()
+                .push("This field is required.".into());
+            ""
+        }
+    }
+}
+
+const NAME_MAX: usize = 150;
+
+fn check_name(fields: &mut BTreeMap<String, Vec<String>>, name: &str, value: &str) {
+    if value.chars().count() > NAME_MAX {
+        fields.entry(name.to_owned()).or_default().push(format!(
+            "Ensure this field has no more than {NAME_MAX} characters."
+        ));
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Registration {
+    email: Option<String>,
+    password: Option<String>,
+    re_password: Option<String>,
+    #[serde(default)]
+    first_name: String,
+    #[serde(default)]
+    last_name: String,
+}
+
+async fn register(
+    State(ctx): State<ApiContext>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    JsonBody(body): JsonBody<Registration>,
+) -> Result<Response, ApiError> {
+    if let Err(r) = limited(&ctx, peer) {
+        return Ok(r);
+    }
+    let mut fields = BTreeMap::new();
+    let email = required(&mut fields, "email", &body.email);
+    let password = required(&mut fields, "password", &body.password);
+    let re_password = required(&mut fields, "re_password", &body.re_password);
+    let email = match accounts::normalize_email(email) {
+        Ok(e) => e,
+        Err(m) => {
+            if !email.is_empty() {
+                fields.entry("email".into()).or_default().push(m);
+            }
+            String::new()
+        }
+    };
+    if !password.is_empty() {
+        let problems = accounts::check_password(password, &email);
+        if !problems.is_empty() {
+            fields.insert("password".into(), problems);
+        }
+        if !re_password.is_empty() && password != re_password {
+            fields
+                .entry("non_field_errors".into())
+                .or_default()
+                .push("The two password fields didn't match.".into());
+        }
+    }
+    check_name(&mut fields, "first_name", &body.first_name);
+    check_name(&mut fields, "last_name", &body.last_name);
+    if !fields.is_empty() {
+        return Err(ApiError::fields(fields));
+    }
+    let hash = accounts::hash_password(password).await?;
+    let id = users::create(
+        &ctx.db,
+        &users::NewUser {
+            email: &email,
+            password_hash: &hash,
+            first_name: body.first_name.trim(),
+            last_name: body.last_name.trim(),
+            is_admin: false,
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        crate::error::Error::Conflict(_) => {
+            ApiError::field("email", "A user with that email already exists.")
+        }
+        other => other.into(),
+    })?;
+    let user = users::find_by_id(&ctx.db, id)
+        .await?
+        .ok_or_else(|| ApiError::internal("a user vanished right after its creation"))?;
+    Ok((StatusCode::CREATED, axum::Json(Account::from(user))).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct Credentials {
+    email: Option<String>,
+    password: Option<String>,
+}
+
+async fn issue_pair(ctx: &ApiContext, user_id: i64, family: &str) -> Result<TokenPair, ApiError> {
+    let (access, _) = ctx.tokens.issue(TokenType::Access, user_id)?;
+    let (refresh, claims) = ctx.tokens.issue(TokenType::Refresh, user_id)?;
+    tokens::insert(&ctx.db, &claims.jti, user_id, family, claims.exp).await?;
+    Ok(TokenPair { access, refresh })
+}
+
+async fn login(
+    State(ctx): State<ApiContext>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    JsonBody(body): JsonBody<Credentials>,
+) -> Result<Response, ApiError> {
+    if let Err(r) = limited(&ctx, peer) {
+        return Ok(r);
+    }
+    let mut fields = BTreeMap::new();
+    let email = required(&mut fields, "email", &body.email).to_owned();
+    let password = required(&mut fields, "password", &body.password).to_owned();
+    if !fields.is_empty() {
+        return Err(ApiError::fields(fields));
+    }
+    let refused = || {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "no_active_account",
+            "No active account found with the given credentials",
+        )
+    };
+    let email = accounts::normalize_email(&email).map_err(|_| refused())?;
+    let Some(user) = users::find_by_email(&ctx.db, &email).await? else {
+        // Spend the time a real check takes, so that timing does not tell which emails exist.
+        let _ = accounts::verify_password(&password, &ctx.dummy_hash).await;
+        return Err(refused());
+    };
+    if !accounts::verify_password(&password, &user.password_hash).await? || !user.is_active {
+        return Err(refused());
+    }
+    users::touch_login(&ctx.db, user.id).await?;
+    let pair = issue_pair(&ctx, user.id, &random_id()).await?;
+    Ok(axum::Json(pair).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct RefreshBody {
+    refresh: Option<String>,
+}
+
+async fn refresh(
+    State(ctx): State<ApiContext>,
+    JsonBody(body): JsonBody<RefreshBody>,
+) -> Result<axum::Json<TokenPair>, ApiError> {
+    let mut fields = BTreeMap::new();
+    let token = required(&mut fields, "refresh", &body.refresh);
+    if !fields.is_empty() {
+        return Err(ApiError::fields(fields));
+    }
+    let claims = ctx.tokens.check(token, TokenType::Refresh)?;
+    match tokens::present(&ctx.db, &claims.jti, claims.user_id).await? {
+        tokens::Presented::Rotated { family } => {
+            match users::find_by_id(&ctx.db, claims.user_id).await? {
+                Some(u) if u.is_active => {}
+                _ => return Err(invalid_token("User not found")),
+            }
+            Ok(axum::Json(issue_pair(&ctx, claims.user_id, &family).await?))
+        }
+        tokens::Presented::Refused => Err(invalid_token("Token is blacklisted")),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct VerifyBody {
+    token: Option<String>,
+}
+
+async fn verify(
+    State(ctx): State<ApiContext>,
+    JsonBody(body): JsonBody<VerifyBody>,
+) -> Result<axum::Json<serde_json::Value>, ApiError> {
+    let mut fields = BTreeMap::new();
+    let token = required(&mut fields, "token", &body.token);
+    if !fields.is_empty() {
+        return Err(ApiError::fields(fields));
+    }
+    // Either kind verifies, as in simplejwt.
+    ctx.tokens
+        .check(token, TokenType::Access)
+        .or_else(|_| ctx.tokens.check(token, TokenType::Refresh))?;
+    Ok(axum::Json(serde_json::json!({})))
+}
+
+async fn logout(
+    State(ctx): State<ApiContext>,
+    JsonBody(body): JsonBody<RefreshBody>,
+) -> Result<StatusCode, ApiError> {
+    let mut fields = BTreeMap::new();
+    let token = required(&mut fields, "refresh", &body.refresh);
+    if !fields.is_empty() {
+        return Err(ApiError::fields(fields));
+    }
+    let claims = ctx.tokens.check(token, TokenType::Refresh)?;
+    match tokens::present(&ctx.db, &claims.jti, claims.user_id).await? {
+        tokens::Presented::Rotated { family } => {
+            tokens::revoke_family(&ctx.db, &family).await?;
+            Ok(StatusCode::NO_CONTENT)
+        }
+        tokens::Presented::Refused => Err(invalid_token("Token is blacklisted")),
+    }
+}
+
+async fn current(ctx: &ApiContext, user: AuthUser) -> Result<users::User, ApiError> {
+    match users::find_by_id(&ctx.db, user.id).await? {
+        Some(u) if u.is_active => Ok(u),
+        _ => Err(invalid_token("User not found")),
+    }
+}
+
+async fn me(
+    State(ctx): State<ApiContext>,
+    user: AuthUser,
+) -> Result<axum::Json<Account>, ApiError> {
+    Ok(axum::Json(current(&ctx, user).await?.into()))
+}
+
+#[derive(Debug, Deserialize)]
+struct ProfileChange {
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+}
+
+async fn update_me(
+    State(ctx): State<ApiContext>,
+    user: AuthUser,
+    JsonBody(body): JsonBody<ProfileChange>,
+) -> Result<axum::Json<Account>, ApiError> {
+    let u = current(&ctx, user).await?;
+    let mut fields: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    if body
+        .email
+        .as_deref()
+        .is_some_and(|e| e.trim().to_lowercase() != u.email)
+    {
+        fields
+            .entry("email".to_owned())
+            .or_default()
+            .push("The email cannot be changed.".to_owned());
+    }
+    let first = body.first_name.unwrap_or(u.first_name);
+    let last = body.last_name.unwrap_or(u.last_name);
+    check_name(&mut fields, "first_name", &first);
+    check_name(&mut fields, "last_name", &last);
+    if !fields.is_empty() {
+        return Err(ApiError::fields(fields));
+    }
+    users::update_names(&ctx.db, u.id, first.trim(), last.trim()).await?;
+    Ok(axum::Json(current(&ctx, user).await?.into()))
+}
+
+#[derive(Debug, Deserialize)]
+struct CurrentPassword {
+    current_password: Option<String>,
+}
+
+async fn check_current(u: &users::User, given: &Option<String>) -> Result<(), ApiError> {
+    let mut fields = BTreeMap::new();
+    let password = required(&mut fields, "current_password", given);
+    if !fields.is_empty() {
+        return Err(ApiError::fields(fields));
+    }
+    if !accounts::verify_password(password, &u.password_hash).await? {
+        return Err(ApiError::field("current_password", "Invalid password."));
+    }
+    Ok(())
+}
+
+async fn delete_me(
+    State(ctx): State<ApiContext>,
+    user: AuthUser,
+    JsonBody(body): JsonBody<CurrentPassword>,
+) -> Result<StatusCode, ApiError> {
+    let u = current(&ctx, user).await?;
+    check_current(&u, &body.current_password).await?;
+    users::delete(&ctx.db, u.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize)]
+struct PasswordChange {
+    current_password: Option<String>,
+    new_password: Option<String>,
+    re_new_password: Option<String>,
+}
+
+async fn set_password(
+    State(ctx): State<ApiContext>,
+    user: AuthUser,
+    JsonBody(body): JsonBody<PasswordChange>,
+) -> Result<StatusCode, ApiError> {
+    let u = current(&ctx, user).await?;
+    let mut fields = BTreeMap::new();
+    let new = required(&mut fields, "new_password", &body.new_password);
+    let again = required(&mut fields, "re_new_password", &body.re_new_password);
+    if !new.is_empty() {
+        let problems = accounts::check_password(new, &u.email);
+        if !problems.is_empty() {
+            fields.insert("new_password".into(), problems);
+        }
+        if !again.is_empty() && new != again {
+            fields
+                .entry("non_field_errors".into())
+                .or_default()
+                .push("The two password fields didn't match.".into());
+        }
+    }
+    if !fields.is_empty() {
+        return Err(ApiError::fields(fields));
+    }
+    check_current(&u, &body.current_password).await?;
+    let hash = accounts::hash_password(new).await?;
+    users::set_password_hash(&ctx.db, u.id, &hash).await?;
+    // Every session ends: refresh tokens issued before the change are refused from now on.
+    tokens::revoke_user(&ctx.db, u.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

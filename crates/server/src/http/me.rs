@@ -1,0 +1,226 @@
+//! A user's ratings and their personalised recommendations (D): the user's current ratings are
+//! read from the database and folded into the ALS model on every request, so a new rating shows
+//! in the very next answer, with no retraining.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, put};
+use serde::{Deserialize, Serialize};
+
+use super::error::{JsonBody, QueryParams};
+use super::movies::{ChartItem, MovieCard, chart_body, genre, snapshot};
+use super::tokens::AuthUser;
+use super::{ApiContext, ApiError};
+use crate::db::{catalogue, ratings};
+use crate::recommender::{ChartSource, ForYou, MAX_LIMIT};
+
+pub fn router() -> Router<ApiContext> {
+    Router::new()
+        .route("/api/movies/{id}/rating", put(rate).delete(unrate))
+        .route("/api/me/ratings", get(my_ratings))
+        .route("/api/me/recommendations", get(recommendations))
+}
+
+#[derive(Debug, Deserialize)]
+struct RatingBody {
+    rating: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+struct RatingSaved {
+    movie_id: i64,
+    rating: f64,
+}
+
+/// Ratings go from 0.5 to 5 in half steps, as in MovieLens.
+fn check_rating(value: Option<f64>) -> Result<f64, ApiError> {
+    match value {
+        Some(r) if (0.5..=5.0).contains(&r) && (r * 2.0).fract() == 0.0 => Ok(r),
+        Some(_) => Err(ApiError::field(
+            "rating",
+            "A rating is from 0.5 to 5.0 in steps of 0.5.",
+        )),
+        None => Err(ApiError::field("rating", "This field is required.")),
+    }
+}
+
+async fn existing_movie(ctx: &ApiContext, raw: &str) -> Result<i64, ApiError> {
+    let not_found = || ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such movie.");
+    let id = raw.parse::<i64>().map_err(|_| not_found())?;
+    if catalogue::exists(&ctx.db, id).await? {
+        Ok(id)
+    } else {
+        Err(not_found())
+    }
+}
+
+async fn rate(
+    State(ctx): State<ApiContext>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<RatingBody>,
+) -> Result<axum::Json<RatingSaved>, ApiError> {
+    let rating = check_rating(body.rating)?;
+    let movie_id = existing_movie(&ctx, &id).await?;
+    ratings::set(&ctx.db, user.id, movie_id, rating)
+        .await
+        .map_err(|e| match e {
+            // The account was deleted while its access token lived on.
+            crate::error::Error::Database(sqlx::Error::Database(d))
+                if d.is_foreign_key_violation() =>
+            {
+                super::tokens::invalid_token("User not found")
+            }
+            other => other.into(),
+        })?;
+    Ok(axum::Json(RatingSaved { movie_id, rating }))
+}
+
+async fn unrate(
+    State(ctx): State<ApiContext>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let movie_id = existing_movie(&ctx, &id).await?;
+    if ratings::delete(&ctx.db, user.id, movie_id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "You have not rated this movie.",
+        ))
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct MyRating {
+    movie: Option<MovieCard>,
+    movie_id: i64,
+    rating: f64,
+    /// Unix seconds.
+    rated_at: i64,
+}
+
+async fn my_ratings(
+    State(ctx): State<ApiContext>,
+    user: AuthUser,
+) -> Result<axum::Json<Vec<MyRating>>, ApiError> {
+    let list = ratings::of_user(&ctx.db, user.id).await?;
+    let r = ctx.recommender.get();
+    Ok(axum::Json(
+        list.into_iter()
+            .map(|x| MyRating {
+                movie: r
+                    .as_ref()
+                    .and_then(|r| r.movie(x.movie_id).map(|m| MovieCard::new(r, m))),
+                movie_id: x.movie_id,
+                rating: x.rating,
+                rated_at: x.rated_at,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+struct ForYouQuery {
+    k: Option<usize>,
+    genre: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct Because {
+    id: i64,
+    title: String,
+}
+
+#[derive(Debug, Serialize)]
+struct PersonalItem {
+    #[serde(flatten)]
+    movie: MovieCard,
+    /// The predicted rating.
+    score: f64,
+    because: Vec<Because>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum ForYouItems {
+    Personal(Vec<PersonalItem>),
+    Chart(Vec<ChartItem>),
+}
+
+#[derive(Debug, Serialize)]
+struct ForYouBody {
+    /// False when the user has no ratings the model can use: `results` is then the top-rated
+    /// chart.
+    personalised: bool,
+    /// Why the list is not personalised.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fallback: Option<&'static str>,
+    /// How many of the user's ratings were used.
+    ratings_used: usize,
+    results: ForYouItems,
+}
+
+async fn recommendations(
+    State(ctx): State<ApiContext>,
+    user: AuthUser,
+    QueryParams(query): QueryParams<ForYouQuery>,
+) -> Result<axum::Json<ForYouBody>, ApiError> {
+    let r = snapshot(&ctx)?;
+    let k = query.k.unwrap_or(20);
+    if !(1..=MAX_LIMIT).contains(&k) {
+        return Err(ApiError::field(
+            "k",
+            format!("Must be from 1 to {MAX_LIMIT}."),
+        ));
+    }
+    let genre = genre(&r, query.genre.as_deref())?;
+    let mine: Vec<(i64, f32)> = ratings::of_user(&ctx.db, user.id)
+        .await?
+        .into_iter()
+        .map(|x| (x.movie_id, x.rating as f32))
+        .collect();
+    let body = match r.for_user(&mine, k, genre) {
+        ForYou::Personal(list) => ForYouBody {
+            personalised: true,
+            fallback: None,
+            ratings_used: mine.len(),
+            results: ForYouItems::Personal(
+                list.into_iter()
+                    .map(|p| PersonalItem {
+                        movie: MovieCard::new(&r, p.movie),
+                        score: f64::from(p.score),
+                        because: p
+                            .because
+                            .into_iter()
+                            .map(|m| Because {
+                                id: m.id,
+                                title: m.title.clone(),
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            ),
+        },
+        ForYou::TopRated(_) => {
+            let rated: std::collections::HashSet<i64> = mine.iter().map(|x| x.0).collect();
+            let mut chart = chart_body(&r, ChartSource::Ratings, genre, k + rated.len());
+            chart.results.retain(|c| !rated.contains(&c.movie.id));
+            chart.results.truncate(k);
+            ForYouBody {
+                personalised: false,
+                fallback: Some(if mine.is_empty() {
+                    "no_ratings"
+                } else {
+                    "no_known_ratings"
+                }),
+                ratings_used: 0,
+                results: ForYouItems::Chart(chart.results),
+            }
+        }
+    };
+    Ok(axum::Json(body))
+}

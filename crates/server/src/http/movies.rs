@@ -1,0 +1,434 @@
+//! The catalogue (browse, search, a movie's page, genres), the charts (A: popular and latest,
+//! B: top-rated) and similar movies (C), all answered from the recommender snapshot except a
+//! movie's page, which reads the database.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+
+use super::error::{JsonBody, QueryParams};
+use super::tokens::MaybeUser;
+use super::{ApiContext, ApiError};
+use crate::db::{catalogue, ratings};
+use crate::recommend::split_year;
+use crate::recommender::{
+    ChartSource, Lookup, MAX_K, MAX_LIMIT, MovieQuery, MovieSummary, RatingStats, Recommender,
+    SortBy,
+};
+
+pub fn router() -> Router<ApiContext> {
+    Router::new()
+        .route("/api/movies", get(list))
+        .route("/api/movies/{id}", get(detail))
+        .route("/api/movies/{id}/similar", get(similar))
+        .route("/api/recommend/similar", post(similar_by_title))
+        .route("/api/genres", get(genres))
+        .route("/api/charts/popular", get(popular))
+        .route("/api/charts/latest", get(latest))
+        .route("/api/charts/top-rated", get(top_rated))
+}
+
+/// A movie in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct MovieCard {
+    pub id: i64,
+    pub title: String,
+    pub year: Option<i64>,
+    pub release_date: Option<String>,
+    pub genres: Vec<String>,
+    pub poster_path: Option<String>,
+    pub popularity: Option<f64>,
+    /// Ratings in the current snapshot (datasets and app users).
+    pub rating: Option<RatingStats>,
+}
+
+impl MovieCard {
+    pub fn new(r: &Recommender, m: &MovieSummary) -> Self {
+        MovieCard {
+            id: m.id,
+            title: m.title.clone(),
+            year: m.year,
+            release_date: m.release_date.clone(),
+            genres: m.genres.clone(),
+            poster_path: m.poster_path.clone(),
+            popularity: m.popularity,
+            rating: r.rating_stats(m.id),
+        }
+    }
+}
+
+/// A movie with a score (similarity, weighted rating or predicted rating).
+#[derive(Debug, Clone, Serialize)]
+pub struct Scored {
+    #[serde(flatten)]
+    pub movie: MovieCard,
+    pub score: f64,
+}
+
+/// The snapshot, or 503 while the first one is being built.
+pub fn snapshot(ctx: &ApiContext) -> Result<Arc<Recommender>, ApiError> {
+    ctx.recommender.get().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "warming_up",
+            "The recommenders are being built; try again in a few seconds.",
+        )
+    })
+}
+
+/// The genre as the catalogue spells it; 404 naming the genres otherwise.
+pub fn genre<'a>(r: &'a Recommender, name: Option<&str>) -> Result<Option<&'a str>, ApiError> {
+    crate::recommend::check_genre(r, name.filter(|g| !g.trim().is_empty())).map_err(Into::into)
+}
+
+fn limit(value: Option<usize>, default: usize, max: usize, name: &str) -> Result<usize, ApiError> {
+    let v = value.unwrap_or(default);
+    if (1..=max).contains(&v) {
+        Ok(v)
+    } else {
+        Err(ApiError::field(name, format!("Must be from 1 to {max}.")))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    q: Option<String>,
+    genre: Option<String>,
+    year_from: Option<i64>,
+    year_to: Option<i64>,
+    sort: Option<SortBy>,
+    page: Option<usize>,
+    page_size: Option<usize>,
+}
+
+#[derive(Debug, Serialize)]
+struct Page<T> {
+    count: usize,
+    page: usize,
+    page_size: usize,
+    pages: usize,
+    results: Vec<T>,
+}
+
+async fn list(
+    State(ctx): State<ApiContext>,
+    QueryParams(query): QueryParams<ListQuery>,
+) -> Result<axum::Json<Page<MovieCard>>, ApiError> {
+    let r = snapshot(&ctx)?;
+    let page_size = limit(query.page_size, 20, MAX_LIMIT, "page_size")?;
+    let page = query.page.unwrap_or(1);
+    if page == 0 {
+        return Err(ApiError::field("page", "Pages start at 1."));
+    }
+    if let (Some(a), Some(b)) = (query.year_from, query.year_to)
+        && a > b
+    {
+        return Err(ApiError::field("year_from", "Must not be after year_to."));
+    }
+    let genre = genre(&r, query.genre.as_deref())?;
+    let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    if q.is_some_and(|q| q.chars().count() > 200) {
+        return Err(ApiError::field("q", "At most 200 characters."));
+    }
+    let (count, movies) = r.search(&MovieQuery {
+        q,
+        genre,
+        year_from: query.year_from,
+        year_to: query.year_to,
+        sort: query.sort,
+        offset: (page - 1).saturating_mul(page_size),
+        limit: page_size,
+    });
+    Ok(axum::Json(Page {
+        count,
+        page,
+        page_size,
+        pages: count.div_ceil(page_size),
+        results: movies.into_iter().map(|m| MovieCard::new(&r, m)).collect(),
+    }))
+}
+
+#[derive(Debug, Serialize)]
+struct Detail {
+    #[serde(flatten)]
+    movie: catalogue::MovieDetail,
+    /// Dataset ratings of the snapshot plus the app users' ratings as they are now.
+    rating: RatingStats,
+    /// The caller's own rating, when logged in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    my_rating: Option<f64>,
+}
+
+fn movie_id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such movie."))
+}
+
+fn no_movie() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such movie.")
+}
+
+async fn detail(
+    State(ctx): State<ApiContext>,
+    Path(id): Path<String>,
+    MaybeUser(user): MaybeUser,
+) -> Result<axum::Json<Detail>, ApiError> {
+    let id = movie_id(&id)?;
+    let movie = catalogue::detail(&ctx.db, id).await?.ok_or_else(no_movie)?;
+    let dataset = ctx
+        .recommender
+        .get()
+        .and_then(|r| r.dataset_stats(id))
+        .unwrap_or(RatingStats {
+            count: 0,
+            mean: 0.0,
+        });
+    let (app_count, app_total) = ratings::movie_stats(&ctx.db, id).await?;
+    let count = dataset.count + app_count;
+    let rating = RatingStats {
+        count,
+        mean: if count == 0 {
+            0.0
+        } else {
+            (dataset.mean * dataset.count as f64 + app_total) / count as f64
+        },
+    };
+    let my_rating = match user {
+        Some(u) => ratings::get(&ctx.db, u.id, id).await?,
+        None => None,
+    };
+    Ok(axum::Json(Detail {
+        movie,
+        rating,
+        my_rating,
+    }))
+}
+
+#[derive(Debug, Serialize)]
+struct GenreCount {
+    name: String,
+    movies: usize,
+}
+
+async fn genres(State(ctx): State<ApiContext>) -> Result<axum::Json<Vec<GenreCount>>, ApiError> {
+    let r = snapshot(&ctx)?;
+    Ok(axum::Json(
+        r.genres()
+            .iter()
+            .map(|g| GenreCount {
+                name: g.clone(),
+                movies: r
+                    .search(&MovieQuery {
+                        genre: Some(g),
+                        limit: 0,
+                        ..MovieQuery::default()
+                    })
+                    .0,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+struct ChartQuery {
+    genre: Option<String>,
+    limit: Option<usize>,
+    source: Option<ChartSource>,
+}
+
+async fn popular(
+    State(ctx): State<ApiContext>,
+    QueryParams(query): QueryParams<ChartQuery>,
+) -> Result<axum::Json<Vec<MovieCard>>, ApiError> {
+    let r = snapshot(&ctx)?;
+    let n = limit(query.limit, 20, MAX_LIMIT, "limit")?;
+    let genre = genre(&r, query.genre.as_deref())?;
+    Ok(axum::Json(
+        r.popular(genre, n)
+            .into_iter()
+            .map(|m| MovieCard::new(&r, m))
+            .collect(),
+    ))
+}
+
+async fn latest(
+    State(ctx): State<ApiContext>,
+    QueryParams(query): QueryParams<ChartQuery>,
+) -> Result<axum::Json<Vec<MovieCard>>, ApiError> {
+    let r = snapshot(&ctx)?;
+    let n = limit(query.limit, 20, MAX_LIMIT, "limit")?;
+    let genre = genre(&r, query.genre.as_deref())?;
+    Ok(axum::Json(
+        r.latest(genre, n)
+            .into_iter()
+            .map(|m| MovieCard::new(&r, m))
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChartBody {
+    /// `C`: the mean rating over the chart's movies.
+    pub mean_rating: f64,
+    /// `m`: the votes a movie needs to be charted.
+    pub min_votes: f64,
+    pub source: ChartSource,
+    pub results: Vec<ChartItem>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChartItem {
+    #[serde(flatten)]
+    pub movie: MovieCard,
+    /// The weighted rating.
+    pub score: f64,
+    pub votes: u64,
+    pub mean: f64,
+}
+
+/// The top-rated chart as the API shows it.
+pub fn chart_body(
+    r: &Recommender,
+    source: ChartSource,
+    genre: Option<&str>,
+    n: usize,
+) -> ChartBody {
+    let chart = r.top_rated(source, genre, n);
+    ChartBody {
+        mean_rating: chart.stats.mean,
+        min_votes: chart.stats.min_votes,
+        source,
+        results: chart
+            .entries
+            .into_iter()
+            .map(|e| ChartItem {
+                movie: MovieCard::new(r, e.movie),
+                score: e.score,
+                votes: e.votes,
+                mean: e.mean,
+            })
+            .collect(),
+    }
+}
+
+async fn top_rated(
+    State(ctx): State<ApiContext>,
+    QueryParams(query): QueryParams<ChartQuery>,
+) -> Result<axum::Json<ChartBody>, ApiError> {
+    let r = snapshot(&ctx)?;
+    let n = limit(query.limit, 20, MAX_LIMIT, "limit")?;
+    let genre = genre(&r, query.genre.as_deref())?;
+    Ok(axum::Json(chart_body(
+        &r,
+        query.source.unwrap_or_default(),
+        genre,
+        n,
+    )))
+}
+
+#[derive(Debug, Serialize)]
+struct SimilarBody {
+    movie: MovieCard,
+    results: Vec<Scored>,
+}
+
+#[derive(Debug, Deserialize)]
+struct SimilarQuery {
+    k: Option<usize>,
+}
+
+fn similar_body(r: &Recommender, movie: &MovieSummary, k: usize) -> SimilarBody {
+    SimilarBody {
+        movie: MovieCard::new(r, movie),
+        results: r
+            .similar(movie.id, k)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|n| Scored {
+                movie: MovieCard::new(r, n.movie),
+                score: f64::from(n.score),
+            })
+            .collect(),
+    }
+}
+
+async fn similar(
+    State(ctx): State<ApiContext>,
+    Path(id): Path<String>,
+    QueryParams(query): QueryParams<SimilarQuery>,
+) -> Result<axum::Json<SimilarBody>, ApiError> {
+    let r = snapshot(&ctx)?;
+    let k = limit(query.k, 10, MAX_K, "k")?;
+    let id = movie_id(&id)?;
+    let movie = r.movie(id).ok_or_else(no_movie)?;
+    Ok(axum::Json(similar_body(&r, movie, k)))
+}
+
+#[derive(Debug, Deserialize)]
+struct SimilarRequest {
+    title: Option<String>,
+    k: Option<usize>,
+}
+
+#[derive(Debug, Serialize)]
+struct Candidate {
+    id: i64,
+    title: String,
+    year: Option<i64>,
+}
+
+impl Candidate {
+    fn of(m: &MovieSummary) -> Self {
+        Candidate {
+            id: m.id,
+            title: m.title.clone(),
+            year: m.year,
+        }
+    }
+}
+
+async fn similar_by_title(
+    State(ctx): State<ApiContext>,
+    JsonBody(body): JsonBody<SimilarRequest>,
+) -> Result<axum::Json<SimilarBody>, ApiError> {
+    let r = snapshot(&ctx)?;
+    let k = limit(body.k, 10, MAX_K, "k")?;
+    let title = body.title.as_deref().map(str::trim).unwrap_or_default();
+    if title.is_empty() {
+        return Err(ApiError::field("title", "This field is required."));
+    }
+    let (name, year) = split_year(title);
+    match r.find(name, year) {
+        Lookup::Found(movie) => Ok(axum::Json(similar_body(&r, movie, k))),
+        Lookup::Ambiguous(candidates) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "ambiguous_title",
+            format!("{title:?} names several movies; pick one by its year or id."),
+        )
+        .with(
+            "candidates",
+            candidates
+                .into_iter()
+                .map(Candidate::of)
+                .collect::<Vec<_>>(),
+        )),
+        Lookup::NotFound => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("No movie titled {title:?}."),
+        )
+        .with(
+            "suggestions",
+            r.suggestions(name, 5)
+                .into_iter()
+                .map(Candidate::of)
+                .collect::<Vec<_>>(),
+        )),
+    }
+}

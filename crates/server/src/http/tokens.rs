@@ -1,0 +1,197 @@
+//! JSON Web Tokens as djangorestframework-simplejwt makes them (HS256; claims `token_type`,
+//! `exp`, `iat`, `jti`, `user_id`), and the extractors that read them from `Authorization:
+//! Bearer …` or `Authorization: JWT …`.
+
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use super::{ApiContext, ApiError};
+use crate::db::{now, users};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenType {
+    Access,
+    Refresh,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claims {
+    pub token_type: TokenType,
+    pub exp: i64,
+    pub iat: i64,
+    pub jti: String,
+    pub user_id: i64,
+}
+
+/// Signs and checks tokens with the server's secret.
+#[derive(Clone)]
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    pub access_ttl: i64,
+    pub refresh_ttl: i64,
+}
+
+impl std::fmt::Debug for TokenKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenKeys")
+            .field("access_ttl", &self.access_ttl)
+            .field("refresh_ttl", &self.refresh_ttl)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A random 128-bit identifier, hex.
+pub fn random_id() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl TokenKeys {
+    pub fn new(secret: &[u8], access_ttl: i64, refresh_ttl: i64) -> Self {
+        TokenKeys {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            access_ttl,
+            refresh_ttl,
+        }
+    }
+
+    /// A new token for `user_id`; returns it with its claims.
+    pub fn issue(&self, token_type: TokenType, user_id: i64) -> Result<(String, Claims), ApiError> {
+        let iat = now();
+        let ttl = match token_type {
+            TokenType::Access => self.access_ttl,
+            TokenType::Refresh => self.refresh_ttl,
+        };
+        let claims = Claims {
+            token_type,
+            exp: iat + ttl,
+            iat,
+            jti: random_id(),
+            user_id,
+        };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| ApiError::internal(format!("cannot sign a token: {e}")))?;
+        Ok((token, claims))
+    }
+
+    /// Checks signature, algorithm (HS256 only: `none` and others are refused), expiry (no
+    /// leeway) and type.
+    pub fn check(&self, token: &str, expected: TokenType) -> Result<Claims, ApiError> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 0;
+        validation.set_required_spec_claims(&["exp", "iat", "jti"]);
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).map_err(
+            |e| match e.kind() {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
+                    invalid_token("Token is expired.")
+                }
+                _ => invalid_token("Token is invalid."),
+            },
+        )?;
+        if data.claims.token_type != expected {
+            return Err(invalid_token("Token has wrong type."));
+        }
+        Ok(data.claims)
+    }
+}
+
+pub fn invalid_token(message: &str) -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, "token_not_valid", message)
+}
+
+/// The caller, from a valid access token. The token is trusted until it expires: no database
+/// lookup, so that authenticated reads stay cheap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuthUser {
+    pub id: i64,
+}
+
+/// The caller if a valid access token came with the request; a bad token is still an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MaybeUser(pub Option<AuthUser>);
+
+/// An admin, checked against the database on every request (rights can be withdrawn).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdminUser {
+    pub id: i64,
+}
+
+fn bearer(parts: &Parts) -> Result<Option<&str>, ApiError> {
+    let Some(value) = parts.headers.get(AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let value = value.to_str().map_err(|_| {
+        invalid_token("Authorization header must contain two space-delimited values")
+    })?;
+    match value.split_once(' ') {
+        Some((scheme, token))
+            if (scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("jwt"))
+                && !token.trim().is_empty()
+                && !token.trim().contains(' ') =>
+        {
+            Ok(Some(token.trim()))
+        }
+        _ => Err(invalid_token(
+            "Authorization header must be 'Bearer <token>' or 'JWT <token>'",
+        )),
+    }
+}
+
+fn not_authenticated() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "not_authenticated",
+        "Authentication credentials were not provided.",
+    )
+}
+
+impl FromRequestParts<ApiContext> for MaybeUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, ctx: &ApiContext) -> Result<Self, ApiError> {
+        match bearer(parts)? {
+            None => Ok(MaybeUser(None)),
+            Some(token) => {
+                let claims = ctx.tokens.check(token, TokenType::Access)?;
+                Ok(MaybeUser(Some(AuthUser { id: claims.user_id })))
+            }
+        }
+    }
+}
+
+impl FromRequestParts<ApiContext> for AuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, ctx: &ApiContext) -> Result<Self, ApiError> {
+        MaybeUser::from_request_parts(parts, ctx)
+            .await?
+            .0
+            .ok_or_else(not_authenticated)
+    }
+}
+
+impl FromRequestParts<ApiContext> for AdminUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, ctx: &ApiContext) -> Result<Self, ApiError> {
+        let user = AuthUser::from_request_parts(parts, ctx).await?;
+        match users::find_by_id(&ctx.db, user.id).await? {
+            Some(u) if u.is_active && u.is_admin => Ok(AdminUser { id: u.id }),
+            Some(u) if u.is_active => Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "permission_denied",
+                "You do not have permission to perform this action.",
+            )),
+            _ => Err(invalid_token("User not found")),
+        }
+    }
+}
