@@ -65,10 +65,6 @@ pub struct TokenPair {
     pub refresh: String,
 }
 
-fn limited(ctx: &ApiContext, peer: SocketAddr) -> Result<(), Response> {
-    ctx.auth_limiter.check(peer.ip()).map_err(too_many)
-}
-
 fn required<'a>(
     fields: &mut BTreeMap<String, Vec<String>>,
     name: &str,
@@ -112,8 +108,8 @@ async fn register(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     JsonBody(body): JsonBody<Registration>,
 ) -> Result<Response, ApiError> {
-    if let Err(r) = limited(&ctx, peer) {
-        return Ok(r);
+    if let Err(wait) = ctx.auth_limiter.check(peer.ip()) {
+        return Ok(too_many(wait));
     }
     let mut fields = BTreeMap::new();
     let email = required(&mut fields, "email", &body.email);
@@ -187,8 +183,8 @@ async fn login(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     JsonBody(body): JsonBody<Credentials>,
 ) -> Result<Response, ApiError> {
-    if let Err(r) = limited(&ctx, peer) {
-        return Ok(r);
+    if let Err(wait) = ctx.auth_limiter.check(peer.ip()) {
+        return Ok(too_many(wait));
     }
     let mut fields = BTreeMap::new();
     let email = required(&mut fields, "email", &body.email).to_owned();
