@@ -192,13 +192,15 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(config: &DatabaseConfig) -> TestApp {
-        Self::spawn_with(config, &[], &ApiSettings::default()).await
+        Self::spawn_with(config, &[], &[], &ApiSettings::default()).await
     }
 
-    /// The app over a database holding the named fixture datasets.
+    /// The app over a database holding the named fixture datasets, after running `sql` (for
+    /// cases the fixtures lack).
     pub async fn spawn_with(
         config: &DatabaseConfig,
         fixtures: &[&str],
+        sql: &[&str],
         settings: &ApiSettings,
     ) -> TestApp {
         let db = Db::connect(config, &test_pool()).await.unwrap();
@@ -211,6 +213,12 @@ impl TestApp {
         if !fixtures.is_empty() {
             let paths: Vec<PathBuf> = fixtures.iter().map(|f| crate::import::fixture(f)).collect();
             nextflex::import::import(&db, &storage, &paths, false)
+                .await
+                .unwrap();
+        }
+        for statement in sql {
+            sqlx::query(db.sql_owned((*statement).to_owned()))
+                .execute(db.pool())
                 .await
                 .unwrap();
         }

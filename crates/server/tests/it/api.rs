@@ -1,0 +1,918 @@
+//! The HTTP API against a real server on port 0, on every backend: accounts and tokens, the
+//! catalogue, charts, similar movies, ratings and recommendations that follow them.
+
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use nextflex::http::ApiSettings;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::backend_tests;
+use crate::helpers::{Backend, TEST_SECRET, TestApp, TestDb};
+
+const PASSWORD: &str = "correct horse battery";
+
+/// Default settings without the login rate limit, which the tests would trip.
+fn unlimited() -> ApiSettings {
+    ApiSettings {
+        auth_rate_limit: 0,
+        ..ApiSettings::default()
+    }
+}
+
+async fn app(backend: Backend, settings: &ApiSettings) -> Option<(TestApp, TestDb)> {
+    let tdb = TestDb::create(backend).await?;
+    // A second "Heat", so that the title is ambiguous.
+    let app = TestApp::spawn_with(
+        &tdb.config(),
+        &["tmdb-mini", "ml-mini"],
+        &[
+            "INSERT INTO movies (title, search_title, release_year, created_at, updated_at) \
+           VALUES ('Heat', 'heat', 1986, 0, 0)",
+        ],
+        settings,
+    )
+    .await;
+    Some((app, tdb))
+}
+
+impl TestApp {
+    async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.header("Authorization", format!("Bearer {token}"));
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    /// Registers and logs in; returns (access, refresh).
+    async fn user(&self, email: &str) -> (String, String) {
+        let (status, body) = self
+            .call(
+                "POST",
+                "/auth/users/",
+                None,
+                Some(json!({"email": email, "password": PASSWORD, "re_password": PASSWORD})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        self.login(email, PASSWORD).await
+    }
+
+    async fn login(&self, email: &str, password: &str) -> (String, String) {
+        let (status, body) = self
+            .call(
+                "POST",
+                "/auth/jwt/create/",
+                None,
+                Some(json!({"email": email, "password": password})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        (
+            body["access"].as_str().unwrap().to_owned(),
+            body["refresh"].as_str().unwrap().to_owned(),
+        )
+    }
+}
+
+fn code(body: &Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or_default()
+}
+
+fn field<'a>(body: &'a Value, name: &str) -> Vec<&'a str> {
+    body["error"]["fields"][name]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// A token signed with `secret`, carrying `claims`.
+fn forge(claims: &Value, secret: &str) -> String {
+    jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        claims,
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .unwrap()
+}
+
+async fn accounts_and_tokens(backend: Backend) {
+    let Some((app, _db)) = app(backend, &unlimited()).await else {
+        return;
+    };
+    // Registration rules, as field errors.
+    let (status, body) = app
+        .call(
+            "POST",
+            "/auth/users/",
+            None,
+            Some(json!({"email": "not-an-email", "password": "12345678", "re_password": "1234"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(field(&body, "email"), ["Enter a valid email address."]);
+    assert!(
+        field(&body, "password").contains(&"This password is entirely numeric."),
+        "{body}"
+    );
+    assert!(!field(&body, "non_field_errors").is_empty(), "{body}");
+    let (status, body) = app
+        .call("POST", "/auth/users/", None, Some(json!({"email": "ann@example.com", "password": "password", "re_password": "password"})))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        field(&body, "password").contains(&"This password is too common."),
+        "{body}"
+    );
+    let (status, body) = app
+        .call("POST", "/auth/users/", None, Some(json!({})))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(field(&body, "email"), ["This field is required."]);
+    let (status, body) = app
+        .call("POST", "/auth/users/", None, Some(json!("not an object")))
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::BAD_REQUEST, "parse_error")
+    );
+
+    let (access, refresh) = app.user("Ann@Example.com").await;
+    let (status, body) = app
+        .call(
+            "POST",
+            "/auth/users/",
+            None,
+            Some(
+                json!({"email": "ann@example.com", "password": PASSWORD, "re_password": PASSWORD}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        field(&body, "email"),
+        ["A user with that email already exists."]
+    );
+
+    // Login failures say nothing about which part was wrong.
+    for (email, password) in [
+        ("ann@example.com", "wrong password"),
+        ("nobody@example.com", PASSWORD),
+    ] {
+        let (status, body) = app
+            .call(
+                "POST",
+                "/auth/jwt/create/",
+                None,
+                Some(json!({"email": email, "password": password})),
+            )
+            .await;
+        assert_eq!(
+            (status, code(&body)),
+            (StatusCode::UNAUTHORIZED, "no_active_account")
+        );
+    }
+
+    // The profile, with either scheme.
+    let (status, me) = app
+        .call("GET", "/auth/users/me/", Some(&access), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["email"], "ann@example.com");
+    assert_eq!(me["is_admin"], false);
+    let response = app
+        .client
+        .get(app.url("/auth/users/me/"))
+        .header("Authorization", format!("JWT {access}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+
+    // Bad tokens of every kind.
+    let user_id = me["id"].as_i64().unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let claims = |exp: i64, kind: &str| json!({"token_type": kind, "exp": exp, "iat": now - 10, "jti": "x", "user_id": user_id});
+    let mut tampered = access.clone();
+    tampered.insert(tampered.len() - 3, 'A');
+    tampered.pop();
+    let header_none = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0"; // {"alg":"none","typ":"JWT"}
+    let payload = access.split('.').nth(1).unwrap();
+    let none = format!("{header_none}.{payload}.");
+    for (name, token) in [
+        ("expired", forge(&claims(now - 1, "access"), TEST_SECRET)),
+        (
+            "wrong secret",
+            forge(
+                &claims(now + 600, "access"),
+                "another-secret-another-secret-0123",
+            ),
+        ),
+        ("refresh as access", refresh.clone()),
+        ("tampered", tampered),
+        ("alg none", none),
+        ("garbage", "abc".to_owned()),
+    ] {
+        let (status, body) = app.call("GET", "/auth/users/me/", Some(&token), None).await;
+        assert_eq!(
+            (status, code(&body)),
+            (StatusCode::UNAUTHORIZED, "token_not_valid"),
+            "{name}: {body}"
+        );
+    }
+    let (status, body) = app.call("GET", "/auth/users/me/", None, None).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNAUTHORIZED, "not_authenticated")
+    );
+    let (status, _) = app
+        .call(
+            "POST",
+            "/auth/jwt/verify/",
+            None,
+            Some(json!({"token": access})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app
+        .call(
+            "POST",
+            "/auth/jwt/verify/",
+            None,
+            Some(json!({"token": forge(&claims(now - 1, "access"), TEST_SECRET)})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // Refresh rotates; presenting a used token again is refused and ends the whole family.
+    let (status, pair) = app
+        .call(
+            "POST",
+            "/auth/jwt/refresh/",
+            None,
+            Some(json!({"refresh": refresh})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{pair}");
+    let newer = pair["refresh"].as_str().unwrap().to_owned();
+    assert_ne!(newer, refresh);
+    let (status, _) = app
+        .call(
+            "GET",
+            "/auth/users/me/",
+            Some(pair["access"].as_str().unwrap()),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = app
+        .call(
+            "POST",
+            "/auth/jwt/refresh/",
+            None,
+            Some(json!({"refresh": refresh})),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNAUTHORIZED, "token_not_valid")
+    );
+    let (status, _) = app
+        .call(
+            "POST",
+            "/auth/jwt/refresh/",
+            None,
+            Some(json!({"refresh": newer})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the reuse revoked the newer token too"
+    );
+
+    // Logout revokes.
+    let (access, refresh) = app.login("ann@example.com", PASSWORD).await;
+    let (status, _) = app
+        .call(
+            "POST",
+            "/auth/jwt/logout/",
+            None,
+            Some(json!({"refresh": refresh})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = app
+        .call(
+            "POST",
+            "/auth/jwt/refresh/",
+            None,
+            Some(json!({"refresh": refresh})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // Profile changes; the email stays.
+    let (status, me) = app
+        .call(
+            "PATCH",
+            "/auth/users/me/",
+            Some(&access),
+            Some(json!({"first_name": "Ann", "last_name": "Lee"})),
+        )
+        .await;
+    assert_eq!(
+        (status, me["first_name"].as_str()),
+        (StatusCode::OK, Some("Ann"))
+    );
+    let (status, body) = app
+        .call(
+            "PATCH",
+            "/auth/users/me/",
+            Some(&access),
+            Some(json!({"email": "other@example.com"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+
+    // Password change: the current one is checked, old sessions end, the new one logs in.
+    let (_, refresh) = app.login("ann@example.com", PASSWORD).await;
+    let new_password = "a new and longer secret";
+    let (status, body) = app
+        .call("POST", "/auth/users/set_password/", Some(&access), Some(json!({"current_password": "nope", "new_password": new_password, "re_new_password": new_password})))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(field(&body, "current_password"), ["Invalid password."]);
+    let (status, _) = app
+        .call("POST", "/auth/users/set_password/", Some(&access), Some(json!({"current_password": PASSWORD, "new_password": new_password, "re_new_password": new_password})))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = app
+        .call(
+            "POST",
+            "/auth/jwt/refresh/",
+            None,
+            Some(json!({"refresh": refresh})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (access, _) = app.login("ann@example.com", new_password).await;
+
+    // Deleting the account needs the password; afterwards nothing works.
+    let (status, _) = app
+        .call(
+            "DELETE",
+            "/auth/users/me/",
+            Some(&access),
+            Some(json!({"current_password": "nope"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = app
+        .call(
+            "DELETE",
+            "/auth/users/me/",
+            Some(&access),
+            Some(json!({"current_password": new_password})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = app
+        .call("GET", "/auth/users/me/", Some(&access), None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = app
+        .call(
+            "POST",
+            "/auth/jwt/create/",
+            None,
+            Some(json!({"email": "ann@example.com", "password": new_password})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+async fn catalogue_charts_and_similar(backend: Backend) {
+    let Some((app, _db)) = app(backend, &unlimited()).await else {
+        return;
+    };
+    let titles = |body: &Value, key: &str| -> Vec<String> {
+        body[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (status, page) = app
+        .call("GET", "/api/movies?page_size=10", None, None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page["count"], 45, "44 imported + 1");
+    assert_eq!(
+        (
+            page["pages"].as_u64(),
+            page["results"].as_array().unwrap().len()
+        ),
+        (Some(5), 10)
+    );
+    let (_, last) = app
+        .call("GET", "/api/movies?page_size=10&page=5", None, None)
+        .await;
+    assert_eq!(last["results"].as_array().unwrap().len(), 5);
+
+    // Search: case, accents and typos.
+    for q in [
+        "the dark knight",
+        "THE DÁRK KNIGHT",
+        "dark knigth",
+        "drak knight",
+    ] {
+        let (_, body) = app
+            .call("GET", &format!("/api/movies?q={q}"), None, None)
+            .await;
+        let found = titles(&body, "results");
+        assert_eq!(
+            found.first().map(String::as_str),
+            Some("The Dark Knight"),
+            "{q}: {found:?}"
+        );
+        assert!(
+            found.contains(&"The Dark Knight Rises".to_owned()),
+            "{q}: {found:?}"
+        );
+    }
+    let (_, body) = app.call("GET", "/api/movies?q=zzzzzz", None, None).await;
+    assert_eq!(body["count"], 0);
+    let (_, body) = app
+        .call(
+            "GET",
+            "/api/movies?genre=animation&year_from=1990&year_to=1999&sort=title",
+            None,
+            None,
+        )
+        .await;
+    let found = titles(&body, "results");
+    assert!(found.contains(&"Toy Story".to_owned()), "{found:?}");
+    assert!(
+        found
+            .windows(2)
+            .all(|w| w[0].to_lowercase() <= w[1].to_lowercase()),
+        "{found:?}"
+    );
+    assert!(body["results"].as_array().unwrap().iter().all(|m| {
+        m["genres"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("Animation"))
+    }));
+    for bad in [
+        "page=0",
+        "page_size=1000",
+        "year_from=2000&year_to=1990",
+        "sort=best",
+        "year_from=abc",
+    ] {
+        let (status, body) = app
+            .call("GET", &format!("/api/movies?{bad}"), None, None)
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+    }
+    let (status, body) = app.call("GET", "/api/movies?genre=Nope", None, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+
+    // One movie, with everything.
+    let (_, body) = app
+        .call("GET", "/api/movies?q=the+dark+knight", None, None)
+        .await;
+    let dark_knight = body["results"][0]["id"].as_i64().unwrap();
+    let (status, movie) = app
+        .call("GET", &format!("/api/movies/{dark_knight}"), None, None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        movie["genres"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("Crime")),
+        "{movie}"
+    );
+    assert!(
+        movie["cast"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["name"] == "Christian Bale")
+    );
+    assert!(
+        movie["crew"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["name"] == "Christopher Nolan" && c["job"] == "Director")
+    );
+    assert!(!movie["keywords"].as_array().unwrap().is_empty());
+    assert!(movie["rating"]["count"].is_u64());
+    assert!(movie.get("my_rating").is_none());
+    for missing in [
+        "/api/movies/999999",
+        "/api/movies/abc",
+        "/api/movies/999999/similar",
+    ] {
+        let (status, body) = app.call("GET", missing, None, None).await;
+        assert_eq!(
+            (status, code(&body)),
+            (StatusCode::NOT_FOUND, "not_found"),
+            "{missing}"
+        );
+    }
+    let (_, genres) = app.call("GET", "/api/genres", None, None).await;
+    assert!(
+        genres
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["name"] == "Comedy" && g["movies"].as_u64() > Some(5))
+    );
+
+    // Charts.
+    let (status, popular) = app
+        .call("GET", "/api/charts/popular?limit=3", None, None)
+        .await;
+    assert_eq!(
+        (status, popular.as_array().unwrap().len()),
+        (StatusCode::OK, 3)
+    );
+    let (_, latest) = app
+        .call("GET", "/api/charts/latest?limit=2", None, None)
+        .await;
+    assert_eq!(
+        latest
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["title"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["The Dark Knight Rises", "Avatar"]
+    );
+    let (_, chart) = app
+        .call("GET", "/api/charts/top-rated?limit=5", None, None)
+        .await;
+    let scores: Vec<f64> = chart["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["score"].as_f64().unwrap())
+        .collect();
+    assert!(
+        !scores.is_empty() && scores.windows(2).all(|w| w[0] >= w[1]),
+        "{chart}"
+    );
+    assert!(chart["min_votes"].as_f64().unwrap() > 0.0);
+    let (_, chart) = app
+        .call(
+            "GET",
+            "/api/charts/top-rated?source=tmdb&genre=Action",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(chart["source"], "tmdb");
+    assert!(
+        chart["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["genres"].as_array().unwrap().contains(&json!("Action")))
+    );
+    let (status, _) = app
+        .call("GET", "/api/charts/popular?limit=0", None, None)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // Similar movies: exactly k, never the movie itself.
+    let (status, body) = app
+        .call(
+            "GET",
+            &format!("/api/movies/{dark_knight}/similar?k=3"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let similar = titles(&body, "results");
+    assert_eq!(similar.len(), 3);
+    assert_eq!(similar[..2], ["The Dark Knight Rises", "Batman Begins"]);
+    assert!(!similar.contains(&"The Dark Knight".to_owned()));
+    let (status, _) = app
+        .call(
+            "GET",
+            &format!("/api/movies/{dark_knight}/similar?k=0"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, body) = app
+        .call(
+            "POST",
+            "/api/recommend/similar",
+            None,
+            Some(json!({"title": "the DARK knight", "k": 2})),
+        )
+        .await;
+    assert_eq!(
+        (status, titles(&body, "results").len()),
+        (StatusCode::OK, 2)
+    );
+    let (status, body) = app
+        .call(
+            "POST",
+            "/api/recommend/similar",
+            None,
+            Some(json!({"title": "heat"})),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::CONFLICT, "ambiguous_title"),
+        "{body}"
+    );
+    let years: Vec<i64> = body["error"]["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["year"].as_i64().unwrap())
+        .collect();
+    assert_eq!(years.len(), 2, "{body}");
+    assert!(years.contains(&1995) && years.contains(&1986));
+    let (status, _) = app
+        .call(
+            "POST",
+            "/api/recommend/similar",
+            None,
+            Some(json!({"title": "Heat (1995)", "k": 4})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = app
+        .call(
+            "POST",
+            "/api/recommend/similar",
+            None,
+            Some(json!({"title": "Batman Begns Again"})),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::NOT_FOUND, "not_found"),
+        "{body}"
+    );
+    let (status, body) = app
+        .call(
+            "POST",
+            "/api/recommend/similar",
+            None,
+            Some(json!({"title": "Batman Begns"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        body["error"]["suggestions"][0]["title"], "Batman Begins",
+        "{body}"
+    );
+    let (status, _) = app
+        .call(
+            "POST",
+            "/api/recommend/similar",
+            None,
+            Some(json!({"k": 2})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+async fn ratings_change_recommendations(backend: Backend) {
+    let Some((app, _db)) = app(backend, &unlimited()).await else {
+        return;
+    };
+    let (token, _) = app.user("rater@example.com").await;
+    let t = Some(token.as_str());
+    let (status, body) = app
+        .call("GET", "/api/me/recommendations?k=5", t, None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        (body["personalised"].as_bool(), body["fallback"].as_str()),
+        (Some(false), Some("no_ratings"))
+    );
+    assert!(!body["results"].as_array().unwrap().is_empty());
+
+    let id_of = |body: &Value| body["results"][0]["id"].as_i64().unwrap();
+    let mut rated = Vec::new();
+    for (q, stars) in [
+        ("toy story", 5.0),
+        ("jumanji", 4.5),
+        ("babe", 5.0),
+        ("heat", 1.0),
+        ("goldeneye", 1.5),
+    ] {
+        let (_, found) = app
+            .call("GET", &format!("/api/movies?q={q}"), None, None)
+            .await;
+        let id = id_of(&found);
+        let (status, body) = app
+            .call(
+                "PUT",
+                &format!("/api/movies/{id}/rating"),
+                t,
+                Some(json!({"rating": stars})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{q}: {body}");
+        rated.push(id);
+    }
+    let (_, mine) = app.call("GET", "/api/me/ratings", t, None).await;
+    assert_eq!(mine.as_array().unwrap().len(), 5);
+    let (_, movie) = app
+        .call("GET", &format!("/api/movies/{}", rated[0]), t, None)
+        .await;
+    assert_eq!(movie["my_rating"], 5.0);
+
+    let ids = |body: &Value| -> Vec<i64> {
+        body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["id"].as_i64().unwrap())
+            .collect()
+    };
+    let (_, first) = app
+        .call("GET", "/api/me/recommendations?k=10", t, None)
+        .await;
+    assert_eq!(first["personalised"], true, "{first}");
+    let first_ids = ids(&first);
+    assert_eq!(first_ids.len(), 10);
+    assert!(
+        first_ids.iter().all(|id| !rated.contains(id)),
+        "rated movies are left out"
+    );
+    assert!(
+        first["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| !m["because"].as_array().unwrap().is_empty())
+    );
+
+    // Rate the top recommendation badly: the next answer reflects it at once.
+    let top = first_ids[0];
+    let (status, _) = app
+        .call(
+            "PUT",
+            &format!("/api/movies/{top}/rating"),
+            t,
+            Some(json!({"rating": 0.5})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, second) = app
+        .call("GET", "/api/me/recommendations?k=10", t, None)
+        .await;
+    assert!(!ids(&second).contains(&top));
+    assert_ne!(ids(&second), first_ids);
+    let (_, comedy) = app
+        .call("GET", "/api/me/recommendations?k=3&genre=Comedy", t, None)
+        .await;
+    assert!(
+        comedy["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["genres"].as_array().unwrap().contains(&json!("Comedy")))
+    );
+
+    // Bad input leaves the data as it was.
+    for bad in [
+        json!({"rating": 4.3}),
+        json!({"rating": 6}),
+        json!({"rating": 0}),
+        json!({}),
+        json!({"rating": "five"}),
+    ] {
+        let (status, _) = app
+            .call(
+                "PUT",
+                &format!("/api/movies/{top}/rating"),
+                t,
+                Some(bad.clone()),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+    let (status, _) = app
+        .call(
+            "PUT",
+            "/api/movies/999999/rating",
+            t,
+            Some(json!({"rating": 3})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app
+        .call(
+            "PUT",
+            &format!("/api/movies/{top}/rating"),
+            None,
+            Some(json!({"rating": 3})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (_, mine) = app.call("GET", "/api/me/ratings", t, None).await;
+    assert_eq!(mine.as_array().unwrap().len(), 6);
+    let kept = mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["movie_id"] == top)
+        .unwrap();
+    assert_eq!(kept["rating"], 0.5, "the bad requests changed nothing");
+
+    let (status, _) = app
+        .call("DELETE", &format!("/api/movies/{top}/rating"), t, None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = app
+        .call("DELETE", &format!("/api/movies/{top}/rating"), t, None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app.call("GET", "/api/me/recommendations", None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = app
+        .call("GET", "/api/me/recommendations?k=0", t, None)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+backend_tests!(
+    accounts_and_tokens,
+    catalogue_charts_and_similar,
+    ratings_change_recommendations
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_and_registration_are_rate_limited() {
+    let settings = ApiSettings {
+        auth_rate_limit: 3,
+        ..ApiSettings::default()
+    };
+    let (app, _db) = app(Backend::Sqlite, &settings).await.unwrap();
+    let attempt = || {
+        app.call(
+            "POST",
+            "/auth/jwt/create/",
+            None,
+            Some(json!({"email": "x@example.com", "password": "whatever1"})),
+        )
+    };
+    for _ in 0..3 {
+        assert_eq!(attempt().await.0, StatusCode::UNAUTHORIZED);
+    }
+    let response = app
+        .client
+        .post(app.url("/auth/users/"))
+        .json(&json!({"email": "y@example.com", "password": PASSWORD, "re_password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=21).contains(&wait), "{wait}");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(code(&body), "throttled");
+    // Other routes are not limited.
+    assert_eq!(
+        app.call("GET", "/api/charts/popular", None, None).await.0,
+        StatusCode::OK
+    );
+}
