@@ -23,7 +23,7 @@ BIG=0
 for arg in "$@"; do
   case "$arg" in
     --big) BIG=1 ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $arg (usage: bash bench/compare.sh [--big])" >&2; exit 2 ;;
   esac
 done
