@@ -159,7 +159,7 @@ struct ForYouBody {
     /// Why the list is not personalised.
     #[serde(skip_serializing_if = "Option::is_none")]
     fallback: Option<&'static str>,
-    /// How many of the user's ratings were used.
+    /// How many ratings the user has.
     ratings_used: usize,
     results: ForYouItems,
 }

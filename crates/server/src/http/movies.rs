@@ -242,34 +242,35 @@ struct ChartQuery {
     source: Option<ChartSource>,
 }
 
-async fn popular(
-    State(ctx): State<ApiContext>,
-    QueryParams(query): QueryParams<ChartQuery>,
+/// Popular or latest (A): the snapshot's list, filtered by genre.
+fn listing(
+    ctx: &ApiContext,
+    query: &ChartQuery,
+    list: for<'a> fn(&'a Recommender, Option<&str>, usize) -> Vec<&'a MovieSummary>,
 ) -> Result<axum::Json<Vec<MovieCard>>, ApiError> {
-    let r = snapshot(&ctx)?;
+    let r = snapshot(ctx)?;
     let n = limit(query.limit, 20, MAX_LIMIT, "limit")?;
     let genre = genre(&r, query.genre.as_deref())?;
     Ok(axum::Json(
-        r.popular(genre, n)
+        list(&r, genre, n)
             .into_iter()
             .map(|m| MovieCard::new(&r, m))
             .collect(),
     ))
 }
 
+async fn popular(
+    State(ctx): State<ApiContext>,
+    QueryParams(query): QueryParams<ChartQuery>,
+) -> Result<axum::Json<Vec<MovieCard>>, ApiError> {
+    listing(&ctx, &query, Recommender::popular)
+}
+
 async fn latest(
     State(ctx): State<ApiContext>,
     QueryParams(query): QueryParams<ChartQuery>,
 ) -> Result<axum::Json<Vec<MovieCard>>, ApiError> {
-    let r = snapshot(&ctx)?;
-    let n = limit(query.limit, 20, MAX_LIMIT, "limit")?;
-    let genre = genre(&r, query.genre.as_deref())?;
-    Ok(axum::Json(
-        r.latest(genre, n)
-            .into_iter()
-            .map(|m| MovieCard::new(&r, m))
-            .collect(),
-    ))
+    listing(&ctx, &query, Recommender::latest)
 }
 
 #[derive(Debug, Serialize)]
