@@ -11,7 +11,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiContext, ApiError};
-use crate::db::{now, users};
+use crate::db::now;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -119,12 +119,6 @@ pub struct AuthUser {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MaybeUser(pub Option<AuthUser>);
 
-/// An admin, checked against the database on every request (rights can be withdrawn).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AdminUser {
-    pub id: i64,
-}
-
 fn bearer(parts: &Parts) -> Result<Option<&str>, ApiError> {
     let Some(value) = parts.headers.get(AUTHORIZATION) else {
         return Ok(None);
@@ -176,22 +170,5 @@ impl FromRequestParts<ApiContext> for AuthUser {
             .await?
             .0
             .ok_or_else(not_authenticated)
-    }
-}
-
-impl FromRequestParts<ApiContext> for AdminUser {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, ctx: &ApiContext) -> Result<Self, ApiError> {
-        let user = AuthUser::from_request_parts(parts, ctx).await?;
-        match users::find_by_id(&ctx.db, user.id).await? {
-            Some(u) if u.is_active && u.is_admin => Ok(AdminUser { id: u.id }),
-            Some(u) if u.is_active => Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "permission_denied",
-                "You do not have permission to perform this action.",
-            )),
-            _ => Err(invalid_token("User not found")),
-        }
     }
 }
