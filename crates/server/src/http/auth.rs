@@ -82,6 +82,14 @@ fn required<'a>(
     }
 }
 
+/// The one required field of a body, or the 400 that names it.
+fn required_one<'a>(name: &str, value: &'a Option<String>) -> Result<&'a str, ApiError> {
+    match value.as_deref() {
+        Some(v) if !v.is_empty() => Ok(v),
+        _ => Err(ApiError::field(name, "This field is required.")),
+    }
+}
+
 const NAME_MAX: usize = 150;
 
 fn check_name(fields: &mut BTreeMap<String, Vec<String>>, name: &str, value: &str) {
@@ -222,11 +230,7 @@ async fn refresh(
     State(ctx): State<ApiContext>,
     JsonBody(body): JsonBody<RefreshBody>,
 ) -> Result<axum::Json<TokenPair>, ApiError> {
-    let mut fields = BTreeMap::new();
-    let token = required(&mut fields, "refresh", &body.refresh);
-    if !fields.is_empty() {
-        return Err(ApiError::fields(fields));
-    }
+    let token = required_one("refresh", &body.refresh)?;
     let claims = ctx.tokens.check(token, TokenType::Refresh)?;
     match tokens::present(&ctx.db, &claims.jti, claims.user_id).await? {
         tokens::Presented::Rotated { family } => {
@@ -249,11 +253,7 @@ async fn verify(
     State(ctx): State<ApiContext>,
     JsonBody(body): JsonBody<VerifyBody>,
 ) -> Result<axum::Json<serde_json::Value>, ApiError> {
-    let mut fields = BTreeMap::new();
-    let token = required(&mut fields, "token", &body.token);
-    if !fields.is_empty() {
-        return Err(ApiError::fields(fields));
-    }
+    let token = required_one("token", &body.token)?;
     // Either kind verifies, as in simplejwt.
     ctx.tokens
         .check(token, TokenType::Access)
@@ -265,11 +265,7 @@ async fn logout(
     State(ctx): State<ApiContext>,
     JsonBody(body): JsonBody<RefreshBody>,
 ) -> Result<StatusCode, ApiError> {
-    let mut fields = BTreeMap::new();
-    let token = required(&mut fields, "refresh", &body.refresh);
-    if !fields.is_empty() {
-        return Err(ApiError::fields(fields));
-    }
+    let token = required_one("refresh", &body.refresh)?;
     let claims = ctx.tokens.check(token, TokenType::Refresh)?;
     match tokens::present(&ctx.db, &claims.jti, claims.user_id).await? {
         tokens::Presented::Rotated { family } => {
@@ -335,11 +331,7 @@ struct CurrentPassword {
 }
 
 async fn check_current(u: &users::User, given: &Option<String>) -> Result<(), ApiError> {
-    let mut fields = BTreeMap::new();
-    let password = required(&mut fields, "current_password", given);
-    if !fields.is_empty() {
-        return Err(ApiError::fields(fields));
-    }
+    let password = required_one("current_password", given)?;
     if !accounts::verify_password(password, &u.password_hash).await? {
         return Err(ApiError::field("current_password", "Invalid password."));
     }

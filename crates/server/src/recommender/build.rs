@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+use nextflex_data::catalogue::Movie;
 use nextflex_data::columnar::{self, CatalogueRatings};
 use nextflex_engine::als::{AlsModel, AlsParams};
 use nextflex_engine::charts::{self, Listing, Votes};
@@ -61,8 +62,8 @@ pub async fn build(
             "the chart percentile must be between 0 and 1".into(),
         ));
     }
-    let movies = summaries(db).await?;
     let (features, ids) = crate::db::catalogue::features(db).await?;
+    let movies = summaries(db, &features, &ids).await?;
     let dataset = dataset_ratings(db, storage, settings.dataset.as_deref()).await?;
     let app = app_ratings(db).await?;
     let content_params = ContentParams {
@@ -246,43 +247,36 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
-/// Every movie's summary, ordered by id.
-async fn summaries(db: &Db) -> Result<Vec<MovieSummary>> {
+/// Every movie's summary, ordered by id; the genres come from the content features, which the
+/// same build reads anyway.
+async fn summaries(db: &Db, features: &[Movie], ids: &[i64]) -> Result<Vec<MovieSummary>> {
+    let genres: HashMap<i64, Vec<String>> = ids
+        .iter()
+        .zip(features)
+        .map(|(&id, m)| (id, m.genres.iter().map(|g| g.name.clone()).collect()))
+        .collect();
     let rows = sqlx::query(db.sql(
         "SELECT id, title, release_year, release_date, popularity, poster_path, vote_average, \
          vote_count FROM movies ORDER BY id",
     ))
     .fetch_all(db.pool())
     .await?;
-    let mut movies = Vec::with_capacity(rows.len());
-    let mut position = HashMap::with_capacity(rows.len());
-    for r in rows {
-        let id: i64 = r.try_get("id")?;
-        position.insert(id, movies.len());
-        movies.push(MovieSummary {
-            id,
-            title: r.try_get("title")?,
-            year: r.try_get("release_year")?,
-            release_date: r.try_get("release_date")?,
-            genres: Vec::new(),
-            popularity: r.try_get("popularity")?,
-            poster_path: r.try_get("poster_path")?,
-            tmdb_vote_average: r.try_get("vote_average")?,
-            tmdb_vote_count: r.try_get("vote_count")?,
-        });
-    }
-    for r in sqlx::query(db.sql(
-        "SELECT mg.movie_id, g.name FROM movie_genres mg JOIN genres g ON g.id = mg.genre_id \
-         ORDER BY mg.movie_id, g.name",
-    ))
-    .fetch_all(db.pool())
-    .await?
-    {
-        if let Some(&i) = position.get(&r.try_get::<i64, _>("movie_id")?) {
-            movies[i].genres.push(r.try_get("name")?);
-        }
-    }
-    Ok(movies)
+    rows.iter()
+        .map(|r| {
+            let id: i64 = r.try_get("id")?;
+            Ok(MovieSummary {
+                id,
+                title: r.try_get("title")?,
+                year: r.try_get("release_year")?,
+                release_date: r.try_get("release_date")?,
+                genres: genres.get(&id).cloned().unwrap_or_default(),
+                popularity: r.try_get("popularity")?,
+                poster_path: r.try_get("poster_path")?,
+                tmdb_vote_average: r.try_get("vote_average")?,
+                tmdb_vote_count: r.try_get("vote_count")?,
+            })
+        })
+        .collect()
 }
 
 /// The chosen dataset's ratings of catalogue movies; none when no dataset was imported.
