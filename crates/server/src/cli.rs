@@ -350,6 +350,16 @@ pub struct ServeArgs {
     )]
     pub cors_origins: Vec<String>,
 
+    /// Largest image a post may carry, in bytes (larger uploads get 413)
+    #[arg(
+        long,
+        env = "NEXTFLEX_MAX_IMAGE_BYTES",
+        default_value_t = 10 * 1024 * 1024,
+        value_parser = clap::value_parser!(u32).range(1..),
+        hide_env_values = true
+    )]
+    pub max_image_bytes: u32,
+
     /// The imported ratings dataset the recommenders use [default: the one with the most ratings]
     #[arg(long, env = "NEXTFLEX_DATASET", hide_env_values = true)]
     pub dataset: Option<String>,
@@ -411,6 +421,7 @@ fn run(cli: Cli) -> Result<()> {
                         refresh_token_ttl: Duration::from_secs(args.refresh_token_ttl),
                         auth_rate_limit: args.auth_rate_limit,
                         cors_origins: args.cors_origins,
+                        max_image_bytes: args.max_image_bytes as usize,
                     },
                     recommender: RecommenderSettings {
                         dataset: args.dataset,

@@ -8,6 +8,7 @@ pub mod db;
 pub mod error;
 pub mod evaluate;
 pub mod http;
+pub mod images;
 pub mod import;
 pub mod progress;
 pub mod recommend;

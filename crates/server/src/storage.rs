@@ -74,6 +74,36 @@ impl Storage {
         &self.store
     }
 
+    /// Writes an object.
+    pub async fn put(&self, key: &str, bytes: Vec<u8>) -> Result<()> {
+        self.store
+            .put(&Path::from(key), PutPayload::from(bytes))
+            .await?;
+        Ok(())
+    }
+
+    /// Reads a whole object; `None` if there is none under `key`.
+    pub async fn get(&self, key: &str) -> Result<Option<bytes::Bytes>> {
+        match self.store.get(&Path::from(key)).await {
+            Ok(found) => Ok(Some(found.bytes().await?)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Deletes objects, logging the ones that cannot be deleted instead of failing: it runs
+    /// after the rows that pointed at them are gone, when nothing can be rolled back.
+    pub async fn delete_logged(&self, keys: &[String]) {
+        for key in keys {
+            match self.store.delete(&Path::from(key.as_str())).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => {
+                    tracing::warn!(key, error = %e, "cannot delete an object; it is orphaned")
+                }
+            }
+        }
+    }
+
     /// Where the objects are, for logs (no credentials).
     pub fn description(&self) -> &str {
         &self.description

@@ -7,6 +7,7 @@
 //! Unix epoch seconds, flags 0/1), doubles, text and blobs.
 
 pub mod catalogue;
+pub mod posts;
 pub mod ratings;
 pub mod tokens;
 pub mod users;
@@ -211,22 +212,26 @@ impl Db {
 
     /// Runs an `INSERT` (written without `RETURNING`) into a table whose key is an
     /// auto-generated `id`, and returns the new id.
-    pub async fn insert_returning_id(
+    /// `executor` is the pool or a transaction.
+    pub async fn insert_returning_id<'c, E>(
         &self,
+        executor: E,
         insert: &'static str,
         args: AnyArguments,
-    ) -> Result<i64> {
+    ) -> Result<i64>
+    where
+        E: sqlx::Executor<'c, Database = sqlx::Any>,
+    {
         match self.dialect {
             Dialect::MySql => {
-                let done: AnyQueryResult =
-                    sqlx::query_with(insert, args).execute(&self.pool).await?;
+                let done: AnyQueryResult = sqlx::query_with(insert, args).execute(executor).await?;
                 done.last_insert_id()
                     .ok_or_else(|| Error::Internal("the database returned no new id".into()))
             }
             _ => {
                 let sql = self.sql_owned(format!("{insert} RETURNING id"));
                 Ok(sqlx::query_scalar_with(sql, args)
-                    .fetch_one(&self.pool)
+                    .fetch_one(executor)
                     .await?)
             }
         }

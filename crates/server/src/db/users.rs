@@ -47,6 +47,7 @@ pub async fn create(db: &Db, user: &NewUser<'_>) -> Result<i64> {
     args.add(at).map_err(bind_err)?;
     args.add(at).map_err(bind_err)?;
     db.insert_returning_id(
+        db.pool(),
         "INSERT INTO users (email, password_hash, first_name, last_name, is_active, is_admin, \
          created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?)",
         args,
@@ -125,17 +126,21 @@ pub async fn touch_login(db: &Db, id: i64) -> Result<()> {
     Ok(())
 }
 
-/// Deletes a user with their ratings and refresh tokens (deleted explicitly: SQLite enforces
-/// foreign keys only when asked to).
-pub async fn delete(db: &Db, id: i64) -> Result<()> {
+/// Deletes a user with their ratings, posts, images and refresh tokens (deleted explicitly:
+/// SQLite enforces foreign keys only when asked to); returns the storage keys of their images,
+/// for the caller to delete once the rows are gone.
+pub async fn delete(db: &Db, id: i64) -> Result<Vec<String>> {
     let mut tx = db.pool().begin().await?;
+    let keys = super::posts::image_keys(db, &mut tx, "user_id", id).await?;
     for sql in [
         "DELETE FROM ratings WHERE user_id = ?",
         "DELETE FROM refresh_tokens WHERE user_id = ?",
+        "DELETE FROM posts WHERE user_id = ?",
+        "DELETE FROM images WHERE user_id = ?",
         "DELETE FROM users WHERE id = ?",
     ] {
         sqlx::query(db.sql(sql)).bind(id).execute(&mut *tx).await?;
     }
     tx.commit().await?;
-    Ok(())
+    Ok(keys)
 }

@@ -345,7 +345,8 @@ async fn delete_me(
 ) -> Result<StatusCode, ApiError> {
     let u = current(&ctx, user).await?;
     check_current(&u, &body.current_password).await?;
-    users::delete(&ctx.db, u.id).await?;
+    let keys = users::delete(&ctx.db, u.id).await?;
+    ctx.storage.delete_logged(&keys).await;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -6,6 +6,8 @@ mod error;
 mod health;
 mod me;
 mod movies;
+mod page;
+mod posts;
 mod ratelimit;
 pub mod tokens;
 
@@ -44,6 +46,8 @@ pub struct ApiContext {
     /// takes as long whether the account exists or not.
     pub dummy_hash: Arc<str>,
     pub cors_origins: Arc<[String]>,
+    /// Largest image upload accepted, in bytes.
+    pub max_image_bytes: usize,
 }
 
 /// API settings with their defaults.
@@ -55,6 +59,8 @@ pub struct ApiSettings {
     pub auth_rate_limit: u32,
     /// Origins allowed to call the API from a browser (`*` for any); empty: same origin only.
     pub cors_origins: Vec<String>,
+    /// Largest image upload accepted, in bytes.
+    pub max_image_bytes: usize,
 }
 
 impl Default for ApiSettings {
@@ -64,6 +70,7 @@ impl Default for ApiSettings {
             refresh_token_ttl: Duration::from_secs(24 * 60 * 60),
             auth_rate_limit: 10,
             cors_origins: Vec::new(),
+            max_image_bytes: 10 * 1024 * 1024,
         }
     }
 }
@@ -103,6 +110,7 @@ impl ApiContext {
                 .await?
                 .into(),
             cors_origins: settings.cors_origins.clone().into(),
+            max_image_bytes: settings.max_image_bytes,
         })
     }
 }
@@ -138,6 +146,7 @@ pub fn router(ctx: ApiContext) -> Router {
         .merge(auth::router())
         .merge(movies::router())
         .merge(me::router())
+        .merge(posts::router(ctx.max_image_bytes))
         .fallback(error::not_found)
         .with_state(ctx)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -11,6 +11,7 @@ use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
 use super::error::{JsonBody, QueryParams};
+use super::page::{Page, Paging};
 use super::tokens::MaybeUser;
 use super::{ApiContext, ApiError};
 use crate::db::{catalogue, ratings};
@@ -105,25 +106,12 @@ struct ListQuery {
     page_size: Option<usize>,
 }
 
-#[derive(Debug, Serialize)]
-struct Page<T> {
-    count: usize,
-    page: usize,
-    page_size: usize,
-    pages: usize,
-    results: Vec<T>,
-}
-
 async fn list(
     State(ctx): State<ApiContext>,
     QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<axum::Json<Page<MovieCard>>, ApiError> {
     let r = snapshot(&ctx)?;
-    let page_size = limit(query.page_size, 20, MAX_LIMIT, "page_size")?;
-    let page = query.page.unwrap_or(1);
-    if page == 0 {
-        return Err(ApiError::field("page", "Pages start at 1."));
-    }
+    let paging = Paging::new(query.page, query.page_size)?;
     if let (Some(a), Some(b)) = (query.year_from, query.year_to)
         && a > b
     {
@@ -140,16 +128,14 @@ async fn list(
         year_from: query.year_from,
         year_to: query.year_to,
         sort: query.sort,
-        offset: (page - 1).saturating_mul(page_size),
-        limit: page_size,
+        offset: paging.offset(),
+        limit: paging.page_size,
     });
-    Ok(axum::Json(Page {
+    Ok(axum::Json(Page::new(
+        paging,
         count,
-        page,
-        page_size,
-        pages: count.div_ceil(page_size),
-        results: movies.into_iter().map(|m| MovieCard::new(&r, m)).collect(),
-    }))
+        movies.into_iter().map(|m| MovieCard::new(&r, m)).collect(),
+    )))
 }
 
 #[derive(Debug, Serialize)]

@@ -172,3 +172,40 @@ impl FromRequestParts<ApiContext> for AuthUser {
             .ok_or_else(not_authenticated)
     }
 }
+
+impl AuthUser {
+    /// Whether the caller's account is an active admin (looked up on every call, so that taking
+    /// admin rights away takes effect at once, not when the access token expires).
+    pub async fn is_admin(self, ctx: &ApiContext) -> Result<bool, ApiError> {
+        Ok(crate::db::users::find_by_id(&ctx.db, self.id)
+            .await?
+            .is_some_and(|u| u.is_active && u.is_admin))
+    }
+}
+
+/// The caller, who must be an active admin: 401 without a valid token, 403 for other users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdminUser {
+    pub id: i64,
+}
+
+pub fn permission_denied() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "permission_denied",
+        "You do not have permission to perform this action.",
+    )
+}
+
+impl FromRequestParts<ApiContext> for AdminUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, ctx: &ApiContext) -> Result<Self, ApiError> {
+        let user = AuthUser::from_request_parts(parts, ctx).await?;
+        if user.is_admin(ctx).await? {
+            Ok(AdminUser { id: user.id })
+        } else {
+            Err(permission_denied())
+        }
+    }
+}

@@ -9,10 +9,10 @@ use serde_json::{Value, json};
 use crate::backend_tests;
 use crate::helpers::{Backend, TEST_SECRET, TestApp, TestDb};
 
-const PASSWORD: &str = "correct horse battery";
+pub(crate) const PASSWORD: &str = "correct horse battery";
 
 /// Default settings without the login rate limit, which the tests would trip.
-fn unlimited() -> ApiSettings {
+pub(crate) fn unlimited() -> ApiSettings {
     ApiSettings {
         auth_rate_limit: 0,
         ..ApiSettings::default()
@@ -36,7 +36,7 @@ async fn app(backend: Backend, settings: &ApiSettings) -> Option<(TestApp, TestD
 }
 
 impl TestApp {
-    async fn call(
+    pub(crate) async fn call(
         &self,
         method: &str,
         path: &str,
@@ -58,7 +58,7 @@ impl TestApp {
     }
 
     /// Registers and logs in; returns (access, refresh).
-    async fn user(&self, email: &str) -> (String, String) {
+    pub(crate) async fn user(&self, email: &str) -> (String, String) {
         let (status, body) = self
             .call(
                 "POST",
@@ -71,7 +71,7 @@ impl TestApp {
         self.login(email, PASSWORD).await
     }
 
-    async fn login(&self, email: &str, password: &str) -> (String, String) {
+    pub(crate) async fn login(&self, email: &str, password: &str) -> (String, String) {
         let (status, body) = self
             .call(
                 "POST",

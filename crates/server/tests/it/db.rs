@@ -382,6 +382,7 @@ async fn posts_images_and_models(backend: Backend) {
     args.add(6_i64).unwrap();
     let image = db
         .insert_returning_id(
+            db.pool(),
             "INSERT INTO images (user_id, storage_key, content_type, format, width, height, \
              size_bytes, sha256, original_filename, uploaded_at, exif_datetime_original, \
              camera_make, orientation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -401,6 +402,7 @@ async fn posts_images_and_models(backend: Backend) {
     args.add(now()).unwrap();
     let post = db
         .insert_returning_id(
+            db.pool(),
             "INSERT INTO posts (user_id, movie_id, image_id, title, content, rating, created_at, \
              updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             args,

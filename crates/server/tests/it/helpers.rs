@@ -186,6 +186,8 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub client: reqwest::Client,
     pub storage_dir: PathBuf,
+    /// The app's object store, when the test made it.
+    pub storage: Option<Storage>,
     shutdown: Option<oneshot::Sender<()>>,
     _dir: tempfile::TempDir,
 }
@@ -203,13 +205,25 @@ impl TestApp {
         sql: &[&str],
         settings: &ApiSettings,
     ) -> TestApp {
+        Self::spawn_on(config, None, fixtures, sql, settings).await
+    }
+
+    /// As [`TestApp::spawn_with`], on the given object store (default: a temporary folder).
+    pub async fn spawn_on(
+        config: &DatabaseConfig,
+        storage: Option<StorageConfig>,
+        fixtures: &[&str],
+        sql: &[&str],
+        settings: &ApiSettings,
+    ) -> TestApp {
         let db = Db::connect(config, &test_pool()).await.unwrap();
         db.migrate().await.unwrap();
         let dir = tempfile::tempdir().unwrap();
         let storage_dir = dir.path().join("objects");
-        let storage = Storage::open(&StorageConfig::Local(storage_dir.clone()))
-            .await
-            .unwrap();
+        let storage =
+            Storage::open(&storage.unwrap_or_else(|| StorageConfig::Local(storage_dir.clone())))
+                .await
+                .unwrap();
         if !fixtures.is_empty() {
             let paths: Vec<PathBuf> = fixtures.iter().map(|f| crate::import::fixture(f)).collect();
             nextflex::import::import(&db, &storage, &paths, false)
@@ -230,14 +244,16 @@ impl TestApp {
         );
         let ctx = ApiContext::new(
             db,
-            storage,
+            storage.clone(),
             &Secret::new(TEST_SECRET.to_owned()),
             shared,
             settings,
         )
         .await
         .unwrap();
-        Self::serve(http::router(ctx), storage_dir, dir).await
+        let mut app = Self::serve(http::router(ctx), storage_dir, dir).await;
+        app.storage = Some(storage);
+        app
     }
 
     pub async fn serve(app: axum::Router, storage_dir: PathBuf, dir: tempfile::TempDir) -> TestApp {
@@ -256,6 +272,7 @@ impl TestApp {
             addr,
             client: reqwest::Client::new(),
             storage_dir,
+            storage: None,
             shutdown: Some(tx),
             _dir: dir,
         }

@@ -7,5 +7,7 @@ mod cli;
 mod db;
 mod health;
 mod helpers;
+mod images;
 mod import;
+mod posts;
 mod storage;

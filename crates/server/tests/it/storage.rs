@@ -77,7 +77,7 @@ async fn memory_round_trips() {
     round_trip(&storage).await;
 }
 
-fn s3_config(moto: &Moto, bucket: &str, prefix: &str) -> StorageConfig {
+pub(crate) fn s3_config(moto: &Moto, bucket: &str, prefix: &str) -> StorageConfig {
     StorageConfig::S3(S3Config {
         bucket: bucket.into(),
         prefix: prefix.into(),

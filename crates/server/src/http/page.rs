@@ -1,0 +1,65 @@
+//! Paginated lists: `page` (from 1) and `page_size` in, `{count, page, page_size, pages,
+//! results}` out.
+
+use serde::Serialize;
+
+use super::ApiError;
+
+/// Largest page size any list accepts.
+pub const MAX_PAGE_SIZE: usize = 100;
+
+/// A validated page request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    pub page: usize,
+    pub page_size: usize,
+}
+
+impl Paging {
+    /// From the query's `page` and `page_size` (default 20).
+    pub fn new(page: Option<usize>, page_size: Option<usize>) -> Result<Paging, ApiError> {
+        let page_size = page_size.unwrap_or(20);
+        if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
+            return Err(ApiError::field(
+                "page_size",
+                format!("Must be from 1 to {MAX_PAGE_SIZE}."),
+            ));
+        }
+        let page = page.unwrap_or(1);
+        if page == 0 {
+            return Err(ApiError::field("page", "Pages start at 1."));
+        }
+        Ok(Paging { page, page_size })
+    }
+
+    pub fn offset(self) -> usize {
+        (self.page - 1).saturating_mul(self.page_size)
+    }
+
+    /// `offset` and `limit` as SQL wants them.
+    pub fn sql(self) -> (i64, i64) {
+        let clamp = |v: usize| i64::try_from(v).unwrap_or(i64::MAX);
+        (clamp(self.page_size), clamp(self.offset()))
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Page<T> {
+    pub count: usize,
+    pub page: usize,
+    pub page_size: usize,
+    pub pages: usize,
+    pub results: Vec<T>,
+}
+
+impl<T> Page<T> {
+    pub fn new(paging: Paging, count: usize, results: Vec<T>) -> Self {
+        Page {
+            count,
+            page: paging.page,
+            page_size: paging.page_size,
+            pages: count.div_ceil(paging.page_size),
+            results,
+        }
+    }
+}

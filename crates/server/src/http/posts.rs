@@ -1,0 +1,603 @@
+//! Users' posts with an image: create (multipart upload), list, read, edit and delete by the
+//! author or an admin; and the images themselves, original and thumbnail.
+
+use std::collections::BTreeMap;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::multipart::{Field, MultipartRejection};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use super::error::{JsonBody, QueryParams};
+use super::page::{Page, Paging};
+use super::tokens::{AuthUser, permission_denied, random_id};
+use super::{ApiContext, ApiError};
+use crate::db::catalogue;
+use crate::db::posts::{self, ImageRow, NewPost, PostChanges, PostFilter, PostRow};
+use crate::images::{self, ImageError, Processed};
+
+/// Room for the form's text fields and multipart framing on top of the image.
+const FORM_OVERHEAD: usize = 128 * 1024;
+/// Longest text field accepted in the form.
+const MAX_TEXT_FIELD: usize = 64 * 1024;
+const MAX_TITLE: usize = 300;
+const MAX_CONTENT: usize = 10_000;
+
+pub fn router(max_image_bytes: usize) -> Router<ApiContext> {
+    Router::new()
+        .route(
+            "/api/posts",
+            get(list).post(create).layer(DefaultBodyLimit::max(
+                max_image_bytes.saturating_add(FORM_OVERHEAD),
+            )),
+        )
+        .route("/api/posts/{id}", get(read).patch(update).delete(remove))
+        .route("/api/images/{id}", get(original))
+        .route("/api/images/{id}/thumb", get(thumbnail))
+}
+
+#[derive(Debug, Serialize)]
+struct Author {
+    id: i64,
+    first_name: String,
+    last_name: String,
+}
+
+#[derive(Debug, Serialize)]
+struct PostMovie {
+    id: i64,
+    title: String,
+    year: Option<i64>,
+}
+
+#[derive(Debug, Serialize)]
+struct ImageBody {
+    id: i64,
+    url: String,
+    thumb_url: String,
+    width: i64,
+    height: i64,
+    format: String,
+    size_bytes: i64,
+    file_name: Option<String>,
+    uploaded_at: i64,
+    taken_at: Option<String>,
+    camera_make: Option<String>,
+    camera_model: Option<String>,
+    orientation: Option<i64>,
+}
+
+impl From<ImageRow> for ImageBody {
+    fn from(i: ImageRow) -> Self {
+        ImageBody {
+            url: format!("/api/images/{}", i.id),
+            thumb_url: format!("/api/images/{}/thumb", i.id),
+            id: i.id,
+            width: i.width,
+            height: i.height,
+            format: i.format,
+            size_bytes: i.size_bytes,
+            file_name: i.original_filename,
+            uploaded_at: i.uploaded_at,
+            taken_at: i.exif_datetime_original.or(i.exif_datetime),
+            camera_make: i.camera_make,
+            camera_model: i.camera_model,
+            orientation: i.orientation,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct PostBody {
+    id: i64,
+    title: String,
+    content: String,
+    rating: Option<f64>,
+    movie: Option<PostMovie>,
+    author: Author,
+    created_at: i64,
+    updated_at: i64,
+    image: Option<ImageBody>,
+}
+
+impl From<PostRow> for PostBody {
+    fn from(p: PostRow) -> Self {
+        PostBody {
+            id: p.id,
+            title: p.title,
+            content: p.content,
+            rating: p.rating,
+            movie: p.movie_id.zip(p.movie_title).map(|(id, title)| PostMovie {
+                id,
+                title,
+                year: p.movie_year,
+            }),
+            author: Author {
+                id: p.user_id,
+                first_name: p.first_name,
+                last_name: p.last_name,
+            },
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+            image: p.image.map(ImageBody::from),
+        }
+    }
+}
+
+fn post_not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such post.")
+}
+
+/// The form as sent, before validation.
+#[derive(Default)]
+struct Form {
+    title: Option<String>,
+    content: Option<String>,
+    movie_id: Option<String>,
+    rating: Option<String>,
+    image: Option<(Option<String>, Vec<u8>)>,
+}
+
+fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
+    let status = e.status();
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        too_large(None)
+    } else {
+        ApiError::new(
+            status,
+            "invalid_form",
+            format!("The form cannot be read: {}", e.body_text()),
+        )
+    }
+}
+
+fn too_large(max: Option<usize>) -> ApiError {
+    let limit = max.map_or(String::new(), |m| format!(" (at most {m} bytes)"));
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "image_too_large",
+        format!("The image is too large{limit}."),
+    )
+}
+
+/// Reads a field up to `max` bytes; `None` once it is longer (the rest is not read).
+async fn read_capped(field: &mut Field<'_>, max: usize) -> Result<Option<Vec<u8>>, ApiError> {
+    let mut buf = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        if buf.len() + chunk.len() > max {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(Some(buf))
+}
+
+async fn read_form(mut multipart: Multipart, max_image: usize) -> Result<Form, ApiError> {
+    let mut form = Form::default();
+    while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "image" {
+            let file_name = field.file_name().map(str::to_string);
+            let bytes = read_capped(&mut field, max_image)
+                .await?
+                .ok_or_else(|| too_large(Some(max_image)))?;
+            form.image = Some((file_name, bytes));
+            continue;
+        }
+        let slot = match name.as_str() {
+            "title" => &mut form.title,
+            "content" => &mut form.content,
+            "movie_id" => &mut form.movie_id,
+            "rating" => &mut form.rating,
+            // Unknown fields are skipped, as JSON bodies ignore unknown keys.
+            _ => continue,
+        };
+        let bytes = read_capped(&mut field, MAX_TEXT_FIELD)
+            .await?
+            .ok_or_else(|| ApiError::field(&name, "This field is too long."))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| ApiError::field(&name, "This field must be UTF-8 text."))?;
+        *slot = Some(text);
+    }
+    Ok(form)
+}
+
+fn check_rating(r: f64) -> Result<f64, String> {
+    if (0.5..=5.0).contains(&r) && (r * 2.0).fract() == 0.0 {
+        Ok(r)
+    } else {
+        Err("A rating is from 0.5 to 5.0 in steps of 0.5.".into())
+    }
+}
+
+fn check_title(t: &str) -> Result<String, String> {
+    let t = t.trim();
+    match t.chars().count() {
+        0 => Err("This field may not be blank.".into()),
+        n if n > MAX_TITLE => Err(format!("At most {MAX_TITLE} characters.")),
+        _ => Ok(t.to_string()),
+    }
+}
+
+fn check_content(c: &str) -> Result<String, String> {
+    if c.chars().count() > MAX_CONTENT {
+        Err(format!("At most {MAX_CONTENT} characters."))
+    } else {
+        Ok(c.trim().to_string())
+    }
+}
+
+async fn check_movie(ctx: &ApiContext, id: i64) -> Result<i64, String> {
+    match catalogue::exists(&ctx.db, id).await {
+        Ok(true) => Ok(id),
+        Ok(false) => Err(format!("No movie has the id {id}.")),
+        Err(e) => Err(format!("The movie cannot be checked: {e}")),
+    }
+}
+
+/// Validated form values.
+struct Checked {
+    title: String,
+    content: String,
+    movie_id: Option<i64>,
+    rating: Option<f64>,
+    image: (Option<String>, Vec<u8>),
+}
+
+async fn check_form(ctx: &ApiContext, form: Form) -> Result<Checked, ApiError> {
+    let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut fail = |name: &str, msg: String| errors.entry(name.into()).or_default().push(msg);
+    let title = match form.title.as_deref().map(check_title) {
+        Some(Ok(t)) => t,
+        Some(Err(m)) => {
+            fail("title", m);
+            String::new()
+        }
+        None => {
+            fail("title", "This field is required.".into());
+            String::new()
+        }
+    };
+    let content = match form.content.as_deref().map(check_content).transpose() {
+        Ok(c) => c.unwrap_or_default(),
+        Err(m) => {
+            fail("content", m);
+            String::new()
+        }
+    };
+    let blank = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let rating = match blank(&form.rating).map(|r| r.parse::<f64>()) {
+        None => None,
+        Some(Ok(r)) => match check_rating(r) {
+            Ok(r) => Some(r),
+            Err(m) => {
+                fail("rating", m);
+                None
+            }
+        },
+        Some(Err(_)) => {
+            fail("rating", "A valid number is required.".into());
+            None
+        }
+    };
+    let movie_id = match blank(&form.movie_id).map(|m| m.parse::<i64>()) {
+        None => None,
+        Some(Ok(id)) => match check_movie(ctx, id).await {
+            Ok(id) => Some(id),
+            Err(m) => {
+                fail("movie_id", m);
+                None
+            }
+        },
+        Some(Err(_)) => {
+            fail("movie_id", "A valid integer is required.".into());
+            None
+        }
+    };
+    let image = match form.image {
+        Some((_, bytes)) if bytes.is_empty() => {
+            fail("image", "The submitted file is empty.".into());
+            None
+        }
+        Some(image) => Some(image),
+        None => {
+            fail("image", "No file was submitted.".into());
+            None
+        }
+    };
+    match image {
+        Some(image) if errors.is_empty() => Ok(Checked {
+            title,
+            content,
+            movie_id,
+            rating,
+            image,
+        }),
+        _ => Err(ApiError::fields(errors)),
+    }
+}
+
+fn invalid_image(e: ImageError) -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_image",
+        e.to_string(),
+    )
+    .with("fields", BTreeMap::from([("image", vec![e.to_string()])]))
+}
+
+async fn create(
+    State(ctx): State<ApiContext>,
+    user: AuthUser,
+    headers: HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<(StatusCode, axum::Json<PostBody>), ApiError> {
+    let max = ctx.max_image_bytes;
+    // A declared length over the limit is refused before a byte of the body is read.
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > max.saturating_add(FORM_OVERHEAD)) {
+        return Err(too_large(Some(max)));
+    }
+    let multipart = multipart.map_err(|e| {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("Send the post as multipart/form-data: {}", e.body_text()),
+        )
+    })?;
+    let form = check_form(&ctx, read_form(multipart, max).await?).await?;
+    let (file_name, bytes) = form.image;
+    let processed: Processed = tokio::task::spawn_blocking(move || images::process(&bytes))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(invalid_image)?;
+
+    // Generated keys: nothing the user sends reaches a storage path.
+    let folder = format!("images/{}", random_id());
+    let key = format!("{folder}/original.{}", processed.format.name());
+    let thumb_key = format!("{folder}/thumb.jpg");
+    let row = ImageRow {
+        id: 0,
+        user_id: user.id,
+        storage_key: key.clone(),
+        thumbnail_key: thumb_key.clone(),
+        content_type: processed.format.content_type().to_string(),
+        format: processed.format.name().to_string(),
+        width: i64::from(processed.width),
+        height: i64::from(processed.height),
+        size_bytes: i64::try_from(processed.size_bytes).unwrap_or(i64::MAX),
+        sha256: processed.sha256.clone(),
+        original_filename: file_name.as_deref().and_then(images::sanitise_file_name),
+        uploaded_at: 0,
+        exif_datetime_original: processed.exif.datetime_original.clone(),
+        exif_datetime: processed.exif.datetime.clone(),
+        camera_make: processed.exif.camera_make.clone(),
+        camera_model: processed.exif.camera_model.clone(),
+        orientation: processed.exif.orientation.map(i64::from),
+        exif_gps_present: processed.exif.gps_present,
+    };
+    let written = [key, thumb_key];
+    let stored = async {
+        ctx.storage.put(&written[0], processed.served).await?;
+        ctx.storage.put(&written[1], processed.thumbnail).await?;
+        posts::create(
+            &ctx.db,
+            &NewPost {
+                user_id: user.id,
+                movie_id: form.movie_id,
+                title: &form.title,
+                content: &form.content,
+                rating: form.rating,
+                image: &row,
+            },
+        )
+        .await
+    }
+    .await;
+    let id = match stored {
+        Ok(id) => id,
+        Err(e) => {
+            // Nothing half-done stays behind: the rows were rolled back, the objects go too.
+            ctx.storage.delete_logged(&written).await;
+            return Err(e.into());
+        }
+    };
+    let post = posts::get(&ctx.db, id).await?.ok_or_else(post_not_found)?;
+    Ok((StatusCode::CREATED, axum::Json(post.into())))
+}
+
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    user: Option<i64>,
+    movie: Option<i64>,
+    page: Option<usize>,
+    page_size: Option<usize>,
+}
+
+async fn list(
+    State(ctx): State<ApiContext>,
+    QueryParams(query): QueryParams<ListQuery>,
+) -> Result<axum::Json<Page<PostBody>>, ApiError> {
+    let paging = Paging::new(query.page, query.page_size)?;
+    let (limit, offset) = paging.sql();
+    let filter = PostFilter {
+        user_id: query.user,
+        movie_id: query.movie,
+    };
+    let (rows, count) = posts::list(&ctx.db, filter, limit, offset).await?;
+    Ok(axum::Json(Page::new(
+        paging,
+        usize::try_from(count).unwrap_or_default(),
+        rows.into_iter().map(PostBody::from).collect(),
+    )))
+}
+
+async fn read(
+    State(ctx): State<ApiContext>,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<PostBody>, ApiError> {
+    let post = posts::get(&ctx.db, id).await?.ok_or_else(post_not_found)?;
+    Ok(axum::Json(post.into()))
+}
+
+/// The post, if the caller may change it: its author or an admin.
+async fn editable(ctx: &ApiContext, user: AuthUser, id: i64) -> Result<PostRow, ApiError> {
+    let post = posts::get(&ctx.db, id).await?.ok_or_else(post_not_found)?;
+    if post.user_id == user.id || user.is_admin(ctx).await? {
+        Ok(post)
+    } else {
+        Err(permission_denied())
+    }
+}
+
+/// Tells a field sent as `null` (clear it) from one left out (keep it).
+fn explicit<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PostPatch {
+    title: Option<String>,
+    content: Option<String>,
+    #[serde(default, deserialize_with = "explicit")]
+    rating: Option<Option<f64>>,
+    #[serde(default, deserialize_with = "explicit")]
+    movie_id: Option<Option<i64>>,
+}
+
+async fn update(
+    State(ctx): State<ApiContext>,
+    user: AuthUser,
+    Path(id): Path<i64>,
+    JsonBody(patch): JsonBody<PostPatch>,
+) -> Result<axum::Json<PostBody>, ApiError> {
+    editable(&ctx, user, id).await?;
+    let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut check = |name: &str, r: Result<(), String>| {
+        if let Err(m) = r {
+            errors.entry(name.into()).or_default().push(m);
+        }
+    };
+    let title = patch.title.as_deref().map(check_title).transpose();
+    let content = patch.content.as_deref().map(check_content).transpose();
+    let rating = patch
+        .rating
+        .map(|r| r.map(check_rating).transpose())
+        .transpose();
+    let movie = match patch.movie_id {
+        Some(Some(m)) => check_movie(&ctx, m).await.map(|m| Some(Some(m))),
+        other => Ok(other),
+    };
+    check("title", title.as_ref().map(drop).map_err(Clone::clone));
+    check("content", content.as_ref().map(drop).map_err(Clone::clone));
+    check("rating", rating.as_ref().map(drop).map_err(Clone::clone));
+    check("movie_id", movie.as_ref().map(drop).map_err(Clone::clone));
+    let (Ok(title), Ok(content), Ok(rating), Ok(movie_id)) = (title, content, rating, movie) else {
+        return Err(ApiError::fields(errors));
+    };
+    let changes = PostChanges {
+        title,
+        content,
+        rating,
+        movie_id,
+    };
+    if !posts::update(&ctx.db, id, &changes).await? {
+        return Err(post_not_found());
+    }
+    let post = posts::get(&ctx.db, id).await?.ok_or_else(post_not_found)?;
+    Ok(axum::Json(post.into()))
+}
+
+async fn remove(
+    State(ctx): State<ApiContext>,
+    user: AuthUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    editable(&ctx, user, id).await?;
+    let keys = posts::delete(&ctx.db, id)
+        .await?
+        .ok_or_else(post_not_found)?;
+    ctx.storage.delete_logged(&keys).await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn original(
+    State(ctx): State<ApiContext>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    serve_image(&ctx, id, &headers, false).await
+}
+
+async fn thumbnail(
+    State(ctx): State<ApiContext>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    serve_image(&ctx, id, &headers, true).await
+}
+
+async fn serve_image(
+    ctx: &ApiContext,
+    id: i64,
+    headers: &HeaderMap,
+    thumb: bool,
+) -> Result<Response, ApiError> {
+    let missing = || ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such image.");
+    let image = posts::image(&ctx.db, id).await?.ok_or_else(missing)?;
+    // An image never changes under its id, so its hash is a strong validator.
+    let (key, content_type, etag) = if thumb {
+        (
+            image.thumbnail_key,
+            "image/jpeg".to_string(),
+            format!("\"{}-thumb\"", image.sha256),
+        )
+    } else {
+        (
+            image.storage_key,
+            image.content_type,
+            format!("\"{}\"", image.sha256),
+        )
+    };
+    let cache = [
+        (header::ETAG, etag.clone()),
+        (
+            header::CACHE_CONTROL,
+            "public, max-age=31536000, immutable".to_string(),
+        ),
+    ];
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    if matches {
+        return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
+    }
+    let bytes = ctx.storage.get(&key).await?.ok_or_else(missing)?;
+    let mut response = (cache, Body::from(bytes)).into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&content_type).map_err(ApiError::internal)?,
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    Ok(response)
+}

@@ -1,0 +1,202 @@
+//! Uploaded images: what a file really is (sniffed from its bytes), whether it decodes whole
+//! within safe limits, the metadata worth keeping, a copy without the private metadata to serve,
+//! and an upright thumbnail.
+//!
+//! Privacy: the served original keeps its pixels byte for byte but loses its EXIF, XMP, IPTC and
+//! text metadata (GPS position, serial numbers, software, comments); only the orientation is
+//! written back, so browsers still show it upright. The database keeps the capture time, camera
+//! make and model and orientation, and only whether GPS data was present, never the position.
+
+mod exif;
+mod strip;
+
+use std::io::Cursor;
+
+use image::codecs::jpeg::JpegEncoder;
+use image::imageops::FilterType;
+use image::metadata::Orientation;
+use image::{DynamicImage, ImageFormat, ImageReader, Limits};
+use sha2::{Digest, Sha256};
+
+pub use exif::ExifSummary;
+
+/// Widest side of a thumbnail.
+pub const THUMB_WIDTH: u32 = 320;
+/// Largest width or height accepted.
+const MAX_SIDE: u32 = 16_384;
+/// Largest number of pixels accepted (a 40-megapixel photo), so that a small file cannot make
+/// the server allocate gigabytes.
+const MAX_PIXELS: u64 = 40_000_000;
+/// What a decoder may allocate at once.
+const MAX_ALLOC: u64 = 256 * 1024 * 1024;
+
+/// Why a file is not an image we accept. Each is a 422 for the uploader.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImageError {
+    #[error("the file is not a JPEG, PNG, GIF or WebP image")]
+    NotAnImage,
+    #[error("the image is truncated")]
+    Truncated,
+    #[error("the image is corrupt: {0}")]
+    Corrupt(String),
+    #[error(
+        "the image is {width} × {height} pixels; at most {MAX_SIDE} per side and {MAX_PIXELS} pixels are accepted"
+    )]
+    TooLarge { width: u32, height: u32 },
+}
+
+/// The formats accepted, as sniffed from the bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Jpeg,
+    Png,
+    Gif,
+    WebP,
+}
+
+impl Format {
+    fn sniff(bytes: &[u8]) -> Option<Format> {
+        match image::guess_format(bytes).ok()? {
+            ImageFormat::Jpeg => Some(Format::Jpeg),
+            ImageFormat::Png => Some(Format::Png),
+            ImageFormat::Gif => Some(Format::Gif),
+            ImageFormat::WebP => Some(Format::WebP),
+            _ => None,
+        }
+    }
+
+    fn image_format(self) -> ImageFormat {
+        match self {
+            Format::Jpeg => ImageFormat::Jpeg,
+            Format::Png => ImageFormat::Png,
+            Format::Gif => ImageFormat::Gif,
+            Format::WebP => ImageFormat::WebP,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Jpeg => "jpeg",
+            Format::Png => "png",
+            Format::Gif => "gif",
+            Format::WebP => "webp",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Jpeg => "image/jpeg",
+            Format::Png => "image/png",
+            Format::Gif => "image/gif",
+            Format::WebP => "image/webp",
+        }
+    }
+}
+
+/// A checked upload, ready to store.
+#[derive(Debug)]
+pub struct Processed {
+    pub format: Format,
+    pub width: u32,
+    pub height: u32,
+    /// The upload's size in bytes.
+    pub size_bytes: u64,
+    pub exif: ExifSummary,
+    /// The original without its private metadata: what is stored and served.
+    pub served: Vec<u8>,
+    /// Hex SHA-256 of `served` (its ETag).
+    pub sha256: String,
+    /// An upright JPEG at most `THUMB_WIDTH` wide.
+    pub thumbnail: Vec<u8>,
+}
+
+/// Checks an upload and prepares what is stored. CPU-bound: call it off the async runtime.
+pub fn process(bytes: &[u8]) -> Result<Processed, ImageError> {
+    let format = Format::sniff(bytes).ok_or(ImageError::NotAnImage)?;
+    // The container walk finds truncation that some decoders forgive, and drops the metadata.
+    let exif = exif::read(bytes);
+    let served = strip::strip(format, bytes, exif.orientation)?;
+    // The header alone says how large the image claims to be; refuse before decoding a pixel.
+    let (width, height) = ImageReader::with_format(Cursor::new(bytes), format.image_format())
+        .into_dimensions()
+        .map_err(decode_error)?;
+    if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(ImageError::TooLarge { width, height });
+    }
+    let mut decoded = reader(bytes, format).decode().map_err(decode_error)?;
+    if let Some(o) = exif.orientation.and_then(Orientation::from_exif) {
+        decoded.apply_orientation(o);
+    }
+    let thumbnail = thumbnail(&decoded)?;
+    let sha256 = hex(&Sha256::digest(&served));
+    Ok(Processed {
+        format,
+        width,
+        height,
+        size_bytes: bytes.len() as u64,
+        exif,
+        served,
+        sha256,
+        thumbnail,
+    })
+}
+
+fn reader(bytes: &[u8], format: Format) -> ImageReader<Cursor<&[u8]>> {
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_ALLOC);
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
+    reader.limits(limits);
+    reader
+}
+
+fn decode_error(e: image::ImageError) -> ImageError {
+    match e {
+        image::ImageError::Limits(_) => {
+            ImageError::Corrupt("it needs more memory to decode than an upload may use".to_string())
+        }
+        image::ImageError::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+            ImageError::Truncated
+        }
+        other => ImageError::Corrupt(other.to_string()),
+    }
+}
+
+fn thumbnail(image: &DynamicImage) -> Result<Vec<u8>, ImageError> {
+    let small = if image.width() > THUMB_WIDTH {
+        image.resize(THUMB_WIDTH, u32::MAX, FilterType::Triangle)
+    } else {
+        image.clone()
+    };
+    // JPEG has no alpha: flatten transparent pixels onto white rather than black.
+    let rgba = small.to_rgba8();
+    let mut rgb = image::RgbImage::new(rgba.width(), rgba.height());
+    for (out, px) in rgb.pixels_mut().zip(rgba.pixels()) {
+        let a = u16::from(px[3]);
+        for c in 0..3 {
+            out[c] = ((u16::from(px[c]) * a + 255 * (255 - a)) / 255) as u8;
+        }
+    }
+    let mut buf = Vec::new();
+    JpegEncoder::new_with_quality(&mut buf, 82)
+        .encode_image(&rgb)
+        .map_err(|e| ImageError::Corrupt(e.to_string()))?;
+    Ok(buf)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A file name safe to show and to put in a header: the last path component, control
+/// characters, quotes and separators removed, at most 100 characters; `None` if nothing is left.
+pub fn sanitise_file_name(raw: &str) -> Option<String> {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = last
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | '\'' | '<' | '>' | ':' | '|' | '?' | '*'))
+        .collect();
+    let clean = clean.trim().trim_start_matches('.').trim();
+    (!clean.is_empty()).then(|| clean.chars().take(100).collect())
+}
