@@ -10,6 +10,7 @@ pub mod evaluate;
 pub mod http;
 pub mod images;
 pub mod import;
+pub mod models;
 pub mod progress;
 pub mod recommend;
 pub mod recommender;

@@ -13,7 +13,8 @@ use crate::config::{DatabaseConfig, StorageConfig};
 use crate::db::{Db, PoolSettings};
 use crate::error::{Error, Result};
 use crate::http::{self, ApiContext, ApiSettings};
-use crate::recommender::{self, RecommenderSettings, SharedRecommender};
+use crate::models::Models;
+use crate::recommender::{RecommenderSettings, SharedRecommender};
 use crate::secrets;
 use crate::storage::Storage;
 
@@ -51,9 +52,14 @@ pub async fn run(settings: ServeSettings) -> Result<()> {
     if let Some(demo) = &settings.demo {
         import_demo(&db, &storage, demo).await?;
     }
-    let shared = Arc::new(SharedRecommender::default());
-    shared.set(recommender::build(&db, &storage, &settings.recommender).await?);
-    let ctx = ApiContext::new(db.clone(), storage, &jwt_secret, shared, &settings.api).await?;
+    let models = Models::new(
+        db.clone(),
+        storage.clone(),
+        Arc::new(SharedRecommender::default()),
+        settings.recommender.clone(),
+    );
+    models.train("startup").await?;
+    let ctx = ApiContext::new(db.clone(), storage, &jwt_secret, models, &settings.api).await?;
     tracing::info!(%addr, "listening on http://{addr}");
 
     serve(

@@ -6,6 +6,7 @@
 //! PostgreSQL. Column types stay within what `Any` decodes on every backend: integers (times are
 //! Unix epoch seconds, flags 0/1), doubles, text and blobs.
 
+pub mod admin;
 pub mod catalogue;
 pub mod posts;
 pub mod ratings;

@@ -1,6 +1,7 @@
 //! The HTTP API: one module per feature, each exposing `router()`, merged here with the
 //! cross-cutting layers (request ids, tracing).
 
+mod admin;
 mod auth;
 mod error;
 mod health;
@@ -27,6 +28,7 @@ pub use error::ApiError;
 use crate::config::Secret;
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::models::Models;
 use crate::recommender::SharedRecommender;
 use crate::storage::Storage;
 use ratelimit::RateLimiter;
@@ -41,6 +43,7 @@ pub struct ApiContext {
     pub storage: Storage,
     pub tokens: Arc<TokenKeys>,
     pub recommender: Arc<SharedRecommender>,
+    pub models: Arc<Models>,
     pub auth_limiter: Arc<RateLimiter>,
     /// A hash to check passwords against when the email is unknown, so that a failed login
     /// takes as long whether the account exists or not.
@@ -80,7 +83,7 @@ impl ApiContext {
         db: Db,
         storage: Storage,
         secret: &Secret,
-        recommender: Arc<SharedRecommender>,
+        models: Arc<Models>,
         settings: &ApiSettings,
     ) -> Result<ApiContext> {
         let ttl = |d: Duration, name: &str| {
@@ -104,7 +107,8 @@ impl ApiContext {
                 ttl(settings.access_token_ttl, "access token")?,
                 ttl(settings.refresh_token_ttl, "refresh token")?,
             )),
-            recommender,
+            recommender: models.shared(),
+            models,
             auth_limiter: Arc::new(RateLimiter::new(settings.auth_rate_limit)),
             dummy_hash: crate::accounts::hash_password(&tokens::random_id())
                 .await?
@@ -143,6 +147,7 @@ pub fn router(ctx: ApiContext) -> Router {
     let cors = cors(&ctx.cors_origins);
     Router::new()
         .merge(health::router())
+        .merge(admin::router())
         .merge(auth::router())
         .merge(movies::router())
         .merge(me::router())

@@ -7,6 +7,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use nextflex_data::catalogue::Movie;
 use nextflex_data::columnar::{self, CatalogueRatings};
+use nextflex_data::ratings::Ratings;
 use nextflex_engine::als::{AlsModel, AlsParams};
 use nextflex_engine::charts::{self, Listing, Votes};
 use nextflex_engine::content::{ContentIndex, ContentParams};
@@ -14,9 +15,10 @@ use object_store::ObjectStoreExt;
 use object_store::path::Path as ObjectPath;
 use sqlx::Row;
 
-use super::{ChartSource, MAX_K, MovieSummary, RatingStats, Recommender};
+use super::{BuildReport, ChartSource, MAX_K, MovieSummary, RatingStats, Recommender};
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::evaluate::SplitSpec;
 use crate::recommend::content_item;
 use crate::storage::Storage;
 
@@ -33,6 +35,8 @@ pub struct RecommenderSettings {
     pub chart_percentile: f64,
     /// Weight of the director in the content soup.
     pub director_weight: f32,
+    /// Also score the ALS model on a held-out 10 % of the ratings (one more fit).
+    pub evaluate: bool,
 }
 
 impl Default for RecommenderSettings {
@@ -42,6 +46,7 @@ impl Default for RecommenderSettings {
             als: AlsParams::default(),
             chart_percentile: 0.9,
             director_weight: ContentParams::default().director_weight,
+            evaluate: false,
         }
     }
 }
@@ -71,7 +76,9 @@ pub async fn build(
         director_weight: settings.director_weight,
     };
     let percentile = settings.chart_percentile;
-    let recommender = tokio::task::spawn_blocking(move || -> Result<Recommender> {
+    let evaluate = settings.evaluate;
+    let als_params = settings.als;
+    let mut recommender = tokio::task::spawn_blocking(move || -> Result<Recommender> {
         let dataset_ratings = dataset.user.len();
         let app_ratings = app.user.len();
         let mut ratings = dataset;
@@ -86,6 +93,24 @@ pub async fn build(
             .collect();
         let content = ContentIndex::build(&items, content_params)
             .map_err(|e| Error::Invalid(e.to_string()))?;
+        let evaluation = if evaluate && ratings.user.len() >= 10 {
+            let all = Ratings {
+                timestamp: vec![0; ratings.user.len()],
+                user: ratings.user.clone(),
+                movie: ratings.movie.clone(),
+                rating: ratings.rating.clone(),
+            };
+            let spec = SplitSpec::Random {
+                train: 0.9,
+                seed: als_params.seed,
+            };
+            Some(crate::evaluate::evaluate(
+                &all, spec, als_params, 2_000, false,
+            )?)
+        } else {
+            None
+        };
+        let fit_started = Instant::now();
         let model = if ratings.user.is_empty() {
             None
         } else {
@@ -94,21 +119,26 @@ pub async fn build(
                     .map_err(|e| Error::Invalid(e.to_string()))?,
             )
         };
-        Ok(assemble(
+        let fit_seconds = fit_started.elapsed().as_secs_f64();
+        let mut recommender = assemble(
             movies,
             &ratings,
             content,
             model,
             percentile,
             (dataset_ratings, app_ratings),
-        ))
+        );
+        recommender.report.evaluation = evaluation;
+        recommender.report.fit_seconds = fit_seconds;
+        Ok(recommender)
     })
     .await
     .map_err(|e| Error::Internal(format!("the recommender build failed: {e}")))??;
+    recommender.report.seconds = started.elapsed().as_secs_f64();
     tracing::info!(
         movies = recommender.movie_count(),
-        dataset_ratings = recommender.dataset_ratings,
-        app_ratings = recommender.app_ratings,
+        dataset_ratings = recommender.report.dataset_ratings,
+        app_ratings = recommender.report.app_ratings,
         seconds = started.elapsed().as_secs_f64(),
         "recommenders built"
     );
@@ -210,9 +240,14 @@ fn assemble(
         latest,
         charts: chart_map,
         content,
+        report: BuildReport {
+            dataset_ratings,
+            app_ratings,
+            users: als.as_ref().map_or(0, |m| m.users().len()),
+            rated_movies: als.as_ref().map_or(0, |m| m.items().len()),
+            ..BuildReport::default()
+        },
         als,
-        dataset_ratings,
-        app_ratings,
     };
     recommender.chart_rank = recommender.chart_ranks();
     recommender

@@ -122,17 +122,30 @@ pub struct Recommender {
     charts: HashMap<(ChartSource, Option<String>), (Vec<Ranked>, ChartStats)>,
     content: ContentIndex,
     als: Option<AlsModel>,
-    /// The rating counts the snapshot was built from.
+    /// What the snapshot was built from, how well it scored and how long it took.
+    pub report: BuildReport,
+}
+
+/// What a snapshot was built from, its held-out scores and its timings.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct BuildReport {
     pub dataset_ratings: usize,
     pub app_ratings: usize,
+    /// Users and movies with ratings, as the ALS model knows them.
+    pub users: usize,
+    pub rated_movies: usize,
+    /// ALS scored on a held-out 10 % (when asked for).
+    pub evaluation: Option<crate::evaluate::Evaluation>,
+    pub fit_seconds: f64,
+    /// The whole build, reading the data included.
+    pub seconds: f64,
 }
 
 impl std::fmt::Debug for Recommender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Recommender")
             .field("movies", &self.movies.len())
-            .field("dataset_ratings", &self.dataset_ratings)
-            .field("app_ratings", &self.app_ratings)
+            .field("report", &self.report)
             .field("als", &self.als.is_some())
             .finish()
     }

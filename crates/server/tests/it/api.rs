@@ -19,7 +19,7 @@ pub(crate) fn unlimited() -> ApiSettings {
     }
 }
 
-async fn app(backend: Backend, settings: &ApiSettings) -> Option<(TestApp, TestDb)> {
+pub(crate) async fn app(backend: Backend, settings: &ApiSettings) -> Option<(TestApp, TestDb)> {
     let tdb = TestDb::create(backend).await?;
     // A second "Heat", so that the title is ambiguous.
     let app = TestApp::spawn_with(

@@ -104,11 +104,17 @@ async fn shutdown_lets_in_flight_requests_finish() {
     let storage = Storage::open(&StorageConfig::Local(storage_dir.clone()))
         .await
         .unwrap();
+    let models = nextflex::models::Models::new(
+        db.clone(),
+        storage.clone(),
+        Default::default(),
+        Default::default(),
+    );
     let ctx = ApiContext::new(
         db.clone(),
         storage,
         &Secret::new("s".repeat(40)),
-        Default::default(),
+        models,
         &Default::default(),
     )
     .await

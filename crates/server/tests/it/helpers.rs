@@ -11,6 +11,7 @@ use std::time::Duration;
 use nextflex::config::{DatabaseConfig, Secret, StorageConfig};
 use nextflex::db::{Db, PoolSettings};
 use nextflex::http::{self, ApiContext, ApiSettings};
+use nextflex::models::Models;
 use nextflex::recommender::{self, RecommenderSettings, SharedRecommender};
 use nextflex::storage::Storage;
 use sqlx::{AssertSqlSafe, Connection};
@@ -242,11 +243,17 @@ impl TestApp {
                 .await
                 .unwrap(),
         );
+        let models = Models::new(
+            db.clone(),
+            storage.clone(),
+            shared,
+            RecommenderSettings::default(),
+        );
         let ctx = ApiContext::new(
             db,
             storage.clone(),
             &Secret::new(TEST_SECRET.to_owned()),
-            shared,
+            models,
             settings,
         )
         .await

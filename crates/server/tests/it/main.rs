@@ -2,6 +2,7 @@
 //! NEXTFLEX_TEST_POSTGRES_URL / NEXTFLEX_TEST_MYSQL_URL are set), real object stores.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod admin;
 mod api;
 mod cli;
 mod db;

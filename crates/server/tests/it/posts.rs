@@ -69,7 +69,7 @@ impl TestApp {
     }
 }
 
-async fn count(tdb: &TestDb, table: &str) -> i64 {
+pub(crate) async fn count(tdb: &TestDb, table: &str) -> i64 {
     let db = tdb.connect().await;
     sqlx::query_scalar(db.sql_owned(format!("SELECT COUNT(*) FROM {table}")))
         .fetch_one(db.pool())
@@ -77,7 +77,7 @@ async fn count(tdb: &TestDb, table: &str) -> i64 {
         .unwrap()
 }
 
-async fn make_admin(tdb: &TestDb, email: &str) {
+pub(crate) async fn make_admin(tdb: &TestDb, email: &str) {
     let db = tdb.connect().await;
     sqlx::query(db.sql("UPDATE users SET is_admin = 1 WHERE email = ?"))
         .bind(email)

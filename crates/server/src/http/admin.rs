@@ -1,0 +1,225 @@
+//! The admin dashboard's routes (admins only): counts and charts of the app's data, the users
+//! and ratings tables, and the model versions with a retrain button. Posts are moderated through
+//! the posts routes, which let admins edit and delete any post.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{delete, get, patch, post};
+use serde::{Deserialize, Serialize};
+
+use super::error::{JsonBody, QueryParams};
+use super::page::{Page, Paging};
+use super::tokens::AdminUser;
+use super::{ApiContext, ApiError};
+use crate::db::admin::{self, RatingRow, Stats, UserRow};
+use crate::db::{now, ratings, tokens, users};
+use crate::models::{self, Training, Version};
+
+pub fn router() -> Router<ApiContext> {
+    Router::new()
+        .route("/api/admin/stats", get(stats))
+        .route("/api/admin/users", get(list_users))
+        .route(
+            "/api/admin/users/{id}",
+            patch(update_user).delete(delete_user),
+        )
+        .route("/api/admin/ratings", get(list_ratings))
+        .route(
+            "/api/admin/ratings/{user_id}/{movie_id}",
+            delete(delete_rating),
+        )
+        .route("/api/admin/models", get(list_models))
+        .route("/api/admin/models/retrain", post(retrain))
+}
+
+async fn stats(State(ctx): State<ApiContext>, _: AdminUser) -> Result<axum::Json<Stats>, ApiError> {
+    Ok(axum::Json(admin::stats(&ctx.db, now()).await?))
+}
+
+#[derive(Debug, Deserialize)]
+struct TableQuery {
+    q: Option<String>,
+    page: Option<usize>,
+    page_size: Option<usize>,
+}
+
+impl TableQuery {
+    fn q(&self) -> Option<&str> {
+        self.q.as_deref().map(str::trim).filter(|q| !q.is_empty())
+    }
+}
+
+fn count(n: i64) -> usize {
+    usize::try_from(n).unwrap_or_default()
+}
+
+async fn list_users(
+    State(ctx): State<ApiContext>,
+    _: AdminUser,
+    QueryParams(query): QueryParams<TableQuery>,
+) -> Result<axum::Json<Page<UserRow>>, ApiError> {
+    let paging = Paging::new(query.page, query.page_size)?;
+    let (limit, offset) = paging.sql();
+    let (rows, total) = admin::users(&ctx.db, query.q(), limit, offset).await?;
+    Ok(axum::Json(Page::new(paging, count(total), rows)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserPatch {
+    first_name: Option<String>,
+    last_name: Option<String>,
+    is_admin: Option<bool>,
+    is_active: Option<bool>,
+}
+
+fn user_not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such user.")
+}
+
+async fn update_user(
+    State(ctx): State<ApiContext>,
+    me: AdminUser,
+    Path(id): Path<i64>,
+    JsonBody(patch): JsonBody<UserPatch>,
+) -> Result<axum::Json<UserRow>, ApiError> {
+    let user = users::find_by_id(&ctx.db, id)
+        .await?
+        .ok_or_else(user_not_found)?;
+    // An admin cannot lock themselves out; another admin can.
+    if id == me.id && (patch.is_admin == Some(false) || patch.is_active == Some(false)) {
+        return Err(ApiError::field(
+            if patch.is_admin == Some(false) {
+                "is_admin"
+            } else {
+                "is_active"
+            },
+            "You cannot remove your own admin rights or deactivate yourself.",
+        ));
+    }
+    for (name, value) in [
+        ("first_name", &patch.first_name),
+        ("last_name", &patch.last_name),
+    ] {
+        if value.as_ref().is_some_and(|v| v.chars().count() > 150) {
+            return Err(ApiError::field(name, "At most 150 characters."));
+        }
+    }
+    if patch.first_name.is_some() || patch.last_name.is_some() {
+        let first = patch
+            .first_name
+            .as_deref()
+            .unwrap_or(&user.first_name)
+            .trim();
+        let last = patch.last_name.as_deref().unwrap_or(&user.last_name).trim();
+        users::update_names(&ctx.db, id, first, last).await?;
+    }
+    let is_active = patch.is_active.unwrap_or(user.is_active);
+    admin::set_flags(
+        &ctx.db,
+        id,
+        patch.is_admin.unwrap_or(user.is_admin),
+        is_active,
+    )
+    .await?;
+    if !is_active {
+        // A deactivated account cannot refresh its way back in.
+        tokens::revoke_user(&ctx.db, id).await?;
+    }
+    let (rows, _) = admin::users(&ctx.db, Some(&user.email), 1, 0).await?;
+    rows.into_iter()
+        .find(|u| u.id == id)
+        .map(axum::Json)
+        .ok_or_else(user_not_found)
+}
+
+async fn delete_user(
+    State(ctx): State<ApiContext>,
+    me: AdminUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    if id == me.id {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid",
+            "Delete your own account from your profile, not from the admin tables.",
+        ));
+    }
+    users::find_by_id(&ctx.db, id)
+        .await?
+        .ok_or_else(user_not_found)?;
+    let keys = users::delete(&ctx.db, id).await?;
+    ctx.storage.delete_logged(&keys).await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn list_ratings(
+    State(ctx): State<ApiContext>,
+    _: AdminUser,
+    QueryParams(query): QueryParams<TableQuery>,
+) -> Result<axum::Json<Page<RatingRow>>, ApiError> {
+    let paging = Paging::new(query.page, query.page_size)?;
+    let (limit, offset) = paging.sql();
+    let (rows, total) = admin::ratings(&ctx.db, query.q(), limit, offset).await?;
+    Ok(axum::Json(Page::new(paging, count(total), rows)))
+}
+
+async fn delete_rating(
+    State(ctx): State<ApiContext>,
+    _: AdminUser,
+    Path((user_id, movie_id)): Path<(i64, i64)>,
+) -> Result<StatusCode, ApiError> {
+    if ratings::delete(&ctx.db, user_id, movie_id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "No such rating.",
+        ))
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct ModelsBody {
+    /// The version in service.
+    current: Option<String>,
+    training: Training,
+    versions: Vec<Version>,
+}
+
+async fn list_models(
+    State(ctx): State<ApiContext>,
+    _: AdminUser,
+) -> Result<axum::Json<ModelsBody>, ApiError> {
+    let versions = models::versions(&ctx.db, 100).await?;
+    Ok(axum::Json(ModelsBody {
+        current: versions
+            .iter()
+            .find(|v| v.active)
+            .map(|v| v.version.clone()),
+        training: ctx.models.training(),
+        versions,
+    }))
+}
+
+#[derive(Debug, Serialize)]
+struct RetrainBody {
+    training: Training,
+}
+
+async fn retrain(
+    State(ctx): State<ApiContext>,
+    _: AdminUser,
+) -> Result<(StatusCode, axum::Json<RetrainBody>), ApiError> {
+    match ctx.models.retrain("admin") {
+        Ok(training) => Ok((StatusCode::ACCEPTED, axum::Json(RetrainBody { training }))),
+        Err(running) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "training_running",
+            "A training is already running.",
+        )
+        .with("training", running)),
+    }
+}

@@ -1,0 +1,277 @@
+//! Model versions: every build of the recommenders (charts, content index, ALS) is a version,
+//! recorded in the database with its parameters, data sizes, held-out metrics and timings.
+//! Builds run in the background; a finished one is swapped in atomically (requests in flight
+//! keep the snapshot they started with), and a failed one leaves the current one serving and
+//! records its error.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use serde::Serialize;
+use serde_json::{Value, json};
+use sqlx::Row;
+
+use crate::db::{Db, now};
+use crate::error::{Error, Result};
+use crate::recommender::{self, RecommenderSettings, SharedRecommender};
+use crate::storage::Storage;
+
+/// What the trainer is doing.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Training {
+    /// `idle`, `running` or `failed` (the last training failed; the previous model serves).
+    pub state: &'static str,
+    pub stage: Option<&'static str>,
+    /// 0 to 1.
+    pub progress: f64,
+    pub started_at: Option<i64>,
+    pub version: Option<String>,
+    pub error: Option<String>,
+}
+
+/// Trains, records and swaps model versions.
+pub struct Models {
+    db: Db,
+    storage: Storage,
+    shared: Arc<SharedRecommender>,
+    settings: RecommenderSettings,
+    training: Mutex<Training>,
+}
+
+impl Models {
+    pub fn new(
+        db: Db,
+        storage: Storage,
+        shared: Arc<SharedRecommender>,
+        settings: RecommenderSettings,
+    ) -> Arc<Models> {
+        Arc::new(Models {
+            db,
+            storage,
+            shared,
+            settings: RecommenderSettings {
+                evaluate: true,
+                ..settings
+            },
+            training: Mutex::new(Training {
+                state: "idle",
+                ..Training::default()
+            }),
+        })
+    }
+
+    /// The snapshot the API answers from.
+    pub fn shared(&self) -> Arc<SharedRecommender> {
+        Arc::clone(&self.shared)
+    }
+
+    pub fn training(&self) -> Training {
+        self.training
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn set(&self, change: impl FnOnce(&mut Training)) {
+        change(&mut self.training.lock().unwrap_or_else(PoisonError::into_inner));
+    }
+
+    /// Starts a training in the background; `Err` with the running one if one is under way.
+    pub fn retrain(self: &Arc<Self>, trained_by: &'static str) -> Result<Training, Training> {
+        {
+            let mut t = self.training.lock().unwrap_or_else(PoisonError::into_inner);
+            if t.state == "running" {
+                return Err(t.clone());
+            }
+            *t = running();
+        }
+        let models = Arc::clone(self);
+        tokio::spawn(async move {
+            if let Err(e) = models.run(trained_by).await {
+                tracing::error!(error = %e, "training failed; the previous model keeps serving");
+            }
+        });
+        Ok(self.training())
+    }
+
+    /// Trains now and swaps the result in (at start-up, and from `retrain`).
+    pub async fn train(&self, trained_by: &'static str) -> Result<String> {
+        self.set(|t| *t = running());
+        self.run(trained_by).await
+    }
+
+    async fn run(&self, trained_by: &'static str) -> Result<String> {
+        let version = new_version();
+        self.set(|t| {
+            t.version = Some(version.clone());
+            t.stage = Some("reading the ratings and training");
+            t.progress = 0.1;
+        });
+        let als = &self.settings.als;
+        let params = json!({
+            "rank": als.rank,
+            "iterations": als.iterations,
+            "lambda": als.lambda,
+            "bias_lambda": als.bias_lambda,
+            "seed": als.seed,
+            "popularity_weight": als.popularity_weight,
+            "chart_percentile": self.settings.chart_percentile,
+            "director_weight": self.settings.director_weight,
+            "dataset": self.settings.dataset,
+        });
+        sqlx::query(self.db.sql(
+            "INSERT INTO model_versions (version, status, is_active, trained_by, params, \
+             data_sizes, metrics, timings, artifact_prefix, created_at) \
+             VALUES (?, 'training', 0, ?, ?, '{}', '{}', '{}', '', ?)",
+        ))
+        .bind(&version)
+        .bind(trained_by)
+        .bind(params.to_string())
+        .bind(now())
+        .execute(self.db.pool())
+        .await?;
+
+        match recommender::build(&self.db, &self.storage, &self.settings).await {
+            Ok(snapshot) => {
+                self.set(|t| {
+                    t.stage = Some("recording and swapping in");
+                    t.progress = 0.9;
+                });
+                let report = &snapshot.report;
+                let data_sizes = json!({
+                    "dataset_ratings": report.dataset_ratings,
+                    "app_ratings": report.app_ratings,
+                    "users": report.users,
+                    "movies": snapshot.movie_count(),
+                    "rated_movies": report.rated_movies,
+                });
+                let metrics = report.evaluation.as_ref().map_or(json!({}), |e| {
+                    json!({
+                        "rmse": e.rmse,
+                        "mae": e.mae,
+                        "precision_at_10": e.precision_at_10,
+                        "ndcg_at_10": e.ndcg_at_10,
+                        "coverage": e.coverage,
+                        "test_pairs": e.test_pairs,
+                    })
+                });
+                let timings =
+                    json!({"fit_seconds": report.fit_seconds, "total_seconds": report.seconds});
+                let mut tx = self.db.pool().begin().await?;
+                sqlx::query(
+                    self.db
+                        .sql("UPDATE model_versions SET is_active = 0 WHERE is_active = 1"),
+                )
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(self.db.sql(
+                    "UPDATE model_versions SET status = 'ready', is_active = 1, data_sizes = ?, \
+                     metrics = ?, timings = ?, finished_at = ? WHERE version = ?",
+                ))
+                .bind(data_sizes.to_string())
+                .bind(metrics.to_string())
+                .bind(timings.to_string())
+                .bind(now())
+                .bind(&version)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                self.shared.set(snapshot);
+                self.set(|t| {
+                    *t = Training {
+                        state: "idle",
+                        version: Some(version.clone()),
+                        progress: 1.0,
+                        ..Training::default()
+                    }
+                });
+                tracing::info!(version, "model version in service");
+                Ok(version)
+            }
+            Err(e) => {
+                let message = crate::db::one_line(&e.to_string());
+                sqlx::query(self.db.sql(
+                    "UPDATE model_versions SET status = 'failed', error = ?, finished_at = ? \
+                     WHERE version = ?",
+                ))
+                .bind(&message)
+                .bind(now())
+                .bind(&version)
+                .execute(self.db.pool())
+                .await?;
+                self.set(|t| {
+                    t.state = "failed";
+                    t.stage = None;
+                    t.error = Some(message);
+                });
+                Err(e)
+            }
+        }
+    }
+}
+
+fn running() -> Training {
+    Training {
+        state: "running",
+        stage: Some("starting"),
+        progress: 0.0,
+        started_at: Some(now()),
+        ..Training::default()
+    }
+}
+
+/// A sortable, unique version name: the UTC time and a random suffix.
+fn new_version() -> String {
+    let secs = now();
+    let suffix = &crate::http::tokens::random_id()[..6];
+    format!("v{secs}-{suffix}")
+}
+
+/// A recorded model version.
+#[derive(Debug, Clone, Serialize)]
+pub struct Version {
+    pub version: String,
+    pub status: String,
+    pub active: bool,
+    pub trained_by: String,
+    pub created_at: i64,
+    pub finished_at: Option<i64>,
+    pub params: Value,
+    pub data_sizes: Value,
+    pub metrics: Value,
+    pub timings: Value,
+    pub error: Option<String>,
+}
+
+/// The recorded versions, newest first.
+pub async fn versions(db: &Db, limit: i64) -> Result<Vec<Version>> {
+    let rows = sqlx::query(db.sql(
+        "SELECT version, status, is_active, trained_by, created_at, finished_at, params, \
+         data_sizes, metrics, timings, error FROM model_versions \
+         ORDER BY created_at DESC, id DESC LIMIT ?",
+    ))
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    let json = |r: &sqlx::any::AnyRow, c: &str| -> Result<Value> {
+        let text: String = r.try_get(c)?;
+        serde_json::from_str(&text)
+            .map_err(|e| Error::Internal(format!("model_versions.{c} is not JSON: {e}")))
+    };
+    rows.iter()
+        .map(|r| {
+            Ok(Version {
+                version: r.try_get("version")?,
+                status: r.try_get("status")?,
+                active: r.try_get::<i64, _>("is_active")? != 0,
+                trained_by: r.try_get("trained_by")?,
+                created_at: r.try_get("created_at")?,
+                finished_at: r.try_get("finished_at")?,
+                params: json(r, "params")?,
+                data_sizes: json(r, "data_sizes")?,
+                metrics: json(r, "metrics")?,
+                timings: json(r, "timings")?,
+                error: r.try_get("error")?,
+            })
+        })
+        .collect()
+}

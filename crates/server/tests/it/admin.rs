@@ -1,0 +1,330 @@
+//! The admin routes on every backend: who may call them, the dashboard's counts and tables, and
+//! model versions (retrain in the background, swap, a failed training that keeps serving).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use nextflex::models::Models;
+use nextflex::recommender::{RecommenderSettings, SharedRecommender};
+use nextflex::storage::Storage;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::api::{PASSWORD, app, unlimited};
+use crate::backend_tests;
+use crate::helpers::{Backend, TestApp, TestDb};
+use crate::posts::{count, make_admin};
+
+impl TestApp {
+    /// Polls the models route until no training runs; returns the last answer.
+    async fn wait_for_training(&self, admin: &str) -> Value {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let (status, body) = self
+                .call("GET", "/api/admin/models", Some(admin), None)
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            if body["training"]["state"] != "running" {
+                return body;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "training did not finish: {body}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+async fn admin_dashboard(backend: Backend) {
+    let Some((app, tdb)) = app(backend, &unlimited()).await else {
+        return;
+    };
+    let (user, user_refresh) = app.user("fan@example.com").await;
+    app.user("boss@example.com").await;
+    make_admin(&tdb, "boss@example.com").await;
+    let (admin, _) = app.login("boss@example.com", PASSWORD).await;
+
+    for (method, path) in [
+        ("GET", "/api/admin/stats"),
+        ("GET", "/api/admin/users"),
+        ("PATCH", "/api/admin/users/1"),
+        ("DELETE", "/api/admin/users/1"),
+        ("GET", "/api/admin/ratings"),
+        ("DELETE", "/api/admin/ratings/1/1"),
+        ("GET", "/api/admin/models"),
+        ("POST", "/api/admin/models/retrain"),
+    ] {
+        let body = (method == "PATCH").then(|| json!({"first_name": "x"}));
+        let (status, _) = app.call(method, path, None, body.clone()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}");
+        let (status, reply) = app.call(method, path, Some(&user), body).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}: {reply}");
+        assert_eq!(reply["error"]["code"], "permission_denied");
+    }
+
+    let mut rated = Vec::new();
+    for (q, stars) in [("toy story", 5.0), ("jumanji", 4.0), ("heat", 4.0)] {
+        let (_, found) = app
+            .call("GET", &format!("/api/movies?q={q}"), None, None)
+            .await;
+        let id = found["results"][0]["id"].as_i64().unwrap();
+        let path = format!("/api/movies/{id}/rating");
+        let (status, _) = app
+            .call("PUT", &path, Some(&user), Some(json!({"rating": stars})))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        rated.push(id);
+    }
+
+    let (status, stats) = app
+        .call("GET", "/api/admin/stats", Some(&admin), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{stats}");
+    assert_eq!(
+        (stats["users"].as_i64(), stats["admins"].as_i64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(
+        (stats["ratings"].as_i64(), stats["posts"].as_i64()),
+        (Some(3), Some(0))
+    );
+    assert!(stats["movies"].as_i64().unwrap() > 3);
+    assert_eq!(
+        stats["rating_distribution"],
+        json!([{"rating": 4.0, "count": 2}, {"rating": 5.0, "count": 1}])
+    );
+    let days = stats["ratings_per_day"].as_array().unwrap();
+    assert_eq!(days.len(), 1, "{days:?}");
+    assert_eq!(days[0]["count"], 3);
+    assert_eq!(days[0]["day"].as_str().unwrap().len(), 10);
+    assert!(
+        stats["genres"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["genre"] == "Comedy")
+    );
+    assert_eq!(
+        stats["top_users"],
+        json!([{"id": stats["top_users"][0]["id"], "email": "fan@example.com", "ratings": 3}])
+    );
+
+    // Users: search, pages, edit.
+    let (_, page) = app
+        .call("GET", "/api/admin/users?q=FAN", Some(&admin), None)
+        .await;
+    assert_eq!(page["count"], 1);
+    let fan = page["results"][0].clone();
+    assert_eq!(
+        (fan["ratings"].as_i64(), fan["is_admin"].as_bool()),
+        (Some(3), Some(false))
+    );
+    let (_, page) = app
+        .call(
+            "GET",
+            "/api/admin/users?page_size=1&page=2",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (page["count"].as_i64(), page["pages"].as_i64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(page["results"].as_array().unwrap().len(), 1);
+    let (_, page) = app
+        .call("GET", "/api/admin/users?q=%25", Some(&admin), None)
+        .await;
+    assert_eq!(page["count"], 0, "a % in the search is literal");
+
+    let me = app
+        .call("GET", "/auth/users/me/", Some(&admin), None)
+        .await
+        .1;
+    let my_path = format!("/api/admin/users/{}", me["id"]);
+    let (status, body) = app
+        .call(
+            "PATCH",
+            &my_path,
+            Some(&admin),
+            Some(json!({"is_admin": false})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(
+        app.call("DELETE", &my_path, Some(&admin), None).await.0,
+        StatusCode::BAD_REQUEST
+    );
+
+    let fan_path = format!("/api/admin/users/{}", fan["id"]);
+    let (status, body) = app
+        .call(
+            "PATCH",
+            &fan_path,
+            Some(&admin),
+            Some(json!({"first_name": "Ada", "is_active": false})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        (&body["first_name"], &body["is_active"]),
+        (&json!("Ada"), &json!(false))
+    );
+    let (status, _) = app
+        .call(
+            "POST",
+            "/auth/jwt/create/",
+            None,
+            Some(json!({"email": "fan@example.com", "password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "a deactivated user cannot log in"
+    );
+    let (status, _) = app
+        .call(
+            "POST",
+            "/auth/jwt/refresh/",
+            None,
+            Some(json!({"refresh": user_refresh})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "nor refresh");
+    let (status, _) = app
+        .call(
+            "PATCH",
+            &fan_path,
+            Some(&admin),
+            Some(json!({"is_boss": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = app
+        .call(
+            "PATCH",
+            "/api/admin/users/999999",
+            Some(&admin),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Ratings: search and delete.
+    let (_, page) = app
+        .call("GET", "/api/admin/ratings?q=jumanji", Some(&admin), None)
+        .await;
+    assert_eq!(page["count"], 1, "{page}");
+    let row = &page["results"][0];
+    assert_eq!(
+        (&row["user"]["email"], &row["rating"]),
+        (&json!("fan@example.com"), &json!(4.0))
+    );
+    let path = format!(
+        "/api/admin/ratings/{}/{}",
+        row["user"]["id"], row["movie"]["id"]
+    );
+    assert_eq!(
+        app.call("DELETE", &path, Some(&admin), None).await.0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.call("DELETE", &path, Some(&admin), None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(count(&tdb, "ratings").await, 2);
+
+    // Models: a retrain is recorded with its metrics and swapped in; the API keeps answering.
+    let (status, body) = app
+        .call("POST", "/api/admin/models/retrain", Some(&admin), None)
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    let models = app.wait_for_training(&admin).await;
+    assert_eq!(models["training"]["state"], "idle", "{models}");
+    let v = &models["versions"][0];
+    assert_eq!(
+        (&v["status"], &v["active"], &v["trained_by"]),
+        (&json!("ready"), &json!(true), &json!("admin"))
+    );
+    assert_eq!(models["current"], v["version"]);
+    assert!(v["metrics"]["rmse"].as_f64().unwrap() > 0.0, "{v}");
+    assert!(v["data_sizes"]["app_ratings"].as_i64() == Some(2), "{v}");
+    assert!(v["timings"]["total_seconds"].as_f64().unwrap() > 0.0);
+    assert_eq!(
+        app.call("GET", "/api/charts/popular", None, None).await.0,
+        StatusCode::OK
+    );
+
+    // Deleting a user takes their data with them.
+    assert_eq!(
+        app.call("DELETE", &fan_path, Some(&admin), None).await.0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(count(&tdb, "ratings").await, 0);
+    assert_eq!(
+        app.call("DELETE", &fan_path, Some(&admin), None).await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+backend_tests!(admin_dashboard);
+
+/// A training that fails (here: a dataset that does not exist) records its error and leaves the
+/// model in service untouched.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_training_keeps_serving() {
+    let tdb = TestDb::create(Backend::Sqlite).await.unwrap();
+    let db = tdb.connect().await;
+    db.migrate().await.unwrap();
+    let storage = Storage::open(&nextflex::config::StorageConfig::Memory)
+        .await
+        .unwrap();
+    let shared = Arc::new(SharedRecommender::default());
+    let good = Models::new(
+        db.clone(),
+        storage.clone(),
+        shared.clone(),
+        RecommenderSettings::default(),
+    );
+    let version = good.train("test").await.unwrap();
+    let before = shared.get().unwrap();
+
+    let bad = Models::new(
+        db.clone(),
+        storage,
+        shared.clone(),
+        RecommenderSettings {
+            dataset: Some("no-such-dataset".into()),
+            ..RecommenderSettings::default()
+        },
+    );
+    let err = bad.train("test").await.unwrap_err();
+    assert!(err.to_string().contains("no-such-dataset"), "{err}");
+    assert!(
+        Arc::ptr_eq(&before, &shared.get().unwrap()),
+        "the old snapshot still serves"
+    );
+    let training = bad.training();
+    assert_eq!(training.state, "failed");
+    assert!(training.error.unwrap().contains("no-such-dataset"));
+
+    let versions = nextflex::models::versions(&db, 10).await.unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(
+        (versions[0].status.as_str(), versions[0].active),
+        ("failed", false)
+    );
+    assert!(
+        versions[0]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("no-such-dataset")
+    );
+    assert_eq!(
+        (versions[1].version.as_str(), versions[1].active),
+        (version.as_str(), true)
+    );
+}
