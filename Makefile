@@ -1,25 +1,38 @@
 # NextFlex: `make run` builds everything and serves the app; `make test` runs every check.
 
 CARGO ?= cargo
+NPM ?= npm
 
-.PHONY: run build test fmt-check lint test-rust backends
+.PHONY: run build web test fmt-check lint test-rust backends web-check e2e
 
 ## Build in release mode and serve http://localhost:8000 with the embedded defaults
 ## (SQLite in var/nextflex.db, objects in var/objects).
 run: build
 	$(CARGO) run --release --bin nextflex -- serve
 
-build:
+build: web
 	$(CARGO) build --release --bin nextflex
 
+## The web UI, embedded into the binary at compile time: built again when its sources change.
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
+	web/vite.config.ts web/tsconfig.json
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && $(NPM) ci --no-audit --no-fund
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && $(NPM) run build
+web: web/dist/index.html
+
 ## Everything CI checks: formatting, lints, and all the tests.
-test: fmt-check lint backends test-rust
+test: fmt-check lint web-check backends test-rust e2e
 
 fmt-check:
 	$(CARGO) fmt --all -- --check
 
-lint:
+lint: web
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+web-check: web/node_modules/.package-lock.json
+	cd web && $(NPM) run lint && $(NPM) test
 
 # Says which database backends and object stores the test suite will exercise.
 backends:
@@ -29,5 +42,10 @@ backends:
 	@command -v moto_server >/dev/null && echo "object stores under test: file, memory, s3 (moto)" \
 		|| echo "object stores under test: file, memory (s3 skipped: moto_server is not installed)"
 
-test-rust:
+test-rust: web
 	$(CARGO) test --workspace
+
+## The browser test: headless Chromium against a real server on the demo data.
+e2e: web
+	$(CARGO) build --bin nextflex
+	bash web/e2e/with-server.sh

@@ -11,6 +11,7 @@ mod page;
 mod posts;
 mod ratelimit;
 pub mod tokens;
+mod web;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -152,7 +153,7 @@ pub fn router(ctx: ApiContext) -> Router {
         .merge(movies::router())
         .merge(me::router())
         .merge(posts::router(ctx.max_image_bytes))
-        .fallback(error::not_found)
+        .fallback(web::fallback)
         .with_state(ctx)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())

@@ -28,7 +28,7 @@ async fn probes_answer(backend: Backend) {
     assert_eq!(body["checks"]["database"], "ok");
     assert_eq!(body["checks"]["storage"], "ok");
 
-    let res = app.get("/no/such/route").await;
+    let res = app.get("/api/no/such/route").await;
     assert_eq!(res.status(), 404);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["error"]["code"], "not_found");
@@ -164,4 +164,41 @@ async fn shutdown_lets_in_flight_requests_finish() {
         tokio::net::TcpStream::connect(addr).await.is_err(),
         "still accepting connections after shutdown"
     );
+}
+
+/// Client routes get the UI's index.html (or, in a binary built without the UI, a JSON 404 that
+/// says so); API paths and missing files get JSON 404s.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn web_ui_routes_fall_back_to_index_html() {
+    let tdb = TestDb::create(Backend::Sqlite).await.unwrap();
+    let app = TestApp::spawn(&tdb.config()).await;
+    let built = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../web/dist/index.html")
+        .exists();
+    for path in ["/", "/movies/12", "/admin/users"] {
+        let response = app.get(path).await;
+        if built {
+            assert_eq!(response.status(), 200, "{path}");
+            assert!(
+                response.headers()["content-type"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("text/html")
+            );
+            assert_eq!(response.headers()["cache-control"], "no-cache");
+            assert!(response.text().await.unwrap().contains("<div id=\"root\">"));
+        } else {
+            assert_eq!(response.status(), 404, "{path}");
+            let body: serde_json::Value = response.json().await.unwrap();
+            assert_eq!(body["error"]["code"], "no_web_ui");
+        }
+    }
+    for path in ["/api/nope", "/auth/nope/", "/assets/missing-1234.js"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 404, "{path}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "not_found", "{path}");
+    }
+    let post = app.client.post(app.url("/movies/12")).send().await.unwrap();
+    assert_eq!(post.status(), 404);
 }
