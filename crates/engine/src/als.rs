@@ -150,6 +150,24 @@ pub struct AlsModel {
     item_factors: Vec<f64>,
 }
 
+/// An [`AlsModel`]'s contents, for storage (see [`AlsModel::to_parts`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlsParts {
+    pub params: AlsParams,
+    pub mean: f64,
+    pub min_rating: f32,
+    pub max_rating: f32,
+    pub user_ids: Vec<u32>,
+    pub item_ids: Vec<u32>,
+    pub user_bias: Vec<f64>,
+    pub item_bias: Vec<f64>,
+    pub item_boost: Vec<f64>,
+    /// Row-major, `rank` per user.
+    pub user_factors: Vec<f64>,
+    /// Row-major, `rank` per item.
+    pub item_factors: Vec<f64>,
+}
+
 /// A user's bias and factors, with what explaining their recommendations needs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserVector {
@@ -260,6 +278,90 @@ impl AlsModel {
 
     pub fn params(&self) -> &AlsParams {
         &self.params
+    }
+
+    /// Everything the model holds, for storing it.
+    pub fn to_parts(&self) -> AlsParts {
+        AlsParts {
+            params: self.params,
+            mean: self.mean,
+            min_rating: self.min_rating,
+            max_rating: self.max_rating,
+            user_ids: self.user_ids.clone(),
+            item_ids: self.item_ids.clone(),
+            user_bias: self.user_bias.clone(),
+            item_bias: self.item_bias.clone(),
+            item_boost: self.item_boost.clone(),
+            user_factors: self.user_factors.clone(),
+            item_factors: self.item_factors.clone(),
+        }
+    }
+
+    /// A model from stored parts, checked: the parameters valid, every length matching the
+    /// rank and the id lists, ids unique, every number finite.
+    pub fn from_parts(parts: AlsParts) -> Result<AlsModel> {
+        let AlsParts {
+            params,
+            mean,
+            min_rating,
+            max_rating,
+            user_ids,
+            item_ids,
+            user_bias,
+            item_bias,
+            item_boost,
+            user_factors,
+            item_factors,
+        } = parts;
+        let params = *params.validate()?.get();
+        let k = params.rank;
+        let bad = |what: &str| Err(EngineError::Input(format!("stored ALS model: {what}")));
+        let (nu, ni) = (user_ids.len(), item_ids.len());
+        if user_bias.len() != nu || user_factors.len() != nu * k {
+            return bad("user vectors do not match the user ids and rank");
+        }
+        if item_bias.len() != ni || item_boost.len() != ni || item_factors.len() != ni * k {
+            return bad("item vectors do not match the item ids and rank");
+        }
+        let finite = [
+            &user_bias,
+            &item_bias,
+            &item_boost,
+            &user_factors,
+            &item_factors,
+        ]
+        .iter()
+        .all(|v| v.iter().all(|x| x.is_finite()));
+        if !finite || !mean.is_finite() || !(min_rating <= max_rating) {
+            return bad("a value is not a finite number");
+        }
+        let positions = |ids: &[u32]| -> Option<HashMap<u32, u32>> {
+            let map: HashMap<u32, u32> = ids
+                .iter()
+                .enumerate()
+                .map(|(i, &id)| (id, i as u32))
+                .collect();
+            (map.len() == ids.len()).then_some(map)
+        };
+        let (Some(user_index), Some(item_index)) = (positions(&user_ids), positions(&item_ids))
+        else {
+            return bad("an id appears twice");
+        };
+        Ok(AlsModel {
+            params,
+            mean,
+            min_rating,
+            max_rating,
+            user_ids,
+            user_index,
+            item_ids,
+            item_index,
+            user_bias,
+            item_bias,
+            item_boost,
+            user_factors,
+            item_factors,
+        })
     }
 
     pub fn mean(&self) -> f64 {
@@ -748,6 +850,32 @@ mod tests {
         }
         let rmse = (err / n as f64).sqrt();
         assert!(rmse < 0.1, "held-out RMSE {rmse}");
+    }
+
+    #[test]
+    fn parts_round_trip_and_bad_parts_are_refused() {
+        let Planted {
+            users: us,
+            items: is,
+            values: vs,
+            ..
+        } = planted(30, 20, 0.5, 4);
+        let model = AlsModel::fit(&params(3), &us, &is, &vs).unwrap();
+        let back = AlsModel::from_parts(model.to_parts()).unwrap();
+        assert_eq!(back, model);
+        assert_eq!(back.predict(us[0], is[0]), model.predict(us[0], is[0]));
+
+        let mut short = model.to_parts();
+        short.item_factors.pop();
+        let mut twice = model.to_parts();
+        twice.user_ids[1] = twice.user_ids[0];
+        let mut nan = model.to_parts();
+        nan.user_bias[0] = f64::NAN;
+        let mut rank = model.to_parts();
+        rank.params.rank = 0;
+        for bad in [short, twice, nan, rank] {
+            assert!(AlsModel::from_parts(bad).is_err());
+        }
     }
 
     #[test]

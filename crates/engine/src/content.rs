@@ -57,6 +57,18 @@ pub enum TitleMatch {
     NotFound,
 }
 
+/// A [`ContentIndex`]'s contents, for storage (see [`ContentIndex::to_parts`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContentParts {
+    pub k: usize,
+    pub ids: Vec<i64>,
+    pub titles: Vec<String>,
+    pub years: Vec<Option<i64>>,
+    /// `k` per movie (positions in `ids`), best first.
+    pub neighbours: Vec<u32>,
+    pub scores: Vec<f32>,
+}
+
 /// Every movie's top-k neighbours, and a title index.
 #[derive(Debug, Clone)]
 pub struct ContentIndex {
@@ -215,6 +227,71 @@ impl ContentIndex {
             ids: items.iter().map(|m| m.id).collect(),
             titles: items.iter().map(|m| m.title.clone()).collect(),
             years: items.iter().map(|m| m.year).collect(),
+            position,
+            by_title,
+            neighbours,
+            scores,
+        })
+    }
+
+    /// Everything the index holds, for storing it.
+    pub fn to_parts(&self) -> ContentParts {
+        ContentParts {
+            k: self.k,
+            ids: self.ids.clone(),
+            titles: self.titles.clone(),
+            years: self.years.clone(),
+            neighbours: self.neighbours.clone(),
+            scores: self.scores.clone(),
+        }
+    }
+
+    /// An index from stored parts, checked: lengths match `k` and the movies, neighbours point
+    /// at other movies of the index, ids are unique.
+    pub fn from_parts(parts: ContentParts) -> Result<ContentIndex> {
+        let ContentParts {
+            k,
+            ids,
+            titles,
+            years,
+            neighbours,
+            scores,
+        } = parts;
+        let n = ids.len();
+        let bad = |what: &str| Err(EngineError::Input(format!("stored content index: {what}")));
+        if k > 100 || titles.len() != n || years.len() != n {
+            return bad("lengths do not match");
+        }
+        if neighbours.len() != n * k || scores.len() != n * k {
+            return bad("the neighbour lists do not match k");
+        }
+        if neighbours
+            .iter()
+            .enumerate()
+            .any(|(x, &j)| j as usize >= n || j as usize == x / k.max(1))
+        {
+            return bad("a neighbour is out of range or the movie itself");
+        }
+        if scores.iter().any(|s| !s.is_finite()) {
+            return bad("a score is not a finite number");
+        }
+        let position: HashMap<i64, u32> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, &id)| (id, i as u32))
+            .collect();
+        if position.len() != n {
+            return bad("an id appears twice");
+        }
+        let mut by_title: HashMap<String, Vec<u32>> = HashMap::new();
+        for (i, title) in titles.iter().enumerate() {
+            by_title.entry(fold(title)).or_default().push(i as u32);
+        }
+        Ok(ContentIndex {
+            k,
+            ids,
+            titles,
+            years,
             position,
             by_title,
             neighbours,
@@ -399,6 +476,35 @@ mod tests {
         let amelie: Vec<i64> = index.similar(1, 3).unwrap().iter().map(|n| n.id).collect();
         assert_eq!(amelie, vec![2, 3, 155]);
         assert_eq!(index.similar(999, 3), None);
+    }
+
+    #[test]
+    fn parts_round_trip_and_bad_parts_are_refused() {
+        let index = ContentIndex::build(
+            &catalogue(),
+            ContentParams {
+                k: 3,
+                ..ContentParams::default()
+            },
+        )
+        .unwrap();
+        let back = ContentIndex::from_parts(index.to_parts()).unwrap();
+        assert_eq!(back.to_parts(), index.to_parts());
+        assert_eq!(back.find("amelie", None), index.find("amelie", None));
+        let first = index.to_parts().ids[0];
+        assert_eq!(back.similar(first, 3), index.similar(first, 3));
+
+        let mut short = index.to_parts();
+        short.scores.pop();
+        let mut out_of_range = index.to_parts();
+        out_of_range.neighbours[0] = u32::MAX;
+        let mut itself = index.to_parts();
+        itself.neighbours[0] = 0;
+        let mut twice = index.to_parts();
+        twice.ids[1] = twice.ids[0];
+        for bad in [short, out_of_range, itself, twice] {
+            assert!(ContentIndex::from_parts(bad).is_err());
+        }
     }
 
     #[test]
