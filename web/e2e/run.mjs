@@ -1,0 +1,494 @@
+#!/usr/bin/env node
+// End-to-end check of the NextFlex web app against a running server, in Debian's Chromium
+// (never a downloaded browser). See web/README.md for the environment variables.
+//
+// Flow: register → log out → log in → search by typing → open a movie → rate five movies →
+// "For you" is personalised and differs from before → open a similar movie → create a post
+// with an image and see its metadata → log out → log in as admin → dashboard → delete the post
+// from the admin posts table → the post is gone from the feed. Screenshots of every page.
+
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deflateSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) {
+    console.error(`e2e: set ${name} (see web/README.md)`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const BASE = required('NEXTFLEX_E2E_URL').replace(/\/+$/, '');
+const ADMIN_EMAIL = required('NEXTFLEX_E2E_ADMIN_EMAIL');
+const ADMIN_PASSWORD = required('NEXTFLEX_E2E_ADMIN_PASSWORD');
+const SHOTS = path.resolve(process.env.NEXTFLEX_E2E_SHOTS || path.join(here, 'shots'));
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+if (!existsSync(CHROMIUM)) {
+  console.error(`e2e: no browser at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
+  process.exit(2);
+}
+const TOTAL_TIMEOUT_MS = Number(process.env.NEXTFLEX_E2E_TIMEOUT_MS || 5 * 60 * 1000);
+/** The server may still be building its recommenders when the run starts. */
+const WARM_UP_MS = 150_000;
+
+const DESKTOP = { width: 1280, height: 800 };
+const MOBILE = { width: 375, height: 800 };
+const IMAGE = { width: 64, height: 48, name: 'e2e-poster.png' };
+const RATINGS = [5, 4.5, 4, 5, 3.5];
+
+// ---------------------------------------------------------------------------------------------
+// A small PNG, made here so that the run needs no fixture files.
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(bytes) {
+  let c = 0xffffffff;
+  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function chunk(type, data) {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const typed = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(typed));
+  return Buffer.concat([length, typed, crc]);
+}
+
+/** An RGB PNG of `width` × `height` with a diagonal gradient. */
+function makePng(width, height) {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth
+  header[9] = 2; // colour type: RGB
+  const rows = [];
+  for (let y = 0; y < height; y += 1) {
+    const row = Buffer.alloc(1 + width * 3); // filter byte 0, then pixels
+    for (let x = 0; x < width; x += 1) {
+      row[1 + x * 3] = Math.round((255 * x) / width);
+      row[2 + x * 3] = 90;
+      row[3 + x * 3] = Math.round((255 * y) / height);
+    }
+    rows.push(row);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steps
+
+let browser;
+let page;
+let passed = 0;
+let failed = 0;
+const pageErrors = [];
+
+class StepError extends Error {}
+
+function check(condition, message) {
+  if (!condition) throw new StepError(message);
+}
+
+async function shot(name, target = page) {
+  const file = path.join(SHOTS, `${name}.png`);
+  await target.screenshot({ path: file, fullPage: false });
+  console.log(`    screenshot ${path.relative(process.cwd(), file)}`);
+}
+
+async function step(name, fn) {
+  const started = Date.now();
+  console.log(`▶ ${name}`);
+  try {
+    await fn();
+    passed += 1;
+    console.log(`✓ ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  } catch (error) {
+    failed += 1;
+    console.error(`✗ ${name}: ${error instanceof Error ? error.message : error}`);
+    if (page && !page.isClosed()) {
+      const slug = name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '');
+      await page
+        .screenshot({ path: path.join(SHOTS, `failed-${slug}.png`) })
+        .then(() => console.error(`    screenshot of the failure: failed-${slug}.png`))
+        .catch(() => {});
+      console.error(`    at ${page.url()}`);
+    }
+    throw error;
+  }
+}
+
+function url(p) {
+  return `${BASE}${p}`;
+}
+
+async function goto(p) {
+  await page.goto(url(p), { waitUntil: 'domcontentloaded' });
+}
+
+// Waits for answers skip 401s: the app refreshes an expired access token and asks again.
+
+/**
+ * Chooses `value` (half stars) on the MUI Rating inside `root` with the keyboard, as a keyboard
+ * or screen-reader user does: focus the star's radio button and press Space.
+ */
+async function chooseStars(root, value) {
+  const star = root.getByRole('radio', { name: `${value} out of 5 stars`, exact: true });
+  await star.focus();
+  await page.keyboard.press('Space');
+}
+
+/** The form field labelled `name` (MUI appends " *" to the label of a required field). */
+function field(name) {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return page.getByLabel(new RegExp(`^${escaped}(\\s*\\*)?$`));
+}
+
+async function openAccountMenu() {
+  await page.getByRole('button', { name: 'Account menu' }).click();
+  await page.getByRole('menu').waitFor();
+}
+
+async function logOut() {
+  await openAccountMenu();
+  const logout = page.waitForResponse(
+    (r) => r.url().endsWith('/auth/jwt/logout/') && r.request().method() === 'POST',
+  );
+  await page.getByRole('menuitem', { name: 'Log out' }).click();
+  const response = await logout;
+  check(response.status() === 204, `logout answered ${response.status()}, expected 204`);
+  await page.getByRole('link', { name: 'Log in', exact: true }).waitFor();
+}
+
+async function logIn(email, password) {
+  await goto('/login');
+  await field('Email').fill(email);
+  await field('Password').fill(password);
+  const created = page.waitForResponse((r) => r.url().endsWith('/auth/jwt/create/'));
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  const response = await created;
+  check(response.status() === 200, `login answered ${response.status()}`);
+  await page.getByRole('button', { name: 'Account menu' }).waitFor();
+}
+
+/** The movie ids of the cards inside `scope`, in order. */
+async function cardIds(scope) {
+  return scope
+    .locator('[data-testid="movie-card"]')
+    .evaluateAll((cards) => cards.map((c) => c.getAttribute('data-movie-id')));
+}
+
+async function main() {
+  mkdirSync(SHOTS, { recursive: true });
+  const stamp = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
+  const email = `e2e-${stamp}@example.com`;
+  const password = `Velvet-Harbor-${stamp.slice(-5)}!`;
+  const postTitle = `E2E post ${stamp}`;
+  const png = makePng(IMAGE.width, IMAGE.height);
+  let toyStoryPath = '';
+  let postId = '';
+
+  console.log(`e2e: ${BASE} with ${CHROMIUM}; screenshots in ${SHOTS}`);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox'],
+    headless: true,
+  });
+  // Reduced motion: charts and transitions settle at once, so screenshots show the final state.
+  const context = await browser.newContext({ viewport: DESKTOP, reducedMotion: 'reduce' });
+  // No internet here: refuse TMDB posters at once so that the generated posters show.
+  await context.route(/^https:\/\/image\.tmdb\.org\//, (route) => route.abort());
+  page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+
+  await step('home page loads its rows', async () => {
+    await goto('/');
+    await page
+      .locator('[data-testid="row-popular"] [data-testid="movie-card"]')
+      .first()
+      .waitFor({ timeout: WARM_UP_MS });
+    await page.locator('[data-testid="row-latest"] [data-testid="movie-card"]').first().waitFor();
+    await page
+      .locator('[data-testid="row-top-rated"] [data-testid="movie-card"]')
+      .first()
+      .waitFor();
+    await shot('home');
+  });
+
+  let before = [];
+  await step('register a new user', async () => {
+    await goto('/register');
+    await field('First name').fill('Erin');
+    await field('Last name').fill('Tester');
+    await field('Email').fill(email);
+    await field('Password').fill(password);
+    await field('Repeat password').fill(password);
+    const registered = page.waitForResponse((r) => r.url().endsWith('/auth/users/'));
+    await page.getByRole('button', { name: 'Create account' }).click();
+    const response = await registered;
+    check(response.status() === 201, `registration answered ${response.status()}`);
+    await page.waitForURL(/\/for-you$/);
+    // Not personalised yet: the top-rated fallback.
+    await page.getByTestId('for-you-fallback').waitFor();
+    await page.locator('[data-testid="movie-card"]').first().waitFor();
+    before = await cardIds(page);
+    check(before.length > 0, 'the "For you" page shows no movies before rating');
+    await shot('for-you-before-rating');
+  });
+
+  await step('log out and log in again', async () => {
+    await logOut();
+    await logIn(email, password);
+  });
+
+  await step('search a movie by typing', async () => {
+    await goto('/browse');
+    const search = page.getByLabel('Search titles');
+    await search.click();
+    await search.pressSequentially('toy story', { delay: 60 });
+    await page.waitForURL(/[?&]q=toy\+story/);
+    // The count names the search once its results (not the popular list before them) show.
+    await page.getByTestId('result-count').filter({ hasText: 'for “toy story”' }).waitFor();
+    const result = page
+      .getByRole('list', { name: 'Search results' })
+      .getByRole('link', { name: /^Toy Story( \(\d{4}\))?$/ })
+      .first();
+    await result.waitFor();
+    await shot('browse');
+    await result.click();
+    await page.waitForURL(/\/movies\/\d+$/);
+    toyStoryPath = new URL(page.url()).pathname;
+    await page.getByRole('heading', { level: 1, name: /Toy Story/ }).waitFor();
+    await page.getByTestId('rating-stats').waitFor();
+    await page.getByTestId('rating-control').waitFor();
+    await shot('movie');
+  });
+
+  await step('rate five movies on their pages', async () => {
+    await page.locator('[data-testid="row-similar"] [data-testid="movie-card"]').first().waitFor();
+    const similar = await cardIds(page.getByTestId('row-similar'));
+    const ids = [toyStoryPath.split('/').pop(), ...similar.slice(0, 4)];
+    check(ids.length === 5, `only ${ids.length} movies to rate`);
+    for (const [i, id] of ids.entries()) {
+      await goto(`/movies/${id}`);
+      const control = page.getByTestId('rating-control');
+      await control.waitFor();
+      const saved = page.waitForResponse(
+        (r) =>
+          r.url().endsWith(`/api/movies/${id}/rating`) &&
+          r.request().method() === 'PUT' &&
+          r.status() !== 401,
+      );
+      await chooseStars(control, RATINGS[i]);
+      const response = await saved;
+      check(response.status() === 200, `rating movie ${id} answered ${response.status()}`);
+      const body = await response.json();
+      check(body.rating === RATINGS[i], `movie ${id} was rated ${body.rating}, not ${RATINGS[i]}`);
+      await page
+        .getByTestId('rating-status')
+        .filter({ hasText: `You rated it ${RATINGS[i]}` })
+        .waitFor();
+    }
+  });
+
+  await step('"For you" is personalised and has changed', async () => {
+    await goto('/for-you');
+    await page.getByTestId('for-you-personalised').waitFor();
+    await page.getByTestId('recommendation-reason').first().waitFor();
+    const reasons = await page.getByTestId('recommendation-reason').allTextContents();
+    check(
+      reasons.some((r) => r.includes('Because you rated')),
+      'no recommendation says which ratings it comes from',
+    );
+    const after = await cardIds(page);
+    check(after.length > 0, 'no recommendations after rating five movies');
+    check(
+      JSON.stringify(after) !== JSON.stringify(before),
+      'the recommendations are the same as before rating',
+    );
+    await shot('for-you');
+  });
+
+  await step('open a similar movie from a movie page', async () => {
+    await goto(toyStoryPath);
+    const row = page.getByTestId('row-similar');
+    const first = row.locator('[data-testid="movie-card"] a').first();
+    await first.scrollIntoViewIfNeeded();
+    const name = await first.getAttribute('aria-label');
+    await first.click();
+    await page.waitForURL((u) => /\/movies\/\d+$/.test(u.pathname) && u.pathname !== toyStoryPath);
+    const title = name?.replace(/ \(\d{4}\)$/, '') ?? '';
+    await page.getByRole('heading', { level: 1 }).filter({ hasText: title }).waitFor();
+    await shot('movie-similar');
+  });
+
+  await step('create a post with an image and see its metadata', async () => {
+    await goto('/posts/new');
+    await field('Title').fill(postTitle);
+    const movie = page.getByLabel('Catalogue movie (optional)');
+    await movie.click();
+    await movie.pressSequentially('Toy Story', { delay: 40 });
+    await page
+      .getByRole('option', { name: /^Toy Story( \(\d{4}\))?$/ })
+      .first()
+      .click();
+    await page
+      .getByLabel('What did you think?')
+      .fill('Still the best toy movie. Posted by the end-to-end check.');
+    await chooseStars(page.getByRole('radiogroup', { name: 'Your rating (optional)' }), 4);
+    await page.getByTestId('post-image-input').setInputFiles({
+      name: IMAGE.name,
+      mimeType: 'image/png',
+      buffer: png,
+    });
+    await page.getByTestId('post-image-preview').waitFor();
+    const created = page.waitForResponse(
+      (r) =>
+        new URL(r.url()).pathname === '/api/posts' &&
+        r.request().method() === 'POST' &&
+        r.status() !== 401,
+    );
+    await page.getByRole('button', { name: 'Publish post' }).click();
+    const response = await created;
+    check(response.status() === 201, `creating the post answered ${response.status()}`);
+    await page.waitForURL(/\/posts\/\d+$/);
+    postId = new URL(page.url()).pathname.split('/').pop();
+    await page.getByRole('heading', { level: 1, name: postTitle }).waitFor();
+    await page.getByTestId('image-metadata').waitFor();
+    const width = await page.getByTestId('image-width').textContent();
+    const height = await page.getByTestId('image-height').textContent();
+    check(
+      width === String(IMAGE.width) && height === String(IMAGE.height),
+      `the post shows ${width} × ${height}, not ${IMAGE.width} × ${IMAGE.height}`,
+    );
+    check(
+      (await page.getByTestId('image-format').textContent()) === 'PNG',
+      'the format is not PNG',
+    );
+    check(
+      (await page.getByTestId('image-file-name').textContent()) === IMAGE.name,
+      'the file name is not shown',
+    );
+    await shot('post');
+    await goto('/posts');
+    await page.locator(`[data-testid="post-card"][data-post-id="${postId}"]`).waitFor();
+    await shot('posts');
+  });
+
+  await step('log out', async () => {
+    await logOut();
+  });
+
+  await step('log in as admin and open the dashboard', async () => {
+    await logIn(ADMIN_EMAIL, ADMIN_PASSWORD);
+    await page.getByRole('link', { name: 'Admin', exact: true }).first().waitFor();
+    await goto('/admin');
+    await page.getByTestId('admin-stats').waitFor();
+    const users = await page.getByTestId('stat-users-value').textContent();
+    check(Number(users?.replace(/\D/g, '')) >= 2, `the dashboard counts ${users} users`);
+    await page.getByTestId('admin-charts').waitFor();
+    await page.locator('[data-testid="admin-charts"] svg').first().waitFor();
+    await shot('admin');
+  });
+
+  await step('delete the post from the admin posts table', async () => {
+    await page.getByRole('tab', { name: 'Posts' }).click();
+    const row = page.getByTestId(`admin-post-row-${postId}`);
+    await row.waitFor();
+    await shot('admin-posts');
+    await row.getByRole('button', { name: `Delete post “${postTitle}”` }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete this post?' });
+    await dialog.waitFor();
+    const deleted = page.waitForResponse(
+      (r) =>
+        r.url().endsWith(`/api/posts/${postId}`) &&
+        r.request().method() === 'DELETE' &&
+        r.status() !== 401,
+    );
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    const response = await deleted;
+    check(response.status() === 204, `deleting the post answered ${response.status()}`);
+    await row.waitFor({ state: 'detached' });
+  });
+
+  await step('the post is gone from the feed', async () => {
+    await goto('/posts');
+    await page.locator('[data-testid="post-feed"], [data-testid="empty-state"]').first().waitFor();
+    check(
+      (await page.locator(`[data-testid="post-card"][data-post-id="${postId}"]`).count()) === 0,
+      'the deleted post is still in the feed',
+    );
+    check((await page.getByText(postTitle).count()) === 0, 'the deleted post title still shows');
+    await goto(`/posts/${postId}`);
+    await page.getByText('This post does not exist').waitFor();
+  });
+
+  await step('home page on a 375 px wide screen', async () => {
+    await page.setViewportSize(MOBILE);
+    await goto('/');
+    await page.locator('[data-testid="row-popular"] [data-testid="movie-card"]').first().waitFor();
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    check(overflow <= 1, `the page is ${overflow} px wider than the screen`);
+    await shot('home-375');
+    await page.getByRole('button', { name: 'Open navigation menu' }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Browse' })
+      .waitFor();
+    await shot('home-375-menu');
+    await page.keyboard.press('Escape');
+  });
+
+  await step('no uncaught errors in the page', async () => {
+    check(pageErrors.length === 0, `uncaught errors: ${pageErrors.join(' | ')}`);
+  });
+}
+
+// The whole run is bounded: on time-out the browser is closed, which fails the current step.
+const timer = setTimeout(() => {
+  console.error(`e2e: timed out after ${TOTAL_TIMEOUT_MS / 1000} s`);
+  browser?.close().catch(() => {});
+  // If nothing is waiting on the browser, stop anyway.
+  setTimeout(() => {
+    console.error(`${passed} passed, ${failed + 1} failed`);
+    process.exit(1);
+  }, 5000).unref();
+}, TOTAL_TIMEOUT_MS);
+
+try {
+  await main();
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = 0;
+} catch (error) {
+  if (!(error instanceof StepError) && failed === 0) {
+    failed += 1;
+    console.error(`e2e: ${error instanceof Error ? error.stack : error}`);
+  }
+  console.error(`${passed} passed, ${failed} failed`);
+  process.exitCode = 1;
+} finally {
+  clearTimeout(timer);
+  await browser?.close().catch(() => {});
+}

@@ -1,0 +1,69 @@
+import { lazy } from 'react';
+import { Route, Routes } from 'react-router-dom';
+import { AppShell } from './components/AppShell';
+import { RequireAuth } from './features/auth/RequireAuth';
+import HomePage from './pages/HomePage';
+
+const BrowsePage = lazy(() => import('./pages/BrowsePage'));
+const MoviePage = lazy(() => import('./pages/MoviePage'));
+const ForYouPage = lazy(() => import('./pages/ForYouPage'));
+const LoginPage = lazy(() => import('./pages/LoginPage'));
+const RegisterPage = lazy(() => import('./pages/RegisterPage'));
+const ProfilePage = lazy(() => import('./pages/ProfilePage'));
+const PostsPage = lazy(() => import('./pages/PostsPage'));
+const PostPage = lazy(() => import('./pages/PostPage'));
+const NewPostPage = lazy(() => import('./pages/NewPostPage'));
+const EditPostPage = lazy(() => import('./pages/EditPostPage'));
+const AdminPage = lazy(() => import('./pages/AdminPage'));
+const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
+
+/** Every client route; the server answers index.html for all of them. */
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route element={<AppShell />}>
+        <Route index element={<HomePage />} />
+        <Route path="browse" element={<BrowsePage />} />
+        <Route path="movies/:id" element={<MoviePage />} />
+        <Route
+          path="for-you"
+          element={
+            <RequireAuth>
+              <ForYouPage />
+            </RequireAuth>
+          }
+        />
+        <Route path="login" element={<LoginPage />} />
+        <Route path="register" element={<RegisterPage />} />
+        <Route
+          path="profile"
+          element={
+            <RequireAuth>
+              <ProfilePage />
+            </RequireAuth>
+          }
+        />
+        <Route path="posts" element={<PostsPage />} />
+        <Route
+          path="posts/new"
+          element={
+            <RequireAuth>
+              <NewPostPage />
+            </RequireAuth>
+          }
+        />
+        <Route path="posts/:id" element={<PostPage />} />
+        <Route
+          path="posts/:id/edit"
+          element={
+            <RequireAuth>
+              <EditPostPage />
+            </RequireAuth>
+          }
+        />
+        <Route path="admin" element={<AdminPage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}

@@ -1,0 +1,133 @@
+import { api } from './api';
+import { queryString } from './query';
+import type {
+  Genre,
+  MovieCard,
+  MovieDetail,
+  MovieQuery,
+  MyRating,
+  Page,
+  RatingSaved,
+  Recommendations,
+  SimilarMovies,
+  TopRatedChart,
+} from './types';
+
+export interface ChartQuery {
+  genre?: string;
+  limit?: number;
+}
+
+export const moviesApi = api.injectEndpoints({
+  endpoints: (build) => ({
+    getMovies: build.query<Page<MovieCard>, MovieQuery>({
+      query: (q) => `/api/movies${queryString({ ...q })}`,
+    }),
+    getGenres: build.query<Genre[], void>({
+      query: () => '/api/genres',
+      keepUnusedDataFor: 3600,
+    }),
+    getPopular: build.query<MovieCard[], ChartQuery>({
+      query: (q) => `/api/charts/popular${queryString({ ...q })}`,
+    }),
+    getLatest: build.query<MovieCard[], ChartQuery>({
+      query: (q) => `/api/charts/latest${queryString({ ...q })}`,
+    }),
+    getTopRated: build.query<TopRatedChart, ChartQuery>({
+      query: (q) => `/api/charts/top-rated${queryString({ ...q })}`,
+    }),
+    getMovie: build.query<MovieDetail, number>({
+      query: (id) => `/api/movies/${id}`,
+      providesTags: (_result, _error, id) => [{ type: 'Movie', id }],
+    }),
+    getSimilar: build.query<SimilarMovies, { id: number; k?: number }>({
+      query: ({ id, k }) => `/api/movies/${id}/similar${queryString({ k })}`,
+    }),
+    /** Saves the caller's rating; shown at once, rolled back if the server refuses it. */
+    rateMovie: build.mutation<RatingSaved, { id: number; rating: number }>({
+      query: ({ id, rating }) => ({
+        url: `/api/movies/${id}/rating`,
+        method: 'PUT',
+        body: { rating },
+      }),
+      async onQueryStarted({ id, rating }, { dispatch, queryFulfilled }) {
+        const patches = [
+          dispatch(
+            moviesApi.util.updateQueryData('getMovie', id, (movie) => {
+              movie.my_rating = rating;
+            }),
+          ),
+          dispatch(
+            moviesApi.util.updateQueryData('getMyRatings', undefined, (list) => {
+              const mine = list.find((r) => r.movie_id === id);
+              if (mine) mine.rating = rating;
+            }),
+          ),
+        ];
+        try {
+          await queryFulfilled;
+        } catch {
+          patches.forEach((p) => p.undo());
+        }
+      },
+      invalidatesTags: (_result, _error, { id }) => [
+        { type: 'Movie', id },
+        'MyRatings',
+        'Recommendations',
+        'AdminStats',
+        'AdminRating',
+      ],
+    }),
+    unrateMovie: build.mutation<null, number>({
+      query: (id) => ({ url: `/api/movies/${id}/rating`, method: 'DELETE' }),
+      async onQueryStarted(id, { dispatch, queryFulfilled }) {
+        const patches = [
+          dispatch(
+            moviesApi.util.updateQueryData('getMovie', id, (movie) => {
+              movie.my_rating = null;
+            }),
+          ),
+          dispatch(
+            moviesApi.util.updateQueryData('getMyRatings', undefined, (list) =>
+              list.filter((r) => r.movie_id !== id),
+            ),
+          ),
+        ];
+        try {
+          await queryFulfilled;
+        } catch {
+          patches.forEach((p) => p.undo());
+        }
+      },
+      invalidatesTags: (_result, _error, id) => [
+        { type: 'Movie', id },
+        'MyRatings',
+        'Recommendations',
+        'AdminStats',
+        'AdminRating',
+      ],
+    }),
+    getMyRatings: build.query<MyRating[], void>({
+      query: () => '/api/me/ratings',
+      providesTags: ['MyRatings'],
+    }),
+    getRecommendations: build.query<Recommendations, { genre?: string; k?: number }>({
+      query: (q) => `/api/me/recommendations${queryString({ ...q })}`,
+      providesTags: ['Recommendations'],
+    }),
+  }),
+});
+
+export const {
+  useGetMoviesQuery,
+  useGetGenresQuery,
+  useGetPopularQuery,
+  useGetLatestQuery,
+  useGetTopRatedQuery,
+  useGetMovieQuery,
+  useGetSimilarQuery,
+  useRateMovieMutation,
+  useUnrateMovieMutation,
+  useGetMyRatingsQuery,
+  useGetRecommendationsQuery,
+} = moviesApi;

@@ -1,0 +1,324 @@
+// Shapes of the NextFlex HTTP API (docs/api.md). Times are Unix seconds unless said otherwise.
+
+export interface Page<T> {
+  count: number;
+  page: number;
+  page_size: number;
+  pages: number;
+  results: T[];
+}
+
+export interface RatingStats {
+  count: number;
+  mean: number;
+}
+
+/** A movie in a list. */
+export interface MovieCard {
+  id: number;
+  title: string;
+  year: number | null;
+  release_date: string | null;
+  genres: string[];
+  poster_path: string | null;
+  popularity: number | null;
+  rating: RatingStats | null;
+}
+
+export interface CastEntry {
+  name: string;
+  character: string | null;
+  order: number;
+  profile_path: string | null;
+}
+
+export interface CrewEntry {
+  name: string;
+  job: string;
+  department: string;
+}
+
+export interface MovieDetail {
+  id: number;
+  tmdb_id: number | null;
+  imdb_id: string | null;
+  movielens_id: number | null;
+  title: string;
+  original_title: string | null;
+  overview: string | null;
+  tagline: string | null;
+  release_date: string | null;
+  year: number | null;
+  runtime: number | null;
+  popularity: number | null;
+  tmdb_vote_average: number | null;
+  tmdb_vote_count: number | null;
+  poster_path: string | null;
+  original_language: string | null;
+  budget: number | null;
+  revenue: number | null;
+  genres: string[];
+  keywords: string[];
+  cast: CastEntry[];
+  crew: CrewEntry[];
+  rating: RatingStats;
+  /** Present only when the caller is logged in and has rated the movie. */
+  my_rating?: number | null;
+}
+
+export interface Genre {
+  name: string;
+  movies: number;
+}
+
+export type MovieSort = 'popular' | 'latest' | 'top_rated' | 'title';
+
+export interface MovieQuery {
+  q?: string;
+  genre?: string;
+  year_from?: number;
+  year_to?: number;
+  sort?: MovieSort;
+  page?: number;
+  page_size?: number;
+}
+
+export interface ChartItem extends MovieCard {
+  score: number;
+  votes: number;
+  mean: number;
+}
+
+export interface TopRatedChart {
+  mean_rating: number;
+  min_votes: number;
+  source: 'ratings' | 'tmdb';
+  results: ChartItem[];
+}
+
+export interface ScoredMovie extends MovieCard {
+  score: number;
+}
+
+export interface SimilarMovies {
+  movie: MovieCard;
+  results: ScoredMovie[];
+}
+
+export interface RatingSaved {
+  movie_id: number;
+  rating: number;
+}
+
+export interface MyRating {
+  movie: MovieCard | null;
+  movie_id: number;
+  rating: number;
+  rated_at: number;
+}
+
+export interface Because {
+  id: number;
+  title: string;
+}
+
+export interface PersonalItem extends MovieCard {
+  score: number;
+  because: Because[];
+}
+
+export interface Recommendations {
+  personalised: boolean;
+  fallback?: 'no_ratings' | 'no_known_ratings' | string;
+  ratings_used: number;
+  /** `PersonalItem`s when personalised, else the top-rated chart's items. */
+  results: Array<PersonalItem | ChartItem>;
+}
+
+// Accounts
+
+export interface TokenPair {
+  access: string;
+  refresh: string;
+}
+
+export interface Account {
+  id: number;
+  email: string;
+  first_name: string;
+  last_name: string;
+  is_admin: boolean;
+  date_joined: number;
+}
+
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+export interface Registration extends Credentials {
+  re_password: string;
+  first_name?: string;
+  last_name?: string;
+}
+
+export interface PasswordChange {
+  current_password: string;
+  new_password: string;
+  re_new_password: string;
+}
+
+// Posts and images
+
+export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp';
+
+export interface PostImage {
+  id: number | string;
+  url: string;
+  thumb_url: string;
+  width: number;
+  height: number;
+  format: ImageFormat;
+  size_bytes: number;
+  file_name: string | null;
+  uploaded_at: number;
+  /** The camera's own local time, `YYYY-MM-DDTHH:MM:SS`. */
+  taken_at: string | null;
+  camera_make: string | null;
+  camera_model: string | null;
+  orientation: number | null;
+}
+
+export interface PostAuthor {
+  id: number;
+  first_name: string;
+  last_name: string;
+}
+
+export interface Post {
+  id: number;
+  title: string;
+  content: string;
+  rating: number | null;
+  movie: { id: number; title: string; year: number | null } | null;
+  author: PostAuthor;
+  created_at: number;
+  updated_at: number;
+  image: PostImage | null;
+}
+
+export interface PostQuery {
+  user?: number;
+  movie?: number;
+  page?: number;
+  page_size?: number;
+}
+
+export interface PostUpdate {
+  title?: string;
+  content?: string;
+  rating?: number | null;
+  movie_id?: number | null;
+}
+
+// Admin
+
+export interface AdminStats {
+  users: number;
+  admins: number;
+  movies: number;
+  ratings: number;
+  posts: number;
+  rating_distribution: Array<{ rating: number; count: number }>;
+  /** `day` is a date (`YYYY-MM-DD`) or the day's start in Unix seconds. */
+  ratings_per_day: Array<{ day: string | number; count: number }>;
+  genres: Array<{ genre: string; ratings: number }>;
+  top_users: Array<{ id: number; email: string; ratings: number }>;
+}
+
+export interface AdminUser {
+  id: number;
+  email: string;
+  first_name: string;
+  last_name: string;
+  is_admin: boolean;
+  is_active: boolean;
+  date_joined: number;
+  last_login: number | null;
+  ratings: number;
+  posts: number;
+}
+
+export interface AdminUserUpdate {
+  first_name?: string;
+  last_name?: string;
+  is_admin?: boolean;
+  is_active?: boolean;
+}
+
+export interface AdminRating {
+  user: { id: number; email: string };
+  movie: { id: number; title: string };
+  rating: number;
+  rated_at: number;
+}
+
+export interface SearchPageQuery {
+  q?: string;
+  page?: number;
+  page_size?: number;
+}
+
+export type TrainingState = 'idle' | 'running' | 'failed';
+
+export interface Training {
+  state: TrainingState;
+  stage: string | null;
+  progress: number | null;
+  started_at: number | null;
+  /** The version being trained, or the last one trained. */
+  version?: string | null;
+  error: string | null;
+}
+
+export interface ModelMetrics {
+  rmse: number | null;
+  mae: number | null;
+  precision_at_10: number | null;
+  ndcg_at_10: number | null;
+  coverage: number | null;
+}
+
+export interface ModelVersion {
+  version: string | number;
+  status: string;
+  active: boolean;
+  /** Who started it, e.g. `startup` or `admin`. */
+  trained_by?: string;
+  created_at: number | null;
+  finished_at: number | null;
+  params: Record<string, unknown> | null;
+  data_sizes: Record<string, unknown> | null;
+  /** Empty when the version was not evaluated. */
+  metrics: Partial<ModelMetrics> | null;
+  timings: Record<string, unknown> | null;
+  error: string | null;
+}
+
+export interface Models {
+  current: string | number | null;
+  training: Training;
+  versions: ModelVersion[];
+}
+
+// Errors
+
+export interface ApiErrorBody {
+  error: {
+    code: string;
+    message: string;
+    fields?: Record<string, string[]>;
+    candidates?: Array<{ id: number; title: string; year: number | null }>;
+    suggestions?: Array<{ id: number; title: string; year: number | null }>;
+  };
+}

@@ -1,0 +1,39 @@
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
+  dateStyle: 'medium',
+  timeStyle: 'short',
+});
+
+/** A date from Unix seconds. */
+export function formatDate(seconds: number | null | undefined): string {
+  return seconds ? dateFormat.format(new Date(seconds * 1000)) : '—';
+}
+
+/** A date and time from Unix seconds. */
+export function formatDateTime(seconds: number | null | undefined): string {
+  return seconds ? dateTimeFormat.format(new Date(seconds * 1000)) : '—';
+}
+
+/** `1.4 MB`, `812 KB`, `96 B`. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** `2 h 15 min` from minutes. */
+export function formatRuntime(minutes: number | null | undefined): string | null {
+  if (!minutes) return null;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return h ? `${h} h ${m.toString().padStart(2, '0')} min` : `${m} min`;
+}
+
+/** A person's name, or a fallback when they left it blank. */
+export function personName(
+  person: { first_name: string; last_name: string } | null | undefined,
+  fallback = 'A NextFlex member',
+): string {
+  const name = person ? `${person.first_name} ${person.last_name}`.trim() : '';
+  return name || fallback;
+}

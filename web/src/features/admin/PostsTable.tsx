@@ -1,0 +1,245 @@
+import { useState } from 'react';
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Chip from '@mui/material/Chip';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogTitle from '@mui/material/DialogTitle';
+import IconButton from '@mui/material/IconButton';
+import Link from '@mui/material/Link';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableContainer from '@mui/material/TableContainer';
+import TableHead from '@mui/material/TableHead';
+import TablePagination from '@mui/material/TablePagination';
+import TableRow from '@mui/material/TableRow';
+import TextField from '@mui/material/TextField';
+import Tooltip from '@mui/material/Tooltip';
+import DeleteOutlinedIcon from '@mui/icons-material/DeleteOutlined';
+import EditOutlinedIcon from '@mui/icons-material/EditOutlined';
+import { errorMessage, formErrors } from '../../api/errors';
+import { useDeletePostMutation, useGetPostsQuery, useUpdatePostMutation } from '../../api/posts';
+import type { Post } from '../../api/types';
+import { formatDateTime, personName } from '../../app/format';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { ErrorState } from '../../components/ErrorState';
+import { ImageWithFallback } from '../../components/ImageWithFallback';
+import { MovieAutocomplete, type MovieOption } from '../posts/MovieAutocomplete';
+import { EmptyRow, SkeletonRows } from './TableStates';
+import { ROWS_PER_PAGE } from './useTablePaging';
+
+const COLUMNS = 7;
+
+function EditPostDialog({ post, onClose }: { post: Post; onClose: () => void }) {
+  const [form, setForm] = useState({ title: post.title, content: post.content });
+  const [update, { isLoading, error }] = useUpdatePostMutation();
+  const errors = formErrors(error, ['title', 'content']);
+  const save = async () => {
+    const result = await update({
+      id: post.id,
+      patch: { title: form.title.trim(), content: form.content },
+    });
+    if (!('error' in result)) onClose();
+  };
+  return (
+    <Dialog
+      open
+      onClose={isLoading ? undefined : onClose}
+      aria-labelledby="edit-post-title"
+      fullWidth
+      maxWidth="sm"
+    >
+      <DialogTitle id="edit-post-title">Edit post</DialogTitle>
+      <DialogContent>
+        <Stack spacing={2} sx={{ pt: 1 }}>
+          {errors.other && <Alert severity="error">{errors.other}</Alert>}
+          <TextField
+            label="Title"
+            value={form.title}
+            onChange={(e) => setForm((f) => ({ ...f, title: e.target.value }))}
+            error={Boolean(errors.fields.title)}
+            helperText={errors.fields.title}
+            slotProps={{ htmlInput: { maxLength: 300 } }}
+          />
+          <TextField
+            label="Content"
+            multiline
+            minRows={4}
+            value={form.content}
+            onChange={(e) => setForm((f) => ({ ...f, content: e.target.value }))}
+            error={Boolean(errors.fields.content)}
+            helperText={errors.fields.content}
+          />
+        </Stack>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose} disabled={isLoading}>
+          Cancel
+        </Button>
+        <Button
+          variant="contained"
+          onClick={() => void save()}
+          disabled={isLoading || !form.title.trim()}
+        >
+          {isLoading ? 'Saving…' : 'Save'}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+export interface PostsTableProps {
+  /** Show only this member's posts. */
+  userId: number | undefined;
+  onClearUser: () => void;
+}
+
+/** Every post: filter by movie or author, page, edit, delete. */
+export function PostsTable({ userId, onClearUser }: PostsTableProps) {
+  const [movie, setMovie] = useState<MovieOption | null>(null);
+  const [page, setPage] = useState(0);
+  const [rowsPerPage, setRowsPerPage] = useState(10);
+  const posts = useGetPostsQuery({
+    movie: movie?.id,
+    user: userId,
+    page: page + 1,
+    page_size: rowsPerPage,
+  });
+  const [editing, setEditing] = useState<Post | null>(null);
+  const [deleting, setDeleting] = useState<Post | null>(null);
+  const [deletePost, deletion] = useDeletePostMutation();
+  const data = posts.currentData ?? posts.data;
+  return (
+    <Paper variant="outlined">
+      <Stack
+        direction={{ xs: 'column', sm: 'row' }}
+        spacing={2}
+        sx={{ p: 2, alignItems: { sm: 'center' } }}
+      >
+        <Box sx={{ width: { xs: '100%', sm: 320 } }}>
+          <MovieAutocomplete
+            label="Filter by movie"
+            size="small"
+            value={movie}
+            onChange={(m) => {
+              setMovie(m);
+              setPage(0);
+            }}
+          />
+        </Box>
+        {userId !== undefined && (
+          <Chip
+            label={`Author #${userId}`}
+            onDelete={onClearUser}
+            color="secondary"
+            variant="outlined"
+          />
+        )}
+      </Stack>
+      {posts.error && !posts.isFetching && (
+        <ErrorState error={posts.error} title="Could not load posts" onRetry={posts.refetch} />
+      )}
+      <TableContainer>
+        <Table size="small" aria-label="Posts">
+          <TableHead>
+            <TableRow>
+              <TableCell>Image</TableCell>
+              <TableCell>Title</TableCell>
+              <TableCell>Author</TableCell>
+              <TableCell>Movie</TableCell>
+              <TableCell>Rating</TableCell>
+              <TableCell>Created</TableCell>
+              <TableCell align="right">Actions</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody sx={{ opacity: posts.isFetching && data ? 0.6 : 1 }}>
+            {!data && posts.isFetching && <SkeletonRows columns={COLUMNS} />}
+            {data && data.results.length === 0 && (
+              <EmptyRow columns={COLUMNS} text="No posts match." />
+            )}
+            {data?.results.map((p) => (
+              <TableRow key={p.id} hover data-testid={`admin-post-row-${p.id}`}>
+                <TableCell sx={{ width: 72 }}>
+                  <ImageWithFallback
+                    src={p.image?.thumb_url}
+                    alt={`Thumbnail of “${p.title}”`}
+                    fallbackHeight={40}
+                    sx={{ width: 56, height: 40, objectFit: 'cover', borderRadius: 0.5 }}
+                  />
+                </TableCell>
+                <TableCell sx={{ fontWeight: 600, maxWidth: 280 }}>
+                  <Link href={`/posts/${p.id}`}>{p.title}</Link>
+                </TableCell>
+                <TableCell>{personName(p.author)}</TableCell>
+                <TableCell>
+                  {p.movie ? <Link href={`/movies/${p.movie.id}`}>{p.movie.title}</Link> : '—'}
+                </TableCell>
+                <TableCell>{p.rating ?? '—'}</TableCell>
+                <TableCell>{formatDateTime(p.created_at)}</TableCell>
+                <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+                  <Tooltip title="Edit">
+                    <IconButton
+                      size="small"
+                      aria-label={`Edit post “${p.title}”`}
+                      onClick={() => setEditing(p)}
+                    >
+                      <EditOutlinedIcon fontSize="small" />
+                    </IconButton>
+                  </Tooltip>
+                  <Tooltip title="Delete">
+                    <IconButton
+                      size="small"
+                      color="error"
+                      aria-label={`Delete post “${p.title}”`}
+                      data-testid={`admin-delete-post-${p.id}`}
+                      onClick={() => setDeleting(p)}
+                    >
+                      <DeleteOutlinedIcon fontSize="small" />
+                    </IconButton>
+                  </Tooltip>
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </TableContainer>
+      <TablePagination
+        component="div"
+        count={data?.count ?? 0}
+        page={data && page < Math.max(data.pages, 1) ? page : 0}
+        onPageChange={(_e, p) => setPage(p)}
+        rowsPerPage={rowsPerPage}
+        rowsPerPageOptions={ROWS_PER_PAGE}
+        onRowsPerPageChange={(e) => {
+          setRowsPerPage(Number(e.target.value));
+          setPage(0);
+        }}
+      />
+      {editing && <EditPostDialog post={editing} onClose={() => setEditing(null)} />}
+      <ConfirmDialog
+        open={deleting !== null}
+        title="Delete this post?"
+        busy={deletion.isLoading}
+        error={deletion.error ? errorMessage(deletion.error) : null}
+        onConfirm={async () => {
+          if (!deleting) return;
+          const result = await deletePost(deleting.id);
+          if (!('error' in result)) setDeleting(null);
+        }}
+        onClose={() => {
+          setDeleting(null);
+          deletion.reset();
+        }}
+      >
+        {deleting
+          ? `“${deleting.title}” by ${personName(deleting.author)} and its image will be deleted for good.`
+          : ''}
+      </ConfirmDialog>
+    </Paper>
+  );
+}

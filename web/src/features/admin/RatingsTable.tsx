@@ -1,0 +1,136 @@
+import { useState } from 'react';
+import IconButton from '@mui/material/IconButton';
+import Link from '@mui/material/Link';
+import Paper from '@mui/material/Paper';
+import Rating from '@mui/material/Rating';
+import Stack from '@mui/material/Stack';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableContainer from '@mui/material/TableContainer';
+import TableHead from '@mui/material/TableHead';
+import TablePagination from '@mui/material/TablePagination';
+import TableRow from '@mui/material/TableRow';
+import Tooltip from '@mui/material/Tooltip';
+import DeleteOutlinedIcon from '@mui/icons-material/DeleteOutlined';
+import { useDeleteAdminRatingMutation, useGetAdminRatingsQuery } from '../../api/admin';
+import { errorMessage } from '../../api/errors';
+import type { AdminRating } from '../../api/types';
+import { formatDateTime } from '../../app/format';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { ErrorState } from '../../components/ErrorState';
+import { TableSearch } from './TableSearch';
+import { EmptyRow, SkeletonRows } from './TableStates';
+import { ROWS_PER_PAGE, useTablePaging } from './useTablePaging';
+
+const COLUMNS = 5;
+
+/** Every rating app users gave: search by email or title, page, delete. */
+export function RatingsTable() {
+  const paging = useTablePaging(25);
+  const ratings = useGetAdminRatingsQuery(paging.query);
+  const [deleting, setDeleting] = useState<AdminRating | null>(null);
+  const [deleteRating, deletion] = useDeleteAdminRatingMutation();
+  const data = ratings.currentData ?? ratings.data;
+  return (
+    <Paper variant="outlined">
+      <Stack sx={{ p: 2 }}>
+        <TableSearch
+          label="Search by email or movie title"
+          value={paging.search}
+          onChange={paging.setSearch}
+        />
+      </Stack>
+      {ratings.error && !ratings.isFetching && (
+        <ErrorState
+          error={ratings.error}
+          title="Could not load ratings"
+          onRetry={ratings.refetch}
+        />
+      )}
+      <TableContainer>
+        <Table size="small" aria-label="Ratings">
+          <TableHead>
+            <TableRow>
+              <TableCell>User</TableCell>
+              <TableCell>Movie</TableCell>
+              <TableCell>Rating</TableCell>
+              <TableCell>Rated at</TableCell>
+              <TableCell align="right">Actions</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody sx={{ opacity: ratings.isFetching && data ? 0.6 : 1 }}>
+            {!data && ratings.isFetching && <SkeletonRows columns={COLUMNS} />}
+            {data && data.results.length === 0 && (
+              <EmptyRow columns={COLUMNS} text="No ratings match." />
+            )}
+            {data?.results.map((r) => (
+              <TableRow key={`${r.user.id}-${r.movie.id}`} hover>
+                <TableCell>{r.user.email}</TableCell>
+                <TableCell>
+                  <Link href={`/movies/${r.movie.id}`}>{r.movie.title}</Link>
+                </TableCell>
+                <TableCell sx={{ whiteSpace: 'nowrap' }}>
+                  <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+                    <Rating
+                      value={r.rating}
+                      precision={0.5}
+                      readOnly
+                      size="small"
+                      getLabelText={(v) => `${v} out of 5 stars`}
+                    />
+                    <span>{r.rating}</span>
+                  </Stack>
+                </TableCell>
+                <TableCell>{formatDateTime(r.rated_at)}</TableCell>
+                <TableCell align="right">
+                  <Tooltip title="Delete">
+                    <IconButton
+                      size="small"
+                      color="error"
+                      aria-label={`Delete the rating of ${r.movie.title} by ${r.user.email}`}
+                      onClick={() => setDeleting(r)}
+                    >
+                      <DeleteOutlinedIcon fontSize="small" />
+                    </IconButton>
+                  </Tooltip>
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </TableContainer>
+      <TablePagination
+        component="div"
+        count={data?.count ?? 0}
+        page={data && paging.page < Math.max(data.pages, 1) ? paging.page : 0}
+        onPageChange={(_e, p) => paging.setPage(p)}
+        rowsPerPage={paging.rowsPerPage}
+        rowsPerPageOptions={ROWS_PER_PAGE}
+        onRowsPerPageChange={(e) => paging.setRowsPerPage(Number(e.target.value))}
+      />
+      <ConfirmDialog
+        open={deleting !== null}
+        title="Delete this rating?"
+        busy={deletion.isLoading}
+        error={deletion.error ? errorMessage(deletion.error) : null}
+        onConfirm={async () => {
+          if (!deleting) return;
+          const result = await deleteRating({
+            userId: deleting.user.id,
+            movieId: deleting.movie.id,
+          });
+          if (!('error' in result)) setDeleting(null);
+        }}
+        onClose={() => {
+          setDeleting(null);
+          deletion.reset();
+        }}
+      >
+        {deleting
+          ? `${deleting.user.email}'s rating of ${deleting.movie.title} (${deleting.rating}) will be deleted.`
+          : ''}
+      </ConfirmDialog>
+    </Paper>
+  );
+}

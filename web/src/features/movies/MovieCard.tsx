@@ -1,0 +1,94 @@
+import type { ReactNode } from 'react';
+import Box from '@mui/material/Box';
+import Card from '@mui/material/Card';
+import CardActionArea from '@mui/material/CardActionArea';
+import Skeleton from '@mui/material/Skeleton';
+import Typography from '@mui/material/Typography';
+import StarRoundedIcon from '@mui/icons-material/StarRounded';
+import type { MovieCard as Movie } from '../../api/types';
+import { Poster } from '../../components/Poster';
+
+function movieLabel(movie: { title: string; year: number | null }): string {
+  return movie.year ? `${movie.title} (${movie.year})` : movie.title;
+}
+
+export interface MovieCardProps {
+  movie: Movie;
+  /** Extra lines under the title (a score, the reasons for a recommendation). */
+  footer?: ReactNode;
+}
+
+const cardSx = {
+  height: '100%',
+  display: 'flex',
+  flexDirection: 'column',
+  bgcolor: 'background.paper',
+  transition: 'transform 160ms ease, box-shadow 160ms ease, border-color 160ms ease',
+  '&:hover, &:focus-within': {
+    transform: 'translateY(-4px)',
+    boxShadow: '0 12px 28px rgba(0,0,0,0.45)',
+    borderColor: 'rgba(251,113,133,0.45)',
+  },
+} as const;
+
+/** A movie's poster, title, year and mean rating, linking to its page. */
+export function MovieCard({ movie, footer }: MovieCardProps) {
+  return (
+    <Card sx={cardSx} data-testid="movie-card" data-movie-id={movie.id}>
+      <CardActionArea
+        href={`/movies/${movie.id}`}
+        aria-label={movieLabel(movie)}
+        sx={{ display: 'block', p: 1 }}
+      >
+        <Poster
+          title={movie.title}
+          posterPath={movie.poster_path}
+          genres={movie.genres}
+          year={movie.year}
+          compact
+        />
+        <Box sx={{ pt: 1, px: 0.25 }}>
+          <Typography
+            component="h3"
+            sx={{
+              fontWeight: 600,
+              fontSize: '0.92rem',
+              lineHeight: 1.25,
+              display: '-webkit-box',
+              WebkitLineClamp: 2,
+              WebkitBoxOrient: 'vertical',
+              overflow: 'hidden',
+              minHeight: '2.3em',
+            }}
+          >
+            {movie.title}
+          </Typography>
+          <Typography
+            variant="caption"
+            sx={{ color: 'text.secondary', display: 'flex', alignItems: 'center', gap: 0.5 }}
+          >
+            <span>{movie.year ?? '—'}</span>
+            {movie.rating && movie.rating.count > 0 && (
+              <>
+                <span aria-hidden>·</span>
+                <StarRoundedIcon sx={{ fontSize: 14, color: 'warning.main' }} aria-hidden />
+                <span>{movie.rating.mean.toFixed(1)}</span>
+              </>
+            )}
+          </Typography>
+        </Box>
+      </CardActionArea>
+      {footer && <Box sx={{ px: 1.25, pb: 1.25, mt: 'auto' }}>{footer}</Box>}
+    </Card>
+  );
+}
+
+export function MovieCardSkeleton() {
+  return (
+    <Card sx={{ p: 1, height: '100%' }} aria-hidden data-testid="movie-card-skeleton">
+      <Skeleton variant="rounded" sx={{ width: '100%', height: 'auto', aspectRatio: '2 / 3' }} />
+      <Skeleton width="85%" sx={{ mt: 1 }} />
+      <Skeleton width="40%" />
+    </Card>
+  );
+}

@@ -1,0 +1,93 @@
+import type { MovieQuery, MovieSort } from '../../api/types';
+
+export type BrowseSort = MovieSort | 'relevance';
+
+export const SORT_LABELS: Record<BrowseSort, string> = {
+  relevance: 'Best match',
+  popular: 'Most popular',
+  latest: 'Newest first',
+  top_rated: 'Top rated',
+  title: 'Title A–Z',
+};
+
+export const PAGE_SIZE = 24;
+
+/** What the browse page shows, as kept in its URL. Years are text as typed. */
+export interface BrowseState {
+  q: string;
+  genre: string;
+  yearFrom: string;
+  yearTo: string;
+  sort: BrowseSort;
+  page: number;
+}
+
+function isSort(value: string | null): value is BrowseSort {
+  return value !== null && value in SORT_LABELS;
+}
+
+/** The sort used when the URL names none: relevance while searching, else popularity. */
+function defaultSort(q: string): BrowseSort {
+  return q.trim() ? 'relevance' : 'popular';
+}
+
+export function readBrowseState(params: URLSearchParams): BrowseState {
+  const q = params.get('q') ?? '';
+  const sortParam = params.get('sort');
+  let sort = isSort(sortParam) ? sortParam : defaultSort(q);
+  if (sort === 'relevance' && !q.trim()) sort = 'popular';
+  const page = Number.parseInt(params.get('page') ?? '1', 10);
+  return {
+    q,
+    genre: params.get('genre') ?? '',
+    yearFrom: params.get('year_from') ?? '',
+    yearTo: params.get('year_to') ?? '',
+    sort,
+    page: Number.isFinite(page) && page > 0 ? page : 1,
+  };
+}
+
+/** The page's URL query: only what differs from the defaults. */
+export function writeBrowseState(state: BrowseState): URLSearchParams {
+  const params = new URLSearchParams();
+  if (state.q.trim()) params.set('q', state.q.trim());
+  if (state.genre) params.set('genre', state.genre);
+  if (state.yearFrom) params.set('year_from', state.yearFrom);
+  if (state.yearTo) params.set('year_to', state.yearTo);
+  if (state.sort !== defaultSort(state.q)) params.set('sort', state.sort);
+  if (state.page > 1) params.set('page', String(state.page));
+  return params;
+}
+
+/** A year as typed, if it is one. */
+function parseYear(text: string): number | undefined {
+  if (!/^\d{4}$/.test(text.trim())) return undefined;
+  return Number(text.trim());
+}
+
+/** Why the year range cannot be searched, or null. */
+export function yearRangeError(state: Pick<BrowseState, 'yearFrom' | 'yearTo'>): string | null {
+  if (state.yearFrom && parseYear(state.yearFrom) === undefined) return 'Enter a year like 1995.';
+  if (state.yearTo && parseYear(state.yearTo) === undefined) return 'Enter a year like 2010.';
+  const from = parseYear(state.yearFrom);
+  const to = parseYear(state.yearTo);
+  if (from !== undefined && to !== undefined && from > to) {
+    return 'The first year must not be after the last.';
+  }
+  return null;
+}
+
+/** The `/api/movies` parameters for a browse state. */
+export function toMovieQuery(state: BrowseState): MovieQuery {
+  const q = state.q.trim();
+  const sort = state.sort === 'relevance' ? (q ? undefined : 'popular') : state.sort;
+  return {
+    q: q || undefined,
+    genre: state.genre || undefined,
+    year_from: parseYear(state.yearFrom),
+    year_to: parseYear(state.yearTo),
+    sort,
+    page: state.page,
+    page_size: PAGE_SIZE,
+  };
+}

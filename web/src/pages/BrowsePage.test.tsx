@@ -1,0 +1,116 @@
+import { screen, waitFor } from '@testing-library/react';
+import { Route, Routes } from 'react-router-dom';
+import { readBrowseState, toMovieQuery, writeBrowseState } from '../features/movies/browseState';
+import { json, mockFetch, renderWithProviders } from '../test/utils';
+import BrowsePage from './BrowsePage';
+
+const page = (titles: string[]) => ({
+  count: titles.length,
+  page: 1,
+  page_size: 24,
+  pages: 1,
+  results: titles.map((title, i) => ({
+    id: i + 1,
+    title,
+    year: 1995,
+    release_date: null,
+    genres: ['Animation'],
+    poster_path: null,
+    popularity: 1,
+    rating: null,
+  })),
+});
+
+function backend() {
+  return mockFetch((call) => {
+    if (call.path === '/api/genres') return json([{ name: 'Animation', movies: 10 }]);
+    const q = new URLSearchParams(call.search).get('q');
+    return json(page(q ? [`${q} result`] : ['Popular one']));
+  });
+}
+
+function renderBrowse(route: string) {
+  return renderWithProviders(
+    <Routes>
+      <Route path="/browse" element={<BrowsePage />} />
+    </Routes>,
+    { route },
+  );
+}
+
+const movieRequests = (calls: { path: string; url: string }[]) =>
+  calls.filter((c) => c.path === '/api/movies').map((c) => c.url);
+
+describe('the browse page', () => {
+  it('asks the API for exactly what the URL says', async () => {
+    const { calls } = backend();
+    renderBrowse('/browse?q=toy&genre=Animation&year_from=1990&year_to=2000&sort=title&page=2');
+    await screen.findByRole('link', { name: 'toy result (1995)' });
+    expect(movieRequests(calls)).toEqual([
+      '/api/movies?q=toy&genre=Animation&year_from=1990&year_to=2000&sort=title&page=2&page_size=24',
+    ]);
+  });
+
+  it('searches as you type, once typing pauses, by relevance from page 1', async () => {
+    const { calls } = backend();
+    const { user } = renderBrowse('/browse?page=3');
+    await screen.findByRole('link', { name: 'Popular one (1995)' });
+    expect(movieRequests(calls)).toEqual(['/api/movies?sort=popular&page=3&page_size=24']);
+
+    await user.type(screen.getByLabelText('Search titles'), 'toy story');
+
+    expect(
+      await screen.findByRole('link', { name: 'toy story result (1995)' }),
+    ).toBeInTheDocument();
+    // Debounced: one request for the whole phrase, not one per letter.
+    expect(movieRequests(calls)).toEqual([
+      '/api/movies?sort=popular&page=3&page_size=24',
+      '/api/movies?q=toy+story&page=1&page_size=24',
+    ]);
+    expect(screen.getByTestId('location')).toHaveTextContent('/browse?q=toy+story');
+  });
+
+  it('refuses a year range that runs backwards without asking the server', async () => {
+    const { calls } = backend();
+    renderBrowse('/browse?year_from=2000&year_to=1990');
+    expect(await screen.findByRole('alert')).toHaveTextContent('must not be after');
+    await waitFor(() => expect(calls.some((c) => c.path === '/api/genres')).toBe(true));
+    expect(movieRequests(calls)).toEqual([]);
+  });
+});
+
+describe('browse state', () => {
+  it('defaults to relevance while searching and popularity otherwise', () => {
+    expect(toMovieQuery(readBrowseState(new URLSearchParams('q=heat')))).toEqual({
+      q: 'heat',
+      genre: undefined,
+      year_from: undefined,
+      year_to: undefined,
+      sort: undefined,
+      page: 1,
+      page_size: 24,
+    });
+    expect(toMovieQuery(readBrowseState(new URLSearchParams(''))).sort).toBe('popular');
+    expect(toMovieQuery(readBrowseState(new URLSearchParams('sort=relevance'))).sort).toBe(
+      'popular',
+    );
+  });
+
+  it('ignores nonsense in the URL and writes back only what differs from the defaults', () => {
+    const state = readBrowseState(new URLSearchParams('sort=random&page=-4&year_from=19x5'));
+    expect(state).toMatchObject({ sort: 'popular', page: 1 });
+    expect(toMovieQuery(state).year_from).toBeUndefined();
+    expect(
+      writeBrowseState({
+        ...state,
+        yearFrom: '',
+        q: 'alien',
+        sort: 'relevance',
+        page: 2,
+      }).toString(),
+    ).toBe('q=alien&page=2');
+    expect(writeBrowseState({ ...state, yearFrom: '', sort: 'latest' }).toString()).toBe(
+      'sort=latest',
+    );
+  });
+});

@@ -1,0 +1,241 @@
+import { useEffect, useRef, useState } from 'react';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import InputAdornment from '@mui/material/InputAdornment';
+import MenuItem from '@mui/material/MenuItem';
+import Pagination from '@mui/material/Pagination';
+import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import SearchIcon from '@mui/icons-material/Search';
+import SearchOffIcon from '@mui/icons-material/SearchOff';
+import { useSearchParams } from 'react-router-dom';
+import { useGetGenresQuery, useGetMoviesQuery } from '../api/movies';
+import { useDebouncedValue } from '../app/useDebouncedValue';
+import { EmptyState } from '../components/EmptyState';
+import { ErrorState } from '../components/ErrorState';
+import { MovieGrid, MovieGridSkeleton } from '../features/movies/MovieGrid';
+import {
+  SORT_LABELS,
+  readBrowseState,
+  toMovieQuery,
+  writeBrowseState,
+  yearRangeError,
+  type BrowseSort,
+  type BrowseState,
+} from '../features/movies/browseState';
+
+const DEBOUNCE_MS = 350;
+
+interface Draft {
+  q: string;
+  yearFrom: string;
+  yearTo: string;
+}
+
+export default function BrowsePage() {
+  const [params, setParams] = useSearchParams();
+  const state = readBrowseState(params);
+  const genres = useGetGenresQuery();
+
+  // What is typed is applied once typing pauses.
+  const [draft, setDraft] = useState<Draft>({
+    q: state.q,
+    yearFrom: state.yearFrom,
+    yearTo: state.yearTo,
+  });
+  const debounced = useDebouncedValue(draft, DEBOUNCE_MS);
+  const applied = useRef<Draft>(draft);
+
+  const update = (next: Partial<BrowseState>, replace = false) => {
+    setParams(writeBrowseState({ ...state, page: 1, ...next }), { replace });
+  };
+
+  useEffect(() => {
+    const a = applied.current;
+    if (a.q === debounced.q && a.yearFrom === debounced.yearFrom && a.yearTo === debounced.yearTo) {
+      return;
+    }
+    applied.current = debounced;
+    const current = readBrowseState(params);
+    const sort: BrowseSort =
+      !debounced.q.trim() && current.sort === 'relevance'
+        ? 'popular'
+        : debounced.q.trim() && !current.q.trim() && current.sort === 'popular'
+          ? 'relevance'
+          : current.sort;
+    setParams(writeBrowseState({ ...current, ...debounced, sort, page: 1 }), { replace: true });
+  }, [debounced, params, setParams]);
+
+  // The URL changed from elsewhere (the app bar's search, back/forward): show it.
+  useEffect(() => {
+    const a = applied.current;
+    if (a.q !== state.q || a.yearFrom !== state.yearFrom || a.yearTo !== state.yearTo) {
+      const fromUrl = { q: state.q, yearFrom: state.yearFrom, yearTo: state.yearTo };
+      applied.current = fromUrl;
+      setDraft(fromUrl);
+    }
+  }, [state.q, state.yearFrom, state.yearTo]);
+
+  const rangeError = yearRangeError(state);
+  const movies = useGetMoviesQuery(toMovieQuery(state), { skip: rangeError !== null });
+  const data = movies.currentData ?? movies.data;
+  const searching = state.q.trim() !== '';
+
+  let results: React.ReactNode;
+  if (rangeError) {
+    results = null;
+  } else if (movies.isLoading) {
+    results = <MovieGridSkeleton count={12} />;
+  } else if (movies.error && !movies.isFetching) {
+    results = <ErrorState error={movies.error} title="Could not search" onRetry={movies.refetch} />;
+  } else if (data && data.count === 0) {
+    results = (
+      <EmptyState
+        icon={<SearchOffIcon />}
+        title={searching ? `No movies match “${state.q.trim()}”` : 'No movies match these filters'}
+        action={
+          <Button
+            variant="outlined"
+            onClick={() => {
+              const cleared = { q: '', yearFrom: '', yearTo: '' };
+              applied.current = cleared;
+              setDraft(cleared);
+              setParams(new URLSearchParams());
+            }}
+          >
+            Clear search and filters
+          </Button>
+        }
+      >
+        Check the spelling, or try fewer filters.
+      </EmptyState>
+    );
+  } else if (data) {
+    results = (
+      <Box sx={{ opacity: movies.isFetching ? 0.6 : 1, transition: 'opacity 150ms' }}>
+        <MovieGrid movies={data.results} label="Search results" />
+        {data.pages > 1 && (
+          <Stack sx={{ alignItems: 'center', mt: 4 }}>
+            <Pagination
+              count={data.pages}
+              page={Math.min(state.page, data.pages)}
+              onChange={(_e, page) => {
+                setParams(writeBrowseState({ ...state, page }));
+                window.scrollTo({ top: 0, behavior: 'smooth' });
+              }}
+              color="primary"
+              shape="rounded"
+              siblingCount={1}
+              aria-label="Result pages"
+            />
+          </Stack>
+        )}
+      </Box>
+    );
+  }
+
+  return (
+    <>
+      <Typography variant="h4" component="h1" sx={{ mb: 2 }}>
+        Browse
+      </Typography>
+      <Box
+        component="form"
+        role="search"
+        aria-label="Search and filter movies"
+        onSubmit={(e) => e.preventDefault()}
+        sx={{
+          display: 'grid',
+          gap: 1.5,
+          gridTemplateColumns: {
+            xs: '1fr 1fr',
+            md: 'minmax(240px, 2fr) minmax(160px, 1fr) 110px 110px minmax(160px, 1fr)',
+          },
+          mb: 3,
+        }}
+      >
+        <TextField
+          label="Search titles"
+          value={draft.q}
+          onChange={(e) => setDraft((d) => ({ ...d, q: e.target.value }))}
+          autoFocus={!state.q}
+          type="search"
+          sx={{ gridColumn: { xs: '1 / -1', md: 'auto' } }}
+          slotProps={{
+            htmlInput: { 'data-testid': 'browse-search', maxLength: 200 },
+            input: {
+              startAdornment: (
+                <InputAdornment position="start">
+                  <SearchIcon aria-hidden />
+                </InputAdornment>
+              ),
+            },
+          }}
+        />
+        <TextField
+          select
+          label="Genre"
+          value={state.genre}
+          onChange={(e) => update({ genre: e.target.value })}
+          sx={{ gridColumn: { xs: '1 / -1', sm: 'auto' } }}
+          helperText={genres.isError ? 'Genres could not be loaded.' : undefined}
+        >
+          <MenuItem value="">All genres</MenuItem>
+          {genres.data?.map((g) => (
+            <MenuItem key={g.name} value={g.name}>
+              {g.name} ({g.movies.toLocaleString()})
+            </MenuItem>
+          ))}
+          {state.genre && !genres.data?.some((g) => g.name === state.genre) && (
+            <MenuItem value={state.genre}>{state.genre}</MenuItem>
+          )}
+        </TextField>
+        <TextField
+          label="From year"
+          value={draft.yearFrom}
+          onChange={(e) => setDraft((d) => ({ ...d, yearFrom: e.target.value }))}
+          error={Boolean(rangeError) && Boolean(state.yearFrom)}
+          slotProps={{ htmlInput: { inputMode: 'numeric', maxLength: 4 } }}
+        />
+        <TextField
+          label="To year"
+          value={draft.yearTo}
+          onChange={(e) => setDraft((d) => ({ ...d, yearTo: e.target.value }))}
+          error={Boolean(rangeError) && Boolean(state.yearTo)}
+          slotProps={{ htmlInput: { inputMode: 'numeric', maxLength: 4 } }}
+        />
+        <TextField
+          select
+          label="Sort by"
+          value={state.sort}
+          onChange={(e) => update({ sort: e.target.value as BrowseSort })}
+          sx={{ gridColumn: { xs: '1 / -1', sm: 'auto' } }}
+        >
+          {(Object.keys(SORT_LABELS) as BrowseSort[]).map((sort) => (
+            <MenuItem key={sort} value={sort} disabled={sort === 'relevance' && !searching}>
+              {SORT_LABELS[sort]}
+            </MenuItem>
+          ))}
+        </TextField>
+      </Box>
+      {rangeError && (
+        <Typography role="alert" sx={{ color: 'error.main', mb: 2 }}>
+          {rangeError}
+        </Typography>
+      )}
+      <Typography
+        aria-live="polite"
+        data-testid="result-count"
+        sx={{ color: 'text.secondary', mb: 2, minHeight: '1.5em' }}
+      >
+        {data && !rangeError
+          ? `${data.count.toLocaleString()} ${data.count === 1 ? 'movie' : 'movies'}${
+              searching ? ` for “${state.q.trim()}”` : ''
+            }${data.pages > 1 ? ` · page ${Math.min(state.page, data.pages)} of ${data.pages}` : ''}`
+          : ''}
+      </Typography>
+      {results}
+    </>
+  );
+}

@@ -1,0 +1,163 @@
+import Alert from '@mui/material/Alert';
+import AlertTitle from '@mui/material/AlertTitle';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Link from '@mui/material/Link';
+import MenuItem from '@mui/material/MenuItem';
+import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import AutoAwesomeOutlinedIcon from '@mui/icons-material/AutoAwesomeOutlined';
+import StarRoundedIcon from '@mui/icons-material/StarRounded';
+import { useSearchParams } from 'react-router-dom';
+import { useGetGenresQuery, useGetRecommendationsQuery } from '../api/movies';
+import type { ChartItem, PersonalItem } from '../api/types';
+import { usePageTitle } from '../app/usePageTitle';
+import { EmptyState } from '../components/EmptyState';
+import { ErrorState } from '../components/ErrorState';
+import { MovieGrid, MovieGridSkeleton } from '../features/movies/MovieGrid';
+
+function isPersonal(item: PersonalItem | ChartItem): item is PersonalItem {
+  return Array.isArray((item as PersonalItem).because);
+}
+
+function Because({ item }: { item: PersonalItem }) {
+  return (
+    <Box data-testid="recommendation-reason">
+      <Typography
+        variant="body2"
+        sx={{ display: 'flex', alignItems: 'center', gap: 0.5, whiteSpace: 'nowrap' }}
+      >
+        <StarRoundedIcon sx={{ fontSize: 16, color: 'warning.main' }} aria-hidden />
+        <Box component="span" sx={{ fontWeight: 700 }}>
+          {item.score.toFixed(1)}
+        </Box>
+        <Box component="span" sx={{ color: 'text.secondary' }}>
+          predicted
+        </Box>
+      </Typography>
+      {item.because.length > 0 && (
+        <Typography variant="caption" sx={{ color: 'text.secondary', display: 'block', mt: 0.25 }}>
+          Because you rated{' '}
+          {item.because.map((b, i) => (
+            <span key={b.id}>
+              {i > 0 && (i === item.because.length - 1 ? ' and ' : ', ')}
+              <Link href={`/movies/${b.id}`} sx={{ color: 'secondary.main' }}>
+                {b.title}
+              </Link>
+            </span>
+          ))}
+        </Typography>
+      )}
+    </Box>
+  );
+}
+
+export default function ForYouPage() {
+  usePageTitle('For you');
+  const [params, setParams] = useSearchParams();
+  const genre = params.get('genre') ?? '';
+  const genres = useGetGenresQuery();
+  const recs = useGetRecommendationsQuery({ k: 24, genre: genre || undefined });
+  const data = recs.currentData;
+
+  let body: React.ReactNode;
+  if (recs.isFetching && !data) {
+    body = <MovieGridSkeleton count={12} />;
+  } else if (recs.error && !data) {
+    body = (
+      <ErrorState
+        error={recs.error}
+        title="Could not load your recommendations"
+        onRetry={recs.refetch}
+      />
+    );
+  } else if (data) {
+    const personal = data.personalised;
+    body = (
+      <>
+        {!personal && (
+          <Alert
+            severity="info"
+            variant="outlined"
+            icon={<AutoAwesomeOutlinedIcon />}
+            sx={{ mb: 3 }}
+            data-testid="for-you-fallback"
+          >
+            <AlertTitle>Make this list yours</AlertTitle>
+            {data.fallback === 'no_known_ratings'
+              ? 'The movies you have rated are not known to the recommender yet, so here are the top-rated movies for now. '
+              : 'You have not rated any movies yet, so here are the top-rated movies everyone loves. '}
+            Rate a few movies you have seen — each rating personalises this list straight away.
+            <Box sx={{ mt: 1.5 }}>
+              <Button href="/browse?sort=popular" variant="outlined" size="small" color="info">
+                Find movies to rate
+              </Button>
+            </Box>
+          </Alert>
+        )}
+        {personal && (
+          <Typography sx={{ color: 'text.secondary', mb: 2 }} data-testid="for-you-personalised">
+            Based on your {data.ratings_used} {data.ratings_used === 1 ? 'rating' : 'ratings'}. Rate
+            more movies to sharpen it.
+          </Typography>
+        )}
+        {data.results.length === 0 ? (
+          <EmptyState title="No recommendations in this genre">
+            Try another genre or all genres.
+          </EmptyState>
+        ) : (
+          <Box sx={{ opacity: recs.isFetching ? 0.6 : 1, transition: 'opacity 150ms' }}>
+            <MovieGrid
+              movies={data.results}
+              label={personal ? 'Recommended for you' : 'Top-rated movies'}
+              footer={(item) => (isPersonal(item) ? <Because item={item} /> : undefined)}
+            />
+          </Box>
+        )}
+      </>
+    );
+  }
+
+  return (
+    <>
+      <Stack
+        direction={{ xs: 'column', sm: 'row' }}
+        spacing={2}
+        sx={{ justifyContent: 'space-between', alignItems: { sm: 'flex-end' }, mb: 3 }}
+      >
+        <Box>
+          <Typography variant="h4" component="h1">
+            For you
+          </Typography>
+          <Typography sx={{ color: 'text.secondary' }}>
+            Movies we think you will love, learned from your ratings.
+          </Typography>
+        </Box>
+        <TextField
+          select
+          label="Genre"
+          value={genre}
+          onChange={(e) => {
+            const next = new URLSearchParams(params);
+            if (e.target.value) next.set('genre', e.target.value);
+            else next.delete('genre');
+            setParams(next, { replace: true });
+          }}
+          sx={{ minWidth: 220 }}
+        >
+          <MenuItem value="">All genres</MenuItem>
+          {genres.data?.map((g) => (
+            <MenuItem key={g.name} value={g.name}>
+              {g.name}
+            </MenuItem>
+          ))}
+          {genre && !genres.data?.some((g) => g.name === genre) && (
+            <MenuItem value={genre}>{genre}</MenuItem>
+          )}
+        </TextField>
+      </Stack>
+      {body}
+    </>
+  );
+}
