@@ -7,8 +7,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{delete, get, patch, post};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
-use super::error::{JsonBody, QueryParams};
+use super::error::{ErrorBody, JsonBody, QueryParams};
 use super::page::{Page, Paging};
 use super::tokens::AdminUser;
 use super::{ApiContext, ApiError};
@@ -33,14 +34,32 @@ pub fn router() -> Router<ApiContext> {
         .route("/api/admin/models/retrain", post(retrain))
 }
 
+/// Counts and breakdowns of the app users' data
+#[utoipa::path(
+    get,
+    path = "/api/admin/stats",
+    operation_id = "admin_stats",
+    tag = "admin",
+    security(("jwt" = [])),
+    responses(
+        (status = 200, description = "The dashboard's numbers", body = Stats),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+    )
+)]
 async fn stats(State(ctx): State<ApiContext>, _: AdminUser) -> Result<axum::Json<Stats>, ApiError> {
     Ok(axum::Json(admin::stats(&ctx.db, now()).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct TableQuery {
+    /// A case-insensitive substring of the email (users), or of the email or title (ratings).
     q: Option<String>,
+    /// From 1 (default 1).
+    #[param(minimum = 1)]
     page: Option<usize>,
+    /// 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     page_size: Option<usize>,
 }
 
@@ -54,6 +73,19 @@ fn count(n: i64) -> usize {
     usize::try_from(n).unwrap_or_default()
 }
 
+/// The users, with their numbers of ratings and posts
+#[utoipa::path(
+    get,
+    path = "/api/admin/users",
+    tag = "admin",
+    params(TableQuery),
+    security(("jwt" = [])),
+    responses(
+        (status = 200, description = "A page of users", body = Page<UserRow>),
+        (status = 400, description = "A parameter is invalid", body = ErrorBody),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+    )
+)]
 async fn list_users(
     State(ctx): State<ApiContext>,
     _: AdminUser,
@@ -65,12 +97,16 @@ async fn list_users(
     Ok(axum::Json(Page::new(paging, count(total), rows)))
 }
 
-#[derive(Debug, Deserialize)]
+/// What to change; fields left out are kept.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct UserPatch {
+    #[schema(max_length = 150)]
     first_name: Option<String>,
+    #[schema(max_length = 150)]
     last_name: Option<String>,
     is_admin: Option<bool>,
+    /// False deactivates the account and revokes its refresh tokens.
     is_active: Option<bool>,
 }
 
@@ -78,6 +114,23 @@ fn user_not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such user.")
 }
 
+/// Change a user's names and flags
+#[utoipa::path(
+    patch,
+    path = "/api/admin/users/{id}",
+    tag = "admin",
+    params(("id" = i64, Path, description = "The user's id")),
+    request_body = UserPatch,
+    security(("jwt" = [])),
+    responses(
+        (status = 200, description = "The user", body = UserRow),
+        (status = 400, description = "A name is too long, admins cannot demote or deactivate themselves, or the id is not an integer", content(
+            (ErrorBody = "application/json"), (String = "text/plain"),
+        )),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 404, description = "No such user", body = ErrorBody),
+    )
+)]
 async fn update_user(
     State(ctx): State<ApiContext>,
     me: AdminUser,
@@ -134,6 +187,22 @@ async fn update_user(
         .ok_or_else(user_not_found)
 }
 
+/// Delete a user with their ratings, posts and tokens (not oneself)
+#[utoipa::path(
+    delete,
+    path = "/api/admin/users/{id}",
+    tag = "admin",
+    params(("id" = i64, Path, description = "The user's id")),
+    security(("jwt" = [])),
+    responses(
+        (status = 204, description = "The user is deleted"),
+        (status = 400, description = "The caller's own account, or an id that is not an integer", content(
+            (ErrorBody = "application/json"), (String = "text/plain"),
+        )),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 404, description = "No such user", body = ErrorBody),
+    )
+)]
 async fn delete_user(
     State(ctx): State<ApiContext>,
     me: AdminUser,
@@ -154,6 +223,19 @@ async fn delete_user(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The app users' ratings, newest first
+#[utoipa::path(
+    get,
+    path = "/api/admin/ratings",
+    tag = "admin",
+    params(TableQuery),
+    security(("jwt" = [])),
+    responses(
+        (status = 200, description = "A page of ratings", body = Page<RatingRow>),
+        (status = 400, description = "A parameter is invalid", body = ErrorBody),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+    )
+)]
 async fn list_ratings(
     State(ctx): State<ApiContext>,
     _: AdminUser,
@@ -165,6 +247,23 @@ async fn list_ratings(
     Ok(axum::Json(Page::new(paging, count(total), rows)))
 }
 
+/// Delete a user's rating of a movie
+#[utoipa::path(
+    delete,
+    path = "/api/admin/ratings/{user_id}/{movie_id}",
+    tag = "admin",
+    params(
+        ("user_id" = i64, Path, description = "The user's id"),
+        ("movie_id" = i64, Path, description = "The movie's id"),
+    ),
+    security(("jwt" = [])),
+    responses(
+        (status = 204, description = "The rating is deleted"),
+        (status = 400, description = "An id is not an integer (a plain-text answer)", body = String, content_type = "text/plain"),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 404, description = "No such rating", body = ErrorBody),
+    )
+)]
 async fn delete_rating(
     State(ctx): State<ApiContext>,
     _: AdminUser,
@@ -181,7 +280,8 @@ async fn delete_rating(
     }
 }
 
-#[derive(Debug, Serialize)]
+/// The model versions and the trainer's state.
+#[derive(Debug, Serialize, ToSchema)]
 struct ModelsBody {
     /// The version in service.
     current: Option<String>,
@@ -189,6 +289,17 @@ struct ModelsBody {
     versions: Vec<Version>,
 }
 
+/// The model versions (newest first, at most 100) and the training under way
+#[utoipa::path(
+    get,
+    path = "/api/admin/models",
+    tag = "admin",
+    security(("jwt" = [])),
+    responses(
+        (status = 200, description = "The versions and the trainer's state", body = ModelsBody),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+    )
+)]
 async fn list_models(
     State(ctx): State<ApiContext>,
     _: AdminUser,
@@ -204,11 +315,23 @@ async fn list_models(
     }))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct RetrainBody {
     training: Training,
 }
 
+/// Train a new model version in the background; it is swapped in when done
+#[utoipa::path(
+    post,
+    path = "/api/admin/models/retrain",
+    tag = "admin",
+    security(("jwt" = [])),
+    responses(
+        (status = 202, description = "The training has started", body = RetrainBody),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 409, description = "`training_running`: one is under way (`training` says where it is)", body = ErrorBody),
+    )
+)]
 async fn retrain(
     State(ctx): State<ApiContext>,
     _: AdminUser,

@@ -11,8 +11,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-use super::error::JsonBody;
+use super::error::{ErrorBody, JsonBody};
 use super::ratelimit::too_many;
 use super::tokens::{AuthUser, TokenType, invalid_token, random_id};
 use super::{ApiContext, ApiError};
@@ -35,7 +36,7 @@ pub fn router() -> Router<ApiContext> {
 }
 
 /// The caller's account as djoser shows it (plus `is_admin`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Account {
     pub id: i64,
     pub email: String,
@@ -59,9 +60,12 @@ impl From<users::User> for Account {
     }
 }
 
-#[derive(Debug, Serialize)]
+/// simplejwt's token pair: HS256 JWTs.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct TokenPair {
+    /// For `Authorization: Bearer <access>` (60 minutes by default).
     pub access: String,
+    /// For `/auth/jwt/refresh/` and `/auth/jwt/logout/` (1 day by default; spent on use).
     pub refresh: String,
 }
 
@@ -100,17 +104,38 @@ fn check_name(fields: &mut BTreeMap<String, Vec<String>>, name: &str, value: &st
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct Registration {
+    /// A valid email not in use.
+    #[schema(value_type = String, format = Email)]
     email: Option<String>,
+    /// At least 8 characters, not all digits, not like the email, not a common password.
+    #[schema(value_type = String)]
     password: Option<String>,
+    /// The password again.
+    #[schema(value_type = String)]
     re_password: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 150)]
     first_name: String,
     #[serde(default)]
+    #[schema(max_length = 150)]
     last_name: String,
 }
 
+/// Create an account (rate-limited)
+#[utoipa::path(
+    post,
+    path = "/auth/users/",
+    tag = "accounts",
+    request_body = Registration,
+    responses(
+        (status = 201, description = "The account", body = Account),
+        (status = 400, description = "Invalid fields, or the email is in use", body = ErrorBody),
+        (status = 429, description = "Too many attempts from this client", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
 async fn register(
     State(ctx): State<ApiContext>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -173,9 +198,11 @@ async fn register(
     Ok((StatusCode::CREATED, axum::Json(Account::from(user))).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct Credentials {
+    #[schema(value_type = String)]
     email: Option<String>,
+    #[schema(value_type = String)]
     password: Option<String>,
 }
 
@@ -186,6 +213,20 @@ async fn issue_pair(ctx: &ApiContext, user_id: i64, family: &str) -> Result<Toke
     Ok(TokenPair { access, refresh })
 }
 
+/// Log in: a token pair for an email and password (rate-limited)
+#[utoipa::path(
+    post,
+    path = "/auth/jwt/create/",
+    tag = "accounts",
+    request_body = Credentials,
+    responses(
+        (status = 200, description = "A new token pair", body = TokenPair),
+        (status = 400, description = "A field is missing", body = ErrorBody),
+        (status = 401, description = "`no_active_account`: wrong credentials or a deactivated account", body = ErrorBody),
+        (status = 429, description = "Too many attempts from this client", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
 async fn login(
     State(ctx): State<ApiContext>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -221,11 +262,27 @@ async fn login(
     Ok(axum::Json(pair).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct RefreshBody {
+    /// A refresh token.
+    #[schema(value_type = String)]
     refresh: Option<String>,
 }
 
+/// A new token pair for a refresh token, which is spent
+///
+/// Presenting a spent or revoked refresh token is refused and revokes every token of that login.
+#[utoipa::path(
+    post,
+    path = "/auth/jwt/refresh/",
+    tag = "accounts",
+    request_body = RefreshBody,
+    responses(
+        (status = 200, description = "A new token pair", body = TokenPair),
+        (status = 400, description = "`refresh` is missing", body = ErrorBody),
+        (status = 401, description = "`token_not_valid`: invalid, expired, spent or revoked", body = ErrorBody),
+    )
+)]
 async fn refresh(
     State(ctx): State<ApiContext>,
     JsonBody(body): JsonBody<RefreshBody>,
@@ -244,11 +301,25 @@ async fn refresh(
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct VerifyBody {
+    /// An access or refresh token.
+    #[schema(value_type = String)]
     token: Option<String>,
 }
 
+/// Check a token's signature, type and expiry
+#[utoipa::path(
+    post,
+    path = "/auth/jwt/verify/",
+    tag = "accounts",
+    request_body = VerifyBody,
+    responses(
+        (status = 200, description = "Valid: an empty object", body = Object, example = json!({})),
+        (status = 400, description = "`token` is missing", body = ErrorBody),
+        (status = 401, description = "`token_not_valid`", body = ErrorBody),
+    )
+)]
 async fn verify(
     State(ctx): State<ApiContext>,
     JsonBody(body): JsonBody<VerifyBody>,
@@ -261,6 +332,20 @@ async fn verify(
     Ok(axum::Json(serde_json::json!({})))
 }
 
+/// Log out: revoke the refresh token's login
+///
+/// Also served at `/auth/jwt/blacklist/`, simplejwt's other name for it.
+#[utoipa::path(
+    post,
+    path = "/auth/jwt/logout/",
+    tag = "accounts",
+    request_body = RefreshBody,
+    responses(
+        (status = 204, description = "Every refresh token of that login is revoked"),
+        (status = 400, description = "`refresh` is missing", body = ErrorBody),
+        (status = 401, description = "`token_not_valid`: invalid, expired, spent or revoked", body = ErrorBody),
+    )
+)]
 async fn logout(
     State(ctx): State<ApiContext>,
     JsonBody(body): JsonBody<RefreshBody>,
@@ -283,6 +368,17 @@ async fn current(ctx: &ApiContext, user: AuthUser) -> Result<users::User, ApiErr
     }
 }
 
+/// The caller's account
+#[utoipa::path(
+    get,
+    path = "/auth/users/me/",
+    operation_id = "get_me",
+    tag = "accounts",
+    security(("jwt" = [])),
+    responses(
+        (status = 200, description = "The account", body = Account),
+    )
+)]
 async fn me(
     State(ctx): State<ApiContext>,
     user: AuthUser,
@@ -290,13 +386,31 @@ async fn me(
     Ok(axum::Json(current(&ctx, user).await?.into()))
 }
 
-#[derive(Debug, Deserialize)]
+/// Names to change; fields left out are kept.
+#[derive(Debug, Deserialize, ToSchema)]
 struct ProfileChange {
+    #[schema(max_length = 150)]
     first_name: Option<String>,
+    #[schema(max_length = 150)]
     last_name: Option<String>,
+    /// Accepted only if it is the current email: the email cannot change.
     email: Option<String>,
 }
 
+/// Change the caller's names
+///
+/// Also served as `PUT`, as djoser does.
+#[utoipa::path(
+    patch,
+    path = "/auth/users/me/",
+    tag = "accounts",
+    request_body = ProfileChange,
+    security(("jwt" = [])),
+    responses(
+        (status = 200, description = "The account", body = Account),
+        (status = 400, description = "A name is too long, or the email differs", body = ErrorBody),
+    )
+)]
 async fn update_me(
     State(ctx): State<ApiContext>,
     user: AuthUser,
@@ -325,8 +439,9 @@ async fn update_me(
     Ok(axum::Json(current(&ctx, user).await?.into()))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct CurrentPassword {
+    #[schema(value_type = String)]
     current_password: Option<String>,
 }
 
@@ -338,6 +453,18 @@ async fn check_current(u: &users::User, given: &Option<String>) -> Result<(), Ap
     Ok(())
 }
 
+/// Delete the caller's account, with its ratings, posts and tokens
+#[utoipa::path(
+    delete,
+    path = "/auth/users/me/",
+    tag = "accounts",
+    request_body = CurrentPassword,
+    security(("jwt" = [])),
+    responses(
+        (status = 204, description = "The account is deleted"),
+        (status = 400, description = "`current_password` is missing or wrong", body = ErrorBody),
+    )
+)]
 async fn delete_me(
     State(ctx): State<ApiContext>,
     user: AuthUser,
@@ -350,13 +477,29 @@ async fn delete_me(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct PasswordChange {
+    #[schema(value_type = String)]
     current_password: Option<String>,
+    /// At least 8 characters, not all digits, not like the email, not a common password.
+    #[schema(value_type = String)]
     new_password: Option<String>,
+    #[schema(value_type = String)]
     re_new_password: Option<String>,
 }
 
+/// Change the caller's password; every refresh token of the caller is revoked
+#[utoipa::path(
+    post,
+    path = "/auth/users/set_password/",
+    tag = "accounts",
+    request_body = PasswordChange,
+    security(("jwt" = [])),
+    responses(
+        (status = 204, description = "The password is changed"),
+        (status = 400, description = "Invalid fields, or a wrong current password", body = ErrorBody),
+    )
+)]
 async fn set_password(
     State(ctx): State<ApiContext>,
     user: AuthUser,

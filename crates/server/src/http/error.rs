@@ -71,25 +71,34 @@ impl ApiError {
     }
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
-    error: Inner<'a>,
+/// Every error answer: `{"error": {"code", "message", "fields"?, …}}`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody<'a> {
+    error: ErrorDetail<'a>,
 }
 
-#[derive(Serialize)]
-struct Inner<'a> {
+/// What went wrong. Some errors carry more, by name: `candidates` (409 `ambiguous_title`) and
+/// `suggestions` (404 of a title lookup) list `{id, title, year}` movies, `training` (409
+/// `training_running`) is the training under way.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail<'a> {
+    /// Machine-readable, e.g. `invalid`, `not_found`, `token_not_valid`, `throttled`.
     code: &'a str,
+    /// For people.
     message: &'a str,
+    /// For input errors: messages by field name (`non_field_errors` for the body as a whole).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[schema(value_type = BTreeMap<String, Vec<String>>)]
     fields: &'a BTreeMap<String, Vec<String>>,
     #[serde(flatten)]
+    #[schema(value_type = BTreeMap<String, serde_json::Value>)]
     extra: &'a BTreeMap<&'static str, serde_json::Value>,
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = Body {
-            error: Inner {
+        let body = ErrorBody {
+            error: ErrorDetail {
                 code: self.code,
                 message: &self.message,
                 fields: &self.fields,

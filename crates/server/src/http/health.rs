@@ -7,7 +7,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::{Value, json};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::ApiContext;
 
@@ -20,21 +21,63 @@ pub fn router() -> Router<ApiContext> {
         .route("/readyz", get(readyz))
 }
 
-async fn healthz() -> Json<Value> {
-    Json(json!({ "status": "ok" }))
+#[derive(Serialize, ToSchema)]
+struct Alive {
+    /// Always `ok`.
+    status: &'static str,
 }
 
-async fn readyz(State(ctx): State<ApiContext>) -> (StatusCode, Json<Value>) {
+/// Liveness: the process answers
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "health",
+    responses((status = 200, description = "Alive", body = Alive, example = json!({"status": "ok"}))),
+)]
+async fn healthz() -> Json<Alive> {
+    Json(Alive { status: "ok" })
+}
+
+#[derive(Serialize, ToSchema)]
+struct Readiness {
+    /// `ready` or `unavailable`.
+    status: &'static str,
+    checks: Checks,
+}
+
+/// Each dependency: `ok` or `unavailable` (failed, or no answer within 3 s).
+#[derive(Serialize, ToSchema)]
+struct Checks {
+    database: &'static str,
+    storage: &'static str,
+}
+
+/// Readiness: the database and the object storage answer
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "health",
+    responses(
+        (status = 200, description = "Ready", body = Readiness,
+            example = json!({"status": "ready", "checks": {"database": "ok", "storage": "ok"}})),
+        (status = 503, description = "A dependency is unavailable", body = Readiness,
+            example = json!({"status": "unavailable", "checks": {"database": "unavailable", "storage": "ok"}})),
+    )
+)]
+async fn readyz(State(ctx): State<ApiContext>) -> (StatusCode, Json<Readiness>) {
     let (database, storage) = tokio::join!(
         check("database", ctx.db.ping()),
         check("storage", ctx.storage.ping())
     );
     let ready = database && storage;
     let word = |ok: bool| if ok { "ok" } else { "unavailable" };
-    let body = json!({
-        "status": if ready { "ready" } else { "unavailable" },
-        "checks": { "database": word(database), "storage": word(storage) },
-    });
+    let body = Readiness {
+        status: if ready { "ready" } else { "unavailable" },
+        checks: Checks {
+            database: word(database),
+            storage: word(storage),
+        },
+    };
     let status = if ready {
         StatusCode::OK
     } else {

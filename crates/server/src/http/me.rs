@@ -7,8 +7,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, put};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
-use super::error::{JsonBody, QueryParams};
+use super::error::{ErrorBody, JsonBody, QueryParams};
 use super::movies::{ChartItem, MovieCard, chart_body, genre, snapshot};
 use super::tokens::AuthUser;
 use super::{ApiContext, ApiError};
@@ -22,12 +23,14 @@ pub fn router() -> Router<ApiContext> {
         .route("/api/me/recommendations", get(recommendations))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct RatingBody {
+    /// 0.5 to 5.0 in steps of 0.5.
+    #[schema(value_type = f64, minimum = 0.5, maximum = 5.0, multiple_of = 0.5)]
     rating: Option<f64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct RatingSaved {
     movie_id: i64,
     rating: f64,
@@ -55,6 +58,21 @@ async fn existing_movie(ctx: &ApiContext, raw: &str) -> Result<i64, ApiError> {
     }
 }
 
+/// Rate a movie (or change the rating)
+#[utoipa::path(
+    put,
+    path = "/api/movies/{id}/rating",
+    operation_id = "rate_movie",
+    tag = "ratings",
+    params(("id" = i64, Path, description = "The movie's id")),
+    request_body = RatingBody,
+    security(("jwt" = [])),
+    responses(
+        (status = 200, description = "The rating is saved", body = RatingSaved),
+        (status = 400, description = "No rating, or not 0.5–5.0 in steps of 0.5", body = ErrorBody),
+        (status = 404, description = "No such movie", body = ErrorBody),
+    )
+)]
 async fn rate(
     State(ctx): State<ApiContext>,
     user: AuthUser,
@@ -77,6 +95,19 @@ async fn rate(
     Ok(axum::Json(RatingSaved { movie_id, rating }))
 }
 
+/// Take back a rating
+#[utoipa::path(
+    delete,
+    path = "/api/movies/{id}/rating",
+    operation_id = "unrate_movie",
+    tag = "ratings",
+    params(("id" = i64, Path, description = "The movie's id")),
+    security(("jwt" = [])),
+    responses(
+        (status = 204, description = "The rating is deleted"),
+        (status = 404, description = "No such movie, or not rated by the caller", body = ErrorBody),
+    )
+)]
 async fn unrate(
     State(ctx): State<ApiContext>,
     user: AuthUser,
@@ -94,8 +125,9 @@ async fn unrate(
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct MyRating {
+    /// Null while the recommenders are first built, or for a movie added since.
     movie: Option<MovieCard>,
     movie_id: i64,
     rating: f64,
@@ -103,6 +135,16 @@ struct MyRating {
     rated_at: i64,
 }
 
+/// The caller's ratings, newest first
+#[utoipa::path(
+    get,
+    path = "/api/me/ratings",
+    tag = "ratings",
+    security(("jwt" = [])),
+    responses(
+        (status = 200, description = "The caller's ratings", body = Vec<MyRating>),
+    )
+)]
 async fn my_ratings(
     State(ctx): State<ApiContext>,
     user: AuthUser,
@@ -123,19 +165,24 @@ async fn my_ratings(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ForYouQuery {
+    /// How many, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     k: Option<usize>,
+    /// Only movies of this genre.
     genre: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+/// A movie the caller rated that led to a recommendation.
+#[derive(Debug, Serialize, ToSchema)]
 struct Because {
     id: i64,
     title: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct PersonalItem {
     #[serde(flatten)]
     movie: MovieCard,
@@ -144,26 +191,44 @@ struct PersonalItem {
     because: Vec<Because>,
 }
 
-#[derive(Debug, Serialize)]
+/// Personal picks, or the top-rated chart (`personalised: false`).
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(untagged)]
 enum ForYouItems {
     Personal(Vec<PersonalItem>),
     Chart(Vec<ChartItem>),
 }
 
-#[derive(Debug, Serialize)]
+/// Recommendations for the caller (D).
+#[derive(Debug, Serialize, ToSchema)]
 struct ForYouBody {
     /// False when the user has no ratings the model can use: `results` is then the top-rated
     /// chart.
     personalised: bool,
-    /// Why the list is not personalised.
+    /// Why the list is not personalised: `no_ratings` (none yet) or `no_known_ratings` (only
+    /// movies the model does not know).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
     fallback: Option<&'static str>,
     /// How many ratings the user has.
     ratings_used: usize,
     results: ForYouItems,
 }
 
+/// Personal recommendations (D), folded in from the caller's current ratings
+#[utoipa::path(
+    get,
+    path = "/api/me/recommendations",
+    tag = "recommendations",
+    params(ForYouQuery),
+    security(("jwt" = [])),
+    responses(
+        (status = 200, description = "Recommendations, best first; the top-rated chart without usable ratings", body = ForYouBody),
+        (status = 400, description = "`k` is out of range", body = ErrorBody),
+        (status = 404, description = "No such genre", body = ErrorBody),
+        (status = 503, description = "The recommenders are being built", body = ErrorBody),
+    )
+)]
 async fn recommendations(
     State(ctx): State<ApiContext>,
     user: AuthUser,

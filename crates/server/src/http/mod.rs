@@ -7,6 +7,7 @@ mod error;
 mod health;
 mod me;
 mod movies;
+mod openapi;
 mod page;
 mod posts;
 mod ratelimit;
@@ -153,6 +154,7 @@ pub fn router(ctx: ApiContext) -> Router {
         .merge(movies::router())
         .merge(me::router())
         .merge(posts::router(ctx.max_image_bytes))
+        .merge(openapi::router())
         .fallback(web::fallback)
         .with_state(ctx)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

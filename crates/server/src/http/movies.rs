@@ -9,8 +9,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
-use super::error::{JsonBody, QueryParams};
+use super::error::{ErrorBody, JsonBody, QueryParams};
 use super::page::{Page, Paging};
 use super::tokens::MaybeUser;
 use super::{ApiContext, ApiError};
@@ -34,13 +35,15 @@ pub fn router() -> Router<ApiContext> {
 }
 
 /// A movie in a list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MovieCard {
     pub id: i64,
     pub title: String,
     pub year: Option<i64>,
+    /// `YYYY-MM-DD`.
     pub release_date: Option<String>,
     pub genres: Vec<String>,
+    /// TMDB's poster path (e.g. `/abc.jpg`), to be put after a TMDB image base URL.
     pub poster_path: Option<String>,
     pub popularity: Option<f64>,
     /// Ratings in the current snapshot (datasets and app users).
@@ -63,10 +66,11 @@ impl MovieCard {
 }
 
 /// A movie with a score (similarity, weighted rating or predicted rating).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Scored {
     #[serde(flatten)]
     pub movie: MovieCard,
+    /// The similarity to the movie asked about.
     pub score: f64,
 }
 
@@ -95,17 +99,40 @@ fn limit(value: Option<usize>, default: usize, max: usize, name: &str) -> Result
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
+    /// Words of the title (at most 200 characters); tolerant of case, accents and typos.
     q: Option<String>,
+    /// A genre as `/api/genres` names it (case-insensitive).
     genre: Option<String>,
     year_from: Option<i64>,
     year_to: Option<i64>,
+    /// The order; without it, by relevance to `q`, then popularity.
+    #[param(inline)]
     sort: Option<SortBy>,
+    /// From 1 (default 1).
+    #[param(minimum = 1)]
     page: Option<usize>,
+    /// 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     page_size: Option<usize>,
 }
 
+/// Browse and search the catalogue
+#[utoipa::path(
+    get,
+    path = "/api/movies",
+    operation_id = "list_movies",
+    tag = "catalogue",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of movies", body = Page<MovieCard>),
+        (status = 400, description = "A parameter is out of range", body = ErrorBody),
+        (status = 404, description = "No such genre (the message names the genres)", body = ErrorBody),
+        (status = 503, description = "The recommenders are being built", body = ErrorBody),
+    )
+)]
 async fn list(
     State(ctx): State<ApiContext>,
     QueryParams(query): QueryParams<ListQuery>,
@@ -138,7 +165,9 @@ async fn list(
     )))
 }
 
-#[derive(Debug, Serialize)]
+/// A movie's page.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = MovieDetail)]
 struct Detail {
     #[serde(flatten)]
     movie: catalogue::MovieDetail,
@@ -160,6 +189,19 @@ fn no_movie() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such movie.")
 }
 
+/// A movie with its genres, keywords, cast and crew
+#[utoipa::path(
+    get,
+    path = "/api/movies/{id}",
+    operation_id = "get_movie",
+    tag = "catalogue",
+    params(("id" = i64, Path, description = "The movie's id")),
+    security((), ("jwt" = [])),
+    responses(
+        (status = 200, description = "The movie; `my_rating` when logged in and rated", body = Detail),
+        (status = 404, description = "No such movie", body = ErrorBody),
+    )
+)]
 async fn detail(
     State(ctx): State<ApiContext>,
     Path(id): Path<String>,
@@ -196,12 +238,22 @@ async fn detail(
     }))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct GenreCount {
     name: String,
     movies: usize,
 }
 
+/// The genres, with how many movies each has
+#[utoipa::path(
+    get,
+    path = "/api/genres",
+    tag = "catalogue",
+    responses(
+        (status = 200, description = "Every genre of the catalogue", body = Vec<GenreCount>),
+        (status = 503, description = "The recommenders are being built", body = ErrorBody),
+    )
+)]
 async fn genres(State(ctx): State<ApiContext>) -> Result<axum::Json<Vec<GenreCount>>, ApiError> {
     let r = snapshot(&ctx)?;
     Ok(axum::Json(
@@ -221,10 +273,16 @@ async fn genres(State(ctx): State<ApiContext>) -> Result<axum::Json<Vec<GenreCou
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ChartQuery {
+    /// Only movies of this genre.
     genre: Option<String>,
+    /// 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<usize>,
+    /// Top-rated only: whose votes to count (default `ratings`); ignored by the other charts.
+    #[param(inline)]
     source: Option<ChartSource>,
 }
 
@@ -245,6 +303,19 @@ fn listing(
     ))
 }
 
+/// The most popular movies (A)
+#[utoipa::path(
+    get,
+    path = "/api/charts/popular",
+    tag = "charts",
+    params(ChartQuery),
+    responses(
+        (status = 200, description = "Movies, most popular first", body = Vec<MovieCard>),
+        (status = 400, description = "`limit` is out of range", body = ErrorBody),
+        (status = 404, description = "No such genre", body = ErrorBody),
+        (status = 503, description = "The recommenders are being built", body = ErrorBody),
+    )
+)]
 async fn popular(
     State(ctx): State<ApiContext>,
     QueryParams(query): QueryParams<ChartQuery>,
@@ -252,6 +323,19 @@ async fn popular(
     listing(&ctx, &query, Recommender::popular)
 }
 
+/// The latest movies (A)
+#[utoipa::path(
+    get,
+    path = "/api/charts/latest",
+    tag = "charts",
+    params(ChartQuery),
+    responses(
+        (status = 200, description = "Movies, newest first", body = Vec<MovieCard>),
+        (status = 400, description = "`limit` is out of range", body = ErrorBody),
+        (status = 404, description = "No such genre", body = ErrorBody),
+        (status = 503, description = "The recommenders are being built", body = ErrorBody),
+    )
+)]
 async fn latest(
     State(ctx): State<ApiContext>,
     QueryParams(query): QueryParams<ChartQuery>,
@@ -259,7 +343,8 @@ async fn latest(
     listing(&ctx, &query, Recommender::latest)
 }
 
-#[derive(Debug, Serialize)]
+/// A top-rated chart (B), by IMDb's weighted rating `(v·R + m·C) / (v + m)`.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ChartBody {
     /// `C`: the mean rating over the chart's movies.
     pub mean_rating: f64,
@@ -269,13 +354,15 @@ pub struct ChartBody {
     pub results: Vec<ChartItem>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ChartItem {
     #[serde(flatten)]
     pub movie: MovieCard,
     /// The weighted rating.
     pub score: f64,
+    /// `v`: the movie's votes.
     pub votes: u64,
+    /// `R`: the movie's mean rating.
     pub mean: f64,
 }
 
@@ -304,6 +391,19 @@ pub fn chart_body(
     }
 }
 
+/// The top-rated movies (B)
+#[utoipa::path(
+    get,
+    path = "/api/charts/top-rated",
+    tag = "charts",
+    params(ChartQuery),
+    responses(
+        (status = 200, description = "The chart, best first", body = ChartBody),
+        (status = 400, description = "`limit` or `source` is invalid", body = ErrorBody),
+        (status = 404, description = "No such genre", body = ErrorBody),
+        (status = 503, description = "The recommenders are being built", body = ErrorBody),
+    )
+)]
 async fn top_rated(
     State(ctx): State<ApiContext>,
     QueryParams(query): QueryParams<ChartQuery>,
@@ -319,14 +419,18 @@ async fn top_rated(
     )))
 }
 
-#[derive(Debug, Serialize)]
+/// Movies like one movie (C).
+#[derive(Debug, Serialize, ToSchema)]
 struct SimilarBody {
     movie: MovieCard,
     results: Vec<Scored>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct SimilarQuery {
+    /// How many, 1 to 100 (default 10).
+    #[param(minimum = 1, maximum = 100)]
     k: Option<usize>,
 }
 
@@ -345,6 +449,20 @@ fn similar_body(r: &Recommender, movie: &MovieSummary, k: usize) -> SimilarBody 
     }
 }
 
+/// Movies similar to a movie (C)
+#[utoipa::path(
+    get,
+    path = "/api/movies/{id}/similar",
+    operation_id = "similar_movies",
+    tag = "recommendations",
+    params(("id" = i64, Path, description = "The movie's id"), SimilarQuery),
+    responses(
+        (status = 200, description = "The movie and exactly `k` similar ones, most similar first", body = SimilarBody),
+        (status = 400, description = "`k` is out of range", body = ErrorBody),
+        (status = 404, description = "No such movie", body = ErrorBody),
+        (status = 503, description = "The recommenders are being built", body = ErrorBody),
+    )
+)]
 async fn similar(
     State(ctx): State<ApiContext>,
     Path(id): Path<String>,
@@ -357,9 +475,13 @@ async fn similar(
     Ok(axum::Json(similar_body(&r, movie, k)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 struct SimilarRequest {
+    /// A title, optionally with its year: `Heat (1995)`.
+    #[schema(value_type = String)]
     title: Option<String>,
+    /// How many, 1 to 100 (default 10).
+    #[schema(minimum = 1, maximum = 100)]
     k: Option<usize>,
 }
 
@@ -380,6 +502,20 @@ impl Candidate {
     }
 }
 
+/// Movies similar to a movie named by its title (C)
+#[utoipa::path(
+    post,
+    path = "/api/recommend/similar",
+    tag = "recommendations",
+    request_body = SimilarRequest,
+    responses(
+        (status = 200, description = "The movie and exactly `k` similar ones", body = SimilarBody),
+        (status = 400, description = "No `title`, or `k` out of range", body = ErrorBody),
+        (status = 404, description = "No movie has that title; `suggestions` lists close ones", body = ErrorBody),
+        (status = 409, description = "`ambiguous_title`: several movies have it; `candidates` lists them", body = ErrorBody),
+        (status = 503, description = "The recommenders are being built", body = ErrorBody),
+    )
+)]
 async fn similar_by_title(
     State(ctx): State<ApiContext>,
     JsonBody(body): JsonBody<SimilarRequest>,

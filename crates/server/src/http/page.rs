@@ -43,11 +43,15 @@ impl Paging {
     }
 }
 
-#[derive(Debug, Serialize)]
+/// A page of a list.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
+    /// Items in the whole list.
     pub count: usize,
+    /// This page's number, from 1.
     pub page: usize,
     pub page_size: usize,
+    /// Pages in the whole list.
     pub pages: usize,
     pub results: Vec<T>,
 }

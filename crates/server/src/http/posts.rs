@@ -11,8 +11,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
-use super::error::{JsonBody, QueryParams};
+use super::error::{ErrorBody, JsonBody, QueryParams};
 use super::page::{Page, Paging};
 use super::tokens::{AuthUser, permission_denied, random_id};
 use super::{ApiContext, ApiError};
@@ -40,34 +41,45 @@ pub fn router(max_image_bytes: usize) -> Router<ApiContext> {
         .route("/api/images/{id}/thumb", get(thumbnail))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct Author {
     id: i64,
     first_name: String,
     last_name: String,
 }
 
-#[derive(Debug, Serialize)]
+/// The catalogue movie a post is about.
+#[derive(Debug, Serialize, ToSchema)]
 struct PostMovie {
     id: i64,
     title: String,
     year: Option<i64>,
 }
 
-#[derive(Debug, Serialize)]
+/// A post's image and what is kept of its metadata.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Image)]
 struct ImageBody {
     id: i64,
+    /// The image as uploaded, minus its metadata: `/api/images/{id}`.
     url: String,
+    /// A JPEG 320 px wide, upright: `/api/images/{id}/thumb`.
     thumb_url: String,
     width: i64,
     height: i64,
+    /// `jpeg`, `png`, `gif` or `webp`, sniffed from the bytes.
+    #[schema(pattern = "^(jpeg|png|gif|webp)$")]
     format: String,
     size_bytes: i64,
+    /// The uploaded file name, cut to its last component and cleaned.
     file_name: Option<String>,
+    /// Unix seconds.
     uploaded_at: i64,
+    /// The camera's local time from EXIF, `YYYY-MM-DDTHH:MM:SS`.
     taken_at: Option<String>,
     camera_make: Option<String>,
     camera_model: Option<String>,
+    /// EXIF orientation, 1 to 8.
     orientation: Option<i64>,
 }
 
@@ -91,7 +103,9 @@ impl From<ImageRow> for ImageBody {
     }
 }
 
-#[derive(Debug, Serialize)]
+/// A user's post about a movie.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Post)]
 struct PostBody {
     id: i64,
     title: String,
@@ -99,7 +113,9 @@ struct PostBody {
     rating: Option<f64>,
     movie: Option<PostMovie>,
     author: Author,
+    /// Unix seconds.
     created_at: i64,
+    /// Unix seconds.
     updated_at: i64,
     image: Option<ImageBody>,
 }
@@ -133,12 +149,34 @@ fn post_not_found() -> ApiError {
 }
 
 /// The form as sent, before validation.
-#[derive(Default)]
+#[derive(Default, ToSchema)]
+#[schema(as = PostForm)]
 struct Form {
+    /// 1 to 300 characters.
+    #[schema(value_type = String, min_length = 1, max_length = 300)]
     title: Option<String>,
+    /// At most 10,000 characters.
+    #[schema(value_type = String, required = false, max_length = 10000)]
     content: Option<String>,
+    /// A catalogue movie the post is about.
+    #[schema(value_type = i64, required = false)]
     movie_id: Option<String>,
+    /// 0.5 to 5.0 in steps of 0.5.
+    #[schema(
+        value_type = f64,
+        required = false,
+        minimum = 0.5,
+        maximum = 5.0,
+        multiple_of = 0.5
+    )]
     rating: Option<String>,
+    /// A whole JPEG, PNG, GIF or WebP file (type sniffed from the bytes), within the size limit
+    /// (10 MB by default), at most 16,384 px a side and 40 megapixels.
+    #[schema(
+        value_type = String,
+        format = Binary,
+        content_media_type = "application/octet-stream"
+    )]
     image: Option<(Option<String>, Vec<u8>)>,
 }
 
@@ -335,6 +373,22 @@ fn invalid_image(e: ImageError) -> ApiError {
     .with("fields", BTreeMap::from([("image", vec![e.to_string()])]))
 }
 
+/// Post about a movie, with an image
+#[utoipa::path(
+    post,
+    path = "/api/posts",
+    operation_id = "create_post",
+    tag = "posts",
+    request_body(content = Form, content_type = "multipart/form-data"),
+    security(("jwt" = [])),
+    responses(
+        (status = 201, description = "The post", body = PostBody),
+        (status = 400, description = "Invalid fields, or a form that cannot be read", body = ErrorBody),
+        (status = 413, description = "`image_too_large`: over the image size limit", body = ErrorBody),
+        (status = 415, description = "Not `multipart/form-data`", body = ErrorBody),
+        (status = 422, description = "`invalid_image`: not a whole JPEG, PNG, GIF or WebP, or too large once decoded", body = ErrorBody),
+    )
+)]
 async fn create(
     State(ctx): State<ApiContext>,
     user: AuthUser,
@@ -418,14 +472,33 @@ async fn create(
     Ok((StatusCode::CREATED, axum::Json(post.into())))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
+    /// Only this user's posts.
     user: Option<i64>,
+    /// Only posts about this movie.
     movie: Option<i64>,
+    /// From 1 (default 1).
+    #[param(minimum = 1)]
     page: Option<usize>,
+    /// 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     page_size: Option<usize>,
 }
 
+/// Posts, newest first
+#[utoipa::path(
+    get,
+    path = "/api/posts",
+    operation_id = "list_posts",
+    tag = "posts",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of posts", body = Page<PostBody>),
+        (status = 400, description = "A parameter is invalid", body = ErrorBody),
+    )
+)]
 async fn list(
     State(ctx): State<ApiContext>,
     QueryParams(query): QueryParams<ListQuery>,
@@ -444,6 +517,19 @@ async fn list(
     )))
 }
 
+/// A post
+#[utoipa::path(
+    get,
+    path = "/api/posts/{id}",
+    operation_id = "get_post",
+    tag = "posts",
+    params(("id" = i64, Path, description = "The post's id")),
+    responses(
+        (status = 200, description = "The post", body = PostBody),
+        (status = 400, description = "The id is not an integer (a plain-text answer)", body = String, content_type = "text/plain"),
+        (status = 404, description = "No such post", body = ErrorBody),
+    )
+)]
 async fn read(
     State(ctx): State<ApiContext>,
     Path(id): Path<i64>,
@@ -469,17 +555,44 @@ fn explicit<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
     Option::<T>::deserialize(d).map(Some)
 }
 
-#[derive(Debug, Deserialize)]
+/// The fields to change; fields left out are kept, `null` clears `rating` or `movie_id`.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct PostPatch {
+    /// 1 to 300 characters.
+    #[schema(min_length = 1, max_length = 300)]
     title: Option<String>,
+    /// At most 10,000 characters.
+    #[schema(max_length = 10000)]
     content: Option<String>,
+    /// 0.5 to 5.0 in steps of 0.5, or `null` to clear it.
     #[serde(default, deserialize_with = "explicit")]
+    #[schema(value_type = Option<f64>, minimum = 0.5, maximum = 5.0, multiple_of = 0.5)]
     rating: Option<Option<f64>>,
+    /// A catalogue movie, or `null` to clear it.
     #[serde(default, deserialize_with = "explicit")]
+    #[schema(value_type = Option<i64>)]
     movie_id: Option<Option<i64>>,
 }
 
+/// Edit a post (its author or an admin)
+#[utoipa::path(
+    patch,
+    path = "/api/posts/{id}",
+    operation_id = "update_post",
+    tag = "posts",
+    params(("id" = i64, Path, description = "The post's id")),
+    request_body = PostPatch,
+    security(("jwt" = [])),
+    responses(
+        (status = 200, description = "The post", body = PostBody),
+        (status = 400, description = "Invalid fields, or an id that is not an integer", content(
+            (ErrorBody = "application/json"), (String = "text/plain"),
+        )),
+        (status = 403, description = "Neither the author nor an admin", body = ErrorBody),
+        (status = 404, description = "No such post", body = ErrorBody),
+    )
+)]
 async fn update(
     State(ctx): State<ApiContext>,
     user: AuthUser,
@@ -523,6 +636,21 @@ async fn update(
     Ok(axum::Json(post.into()))
 }
 
+/// Delete a post and its image (its author or an admin)
+#[utoipa::path(
+    delete,
+    path = "/api/posts/{id}",
+    operation_id = "delete_post",
+    tag = "posts",
+    params(("id" = i64, Path, description = "The post's id")),
+    security(("jwt" = [])),
+    responses(
+        (status = 204, description = "The post, its image and thumbnail are deleted"),
+        (status = 400, description = "The id is not an integer (a plain-text answer)", body = String, content_type = "text/plain"),
+        (status = 403, description = "Neither the author nor an admin", body = ErrorBody),
+        (status = 404, description = "No such post", body = ErrorBody),
+    )
+)]
 async fn remove(
     State(ctx): State<ApiContext>,
     user: AuthUser,
@@ -536,6 +664,28 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// An image as uploaded, minus its metadata (EXIF, XMP, IPTC, text; the orientation is kept)
+#[utoipa::path(
+    get,
+    path = "/api/images/{id}",
+    operation_id = "get_image",
+    tag = "images",
+    params(
+        ("id" = i64, Path, description = "The image's id"),
+        ("If-None-Match" = Option<String>, Header, description = "An `ETag` from an earlier answer"),
+    ),
+    responses(
+        (status = 200, description = "The image", content(
+            ("image/jpeg"), ("image/png"), ("image/gif"), ("image/webp"),
+        ), headers(
+            ("ETag" = String, description = "The SHA-256 of the image, a strong validator"),
+            ("Cache-Control" = String, description = "`public, max-age=31536000, immutable`"),
+        )),
+        (status = 304, description = "Not modified: the `If-None-Match` tag matches"),
+        (status = 400, description = "The id is not an integer (a plain-text answer)", body = String, content_type = "text/plain"),
+        (status = 404, description = "No such image", body = ErrorBody),
+    )
+)]
 async fn original(
     State(ctx): State<ApiContext>,
     Path(id): Path<i64>,
@@ -544,6 +694,26 @@ async fn original(
     serve_image(&ctx, id, &headers, false).await
 }
 
+/// An image's thumbnail: a JPEG 320 px wide (never wider than the original), upright
+#[utoipa::path(
+    get,
+    path = "/api/images/{id}/thumb",
+    operation_id = "get_thumbnail",
+    tag = "images",
+    params(
+        ("id" = i64, Path, description = "The image's id"),
+        ("If-None-Match" = Option<String>, Header, description = "An `ETag` from an earlier answer"),
+    ),
+    responses(
+        (status = 200, description = "The thumbnail", content(("image/jpeg")), headers(
+            ("ETag" = String, description = "Derived from the image's SHA-256"),
+            ("Cache-Control" = String, description = "`public, max-age=31536000, immutable`"),
+        )),
+        (status = 304, description = "Not modified: the `If-None-Match` tag matches"),
+        (status = 400, description = "The id is not an integer (a plain-text answer)", body = String, content_type = "text/plain"),
+        (status = 404, description = "No such image", body = ErrorBody),
+    )
+)]
 async fn thumbnail(
     State(ctx): State<ApiContext>,
     Path(id): Path<i64>,

@@ -10,5 +10,6 @@ mod health;
 mod helpers;
 mod images;
 mod import;
+mod openapi;
 mod posts;
 mod storage;

@@ -1,0 +1,991 @@
+//! The OpenAPI document at `/api/openapi.json` against the router (every route documented, every
+//! documented route served) and against real answers (every status and body as documented), and
+//! Swagger UI at `/api/docs`, which must load nothing from elsewhere.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use nextflex::http::ApiSettings;
+use reqwest::multipart::{Form, Part};
+use serde_json::{Value, json};
+
+use crate::api::{PASSWORD, app, unlimited};
+use crate::helpers::{Backend, TestApp, TestDb};
+use crate::images::camera_jpeg;
+use crate::posts::make_admin;
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    Anyone,
+    /// Anyone; a logged-in caller gets more.
+    OptionalLogin,
+    Login,
+    Admin,
+}
+
+use Access::{Admin, Anyone, Login, OptionalLogin};
+
+/// Every route the server answers, as the `router()` of each module in src/http declares it
+/// (paths in OpenAPI form). Keep in step with the routers.
+const ROUTES: &[(&str, &str, Access)] = &[
+    // health.rs
+    ("GET", "/healthz", Anyone),
+    ("GET", "/readyz", Anyone),
+    // auth.rs
+    ("POST", "/auth/users/", Anyone),
+    ("GET", "/auth/users/me/", Login),
+    ("PATCH", "/auth/users/me/", Login),
+    ("PUT", "/auth/users/me/", Login),
+    ("DELETE", "/auth/users/me/", Login),
+    ("POST", "/auth/users/set_password/", Login),
+    ("POST", "/auth/jwt/create/", Anyone),
+    ("POST", "/auth/jwt/refresh/", Anyone),
+    ("POST", "/auth/jwt/verify/", Anyone),
+    ("POST", "/auth/jwt/logout/", Anyone),
+    ("POST", "/auth/jwt/blacklist/", Anyone),
+    // movies.rs
+    ("GET", "/api/movies", Anyone),
+    ("GET", "/api/movies/{id}", OptionalLogin),
+    ("GET", "/api/movies/{id}/similar", Anyone),
+    ("POST", "/api/recommend/similar", Anyone),
+    ("GET", "/api/genres", Anyone),
+    ("GET", "/api/charts/popular", Anyone),
+    ("GET", "/api/charts/latest", Anyone),
+    ("GET", "/api/charts/top-rated", Anyone),
+    // me.rs
+    ("PUT", "/api/movies/{id}/rating", Login),
+    ("DELETE", "/api/movies/{id}/rating", Login),
+    ("GET", "/api/me/ratings", Login),
+    ("GET", "/api/me/recommendations", Login),
+    // posts.rs
+    ("GET", "/api/posts", Anyone),
+    ("POST", "/api/posts", Login),
+    ("GET", "/api/posts/{id}", Anyone),
+    ("PATCH", "/api/posts/{id}", Login),
+    ("DELETE", "/api/posts/{id}", Login),
+    ("GET", "/api/images/{id}", Anyone),
+    ("GET", "/api/images/{id}/thumb", Anyone),
+    // admin.rs
+    ("GET", "/api/admin/stats", Admin),
+    ("GET", "/api/admin/users", Admin),
+    ("PATCH", "/api/admin/users/{id}", Admin),
+    ("DELETE", "/api/admin/users/{id}", Admin),
+    ("GET", "/api/admin/ratings", Admin),
+    ("DELETE", "/api/admin/ratings/{user_id}/{movie_id}", Admin),
+    ("GET", "/api/admin/models", Admin),
+    ("POST", "/api/admin/models/retrain", Admin),
+    // openapi.rs
+    ("GET", "/api/openapi.json", Anyone),
+];
+
+const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+
+/// Every operation of the document, as (METHOD, path).
+fn documented(spec: &Value) -> BTreeSet<(String, String)> {
+    let paths = spec["paths"].as_object().expect("the document has paths");
+    paths
+        .iter()
+        .flat_map(|(path, item)| {
+            METHODS
+                .iter()
+                .filter(|m| item.get(**m).is_some())
+                .map(|m| (m.to_uppercase(), path.clone()))
+        })
+        .collect()
+}
+
+fn operation<'a>(spec: &'a Value, method: &str, path: &str) -> &'a Value {
+    &spec["paths"][path][method.to_lowercase()]
+}
+
+/// `{name}`s of an OpenAPI path.
+fn path_params(path: &str) -> BTreeSet<String> {
+    path.split('/')
+        .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The path with every `{param}` replaced by `value`.
+fn concrete(path: &str, value: &str) -> String {
+    path.split('/')
+        .map(|s| if s.starts_with('{') { value } else { s })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Every `$ref` in `value`.
+fn refs<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(r) = map.get("$ref").and_then(Value::as_str) {
+                out.push(r);
+            }
+            map.values().for_each(|v| refs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+        _ => {}
+    }
+}
+
+fn resolve<'a>(spec: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => {
+            let name = r
+                .strip_prefix("#/components/schemas/")
+                .unwrap_or_else(|| panic!("{r} is not a component schema"));
+            let target = &spec["components"]["schemas"][name];
+            assert!(target.is_object(), "{r} does not resolve");
+            resolve(spec, target)
+        }
+        None => schema,
+    }
+}
+
+/// The properties a schema declares, its `allOf` members' included.
+fn declared(spec: &Value, schema: &Value) -> BTreeSet<String> {
+    let schema = resolve(spec, schema);
+    let own = schema["properties"].as_object().into_iter().flatten();
+    let members = schema["allOf"].as_array().into_iter().flatten();
+    own.map(|(k, _)| k.clone())
+        .chain(members.flat_map(|m| declared(spec, m)))
+        .collect()
+}
+
+fn fits_type(name: &str, value: &Value) -> bool {
+    match name {
+        "null" => value.is_null(),
+        "boolean" => value.is_boolean(),
+        "object" => value.is_object(),
+        "array" => value.is_array(),
+        "string" => value.is_string(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "number" => value.is_number(),
+        other => panic!("unknown type {other}"),
+    }
+}
+
+/// Adds to `problems` where `value` breaks `schema`: types, enums, bounds, required properties,
+/// items, and (when `strict`) properties the schema does not declare, so that an undocumented
+/// field is caught too. `allOf` members are checked leniently, the union of their properties
+/// strictly.
+fn validate(
+    spec: &Value,
+    schema: &Value,
+    value: &Value,
+    at: &str,
+    strict: bool,
+    problems: &mut Vec<String>,
+) {
+    let schema = resolve(spec, schema);
+    for member in schema["allOf"].as_array().into_iter().flatten() {
+        validate(spec, member, value, at, false, problems);
+    }
+    let options = schema.get("oneOf").or_else(|| schema.get("anyOf"));
+    if let Some(options) = options.and_then(Value::as_array) {
+        let misfits: Vec<Vec<String>> = options
+            .iter()
+            .map(|option| {
+                let mut found = Vec::new();
+                validate(spec, option, value, at, strict, &mut found);
+                found
+            })
+            .collect();
+        if misfits.iter().all(|m| !m.is_empty()) {
+            problems.push(format!("{at} fits none of its schemas: {misfits:?}"));
+        }
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    if !types.is_empty() && !types.iter().any(|t| fits_type(t, value)) {
+        problems.push(format!("{at}: {value} is not of type {types:?}"));
+        return;
+    }
+    if let Some(values) = schema["enum"].as_array()
+        && !values.contains(value)
+    {
+        problems.push(format!("{at}: {value} is not one of {values:?}"));
+    }
+    if let Some(n) = value.as_f64() {
+        if schema["minimum"].as_f64().is_some_and(|min| n < min) {
+            problems.push(format!("{at}: {n} is under the minimum"));
+        }
+        if schema["maximum"].as_f64().is_some_and(|max| n > max) {
+            problems.push(format!("{at}: {n} is over the maximum"));
+        }
+    }
+    match value {
+        Value::Object(map) => {
+            for name in schema["required"].as_array().into_iter().flatten() {
+                let name = name.as_str().unwrap_or_default();
+                if !map.contains_key(name) {
+                    problems.push(format!("{at}.{name} is required but missing"));
+                }
+            }
+            let has_shape = schema.get("properties").is_some() || schema.get("allOf").is_some();
+            let known = declared(spec, schema);
+            for (name, v) in map {
+                let here = format!("{at}.{name}");
+                match (
+                    schema["properties"].get(name),
+                    schema.get("additionalProperties"),
+                ) {
+                    (Some(property), _) => validate(spec, property, v, &here, true, problems),
+                    (None, Some(Value::Bool(false))) => {
+                        problems.push(format!("{here} is not allowed"));
+                    }
+                    (None, Some(extra)) => validate(spec, extra, v, &here, true, problems),
+                    (None, None) => {
+                        if strict && has_shape && !known.contains(name) {
+                            problems.push(format!("{here} is not documented"));
+                        }
+                    }
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(item) = schema.get("items") {
+                for (i, v) in items.iter().enumerate() {
+                    validate(spec, item, v, &format!("{at}[{i}]"), true, problems);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A request's body.
+enum Body {
+    None,
+    Json(Value),
+    Raw(&'static str, String),
+    Form(Form),
+}
+
+/// A request to one documented route.
+struct Req {
+    method: &'static str,
+    route: &'static str,
+    path: String,
+    auth: Option<String>,
+    body: Body,
+    headers: Vec<(&'static str, String)>,
+}
+
+fn req(method: &'static str, route: &'static str) -> Req {
+    Req {
+        method,
+        route,
+        path: route.to_owned(),
+        auth: None,
+        body: Body::None,
+        headers: Vec::new(),
+    }
+}
+
+impl Req {
+    fn path(mut self, path: impl Into<String>) -> Self {
+        self.path = path.into();
+        self
+    }
+
+    fn bearer(mut self, token: &str) -> Self {
+        self.auth = Some(format!("Bearer {token}"));
+        self
+    }
+
+    fn json(mut self, body: Value) -> Self {
+        self.body = Body::Json(body);
+        self
+    }
+
+    fn raw(mut self, content_type: &'static str, body: impl Into<String>) -> Self {
+        self.body = Body::Raw(content_type, body.into());
+        self
+    }
+
+    fn form(mut self, form: Form) -> Self {
+        self.body = Body::Form(form);
+        self
+    }
+
+    fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+}
+
+struct Answer {
+    status: u16,
+    /// Without parameters (`; charset=…`).
+    content_type: String,
+    headers: reqwest::header::HeaderMap,
+    bytes: Vec<u8>,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.bytes).unwrap_or(Value::Null)
+    }
+}
+
+async fn send(app: &TestApp, r: Req) -> Answer {
+    let method = reqwest::Method::from_bytes(r.method.as_bytes()).unwrap();
+    let mut request = app.client.request(method, app.url(&r.path));
+    if let Some(auth) = r.auth {
+        request = request.header("Authorization", auth);
+    }
+    for (name, value) in r.headers {
+        request = request.header(name, value);
+    }
+    request = match r.body {
+        Body::None => request,
+        Body::Json(v) => request.json(&v),
+        Body::Raw(content_type, text) => request.header("Content-Type", content_type).body(text),
+        Body::Form(form) => request.multipart(form),
+    };
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let content_type = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    let bytes = response.bytes().await.unwrap().to_vec();
+    Answer {
+        status,
+        content_type,
+        headers,
+        bytes,
+    }
+}
+
+/// Where an answer differs from what the document says of `method route`.
+fn check_answer(spec: &Value, method: &str, route: &str, answer: &Answer) -> Vec<String> {
+    let me = format!("{method} {route} → {}", answer.status);
+    let op = operation(spec, method, route);
+    let Some(response) = op["responses"].get(answer.status.to_string()) else {
+        return vec![format!("{me}: status not documented")];
+    };
+    let mut problems = Vec::new();
+    for name in response["headers"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|h| h.0)
+    {
+        if !answer.headers.contains_key(name.as_str()) {
+            problems.push(format!("{me}: documented header {name} is missing"));
+        }
+    }
+    let Some(content) = response["content"].as_object() else {
+        if !answer.bytes.is_empty() {
+            problems.push(format!(
+                "{me}: documented without a body, answered {} bytes",
+                answer.bytes.len()
+            ));
+        }
+        return problems;
+    };
+    let Some(media) = content.get(&answer.content_type) else {
+        let documented: Vec<&String> = content.keys().collect();
+        problems.push(format!(
+            "{me}: answered {:?}, documented {documented:?}",
+            answer.content_type
+        ));
+        return problems;
+    };
+    if answer.bytes.is_empty() {
+        problems.push(format!("{me}: empty body"));
+    }
+    if let Some(schema) = media.get("schema")
+        && answer.content_type == "application/json"
+    {
+        let body: Value = serde_json::from_slice(&answer.bytes)
+            .unwrap_or_else(|e| panic!("{me}: the body is not JSON: {e}"));
+        validate(
+            spec,
+            schema,
+            &body,
+            &format!("{me}: $"),
+            true,
+            &mut problems,
+        );
+    }
+    problems
+}
+
+/// Requests every documented operation, checking each answer against the document.
+struct Sweep<'a> {
+    app: &'a TestApp,
+    spec: &'a Value,
+    problems: Vec<String>,
+    seen: BTreeSet<(String, String)>,
+}
+
+impl Sweep<'_> {
+    /// Sends `r`, expecting `status`; records where the answer differs from the document.
+    async fn expect(&mut self, status: u16, r: Req) -> Answer {
+        let (method, route, path) = (r.method, r.route, r.path.clone());
+        let answer = send(self.app, r).await;
+        let body = String::from_utf8_lossy(&answer.bytes);
+        assert_eq!(answer.status, status, "{method} {path}: {body}");
+        let problems = check_answer(self.spec, method, route, &answer);
+        self.problems.extend(problems);
+        self.seen.insert((method.to_owned(), route.to_owned()));
+        answer
+    }
+
+    /// The JSON answer of `r`, expecting `status`.
+    async fn json(&mut self, status: u16, r: Req) -> Value {
+        self.expect(status, r).await.json()
+    }
+}
+
+async fn spec_of(app: &TestApp) -> Value {
+    let res = app.get("/api/openapi.json").await;
+    assert_eq!(res.status(), 200);
+    let content_type = res.headers()["content-type"].to_str().unwrap().to_owned();
+    assert!(
+        content_type.starts_with("application/json"),
+        "{content_type}"
+    );
+    res.json().await.unwrap()
+}
+
+/// The document describes every route of the router, and nothing else: each with its tag,
+/// responses, path parameters and security, every `$ref` resolving; and the server answers every
+/// documented operation (not with the router's 404), asking for a login where the document says.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_document_matches_the_router() {
+    let tdb = TestDb::create(Backend::Sqlite).await.unwrap();
+    let app = TestApp::spawn(&tdb.config()).await;
+    let spec = spec_of(&app).await;
+
+    let version = spec["openapi"].as_str().unwrap();
+    assert!(version.starts_with("3.1"), "OpenAPI {version}");
+    assert_eq!(spec["info"]["title"], "NextFlex");
+    assert_eq!(spec["info"]["version"], env!("CARGO_PKG_VERSION"));
+    assert!(
+        spec["info"]["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("/api/docs"))
+    );
+
+    let routes: BTreeSet<(String, String)> = ROUTES
+        .iter()
+        .map(|(m, p, _)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
+    assert_eq!(routes.len(), ROUTES.len(), "ROUTES lists a route twice");
+    let documented = documented(&spec);
+    let missing: Vec<_> = routes.difference(&documented).collect();
+    let extra: Vec<_> = documented.difference(&routes).collect();
+    assert!(missing.is_empty(), "routes not documented: {missing:?}");
+    assert!(extra.is_empty(), "documented but not in ROUTES: {extra:?}");
+
+    let scheme = &spec["components"]["securitySchemes"]["jwt"];
+    assert_eq!(scheme["type"], "http");
+    assert_eq!(scheme["scheme"], "bearer");
+    assert_eq!(scheme["bearerFormat"], "JWT");
+    let tags: BTreeSet<&str> = spec["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["name"].as_str())
+        .collect();
+    for tag in [
+        "accounts",
+        "catalogue",
+        "charts",
+        "recommendations",
+        "ratings",
+        "posts",
+        "images",
+        "admin",
+        "health",
+    ] {
+        assert!(tags.contains(tag), "no tag {tag}");
+    }
+
+    let mut ids = BTreeSet::new();
+    let jwt = json!([{"jwt": []}]);
+    for (method, path, access) in ROUTES {
+        let op = operation(&spec, method, path);
+        let me = format!("{method} {path}");
+        let responses = op["responses"].as_object().unwrap();
+        assert!(!responses.is_empty(), "{me}: no responses");
+        assert!(
+            responses.keys().any(|s| s.starts_with('2')),
+            "{me}: no success response"
+        );
+        assert!(
+            op["summary"].as_str().is_some_and(|s| !s.is_empty()),
+            "{me}: no summary"
+        );
+        let op_tags = op["tags"].as_array().unwrap();
+        assert_eq!(op_tags.len(), 1, "{me}: {op_tags:?}");
+        assert!(
+            tags.contains(op_tags[0].as_str().unwrap()),
+            "{me}: undeclared tag"
+        );
+        let id = op["operationId"].as_str().unwrap();
+        assert!(
+            ids.insert(id.to_owned()),
+            "{me}: operationId {id} is used twice"
+        );
+
+        let params = op["parameters"].as_array().cloned().unwrap_or_default();
+        let in_path: BTreeSet<String> = params
+            .iter()
+            .filter(|p| p["in"] == "path")
+            .map(|p| {
+                assert_eq!(p["required"], true, "{me}: optional path parameter {p}");
+                p["name"].as_str().unwrap().to_owned()
+            })
+            .collect();
+        assert_eq!(in_path, path_params(path), "{me}: path parameters");
+
+        match access {
+            Anyone => assert!(op.get("security").is_none(), "{me}: {}", op["security"]),
+            OptionalLogin => {
+                let security = op["security"].as_array().unwrap();
+                assert!(security.contains(&json!({})), "{me}: login not optional");
+                assert!(security.contains(&json!({"jwt": []})), "{me}: no jwt");
+            }
+            Login | Admin => assert_eq!(op["security"], jwt, "{me}"),
+        }
+        if *access != Anyone {
+            assert!(responses.contains_key("401"), "{me}: no 401");
+        }
+        if *access == Admin {
+            assert!(responses.contains_key("403"), "{me}: no 403");
+        }
+    }
+
+    let mut all_refs = Vec::new();
+    refs(&spec, &mut all_refs);
+    assert!(all_refs.len() > 50, "{} refs", all_refs.len());
+    for r in all_refs {
+        let name = r.strip_prefix("#/components/schemas/").unwrap();
+        assert!(
+            spec["components"]["schemas"][name].is_object(),
+            "{r} does not resolve"
+        );
+    }
+
+    // The router's own 404, for paths no route serves.
+    let unrouted = send(&app, req("GET", "/api/no-such-route")).await;
+    assert_eq!(unrouted.status, 404);
+    assert_eq!(unrouted.json()["error"]["code"], "not_found");
+    for (method, path, access) in ROUTES {
+        let answer = send(&app, req(method, path).path(concrete(path, "1"))).await;
+        let me = format!("{method} {path} → {}", answer.status);
+        assert!(
+            !(answer.status == 404 && answer.bytes == unrouted.bytes),
+            "{me}: no route serves it"
+        );
+        assert_ne!(answer.status, 405, "{me}");
+        if matches!(access, Login | Admin) {
+            assert_eq!(answer.status, 401, "{me}: served without a login");
+        }
+        let problems = check_answer(&spec, method, path, &answer);
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+}
+
+/// Every documented operation, called to get its answers (successes and errors), each answer's
+/// status, content type, headers and body checked against the document.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn real_answers_match_the_document() {
+    let (app, tdb) = app(Backend::Sqlite, &unlimited()).await.unwrap();
+    let spec = spec_of(&app).await;
+    let mut s = Sweep {
+        app: &app,
+        spec: &spec,
+        problems: Vec::new(),
+        seen: BTreeSet::new(),
+    };
+
+    // Health and this document.
+    s.expect(200, req("GET", "/healthz")).await;
+    s.expect(200, req("GET", "/readyz")).await;
+    s.expect(200, req("GET", "/api/openapi.json")).await;
+
+    // Accounts.
+    let post = |route: &'static str, body: Value| req("POST", route).json(body);
+    let register = |email: &str| {
+        let body = json!({"email": email, "password": PASSWORD, "re_password": PASSWORD});
+        post("/auth/users/", body)
+    };
+    let login = |email: &str, password: &str| {
+        post(
+            "/auth/jwt/create/",
+            json!({"email": email, "password": password}),
+        )
+    };
+    let field = |v: &Value, name: &str| v[name].as_str().unwrap().to_owned();
+    for email in ["fan@example.com", "boss@example.com", "other@example.com"] {
+        s.expect(201, register(email)).await;
+    }
+    make_admin(&tdb, "boss@example.com").await;
+    s.expect(400, post("/auth/users/", json!({}))).await;
+    s.expect(415, req("POST", "/auth/users/").raw("text/plain", "{}"))
+        .await;
+    s.expect(401, login("fan@example.com", "wrong password"))
+        .await;
+    let broken = req("POST", "/auth/jwt/create/").raw("application/json", "{");
+    s.expect(400, broken).await;
+    let pair = s.json(200, login("fan@example.com", PASSWORD)).await;
+    let fan = field(&pair, "access");
+    let boss = field(
+        &s.json(200, login("boss@example.com", PASSWORD)).await,
+        "access",
+    );
+    let other = field(
+        &s.json(200, login("other@example.com", PASSWORD)).await,
+        "access",
+    );
+
+    let refresh = |token: &str| json!({"refresh": token});
+    let pair = s
+        .json(
+            200,
+            post("/auth/jwt/refresh/", refresh(&field(&pair, "refresh"))),
+        )
+        .await;
+    s.expect(401, post("/auth/jwt/refresh/", refresh("x.y.z")))
+        .await;
+    s.expect(200, post("/auth/jwt/verify/", json!({"token": fan})))
+        .await;
+    s.expect(400, post("/auth/jwt/verify/", json!({}))).await;
+    s.expect(401, post("/auth/jwt/verify/", json!({"token": "x.y.z"})))
+        .await;
+    let spent = refresh(&field(&pair, "refresh"));
+    s.expect(204, post("/auth/jwt/logout/", spent.clone()))
+        .await;
+    s.expect(401, post("/auth/jwt/logout/", spent)).await;
+    let pair = s.json(200, login("fan@example.com", PASSWORD)).await;
+    s.expect(
+        204,
+        post("/auth/jwt/blacklist/", refresh(&field(&pair, "refresh"))),
+    )
+    .await;
+
+    let fan_id = s
+        .json(200, req("GET", "/auth/users/me/").bearer(&fan))
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    // djoser clients send `JWT <token>`.
+    let as_djoser = req("GET", "/auth/users/me/").header("Authorization", format!("JWT {boss}"));
+    let boss_id = s.json(200, as_djoser).await["id"].as_i64().unwrap();
+    s.expect(401, req("GET", "/auth/users/me/")).await;
+    let me =
+        |method: &'static str, body: Value| req(method, "/auth/users/me/").bearer(&fan).json(body);
+    let names = json!({"first_name": "Fan", "last_name": "Tastic"});
+    s.expect(200, me("PATCH", names.clone())).await;
+    s.expect(200, me("PUT", names)).await;
+    s.expect(400, me("PATCH", json!({"first_name": "x".repeat(151)})))
+        .await;
+    s.expect(400, me("DELETE", json!({}))).await;
+    let set_password = req("POST", "/auth/users/set_password/").bearer(&fan);
+    s.expect(400, set_password.json(json!({}))).await;
+
+    // The catalogue, charts and similar movies.
+    let movies = |query: &str| req("GET", "/api/movies").path(format!("/api/movies?{query}"));
+    let found = s.json(200, movies("q=toy%20story")).await;
+    let toy_story = found["results"][0]["id"].as_i64().unwrap();
+    let found = s.json(200, movies("q=jumanji&sort=title&page=1")).await;
+    let jumanji = found["results"][0]["id"].as_i64().unwrap();
+    for bad in ["page_size=0", "sort=best", "year_from=2000&year_to=1990"] {
+        s.expect(400, movies(bad)).await;
+    }
+    s.expect(404, movies("genre=Nope")).await;
+    let movie = |id: i64| req("GET", "/api/movies/{id}").path(format!("/api/movies/{id}"));
+    s.expect(200, movie(toy_story)).await;
+    s.expect(404, movie(999_999)).await;
+    s.expect(200, req("GET", "/api/genres")).await;
+    for route in [
+        "/api/charts/popular",
+        "/api/charts/latest",
+        "/api/charts/top-rated",
+    ] {
+        let chart = |query: &str| req("GET", route).path(format!("{route}?{query}"));
+        s.expect(200, chart("limit=5")).await;
+        s.expect(400, chart("limit=0")).await;
+        s.expect(404, chart("genre=Nope")).await;
+    }
+    let top_rated = "/api/charts/top-rated?source=tmdb";
+    s.expect(200, req("GET", "/api/charts/top-rated").path(top_rated))
+        .await;
+    let similar = |id: i64, query: &str| {
+        let path = format!("/api/movies/{id}/similar?{query}");
+        req("GET", "/api/movies/{id}/similar").path(path)
+    };
+    s.expect(200, similar(toy_story, "k=3")).await;
+    s.expect(400, similar(toy_story, "k=0")).await;
+    s.expect(404, similar(999_999, "")).await;
+    let by_title = |body: Value| post("/api/recommend/similar", body);
+    s.expect(200, by_title(json!({"title": "Toy Story", "k": 3})))
+        .await;
+    let heat = s.json(409, by_title(json!({"title": "Heat"}))).await;
+    assert!(heat["error"]["candidates"].is_array(), "{heat}");
+    let nothing = s.json(404, by_title(json!({"title": "Qqqqqq"}))).await;
+    assert!(nothing["error"]["suggestions"].is_array(), "{nothing}");
+    s.expect(400, by_title(json!({}))).await;
+    let not_json = req("POST", "/api/recommend/similar").raw("text/plain", "Heat");
+    s.expect(415, not_json).await;
+
+    // Ratings and recommendations; a user without ratings gets the chart.
+    let for_you = "/api/me/recommendations";
+    let chart = s.json(200, req("GET", for_you).bearer(&other)).await;
+    assert_eq!(chart["fallback"], "no_ratings");
+    let rating = |method: &'static str, id: i64| {
+        let path = format!("/api/movies/{id}/rating");
+        req(method, "/api/movies/{id}/rating")
+            .path(path)
+            .bearer(&fan)
+    };
+    let rate = |id: i64, body: Value| rating("PUT", id).json(body);
+    s.expect(200, rate(toy_story, json!({"rating": 4.5}))).await;
+    s.expect(200, rate(jumanji, json!({"rating": 3.0}))).await;
+    s.expect(400, rate(toy_story, json!({"rating": 7}))).await;
+    s.expect(404, rate(999_999, json!({"rating": 4}))).await;
+    let padded = json!({"rating": 4, "pad": "x".repeat(70 * 1024)});
+    s.expect(413, rate(toy_story, padded)).await;
+    s.expect(204, rating("DELETE", toy_story)).await;
+    s.expect(404, rating("DELETE", toy_story)).await;
+    s.expect(200, rate(toy_story, json!({"rating": 5}))).await;
+    let detail = s.json(200, movie(toy_story).bearer(&fan)).await;
+    assert_eq!(detail["my_rating"], 5.0);
+    s.expect(200, req("GET", "/api/me/ratings").bearer(&fan))
+        .await;
+    let mine = s.json(200, req("GET", for_you).bearer(&fan)).await;
+    assert!(
+        mine["results"].as_array().is_some_and(|r| !r.is_empty()),
+        "{mine}"
+    );
+    let too_many = req("GET", for_you).path(format!("{for_you}?k=0"));
+    s.expect(400, too_many.bearer(&fan)).await;
+
+    // Posts and images.
+    let form = |title: &str, image: Vec<u8>| {
+        Form::new()
+            .text("title", title.to_owned())
+            .text("content", "Seen it twice.")
+            .text("movie_id", toy_story.to_string())
+            .text("rating", "4.5")
+            .part("image", Part::bytes(image).file_name("IMG_0001.JPG"))
+    };
+    let create = |form: Form| req("POST", "/api/posts").bearer(&fan).form(form);
+    let made = s
+        .json(201, create(form("Toy Story!", camera_jpeg(64, 48, 6))))
+        .await;
+    assert_eq!(made["image"]["camera_make"], "Canon", "{made}");
+    s.expect(422, create(form("Broken", b"not an image".to_vec())))
+        .await;
+    s.expect(400, create(form("", camera_jpeg(8, 8, 1)))).await;
+    s.expect(415, req("POST", "/api/posts").bearer(&fan).json(json!({})))
+        .await;
+    let anonymous = req("POST", "/api/posts").form(form("x", camera_jpeg(8, 8, 1)));
+    s.expect(401, anonymous).await;
+    let posts = |query: &str| req("GET", "/api/posts").path(format!("/api/posts?{query}"));
+    s.expect(200, posts("")).await;
+    s.expect(
+        200,
+        posts(&format!("user={fan_id}&movie={toy_story}&page_size=5")),
+    )
+    .await;
+    s.expect(400, posts("page=0")).await;
+    let one = |method: &'static str, id: &str| {
+        req(method, "/api/posts/{id}").path(format!("/api/posts/{id}"))
+    };
+    let id = made["id"].to_string();
+    s.expect(200, one("GET", &id)).await;
+    s.expect(404, one("GET", "999999")).await;
+    s.expect(400, one("GET", "abc")).await;
+    let edit = |token: &str, body: Value| one("PATCH", &id).bearer(token).json(body);
+    let clear = json!({"rating": null, "content": "Seen it thrice."});
+    s.expect(403, edit(&other, clear.clone())).await;
+    s.expect(400, edit(&fan, json!({"title": ""}))).await;
+    s.expect(400, edit(&fan, json!({"colour": "red"}))).await;
+    s.expect(200, edit(&fan, clear)).await;
+    for (route, url) in [
+        ("/api/images/{id}", &made["image"]["url"]),
+        ("/api/images/{id}/thumb", &made["image"]["thumb_url"]),
+    ] {
+        let image = || req("GET", route).path(url.as_str().unwrap());
+        let answer = s.expect(200, image()).await;
+        assert_eq!(answer.content_type, "image/jpeg");
+        let etag = answer.headers["etag"].to_str().unwrap().to_owned();
+        s.expect(304, image().header("If-None-Match", etag)).await;
+        s.expect(404, req("GET", route).path(concrete(route, "999999")))
+            .await;
+    }
+    s.expect(403, one("DELETE", &id).bearer(&other)).await;
+    s.expect(204, one("DELETE", &id).bearer(&fan)).await;
+    s.expect(404, one("DELETE", &id).bearer(&fan)).await;
+
+    // Admin.
+    for route in [
+        "/api/admin/stats",
+        "/api/admin/users",
+        "/api/admin/ratings",
+        "/api/admin/models",
+    ] {
+        s.expect(403, req("GET", route).bearer(&fan)).await;
+        s.expect(200, req("GET", route).bearer(&boss)).await;
+    }
+    let table = |route: &'static str, query: &str| {
+        req("GET", route)
+            .path(format!("{route}?{query}"))
+            .bearer(&boss)
+    };
+    s.expect(200, table("/api/admin/users", "q=fan&page=1&page_size=5"))
+        .await;
+    s.expect(200, table("/api/admin/ratings", "q=toy")).await;
+    s.expect(400, table("/api/admin/ratings", "page_size=101"))
+        .await;
+    let user = |method: &'static str, id: &str| {
+        let path = format!("/api/admin/users/{id}");
+        req(method, "/api/admin/users/{id}")
+            .path(path)
+            .bearer(&boss)
+    };
+    let (fan_id, boss_id) = (fan_id.to_string(), boss_id.to_string());
+    s.expect(
+        200,
+        user("PATCH", &fan_id).json(json!({"last_name": "Fanatic"})),
+    )
+    .await;
+    s.expect(
+        400,
+        user("PATCH", &boss_id).json(json!({"is_admin": false})),
+    )
+    .await;
+    s.expect(400, user("PATCH", "abc").json(json!({}))).await;
+    s.expect(404, user("PATCH", "999999").json(json!({}))).await;
+    s.expect(403, user("PATCH", &fan_id).bearer(&fan).json(json!({})))
+        .await;
+    s.expect(400, user("DELETE", &boss_id)).await;
+    s.expect(404, user("DELETE", "999999")).await;
+    let rating_row = |user: &str, movie: i64| {
+        let path = format!("/api/admin/ratings/{user}/{movie}");
+        let route = "/api/admin/ratings/{user_id}/{movie_id}";
+        req("DELETE", route).path(path).bearer(&boss)
+    };
+    s.expect(204, rating_row(&fan_id, jumanji)).await;
+    s.expect(404, rating_row(&fan_id, jumanji)).await;
+    let retrain = || req("POST", "/api/admin/models/retrain");
+    s.expect(403, retrain().bearer(&fan)).await;
+    let started = s.json(202, retrain().bearer(&boss)).await;
+    assert_eq!(started["training"]["state"], "running", "{started}");
+    // Until the new version is recorded, so that one is checked against the document.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let models = s
+            .json(200, req("GET", "/api/admin/models").bearer(&boss))
+            .await;
+        if models["training"]["state"] != "running" {
+            assert_eq!(models["versions"][0]["status"], "ready", "{models}");
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{models}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // Accounts that go: a password change, then the account itself; a user deleted by an admin.
+    let (leaving, password) = ("leaving@example.com", "another horse battery");
+    s.expect(201, register(leaving)).await;
+    let access = field(&s.json(200, login(leaving, PASSWORD)).await, "access");
+    let change = json!({
+        "current_password": PASSWORD,
+        "new_password": password,
+        "re_new_password": password,
+    });
+    let set_password = req("POST", "/auth/users/set_password/").bearer(&access);
+    s.expect(204, set_password.json(change)).await;
+    let goodbye = json!({"current_password": password});
+    let delete_me = req("DELETE", "/auth/users/me/").bearer(&access);
+    s.expect(204, delete_me.json(goodbye)).await;
+    s.expect(204, user("DELETE", &fan_id)).await;
+
+    // Rate-limited login and registration, on an app that allows one attempt a minute.
+    let limited_db = TestDb::create(Backend::Sqlite).await.unwrap();
+    let settings = ApiSettings {
+        auth_rate_limit: 1,
+        ..ApiSettings::default()
+    };
+    let limited = TestApp::spawn_with(&limited_db.config(), &[], &[], &settings).await;
+    s.app = &limited;
+    s.expect(401, login("nobody@example.com", PASSWORD)).await;
+    s.expect(429, login("nobody@example.com", PASSWORD)).await;
+    s.expect(429, register("nobody@example.com")).await;
+
+    assert!(s.problems.is_empty(), "{:#?}", s.problems);
+    let never: Vec<_> = documented(&spec).difference(&s.seen).cloned().collect();
+    assert!(
+        never.is_empty(),
+        "operations this test never called: {never:?}"
+    );
+}
+
+/// Swagger UI answers at /api/docs with every script, style and icon it names served by us, none
+/// from elsewhere, and reads /api/openapi.json.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn swagger_ui_is_served_offline() {
+    let tdb = TestDb::create(Backend::Sqlite).await.unwrap();
+    let app = TestApp::spawn(&tdb.config()).await;
+    let res = app.get("/api/docs").await;
+    assert_eq!(res.status(), 200);
+    let page = res.url().clone();
+    assert_eq!(page.path(), "/api/docs/");
+    let content_type = res.headers()["content-type"].to_str().unwrap().to_owned();
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    let html = res.text().await.unwrap();
+    assert!(html.contains("swagger-ui"), "{html}");
+
+    let mut assets: BTreeMap<String, String> = BTreeMap::new();
+    for attribute in ["src=\"", "href=\""] {
+        for (i, _) in html.match_indices(attribute) {
+            let target = html[i + attribute.len()..].split('"').next().unwrap();
+            assert!(
+                !target.contains("//"),
+                "{attribute}{target}\": the page loads something from elsewhere"
+            );
+            assets.insert(target.to_owned(), attribute.to_owned());
+        }
+    }
+    let scripts = assets.values().filter(|a| a.starts_with("src")).count();
+    assert!(scripts >= 2, "{assets:?}");
+    assert!(assets.keys().any(|a| a.ends_with(".css")), "{assets:?}");
+
+    let mut initializer = None;
+    for asset in assets.keys() {
+        let url = page.join(asset).unwrap();
+        let res = app.client.get(url.clone()).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{url}");
+        let body = res.text().await.unwrap();
+        assert!(!body.is_empty(), "{url}");
+        if asset.ends_with("swagger-initializer.js") {
+            initializer = Some(body);
+        }
+    }
+    let initializer = initializer.expect("the page runs swagger-initializer.js");
+    assert!(
+        initializer.contains("\"/api/openapi.json\""),
+        "{initializer}"
+    );
+    assert!(
+        initializer.contains("\"validatorUrl\": \"none\""),
+        "{initializer}"
+    );
+    assert!(!initializer.contains("https://"), "{initializer}");
+}
