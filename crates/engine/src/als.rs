@@ -332,7 +332,8 @@ impl AlsModel {
         ]
         .iter()
         .all(|v| v.iter().all(|x| x.is_finite()));
-        if !finite || !mean.is_finite() || !(min_rating <= max_rating) {
+        let ordered = min_rating.is_finite() && max_rating.is_finite() && min_rating <= max_rating;
+        if !finite || !mean.is_finite() || !ordered {
             return bad("a value is not a finite number");
         }
         let positions = |ids: &[u32]| -> Option<HashMap<u32, u32>> {

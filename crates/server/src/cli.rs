@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::evaluate;
 use crate::http::ApiSettings;
 use crate::import;
+use crate::models::{self, Models};
 use crate::recommend;
 use crate::recommender::{self, ChartSource, RecommenderSettings};
 use crate::serve::{self, ServeSettings};
@@ -127,9 +128,22 @@ pub enum Command {
     /// Recommendations over the imported catalogue
     #[command(subcommand)]
     Recommend(RecommendCommand),
+    /// Train a model version (charts, content index, ALS) on the catalogue and the ratings,
+    /// score it on a held-out 10 %, store it and make it the active version
+    Train(TrainArgs),
     /// Manage user accounts
     #[command(subcommand)]
     Users(UsersCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// The imported ratings dataset to train on [default: the one with the most ratings]
+    #[arg(long, env = "NEXTFLEX_DATASET", hide_env_values = true)]
+    pub dataset: Option<String>,
+    /// Print the recorded version (parameters, data sizes, metrics, timings) as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -363,6 +377,24 @@ pub struct ServeArgs {
     /// The imported ratings dataset the recommenders use [default: the one with the most ratings]
     #[arg(long, env = "NEXTFLEX_DATASET", hide_env_values = true)]
     pub dataset: Option<String>,
+
+    /// Seconds between checks for a model version trained by another replica (0: never)
+    #[arg(
+        long,
+        env = "NEXTFLEX_MODEL_POLL_INTERVAL",
+        default_value_t = 30,
+        hide_env_values = true
+    )]
+    pub model_poll_interval: u64,
+
+    /// Retrain every this many seconds (0: only on demand)
+    #[arg(
+        long,
+        env = "NEXTFLEX_RETRAIN_INTERVAL",
+        default_value_t = 0,
+        hide_env_values = true
+    )]
+    pub retrain_interval: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -404,7 +436,7 @@ fn run(cli: Cli) -> Result<()> {
     telemetry::init(cli.global.log_format, &cli.global.log)?;
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| Error::Internal(format!("cannot start the async runtime: {e}")))?;
-    runtime.block_on(async move {
+    let result = runtime.block_on(async move {
         let cwd = std::env::current_dir()
             .map_err(|e| Error::Config(format!("cannot read the working directory: {e}")))?;
         let database = DatabaseConfig::parse(&cli.global.database_url, &cwd)?;
@@ -427,6 +459,8 @@ fn run(cli: Cli) -> Result<()> {
                         dataset: args.dataset,
                         ..RecommenderSettings::default()
                     },
+                    model_poll_interval: Duration::from_secs(args.model_poll_interval),
+                    retrain_interval: Duration::from_secs(args.retrain_interval),
                     data_dir: cwd.join(&cli.global.data_dir),
                     demo: (!args.no_demo).then(|| cwd.join(&args.demo_path)),
                     shutdown_grace: Duration::from_secs(args.shutdown_grace),
@@ -513,9 +547,52 @@ fn run(cli: Cli) -> Result<()> {
                 }
                 Ok(())
             }
+            Command::Train(args) => {
+                let storage = Storage::open(&storage_config(&cli.global, &cwd)?).await?;
+                let db = Db::connect(&database, &PoolSettings::default()).await?;
+                db.migrate().await?;
+                let models = Models::new(
+                    db.clone(),
+                    storage,
+                    Default::default(),
+                    RecommenderSettings {
+                        dataset: args.dataset,
+                        ..RecommenderSettings::default()
+                    },
+                );
+                let trained = models.train("cli").await;
+                let record = match trained {
+                    Ok(version) => models::version(&db, &version).await,
+                    Err(e) => Err(e),
+                };
+                db.close().await;
+                let record = record?;
+                if args.json {
+                    println!("{}", json(&record)?);
+                } else {
+                    print_version(&record);
+                }
+                Ok(())
+            }
             Command::Users(UsersCommand::Create(args)) => create_user(&database, args).await,
         }
-    })
+    });
+    // A training still running in the background (the server was stopped mid-way) is abandoned
+    // rather than waited for: its version stays recorded as `training` and is never served.
+    runtime.shutdown_timeout(Duration::from_secs(2));
+    result
+}
+
+fn print_version(v: &models::Version) {
+    println!("model version {} ({})", v.version, v.status);
+    for (name, value) in [
+        ("data", &v.data_sizes),
+        ("metrics", &v.metrics),
+        ("timings", &v.timings),
+        ("parameters", &v.params),
+    ] {
+        println!("  {name}: {value}");
+    }
 }
 
 async fn recommend_command(

@@ -12,7 +12,7 @@ use nextflex_engine::als::{AlsModel, AlsParams};
 use nextflex_engine::metrics::{self, RankingScores};
 use nextflex_engine::rng::SplitMix64;
 use nextflex_engine::split::{self, Split};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
@@ -60,7 +60,7 @@ pub const RELEVANT_FROM: f32 = 4.0;
 /// Top-k of the ranking metrics.
 pub const K: usize = 10;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Evaluation {
     pub rmse: f64,
     pub mae: f64,

@@ -31,6 +31,10 @@ pub struct ServeSettings {
     pub demo: Option<PathBuf>,
     pub api: ApiSettings,
     pub recommender: RecommenderSettings,
+    /// Checks for a version another replica trained; zero: never.
+    pub model_poll_interval: Duration,
+    /// Scheduled retraining; zero: only on demand.
+    pub retrain_interval: Duration,
 }
 
 /// Starts the server. Every configuration check runs before the first log line, so that a bad
@@ -58,7 +62,14 @@ pub async fn run(settings: ServeSettings) -> Result<()> {
         Arc::new(SharedRecommender::default()),
         settings.recommender.clone(),
     );
-    models.train("startup").await?;
+    // The active version when there is one; otherwise a first training in the background.
+    models.start(false).await?;
+    if !settings.model_poll_interval.is_zero() {
+        models.poll(settings.model_poll_interval);
+    }
+    if !settings.retrain_interval.is_zero() {
+        models.schedule(settings.retrain_interval);
+    }
     let ctx = ApiContext::new(db.clone(), storage, &jwt_secret, models, &settings.api).await?;
     tracing::info!(%addr, "listening on http://{addr}");
 

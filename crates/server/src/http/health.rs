@@ -1,5 +1,5 @@
 //! Liveness (`/healthz`: the process answers) and readiness (`/readyz`: the database and the
-//! object storage answer) probes for load balancers and orchestrators.
+//! object storage answer, and a model serves) probes for load balancers and orchestrators.
 
 use std::time::Duration;
 
@@ -43,25 +43,29 @@ struct Readiness {
     /// `ready` or `unavailable`.
     status: &'static str,
     checks: Checks,
+    /// The model version this process serves, once one is loaded or trained.
+    model_version: Option<String>,
 }
 
-/// Each dependency: `ok` or `unavailable` (failed, or no answer within 3 s).
+/// Each dependency: `ok` or `unavailable` (failed, or no answer within 3 s); the model: `ok`
+/// or `warming_up` (the first one is still training or loading).
 #[derive(Serialize, ToSchema)]
 struct Checks {
     database: &'static str,
     storage: &'static str,
+    model: &'static str,
 }
 
-/// Readiness: the database and the object storage answer
+/// Readiness: the database and the object storage answer, and a model serves
 #[utoipa::path(
     get,
     path = "/readyz",
     tag = "health",
     responses(
         (status = 200, description = "Ready", body = Readiness,
-            example = json!({"status": "ready", "checks": {"database": "ok", "storage": "ok"}})),
-        (status = 503, description = "A dependency is unavailable", body = Readiness,
-            example = json!({"status": "unavailable", "checks": {"database": "unavailable", "storage": "ok"}})),
+            example = json!({"status": "ready", "checks": {"database": "ok", "storage": "ok", "model": "ok"}, "model_version": "v1795503219-4b9808"})),
+        (status = 503, description = "A dependency is unavailable, or the first model is still training", body = Readiness,
+            example = json!({"status": "unavailable", "checks": {"database": "unavailable", "storage": "ok", "model": "ok"}, "model_version": "v1795503219-4b9808"})),
     )
 )]
 async fn readyz(State(ctx): State<ApiContext>) -> (StatusCode, Json<Readiness>) {
@@ -69,14 +73,17 @@ async fn readyz(State(ctx): State<ApiContext>) -> (StatusCode, Json<Readiness>) 
         check("database", ctx.db.ping()),
         check("storage", ctx.storage.ping())
     );
-    let ready = database && storage;
+    let model = ctx.recommender.get().is_some();
+    let ready = database && storage && model;
     let word = |ok: bool| if ok { "ok" } else { "unavailable" };
     let body = Readiness {
         status: if ready { "ready" } else { "unavailable" },
         checks: Checks {
             database: word(database),
             storage: word(storage),
+            model: if model { "ok" } else { "warming_up" },
         },
+        model_version: ctx.models.serving(),
     };
     let status = if ready {
         StatusCode::OK

@@ -556,6 +556,7 @@ impl PartialSchema for Version {
                             ("users", i64::schema()),
                             ("movies", i64::schema()),
                             ("rated_movies", i64::schema()),
+                            ("artifact_bytes", i64::schema()),
                         ],
                     ),
                 ),

@@ -4,7 +4,10 @@
 //! keep the snapshot they started with), and a failed one leaves the current one serving and
 //! records its error.
 
+mod artifact;
+
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -12,7 +15,7 @@ use sqlx::Row;
 
 use crate::db::{Db, now};
 use crate::error::{Error, Result};
-use crate::recommender::{self, RecommenderSettings, SharedRecommender};
+use crate::recommender::{self, Recommender, RecommenderSettings, SharedRecommender};
 use crate::storage::Storage;
 
 /// What the trainer is doing.
@@ -35,6 +38,8 @@ pub struct Models {
     shared: Arc<SharedRecommender>,
     settings: RecommenderSettings,
     training: Mutex<Training>,
+    /// The version this process serves.
+    serving: Mutex<Option<String>>,
 }
 
 impl Models {
@@ -56,6 +61,7 @@ impl Models {
                 state: "idle",
                 ..Training::default()
             }),
+            serving: Mutex::new(None),
         })
     }
 
@@ -130,52 +136,11 @@ impl Models {
         .execute(self.db.pool())
         .await?;
 
-        match recommender::build(&self.db, &self.storage, &self.settings).await {
+        match self.train_and_store(&version).await {
             Ok(snapshot) => {
-                self.set(|t| {
-                    t.stage = Some("recording and swapping in");
-                    t.progress = 0.9;
-                });
-                let report = &snapshot.report;
-                let data_sizes = json!({
-                    "dataset_ratings": report.dataset_ratings,
-                    "app_ratings": report.app_ratings,
-                    "users": report.users,
-                    "movies": snapshot.movie_count(),
-                    "rated_movies": report.rated_movies,
-                });
-                let metrics = report.evaluation.as_ref().map_or(json!({}), |e| {
-                    json!({
-                        "rmse": e.rmse,
-                        "mae": e.mae,
-                        "precision_at_10": e.precision_at_10,
-                        "ndcg_at_10": e.ndcg_at_10,
-                        "coverage": e.coverage,
-                        "test_pairs": e.test_pairs,
-                    })
-                });
-                let timings =
-                    json!({"fit_seconds": report.fit_seconds, "total_seconds": report.seconds});
-                let mut tx = self.db.pool().begin().await?;
-                sqlx::query(
-                    self.db
-                        .sql("UPDATE model_versions SET is_active = 0 WHERE is_active = 1"),
-                )
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(self.db.sql(
-                    "UPDATE model_versions SET status = 'ready', is_active = 1, data_sizes = ?, \
-                     metrics = ?, timings = ?, finished_at = ? WHERE version = ?",
-                ))
-                .bind(data_sizes.to_string())
-                .bind(metrics.to_string())
-                .bind(timings.to_string())
-                .bind(now())
-                .bind(&version)
-                .execute(&mut *tx)
-                .await?;
-                tx.commit().await?;
                 self.shared.set(snapshot);
+                *self.serving.lock().unwrap_or_else(PoisonError::into_inner) =
+                    Some(version.clone());
                 self.set(|t| {
                     *t = Training {
                         state: "idle",
@@ -206,6 +171,185 @@ impl Models {
                 Err(e)
             }
         }
+    }
+
+    /// Trains, writes the artifact, records the version as the active one, and returns the
+    /// snapshot to serve.
+    async fn train_and_store(&self, version: &str) -> Result<Recommender> {
+        let (movies, trained) = recommender::train(&self.db, &self.storage, &self.settings).await?;
+        self.set(|t| {
+            t.stage = Some("storing the model");
+            t.progress = 0.8;
+        });
+        let (trained, bytes, checksum) = tokio::task::spawn_blocking(move || {
+            artifact::encode(&trained).map(|(bytes, sum)| (trained, bytes, sum))
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("encoding the model failed: {e}")))??;
+        let size = bytes.len();
+        self.storage.put(&artifact::key(version), bytes).await?;
+        let report = &trained.report;
+        let data_sizes = json!({
+            "dataset_ratings": report.dataset_ratings,
+            "app_ratings": report.app_ratings,
+            "users": report.users,
+            "movies": movies.len(),
+            "rated_movies": report.rated_movies,
+            "artifact_bytes": size,
+        });
+        let metrics = report.evaluation.as_ref().map_or(json!({}), |e| {
+            json!({
+                "rmse": e.rmse,
+                "mae": e.mae,
+                "precision_at_10": e.precision_at_10,
+                "ndcg_at_10": e.ndcg_at_10,
+                "coverage": e.coverage,
+                "test_pairs": e.test_pairs,
+            })
+        });
+        let timings = json!({"fit_seconds": report.fit_seconds, "total_seconds": report.seconds});
+        let mut tx = self.db.pool().begin().await?;
+        sqlx::query(
+            self.db
+                .sql("UPDATE model_versions SET is_active = 0 WHERE is_active = 1"),
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(self.db.sql(
+            "UPDATE model_versions SET status = 'ready', is_active = 1, data_sizes = ?, \
+             metrics = ?, timings = ?, artifact_prefix = ?, checksum = ?, finished_at = ? \
+             WHERE version = ?",
+        ))
+        .bind(data_sizes.to_string())
+        .bind(metrics.to_string())
+        .bind(timings.to_string())
+        .bind(format!("models/{version}/"))
+        .bind(checksum)
+        .bind(now())
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.set(|t| {
+            t.stage = Some("swapping in");
+            t.progress = 0.95;
+        });
+        tokio::task::spawn_blocking(move || recommender::assemble(movies, trained))
+            .await
+            .map_err(|e| Error::Internal(format!("assembling the model failed: {e}")))
+    }
+
+    /// The version this process serves.
+    pub fn serving(&self) -> Option<String> {
+        self.serving
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Loads a stored version and serves it. A missing, damaged or incompatible artifact is an
+    /// error and the current snapshot stays.
+    pub async fn load(&self, version: &str) -> Result<()> {
+        let bytes = self
+            .storage
+            .get(&artifact::key(version))
+            .await?
+            .ok_or_else(|| {
+                Error::NotFound(format!(
+                    "model version {version} has no artifact in storage"
+                ))
+            })?;
+        let trained = tokio::task::spawn_blocking(move || artifact::decode(&bytes))
+            .await
+            .map_err(|e| Error::Internal(format!("decoding the model failed: {e}")))??;
+        let movies = recommender::catalogue(&self.db).await?;
+        let snapshot = tokio::task::spawn_blocking(move || recommender::assemble(movies, trained))
+            .await
+            .map_err(|e| Error::Internal(format!("assembling the model failed: {e}")))?;
+        self.shared.set(snapshot);
+        *self.serving.lock().unwrap_or_else(PoisonError::into_inner) = Some(version.to_string());
+        tracing::info!(version, "model version loaded");
+        Ok(())
+    }
+
+    /// The version marked active in the database, if any.
+    pub async fn active(&self) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar(self.db.sql(
+            "SELECT version FROM model_versions WHERE is_active = 1 AND status = 'ready' \
+             ORDER BY finished_at DESC LIMIT 1",
+        ))
+        .fetch_optional(self.db.pool())
+        .await?)
+    }
+
+    /// Start-up: serves the active version, or trains one when there is none (or it cannot be
+    /// loaded). With `wait`, returns once a model serves; otherwise training runs in the
+    /// background and the API answers 503 `warming_up` for the model's routes meanwhile.
+    pub async fn start(self: &Arc<Self>, wait: bool) -> Result<()> {
+        if let Some(version) = self.active().await? {
+            match self.load(&version).await {
+                Ok(()) => return Ok(()),
+                Err(e) => {
+                    tracing::error!(version, error = %e, "cannot load the active model version; training a new one")
+                }
+            }
+        }
+        if wait {
+            self.train("startup").await.map(drop)
+        } else {
+            self.retrain("startup")
+                .map(drop)
+                .map_err(|_| Error::Conflict("a training is running".into()))
+        }
+    }
+
+    /// Retrains every `every`, unless a version (this replica's or another's) is younger than
+    /// that.
+    pub fn schedule(self: &Arc<Self>, every: Duration) {
+        let models = Arc::clone(self);
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(every);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            ticks.tick().await; // the first tick is immediate
+            loop {
+                ticks.tick().await;
+                let newest: Result<Option<i64>> =
+                    sqlx::query_scalar(models.db.sql("SELECT MAX(created_at) FROM model_versions"))
+                        .fetch_one(models.db.pool())
+                        .await
+                        .map_err(Into::into);
+                let age = newest.ok().flatten().map(|t| now() - t);
+                let due =
+                    age.is_none_or(|a| a >= i64::try_from(every.as_secs()).unwrap_or(i64::MAX));
+                if due && models.retrain("schedule").is_err() {
+                    tracing::info!("a training is already running; the scheduled one is skipped");
+                }
+            }
+        });
+    }
+
+    /// Replicas: every `interval`, loads the active version if another process trained it.
+    pub fn poll(self: &Arc<Self>, interval: Duration) {
+        let models = Arc::clone(self);
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(interval);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticks.tick().await;
+                if models.training().state == "running" {
+                    continue;
+                }
+                match models.active().await {
+                    Ok(Some(active)) if models.serving().as_deref() != Some(active.as_str()) => {
+                        if let Err(e) = models.load(&active).await {
+                            tracing::error!(version = active, error = %e, "cannot load the new model version");
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "cannot check for a new model version"),
+                }
+            }
+        });
     }
 }
 
@@ -242,36 +386,47 @@ pub struct Version {
     pub error: Option<String>,
 }
 
+const VERSION_COLUMNS: &str = "SELECT version, status, is_active, trained_by, created_at, \
+     finished_at, params, data_sizes, metrics, timings, error FROM model_versions";
+
+/// One recorded version.
+pub async fn version(db: &Db, version: &str) -> Result<Version> {
+    let row = sqlx::query(db.sql_owned(format!("{VERSION_COLUMNS} WHERE version = ?")))
+        .bind(version)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("no model version {version}")))?;
+    version_from(&row)
+}
+
 /// The recorded versions, newest first.
 pub async fn versions(db: &Db, limit: i64) -> Result<Vec<Version>> {
-    let rows = sqlx::query(db.sql(
-        "SELECT version, status, is_active, trained_by, created_at, finished_at, params, \
-         data_sizes, metrics, timings, error FROM model_versions \
-         ORDER BY created_at DESC, id DESC LIMIT ?",
-    ))
+    let rows = sqlx::query(db.sql_owned(format!(
+        "{VERSION_COLUMNS} ORDER BY created_at DESC, id DESC LIMIT ?"
+    )))
     .bind(limit)
     .fetch_all(db.pool())
     .await?;
-    let json = |r: &sqlx::any::AnyRow, c: &str| -> Result<Value> {
+    rows.iter().map(version_from).collect()
+}
+
+fn version_from(r: &sqlx::any::AnyRow) -> Result<Version> {
+    let json = |c: &str| -> Result<Value> {
         let text: String = r.try_get(c)?;
         serde_json::from_str(&text)
             .map_err(|e| Error::Internal(format!("model_versions.{c} is not JSON: {e}")))
     };
-    rows.iter()
-        .map(|r| {
-            Ok(Version {
-                version: r.try_get("version")?,
-                status: r.try_get("status")?,
-                active: r.try_get::<i64, _>("is_active")? != 0,
-                trained_by: r.try_get("trained_by")?,
-                created_at: r.try_get("created_at")?,
-                finished_at: r.try_get("finished_at")?,
-                params: json(r, "params")?,
-                data_sizes: json(r, "data_sizes")?,
-                metrics: json(r, "metrics")?,
-                timings: json(r, "timings")?,
-                error: r.try_get("error")?,
-            })
-        })
-        .collect()
+    Ok(Version {
+        version: r.try_get("version")?,
+        status: r.try_get("status")?,
+        active: r.try_get::<i64, _>("is_active")? != 0,
+        trained_by: r.try_get("trained_by")?,
+        created_at: r.try_get("created_at")?,
+        finished_at: r.try_get("finished_at")?,
+        params: json("params")?,
+        data_sizes: json("data_sizes")?,
+        metrics: json("metrics")?,
+        timings: json("timings")?,
+        error: r.try_get("error")?,
+    })
 }

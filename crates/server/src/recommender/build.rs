@@ -57,6 +57,22 @@ pub async fn build(
     storage: &Storage,
     settings: &RecommenderSettings,
 ) -> Result<Recommender> {
+    let (movies, trained) = train(db, storage, settings).await?;
+    Ok(assemble(movies, trained))
+}
+
+/// The catalogue's movies, for assembling a snapshot from a stored version.
+pub async fn catalogue(db: &Db) -> Result<Vec<MovieSummary>> {
+    let (features, ids) = crate::db::catalogue::features(db).await?;
+    summaries(db, &features, &ids).await
+}
+
+/// Reads the catalogue and the ratings and trains what a snapshot needs.
+pub async fn train(
+    db: &Db,
+    storage: &Storage,
+    settings: &RecommenderSettings,
+) -> Result<(Vec<MovieSummary>, Trained)> {
     let started = Instant::now();
     let als = settings
         .als
@@ -78,102 +94,126 @@ pub async fn build(
     let percentile = settings.chart_percentile;
     let evaluate = settings.evaluate;
     let als_params = settings.als;
-    let mut recommender = tokio::task::spawn_blocking(move || -> Result<Recommender> {
-        let dataset_ratings = dataset.user.len();
-        let app_ratings = app.user.len();
-        let mut ratings = dataset;
-        ratings.user.extend(app.user);
-        ratings.movie.extend(app.movie);
-        ratings.rating.extend(app.rating);
+    let (movies, mut trained) =
+        tokio::task::spawn_blocking(move || -> Result<(Vec<MovieSummary>, Trained)> {
+            let dataset_ratings = dataset.user.len();
+            let app_ratings = app.user.len();
+            let mut ratings = dataset;
+            ratings.user.extend(app.user);
+            ratings.movie.extend(app.movie);
+            ratings.rating.extend(app.rating);
 
-        let items: Vec<_> = features
-            .into_iter()
-            .zip(ids)
-            .map(|(m, id)| content_item(m, id))
-            .collect();
-        let content = ContentIndex::build(&items, content_params)
-            .map_err(|e| Error::Invalid(e.to_string()))?;
-        let evaluation = if evaluate && ratings.user.len() >= 10 {
-            let all = Ratings {
-                timestamp: vec![0; ratings.user.len()],
-                user: ratings.user.clone(),
-                movie: ratings.movie.clone(),
-                rating: ratings.rating.clone(),
+            let items: Vec<_> = features
+                .into_iter()
+                .zip(ids)
+                .map(|(m, id)| content_item(m, id))
+                .collect();
+            let content = ContentIndex::build(&items, content_params)
+                .map_err(|e| Error::Invalid(e.to_string()))?;
+            let evaluation = if evaluate && ratings.user.len() >= 10 {
+                let all = Ratings {
+                    timestamp: vec![0; ratings.user.len()],
+                    user: ratings.user.clone(),
+                    movie: ratings.movie.clone(),
+                    rating: ratings.rating.clone(),
+                };
+                let spec = SplitSpec::Random {
+                    train: 0.9,
+                    seed: als_params.seed,
+                };
+                Some(crate::evaluate::evaluate(
+                    &all, spec, als_params, 2_000, false,
+                )?)
+            } else {
+                None
             };
-            let spec = SplitSpec::Random {
-                train: 0.9,
-                seed: als_params.seed,
+            let fit_started = Instant::now();
+            let model = if ratings.user.is_empty() {
+                None
+            } else {
+                Some(
+                    AlsModel::fit(&als, &ratings.user, &ratings.movie, &ratings.rating)
+                        .map_err(|e| Error::Invalid(e.to_string()))?,
+                )
             };
-            Some(crate::evaluate::evaluate(
-                &all, spec, als_params, 2_000, false,
-            )?)
-        } else {
-            None
-        };
-        let fit_started = Instant::now();
-        let model = if ratings.user.is_empty() {
-            None
-        } else {
-            Some(
-                AlsModel::fit(&als, &ratings.user, &ratings.movie, &ratings.rating)
-                    .map_err(|e| Error::Invalid(e.to_string()))?,
-            )
-        };
-        let fit_seconds = fit_started.elapsed().as_secs_f64();
-        let mut recommender = assemble(
-            movies,
-            &ratings,
-            content,
-            model,
-            percentile,
-            (dataset_ratings, app_ratings),
-        );
-        recommender.report.evaluation = evaluation;
-        recommender.report.fit_seconds = fit_seconds;
-        Ok(recommender)
-    })
-    .await
-    .map_err(|e| Error::Internal(format!("the recommender build failed: {e}")))??;
-    recommender.report.seconds = started.elapsed().as_secs_f64();
+            let fit_seconds = fit_started.elapsed().as_secs_f64();
+            let stats = stats_of(&movies, &ratings.movie, &ratings.rating);
+            let dataset_stats = stats_of(
+                &movies,
+                &ratings.movie[..dataset_ratings],
+                &ratings.rating[..dataset_ratings],
+            );
+            let report = BuildReport {
+                dataset_ratings,
+                app_ratings,
+                users: model.as_ref().map_or(0, |m| m.users().len()),
+                rated_movies: model.as_ref().map_or(0, |m| m.items().len()),
+                chart_percentile: percentile,
+                evaluation,
+                fit_seconds,
+                seconds: 0.0,
+            };
+            let trained = Trained {
+                stats,
+                dataset_stats,
+                content,
+                als: model,
+                report,
+            };
+            Ok((movies, trained))
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("the recommender build failed: {e}")))??;
+    trained.report.seconds = started.elapsed().as_secs_f64();
     tracing::info!(
-        movies = recommender.movie_count(),
-        dataset_ratings = recommender.report.dataset_ratings,
-        app_ratings = recommender.report.app_ratings,
-        seconds = started.elapsed().as_secs_f64(),
-        "recommenders built"
+        movies = movies.len(),
+        dataset_ratings = trained.report.dataset_ratings,
+        app_ratings = trained.report.app_ratings,
+        seconds = trained.report.seconds,
+        "recommenders trained"
     );
-    Ok(recommender)
+    Ok((movies, trained))
 }
 
-fn assemble(
-    movies: Vec<MovieSummary>,
-    ratings: &CatalogueRatings,
-    content: ContentIndex,
-    als: Option<AlsModel>,
-    percentile: f64,
-    (dataset_ratings, app_ratings): (usize, usize),
-) -> Recommender {
+/// Per-movie rating counts and means of the catalogue's movies.
+fn stats_of(movies: &[MovieSummary], movie: &[u32], rating: &[f32]) -> HashMap<i64, RatingStats> {
+    let known: std::collections::HashSet<i64> = movies.iter().map(|m| m.id).collect();
+    let mut sums: HashMap<i64, (u64, f64)> = HashMap::new();
+    for (&m, &r) in movie.iter().zip(rating) {
+        let e = sums.entry(i64::from(m)).or_default();
+        e.0 += 1;
+        e.1 += f64::from(r);
+    }
+    sums.into_iter()
+        .filter(|(id, _)| known.contains(id))
+        .map(|(id, (count, sum))| {
+            let mean = sum / count as f64;
+            (id, RatingStats { count, mean })
+        })
+        .collect()
+}
+
+/// What a snapshot is made of besides the catalogue: what training produced.
+pub struct Trained {
+    pub stats: HashMap<i64, RatingStats>,
+    pub dataset_stats: HashMap<i64, RatingStats>,
+    pub content: ContentIndex,
+    pub als: Option<AlsModel>,
+    pub report: BuildReport,
+}
+
+/// A snapshot from the catalogue's movies and what training produced: the charts and the
+/// search index are derived here.
+pub fn assemble(movies: Vec<MovieSummary>, trained: Trained) -> Recommender {
+    let Trained {
+        stats,
+        dataset_stats,
+        content,
+        als,
+        report,
+    } = trained;
+    let percentile = report.chart_percentile;
     let position: HashMap<i64, usize> = movies.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
-    let stats_of = |movie: &[u32], rating: &[f32]| -> HashMap<i64, RatingStats> {
-        let mut sums: HashMap<i64, (u64, f64)> = HashMap::new();
-        for (&m, &r) in movie.iter().zip(rating) {
-            let e = sums.entry(i64::from(m)).or_default();
-            e.0 += 1;
-            e.1 += f64::from(r);
-        }
-        sums.into_iter()
-            .filter(|(id, _)| position.contains_key(id))
-            .map(|(id, (count, sum))| {
-                let mean = sum / count as f64;
-                (id, RatingStats { count, mean })
-            })
-            .collect()
-    };
-    let stats = stats_of(&ratings.movie, &ratings.rating);
-    let dataset_stats = stats_of(
-        &ratings.movie[..dataset_ratings],
-        &ratings.rating[..dataset_ratings],
-    );
 
     let listings: Vec<Listing> = movies
         .iter()
@@ -240,13 +280,7 @@ fn assemble(
         latest,
         charts: chart_map,
         content,
-        report: BuildReport {
-            dataset_ratings,
-            app_ratings,
-            users: als.as_ref().map_or(0, |m| m.users().len()),
-            rated_movies: als.as_ref().map_or(0, |m| m.items().len()),
-            ..BuildReport::default()
-        },
+        report,
         als,
     };
     recommender.chart_rank = recommender.chart_ranks();

@@ -13,7 +13,7 @@ use nextflex_engine::charts::{ChartStats, Ranked};
 use nextflex_engine::content::{ContentIndex, TitleMatch};
 use serde::Serialize;
 
-pub use build::{RecommenderSettings, build};
+pub use build::{RecommenderSettings, Trained, assemble, build, catalogue, train};
 pub use search::{MovieQuery, SortBy};
 
 /// Which votes the top-rated chart counts.
@@ -127,13 +127,15 @@ pub struct Recommender {
 }
 
 /// What a snapshot was built from, its held-out scores and its timings.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BuildReport {
     pub dataset_ratings: usize,
     pub app_ratings: usize,
     /// Users and movies with ratings, as the ALS model knows them.
     pub users: usize,
     pub rated_movies: usize,
+    /// The vote-count percentile of the top-rated charts.
+    pub chart_percentile: f64,
     /// ALS scored on a held-out 10 % (when asked for).
     pub evaluation: Option<crate::evaluate::Evaluation>,
     pub fit_seconds: f64,

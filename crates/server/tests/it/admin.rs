@@ -17,7 +17,7 @@ use crate::posts::{count, make_admin};
 
 impl TestApp {
     /// Polls the models route until no training runs; returns the last answer.
-    async fn wait_for_training(&self, admin: &str) -> Value {
+    pub(crate) async fn wait_for_training(&self, admin: &str) -> Value {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
         loop {
             let (status, body) = self

@@ -270,6 +270,19 @@ impl Server {
         Server { child, addr, log }
     }
 
+    /// Waits for a log line containing all of `parts`.
+    fn wait_for_log(&self, parts: &[&str], within: Duration) -> String {
+        let deadline = std::time::Instant::now() + within;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.log.recv_timeout(left) {
+                Ok(line) if parts.iter().all(|p| line.contains(p)) => return line,
+                Ok(_) => {}
+                Err(_) => panic!("no log line with {parts:?} within {within:?}"),
+            }
+        }
+    }
+
     /// Sends SIGTERM and returns the exit status and the rest of the log.
     fn terminate(mut self) -> (std::process::ExitStatus, Vec<String>) {
         let pid = self.child.id().to_string();
@@ -305,14 +318,30 @@ async fn serve_migrates_and_answers_probes(backend: Backend) {
     }
     let server = Server::start(&mut cmd);
     let client = reqwest::Client::new();
-    for path in ["/healthz", "/readyz"] {
-        let res = client
-            .get(format!("http://{}{path}", server.addr))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200, "{path}");
-    }
+    let get = |path: &'static str| {
+        let client = client.clone();
+        let url = format!("http://{}{path}", server.addr);
+        async move { client.get(url).send().await.unwrap() }
+    };
+    assert_eq!(get("/healthz").await.status(), 200);
+    // Ready once the first model (trained in the background on the empty catalogue) serves.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    let ready = loop {
+        let res = get("/readyz").await;
+        let status = res.status();
+        let body: serde_json::Value = res.json().await.unwrap();
+        if status == 200 || tokio::time::Instant::now() > deadline {
+            break (status, body);
+        }
+        assert_eq!(body["checks"]["model"], "warming_up", "{body}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(ready.0, 200, "{}", ready.1);
+    assert!(
+        ready.1["model_version"]
+            .as_str()
+            .is_some_and(|v| v.starts_with('v'))
+    );
 
     let var = dir.path().join("var");
     assert!(var.join("objects/_nextflex/marker").is_file());
@@ -584,4 +613,61 @@ fn recommend_charts_and_a_user_from_a_ratings_file() {
         "{}",
         stderr(&out)
     );
+}
+
+/// `nextflex train` records and stores a version; two `serve` processes sharing the database
+/// and storage load it at start, and both move to the next one a trainer makes, within their
+/// poll interval.
+#[test]
+fn train_and_two_replicas_follow_new_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_fixture("ml-mini", &dir.path().join("data/demo/ml"));
+    assert!(
+        run(nextflex(dir.path()).args(["import", "data/demo"]))
+            .status
+            .success()
+    );
+    let train = || {
+        let out = run(nextflex(dir.path()).args(["train", "--json"]));
+        assert!(out.status.success(), "{}", stderr(&out));
+        let record: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            (&record["status"], &record["active"]),
+            (&serde_json::json!("ready"), &serde_json::json!(true))
+        );
+        assert_eq!(record["trained_by"], "cli");
+        let positive = |v: &serde_json::Value| v.as_f64().is_some_and(|x| x > 0.0);
+        assert!(
+            positive(&record["data_sizes"]["dataset_ratings"]),
+            "{record}"
+        );
+        assert!(positive(&record["metrics"]["rmse"]), "{record}");
+        assert!(positive(&record["timings"]["total_seconds"]), "{record}");
+        record["version"].as_str().unwrap().to_owned()
+    };
+    let first = train();
+    let object = dir
+        .path()
+        .join(format!("var/objects/models/{first}/snapshot.bin"));
+    assert!(object.is_file(), "the artifact is in object storage");
+
+    let replica = || {
+        let mut cmd = nextflex(dir.path());
+        cmd.env("NEXTFLEX_MODEL_POLL_INTERVAL", "1");
+        Server::start(&mut cmd)
+    };
+    let (a, b) = (replica(), replica());
+    let second = train();
+    assert_ne!(first, second);
+    for server in [&a, &b] {
+        server.wait_for_log(&["model version loaded", &second], Duration::from_secs(20));
+    }
+    for server in [a, b] {
+        let (status, log) = server.terminate();
+        assert!(status.success());
+        assert!(
+            !log.iter().any(|l| l.contains("training failed")),
+            "{log:?}"
+        );
+    }
 }

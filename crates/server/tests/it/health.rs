@@ -27,6 +27,7 @@ async fn probes_answer(backend: Backend) {
     assert_eq!(body["status"], "ready");
     assert_eq!(body["checks"]["database"], "ok");
     assert_eq!(body["checks"]["storage"], "ok");
+    assert_eq!(body["checks"]["model"], "ok");
 
     let res = app.get("/api/no/such/route").await;
     assert_eq!(res.status(), 404);

@@ -10,6 +10,7 @@ mod health;
 mod helpers;
 mod images;
 mod import;
+mod models;
 mod openapi;
 mod posts;
 mod storage;

@@ -1,0 +1,296 @@
+//! A model version's stored form: one object, `models/<version>/snapshot.bin`, holding what
+//! training produced (rating statistics, the content index, the ALS model, the build report).
+//! The catalogue itself is read from the database when a version is loaded.
+//!
+//! Layout: the magic `NXFLXSNP`, the format version (u32), the payload, then the SHA-256 of
+//! everything before it. Numbers are little-endian; a list is its length (u64) and its items;
+//! text is UTF-8 with its length. Loading checks the magic, the format version and the
+//! checksum before decoding, and decoding checks every length, so a corrupt, truncated or
+//! foreign object is refused whole, never half-loaded.
+
+use std::collections::HashMap;
+
+use nextflex_engine::als::{AlsModel, AlsParams, AlsParts};
+use nextflex_engine::content::{ContentIndex, ContentParts};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::recommender::{BuildReport, RatingStats, Trained};
+
+const MAGIC: &[u8; 8] = b"NXFLXSNP";
+/// Bumped whenever the layout changes; other versions are refused (retrain to upgrade).
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The object key of a version's snapshot.
+pub fn key(version: &str) -> String {
+    format!("models/{version}/snapshot.bin")
+}
+
+/// Encodes what training produced; returns the bytes and their hex SHA-256 (the trailing one).
+pub fn encode(trained: &Trained) -> Result<(Vec<u8>, String)> {
+    let mut w = Writer(Vec::with_capacity(1 << 20));
+    w.0.extend_from_slice(MAGIC);
+    w.u32(FORMAT_VERSION);
+    for stats in [&trained.stats, &trained.dataset_stats] {
+        let mut rows: Vec<(&i64, &RatingStats)> = stats.iter().collect();
+        rows.sort_by_key(|(id, _)| **id);
+        w.len(rows.len());
+        for (id, s) in rows {
+            w.i64(*id);
+            w.u64(s.count);
+            w.f64(s.mean);
+        }
+    }
+    let c = trained.content.to_parts();
+    w.len(c.k);
+    w.len(c.ids.len());
+    for ((id, title), year) in c.ids.iter().zip(&c.titles).zip(&c.years) {
+        w.i64(*id);
+        w.str(title);
+        w.i64(year.unwrap_or(i64::MIN));
+    }
+    w.u32s(&c.neighbours);
+    w.f32s(&c.scores);
+    match &trained.als {
+        None => w.u8(0),
+        Some(model) => {
+            w.u8(1);
+            let p = model.to_parts();
+            w.len(p.params.rank);
+            w.len(p.params.iterations);
+            w.f64(p.params.lambda);
+            w.f64(p.params.bias_lambda);
+            w.u64(p.params.seed);
+            w.f64(p.params.popularity_weight);
+            w.f64(p.mean);
+            w.f32(p.min_rating);
+            w.f32(p.max_rating);
+            w.u32s(&p.user_ids);
+            w.u32s(&p.item_ids);
+            for v in [
+                &p.user_bias,
+                &p.item_bias,
+                &p.item_boost,
+                &p.user_factors,
+                &p.item_factors,
+            ] {
+                w.f64s(v);
+            }
+        }
+    }
+    let report = serde_json::to_string(&trained.report)
+        .map_err(|e| Error::Internal(format!("cannot encode the build report: {e}")))?;
+    w.str(&report);
+    let digest = Sha256::digest(&w.0);
+    w.0.extend_from_slice(&digest);
+    Ok((w.0, hex(&digest)))
+}
+
+/// Decodes a stored snapshot, refusing anything that is not whole and of this format.
+pub fn decode(bytes: &[u8]) -> Result<Trained> {
+    let corrupt = |what: &str| Error::Invalid(format!("the model artifact is unusable: {what}"));
+    if bytes.len() < MAGIC.len() + 4 + 32 || &bytes[..MAGIC.len()] != MAGIC {
+        return Err(corrupt("it is not a NextFlex model snapshot"));
+    }
+    let (body, digest) = bytes.split_at(bytes.len() - 32);
+    let mut r = Reader {
+        bytes: body,
+        at: MAGIC.len(),
+    };
+    let format = r.u32()?;
+    if format != FORMAT_VERSION {
+        return Err(corrupt(&format!(
+            "its format version is {format}, this build reads {FORMAT_VERSION}; train a new version"
+        )));
+    }
+    if Sha256::digest(body).as_slice() != digest {
+        return Err(corrupt(
+            "its checksum does not match (the object is damaged)",
+        ));
+    }
+    let mut stats = Vec::with_capacity(2);
+    for _ in 0..2 {
+        let n = r.len()?;
+        let mut map = HashMap::with_capacity(n);
+        for _ in 0..n {
+            let id = r.i64()?;
+            let count = r.u64()?;
+            let mean = r.f64()?;
+            map.insert(id, RatingStats { count, mean });
+        }
+        stats.push(map);
+    }
+    let k = r.len()?;
+    let n = r.len()?;
+    let (mut ids, mut titles, mut years) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..n {
+        ids.push(r.i64()?);
+        titles.push(r.str()?);
+        let year = r.i64()?;
+        years.push((year != i64::MIN).then_some(year));
+    }
+    let content = ContentIndex::from_parts(ContentParts {
+        k,
+        ids,
+        titles,
+        years,
+        neighbours: r.u32s()?,
+        scores: r.f32s()?,
+    })
+    .map_err(|e| corrupt(&e.to_string()))?;
+    let als = match r.u8()? {
+        0 => None,
+        1 => {
+            let params = AlsParams {
+                rank: r.len()?,
+                iterations: r.len()?,
+                lambda: r.f64()?,
+                bias_lambda: r.f64()?,
+                seed: r.u64()?,
+                popularity_weight: r.f64()?,
+            };
+            let parts = AlsParts {
+                params,
+                mean: r.f64()?,
+                min_rating: r.f32()?,
+                max_rating: r.f32()?,
+                user_ids: r.u32s()?,
+                item_ids: r.u32s()?,
+                user_bias: r.f64s()?,
+                item_bias: r.f64s()?,
+                item_boost: r.f64s()?,
+                user_factors: r.f64s()?,
+                item_factors: r.f64s()?,
+            };
+            Some(AlsModel::from_parts(parts).map_err(|e| corrupt(&e.to_string()))?)
+        }
+        _ => return Err(corrupt("unknown model section")),
+    };
+    let report: BuildReport =
+        serde_json::from_str(&r.str()?).map_err(|e| corrupt(&format!("build report: {e}")))?;
+    if r.at != body.len() {
+        return Err(corrupt("it has trailing bytes"));
+    }
+    let [stats, dataset_stats]: [HashMap<i64, RatingStats>; 2] =
+        stats.try_into().map_err(|_| corrupt("statistics"))?;
+    Ok(Trained {
+        stats,
+        dataset_stats,
+        content,
+        als,
+        report,
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u8(&mut self, v: u8) {
+        self.0.push(v);
+    }
+    fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn u64(&mut self, v: u64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn len(&mut self, v: usize) {
+        self.u64(v as u64);
+    }
+    fn i64(&mut self, v: i64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn f32(&mut self, v: f32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn f64(&mut self, v: f64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn str(&mut self, v: &str) {
+        self.len(v.len());
+        self.0.extend_from_slice(v.as_bytes());
+    }
+    fn u32s(&mut self, v: &[u32]) {
+        self.len(v.len());
+        v.iter().for_each(|x| self.u32(*x));
+    }
+    fn f32s(&mut self, v: &[f32]) {
+        self.len(v.len());
+        v.iter().for_each(|x| self.f32(*x));
+    }
+    fn f64s(&mut self, v: &[f64]) {
+        self.len(v.len());
+        v.iter().for_each(|x| self.f64(*x));
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn take<const N: usize>(&mut self) -> Result<[u8; N]> {
+        let end = self.at.checked_add(N).filter(|&e| e <= self.bytes.len());
+        let Some(end) = end else {
+            return Err(Error::Invalid(
+                "the model artifact is unusable: it is truncated".into(),
+            ));
+        };
+        let mut out = [0u8; N];
+        out.copy_from_slice(&self.bytes[self.at..end]);
+        self.at = end;
+        Ok(out)
+    }
+    fn u8(&mut self) -> Result<u8> {
+        Ok(self.take::<1>()?[0])
+    }
+    fn u32(&mut self) -> Result<u32> {
+        Ok(u32::from_le_bytes(self.take()?))
+    }
+    fn u64(&mut self) -> Result<u64> {
+        Ok(u64::from_le_bytes(self.take()?))
+    }
+    /// A length, which must fit in what is left (at one byte per item at least).
+    fn len(&mut self) -> Result<usize> {
+        let n = self.u64()?;
+        usize::try_from(n)
+            .ok()
+            .filter(|&n| n <= self.bytes.len() - self.at)
+            .ok_or_else(|| {
+                Error::Invalid("the model artifact is unusable: a length is out of range".into())
+            })
+    }
+    fn i64(&mut self) -> Result<i64> {
+        Ok(i64::from_le_bytes(self.take()?))
+    }
+    fn f32(&mut self) -> Result<f32> {
+        Ok(f32::from_le_bytes(self.take()?))
+    }
+    fn f64(&mut self) -> Result<f64> {
+        Ok(f64::from_le_bytes(self.take()?))
+    }
+    fn str(&mut self) -> Result<String> {
+        let n = self.len()?;
+        let bytes = self.bytes[self.at..self.at + n].to_vec();
+        self.at += n;
+        String::from_utf8(bytes)
+            .map_err(|_| Error::Invalid("the model artifact is unusable: text is not UTF-8".into()))
+    }
+    fn u32s(&mut self) -> Result<Vec<u32>> {
+        let n = self.len()?;
+        (0..n).map(|_| self.u32()).collect()
+    }
+    fn f32s(&mut self) -> Result<Vec<f32>> {
+        let n = self.len()?;
+        (0..n).map(|_| self.f32()).collect()
+    }
+    fn f64s(&mut self) -> Result<Vec<f64>> {
+        let n = self.len()?;
+        (0..n).map(|_| self.f64()).collect()
+    }
+}

@@ -1,0 +1,184 @@
+//! Model versions: the stored artifact serves exactly what the trained snapshot served; a
+//! damaged, truncated, foreign or incompatible artifact is refused whole and the model in
+//! service stays; swapping versions under concurrent requests fails none of them.
+
+use std::sync::Arc;
+
+use nextflex::config::StorageConfig;
+use nextflex::db::Db;
+use nextflex::models::Models;
+use nextflex::recommender::{ChartSource, RecommenderSettings, SharedRecommender};
+use nextflex::storage::Storage;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::api::{PASSWORD, app, unlimited};
+use crate::helpers::{Backend, TestDb};
+use crate::posts::make_admin;
+
+async fn catalogue() -> (TestDb, Db, Storage) {
+    let tdb = TestDb::create(Backend::Sqlite).await.unwrap();
+    let db = tdb.connect().await;
+    db.migrate().await.unwrap();
+    let storage = Storage::open(&StorageConfig::Memory).await.unwrap();
+    let paths: Vec<_> = ["tmdb-mini", "ml-mini"]
+        .map(crate::import::fixture)
+        .to_vec();
+    nextflex::import::import(&db, &storage, &paths, false)
+        .await
+        .unwrap();
+    (tdb, db, storage)
+}
+
+fn models(db: &Db, storage: &Storage) -> (Arc<Models>, Arc<SharedRecommender>) {
+    let shared = Arc::new(SharedRecommender::default());
+    let m = Models::new(
+        db.clone(),
+        storage.clone(),
+        shared.clone(),
+        RecommenderSettings::default(),
+    );
+    (m, shared)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stored_version_serves_what_was_trained() {
+    let (_tdb, db, storage) = catalogue().await;
+    let (trainer, trained) = models(&db, &storage);
+    let version = trainer.train("test").await.unwrap();
+    let (replica, loaded) = models(&db, &storage);
+    assert_eq!(
+        replica.active().await.unwrap().as_deref(),
+        Some(version.as_str())
+    );
+    replica.load(&version).await.unwrap();
+    assert_eq!(replica.serving().as_deref(), Some(version.as_str()));
+
+    let (a, b) = (trained.get().unwrap(), loaded.get().unwrap());
+    assert!(a.movie_count() > 10);
+    assert_eq!(a.movie_count(), b.movie_count());
+    let chart = |r: &nextflex::recommender::Recommender| {
+        format!("{:?}", r.top_rated(ChartSource::Ratings, None, 20))
+    };
+    assert_eq!(chart(&a), chart(&b));
+    assert_eq!(
+        format!("{:?}", a.popular(None, 20)),
+        format!("{:?}", b.popular(None, 20))
+    );
+    let first = a.popular(None, 1)[0].id;
+    let similar = |r: &nextflex::recommender::Recommender| format!("{:?}", r.similar(first, 10));
+    assert_eq!(similar(&a), similar(&b));
+    let ratings: Vec<(i64, f32)> = a.popular(None, 3).iter().map(|m| (m.id, 5.0)).collect();
+    let personal =
+        |r: &nextflex::recommender::Recommender| format!("{:?}", r.for_user(&ratings, 10, None));
+    assert!(personal(&a).contains("Personal"), "{}", personal(&a));
+    assert_eq!(personal(&a), personal(&b));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn damaged_artifacts_are_refused_whole() {
+    let (_tdb, db, storage) = catalogue().await;
+    let (trainer, shared) = models(&db, &storage);
+    let version = trainer.train("test").await.unwrap();
+    let key = format!("models/{version}/snapshot.bin");
+    let good = storage.get(&key).await.unwrap().unwrap().to_vec();
+    let serving = shared.get().unwrap();
+
+    let mut flipped = good.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 0x40;
+    let mut other_format = good.clone();
+    other_format[8..12].copy_from_slice(&99u32.to_le_bytes());
+    let cases: [(&str, Vec<u8>, &str); 4] = [
+        ("flipped byte", flipped, "checksum"),
+        ("truncated", good[..good.len() / 2].to_vec(), "checksum"),
+        ("other format", other_format, "format version is 99"),
+        (
+            "foreign",
+            b"PK\x03\x04 a zip file".to_vec(),
+            "not a NextFlex model",
+        ),
+    ];
+    for (name, bytes, expected) in cases {
+        storage.put(&key, bytes).await.unwrap();
+        let err = trainer.load(&version).await.unwrap_err().to_string();
+        assert!(err.contains(expected), "{name}: {err}");
+        assert!(
+            Arc::ptr_eq(&serving, &shared.get().unwrap()),
+            "{name}: the old model still serves"
+        );
+    }
+    storage.delete_logged(std::slice::from_ref(&key)).await;
+    let err = trainer.load(&version).await.unwrap_err().to_string();
+    assert!(err.contains("no artifact"), "{err}");
+
+    // Start-up with an unloadable active version trains a new one instead.
+    let (fresh, fresh_shared) = models(&db, &storage);
+    fresh.start(true).await.unwrap();
+    assert!(fresh_shared.get().is_some());
+    assert_ne!(fresh.serving(), Some(version));
+}
+
+/// Requests keep succeeding while versions are swapped underneath them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn swaps_under_concurrent_requests_fail_nothing() {
+    let (app, tdb) = app(Backend::Sqlite, &unlimited()).await.unwrap();
+    let (user, _) = app.user("reader@example.com").await;
+    app.user("ops@example.com").await;
+    make_admin(&tdb, "ops@example.com").await;
+    let (admin, _) = app.login("ops@example.com", PASSWORD).await;
+    let (_, found) = app
+        .call("GET", "/api/movies?q=toy%20story", None, None)
+        .await;
+    let id = found["results"][0]["id"].as_i64().unwrap();
+    let (status, _) = app
+        .call(
+            "PUT",
+            &format!("/api/movies/{id}/rating"),
+            Some(&user),
+            Some(json!({"rating": 5.0})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let app = Arc::new(app);
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut readers = Vec::new();
+    for n in 0..4 {
+        let (app, stop, user) = (app.clone(), stop.clone(), user.clone());
+        readers.push(tokio::spawn(async move {
+            let mut answered = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let path = match n % 3 {
+                    0 => format!("/api/movies/{id}/similar?k=5"),
+                    1 => "/api/charts/top-rated?limit=5".to_string(),
+                    _ => "/api/me/recommendations?k=5".to_string(),
+                };
+                let (status, body) = app.call("GET", &path, Some(&user), None).await;
+                assert_eq!(status, StatusCode::OK, "{path}: {body}");
+                answered += 1;
+            }
+            answered
+        }));
+    }
+    let mut versions = Vec::new();
+    for _ in 0..3 {
+        let (status, body) = app
+            .call("POST", "/api/admin/models/retrain", Some(&admin), None)
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        let done = app.wait_for_training(&admin).await;
+        assert_eq!(done["training"]["state"], "idle", "{done}");
+        versions.push(done["current"].as_str().unwrap().to_owned());
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for reader in readers {
+        assert!(reader.await.unwrap() > 0);
+    }
+    versions.dedup();
+    assert_eq!(
+        versions.len(),
+        3,
+        "each retrain made a new version: {versions:?}"
+    );
+}
