@@ -35,7 +35,7 @@ trap cleanup EXIT
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export NEXTFLEX_E2E_URL="http://127.0.0.1:$PORT"
 export NEXTFLEX_E2E_ADMIN_EMAIL=admin@example.com
-export NEXTFLEX_E2E_ADMIN_PASSWORD="e2e-admin-$(date +%s)"
+export NEXTFLEX_E2E_ADMIN_PASSWORD="$(python3 -c "import secrets; print(secrets.token_urlsafe(18))")"
 cd "$WORK"
 printf '%s\n' "$NEXTFLEX_E2E_ADMIN_PASSWORD" |
   "$BIN" users create --admin --email "$NEXTFLEX_E2E_ADMIN_EMAIL" --password-stdin --first-name Ada --last-name Admin
