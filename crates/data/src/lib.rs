@@ -8,3 +8,4 @@ pub mod load;
 pub mod pyliteral;
 pub mod ratings;
 pub mod sources;
+pub mod spark;
