@@ -395,6 +395,35 @@ pub struct ServeArgs {
         hide_env_values = true
     )]
     pub retrain_interval: u64,
+
+    /// TMDB v3 API key (or v4 read access token) for the trending chart; prefer the environment
+    /// variable. Unset: the trending chart answers the popular one
+    #[arg(
+        long,
+        env = "NEXTFLEX_TMDB_API_KEY",
+        hide_env_values = true,
+        value_parser = |s: &str| Ok::<_, std::convert::Infallible>(crate::config::Secret::new(s))
+    )]
+    pub tmdb_api_key: Option<crate::config::Secret>,
+
+    /// TMDB's API base URL
+    #[arg(
+        long,
+        env = "NEXTFLEX_TMDB_API_URL",
+        default_value = crate::http::TMDB_API_URL,
+        hide_env_values = true
+    )]
+    pub tmdb_api_url: String,
+
+    /// Seconds TMDB's trending list is kept before it is fetched again
+    #[arg(
+        long,
+        env = "NEXTFLEX_TRENDING_CACHE_TTL",
+        default_value_t = 600,
+        value_parser = clap::value_parser!(u64).range(1..),
+        hide_env_values = true
+    )]
+    pub trending_cache_ttl: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -454,6 +483,9 @@ fn run(cli: Cli) -> Result<()> {
                         auth_rate_limit: args.auth_rate_limit,
                         cors_origins: args.cors_origins,
                         max_image_bytes: args.max_image_bytes as usize,
+                        tmdb_api_key: args.tmdb_api_key,
+                        tmdb_api_url: args.tmdb_api_url,
+                        trending_cache_ttl: Duration::from_secs(args.trending_cache_ttl),
                     },
                     recommender: RecommenderSettings {
                         dataset: args.dataset,

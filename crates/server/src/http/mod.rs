@@ -12,6 +12,7 @@ mod page;
 mod posts;
 mod ratelimit;
 pub mod tokens;
+mod trending;
 mod web;
 
 use std::sync::Arc;
@@ -53,6 +54,8 @@ pub struct ApiContext {
     pub cors_origins: Arc<[String]>,
     /// Largest image upload accepted, in bytes.
     pub max_image_bytes: usize,
+    /// TMDB's trending list, cached.
+    pub trending: Arc<trending::Trending>,
 }
 
 /// API settings with their defaults.
@@ -66,7 +69,17 @@ pub struct ApiSettings {
     pub cors_origins: Vec<String>,
     /// Largest image upload accepted, in bytes.
     pub max_image_bytes: usize,
+    /// TMDB v3 API key or v4 read access token for the trending chart; `None`: the trending
+    /// chart answers the popular one.
+    pub tmdb_api_key: Option<Secret>,
+    /// TMDB's API base URL (tests point it at a stub).
+    pub tmdb_api_url: String,
+    /// How long TMDB's trending list is kept before it is fetched again.
+    pub trending_cache_ttl: Duration,
 }
+
+/// TMDB's API, where the trending chart comes from.
+pub const TMDB_API_URL: &str = "https://api.themoviedb.org/3";
 
 impl Default for ApiSettings {
     fn default() -> Self {
@@ -76,6 +89,9 @@ impl Default for ApiSettings {
             auth_rate_limit: 10,
             cors_origins: Vec::new(),
             max_image_bytes: 10 * 1024 * 1024,
+            tmdb_api_key: None,
+            tmdb_api_url: TMDB_API_URL.to_owned(),
+            trending_cache_ttl: Duration::from_secs(600),
         }
     }
 }
@@ -117,6 +133,7 @@ impl ApiContext {
                 .into(),
             cors_origins: settings.cors_origins.clone().into(),
             max_image_bytes: settings.max_image_bytes,
+            trending: Arc::new(trending::Trending::new(settings)?),
         })
     }
 }
@@ -152,6 +169,7 @@ pub fn router(ctx: ApiContext) -> Router {
         .merge(admin::router())
         .merge(auth::router())
         .merge(movies::router())
+        .merge(trending::router())
         .merge(me::router())
         .merge(posts::router(ctx.max_image_bytes))
         .merge(openapi::router())

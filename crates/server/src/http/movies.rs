@@ -90,7 +90,12 @@ pub fn genre<'a>(r: &'a Recommender, name: Option<&str>) -> Result<Option<&'a st
     crate::recommend::check_genre(r, name.filter(|g| !g.trim().is_empty())).map_err(Into::into)
 }
 
-fn limit(value: Option<usize>, default: usize, max: usize, name: &str) -> Result<usize, ApiError> {
+pub(super) fn limit(
+    value: Option<usize>,
+    default: usize,
+    max: usize,
+    name: &str,
+) -> Result<usize, ApiError> {
     let v = value.unwrap_or(default);
     if (1..=max).contains(&v) {
         Ok(v)

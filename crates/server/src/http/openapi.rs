@@ -14,7 +14,7 @@ use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use super::error::ErrorBody;
-use super::{ApiContext, admin, auth, health, me, movies, posts};
+use super::{ApiContext, admin, auth, health, me, movies, posts, trending};
 use crate::db::{admin as admin_db, catalogue};
 use crate::models::{Training, Version};
 use crate::recommender::{ChartSource, RatingStats, SortBy};
@@ -52,6 +52,7 @@ const SPEC_PATH: &str = "/api/openapi.json";
         movies::popular,
         movies::latest,
         movies::top_rated,
+        trending::trending,
         movies::similar,
         movies::similar_by_title,
         me::rate,
@@ -79,7 +80,7 @@ const SPEC_PATH: &str = "/api/openapi.json";
     tags(
         (name = "accounts", description = "Registration, tokens and the caller's account (djoser and simplejwt paths and payloads)"),
         (name = "catalogue", description = "Browse, search and read movies"),
-        (name = "charts", description = "Popular, latest and top-rated movies"),
+        (name = "charts", description = "Popular, latest, top-rated and trending movies"),
         (name = "recommendations", description = "Similar movies and personal recommendations"),
         (name = "ratings", description = "The caller's ratings"),
         (name = "posts", description = "Users' posts about movies, with an image"),

@@ -14,3 +14,4 @@ mod models;
 mod openapi;
 mod posts;
 mod storage;
+mod trending;

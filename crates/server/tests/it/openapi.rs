@@ -13,6 +13,7 @@ use crate::api::{PASSWORD, app, unlimited};
 use crate::helpers::{Backend, TestApp, TestDb};
 use crate::images::camera_jpeg;
 use crate::posts::make_admin;
+use crate::trending::{self, Mode, StubTmdb, tmdb_page};
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +54,8 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/charts/popular", Anyone),
     ("GET", "/api/charts/latest", Anyone),
     ("GET", "/api/charts/top-rated", Anyone),
+    // trending.rs
+    ("GET", "/api/charts/trending", Anyone),
     // me.rs
     ("PUT", "/api/movies/{id}/rating", Login),
     ("DELETE", "/api/movies/{id}/rating", Login),
@@ -604,7 +607,15 @@ async fn the_document_matches_the_router() {
 /// status, content type, headers and body checked against the document.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn real_answers_match_the_document() {
-    let (app, tdb) = app(Backend::Sqlite, &unlimited()).await.unwrap();
+    // TMDB's trending list from a stub: the catalogue has Toy Story and Avatar, not 999999001.
+    let tmdb = StubTmdb::start(Mode::Pages(vec![tmdb_page(
+        1,
+        &[trending::TOY_STORY, 999_999_001, trending::AVATAR],
+        1,
+    )]))
+    .await;
+    let settings = tmdb.settings(unlimited(), Duration::from_secs(600));
+    let (app, tdb) = app(Backend::Sqlite, &settings).await.unwrap();
     let spec = spec_of(&app).await;
     let mut s = Sweep {
         app: &app,
@@ -716,12 +727,21 @@ async fn real_answers_match_the_document() {
         "/api/charts/popular",
         "/api/charts/latest",
         "/api/charts/top-rated",
+        "/api/charts/trending",
     ] {
         let chart = |query: &str| req("GET", route).path(format!("{route}?{query}"));
         s.expect(200, chart("limit=5")).await;
         s.expect(400, chart("limit=0")).await;
         s.expect(404, chart("genre=Nope")).await;
     }
+    let trending = |query: &str| {
+        let path = format!("/api/charts/trending?{query}");
+        req("GET", "/api/charts/trending").path(path)
+    };
+    let from_tmdb = s.json(200, trending("genre=Animation&limit=3")).await;
+    assert_eq!(from_tmdb["source"], "tmdb", "{from_tmdb}");
+    assert_eq!(from_tmdb["results"][0]["title"], "Toy Story", "{from_tmdb}");
+    assert_eq!(tmdb.hits(), 1);
     let top_rated = "/api/charts/top-rated?source=tmdb";
     s.expect(200, req("GET", "/api/charts/top-rated").path(top_rated))
         .await;
@@ -919,8 +939,11 @@ async fn real_answers_match_the_document() {
 
     // Rate-limited login and registration, on an app that allows one attempt a minute.
     let limited_db = TestDb::create(Backend::Sqlite).await.unwrap();
+    // Its TMDB is unreachable: the trending chart is the popular one, saying why.
     let settings = ApiSettings {
         auth_rate_limit: 1,
+        tmdb_api_key: Some(nextflex::config::Secret::new(trending::KEY)),
+        tmdb_api_url: trending::closed_port_url(),
         ..ApiSettings::default()
     };
     let limited = TestApp::spawn_with(&limited_db.config(), &[], &[], &settings).await;
@@ -928,6 +951,9 @@ async fn real_answers_match_the_document() {
     s.expect(401, login("nobody@example.com", PASSWORD)).await;
     s.expect(429, login("nobody@example.com", PASSWORD)).await;
     s.expect(429, register("nobody@example.com")).await;
+    let fallback = s.json(200, trending("limit=5")).await;
+    assert_eq!(fallback["source"], "popular", "{fallback}");
+    assert_eq!(fallback["fallback"], "tmdb_unavailable", "{fallback}");
 
     assert!(s.problems.is_empty(), "{:#?}", s.problems);
     let never: Vec<_> = documented(&spec).difference(&s.seen).cloned().collect();
