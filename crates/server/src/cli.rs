@@ -131,9 +131,40 @@ pub enum Command {
     /// Train a model version (charts, content index, ALS) on the catalogue and the ratings,
     /// score it on a held-out 10 %, store it and make it the active version
     Train(TrainArgs),
+    /// Model versions and Apache Spark interop
+    #[command(subcommand)]
+    Model(ModelCommand),
     /// Manage user accounts
     #[command(subcommand)]
     Users(UsersCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelCommand {
+    /// Make a new active model version whose ALS model is a Spark ALSModel directory
+    /// (`ALSModel.save`, e.g. from spark/train_als.py); charts and content index are built here
+    ImportSpark(ImportSparkArgs),
+    /// Write a model version's ALS model as a Spark ALSModel directory that `ALSModel.load`
+    /// reads (biases folded into two extra factors, so Spark predicts what NextFlex predicts)
+    ExportSpark(ExportSparkArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportSparkArgs {
+    /// The ALSModel directory (metadata/, userFactors/, itemFactors/)
+    pub dir: PathBuf,
+    /// Print the recorded version as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportSparkArgs {
+    /// The directory to create (it must not exist or be empty)
+    pub dir: PathBuf,
+    /// The model version to export [default: the active one]
+    #[arg(long = "model-version")]
+    pub model_version: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -606,6 +637,14 @@ fn run(cli: Cli) -> Result<()> {
                 }
                 Ok(())
             }
+            Command::Model(command) => {
+                let storage = Storage::open(&storage_config(&cli.global, &cwd)?).await?;
+                let db = Db::connect(&database, &PoolSettings::default()).await?;
+                db.migrate().await?;
+                let result = model_command(&db, storage, &cwd, command).await;
+                db.close().await;
+                result
+            }
             Command::Users(UsersCommand::Create(args)) => create_user(&database, args).await,
         }
     });
@@ -613,6 +652,59 @@ fn run(cli: Cli) -> Result<()> {
     // rather than waited for: its version stays recorded as `training` and is never served.
     runtime.shutdown_timeout(Duration::from_secs(2));
     result
+}
+
+async fn model_command(db: &Db, storage: Storage, cwd: &Path, command: ModelCommand) -> Result<()> {
+    let models = Models::new(
+        db.clone(),
+        storage,
+        Default::default(),
+        RecommenderSettings::default(),
+    );
+    match command {
+        ModelCommand::ImportSpark(args) => {
+            let dir = cwd.join(&args.dir);
+            let spark =
+                tokio::task::spawn_blocking(move || nextflex_data::spark::read_spark_als(&dir))
+                    .await
+                    .map_err(|e| Error::Internal(format!("reading the Spark model failed: {e}")))?
+                    .map_err(|e| Error::Invalid(e.to_string()))?;
+            let als = models::spark::from_spark(&spark)?;
+            let version = models.import_als("spark", als).await?;
+            let record = models::version(db, &version).await?;
+            if args.json {
+                println!("{}", json(&record)?);
+            } else {
+                print_version(&record);
+            }
+            Ok(())
+        }
+        ModelCommand::ExportSpark(args) => {
+            let version = match args.model_version {
+                Some(v) => v,
+                None => models.active().await?.ok_or_else(|| {
+                    Error::NotFound("there is no active model version; run `nextflex train`".into())
+                })?,
+            };
+            let als = models.stored_als(&version).await?;
+            let (spark, skipped) = models::spark::to_spark(&als);
+            let dir = cwd.join(&args.dir);
+            let shown = dir.display().to_string();
+            tokio::task::spawn_blocking(move || {
+                nextflex_data::spark::write_spark_als(&dir, &spark)
+            })
+            .await
+            .map_err(|e| Error::Internal(format!("writing the Spark model failed: {e}")))?
+            .map_err(|e| Error::Invalid(e.to_string()))?;
+            println!("model version {version} written to {shown} as a Spark ALSModel");
+            if skipped > 0 {
+                println!(
+                    "  {skipped} app users left out (their ids exceed Spark's int range; they are folded in per request)"
+                );
+            }
+            Ok(())
+        }
+    }
 }
 
 fn print_version(v: &models::Version) {

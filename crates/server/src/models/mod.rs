@@ -5,10 +5,12 @@
 //! records its error.
 
 mod artifact;
+pub mod spark;
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use nextflex_engine::als::AlsModel;
 use serde::Serialize;
 use serde_json::{Value, json};
 use sqlx::Row;
@@ -40,6 +42,8 @@ pub struct Models {
     training: Mutex<Training>,
     /// The version this process serves.
     serving: Mutex<Option<String>>,
+    /// An ALS model trained elsewhere, for the next version (see `import_als`).
+    supplied: Mutex<Option<AlsModel>>,
 }
 
 impl Models {
@@ -62,6 +66,7 @@ impl Models {
                 ..Training::default()
             }),
             serving: Mutex::new(None),
+            supplied: Mutex::new(None),
         })
     }
 
@@ -103,6 +108,40 @@ impl Models {
     pub async fn train(&self, trained_by: &'static str) -> Result<String> {
         self.set(|t| *t = running());
         self.run(trained_by).await
+    }
+
+    /// Makes a version of an ALS model trained elsewhere (Spark): the charts and the content
+    /// index are built here as usual, the ALS model is the one given.
+    pub async fn import_als(&self, trained_by: &'static str, als: AlsModel) -> Result<String> {
+        self.set(|t| *t = running());
+        *self.supplied.lock().unwrap_or_else(PoisonError::into_inner) = Some(als);
+        let result = self.run(trained_by).await;
+        self.supplied
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        result
+    }
+
+    /// The ALS model of a stored version.
+    pub async fn stored_als(&self, version: &str) -> Result<AlsModel> {
+        let bytes = self
+            .storage
+            .get(&artifact::key(version))
+            .await?
+            .ok_or_else(|| {
+                Error::NotFound(format!(
+                    "model version {version} has no artifact in storage"
+                ))
+            })?;
+        let trained = tokio::task::spawn_blocking(move || artifact::decode(&bytes))
+            .await
+            .map_err(|e| Error::Internal(format!("decoding the model failed: {e}")))??;
+        trained.als.ok_or_else(|| {
+            Error::NotFound(format!(
+                "model version {version} has no ALS model (no ratings)"
+            ))
+        })
     }
 
     async fn run(&self, trained_by: &'static str) -> Result<String> {
@@ -176,7 +215,26 @@ impl Models {
     /// Trains, writes the artifact, records the version as the active one, and returns the
     /// snapshot to serve.
     async fn train_and_store(&self, version: &str) -> Result<Recommender> {
-        let (movies, trained) = recommender::train(&self.db, &self.storage, &self.settings).await?;
+        let supplied = self
+            .supplied
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let (movies, trained) = match supplied {
+            None => recommender::train(&self.db, &self.storage, &self.settings).await?,
+            Some(als) => {
+                let settings = RecommenderSettings {
+                    fit_als: false,
+                    ..self.settings.clone()
+                };
+                let (movies, mut trained) =
+                    recommender::train(&self.db, &self.storage, &settings).await?;
+                trained.report.users = als.users().len();
+                trained.report.rated_movies = als.items().len();
+                trained.als = Some(als);
+                (movies, trained)
+            }
+        };
         self.set(|t| {
             t.stage = Some("storing the model");
             t.progress = 0.8;

@@ -37,6 +37,8 @@ pub struct RecommenderSettings {
     pub director_weight: f32,
     /// Also score the ALS model on a held-out 10 % of the ratings (one more fit).
     pub evaluate: bool,
+    /// Fit ALS (false when the model comes from elsewhere, e.g. Spark).
+    pub fit_als: bool,
 }
 
 impl Default for RecommenderSettings {
@@ -47,6 +49,7 @@ impl Default for RecommenderSettings {
             chart_percentile: 0.9,
             director_weight: ContentParams::default().director_weight,
             evaluate: false,
+            fit_als: true,
         }
     }
 }
@@ -92,7 +95,7 @@ pub async fn train(
         director_weight: settings.director_weight,
     };
     let percentile = settings.chart_percentile;
-    let evaluate = settings.evaluate;
+    let (evaluate, fit_als) = (settings.evaluate && settings.fit_als, settings.fit_als);
     let als_params = settings.als;
     let (movies, mut trained) =
         tokio::task::spawn_blocking(move || -> Result<(Vec<MovieSummary>, Trained)> {
@@ -128,7 +131,7 @@ pub async fn train(
                 None
             };
             let fit_started = Instant::now();
-            let model = if ratings.user.is_empty() {
+            let model = if ratings.user.is_empty() || !fit_als {
                 None
             } else {
                 Some(

@@ -15,7 +15,7 @@ use crate::helpers::{Backend, TestDb};
 crate::backend_tests!(users_create_from_stdin, serve_migrates_and_answers_probes);
 
 /// The binary, with no NEXTFLEX_* variables from the caller's environment.
-fn nextflex(cwd: &Path) -> Command {
+pub(crate) fn nextflex(cwd: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_nextflex"));
     cmd.current_dir(cwd);
     for (key, _) in std::env::vars() {
@@ -26,11 +26,11 @@ fn nextflex(cwd: &Path) -> Command {
     cmd
 }
 
-fn run(cmd: &mut Command) -> Output {
+pub(crate) fn run(cmd: &mut Command) -> Output {
     cmd.stdin(Stdio::null()).output().unwrap()
 }
 
-fn stderr(out: &Output) -> String {
+pub(crate) fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
@@ -377,7 +377,7 @@ async fn serve_migrates_and_answers_probes(backend: Backend) {
     );
 }
 
-fn copy_fixture(name: &str, to: &Path) {
+pub(crate) fn copy_fixture(name: &str, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(crate::import::fixture(name)).unwrap() {
         let entry = entry.unwrap();

@@ -13,5 +13,6 @@ mod import;
 mod models;
 mod openapi;
 mod posts;
+mod spark;
 mod storage;
 mod trending;

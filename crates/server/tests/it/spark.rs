@@ -1,0 +1,192 @@
+//! Spark interop through the CLI: a real Spark 4 ALSModel (the shared fixture) imported as a
+//! version predicts what Spark predicted; and, where PySpark is installed (`.ci/run` installs it
+//! and sets NEXTFLEX_TEST_PYSPARK to its Python), both directions against Spark itself: a
+//! version exported with `model export-spark` loads with `ALSModel.load` and predicts what
+//! NextFlex predicts, and a model trained by Spark imports and predicts what Spark predicted —
+//! each within 1e-4.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use nextflex::config::{DatabaseConfig, StorageConfig};
+use nextflex::db::Db;
+use nextflex::models::Models;
+use nextflex::storage::Storage;
+use nextflex_engine::als::AlsModel;
+
+use crate::cli::{copy_fixture, nextflex, run, stderr};
+use crate::helpers::test_pool;
+
+fn spark_fixture() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures")
+}
+
+/// (user, item, prediction) rows of a CSV with a header; NaN or empty → None.
+fn predictions(path: &Path) -> Vec<(u32, u32, Option<f64>)> {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let cols: Vec<&str> = line.split(',').collect();
+            let value = cols[2].trim();
+            let p = (!value.is_empty() && !value.eq_ignore_ascii_case("nan"))
+                .then(|| value.parse().unwrap());
+            (cols[0].parse().unwrap(), cols[1].parse().unwrap(), p)
+        })
+        .collect()
+}
+
+/// The prediction before clamping to the rating scale (what Spark computes).
+fn raw(model: &AlsModel, user: u32, item: u32) -> Option<f64> {
+    let p = model.to_parts();
+    let k = p.params.rank;
+    let u = p.user_ids.iter().position(|&x| x == user)?;
+    let i = p.item_ids.iter().position(|&x| x == item)?;
+    let dot: f64 = (0..k)
+        .map(|d| p.user_factors[u * k + d] * p.item_factors[i * k + d])
+        .sum();
+    Some(p.mean + p.user_bias[u] + p.item_bias[i] + dot)
+}
+
+/// A folder with the ml-mini catalogue imported through the CLI.
+fn installation() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_fixture("ml-mini", &dir.path().join("data/demo/ml"));
+    let out = run(nextflex(dir.path()).args(["import", "data/demo"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    dir
+}
+
+async fn models_of(dir: &Path) -> std::sync::Arc<Models> {
+    let db_config = DatabaseConfig::parse("sqlite://var/nextflex.db", dir).unwrap();
+    let db = Db::connect(&db_config, &test_pool()).await.unwrap();
+    let storage = Storage::open(&StorageConfig::Local(dir.join("var/objects")))
+        .await
+        .unwrap();
+    Models::new(db, storage, Default::default(), Default::default())
+}
+
+fn import_spark(dir: &Path, model: &Path) -> String {
+    let out = run(nextflex(dir)
+        .args(["model", "import-spark"])
+        .arg(model)
+        .arg("--json"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let record: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (&record["trained_by"], &record["active"]),
+        (&serde_json::json!("spark"), &serde_json::json!(true))
+    );
+    record["version"].as_str().unwrap().to_owned()
+}
+
+async fn assert_predicts(dir: &Path, version: &str, expected: &[(u32, u32, Option<f64>)]) {
+    let model = models_of(dir).await.stored_als(version).await.unwrap();
+    let mut compared = 0;
+    for &(user, item, want) in expected {
+        match want {
+            Some(want) => {
+                let got =
+                    raw(&model, user, item).unwrap_or_else(|| panic!("({user}, {item}) unknown"));
+                assert!(
+                    (got - want).abs() <= 1e-4,
+                    "({user}, {item}): {got} vs Spark's {want}"
+                );
+                compared += 1;
+            }
+            // Spark's NaN: an id it never saw, which our model does not know either.
+            None => assert!(!model.knows_item(item) || raw(&model, user, item).is_none()),
+        }
+    }
+    assert!(compared > 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spark_model_imports_as_a_version_and_predicts_what_spark_did() {
+    let dir = installation();
+    let fixture = spark_fixture();
+    let version = import_spark(dir.path(), &fixture.join("spark-als-ml-latest-small"));
+    let expected = predictions(&fixture.join("spark-als-ml-latest-small.predictions.csv"));
+    assert_predicts(dir.path(), &version, &expected).await;
+
+    // Not a Spark model: a clear error, no new version.
+    let out = run(nextflex(dir.path()).args(["model", "import-spark", "data/demo"]));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("error:"), "{}", stderr(&out));
+}
+
+fn pyspark() -> Option<PathBuf> {
+    match std::env::var_os("NEXTFLEX_TEST_PYSPARK") {
+        Some(python) => Some(PathBuf::from(python)),
+        None => {
+            eprintln!(
+                "skipped: NEXTFLEX_TEST_PYSPARK is not set (a Python with pyspark), so the Spark round trip did not run"
+            );
+            None
+        }
+    }
+}
+
+fn script(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../spark")
+        .join(name)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn round_trip_through_spark_both_ways() {
+    let Some(python) = pyspark() else {
+        return;
+    };
+    let dir = installation();
+    let out = run(nextflex(dir.path()).args(["train", "--json"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let version: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let version = version["version"].as_str().unwrap().to_owned();
+
+    // Ours → Spark: every known pair predicts the same in Spark.
+    let exported = dir.path().join("exported");
+    let out = run(nextflex(dir.path()).args(["model", "export-spark", "exported"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let model = models_of(dir.path())
+        .await
+        .stored_als(&version)
+        .await
+        .unwrap();
+    let mut csv = String::from("user,item,expected\n");
+    for &u in model.users() {
+        for &i in model.items().iter().take(20) {
+            csv.push_str(&format!("{u},{i},{}\n", raw(&model, u, i).unwrap()));
+        }
+    }
+    let pairs = dir.path().join("pairs.csv");
+    std::fs::write(&pairs, csv).unwrap();
+    let status = Command::new(&python)
+        .arg(script("roundtrip.py"))
+        .args(["check"])
+        .arg(&exported)
+        .arg(&pairs)
+        .status()
+        .unwrap();
+    assert!(
+        status.success(),
+        "Spark's predictions of the exported model differ"
+    );
+
+    // Spark → ours: a model Spark trains on ml-latest-small predicts the same once imported.
+    let trained = dir.path().join("spark-trained");
+    let status = Command::new(&python)
+        .arg(script("roundtrip.py"))
+        .args(["train", "--out"])
+        .arg(&trained)
+        .status()
+        .unwrap();
+    assert!(status.success(), "Spark training failed");
+    let version = import_spark(dir.path(), &trained);
+    let expected = predictions(&PathBuf::from(format!(
+        "{}.predictions.csv",
+        trained.display()
+    )));
+    assert_predicts(dir.path(), &version, &expected).await;
+}
