@@ -310,7 +310,8 @@ enum TrendingSource {
 
 /// Why the popular chart answers instead of TMDB's list: `not_configured`, the server has no
 /// TMDB key; `tmdb_unavailable`, TMDB could not be reached, was too slow, or answered an error or
-/// something that is not its list.
+/// something that is not its list; `no_catalogue_matches`, none of TMDB's trending movies is in
+/// the catalogue (an old dataset), so an empty list would say nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 enum TrendingFallback {
@@ -318,6 +319,8 @@ enum TrendingFallback {
     NotConfigured,
     /// TMDB could not be reached, was too slow, or answered an error or nonsense.
     TmdbUnavailable,
+    /// None of TMDB's trending movies is in the catalogue.
+    NoCatalogueMatches,
 }
 
 /// The trending chart.
@@ -350,7 +353,7 @@ struct TrendingQuery {
     tag = "charts",
     params(TrendingQuery),
     responses(
-        (status = 200, description = "TMDB's trending movies that the catalogue has, in TMDB's order (`source: tmdb`); without a TMDB key or while TMDB is unavailable, the popular chart (`source: popular` and `fallback`)", body = TrendingBody),
+        (status = 200, description = "TMDB's trending movies that the catalogue has, in TMDB's order (`source: tmdb`); without a TMDB key, while TMDB is unavailable or when the catalogue has none of its movies, the popular chart (`source: popular` and `fallback`)", body = TrendingBody),
         (status = 400, description = "`limit` is out of range", body = ErrorBody),
         (status = 404, description = "No such genre", body = ErrorBody),
         (status = 503, description = "The recommenders are being built", body = ErrorBody),
@@ -364,8 +367,14 @@ async fn trending(
     let n = limit(query.limit, 20, MAX_LIMIT, "limit")?;
     let genre = genre(&r, query.genre.as_deref())?;
     let ids = ctx.trending.ids(&ctx.db).await?;
-    let body = match ids {
-        Some(ids) => TrendingBody {
+    let fallback = match &ids {
+        Some(ids) if ids.iter().any(|&id| r.movie(id).is_some()) => None,
+        Some(_) => Some(TrendingFallback::NoCatalogueMatches),
+        None if ctx.trending.tmdb.is_some() => Some(TrendingFallback::TmdbUnavailable),
+        None => Some(TrendingFallback::NotConfigured),
+    };
+    let body = match (ids, fallback) {
+        (Some(ids), None) => TrendingBody {
             source: TrendingSource::Tmdb,
             fallback: None,
             results: ids
@@ -376,13 +385,9 @@ async fn trending(
                 .map(|m| MovieCard::new(&r, m))
                 .collect(),
         },
-        None => TrendingBody {
+        (_, fallback) => TrendingBody {
             source: TrendingSource::Popular,
-            fallback: Some(if ctx.trending.tmdb.is_some() {
-                TrendingFallback::TmdbUnavailable
-            } else {
-                TrendingFallback::NotConfigured
-            }),
+            fallback,
             results: r
                 .popular(genre, n)
                 .into_iter()

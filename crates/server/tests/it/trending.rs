@@ -470,6 +470,19 @@ impl std::io::Write for LogWriter {
     }
 }
 
+/// TMDB's list holds none of the catalogue's movies (an old dataset): the popular chart,
+/// `fallback: no_catalogue_matches`, rather than an empty list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_list_of_movies_the_catalogue_lacks_falls_back() {
+    let stub = StubTmdb::start(Mode::Pages(vec![tmdb_page(1, &UNKNOWN, 1)])).await;
+    let (app, _tdb) = app(Backend::Sqlite, &stub.settings(ApiSettings::default(), TTL))
+        .await
+        .unwrap();
+    let body = chart(&app, "/api/charts/trending?limit=3").await;
+    assert_popular_instead(&app, &body, "limit=3", "no_catalogue_matches").await;
+    assert_eq!(stub.hits(), 1);
+}
+
 /// Without a key nothing is fetched: the popular chart, `fallback: not_configured`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_key_the_popular_chart_answers() {
