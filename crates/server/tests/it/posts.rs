@@ -385,6 +385,34 @@ async fn hostile_uploads_leave_nothing(backend: Backend) {
     assert_eq!(count(&tdb, "images").await, 0);
 }
 
+/// The database refuses the post after the objects were written (here: its table is gone): the
+/// upload fails with a 500 and neither rows nor objects stay behind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_insert_leaves_no_objects() {
+    let (app, tdb) = app(Backend::Sqlite, None).await.unwrap();
+    let (token, _) = app.user("unlucky@example.com").await;
+    let db = tdb.connect().await;
+    sqlx::query(db.sql("DROP TABLE posts"))
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let jpeg = encode(64, 64, ImageFormat::Jpeg);
+    let (status, body) = app
+        .upload(Some(&token), form("t", Some(("a.jpg", jpeg))))
+        .await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+    assert!(
+        !body.to_string().contains("posts"),
+        "internal details stay in the log: {body}"
+    );
+    assert_eq!(app.image_objects().await, Vec::<String>::new());
+    assert_eq!(
+        count(&tdb, "images").await,
+        0,
+        "the image row was rolled back"
+    );
+}
+
 backend_tests!(
     upload_and_serve,
     ownership_and_admin,

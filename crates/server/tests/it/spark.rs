@@ -49,11 +49,17 @@ fn raw(model: &AlsModel, user: u32, item: u32) -> Option<f64> {
     Some(p.mean + p.user_bias[u] + p.item_bias[i] + dot)
 }
 
-/// A folder with the ml-mini catalogue imported through the CLI.
-fn installation() -> tempfile::TempDir {
+/// A folder with the ml-mini catalogue imported through the CLI, or with `demo`, the demo
+/// dataset (ml-latest-small with TMDB metadata).
+fn installation(demo: bool) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_fixture("ml-mini", &dir.path().join("data/demo/ml"));
-    let out = run(nextflex(dir.path()).args(["import", "data/demo"]));
+    let source = if demo {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/demo")
+    } else {
+        copy_fixture("ml-mini", &dir.path().join("data/demo/ml"));
+        dir.path().join("data/demo")
+    };
+    let out = run(nextflex(dir.path()).arg("import").arg(source));
     assert!(out.status.success(), "{}", stderr(&out));
     dir
 }
@@ -104,7 +110,7 @@ async fn assert_predicts(dir: &Path, version: &str, expected: &[(u32, u32, Optio
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_spark_model_imports_as_a_version_and_predicts_what_spark_did() {
-    let dir = installation();
+    let dir = installation(false);
     let fixture = spark_fixture();
     let version = import_spark(dir.path(), &fixture.join("spark-als-ml-latest-small"));
     let expected = predictions(&fixture.join("spark-als-ml-latest-small.predictions.csv"));
@@ -139,13 +145,14 @@ async fn round_trip_through_spark_both_ways() {
     let Some(python) = pyspark() else {
         return;
     };
-    let dir = installation();
+    // ml-latest-small (the demo data), both ways.
+    let dir = installation(true);
     let out = run(nextflex(dir.path()).args(["train", "--json"]));
     assert!(out.status.success(), "{}", stderr(&out));
     let version: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let version = version["version"].as_str().unwrap().to_owned();
 
-    // Ours → Spark: every known pair predicts the same in Spark.
+    // Ours → Spark: every user's predictions of 20 movies are the same in Spark.
     let exported = dir.path().join("exported");
     let out = run(nextflex(dir.path()).args(["model", "export-spark", "exported"]));
     assert!(out.status.success(), "{}", stderr(&out));
