@@ -30,9 +30,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import train_als  # noqa: E402
 
+# MovieLens latest-small as the repository's demo dataset carries it (Spark reads the gzip).
 ML_LATEST_SMALL = os.path.join(
-    os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data", "ml-latest-small",
-    "ratings.csv",
+    os.path.dirname(os.path.abspath(__file__)), "..", "data", "demo", "ml-latest-small",
+    "ratings.csv.gz",
 )
 
 
@@ -151,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("train", help="train a small model with train_als.py's logic and save it")
     p.add_argument("--ratings", default=os.path.normpath(ML_LATEST_SMALL),
-                   help="default: shared/data/ml-latest-small/ratings.csv beside the repo")
+                   help="default: data/demo/ml-latest-small/ratings.csv.gz of this repository")
     p.add_argument("--out", required=True)
     p.add_argument("--format", choices=["auto", "parquet", "csv"], default="auto")
     p.add_argument("--item-col", choices=["movie_id", "source_movie_id"], default="movie_id")

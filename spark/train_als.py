@@ -16,7 +16,7 @@ Examples:
 
   python spark/train_als.py --ratings /data/datasets/ml-latest-small/ratings.parquet \\
       --out /tmp/als-model
-  python spark/train_als.py --ratings /work/shared/data/ml-latest-small/ratings.csv \\
+  python spark/train_als.py --ratings data/demo/ml-latest-small/ratings.csv.gz \\
       --out /tmp/als-model --rank 10 --iterations 10 --reg 0.1 --seed 42
 
 Reading from S3 (or MinIO): pass an s3a:// URL. Spark needs the hadoop-aws connector matching its
@@ -150,7 +150,8 @@ def read_ratings(spark, path: str, fmt: str = "auto", item_col: str = "movie_id"
     from pyspark.sql import functions as F
 
     if fmt == "auto":
-        fmt = "csv" if path.rstrip("/").lower().endswith(".csv") else "parquet"
+        name = path.rstrip("/").lower()
+        fmt = "csv" if name.endswith((".csv", ".csv.gz")) else "parquet"
     if fmt == "csv":
         raw = spark.read.option("header", "true").csv(path)
         user, item = "userId", "movieId"

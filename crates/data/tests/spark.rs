@@ -1,4 +1,4 @@
-//! Spark's ALSModel directory: the real model Spark 4.0.1 saved (shared/fixtures), written and
+//! Spark's ALSModel directory: the real model Spark 4.0.1 saved (the server's tests/fixtures), written and
 //! read back, and refused when damaged.
 
 // Tests and their helpers may unwrap.
@@ -18,8 +18,9 @@ use parquet::arrow::ArrowWriter;
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use serde_json::Value;
 
+/// The Spark fixture lives with the server's test fixtures (tests/fixtures/README.md there).
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../server/tests/fixtures")
 }
 
 fn fixture() -> PathBuf {

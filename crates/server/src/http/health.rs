@@ -1,5 +1,6 @@
 //! Liveness (`/healthz`: the process answers) and readiness (`/readyz`: the database and the
-//! object storage answer, and a model serves) probes for load balancers and orchestrators.
+//! object storage answer, and at least the charts serve) probes for load balancers and
+//! orchestrators.
 
 use std::time::Duration;
 
@@ -48,7 +49,8 @@ struct Readiness {
 }
 
 /// Each dependency: `ok` or `unavailable` (failed, or no answer within 3 s); the model: `ok`
-/// or `warming_up` (the first one is still training or loading).
+/// or `warming_up` (the first one is still training or loading; with the charts already served,
+/// the process is ready meanwhile).
 #[derive(Serialize, ToSchema)]
 struct Checks {
     database: &'static str,
@@ -56,7 +58,7 @@ struct Checks {
     model: &'static str,
 }
 
-/// Readiness: the database and the object storage answer, and a model serves
+/// Readiness: the database and the object storage answer, and at least the charts serve
 #[utoipa::path(
     get,
     path = "/readyz",
@@ -64,7 +66,7 @@ struct Checks {
     responses(
         (status = 200, description = "Ready", body = Readiness,
             example = json!({"status": "ready", "checks": {"database": "ok", "storage": "ok", "model": "ok"}, "model_version": "v1795503219-4b9808"})),
-        (status = 503, description = "A dependency is unavailable, or the first model is still training", body = Readiness,
+        (status = 503, description = "A dependency is unavailable, or nothing serves yet", body = Readiness,
             example = json!({"status": "unavailable", "checks": {"database": "unavailable", "storage": "ok", "model": "ok"}, "model_version": "v1795503219-4b9808"})),
     )
 )]
@@ -73,8 +75,10 @@ async fn readyz(State(ctx): State<ApiContext>) -> (StatusCode, Json<Readiness>) 
         check("database", ctx.db.ping()),
         check("storage", ctx.storage.ping())
     );
-    let model = ctx.recommender.get().is_some();
-    let ready = database && storage && model;
+    // Ready as soon as the charts serve; `model` says whether the full model does yet.
+    let snapshot = ctx.recommender.get();
+    let model = snapshot.as_ref().is_some_and(|r| !r.report.partial);
+    let ready = database && storage && snapshot.is_some();
     let word = |ok: bool| if ok { "ok" } else { "unavailable" };
     let body = Readiness {
         status: if ready { "ready" } else { "unavailable" },

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::error::{ErrorBody, JsonBody, QueryParams};
-use super::movies::{ChartItem, MovieCard, chart_body, genre, snapshot};
+use super::movies::{ChartItem, MovieCard, chart_body, full_snapshot, genre};
 use super::tokens::AuthUser;
 use super::{ApiContext, ApiError};
 use crate::db::{catalogue, ratings};
@@ -234,7 +234,7 @@ async fn recommendations(
     user: AuthUser,
     QueryParams(query): QueryParams<ForYouQuery>,
 ) -> Result<axum::Json<ForYouBody>, ApiError> {
-    let r = snapshot(&ctx)?;
+    let r = full_snapshot(&ctx)?;
     let k = query.k.unwrap_or(20);
     if !(1..=MAX_LIMIT).contains(&k) {
         return Err(ApiError::field(

@@ -85,6 +85,21 @@ pub fn snapshot(ctx: &ApiContext) -> Result<Arc<Recommender>, ApiError> {
     })
 }
 
+/// The snapshot, if it has similar movies and personal recommendations: 503 `warming_up` also
+/// while only the charts serve (the first model is still training).
+pub fn full_snapshot(ctx: &ApiContext) -> Result<Arc<Recommender>, ApiError> {
+    let r = snapshot(ctx)?;
+    if r.report.partial {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "warming_up",
+            "The first model is still training; charts and search work meanwhile. Try again in a \
+             few seconds.",
+        ));
+    }
+    Ok(r)
+}
+
 /// The genre as the catalogue spells it; 404 naming the genres otherwise.
 pub fn genre<'a>(r: &'a Recommender, name: Option<&str>) -> Result<Option<&'a str>, ApiError> {
     crate::recommend::check_genre(r, name.filter(|g| !g.trim().is_empty())).map_err(Into::into)
@@ -473,7 +488,7 @@ async fn similar(
     Path(id): Path<String>,
     QueryParams(query): QueryParams<SimilarQuery>,
 ) -> Result<axum::Json<SimilarBody>, ApiError> {
-    let r = snapshot(&ctx)?;
+    let r = full_snapshot(&ctx)?;
     let k = limit(query.k, 10, MAX_K, "k")?;
     let id = movie_id(&id)?;
     let movie = r.movie(id).ok_or_else(no_movie)?;
@@ -525,7 +540,7 @@ async fn similar_by_title(
     State(ctx): State<ApiContext>,
     JsonBody(body): JsonBody<SimilarRequest>,
 ) -> Result<axum::Json<SimilarBody>, ApiError> {
-    let r = snapshot(&ctx)?;
+    let r = full_snapshot(&ctx)?;
     let k = limit(body.k, 10, MAX_K, "k")?;
     let title = body.title.as_deref().map(str::trim).unwrap_or_default();
     if title.is_empty() {

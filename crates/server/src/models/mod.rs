@@ -353,12 +353,27 @@ impl Models {
             }
         }
         if wait {
-            self.train("startup").await.map(drop)
-        } else {
-            self.retrain("startup")
-                .map(drop)
-                .map_err(|_| Error::Conflict("a training is running".into()))
+            return self.train("startup").await.map(drop);
         }
+        // The charts and search first (seconds: no content index, no ALS), then the full model
+        // in the background.
+        if self.shared.get().is_none() {
+            let settings = RecommenderSettings {
+                fit_als: false,
+                content: false,
+                evaluate: false,
+                ..self.settings.clone()
+            };
+            match recommender::build(&self.db, &self.storage, &settings).await {
+                Ok(partial) => self.shared.set(partial),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot build the charts ahead of the first model")
+                }
+            }
+        }
+        self.retrain("startup")
+            .map(drop)
+            .map_err(|_| Error::Conflict("a training is running".into()))
     }
 
     /// Retrains every `every`, unless a version (this replica's or another's) is younger than

@@ -10,7 +10,7 @@ use nextflex_data::columnar::{self, CatalogueRatings};
 use nextflex_data::ratings::Ratings;
 use nextflex_engine::als::{AlsModel, AlsParams};
 use nextflex_engine::charts::{self, Listing, Votes};
-use nextflex_engine::content::{ContentIndex, ContentParams};
+use nextflex_engine::content::{ContentIndex, ContentParams, ContentParts};
 use object_store::ObjectStoreExt;
 use object_store::path::Path as ObjectPath;
 use sqlx::Row;
@@ -39,6 +39,9 @@ pub struct RecommenderSettings {
     pub evaluate: bool,
     /// Fit ALS (false when the model comes from elsewhere, e.g. Spark).
     pub fit_als: bool,
+    /// Build the content index. Without it and without ALS the snapshot is partial: charts and
+    /// search only, made in seconds while the first full model trains.
+    pub content: bool,
 }
 
 impl Default for RecommenderSettings {
@@ -50,6 +53,7 @@ impl Default for RecommenderSettings {
             director_weight: ContentParams::default().director_weight,
             evaluate: false,
             fit_als: true,
+            content: true,
         }
     }
 }
@@ -96,6 +100,7 @@ pub async fn train(
     };
     let percentile = settings.chart_percentile;
     let (evaluate, fit_als) = (settings.evaluate && settings.fit_als, settings.fit_als);
+    let (with_content, partial) = (settings.content, !settings.content && !settings.fit_als);
     let als_params = settings.als;
     let (movies, mut trained) =
         tokio::task::spawn_blocking(move || -> Result<(Vec<MovieSummary>, Trained)> {
@@ -111,8 +116,20 @@ pub async fn train(
                 .zip(ids)
                 .map(|(m, id)| content_item(m, id))
                 .collect();
-            let content = ContentIndex::build(&items, content_params)
-                .map_err(|e| Error::Invalid(e.to_string()))?;
+            let content = if with_content {
+                ContentIndex::build(&items, content_params)
+                    .map_err(|e| Error::Invalid(e.to_string()))?
+            } else {
+                ContentIndex::from_parts(ContentParts {
+                    k: 0,
+                    ids: Vec::new(),
+                    titles: Vec::new(),
+                    years: Vec::new(),
+                    neighbours: Vec::new(),
+                    scores: Vec::new(),
+                })
+                .map_err(|e| Error::Internal(e.to_string()))?
+            };
             let evaluation = if evaluate && ratings.user.len() >= 10 {
                 let all = Ratings {
                     timestamp: vec![0; ratings.user.len()],
@@ -152,6 +169,7 @@ pub async fn train(
                 users: model.as_ref().map_or(0, |m| m.users().len()),
                 rated_movies: model.as_ref().map_or(0, |m| m.items().len()),
                 chart_percentile: percentile,
+                partial,
                 evaluation,
                 fit_seconds,
                 seconds: 0.0,

@@ -136,6 +136,10 @@ pub struct BuildReport {
     pub rated_movies: usize,
     /// The vote-count percentile of the top-rated charts.
     pub chart_percentile: f64,
+    /// Charts and search only (no content index, no ALS): what serves while the first model
+    /// trains.
+    #[serde(default)]
+    pub partial: bool,
     /// ALS scored on a held-out 10 % (when asked for).
     pub evaluation: Option<crate::evaluate::Evaluation>,
     pub fit_seconds: f64,

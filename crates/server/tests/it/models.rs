@@ -119,6 +119,70 @@ async fn damaged_artifacts_are_refused_whole() {
     assert_ne!(fresh.serving(), Some(version));
 }
 
+/// While the first model trains, the charts and search already serve (a partial snapshot):
+/// similar movies and personal recommendations answer 503 `warming_up`, and `/readyz` is ready
+/// with `model: warming_up`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn charts_serve_while_the_first_model_trains() {
+    let (_tdb, db, storage) = catalogue().await;
+    let (models, shared) = models(&db, &storage);
+    let partial = RecommenderSettings {
+        fit_als: false,
+        content: false,
+        ..RecommenderSettings::default()
+    };
+    shared.set(
+        nextflex::recommender::build(&db, &storage, &partial)
+            .await
+            .unwrap(),
+    );
+    let ctx = nextflex::http::ApiContext::new(
+        db.clone(),
+        storage.clone(),
+        &nextflex::config::Secret::new(crate::helpers::TEST_SECRET.to_owned()),
+        models,
+        &unlimited(),
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let app =
+        crate::helpers::TestApp::serve(nextflex::http::router(ctx), dir.path().into(), dir).await;
+
+    let (status, popular) = app
+        .call("GET", "/api/charts/popular?limit=3", None, None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{popular}");
+    let id = popular[0]["id"].as_i64().unwrap();
+    for path in [
+        "/api/charts/top-rated?limit=3",
+        "/api/movies?q=toy",
+        "/api/genres",
+    ] {
+        assert_eq!(
+            app.call("GET", path, None, None).await.0,
+            StatusCode::OK,
+            "{path}"
+        );
+    }
+    let (status, body) = app
+        .call("GET", &format!("/api/movies/{id}/similar"), None, None)
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::SERVICE_UNAVAILABLE, Some("warming_up"))
+    );
+    let (token, _) = app.user("early@example.com").await;
+    let (status, _) = app
+        .call("GET", "/api/me/recommendations", Some(&token), None)
+        .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status(), StatusCode::OK);
+    let ready: serde_json::Value = ready.json().await.unwrap();
+    assert_eq!(ready["checks"]["model"], "warming_up");
+}
+
 /// Requests keep succeeding while versions are swapped underneath them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn swaps_under_concurrent_requests_fail_nothing() {

@@ -1,4 +1,4 @@
-//! Spark interop through the CLI: a real Spark 4 ALSModel (the shared fixture) imported as a
+//! Spark interop through the CLI: a real Spark 4 ALSModel (the test fixture) imported as a
 //! version predicts what Spark predicted; and, where PySpark is installed (`.ci/run` installs it
 //! and sets NEXTFLEX_TEST_PYSPARK to its Python), both directions against Spark itself: a
 //! version exported with `model export-spark` loads with `ALSModel.load` and predicts what
@@ -18,7 +18,7 @@ use crate::cli::{copy_fixture, nextflex, run, stderr};
 use crate::helpers::test_pool;
 
 fn spark_fixture() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
 /// (user, item, prediction) rows of a CSV with a header; NaN or empty → None.
