@@ -487,40 +487,68 @@ impl AlsModel {
         let predicted = |i: usize| {
             self.mean + user.bias + self.item_bias[i] + dot(&user.factors, self.item_row(i))
         };
-        let mut scored: Vec<(f64, usize)> = (0..self.item_ids.len())
-            .map(|i| (predicted(i) + self.item_boost[i], i))
+        let scores: Vec<f64> = (0..self.item_ids.len())
+            .map(|i| predicted(i) + self.item_boost[i])
             .collect();
-        let by_score = |a: &(f64, usize), b: &(f64, usize)| {
-            b.0.total_cmp(&a.0)
-                .then(self.item_ids[a.1].cmp(&self.item_ids[b.1]))
-        };
         // Rank only a head of candidates, widening it until k pass the filters: `keep` runs on
         // few items, and no full sort happens unless the filters refuse most of the catalogue.
         let mut head = (k + excluded.len()).max(16) * 2;
         let best = loop {
-            let head_len = head.min(scored.len());
-            if head_len < scored.len() {
-                scored.select_nth_unstable_by(head_len, by_score);
-            }
-            scored[..head_len].sort_by(by_score);
-            let best: Vec<(f64, usize)> = scored[..head_len]
-                .iter()
-                .filter(|(_, i)| !excluded.contains(i) && keep(self.item_ids[*i]))
+            let head_len = head.min(scores.len());
+            let best: Vec<usize> = self
+                .top(&scores, head_len)
+                .into_iter()
+                .filter(|i| !excluded.contains(i) && keep(self.item_ids[*i]))
                 .take(k)
-                .copied()
                 .collect();
-            if best.len() == k || head_len == scored.len() {
+            if best.len() == k || head_len == scores.len() {
                 break best;
             }
             head *= 4;
         };
         best.into_iter()
-            .map(|(_, i)| Recommendation {
+            .map(|i| Recommendation {
                 item: self.item_ids[i],
                 score: self.clamp(predicted(i)),
                 because: self.explain(user, i, 3),
             })
             .collect()
+    }
+
+    /// The indices of the `n` best scores, best first (ties: the smaller item id). One pass
+    /// with a bounded heap: most items cost one comparison with the worst of the best so far.
+    fn top(&self, scores: &[f64], n: usize) -> Vec<usize> {
+        #[derive(PartialEq)]
+        struct Candidate(f64, u32, usize);
+        impl Eq for Candidate {}
+        impl Ord for Candidate {
+            /// Better is greater: a higher score, then a smaller id.
+            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+                self.0.total_cmp(&other.0).then(other.1.cmp(&self.1))
+            }
+        }
+        impl PartialOrd for Candidate {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+        if n == 0 {
+            return Vec::new();
+        }
+        let mut heap: std::collections::BinaryHeap<std::cmp::Reverse<Candidate>> =
+            std::collections::BinaryHeap::with_capacity(n + 1);
+        for (i, &score) in scores.iter().enumerate() {
+            let candidate = Candidate(score, self.item_ids[i], i);
+            if heap.len() < n {
+                heap.push(std::cmp::Reverse(candidate));
+            } else if let Some(mut worst) = heap.peek_mut()
+                && candidate > worst.0
+            {
+                *worst = std::cmp::Reverse(candidate);
+            }
+        }
+        // Ascending `Reverse` is best first.
+        heap.into_sorted_vec().into_iter().map(|c| c.0.2).collect()
     }
 
     /// The rated items whose ratings raised item `i`'s score most: the score's factor part is a
