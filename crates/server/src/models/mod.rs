@@ -151,19 +151,26 @@ impl Models {
             t.stage = Some("reading the ratings and training");
             t.progress = 0.1;
         });
-        let als = &self.settings.als;
-        let params = json!({
-            "rank": als.rank,
-            "iterations": als.iterations,
-            "lambda": als.lambda,
-            "bias_lambda": als.bias_lambda,
-            "seed": als.seed,
-            "popularity_weight": als.popularity_weight,
-            "chart_percentile": self.settings.chart_percentile,
-            "director_weight": self.settings.director_weight,
-            "dataset": self.settings.dataset,
-        });
-        sqlx::query(self.db.sql(
+        let params = {
+            let supplied = self.supplied.lock().unwrap_or_else(PoisonError::into_inner);
+            let (source, als) = match supplied.as_ref() {
+                Some(model) => ("spark", *model.params()),
+                None => ("nextflex", self.settings.als),
+            };
+            json!({
+                "source": source,
+                "rank": als.rank,
+                "iterations": als.iterations,
+                "lambda": als.lambda,
+                "bias_lambda": als.bias_lambda,
+                "seed": als.seed,
+                "popularity_weight": als.popularity_weight,
+                "chart_percentile": self.settings.chart_percentile,
+                "director_weight": self.settings.director_weight,
+                "dataset": self.settings.dataset,
+            })
+        };
+        let recorded = sqlx::query(self.db.sql(
             "INSERT INTO model_versions (version, status, is_active, trained_by, params, \
              data_sizes, metrics, timings, artifact_prefix, created_at) \
              VALUES (?, 'training', 0, ?, ?, '{}', '{}', '{}', '', ?)",
@@ -173,9 +180,13 @@ impl Models {
         .bind(params.to_string())
         .bind(now())
         .execute(self.db.pool())
-        .await?;
+        .await;
+        let outcome = match recorded {
+            Ok(_) => self.train_and_store(&version).await,
+            Err(e) => Err(e.into()),
+        };
 
-        match self.train_and_store(&version).await {
+        match outcome {
             Ok(snapshot) => {
                 self.shared.set(snapshot);
                 *self.serving.lock().unwrap_or_else(PoisonError::into_inner) =
@@ -193,7 +204,9 @@ impl Models {
             }
             Err(e) => {
                 let message = crate::db::one_line(&e.to_string());
-                sqlx::query(self.db.sql(
+                // Whatever failed, the trainer must not stay "running"; the database may be what
+                // failed, so recording the error there is best effort.
+                let noted = sqlx::query(self.db.sql(
                     "UPDATE model_versions SET status = 'failed', error = ?, finished_at = ? \
                      WHERE version = ?",
                 ))
@@ -201,7 +214,10 @@ impl Models {
                 .bind(now())
                 .bind(&version)
                 .execute(self.db.pool())
-                .await?;
+                .await;
+                if let Err(db) = noted {
+                    tracing::warn!(version, error = %db, "cannot record the failed training");
+                }
                 self.set(|t| {
                     t.state = "failed";
                     t.stage = None;

@@ -84,6 +84,11 @@ fn import_spark(dir: &Path, model: &Path) -> String {
         (&record["trained_by"], &record["active"]),
         (&serde_json::json!("spark"), &serde_json::json!(true))
     );
+    assert_eq!(record["params"]["source"], "spark", "{record}");
+    assert_eq!(
+        record["params"]["rank"], 10,
+        "Spark's rank, not our default: {record}"
+    );
     record["version"].as_str().unwrap().to_owned()
 }
 
