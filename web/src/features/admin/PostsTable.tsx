@@ -16,7 +16,6 @@ import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
-import TablePagination from '@mui/material/TablePagination';
 import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Tooltip from '@mui/material/Tooltip';
@@ -31,7 +30,7 @@ import { ErrorState } from '../../components/ErrorState';
 import { ImageWithFallback } from '../../components/ImageWithFallback';
 import { MovieAutocomplete, type MovieOption } from '../posts/MovieAutocomplete';
 import { EmptyRow, SkeletonRows } from './TableStates';
-import { ROWS_PER_PAGE } from './useTablePaging';
+import { TablePager } from './TablePager';
 
 const COLUMNS = 7;
 
@@ -208,15 +207,13 @@ export function PostsTable({ userId, onClearUser }: PostsTableProps) {
           </TableBody>
         </Table>
       </TableContainer>
-      <TablePagination
-        component="div"
-        count={data?.count ?? 0}
-        page={data && page < Math.max(data.pages, 1) ? page : 0}
-        onPageChange={(_e, p) => setPage(p)}
+      <TablePager
+        data={data}
+        page={page}
+        setPage={setPage}
         rowsPerPage={rowsPerPage}
-        rowsPerPageOptions={ROWS_PER_PAGE}
-        onRowsPerPageChange={(e) => {
-          setRowsPerPage(Number(e.target.value));
+        setRowsPerPage={(rows) => {
+          setRowsPerPage(rows);
           setPage(0);
         }}
       />

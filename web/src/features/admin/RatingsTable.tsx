@@ -9,7 +9,6 @@ import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
-import TablePagination from '@mui/material/TablePagination';
 import TableRow from '@mui/material/TableRow';
 import Tooltip from '@mui/material/Tooltip';
 import DeleteOutlinedIcon from '@mui/icons-material/DeleteOutlined';
@@ -21,7 +20,8 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorState } from '../../components/ErrorState';
 import { TableSearch } from './TableSearch';
 import { EmptyRow, SkeletonRows } from './TableStates';
-import { ROWS_PER_PAGE, useTablePaging } from './useTablePaging';
+import { TablePager } from './TablePager';
+import { useTablePaging } from './useTablePaging';
 
 const COLUMNS = 5;
 
@@ -100,14 +100,12 @@ export function RatingsTable() {
           </TableBody>
         </Table>
       </TableContainer>
-      <TablePagination
-        component="div"
-        count={data?.count ?? 0}
-        page={data && paging.page < Math.max(data.pages, 1) ? paging.page : 0}
-        onPageChange={(_e, p) => paging.setPage(p)}
+      <TablePager
+        data={data}
+        page={paging.page}
+        setPage={paging.setPage}
         rowsPerPage={paging.rowsPerPage}
-        rowsPerPageOptions={ROWS_PER_PAGE}
-        onRowsPerPageChange={(e) => paging.setRowsPerPage(Number(e.target.value))}
+        setRowsPerPage={paging.setRowsPerPage}
       />
       <ConfirmDialog
         open={deleting !== null}
