@@ -450,6 +450,23 @@ async fn store_links(
     .await
 }
 
+/// Every movie's genre names, alphabetical.
+pub async fn genres(db: &Db) -> Result<HashMap<i64, Vec<String>>> {
+    let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+    for r in sqlx::query(db.sql(
+        "SELECT mg.movie_id, g.name FROM movie_genres mg JOIN genres g ON g.id = mg.genre_id \
+         ORDER BY mg.movie_id, g.name",
+    ))
+    .fetch_all(db.pool())
+    .await?
+    {
+        out.entry(r.try_get("movie_id")?)
+            .or_default()
+            .push(r.try_get("name")?);
+    }
+    Ok(out)
+}
+
 /// The whole catalogue with what the content model and the Parquet movie features need: ids,
 /// title, year, genres, keywords, top-3 cast and directors. Returns the movies and their ids.
 pub async fn features(db: &Db) -> Result<(Vec<Movie>, Vec<i64>)> {
@@ -479,18 +496,15 @@ pub async fn features(db: &Db) -> Result<(Vec<Movie>, Vec<i64>)> {
         gender: None,
         profile_path: None,
     };
-    for r in sqlx::query(db.sql(
-        "SELECT mg.movie_id, g.name FROM movie_genres mg JOIN genres g ON g.id = mg.genre_id \
-         ORDER BY mg.movie_id, g.name",
-    ))
-    .fetch_all(db.pool())
-    .await?
-    {
-        if let Some(&i) = index.get(&r.try_get::<i64, _>("movie_id")?) {
-            movies[i].genres.push(Genre {
-                tmdb_id: None,
-                name: r.try_get("name")?,
-            });
+    for (id, names) in genres(db).await? {
+        if let Some(&i) = index.get(&id) {
+            movies[i].genres = names
+                .into_iter()
+                .map(|name| Genre {
+                    tmdb_id: None,
+                    name,
+                })
+                .collect();
         }
     }
     for r in sqlx::query(db.sql(

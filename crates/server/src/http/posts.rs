@@ -269,12 +269,13 @@ fn check_content(c: &str) -> Result<String, String> {
     }
 }
 
-async fn check_movie(ctx: &ApiContext, id: i64) -> Result<i64, String> {
-    match catalogue::exists(&ctx.db, id).await {
-        Ok(true) => Ok(id),
-        Ok(false) => Err(format!("No movie has the id {id}.")),
-        Err(e) => Err(format!("The movie cannot be checked: {e}")),
-    }
+/// `Ok(Err(message))` for a movie id the catalogue lacks; `Err` when the database fails.
+async fn check_movie(ctx: &ApiContext, id: i64) -> Result<Result<i64, String>, ApiError> {
+    Ok(if catalogue::exists(&ctx.db, id).await? {
+        Ok(id)
+    } else {
+        Err(format!("No movie has the id {id}."))
+    })
 }
 
 /// Validated form values.
@@ -329,7 +330,7 @@ async fn check_form(ctx: &ApiContext, form: Form) -> Result<Checked, ApiError> {
     };
     let movie_id = match blank(&form.movie_id).map(|m| m.parse::<i64>()) {
         None => None,
-        Some(Ok(id)) => match check_movie(ctx, id).await {
+        Some(Ok(id)) => match check_movie(ctx, id).await? {
             Ok(id) => Some(id),
             Err(m) => {
                 fail("movie_id", m);
@@ -613,7 +614,7 @@ async fn update(
         .map(|r| r.map(check_rating).transpose())
         .transpose();
     let movie = match patch.movie_id {
-        Some(Some(m)) => check_movie(&ctx, m).await.map(|m| Some(Some(m))),
+        Some(Some(m)) => check_movie(&ctx, m).await?.map(|m| Some(Some(m))),
         other => Ok(other),
     };
     check("title", title.as_ref().map(drop).map_err(Clone::clone));

@@ -17,7 +17,7 @@ use sqlx::Row;
 
 use crate::db::{Db, now};
 use crate::error::{Error, Result};
-use crate::recommender::{self, Recommender, RecommenderSettings, SharedRecommender};
+use crate::recommender::{self, Recommender, RecommenderSettings, SharedRecommender, Trained};
 use crate::storage::Storage;
 
 /// What the trainer is doing.
@@ -42,8 +42,6 @@ pub struct Models {
     training: Mutex<Training>,
     /// The version this process serves.
     serving: Mutex<Option<String>>,
-    /// An ALS model trained elsewhere, for the next version (see `import_als`).
-    supplied: Mutex<Option<AlsModel>>,
 }
 
 impl Models {
@@ -66,7 +64,6 @@ impl Models {
                 ..Training::default()
             }),
             serving: Mutex::new(None),
-            supplied: Mutex::new(None),
         })
     }
 
@@ -97,7 +94,7 @@ impl Models {
         }
         let models = Arc::clone(self);
         tokio::spawn(async move {
-            if let Err(e) = models.run(trained_by).await {
+            if let Err(e) = models.run(trained_by, None).await {
                 tracing::error!(error = %e, "training failed; the previous model keeps serving");
             }
         });
@@ -107,24 +104,18 @@ impl Models {
     /// Trains now and swaps the result in (at start-up, and from `retrain`).
     pub async fn train(&self, trained_by: &'static str) -> Result<String> {
         self.set(|t| *t = running());
-        self.run(trained_by).await
+        self.run(trained_by, None).await
     }
 
     /// Makes a version of an ALS model trained elsewhere (Spark): the charts and the content
     /// index are built here as usual, the ALS model is the one given.
     pub async fn import_als(&self, trained_by: &'static str, als: AlsModel) -> Result<String> {
         self.set(|t| *t = running());
-        *self.supplied.lock().unwrap_or_else(PoisonError::into_inner) = Some(als);
-        let result = self.run(trained_by).await;
-        self.supplied
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        result
+        self.run(trained_by, Some(als)).await
     }
 
-    /// The ALS model of a stored version.
-    pub async fn stored_als(&self, version: &str) -> Result<AlsModel> {
+    /// A stored version's artifact, checked and decoded.
+    async fn read(&self, version: &str) -> Result<Trained> {
         let bytes = self
             .storage
             .get(&artifact::key(version))
@@ -137,6 +128,12 @@ impl Models {
         let trained = tokio::task::spawn_blocking(move || artifact::decode(&bytes))
             .await
             .map_err(|e| Error::Internal(format!("decoding the model failed: {e}")))??;
+        Ok(trained)
+    }
+
+    /// The ALS model of a stored version.
+    pub async fn stored_als(&self, version: &str) -> Result<AlsModel> {
+        let trained = self.read(version).await?;
         trained.als.ok_or_else(|| {
             Error::NotFound(format!(
                 "model version {version} has no ALS model (no ratings)"
@@ -144,7 +141,9 @@ impl Models {
         })
     }
 
-    async fn run(&self, trained_by: &'static str) -> Result<String> {
+    /// Trains (or, with `supplied`, takes that ALS model), stores, records and swaps in a
+    /// version.
+    async fn run(&self, trained_by: &'static str, supplied: Option<AlsModel>) -> Result<String> {
         let version = new_version();
         self.set(|t| {
             t.version = Some(version.clone());
@@ -152,8 +151,7 @@ impl Models {
             t.progress = 0.1;
         });
         let params = {
-            let supplied = self.supplied.lock().unwrap_or_else(PoisonError::into_inner);
-            let (source, als) = match supplied.as_ref() {
+            let (source, als) = match &supplied {
                 Some(model) => ("spark", *model.params()),
                 None => ("nextflex", self.settings.als),
             };
@@ -182,7 +180,7 @@ impl Models {
         .execute(self.db.pool())
         .await;
         let outcome = match recorded {
-            Ok(_) => self.train_and_store(&version).await,
+            Ok(_) => self.train_and_store(&version, supplied).await,
             Err(e) => Err(e.into()),
         };
 
@@ -230,12 +228,11 @@ impl Models {
 
     /// Trains, writes the artifact, records the version as the active one, and returns the
     /// snapshot to serve.
-    async fn train_and_store(&self, version: &str) -> Result<Recommender> {
-        let supplied = self
-            .supplied
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
+    async fn train_and_store(
+        &self,
+        version: &str,
+        supplied: Option<AlsModel>,
+    ) -> Result<Recommender> {
         let (movies, trained) = match supplied {
             None => recommender::train(&self.db, &self.storage, &self.settings).await?,
             Some(als) => {
@@ -324,18 +321,7 @@ impl Models {
     /// Loads a stored version and serves it. A missing, damaged or incompatible artifact is an
     /// error and the current snapshot stays.
     pub async fn load(&self, version: &str) -> Result<()> {
-        let bytes = self
-            .storage
-            .get(&artifact::key(version))
-            .await?
-            .ok_or_else(|| {
-                Error::NotFound(format!(
-                    "model version {version} has no artifact in storage"
-                ))
-            })?;
-        let trained = tokio::task::spawn_blocking(move || artifact::decode(&bytes))
-            .await
-            .map_err(|e| Error::Internal(format!("decoding the model failed: {e}")))??;
+        let trained = self.read(version).await?;
         let movies = recommender::catalogue(&self.db).await?;
         let snapshot = tokio::task::spawn_blocking(move || recommender::assemble(movies, trained))
             .await

@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use nextflex_data::catalogue::Movie;
 use nextflex_data::columnar::{self, CatalogueRatings};
 use nextflex_data::ratings::Ratings;
 use nextflex_engine::als::{AlsModel, AlsParams};
@@ -68,10 +67,10 @@ pub async fn build(
     Ok(assemble(movies, trained))
 }
 
-/// The catalogue's movies, for assembling a snapshot from a stored version.
+/// The catalogue's movies, for assembling a snapshot from a stored version (which carries its
+/// content index: the keywords, cast and crew are not read).
 pub async fn catalogue(db: &Db) -> Result<Vec<MovieSummary>> {
-    let (features, ids) = crate::db::catalogue::features(db).await?;
-    summaries(db, &features, &ids).await
+    summaries(db, &crate::db::catalogue::genres(db).await?).await
 }
 
 /// Reads the catalogue and the ratings and trains what a snapshot needs.
@@ -90,8 +89,21 @@ pub async fn train(
             "the chart percentile must be between 0 and 1".into(),
         ));
     }
-    let (features, ids) = crate::db::catalogue::features(db).await?;
-    let movies = summaries(db, &features, &ids).await?;
+    // The content features (keywords, cast, crew) only when the content index is built.
+    let (features, ids) = if settings.content {
+        crate::db::catalogue::features(db).await?
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let genres: HashMap<i64, Vec<String>> = if settings.content {
+        ids.iter()
+            .zip(&features)
+            .map(|(&id, m)| (id, m.genres.iter().map(|g| g.name.clone()).collect()))
+            .collect()
+    } else {
+        crate::db::catalogue::genres(db).await?
+    };
+    let movies = summaries(db, &genres).await?;
     let dataset = dataset_ratings(db, storage, settings.dataset.as_deref()).await?;
     let app = app_ratings(db).await?;
     let content_params = ContentParams {
@@ -339,12 +351,7 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 
 /// Every movie's summary, ordered by id; the genres come from the content features, which the
 /// same build reads anyway.
-async fn summaries(db: &Db, features: &[Movie], ids: &[i64]) -> Result<Vec<MovieSummary>> {
-    let genres: HashMap<i64, Vec<String>> = ids
-        .iter()
-        .zip(features)
-        .map(|(&id, m)| (id, m.genres.iter().map(|g| g.name.clone()).collect()))
-        .collect();
+async fn summaries(db: &Db, genres: &HashMap<i64, Vec<String>>) -> Result<Vec<MovieSummary>> {
     let rows = sqlx::query(db.sql(
         "SELECT id, title, release_year, release_date, popularity, poster_path, vote_average, \
          vote_count FROM movies ORDER BY id",
