@@ -148,6 +148,11 @@ pub struct AlsModel {
     user_factors: Vec<f64>,
     /// Row-major, `rank` per item.
     item_factors: Vec<f64>,
+    /// Derived for ranking every item at once: each item's `μ + b_i + boost`, and the item
+    /// factors column-major (`rank` columns of one value per item), so that scoring the
+    /// catalogue is a few contiguous passes rather than a dot product per item.
+    item_base: Vec<f64>,
+    item_columns: Vec<f64>,
 }
 
 /// An [`AlsModel`]'s contents, for storage (see [`AlsModel::to_parts`]).
@@ -259,9 +264,58 @@ impl AlsModel {
         let item_boost = (0..ni)
             .map(|i| p.popularity_weight * (1.0 + by_item.row(i).0.len() as f64).ln())
             .collect();
-        Ok(AlsModel {
-            params: p,
+        Ok(AlsModel::assemble(
+            AlsParts {
+                params: p,
+                mean,
+                min_rating,
+                max_rating,
+                user_ids,
+                item_ids,
+                user_bias,
+                item_bias,
+                item_boost,
+                user_factors,
+                item_factors,
+            },
+            user_index,
+            item_index,
+        ))
+    }
+
+    /// The model from checked parts and their id indices, with the derived ranking layout.
+    fn assemble(
+        parts: AlsParts,
+        user_index: HashMap<u32, u32>,
+        item_index: HashMap<u32, u32>,
+    ) -> AlsModel {
+        let AlsParts {
+            params,
+            mean,
+            min_rating,
+            max_rating,
+            user_ids,
+            item_ids,
+            user_bias,
+            item_bias,
             item_boost,
+            user_factors,
+            item_factors,
+        } = parts;
+        let (k, ni) = (params.rank, item_ids.len());
+        let item_base = item_bias
+            .iter()
+            .zip(&item_boost)
+            .map(|(b, boost)| mean + b + boost)
+            .collect();
+        let mut item_columns = vec![0.0; k * ni];
+        for (i, row) in item_factors.chunks_exact(k).enumerate() {
+            for (f, &q) in row.iter().enumerate() {
+                item_columns[f * ni + i] = q;
+            }
+        }
+        AlsModel {
+            params,
             mean,
             min_rating,
             max_rating,
@@ -271,9 +325,12 @@ impl AlsModel {
             item_index,
             user_bias,
             item_bias,
+            item_boost,
             user_factors,
             item_factors,
-        })
+            item_base,
+            item_columns,
+        }
     }
 
     pub fn params(&self) -> &AlsParams {
@@ -348,21 +405,23 @@ impl AlsModel {
         else {
             return bad("an id appears twice");
         };
-        Ok(AlsModel {
-            params,
-            mean,
-            min_rating,
-            max_rating,
-            user_ids,
+        Ok(AlsModel::assemble(
+            AlsParts {
+                params,
+                mean,
+                min_rating,
+                max_rating,
+                user_ids,
+                item_ids,
+                user_bias,
+                item_bias,
+                item_boost,
+                user_factors,
+                item_factors,
+            },
             user_index,
-            item_ids,
             item_index,
-            user_bias,
-            item_bias,
-            item_boost,
-            user_factors,
-            item_factors,
-        })
+        ))
     }
 
     pub fn mean(&self) -> f64 {
@@ -483,16 +542,20 @@ impl AlsModel {
             .iter()
             .filter_map(|id| self.item_index.get(id).map(|&i| i as usize))
             .collect();
-        // Ranked by predicted rating plus the item's popularity boost.
+        // Ranked by predicted rating plus the item's popularity boost (the user's bias is the
+        // same for every item, so it is left out of the ranking).
         let predicted = |i: usize| {
             self.mean + user.bias + self.item_bias[i] + dot(&user.factors, self.item_row(i))
         };
-        let scores: Vec<f64> = (0..self.item_ids.len())
-            .map(|i| predicted(i) + self.item_boost[i])
-            .collect();
-        // Rank only a head of candidates, widening it until k pass the filters: `keep` runs on
-        // few items, and no full sort happens unless the filters refuse most of the catalogue.
-        let mut head = (k + excluded.len()).max(16) * 2;
+        let mut scores = self.item_base.clone();
+        add_factor_scores(&mut scores, &self.item_columns, &user.factors);
+        for &i in &excluded {
+            scores[i] = f64::NEG_INFINITY;
+        }
+        // Rank only a head of candidates (the excluded items score -∞, so they come last),
+        // widening it until k pass `keep`: `keep` runs on few items, and no full sort happens
+        // unless it refuses most of the catalogue.
+        let mut head = k;
         let best = loop {
             let head_len = head.min(scores.len());
             let best: Vec<usize> = self
@@ -537,7 +600,13 @@ impl AlsModel {
         }
         let mut heap: std::collections::BinaryHeap<std::cmp::Reverse<Candidate>> =
             std::collections::BinaryHeap::with_capacity(n + 1);
+        // The worst score among the best so far, once there are `n`: anything below it is out
+        // at the cost of one comparison.
+        let mut bar = f64::NEG_INFINITY;
         for (i, &score) in scores.iter().enumerate() {
+            if score < bar {
+                continue;
+            }
             let candidate = Candidate(score, self.item_ids[i], i);
             if heap.len() < n {
                 heap.push(std::cmp::Reverse(candidate));
@@ -545,6 +614,11 @@ impl AlsModel {
                 && candidate > worst.0
             {
                 *worst = std::cmp::Reverse(candidate);
+            }
+            if heap.len() == n
+                && let Some(worst) = heap.peek()
+            {
+                bar = worst.0.0;
             }
         }
         // Ascending `Reverse` is best first.
@@ -630,8 +704,10 @@ fn solve_side(
         .par_chunks_mut(k)
         .zip(bias.par_iter_mut())
         .enumerate()
-        // Solves are small: hand them out in batches, with one scratch set per batch.
-        .with_min_len(256)
+        // Solves are small: hand them out in batches, with one scratch set per batch. Small
+        // batches, though: a few popular items hold a large share of the ratings, and a batch
+        // is never split between threads.
+        .with_min_len(8)
         .for_each_init(
             || (vec![0.0; n * n], vec![0.0; n], Scratch::new(n)),
             |(a, b, scratch), (e, (f, bias))| {
@@ -698,23 +774,33 @@ fn normal_equations(
     other_factors: &[f64],
 ) {
     // Sizes known at compile time unroll into straight vector code (ranks up to 31); other
-    // ranks take the same code with the size at run time.
-    match scratch.padded {
-        4 => accumulate::<4>(a, b, scratch, others, other_factors),
-        8 => accumulate::<8>(a, b, scratch, others, other_factors),
-        12 => accumulate::<12>(a, b, scratch, others, other_factors),
-        16 => accumulate::<16>(a, b, scratch, others, other_factors),
-        20 => accumulate::<20>(a, b, scratch, others, other_factors),
-        24 => accumulate::<24>(a, b, scratch, others, other_factors),
-        28 => accumulate::<28>(a, b, scratch, others, other_factors),
-        32 => accumulate::<32>(a, b, scratch, others, other_factors),
-        _ => accumulate::<0>(a, b, scratch, others, other_factors),
+    // ranks take the same code with the size at run time. With FMA, each multiply-add is one
+    // instruction (and one rounding, so the two builds differ in the last bits).
+    macro_rules! sized {
+        ($fma:literal) => {
+            match scratch.padded {
+                4 => accumulate::<4, $fma>(a, b, scratch, others, other_factors),
+                8 => accumulate::<8, $fma>(a, b, scratch, others, other_factors),
+                12 => accumulate::<12, $fma>(a, b, scratch, others, other_factors),
+                16 => accumulate::<16, $fma>(a, b, scratch, others, other_factors),
+                20 => accumulate::<20, $fma>(a, b, scratch, others, other_factors),
+                24 => accumulate::<24, $fma>(a, b, scratch, others, other_factors),
+                28 => accumulate::<28, $fma>(a, b, scratch, others, other_factors),
+                32 => accumulate::<32, $fma>(a, b, scratch, others, other_factors),
+                _ => accumulate::<0, $fma>(a, b, scratch, others, other_factors),
+            }
+        };
+    }
+    if multiversion::target::target_cfg_f!(target_feature = "fma") {
+        sized!(true)
+    } else {
+        sized!(false)
     }
 }
 
 /// [`normal_equations`] for a padded size `NP` (0: the size in `scratch`).
 #[inline(always)]
-fn accumulate<const NP: usize>(
+fn accumulate<const NP: usize, const FMA: bool>(
     a: &mut [f64],
     b: &mut [f64],
     scratch: &mut Scratch,
@@ -733,7 +819,10 @@ fn accumulate<const NP: usize>(
     b.iter_mut().for_each(|x| *x = 0.0);
     let mut targets = [0.0; BATCH];
     let mut filled = 0;
-    for (&o, &target) in others.iter().zip(residuals.iter()) {
+    for (j, (&o, &target)) in others.iter().zip(residuals.iter()).enumerate() {
+        if let Some(&ahead) = others.get(j + PREFETCH_AHEAD) {
+            prefetch_row(other_factors, ahead as usize * k, k);
+        }
         let o = o as usize;
         let y = &mut ys[filled * np..filled * np + n];
         y[0] = 1.0;
@@ -741,7 +830,7 @@ fn accumulate<const NP: usize>(
         targets[filled] = target;
         filled += 1;
         if filled == BATCH {
-            add_batch(acc, b, ys, &targets, np);
+            add_batch::<FMA>(acc, b, ys, &targets, np);
             filled = 0;
         }
     }
@@ -749,30 +838,67 @@ fn accumulate<const NP: usize>(
     if filled > 0 {
         ys[filled * np..].iter_mut().for_each(|x| *x = 0.0);
         targets[filled..].iter_mut().for_each(|t| *t = 0.0);
-        add_batch(acc, b, ys, &targets, np);
+        add_batch::<FMA>(acc, b, ys, &targets, np);
     }
     for r in 0..n {
         a[r * n..=r * n + r].copy_from_slice(&acc[r * np..=r * np + r]);
     }
 }
 
+/// How many ratings ahead [`accumulate`] asks for the other side's vectors: the ratings of one
+/// entity point all over the other side's factors (beyond the caches on the big side), and the
+/// loads of the next few ratings are too few to hide the memory's latency.
+const PREFETCH_AHEAD: usize = 32;
+
+/// Asks for the cache lines of `len` values at `start` of `values`, without waiting for them.
+#[inline(always)]
+fn prefetch_row(values: &[f64], start: usize, len: usize) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        let first = values.as_ptr().wrapping_add(start);
+        let last = first.wrapping_add(len.saturating_sub(1));
+        // SAFETY: a prefetch reads nothing into the program and never faults, whatever the
+        // address (these are in bounds in any case); SSE, which it needs, is part of x86-64.
+        #[allow(unsafe_code)]
+        unsafe {
+            _mm_prefetch::<_MM_HINT_T0>(first.cast());
+            _mm_prefetch::<_MM_HINT_T0>(last.cast());
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (values, start, len);
+}
+
 /// Adds [`BATCH`] ratings to the lower block triangle of the `np × np` accumulator; the padding
 /// rows and columns stay zero, since the vectors are zero there.
 #[inline(always)]
-fn add_batch(acc: &mut [f64], b: &mut [f64], ys: &[f64], t: &[f64; BATCH], np: usize) {
+fn add_batch<const FMA: bool>(
+    acc: &mut [f64],
+    b: &mut [f64],
+    ys: &[f64],
+    t: &[f64; BATCH],
+    np: usize,
+) {
     let (y0, rest) = ys.split_at(np);
     let (y1, rest) = rest.split_at(np);
     let (y2, y3) = rest.split_at(np);
+    // `x · y + z`, fused where the CPU can.
+    let madd = |x: f64, y: f64, z: f64| if FMA { x.mul_add(y, z) } else { x * y + z };
     for r in 0..np {
         let (c0, c1, c2, c3) = (y0[r], y1[r], y2[r], y3[r]);
         if let Some(b) = b.get_mut(r) {
-            *b += c0 * t[0] + c1 * t[1] + c2 * t[2] + c3 * t[3];
+            *b = madd(c3, t[3], madd(c2, t[2], madd(c1, t[1], madd(c0, t[0], *b))));
         }
         // Columns up to the end of the diagonal's vector.
         let width = (r / LANES + 1) * LANES;
         let row = &mut acc[r * np..r * np + width];
         for c in 0..width {
-            row[c] += c0 * y0[c] + c1 * y1[c] + c2 * y2[c] + c3 * y3[c];
+            row[c] = madd(
+                c3,
+                y3[c],
+                madd(c2, y2[c], madd(c1, y1[c], madd(c0, y0[c], row[c]))),
+            );
         }
     }
 }
@@ -782,6 +908,45 @@ fn regularise(a: &mut [f64], n: usize, count: usize, p: &AlsParams) {
     let penalty = p.lambda * count as f64;
     for d in 1..n {
         a[d * n + d] += penalty;
+    }
+}
+
+/// `scores[i] += Σ_f u[f] · columns[f][i]` for column-major `columns` (one column of
+/// `scores.len()` values per factor): four factors per pass over the items, each pass contiguous,
+/// so that it vectorises across items.
+#[multiversion::multiversion(targets("x86_64+avx2+fma"))]
+fn add_factor_scores(scores: &mut [f64], columns: &[f64], u: &[f64]) {
+    if multiversion::target::target_cfg_f!(target_feature = "fma") {
+        factor_passes::<true>(scores, columns, u);
+    } else {
+        factor_passes::<false>(scores, columns, u);
+    }
+}
+
+/// [`add_factor_scores`], with fused multiply-adds or not.
+#[inline(always)]
+fn factor_passes<const FMA: bool>(scores: &mut [f64], columns: &[f64], u: &[f64]) {
+    let n = scores.len();
+    assert_eq!(columns.len(), n * u.len(), "one column per factor");
+    let madd = |x: f64, y: f64, z: f64| if FMA { x.mul_add(y, z) } else { x * y + z };
+    let column = |f: usize| &columns[f * n..(f + 1) * n];
+    let (quads, rest) = u.as_chunks::<4>();
+    for (q, w) in quads.iter().enumerate() {
+        let f = 4 * q;
+        let (c0, c1, c2, c3) = (column(f), column(f + 1), column(f + 2), column(f + 3));
+        for i in 0..n {
+            scores[i] = madd(
+                w[3],
+                c3[i],
+                madd(w[2], c2[i], madd(w[1], c1[i], madd(w[0], c0[i], scores[i]))),
+            );
+        }
+    }
+    for (r, &w) in rest.iter().enumerate() {
+        let c = column(4 * quads.len() + r);
+        for i in 0..n {
+            scores[i] = madd(w, c[i], scores[i]);
+        }
     }
 }
 
@@ -1014,34 +1179,37 @@ mod tests {
             values: vs,
             ..
         } = planted(80, 400, 0.2, 5);
-        let p = AlsParams {
-            popularity_weight: 0.3,
-            ..*params(3).get()
-        };
-        let model = AlsModel::fit(&p.validate().unwrap(), &us, &is, &vs).unwrap();
-        let user = model.fold_in(&[(1, 5.0), (2, 4.0), (3, 1.5)]);
-        let rated = HashSet::from([1, 2, 3, 14]);
-        for (k, modulus) in [(10, 1), (10, 7), (25, 13), (5, 97), (50, 400)] {
-            let keep = |item: u32| item.is_multiple_of(modulus);
-            let mut brute: Vec<(f64, u32)> = (0..model.item_ids.len())
-                .filter(|&i| !rated.contains(&model.item_ids[i]) && keep(model.item_ids[i]))
-                .map(|i| {
-                    let s = model.mean
-                        + user.bias
-                        + model.item_bias[i]
-                        + dot(&user.factors, model.item_row(i))
-                        + model.item_boost[i];
-                    (s, model.item_ids[i])
-                })
-                .collect();
-            brute.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            let expected: Vec<u32> = brute.iter().take(k).map(|x| x.1).collect();
-            let got: Vec<u32> = model
-                .recommend(&user, k, &rated, keep)
-                .iter()
-                .map(|r| r.item)
-                .collect();
-            assert_eq!(got, expected, "k={k}, every {modulus}th item");
+        // Rank 3 is scored one factor at a time, rank 9 by two passes of four and one of one.
+        for rank in [3, 9] {
+            let p = AlsParams {
+                popularity_weight: 0.3,
+                ..*params(rank).get()
+            };
+            let model = AlsModel::fit(&p.validate().unwrap(), &us, &is, &vs).unwrap();
+            let user = model.fold_in(&[(1, 5.0), (2, 4.0), (3, 1.5)]);
+            let rated = HashSet::from([1, 2, 3, 14]);
+            for (k, modulus) in [(10, 1), (10, 7), (25, 13), (5, 97), (50, 400)] {
+                let keep = |item: u32| item.is_multiple_of(modulus);
+                let mut brute: Vec<(f64, u32)> = (0..model.item_ids.len())
+                    .filter(|&i| !rated.contains(&model.item_ids[i]) && keep(model.item_ids[i]))
+                    .map(|i| {
+                        let s = model.mean
+                            + user.bias
+                            + model.item_bias[i]
+                            + dot(&user.factors, model.item_row(i))
+                            + model.item_boost[i];
+                        (s, model.item_ids[i])
+                    })
+                    .collect();
+                brute.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                let expected: Vec<u32> = brute.iter().take(k).map(|x| x.1).collect();
+                let got: Vec<u32> = model
+                    .recommend(&user, k, &rated, keep)
+                    .iter()
+                    .map(|r| r.item)
+                    .collect();
+                assert_eq!(got, expected, "rank {rank}, k={k}, every {modulus}th item");
+            }
         }
     }
 
