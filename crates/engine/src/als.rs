@@ -359,40 +359,28 @@ impl AlsModel {
     /// A model from stored parts, checked: the parameters valid, every length matching the
     /// rank and the id lists, ids unique, every number finite.
     pub fn from_parts(parts: AlsParts) -> Result<AlsModel> {
-        let AlsParts {
-            params,
-            mean,
-            min_rating,
-            max_rating,
-            user_ids,
-            item_ids,
-            user_bias,
-            item_bias,
-            item_boost,
-            user_factors,
-            item_factors,
-        } = parts;
-        let params = *params.validate()?.get();
-        let k = params.rank;
+        let p = &parts;
+        let k = p.params.validate()?.get().rank;
         let bad = |what: &str| Err(EngineError::Input(format!("stored ALS model: {what}")));
-        let (nu, ni) = (user_ids.len(), item_ids.len());
-        if user_bias.len() != nu || user_factors.len() != nu * k {
+        let (nu, ni) = (p.user_ids.len(), p.item_ids.len());
+        if p.user_bias.len() != nu || p.user_factors.len() != nu * k {
             return bad("user vectors do not match the user ids and rank");
         }
-        if item_bias.len() != ni || item_boost.len() != ni || item_factors.len() != ni * k {
+        if p.item_bias.len() != ni || p.item_boost.len() != ni || p.item_factors.len() != ni * k {
             return bad("item vectors do not match the item ids and rank");
         }
         let finite = [
-            &user_bias,
-            &item_bias,
-            &item_boost,
-            &user_factors,
-            &item_factors,
+            &p.user_bias,
+            &p.item_bias,
+            &p.item_boost,
+            &p.user_factors,
+            &p.item_factors,
         ]
         .iter()
         .all(|v| v.iter().all(|x| x.is_finite()));
-        let ordered = min_rating.is_finite() && max_rating.is_finite() && min_rating <= max_rating;
-        if !finite || !mean.is_finite() || !ordered {
+        let (min, max) = (p.min_rating, p.max_rating);
+        let ordered = min.is_finite() && max.is_finite() && min <= max;
+        if !finite || !p.mean.is_finite() || !ordered {
             return bad("a value is not a finite number");
         }
         let positions = |ids: &[u32]| -> Option<HashMap<u32, u32>> {
@@ -403,27 +391,11 @@ impl AlsModel {
                 .collect();
             (map.len() == ids.len()).then_some(map)
         };
-        let (Some(user_index), Some(item_index)) = (positions(&user_ids), positions(&item_ids))
+        let (Some(user_index), Some(item_index)) = (positions(&p.user_ids), positions(&p.item_ids))
         else {
             return bad("an id appears twice");
         };
-        Ok(AlsModel::assemble(
-            AlsParts {
-                params,
-                mean,
-                min_rating,
-                max_rating,
-                user_ids,
-                item_ids,
-                user_bias,
-                item_bias,
-                item_boost,
-                user_factors,
-                item_factors,
-            },
-            user_index,
-            item_index,
-        ))
+        Ok(AlsModel::assemble(parts, user_index, item_index))
     }
 
     pub fn mean(&self) -> f64 {
