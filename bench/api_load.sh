@@ -28,12 +28,14 @@ NEXTFLEX_AUTH_RATE_LIMIT=0 NEXTFLEX_LOG=warn "$BIN" serve --addr "127.0.0.1:$POR
   --database-url "sqlite://$WORK/nextflex.db" --storage-url "file://$WORK/objects" \
   --data-dir "$WORK" >"$WORK/server.log" 2>&1 &
 SERVER=$!
-# Ready once the first model is trained and served.
+# Ready once the first model is trained and served (at most two minutes).
+ready=0
 for _ in $(seq 600); do
-  curl -fs "$B/readyz" 2>/dev/null | grep -q '"model":"ok"' && break
+  if curl -fs "$B/readyz" 2>/dev/null | grep -q '"model":"ok"'; then ready=1; break; fi
   kill -0 "$SERVER" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
   sleep 0.2
 done
+[ "$ready" = 1 ] || { echo "the server was not ready within two minutes" >&2; cat "$WORK/server.log" >&2; exit 1; }
 
 json='Content-Type: application/json'
 curl -fs -H "$json" -d '{"email":"bench@example.com","password":"correct horse battery 9","re_password":"correct horse battery 9","first_name":"B","last_name":"M"}' \

@@ -81,9 +81,8 @@ impl Db {
         }
         if dialect == Dialect::Sqlite {
             // The pool pings a connection before handing it out, to catch a server that went
-            // away: an embedded SQLite connection cannot lose its peer, and the ping is a round
-            // trip to the connection's thread on every query (a third of the time of a
-            // one-query request).
+            // away: an embedded SQLite connection cannot lose its peer, and the ping is one more
+            // round trip to the connection's own thread on every query.
             options = options.test_before_acquire(false);
             options = options.after_connect(|conn, _meta| {
                 Box::pin(async move {
