@@ -65,6 +65,44 @@ mod tests {
     }
 
     #[test]
+    fn solves_random_systems_of_every_size_it_meets() {
+        let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
+        let mut rng = crate::rng::SplitMix64(9);
+        for n in 1..=33 {
+            // A = M Mᵀ + n I is symmetric positive definite.
+            let m: Vec<f64> = (0..n * n).map(|_| rng.normal()).collect();
+            let mut a = vec![0.0; n * n];
+            for i in 0..n {
+                for j in 0..n {
+                    a[i * n + j] = dot(&m[i * n..(i + 1) * n], &m[j * n..(j + 1) * n]);
+                }
+                a[i * n + i] += n as f64;
+            }
+            let x: Vec<f64> = (0..n).map(|_| rng.normal()).collect();
+            let b: Vec<f64> = (0..n).map(|i| dot(&a[i * n..(i + 1) * n], &x)).collect();
+            let (mut factor, mut solved) = (a.clone(), b.clone());
+            // Only the lower triangle may be read (training leaves stale values above it).
+            for i in 0..n {
+                for j in i + 1..n {
+                    factor[i * n + j] = f64::NAN;
+                }
+            }
+            assert!(cholesky_solve(&mut factor, &mut solved, n), "n = {n}");
+            let mut again = b.clone();
+            cholesky_resolve(&factor, &mut again, n);
+            for i in 0..n {
+                assert!(
+                    (solved[i] - x[i]).abs() < 1e-9,
+                    "n = {n}: {} vs {}",
+                    solved[i],
+                    x[i]
+                );
+                assert_eq!(again[i], solved[i], "n = {n}");
+            }
+        }
+    }
+
+    #[test]
     fn refuses_indefinite_matrices() {
         let mut a = vec![1.0, 2.0, 2.0, 1.0];
         let mut b = vec![1.0, 1.0];
