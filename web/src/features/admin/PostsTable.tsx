@@ -31,6 +31,7 @@ import { ImageWithFallback } from '../../components/ImageWithFallback';
 import { MovieAutocomplete, type MovieOption } from '../posts/MovieAutocomplete';
 import { EmptyRow, SkeletonRows } from './TableStates';
 import { TablePager } from './TablePager';
+import { useTablePaging } from './useTablePaging';
 
 const COLUMNS = 7;
 
@@ -101,13 +102,18 @@ export interface PostsTableProps {
 /** Every post: filter by movie or author, page, edit, delete. */
 export function PostsTable({ userId, onClearUser }: PostsTableProps) {
   const [movie, setMovie] = useState<MovieOption | null>(null);
-  const [page, setPage] = useState(0);
-  const [rowsPerPage, setRowsPerPage] = useState(10);
+  const paging = useTablePaging();
+  // Another author starts from the first page, as another movie does.
+  const [lastUserId, setLastUserId] = useState(userId);
+  if (userId !== lastUserId) {
+    setLastUserId(userId);
+    paging.setPage(0);
+  }
   const posts = useGetPostsQuery({
     movie: movie?.id,
     user: userId,
-    page: page + 1,
-    page_size: rowsPerPage,
+    page: paging.query.page,
+    page_size: paging.query.page_size,
   });
   const [editing, setEditing] = useState<Post | null>(null);
   const [deleting, setDeleting] = useState<Post | null>(null);
@@ -127,7 +133,7 @@ export function PostsTable({ userId, onClearUser }: PostsTableProps) {
             value={movie}
             onChange={(m) => {
               setMovie(m);
-              setPage(0);
+              paging.setPage(0);
             }}
           />
         </Box>
@@ -209,13 +215,10 @@ export function PostsTable({ userId, onClearUser }: PostsTableProps) {
       </TableContainer>
       <TablePager
         data={data}
-        page={page}
-        setPage={setPage}
-        rowsPerPage={rowsPerPage}
-        setRowsPerPage={(rows) => {
-          setRowsPerPage(rows);
-          setPage(0);
-        }}
+        page={paging.page}
+        setPage={paging.setPage}
+        rowsPerPage={paging.rowsPerPage}
+        setRowsPerPage={paging.setRowsPerPage}
       />
       {editing && <EditPostDialog post={editing} onClose={() => setEditing(null)} />}
       <ConfirmDialog
