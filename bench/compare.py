@@ -8,6 +8,7 @@ draws the plots.
     python bench/compare.py spark-big RATINGS.csv --out F.json
     python bench/compare.py keywords-subset KEYWORDS.csv OUT.csv --movies N
     python bench/compare.py content KEYWORDS.csv --out F.json [--movies N] [--k 50]
+    python bench/compare.py topn RATINGS.csv --out F.json --work DIR [--nextflex BIN]
     python bench/compare.py pandas-read RATINGS.csv --out F.json [--repeat 5]
     python bench/compare.py annotate F.json TIME_OUTPUT
     python bench/compare.py report DIR --results F.json --img DIR
@@ -276,6 +277,357 @@ def cmd_content(args):
 
 
 # ---------------------------------------------------------------------------------------------
+# Top-10 ranking: one seeded 80/20 split of the rows (numpy, seed 42) written to train.csv and
+# test.csv, so that NextFlex (`evaluate --ratings train.csv --test test.csv`) and the Python
+# models are scored on the very same pairs, by the protocol of `nextflex evaluate`: relevant =
+# test ratings >= 4; candidates = every movie of the training part the user has not rated in
+# it; metrics averaged over the users with a training rating and a relevant test item (a
+# sample of at most 2,000 of them, drawn as NextFlex draws it); coverage = distinct movies in
+# all the lists / movies in the training part.
+
+TOPN_K = 10
+TOPN_RELEVANT_FROM = 4.0
+TOPN_MAX_USERS = 2000
+EASE_LAMBDAS = (50, 100, 200, 500, 1000)
+TOPN_MODELS = [  # (key, label) in the order of the tables
+    ("nextflex-ranking", "NextFlex ranking (iALS, defaults)"),
+    ("nextflex-als", "NextFlex ALS (explicit, defaults)"),
+    ("nextflex-popularity", "NextFlex popularity"),
+    ("popularity", "popularity (most rated first)"),
+    ("ease", "EASE (numpy)"),
+    ("implicit-als", "implicit ALS (64 f., reg 0.05, 15 it.)"),
+    ("implicit-bpr", "implicit BPR (64 f., 100 it., 1 thread)"),
+]
+
+
+def random_split(n, fraction, seed):
+    """Row indices of a seeded random split (each part in file order)."""
+    import numpy as np
+
+    perm = np.random.default_rng(seed).permutation(n)
+    cut = int(round(n * fraction))
+    return np.sort(perm[:cut]), np.sort(perm[cut:])
+
+
+def splitmix_sample(users, m, seed=7):
+    """At most m of the sorted `users`, drawn as NextFlex's evaluate draws them (SplitMix64(7),
+    Fisher–Yates from the end, truncate, sort)."""
+    users = sorted(users)
+    if len(users) <= m:
+        return users
+    mask = (1 << 64) - 1
+    state = seed
+
+    def below(n):
+        nonlocal state
+        state = (state + 0x9E3779B97F4A7C15) & mask
+        z = state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+        z ^= z >> 31
+        u = ((z >> 11) + 0.5) / float(1 << 53)
+        return int(u * n) % max(n, 1)
+
+    for i in range(len(users) - 1, 0, -1):
+        j = below(i + 1)
+        users[i], users[j] = users[j], users[i]
+    return sorted(users[:m])
+
+
+class TopnData:
+    """A training part as a binary user × movie CSR matrix (columns: the training part's movies,
+    by id) and a test part as each user's set of relevant movies."""
+
+    def __init__(self, train, test, max_users):
+        import numpy as np
+        import scipy.sparse as sps
+
+        self.items = np.unique(train["movieId"].to_numpy())
+        self.users = np.unique(train["userId"].to_numpy())
+        rows = np.searchsorted(self.users, train["userId"].to_numpy())
+        cols = np.searchsorted(self.items, train["movieId"].to_numpy())
+        x = sps.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
+                           shape=(len(self.users), len(self.items)))
+        x.sum_duplicates()
+        x.data[:] = 1.0  # binary: a movie rated twice is one positive
+        self.x = x
+        self.counts = np.bincount(cols, minlength=len(self.items))  # rows per movie, as NextFlex
+        known = set(self.users.tolist())
+        rel = test[test["rating"] >= TOPN_RELEVANT_FROM]
+        self.relevant = {}
+        for u, m in zip(rel["userId"].tolist(), rel["movieId"].tolist()):
+            if u in known:
+                self.relevant.setdefault(u, set()).add(m)
+        self.ranked = splitmix_sample(self.relevant, max_users)
+        self.rows = np.searchsorted(self.users, self.ranked)  # matrix rows of the ranked users
+
+
+def top_k(scores, x_rows, k=TOPN_K):
+    """Column indices of the k best unseen columns of each row of dense `scores` (ties: smaller
+    column, that is smaller movie id, first)."""
+    import numpy as np
+
+    scores = np.array(scores, dtype=np.float64, copy=True)
+    seen = x_rows.tocoo()
+    scores[seen.row, seen.col] = -np.inf
+    k = min(k, scores.shape[1])
+    part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+    # the k-th score may be tied with columns left out of `part`: take them all, then sort
+    kth = np.take_along_axis(scores, part, axis=1).min(axis=1)
+    out = []
+    for i in range(scores.shape[0]):
+        cand = np.flatnonzero(scores[i] >= kth[i])
+        cand = cand[np.isfinite(scores[i, cand])]
+        order = np.lexsort((cand, -scores[i, cand]))
+        out.append(cand[order[:k]])
+    return out
+
+
+def rank_metrics(lists, relevant, users, catalogue, k=TOPN_K):
+    """Mean P@k, recall@k, NDCG@k (binary) over `users`, and catalogue coverage, as
+    nextflex_engine::metrics computes them. `lists[u]` are movie ids, best first."""
+    import math
+
+    p = r = n = 0.0
+    shown = set()
+    for u in users:
+        top = list(lists[u])[:k]
+        rel = relevant[u]
+        hits = [m in rel for m in top]
+        dcg = sum(1 / math.log2(i + 2) for i, h in enumerate(hits) if h)
+        ideal = sum(1 / math.log2(i + 2) for i in range(min(len(rel), k)))
+        p += sum(hits) / k
+        r += sum(hits) / len(rel)
+        n += dcg / ideal
+        shown.update(top)
+    c = len(users) or 1
+    return {"precision_at_10": p / c, "recall_at_10": r / c, "ndcg_at_10": n / c,
+            "coverage": len(shown) / catalogue if catalogue else 0.0}
+
+
+def score_lists(data, list_cols):
+    """Metrics of per-user column lists (`list_cols[i]` for `data.ranked[i]`)."""
+    import numpy as np
+
+    lists = {u: data.items[np.asarray(cols, dtype=np.int64)].tolist()
+             for u, cols in zip(data.ranked, list_cols)}
+    return rank_metrics(lists, data.relevant, data.ranked, len(data.items))
+
+
+def dense_lists(data, score_rows, batch=256):
+    """Top-k lists of the ranked users from `score_rows(row_indices)` (dense scores)."""
+    out = []
+    for start in range(0, len(data.rows), batch):
+        rows = data.rows[start:start + batch]
+        out.extend(top_k(score_rows(rows), data.x[rows]))
+    return out
+
+
+def ease_fit(x, lam):
+    """EASE (Steck 2019): B = I - P·diag(1/diag(P)) with P = (XᵀX + λI)⁻¹, diag(B) = 0."""
+    import numpy as np
+    from scipy.linalg import lapack
+
+    g = (x.T @ x).toarray().astype(np.float64)
+    g[np.diag_indices_from(g)] += lam
+    # G is symmetric positive definite: its inverse through Cholesky (potrf, potri) costs about
+    # half of a general inverse; potri fills the upper triangle only.
+    c, info = lapack.dpotrf(g, lower=False, clean=False, overwrite_a=True)
+    if info != 0:
+        raise RuntimeError(f"dpotrf failed ({info})")
+    p, info = lapack.dpotri(c, lower=False, overwrite_c=True)
+    if info != 0:
+        raise RuntimeError(f"dpotri failed ({info})")
+    del g, c
+    p = np.triu(p)
+    p += np.triu(p, 1).T
+    p /= -np.diag(p)[None, :]
+    p[np.diag_indices_from(p)] = 0.0
+    return p
+
+
+def cmd_topn(args):
+    import subprocess
+
+    import implicit
+    import numpy as np
+    import pandas as pd
+    import scipy
+    from threadpoolctl import threadpool_limits
+
+    os.makedirs(args.work, exist_ok=True)
+    df = pd.read_csv(args.ratings)
+    if "timestamp" not in df:
+        df["timestamp"] = 0
+    df = df[["userId", "movieId", "rating", "timestamp"]]
+    tr, te = random_split(len(df), 0.8, args.seed)
+    train, test = df.iloc[tr].reset_index(drop=True), df.iloc[te].reset_index(drop=True)
+    train_csv, test_csv = os.path.join(args.work, "train.csv"), os.path.join(args.work, "test.csv")
+    train.to_csv(train_csv, index=False)
+    test.to_csv(test_csv, index=False)
+    out = {"tool": "topn", "file": args.ratings, "rows": len(df), "train_pairs": len(train),
+           "test_pairs": len(test), "split": f"numpy default_rng({args.seed}).permutation, "
+           "first 80 % train", "versions": {"numpy": np.__version__, "scipy": scipy.__version__,
+                                            "implicit": implicit.__version__},
+           "models": {}}
+
+    # NextFlex first, on the files just written.
+    if args.nextflex:
+        import hashlib
+
+        with open(args.nextflex, "rb") as f:  # which build: the binary may change between runs
+            out["nextflex_binary"] = {
+                "path": args.nextflex, "sha256": hashlib.sha256(f.read()).hexdigest()[:16],
+                "modified": time.strftime("%Y-%m-%d %H:%M:%S UTC",
+                                          time.gmtime(os.path.getmtime(args.nextflex)))}
+        cmd = [args.nextflex, "evaluate", "--ratings", train_csv, "--test", test_csv,
+               "--ranking-users", str(args.max_users), "--json"]
+        t = time.perf_counter()
+        with open(os.path.join(args.work, "nextflex.log"), "w") as log:
+            run = subprocess.run(cmd, cwd=args.work, stdout=subprocess.PIPE, stderr=log,
+                                 text=True, timeout=args.nextflex_timeout)
+        wall = time.perf_counter() - t
+        lines = [l for l in run.stdout.splitlines() if l.startswith("{")]
+        if run.returncode != 0 or not lines:
+            print(f"nextflex evaluate failed (exit {run.returncode}), see "
+                  f"{os.path.join(args.work, 'nextflex.log')}", file=sys.stderr)
+        else:
+            nf = json.loads(lines[-1])
+            out["nextflex"] = nf
+            out["nextflex_wall_seconds"] = wall
+            for m in nf.get("models", []):
+                out["models"][f"nextflex-{m['model']}"] = {
+                    k: m.get(k) for k in ("precision_at_10", "recall_at_10", "ndcg_at_10",
+                                          "coverage", "fit_seconds")}
+
+    data = TopnData(train, test, args.max_users)
+    out.update(users=len(data.users), catalogue=len(data.items), ranked_users=len(data.ranked),
+               relevant_pairs=sum(len(v) for v in data.relevant.values()))
+    if out.get("nextflex") and out["nextflex"].get("ranked_users") not in (None, len(data.ranked)):
+        print(f"warning: NextFlex ranked {out['nextflex']['ranked_users']} users, Python "
+              f"{len(data.ranked)}", file=sys.stderr)
+
+    def record(key, metrics, fit_seconds, **extra):
+        out["models"][key] = dict(metrics, fit_seconds=fit_seconds, **extra)
+        print(f"  {key}: NDCG@10 {metrics['ndcg_at_10']:.4f}, fit {fit_seconds:.2f} s",
+              file=sys.stderr, flush=True)
+
+    # 1. Popularity: rows per movie in the training part, ties by smaller movie id.
+    t = time.perf_counter()
+    counts = data.counts.astype(np.float64)
+    fit = time.perf_counter() - t
+    record("popularity", score_lists(data, dense_lists(
+        data, lambda rows: np.broadcast_to(counts, (len(rows), len(counts))))), fit)
+
+    # 2. EASE, λ chosen on a validation split of the training part (80/20, seed 43).
+    vtr, vte = random_split(len(train), 0.8, args.seed + 1)
+    inner = TopnData(train.iloc[vtr], train.iloc[vte], args.max_users)
+    validation = {}
+    t = time.perf_counter()
+    for lam in EASE_LAMBDAS:
+        b = ease_fit(inner.x, lam)
+        m = score_lists(inner, dense_lists(inner, lambda rows: inner.x[rows] @ b))
+        validation[str(lam)] = m["ndcg_at_10"]
+        print(f"  EASE λ={lam}: validation NDCG@10 {m['ndcg_at_10']:.4f}", file=sys.stderr,
+              flush=True)
+        del b
+    select = time.perf_counter() - t
+    lam = max(EASE_LAMBDAS, key=lambda l: (validation[str(l)], -l))
+    t = time.perf_counter()
+    b = ease_fit(data.x, lam)
+    fit = time.perf_counter() - t
+    record("ease", score_lists(data, dense_lists(data, lambda rows: data.x[rows] @ b)), fit,
+           **{"lambda": lam, "validation_ndcg_at_10": validation, "selection_seconds": select})
+    del b
+
+    # 3 and 4: implicit's ALS and BPR on the binary matrix, BLAS single-threaded as it asks.
+    from implicit.als import AlternatingLeastSquares
+    from implicit.bpr import BayesianPersonalizedRanking
+
+    def implicit_lists(model):
+        ids, _ = model.recommend(data.rows, data.x[data.rows], N=TOPN_K,
+                                 filter_already_liked_items=True)
+        return [row[row >= 0] for row in np.asarray(ids)]
+
+    with threadpool_limits(1, "blas"):
+        for key, model in (
+                ("implicit-als", AlternatingLeastSquares(
+                    factors=64, regularization=0.05, alpha=1.0, iterations=15, random_state=42,
+                    use_gpu=False)),
+                # one thread: BPR's parallel SGD is not repeatable, even with random_state
+                ("implicit-bpr", BayesianPersonalizedRanking(
+                    factors=64, iterations=100, random_state=42, use_gpu=False,
+                    num_threads=1))):
+            t = time.perf_counter()
+            model.fit(data.x, show_progress=False)
+            fit = time.perf_counter() - t
+            record(key, score_lists(data, implicit_lists(model)), fit)
+
+    out["popularity_check"] = popularity_check(out["models"])
+    write(args.out, out)
+    print(topn_markdown([(os.path.basename(args.ratings), out)]))
+
+
+def popularity_check(models):
+    """Largest difference between NextFlex's and Python's popularity metrics (same protocol,
+    same split: should be ~0)."""
+    a, b = models.get("nextflex-popularity"), models.get("popularity")
+    if not a or not b:
+        return None
+    return max(abs(a[k] - b[k]) for k in ("precision_at_10", "recall_at_10", "ndcg_at_10",
+                                          "coverage"))
+
+
+def topn_markdown(results):
+    """The top-N table of (name, topn result) pairs; in brackets NextFlex ranking's figure
+    divided by the model's (above 1: NextFlex's ranking model does better)."""
+    rows = []
+    for name, r in results:
+        models = r["models"]
+        ours = models.get("nextflex-ranking")
+        for key, label in TOPN_MODELS:
+            m = models.get(key)
+            if not m:
+                continue
+
+            def cell(metric):
+                v = m[metric]
+                if key == "nextflex-ranking" or not ours or not v:
+                    return f"{v:.4f}"
+                return f"{v:.4f} ({ours[metric] / v:.2f}×)"
+
+            note = ""
+            if key == "ease":
+                note = f"λ {m['lambda']} (validation); selection {m['selection_seconds']:.1f} s"
+            rows.append([name, label, cell("ndcg_at_10"), cell("precision_at_10"),
+                         cell("recall_at_10"), cell("coverage"), f"{m['fit_seconds']:.2f} s",
+                         note])
+    lines = [table(["file", "model", "NDCG@10", "P@10", "recall@10", "coverage", "fit", "note"],
+                   rows)]
+    for name, r in results:
+        lines.append(f"\n{name}: {r['train_pairs']:,} training / {r['test_pairs']:,} test "
+                     f"pairs, {r['catalogue']:,} candidate movies, {r['ranked_users']:,} users "
+                     "ranked.")
+        if r.get("nextflex_binary"):
+            b = r["nextflex_binary"]
+            lines[-1] += f" NextFlex binary sha256 {b['sha256']}… (built {b['modified']})."
+        d = r.get("popularity_check")
+        if d is not None:
+            a, b = r["models"]["nextflex-popularity"], r["models"]["popularity"]
+            verdict = "agree" if d < 5e-4 else "DISAGREE: the protocols differ"
+            lines[-1] += (f" Popularity check: NextFlex NDCG@10 {a['ndcg_at_10']:.4f} P@10 "
+                          f"{a['precision_at_10']:.4f} recall@10 {a['recall_at_10']:.4f} "
+                          f"coverage {a['coverage']:.4f}, Python {b['ndcg_at_10']:.4f} "
+                          f"{b['precision_at_10']:.4f} {b['recall_at_10']:.4f} "
+                          f"{b['coverage']:.4f}: largest difference {d:.1e}, {verdict}.")
+    builds = {r["nextflex_binary"]["sha256"] for _, r in results if r.get("nextflex_binary")}
+    if len(builds) > 1:
+        lines.append("\nWARNING: the files were run with different NextFlex binaries (rebuilt in "
+                     "between): NextFlex's rows of one file do not compare with the other's.")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def cmd_pandas_read(args):
@@ -493,12 +845,70 @@ def cmd_report(args):
                       "faster (fit times exclude reading the file). The file is synthetic: its "
                       "ratings are drawn independently, so no RMSE is worth quoting on it.")
 
+    # 6. Top-10 ranking
+    topn = {name: need(f"topn-{tag}.json") for name, tag in datasets}
+    topn = {name: r for name, r in topn.items() if r}
+    if topn:
+        out["topn"] = topn
+        out["versions"]["implicit"] = next(iter(topn.values()))["versions"]["implicit"]
+        md.append("\n### 6. Top-10 ranking (one 80/20 random split of the rows, numpy seed 42, "
+                  "shared by all; relevant = test rating ≥ 4; candidates = every training movie "
+                  "the user has not rated; in brackets NextFlex ranking's figure divided by the "
+                  "model's: above 1 means NextFlex's ranking model does better)\n")
+        md.append(topn_markdown(list(topn.items())))
+        md.append("\nNextFlex runs `evaluate --ratings train.csv --test test.csv` (shipped "
+                  "defaults) on the split the Python side wrote; NextFlex's popularity row and "
+                  "Python's must agree (same protocol). EASE's λ is the best NDCG@10 of "
+                  f"{', '.join(map(str, EASE_LAMBDAS))} on an 80/20 split (seed 43) of the "
+                  "training part, refitted on all of it; its fit is the refit, its selection the "
+                  "five validation fits. implicit's models see the binary matrix of the training "
+                  "part (BLAS single-threaded, as implicit asks).")
+
     out["markdown"] = "\n".join(md)
     write(args.results, out)
     print("\n".join(md))
     if out["missing"]:
         print(f"\nmissing results: {', '.join(out['missing'])}")
     plot(args.img, acc, speed, content)
+    if topn:
+        plot_topn(args.img, topn)
+
+
+def plot_topn(img, topn):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    os.makedirs(img, exist_ok=True)
+    colors = {"nextflex-ranking": "#2b6cb0", "nextflex-als": "#63b3ed",
+              "nextflex-popularity": "#a0aec0", "popularity": "#4a5568", "ease": "#dd6b20",
+              "implicit-als": "#38a169", "implicit-bpr": "#805ad5"}
+    keys = [k for k, _ in TOPN_MODELS
+            if k != "nextflex-popularity" and any(k in r["models"] for r in topn.values())]
+    labels = dict(TOPN_MODELS)
+    names = list(topn)
+    width = 0.8 / max(len(keys), 1)
+    fig, ax = plt.subplots(figsize=(8, 4.4), dpi=120)
+    top = 0.0
+    for j, key in enumerate(keys):
+        xs = [i + (j - (len(keys) - 1) / 2) * width for i in range(len(names))]
+        ys = [(topn[n]["models"].get(key) or {}).get("ndcg_at_10") or 0 for n in names]
+        top = max([top] + ys)
+        ax.bar(xs, ys, width, label=labels[key], color=colors[key])
+        for x, y in zip(xs, ys):
+            if y:
+                ax.text(x, y + 0.003, f"{y:.3f}", ha="center", va="bottom", fontsize=7)
+    ax.set_xticks(range(len(names)), [f"{n}\n({topn[n]['ranked_users']} users ranked)"
+                                      for n in names])
+    ax.set_ylabel("NDCG@10 (higher is better)")
+    ax.set_ylim(0, top * 1.35 or 1)
+    ax.set_title("Top-10 lists on one shared 80/20 split (relevant: test rating ≥ 4)")
+    ax.legend(loc="upper left", fontsize=7, ncol=3, frameon=False)
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(os.path.join(img, "compare-topn.png"))
+    plt.close(fig)
 
 
 def plot(img, acc, speed, content):
@@ -589,6 +999,14 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("--movies", type=int)
     p.add_argument("--k", type=int, default=50)
+    p = sub.add_parser("topn")
+    p.add_argument("ratings")
+    p.add_argument("--out", required=True)
+    p.add_argument("--work", required=True, help="folder for train.csv, test.csv and logs")
+    p.add_argument("--nextflex", help="the nextflex binary (omitted: Python models only)")
+    p.add_argument("--nextflex-timeout", type=float, default=900)
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--max-users", type=int, default=TOPN_MAX_USERS)
     p = sub.add_parser("pandas-read")
     p.add_argument("ratings")
     p.add_argument("--out", required=True)

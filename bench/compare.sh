@@ -10,7 +10,10 @@
 #      needs ~17 GB; otherwise the first 10,000 movies);
 #   4. reading ratings_small.csv: pandas.read_csv against NextFlex's reader;
 #   5. with --big: Spark ALS load and fit of the 26M-row synthetic ratings.csv (driver 16g), and
-#      NextFlex `evaluate` on the same file.
+#      NextFlex `evaluate` on the same file;
+#   6. top-10 ranking on the two rating files, one 80/20 split (numpy, seed 42) written to
+#      train.csv/test.csv for everyone: NextFlex `evaluate --test` (ranking, ALS, popularity)
+#      against popularity, EASE (numpy, λ chosen on a validation split), implicit ALS and BPR.
 # Results go to $CACHE/compare-results.json, plots to docs/img/compare-*.png. The machine is
 # noisy: only ratios from one run mean anything. Every step has a time limit; Spark listens on
 # 127.0.0.1 only.
@@ -23,7 +26,7 @@ BIG=0
 for arg in "$@"; do
   case "$arg" in
     --big) BIG=1 ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $arg (usage: bash bench/compare.sh [--big])" >&2; exit 2 ;;
   esac
 done
@@ -81,6 +84,16 @@ if ! "$PY" -c "import surprise" 2>/dev/null; then
     failed+=("scikit-surprise install")
   fi
 fi
+IMPLICIT=1
+if ! "$PY" -c "import implicit, scipy, threadpoolctl" 2>/dev/null; then
+  say "installing implicit 0.7.2 (CPU) and scipy"
+  timeout 1200 "$VENV/bin/pip" install --quiet numpy scipy threadpoolctl "implicit==0.7.2" || true
+  if ! "$PY" -c "import implicit, scipy, threadpoolctl" 2>/dev/null; then
+    echo "implicit could not be installed: the top-N figures are skipped" >&2
+    IMPLICIT=0
+    failed+=("implicit install")
+  fi
+fi
 SPARK=1
 if ! java -version > /dev/null 2>&1; then
   echo "no java on PATH: the Spark figures are skipped (pyspark 4 needs Java 17+)" >&2
@@ -89,7 +102,7 @@ if ! java -version > /dev/null 2>&1; then
 fi
 "$PY" - <<'PY'
 import importlib
-for m in ("pyspark", "surprise", "sklearn", "pandas", "numpy", "matplotlib"):
+for m in ("pyspark", "surprise", "sklearn", "pandas", "numpy", "scipy", "implicit", "matplotlib"):
     try:
         print(f"  {m} {importlib.import_module(m).__version__}")
     except ImportError:
@@ -128,6 +141,14 @@ if [ "$SURPRISE" = 1 ]; then
 fi
 if [ "$SPARK" = 1 ]; then
   step spark 900 "$PY" "$HERE/bench/compare.py" spark "$ML" "$SMALL" --out "$OUT/spark.json" || true
+fi
+
+# 6 (run here, while the machine is as quiet as for 1): top-10 ranking on one shared split
+if [ "$IMPLICIT" = 1 ]; then
+  step topn-ml 900 "$PY" "$HERE/bench/compare.py" topn "$ML" --nextflex "$NEXTFLEX" \
+    --work "$OUT/topn-ml" --out "$OUT/topn-ml.json" || true
+  step topn-small 900 "$PY" "$HERE/bench/compare.py" topn "$SMALL" --nextflex "$NEXTFLEX" \
+    --work "$OUT/topn-small" --out "$OUT/topn-small.json" || true
 fi
 
 # 3: content similarity
@@ -184,7 +205,7 @@ export REVISION
 echo "== $(date -u '+%Y-%m-%d %H:%M UTC'), NextFlex $REVISION, $(nproc) cores, $(free -g | awk '/^Mem/ {print $2}') GiB; bash bench/compare.sh $*"
 "$PY" bench/compare.py report "$OUT" --results "$RESULTS" --img docs/img
 echo
-echo "results: $RESULTS; plots: docs/img/compare-rmse.png, docs/img/compare-speed.png; logs: $OUT"
+echo "results: $RESULTS; plots: docs/img/compare-rmse.png, docs/img/compare-speed.png, docs/img/compare-topn.png; logs: $OUT"
 say "done"
 if [ ${#failed[@]} -gt 0 ]; then
   printf 'failed: %s\n' "${failed[@]}" >&2

@@ -304,18 +304,13 @@ impl AlsModel {
             user_factors,
             item_factors,
         } = parts;
-        let (k, ni) = (params.rank, item_ids.len());
+        let k = params.rank;
         let item_base = item_bias
             .iter()
             .zip(&item_boost)
             .map(|(b, boost)| (mean + b + boost) as f32)
             .collect();
-        let mut item_columns = vec![0.0; k * ni];
-        for (i, row) in item_factors.chunks_exact(k).enumerate() {
-            for (f, &q) in row.iter().enumerate() {
-                item_columns[f * ni + i] = q as f32;
-            }
-        }
+        let item_columns = crate::topn::columns(&item_factors, k);
         AlsModel {
             params,
             mean,
@@ -443,6 +438,15 @@ impl AlsModel {
         self.clamp(x)
     }
 
+    /// The predicted rating of `item` for a folded-in user; `None` for an item the model has
+    /// no ratings of.
+    pub fn rating(&self, user: &UserVector, item: u32) -> Option<f32> {
+        let &i = self.item_index.get(&item)?;
+        let i = i as usize;
+        let x = self.mean + user.bias + self.item_bias[i] + dot(&user.factors, self.item_row(i));
+        Some(self.clamp(x))
+    }
+
     /// The vector of a user the model was trained with.
     pub fn user_vector(&self, user: u32) -> Option<UserVector> {
         let &u = self.user_index.get(&user)?;
@@ -523,27 +527,10 @@ impl AlsModel {
         };
         let factors: Vec<f32> = user.factors.iter().map(|&x| x as f32).collect();
         let mut scores = self.item_base.clone();
-        add_factor_scores(&mut scores, &self.item_columns, &factors);
-        for &i in &excluded {
-            scores[i] = f32::NEG_INFINITY;
-        }
-        // Rank only a head of candidates (the excluded items score -∞, so they come last),
-        // widening it until k pass `keep`: `keep` runs on few items, and no full sort happens
-        // unless it refuses most of the catalogue.
-        let mut head = k;
-        let best = loop {
-            let head_len = head.min(scores.len());
-            let best: Vec<usize> = self
-                .top(&scores, head_len)
-                .into_iter()
-                .filter(|i| !excluded.contains(i) && keep(self.item_ids[*i]))
-                .take(k)
-                .collect();
-            if best.len() == k || head_len == scores.len() {
-                break best;
-            }
-            head *= 4;
-        };
+        crate::topn::add_factor_scores(&mut scores, &self.item_columns, &factors);
+        let best = crate::topn::take_best(&scores, &self.item_ids, k, &excluded, |i| {
+            keep(self.item_ids[i])
+        });
         best.into_iter()
             .map(|i| Recommendation {
                 item: self.item_ids[i],
@@ -551,60 +538,6 @@ impl AlsModel {
                 because: self.explain(user, i, 3),
             })
             .collect()
-    }
-
-    /// The indices of the `n` best scores, best first (ties: the smaller item id). One pass
-    /// with a bounded heap: most items cost one comparison with the worst of the best so far.
-    fn top(&self, scores: &[f32], n: usize) -> Vec<usize> {
-        #[derive(PartialEq)]
-        struct Candidate(f32, u32, usize);
-        impl Eq for Candidate {}
-        impl Ord for Candidate {
-            /// Better is greater: a higher score, then a smaller id.
-            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-                self.0.total_cmp(&other.0).then(other.1.cmp(&self.1))
-            }
-        }
-        impl PartialOrd for Candidate {
-            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-                Some(self.cmp(other))
-            }
-        }
-        if n == 0 {
-            return Vec::new();
-        }
-        let mut heap: std::collections::BinaryHeap<std::cmp::Reverse<Candidate>> =
-            std::collections::BinaryHeap::with_capacity(n + 1);
-        // The worst score among the best so far, once there are `n`: anything below it is out
-        // at the cost of one comparison.
-        let mut bar = f32::NEG_INFINITY;
-        // Whole blocks below the bar are skipped at once (the test of a block vectorises).
-        for (b, block) in scores.chunks(16).enumerate() {
-            if !block.iter().fold(false, |any, &x| any | (x >= bar)) {
-                continue;
-            }
-            for (j, &score) in block.iter().enumerate() {
-                if score < bar {
-                    continue;
-                }
-                let i = 16 * b + j;
-                let candidate = Candidate(score, self.item_ids[i], i);
-                if heap.len() < n {
-                    heap.push(std::cmp::Reverse(candidate));
-                } else if let Some(mut worst) = heap.peek_mut()
-                    && candidate > worst.0
-                {
-                    *worst = std::cmp::Reverse(candidate);
-                }
-                if heap.len() == n
-                    && let Some(worst) = heap.peek()
-                {
-                    bar = worst.0.0;
-                }
-            }
-        }
-        // Ascending `Reverse` is best first.
-        heap.into_sorted_vec().into_iter().map(|c| c.0.2).collect()
     }
 
     /// The rated items whose ratings raised item `i`'s score most: the score's factor part is a
@@ -890,45 +823,6 @@ fn regularise(a: &mut [f64], n: usize, count: usize, p: &AlsParams) {
     let penalty = p.lambda * count as f64;
     for d in 1..n {
         a[d * n + d] += penalty;
-    }
-}
-
-/// `scores[i] += Σ_f u[f] · columns[f][i]` for column-major `columns` (one column of
-/// `scores.len()` values per factor): four factors per pass over the items, each pass contiguous,
-/// so that it vectorises across items.
-#[multiversion::multiversion(targets("x86_64+avx2+fma"))]
-fn add_factor_scores(scores: &mut [f32], columns: &[f32], u: &[f32]) {
-    if multiversion::target::target_cfg_f!(target_feature = "fma") {
-        factor_passes::<true>(scores, columns, u);
-    } else {
-        factor_passes::<false>(scores, columns, u);
-    }
-}
-
-/// [`add_factor_scores`], with fused multiply-adds or not.
-#[inline(always)]
-fn factor_passes<const FMA: bool>(scores: &mut [f32], columns: &[f32], u: &[f32]) {
-    let n = scores.len();
-    assert_eq!(columns.len(), n * u.len(), "one column per factor");
-    let madd = |x: f32, y: f32, z: f32| if FMA { x.mul_add(y, z) } else { x * y + z };
-    let column = |f: usize| &columns[f * n..(f + 1) * n];
-    let (quads, rest) = u.as_chunks::<4>();
-    for (q, w) in quads.iter().enumerate() {
-        let f = 4 * q;
-        let (c0, c1, c2, c3) = (column(f), column(f + 1), column(f + 2), column(f + 3));
-        for i in 0..n {
-            scores[i] = madd(
-                w[3],
-                c3[i],
-                madd(w[2], c2[i], madd(w[1], c1[i], madd(w[0], c0[i], scores[i]))),
-            );
-        }
-    }
-    for (r, &w) in rest.iter().enumerate() {
-        let c = column(4 * quads.len() + r);
-        for i in 0..n {
-            scores[i] = madd(w, c[i], scores[i]);
-        }
     }
 }
 

@@ -1,15 +1,20 @@
-//! NextFlex recommendation algorithms: charts, content similarity, ALS collaborative filtering,
+//! NextFlex recommendation algorithms: charts, content similarity, explicit ALS (predicted
+//! ratings), implicit ALS (ranked lists),
 //! metrics and splits. Pure computation with no I/O, so every algorithm is testable on its own
 //! and usable from the server, the CLI and the benchmarks alike.
 
 pub mod als;
 pub mod charts;
 pub mod content;
+pub mod ease;
+pub mod ials;
 pub mod linalg;
 pub mod metrics;
+pub mod ranking;
 pub mod rng;
 pub mod split;
 pub mod text;
+pub mod topn;
 
 /// The engine's errors: bad hyper-parameters or unusable input.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -32,6 +32,28 @@ pub fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A title's series key, for keeping one franchise from filling a list: the folded words
+/// before a subtitle (`:` or ` - `), less a trailing sequel marker (a number, a Roman numeral,
+/// "part N"). "Toy Story 3" and "Star Wars: Episode V - The Empire Strikes Back" become
+/// "toy story" and "star wars"; sequels with other titles ("The Empire Strikes Back" alone,
+/// "Harry Potter and the Chamber of Secrets") are not recognised.
+pub fn franchise(title: &str) -> String {
+    let head = title.split([':', '(']).next().unwrap_or(title);
+    let head = head.split(" - ").next().unwrap_or(head);
+    let mut words = words(head);
+    let sequel = |w: &str| {
+        w.chars().all(|c| c.is_ascii_digit())
+            || matches!(
+                w,
+                "ii" | "iii" | "iv" | "v" | "vi" | "vii" | "viii" | "ix" | "x" | "part" | "chapter"
+            )
+    };
+    while words.len() > 1 && words.last().is_some_and(|w| sequel(w)) {
+        words.pop();
+    }
+    words.join(" ")
+}
+
 /// Whether `a` and `b` are within `max` edits (insertions, deletions, substitutions and
 /// transpositions of neighbours: the optimal string alignment distance).
 pub fn within_edits(a: &str, b: &str, max: usize) -> bool {

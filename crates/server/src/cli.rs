@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use nextflex_engine::als::AlsParams;
+use nextflex_engine::ials::{Feedback, IalsParams};
+use nextflex_engine::ranking::RankingParams;
 
 use crate::accounts;
 use crate::config::{DatabaseConfig, S3Options, StorageConfig};
@@ -228,6 +230,54 @@ pub struct EvaluateArgs {
     /// At most this many users get their top-10 scored (a seeded sample beyond it)
     #[arg(long, default_value_t = 2000)]
     pub ranking_users: usize,
+    /// Which models to score: als (predicted ratings), ranking (the model of the lists as
+    /// shipped: EASE where the catalogue fits it, else iALS), ease, ials, popularity (most rated
+    /// first), or all (popularity, als, ease, ials)
+    #[arg(long, value_enum, default_value = "all")]
+    pub model: EvalModel,
+    /// Test on this ratings file (same layouts as --ratings, e.g. MovieLens u1.test) and train on
+    /// all of --ratings, instead of splitting
+    #[arg(long)]
+    pub test: Option<PathBuf>,
+    /// Ranking model: factors per vector
+    #[arg(long, default_value_t = IalsParams::default().factors)]
+    pub factors: usize,
+    /// Ranking model: alternating passes
+    #[arg(long, default_value_t = IalsParams::default().iterations)]
+    pub ranking_iterations: usize,
+    /// Ranking model: λ of the regularisation λ·(n + α₀·|other side|)^ν
+    #[arg(long, default_value_t = IalsParams::default().regularization)]
+    pub regularization: f64,
+    /// Ranking model: α₀, the weight of every unobserved (user, movie) pair
+    #[arg(long, default_value_t = IalsParams::default().unobserved_weight)]
+    pub unobserved_weight: f64,
+    /// Ranking model: ν, how the regularisation scales with a vector's evidence
+    #[arg(long, default_value_t = IalsParams::default().frequency_exponent)]
+    pub frequency_exponent: f64,
+    /// Ranking model: conjugate-gradient steps per solve (0: exact Cholesky solves)
+    #[arg(long, default_value_t = IalsParams::default().cg_steps)]
+    pub cg_steps: usize,
+    /// iALS: ratings from this value up are positives
+    #[arg(long, default_value_t = IalsParams::default().feedback.positive_from)]
+    pub positive_from: f32,
+    /// EASE: ratings from this value up are likes
+    #[arg(long, default_value_t = RankingParams::default().ease.feedback.positive_from)]
+    pub ease_positive_from: f32,
+    /// EASE: λ on the diagonal of the Gram matrix
+    #[arg(long, default_value_t = RankingParams::default().ease.lambda)]
+    pub ease_lambda: f64,
+    /// EASE: β, each movie's scores divided by its like count to the power β
+    #[arg(long, default_value_t = RankingParams::default().ease.popularity_discount)]
+    pub ease_popularity_discount: f64,
+    /// EASE: a movie needs this many likes to be ranked
+    #[arg(long, default_value_t = RankingParams::default().ease.min_likes)]
+    pub ease_min_likes: usize,
+    /// Ranking model: a positive weighs 1 + this × (rating − positive-from)
+    #[arg(long, default_value_t = IalsParams::default().feedback.value_weight)]
+    pub value_weight: f64,
+    /// Ranking model: ratings below positive-from are negatives of this weight (0: ignored)
+    #[arg(long, default_value_t = IalsParams::default().feedback.negative_weight)]
+    pub negative_weight: f64,
     /// Score a validation part carved from the training part (split the same way), leaving the
     /// test part untouched: for tuning
     #[arg(long)]
@@ -235,6 +285,17 @@ pub struct EvaluateArgs {
     /// Print one JSON object on stdout
     #[arg(long)]
     pub json: bool,
+}
+
+/// `evaluate --model`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EvalModel {
+    Als,
+    Ranking,
+    Ease,
+    Ials,
+    Popularity,
+    All,
 }
 
 #[derive(Debug, Subcommand)]
@@ -569,23 +630,15 @@ fn run(cli: Cli) -> Result<()> {
             }
             Command::Evaluate(args) => {
                 let path = cwd.join(&args.ratings);
-                let params = AlsParams {
-                    rank: args.rank,
-                    iterations: args.iterations,
-                    lambda: args.lambda,
-                    bias_lambda: args.bias_lambda,
-                    seed: args.seed,
-                    popularity_weight: args.popularity_weight,
-                };
+                let settings = eval_settings(&args);
+                let test_path = args.test.as_ref().map(|t| cwd.join(t));
+                let (split, validation) = (args.split, args.validation);
                 let result = tokio::task::spawn_blocking(move || {
                     let ratings = evaluate::read_file(&path)?;
-                    evaluate::evaluate(
-                        &ratings,
-                        args.split,
-                        params,
-                        args.ranking_users,
-                        args.validation,
-                    )
+                    let test = test_path.as_deref().map(evaluate::read_file).transpose()?;
+                    let (train, test) =
+                        evaluate::parts(&ratings, test.as_ref(), split, validation)?;
+                    evaluate::evaluate(&train, &test, &settings)
                 })
                 .await
                 .map_err(|e| Error::Internal(format!("the evaluation task failed: {e}")))??;
@@ -785,31 +838,93 @@ fn print_summary(s: &import::ImportSummary) {
     }
 }
 
+/// What `evaluate`'s flags ask for.
+fn eval_settings(a: &EvaluateArgs) -> evaluate::EvalSettings {
+    use evaluate::ModelKind;
+    let models = match a.model {
+        EvalModel::Als => vec![ModelKind::Als],
+        EvalModel::Ranking => vec![ModelKind::Ranking],
+        EvalModel::Ease => vec![ModelKind::Ease],
+        EvalModel::Ials => vec![ModelKind::Ials],
+        EvalModel::Popularity => vec![ModelKind::Popularity],
+        EvalModel::All => vec![
+            ModelKind::Popularity,
+            ModelKind::Als,
+            ModelKind::Ease,
+            ModelKind::Ials,
+        ],
+    };
+    evaluate::EvalSettings {
+        models,
+        als: AlsParams {
+            rank: a.rank,
+            iterations: a.iterations,
+            lambda: a.lambda,
+            bias_lambda: a.bias_lambda,
+            seed: a.seed,
+            popularity_weight: a.popularity_weight,
+        },
+        ranking: {
+            let feedback = Feedback {
+                positive_from: a.positive_from,
+                value_weight: a.value_weight,
+                negative_weight: a.negative_weight,
+            };
+            let defaults = RankingParams::default();
+            RankingParams {
+                ease: nextflex_engine::ease::EaseParams {
+                    lambda: a.ease_lambda,
+                    min_likes: a.ease_min_likes,
+                    popularity_discount: a.ease_popularity_discount,
+                    feedback: Feedback {
+                        positive_from: a.ease_positive_from,
+                        ..feedback
+                    },
+                    ..defaults.ease
+                },
+                ials: IalsParams {
+                    factors: a.factors,
+                    iterations: a.ranking_iterations,
+                    regularization: a.regularization,
+                    unobserved_weight: a.unobserved_weight,
+                    frequency_exponent: a.frequency_exponent,
+                    cg_steps: a.cg_steps,
+                    feedback,
+                    seed: a.seed,
+                },
+                ials_only: false,
+            }
+        },
+        max_users: a.ranking_users,
+    }
+}
+
 fn print_evaluation(e: &evaluate::Evaluation) {
     println!(
-        "ALS rank {} · {} iterations · lambda {} · bias lambda {}",
-        e.rank, e.iterations, e.lambda, e.bias_lambda
+        "train / test pairs {} / {} · {} users ranked · top-10 over every unrated training movie",
+        e.train_pairs, e.test_pairs, e.ranked_users
     );
     println!(
-        "  train / test pairs   {} / {} ({} scored)",
-        e.train_pairs, e.test_pairs, e.scored_pairs
+        "  {:<11} {:>7} {:>7} {:>7} {:>9} {:>8} {:>9} {:>8}",
+        "model", "RMSE", "MAE", "P@10", "recall@10", "NDCG@10", "coverage", "fit s"
     );
-    println!("  fit                  {:.3} s", e.fit_seconds);
-    println!("  RMSE                 {:.4}", e.rmse);
-    println!("  MAE                  {:.4}", e.mae);
-    println!(
-        "  P@10                 {:.4}  (most popular: {:.4})",
-        e.precision_at_10, e.popularity_precision_at_10
-    );
-    println!(
-        "  NDCG@10              {:.4}  (most popular: {:.4})",
-        e.ndcg_at_10, e.popularity_ndcg_at_10
-    );
-    println!("  recall@10            {:.4}", e.recall_at_10);
-    println!(
-        "  coverage             {:.4}  ({} users ranked)",
-        e.coverage, e.ranked_users
-    );
+    let opt = |x: Option<f64>| x.map_or("—".to_owned(), |x| format!("{x:.4}"));
+    for m in &e.models {
+        println!(
+            "  {:<11} {:>7} {:>7} {:>7.4} {:>9.4} {:>8.4} {:>9.4} {:>8.2}",
+            serde_json::to_value(m.model)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            opt(m.rmse),
+            opt(m.mae),
+            m.precision_at_10,
+            m.recall_at_10,
+            m.ndcg_at_10,
+            m.coverage,
+            m.fit_seconds
+        );
+    }
 }
 
 fn print_stats(s: &import::Stats) {

@@ -1,6 +1,7 @@
-//! `nextflex evaluate`: trains ALS on one part of a ratings file, scores every pair of the other
-//! part, and reports rating error, top-10 ranking quality (against a most-popular baseline) and
-//! catalogue coverage.
+//! `nextflex evaluate`: trains the models on one part of a ratings file and scores them on the
+//! other part: the explicit ALS by its rating error on every test pair, every model (explicit
+//! ALS, the iALS ranking model, "most rated first") by its top-10 lists over every training item
+//! the user has not rated (P@10, recall@10, NDCG@10, catalogue coverage).
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -10,6 +11,7 @@ use nextflex_data::ratings::{Ratings, RatingsFormat, ReadOptions, read_ratings};
 use nextflex_data::sources::{FileKind, kind_of, open};
 use nextflex_engine::als::{AlsModel, AlsParams};
 use nextflex_engine::metrics::{self, RankingScores};
+use nextflex_engine::ranking::{RankingModel, RankingParams};
 use nextflex_engine::rng::SplitMix64;
 use nextflex_engine::split::{self, Split};
 use serde::{Deserialize, Serialize};
@@ -60,6 +62,49 @@ pub const RELEVANT_FROM: f32 = 4.0;
 /// Top-k of the ranking metrics.
 pub const K: usize = 10;
 
+/// A model `evaluate` can score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ModelKind {
+    /// Explicit ALS: predicted ratings (RMSE, MAE) and its own top-10.
+    Als,
+    /// The ranking model of the "For you" lists, as shipped: EASE where it fits, else iALS.
+    Ranking,
+    /// The ranking model forced to EASE.
+    Ease,
+    /// The ranking model forced to iALS.
+    Ials,
+    /// "Most rated first", the baseline.
+    Popularity,
+}
+
+/// What to evaluate and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalSettings {
+    pub models: Vec<ModelKind>,
+    pub als: AlsParams,
+    pub ranking: RankingParams,
+    /// At most this many users get their top-10 scored (a seeded sample beyond it).
+    pub max_users: usize,
+}
+
+/// One model's scores.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ModelScores {
+    pub model: ModelKind,
+    /// Rating error, for a model that predicts ratings.
+    pub rmse: Option<f64>,
+    pub mae: Option<f64>,
+    pub precision_at_10: f64,
+    pub recall_at_10: f64,
+    pub ndcg_at_10: f64,
+    pub coverage: f64,
+    pub fit_seconds: f64,
+}
+
+/// An evaluation's outcome. The top-level scores are those of the shipped models: rating error
+/// of the explicit ALS (which predicts the stars), ranking scores of the ranking model (which
+/// makes the lists), or of ALS when the ranking model was not evaluated.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Evaluation {
     pub rmse: f64,
@@ -82,8 +127,216 @@ pub struct Evaluation {
     pub lambda: f64,
     pub bias_lambda: f64,
     pub popularity_weight: f64,
+    /// Every model evaluated, in the order asked for.
+    #[serde(default)]
+    pub models: Vec<ModelScores>,
 }
 
+/// Training and test parts: a split of `ratings`, or (`test` given) all of `ratings` against
+/// `test`. With `validation`, the test part is set aside untouched and a validation part is
+/// carved from the training part the same way (for tuning hyper-parameters honestly).
+pub fn parts(
+    ratings: &Ratings,
+    test: Option<&Ratings>,
+    spec: SplitSpec,
+    validation: bool,
+) -> Result<(Ratings, Ratings)> {
+    let split_once = |r: &Ratings, salt: u64| match spec {
+        SplitSpec::Random { train, seed } => split::random(r.len(), train, seed ^ salt),
+        SplitSpec::Time { train } => split::per_user_by_time(&r.user, &r.timestamp, train),
+    };
+    let (mut train, mut test) = match test {
+        Some(test) => (ratings.clone(), test.clone()),
+        None => {
+            let Split { train, test } = split_once(ratings, 0);
+            (pick(ratings, &train), pick(ratings, &test))
+        }
+    };
+    if validation {
+        let inner = split_once(&train, 0x5EED);
+        (train, test) = (pick(&train, &inner.train), pick(&train, &inner.test));
+    }
+    if train.is_empty() || test.is_empty() {
+        return Err(Error::Invalid("the split left one part empty".into()));
+    }
+    Ok((train, test))
+}
+
+/// Trains the chosen models on `train` and scores them on `test`.
+pub fn evaluate(train: &Ratings, test: &Ratings, settings: &EvalSettings) -> Result<Evaluation> {
+    let invalid = |e: nextflex_engine::EngineError| Error::Invalid(e.to_string());
+    let als_params = settings.als.validate().map_err(invalid)?;
+
+    // Each user's training ratings, and their relevant test items.
+    let mut history: HashMap<u32, Vec<(u32, f32)>> = HashMap::new();
+    for ((&u, &m), &r) in train.user.iter().zip(&train.movie).zip(&train.rating) {
+        history.entry(u).or_default().push((m, r));
+    }
+    let seen: HashMap<u32, HashSet<u32>> = history
+        .iter()
+        .map(|(u, list)| (*u, list.iter().map(|x| x.0).collect()))
+        .collect();
+    let mut relevant: HashMap<u32, HashSet<u32>> = HashMap::new();
+    for ((&u, &m), &r) in test.user.iter().zip(&test.movie).zip(&test.rating) {
+        if r >= RELEVANT_FROM && seen.contains_key(&u) {
+            relevant.entry(u).or_default().insert(m);
+        }
+    }
+    let mut users: Vec<u32> = relevant.keys().copied().collect();
+    users.sort_unstable();
+    if users.len() > settings.max_users {
+        let mut rng = SplitMix64(7);
+        for i in (1..users.len()).rev() {
+            users.swap(i, rng.below(i + 1));
+        }
+        users.truncate(settings.max_users);
+        users.sort_unstable();
+    }
+    let mut counts: HashMap<u32, usize> = HashMap::new();
+    for &m in &train.movie {
+        *counts.entry(m).or_default() += 1;
+    }
+    let catalogue = counts.len();
+    let mut popular: Vec<(usize, u32)> = counts.into_iter().map(|(m, c)| (c, m)).collect();
+    popular.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+
+    // Scores the top-10 lists `list_of` makes for the sampled users.
+    let score_lists = |list_of: &dyn Fn(u32, &HashSet<u32>) -> Vec<u32>| {
+        let empty = HashSet::new();
+        let mut scores = Vec::with_capacity(users.len());
+        let mut lists = Vec::with_capacity(users.len());
+        for u in &users {
+            let list = list_of(*u, seen.get(u).unwrap_or(&empty));
+            scores.extend(metrics::ranking(&list, &relevant[u], K));
+            lists.push(list);
+        }
+        let mean = |f: fn(&RankingScores) -> f64| {
+            if scores.is_empty() {
+                0.0
+            } else {
+                scores.iter().map(f).sum::<f64>() / scores.len() as f64
+            }
+        };
+        (
+            mean(|s| s.precision),
+            mean(|s| s.recall),
+            mean(|s| s.ndcg),
+            metrics::coverage(lists.iter().map(Vec::as_slice), catalogue),
+        )
+    };
+    let popularity_list = |_: u32, seen_u: &HashSet<u32>| -> Vec<u32> {
+        popular
+            .iter()
+            .map(|(_, m)| *m)
+            .filter(|m| !seen_u.contains(m))
+            .take(K)
+            .collect()
+    };
+
+    let mut models = Vec::new();
+    let mut scored_pairs = 0;
+    for &kind in &settings.models {
+        let started = Instant::now();
+        let scores = match kind {
+            ModelKind::Popularity => {
+                let (p, r, n, c) = score_lists(&popularity_list);
+                (None, p, r, n, c, 0.0)
+            }
+            ModelKind::Als => {
+                let model = AlsModel::fit(&als_params, &train.user, &train.movie, &train.rating)
+                    .map_err(invalid)?;
+                let fit_seconds = started.elapsed().as_secs_f64();
+                let predicted: Vec<f32> = test
+                    .user
+                    .iter()
+                    .zip(&test.movie)
+                    .map(|(&u, &m)| model.predict(u, m))
+                    .collect();
+                scored_pairs = predicted.iter().filter(|p| p.is_finite()).count();
+                let errors = (
+                    metrics::rmse(&predicted, &test.rating).unwrap_or(f64::NAN),
+                    metrics::mae(&predicted, &test.rating).unwrap_or(f64::NAN),
+                );
+                let (p, r, n, c) = score_lists(&|u, seen_u| {
+                    let vector = model.user_vector(u).unwrap_or_else(|| model.fold_in(&[]));
+                    model
+                        .recommend(&vector, K, seen_u, |_| true)
+                        .into_iter()
+                        .map(|r| r.item)
+                        .collect()
+                });
+                (Some(errors), p, r, n, c, fit_seconds)
+            }
+            ModelKind::Ranking | ModelKind::Ease | ModelKind::Ials => {
+                let mut params = settings.ranking;
+                match kind {
+                    ModelKind::Ease => params.ease.max_items = 50_000,
+                    ModelKind::Ials => params.ials_only = true,
+                    _ => {}
+                }
+                let model = RankingModel::fit(&params, &train.user, &train.movie, &train.rating)
+                    .map_err(invalid)?;
+                let fit_seconds = started.elapsed().as_secs_f64();
+                // Each user folded in from their training ratings, as serving does.
+                let (p, r, n, c) = score_lists(&|u, seen_u| {
+                    let taste = model.fold_in(history.get(&u).map_or(&[], Vec::as_slice));
+                    if !taste.is_informed() {
+                        return popularity_list(u, seen_u);
+                    }
+                    model
+                        .recommend(&taste, K, seen_u, |_| true)
+                        .into_iter()
+                        .map(|r| r.item)
+                        .collect()
+                });
+                (None, p, r, n, c, fit_seconds)
+            }
+        };
+        let (errors, precision, recall, ndcg, coverage, fit_seconds) = scores;
+        models.push(ModelScores {
+            model: kind,
+            rmse: errors.map(|e| e.0),
+            mae: errors.map(|e| e.1),
+            precision_at_10: precision,
+            recall_at_10: recall,
+            ndcg_at_10: ndcg,
+            coverage,
+            fit_seconds,
+        });
+    }
+    let find = |kind| models.iter().find(|m| m.model == kind);
+    let als = find(ModelKind::Als);
+    let lists = find(ModelKind::Ranking).or(als);
+    let baseline = match find(ModelKind::Popularity) {
+        Some(p) => (p.precision_at_10, p.ndcg_at_10),
+        None => {
+            let (p, _, n, _) = score_lists(&popularity_list);
+            (p, n)
+        }
+    };
+    let p = settings.als;
+    Ok(Evaluation {
+        rmse: als.and_then(|m| m.rmse).unwrap_or(f64::NAN),
+        mae: als.and_then(|m| m.mae).unwrap_or(f64::NAN),
+        precision_at_10: lists.map_or(f64::NAN, |m| m.precision_at_10),
+        recall_at_10: lists.map_or(f64::NAN, |m| m.recall_at_10),
+        ndcg_at_10: lists.map_or(f64::NAN, |m| m.ndcg_at_10),
+        coverage: lists.map_or(f64::NAN, |m| m.coverage),
+        fit_seconds: models.iter().map(|m| m.fit_seconds).sum(),
+        train_pairs: train.len(),
+        test_pairs: test.len(),
+        scored_pairs,
+        ranked_users: users.len(),
+        popularity_precision_at_10: baseline.0,
+        popularity_ndcg_at_10: baseline.1,
+        rank: p.rank,
+        iterations: p.iterations,
+        lambda: p.lambda,
+        bias_lambda: p.bias_lambda,
+        popularity_weight: p.popularity_weight,
+        models,
+    })
+}
 /// Reads a ratings file in any of the supported layouts (by file name; CSV otherwise).
 pub fn read_file(path: &Path) -> Result<Ratings> {
     let format = match kind_of(path) {
@@ -113,124 +366,4 @@ fn pick(r: &Ratings, rows: &[usize]) -> Ratings {
         rating: rows.iter().map(|&i| r.rating[i]).collect(),
         timestamp: rows.iter().map(|&i| r.timestamp[i]).collect(),
     }
-}
-
-/// Splits, trains, scores. `max_users` bounds the users whose top-10 lists are computed. With
-/// `validation`, the test part is set aside untouched and a validation part is carved from the
-/// training part the same way (for tuning hyper-parameters honestly).
-pub fn evaluate(
-    ratings: &Ratings,
-    spec: SplitSpec,
-    params: AlsParams,
-    max_users: usize,
-    validation: bool,
-) -> Result<Evaluation> {
-    let valid = params
-        .validate()
-        .map_err(|e| Error::Invalid(e.to_string()))?;
-    let split_once = |r: &Ratings, salt: u64| match spec {
-        SplitSpec::Random { train, seed } => split::random(r.len(), train, seed ^ salt),
-        SplitSpec::Time { train } => split::per_user_by_time(&r.user, &r.timestamp, train),
-    };
-    let Split { train, test } = split_once(ratings, 0);
-    let (mut train, mut test) = (pick(ratings, &train), pick(ratings, &test));
-    if validation {
-        let inner = split_once(&train, 0x5EED);
-        (train, test) = (pick(&train, &inner.train), pick(&train, &inner.test));
-    }
-    if train.is_empty() || test.is_empty() {
-        return Err(Error::Invalid("the split left one part empty".into()));
-    }
-    let started = Instant::now();
-    let model = AlsModel::fit(&valid, &train.user, &train.movie, &train.rating)
-        .map_err(|e| Error::Invalid(e.to_string()))?;
-    let fit_seconds = started.elapsed().as_secs_f64();
-
-    let predicted: Vec<f32> = test
-        .user
-        .iter()
-        .zip(&test.movie)
-        .map(|(&u, &m)| model.predict(u, m))
-        .collect();
-    let rmse = metrics::rmse(&predicted, &test.rating).unwrap_or(f64::NAN);
-    let mae = metrics::mae(&predicted, &test.rating).unwrap_or(f64::NAN);
-
-    // Ranking: each user's unseen items, their relevant test items.
-    let mut seen: HashMap<u32, HashSet<u32>> = HashMap::new();
-    for (&u, &m) in train.user.iter().zip(&train.movie) {
-        seen.entry(u).or_default().insert(m);
-    }
-    let mut relevant: HashMap<u32, HashSet<u32>> = HashMap::new();
-    for ((&u, &m), &r) in test.user.iter().zip(&test.movie).zip(&test.rating) {
-        if r >= RELEVANT_FROM && seen.contains_key(&u) {
-            relevant.entry(u).or_default().insert(m);
-        }
-    }
-    let mut users: Vec<u32> = relevant.keys().copied().collect();
-    users.sort_unstable();
-    if users.len() > max_users {
-        let mut rng = SplitMix64(7);
-        for i in (1..users.len()).rev() {
-            users.swap(i, rng.below(i + 1));
-        }
-        users.truncate(max_users);
-        users.sort_unstable();
-    }
-    let mut counts: HashMap<u32, usize> = HashMap::new();
-    for &m in &train.movie {
-        *counts.entry(m).or_default() += 1;
-    }
-    let mut popular: Vec<(usize, u32)> = counts.into_iter().map(|(m, c)| (c, m)).collect();
-    popular.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-
-    let empty = HashSet::new();
-    let mut lists = Vec::with_capacity(users.len());
-    let (mut ours, mut base) = (Vec::new(), Vec::new());
-    for u in &users {
-        let seen_u = seen.get(u).unwrap_or(&empty);
-        let rel = &relevant[u];
-        let vector = model.user_vector(*u).unwrap_or_else(|| model.fold_in(&[]));
-        let list: Vec<u32> = model
-            .recommend(&vector, K, seen_u, |_| true)
-            .into_iter()
-            .map(|r| r.item)
-            .collect();
-        let baseline: Vec<u32> = popular
-            .iter()
-            .map(|(_, m)| *m)
-            .filter(|m| !seen_u.contains(m))
-            .take(K)
-            .collect();
-        ours.extend(metrics::ranking(&list, rel, K));
-        base.extend(metrics::ranking(&baseline, rel, K));
-        lists.push(list);
-    }
-    let mean = |s: &[RankingScores], f: fn(&RankingScores) -> f64| {
-        if s.is_empty() {
-            0.0
-        } else {
-            s.iter().map(f).sum::<f64>() / s.len() as f64
-        }
-    };
-    let p = model.params();
-    Ok(Evaluation {
-        rmse,
-        mae,
-        precision_at_10: mean(&ours, |s| s.precision),
-        recall_at_10: mean(&ours, |s| s.recall),
-        ndcg_at_10: mean(&ours, |s| s.ndcg),
-        coverage: metrics::coverage(lists.iter().map(Vec::as_slice), model.items().len()),
-        fit_seconds,
-        train_pairs: train.len(),
-        test_pairs: test.len(),
-        scored_pairs: predicted.iter().filter(|p| p.is_finite()).count(),
-        ranked_users: users.len(),
-        popularity_precision_at_10: mean(&base, |s| s.precision),
-        popularity_ndcg_at_10: mean(&base, |s| s.ndcg),
-        rank: p.rank,
-        iterations: p.iterations,
-        lambda: p.lambda,
-        bias_lambda: p.bias_lambda,
-        popularity_weight: p.popularity_weight,
-    })
 }

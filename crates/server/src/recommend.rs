@@ -41,9 +41,9 @@ pub struct Recommended {
     pub year: Option<i64>,
     pub genres: Vec<String>,
     /// Popular: TMDB popularity (or the rating count); latest: none; top-rated: the weighted
-    /// rating; similar: the cosine similarity; user: the predicted rating.
+    /// rating; similar: the cosine similarity; user: the ranking model's match (0 to 1).
     pub score: Option<f64>,
-    /// For a user's recommendations: the rated movies that contributed most.
+    /// For a user's recommendations: the rated movies carrying the score, with their shares.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub because: Vec<String>,
 }
@@ -148,7 +148,11 @@ pub fn for_user(
         ForYou::Personal(list) => list
             .into_iter()
             .map(|p| Recommended {
-                because: p.because.iter().map(|m| with_year(m)).collect(),
+                because: p
+                    .because
+                    .iter()
+                    .map(|(m, share)| format!("{} {:.0}%", with_year(m), share * 100.0))
+                    .collect(),
                 ..Recommended::new(p.movie, Some(f64::from(p.score)))
             })
             .collect(),

@@ -175,19 +175,26 @@ struct ForYouQuery {
     genre: Option<String>,
 }
 
-/// A movie the caller rated that led to a recommendation.
+/// A movie the caller rated that carries a recommendation's score.
 #[derive(Debug, Serialize, ToSchema)]
 struct Because {
     id: i64,
     title: String,
+    /// Its exact share of the recommendation's score (0 to 1; the shares of every rated movie
+    /// sum to 1, and only those of at least 0.1 are listed).
+    share: f64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 struct PersonalItem {
     #[serde(flatten)]
     movie: MovieCard,
-    /// The predicted rating.
+    /// The ranking model's match, about 0 to 1 (1: fits the movies the caller liked as well as
+    /// they do themselves); the list is ordered by it.
     score: f64,
+    /// The stars (0.5 to 5) the rating model predicts the caller would give; absent for a movie
+    /// it has no ratings of.
+    predicted_rating: Option<f64>,
     because: Vec<Because>,
 }
 
@@ -258,12 +265,14 @@ async fn recommendations(
                     .map(|p| PersonalItem {
                         movie: MovieCard::new(&r, p.movie),
                         score: f64::from(p.score),
+                        predicted_rating: p.predicted_rating.map(f64::from),
                         because: p
                             .because
                             .into_iter()
-                            .map(|m| Because {
+                            .map(|(m, share)| Because {
                                 id: m.id,
                                 title: m.title.clone(),
+                                share: f64::from(share),
                             })
                             .collect(),
                     })

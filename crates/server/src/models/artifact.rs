@@ -1,5 +1,6 @@
 //! A model version's stored form: one object, `models/<version>/snapshot.bin`, holding what
-//! training produced (rating statistics, the content index, the ALS model, the build report).
+//! training produced (rating statistics, the content index, the ALS model, the ranking model,
+//! the build report).
 //! The catalogue itself is read from the database when a version is loaded.
 //!
 //! Layout: the magic `NXFLXSNP`, the format version (u32), the payload, then the SHA-256 of
@@ -12,6 +13,9 @@ use std::collections::HashMap;
 
 use nextflex_engine::als::{AlsModel, AlsParams, AlsParts};
 use nextflex_engine::content::{ContentIndex, ContentParts};
+use nextflex_engine::ease::{EaseModel, EaseParams, EaseParts};
+use nextflex_engine::ials::{Feedback, IalsModel, IalsParams, IalsParts};
+use nextflex_engine::ranking::RankingModel;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
@@ -19,7 +23,7 @@ use crate::recommender::{BuildReport, RatingStats, Trained};
 
 const MAGIC: &[u8; 8] = b"NXFLXSNP";
 /// Bumped whenever the layout changes; other versions are refused (retrain to upgrade).
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The object key of a version's snapshot.
 pub fn key(version: &str) -> String {
@@ -76,6 +80,36 @@ pub fn encode(trained: &Trained) -> Result<(Vec<u8>, String)> {
             ] {
                 w.f64s(v);
             }
+        }
+    }
+    match &trained.ranking {
+        None => w.u8(0),
+        Some(RankingModel::Ials(model)) => {
+            w.u8(1);
+            let p = model.to_parts();
+            let q = p.params;
+            w.len(q.factors);
+            w.len(q.iterations);
+            w.f64(q.regularization);
+            w.f64(q.unobserved_weight);
+            w.f64(q.frequency_exponent);
+            w.len(q.cg_steps);
+            w.feedback(&q.feedback);
+            w.u64(q.seed);
+            w.len(p.users);
+            w.u32s(&p.item_ids);
+            w.f64s(&p.item_factors);
+        }
+        Some(RankingModel::Ease(model)) => {
+            w.u8(2);
+            let p = model.to_parts();
+            w.f64(p.params.lambda);
+            w.len(p.params.min_likes);
+            w.len(p.params.max_items);
+            w.feedback(&p.params.feedback);
+            w.f64(p.params.popularity_discount);
+            w.u32s(&p.item_ids);
+            w.f32s(&p.weights);
         }
     }
     let report = serde_json::to_string(&trained.report)
@@ -166,6 +200,46 @@ pub fn decode(bytes: &[u8]) -> Result<Trained> {
         }
         _ => return Err(corrupt("unknown model section")),
     };
+    let ranking = match r.u8()? {
+        0 => None,
+        1 => {
+            let params = IalsParams {
+                factors: r.len()?,
+                iterations: r.len()?,
+                regularization: r.f64()?,
+                unobserved_weight: r.f64()?,
+                frequency_exponent: r.f64()?,
+                cg_steps: r.len()?,
+                feedback: r.feedback()?,
+                seed: r.u64()?,
+            };
+            let parts = IalsParts {
+                params,
+                users: r.len()?,
+                item_ids: r.u32s()?,
+                item_factors: r.f64s()?,
+            };
+            let model = IalsModel::from_parts(parts).map_err(|e| corrupt(&e.to_string()))?;
+            Some(RankingModel::Ials(model))
+        }
+        2 => {
+            let params = EaseParams {
+                lambda: r.f64()?,
+                min_likes: r.len()?,
+                max_items: r.len()?,
+                feedback: r.feedback()?,
+                popularity_discount: r.f64()?,
+            };
+            let parts = EaseParts {
+                params,
+                item_ids: r.u32s()?,
+                weights: r.f32s()?,
+            };
+            let model = EaseModel::from_parts(parts).map_err(|e| corrupt(&e.to_string()))?;
+            Some(RankingModel::Ease(model))
+        }
+        _ => return Err(corrupt("unknown ranking model section")),
+    };
     let report: BuildReport =
         serde_json::from_str(&r.str()?).map_err(|e| corrupt(&format!("build report: {e}")))?;
     if r.at != body.len() {
@@ -178,6 +252,7 @@ pub fn decode(bytes: &[u8]) -> Result<Trained> {
         dataset_stats,
         content,
         als,
+        ranking,
         report,
     })
 }
@@ -189,6 +264,11 @@ fn hex(bytes: &[u8]) -> String {
 struct Writer(Vec<u8>);
 
 impl Writer {
+    fn feedback(&mut self, f: &Feedback) {
+        self.f32(f.positive_from);
+        self.f64(f.value_weight);
+        self.f64(f.negative_weight);
+    }
     fn u8(&mut self, v: u8) {
         self.0.push(v);
     }
@@ -234,6 +314,13 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
+    fn feedback(&mut self) -> Result<Feedback> {
+        Ok(Feedback {
+            positive_from: self.f32()?,
+            value_weight: self.f64()?,
+            negative_weight: self.f64()?,
+        })
+    }
     fn take<const N: usize>(&mut self) -> Result<[u8; N]> {
         let end = self.at.checked_add(N).filter(|&e| e <= self.bytes.len());
         let Some(end) = end else {

@@ -163,6 +163,7 @@ impl Models {
                 "bias_lambda": als.bias_lambda,
                 "seed": als.seed,
                 "popularity_weight": als.popularity_weight,
+                "ranking": ranking_params(&self.settings.ranking),
                 "chart_percentile": self.settings.chart_percentile,
                 "director_weight": self.settings.director_weight,
                 "dataset": self.settings.dataset,
@@ -273,8 +274,10 @@ impl Models {
                 "rmse": e.rmse,
                 "mae": e.mae,
                 "precision_at_10": e.precision_at_10,
+                "recall_at_10": e.recall_at_10,
                 "ndcg_at_10": e.ndcg_at_10,
                 "coverage": e.coverage,
+                "popularity_ndcg_at_10": e.popularity_ndcg_at_10,
                 "test_pairs": e.test_pairs,
             })
         });
@@ -503,5 +506,21 @@ fn version_from(r: &sqlx::any::AnyRow) -> Result<Version> {
         metrics: json("metrics")?,
         timings: json("timings")?,
         error: r.try_get("error")?,
+    })
+}
+
+/// The ranking model's parameters, as recorded with a version.
+fn ranking_params(p: &nextflex_engine::ranking::RankingParams) -> serde_json::Value {
+    let (e, i) = (&p.ease, &p.ials);
+    json!({
+        "positive_from": i.feedback.positive_from,
+        "ease_lambda": e.lambda,
+        "ease_min_likes": e.min_likes,
+        "ease_max_items": e.max_items,
+        "ease_popularity_discount": e.popularity_discount,
+        "ials_factors": i.factors,
+        "ials_iterations": i.iterations,
+        "ials_regularization": i.regularization,
+        "ials_unobserved_weight": i.unobserved_weight,
     })
 }

@@ -10,6 +10,7 @@ use nextflex_data::ratings::Ratings;
 use nextflex_engine::als::{AlsModel, AlsParams};
 use nextflex_engine::charts::{self, Listing, Votes};
 use nextflex_engine::content::{ContentIndex, ContentParams, ContentParts};
+use nextflex_engine::ranking::{RankingModel, RankingParams};
 use object_store::ObjectStoreExt;
 use object_store::path::Path as ObjectPath;
 use sqlx::Row;
@@ -17,7 +18,7 @@ use sqlx::Row;
 use super::{BuildReport, ChartSource, MAX_K, MovieSummary, RatingStats, Recommender};
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::evaluate::SplitSpec;
+use crate::evaluate::{ModelKind, SplitSpec};
 use crate::recommend::content_item;
 use crate::storage::Storage;
 
@@ -30,13 +31,15 @@ pub struct RecommenderSettings {
     /// The imported dataset whose ratings to use; `None`: the one with the most ratings.
     pub dataset: Option<String>,
     pub als: AlsParams,
+    /// The ranking model of the personal lists.
+    pub ranking: RankingParams,
     /// The vote-count percentile a movie needs for the top-rated chart.
     pub chart_percentile: f64,
     /// Weight of the director in the content soup.
     pub director_weight: f32,
     /// Also score the ALS model on a held-out 10 % of the ratings (one more fit).
     pub evaluate: bool,
-    /// Fit ALS (false when the model comes from elsewhere, e.g. Spark).
+    /// Fit ALS and the ranking model (false when the model comes from elsewhere, e.g. Spark).
     pub fit_als: bool,
     /// Build the content index. Without it and without ALS the snapshot is partial: charts and
     /// search only, made in seconds while the first full model trains.
@@ -48,6 +51,7 @@ impl Default for RecommenderSettings {
         RecommenderSettings {
             dataset: None,
             als: AlsParams::default(),
+            ranking: RankingParams::default(),
             chart_percentile: 0.9,
             director_weight: ContentParams::default().director_weight,
             evaluate: false,
@@ -84,6 +88,15 @@ pub async fn train(
         .als
         .validate()
         .map_err(|e| Error::Invalid(e.to_string()))?;
+    let ranking = settings.ranking;
+    ranking
+        .ials
+        .validate()
+        .map_err(|e| Error::Invalid(e.to_string()))?;
+    ranking
+        .ease
+        .validate()
+        .map_err(|e| Error::Invalid(e.to_string()))?;
     if !(0.0..=1.0).contains(&settings.chart_percentile) {
         return Err(Error::Invalid(
             "the chart percentile must be between 0 and 1".into(),
@@ -113,7 +126,7 @@ pub async fn train(
     let percentile = settings.chart_percentile;
     let (evaluate, fit_als) = (settings.evaluate && settings.fit_als, settings.fit_als);
     let (with_content, partial) = (settings.content, !settings.content && !settings.fit_als);
-    let als_params = settings.als;
+    let (als_params, ranking_params) = (settings.als, settings.ranking);
     let (movies, mut trained) =
         tokio::task::spawn_blocking(move || -> Result<(Vec<MovieSummary>, Trained)> {
             let dataset_ratings = dataset.user.len();
@@ -153,9 +166,14 @@ pub async fn train(
                     train: 0.9,
                     seed: als_params.seed,
                 };
-                Some(crate::evaluate::evaluate(
-                    &all, spec, als_params, 2_000, false,
-                )?)
+                let (train, test) = crate::evaluate::parts(&all, None, spec, false)?;
+                let settings = crate::evaluate::EvalSettings {
+                    models: vec![ModelKind::Popularity, ModelKind::Als, ModelKind::Ranking],
+                    als: als_params,
+                    ranking: ranking_params,
+                    max_users: 2_000,
+                };
+                Some(crate::evaluate::evaluate(&train, &test, &settings)?)
             } else {
                 None
             };
@@ -167,6 +185,14 @@ pub async fn train(
                     AlsModel::fit(&als, &ratings.user, &ratings.movie, &ratings.rating)
                         .map_err(|e| Error::Invalid(e.to_string()))?,
                 )
+            };
+            // The ranking model is fitted here even when the ALS model comes from elsewhere.
+            let ranking_model = if ratings.user.is_empty() || partial {
+                None
+            } else {
+                // No rating counting as a positive (e.g. only low ratings) leaves no ranking
+                // model: the lists then fall back to the chart.
+                RankingModel::fit(&ranking, &ratings.user, &ratings.movie, &ratings.rating).ok()
             };
             let fit_seconds = fit_started.elapsed().as_secs_f64();
             let stats = stats_of(&movies, &ratings.movie, &ratings.rating);
@@ -191,6 +217,7 @@ pub async fn train(
                 dataset_stats,
                 content,
                 als: model,
+                ranking: ranking_model,
                 report,
             };
             Ok((movies, trained))
@@ -232,6 +259,7 @@ pub struct Trained {
     pub dataset_stats: HashMap<i64, RatingStats>,
     pub content: ContentIndex,
     pub als: Option<AlsModel>,
+    pub ranking: Option<RankingModel>,
     pub report: BuildReport,
 }
 
@@ -243,6 +271,7 @@ pub fn assemble(movies: Vec<MovieSummary>, trained: Trained) -> Recommender {
         dataset_stats,
         content,
         als,
+        ranking,
         report,
     } = trained;
     let percentile = report.chart_percentile;
@@ -300,8 +329,13 @@ pub fn assemble(movies: Vec<MovieSummary>, trained: Trained) -> Recommender {
     for (rank, id) in popular.iter().enumerate() {
         popular_rank[position[id]] = rank;
     }
+    let franchises = movies
+        .iter()
+        .map(|m| nextflex_engine::text::franchise(&m.title))
+        .collect();
     let mut recommender = Recommender {
         title_words: super::search::index(&movies),
+        franchises,
         movies,
         position,
         genres,
@@ -315,6 +349,7 @@ pub fn assemble(movies: Vec<MovieSummary>, trained: Trained) -> Recommender {
         content,
         report,
         als,
+        ranking,
     };
     recommender.chart_rank = recommender.chart_ranks();
     recommender

@@ -1,6 +1,7 @@
 //! The four recommenders over one snapshot of the catalogue and its ratings, held in memory:
 //! (A) popular and latest, (B) the top-rated chart, (C) similar movies, (D) personalised
-//! recommendations by ALS with fold-in of the user's current ratings. `build` makes a snapshot
+//! recommendations ranked by the implicit-feedback ranking model (iALS) with predicted stars from
+//! the explicit ALS, both folded in from the user's current ratings. `build` makes a snapshot
 //! from the database and object storage; everything here only reads it.
 
 mod build;
@@ -11,6 +12,7 @@ use std::collections::{HashMap, HashSet};
 use nextflex_engine::als::AlsModel;
 use nextflex_engine::charts::{ChartStats, Ranked};
 use nextflex_engine::content::{ContentIndex, TitleMatch};
+use nextflex_engine::ranking::RankingModel;
 use serde::Serialize;
 
 pub use build::{RecommenderSettings, Trained, assemble, build, catalogue, train};
@@ -77,11 +79,18 @@ pub struct Neighbour<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Personal<'a> {
     pub movie: &'a MovieSummary,
-    /// Predicted rating.
+    /// The ranking model's match (about 0 to 1: 1 fits the user's liked movies as well as they
+    /// do themselves); the list is ordered by it.
     pub score: f32,
-    /// The user's rated movies that raised the score most.
-    pub because: Vec<&'a MovieSummary>,
+    /// The stars the explicit ALS model predicts, where it knows the movie.
+    pub predicted_rating: Option<f32>,
+    /// The user's rated movies that carry the score, with their shares of it.
+    pub because: Vec<(&'a MovieSummary, f32)>,
 }
+
+/// At most this many movies of one franchise (see [`nextflex_engine::text::franchise`]) in a
+/// personal list.
+pub const MAX_PER_FRANCHISE: usize = 2;
 
 /// Personalised recommendations, or the top-rated chart for a user the model cannot place.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,8 +129,11 @@ pub struct Recommender {
     latest: Vec<i64>,
     /// Charts per source and genre (`None`: all genres), full length.
     charts: HashMap<(ChartSource, Option<String>), (Vec<Ranked>, ChartStats)>,
+    /// Each movie's franchise key (same order as `movies`).
+    franchises: Vec<String>,
     content: ContentIndex,
     als: Option<AlsModel>,
+    ranking: Option<RankingModel>,
     /// What the snapshot was built from, how well it scored and how long it took.
     pub report: BuildReport,
 }
@@ -271,49 +283,69 @@ impl Recommender {
         }
     }
 
+    /// The stars the explicit ALS model predicts for a user with these ratings (catalogue id,
+    /// rating), folded in; `None` without a model or for a movie it has no ratings of.
+    pub fn predicted_rating(&self, ratings: &[(i64, f32)], movie: i64) -> Option<f32> {
+        let model = self.als.as_ref()?;
+        let vector = model.fold_in(&known(ratings));
+        model.rating(&vector, u32::try_from(movie).ok()?)
+    }
+
     /// (D) The `k` best movies for a user with these ratings (catalogue id, rating), folded
-    /// into the model without retraining; rated movies are left out. A user none of whose
-    /// rated movies the model knows gets the top-rated chart instead.
+    /// into the ranking model without retraining, best first; rated movies and `exclude` are
+    /// left out, and no franchise has more than [`MAX_PER_FRANCHISE`] places. A user with no
+    /// liked movie the model knows gets the top-rated chart instead.
     pub fn for_user(&self, ratings: &[(i64, f32)], k: usize, genre: Option<&str>) -> ForYou<'_> {
-        let known: Vec<(u32, f32)> = match &self.als {
-            Some(model) => ratings
-                .iter()
-                .filter_map(|&(id, r)| u32::try_from(id).ok().map(|id| (id, r)))
-                .filter(|(id, _)| model.knows_item(*id))
-                .collect(),
-            None => Vec::new(),
-        };
-        let (Some(model), false) = (&self.als, known.is_empty()) else {
+        let known = known(ratings);
+        let taste = self.ranking.as_ref().map(|m| (m, m.fold_in(&known)));
+        let Some((model, taste)) = taste.filter(|(_, t)| t.is_informed()) else {
             let rated: HashSet<i64> = ratings.iter().map(|r| r.0).collect();
             let mut chart = self.top_rated(ChartSource::Ratings, genre, usize::MAX);
             chart.entries.retain(|e| !rated.contains(&e.movie.id));
             chart.entries.truncate(k);
             return ForYou::TopRated(chart);
         };
-        let vector = model.fold_in(&known);
         let exclude: HashSet<u32> = known.iter().map(|r| r.0).collect();
-        let keep = |item: u32| {
-            self.movie(i64::from(item))
-                .is_some_and(|m| self.in_genre(genre)(&m))
+        let mut per_franchise: HashMap<&str, usize> = HashMap::new();
+        let accept = |item: u32| {
+            let Some(&at) = self.position.get(&i64::from(item)) else {
+                return false;
+            };
+            if !self.in_genre(genre)(&&self.movies[at]) {
+                return false;
+            }
+            let taken = per_franchise.entry(&self.franchises[at]).or_default();
+            *taken += 1;
+            *taken <= MAX_PER_FRANCHISE
         };
+        let stars = self.als.as_ref().map(|m| (m, m.fold_in(&known)));
         ForYou::Personal(
             model
-                .recommend(&vector, k, &exclude, keep)
+                .recommend(&taste, k, &exclude, accept)
                 .into_iter()
                 .filter_map(|r| {
                     Some(Personal {
                         movie: self.movie(i64::from(r.item))?,
                         score: r.score,
+                        predicted_rating: stars.as_ref().and_then(|(m, v)| m.rating(v, r.item)),
                         because: r
                             .because
                             .iter()
-                            .filter_map(|&b| self.movie(i64::from(b)))
+                            .filter_map(|&(b, share)| Some((self.movie(i64::from(b))?, share)))
                             .collect(),
                     })
                 })
                 .collect(),
         )
     }
+}
+
+/// Ratings with ids the models take (catalogue ids fit in u32).
+fn known(ratings: &[(i64, f32)]) -> Vec<(u32, f32)> {
+    ratings
+        .iter()
+        .filter_map(|&(id, r)| u32::try_from(id).ok().map(|id| (id, r)))
+        .collect()
 }
 
 /// The most neighbours a similar-movies query returns.

@@ -58,6 +58,10 @@ macro_rules! backend_tests {
     };
 }
 
+/// The demo dataset `make run` imports, as a fixture name for [`TestApp::spawn_with`] (an
+/// absolute path: joined onto the fixtures folder it stays itself).
+pub const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/demo");
+
 pub fn test_pool() -> PoolSettings {
     PoolSettings {
         max_connections: 4,

@@ -15,4 +15,5 @@ mod openapi;
 mod posts;
 mod spark;
 mod storage;
+mod taste;
 mod trending;

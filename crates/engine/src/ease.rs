@@ -1,0 +1,447 @@
+//! EASE (Steck 2019, "Embarrassingly Shallow Autoencoders for Sparse Data"): a closed-form
+//! item–item model for ranking. With `X` the binary user × item matrix of liked movies,
+//! `P = (XᵀX + λI)⁻¹` and `B = I − P · diag(1 / diag P)` (zero diagonal), a user's score of item
+//! `i` is `Σ_j x_j B[j, i]`: a sum with one exact term per liked movie, so folding a user in is
+//! free and every score explains itself.
+//!
+//! `B` is dense, items², so the model keeps only the items with enough likes and refuses a
+//! catalogue past [`EaseParams::max_items`]; the ranking model falls back to iALS there
+//! (see [`crate::ranking`]).
+
+use std::collections::{HashMap, HashSet};
+
+use faer::linalg::solvers::DenseSolveCore;
+use faer::{Mat, Side};
+
+use crate::ials::Feedback;
+use crate::ranking::{Ranked, reasons};
+use crate::{EngineError, Result};
+
+/// EASE hyper-parameters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EaseParams {
+    /// λ on the diagonal of the Gram matrix.
+    pub lambda: f64,
+    /// A movie enters the model with at least this many likes.
+    pub min_likes: usize,
+    /// The most items the model may hold (memory and time grow with its square and cube).
+    pub max_items: usize,
+    /// Which ratings are likes (the rows of `X`); weights and negatives are not used.
+    pub feedback: Feedback,
+    /// β of the popularity discount: every score of item `i` is divided by `likes_i^β`, so that
+    /// films everybody watches do not crowd out the ones that fit this user (0: none).
+    pub popularity_discount: f64,
+}
+
+impl EaseParams {
+    pub fn validate(&self) -> Result<()> {
+        let bad = |name, reason: &str| {
+            Err(EngineError::InvalidParameter {
+                name,
+                reason: reason.to_string(),
+            })
+        };
+        if !(self.lambda.is_finite() && self.lambda > 0.0) {
+            return bad("lambda", "must be a positive number");
+        }
+        if !(1..=50_000).contains(&self.max_items) {
+            return bad("max_items", "must be from 1 to 50000");
+        }
+        if !(self.popularity_discount.is_finite()
+            && (0.0..=1.0).contains(&self.popularity_discount))
+        {
+            return bad("popularity_discount", "must be from 0 to 1");
+        }
+        if !self.feedback.positive_from.is_finite() {
+            return bad("feedback", "the positive threshold must be a number");
+        }
+        Ok(())
+    }
+
+    fn likes(&self, rating: f32) -> bool {
+        rating.is_finite() && rating >= self.feedback.positive_from
+    }
+
+    /// The items the model would hold: those with at least `min_likes` likes, most liked first.
+    pub fn items(&self, items: &[u32], values: &[f32]) -> Vec<u32> {
+        self.liked_items(items, values)
+            .into_iter()
+            .map(|x| x.1)
+            .collect()
+    }
+
+    /// [`EaseParams::items`] with their like counts.
+    fn liked_items(&self, items: &[u32], values: &[f32]) -> Vec<(usize, u32)> {
+        let mut likes: HashMap<u32, usize> = HashMap::new();
+        for (&i, &v) in items.iter().zip(values) {
+            if self.likes(v) {
+                *likes.entry(i).or_default() += 1;
+            }
+        }
+        let mut kept: Vec<(usize, u32)> = likes
+            .into_iter()
+            .filter(|&(_, n)| n >= self.min_likes.max(1))
+            .map(|(i, n)| (n, i))
+            .collect();
+        kept.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        kept
+    }
+}
+
+/// A trained EASE model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EaseModel {
+    params: EaseParams,
+    item_ids: Vec<u32>,
+    item_index: HashMap<u32, u32>,
+    /// Row-major `n × n`: row `j` holds liked item `j`'s weight towards every item.
+    weights: Vec<f32>,
+}
+
+/// An [`EaseModel`]'s contents, for storage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EaseParts {
+    pub params: EaseParams,
+    pub item_ids: Vec<u32>,
+    pub weights: Vec<f32>,
+}
+
+/// A user folded in: the indices of the movies they like.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EaseTaste {
+    liked: Vec<u32>,
+}
+
+impl EaseTaste {
+    pub fn is_informed(&self) -> bool {
+        !self.liked.is_empty()
+    }
+}
+
+impl EaseModel {
+    /// Trains on ratings given as three parallel columns of external ids and values.
+    pub fn fit(params: &EaseParams, users: &[u32], items: &[u32], values: &[f32]) -> Result<Self> {
+        params.validate()?;
+        if users.len() != items.len() || users.len() != values.len() {
+            return Err(EngineError::Input(
+                "ratings columns differ in length".into(),
+            ));
+        }
+        let liked = params.liked_items(items, values);
+        let item_ids: Vec<u32> = liked.iter().map(|x| x.1).collect();
+        let n = item_ids.len();
+        if n == 0 {
+            return Err(EngineError::Input(format!(
+                "no movie has {} likes to learn from",
+                params.min_likes
+            )));
+        }
+        if n > params.max_items {
+            return Err(EngineError::Input(format!(
+                "{n} movies are more than EASE's limit of {}",
+                params.max_items
+            )));
+        }
+        let item_index: HashMap<u32, u32> = item_ids
+            .iter()
+            .enumerate()
+            .map(|(i, &id)| (id, i as u32))
+            .collect();
+        // XᵀX from each user's liked items.
+        let mut by_user: HashMap<u32, Vec<u32>> = HashMap::new();
+        for ((&u, &i), &v) in users.iter().zip(items).zip(values) {
+            if params.likes(v)
+                && let Some(&i) = item_index.get(&i)
+            {
+                by_user.entry(u).or_default().push(i);
+            }
+        }
+        let mut gram = Mat::<f64>::zeros(n, n);
+        for liked in by_user.values_mut() {
+            liked.sort_unstable();
+            liked.dedup();
+            for &a in liked.iter() {
+                for &b in liked.iter() {
+                    gram[(a as usize, b as usize)] += 1.0;
+                }
+            }
+        }
+        for d in 0..n {
+            gram[(d, d)] += params.lambda;
+        }
+        let p = gram
+            .as_ref()
+            .llt(Side::Lower)
+            .map_err(|_| EngineError::Input("the Gram matrix is not positive definite".into()))?
+            .inverse();
+        let discount: Vec<f64> = liked
+            .iter()
+            .map(|&(likes, _)| (likes as f64).powf(-params.popularity_discount))
+            .collect();
+        let mut weights = vec![0f32; n * n];
+        for j in 0..n {
+            for i in 0..n {
+                if i != j {
+                    weights[j * n + i] = (-p[(j, i)] / p[(i, i)] * discount[i]) as f32;
+                }
+            }
+        }
+        Ok(EaseModel {
+            params: *params,
+            item_ids,
+            item_index,
+            weights,
+        })
+    }
+
+    pub fn params(&self) -> &EaseParams {
+        &self.params
+    }
+
+    pub fn items(&self) -> &[u32] {
+        &self.item_ids
+    }
+
+    pub fn knows_item(&self, item: u32) -> bool {
+        self.item_index.contains_key(&item)
+    }
+
+    pub fn to_parts(&self) -> EaseParts {
+        EaseParts {
+            params: self.params,
+            item_ids: self.item_ids.clone(),
+            weights: self.weights.clone(),
+        }
+    }
+
+    /// A model from stored parts, checked.
+    pub fn from_parts(parts: EaseParts) -> Result<Self> {
+        parts.params.validate()?;
+        let bad = |what: &str| Err(EngineError::Input(format!("stored EASE model: {what}")));
+        let n = parts.item_ids.len();
+        if parts.weights.len() != n * n {
+            return bad("the weights do not match the item ids");
+        }
+        if !parts.weights.iter().all(|x| x.is_finite()) {
+            return bad("a value is not a finite number");
+        }
+        let item_index: HashMap<u32, u32> = parts
+            .item_ids
+            .iter()
+            .enumerate()
+            .map(|(i, &id)| (id, i as u32))
+            .collect();
+        if item_index.len() != n {
+            return bad("an id appears twice");
+        }
+        Ok(EaseModel {
+            params: parts.params,
+            item_ids: parts.item_ids,
+            item_index,
+            weights: parts.weights,
+        })
+    }
+
+    /// A user from their ratings (external id, value): the liked movies the model knows.
+    pub fn fold_in(&self, ratings: &[(u32, f32)]) -> EaseTaste {
+        let mut last: HashMap<u32, f32> = HashMap::new();
+        for &(item, v) in ratings {
+            last.insert(item, v);
+        }
+        let mut liked: Vec<u32> = last
+            .into_iter()
+            .filter(|&(_, v)| self.params.likes(v))
+            .filter_map(|(item, _)| self.item_index.get(&item).copied())
+            .collect();
+        liked.sort_unstable();
+        EaseTaste { liked }
+    }
+
+    fn row(&self, j: u32) -> &[f32] {
+        let n = self.item_ids.len();
+        &self.weights[j as usize * n..(j as usize + 1) * n]
+    }
+
+    /// The `k` best items, as [`crate::ials::IalsModel::recommend`].
+    pub fn recommend(
+        &self,
+        taste: &EaseTaste,
+        k: usize,
+        exclude: &HashSet<u32>,
+        mut accept: impl FnMut(u32) -> bool,
+    ) -> Vec<Ranked> {
+        let n = self.item_ids.len();
+        let mut scores = vec![0f32; n];
+        for &j in &taste.liked {
+            for (s, &w) in scores.iter_mut().zip(self.row(j)) {
+                *s += w;
+            }
+        }
+        let excluded: HashSet<usize> = exclude
+            .iter()
+            .filter_map(|id| self.item_index.get(id).map(|&i| i as usize))
+            .chain(taste.liked.iter().map(|&j| j as usize))
+            .collect();
+        crate::topn::take_best(&scores, &self.item_ids, k, &excluded, |i| {
+            accept(self.item_ids[i])
+        })
+        .into_iter()
+        .map(|i| {
+            let contributions = self.contributions(taste, i);
+            let score: f64 = contributions.iter().map(|c| c.1).sum();
+            Ranked {
+                item: self.item_ids[i],
+                score: score as f32,
+                because: reasons(&contributions, score),
+            }
+        })
+        .collect()
+    }
+
+    /// Each liked movie's term in the score of `item`, largest first; they sum to the score.
+    pub fn explain(&self, taste: &EaseTaste, item: u32) -> Option<Vec<(u32, f64)>> {
+        let &i = self.item_index.get(&item)?;
+        Some(self.contributions(taste, i as usize))
+    }
+
+    fn contributions(&self, taste: &EaseTaste, i: usize) -> Vec<(u32, f64)> {
+        let mut terms: Vec<(u32, f64)> = taste
+            .liked
+            .iter()
+            .map(|&j| (self.item_ids[j as usize], f64::from(self.row(j)[i])))
+            .collect();
+        terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        terms
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::linalg::cholesky_solve;
+    use crate::rng::SplitMix64;
+
+    fn params(lambda: f64) -> EaseParams {
+        EaseParams {
+            lambda,
+            min_likes: 1,
+            max_items: 100,
+            feedback: Feedback {
+                positive_from: 3.5,
+                value_weight: 0.0,
+                negative_weight: 0.0,
+            },
+            popularity_discount: 0.0,
+        }
+    }
+
+    fn random_ratings(seed: u64) -> (Vec<u32>, Vec<u32>, Vec<f32>) {
+        let mut rng = SplitMix64(seed);
+        let (mut us, mut is, mut vs) = (Vec::new(), Vec::new(), Vec::new());
+        for u in 0..30 {
+            for i in 0..12 {
+                if rng.uniform() < 0.4 {
+                    us.push(u);
+                    is.push(i);
+                    vs.push(if rng.uniform() < 0.7 { 4.5 } else { 2.0 });
+                }
+            }
+        }
+        (us, is, vs)
+    }
+
+    /// B from the definition, by solving P's columns one at a time with the dense Cholesky.
+    fn reference(model: &EaseModel, us: &[u32], is: &[u32], vs: &[f32], lambda: f64) -> Vec<f64> {
+        let n = model.item_ids.len();
+        let mut x: HashMap<u32, HashSet<usize>> = HashMap::new();
+        for ((&u, &i), &v) in us.iter().zip(is).zip(vs) {
+            if v >= 3.5 {
+                x.entry(u)
+                    .or_default()
+                    .insert(model.item_index[&i] as usize);
+            }
+        }
+        let mut g = vec![0.0; n * n];
+        for liked in x.values() {
+            for &a in liked {
+                for &b in liked {
+                    g[a * n + b] += 1.0;
+                }
+            }
+        }
+        for d in 0..n {
+            g[d * n + d] += lambda;
+        }
+        let mut p = vec![0.0; n * n];
+        for c in 0..n {
+            let mut a = g.clone();
+            let mut e = vec![0.0; n];
+            e[c] = 1.0;
+            assert!(cholesky_solve(&mut a, &mut e, n));
+            for r in 0..n {
+                p[r * n + c] = e[r];
+            }
+        }
+        let mut b = vec![0.0; n * n];
+        for j in 0..n {
+            for i in 0..n {
+                if i != j {
+                    b[j * n + i] = -p[j * n + i] / p[i * n + i];
+                }
+            }
+        }
+        b
+    }
+
+    #[test]
+    fn equals_the_dense_reference() {
+        for seed in [1, 2] {
+            let (us, is, vs) = random_ratings(seed);
+            let model = EaseModel::fit(&params(5.0), &us, &is, &vs).unwrap();
+            let want = reference(&model, &us, &is, &vs, 5.0);
+            for (got, want) in model.weights.iter().zip(&want) {
+                assert!((f64::from(*got) - want).abs() < 1e-6, "{got} vs {want}");
+            }
+        }
+    }
+
+    #[test]
+    fn scores_are_sums_of_liked_rows_and_lists_leave_out_what_was_rated() {
+        let (us, is, vs) = random_ratings(3);
+        let model = EaseModel::fit(&params(2.0), &us, &is, &vs).unwrap();
+        let mine = [(0, 5.0), (1, 4.0), (2, 1.0)];
+        let taste = model.fold_in(&mine);
+        assert!(taste.is_informed());
+        let exclude: HashSet<u32> = mine.iter().map(|r| r.0).collect();
+        let list = model.recommend(&taste, 5, &exclude, |_| true);
+        assert_eq!(list.len(), 5);
+        for pair in list.windows(2) {
+            assert!(pair[0].score >= pair[1].score);
+        }
+        for r in &list {
+            assert!(!exclude.contains(&r.item));
+            let parts = model.explain(&taste, r.item).unwrap();
+            assert_eq!(parts.len(), 2, "two liked movies, two terms");
+            let sum: f64 = parts.iter().map(|p| p.1).sum();
+            assert!((sum - f64::from(r.score)).abs() < 1e-5);
+            assert!(
+                r.because.iter().all(|b| b.0 != 2),
+                "a disliked movie is no reason"
+            );
+        }
+        assert_eq!(EaseModel::from_parts(model.to_parts()).unwrap(), model);
+        let mut bad = model.to_parts();
+        bad.weights.pop();
+        assert!(EaseModel::from_parts(bad).is_err());
+    }
+
+    #[test]
+    fn refuses_a_catalogue_past_its_limit() {
+        let (us, is, vs) = random_ratings(4);
+        let small = EaseParams {
+            max_items: 5,
+            ..params(1.0)
+        };
+        assert!(EaseModel::fit(&small, &us, &is, &vs).is_err());
+    }
+}

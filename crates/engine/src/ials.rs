@@ -1,0 +1,997 @@
+//! Implicit-feedback ALS (iALS) for ranking: the model behind "For you" lists. Ratings become
+//! observations `(weight, target)` by a [`Feedback`] rule (liked → target 1, disliked → target 0
+//! or left out), and the model minimises, over user factors `p_u` and item factors `q_i`,
+//!
+//! ```text
+//!   Σ_observed w_ui (t_ui − p_u·q_i)²  +  α₀ Σ_all pairs (p_u·q_i)²  +  Σ_u λ_u |p_u|²  +  Σ_i λ_i |q_i|²
+//! ```
+//!
+//! (Hu, Koren & Volinsky 2008; the form and the frequency-scaled regularisation
+//! `λ_e = λ (n_e + α₀ · |other side|)^ν` of Rendle et al. 2021, "Revisiting the Performance of
+//! iALS on Item Recommendation Benchmarks"). The sum over all pairs never materialises: it is
+//! `α₀ pᵀ(QᵀQ)p`, one k × k Gramian per half-step. Training solves each side by a few steps of
+//! conjugate gradient warm-started from the last values (Takács et al. 2011), or exactly.
+//!
+//! A user is folded in from their current ratings by one exact solve,
+//! `p = A⁻¹ b` with `A = α₀ QᵀQ + Σ_j w_j q_j q_jᵀ + λ_u I` and `b = Σ_j w_j t_j q_j`, so every
+//! score `p·q_i = Σ_j w_j t_j (q_jᵀ A⁻¹ q_i)` splits exactly into one term per rated movie:
+//! those terms are the explanations.
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use crate::linalg::{cholesky_resolve, cholesky_solve};
+use crate::ranking::{Ranked, reasons};
+use crate::rng::SplitMix64;
+use crate::{EngineError, Result};
+
+/// How a rating becomes an observation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Feedback {
+    /// Ratings at or above this are positives (target 1).
+    pub positive_from: f32,
+    /// A positive's weight is `1 + value_weight · (rating − positive_from)`.
+    pub value_weight: f64,
+    /// Ratings below `positive_from` are negatives (target 0) of this weight; with 0 they count
+    /// as unobserved.
+    pub negative_weight: f64,
+}
+
+impl Feedback {
+    /// The `(weight, target)` of a rating, or `None` if it is not an observation.
+    pub fn observe(&self, rating: f32) -> Option<(f64, f64)> {
+        if !rating.is_finite() {
+            return None;
+        }
+        if rating >= self.positive_from {
+            let above = f64::from(rating - self.positive_from);
+            Some((1.0 + self.value_weight * above, 1.0))
+        } else if self.negative_weight > 0.0 {
+            Some((self.negative_weight, 0.0))
+        } else {
+            None
+        }
+    }
+}
+
+/// iALS hyper-parameters, as asked for; [`IalsParams::validate`] checks them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IalsParams {
+    /// Length of the factor vectors.
+    pub factors: usize,
+    /// Alternating passes (users, then items).
+    pub iterations: usize,
+    /// λ of the regularisation `λ (n + α₀ · |other side|)^ν`.
+    pub regularization: f64,
+    /// α₀, the weight of every (user, item) pair's pull towards 0.
+    pub unobserved_weight: f64,
+    /// ν: 0 gives every vector the same penalty, 1 scales it with the vector's evidence.
+    pub frequency_exponent: f64,
+    /// Conjugate-gradient steps per solve in training; 0 solves exactly (Cholesky).
+    pub cg_steps: usize,
+    pub feedback: Feedback,
+    /// Seed of the initial item factors.
+    pub seed: u64,
+}
+
+impl Default for IalsParams {
+    /// Chosen on a validation split carved from the training part of ml-latest-small and
+    /// ratings_small (docs/benchmarks.md, "Ranking model").
+    fn default() -> Self {
+        IalsParams {
+            factors: 64,
+            iterations: 15,
+            regularization: 0.01,
+            unobserved_weight: 0.3,
+            frequency_exponent: 1.0,
+            cg_steps: 3,
+            feedback: Feedback {
+                positive_from: 0.5,
+                value_weight: 0.0,
+                negative_weight: 0.0,
+            },
+            seed: 42,
+        }
+    }
+}
+
+/// Hyper-parameters that passed validation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ValidIalsParams(IalsParams);
+
+impl ValidIalsParams {
+    pub fn get(&self) -> &IalsParams {
+        &self.0
+    }
+}
+
+impl IalsParams {
+    pub fn validate(self) -> Result<ValidIalsParams> {
+        let bad = |name, reason: &str| {
+            Err(EngineError::InvalidParameter {
+                name,
+                reason: reason.to_string(),
+            })
+        };
+        let positive = |x: f64| x.is_finite() && x > 0.0;
+        let non_negative = |x: f64| x.is_finite() && x >= 0.0;
+        if !(1..=512).contains(&self.factors) {
+            return bad("factors", "must be from 1 to 512");
+        }
+        if !(1..=200).contains(&self.iterations) {
+            return bad("iterations", "must be from 1 to 200");
+        }
+        if !positive(self.regularization) {
+            return bad("regularization", "must be a positive number");
+        }
+        if !positive(self.unobserved_weight) {
+            return bad("unobserved_weight", "must be a positive number");
+        }
+        if !(non_negative(self.frequency_exponent) && self.frequency_exponent <= 2.0) {
+            return bad("frequency_exponent", "must be from 0 to 2");
+        }
+        if self.cg_steps > 64 {
+            return bad("cg_steps", "must be from 0 (exact) to 64");
+        }
+        let f = self.feedback;
+        if !(f.positive_from.is_finite() && non_negative(f.value_weight)) {
+            return bad(
+                "feedback",
+                "the positive threshold must be a number and the value weight ≥ 0",
+            );
+        }
+        if !non_negative(f.negative_weight) {
+            return bad("feedback", "the negative weight must be zero or positive");
+        }
+        Ok(ValidIalsParams(self))
+    }
+
+    /// The penalty of a vector with `count` observations, the other side having `others`
+    /// entities.
+    fn penalty(&self, count: usize, others: usize) -> f64 {
+        let n = count as f64 + self.unobserved_weight * others as f64;
+        self.regularization * n.powf(self.frequency_exponent)
+    }
+}
+
+/// Observations in compressed rows: for entity `e`, `others[offsets[e]..offsets[e + 1]]` with
+/// their weights and `weight × target`.
+struct Rows {
+    offsets: Vec<usize>,
+    others: Vec<u32>,
+    weights: Vec<f32>,
+    weighted_targets: Vec<f32>,
+}
+
+impl Rows {
+    fn build(n: usize, keys: &[u32], others: &[u32], obs: &[(f32, f32)]) -> Rows {
+        let mut offsets = vec![0usize; n + 1];
+        for &k in keys {
+            offsets[k as usize + 1] += 1;
+        }
+        for e in 0..n {
+            offsets[e + 1] += offsets[e];
+        }
+        let mut fill = offsets.clone();
+        let mut o = vec![0u32; keys.len()];
+        let mut w = vec![0f32; keys.len()];
+        let mut wt = vec![0f32; keys.len()];
+        for ((&k, &other), &(weight, target)) in keys.iter().zip(others).zip(obs) {
+            let at = &mut fill[k as usize];
+            o[*at] = other;
+            w[*at] = weight;
+            wt[*at] = weight * target;
+            *at += 1;
+        }
+        Rows {
+            offsets,
+            others: o,
+            weights: w,
+            weighted_targets: wt,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    fn row(&self, e: usize) -> (&[u32], &[f32], &[f32]) {
+        let (a, b) = (self.offsets[e], self.offsets[e + 1]);
+        (
+            &self.others[a..b],
+            &self.weights[a..b],
+            &self.weighted_targets[a..b],
+        )
+    }
+}
+
+/// A trained ranking model: the item side (users are folded in on request).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IalsModel {
+    params: IalsParams,
+    item_ids: Vec<u32>,
+    item_index: HashMap<u32, u32>,
+    /// Row-major, `factors` per item.
+    item_factors: Vec<f64>,
+    /// `α₀ QᵀQ` (`factors × factors`, full): the unobserved part of every user's solve.
+    gramian: Vec<f64>,
+    /// The item factors column-major in f32, for ranking the catalogue (see [`crate::topn`]).
+    item_columns: Vec<f32>,
+    /// Users trained on (a user's vector counts `α₀ · users` in an item's penalty, and folding
+    /// in needs the item count alike).
+    users: usize,
+}
+
+/// An [`IalsModel`]'s contents, for storage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IalsParts {
+    pub params: IalsParams,
+    pub item_ids: Vec<u32>,
+    /// Row-major, `factors` per item.
+    pub item_factors: Vec<f64>,
+    pub users: usize,
+}
+
+/// A user folded into the model, with what explaining their list needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Taste {
+    pub factors: Vec<f64>,
+    /// The rated items that pull the scores, as (item index, weight × target).
+    evidence: Vec<(u32, f64)>,
+    /// Cholesky factor of the solve's matrix.
+    cholesky: Vec<f64>,
+}
+
+impl Taste {
+    /// Whether any rating says what the user likes (without one every score is 0).
+    pub fn is_informed(&self) -> bool {
+        !self.evidence.is_empty()
+    }
+}
+
+impl IalsModel {
+    /// Trains on ratings given as three parallel columns of external ids and values.
+    pub fn fit(
+        params: &ValidIalsParams,
+        users: &[u32],
+        items: &[u32],
+        values: &[f32],
+    ) -> Result<IalsModel> {
+        Ok(train(params, users, items, values, |_, _| {})?.0)
+    }
+
+    pub fn params(&self) -> &IalsParams {
+        &self.params
+    }
+
+    /// Items the model can rank, by external id.
+    pub fn items(&self) -> &[u32] {
+        &self.item_ids
+    }
+
+    pub fn knows_item(&self, item: u32) -> bool {
+        self.item_index.contains_key(&item)
+    }
+
+    /// Everything the model holds, for storing it.
+    pub fn to_parts(&self) -> IalsParts {
+        IalsParts {
+            params: self.params,
+            item_ids: self.item_ids.clone(),
+            item_factors: self.item_factors.clone(),
+            users: self.users,
+        }
+    }
+
+    /// A model from stored parts, checked: valid parameters, lengths matching, ids unique,
+    /// numbers finite.
+    pub fn from_parts(parts: IalsParts) -> Result<IalsModel> {
+        let k = parts.params.validate()?.get().factors;
+        let bad = |what: &str| Err(EngineError::Input(format!("stored iALS model: {what}")));
+        if parts.item_factors.len() != parts.item_ids.len() * k {
+            return bad("the item factors do not match the item ids and factor count");
+        }
+        if !parts.item_factors.iter().all(|x| x.is_finite()) {
+            return bad("a value is not a finite number");
+        }
+        let index: HashMap<u32, u32> = parts
+            .item_ids
+            .iter()
+            .enumerate()
+            .map(|(i, &id)| (id, i as u32))
+            .collect();
+        if index.len() != parts.item_ids.len() {
+            return bad("an id appears twice");
+        }
+        Ok(IalsModel::assemble(parts, index))
+    }
+
+    fn assemble(parts: IalsParts, item_index: HashMap<u32, u32>) -> IalsModel {
+        let k = parts.params.factors;
+        let gramian = gramian(&parts.item_factors, k, parts.params.unobserved_weight);
+        IalsModel {
+            item_columns: crate::topn::columns(&parts.item_factors, k),
+            params: parts.params,
+            item_ids: parts.item_ids,
+            item_index,
+            item_factors: parts.item_factors,
+            gramian,
+            users: parts.users,
+        }
+    }
+
+    fn item_row(&self, i: usize) -> &[f64] {
+        let k = self.params.factors;
+        &self.item_factors[i * k..(i + 1) * k]
+    }
+
+    /// Folds a user in from their ratings (external item id, value) with one exact solve,
+    /// the items fixed. Unknown items and non-observations are ignored; the last rating of an
+    /// item counts.
+    pub fn fold_in(&self, ratings: &[(u32, f32)]) -> Taste {
+        let k = self.params.factors;
+        let mut seen = HashSet::new();
+        let observed: Vec<(u32, f64, f64)> = ratings
+            .iter()
+            .rev()
+            .filter(|(item, _)| seen.insert(*item))
+            .filter_map(|&(item, v)| {
+                let &i = self.item_index.get(&item)?;
+                let (w, t) = self.params.feedback.observe(v)?;
+                Some((i, w, w * t))
+            })
+            .collect();
+        let evidence: Vec<(u32, f64)> = observed
+            .iter()
+            .filter(|o| o.2 != 0.0)
+            .map(|&(i, _, wt)| (i, wt))
+            .collect();
+        if evidence.is_empty() {
+            return Taste {
+                factors: vec![0.0; k],
+                evidence,
+                cholesky: Vec::new(),
+            };
+        }
+        let mut a = self.gramian.clone();
+        let mut b = vec![0.0; k];
+        for &(i, w, wt) in &observed {
+            add_outer(&mut a, &mut b, self.item_row(i as usize), w, wt);
+        }
+        let penalty = self.params.penalty(observed.len(), self.item_ids.len());
+        for d in 0..k {
+            a[d * k + d] += penalty;
+        }
+        if !cholesky_solve(&mut a, &mut b, k) {
+            return Taste {
+                factors: vec![0.0; k],
+                evidence: Vec::new(),
+                cholesky: Vec::new(),
+            };
+        }
+        Taste {
+            factors: b,
+            evidence,
+            cholesky: a,
+        }
+    }
+
+    /// The model's score of one item for a folded-in user.
+    pub fn score(&self, taste: &Taste, item: u32) -> Option<f64> {
+        let &i = self.item_index.get(&item)?;
+        Some(dot(&taste.factors, self.item_row(i as usize)))
+    }
+
+    /// The `k` best items for a user, best first (ties: the smaller id), leaving out `exclude`
+    /// (external ids) and items `accept` refuses. `accept` sees candidates once each, best
+    /// first, so it may cap what it has taken (e.g. per franchise).
+    pub fn recommend(
+        &self,
+        taste: &Taste,
+        k: usize,
+        exclude: &HashSet<u32>,
+        mut accept: impl FnMut(u32) -> bool,
+    ) -> Vec<Ranked> {
+        let excluded: HashSet<usize> = exclude
+            .iter()
+            .filter_map(|id| self.item_index.get(id).map(|&i| i as usize))
+            .collect();
+        let factors: Vec<f32> = taste.factors.iter().map(|&x| x as f32).collect();
+        let mut scores = vec![0.0; self.item_ids.len()];
+        crate::topn::add_factor_scores(&mut scores, &self.item_columns, &factors);
+        crate::topn::take_best(&scores, &self.item_ids, k, &excluded, |i| {
+            accept(self.item_ids[i])
+        })
+        .into_iter()
+        .map(|i| {
+            let contributions = self.contributions(taste, i);
+            let score: f64 = contributions.iter().map(|c| c.1).sum();
+            Ranked {
+                item: self.item_ids[i],
+                score: score as f32,
+                because: reasons(&contributions, score),
+            }
+        })
+        .collect()
+    }
+
+    /// Every rated item's exact share in the score of `item`, as (rated item, contribution),
+    /// largest first; the contributions sum to the score. `None` for an unknown item.
+    pub fn explain(&self, taste: &Taste, item: u32) -> Option<Vec<(u32, f64)>> {
+        let &i = self.item_index.get(&item)?;
+        Some(self.contributions(taste, i as usize))
+    }
+
+    fn contributions(&self, taste: &Taste, i: usize) -> Vec<(u32, f64)> {
+        let k = self.params.factors;
+        if taste.cholesky.len() != k * k {
+            return Vec::new();
+        }
+        // score_i = qᵢᵀ A⁻¹ b = Σ_j (w_j t_j) q_jᵀ (A⁻¹ qᵢ).
+        let mut v = self.item_row(i).to_vec();
+        cholesky_resolve(&taste.cholesky, &mut v, k);
+        let mut terms: Vec<(u32, f64)> = taste
+            .evidence
+            .iter()
+            .map(|&(j, wt)| {
+                (
+                    self.item_ids[j as usize],
+                    wt * dot(self.item_row(j as usize), &v),
+                )
+            })
+            .collect();
+        terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        terms
+    }
+}
+
+/// Trains; returns the model and the users in their index order. Calls
+/// `after_iteration(iteration, loss_of)` after each full pass, where `loss_of`
+/// computes the objective (tests watch it fall).
+fn train(
+    params: &ValidIalsParams,
+    users: &[u32],
+    items: &[u32],
+    values: &[f32],
+    mut after_iteration: impl FnMut(usize, &dyn Fn() -> f64),
+) -> Result<(IalsModel, Vec<u32>)> {
+    let p = *params.get();
+    if users.len() != items.len() || users.len() != values.len() {
+        return Err(EngineError::Input(
+            "ratings columns differ in length".into(),
+        ));
+    }
+    // Observations only: the rest is the unobserved mass the Gramian accounts for.
+    let (mut ou, mut oi, mut obs) = (Vec::new(), Vec::new(), Vec::new());
+    for ((&u, &i), &v) in users.iter().zip(items).zip(values) {
+        if let Some((w, t)) = p.feedback.observe(v) {
+            ou.push(u);
+            oi.push(i);
+            obs.push((w as f32, t as f32));
+        }
+    }
+    if !obs.iter().any(|o| o.1 > 0.0) {
+        return Err(EngineError::Input(
+            "no rating counts as a positive to learn from".into(),
+        ));
+    }
+    let (user_ids, u_idx) = index(&ou);
+    let (item_ids, i_idx) = index(&oi);
+    let (nu, ni, k) = (user_ids.len(), item_ids.len(), p.factors);
+    let by_user = Rows::build(nu, &u_idx, &i_idx, &obs);
+    let by_item = Rows::build(ni, &i_idx, &u_idx, &obs);
+
+    let mut rng = SplitMix64(p.seed);
+    let scale = 0.1 / (k as f64).sqrt();
+    let mut item_factors: Vec<f64> = (0..ni * k).map(|_| rng.normal() * scale).collect();
+    let mut user_factors = vec![0.0; nu * k];
+    for iteration in 0..p.iterations {
+        solve_side(&by_user, &item_factors, &mut user_factors, &p);
+        solve_side(&by_item, &user_factors, &mut item_factors, &p);
+        after_iteration(iteration, &|| {
+            loss(&by_user, &user_factors, &item_factors, ni, &p)
+        });
+    }
+    let index = item_ids
+        .iter()
+        .enumerate()
+        .map(|(i, &id)| (id, i as u32))
+        .collect();
+    let model = IalsModel::assemble(
+        IalsParts {
+            params: p,
+            item_ids,
+            item_factors,
+            users: nu,
+        },
+        index,
+    );
+    Ok((model, user_ids))
+}
+
+/// Dense indices for external ids, in first-seen order: (the ids, each row's index).
+fn index(ids: &[u32]) -> (Vec<u32>, Vec<u32>) {
+    let mut list = Vec::new();
+    let mut map: HashMap<u32, u32> = HashMap::new();
+    let dense = ids
+        .iter()
+        .map(|&id| {
+            *map.entry(id).or_insert_with(|| {
+                list.push(id);
+                (list.len() - 1) as u32
+            })
+        })
+        .collect();
+    (list, dense)
+}
+
+/// `α₀ FᵀF` for row-major `factors` (`k` per row), full `k × k`. Summed in fixed blocks and
+/// the blocks in order, so the result is the same whatever the thread count.
+fn gramian(factors: &[f64], k: usize, alpha: f64) -> Vec<f64> {
+    const BLOCK: usize = 1024;
+    let partials: Vec<Vec<f64>> = factors
+        .par_chunks(BLOCK * k)
+        .map(|block| {
+            let mut g = vec![0.0; k * k];
+            for row in block.chunks_exact(k) {
+                for r in 0..k {
+                    let x = row[r];
+                    let out = &mut g[r * k..r * k + r + 1];
+                    for (o, &y) in out.iter_mut().zip(&row[..=r]) {
+                        *o += x * y;
+                    }
+                }
+            }
+            g
+        })
+        .collect();
+    let mut g = vec![0.0; k * k];
+    for part in partials {
+        for (x, y) in g.iter_mut().zip(part) {
+            *x += y;
+        }
+    }
+    for r in 0..k {
+        for c in 0..=r {
+            let v = alpha * g[r * k + c];
+            g[r * k + c] = v;
+            g[c * k + r] = v;
+        }
+    }
+    g
+}
+
+/// `a += w q qᵀ` (lower triangle) and `b += wt q`.
+#[inline]
+fn add_outer(a: &mut [f64], b: &mut [f64], q: &[f64], w: f64, wt: f64) {
+    let k = q.len();
+    for r in 0..k {
+        let s = w * q[r];
+        b[r] += wt * q[r];
+        for (o, &y) in a[r * k..=r * k + r].iter_mut().zip(&q[..=r]) {
+            *o += s * y;
+        }
+    }
+}
+
+/// Solves every entity of one side, the other side held fixed.
+fn solve_side(rows: &Rows, other: &[f64], factors: &mut [f64], p: &IalsParams) {
+    let k = p.factors;
+    let others = other.len() / k;
+    let gram = gramian(other, k, p.unobserved_weight);
+    factors
+        .par_chunks_mut(k)
+        .enumerate()
+        .with_min_len(8)
+        .for_each_init(
+            || Scratch::new(k),
+            |s, (e, x)| {
+                let (os, ws, wts) = rows.row(e);
+                let penalty = p.penalty(os.len(), others);
+                if p.cg_steps == 0 {
+                    s.a.copy_from_slice(&gram);
+                    s.b.iter_mut().for_each(|v| *v = 0.0);
+                    for ((&o, &w), &wt) in os.iter().zip(ws).zip(wts) {
+                        let o = o as usize;
+                        let q = &other[o * k..(o + 1) * k];
+                        add_outer(&mut s.a, &mut s.b, q, f64::from(w), f64::from(wt));
+                    }
+                    for d in 0..k {
+                        s.a[d * k + d] += penalty;
+                    }
+                    if cholesky_solve(&mut s.a, &mut s.b, k) {
+                        x.copy_from_slice(&s.b);
+                    }
+                } else {
+                    conjugate_gradient(s, x, &gram, penalty, os, ws, wts, other, p.cg_steps);
+                }
+            },
+        );
+}
+
+/// Per-thread scratch of a side's solves.
+struct Scratch {
+    a: Vec<f64>,
+    b: Vec<f64>,
+    r: Vec<f64>,
+    d: Vec<f64>,
+    ad: Vec<f64>,
+}
+
+impl Scratch {
+    fn new(k: usize) -> Scratch {
+        Scratch {
+            a: vec![0.0; k * k],
+            b: vec![0.0; k],
+            r: vec![0.0; k],
+            d: vec![0.0; k],
+            ad: vec![0.0; k],
+        }
+    }
+}
+
+/// `out = (G + penalty I) v + Σ_j w_j (q_j · v) q_j`: the system's matrix times `v`, without
+/// forming it.
+#[allow(clippy::too_many_arguments)]
+fn apply(
+    out: &mut [f64],
+    v: &[f64],
+    gram: &[f64],
+    penalty: f64,
+    others: &[u32],
+    weights: &[f32],
+    other: &[f64],
+) {
+    let k = v.len();
+    for (r, o) in out.iter_mut().enumerate() {
+        *o = dot(&gram[r * k..(r + 1) * k], v) + penalty * v[r];
+    }
+    for (&j, &w) in others.iter().zip(weights) {
+        let j = j as usize;
+        let q = &other[j * k..(j + 1) * k];
+        let s = f64::from(w) * dot(q, v);
+        for (o, &y) in out.iter_mut().zip(q) {
+            *o += s * y;
+        }
+    }
+}
+
+/// A few conjugate-gradient steps on `A x = b` from the current `x` (each step lowers the
+/// objective; `k` steps solve it exactly in exact arithmetic).
+#[allow(clippy::too_many_arguments)]
+fn conjugate_gradient(
+    s: &mut Scratch,
+    x: &mut [f64],
+    gram: &[f64],
+    penalty: f64,
+    others: &[u32],
+    weights: &[f32],
+    weighted_targets: &[f32],
+    other: &[f64],
+    steps: usize,
+) {
+    let k = x.len();
+    // r = b − A x
+    apply(&mut s.ad, x, gram, penalty, others, weights, other);
+    s.r.iter_mut().zip(&s.ad).for_each(|(r, ax)| *r = -ax);
+    for (&j, &wt) in others.iter().zip(weighted_targets) {
+        if wt != 0.0 {
+            let j = j as usize;
+            for (r, &y) in s.r.iter_mut().zip(&other[j * k..(j + 1) * k]) {
+                *r += f64::from(wt) * y;
+            }
+        }
+    }
+    s.d.copy_from_slice(&s.r);
+    let mut rs = dot(&s.r, &s.r);
+    for _ in 0..steps {
+        if rs < 1e-20 {
+            break;
+        }
+        apply(&mut s.ad, &s.d, gram, penalty, others, weights, other);
+        let curvature = dot(&s.d, &s.ad);
+        if curvature <= 0.0 || !curvature.is_finite() {
+            break;
+        }
+        let alpha = rs / curvature;
+        for f in 0..k {
+            x[f] += alpha * s.d[f];
+            s.r[f] -= alpha * s.ad[f];
+        }
+        let next = dot(&s.r, &s.r);
+        let beta = next / rs;
+        for f in 0..k {
+            s.d[f] = s.r[f] + beta * s.d[f];
+        }
+        rs = next;
+    }
+}
+
+/// The training objective (module docs) for the current factors.
+fn loss(by_user: &Rows, users: &[f64], items: &[f64], ni: usize, p: &IalsParams) -> f64 {
+    let k = p.factors;
+    let nu = by_user.len();
+    let gram = gramian(items, k, p.unobserved_weight);
+    let mut total = 0.0;
+    let mut gp = vec![0.0; k];
+    for u in 0..nu {
+        let pu = &users[u * k..(u + 1) * k];
+        let (os, ws, wts) = by_user.row(u);
+        for ((&i, &w), &wt) in os.iter().zip(ws).zip(wts) {
+            let i = i as usize;
+            let y = dot(pu, &items[i * k..(i + 1) * k]);
+            let t = if w > 0.0 { f64::from(wt / w) } else { 0.0 };
+            total += f64::from(w) * (t - y) * (t - y);
+        }
+        for (r, g) in gp.iter_mut().enumerate() {
+            *g = dot(&gram[r * k..(r + 1) * k], pu);
+        }
+        total += dot(pu, &gp) + p.penalty(os.len(), ni) * dot(pu, pu);
+    }
+    // Items' penalties need their counts: the columns of the user rows.
+    let mut counts = vec![0usize; ni];
+    for &i in &by_user.others {
+        counts[i as usize] += 1;
+    }
+    for (i, &c) in counts.iter().enumerate() {
+        let q = &items[i * k..(i + 1) * k];
+        total += p.penalty(c, nu) * dot(q, q);
+    }
+    total
+}
+
+/// Four running sums, so that the compiler can vectorise.
+#[inline]
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let (chunks_a, rest_a) = a.as_chunks::<4>();
+    let (chunks_b, rest_b) = b.as_chunks::<4>();
+    let mut acc = [0.0; 4];
+    for (x, y) in chunks_a.iter().zip(chunks_b) {
+        for k in 0..4 {
+            acc[k] += x[k] * y[k];
+        }
+    }
+    let tail: f64 = rest_a.iter().zip(rest_b).map(|(x, y)| x * y).sum();
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two taste groups: users 0..20 like items 0..10, users 20..40 like items 10..20, each
+    /// rating a random 60 % of their group's items 4–5 and a few of the other group's 1–2.
+    fn two_tastes() -> (Vec<u32>, Vec<u32>, Vec<f32>) {
+        let mut rng = SplitMix64(3);
+        let (mut us, mut is, mut vs) = (Vec::new(), Vec::new(), Vec::new());
+        for u in 0..40u32 {
+            let group = u / 20;
+            for i in 0..20u32 {
+                let mine = i / 10 == group;
+                let p = if mine { 0.6 } else { 0.1 };
+                if rng.uniform() < p {
+                    us.push(u);
+                    is.push(i);
+                    vs.push(if mine { 4.5 } else { 1.5 });
+                }
+            }
+        }
+        (us, is, vs)
+    }
+
+    fn params(cg_steps: usize, feedback: Feedback) -> ValidIalsParams {
+        IalsParams {
+            factors: 4,
+            iterations: 8,
+            regularization: 0.01,
+            unobserved_weight: 0.2,
+            frequency_exponent: 1.0,
+            cg_steps,
+            feedback,
+            seed: 5,
+        }
+        .validate()
+        .unwrap()
+    }
+
+    const ALL: Feedback = Feedback {
+        positive_from: 0.5,
+        value_weight: 0.0,
+        negative_weight: 0.0,
+    };
+    const LIKED: Feedback = Feedback {
+        positive_from: 3.5,
+        value_weight: 0.5,
+        negative_weight: 0.5,
+    };
+
+    #[test]
+    fn the_loss_falls_every_iteration_exact_and_by_conjugate_gradient() {
+        let (us, is, vs) = two_tastes();
+        for steps in [0, 2] {
+            for feedback in [ALL, LIKED] {
+                let mut losses = Vec::new();
+                train(&params(steps, feedback), &us, &is, &vs, |_, loss| {
+                    losses.push(loss())
+                })
+                .unwrap();
+                for pair in losses.windows(2) {
+                    assert!(pair[1] <= pair[0] * (1.0 + 1e-12), "cg {steps}: {losses:?}");
+                }
+                assert!(losses[losses.len() - 1] < losses[0]);
+            }
+        }
+    }
+
+    /// The brute-force normal equations of one user: the full dense matrix over every item.
+    fn brute_force_user(model: &IalsModel, ratings: &[(u32, f32)]) -> Vec<f64> {
+        let k = model.params.factors;
+        let n = model.item_ids.len();
+        let (mut a, mut b) = (vec![0.0; k * k], vec![0.0; k]);
+        let mut observed = 0;
+        for i in 0..n {
+            let q = model.item_row(i);
+            let rating = ratings
+                .iter()
+                .find(|r| r.0 == model.item_ids[i])
+                .map(|r| r.1);
+            let (w, t) = rating
+                .and_then(|r| model.params.feedback.observe(r))
+                .unwrap_or((0.0, 0.0));
+            observed += usize::from(w > 0.0);
+            for r in 0..k {
+                b[r] += w * t * q[r];
+                for c in 0..k {
+                    a[r * k + c] += (model.params.unobserved_weight + w) * q[r] * q[c];
+                }
+            }
+        }
+        let penalty = model.params.penalty(observed, n);
+        for d in 0..k {
+            a[d * k + d] += penalty;
+        }
+        assert!(cholesky_solve(&mut a, &mut b, k));
+        b
+    }
+
+    #[test]
+    fn fold_in_equals_the_brute_force_solve_and_the_training_solve() {
+        let (us, is, vs) = two_tastes();
+        let (model, users) = train(&params(0, LIKED), &us, &is, &vs, |_, _| {}).unwrap();
+        // User 3's ratings, folded in, against the dense normal equations.
+        let mine: Vec<(u32, f32)> = us
+            .iter()
+            .zip(&is)
+            .zip(&vs)
+            .filter(|((u, _), _)| **u == 3)
+            .map(|((_, &i), &v)| (i, v))
+            .collect();
+        let taste = model.fold_in(&mine);
+        let brute = brute_force_user(&model, &mine);
+        for (x, y) in taste.factors.iter().zip(&brute) {
+            assert!((x - y).abs() < 1e-9, "{x} vs {y}");
+        }
+        // The training's user half-step (the same function training runs) against the final
+        // items gives every user what folding their ratings in gives.
+        let k = model.params.factors;
+        let (mut ou, mut oi, mut obs) = (Vec::new(), Vec::new(), Vec::new());
+        for ((&u, &i), &v) in us.iter().zip(&is).zip(&vs) {
+            if let Some((w, t)) = LIKED.observe(v) {
+                let u = users.iter().position(|&id| id == u).unwrap() as u32;
+                ou.push(u);
+                oi.push(model.item_index[&i]);
+                obs.push((w as f32, t as f32));
+            }
+        }
+        let by_user = Rows::build(users.len(), &ou, &oi, &obs);
+        let mut solved = vec![0.0; users.len() * k];
+        solve_side(&by_user, &model.item_factors, &mut solved, &model.params);
+        let u = users.iter().position(|&id| id == 3).unwrap();
+        for (x, y) in taste.factors.iter().zip(&solved[u * k..(u + 1) * k]) {
+            assert!((x - y).abs() < 1e-9, "{x} vs {y}");
+        }
+        // Conjugate gradient with as many steps as factors converges to the exact solve.
+        let (cg, _) = train(&params(k, LIKED), &us, &is, &vs, |_, _| {}).unwrap();
+        let (exact, _) = train(&params(0, LIKED), &us, &is, &vs, |_, _| {}).unwrap();
+        for (x, y) in cg.item_factors.iter().zip(&exact.item_factors) {
+            assert!((x - y).abs() < 1e-6, "{x} vs {y}");
+        }
+    }
+
+    #[test]
+    fn contributions_sum_to_the_score_and_reasons_carry_their_share() {
+        let (us, is, vs) = two_tastes();
+        let model = IalsModel::fit(&params(3, LIKED), &us, &is, &vs).unwrap();
+        let mine = [(0, 5.0), (1, 4.5), (2, 4.0), (15, 1.0)];
+        let taste = model.fold_in(&mine);
+        assert!(taste.is_informed());
+        let exclude: HashSet<u32> = mine.iter().map(|r| r.0).collect();
+        let list = model.recommend(&taste, 5, &exclude, |_| true);
+        assert_eq!(list.len(), 5);
+        for r in &list {
+            let parts = model.explain(&taste, r.item).unwrap();
+            let sum: f64 = parts.iter().map(|p| p.1).sum();
+            let score = model.score(&taste, r.item).unwrap();
+            assert!((sum - score).abs() < 1e-9, "{sum} vs {score}");
+            assert!((f64::from(r.score) - score).abs() < 1e-6);
+            // The disliked movie is no evidence of taste: it never appears as a reason.
+            assert!(r.because.iter().all(|b| b.0 != 15));
+            assert!(
+                r.because
+                    .iter()
+                    .all(|b| f64::from(b.1) >= crate::ranking::MIN_SHARE)
+            );
+        }
+        // Ordered by the score shown, and the first group's items lead.
+        for pair in list.windows(2) {
+            assert!(pair[0].score >= pair[1].score);
+        }
+        assert!(list.iter().take(3).all(|r| r.item < 10), "{list:?}");
+    }
+
+    #[test]
+    fn tastes_get_their_own_lists_and_accept_is_asked_once_each() {
+        let (us, is, vs) = two_tastes();
+        let model = IalsModel::fit(&params(3, LIKED), &us, &is, &vs).unwrap();
+        let first = model.fold_in(&[(0, 5.0), (1, 5.0)]);
+        let second = model.fold_in(&[(10, 5.0), (11, 5.0)]);
+        let none = HashSet::new();
+        let a: Vec<u32> = model
+            .recommend(&first, 4, &[0, 1].into(), |_| true)
+            .iter()
+            .map(|r| r.item)
+            .collect();
+        let b: Vec<u32> = model
+            .recommend(&second, 4, &[10, 11].into(), |_| true)
+            .iter()
+            .map(|r| r.item)
+            .collect();
+        assert!(a.iter().filter(|i| **i < 10).count() >= 3, "{a:?}");
+        assert!(b.iter().filter(|i| **i >= 10).count() >= 3, "{b:?}");
+        assert!(a.iter().all(|i| !b.contains(i)), "{a:?} {b:?}");
+        let mut asked = Vec::new();
+        let odd: Vec<u32> = model
+            .recommend(&first, 3, &none, |i| {
+                asked.push(i);
+                i % 2 == 1
+            })
+            .iter()
+            .map(|r| r.item)
+            .collect();
+        assert!(odd.iter().all(|i| i % 2 == 1));
+        let unique: HashSet<u32> = asked.iter().copied().collect();
+        assert_eq!(unique.len(), asked.len(), "{asked:?}");
+        // Nothing known: an uninformed taste.
+        assert!(!model.fold_in(&[(99, 5.0)]).is_informed());
+    }
+
+    #[test]
+    fn parts_round_trip_determinism_and_bad_input() {
+        let (us, is, vs) = two_tastes();
+        let model = IalsModel::fit(&params(3, ALL), &us, &is, &vs).unwrap();
+        assert_eq!(IalsModel::from_parts(model.to_parts()).unwrap(), model);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let single = pool.install(|| IalsModel::fit(&params(3, ALL), &us, &is, &vs).unwrap());
+        assert_eq!(single, model);
+        let mut short = model.to_parts();
+        short.item_factors.pop();
+        let mut twice = model.to_parts();
+        twice.item_ids[1] = twice.item_ids[0];
+        let mut nan = model.to_parts();
+        nan.item_factors[0] = f64::NAN;
+        for bad in [short, twice, nan] {
+            assert!(IalsModel::from_parts(bad).is_err());
+        }
+        let only_low = IalsModel::fit(&params(3, LIKED), &[1, 2], &[1, 1], &[1.0, 2.0]);
+        assert!(only_low.is_err());
+        let bad = IalsParams {
+            unobserved_weight: 0.0,
+            ..IalsParams::default()
+        };
+        assert!(bad.validate().is_err());
+    }
+}

@@ -1,0 +1,156 @@
+//! The ranking model of the personal lists: EASE where the catalogue's liked movies fit its
+//! dense item × item matrix, iALS past that (and for any catalogue when asked). Both fold a
+//! user in from their current ratings without retraining, and both split every score exactly
+//! into one term per rated movie, which is what the explanations show.
+
+use std::collections::HashSet;
+
+use crate::Result;
+use crate::ease::{EaseModel, EaseParams, EaseTaste};
+use crate::ials::{Feedback, IalsModel, IalsParams, Taste};
+
+/// One ranked item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranked {
+    pub item: u32,
+    /// The model's match (about 0 to 1: 1 fits the user's liked movies as well as they do).
+    pub score: f32,
+    /// The rated items that carry the score, with their shares of it, strongest first.
+    pub because: Vec<(u32, f32)>,
+}
+
+/// A rated movie is named as a reason only if it carries at least this share of the score.
+pub const MIN_SHARE: f64 = 0.1;
+/// At most this many reasons per recommendation.
+pub const MAX_REASONS: usize = 3;
+
+/// The reasons worth naming: the largest positive contributions, each at least [`MIN_SHARE`]
+/// of a positive score, at most [`MAX_REASONS`], as shares.
+pub(crate) fn reasons(contributions: &[(u32, f64)], score: f64) -> Vec<(u32, f32)> {
+    if score <= 0.0 {
+        return Vec::new();
+    }
+    contributions
+        .iter()
+        .map(|&(item, c)| (item, c / score))
+        .filter(|&(_, share)| share >= MIN_SHARE)
+        .take(MAX_REASONS)
+        .map(|(item, share)| (item, share as f32))
+        .collect()
+}
+
+/// How to train the ranking model.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RankingParams {
+    pub ease: EaseParams,
+    pub ials: IalsParams,
+    /// Always iALS, even where EASE fits.
+    pub ials_only: bool,
+}
+
+impl Default for RankingParams {
+    /// Chosen on validation splits carved from the training parts of ml-latest-small and
+    /// ratings_small (docs/benchmarks.md, "Ranking model").
+    fn default() -> Self {
+        let ials = IalsParams::default();
+        RankingParams {
+            ease: EaseParams {
+                lambda: 100.0,
+                min_likes: 3,
+                max_items: 12_000,
+                // Best validation NDCG@10 of β ∈ {0, 0.1, 0.2, 0.3, 0.5}, with more coverage
+                // than none.
+                popularity_discount: 0.1,
+                // Ratings of 3.5 and up as likes beat all ratings as likes on validation.
+                feedback: Feedback {
+                    positive_from: 3.5,
+                    ..ials.feedback
+                },
+            },
+            ials,
+            ials_only: false,
+        }
+    }
+}
+
+/// A trained ranking model.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RankingModel {
+    Ease(EaseModel),
+    Ials(IalsModel),
+}
+
+/// A user folded into a [`RankingModel`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum RankingTaste {
+    Ease(EaseTaste),
+    Ials(Taste),
+}
+
+impl RankingTaste {
+    /// Whether any rating says what the user likes (without one there is nothing to rank by).
+    pub fn is_informed(&self) -> bool {
+        match self {
+            RankingTaste::Ease(t) => t.is_informed(),
+            RankingTaste::Ials(t) => t.is_informed(),
+        }
+    }
+}
+
+impl RankingModel {
+    /// EASE when the liked movies fit [`EaseParams::max_items`] (and iALS is not asked for),
+    /// else iALS.
+    pub fn fit(
+        params: &RankingParams,
+        users: &[u32],
+        items: &[u32],
+        values: &[f32],
+    ) -> Result<RankingModel> {
+        let ials = params.ials.validate()?;
+        params.ease.validate()?;
+        let fits = params.ease.items(items, values).len() <= params.ease.max_items;
+        if !params.ials_only && fits {
+            EaseModel::fit(&params.ease, users, items, values).map(RankingModel::Ease)
+        } else {
+            IalsModel::fit(&ials, users, items, values).map(RankingModel::Ials)
+        }
+    }
+
+    /// `"ease"` or `"ials"`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            RankingModel::Ease(_) => "ease",
+            RankingModel::Ials(_) => "ials",
+        }
+    }
+
+    pub fn items(&self) -> &[u32] {
+        match self {
+            RankingModel::Ease(m) => m.items(),
+            RankingModel::Ials(m) => m.items(),
+        }
+    }
+
+    pub fn fold_in(&self, ratings: &[(u32, f32)]) -> RankingTaste {
+        match self {
+            RankingModel::Ease(m) => RankingTaste::Ease(m.fold_in(ratings)),
+            RankingModel::Ials(m) => RankingTaste::Ials(m.fold_in(ratings)),
+        }
+    }
+
+    /// The `k` best items for a user, best first, leaving out `exclude` and what `accept`
+    /// refuses (asked once per candidate, best first). A taste of the other kind ranks nothing.
+    pub fn recommend(
+        &self,
+        taste: &RankingTaste,
+        k: usize,
+        exclude: &HashSet<u32>,
+        accept: impl FnMut(u32) -> bool,
+    ) -> Vec<Ranked> {
+        match (self, taste) {
+            (RankingModel::Ease(m), RankingTaste::Ease(t)) => m.recommend(t, k, exclude, accept),
+            (RankingModel::Ials(m), RankingTaste::Ials(t)) => m.recommend(t, k, exclude, accept),
+            _ => Vec::new(),
+        }
+    }
+}
