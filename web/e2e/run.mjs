@@ -317,7 +317,7 @@ async function main() {
     await page.getByTestId('recommendation-reason').first().waitFor();
     const reasons = await page.getByTestId('recommendation-reason').allTextContents();
     check(
-      reasons.some((r) => r.includes('Because you rated')),
+      reasons.some((r) => r.includes('Because you liked')),
       'no recommendation says which ratings it comes from',
     );
     const after = await cardIds(page);

@@ -120,10 +120,15 @@ export interface MyRating {
 export interface Because {
   id: number;
   title: string;
+  /** Its exact share of the recommendation's score, 0 to 1 (only shares of at least 0.1). */
+  share: number;
 }
 
 export interface PersonalItem extends MovieCard {
+  /** The ranking model's match, about 0 to 1; the list is ordered by it. */
   score: number;
+  /** The stars the rating model predicts, 0.5 to 5; absent where it knows no ratings. */
+  predicted_rating: number | null;
   because: Because[];
 }
 

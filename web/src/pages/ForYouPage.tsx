@@ -21,30 +21,42 @@ function isPersonal(item: PersonalItem | ChartItem): item is PersonalItem {
   return Array.isArray((item as PersonalItem).because);
 }
 
+/** The ranking model's match as a percentage (its score is about 0 to 1). */
+function matchPercent(score: number): number {
+  return Math.round(Math.min(1, Math.max(0, score)) * 100);
+}
+
 function Because({ item }: { item: PersonalItem }) {
   return (
     <Box data-testid="recommendation-reason">
       <Typography
         variant="body2"
-        sx={{ display: 'flex', alignItems: 'center', gap: 0.5, whiteSpace: 'nowrap' }}
+        sx={{ display: 'flex', alignItems: 'center', gap: 0.75, whiteSpace: 'nowrap' }}
       >
-        <StarRoundedIcon sx={{ fontSize: 16, color: 'warning.main' }} aria-hidden />
-        <Box component="span" sx={{ fontWeight: 700 }}>
-          {item.score.toFixed(1)}
+        <Box component="span" sx={{ fontWeight: 700, color: 'success.main' }}>
+          {matchPercent(item.score)}% match
         </Box>
-        <Box component="span" sx={{ color: 'text.secondary' }}>
-          predicted
-        </Box>
+        {item.predicted_rating != null && (
+          <Box
+            component="span"
+            sx={{ display: 'inline-flex', alignItems: 'center', color: 'text.secondary' }}
+            title="The stars we think you would give it"
+          >
+            <StarRoundedIcon sx={{ fontSize: 16, color: 'warning.main' }} aria-hidden />
+            {item.predicted_rating.toFixed(1)}
+          </Box>
+        )}
       </Typography>
       {item.because.length > 0 && (
         <Typography variant="caption" sx={{ color: 'text.secondary', display: 'block', mt: 0.25 }}>
-          Because you rated{' '}
+          Because you liked{' '}
           {item.because.map((b, i) => (
             <span key={b.id}>
               {i > 0 && (i === item.because.length - 1 ? ' and ' : ', ')}
               <Link href={`/movies/${b.id}`} sx={{ color: 'secondary.main' }}>
                 {b.title}
-              </Link>
+              </Link>{' '}
+              ({Math.round(b.share * 100)}%)
             </span>
           ))}
         </Typography>

@@ -564,13 +564,15 @@ impl PartialSchema for Version {
                 (
                     "metrics",
                     partial_object(
-                        "Held-out metrics (once built, when there were ratings to hold out).",
+                        "Held-out metrics (once built, when there were ratings to hold out): RMSE and MAE of the rating model, P@10, recall@10, NDCG@10 and coverage of the ranking model's top-10 lists, NDCG@10 of most-popular-first for comparison.",
                         [
                             ("rmse", f64::schema()),
                             ("mae", f64::schema()),
                             ("precision_at_10", f64::schema()),
+                            ("recall_at_10", f64::schema()),
                             ("ndcg_at_10", f64::schema()),
                             ("coverage", f64::schema()),
+                            ("popularity_ndcg_at_10", f64::schema()),
                             ("test_pairs", i64::schema()),
                         ],
                     ),

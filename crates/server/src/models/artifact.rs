@@ -215,7 +215,7 @@ pub fn decode(bytes: &[u8]) -> Result<Trained> {
             };
             let parts = IalsParts {
                 params,
-                users: r.len()?,
+                users: r.count()?,
                 item_ids: r.u32s()?,
                 item_factors: r.f64s()?,
             };
@@ -225,8 +225,8 @@ pub fn decode(bytes: &[u8]) -> Result<Trained> {
         2 => {
             let params = EaseParams {
                 lambda: r.f64()?,
-                min_likes: r.len()?,
-                max_items: r.len()?,
+                min_likes: r.count()?,
+                max_items: r.count()?,
                 feedback: r.feedback()?,
                 popularity_discount: r.f64()?,
             };
@@ -343,6 +343,12 @@ impl Reader<'_> {
         Ok(u64::from_le_bytes(self.take()?))
     }
     /// A length, which must fit in what is left (at one byte per item at least).
+    /// A number that is not the length of what follows (so not bounded by the bytes left).
+    fn count(&mut self) -> Result<usize> {
+        usize::try_from(self.u64()?).map_err(|_| {
+            Error::Invalid("the model artifact is unusable: a count is out of range".into())
+        })
+    }
     fn len(&mut self) -> Result<usize> {
         let n = self.u64()?;
         usize::try_from(n)

@@ -43,6 +43,15 @@ function isCurrent(models: Models, v: ModelVersion): boolean {
 }
 
 /** The ALS model versions with their metrics, and retraining with live progress. */
+/** What each column of scores means, scored on a held-out 10 % of the ratings. */
+const METRICS: [string, string][] = [
+  ['RMSE', 'rating model: root-mean-square error of predicted stars (lower is better)'],
+  ['MAE', 'rating model: mean absolute error of predicted stars (lower is better)'],
+  ['P@10', 'lists: share of each top 10 that the user rated 4★ or more in the held-out part'],
+  ['NDCG@10', 'lists: the same hits weighted by their place in the top 10 (1 is perfect)'],
+  ['Coverage', 'lists: share of the catalogue that appears in anyone’s top 10'],
+];
+
 export function ModelsPanel() {
   const running = useAppSelector(
     (state) => adminApi.endpoints.getModels.select()(state).data?.training.state === 'running',
@@ -121,6 +130,22 @@ export function ModelsPanel() {
         )}
       </Paper>
       <Paper variant="outlined">
+        <Box
+          component="dl"
+          data-testid="metric-legend"
+          sx={{ m: 0, px: 2, pt: 1.5, fontSize: '0.8rem', color: 'text.secondary' }}
+        >
+          {METRICS.map(([name, meaning]) => (
+            <Box key={name} sx={{ display: 'flex', gap: 1 }}>
+              <Box component="dt" sx={{ fontWeight: 700, minWidth: 72 }}>
+                {name}
+              </Box>
+              <Box component="dd" sx={{ m: 0 }}>
+                {meaning}
+              </Box>
+            </Box>
+          ))}
+        </Box>
         <TableContainer>
           <Table size="small" aria-label="Model versions">
             <TableHead>
