@@ -695,14 +695,14 @@ fn conjugate_gradient(
             break;
         }
         let alpha = rs / curvature;
-        for f in 0..k {
-            x[f] += alpha * s.d[f];
-            s.r[f] -= alpha * s.ad[f];
+        for ((x, r), (&d, &ad)) in x.iter_mut().zip(&mut s.r).zip(s.d.iter().zip(&s.ad)) {
+            *x += alpha * d;
+            *r -= alpha * ad;
         }
         let next = dot(&s.r, &s.r);
         let beta = next / rs;
-        for f in 0..k {
-            s.d[f] = s.r[f] + beta * s.d[f];
+        for (d, &r) in s.d.iter_mut().zip(&s.r) {
+            *d = r + beta * *d;
         }
         rs = next;
     }

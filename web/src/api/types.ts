@@ -64,6 +64,8 @@ export interface MovieDetail {
   rating: RatingStats;
   /** Present only when the caller is logged in and has rated the movie. */
   my_rating?: number | null;
+  /** The stars the rating model predicts, when logged in and not rated yet. */
+  predicted_rating?: number | null;
 }
 
 export interface Genre {

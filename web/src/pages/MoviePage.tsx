@@ -164,6 +164,15 @@ export default function MoviePage() {
             <RatingStats movie={m} />
             <Divider sx={{ my: 1.5 }} />
             <RatingControl movieId={m.id} title={m.title} value={m.my_rating} />
+            {m.my_rating == null && m.predicted_rating != null && (
+              <Typography
+                variant="body2"
+                sx={{ color: 'text.secondary', mt: 1 }}
+                data-testid="predicted-rating"
+              >
+                We think you would give it {m.predicted_rating.toFixed(1)} ★
+              </Typography>
+            )}
           </Paper>
           {m.overview && (
             <Box component="section" aria-labelledby="overview-title" sx={{ mt: 3 }}>

@@ -196,6 +196,10 @@ struct Detail {
     /// The caller's own rating, when logged in.
     #[serde(skip_serializing_if = "Option::is_none")]
     my_rating: Option<f64>,
+    /// The stars (0.5 to 5) the rating model predicts the caller would give, when logged in,
+    /// not rated yet, with ratings the model can use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    predicted_rating: Option<f64>,
 }
 
 fn movie_id(raw: &str) -> Result<i64, ApiError> {
@@ -218,7 +222,7 @@ fn no_movie() -> ApiError {
     params(("id" = i64, Path, description = "The movie's id")),
     security((), ("jwt" = [])),
     responses(
-        (status = 200, description = "The movie; `my_rating` when logged in and rated", body = Detail),
+        (status = 200, description = "The movie; `my_rating` when logged in and rated, else `predicted_rating` when the rating model can place the caller", body = Detail),
         (status = 404, description = "No such movie", body = ErrorBody),
     )
 )]
@@ -247,14 +251,27 @@ async fn detail(
             (dataset.mean * dataset.count as f64 + app_total) / count as f64
         },
     };
-    let my_rating = match user {
-        Some(u) => ratings::get(&ctx.db, u.id, id).await?,
-        None => None,
+    let (my_rating, predicted_rating) = match user {
+        Some(u) => {
+            let mine: Vec<(i64, f32)> = ratings::of_user(&ctx.db, u.id)
+                .await?
+                .into_iter()
+                .map(|x| (x.movie_id, x.rating as f32))
+                .collect();
+            let own = mine.iter().find(|x| x.0 == id).map(|x| f64::from(x.1));
+            let predicted = match (own, ctx.recommender.get()) {
+                (None, Some(r)) if !mine.is_empty() => r.predicted_rating(&mine, id),
+                _ => None,
+            };
+            (own, predicted.map(f64::from))
+        }
+        None => (None, None),
     };
     Ok(axum::Json(Detail {
         movie,
         rating,
         my_rating,
+        predicted_rating,
     }))
 }
 
