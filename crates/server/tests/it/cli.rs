@@ -432,6 +432,89 @@ async fn serve_imports_the_demo_into_an_empty_catalogue() {
     }
 }
 
+/// `evaluate --test FILE` trains on all of `--ratings` and scores the given test file, each model
+/// on its own row.
+#[test]
+fn evaluate_takes_a_given_test_file_and_scores_each_model() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two tastes: users 1–20 like movies 1–10, users 21–40 movies 11–20; every fifth of a
+    // user's likes is held out as the test file.
+    let (mut base, mut test) = (
+        String::from("userId,movieId,rating,timestamp\n"),
+        String::from("userId,movieId,rating,timestamp\n"),
+    );
+    let (mut base_rows, mut test_rows) = (0, 0);
+    for u in 1..=40 {
+        let group = (u - 1) / 20;
+        for m in 1..=20 {
+            let mine = (m - 1) / 10 == group;
+            if !mine && (u + m) % 4 != 0 {
+                continue;
+            }
+            let line = format!("{u},{m},{},0\n", if mine { 5 } else { 2 });
+            if mine && (u + m) % 5 == 0 {
+                test.push_str(&line);
+                test_rows += 1;
+            } else {
+                base.push_str(&line);
+                base_rows += 1;
+            }
+        }
+    }
+    std::fs::write(dir.path().join("base.csv"), base).unwrap();
+    std::fs::write(dir.path().join("test.csv"), test).unwrap();
+    let evaluate = |extra: &[&str]| {
+        let out = run(nextflex(dir.path())
+            .args([
+                "evaluate",
+                "--ratings",
+                "base.csv",
+                "--test",
+                "test.csv",
+                "--json",
+            ])
+            .args(["--ease-min-likes", "1"])
+            .args(extra));
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let e = evaluate(&[]);
+    assert_eq!(
+        (e["train_pairs"].as_u64(), e["test_pairs"].as_u64()),
+        (Some(base_rows), Some(test_rows))
+    );
+    let names: Vec<&str> = e["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["model"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["popularity", "als", "ease", "ials"], "{e}");
+    let ndcg = |name: &str| {
+        e["models"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["model"] == name)
+            .unwrap()["ndcg_at_10"]
+            .as_f64()
+            .unwrap()
+    };
+    // Every held-out like is of the user's own taste: the ranking models find them, most
+    // popular first cannot tell the groups apart.
+    assert!(ndcg("ease") > ndcg("popularity") + 0.2, "{e}");
+    assert!(ndcg("ials") > ndcg("popularity") + 0.2, "{e}");
+    assert!(e["rmse"].as_f64().is_some_and(f64::is_finite), "{e}");
+
+    let only = evaluate(&["--model", "ranking"]);
+    assert_eq!(only["models"].as_array().unwrap().len(), 1, "{only}");
+    assert!(only["rmse"].is_null(), "no rating model, no RMSE: {only}");
+    let out =
+        run(nextflex(dir.path()).args(["evaluate", "--ratings", "base.csv", "--test", "none.csv"]));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("none.csv"), "{}", stderr(&out));
+}
+
 #[test]
 fn evaluate_scores_every_test_pair() {
     let dir = tempfile::tempdir().unwrap();
