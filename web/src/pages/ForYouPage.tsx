@@ -21,26 +21,33 @@ function isPersonal(item: PersonalItem | ChartItem): item is PersonalItem {
   return Array.isArray((item as PersonalItem).because);
 }
 
-/** The ranking model's match as a percentage (its score is about 0 to 1). */
-function matchPercent(score: number): number {
-  return Math.round(Math.min(1, Math.max(0, score)) * 100);
+/**
+ * The ranking model's score as a percentage of the list's best: its raw scale (EASE's or
+ * iALS's) means nothing to a person, the order and the gaps do.
+ */
+function matchPercent(score: number, best: number): number {
+  return best > 0 ? Math.round(Math.min(1, Math.max(0, score / best)) * 100) : 0;
 }
 
-function Because({ item }: { item: PersonalItem }) {
+function Because({ item, best }: { item: PersonalItem; best: number }) {
   return (
     <Box data-testid="recommendation-reason">
       <Typography
         variant="body2"
         sx={{ display: 'flex', alignItems: 'center', gap: 0.75, whiteSpace: 'nowrap' }}
       >
-        <Box component="span" sx={{ fontWeight: 700, color: 'success.main' }}>
-          {matchPercent(item.score)}% match
+        <Box
+          component="span"
+          sx={{ fontWeight: 700, color: 'success.main' }}
+          title="How well it fits your taste, against your best match"
+        >
+          {matchPercent(item.score, best)}% match
         </Box>
         {item.predicted_rating != null && (
           <Box
             component="span"
             sx={{ display: 'inline-flex', alignItems: 'center', color: 'text.secondary' }}
-            title="The stars we think you would give it"
+            title="The stars we think you would give it (the card’s other stars are everyone’s mean)"
           >
             <StarRoundedIcon sx={{ fontSize: 16, color: 'warning.main' }} aria-hidden />
             {item.predicted_rating.toFixed(1)}
@@ -86,6 +93,9 @@ export default function ForYouPage() {
     );
   } else if (data) {
     const personal = data.personalised;
+    // Lists are ordered by score, so the first is the best match.
+    const first = data.results[0];
+    const best = first && isPersonal(first) ? first.score : 0;
     body = (
       <>
         {!personal && (
@@ -123,7 +133,9 @@ export default function ForYouPage() {
             <MovieGrid
               movies={data.results}
               label={personal ? 'Recommended for you' : 'Top-rated movies'}
-              footer={(item) => (isPersonal(item) ? <Because item={item} /> : undefined)}
+              footer={(item) =>
+                isPersonal(item) ? <Because item={item} best={best} /> : undefined
+              }
             />
           </Box>
         )}
