@@ -14,7 +14,7 @@ use faer::linalg::solvers::DenseSolveCore;
 use faer::{Mat, Side};
 
 use crate::ials::Feedback;
-use crate::ranking::{Ranked, reasons};
+use crate::ranking::Ranked;
 use crate::{EngineError, Result};
 
 /// EASE hyper-parameters.
@@ -286,15 +286,7 @@ impl EaseModel {
             accept(self.item_ids[i])
         })
         .into_iter()
-        .map(|i| {
-            let contributions = self.contributions(taste, i);
-            let score: f64 = contributions.iter().map(|c| c.1).sum();
-            Ranked {
-                item: self.item_ids[i],
-                score: score as f32,
-                because: reasons(&contributions, score),
-            }
-        })
+        .map(|i| Ranked::from_contributions(self.item_ids[i], &self.contributions(taste, i)))
         .collect()
     }
 

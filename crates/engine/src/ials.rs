@@ -21,8 +21,8 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
-use crate::linalg::{cholesky_resolve, cholesky_solve};
-use crate::ranking::{Ranked, reasons};
+use crate::linalg::{cholesky_resolve, cholesky_solve, dot};
+use crate::ranking::Ranked;
 use crate::rng::SplitMix64;
 use crate::{EngineError, Result};
 
@@ -404,15 +404,7 @@ impl IalsModel {
             accept(self.item_ids[i])
         })
         .into_iter()
-        .map(|i| {
-            let contributions = self.contributions(taste, i);
-            let score: f64 = contributions.iter().map(|c| c.1).sum();
-            Ranked {
-                item: self.item_ids[i],
-                score: score as f32,
-                because: reasons(&contributions, score),
-            }
-        })
+        .map(|i| Ranked::from_contributions(self.item_ids[i], &self.contributions(taste, i)))
         .collect()
     }
 
@@ -739,21 +731,6 @@ fn loss(by_user: &Rows, users: &[f64], items: &[f64], ni: usize, p: &IalsParams)
         total += p.penalty(c, nu) * dot(q, q);
     }
     total
-}
-
-/// Four running sums, so that the compiler can vectorise.
-#[inline]
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let (chunks_a, rest_a) = a.as_chunks::<4>();
-    let (chunks_b, rest_b) = b.as_chunks::<4>();
-    let mut acc = [0.0; 4];
-    for (x, y) in chunks_a.iter().zip(chunks_b) {
-        for k in 0..4 {
-            acc[k] += x[k] * y[k];
-        }
-    }
-    let tail: f64 = rest_a.iter().zip(rest_b).map(|(x, y)| x * y).sum();
-    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 
 #[cfg(test)]

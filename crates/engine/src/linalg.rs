@@ -47,6 +47,22 @@ pub fn cholesky_resolve(factor: &[f64], b: &mut [f64], n: usize) {
     }
 }
 
+/// Four running sums, so that the compiler can vectorise (one sum would fix the order of the
+/// additions and keep it scalar).
+#[inline]
+pub fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let (chunks_a, rest_a) = a.as_chunks::<4>();
+    let (chunks_b, rest_b) = b.as_chunks::<4>();
+    let mut acc = [0.0; 4];
+    for (x, y) in chunks_a.iter().zip(chunks_b) {
+        for k in 0..4 {
+            acc[k] += x[k] * y[k];
+        }
+    }
+    let tail: f64 = rest_a.iter().zip(rest_b).map(|(x, y)| x * y).sum();
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

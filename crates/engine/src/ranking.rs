@@ -19,6 +19,18 @@ pub struct Ranked {
     pub because: Vec<(u32, f32)>,
 }
 
+impl Ranked {
+    /// An item's entry from its exact per-rated-item terms (which sum to its score).
+    pub(crate) fn from_contributions(item: u32, contributions: &[(u32, f64)]) -> Ranked {
+        let score: f64 = contributions.iter().map(|c| c.1).sum();
+        Ranked {
+            item,
+            score: score as f32,
+            because: reasons(contributions, score),
+        }
+    }
+}
+
 /// A rated movie is named as a reason only if it carries at least this share of the score.
 pub const MIN_SHARE: f64 = 0.1;
 /// At most this many reasons per recommendation.
@@ -26,7 +38,7 @@ pub const MAX_REASONS: usize = 3;
 
 /// The reasons worth naming: the largest positive contributions, each at least [`MIN_SHARE`]
 /// of a positive score, at most [`MAX_REASONS`], as shares.
-pub(crate) fn reasons(contributions: &[(u32, f64)], score: f64) -> Vec<(u32, f32)> {
+fn reasons(contributions: &[(u32, f64)], score: f64) -> Vec<(u32, f32)> {
     if score <= 0.0 {
         return Vec::new();
     }
