@@ -10,7 +10,8 @@
 #      needs ~17 GB; otherwise the first 10,000 movies);
 #   4. reading ratings_small.csv: pandas.read_csv against NextFlex's reader;
 #   5. with --big: Spark ALS load and fit of the 26M-row synthetic ratings.csv (driver 16g), and
-#      NextFlex `evaluate` on the same file;
+#      NextFlex `evaluate` on the same file; then the ranking model (iALS, 64 factors, 15
+#      iterations) against implicit's CPU ALS at the same settings, each fitting every row;
 #   6. top-10 ranking on the two rating files, one 80/20 split (numpy, seed 42) written to
 #      train.csv/test.csv for everyone: NextFlex `evaluate --test` (ranking, ALS, popularity)
 #      against popularity, EASE (numpy, λ chosen on a validation split), implicit ALS and BPR.
@@ -26,7 +27,7 @@ BIG=0
 for arg in "$@"; do
   case "$arg" in
     --big) BIG=1 ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $arg (usage: bash bench/compare.sh [--big])" >&2; exit 2 ;;
   esac
 done
@@ -195,6 +196,19 @@ if [ "$BIG" = 1 ]; then
     "$PY" "$HERE/bench/compare.py" spark-big "$BIGFILE" --out "$OUT/spark-big.json" &&
     "$PY" "$HERE/bench/compare.py" annotate "$OUT/spark-big.json" "$OUT/spark-big.time" || true
   EVAL_LIMIT=1200 evaluate big "$BIGFILE" --rank 10 --iterations 10 || true
+  # 5b: the ranking model against implicit's ALS, both on every row, back to back. NextFlex
+  # trains on the whole file and is scored on a small independent synthetic file (only the fit
+  # time and the memory matter here).
+  BIGTEST="$CACHE/bench/ratings-test-50000.csv"
+  [ -f "$BIGTEST" ] || "$PY" "$HERE/bench/gen_ratings.py" "$BIGTEST" --rows 50000 --seed 7
+  step nextflex-ials-big 2400 /usr/bin/time -f "%e %M" -o "$OUT/nib.time" \
+    "$NEXTFLEX" evaluate --ratings "$BIGFILE" --test "$BIGTEST" --model ials --json &&
+    grep '^{' "$OUT/nextflex-ials-big.log" | tail -n 1 > "$OUT/nextflex-ials-big.json" &&
+    "$PY" "$HERE/bench/compare.py" annotate "$OUT/nextflex-ials-big.json" "$OUT/nib.time" || true
+  if [ "$IMPLICIT" = 1 ]; then
+    step implicit-big 2400 "$PY" "$HERE/bench/compare.py" ials-big "$BIGFILE" \
+      --out "$OUT/implicit-big.json" || true
+  fi
 fi
 
 # --- report ------------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ any prediction is off by more than --tolerance (default 1e-4), printing the wors
 
 train: train a model with train_als.py's logic (by default on ml-latest-small's ratings.csv),
 save it to OUT, and write OUT.predictions.csv (user,item,prediction: Spark's own transform for a
-sample of pairs plus unknown ids, NaN there) for the Rust side to reproduce:
+sample of pairs plus unknown ids, NaN there) for the Rust side to reproduce (with --implicit
+--alpha A, Spark's implicit ALS, whose users the Rust side folds in from their ratings):
 
   python spark/roundtrip.py train --out /tmp/spark-trained
   NEXTFLEX_SPARK_MODEL=/tmp/spark-trained \\
@@ -134,7 +135,7 @@ def train(args: argparse.Namespace) -> int:
         writer.writerow(["user", "item", "prediction"])
         for r in sorted(rows, key=lambda r: (r["user"], r["item"])):
             writer.writerow([r["user"], r["item"], repr(r["prediction"])])
-    print(f"trained rank {args.rank} in {time.monotonic() - started:.1f} s; saved {args.out} and "
+    print(f"trained {'implicit ' if args.implicit else ''}rank {args.rank} in {time.monotonic() - started:.1f} s; saved {args.out} and "
           f"{args.out.rstrip('/')}.predictions.csv ({len(rows)} pairs)")
     return 0
 
@@ -161,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--reg", type=float, default=0.1)
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--pairs", type=int, default=500, help="rated pairs to predict (at most)")
+    train_als.add_implicit_args(p)
     train_als.add_spark_args(p)
 
     args = parser.parse_args(argv)

@@ -10,7 +10,14 @@ the model's items are catalogue ids (`--item-col movie_id`, rows without one are
 
 The model is trained with userCol "user", itemCol "item", explicit feedback and
 coldStartStrategy "nan", then saved with `model.write().overwrite().save(out)`: the directory
-that `nextflex_data::spark::read_spark_als` reads.
+that `nextflex_data::spark::read_spark_als` reads. `nextflex model import-spark OUT` makes it
+the explicit model of a new version (the predicted stars).
+
+With --implicit the model is trained with implicitPrefs=true (Hu, Koren & Volinsky's
+confidence-weighted ALS, confidence 1 + alpha * rating) for ranking; `nextflex model
+import-spark OUT --implicit --alpha A --reg-param L` (the values given here: Spark's saved model
+does not record them) makes it the ranking model of the "For you" lists. The script prints that
+command.
 
 Examples:
 
@@ -18,6 +25,8 @@ Examples:
       --out /tmp/als-model
   python spark/train_als.py --ratings data/demo/ml-latest-small/ratings.csv.gz \\
       --out /tmp/als-model --rank 10 --iterations 10 --reg 0.1 --seed 42
+  python spark/train_als.py --ratings /data/datasets/ml-latest-small/ratings.parquet \\
+      --out /tmp/ials-model --implicit --alpha 1.0 --rank 64 --iterations 15
 
 Reading from S3 (or MinIO): pass an s3a:// URL. Spark needs the hadoop-aws connector matching its
 Hadoop (3.4.1 for Spark 4.0.x), which this script adds with spark.jars.packages
@@ -65,6 +74,14 @@ def add_training_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--iterations", type=int, default=10, help="ALS maxIter")
     parser.add_argument("--reg", type=float, default=0.1, help="ALS regParam")
     parser.add_argument("--seed", type=int, default=42)
+    add_implicit_args(parser)
+
+
+def add_implicit_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--implicit", action="store_true",
+                        help="implicitPrefs=true: a ranking model (confidence 1 + alpha * rating)")
+    parser.add_argument("--alpha", type=float, default=1.0,
+                        help="with --implicit: ALS alpha (default 1.0, Spark's)")
 
 
 def add_spark_args(parser: argparse.ArgumentParser) -> None:
@@ -172,8 +189,11 @@ def read_ratings(spark, path: str, fmt: str = "auto", item_col: str = "movie_id"
 
 
 def train(ratings, args: argparse.Namespace):
-    """pyspark.ml ALS, explicit feedback, NaN for unknown ids."""
+    """pyspark.ml ALS, explicit feedback (or implicit with --implicit), NaN for unknown ids."""
     from pyspark.ml.recommendation import ALS
+
+    if args.implicit and args.alpha <= 0:
+        raise SystemExit(f"--alpha must be positive, not {args.alpha}")
 
     als = ALS(
         userCol="user",
@@ -183,12 +203,21 @@ def train(ratings, args: argparse.Namespace):
         maxIter=args.iterations,
         regParam=args.reg,
         seed=args.seed,
-        implicitPrefs=False,
+        implicitPrefs=bool(args.implicit),
+        alpha=args.alpha,
         coldStartStrategy="nan",
         numUserBlocks=args.shuffle_partitions,
         numItemBlocks=args.shuffle_partitions,
     )
     return als.fit(ratings)
+
+
+def import_command(args: argparse.Namespace) -> str:
+    """The nextflex command that imports the saved model."""
+    command = f"nextflex model import-spark {args.out}"
+    if args.implicit:
+        command += f" --implicit --alpha {args.alpha!r} --reg-param {args.reg!r}"
+    return command
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -203,10 +232,12 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(f"{args.ratings}: no ratings")
         model = train(ratings, args)
         model.write().overwrite().save(args.out)
+        kind = "implicit ALS" if args.implicit else "ALS"
         print(
-            f"trained ALS rank {model.rank} on {rows} ratings: "
+            f"trained {kind} rank {model.rank} on {rows} ratings: "
             f"{model.userFactors.count()} users, {model.itemFactors.count()} items; "
-            f"saved to {args.out} in {time.monotonic() - started:.1f} s"
+            f"saved to {args.out} in {time.monotonic() - started:.1f} s\n"
+            f"import it with: {import_command(args)}"
         )
     finally:
         spark.stop()

@@ -55,6 +55,22 @@ impl Feedback {
     }
 }
 
+/// Whose objective a model's observations and penalties follow.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Objective {
+    /// Ratings become observations by the [`Feedback`] rule, and a vector with `n`
+    /// observations, the other side having `N` entities, is penalised by `λ (n + α₀ N)^ν`
+    /// (Rendle et al. 2021): what NextFlex trains.
+    Rendle,
+    /// Spark ML's `ALS(implicitPrefs = true)` (Hu–Koren–Volinsky with ALS-WR): a rating `r` is a
+    /// preference (1 if `r > 0`, else 0) of confidence `1 + alpha·|r|`, every pair weighs 1
+    /// (so `α₀` must be 1), and a vector is penalised by `λ · n⁺`, its count of positive
+    /// ratings. A model imported from Spark folds users in exactly as Spark computed its user
+    /// factors. In this module's terms an observation has weight `alpha·|r|` and target
+    /// `(1 + alpha·r) / (alpha·r)`.
+    Spark { alpha: f64 },
+}
+
 /// iALS hyper-parameters, as asked for; [`IalsParams::validate`] checks them.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct IalsParams {
@@ -70,9 +86,11 @@ pub struct IalsParams {
     pub frequency_exponent: f64,
     /// Conjugate-gradient steps per solve in training; 0 solves exactly (Cholesky).
     pub cg_steps: usize,
+    /// How ratings become observations (with [`Objective::Rendle`]).
     pub feedback: Feedback,
     /// Seed of the initial item factors.
     pub seed: u64,
+    pub objective: Objective,
 }
 
 impl Default for IalsParams {
@@ -92,6 +110,7 @@ impl Default for IalsParams {
                 negative_weight: 0.0,
             },
             seed: 42,
+            objective: Objective::Rendle,
         }
     }
 }
@@ -144,14 +163,42 @@ impl IalsParams {
         if !non_negative(f.negative_weight) {
             return bad("feedback", "the negative weight must be zero or positive");
         }
+        if let Objective::Spark { alpha } = self.objective {
+            if !positive(alpha) {
+                return bad("alpha", "must be a positive number");
+            }
+            if self.unobserved_weight != 1.0 {
+                return bad("unobserved_weight", "must be 1 with Spark's objective");
+            }
+        }
         Ok(ValidIalsParams(self))
     }
 
-    /// The penalty of a vector with `count` observations, the other side having `others`
-    /// entities.
-    fn penalty(&self, count: usize, others: usize) -> f64 {
-        let n = count as f64 + self.unobserved_weight * others as f64;
-        self.regularization * n.powf(self.frequency_exponent)
+    /// The `(weight, target)` of a rating, or `None` if it is not an observation.
+    fn observe(&self, rating: f32) -> Option<(f64, f64)> {
+        match self.objective {
+            Objective::Rendle => self.feedback.observe(rating),
+            Objective::Spark { alpha } => {
+                let r = f64::from(rating);
+                let c1 = alpha * r.abs();
+                if !(c1.is_finite() && c1 > 0.0) {
+                    return None;
+                }
+                Some((c1, if r > 0.0 { (1.0 + c1) / c1 } else { 0.0 }))
+            }
+        }
+    }
+
+    /// The penalty of a vector with `observed` observations of which `positives` have a
+    /// positive target, the other side having `others` entities.
+    fn penalty(&self, observed: usize, positives: usize, others: usize) -> f64 {
+        match self.objective {
+            Objective::Rendle => {
+                let n = observed as f64 + self.unobserved_weight * others as f64;
+                self.regularization * n.powf(self.frequency_exponent)
+            }
+            Objective::Spark { .. } => self.regularization * positives as f64,
+        }
     }
 }
 
@@ -338,7 +385,7 @@ impl IalsModel {
             .filter(|(item, _)| seen.insert(*item))
             .filter_map(|&(item, v)| {
                 let &i = self.item_index.get(&item)?;
-                let (w, t) = self.params.feedback.observe(v)?;
+                let (w, t) = self.params.observe(v)?;
                 Some((i, w, w * t))
             })
             .collect();
@@ -359,7 +406,9 @@ impl IalsModel {
         for &(i, w, wt) in &observed {
             add_outer(&mut a, &mut b, self.item_row(i as usize), w, wt);
         }
-        let penalty = self.params.penalty(observed.len(), self.item_ids.len());
+        let penalty = self
+            .params
+            .penalty(observed.len(), evidence.len(), self.item_ids.len());
         for d in 0..k {
             a[d * k + d] += penalty;
         }
@@ -457,7 +506,7 @@ fn train(
     // Observations only: the rest is the unobserved mass the Gramian accounts for.
     let (mut ou, mut oi, mut obs) = (Vec::new(), Vec::new(), Vec::new());
     for ((&u, &i), &v) in users.iter().zip(items).zip(values) {
-        if let Some((w, t)) = p.feedback.observe(v) {
+        if let Some((w, t)) = p.observe(v) {
             ou.push(u);
             oi.push(i);
             obs.push((w as f32, t as f32));
@@ -580,7 +629,8 @@ fn solve_side(rows: &Rows, other: &[f64], factors: &mut [f64], p: &IalsParams) {
             || Scratch::new(k),
             |s, (e, x)| {
                 let (os, ws, wts) = rows.row(e);
-                let penalty = p.penalty(os.len(), others);
+                let positives = wts.iter().filter(|&&wt| wt > 0.0).count();
+                let penalty = p.penalty(os.len(), positives, others);
                 if p.cg_steps == 0 {
                     s.a.copy_from_slice(&gram);
                     s.b.iter_mut().for_each(|v| *v = 0.0);
@@ -719,16 +769,19 @@ fn loss(by_user: &Rows, users: &[f64], items: &[f64], ni: usize, p: &IalsParams)
         for (r, g) in gp.iter_mut().enumerate() {
             *g = dot(&gram[r * k..(r + 1) * k], pu);
         }
-        total += dot(pu, &gp) + p.penalty(os.len(), ni) * dot(pu, pu);
+        let positives = wts.iter().filter(|&&wt| wt > 0.0).count();
+        total += dot(pu, &gp) + p.penalty(os.len(), positives, ni) * dot(pu, pu);
     }
     // Items' penalties need their counts: the columns of the user rows.
-    let mut counts = vec![0usize; ni];
-    for &i in &by_user.others {
-        counts[i as usize] += 1;
+    let mut counts = vec![(0usize, 0usize); ni];
+    for (&i, &wt) in by_user.others.iter().zip(&by_user.weighted_targets) {
+        let c = &mut counts[i as usize];
+        c.0 += 1;
+        c.1 += usize::from(wt > 0.0);
     }
-    for (i, &c) in counts.iter().enumerate() {
+    for (i, &(observed, positives)) in counts.iter().enumerate() {
         let q = &items[i * k..(i + 1) * k];
-        total += p.penalty(c, nu) * dot(q, q);
+        total += p.penalty(observed, positives, nu) * dot(q, q);
     }
     total
 }
@@ -767,6 +820,19 @@ mod tests {
             cg_steps,
             feedback,
             seed: 5,
+            objective: Objective::Rendle,
+        }
+        .validate()
+        .unwrap()
+    }
+
+    /// Spark's implicit objective (α₀ = 1, penalty λ n⁺), solved exactly.
+    fn spark_params(alpha: f64) -> ValidIalsParams {
+        IalsParams {
+            unobserved_weight: 1.0,
+            regularization: 0.1,
+            objective: Objective::Spark { alpha },
+            ..*params(0, ALL).get()
         }
         .validate()
         .unwrap()
@@ -806,7 +872,7 @@ mod tests {
         let k = model.params.factors;
         let n = model.item_ids.len();
         let (mut a, mut b) = (vec![0.0; k * k], vec![0.0; k]);
-        let mut observed = 0;
+        let (mut observed, mut positives) = (0, 0);
         for i in 0..n {
             let q = model.item_row(i);
             let rating = ratings
@@ -817,6 +883,7 @@ mod tests {
                 .and_then(|r| model.params.feedback.observe(r))
                 .unwrap_or((0.0, 0.0));
             observed += usize::from(w > 0.0);
+            positives += usize::from(w * t > 0.0);
             for r in 0..k {
                 b[r] += w * t * q[r];
                 for c in 0..k {
@@ -824,7 +891,7 @@ mod tests {
                 }
             }
         }
-        let penalty = model.params.penalty(observed, n);
+        let penalty = model.params.penalty(observed, positives, n);
         for d in 0..k {
             a[d * k + d] += penalty;
         }
@@ -874,6 +941,63 @@ mod tests {
         for (x, y) in cg.item_factors.iter().zip(&exact.item_factors) {
             assert!((x - y).abs() < 1e-6, "{x} vs {y}");
         }
+    }
+
+    #[test]
+    fn spark_objective_folds_in_as_sparks_normal_equations_and_trains_down() {
+        let (us, is, vs) = two_tastes();
+        let alpha = 0.8;
+        let mut losses = Vec::new();
+        let (model, _) = train(&spark_params(alpha), &us, &is, &vs, |_, loss| {
+            losses.push(loss())
+        })
+        .unwrap();
+        for pair in losses.windows(2) {
+            assert!(pair[1] <= pair[0] * (1.0 + 1e-12), "{losses:?}");
+        }
+        // Spark's ALS.computeFactors, written out: A = YᵀY + Σ c₁ y yᵀ + λ n⁺ I,
+        // b = Σ (1 + c₁) y over positive ratings, c₁ = α |r|.
+        let mine = [(0, 5.0), (1, 4.5), (2, 4.0), (15, 1.0)];
+        let k = model.params.factors;
+        let (mut a, mut b) = (vec![0.0; k * k], vec![0.0; k]);
+        for i in 0..model.item_ids.len() {
+            let y = model.item_row(i);
+            let c1 = mine
+                .iter()
+                .find(|r| r.0 == model.item_ids[i])
+                .map_or(0.0, |r| alpha * f64::from(r.1));
+            for r in 0..k {
+                if c1 > 0.0 {
+                    b[r] += (1.0 + c1) * y[r];
+                }
+                for c in 0..k {
+                    a[r * k + c] += (1.0 + c1) * y[r] * y[c];
+                }
+            }
+        }
+        for d in 0..k {
+            a[d * k + d] += 0.1 * mine.len() as f64;
+        }
+        assert!(cholesky_solve(&mut a, &mut b, k));
+        let taste = model.fold_in(&mine);
+        for (x, y) in taste.factors.iter().zip(&b) {
+            assert!((x - y).abs() < 1e-9, "{x} vs {y}");
+        }
+        // Its explanations still sum to the score.
+        let parts = model.explain(&taste, 7).unwrap();
+        let sum: f64 = parts.iter().map(|p| p.1).sum();
+        assert!((sum - model.score(&taste, 7).unwrap()).abs() < 1e-9);
+        // Spark's objective needs α > 0 and every pair weighing 1.
+        let bad = IalsParams {
+            unobserved_weight: 0.5,
+            ..*spark_params(alpha).get()
+        };
+        assert!(bad.validate().is_err());
+        let bad = IalsParams {
+            objective: Objective::Spark { alpha: 0.0 },
+            ..*spark_params(alpha).get()
+        };
+        assert!(bad.validate().is_err());
     }
 
     #[test]

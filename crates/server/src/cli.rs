@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::evaluate;
 use crate::http::ApiSettings;
 use crate::import;
-use crate::models::{self, Models};
+use crate::models::{self, Models, Supplied};
 use crate::recommend;
 use crate::recommender::{self, ChartSource, RecommenderSettings};
 use crate::serve::{self, ServeSettings};
@@ -143,8 +143,9 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum ModelCommand {
-    /// Make a new active model version whose ALS model is a Spark ALSModel directory
-    /// (`ALSModel.save`, e.g. from spark/train_als.py); charts and content index are built here
+    /// Make a new active model version from a Spark ALSModel directory (`ALSModel.save`, e.g.
+    /// from spark/train_als.py): its explicit ALS model, or with --implicit its ranking model;
+    /// the charts, the content index and the other model are built here
     ImportSpark(ImportSparkArgs),
     /// Write a model version's ALS model as a Spark ALSModel directory that `ALSModel.load`
     /// reads (biases folded into two extra factors, so Spark predicts what NextFlex predicts)
@@ -155,6 +156,17 @@ pub enum ModelCommand {
 pub struct ImportSparkArgs {
     /// The ALSModel directory (metadata/, userFactors/, itemFactors/)
     pub dir: PathBuf,
+    /// The model was trained with implicitPrefs=true: it becomes the ranking model of the
+    /// "For you" lists (the explicit ALS for predicted stars is trained here)
+    #[arg(long)]
+    pub implicit: bool,
+    /// With --implicit: the alpha the Spark training used (Spark's saved model does not
+    /// record it)
+    #[arg(long, default_value_t = 1.0, requires = "implicit")]
+    pub alpha: f64,
+    /// With --implicit: the regParam the Spark training used
+    #[arg(long = "reg-param", default_value_t = 0.1, requires = "implicit")]
+    pub reg_param: f64,
     /// Print the recorded version as JSON
     #[arg(long)]
     pub json: bool,
@@ -722,8 +734,16 @@ async fn model_command(db: &Db, storage: Storage, cwd: &Path, command: ModelComm
                     .await
                     .map_err(|e| Error::Internal(format!("reading the Spark model failed: {e}")))?
                     .map_err(|e| Error::Invalid(e.to_string()))?;
-            let als = models::spark::from_spark(&spark)?;
-            let version = models.import_als("spark", als).await?;
+            let supplied = if args.implicit {
+                Supplied::Ranking(models::spark::ranking_from_spark(
+                    &spark,
+                    args.alpha,
+                    args.reg_param,
+                )?)
+            } else {
+                Supplied::Als(models::spark::from_spark(&spark)?)
+            };
+            let version = models.import("spark", supplied).await?;
             let record = models::version(db, &version).await?;
             if args.json {
                 println!("{}", json(&record)?);
@@ -891,6 +911,7 @@ fn eval_settings(a: &EvaluateArgs) -> evaluate::EvalSettings {
                     cg_steps: a.cg_steps,
                     feedback,
                     seed: a.seed,
+                    ..defaults.ials
                 },
                 ials_only: false,
             }

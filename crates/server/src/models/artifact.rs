@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use nextflex_engine::als::{AlsModel, AlsParams, AlsParts};
 use nextflex_engine::content::{ContentIndex, ContentParts};
 use nextflex_engine::ease::{EaseModel, EaseParams, EaseParts};
-use nextflex_engine::ials::{Feedback, IalsModel, IalsParams, IalsParts};
+use nextflex_engine::ials::{Feedback, IalsModel, IalsParams, IalsParts, Objective};
 use nextflex_engine::ranking::RankingModel;
 use sha2::{Digest, Sha256};
 
@@ -85,9 +85,13 @@ pub fn encode(trained: &Trained) -> Result<(Vec<u8>, String)> {
     match &trained.ranking {
         None => w.u8(0),
         Some(RankingModel::Ials(model)) => {
-            w.u8(1);
             let p = model.to_parts();
             let q = p.params;
+            // 1: trained here; 3: Spark's objective (imported), its α after the seed.
+            w.u8(match q.objective {
+                Objective::Rendle => 1,
+                Objective::Spark { .. } => 3,
+            });
             w.len(q.factors);
             w.len(q.iterations);
             w.f64(q.regularization);
@@ -96,6 +100,9 @@ pub fn encode(trained: &Trained) -> Result<(Vec<u8>, String)> {
             w.len(q.cg_steps);
             w.feedback(&q.feedback);
             w.u64(q.seed);
+            if let Objective::Spark { alpha } = q.objective {
+                w.f64(alpha);
+            }
             w.len(p.users);
             w.u32s(&p.item_ids);
             w.f64s(&p.item_factors);
@@ -202,8 +209,8 @@ pub fn decode(bytes: &[u8]) -> Result<Trained> {
     };
     let ranking = match r.u8()? {
         0 => None,
-        1 => {
-            let params = IalsParams {
+        tag @ (1 | 3) => {
+            let mut params = IalsParams {
                 factors: r.len()?,
                 iterations: r.len()?,
                 regularization: r.f64()?,
@@ -212,7 +219,11 @@ pub fn decode(bytes: &[u8]) -> Result<Trained> {
                 cg_steps: r.len()?,
                 feedback: r.feedback()?,
                 seed: r.u64()?,
+                objective: Objective::Rendle,
             };
+            if tag == 3 {
+                params.objective = Objective::Spark { alpha: r.f64()? };
+            }
             let parts = IalsParts {
                 params,
                 users: r.count()?,

@@ -11,13 +11,15 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use nextflex_engine::als::AlsModel;
+use nextflex_engine::ials::{IalsModel, IalsParams, Objective};
+use nextflex_engine::ranking::RankingModel;
 use serde::Serialize;
 use serde_json::{Value, json};
 use sqlx::Row;
 
 use crate::db::{Db, now};
 use crate::error::{Error, Result};
-use crate::recommender::{self, Recommender, RecommenderSettings, SharedRecommender, Trained};
+use crate::recommender::{self, Fit, Recommender, RecommenderSettings, SharedRecommender, Trained};
 use crate::storage::Storage;
 
 /// What the trainer is doing.
@@ -31,6 +33,14 @@ pub struct Training {
     pub started_at: Option<i64>,
     pub version: Option<String>,
     pub error: Option<String>,
+}
+
+/// A model trained elsewhere (Spark) that a version takes as it is.
+pub enum Supplied {
+    /// The explicit ALS (predicted stars).
+    Als(AlsModel),
+    /// The ranking model (the lists), e.g. Spark's implicit ALS.
+    Ranking(IalsModel),
 }
 
 /// Trains, records and swaps model versions.
@@ -107,11 +117,11 @@ impl Models {
         self.run(trained_by, None).await
     }
 
-    /// Makes a version of an ALS model trained elsewhere (Spark): the charts and the content
-    /// index are built here as usual, the ALS model is the one given.
-    pub async fn import_als(&self, trained_by: &'static str, als: AlsModel) -> Result<String> {
+    /// Makes a version with one model trained elsewhere (Spark): the charts, the content index
+    /// and the other model are built here as usual.
+    pub async fn import(&self, trained_by: &'static str, supplied: Supplied) -> Result<String> {
         self.set(|t| *t = running());
-        self.run(trained_by, Some(als)).await
+        self.run(trained_by, Some(supplied)).await
     }
 
     /// A stored version's artifact, checked and decoded.
@@ -141,9 +151,19 @@ impl Models {
         })
     }
 
-    /// Trains (or, with `supplied`, takes that ALS model), stores, records and swaps in a
+    /// The ranking model of a stored version.
+    pub async fn stored_ranking(&self, version: &str) -> Result<RankingModel> {
+        let trained = self.read(version).await?;
+        trained.ranking.ok_or_else(|| {
+            Error::NotFound(format!(
+                "model version {version} has no ranking model (no ratings)"
+            ))
+        })
+    }
+
+    /// Trains (or, with `supplied`, takes that model), stores, records and swaps in a
     /// version.
-    async fn run(&self, trained_by: &'static str, supplied: Option<AlsModel>) -> Result<String> {
+    async fn run(&self, trained_by: &'static str, supplied: Option<Supplied>) -> Result<String> {
         let version = new_version();
         self.set(|t| {
             t.version = Some(version.clone());
@@ -152,8 +172,12 @@ impl Models {
         });
         let params = {
             let (source, als) = match &supplied {
-                Some(model) => ("spark", *model.params()),
-                None => ("nextflex", self.settings.als),
+                Some(Supplied::Als(model)) => ("spark", *model.params()),
+                _ => ("nextflex", self.settings.als),
+            };
+            let ranking = match &supplied {
+                Some(Supplied::Ranking(model)) => imported_ranking_params(model.params()),
+                _ => ranking_params(&self.settings.ranking),
             };
             json!({
                 "source": source,
@@ -163,7 +187,7 @@ impl Models {
                 "bias_lambda": als.bias_lambda,
                 "seed": als.seed,
                 "popularity_weight": als.popularity_weight,
-                "ranking": ranking_params(&self.settings.ranking),
+                "ranking": ranking,
                 "chart_percentile": self.settings.chart_percentile,
                 "director_weight": self.settings.director_weight,
                 "dataset": self.settings.dataset,
@@ -232,23 +256,29 @@ impl Models {
     async fn train_and_store(
         &self,
         version: &str,
-        supplied: Option<AlsModel>,
+        supplied: Option<Supplied>,
     ) -> Result<Recommender> {
-        let (movies, trained) = match supplied {
-            None => recommender::train(&self.db, &self.storage, &self.settings).await?,
-            Some(als) => {
-                let settings = RecommenderSettings {
-                    fit_als: false,
-                    ..self.settings.clone()
-                };
-                let (movies, mut trained) =
-                    recommender::train(&self.db, &self.storage, &settings).await?;
+        let fit = match &supplied {
+            None => Fit::Both,
+            Some(Supplied::Als(_)) => Fit::Ranking,
+            Some(Supplied::Ranking(_)) => Fit::Als,
+        };
+        let settings = RecommenderSettings {
+            fit,
+            ..self.settings.clone()
+        };
+        let (movies, mut trained) = recommender::train(&self.db, &self.storage, &settings).await?;
+        match supplied {
+            None => {}
+            Some(Supplied::Als(als)) => {
                 trained.report.users = als.users().len();
                 trained.report.rated_movies = als.items().len();
                 trained.als = Some(als);
-                (movies, trained)
             }
-        };
+            Some(Supplied::Ranking(model)) => {
+                trained.ranking = Some(RankingModel::Ials(model));
+            }
+        }
         self.set(|t| {
             t.stage = Some("storing the model");
             t.progress = 0.8;
@@ -364,7 +394,7 @@ impl Models {
         // in the background.
         if self.shared.get().is_none() {
             let settings = RecommenderSettings {
-                fit_als: false,
+                fit: Fit::Neither,
                 content: false,
                 evaluate: false,
                 ..self.settings.clone()
@@ -506,6 +536,20 @@ fn version_from(r: &sqlx::any::AnyRow) -> Result<Version> {
         metrics: json("metrics")?,
         timings: json("timings")?,
         error: r.try_get("error")?,
+    })
+}
+
+/// The parameters of a ranking model imported from Spark, as recorded with a version.
+fn imported_ranking_params(p: &IalsParams) -> serde_json::Value {
+    let alpha = match p.objective {
+        Objective::Spark { alpha } => Some(alpha),
+        Objective::Rendle => None,
+    };
+    json!({
+        "source": "spark",
+        "ials_factors": p.factors,
+        "ials_regularization": p.regularization,
+        "spark_alpha": alpha,
     })
 }
 

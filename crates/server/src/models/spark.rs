@@ -3,24 +3,21 @@
 //! factors with a zero mean and zero biases, so that it predicts exactly what Spark predicts.
 //! Exported, ours carries the rest in two extra factors: `u' = [u, mean + b_u, 1]` and
 //! `i' = [i, 1, b_i]`, so that `u' · i'` is our prediction (before clamping to the rating scale).
+//!
+//! A model Spark trained with `implicitPrefs = true` becomes the ranking model instead: its item
+//! factors with Spark's objective ([`Objective::Spark`]), so that folding a user in gives the
+//! user factors Spark computed. Spark's saved model does not record how it was trained, so the
+//! α and regParam it used are given.
 
 use nextflex_data::spark::SparkAls;
 use nextflex_engine::als::{AlsModel, AlsParams, AlsParts};
+use nextflex_engine::ials::{IalsModel, IalsParams, IalsParts, Objective};
 
 use crate::error::{Error, Result};
 
 /// Our model from Spark's. Spark ids must be non-negative (they are the dataset's user ids and
 /// the catalogue's movie ids that `spark/train_als.py` trained on).
 pub fn from_spark(spark: &SparkAls) -> Result<AlsModel> {
-    let ids = |ids: &[i32], what: &str| -> Result<Vec<u32>> {
-        ids.iter()
-            .map(|&id| {
-                u32::try_from(id).map_err(|_| {
-                    Error::Invalid(format!("the Spark model has a negative {what} id {id}"))
-                })
-            })
-            .collect()
-    };
     let param = |name: &str| spark.metadata["paramMap"][name].as_f64();
     let rank = spark.rank;
     let user_ids = ids(&spark.user_ids, "user")?;
@@ -48,6 +45,37 @@ pub fn from_spark(spark: &SparkAls) -> Result<AlsModel> {
         item_factors: widen(&spark.item_factors),
     };
     AlsModel::from_parts(parts).map_err(|e| Error::Invalid(format!("the Spark model: {e}")))
+}
+
+/// Our ranking model from a Spark model trained with `implicitPrefs = true`, `alpha` and
+/// `regParam` being what that training used.
+pub fn ranking_from_spark(spark: &SparkAls, alpha: f64, reg_param: f64) -> Result<IalsModel> {
+    let defaults = IalsParams::default();
+    let params = IalsParams {
+        factors: spark.rank,
+        regularization: reg_param,
+        unobserved_weight: 1.0,
+        cg_steps: 0,
+        objective: Objective::Spark { alpha },
+        ..defaults
+    };
+    let parts = IalsParts {
+        params,
+        item_ids: ids(&spark.item_ids, "item")?,
+        item_factors: spark.item_factors.iter().map(|&x| f64::from(x)).collect(),
+        users: spark.user_ids.len(),
+    };
+    IalsModel::from_parts(parts).map_err(|e| Error::Invalid(format!("the Spark model: {e}")))
+}
+
+fn ids(ids: &[i32], what: &str) -> Result<Vec<u32>> {
+    ids.iter()
+        .map(|&id| {
+            u32::try_from(id).map_err(|_| {
+                Error::Invalid(format!("the Spark model has a negative {what} id {id}"))
+            })
+        })
+        .collect()
 }
 
 /// Spark's model from ours, with the biases folded into two extra factors. Ids above Spark's

@@ -39,8 +39,8 @@ pub struct RecommenderSettings {
     pub director_weight: f32,
     /// Also score the ALS model on a held-out 10 % of the ratings (one more fit).
     pub evaluate: bool,
-    /// Fit ALS and the ranking model (false when the model comes from elsewhere, e.g. Spark).
-    pub fit_als: bool,
+    /// Which rating models to fit.
+    pub fit: Fit,
     /// Build the content index. Without it and without ALS the snapshot is partial: charts and
     /// search only, made in seconds while the first full model trains.
     pub content: bool,
@@ -55,9 +55,32 @@ impl Default for RecommenderSettings {
             chart_percentile: 0.9,
             director_weight: ContentParams::default().director_weight,
             evaluate: false,
-            fit_als: true,
+            fit: Fit::Both,
             content: true,
         }
+    }
+}
+
+/// Which of the two rating models a build fits; the other may come from elsewhere (Spark).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fit {
+    /// The explicit ALS (predicted stars) and the ranking model (the lists).
+    Both,
+    /// The ranking model only.
+    Ranking,
+    /// The explicit ALS only.
+    Als,
+    /// Neither: with no content index either, a partial snapshot (charts and search, in
+    /// seconds, while the first full model trains).
+    Neither,
+}
+
+impl Fit {
+    fn als(self) -> bool {
+        matches!(self, Fit::Both | Fit::Als)
+    }
+    fn ranking(self) -> bool {
+        matches!(self, Fit::Both | Fit::Ranking)
     }
 }
 
@@ -124,8 +147,9 @@ pub async fn train(
         director_weight: settings.director_weight,
     };
     let percentile = settings.chart_percentile;
-    let (evaluate, fit_als) = (settings.evaluate && settings.fit_als, settings.fit_als);
-    let (with_content, partial) = (settings.content, !settings.content && !settings.fit_als);
+    let fit = settings.fit;
+    let evaluate = settings.evaluate && fit == Fit::Both;
+    let (with_content, partial) = (settings.content, !settings.content && fit == Fit::Neither);
     let (als_params, ranking_params) = (settings.als, settings.ranking);
     let (movies, mut trained) =
         tokio::task::spawn_blocking(move || -> Result<(Vec<MovieSummary>, Trained)> {
@@ -178,7 +202,7 @@ pub async fn train(
                 None
             };
             let fit_started = Instant::now();
-            let model = if ratings.user.is_empty() || !fit_als {
+            let model = if ratings.user.is_empty() || !fit.als() {
                 None
             } else {
                 Some(
@@ -186,8 +210,7 @@ pub async fn train(
                         .map_err(|e| Error::Invalid(e.to_string()))?,
                 )
             };
-            // The ranking model is fitted here even when the ALS model comes from elsewhere.
-            let ranking_model = if ratings.user.is_empty() || partial {
+            let ranking_model = if ratings.user.is_empty() || !fit.ranking() {
                 None
             } else {
                 // No rating counting as a positive (e.g. only low ratings) leaves no ranking

@@ -15,7 +15,7 @@ use nextflex_engine::content::{ContentIndex, TitleMatch};
 use nextflex_engine::ranking::RankingModel;
 use serde::Serialize;
 
-pub use build::{RecommenderSettings, Trained, assemble, build, catalogue, train};
+pub use build::{Fit, RecommenderSettings, Trained, assemble, build, catalogue, train};
 pub use search::{MovieQuery, SortBy};
 
 /// Which votes the top-rated chart counts.

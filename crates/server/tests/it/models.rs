@@ -127,7 +127,7 @@ async fn charts_serve_while_the_first_model_trains() {
     let (_tdb, db, storage) = catalogue().await;
     let (models, shared) = models(&db, &storage);
     let partial = RecommenderSettings {
-        fit_als: false,
+        fit: nextflex::recommender::Fit::Neither,
         content: false,
         ..RecommenderSettings::default()
     };

@@ -3,8 +3,10 @@
 //! and sets NEXTFLEX_TEST_PYSPARK to its Python), both directions against Spark itself: a
 //! version exported with `model export-spark` loads with `ALSModel.load` and predicts what
 //! NextFlex predicts, and a model trained by Spark imports and predicts what Spark predicted —
-//! each within 1e-4.
+//! each within 1e-4; and a model Spark trains with implicitPrefs imports as the ranking model,
+//! folding each user in from their ratings to the scores Spark gave them.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -12,7 +14,9 @@ use nextflex::config::{DatabaseConfig, StorageConfig};
 use nextflex::db::Db;
 use nextflex::models::Models;
 use nextflex::storage::Storage;
+use nextflex_data::ratings::{RatingsFormat, ReadOptions, read_ratings};
 use nextflex_engine::als::AlsModel;
+use nextflex_engine::ranking::RankingModel;
 
 use crate::cli::{copy_fixture, nextflex, run, stderr};
 use crate::helpers::test_pool;
@@ -73,10 +77,11 @@ async fn models_of(dir: &Path) -> std::sync::Arc<Models> {
     Models::new(db, storage, Default::default(), Default::default())
 }
 
-fn import_spark(dir: &Path, model: &Path) -> String {
+fn import_spark_with(dir: &Path, model: &Path, flags: &[&str]) -> serde_json::Value {
     let out = run(nextflex(dir)
         .args(["model", "import-spark"])
         .arg(model)
+        .args(flags)
         .arg("--json"));
     assert!(out.status.success(), "{}", stderr(&out));
     let record: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -84,6 +89,11 @@ fn import_spark(dir: &Path, model: &Path) -> String {
         (&record["trained_by"], &record["active"]),
         (&serde_json::json!("spark"), &serde_json::json!(true))
     );
+    record
+}
+
+fn import_spark(dir: &Path, model: &Path) -> String {
+    let record = import_spark_with(dir, model, &[]);
     assert_eq!(record["params"]["source"], "spark", "{record}");
     assert_eq!(
         record["params"]["rank"], 10,
@@ -201,4 +211,75 @@ async fn round_trip_through_spark_both_ways() {
         trained.display()
     )));
     assert_predicts(dir.path(), &version, &expected).await;
+
+    // Spark's implicit ALS → our ranking model: folding a user in from their ratings gives the
+    // scores Spark's user factors give.
+    let implicit = dir.path().join("spark-implicit");
+    let status = Command::new(&python)
+        .arg(script("roundtrip.py"))
+        .args(["train", "--implicit", "--alpha", "0.5", "--out"])
+        .arg(&implicit)
+        .status()
+        .unwrap();
+    assert!(status.success(), "Spark's implicit training failed");
+    let record = import_spark_with(
+        dir.path(),
+        &implicit,
+        &["--implicit", "--alpha", "0.5", "--reg-param", "0.1"],
+    );
+    // The lists' model came from Spark; the stars' model was trained here.
+    let params = &record["params"];
+    assert_eq!(
+        (&params["ranking"]["source"], &params["ranking"]["spark_alpha"]),
+        (&serde_json::json!("spark"), &serde_json::json!(0.5)),
+        "{record}"
+    );
+    assert_eq!(params["source"], "nextflex", "{record}");
+    let version = record["version"].as_str().unwrap();
+    let RankingModel::Ials(model) = models_of(dir.path())
+        .await
+        .stored_ranking(version)
+        .await
+        .unwrap()
+    else {
+        panic!("an imported implicit model is an iALS ranking model");
+    };
+    let ratings = demo_ratings();
+    let expected = predictions(&PathBuf::from(format!(
+        "{}.predictions.csv",
+        implicit.display()
+    )));
+    let (mut compared, mut worst) = (0, 0.0f64);
+    for &(user, item, want) in &expected {
+        let (Some(want), Some(mine)) = (want, ratings.get(&user)) else {
+            continue;
+        };
+        let got = model.score(&model.fold_in(mine), item).unwrap();
+        assert!(
+            (got - want).abs() <= 1e-4,
+            "({user}, {item}): {got} vs Spark's {want}"
+        );
+        compared += 1;
+        worst = worst.max((got - want).abs());
+    }
+    assert!(compared > 100, "{compared} pairs compared");
+    eprintln!("implicit: {compared} pairs folded in, worst difference {worst:.2e}");
+}
+
+/// Each user's (movie, rating) of ml-latest-small, what roundtrip.py trains on by default.
+fn demo_ratings() -> HashMap<u32, Vec<(u32, f32)>> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data/demo/ml-latest-small/ratings.csv.gz");
+    let options = ReadOptions {
+        format: RatingsFormat::Csv,
+        strict: true,
+        size_hint: 0,
+    };
+    let read = read_ratings(std::fs::File::open(path).unwrap(), options).unwrap();
+    let r = read.ratings;
+    let mut by_user: HashMap<u32, Vec<(u32, f32)>> = HashMap::new();
+    for ((&u, &m), &v) in r.user.iter().zip(&r.movie).zip(&r.rating) {
+        by_user.entry(u).or_default().push((m, v));
+    }
+    by_user
 }
