@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
-use crate::linalg::{cholesky_resolve, cholesky_solve, dot};
+use crate::linalg::{cholesky_resolve, cholesky_solve, dot, prefetch_row};
 use crate::rng::SplitMix64;
 use crate::{EngineError, Result};
 
@@ -764,26 +764,6 @@ fn accumulate<const NP: usize, const FMA: bool>(
 /// entity point all over the other side's factors (beyond the caches on the big side), and the
 /// loads of the next few ratings are too few to hide the memory's latency.
 const PREFETCH_AHEAD: usize = 32;
-
-/// Asks for the cache lines of `len` values at `start` of `values`, without waiting for them.
-#[inline(always)]
-fn prefetch_row(values: &[f64], start: usize, len: usize) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        let first = values.as_ptr().wrapping_add(start);
-        let last = first.wrapping_add(len.saturating_sub(1));
-        // SAFETY: a prefetch reads nothing into the program and never faults, whatever the
-        // address (these are in bounds in any case); SSE, which it needs, is part of x86-64.
-        #[allow(unsafe_code)]
-        unsafe {
-            _mm_prefetch::<_MM_HINT_T0>(first.cast());
-            _mm_prefetch::<_MM_HINT_T0>(last.cast());
-        }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (values, start, len);
-}
 
 /// Adds [`BATCH`] ratings to the lower block triangle of the `np × np` accumulator; the padding
 /// rows and columns stay zero, since the vectors are zero there.

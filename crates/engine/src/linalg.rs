@@ -47,6 +47,27 @@ pub fn cholesky_resolve(factor: &[f64], b: &mut [f64], n: usize) {
     }
 }
 
+/// Asks for every cache line of `len` values at `start` of `values`, without waiting for them.
+#[inline(always)]
+pub(crate) fn prefetch_row<T>(values: &[T], start: usize, len: usize) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        let per_line = (64 / std::mem::size_of::<T>()).max(1);
+        let first = values.as_ptr().wrapping_add(start);
+        for at in (0..len).step_by(per_line).chain([len.saturating_sub(1)]) {
+            // SAFETY: a prefetch reads nothing into the program and never faults, whatever the
+            // address (these are in bounds in any case); SSE, which it needs, is part of x86-64.
+            #[allow(unsafe_code)]
+            unsafe {
+                _mm_prefetch::<_MM_HINT_T0>(first.wrapping_add(at).cast());
+            }
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (values, start, len);
+}
+
 /// Four running sums, so that the compiler can vectorise (one sum would fix the order of the
 /// additions and keep it scalar).
 #[inline]

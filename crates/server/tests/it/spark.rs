@@ -230,7 +230,10 @@ async fn round_trip_through_spark_both_ways() {
     // The lists' model came from Spark; the stars' model was trained here.
     let params = &record["params"];
     assert_eq!(
-        (&params["ranking"]["source"], &params["ranking"]["spark_alpha"]),
+        (
+            &params["ranking"]["source"],
+            &params["ranking"]["spark_alpha"]
+        ),
         (&serde_json::json!("spark"), &serde_json::json!(0.5)),
         "{record}"
     );

@@ -78,7 +78,7 @@ export function MovieCard({ movie, footer }: MovieCardProps) {
           </Typography>
         </Box>
       </CardActionArea>
-      {footer && <Box sx={{ px: 1.25, pb: 1.25, mt: 'auto' }}>{footer}</Box>}
+      {footer && <Box sx={{ px: 1.25, pb: 1.25 }}>{footer}</Box>}
     </Card>
   );
 }
