@@ -60,6 +60,13 @@ pub struct RankingParams {
     pub ials_only: bool,
 }
 
+impl RankingParams {
+    /// Whether [`RankingModel::fit`] fits EASE on these ratings (rather than iALS).
+    pub fn picks_ease(&self, items: &[u32], values: &[f32]) -> bool {
+        !self.ials_only && self.ease.items(items, values).len() <= self.ease.max_items
+    }
+}
+
 impl Default for RankingParams {
     /// Chosen on validation splits carved from the training parts of ml-latest-small and
     /// ratings_small (docs/benchmarks.md, "Ranking model").
@@ -120,8 +127,7 @@ impl RankingModel {
     ) -> Result<RankingModel> {
         let ials = params.ials.validate()?;
         params.ease.validate()?;
-        let fits = params.ease.items(items, values).len() <= params.ease.max_items;
-        if !params.ials_only && fits {
+        if params.picks_ease(items, values) {
             EaseModel::fit(&params.ease, users, items, values).map(RankingModel::Ease)
         } else {
             IalsModel::fit(&ials, users, items, values).map(RankingModel::Ials)

@@ -104,7 +104,8 @@ pub struct ModelScores {
 
 /// An evaluation's outcome. The top-level scores are those of the shipped models: rating error
 /// of the explicit ALS (which predicts the stars), ranking scores of the ranking model (which
-/// makes the lists), or of ALS when the ranking model was not evaluated.
+/// makes the lists; with `ease` and `ials` asked for instead, the one it would ship as), or of
+/// ALS when no ranking model was evaluated.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Evaluation {
     pub rmse: f64,
@@ -130,6 +131,10 @@ pub struct Evaluation {
     /// Every model evaluated, in the order asked for.
     #[serde(default)]
     pub models: Vec<ModelScores>,
+    /// The model the ranking scores above are those of (`ease` or `ials`: what the ranking
+    /// model ships as on this training part; `als` when no ranking model was evaluated).
+    #[serde(default)]
+    pub lists_model: Option<ModelKind>,
 }
 
 /// Training and test parts: a split of `ratings`, or (`test` given) all of `ratings` against
@@ -306,7 +311,16 @@ pub fn evaluate(train: &Ratings, test: &Ratings, settings: &EvalSettings) -> Res
     }
     let find = |kind| models.iter().find(|m| m.model == kind);
     let als = find(ModelKind::Als);
-    let lists = find(ModelKind::Ranking).or(als);
+    let shipped = if settings.ranking.picks_ease(&train.movie, &train.rating) {
+        ModelKind::Ease
+    } else {
+        ModelKind::Ials
+    };
+    let lists = find(ModelKind::Ranking)
+        .map(|m| (shipped, m))
+        .or(find(shipped).map(|m| (shipped, m)))
+        .or(als.map(|m| (ModelKind::Als, m)));
+    let (lists_model, lists) = (lists.map(|l| l.0), lists.map(|l| l.1));
     let baseline = match find(ModelKind::Popularity) {
         Some(p) => (p.precision_at_10, p.ndcg_at_10),
         None => {
@@ -322,6 +336,7 @@ pub fn evaluate(train: &Ratings, test: &Ratings, settings: &EvalSettings) -> Res
         recall_at_10: lists.map_or(f64::NAN, |m| m.recall_at_10),
         ndcg_at_10: lists.map_or(f64::NAN, |m| m.ndcg_at_10),
         coverage: lists.map_or(f64::NAN, |m| m.coverage),
+        lists_model,
         fit_seconds: models.iter().map(|m| m.fit_seconds).sum(),
         train_pairs: train.len(),
         test_pairs: test.len(),
