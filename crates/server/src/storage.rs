@@ -2,6 +2,7 @@
 //! S3 (and S3-compatible servers), behind `object_store`'s one interface.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use object_store::aws::AmazonS3Builder;
@@ -21,6 +22,8 @@ const MARKER: &str = "_nextflex/marker";
 pub struct Storage {
     store: Arc<dyn ObjectStore>,
     description: String,
+    /// Requests through this handle's methods that failed (a missing object is no failure).
+    errors: Arc<AtomicU64>,
 }
 
 impl Storage {
@@ -47,7 +50,11 @@ impl Storage {
             StorageConfig::Memory => Arc::new(InMemory::new()),
             StorageConfig::S3(s3) => s3_store(s3)?,
         };
-        let storage = Storage { store, description };
+        let storage = Storage {
+            store,
+            description,
+            errors: Arc::default(),
+        };
         let payload =
             PutPayload::from_static(concat!("nextflex ", env!("CARGO_PKG_VERSION")).as_bytes());
         storage
@@ -66,8 +73,23 @@ impl Storage {
 
     /// Checks that the store answers and still holds the marker (for readiness probes).
     pub async fn ping(&self) -> Result<()> {
-        self.store.head(&Path::from(MARKER)).await?;
+        self.counted(self.store.head(&Path::from(MARKER)).await)?;
         Ok(())
+    }
+
+    /// Failed requests so far (for the metrics).
+    pub fn errors(&self) -> u64 {
+        self.errors.load(Ordering::Relaxed)
+    }
+
+    /// `outcome`, counting it if it is a failure other than a missing object.
+    fn counted<T>(&self, outcome: object_store::Result<T>) -> object_store::Result<T> {
+        if let Err(e) = &outcome
+            && !matches!(e, object_store::Error::NotFound { .. })
+        {
+            self.errors.fetch_add(1, Ordering::Relaxed);
+        }
+        outcome
     }
 
     pub fn store(&self) -> &Arc<dyn ObjectStore> {
@@ -76,16 +98,18 @@ impl Storage {
 
     /// Writes an object.
     pub async fn put(&self, key: &str, bytes: Vec<u8>) -> Result<()> {
-        self.store
-            .put(&Path::from(key), PutPayload::from(bytes))
-            .await?;
+        self.counted(
+            self.store
+                .put(&Path::from(key), PutPayload::from(bytes))
+                .await,
+        )?;
         Ok(())
     }
 
     /// Reads a whole object; `None` if there is none under `key`.
     pub async fn get(&self, key: &str) -> Result<Option<bytes::Bytes>> {
-        match self.store.get(&Path::from(key)).await {
-            Ok(found) => Ok(Some(found.bytes().await?)),
+        match self.counted(self.store.get(&Path::from(key)).await) {
+            Ok(found) => Ok(Some(self.counted(found.bytes().await)?)),
             Err(object_store::Error::NotFound { .. }) => Ok(None),
             Err(e) => Err(e.into()),
         }
@@ -95,7 +119,7 @@ impl Storage {
     /// after the rows that pointed at them are gone, when nothing can be rolled back.
     pub async fn delete_logged(&self, keys: &[String]) {
         for key in keys {
-            match self.store.delete(&Path::from(key.as_str())).await {
+            match self.counted(self.store.delete(&Path::from(key.as_str())).await) {
                 Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
                 Err(e) => {
                     tracing::warn!(key, error = %e, "cannot delete an object; it is orphaned")

@@ -14,6 +14,17 @@ export function formatDateTime(seconds: number | null | undefined): string {
   return seconds ? dateTimeFormat.format(new Date(seconds * 1000)) : '—';
 }
 
+/** How long ago Unix second `seconds` was, from `now` (Unix seconds): `45 s`, `12 min`,
+ * `3 h`, `5 days`. */
+export function formatAge(seconds: number, now: number = Date.now() / 1000): string {
+  const age = Math.max(0, Math.round(now - seconds));
+  if (age < 60) return `${age} s`;
+  if (age < 3600) return `${Math.floor(age / 60)} min`;
+  if (age < 86400) return `${Math.floor(age / 3600)} h`;
+  const days = Math.floor(age / 86400);
+  return days === 1 ? '1 day' : `${days} days`;
+}
+
 /** `1.4 MB`, `812 KB`, `96 B`. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

@@ -142,6 +142,7 @@ async fn register(
     JsonBody(body): JsonBody<Registration>,
 ) -> Result<Response, ApiError> {
     if let Err(wait) = ctx.auth_limiter.check(peer.ip()) {
+        ctx.metrics.rate_limited.with_label_values(&["auth"]).inc();
         return Ok(too_many(wait));
     }
     let mut fields = BTreeMap::new();
@@ -233,6 +234,7 @@ async fn login(
     JsonBody(body): JsonBody<Credentials>,
 ) -> Result<Response, ApiError> {
     if let Err(wait) = ctx.auth_limiter.check(peer.ip()) {
+        ctx.metrics.rate_limited.with_label_values(&["auth"]).inc();
         return Ok(too_many(wait));
     }
     let mut fields = BTreeMap::new();

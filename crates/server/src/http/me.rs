@@ -255,7 +255,11 @@ async fn recommendations(
         .into_iter()
         .map(|x| (x.movie_id, x.rating as f32))
         .collect();
-    let body = match r.for_user(&mine, k, genre) {
+    let ranked = {
+        let _timer = ctx.metrics.personal_seconds.start_timer();
+        r.for_user(&mine, k, genre)
+    };
+    let body = match ranked {
         ForYou::Personal(list) => ForYouBody {
             personalised: true,
             fallback: None,

@@ -6,6 +6,7 @@ mod auth;
 mod error;
 mod health;
 mod me;
+mod metrics;
 mod movies;
 mod openapi;
 mod page;
@@ -56,6 +57,7 @@ pub struct ApiContext {
     pub max_image_bytes: usize,
     /// TMDB's trending list, cached.
     pub trending: Arc<trending::Trending>,
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 /// API settings with their defaults.
@@ -118,7 +120,6 @@ impl ApiContext {
             }
         }
         Ok(ApiContext {
-            db,
             storage,
             tokens: Arc::new(TokenKeys::new(
                 secret.expose().as_bytes(),
@@ -134,6 +135,10 @@ impl ApiContext {
             cors_origins: settings.cors_origins.clone().into(),
             max_image_bytes: settings.max_image_bytes,
             trending: Arc::new(trending::Trending::new(settings)?),
+            metrics: Arc::new(metrics::Metrics::new(
+                db.pool().options().get_max_connections(),
+            )?),
+            db,
         })
     }
 }
@@ -173,7 +178,12 @@ pub fn router(ctx: ApiContext) -> Router {
         .merge(me::router())
         .merge(posts::router(ctx.max_image_bytes))
         .merge(openapi::router())
-        .fallback(web::fallback)
+        .merge(metrics::router())
+        .route_layer(axum::middleware::from_fn_with_state(
+            ctx.metrics.clone(),
+            metrics::track,
+        ))
+        .fallback(metrics::fallback)
         .with_state(ctx)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())

@@ -14,7 +14,7 @@ use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use super::error::ErrorBody;
-use super::{ApiContext, admin, auth, health, me, movies, posts, trending};
+use super::{ApiContext, admin, auth, health, me, metrics, movies, posts, trending};
 use crate::db::{admin as admin_db, catalogue};
 use crate::models::{Training, Version};
 use crate::recommender::{ChartSource, RatingStats, SortBy};
@@ -37,6 +37,7 @@ const SPEC_PATH: &str = "/api/openapi.json";
     paths(
         health::healthz,
         health::readyz,
+        metrics::scrape,
         auth::register,
         auth::login,
         auth::refresh,

@@ -52,6 +52,15 @@ pub struct Models {
     training: Mutex<Training>,
     /// The version this process serves.
     serving: Mutex<Option<String>>,
+    /// How the last training this process ran ended.
+    last: Mutex<Option<LastTraining>>,
+}
+
+/// How long a finished training took and whether it succeeded.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LastTraining {
+    pub seconds: f64,
+    pub succeeded: bool,
 }
 
 impl Models {
@@ -74,7 +83,13 @@ impl Models {
                 ..Training::default()
             }),
             serving: Mutex::new(None),
+            last: Mutex::new(None),
         })
+    }
+
+    /// How the last training this process ran ended; `None` before the first.
+    pub fn last_training(&self) -> Option<LastTraining> {
+        *self.last.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The snapshot the API answers from.
@@ -164,6 +179,20 @@ impl Models {
     /// Trains (or, with `supplied`, takes that model), stores, records and swaps in a
     /// version.
     async fn run(&self, trained_by: &'static str, supplied: Option<Supplied>) -> Result<String> {
+        let started = std::time::Instant::now();
+        let outcome = self.run_timed(trained_by, supplied).await;
+        *self.last.lock().unwrap_or_else(PoisonError::into_inner) = Some(LastTraining {
+            seconds: started.elapsed().as_secs_f64(),
+            succeeded: outcome.is_ok(),
+        });
+        outcome
+    }
+
+    async fn run_timed(
+        &self,
+        trained_by: &'static str,
+        supplied: Option<Supplied>,
+    ) -> Result<String> {
         let version = new_version();
         self.set(|t| {
             t.version = Some(version.clone());
@@ -476,6 +505,11 @@ fn new_version() -> String {
     let secs = now();
     let suffix = &crate::http::tokens::random_id()[..6];
     format!("v{secs}-{suffix}")
+}
+
+/// When a version was created (Unix seconds), read from its name (see `new_version`).
+pub fn version_created_at(version: &str) -> Option<i64> {
+    version.strip_prefix('v')?.split('-').next()?.parse().ok()
 }
 
 /// A recorded model version.

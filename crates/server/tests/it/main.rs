@@ -10,6 +10,7 @@ mod health;
 mod helpers;
 mod images;
 mod import;
+mod metrics;
 mod models;
 mod openapi;
 mod posts;

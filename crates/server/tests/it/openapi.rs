@@ -33,6 +33,8 @@ const ROUTES: &[(&str, &str, Access)] = &[
     // health.rs
     ("GET", "/healthz", Anyone),
     ("GET", "/readyz", Anyone),
+    // metrics.rs
+    ("GET", "/metrics", Anyone),
     // auth.rs
     ("POST", "/auth/users/", Anyone),
     ("GET", "/auth/users/me/", Login),
@@ -627,6 +629,7 @@ async fn real_answers_match_the_document() {
     // Health and this document.
     s.expect(200, req("GET", "/healthz")).await;
     s.expect(200, req("GET", "/readyz")).await;
+    s.expect(200, req("GET", "/metrics")).await;
     s.expect(200, req("GET", "/api/openapi.json")).await;
 
     // Accounts.

@@ -17,7 +17,7 @@ import ModelTrainingIcon from '@mui/icons-material/ModelTraining';
 import { adminApi, useGetModelsQuery, useRetrainMutation } from '../../api/admin';
 import { errorCode, errorMessage } from '../../api/errors';
 import type { ModelVersion, Models } from '../../api/types';
-import { formatDateTime } from '../../app/format';
+import { formatAge, formatDateTime } from '../../app/format';
 import { useAppSelector } from '../../app/hooks';
 import { ErrorState } from '../../components/ErrorState';
 import { EmptyRow } from './TableStates';
@@ -71,6 +71,8 @@ export function ModelsPanel() {
     );
   const m = models.data;
   const t = m.training;
+  // This replica's version (the one answering), with its age.
+  const served = m.versions.find((v) => String(v.version) === String(m.current));
   const alreadyRunning = errorCode(retraining.error) === 'training_running';
 
   return (
@@ -86,7 +88,11 @@ export function ModelsPanel() {
               Training
             </Typography>
             <Typography component="div" sx={{ color: 'text.secondary' }}>
-              Current model: <strong>{m.current ?? 'none'}</strong> ·{' '}
+              Current model: <strong>{m.current ?? 'none'}</strong>
+              {served?.created_at != null && (
+                <span data-testid="served-age"> (created {formatAge(served.created_at)} ago)</span>
+              )}{' '}
+              ·{' '}
               <Chip
                 size="small"
                 label={t.state}
