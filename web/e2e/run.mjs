@@ -431,6 +431,15 @@ async function main() {
     await row.waitFor({ state: 'detached' });
   });
 
+  await step('see the model in service and its age', async () => {
+    await page.getByRole('tab', { name: 'Models' }).click();
+    const age = page.getByTestId('served-age');
+    await age.waitFor();
+    const text = (await age.textContent()) ?? '';
+    check(/created \d+ (s|min|h|days?) ago/.test(text), `the served model's age reads “${text}”`);
+    await shot('admin-models');
+  });
+
   await step('the post is gone from the feed', async () => {
     await goto('/posts');
     await page.locator('[data-testid="post-feed"], [data-testid="empty-state"]').first().waitFor();
