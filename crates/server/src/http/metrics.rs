@@ -49,6 +49,17 @@ pub struct Metrics {
     pool_connections: IntGaugeVec,
     pool_max: IntGauge,
     object_store_errors: IntCounter,
+    image_decodes: IntGauge,
+}
+
+/// One image decode, counted in `nextflex_image_decodes_in_flight` until dropped (however the
+/// decode ends).
+pub struct InFlight(IntGauge);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
 }
 
 impl Metrics {
@@ -139,6 +150,10 @@ impl Metrics {
                 "nextflex_object_store_errors_total",
                 "Object-store requests that failed"
             )),
+            image_decodes: register!(IntGauge::new(
+                "nextflex_image_decodes_in_flight",
+                "Uploaded images being decoded now"
+            )),
             registry,
         };
         metrics.pool_max.set(i64::from(pool_max));
@@ -150,6 +165,12 @@ impl Metrics {
             ))
             .map_err(bad)?;
         Ok(metrics)
+    }
+
+    /// Counts an image decode while the guard lives.
+    pub fn image_decode(&self) -> InFlight {
+        self.image_decodes.inc();
+        InFlight(self.image_decodes.clone())
     }
 
     fn observe(&self, route: &str, method: &Method, status: StatusCode, took: Duration) {

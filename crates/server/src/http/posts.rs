@@ -414,10 +414,14 @@ async fn create(
     })?;
     let form = check_form(&ctx, read_form(multipart, max).await?).await?;
     let (file_name, bytes) = form.image;
-    let processed: Processed = tokio::task::spawn_blocking(move || images::process(&bytes))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(invalid_image)?;
+    let decoding = ctx.metrics.image_decode();
+    let processed: Processed = tokio::task::spawn_blocking(move || {
+        let _decoding = decoding;
+        images::process(&bytes)
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(invalid_image)?;
 
     // Generated keys: nothing the user sends reaches a storage path.
     let folder = format!("images/{}", random_id());

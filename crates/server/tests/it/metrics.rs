@@ -152,4 +152,5 @@ async fn metrics_report_routes_models_and_limits_with_bounded_labels() {
     assert_eq!(series("nextflex_object_store_errors_total", &[]), 0.0);
     assert!(series("process_resident_memory_bytes", &[]) > 0.0);
     assert!(series("process_open_fds", &[]) > 0.0);
+    assert_eq!(series("nextflex_image_decodes_in_flight", &[]), 0.0);
 }
