@@ -197,6 +197,22 @@ pub struct Recommendation {
 }
 
 impl AlsModel {
+    /// Approximate bytes the model holds (see [`crate::heap`]).
+    pub fn heap_bytes(&self) -> usize {
+        use crate::heap::{map, vec};
+        vec(&self.user_ids)
+            + map(&self.user_index)
+            + vec(&self.item_ids)
+            + map(&self.item_index)
+            + vec(&self.user_bias)
+            + vec(&self.item_bias)
+            + vec(&self.item_boost)
+            + vec(&self.user_factors)
+            + vec(&self.item_factors)
+            + vec(&self.item_base)
+            + vec(&self.item_columns)
+    }
+
     /// Trains on ratings given as three parallel columns of external ids and values.
     pub fn fit(
         params: &ValidAlsParams,

@@ -92,6 +92,22 @@ fn word(s: &str) -> String {
 }
 
 impl ContentIndex {
+    /// Approximate bytes the index holds (see [`crate::heap`]).
+    pub fn heap_bytes(&self) -> usize {
+        use crate::heap::{map, strings, vec};
+        let titles: usize = self.by_title.keys().map(String::capacity).sum();
+        let lists: usize = self.by_title.values().map(vec).sum();
+        vec(&self.ids)
+            + strings(&self.titles)
+            + vec(&self.years)
+            + map(&self.position)
+            + map(&self.by_title)
+            + titles
+            + lists
+            + vec(&self.neighbours)
+            + vec(&self.scores)
+    }
+
     pub fn build(items: &[ContentItem], params: ContentParams) -> Result<ContentIndex> {
         if !(1..=100).contains(&params.k) {
             return Err(EngineError::InvalidParameter {

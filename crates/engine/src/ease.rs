@@ -119,6 +119,12 @@ impl EaseTaste {
 }
 
 impl EaseModel {
+    /// Approximate bytes the model holds (see [`crate::heap`]).
+    pub fn heap_bytes(&self) -> usize {
+        use crate::heap::{map, vec};
+        vec(&self.item_ids) + map(&self.item_index) + vec(&self.weights)
+    }
+
     /// Trains on ratings given as three parallel columns of external ids and values.
     pub fn fit(params: &EaseParams, users: &[u32], items: &[u32], values: &[f32]) -> Result<Self> {
         params.validate()?;

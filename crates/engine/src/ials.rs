@@ -298,6 +298,16 @@ impl Taste {
 }
 
 impl IalsModel {
+    /// Approximate bytes the model holds (see [`crate::heap`]).
+    pub fn heap_bytes(&self) -> usize {
+        use crate::heap::{map, vec};
+        vec(&self.item_ids)
+            + map(&self.item_index)
+            + vec(&self.item_factors)
+            + vec(&self.gramian)
+            + vec(&self.item_columns)
+    }
+
     /// Trains on ratings given as three parallel columns of external ids and values.
     pub fn fit(
         params: &ValidIalsParams,

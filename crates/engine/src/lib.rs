@@ -7,6 +7,7 @@ pub mod als;
 pub mod charts;
 pub mod content;
 pub mod ease;
+pub mod heap;
 pub mod ials;
 pub mod linalg;
 pub mod metrics;

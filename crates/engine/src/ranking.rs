@@ -117,6 +117,14 @@ impl RankingTaste {
 }
 
 impl RankingModel {
+    /// Approximate bytes the model holds (see [`crate::heap`]).
+    pub fn heap_bytes(&self) -> usize {
+        match self {
+            RankingModel::Ease(m) => m.heap_bytes(),
+            RankingModel::Ials(m) => m.heap_bytes(),
+        }
+    }
+
     /// EASE when the liked movies fit [`EaseParams::max_items`] (and iALS is not asked for),
     /// else iALS.
     pub fn fit(

@@ -404,6 +404,11 @@ pub struct ServeArgs {
     )]
     pub addr: SocketAddr,
 
+    /// Serve the Prometheus metrics (GET /metrics) on this address instead of on --addr, e.g.
+    /// an interface only the monitoring network reaches [default: on --addr]
+    #[arg(long, env = "NEXTFLEX_METRICS_ADDR", hide_env_values = true)]
+    pub metrics_addr: Option<SocketAddr>,
+
     /// Seconds that in-flight requests get to finish after SIGTERM or Ctrl-C
     #[arg(
         long,
@@ -578,6 +583,7 @@ fn run(cli: Cli) -> Result<()> {
                 let storage = storage_config(&cli.global, &cwd)?;
                 serve::run(ServeSettings {
                     addr: args.addr,
+                    metrics_addr: args.metrics_addr,
                     database,
                     storage,
                     jwt_secret: args.jwt_secret,
@@ -590,6 +596,7 @@ fn run(cli: Cli) -> Result<()> {
                         tmdb_api_key: args.tmdb_api_key,
                         tmdb_api_url: args.tmdb_api_url,
                         trending_cache_ttl: Duration::from_secs(args.trending_cache_ttl),
+                        metrics_route: args.metrics_addr.is_none(),
                     },
                     recommender: RecommenderSettings {
                         dataset: args.dataset,

@@ -20,6 +20,8 @@ use crate::storage::Storage;
 
 pub struct ServeSettings {
     pub addr: SocketAddr,
+    /// Where `GET /metrics` is served instead of `addr`; `None`: on `addr`.
+    pub metrics_addr: Option<SocketAddr>,
     pub database: DatabaseConfig,
     pub storage: StorageConfig,
     /// `NEXTFLEX_JWT_SECRET`; unset: generated once and kept in `data_dir`.
@@ -51,6 +53,13 @@ pub async fn run(settings: ServeSettings) -> Result<()> {
     let addr = listener
         .local_addr()
         .map_err(|e| Error::Internal(format!("cannot read the listening address: {e}")))?;
+    let metrics_listener =
+        match settings.metrics_addr {
+            Some(at) => Some(TcpListener::bind(at).await.map_err(|e| {
+                Error::Config(format!("cannot listen on {at} for the metrics: {e}"))
+            })?),
+            None => None,
+        };
     tracing::info!(database = %settings.database.redacted(), "database ready");
     tracing::info!(storage = storage.description(), "object storage ready");
     if let Some(demo) = &settings.demo {
@@ -72,14 +81,34 @@ pub async fn run(settings: ServeSettings) -> Result<()> {
     }
     let ctx = ApiContext::new(db.clone(), storage, &jwt_secret, models, &settings.api).await?;
     tracing::info!(%addr, "listening on http://{addr}");
+    // The metrics' own listener: scrapes are short, so it simply stops with the process.
+    let metrics_server = match metrics_listener {
+        Some(listener) => {
+            let at = listener
+                .local_addr()
+                .map_err(|e| Error::Internal(format!("cannot read the metrics address: {e}")))?;
+            tracing::info!(%at, "metrics on http://{at}/metrics");
+            let app = http::metrics_router(ctx.clone());
+            Some(tokio::spawn(async move {
+                if let Err(e) = axum::serve(listener, app).await {
+                    tracing::error!(error = %e, "the metrics server failed");
+                }
+            }))
+        }
+        None => None,
+    };
 
-    serve(
+    let served = serve(
         listener,
         http::router(ctx),
         shutdown,
         settings.shutdown_grace,
     )
-    .await?;
+    .await;
+    if let Some(task) = metrics_server {
+        task.abort();
+    }
+    served?;
     db.close().await;
     tracing::info!("shut down");
     Ok(())

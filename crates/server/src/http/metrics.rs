@@ -45,6 +45,7 @@ pub struct Metrics {
     last_training_seconds: Gauge,
     last_training_failed: IntGauge,
     catalogue_movies: IntGauge,
+    snapshot_bytes: IntGauge,
     ratings: IntGaugeVec,
     pool_connections: IntGaugeVec,
     pool_max: IntGauge,
@@ -127,6 +128,10 @@ impl Metrics {
             catalogue_movies: register!(IntGauge::new(
                 "nextflex_catalogue_movies",
                 "Movies in the served snapshot's catalogue"
+            )),
+            snapshot_bytes: register!(IntGauge::new(
+                "nextflex_snapshot_bytes",
+                "Approximate memory the served snapshot holds (models, content index, charts)"
             )),
             ratings: register!(IntGaugeVec::new(
                 Opts::new(
@@ -211,6 +216,7 @@ impl Metrics {
         }
         if let Some(snapshot) = ctx.recommender.get() {
             self.catalogue_movies.set(snapshot.movie_count() as i64);
+            self.snapshot_bytes.set(snapshot.heap_bytes() as i64);
             let report = &snapshot.report;
             for (source, n) in [
                 ("dataset", report.dataset_ratings),

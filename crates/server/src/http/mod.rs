@@ -58,6 +58,7 @@ pub struct ApiContext {
     /// TMDB's trending list, cached.
     pub trending: Arc<trending::Trending>,
     pub metrics: Arc<metrics::Metrics>,
+    pub metrics_route: bool,
 }
 
 /// API settings with their defaults.
@@ -78,6 +79,9 @@ pub struct ApiSettings {
     pub tmdb_api_url: String,
     /// How long TMDB's trending list is kept before it is fetched again.
     pub trending_cache_ttl: Duration,
+    /// Serve `GET /metrics` on the API's address (off when a separate metrics address serves
+    /// it, see [`metrics_router`]).
+    pub metrics_route: bool,
 }
 
 /// TMDB's API, where the trending chart comes from.
@@ -94,6 +98,7 @@ impl Default for ApiSettings {
             tmdb_api_key: None,
             tmdb_api_url: TMDB_API_URL.to_owned(),
             trending_cache_ttl: Duration::from_secs(600),
+            metrics_route: true,
         }
     }
 }
@@ -135,6 +140,7 @@ impl ApiContext {
             cors_origins: settings.cors_origins.clone().into(),
             max_image_bytes: settings.max_image_bytes,
             trending: Arc::new(trending::Trending::new(settings)?),
+            metrics_route: settings.metrics_route,
             metrics: Arc::new(metrics::Metrics::new(
                 db.pool().options().get_max_connections(),
             )?),
@@ -166,6 +172,11 @@ fn cors(origins: &[String]) -> CorsLayer {
         .max_age(Duration::from_secs(3600))
 }
 
+/// `GET /metrics` alone, for a separate metrics address.
+pub fn metrics_router(ctx: ApiContext) -> Router {
+    metrics::router().with_state(ctx)
+}
+
 /// The whole application, apart from `main` so that tests can drive it.
 pub fn router(ctx: ApiContext) -> Router {
     let cors = cors(&ctx.cors_origins);
@@ -178,7 +189,11 @@ pub fn router(ctx: ApiContext) -> Router {
         .merge(me::router())
         .merge(posts::router(ctx.max_image_bytes))
         .merge(openapi::router())
-        .merge(metrics::router())
+        .merge(if ctx.metrics_route {
+            metrics::router()
+        } else {
+            Router::new()
+        })
         .route_layer(axum::middleware::from_fn_with_state(
             ctx.metrics.clone(),
             metrics::track,

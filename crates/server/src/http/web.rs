@@ -16,7 +16,9 @@ struct Assets;
 /// API paths and missing files.
 pub async fn fallback(method: Method, uri: Uri) -> Response {
     let path = uri.path().trim_start_matches('/');
-    let api = path == "api" || path.starts_with("api/") || path.starts_with("auth/");
+    // Not the web app's pages (`metrics` when it is served on another address).
+    let api =
+        path == "api" || path.starts_with("api/") || path.starts_with("auth/") || path == "metrics";
     if api || (method != Method::GET && method != Method::HEAD) {
         return super::error::not_found().await.into_response();
     }

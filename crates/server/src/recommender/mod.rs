@@ -175,6 +175,41 @@ impl Recommender {
         self.position.get(&id).map(|&i| &self.movies[i])
     }
 
+    /// Approximate bytes the snapshot holds: the models, the content index and the catalogue's
+    /// lists (see `nextflex_engine::heap`).
+    pub fn heap_bytes(&self) -> usize {
+        use nextflex_engine::heap::{map, strings, vec};
+        let movies: usize = self
+            .movies
+            .iter()
+            .map(|m| {
+                m.title.capacity()
+                    + m.release_date.as_ref().map_or(0, String::capacity)
+                    + m.poster_path.as_ref().map_or(0, String::capacity)
+                    + strings(&m.genres)
+            })
+            .sum();
+        let words: usize = self.title_words.iter().map(|w| strings(w)).sum();
+        let charts: usize = self.charts.values().map(|(list, _)| vec(list)).sum();
+        vec(&self.movies)
+            + movies
+            + map(&self.position)
+            + strings(&self.genres)
+            + map(&self.stats)
+            + map(&self.dataset_stats)
+            + words
+            + vec(&self.popular_rank)
+            + map(&self.chart_rank)
+            + vec(&self.popular)
+            + vec(&self.latest)
+            + map(&self.charts)
+            + charts
+            + strings(&self.franchises)
+            + self.content.heap_bytes()
+            + self.als.as_ref().map_or(0, AlsModel::heap_bytes)
+            + self.ranking.as_ref().map_or(0, RankingModel::heap_bytes)
+    }
+
     pub fn movie_count(&self) -> usize {
         self.movies.len()
     }

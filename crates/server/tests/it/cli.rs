@@ -304,6 +304,51 @@ impl Server {
     }
 }
 
+/// `--metrics-addr`: the metrics on their own address, and not on the API's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_move_to_their_own_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = nextflex(dir.path());
+    cmd.args(["--log-format", "json"])
+        .env("NEXTFLEX_NO_DEMO", "true")
+        .env("NEXTFLEX_METRICS_ADDR", "127.0.0.1:0");
+    let server = Server::start(&mut cmd);
+    let line = server.wait_for_log(&["metrics on http://"], Duration::from_secs(30));
+    let at: String = line
+        .split("metrics on http://")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '"' && *c != '/')
+        .collect();
+    let client = reqwest::Client::new();
+    let scraped = client
+        .get(format!("http://{at}/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scraped.status(), 200);
+    assert!(
+        scraped
+            .text()
+            .await
+            .unwrap()
+            .contains("nextflex_model_age_seconds")
+    );
+    let main = client
+        .get(format!("http://{}/metrics", server.addr))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        main.status(),
+        404,
+        "the API's address still serves the metrics"
+    );
+    let (status, _) = server.terminate();
+    assert!(status.success(), "{status}");
+}
+
 async fn serve_migrates_and_answers_probes(backend: Backend) {
     let Some(tdb) = TestDb::create(backend).await else {
         return;

@@ -144,6 +144,7 @@ async fn metrics_report_routes_models_and_limits_with_bounded_labels() {
     assert_eq!(series("nextflex_last_training_failed", &[]), 0.0);
     assert_eq!(series("nextflex_training_running", &[]), 0.0);
     assert!(series("nextflex_catalogue_movies", &[]) > 0.0);
+    assert!(series("nextflex_snapshot_bytes", &[]) > 1000.0);
     assert!(series("nextflex_model_ratings", &[("source", "dataset")]) > 0.0);
     assert_eq!(series("nextflex_model_ratings", &[("source", "app")]), 1.0);
     // The database pool and the process.
