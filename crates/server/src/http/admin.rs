@@ -177,8 +177,9 @@ async fn update_user(
     )
     .await?;
     if !is_active {
-        // A deactivated account cannot refresh its way back in.
+        // A deactivated account cannot refresh its way back in, nor use its access tokens.
         tokens::revoke_user(&ctx.db, id).await?;
+        ctx.accounts.forget(id);
     }
     let (rows, _) = admin::users(&ctx.db, Some(&user.email), 1, 0).await?;
     rows.into_iter()
@@ -219,6 +220,7 @@ async fn delete_user(
         .await?
         .ok_or_else(user_not_found)?;
     let keys = users::delete(&ctx.db, id).await?;
+    ctx.accounts.forget(id);
     ctx.storage.delete_logged(&keys).await;
     Ok(StatusCode::NO_CONTENT)
 }

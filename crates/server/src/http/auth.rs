@@ -475,6 +475,7 @@ async fn delete_me(
     let u = current(&ctx, user).await?;
     check_current(&u, &body.current_password).await?;
     let keys = users::delete(&ctx.db, u.id).await?;
+    ctx.accounts.forget(u.id);
     ctx.storage.delete_logged(&keys).await;
     Ok(StatusCode::NO_CONTENT)
 }

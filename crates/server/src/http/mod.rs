@@ -59,6 +59,8 @@ pub struct ApiContext {
     pub trending: Arc<trending::Trending>,
     pub metrics: Arc<metrics::Metrics>,
     pub metrics_route: bool,
+    /// Accounts seen open lately (every authenticated request checks).
+    pub accounts: Arc<tokens::OpenAccounts>,
 }
 
 /// API settings with their defaults.
@@ -141,6 +143,7 @@ impl ApiContext {
             max_image_bytes: settings.max_image_bytes,
             trending: Arc::new(trending::Trending::new(settings)?),
             metrics_route: settings.metrics_route,
+            accounts: Arc::default(),
             metrics: Arc::new(metrics::Metrics::new(
                 db.pool().options().get_max_connections(),
             )?),

@@ -10,8 +10,12 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
 use super::{ApiContext, ApiError};
-use crate::db::now;
+use crate::db::{Db, now};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -108,8 +112,56 @@ pub fn invalid_token(message: &str) -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, "token_not_valid", message)
 }
 
-/// The caller, from a valid access token. The token is trusted until it expires: no database
-/// lookup, so that authenticated reads stay cheap.
+/// How long an account seen open is trusted without looking again: a deactivation or a
+/// deletion shuts its tokens out on the replica that made it at once, and on the others within
+/// this.
+pub const ACCOUNT_RECHECK: Duration = Duration::from_secs(2);
+
+/// The accounts seen open (existing and active) lately, so that a token of a deactivated or
+/// deleted account gets 401 everywhere, while a busy user costs one lookup per
+/// [`ACCOUNT_RECHECK`] rather than one per request.
+#[derive(Debug, Default)]
+pub struct OpenAccounts {
+    seen: Mutex<HashMap<i64, Instant>>,
+}
+
+/// Entries kept before the stale ones are dropped.
+const OPEN_ACCOUNTS_PRUNE_AT: usize = 100_000;
+
+impl OpenAccounts {
+    /// Whether the account exists and is active, from the database unless seen open within
+    /// [`ACCOUNT_RECHECK`].
+    pub async fn is_open(&self, db: &Db, id: i64) -> crate::error::Result<bool> {
+        let fresh = |at: &Instant| at.elapsed() < ACCOUNT_RECHECK;
+        if self.lock().get(&id).is_some_and(fresh) {
+            return Ok(true);
+        }
+        let open = crate::db::users::find_by_id(db, id)
+            .await?
+            .is_some_and(|u| u.is_active);
+        let mut seen = self.lock();
+        if open {
+            if seen.len() >= OPEN_ACCOUNTS_PRUNE_AT {
+                seen.retain(|_, at| fresh(at));
+            }
+            seen.insert(id, Instant::now());
+        } else {
+            seen.remove(&id);
+        }
+        Ok(open)
+    }
+
+    /// Forgets an account just deactivated or deleted here, so that its tokens stop at once.
+    pub fn forget(&self, id: i64) {
+        self.lock().remove(&id);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Instant>> {
+        self.seen.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The caller, from a valid access token of an open account (see [`OpenAccounts`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AuthUser {
     pub id: i64,
@@ -156,6 +208,9 @@ impl FromRequestParts<ApiContext> for MaybeUser {
             None => Ok(MaybeUser(None)),
             Some(token) => {
                 let claims = ctx.tokens.check(token, TokenType::Access)?;
+                if !ctx.accounts.is_open(&ctx.db, claims.user_id).await? {
+                    return Err(invalid_token("User not found or inactive"));
+                }
                 Ok(MaybeUser(Some(AuthUser { id: claims.user_id })))
             }
         }

@@ -328,3 +328,104 @@ async fn failed_training_keeps_serving() {
         (version.as_str(), true)
     );
 }
+
+/// An account an admin shuts stays shut: its live access token gets 401 on every authenticated
+/// route at once on the replica that shut it, and within `ACCOUNT_RECHECK` on another replica of
+/// the same database; a deleted account's token gets 401, not a database error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shut_account_is_shut_on_every_replica() {
+    let Some((app, tdb)) = app(Backend::Sqlite, &unlimited()).await else {
+        return;
+    };
+    // A second replica: the same database and object store.
+    let other = TestApp::spawn_on(
+        &tdb.config(),
+        Some(nextflex::config::StorageConfig::Local(
+            app.storage_dir.clone(),
+        )),
+        &[],
+        &[],
+        &unlimited(),
+    )
+    .await;
+    let (fan, _) = app.user("fan@example.com").await;
+    let (gone, _) = app.user("gone@example.com").await;
+    app.user("boss@example.com").await;
+    make_admin(&tdb, "boss@example.com").await;
+    let (admin, _) = app.login("boss@example.com", PASSWORD).await;
+    let (_, users) = app
+        .call("GET", "/api/admin/users?q=example.com", Some(&admin), None)
+        .await;
+    let id_of = |email: &str| {
+        users["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["email"] == email)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let (fan_id, gone_id) = (id_of("fan@example.com"), id_of("gone@example.com"));
+    // Both replicas have seen both accounts open.
+    for replica in [&app, &other] {
+        for token in [&fan, &gone] {
+            let (status, body) = replica
+                .call("GET", "/api/me/ratings", Some(token), None)
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+        }
+    }
+    let (status, body) = app
+        .call(
+            "PATCH",
+            &format!("/api/admin/users/{fan_id}"),
+            Some(&admin),
+            Some(json!({"is_active": false})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _) = app
+        .call(
+            "DELETE",
+            &format!("/api/admin/users/{gone_id}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    // At once where it was done.
+    for token in [&fan, &gone] {
+        shut_out(&app, token).await.unwrap();
+    }
+    // Within the recheck interval on the other replica.
+    tokio::time::sleep(nextflex::http::tokens::ACCOUNT_RECHECK + Duration::from_millis(200)).await;
+    for token in [&fan, &gone] {
+        shut_out(&other, token).await.unwrap();
+    }
+    // The admin's own token still works.
+    assert_eq!(
+        app.call("GET", "/api/admin/stats", Some(&admin), None)
+            .await
+            .0,
+        StatusCode::OK
+    );
+}
+
+/// Checks that `token` gets 401 on authenticated routes of `replica`.
+async fn shut_out(replica: &TestApp, token: &str) -> Result<(), String> {
+    let routes = [
+        ("PUT", "/api/movies/1/rating", Some(json!({"rating": 4.0}))),
+        ("GET", "/api/me/recommendations", None),
+        ("GET", "/auth/users/me/", None),
+        ("POST", "/api/posts", Some(json!({"title": "x"}))),
+        ("GET", "/api/movies/1", None),
+    ];
+    for (method, path, body) in routes {
+        let (status, answer) = replica.call(method, path, Some(token), body).await;
+        if status != StatusCode::UNAUTHORIZED {
+            return Err(format!("{method} {path}: {status} {answer}"));
+        }
+    }
+    Ok(())
+}
