@@ -138,6 +138,28 @@ where
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
         use axum::extract::rejection::JsonRejection;
+        // The body is read once (within the body limit), checked for NUL characters, which no
+        // text field may hold (PostgreSQL cannot store them), then parsed as JSON.
+        let (parts, body) = req.into_parts();
+        let read = axum::extract::Request::from_parts(parts.clone(), body);
+        let bytes = match bytes::Bytes::from_request(read, state).await {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                return Err(ApiError::new(
+                    e.status(),
+                    "payload_too_large",
+                    e.body_text(),
+                ));
+            }
+        };
+        if has_escaped_nul(&bytes) {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid",
+                NUL_MESSAGE,
+            ));
+        }
+        let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
         match Json::<T>::from_request(req, state).await {
             Ok(Json(value)) => Ok(JsonBody(value)),
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
@@ -163,6 +185,17 @@ where
 #[derive(Debug, Clone, Copy, Default)]
 pub struct QueryParams<T>(pub T);
 
+/// What text holding a NUL character gets: no person types one, and PostgreSQL cannot store it.
+pub const NUL_MESSAGE: &str = "Text may not contain NUL characters (\\u0000).";
+
+/// Whether a JSON text holds a NUL character: the escape `\u0000` (a raw NUL byte is not
+/// JSON at all), preceded by an even number of other backslashes.
+fn has_escaped_nul(json: &[u8]) -> bool {
+    json.windows(6).enumerate().any(|(at, w)| {
+        w == b"\\u0000" && json[..at].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 0
+    })
+}
+
 impl<S, T> axum::extract::FromRequestParts<S> for QueryParams<T>
 where
     T: serde::de::DeserializeOwned,
@@ -174,9 +207,29 @@ where
         parts: &mut axum::http::request::Parts,
         state: &S,
     ) -> Result<Self, ApiError> {
+        if parts.uri.query().is_some_and(|q| q.contains("%00")) {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+                NUL_MESSAGE,
+            ));
+        }
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|q| QueryParams(q.0))
             .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_escaped_nul;
+
+    #[test]
+    fn finds_escaped_nuls_only() {
+        assert!(has_escaped_nul(br#"{"a": "x\u0000y"}"#));
+        assert!(has_escaped_nul(br#"{"a": "\\\u0000"}"#)); // \\ then \u0000
+        assert!(!has_escaped_nul(br#"{"a": "\\u0000"}"#)); // an escaped backslash, then text
+        assert!(!has_escaped_nul(br#"{"a": "u0000", "b": "\u0001"}"#));
     }
 }

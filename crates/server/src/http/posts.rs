@@ -239,6 +239,9 @@ async fn read_form(mut multipart: Multipart, max_image: usize) -> Result<Form, A
             .ok_or_else(|| ApiError::field(&name, "This field is too long."))?;
         let text = String::from_utf8(bytes)
             .map_err(|_| ApiError::field(&name, "This field must be UTF-8 text."))?;
+        if text.contains('\0') {
+            return Err(ApiError::field(&name, super::error::NUL_MESSAGE));
+        }
         *slot = Some(text);
     }
     Ok(form)

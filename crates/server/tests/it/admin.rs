@@ -269,7 +269,7 @@ async fn admin_dashboard(backend: Backend) {
     );
 }
 
-backend_tests!(admin_dashboard);
+backend_tests!(admin_dashboard, nul_characters_are_refused);
 
 /// A training that fails (here: a dataset that does not exist) records its error and leaves the
 /// model in service untouched.
@@ -428,4 +428,52 @@ async fn shut_out(replica: &TestApp, token: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// A NUL character (which PostgreSQL cannot store) in any text gets 400 naming it, and leaves
+/// the data as it was: JSON bodies, query strings and form fields alike.
+async fn nul_characters_are_refused(backend: Backend) {
+    let Some((app, tdb)) = app(backend, &unlimited()).await else {
+        return;
+    };
+    app.user("boss@example.com").await;
+    make_admin(&tdb, "boss@example.com").await;
+    let (admin, _) = app.login("boss@example.com", PASSWORD).await;
+    let (status, body) = app
+        .call(
+            "PATCH",
+            "/auth/users/me/",
+            Some(&admin),
+            Some(json!({"first_name": "Ann\u{0}e"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("NUL"),
+        "{body}"
+    );
+    let (_, me) = app.call("GET", "/auth/users/me/", Some(&admin), None).await;
+    assert_eq!(me["first_name"], "", "{me}");
+    let (status, body) = app
+        .call("GET", "/api/admin/users?q=a%00b", Some(&admin), None)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let form = reqwest::multipart::Form::new()
+        .text("title", "Heat\u{0}")
+        .text("content", "x");
+    let response = app
+        .client
+        .post(app.url("/api/posts"))
+        .bearer_auth(&admin)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        body["error"]["fields"]["title"].is_array() || body["error"]["fields"]["title"].is_string(),
+        "{body}"
+    );
+    assert_eq!(count(&tdb, "posts").await, 0);
 }
