@@ -203,3 +203,33 @@ async fn web_ui_routes_fall_back_to_index_html() {
     let post = app.client.post(app.url("/movies/12")).send().await.unwrap();
     assert_eq!(post.status(), 404);
 }
+
+/// Every answer, page or JSON, carries the security headers: a content security policy that
+/// forbids framing and foreign scripts, no MIME sniffing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_carry_security_headers() {
+    let tdb = crate::helpers::TestDb::create(crate::helpers::Backend::Sqlite)
+        .await
+        .unwrap();
+    let app = crate::helpers::TestApp::spawn(&tdb.config()).await;
+    for path in [
+        "/",
+        "/api/docs/",
+        "/api/genres",
+        "/api/no-such-route",
+        "/healthz",
+    ] {
+        let response = app.get(path).await;
+        let headers = response.headers();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        for part in [
+            "frame-ancestors 'none'",
+            "script-src 'self'",
+            "object-src 'none'",
+        ] {
+            assert!(csp.contains(part), "{path}: {csp}");
+        }
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+    }
+}
