@@ -10,12 +10,19 @@ use crate::error::{Error, Result};
 const COMMON_PASSWORDS: &str = include_str!("common-passwords.txt");
 
 pub const MIN_PASSWORD_LEN: usize = 8;
+/// Fewer different characters than this (`aaaaaaaa`, eight spaces, `abababab`) is refused.
+pub const MIN_DISTINCT_CHARS: usize = 4;
 
-/// Trims and lower-cases an email address and checks its shape. Emails are stored lower-case so
-/// that uniqueness and login ignore case on every database backend.
+/// Trims an email address, folds it to Unicode's compatibility form (NFKC: fullwidth `ａ` is
+/// `a`) and lower case, and checks its shape. Emails are stored lower-case so that uniqueness and
+/// login ignore case on every database backend. After folding, an address must be ASCII
+/// (internationalised domains in their `xn--` form): that keeps out look-alike accounts (a
+/// Cyrillic `а` for a Latin `a`, a zero-width space) that would pass for someone else's.
 pub fn normalize_email(raw: &str) -> Result<String, String> {
-    let email = raw.trim().to_lowercase();
-    let valid = email.len() <= 254
+    use unicode_normalization::UnicodeNormalization;
+    let email = raw.trim().nfkc().collect::<String>().to_lowercase();
+    let valid = email.is_ascii()
+        && email.len() <= 254
         && !email.chars().any(|c| c.is_whitespace() || c.is_control())
         && match email.split_once('@') {
             Some((local, domain)) => {
@@ -44,6 +51,15 @@ pub fn check_password(password: &str, email: &str) -> Vec<String> {
     }
     if !password.is_empty() && password.chars().all(|c| c.is_ascii_digit()) {
         problems.push("This password is entirely numeric.".into());
+    }
+    if password.chars().any(char::is_control) {
+        problems.push("This password may not contain control characters.".into());
+    }
+    let distinct: std::collections::HashSet<char> = password.chars().collect();
+    if !password.is_empty() && distinct.len() < MIN_DISTINCT_CHARS {
+        problems.push(format!(
+            "This password repeats too few characters. It must contain at least {MIN_DISTINCT_CHARS} different ones."
+        ));
     }
     let lower = password.to_lowercase();
     let email = email.to_lowercase();
@@ -105,9 +121,17 @@ mod tests {
             "a b@example.com",
             "a@b@c",
             "a@.com",
+            // Look-alikes of ann@example.com: a Cyrillic а, a zero-width space.
+            "\u{430}nn@example.com",
+            "an\u{200b}n@example.com",
         ] {
             assert!(normalize_email(bad).is_err(), "{bad:?} accepted");
         }
+        // Fullwidth letters fold to the address they look like.
+        assert_eq!(
+            normalize_email("\u{ff41}nn@example.com").unwrap(),
+            "ann@example.com"
+        );
     }
 
     #[test]
@@ -116,6 +140,19 @@ mod tests {
         assert!(check_password("correct horse battery", email).is_empty());
         assert_eq!(check_password("short", email).len(), 1);
         assert!(check_password("1234567890", email)[0].contains("entirely numeric"));
+        for weak in ["aaaaaaaa", "        ", "abababab", "\0\0\0\0\0\0\0\0"] {
+            assert!(
+                check_password(weak, email)
+                    .iter()
+                    .any(|p| p.contains("too few") || p.contains("control")),
+                "{weak:?} accepted"
+            );
+        }
+        assert!(
+            check_password("\0\0\0\0\0\0\0\0", email)
+                .iter()
+                .any(|p| p.contains("control"))
+        );
         assert!(
             check_password("password", email)
                 .iter()
