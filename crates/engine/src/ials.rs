@@ -768,13 +768,13 @@ fn cg_steps<const FMA: bool>(s: &mut Scratch, x: &mut [f64], a: &System, steps: 
     // r = b − A x, in one pass over the observations.
     residual::<FMA>(&mut s.r, x, a, &mut s.v32, &mut s.sum32);
     s.d.copy_from_slice(&s.r);
-    let mut rs = dot_f64::<FMA>(&s.r, &s.r);
+    let mut rs = dot(&s.r, &s.r);
     for _ in 0..steps {
         if rs < 1e-20 {
             break;
         }
         apply::<FMA>(&mut s.ad, &s.d, a, &mut s.v32, &mut s.sum32);
-        let curvature = dot_f64::<FMA>(&s.d, &s.ad);
+        let curvature = dot(&s.d, &s.ad);
         if curvature <= 0.0 || !curvature.is_finite() {
             break;
         }
@@ -783,7 +783,7 @@ fn cg_steps<const FMA: bool>(s: &mut Scratch, x: &mut [f64], a: &System, steps: 
             *x += alpha * d;
             *r -= alpha * ad;
         }
-        let next = dot_f64::<FMA>(&s.r, &s.r);
+        let next = dot(&s.r, &s.r);
         let beta = next / rs;
         for (d, &r) in s.d.iter_mut().zip(&s.r) {
             *d = r + beta * *d;
@@ -913,27 +913,6 @@ fn dot32_avx2(a: &[f32], b: &[f32]) -> f32 {
         total += a[j] * b[j];
     }
     total
-}
-
-/// A dot product with sixteen running sums: four independent chains of four-lane vectors
-/// under AVX2, so the adds overlap instead of waiting on each other.
-#[inline(always)]
-fn dot_f64<const FMA: bool>(a: &[f64], b: &[f64]) -> f64 {
-    let (chunks_a, rest_a) = a.as_chunks::<16>();
-    let (chunks_b, rest_b) = b.as_chunks::<16>();
-    let mut acc = [0.0; 16];
-    for (x, y) in chunks_a.iter().zip(chunks_b) {
-        for l in 0..16 {
-            acc[l] = if FMA {
-                x[l].mul_add(y[l], acc[l])
-            } else {
-                x[l] * y[l] + acc[l]
-            };
-        }
-    }
-    let tail: f64 = rest_a.iter().zip(rest_b).map(|(x, y)| x * y).sum();
-    let quad = |q: usize| (acc[q] + acc[q + 4]) + (acc[q + 8] + acc[q + 12]);
-    (quad(0) + quad(1)) + (quad(2) + quad(3)) + tail
 }
 
 /// The training objective (module docs) for the current factors.
