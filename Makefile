@@ -3,7 +3,7 @@
 CARGO ?= cargo
 NPM ?= npm
 
-.PHONY: run build web test fmt-check lint test-rust backends web-check e2e
+.PHONY: run build web test fmt-check lint test-rust backends web-check e2e api-properties
 
 ## Build in release mode and serve http://localhost:8000 with the embedded defaults
 ## (SQLite in var/nextflex.db, objects in var/objects).
@@ -23,7 +23,7 @@ web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
 web: web/dist/index.html
 
 ## Everything CI checks: formatting, lints, and all the tests.
-test: fmt-check lint web-check backends test-rust e2e
+test: fmt-check lint web-check backends test-rust e2e api-properties
 
 fmt-check:
 	$(CARGO) fmt --all -- --check
@@ -49,3 +49,8 @@ test-rust: web
 e2e: web
 	$(CARGO) build --bin nextflex
 	bash web/e2e/with-server.sh
+
+## Property-based API test: schemathesis against a real server on the demo data.
+api-properties: web
+	$(CARGO) build --bin nextflex
+	bash tests/schemathesis.sh

@@ -118,47 +118,42 @@ pub struct Listing {
     pub released: Option<i64>,
 }
 
-/// The `limit` most popular movies. A movie's key is the percentile rank of its TMDB popularity
-/// among the movies that have one, or, for a movie without, of its rating count among the rated
-/// ones, so catalogues that mix TMDB and MovieLens-only movies rank on one scale. Ties go to
-/// more ratings, then the smaller id; movies with neither figure are left out.
+/// The `limit` most popular movies. Two signals, each as a percentile rank so that they share
+/// one scale: TMDB's popularity (among the movies that have one: what the world watches now) and
+/// the number of ratings (among all movies: what this catalogue's users have seen; 0 for an
+/// unrated movie). A movie with both is keyed by their mean, so neither a film TMDB rates
+/// popular that nobody here has seen nor an old favourite TMDB forgot leads alone; a movie with
+/// only ratings is keyed by those. Ties go to more ratings, then the smaller id; movies with
+/// neither figure are left out.
 pub fn popular(movies: &[Listing], limit: usize) -> Vec<i64> {
-    let percentiles = |values: Vec<(f64, usize)>| -> Vec<(usize, f64)> {
-        let mut values = values;
-        values.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let last = values.len().saturating_sub(1) as f64;
-        let mut out = Vec::with_capacity(values.len());
-        let mut i = 0;
-        while i < values.len() {
-            // Equal values share the rank of the first of them.
-            let mut j = i;
-            while j < values.len() && values[j].0 == values[i].0 {
-                out.push((values[j].1, if last > 0.0 { i as f64 / last } else { 1.0 }));
-                j += 1;
-            }
-            i = j;
-        }
-        out
-    };
-    let by_popularity = percentiles(
+    let popularity = percentiles(
+        movies.len(),
         movies
             .iter()
             .enumerate()
             .filter_map(|(i, m)| m.popularity.filter(|p| p.is_finite()).map(|p| (p, i)))
             .collect(),
     );
-    let by_ratings = percentiles(
+    let ratings = percentiles(
+        movies.len(),
         movies
             .iter()
             .enumerate()
-            .filter(|(_, m)| m.popularity.is_none_or(|p| !p.is_finite()) && m.ratings > 0)
             .map(|(i, m)| (m.ratings as f64, i))
             .collect(),
     );
-    let mut keyed: Vec<(f64, &Listing)> = by_popularity
-        .into_iter()
-        .chain(by_ratings)
-        .map(|(i, key)| (key, &movies[i]))
+    let mut keyed: Vec<(f64, &Listing)> = movies
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| {
+            let by_ratings = ratings[i].filter(|_| m.ratings > 0);
+            let key = match (popularity[i], by_ratings) {
+                (Some(p), r) => (p + r.unwrap_or(0.0)) / 2.0,
+                (None, Some(r)) => r,
+                (None, None) => return None,
+            };
+            Some((key, m))
+        })
         .collect();
     keyed.sort_by(|a, b| {
         b.0.total_cmp(&a.0)
@@ -172,9 +167,29 @@ pub fn popular(movies: &[Listing], limit: usize) -> Vec<i64> {
         .collect()
 }
 
-/// The `limit` most recently released movies, not after `today` (same encoding as
-/// `released`); ties go to the more popular (by [`popular`]'s order), then the smaller id.
-pub fn latest(movies: &[Listing], today: i64, limit: usize) -> Vec<i64> {
+/// The percentile rank (0 to 1) of each value among `values` (value, index below `n`), by
+/// index (`None` where no value was given); equal values share the rank of the first of them.
+fn percentiles(n: usize, mut values: Vec<(f64, usize)>) -> Vec<Option<f64>> {
+    let mut out = vec![None; n];
+    values.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let last = values.len().saturating_sub(1) as f64;
+    let mut i = 0;
+    while i < values.len() {
+        let rank = if last > 0.0 { i as f64 / last } else { 1.0 };
+        let mut j = i;
+        while j < values.len() && values[j].0 == values[i].0 {
+            out[values[j].1] = Some(rank);
+            j += 1;
+        }
+        i = j;
+    }
+    out
+}
+
+/// The `limit` most recently released movies with at least `min_ratings` ratings, not after
+/// `today` (same encoding as `released`); ties go to the more popular (by [`popular`]'s order),
+/// then the smaller id.
+pub fn latest(movies: &[Listing], today: i64, min_ratings: u64, limit: usize) -> Vec<i64> {
     let order: std::collections::HashMap<i64, usize> = popular(movies, usize::MAX)
         .into_iter()
         .enumerate()
@@ -182,6 +197,7 @@ pub fn latest(movies: &[Listing], today: i64, limit: usize) -> Vec<i64> {
         .collect();
     let mut out: Vec<(i64, usize, i64)> = movies
         .iter()
+        .filter(|m| m.ratings >= min_ratings)
         .filter_map(|m| {
             m.released.filter(|&d| d <= today).map(|d| {
                 (
@@ -255,33 +271,48 @@ mod tests {
     }
 
     #[test]
-    fn popular_mixes_tmdb_popularity_and_rating_counts_on_one_scale() {
+    fn popular_blends_tmdb_popularity_with_rating_counts() {
         let movies = [
             listing(1, Some(10.0), 0, None),
             listing(2, Some(50.0), 3, None),
             listing(3, Some(30.0), 0, None),
-            // MovieLens-only: ranked by their rating counts, the most rated at the top.
+            // MovieLens-only: ranked by their rating counts alone.
             listing(4, None, 100, None),
             listing(5, None, 10, None),
             listing(6, None, 0, None),
             listing(7, Some(f64::NAN), 0, None),
+            // Less popular on TMDB than 2, but much more rated here.
+            listing(8, Some(40.0), 50, None),
         ];
-        // Percentiles: 2 → 1.0, 3 → 0.5, 1 → 0.0; 4 → 1.0, 5 → 0.0. Ties: more ratings first.
-        assert_eq!(popular(&movies, 10), vec![4, 2, 3, 5, 1]);
+        // Popularity percentiles: 1 → 0, 3 → 1/3, 8 → 2/3, 2 → 1. Rating-count percentiles over
+        // all eight (the four zeros share rank 0): 2 → 4/7, 5 → 5/7, 8 → 6/7, 4 → 1.
+        // Keys: 4 → 1, 2 → (1 + 4/7)/2 ≈ 0.79, 8 → (2/3 + 6/7)/2 ≈ 0.76, 5 → 5/7 ≈ 0.71,
+        // 3 → 1/6, 1 → 0; 6 and 7 have neither figure.
+        assert_eq!(popular(&movies, 10), vec![4, 2, 8, 5, 3, 1]);
         assert_eq!(popular(&movies, 2), vec![4, 2]);
         assert!(popular(&[], 5).is_empty());
+        // The most rated film draws level with one TMDB finds more popular, and its ratings
+        // break the tie.
+        let forrest = [
+            listing(1, Some(60.0), 5, None),
+            listing(2, Some(50.0), 300, None),
+            listing(3, Some(10.0), 1, None),
+        ];
+        assert_eq!(popular(&forrest, 1), vec![2]);
     }
 
     #[test]
-    fn latest_leaves_out_the_future_and_breaks_ties_by_popularity() {
+    fn latest_leaves_out_the_future_and_the_barely_rated() {
         let movies = [
-            listing(1, Some(1.0), 0, Some(20160101)),
-            listing(2, Some(9.0), 0, Some(20160101)),
-            listing(3, Some(5.0), 0, Some(20300501)),
-            listing(4, Some(5.0), 0, Some(19991231)),
-            listing(5, Some(5.0), 0, None),
+            listing(1, Some(1.0), 5, Some(20160101)),
+            listing(2, Some(9.0), 5, Some(20160101)),
+            listing(3, Some(5.0), 5, Some(20300501)),
+            listing(4, Some(5.0), 5, Some(19991231)),
+            listing(5, Some(5.0), 5, None),
+            listing(6, Some(5.0), 1, Some(20200101)),
         ];
-        assert_eq!(latest(&movies, 20261124, 10), vec![2, 1, 4]);
-        assert_eq!(latest(&movies, 20310101, 1), vec![3]);
+        assert_eq!(latest(&movies, 20261124, 3, 10), vec![2, 1, 4]);
+        assert_eq!(latest(&movies, 20261124, 0, 1), vec![6]);
+        assert_eq!(latest(&movies, 20310101, 3, 1), vec![3]);
     }
 }

@@ -86,7 +86,8 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "NEXTFLEX_S3_PATH_STYLE",
-        hide_env_values = true
+        hide_env_values = true,
+        value_parser = clap::builder::BoolishValueParser::new()
     )]
     pub s3_path_style: Option<bool>,
 
@@ -419,7 +420,13 @@ pub struct ServeArgs {
     pub shutdown_grace: u64,
 
     /// Do not import the demo dataset into an empty catalogue
-    #[arg(long, env = "NEXTFLEX_NO_DEMO", hide_env_values = true)]
+    /// (NEXTFLEX_NO_DEMO takes 1/0, true/false, yes/no, on/off.)
+    #[arg(
+        long,
+        env = "NEXTFLEX_NO_DEMO",
+        hide_env_values = true,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     pub no_demo: bool,
 
     /// The demo dataset imported on first start
@@ -462,6 +469,51 @@ pub struct ServeArgs {
         hide_env_values = true
     )]
     pub auth_rate_limit: u32,
+
+    /// Wrong passwords allowed per account and hour, from any address, before login, password
+    /// change and account deletion answer 429 for that account (0: no limit)
+    #[arg(
+        long,
+        env = "NEXTFLEX_ACCOUNT_GUESS_LIMIT",
+        default_value_t = 10,
+        hide_env_values = true
+    )]
+    pub account_guess_limit: u32,
+
+    /// Image uploads allowed per user and hour (0: no limit)
+    #[arg(
+        long,
+        env = "NEXTFLEX_UPLOAD_RATE_LIMIT",
+        default_value_t = 60,
+        hide_env_values = true
+    )]
+    pub upload_rate_limit: u32,
+
+    /// Images decoded at once; each may take up to 256 MB while it decodes [default: the
+    /// number of CPUs]
+    #[arg(
+        long,
+        env = "NEXTFLEX_IMAGE_DECODES",
+        value_parser = clap::value_parser!(u32).range(1..),
+        hide_env_values = true
+    )]
+    pub image_decodes: Option<u32>,
+
+    /// Uploads let in to wait for a decoder beyond those decoding; more get 503 with
+    /// Retry-After before their body is read [default: 4 per decoder]
+    #[arg(long, env = "NEXTFLEX_UPLOAD_QUEUE", hide_env_values = true)]
+    pub upload_queue: Option<u32>,
+
+    /// Seconds a request waits for a database connection before answering 503
+    /// database_unavailable
+    #[arg(
+        long,
+        env = "NEXTFLEX_DATABASE_TIMEOUT",
+        default_value_t = 3,
+        value_parser = clap::value_parser!(u64).range(1..),
+        hide_env_values = true
+    )]
+    pub database_timeout: u64,
 
     /// Origins allowed to call the API from a browser, comma-separated ("*": any) [default:
     /// none, same origin only]
@@ -558,6 +610,16 @@ pub struct CreateUserArgs {
     pub last_name: String,
 }
 
+fn upload_settings(args: &ServeArgs) -> crate::http::UploadSettings {
+    let default = crate::http::UploadSettings::default();
+    let decodes = args.image_decodes.map_or(default.decodes, |n| n as usize);
+    crate::http::UploadSettings {
+        decodes,
+        queue: args.upload_queue.map_or(4 * decodes, |n| n as usize),
+        per_user_hourly: args.upload_rate_limit,
+    }
+}
+
 /// Parses the command line, runs the command, and turns errors into one line and an exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -581,6 +643,7 @@ fn run(cli: Cli) -> Result<()> {
         match cli.command {
             Command::Serve(args) => {
                 let storage = storage_config(&cli.global, &cwd)?;
+                let uploads = upload_settings(&args);
                 serve::run(ServeSettings {
                     addr: args.addr,
                     metrics_addr: args.metrics_addr,
@@ -591,6 +654,8 @@ fn run(cli: Cli) -> Result<()> {
                         access_token_ttl: Duration::from_secs(args.access_token_ttl),
                         refresh_token_ttl: Duration::from_secs(args.refresh_token_ttl),
                         auth_rate_limit: args.auth_rate_limit,
+                        account_guess_limit: args.account_guess_limit,
+                        uploads,
                         cors_origins: args.cors_origins,
                         max_image_bytes: args.max_image_bytes as usize,
                         tmdb_api_key: args.tmdb_api_key,
@@ -601,6 +666,10 @@ fn run(cli: Cli) -> Result<()> {
                     recommender: RecommenderSettings {
                         dataset: args.dataset,
                         ..RecommenderSettings::default()
+                    },
+                    pool: PoolSettings {
+                        acquire_timeout: Duration::from_secs(args.database_timeout),
+                        ..PoolSettings::default()
                     },
                     model_poll_interval: Duration::from_secs(args.model_poll_interval),
                     retrain_interval: Duration::from_secs(args.retrain_interval),

@@ -41,6 +41,45 @@ pub enum Error {
     Internal(String),
 }
 
+/// How a dependency (the database, the object storage) is failing, when the failure is the
+/// dependency's and not the request's: the API answers 503 for `Down` and 507 for `Full`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outage {
+    /// Unreachable, refusing connections, or too slow to hand out a connection.
+    Down,
+    /// Out of space.
+    Full,
+}
+
+impl Outage {
+    /// The outage an I/O error somewhere in `error`'s source chain means, if any.
+    pub fn of_io(error: &(dyn std::error::Error + 'static)) -> Option<Outage> {
+        use std::io::ErrorKind;
+        let mut next = Some(error);
+        while let Some(e) = next {
+            if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                return match io.kind() {
+                    ErrorKind::StorageFull | ErrorKind::QuotaExceeded => Some(Outage::Full),
+                    ErrorKind::PermissionDenied
+                    | ErrorKind::ReadOnlyFilesystem
+                    | ErrorKind::NotADirectory
+                    | ErrorKind::ConnectionRefused
+                    | ErrorKind::ConnectionReset
+                    | ErrorKind::ConnectionAborted
+                    | ErrorKind::NotConnected
+                    | ErrorKind::BrokenPipe
+                    | ErrorKind::TimedOut
+                    | ErrorKind::HostUnreachable
+                    | ErrorKind::NetworkUnreachable => Some(Outage::Down),
+                    _ => None,
+                };
+            }
+            next = e.source();
+        }
+        None
+    }
+}
+
 impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {

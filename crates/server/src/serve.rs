@@ -23,6 +23,8 @@ pub struct ServeSettings {
     /// Where `GET /metrics` is served instead of `addr`; `None`: on `addr`.
     pub metrics_addr: Option<SocketAddr>,
     pub database: DatabaseConfig,
+    /// The database pool, with how long a request waits for a connection.
+    pub pool: PoolSettings,
     pub storage: StorageConfig,
     /// `NEXTFLEX_JWT_SECRET`; unset: generated once and kept in `data_dir`.
     pub jwt_secret: Option<String>,
@@ -43,7 +45,7 @@ pub struct ServeSettings {
 /// setting ends with nothing on stderr but its one-line error.
 pub async fn run(settings: ServeSettings) -> Result<()> {
     let shutdown = shutdown_signal()?;
-    let db = Db::connect(&settings.database, &PoolSettings::default()).await?;
+    let db = Db::connect(&settings.database, &settings.pool).await?;
     db.migrate().await?;
     let storage = Storage::open(&settings.storage).await?;
     let jwt_secret = secrets::jwt_secret(settings.jwt_secret, &settings.data_dir)?;

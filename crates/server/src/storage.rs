@@ -13,7 +13,7 @@ use object_store::prefix::PrefixStore;
 use object_store::{ClientOptions, ObjectStore, ObjectStoreExt, PutPayload, RetryConfig};
 
 use crate::config::{S3Config, StorageConfig};
-use crate::error::{Error, Result};
+use crate::error::{Error, Outage, Result};
 
 /// Written at start-up and read by readiness checks: proves the store is writable and reachable.
 const MARKER: &str = "_nextflex/marker";
@@ -55,11 +55,9 @@ impl Storage {
             description,
             errors: Arc::default(),
         };
-        let payload =
-            PutPayload::from_static(concat!("nextflex ", env!("CARGO_PKG_VERSION")).as_bytes());
         storage
             .store
-            .put(&Path::from(MARKER), payload)
+            .put(&Path::from(MARKER), marker())
             .await
             .map_err(|e| {
                 Error::Config(format!(
@@ -71,9 +69,11 @@ impl Storage {
         Ok(storage)
     }
 
-    /// Checks that the store answers and still holds the marker (for readiness probes).
+    /// Checks that the store takes writes, by writing the marker again (for readiness probes):
+    /// a full disk or a read-only store must take the replica out of rotation, not only an
+    /// unreachable one.
     pub async fn ping(&self) -> Result<()> {
-        self.counted(self.store.head(&Path::from(MARKER)).await)?;
+        self.counted(self.store.put(&Path::from(MARKER), marker()).await)?;
         Ok(())
     }
 
@@ -132,6 +132,29 @@ impl Storage {
     pub fn description(&self) -> &str {
         &self.description
     }
+}
+
+fn marker() -> PutPayload {
+    PutPayload::from_static(concat!("nextflex ", env!("CARGO_PKG_VERSION")).as_bytes())
+}
+
+/// Whether `e` says the store itself is failing (full, read-only, unreachable, refusing our
+/// credentials) rather than refusing this request (a missing object, a bad path).
+pub fn outage(e: &object_store::Error) -> Option<Outage> {
+    use object_store::Error as E;
+    if matches!(
+        e,
+        E::NotFound { .. }
+            | E::AlreadyExists { .. }
+            | E::Precondition { .. }
+            | E::NotModified { .. }
+            | E::InvalidPath { .. }
+            | E::NotSupported { .. }
+            | E::NotImplemented { .. }
+    ) {
+        return None;
+    }
+    Some(Outage::of_io(e).unwrap_or(Outage::Down))
 }
 
 fn s3_store(s3: &S3Config) -> Result<Arc<dyn ObjectStore>> {

@@ -25,6 +25,14 @@ export function formatAge(seconds: number, now: number = Date.now() / 1000): str
   return days === 1 ? '1 day' : `${days} days`;
 }
 
+/** A count as a card has room for: `7`, `812`, `1.2k`, `12k`, `1.3M`. */
+export function formatCount(n: number): string {
+  if (n < 1000) return `${n}`;
+  if (n < 10_000) return `${(Math.floor(n / 100) / 10).toFixed(1).replace(/\.0$/, '')}k`;
+  if (n < 1_000_000) return `${Math.floor(n / 1000)}k`;
+  return `${(Math.floor(n / 100_000) / 10).toFixed(1).replace(/\.0$/, '')}M`;
+}
+
 /** `1.4 MB`, `812 KB`, `96 B`. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

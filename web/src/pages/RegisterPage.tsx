@@ -95,7 +95,7 @@ export default function RegisterPage() {
           error={Boolean(errors.fields.password)}
           helperText={
             errors.fields.password ??
-            'At least 8 characters, not only digits, not too common, not like your email.'
+            'At least 8 characters and hard to guess: a few unrelated words work well.'
           }
         />
         <PasswordField

@@ -12,6 +12,9 @@ const COMMON_PASSWORDS: &str = include_str!("common-passwords.txt");
 pub const MIN_PASSWORD_LEN: usize = 8;
 /// Fewer different characters than this (`aaaaaaaa`, eight spaces, `abababab`) is refused.
 pub const MIN_DISTINCT_CHARS: usize = 4;
+/// The least zxcvbn score accepted: 2 is "somewhat guessable" (about 10⁸ guesses), enough
+/// against online guessing, which the login throttles bound; 0 and 1 fall to a short list.
+const MIN_STRENGTH: zxcvbn::Score = zxcvbn::Score::Two;
 
 /// Trims an email address, folds it to Unicode's compatibility form (NFKC: fullwidth `ａ` is
 /// `a`) and lower case, and checks its shape. Emails are stored lower-case so that uniqueness and
@@ -69,6 +72,22 @@ pub fn check_password(password: &str, email: &str) -> Vec<String> {
     }
     if COMMON_PASSWORDS.lines().any(|common| common == lower) {
         problems.push("This password is too common.".into());
+    } else if problems.is_empty() {
+        // What the rules above let through, an estimator of guessing cost judges: repeats,
+        // sequences, keyboard walks, dates, names and words with l33t substitutions.
+        let inputs: Vec<&str> = [email.as_str(), local]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect();
+        let estimate = zxcvbn::zxcvbn(password, &inputs);
+        if estimate.score() < MIN_STRENGTH {
+            let mut message = String::from("This password is too easy to guess.");
+            if let Some(warning) = estimate.feedback().and_then(|f| f.warning()) {
+                message.push(' ');
+                message.push_str(&warning.to_string());
+            }
+            problems.push(message);
+        }
     }
     problems
 }
@@ -168,6 +187,25 @@ mod tests {
                 .iter()
                 .any(|p| p.contains("similar"))
         );
+        // Past the rules, the estimator: keyboard walks, sequences, l33t words, a name and
+        // a year are cheap to guess; passphrases and random strings are not.
+        for guessable in [
+            "qwertyuiop",
+            "abcd1234",
+            "P@ssw0rd1",
+            "smith1990",
+            "zxcvbnm,./",
+        ] {
+            assert!(
+                check_password(guessable, "someone@example.com")
+                    .iter()
+                    .any(|p| p.contains("easy to guess") || p.contains("too common")),
+                "{guessable:?} accepted"
+            );
+        }
+        for fine in ["correct horse battery", "tr0ub4dour&3x", "j7#Kq9!zW2"] {
+            assert!(check_password(fine, email).is_empty(), "{fine:?} refused");
+        }
     }
 
     #[tokio::test]

@@ -21,7 +21,7 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, AssertSqlSafe, Connection, SqlSafeStr, SqlStr};
 
 use crate::config::{DatabaseConfig, Dialect};
-use crate::error::{Error, Result};
+use crate::error::{Error, Outage, Result};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
@@ -38,7 +38,7 @@ impl Default for PoolSettings {
     fn default() -> Self {
         PoolSettings {
             max_connections: 16,
-            acquire_timeout: Duration::from_secs(5),
+            acquire_timeout: Duration::from_secs(3),
         }
     }
 }
@@ -277,6 +277,62 @@ fn numbered_placeholders(sql: &str) -> String {
     out
 }
 
+/// Whether `e` says the database itself is failing (unreachable, shutting down, overloaded,
+/// locked past the busy timeout, out of space) rather than refusing this query.
+pub fn outage(e: &sqlx::Error) -> Option<Outage> {
+    match e {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_) => Some(Outage::Down),
+        sqlx::Error::Io(io) => Some(Outage::of_io(io).unwrap_or(Outage::Down)),
+        sqlx::Error::Database(d) => {
+            let code = d.code()?;
+            let dialect = if d.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                Dialect::Sqlite
+            } else if d
+                .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+                .is_some()
+            {
+                Dialect::Postgres
+            } else {
+                Dialect::MySql
+            };
+            outage_code(dialect, &code)
+        }
+        _ => None,
+    }
+}
+
+/// The outage a backend's error code means: SQLite's (extended) result codes, PostgreSQL's
+/// SQLSTATEs, MySQL's error numbers.
+fn outage_code(dialect: Dialect, code: &str) -> Option<Outage> {
+    match dialect {
+        // The primary code is the low byte: FULL; BUSY, LOCKED, IOERR, CANTOPEN.
+        Dialect::Sqlite => match code.parse::<u32>().ok()? & 0xff {
+            13 => Some(Outage::Full),
+            5 | 6 | 10 | 14 => Some(Outage::Down),
+            _ => None,
+        },
+        // disk_full; connection exceptions, insufficient resources, operator intervention.
+        Dialect::Postgres => match code {
+            "53100" => Some(Outage::Full),
+            c if c.starts_with("08") || c.starts_with("53") || c.starts_with("57P") => {
+                Some(Outage::Down)
+            }
+            _ => None,
+        },
+        // ER_RECORD_FILE_FULL, ER_DISK_FULL; too many connections, shutdown in progress, lock
+        // wait timeout, server gone away, lost connection.
+        Dialect::MySql => match code {
+            "1114" | "1021" => Some(Outage::Full),
+            "1040" | "1053" | "1205" | "2006" | "2013" => Some(Outage::Down),
+            _ => None,
+        },
+    }
+}
+
 /// Error messages from drivers can span lines; CLI errors must be one line.
 pub(crate) fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -306,6 +362,23 @@ mod tests {
             numbered_placeholders("SELECT 'it''s ?', ?"),
             "SELECT 'it''s ?', $1"
         );
+    }
+
+    #[test]
+    fn outage_codes_per_backend() {
+        use Dialect::*;
+        assert_eq!(outage_code(Sqlite, "13"), Some(Outage::Full));
+        assert_eq!(outage_code(Sqlite, "517"), Some(Outage::Down)); // BUSY_SNAPSHOT
+        assert_eq!(outage_code(Sqlite, "2067"), None); // CONSTRAINT_UNIQUE: the request's fault
+        assert_eq!(outage_code(Postgres, "53100"), Some(Outage::Full));
+        assert_eq!(outage_code(Postgres, "57P01"), Some(Outage::Down));
+        assert_eq!(outage_code(Postgres, "08006"), Some(Outage::Down));
+        assert_eq!(outage_code(Postgres, "23505"), None);
+        assert_eq!(outage_code(MySql, "1114"), Some(Outage::Full));
+        assert_eq!(outage_code(MySql, "1040"), Some(Outage::Down));
+        assert_eq!(outage_code(MySql, "1062"), None);
+        assert_eq!(outage(&sqlx::Error::PoolTimedOut), Some(Outage::Down));
+        assert_eq!(outage(&sqlx::Error::RowNotFound), None);
     }
 
     #[test]

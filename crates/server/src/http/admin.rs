@@ -3,13 +3,13 @@
 //! the posts routes, which let admins edit and delete any post.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get, patch, post};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::error::{ErrorBody, JsonBody, QueryParams};
+use super::error::{ErrorBody, JsonBody, PathParam, QueryParams};
 use super::page::{Page, Paging};
 use super::tokens::AdminUser;
 use super::{ApiContext, ApiError};
@@ -55,8 +55,8 @@ async fn stats(State(ctx): State<ApiContext>, _: AdminUser) -> Result<axum::Json
 struct TableQuery {
     /// A case-insensitive substring of the email (users), or of the email or title (ratings).
     q: Option<String>,
-    /// From 1 (default 1).
-    #[param(minimum = 1)]
+    /// From 1 (default 1) to 1,000,000.
+    #[param(minimum = 1, maximum = 1_000_000)]
     page: Option<usize>,
     /// 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100)]
@@ -124,9 +124,7 @@ fn user_not_found() -> ApiError {
     security(("jwt" = [])),
     responses(
         (status = 200, description = "The user", body = UserRow),
-        (status = 400, description = "A name is too long, admins cannot demote or deactivate themselves, or the id is not an integer", content(
-            (ErrorBody = "application/json"), (String = "text/plain"),
-        )),
+        (status = 400, description = "A name is too long, admins cannot demote or deactivate themselves, or the id is not an integer", body = ErrorBody),
         (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 404, description = "No such user", body = ErrorBody),
     )
@@ -134,7 +132,7 @@ fn user_not_found() -> ApiError {
 async fn update_user(
     State(ctx): State<ApiContext>,
     me: AdminUser,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
     JsonBody(patch): JsonBody<UserPatch>,
 ) -> Result<axum::Json<UserRow>, ApiError> {
     let user = users::find_by_id(&ctx.db, id)
@@ -197,9 +195,7 @@ async fn update_user(
     security(("jwt" = [])),
     responses(
         (status = 204, description = "The user is deleted"),
-        (status = 400, description = "The caller's own account, or an id that is not an integer", content(
-            (ErrorBody = "application/json"), (String = "text/plain"),
-        )),
+        (status = 400, description = "The caller's own account, or an id that is not an integer", body = ErrorBody),
         (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 404, description = "No such user", body = ErrorBody),
     )
@@ -207,7 +203,7 @@ async fn update_user(
 async fn delete_user(
     State(ctx): State<ApiContext>,
     me: AdminUser,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
 ) -> Result<StatusCode, ApiError> {
     if id == me.id {
         return Err(ApiError::new(
@@ -261,7 +257,7 @@ async fn list_ratings(
     security(("jwt" = [])),
     responses(
         (status = 204, description = "The rating is deleted"),
-        (status = 400, description = "An id is not an integer (a plain-text answer)", body = String, content_type = "text/plain"),
+        (status = 400, description = "An id is not an integer", body = ErrorBody),
         (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 404, description = "No such rating", body = ErrorBody),
     )
@@ -269,7 +265,7 @@ async fn list_ratings(
 async fn delete_rating(
     State(ctx): State<ApiContext>,
     _: AdminUser,
-    Path((user_id, movie_id)): Path<(i64, i64)>,
+    PathParam((user_id, movie_id)): PathParam<(i64, i64)>,
 ) -> Result<StatusCode, ApiError> {
     if ratings::delete(&ctx.db, user_id, movie_id).await? {
         Ok(StatusCode::NO_CONTENT)

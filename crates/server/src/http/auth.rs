@@ -14,7 +14,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::error::{ErrorBody, JsonBody};
-use super::ratelimit::too_many;
 use super::tokens::{AuthUser, TokenType, invalid_token, random_id};
 use super::{ApiContext, ApiError};
 use crate::accounts;
@@ -107,13 +106,13 @@ fn check_name(fields: &mut BTreeMap<String, Vec<String>>, name: &str, value: &st
 #[derive(Debug, Deserialize, ToSchema)]
 struct Registration {
     /// A valid email not in use.
-    #[schema(value_type = String, format = Email)]
+    #[schema(value_type = String, format = Email, min_length = 3, max_length = 254)]
     email: Option<String>,
     /// At least 8 characters, not all digits, not like the email, not a common password.
-    #[schema(value_type = String)]
+    #[schema(value_type = String, min_length = 8)]
     password: Option<String>,
     /// The password again.
-    #[schema(value_type = String)]
+    #[schema(value_type = String, min_length = 1)]
     re_password: Option<String>,
     #[serde(default)]
     #[schema(max_length = 150)]
@@ -143,7 +142,7 @@ async fn register(
 ) -> Result<Response, ApiError> {
     if let Err(wait) = ctx.auth_limiter.check(peer.ip()) {
         ctx.metrics.rate_limited.with_label_values(&["auth"]).inc();
-        return Ok(too_many(wait));
+        return Err(ApiError::throttled(wait));
     }
     let mut fields = BTreeMap::new();
     let email = required(&mut fields, "email", &body.email);
@@ -201,9 +200,9 @@ async fn register(
 
 #[derive(Debug, Deserialize, ToSchema)]
 struct Credentials {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, min_length = 1)]
     email: Option<String>,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, min_length = 1)]
     password: Option<String>,
 }
 
@@ -224,7 +223,7 @@ async fn issue_pair(ctx: &ApiContext, user_id: i64, family: &str) -> Result<Toke
         (status = 200, description = "A new token pair", body = TokenPair),
         (status = 400, description = "A field is missing", body = ErrorBody),
         (status = 401, description = "`no_active_account`: wrong credentials or a deactivated account", body = ErrorBody),
-        (status = 429, description = "Too many attempts from this client", body = ErrorBody,
+        (status = 429, description = "Too many attempts from this client, or too many wrong passwords for this account lately", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
@@ -235,7 +234,7 @@ async fn login(
 ) -> Result<Response, ApiError> {
     if let Err(wait) = ctx.auth_limiter.check(peer.ip()) {
         ctx.metrics.rate_limited.with_label_values(&["auth"]).inc();
-        return Ok(too_many(wait));
+        return Err(ApiError::throttled(wait));
     }
     let mut fields = BTreeMap::new();
     let email = required(&mut fields, "email", &body.email).to_owned();
@@ -251,12 +250,18 @@ async fn login(
         )
     };
     let email = accounts::normalize_email(&email).map_err(|_| refused())?;
+    guesses_left(&ctx, &email)?;
     let Some(user) = users::find_by_email(&ctx.db, &email).await? else {
         // Spend the time a real check takes, so that timing does not tell which emails exist.
         let _ = accounts::verify_password(&password, &ctx.dummy_hash).await;
+        ctx.guess_limiter.charge(email);
         return Err(refused());
     };
-    if !accounts::verify_password(&password, &user.password_hash).await? || !user.is_active {
+    if !accounts::verify_password(&password, &user.password_hash).await? {
+        ctx.guess_limiter.charge(email);
+        return Err(refused());
+    }
+    if !user.is_active {
         return Err(refused());
     }
     users::touch_login(&ctx.db, user.id).await?;
@@ -267,7 +272,7 @@ async fn login(
 #[derive(Debug, Deserialize, ToSchema)]
 struct RefreshBody {
     /// A refresh token.
-    #[schema(value_type = String)]
+    #[schema(value_type = String, min_length = 1)]
     refresh: Option<String>,
 }
 
@@ -306,7 +311,7 @@ async fn refresh(
 #[derive(Debug, Deserialize, ToSchema)]
 struct VerifyBody {
     /// An access or refresh token.
-    #[schema(value_type = String)]
+    #[schema(value_type = String, min_length = 1)]
     token: Option<String>,
 }
 
@@ -395,7 +400,9 @@ struct ProfileChange {
     first_name: Option<String>,
     #[schema(max_length = 150)]
     last_name: Option<String>,
-    /// Accepted only if it is the current email: the email cannot change.
+    /// Accepted only if it is the current email (djoser clients send the whole account back):
+    /// the email cannot change. Left out of the document, where no value but one is valid.
+    #[schema(ignore)]
     email: Option<String>,
 }
 
@@ -443,13 +450,32 @@ async fn update_me(
 
 #[derive(Debug, Deserialize, ToSchema)]
 struct CurrentPassword {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, min_length = 1)]
     current_password: Option<String>,
 }
 
-async fn check_current(u: &users::User, given: &Option<String>) -> Result<(), ApiError> {
+/// 429 while `email`'s account has had too many wrong passwords lately, whoever sent them and
+/// whether or not the account exists. Checked before the password, so a locked account's
+/// answer says nothing about the password tried; the owner sees when to try again.
+fn guesses_left(ctx: &ApiContext, email: &str) -> Result<(), ApiError> {
+    ctx.guess_limiter.blocked(email.to_owned()).map_err(|wait| {
+        ctx.metrics
+            .rate_limited
+            .with_label_values(&["account"])
+            .inc();
+        ApiError::throttled(wait)
+    })
+}
+
+async fn check_current(
+    ctx: &ApiContext,
+    u: &users::User,
+    given: &Option<String>,
+) -> Result<(), ApiError> {
     let password = required_one("current_password", given)?;
+    guesses_left(ctx, &u.email)?;
     if !accounts::verify_password(password, &u.password_hash).await? {
+        ctx.guess_limiter.charge(u.email.clone());
         return Err(ApiError::field("current_password", "Invalid password."));
     }
     Ok(())
@@ -465,6 +491,8 @@ async fn check_current(u: &users::User, given: &Option<String>) -> Result<(), Ap
     responses(
         (status = 204, description = "The account is deleted"),
         (status = 400, description = "`current_password` is missing or wrong", body = ErrorBody),
+        (status = 429, description = "Too many wrong passwords for this account lately", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 async fn delete_me(
@@ -473,7 +501,7 @@ async fn delete_me(
     JsonBody(body): JsonBody<CurrentPassword>,
 ) -> Result<StatusCode, ApiError> {
     let u = current(&ctx, user).await?;
-    check_current(&u, &body.current_password).await?;
+    check_current(&ctx, &u, &body.current_password).await?;
     let keys = users::delete(&ctx.db, u.id).await?;
     ctx.accounts.forget(u.id);
     ctx.storage.delete_logged(&keys).await;
@@ -482,12 +510,12 @@ async fn delete_me(
 
 #[derive(Debug, Deserialize, ToSchema)]
 struct PasswordChange {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, min_length = 1)]
     current_password: Option<String>,
     /// At least 8 characters, not all digits, not like the email, not a common password.
-    #[schema(value_type = String)]
+    #[schema(value_type = String, min_length = 8)]
     new_password: Option<String>,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, min_length = 1)]
     re_new_password: Option<String>,
 }
 
@@ -501,6 +529,8 @@ struct PasswordChange {
     responses(
         (status = 204, description = "The password is changed"),
         (status = 400, description = "Invalid fields, or a wrong current password", body = ErrorBody),
+        (status = 429, description = "Too many wrong passwords for this account lately", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 async fn set_password(
@@ -527,7 +557,7 @@ async fn set_password(
     if !fields.is_empty() {
         return Err(ApiError::fields(fields));
     }
-    check_current(&u, &body.current_password).await?;
+    check_current(&ctx, &u, &body.current_password).await?;
     let hash = accounts::hash_password(new).await?;
     users::set_password_hash(&ctx.db, u.id, &hash).await?;
     // Every session ends: refresh tokens issued before the change are refused from now on.

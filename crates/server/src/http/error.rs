@@ -3,12 +3,14 @@
 
 use std::collections::BTreeMap;
 
+use std::time::Duration;
+
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::error::Error;
+use crate::error::{Error, Outage};
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -18,6 +20,8 @@ pub struct ApiError {
     pub fields: BTreeMap<String, Vec<String>>,
     /// More to say, by name (e.g. `candidates` for an ambiguous title).
     pub extra: BTreeMap<&'static str, serde_json::Value>,
+    /// Sent as `Retry-After` (429 and 503 answers).
+    pub retry_after: Option<Duration>,
 }
 
 impl ApiError {
@@ -28,7 +32,29 @@ impl ApiError {
             message: message.into(),
             fields: BTreeMap::new(),
             extra: BTreeMap::new(),
+            retry_after: None,
         }
+    }
+
+    /// 429 `throttled`, to retry after `wait`.
+    pub fn throttled(wait: Duration) -> Self {
+        let seconds = retry_seconds(wait);
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "throttled",
+            format!("Request was throttled. Expected available in {seconds} seconds."),
+        )
+        .retry_after(wait)
+    }
+
+    /// 503 with `code`: a dependency is down or the server is busy; worth retrying after `wait`.
+    pub fn unavailable(code: &'static str, message: impl Into<String>, wait: Duration) -> Self {
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, code, message).retry_after(wait)
+    }
+
+    pub fn retry_after(mut self, wait: Duration) -> Self {
+        self.retry_after = Some(wait);
+        self
     }
 
     /// A 500 whose detail is logged, not returned.
@@ -105,9 +131,23 @@ impl IntoResponse for ApiError {
                 extra: &self.extra,
             },
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(wait) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, retry_seconds(wait).into());
+        }
+        response
     }
 }
+
+/// Whole seconds for `Retry-After`, rounded up and at least 1.
+fn retry_seconds(wait: Duration) -> u64 {
+    wait.as_secs() + u64::from(wait.subsec_nanos() > 0 || wait.is_zero())
+}
+
+/// How long a client should wait before retrying when the database or storage is down.
+const RETRY_DEPENDENCY: Duration = Duration::from_secs(5);
 
 impl From<Error> for ApiError {
     fn from(e: Error) -> Self {
@@ -115,7 +155,60 @@ impl From<Error> for ApiError {
             Error::Invalid(m) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m),
             Error::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
             Error::NotFound(m) => ApiError::new(StatusCode::NOT_FOUND, "not_found", m),
+            Error::Database(e) => match crate::db::outage(&e) {
+                Some(outage) => dependency_failed(Dependency::Database, outage, &e),
+                None => ApiError::internal(Error::Database(e)),
+            },
+            Error::Storage(e) => match crate::storage::outage(&e) {
+                Some(outage) => dependency_failed(Dependency::Storage, outage, &e),
+                None => ApiError::internal(Error::Storage(e)),
+            },
             other => ApiError::internal(other),
+        }
+    }
+}
+
+/// What can fail under a request without the request being at fault.
+#[derive(Debug, Clone, Copy)]
+enum Dependency {
+    Database,
+    Storage,
+}
+
+impl Dependency {
+    /// For people, and the codes of its 507 and 503 answers.
+    fn describe(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Dependency::Database => ("database", "database_full", "database_unavailable"),
+            Dependency::Storage => ("object storage", "storage_full", "storage_unavailable"),
+        }
+    }
+}
+
+/// 507 when `dependency` is out of space, 503 with `Retry-After` when it is down; the detail
+/// is logged.
+fn dependency_failed(
+    dependency: Dependency,
+    outage: Outage,
+    e: &dyn std::fmt::Display,
+) -> ApiError {
+    let (name, full, down) = dependency.describe();
+    match outage {
+        Outage::Full => {
+            tracing::error!(error = %e, "the {name} is out of space");
+            ApiError::new(
+                StatusCode::INSUFFICIENT_STORAGE,
+                full,
+                format!("The {name} is out of space; nothing was changed."),
+            )
+        }
+        Outage::Down => {
+            tracing::warn!(error = %e, "the {name} is unavailable");
+            ApiError::unavailable(
+                down,
+                format!("The {name} is unavailable; try again shortly."),
+                RETRY_DEPENDENCY,
+            )
         }
     }
 }
@@ -138,8 +231,9 @@ where
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
         use axum::extract::rejection::JsonRejection;
-        // The body is read once (within the body limit), checked for NUL characters, which no
-        // text field may hold (PostgreSQL cannot store them), then parsed as JSON.
+        // The body is read once (within the body limit), parsed as JSON, then checked: an
+        // object, and no NUL characters, which no text field may hold (PostgreSQL cannot store
+        // them).
         let (parts, body) = req.into_parts();
         let read = axum::extract::Request::from_parts(parts.clone(), body);
         let bytes = match bytes::Bytes::from_request(read, state).await {
@@ -152,15 +246,22 @@ where
                 ));
             }
         };
-        if has_escaped_nul(&bytes) {
-            return Err(ApiError::new(
+        let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes.clone()));
+        match Json::<T>::from_request(req, state).await {
+            // Every body is an object: serde would also read a struct from an array of its
+            // fields in order, which no document describes.
+            Ok(_) if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') => {
+                Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "parse_error",
+                    "The body must be a JSON object.",
+                ))
+            }
+            Ok(_) if has_escaped_nul(&bytes) => Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "invalid",
                 NUL_MESSAGE,
-            ));
-        }
-        let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
-        match Json::<T>::from_request(req, state).await {
+            )),
             Ok(Json(value)) => Ok(JsonBody(value)),
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -178,6 +279,55 @@ where
                 e.body_text(),
             )),
         }
+    }
+}
+
+/// Path parameters whose rejections (`/api/posts/abc`, an id past `i64`) are answered as JSON
+/// errors, never as axum's plain text echoing the input.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PathParam<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for PathParam<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| PathParam(p.0))
+            .map_err(|_| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_path",
+                    "An id in the path is not an integer in range.",
+                )
+            })
+    }
+}
+
+/// A JSON integer as JSON Schema reads one: `54` and `54.0` are the same integer (serde alone
+/// refuses the second); `54.5` is not one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Integer(pub i64);
+
+impl<'de> serde::Deserialize<'de> for Integer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let n = serde_json::Number::deserialize(d)?;
+        n.as_i64()
+            .or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                    .map(|f| f as i64)
+            })
+            .map(Integer)
+            .ok_or_else(|| D::Error::custom(format!("invalid value {n}, expected an integer")))
     }
 }
 
@@ -223,7 +373,18 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::has_escaped_nul;
+    use super::{Integer, has_escaped_nul};
+
+    #[test]
+    fn integers_may_be_written_with_a_zero_fraction() {
+        let read = |s: &str| serde_json::from_str::<Integer>(s).ok();
+        assert_eq!(read("54"), Some(Integer(54)));
+        assert_eq!(read("54.0"), Some(Integer(54)));
+        assert_eq!(read("-3e2"), Some(Integer(-300)));
+        assert_eq!(read("54.5"), None);
+        assert_eq!(read("1e300"), None);
+        assert_eq!(read("\"54\""), None);
+    }
 
     #[test]
     fn finds_escaped_nuls_only() {

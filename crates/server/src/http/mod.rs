@@ -14,6 +14,7 @@ mod posts;
 mod ratelimit;
 pub mod tokens;
 mod trending;
+mod uploads;
 mod web;
 
 use std::sync::Arc;
@@ -28,6 +29,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
+pub use uploads::UploadSettings;
 
 use crate::config::Secret;
 use crate::db::Db;
@@ -49,6 +51,9 @@ pub struct ApiContext {
     pub recommender: Arc<SharedRecommender>,
     pub models: Arc<Models>,
     pub auth_limiter: Arc<RateLimiter>,
+    /// Wrong passwords per account (by normalised email), from any address.
+    pub guess_limiter: Arc<RateLimiter<String>>,
+    pub uploads: Arc<uploads::UploadGate>,
     /// A hash to check passwords against when the email is unknown, so that a failed login
     /// takes as long whether the account exists or not.
     pub dummy_hash: Arc<str>,
@@ -70,6 +75,10 @@ pub struct ApiSettings {
     pub refresh_token_ttl: Duration,
     /// Login and registration attempts per client and minute; 0: unlimited.
     pub auth_rate_limit: u32,
+    /// Wrong passwords (login, password change, account deletion) per account and hour, from
+    /// any address; 0: unlimited.
+    pub account_guess_limit: u32,
+    pub uploads: UploadSettings,
     /// Origins allowed to call the API from a browser (`*` for any); empty: same origin only.
     pub cors_origins: Vec<String>,
     /// Largest image upload accepted, in bytes.
@@ -95,6 +104,8 @@ impl Default for ApiSettings {
             access_token_ttl: Duration::from_secs(60 * 60),
             refresh_token_ttl: Duration::from_secs(24 * 60 * 60),
             auth_rate_limit: 10,
+            account_guess_limit: 10,
+            uploads: UploadSettings::default(),
             cors_origins: Vec::new(),
             max_image_bytes: 10 * 1024 * 1024,
             tmdb_api_key: None,
@@ -135,7 +146,12 @@ impl ApiContext {
             )),
             recommender: models.shared(),
             models,
-            auth_limiter: Arc::new(RateLimiter::new(settings.auth_rate_limit)),
+            auth_limiter: Arc::new(RateLimiter::per_minute(settings.auth_rate_limit)),
+            guess_limiter: Arc::new(RateLimiter::new(
+                settings.account_guess_limit,
+                Duration::from_secs(3600),
+            )),
+            uploads: Arc::new(uploads::UploadGate::new(&settings.uploads)),
             dummy_hash: crate::accounts::hash_password(&tokens::random_id())
                 .await?
                 .into(),

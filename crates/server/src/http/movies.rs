@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::error::{ErrorBody, JsonBody, QueryParams};
+use super::error::{ErrorBody, Integer, JsonBody, QueryParams};
 use super::page::{Page, Paging};
 use super::tokens::MaybeUser;
 use super::{ApiContext, ApiError};
@@ -131,8 +131,8 @@ struct ListQuery {
     /// The order; without it, by relevance to `q`, then popularity.
     #[param(inline)]
     sort: Option<SortBy>,
-    /// From 1 (default 1).
-    #[param(minimum = 1)]
+    /// From 1 (default 1) to 1,000,000.
+    #[param(minimum = 1, maximum = 1_000_000)]
     page: Option<usize>,
     /// 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100)]
@@ -515,11 +515,11 @@ async fn similar(
 #[derive(Debug, Deserialize, ToSchema)]
 struct SimilarRequest {
     /// A title, optionally with its year: `Heat (1995)`.
-    #[schema(value_type = String)]
+    #[schema(value_type = String, min_length = 1)]
     title: Option<String>,
     /// How many, 1 to 100 (default 10).
-    #[schema(minimum = 1, maximum = 100)]
-    k: Option<usize>,
+    #[schema(value_type = Option<usize>, minimum = 1, maximum = 100)]
+    k: Option<Integer>,
 }
 
 #[derive(Debug, Serialize)]
@@ -558,7 +558,8 @@ async fn similar_by_title(
     JsonBody(body): JsonBody<SimilarRequest>,
 ) -> Result<axum::Json<SimilarBody>, ApiError> {
     let r = full_snapshot(&ctx)?;
-    let k = limit(body.k, 10, MAX_K, "k")?;
+    let k = body.k.map(|Integer(k)| usize::try_from(k).unwrap_or(0));
+    let k = limit(k, 10, MAX_K, "k")?;
     let title = body.title.as_deref().map(str::trim).unwrap_or_default();
     if title.is_empty() {
         return Err(ApiError::field("title", "This field is required."));

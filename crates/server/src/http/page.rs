@@ -7,6 +7,8 @@ use super::ApiError;
 
 /// Largest page size any list accepts.
 pub const MAX_PAGE_SIZE: usize = 100;
+/// Highest page number accepted (what the document states: no list is that long).
+pub const MAX_PAGE: usize = 1_000_000;
 
 /// A validated page request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,8 +28,11 @@ impl Paging {
             ));
         }
         let page = page.unwrap_or(1);
-        if page == 0 {
-            return Err(ApiError::field("page", "Pages start at 1."));
+        if !(1..=MAX_PAGE).contains(&page) {
+            return Err(ApiError::field(
+                "page",
+                format!("Pages are numbered from 1 to {MAX_PAGE}."),
+            ));
         }
         Ok(Paging { page, page_size })
     }

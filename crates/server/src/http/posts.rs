@@ -6,14 +6,14 @@ use std::collections::BTreeMap;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::multipart::{Field, MultipartRejection};
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::error::{ErrorBody, JsonBody, QueryParams};
+use super::error::{ErrorBody, Integer, JsonBody, PathParam, QueryParams};
 use super::page::{Page, Paging};
 use super::tokens::{AuthUser, permission_denied, random_id};
 use super::{ApiContext, ApiError};
@@ -391,6 +391,11 @@ fn invalid_image(e: ImageError) -> ApiError {
         (status = 413, description = "`image_too_large`: over the image size limit", body = ErrorBody),
         (status = 415, description = "Not `multipart/form-data`", body = ErrorBody),
         (status = 422, description = "`invalid_image`: not a whole JPEG, PNG, GIF or WebP, or too large once decoded", body = ErrorBody),
+        (status = 429, description = "`throttled`: over the uploads allowed per user and hour", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "`uploads_busy`: as many uploads as allowed at once are under way; `storage_unavailable`, `database_unavailable`", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 507, description = "`storage_full`: the object storage is out of space", body = ErrorBody),
     )
 )]
 async fn create(
@@ -408,6 +413,15 @@ async fn create(
     if declared.is_some_and(|n| n > max.saturating_add(FORM_OVERHEAD)) {
         return Err(too_large(Some(max)));
     }
+    // Admitted before the body is read: what waits in memory is bounded.
+    let admitted = ctx.uploads.admit(user.id).inspect_err(|e| {
+        if e.status == StatusCode::TOO_MANY_REQUESTS {
+            ctx.metrics
+                .rate_limited
+                .with_label_values(&["upload"])
+                .inc();
+        }
+    })?;
     let multipart = multipart.map_err(|e| {
         ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -417,9 +431,10 @@ async fn create(
     })?;
     let form = check_form(&ctx, read_form(multipart, max).await?).await?;
     let (file_name, bytes) = form.image;
+    let decoder = ctx.uploads.decoder(&admitted).await?;
     let decoding = ctx.metrics.image_decode();
     let processed: Processed = tokio::task::spawn_blocking(move || {
-        let _decoding = decoding;
+        let _held = (decoder, decoding);
         images::process(&bytes)
     })
     .await
@@ -487,8 +502,8 @@ struct ListQuery {
     user: Option<i64>,
     /// Only posts about this movie.
     movie: Option<i64>,
-    /// From 1 (default 1).
-    #[param(minimum = 1)]
+    /// From 1 (default 1) to 1,000,000.
+    #[param(minimum = 1, maximum = 1_000_000)]
     page: Option<usize>,
     /// 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100)]
@@ -534,13 +549,13 @@ async fn list(
     params(("id" = i64, Path, description = "The post's id")),
     responses(
         (status = 200, description = "The post", body = PostBody),
-        (status = 400, description = "The id is not an integer (a plain-text answer)", body = String, content_type = "text/plain"),
+        (status = 400, description = "The id is not an integer", body = ErrorBody),
         (status = 404, description = "No such post", body = ErrorBody),
     )
 )]
 async fn read(
     State(ctx): State<ApiContext>,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
 ) -> Result<axum::Json<PostBody>, ApiError> {
     let post = posts::get(&ctx.db, id).await?.ok_or_else(post_not_found)?;
     Ok(axum::Json(post.into()))
@@ -580,7 +595,7 @@ struct PostPatch {
     /// A catalogue movie, or `null` to clear it.
     #[serde(default, deserialize_with = "explicit")]
     #[schema(value_type = Option<i64>)]
-    movie_id: Option<Option<i64>>,
+    movie_id: Option<Option<Integer>>,
 }
 
 /// Edit a post (its author or an admin)
@@ -594,9 +609,7 @@ struct PostPatch {
     security(("jwt" = [])),
     responses(
         (status = 200, description = "The post", body = PostBody),
-        (status = 400, description = "Invalid fields, or an id that is not an integer", content(
-            (ErrorBody = "application/json"), (String = "text/plain"),
-        )),
+        (status = 400, description = "Invalid fields, or an id that is not an integer", body = ErrorBody),
         (status = 403, description = "Neither the author nor an admin", body = ErrorBody),
         (status = 404, description = "No such post", body = ErrorBody),
     )
@@ -604,7 +617,7 @@ struct PostPatch {
 async fn update(
     State(ctx): State<ApiContext>,
     user: AuthUser,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
     JsonBody(patch): JsonBody<PostPatch>,
 ) -> Result<axum::Json<PostBody>, ApiError> {
     editable(&ctx, user, id).await?;
@@ -620,7 +633,7 @@ async fn update(
         .rating
         .map(|r| r.map(check_rating).transpose())
         .transpose();
-    let movie = match patch.movie_id {
+    let movie = match patch.movie_id.map(|m| m.map(|Integer(id)| id)) {
         Some(Some(m)) => check_movie(&ctx, m).await?.map(|m| Some(Some(m))),
         other => Ok(other),
     };
@@ -654,7 +667,7 @@ async fn update(
     security(("jwt" = [])),
     responses(
         (status = 204, description = "The post, its image and thumbnail are deleted"),
-        (status = 400, description = "The id is not an integer (a plain-text answer)", body = String, content_type = "text/plain"),
+        (status = 400, description = "The id is not an integer", body = ErrorBody),
         (status = 403, description = "Neither the author nor an admin", body = ErrorBody),
         (status = 404, description = "No such post", body = ErrorBody),
     )
@@ -662,7 +675,7 @@ async fn update(
 async fn remove(
     State(ctx): State<ApiContext>,
     user: AuthUser,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
 ) -> Result<StatusCode, ApiError> {
     editable(&ctx, user, id).await?;
     let keys = posts::delete(&ctx.db, id)
@@ -690,13 +703,13 @@ async fn remove(
             ("Cache-Control" = String, description = "`public, max-age=31536000, immutable`"),
         )),
         (status = 304, description = "Not modified: the `If-None-Match` tag matches"),
-        (status = 400, description = "The id is not an integer (a plain-text answer)", body = String, content_type = "text/plain"),
+        (status = 400, description = "The id is not an integer", body = ErrorBody),
         (status = 404, description = "No such image", body = ErrorBody),
     )
 )]
 async fn original(
     State(ctx): State<ApiContext>,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     serve_image(&ctx, id, &headers, false).await
@@ -718,13 +731,13 @@ async fn original(
             ("Cache-Control" = String, description = "`public, max-age=31536000, immutable`"),
         )),
         (status = 304, description = "Not modified: the `If-None-Match` tag matches"),
-        (status = 400, description = "The id is not an integer (a plain-text answer)", body = String, content_type = "text/plain"),
+        (status = 400, description = "The id is not an integer", body = ErrorBody),
         (status = 404, description = "No such image", body = ErrorBody),
     )
 )]
 async fn thumbnail(
     State(ctx): State<ApiContext>,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     serve_image(&ctx, id, &headers, true).await

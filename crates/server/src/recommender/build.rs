@@ -306,11 +306,11 @@ pub fn assemble(movies: Vec<MovieSummary>, trained: Trained) -> Recommender {
             movie: m.id,
             popularity: m.popularity,
             ratings: stats.get(&m.id).map_or(0, |s| s.count),
-            released: m.release_date.as_deref().and_then(date_number),
+            released: released(m),
         })
         .collect();
     let popular = charts::popular(&listings, usize::MAX);
-    let latest = charts::latest(&listings, today(), usize::MAX);
+    let latest = charts::latest(&listings, today(), LATEST_MIN_RATINGS, usize::MAX);
 
     let mut genres: Vec<String> = movies.iter().flat_map(|m| m.genres.clone()).collect();
     genres.sort();
@@ -376,6 +376,19 @@ pub fn assemble(movies: Vec<MovieSummary>, trained: Trained) -> Recommender {
     };
     recommender.chart_rank = recommender.chart_ranks();
     recommender
+}
+
+/// Fewer ratings than this keep a film out of the latest list: one or two votes say too
+/// little to put a film in front of everyone (and its mean is shown on the card).
+pub const LATEST_MIN_RATINGS: u64 = 3;
+
+/// When a movie came out, as `YYYYMMDD`: its release date, or, for a movie with only a year
+/// (most MovieLens-only ones), the middle of that year, the guess that is off by least.
+fn released(m: &MovieSummary) -> Option<i64> {
+    m.release_date
+        .as_deref()
+        .and_then(date_number)
+        .or_else(|| m.year.map(|y| y * 10_000 + 701))
 }
 
 /// `YYYY-MM-DD` → `YYYYMMDD`.

@@ -454,6 +454,19 @@ async fn nul_characters_are_refused(backend: Backend) {
     );
     let (_, me) = app.call("GET", "/auth/users/me/", Some(&admin), None).await;
     assert_eq!(me["first_name"], "", "{me}");
+    // A lone surrogate is not text either: JSON that escapes one is refused as unreadable.
+    let response = app
+        .client
+        .patch(app.url("/auth/users/me/"))
+        .bearer_auth(&admin)
+        .header("content-type", "application/json")
+        .body(r#"{"first_name": "Ann\ud800e"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let (_, me) = app.call("GET", "/auth/users/me/", Some(&admin), None).await;
+    assert_eq!(me["first_name"], "", "{me}");
     let (status, body) = app
         .call("GET", "/api/admin/users?q=a%00b", Some(&admin), None)
         .await;

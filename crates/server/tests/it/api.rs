@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::backend_tests;
-use crate::helpers::{Backend, TEST_SECRET, TestApp, TestDb};
+use crate::helpers::{Backend, TEST_SECRET, TestApp, TestDb, retry_after};
 
 pub(crate) const PASSWORD: &str = "correct horse battery";
 
@@ -15,6 +15,11 @@ pub(crate) const PASSWORD: &str = "correct horse battery";
 pub(crate) fn unlimited() -> ApiSettings {
     ApiSettings {
         auth_rate_limit: 0,
+        account_guess_limit: 0,
+        uploads: nextflex::http::UploadSettings {
+            per_user_hourly: 0,
+            ..Default::default()
+        },
         ..ApiSettings::default()
     }
 }
@@ -569,7 +574,9 @@ async fn catalogue_charts_and_similar(backend: Backend) {
             .iter()
             .map(|m| m["title"].as_str().unwrap())
             .collect::<Vec<_>>(),
-        ["The Dark Knight Rises", "Avatar"]
+        // The newest films with at least 3 ratings: the TMDB-mini ones (2008–2012) have none
+        // here; the 1995 ones know only their year.
+        ["Toy Story", "Twelve Monkeys (a.k.a. 12 Monkeys)"]
     );
     let (_, chart) = app
         .call("GET", "/api/charts/top-rated?limit=5", None, None)
@@ -902,11 +909,7 @@ async fn login_and_registration_are_rate_limited() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-    let wait: u64 = response.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let wait = retry_after(&response);
     assert!((1..=21).contains(&wait), "{wait}");
     let body: Value = response.json().await.unwrap();
     assert_eq!(code(&body), "throttled");
@@ -914,5 +917,101 @@ async fn login_and_registration_are_rate_limited() {
     assert_eq!(
         app.call("GET", "/api/charts/popular", None, None).await.0,
         StatusCode::OK
+    );
+}
+
+/// Guesses at one account from four addresses: the per-address limit never trips, the
+/// per-account one does, and then even the right password gets 429 (a locked account tells
+/// nothing about the password tried). Other accounts, and unknown emails, are not affected
+/// by it; wrong current passwords on password change and account deletion count as well.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guesses_at_one_account_are_throttled_from_every_address() {
+    let settings = ApiSettings {
+        auth_rate_limit: 10,
+        account_guess_limit: 8,
+        ..ApiSettings::default()
+    };
+    let (app, _db) = app(Backend::Sqlite, &settings).await.unwrap();
+    let (_, _) = app.user("victim@example.com").await;
+    let (bystander, _) = app.user("bystander@example.com").await;
+    let from = |last: u8| {
+        reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from([127, 0, 0, last]))
+            .build()
+            .unwrap()
+    };
+    let login = |client: reqwest::Client, email: &'static str, password: &'static str| {
+        let url = app.url("/auth/jwt/create/");
+        async move {
+            client
+                .post(url)
+                .json(&json!({"email": email, "password": password}))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Two wrong passwords from each of 127.0.0.2–5: eight, the account's allowance.
+    for last in 2..=5 {
+        for _ in 0..2 {
+            let r = login(from(last), "victim@example.com", "wrong guess 1").await;
+            assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        }
+    }
+    let locked = login(from(6), "victim@example.com", PASSWORD).await;
+    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait = retry_after(&locked);
+    assert!((1..=3600).contains(&wait), "{wait}");
+    let body: Value = locked.json().await.unwrap();
+    assert_eq!(code(&body), "throttled");
+    // The same answer for a wrong password: nothing tells the attacker which one is right.
+    let wrong = login(from(7), "victim@example.com", "wrong guess 2").await;
+    assert_eq!(wrong.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        login(from(6), "bystander@example.com", PASSWORD)
+            .await
+            .status(),
+        StatusCode::OK,
+        "other accounts log in from the same addresses"
+    );
+    // Unknown emails lock the same way, so a 429 does not say the account exists.
+    for _ in 0..8 {
+        let r = login(from(8), "nobody@example.com", "wrong guess 1").await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(
+        login(from(9), "nobody@example.com", "wrong guess 1")
+            .await
+            .status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+
+    // With a token: wrong current passwords lock password change and deletion too.
+    for _ in 0..8 {
+        let (status, body) = app
+            .call(
+                "POST",
+                "/auth/users/set_password/",
+                Some(&bystander),
+                Some(json!({"current_password": "wrong guess 1", "new_password": "another fine password", "re_new_password": "another fine password"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    }
+    let (status, _) = app
+        .call(
+            "DELETE",
+            "/auth/users/me/",
+            Some(&bystander),
+            Some(json!({"current_password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        login(from(10), "bystander@example.com", PASSWORD)
+            .await
+            .status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the account is locked for login as well"
     );
 }

@@ -72,8 +72,31 @@ async fn readyz_follows_the_database(backend: Backend) {
         "liveness must not follow the DB"
     );
 
+    database_unavailable(&app).await;
+
     proxy.set_up(true);
     assert_eq!(app.wait_for_status("/readyz", 200, wait).await, 200);
+    assert_eq!(app.get("/api/movies/1").await.status(), 404);
+
+    // A frozen link (no answer, no reset): the same 503 once the pool's wait runs out.
+    proxy.freeze();
+    database_unavailable(&app).await;
+    assert_eq!(app.get("/readyz").await.status(), 503);
+    proxy.set_up(true);
+    assert_eq!(app.wait_for_status("/readyz", 200, wait).await, 200);
+}
+
+/// A route that needs the database answers 503 `database_unavailable` with `Retry-After`, and
+/// does so within the pool's wait (3 s in tests), not after some longer timeout.
+async fn database_unavailable(app: &TestApp) {
+    let asked = std::time::Instant::now();
+    let res = app.get("/api/movies/1").await;
+    let took = asked.elapsed();
+    assert_eq!(res.status(), 503);
+    assert!(res.headers().contains_key("retry-after"));
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "database_unavailable");
+    assert!(took < Duration::from_secs(9), "answered after {took:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -82,17 +105,44 @@ async fn readyz_follows_the_storage() {
     let app = TestApp::spawn(&tdb.config()).await;
     assert_eq!(app.get("/readyz").await.status(), 200);
 
-    std::fs::remove_dir_all(&app.storage_dir).unwrap();
+    // Where the store writes is blocked (a file where its folders go; permissions would not
+    // stop root): readiness fails, and so do uploads, with 503 `storage_unavailable`.
+    let blocked = ["_nextflex", "images"].map(|d| app.storage_dir.join(d));
+    for path in &blocked {
+        let _ = std::fs::remove_dir_all(path);
+        std::fs::write(path, b"in the way").unwrap();
+    }
     let res = app.get("/readyz").await;
     assert_eq!(res.status(), 503);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["checks"]["storage"], "unavailable");
     assert_eq!(body["checks"]["database"], "ok");
-
-    // Opening the store again (as a restart would) recreates the folder and the marker.
-    Storage::open(&StorageConfig::Local(app.storage_dir.clone()))
+    let (token, _) = app.user("uploader@example.com").await;
+    let form = reqwest::multipart::Form::new()
+        .text("title", "t")
+        .text("content", "c")
+        .part(
+            "image",
+            reqwest::multipart::Part::bytes(crate::images::encode(16, 16, image::ImageFormat::Png))
+                .file_name("a.png"),
+        );
+    let res = app
+        .client
+        .post(app.url("/api/posts"))
+        .bearer_auth(&token)
+        .multipart(form)
+        .send()
         .await
         .unwrap();
+    assert_eq!(res.status(), 503);
+    assert!(res.headers().contains_key("retry-after"));
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "storage_unavailable");
+
+    // Once writes work again, so does readiness (the marker is written on each probe).
+    for path in &blocked {
+        std::fs::remove_file(path).unwrap();
+    }
     assert_eq!(app.get("/readyz").await.status(), 200);
 }
 

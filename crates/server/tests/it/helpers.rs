@@ -319,45 +319,82 @@ impl Drop for TestApp {
 }
 
 /// A loopback TCP proxy to a database that a test can take down (closing every connection and
-/// refusing new ones) and bring back.
+/// refusing new ones), freeze (connections stay open but nothing passes, as behind a dead
+/// link), and bring back.
 pub struct TcpProxy {
     pub addr: SocketAddr,
-    up: watch::Sender<bool>,
+    link: watch::Sender<Link>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Link {
+    Up,
+    Down,
+    Frozen,
 }
 
 impl TcpProxy {
     pub async fn start(upstream: SocketAddr) -> TcpProxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let (up, _) = watch::channel(true);
-        let state = up.clone();
+        let (link, _) = watch::channel(Link::Up);
+        let state = link.clone();
         tokio::spawn(async move {
             loop {
                 let Ok((mut client, _)) = listener.accept().await else {
                     return;
                 };
-                if !*state.borrow() {
-                    drop(client);
-                    continue;
+                let mut changes = state.subscribe();
+                match *state.borrow() {
+                    Link::Down => continue,
+                    Link::Frozen => {
+                        // Held open, silent, until the link changes; then dropped.
+                        tokio::spawn(async move {
+                            let _ = changes.changed().await;
+                            drop(client);
+                        });
+                        continue;
+                    }
+                    Link::Up => {}
                 }
-                let mut down = state.subscribe();
                 tokio::spawn(async move {
                     let Ok(mut server) = TcpStream::connect(upstream).await else {
                         return;
                     };
-                    tokio::select! {
-                        _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
-                        _ = down.wait_for(|up| !*up) => {}
+                    let frozen = tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut client, &mut server) => false,
+                        link = changes.wait_for(|l| *l != Link::Up) => {
+                            link.is_ok_and(|l| *l == Link::Frozen)
+                        }
+                    };
+                    if frozen {
+                        // Hold both ends without forwarding until the link changes.
+                        let _ = changes.changed().await;
                     }
                 });
             }
         });
-        TcpProxy { addr, up }
+        TcpProxy { addr, link }
     }
 
     pub fn set_up(&self, up: bool) {
-        self.up.send_replace(up);
+        self.link
+            .send_replace(if up { Link::Up } else { Link::Down });
     }
+
+    /// Connections stay open but carry nothing, until [`TcpProxy::set_up`].
+    pub fn freeze(&self) {
+        self.link.send_replace(Link::Frozen);
+    }
+}
+
+/// The `Retry-After` seconds of an answer (panics if it has none).
+pub fn retry_after(response: &reqwest::Response) -> u64 {
+    response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
 }
 
 /// The host and port a database URL points at.

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::api::unlimited;
 use crate::backend_tests;
-use crate::helpers::{Backend, Moto, TestApp, TestDb};
+use crate::helpers::{Backend, Moto, TestApp, TestDb, retry_after};
 use crate::images::{camera_jpeg, encode, png_bomb};
 
 async fn app(backend: Backend, storage: Option<StorageConfig>) -> Option<(TestApp, TestDb)> {
@@ -219,6 +219,23 @@ async fn ownership_and_admin(backend: Backend) {
     make_admin(&tdb, "admin@example.com").await;
     let (admin, _) = app.login("admin@example.com", crate::api::PASSWORD).await;
 
+    // Ids that are not integers, or past i64, get the JSON error like every other refusal.
+    for (method, path) in [
+        ("GET", "/api/posts/abc"),
+        ("GET", "/api/posts/99999999999999999999"),
+        ("GET", "/api/images/1x/thumb"),
+        ("DELETE", "/api/admin/users/abc"),
+        ("DELETE", "/api/admin/ratings/1/abc"),
+    ] {
+        let (status, body) = app.call(method, path, Some(&admin), None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
+        assert_eq!(body["error"]["code"], "invalid_path", "{path}: {body}");
+        assert!(
+            !body.to_string().contains("abc"),
+            "the input is not echoed: {body}"
+        );
+    }
+
     let png = encode(50, 40, ImageFormat::Png);
     let (status, post) = app
         .upload(None, form("No login", Some(("a.png", png.clone()))))
@@ -410,6 +427,46 @@ async fn a_failed_insert_leaves_no_objects() {
         count(&tdb, "images").await,
         0,
         "the image row was rolled back"
+    );
+}
+
+/// Uploads are limited per user and hour (429 with `Retry-After`), and other users are not
+/// slowed by it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_are_limited_per_user() {
+    let tdb = TestDb::create(Backend::Sqlite).await.unwrap();
+    let settings = ApiSettings {
+        uploads: nextflex::http::UploadSettings {
+            per_user_hourly: 2,
+            ..Default::default()
+        },
+        ..unlimited()
+    };
+    let app = TestApp::spawn_with(&tdb.config(), &["tmdb-mini"], &[], &settings).await;
+    let (busy, _) = app.user("busy@example.com").await;
+    let (other, _) = app.user("other@example.com").await;
+    let jpeg = || Some(("a.jpg", encode(32, 32, ImageFormat::Jpeg)));
+    for _ in 0..2 {
+        let (status, body) = app.upload(Some(&busy), form("t", jpeg())).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let response = app
+        .client
+        .post(app.url("/api/posts"))
+        .bearer_auth(&busy)
+        .multipart(form("t", jpeg()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait = retry_after(&response);
+    assert!((1..=1800).contains(&wait), "{wait}");
+    let (status, _) = app.upload(Some(&other), form("t", jpeg())).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(
+        count(&tdb, "posts").await,
+        3,
+        "the refused upload wrote nothing"
     );
 }
 

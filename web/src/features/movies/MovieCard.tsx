@@ -7,6 +7,7 @@ import Typography from '@mui/material/Typography';
 import StarRoundedIcon from '@mui/icons-material/StarRounded';
 import type { MovieCard as Movie } from '../../api/types';
 import { Poster } from '../../components/Poster';
+import { formatCount } from '../../app/format';
 
 function movieLabel(movie: { title: string; year: number | null }): string {
   return movie.year ? `${movie.title} (${movie.year})` : movie.title;
@@ -31,7 +32,7 @@ const cardSx = {
   },
 } as const;
 
-/** A movie's poster, title, year and mean rating, linking to its page. */
+/** A movie's poster, title, year, mean rating and how many rated it, linking to its page. */
 export function MovieCard({ movie, footer }: MovieCardProps) {
   return (
     <Card sx={cardSx} data-testid="movie-card" data-movie-id={movie.id}>
@@ -72,7 +73,15 @@ export function MovieCard({ movie, footer }: MovieCardProps) {
               <>
                 <span aria-hidden>·</span>
                 <StarRoundedIcon sx={{ fontSize: 14, color: 'warning.main' }} aria-hidden />
-                <span>{movie.rating.mean.toFixed(1)}</span>
+                <span
+                  aria-label={`${movie.rating.mean.toFixed(1)} from ${movie.rating.count.toLocaleString()} ratings`}
+                >
+                  {movie.rating.mean.toFixed(1)}
+                  <Box component="span" sx={{ opacity: 0.7 }}>
+                    {' '}
+                    ({formatCount(movie.rating.count)})
+                  </Box>
+                </span>
               </>
             )}
           </Typography>
