@@ -117,8 +117,8 @@ pub struct Recommender {
     stats: HashMap<i64, RatingStats>,
     /// Ratings per movie in the dataset alone (app users' are counted live).
     dataset_stats: HashMap<i64, RatingStats>,
-    /// Each movie's title words (same order as `movies`), for search.
-    title_words: Vec<Vec<String>>,
+    /// Each movie's title as search compares it (same order as `movies`).
+    title_words: Vec<search::TitleKey>,
     /// Each movie's position in `popular` (same order as `movies`).
     popular_rank: Vec<usize>,
     /// Positions in the overall top-rated chart.
@@ -189,7 +189,11 @@ impl Recommender {
                     + strings(&m.genres)
             })
             .sum();
-        let words: usize = self.title_words.iter().map(|w| strings(w)).sum();
+        let words: usize = self
+            .title_words
+            .iter()
+            .map(search::TitleKey::heap_bytes)
+            .sum();
         let charts: usize = self.charts.values().map(|(list, _)| vec(list)).sum();
         vec(&self.movies)
             + movies

@@ -30,22 +30,76 @@ pub struct MovieQuery<'a> {
     pub limit: usize,
 }
 
-/// The words of every title, for matching.
-pub(super) fn index(movies: &[MovieSummary]) -> Vec<Vec<String>> {
-    movies.iter().map(|m| words(&m.title)).collect()
+/// A title as search compares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct TitleKey {
+    /// Folded words.
+    words: Vec<String>,
+    /// How many leading words are an article ("The Shining" is found as "shining").
+    article: usize,
 }
 
-/// How well a title matches the query words: 0 no match, higher better.
-fn relevance(title: &[String], query: &[String]) -> u8 {
+impl TitleKey {
+    fn new(title: &str) -> TitleKey {
+        let words = words(title);
+        let article =
+            usize::from(words.len() > 1 && matches!(words[0].as_str(), "the" | "a" | "an"));
+        TitleKey { words, article }
+    }
+
+    /// The title less a leading article.
+    fn core(&self) -> &[String] {
+        &self.words[self.article..]
+    }
+
+    /// Whether `joined` (query words without spaces) is the first words of `words` written
+    /// together: "spiderman" for Spider-Man, "walle" for WALL·E. `whole`: all of them.
+    fn spells(words: &[String], joined: &str, whole: bool) -> bool {
+        let mut rest = joined;
+        for (n, w) in words.iter().enumerate() {
+            match rest.strip_prefix(w.as_str()) {
+                Some("") => return !whole || n + 1 == words.len(),
+                Some(r) => rest = r,
+                None => return false,
+            }
+        }
+        false
+    }
+
+    pub(super) fn heap_bytes(&self) -> usize {
+        self.words.capacity() * std::mem::size_of::<String>()
+            + self.words.iter().map(String::capacity).sum::<usize>()
+    }
+}
+
+/// Every title's key, for matching.
+pub(super) fn index(movies: &[MovieSummary]) -> Vec<TitleKey> {
+    movies.iter().map(|m| TitleKey::new(&m.title)).collect()
+}
+
+/// How well a title matches the query words: 0 no match, higher better. Spaces and
+/// punctuation do not count, nor does a leading article of the title.
+fn relevance(title: &TitleKey, query: &[String]) -> u8 {
     if query.is_empty() {
         return 1;
     }
-    if title == query {
+    let joined = query.concat();
+    let (all, core) = (title.words.as_slice(), title.core());
+    if all == query
+        || core == query
+        || TitleKey::spells(all, &joined, true)
+        || TitleKey::spells(core, &joined, true)
+    {
         return 5;
     }
-    if title.starts_with(query) {
+    if all.starts_with(query)
+        || core.starts_with(query)
+        || TitleKey::spells(all, &joined, false)
+        || TitleKey::spells(core, &joined, false)
+    {
         return 4;
     }
+    let title = all;
     let exact = |q: &String| title.iter().any(|t| t == q);
     let prefix = |q: &String| title.iter().any(|t| t.starts_with(q.as_str()));
     // A typo: one edit in words of 4–7 letters, two from 8; short words must match.
@@ -91,8 +145,17 @@ impl Recommender {
             })
             .collect();
         let popular_rank = |i: usize| self.popular_rank[i];
+        // Among equally good matches, the better-known film first: more ratings, then more
+        // popular ("halloween" finds the 1978 original before the 2007 remake).
+        let votes = |i: usize| self.stats.get(&self.movies[i].id).map_or(0, |s| s.count);
         match query.sort {
-            None => hits.sort_by_key(|&(r, i)| (std::cmp::Reverse(r), popular_rank(i))),
+            None => hits.sort_by_key(|&(r, i)| {
+                (
+                    std::cmp::Reverse(r),
+                    std::cmp::Reverse(votes(i)),
+                    popular_rank(i),
+                )
+            }),
             Some(SortBy::Popular) => hits.sort_by_key(|&(_, i)| popular_rank(i)),
             Some(SortBy::Latest) => hits.sort_by(|a, b| {
                 let date = |i: usize| self.movies[i].release_date.as_deref();
@@ -111,7 +174,8 @@ impl Recommender {
             }
             Some(SortBy::Title) => hits.sort_by(|a, b| {
                 self.title_words[a.1]
-                    .cmp(&self.title_words[b.1])
+                    .words
+                    .cmp(&self.title_words[b.1].words)
                     .then(self.movies[a.1].id.cmp(&self.movies[b.1].id))
             }),
         }
@@ -148,12 +212,31 @@ impl Recommender {
 
 #[cfg(test)]
 mod tests {
-    use super::relevance;
+    use super::{TitleKey, relevance};
     use nextflex_engine::text::words;
+
+    fn score(title: &str, q: &str) -> u8 {
+        relevance(&TitleKey::new(title), &words(q))
+    }
+
+    #[test]
+    fn spaces_punctuation_and_leading_articles_do_not_count() {
+        assert_eq!(score("Spider-Man", "spiderman"), 5);
+        assert_eq!(score("Spider-Man 2", "spiderman"), 4);
+        assert_eq!(score("WALL·E", "walle"), 5);
+        assert_eq!(score("Spiderman", "spider man"), 5);
+        // "The Shining" is the film called "shining"; "Shining Through" only starts so.
+        assert!(score("The Shining", "shining") > score("Shining Through", "shining"));
+        assert_eq!(score("The Shining", "the shining"), 5);
+        // Run-together words must end on a word boundary: "star" is not "Stargate".
+        assert_eq!(score("Star Wars", "star"), 4);
+        assert_eq!(score("Stargate", "star"), 2);
+        assert_eq!(score("A", "a"), 5, "a one-word title is not all article");
+    }
 
     #[test]
     fn exact_prefix_word_and_typo_matches_rank_in_that_order() {
-        let title = words("The Godfather: Part II");
+        let title = TitleKey::new("The Godfather: Part II");
         let score = |q: &str| relevance(&title, &words(q));
         assert_eq!(score("the godfather part ii"), 5);
         assert_eq!(score("THE GODFATHER"), 4);
@@ -162,6 +245,7 @@ mod tests {
         assert_eq!(score("godfahter"), 1, "a transposition");
         assert_eq!(score("goodfellas"), 0);
         assert_eq!(score("teh"), 0, "no typos in short words");
-        assert_eq!(relevance(&words("Amélie"), &words("AMELIE")), 5);
+        assert_eq!(score("godfather part ii"), 5, "the article may be left out");
+        assert_eq!(relevance(&TitleKey::new("Amélie"), &words("AMELIE")), 5);
     }
 }
