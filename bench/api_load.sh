@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Load test of the HTTP API on loopback: starts the release server on the demo data in a fresh
 # temporary folder (SQLite, local objects), registers a user, rates five movies, and runs wrk
-# against similar movies and the personalised list. Bounded in time (wrk -d, then the server is
-# stopped); needs wrk (Debian's package).
+# against similar movies, the personalised list, the user's ratings and typeahead suggestions.
+# Bounded in time (wrk -d, then the server is stopped); needs wrk (Debian's package).
 #
 #     bash bench/api_load.sh [SECONDS] [CONNECTIONS]
 #
@@ -47,7 +47,8 @@ for m in 1 260 318 1196 2571; do
     "$B/api/movies/$m/rating" >/dev/null
 done
 
-for path in "/api/movies/1449/similar?k=10" "/api/me/recommendations?k=10" "/api/me/ratings"; do
+for path in "/api/movies/1449/similar?k=10" "/api/me/recommendations?k=10" "/api/me/ratings" \
+  "/api/movies/suggest?q=star" "/api/movies/suggest?q=t"; do
   echo "== GET $path"
   wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_EACH}s" --latency -H "Authorization: Bearer $TOKEN" \
     "$B$path" | grep -E "Requests/sec|Non-2xx|Socket errors|^ +(50|99)%"

@@ -2,10 +2,11 @@
 // End-to-end check of the NextFlex web app against a running server, in Debian's Chromium
 // (never a downloaded browser). See web/README.md for the environment variables.
 //
-// Flow: register → log out → log in → search by typing → open a movie → rate five movies →
-// "For you" is personalised and differs from before → open a similar movie → create a post
-// with an image and see its metadata → log out → log in as admin → dashboard → delete the post
-// from the admin posts table → the post is gone from the feed. Screenshots of every page.
+// Flow: register → log out → log in → search by typing → open a movie → header suggestions →
+// rate five movies → "For you" is personalised and differs from before → open a similar movie →
+// create a post with an image and see its metadata → log out → log in as admin → dashboard →
+// delete the post from the admin posts table → the post is gone from the feed. Screenshots of
+// every page.
 
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -282,6 +283,23 @@ async function main() {
     await page.getByTestId('rating-stats').waitFor();
     await page.getByTestId('rating-control').waitFor();
     await shot('movie');
+  });
+
+  await step('header search suggests titles as you type', async () => {
+    const header = page.getByLabel('Search the catalogue');
+    await header.click();
+    // Run together, as people type it: the suggestion is still Spider-Man.
+    await header.pressSequentially('spiderm', { delay: 60 });
+    const first = page.getByTestId('search-suggestion').first();
+    await first.waitFor();
+    const text = await first.innerText();
+    check(
+      /^Spider-Man\b/.test(text),
+      `the first suggestion for "spiderm" is ${JSON.stringify(text)}`,
+    );
+    await shot('search-suggestions');
+    await header.press('Escape');
+    await header.fill('');
   });
 
   await step('rate five movies on their pages', async () => {

@@ -23,6 +23,11 @@ export const moviesApi = api.injectEndpoints({
     getMovies: build.query<Page<MovieCard>, MovieQuery>({
       query: (q) => `/api/movies${queryString({ ...q })}`,
     }),
+    /** Typeahead: up to 10 titles for what has been typed. */
+    suggestMovies: build.query<MovieCard[], string>({
+      query: (q) => `/api/movies/suggest${queryString({ q })}`,
+      keepUnusedDataFor: 60,
+    }),
     getGenres: build.query<Genre[], void>({
       query: () => '/api/genres',
       keepUnusedDataFor: 3600,
@@ -120,6 +125,7 @@ export const moviesApi = api.injectEndpoints({
 
 export const {
   useGetMoviesQuery,
+  useSuggestMoviesQuery,
   useGetGenresQuery,
   useGetPopularQuery,
   useGetLatestQuery,

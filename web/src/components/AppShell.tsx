@@ -1,5 +1,6 @@
 import { Suspense, useState, type FormEvent } from 'react';
 import AppBar from '@mui/material/AppBar';
+import Autocomplete from '@mui/material/Autocomplete';
 import Avatar from '@mui/material/Avatar';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -30,6 +31,9 @@ import PersonOutlineOutlinedIcon from '@mui/icons-material/PersonOutlineOutlined
 import SearchIcon from '@mui/icons-material/Search';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useLogoutMutation } from '../api/auth';
+import { useSuggestMoviesQuery } from '../api/movies';
+import type { MovieCard } from '../api/types';
+import { useDebouncedValue } from '../app/useDebouncedValue';
 import { useCurrentUser } from '../features/auth/useCurrentUser';
 import { WarmingUpNotice } from './WarmingUpNotice';
 
@@ -48,39 +52,76 @@ function initials(name: string): string {
   return ((parts[0]?.[0] ?? '?') + (parts[1]?.[0] ?? '')).toUpperCase();
 }
 
+/** The header search: suggestions as the user types (Enter on one opens it), Enter on the
+ * text searches the catalogue. */
 function SearchBox() {
   const navigate = useNavigate();
   const [text, setText] = useState('');
+  const typed = useDebouncedValue(text.trim(), 150);
+  const { data: suggestions = [] } = useSuggestMoviesQuery(typed, { skip: typed === '' });
+  const search = (q: string) => navigate(q ? `/browse?q=${encodeURIComponent(q)}` : '/browse');
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const q = text.trim();
-    navigate(q ? `/browse?q=${encodeURIComponent(q)}` : '/browse');
+    search(text.trim());
   };
   return (
     <Box
       component="form"
       role="search"
       onSubmit={submit}
-      sx={{
-        display: { xs: 'none', sm: 'flex' },
-        alignItems: 'center',
-        gap: 1,
-        px: 1.5,
-        py: 0.25,
-        borderRadius: 999,
-        bgcolor: 'rgba(255,255,255,0.07)',
-        border: '1px solid rgba(255,255,255,0.08)',
-        '&:focus-within': { borderColor: 'secondary.main' },
-        width: { sm: 220, lg: 300 },
-      }}
+      sx={{ display: { xs: 'none', sm: 'flex' }, width: { sm: 220, lg: 300 } }}
     >
-      <SearchIcon fontSize="small" sx={{ color: 'text.secondary' }} aria-hidden />
-      <InputBase
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        placeholder="Search movies…"
-        inputProps={{ 'aria-label': 'Search the catalogue' }}
-        sx={{ flex: 1, fontSize: '0.9rem' }}
+      <Autocomplete<MovieCard, false, false, true>
+        freeSolo
+        fullWidth
+        options={typed === '' ? [] : suggestions}
+        filterOptions={(options) => options}
+        getOptionLabel={(option) => (typeof option === 'string' ? option : option.title)}
+        inputValue={text}
+        onInputChange={(_event, value) => setText(value)}
+        onChange={(_event, value) => {
+          if (value && typeof value !== 'string') {
+            setText('');
+            navigate(`/movies/${value.id}`);
+          } else if (typeof value === 'string') {
+            search(value.trim());
+          }
+        }}
+        renderOption={({ key, ...props }, option) => (
+          <Box component="li" key={key} {...props} data-testid="search-suggestion">
+            <Box sx={{ minWidth: 0 }}>
+              <Typography noWrap sx={{ fontSize: '0.9rem' }}>
+                {option.title}
+              </Typography>
+              <Typography variant="caption" sx={{ color: 'text.secondary' }}>
+                {[option.year, option.genres.slice(0, 2).join(', ')].filter(Boolean).join(' · ')}
+              </Typography>
+            </Box>
+          </Box>
+        )}
+        renderInput={(params) => (
+          <Box
+            ref={params.slotProps.input.ref}
+            sx={{
+              display: 'flex',
+              alignItems: 'center',
+              gap: 1,
+              px: 1.5,
+              py: 0.25,
+              borderRadius: 999,
+              bgcolor: 'rgba(255,255,255,0.07)',
+              border: '1px solid rgba(255,255,255,0.08)',
+              '&:focus-within': { borderColor: 'secondary.main' },
+            }}
+          >
+            <SearchIcon fontSize="small" sx={{ color: 'text.secondary' }} aria-hidden />
+            <InputBase
+              inputProps={{ ...params.slotProps.htmlInput, 'aria-label': 'Search the catalogue' }}
+              placeholder="Search movies…"
+              sx={{ flex: 1, fontSize: '0.9rem' }}
+            />
+          </Box>
+        )}
       />
     </Box>
   );

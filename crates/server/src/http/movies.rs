@@ -25,6 +25,7 @@ use crate::recommender::{
 pub fn router() -> Router<ApiContext> {
     Router::new()
         .route("/api/movies", get(list))
+        .route("/api/movies/suggest", get(suggest))
         .route("/api/movies/{id}", get(detail))
         .route("/api/movies/{id}/similar", get(similar))
         .route("/api/recommend/similar", post(similar_by_title))
@@ -183,6 +184,51 @@ async fn list(
         count,
         movies.into_iter().map(|m| MovieCard::new(&r, m)).collect(),
     )))
+}
+
+/// Most suggestions one answer gives.
+const MAX_SUGGESTIONS: usize = 10;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct SuggestQuery {
+    /// What has been typed so far: 1 to 200 characters.
+    #[param(min_length = 1, max_length = 200)]
+    q: Option<String>,
+    /// 1 to 10 (default 10).
+    #[param(minimum = 1, maximum = 10)]
+    limit: Option<usize>,
+}
+
+/// Titles for a search box as the user types: the best matches first
+///
+/// The same matching and order as `GET /api/movies` without `sort` (a word typed halfway
+/// counts as a prefix), without paging.
+#[utoipa::path(
+    get,
+    path = "/api/movies/suggest",
+    tag = "catalogue",
+    params(SuggestQuery),
+    responses(
+        (status = 200, description = "Up to `limit` movies", body = Vec<MovieCard>),
+        (status = 400, description = "`q` is missing, blank or too long, or `limit` is out of range", body = ErrorBody),
+        (status = 503, description = "The recommenders are being built", body = ErrorBody),
+    )
+)]
+async fn suggest(
+    State(ctx): State<ApiContext>,
+    QueryParams(query): QueryParams<SuggestQuery>,
+) -> Result<axum::Json<Vec<MovieCard>>, ApiError> {
+    let q = query.q.as_deref().map(str::trim).unwrap_or_default();
+    if q.is_empty() || q.chars().count() > 200 {
+        return Err(ApiError::field("q", "From 1 to 200 characters."));
+    }
+    let limit = limit(query.limit, MAX_SUGGESTIONS, MAX_SUGGESTIONS, "limit")?;
+    let r = snapshot(&ctx)?;
+    let movies = r.suggestions(q, limit);
+    Ok(axum::Json(
+        movies.into_iter().map(|m| MovieCard::new(&r, m)).collect(),
+    ))
 }
 
 /// A movie's page.

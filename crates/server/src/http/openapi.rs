@@ -48,6 +48,7 @@ const SPEC_PATH: &str = "/api/openapi.json";
         auth::delete_me,
         auth::set_password,
         movies::list,
+        movies::suggest,
         movies::detail,
         movies::genres,
         movies::popular,

@@ -65,6 +65,7 @@ fn jpeg(b: &[u8], orientation: Option<u8>) -> Result<Vec<u8>, ImageError> {
         out.extend_from_slice(&tiff);
     }
     let mut pos = 2;
+    let mut scanned = false;
     loop {
         if pos >= b.len() {
             return Err(ImageError::Truncated);
@@ -78,6 +79,12 @@ fn jpeg(b: &[u8], orientation: Option<u8>) -> Result<Vec<u8>, ImageError> {
         let marker = *b.get(pos).ok_or(ImageError::Truncated)?;
         pos += 1;
         match marker {
+            // The end of the image: anything after it, such as an appended preview with its own
+            // EXIF, is dropped.
+            0xD9 if scanned => {
+                out.extend_from_slice(&[0xFF, 0xD9]);
+                return Ok(out);
+            }
             0xD9 => return Err(ImageError::Corrupt("the JPEG has no image data".into())),
             0x01 | 0xD0..=0xD7 => out.extend_from_slice(&[0xFF, marker]),
             _ => {
@@ -90,17 +97,31 @@ fn jpeg(b: &[u8], orientation: Option<u8>) -> Result<Vec<u8>, ImageError> {
                     return Err(ImageError::Truncated);
                 }
                 if marker == 0xDA {
-                    // Start of scan: the rest is image data (and, for progressive files, more
-                    // tables and scans) up to the end-of-image marker; anything after it, such
-                    // as an appended preview with its own EXIF, is dropped.
-                    let eoi = b[end..]
-                        .windows(2)
-                        .position(|w| w == [0xFF, 0xD9])
-                        .ok_or(ImageError::Truncated)?;
+                    // Start of scan: its header, then entropy-coded data up to the next marker
+                    // (0xFF followed by anything but a stuffed zero, a restart marker or more
+                    // 0xFF fill). For progressive files more tables and scans follow: they are
+                    // walked like the segments before, so that metadata between scans is
+                    // dropped too, and a 0xFF 0xD9 inside a segment is not taken for the end.
                     out.push(0xFF);
                     out.push(marker);
-                    out.extend_from_slice(&b[pos..end + eoi + 2]);
-                    return Ok(out);
+                    out.extend_from_slice(&b[pos..end]);
+                    let mut at = end;
+                    let next = loop {
+                        let ff = at
+                            + b[at..]
+                                .iter()
+                                .position(|&x| x == 0xFF)
+                                .ok_or(ImageError::Truncated)?;
+                        match b.get(ff + 1) {
+                            None => return Err(ImageError::Truncated),
+                            Some(0x00 | 0xD0..=0xD7 | 0xFF) => at = ff + 1,
+                            Some(_) => break ff,
+                        }
+                    };
+                    out.extend_from_slice(&b[end..next]);
+                    scanned = true;
+                    pos = next;
+                    continue;
                 }
                 // Kept: JFIF (APP0), ICC profiles (APP2), Adobe colour transform (APP14) and
                 // every non-APP segment; dropped: other APPn (EXIF, XMP, IPTC, maker data) and
@@ -210,4 +231,77 @@ fn gif(b: &[u8]) -> Result<Vec<u8>, ImageError> {
         return Err(ImageError::Truncated);
     }
     Ok(b.to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unhex(lines: &[&str]) -> Vec<u8> {
+        let hex: String = lines.concat();
+        (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    /// Found by fuzz/fuzz_targets/images.rs (minimised): a JPEG with a second scan whose DQT
+    /// segment, between the scans, holds the bytes 0xFF 0xD9. The served copy was cut there, as
+    /// if at the end of the image, and no longer decoded.
+    #[test]
+    fn ff_d9_inside_a_segment_after_the_first_scan_is_not_the_end() {
+        let upload = unhex(&[
+            "ffd8ffe1005245786966000049492a000800000003000f0102000600000044000000000000010004",
+            "000000020300000000000043616e6f6e00fffe000973656372657421ffe000103a46494600010101",
+            "004800480000ffdb0043000302020302020303030304030304050805050404050a070706080c0a0c",
+            "74000000a00d0e12100d0e110e0b0b1016101113141515150c0f171816141812141514ffdb004301",
+            "44445320040509050509140d0b0d1414141414141414141414141414141414141414141414141414",
+            "141414141414141414141414141414141414141414141414ffc00011080007000f03011100021101",
+            "031101ffc4001500010100000000000000000000000000000608ffc4001f10000104030003010000",
+            "00000000000000020103040506071213147e16ffc400140101000000000000000000000000000000",
+            "00ffc40014110100000000000000000000000000000000ffdd00040020ffda000c03010002110311",
+            "003f00aa707acde583ccd9b31a15150c0fffdb00430144141414ffda000c03010002110311003f00",
+            "aa707ada15c2470fffd9141414141414141414ffd914141414ffda000c03010002110311003f00aa",
+            "707ada15c2470fffd9",
+        ]);
+        let p = crate::images::process(&upload).expect("the upload is accepted");
+        let again = crate::images::process(&p.served).expect("so is its served copy");
+        assert_eq!((again.width, again.height), (p.width, p.height));
+        assert_eq!(again.thumbnail, p.thumbnail);
+    }
+
+    #[test]
+    fn segments_between_scans_are_walked() {
+        let scan = [0xFF, 0xDA, 0, 3, 0];
+        let upload = [
+            &[0xFF, 0xD8, 0xFF, 0xDB, 0, 4, 1, 2][..],
+            &scan,
+            // Entropy-coded data with a stuffed 0xFF and a restart marker.
+            &[0x12, 0x34, 0xFF, 0x00, 0x56, 0xFF, 0xD0, 0x78],
+            // EXIF and a comment between the scans: dropped.
+            &[0xFF, 0xE1, 0, 8, b'E', b'x', b'i', b'f', 0, 0],
+            &[0xFF, 0xFE, 0, 4, b'h', b'i'],
+            // A table that happens to hold 0xFF 0xD9: kept whole.
+            &[0xFF, 0xC4, 0, 5, 0xFF, 0xD9, 0],
+            &scan,
+            &[0x9A, 0xFF, 0xD9],
+            // After the end: dropped.
+            &[0xFF, 0xE1, 0, 4, 0, 0],
+        ]
+        .concat();
+        let expected = [
+            &[0xFF, 0xD8, 0xFF, 0xDB, 0, 4, 1, 2][..],
+            &scan,
+            &[0x12, 0x34, 0xFF, 0x00, 0x56, 0xFF, 0xD0, 0x78],
+            &[0xFF, 0xC4, 0, 5, 0xFF, 0xD9, 0],
+            &scan,
+            &[0x9A, 0xFF, 0xD9],
+        ]
+        .concat();
+        assert_eq!(jpeg(&upload, None).unwrap(), expected);
+        // Cut short anywhere in the scans, it is truncated.
+        for cut in [upload.len() - 7, upload.len() - 8, 40, 35, 20, 14] {
+            assert_eq!(jpeg(&upload[..cut], None), Err(ImageError::Truncated), "{cut}");
+        }
+    }
 }

@@ -189,7 +189,7 @@ impl Recommender {
         (total, page)
     }
 
-    /// Titles close to `title`, for "did you mean".
+    /// The best `limit` matches for `title`: typeahead, and "did you mean" after a miss.
     pub fn suggestions(&self, title: &str, limit: usize) -> Vec<&MovieSummary> {
         let query = MovieQuery {
             q: Some(title),

@@ -49,6 +49,7 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/auth/jwt/blacklist/", Anyone),
     // movies.rs
     ("GET", "/api/movies", Anyone),
+    ("GET", "/api/movies/suggest", Anyone),
     ("GET", "/api/movies/{id}", OptionalLogin),
     ("GET", "/api/movies/{id}/similar", Anyone),
     ("POST", "/api/recommend/similar", Anyone),
@@ -722,6 +723,14 @@ async fn real_answers_match_the_document() {
         s.expect(400, movies(bad)).await;
     }
     s.expect(404, movies("genre=Nope")).await;
+    let suggest = |query: &str| {
+        req("GET", "/api/movies/suggest").path(format!("/api/movies/suggest?{query}"))
+    };
+    let typed = s.json(200, suggest("q=toy%20st&limit=3")).await;
+    assert_eq!(typed[0]["id"].as_i64(), Some(toy_story), "{typed}");
+    for bad in ["q=", "q=%20", "limit=3", "q=toy&limit=11"] {
+        s.expect(400, suggest(bad)).await;
+    }
     let movie = |id: i64| req("GET", "/api/movies/{id}").path(format!("/api/movies/{id}"));
     s.expect(200, movie(toy_story)).await;
     s.expect(404, movie(999_999)).await;
