@@ -286,12 +286,21 @@ async fn store_movies(
                 args.add(id).map_err(bind)?;
                 sqlx::query_with(
                     db.sql(
-                        "UPDATE movies SET tmdb_id = ?, imdb_id = ?, movielens_id = ?, title = ?, \
-                         search_title = ?, original_title = ?, overview = ?, tagline = ?, \
-                         release_date = ?, release_year = ?, runtime = ?, popularity = ?, \
-                         vote_average = ?, vote_count = ?, poster_path = ?, \
-                         original_language = ?, budget = ?, revenue = ?, updated_at = ? \
-                         WHERE id = ?",
+                        // What this import lacks keeps what an earlier one gave.
+                        "UPDATE movies SET tmdb_id = COALESCE(?, tmdb_id), \
+                         imdb_id = COALESCE(?, imdb_id), movielens_id = COALESCE(?, movielens_id), \
+                         title = ?, \
+                         search_title = ?, original_title = COALESCE(?, original_title), \
+                         overview = COALESCE(?, overview), tagline = COALESCE(?, tagline), \
+                         release_date = COALESCE(?, release_date), \
+                         release_year = COALESCE(?, release_year), runtime = COALESCE(?, runtime), \
+                         popularity = COALESCE(?, popularity), \
+                         vote_average = COALESCE(?, vote_average), \
+                         vote_count = COALESCE(?, vote_count), \
+                         poster_path = COALESCE(?, poster_path), \
+                         original_language = COALESCE(?, original_language), \
+                         budget = COALESCE(?, budget), revenue = COALESCE(?, revenue), \
+                         updated_at = ? WHERE id = ?",
                     ),
                     args,
                 )
@@ -344,7 +353,9 @@ async fn insert_movie(
     }
 }
 
-/// Replaces the genre, keyword, cast and crew links of the stored movies.
+/// Replaces the genre, keyword, cast and crew links of the stored movies, each kind only for
+/// the movies that bring one: a source without credits or keywords (a lone
+/// movies_metadata.csv) keeps those another source gave.
 async fn store_links(
     db: &Db,
     tx: &mut Transaction<'static, Any>,
@@ -354,8 +365,20 @@ async fn store_links(
     keywords: &HashMap<i64, i64>,
     people: &HashMap<i64, i64>,
 ) -> Result<()> {
-    for table in ["movie_genres", "movie_keywords", "movie_cast", "movie_crew"] {
-        for chunk in ids.chunks(MAX_PARAMS) {
+    let kinds: [(&str, fn(&Movie) -> bool); 4] = [
+        ("movie_genres", |m| !m.genres.is_empty()),
+        ("movie_keywords", |m| !m.keywords.is_empty()),
+        ("movie_cast", |m| !m.cast.is_empty()),
+        ("movie_crew", |m| !m.crew.is_empty()),
+    ];
+    for (table, brings) in kinds {
+        let replaced: Vec<i64> = movies
+            .iter()
+            .zip(ids)
+            .filter(|(m, _)| brings(m))
+            .map(|(_, &id)| id)
+            .collect();
+        for chunk in replaced.chunks(MAX_PARAMS) {
             let sql = format!(
                 "DELETE FROM {table} WHERE movie_id IN ({})",
                 vec!["?"; chunk.len()].join(", ")

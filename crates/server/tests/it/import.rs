@@ -211,6 +211,64 @@ async fn imports_fixtures_idempotently(backend: Backend) {
     let s = stats(&db).await.unwrap();
     assert_eq!(s.movies, 47);
     assert_eq!(s.ratings.get("ml-mini"), Some(&600));
+
+    // A later import that lacks credits and keywords (movies_metadata.csv alone) and some
+    // values keeps what the first import gave: cast, crew and keywords stay, and so does an
+    // overview it leaves blank.
+    let partial = tempfile::tempdir().unwrap();
+    let folder = partial.path().join("the-movies-dataset");
+    std::fs::create_dir_all(&folder).unwrap();
+    // The Kaggle file with Jumanji's overview blanked.
+    let mut reader =
+        csv::Reader::from_path(fixture("kaggle-mini").join("movies_metadata.csv")).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (id, overview_at) = (column("id"), column("overview"));
+    let mut writer = csv::Writer::from_path(folder.join("movies_metadata.csv")).unwrap();
+    writer.write_record(&header).unwrap();
+    for record in reader.records() {
+        let record = record.unwrap();
+        let fields: Vec<&str> = record
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                if i == overview_at && record[id] == *"8844" {
+                    ""
+                } else {
+                    f
+                }
+            })
+            .collect();
+        writer.write_record(fields).unwrap();
+    }
+    writer.flush().unwrap();
+    let overview = || async {
+        sqlx::query_scalar::<_, Option<String>>(
+            db.sql("SELECT overview FROM movies WHERE tmdb_id = 8844"),
+        )
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+    };
+    let jumanji_before = overview().await;
+    assert!(jumanji_before.is_some());
+    let third = import(&db, &storage, &[folder], false).await.unwrap();
+    assert!(third.movies_updated > 0, "{third:?}");
+    let links_partial = link_counts(&db).await;
+    assert_eq!(
+        links_partial[1..4],
+        links_before[1..4],
+        "cast, crew and keywords are kept"
+    );
+    assert!(
+        links_partial[0] >= links_before[0],
+        "genres are replaced, not dropped"
+    );
+    assert_eq!(
+        overview().await,
+        jumanji_before,
+        "a blank overview keeps the stored one"
+    );
 }
 
 async fn strict_failure_keeps_the_catalogue(backend: Backend) {
