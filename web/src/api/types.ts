@@ -80,6 +80,7 @@ export interface MovieQuery {
   genre?: string;
   year_from?: number;
   year_to?: number;
+  min_ratings?: number;
   sort?: MovieSort;
   page?: number;
   page_size?: number;

@@ -44,10 +44,12 @@ const movieRequests = (calls: { path: string; url: string }[]) =>
 describe('the browse page', () => {
   it('asks the API for exactly what the URL says', async () => {
     const { calls } = backend();
-    renderBrowse('/browse?q=toy&genre=Animation&year_from=1990&year_to=2000&sort=title&page=2');
+    renderBrowse(
+      '/browse?q=toy&genre=Animation&year_from=1990&year_to=2000&min_ratings=50&sort=title&page=2',
+    );
     await screen.findByRole('link', { name: 'toy result (1995)' });
     expect(movieRequests(calls)).toEqual([
-      '/api/movies?q=toy&genre=Animation&year_from=1990&year_to=2000&sort=title&page=2&page_size=24',
+      '/api/movies?q=toy&genre=Animation&year_from=1990&year_to=2000&min_ratings=50&sort=title&page=2&page_size=24',
     ]);
   });
 
@@ -86,6 +88,7 @@ describe('browse state', () => {
       genre: undefined,
       year_from: undefined,
       year_to: undefined,
+      min_ratings: undefined,
       sort: undefined,
       page: 1,
       page_size: 24,
@@ -97,8 +100,10 @@ describe('browse state', () => {
   });
 
   it('ignores nonsense in the URL and writes back only what differs from the defaults', () => {
-    const state = readBrowseState(new URLSearchParams('sort=random&page=-4&year_from=19x5'));
-    expect(state).toMatchObject({ sort: 'popular', page: 1 });
+    const state = readBrowseState(
+      new URLSearchParams('sort=random&page=-4&year_from=19x5&min_ratings=-3'),
+    );
+    expect(state).toMatchObject({ sort: 'popular', page: 1, minRatings: 0 });
     expect(toMovieQuery(state).year_from).toBeUndefined();
     expect(
       writeBrowseState({
@@ -111,6 +116,9 @@ describe('browse state', () => {
     ).toBe('q=alien&page=2');
     expect(writeBrowseState({ ...state, yearFrom: '', sort: 'latest' }).toString()).toBe(
       'sort=latest',
+    );
+    expect(writeBrowseState({ ...state, yearFrom: '', minRatings: 10 }).toString()).toBe(
+      'min_ratings=10',
     );
   });
 });

@@ -16,6 +16,7 @@ import { EmptyState } from '../components/EmptyState';
 import { ErrorState } from '../components/ErrorState';
 import { MovieGrid, MovieGridSkeleton } from '../features/movies/MovieGrid';
 import {
+  MIN_RATINGS,
   SORT_LABELS,
   readBrowseState,
   toMovieQuery,
@@ -150,7 +151,7 @@ export default function BrowsePage() {
           gap: 1.5,
           gridTemplateColumns: {
             xs: '1fr 1fr',
-            md: 'minmax(240px, 2fr) minmax(160px, 1fr) 110px 110px minmax(160px, 1fr)',
+            md: 'minmax(200px, 2fr) minmax(150px, 1fr) 120px 120px 150px minmax(150px, 1fr)',
           },
           mb: 3,
         }}
@@ -205,6 +206,22 @@ export default function BrowsePage() {
           error={Boolean(rangeError) && Boolean(state.yearTo)}
           slotProps={{ htmlInput: { inputMode: 'numeric', maxLength: 4 } }}
         />
+        <TextField
+          select
+          label="Rated by"
+          value={String(state.minRatings)}
+          onChange={(e) => update({ minRatings: Number(e.target.value) })}
+          slotProps={{ htmlInput: { 'data-testid': 'browse-min-ratings' } }}
+        >
+          {MIN_RATINGS.map((n) => (
+            <MenuItem key={n} value={String(n)}>
+              {n === 0 ? 'Anyone' : `${n}+ people`}
+            </MenuItem>
+          ))}
+          {!(MIN_RATINGS as readonly number[]).includes(state.minRatings) && (
+            <MenuItem value={String(state.minRatings)}>{`${state.minRatings}+ people`}</MenuItem>
+          )}
+        </TextField>
         <TextField
           select
           label="Sort by"

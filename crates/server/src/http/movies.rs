@@ -129,6 +129,9 @@ struct ListQuery {
     genre: Option<String>,
     year_from: Option<i64>,
     year_to: Option<i64>,
+    /// Only movies with at least this many ratings (0 to 1,000,000; default 0).
+    #[param(minimum = 0, maximum = 1_000_000)]
+    min_ratings: Option<u64>,
     /// The order; without it, by relevance to `q`, then popularity.
     #[param(inline)]
     sort: Option<SortBy>,
@@ -170,11 +173,16 @@ async fn list(
     if q.is_some_and(|q| q.chars().count() > 200) {
         return Err(ApiError::field("q", "At most 200 characters."));
     }
+    let min_ratings = query.min_ratings.unwrap_or(0);
+    if min_ratings > 1_000_000 {
+        return Err(ApiError::field("min_ratings", "From 0 to 1000000."));
+    }
     let (count, movies) = r.search(&MovieQuery {
         q,
         genre,
         year_from: query.year_from,
         year_to: query.year_to,
+        min_ratings,
         sort: query.sort,
         offset: paging.offset(),
         limit: paging.page_size,

@@ -116,14 +116,16 @@ pub fn process(bytes: &[u8]) -> Result<Processed, ImageError> {
     // The container walk finds truncation that some decoders forgive, and drops the metadata.
     let exif = exif::read(bytes);
     let served = strip::strip(format, bytes, exif.orientation)?;
+    // What is checked and thumbnailed is the copy that is served: a damaged upload that decodes
+    // only thanks to the metadata that was dropped is refused, not served broken.
     // The header alone says how large the image claims to be; refuse before decoding a pixel.
-    let (width, height) = ImageReader::with_format(Cursor::new(bytes), format.image_format())
+    let (width, height) = ImageReader::with_format(Cursor::new(&served), format.image_format())
         .into_dimensions()
         .map_err(decode_error)?;
     if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
         return Err(ImageError::TooLarge { width, height });
     }
-    let mut decoded = reader(bytes, format).decode().map_err(decode_error)?;
+    let mut decoded = reader(&served, format).decode().map_err(decode_error)?;
     if let Some(o) = exif.orientation.and_then(Orientation::from_exif) {
         decoded.apply_orientation(o);
     }
@@ -199,4 +201,41 @@ pub fn sanitise_file_name(raw: &str) -> Option<String> {
         .collect();
     let clean = clean.trim().trim_start_matches('.').trim();
     (!clean.is_empty()).then(|| clean.chars().take(100).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by fuzz/fuzz_targets/images.rs (minimised): a damaged JPEG whose second scan
+    /// header is invalid. The decoder never read it behind the APP4 segment that follows the
+    /// first scan, so the upload was accepted, but the served copy, without that segment,
+    /// did not decode. The served copy is what is decoded now, so the upload is refused.
+    #[test]
+    fn an_upload_whose_served_copy_does_not_decode_is_refused() {
+        let hex: String = [
+            "ffd8ffe1005245786966000049492a000800000003000f0100320000000000000001000000010004",
+            "000000020300000000000043616e6f6e00fffe000973656372657421ffe000103a46494600010101",
+            "004800480000ffdb0043000302020302020303040403030503030805050404050a070706080c0a0c",
+            "744558740b0d0e12100d0e110e0b0b1016101113141515150c0f171816141812141514ffdb004301",
+            "03040405040509050509140d0b0d1414141414141414141414141414141414141414141414141414",
+            "141414141414141414141489504e470d0a1a0a1414141414ffc00011080007000f03011100021101",
+            "031101ffc4001500010100000000000000000000000000000608ffc4001f10000104030003010000",
+            "00000000000000020103040506071213141516ffc400140101000000000000000000000000000000",
+            "00ffc40014110100000000000000000000000000000000ffdd00043f00ffda000c03010002110311",
+            "003f00aab79f61934d7ab12e0000000000000000000016ffe4001401010000000000000000000000",
+            "0000000000ffc40014110100000000000000000000000000000000ffdd00040020ffda000c030100",
+            "02110311dab8c2470fffd9",
+        ]
+        .concat();
+        let upload: Vec<u8> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect();
+        assert!(
+            matches!(process(&upload), Err(ImageError::Corrupt(_))),
+            "{:?}",
+            process(&upload).map(|p| p.served)
+        );
+    }
 }

@@ -23,6 +23,8 @@ pub struct MovieQuery<'a> {
     pub genre: Option<&'a str>,
     pub year_from: Option<i64>,
     pub year_to: Option<i64>,
+    /// Only movies with at least this many ratings.
+    pub min_ratings: u64,
     /// `None`: by relevance with a query, by popularity without.
     pub sort: Option<SortBy>,
     /// From 0.
@@ -138,6 +140,11 @@ impl Recommender {
                     && query
                         .year_to
                         .is_none_or(|y| m.year.is_some_and(|my| my <= y))
+                    && (query.min_ratings == 0
+                        || self
+                            .stats
+                            .get(&m.id)
+                            .is_some_and(|s| s.count >= query.min_ratings))
             })
             .filter_map(|(i, _)| {
                 let r = relevance(&self.title_words[i], &q);

@@ -719,7 +719,26 @@ async fn real_answers_match_the_document() {
     let toy_story = found["results"][0]["id"].as_i64().unwrap();
     let found = s.json(200, movies("q=jumanji&sort=title&page=1")).await;
     let jumanji = found["results"][0]["id"].as_i64().unwrap();
-    for bad in ["page_size=0", "sort=best", "year_from=2000&year_to=1990"] {
+    let rated = s.json(200, movies("min_ratings=20&page_size=100")).await;
+    let counts: Vec<u64> = rated["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["rating"]["count"].as_u64().unwrap_or(0))
+        .collect();
+    assert!(
+        !counts.is_empty() && counts.iter().all(|&c| c >= 20),
+        "{counts:?}"
+    );
+    let all = s.json(200, movies("page_size=1")).await["count"].as_u64();
+    assert!(rated["count"].as_u64() < all, "the filter leaves films out");
+    for bad in [
+        "page_size=0",
+        "sort=best",
+        "year_from=2000&year_to=1990",
+        "min_ratings=-1",
+        "min_ratings=1000001",
+    ] {
         s.expect(400, movies(bad)).await;
     }
     s.expect(404, movies("genre=Nope")).await;

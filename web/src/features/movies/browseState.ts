@@ -12,12 +12,17 @@ export const SORT_LABELS: Record<BrowseSort, string> = {
 
 export const PAGE_SIZE = 24;
 
+/** The "rated by at least" choices: 0 is anyone. */
+export const MIN_RATINGS = [0, 10, 50, 100] as const;
+
 /** What the browse page shows, as kept in its URL. Years are text as typed. */
 export interface BrowseState {
   q: string;
   genre: string;
   yearFrom: string;
   yearTo: string;
+  /** Only movies with at least this many ratings (0: any). */
+  minRatings: number;
   sort: BrowseSort;
   page: number;
 }
@@ -37,11 +42,13 @@ export function readBrowseState(params: URLSearchParams): BrowseState {
   let sort = isSort(sortParam) ? sortParam : defaultSort(q);
   if (sort === 'relevance' && !q.trim()) sort = 'popular';
   const page = Number.parseInt(params.get('page') ?? '1', 10);
+  const minRatings = Number.parseInt(params.get('min_ratings') ?? '0', 10);
   return {
     q,
     genre: params.get('genre') ?? '',
     yearFrom: params.get('year_from') ?? '',
     yearTo: params.get('year_to') ?? '',
+    minRatings: Number.isFinite(minRatings) && minRatings > 0 ? Math.min(minRatings, 1_000_000) : 0,
     sort,
     page: Number.isFinite(page) && page > 0 ? page : 1,
   };
@@ -54,6 +61,7 @@ export function writeBrowseState(state: BrowseState): URLSearchParams {
   if (state.genre) params.set('genre', state.genre);
   if (state.yearFrom) params.set('year_from', state.yearFrom);
   if (state.yearTo) params.set('year_to', state.yearTo);
+  if (state.minRatings > 0) params.set('min_ratings', String(state.minRatings));
   if (state.sort !== defaultSort(state.q)) params.set('sort', state.sort);
   if (state.page > 1) params.set('page', String(state.page));
   return params;
@@ -86,6 +94,7 @@ export function toMovieQuery(state: BrowseState): MovieQuery {
     genre: state.genre || undefined,
     year_from: parseYear(state.yearFrom),
     year_to: parseYear(state.yearTo),
+    min_ratings: state.minRatings > 0 ? state.minRatings : undefined,
     sort,
     page: state.page,
     page_size: PAGE_SIZE,
