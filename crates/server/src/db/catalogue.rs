@@ -365,7 +365,9 @@ async fn store_links(
     keywords: &HashMap<i64, i64>,
     people: &HashMap<i64, i64>,
 ) -> Result<()> {
-    let kinds: [(&str, fn(&Movie) -> bool); 4] = [
+    // Each link table, and whether a movie brings links of its kind.
+    type Brings = fn(&Movie) -> bool;
+    let kinds: [(&str, Brings); 4] = [
         ("movie_genres", |m| !m.genres.is_empty()),
         ("movie_keywords", |m| !m.keywords.is_empty()),
         ("movie_cast", |m| !m.cast.is_empty()),
