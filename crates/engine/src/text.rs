@@ -55,37 +55,59 @@ pub fn franchise(title: &str) -> String {
 }
 
 /// Whether `a` and `b` are within `max` edits (insertions, deletions, substitutions and
-/// transpositions of neighbours: the optimal string alignment distance).
+/// transpositions of neighbours: the optimal string alignment distance). Search calls it for
+/// every title word, so ASCII words (nearly all, once folded) are compared as bytes, with the
+/// rows on the stack.
 pub fn within_edits(a: &str, b: &str, max: usize) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return osa_within(a.as_bytes(), b.as_bytes(), max);
+    }
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    osa_within(&a, &b, max)
+}
+
+/// Rows this long or shorter live on the stack.
+const STACK_ROW: usize = 48;
+
+fn osa_within<T: PartialEq>(a: &[T], b: &[T], max: usize) -> bool {
     if a.len().abs_diff(b.len()) > max {
         return false;
     }
     let width = b.len() + 1;
-    let mut rows = vec![vec![0usize; width]; 3];
-    for (j, cell) in rows[0].iter_mut().enumerate() {
+    let mut stack = [[0usize; STACK_ROW]; 3];
+    let mut heap = Vec::new();
+    let rows: [&mut [usize]; 3] = if width <= STACK_ROW {
+        let [r0, r1, r2] = &mut stack;
+        [&mut r0[..width], &mut r1[..width], &mut r2[..width]]
+    } else {
+        heap.resize(3 * width, 0);
+        let (r0, rest) = heap.split_at_mut(width);
+        let (r1, r2) = rest.split_at_mut(width);
+        [r0, r1, r2]
+    };
+    let [mut prev2, mut prev, mut cur] = rows;
+    for (j, cell) in prev.iter_mut().enumerate() {
         *cell = j;
     }
     for i in 1..=a.len() {
-        let (prev2, prev, cur) = ((i + 1) % 3, (i + 2) % 3, i % 3);
-        rows[cur][0] = i;
+        cur[0] = i;
         let mut best = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (rows[prev][j] + 1)
-                .min(rows[cur][j - 1] + 1)
-                .min(rows[prev][j - 1] + cost);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d = d.min(rows[prev2][j - 2] + 1);
+                d = d.min(prev2[j - 2] + 1);
             }
-            rows[cur][j] = d;
+            cur[j] = d;
             best = best.min(d);
         }
         if best > max {
             return false;
         }
+        // The row just filled becomes the previous one; the oldest is reused.
+        (prev2, prev, cur) = (prev, cur, prev2);
     }
-    rows[a.len() % 3][b.len()] <= max
+    prev[b.len()] <= max
 }
 
 #[cfg(test)]
@@ -105,6 +127,12 @@ mod tests {
         assert!(within_edits("", "ab", 2));
         assert!(!within_edits("", "abc", 2));
         assert!(within_edits("amelie", "amélie", 1));
+        let long = "a".repeat(60);
+        assert!(
+            within_edits(&long, &format!("{long}b"), 1),
+            "rows longer than the stack's"
+        );
+        assert!(!within_edits(&long, &"b".repeat(60), 2));
     }
 
     #[test]

@@ -79,25 +79,40 @@ pub(super) fn index(movies: &[MovieSummary]) -> Vec<TitleKey> {
     movies.iter().map(|m| TitleKey::new(&m.title)).collect()
 }
 
+/// A query as search compares it, prepared once per request.
+struct QueryWords {
+    words: Vec<String>,
+    /// The words written together.
+    joined: String,
+}
+
+impl QueryWords {
+    fn new(q: &str) -> QueryWords {
+        let words = words(q);
+        let joined = words.concat();
+        QueryWords { words, joined }
+    }
+}
+
 /// How well a title matches the query words: 0 no match, higher better. Spaces and
 /// punctuation do not count, nor does a leading article of the title.
-fn relevance(title: &TitleKey, query: &[String]) -> u8 {
+fn relevance(title: &TitleKey, query: &QueryWords) -> u8 {
+    let (query, joined) = (query.words.as_slice(), query.joined.as_str());
     if query.is_empty() {
         return 1;
     }
-    let joined = query.concat();
     let (all, core) = (title.words.as_slice(), title.core());
     if all == query
         || core == query
-        || TitleKey::spells(all, &joined, true)
-        || TitleKey::spells(core, &joined, true)
+        || TitleKey::spells(all, joined, true)
+        || TitleKey::spells(core, joined, true)
     {
         return 5;
     }
     if all.starts_with(query)
         || core.starts_with(query)
-        || TitleKey::spells(all, &joined, false)
-        || TitleKey::spells(core, &joined, false)
+        || TitleKey::spells(all, joined, false)
+        || TitleKey::spells(core, joined, false)
     {
         return 4;
     }
@@ -127,7 +142,7 @@ fn relevance(title: &TitleKey, query: &[String]) -> u8 {
 impl Recommender {
     /// The page of movies matching `query`, and how many match in all.
     pub fn search(&self, query: &MovieQuery<'_>) -> (usize, Vec<&MovieSummary>) {
-        let q = query.q.map(words).unwrap_or_default();
+        let q = QueryWords::new(query.q.unwrap_or_default());
         let mut hits: Vec<(u8, usize)> = self
             .movies
             .iter()
@@ -152,17 +167,45 @@ impl Recommender {
             })
             .collect();
         let popular_rank = |i: usize| self.popular_rank[i];
-        // Among equally good matches, the better-known film first: more ratings, then more
-        // popular ("halloween" finds the 1978 original before the 2007 remake).
-        let votes = |i: usize| self.stats.get(&self.movies[i].id).map_or(0, |s| s.count);
+        let wanted = query.offset.saturating_add(query.limit);
+        if query.limit == 0 {
+            // A count alone (the genre list asks so).
+            return (hits.len(), Vec::new());
+        }
         match query.sort {
-            None => hits.sort_by_key(|&(r, i)| {
-                (
-                    std::cmp::Reverse(r),
-                    std::cmp::Reverse(votes(i)),
-                    popular_rank(i),
-                )
-            }),
+            None => {
+                // Among equally good matches, the better-known film first: more ratings, then
+                // more popular ("halloween" finds the 1978 original before the 2007 remake).
+                // Keys are computed once per hit, and only the page and what precedes it is
+                // sorted: a one-letter query matches thousands.
+                let votes = |i: usize| self.stats.get(&self.movies[i].id).map_or(0, |s| s.count);
+                let mut keyed: Vec<_> = hits
+                    .iter()
+                    .map(|&(r, i)| {
+                        (
+                            (
+                                std::cmp::Reverse(r),
+                                std::cmp::Reverse(votes(i)),
+                                popular_rank(i),
+                            ),
+                            i,
+                        )
+                    })
+                    .collect();
+                if wanted < keyed.len() {
+                    keyed.select_nth_unstable(wanted - 1);
+                    keyed.truncate(wanted);
+                }
+                keyed.sort_unstable();
+                let total = hits.len();
+                let page = keyed
+                    .into_iter()
+                    .skip(query.offset)
+                    .take(query.limit)
+                    .map(|(_, i)| &self.movies[i])
+                    .collect();
+                return (total, page);
+            }
             Some(SortBy::Popular) => hits.sort_by_key(|&(_, i)| popular_rank(i)),
             Some(SortBy::Latest) => hits.sort_by(|a, b| {
                 let date = |i: usize| self.movies[i].release_date.as_deref();
@@ -219,11 +262,10 @@ impl Recommender {
 
 #[cfg(test)]
 mod tests {
-    use super::{TitleKey, relevance};
-    use nextflex_engine::text::words;
+    use super::{QueryWords, TitleKey, relevance};
 
     fn score(title: &str, q: &str) -> u8 {
-        relevance(&TitleKey::new(title), &words(q))
+        relevance(&TitleKey::new(title), &QueryWords::new(q))
     }
 
     #[test]
@@ -244,7 +286,7 @@ mod tests {
     #[test]
     fn exact_prefix_word_and_typo_matches_rank_in_that_order() {
         let title = TitleKey::new("The Godfather: Part II");
-        let score = |q: &str| relevance(&title, &words(q));
+        let score = |q: &str| relevance(&title, &QueryWords::new(q));
         assert_eq!(score("the godfather part ii"), 5);
         assert_eq!(score("THE GODFATHER"), 4);
         assert_eq!(score("godfather ii"), 3);
@@ -253,6 +295,9 @@ mod tests {
         assert_eq!(score("goodfellas"), 0);
         assert_eq!(score("teh"), 0, "no typos in short words");
         assert_eq!(score("godfather part ii"), 5, "the article may be left out");
-        assert_eq!(relevance(&TitleKey::new("Amélie"), &words("AMELIE")), 5);
+        assert_eq!(
+            relevance(&TitleKey::new("Amélie"), &QueryWords::new("AMELIE")),
+            5
+        );
     }
 }
