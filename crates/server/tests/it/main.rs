@@ -6,6 +6,7 @@ mod admin;
 mod api;
 mod cli;
 mod db;
+mod demo;
 mod health;
 mod helpers;
 mod images;
