@@ -342,10 +342,12 @@ pub(crate) fn date(field: &str) -> DateField {
         return DateField::Blank;
     }
     let parts: Vec<&str> = field.split('-').collect();
+    // Digits only: `parse` would also take a sign (`1995-+1-01`).
     let valid = parts.len() == 3
         && parts[0].len() == 4
         && parts[1].len() == 2
         && parts[2].len() == 2
+        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
         && match (
             parts[0].parse::<u32>(),
             parts[1].parse::<u32>(),
@@ -417,6 +419,8 @@ mod tests {
             "20-08-1997",
             "1",
             "0.065736",
+            "1995-+1-01",
+            "+995-01-01",
         ] {
             assert!(matches!(date(bad), DateField::Invalid), "{bad}");
         }

@@ -200,9 +200,9 @@ const MAX_SUGGESTIONS: usize = 10;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct SuggestQuery {
-    /// What has been typed so far: 1 to 200 characters.
+    /// What has been typed so far: 1 to 200 characters (blank: no suggestions).
     #[param(min_length = 1, max_length = 200)]
-    q: Option<String>,
+    q: String,
     /// 1 to 10 (default 10).
     #[param(minimum = 1, maximum = 10)]
     limit: Option<usize>,
@@ -219,7 +219,7 @@ struct SuggestQuery {
     params(SuggestQuery),
     responses(
         (status = 200, description = "Up to `limit` movies", body = Vec<MovieCard>),
-        (status = 400, description = "`q` is missing, blank or too long, or `limit` is out of range", body = ErrorBody),
+        (status = 400, description = "`q` is missing, empty or too long, or `limit` is out of range", body = ErrorBody),
         (status = 503, description = "The recommenders are being built", body = ErrorBody),
     )
 )]
@@ -227,12 +227,15 @@ async fn suggest(
     State(ctx): State<ApiContext>,
     QueryParams(query): QueryParams<SuggestQuery>,
 ) -> Result<axum::Json<Vec<MovieCard>>, ApiError> {
-    let q = query.q.as_deref().map(str::trim).unwrap_or_default();
-    if q.is_empty() || q.chars().count() > 200 {
+    let q = query.q.trim();
+    if query.q.is_empty() || query.q.chars().count() > 200 {
         return Err(ApiError::field("q", "From 1 to 200 characters."));
     }
     let limit = limit(query.limit, MAX_SUGGESTIONS, MAX_SUGGESTIONS, "limit")?;
     let r = snapshot(&ctx)?;
+    if q.is_empty() {
+        return Ok(axum::Json(Vec::new()));
+    }
     let movies = r.suggestions(q, limit);
     Ok(axum::Json(
         movies.into_iter().map(|m| MovieCard::new(&r, m)).collect(),

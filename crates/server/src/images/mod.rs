@@ -199,7 +199,10 @@ pub fn sanitise_file_name(raw: &str) -> Option<String> {
         .chars()
         .filter(|c| !c.is_control() && !matches!(c, '"' | '\'' | '<' | '>' | ':' | '|' | '?' | '*'))
         .collect();
-    let clean = clean.trim().trim_start_matches('.').trim();
+    // No leading dots or spaces in any mix (". .." is not a name), no trailing spaces.
+    let clean = clean
+        .trim_start_matches(|c: char| c == '.' || c.is_whitespace())
+        .trim_end();
     (!clean.is_empty()).then(|| clean.chars().take(100).collect())
 }
 

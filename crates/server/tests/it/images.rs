@@ -274,6 +274,12 @@ fn file_names_are_sanitised() {
     );
     assert_eq!(sanitise_file_name("dir/"), None);
     assert_eq!(
+        sanitise_file_name(". .."),
+        None,
+        "dots and spaces are no name"
+    );
+    assert_eq!(sanitise_file_name(" . .x.png ").as_deref(), Some("x.png"));
+    assert_eq!(
         sanitise_file_name("a\u{0}b\nc.gif").as_deref(),
         Some("abc.gif")
     );
