@@ -1,6 +1,7 @@
 //! `nextflex recommend`: the four recommenders over the imported catalogue, from the command
 //! line. Each call builds a [`Recommender`] snapshot, as the server does.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use nextflex_data::catalogue::Movie;
@@ -144,7 +145,7 @@ pub fn for_user(
     k: usize,
 ) -> Result<Vec<Recommended>> {
     let (k, genre) = (check_limit(k, MAX_LIMIT)?, check_genre(r, genre)?);
-    Ok(match r.for_user(ratings, k, genre) {
+    Ok(match r.for_user(ratings, &HashSet::new(), k, genre) {
         ForYou::Personal(list) => list
             .into_iter()
             .map(|p| Recommended {

@@ -8,6 +8,7 @@
 
 pub mod admin;
 pub mod catalogue;
+pub mod movie_lists;
 pub mod posts;
 pub mod ratings;
 pub mod tokens;

@@ -126,7 +126,7 @@ pub async fn touch_login(db: &Db, id: i64) -> Result<()> {
     Ok(())
 }
 
-/// Deletes a user with their ratings, posts, images and refresh tokens (deleted explicitly:
+/// Deletes a user with their ratings, watchlist and dismissed marks, posts, images and refresh tokens (deleted explicitly:
 /// SQLite enforces foreign keys only when asked to); returns the storage keys of their images,
 /// for the caller to delete once the rows are gone.
 pub async fn delete(db: &Db, id: i64) -> Result<Vec<String>> {
@@ -134,6 +134,7 @@ pub async fn delete(db: &Db, id: i64) -> Result<Vec<String>> {
     let keys = super::posts::image_keys(db, &mut tx, "user_id", id).await?;
     for sql in [
         "DELETE FROM ratings WHERE user_id = ?",
+        "DELETE FROM movie_lists WHERE user_id = ?",
         "DELETE FROM refresh_tokens WHERE user_id = ?",
         "DELETE FROM posts WHERE user_id = ?",
         "DELETE FROM images WHERE user_id = ?",

@@ -13,6 +13,7 @@ use super::error::{ErrorBody, JsonBody, QueryParams};
 use super::movies::{ChartItem, MovieCard, chart_body, full_snapshot, genre};
 use super::tokens::AuthUser;
 use super::{ApiContext, ApiError};
+use crate::db::movie_lists::{self, List};
 use crate::db::{catalogue, ratings};
 use crate::recommender::{ChartSource, ForYou, MAX_LIMIT};
 
@@ -48,7 +49,7 @@ fn check_rating(value: Option<f64>) -> Result<f64, ApiError> {
     }
 }
 
-async fn existing_movie(ctx: &ApiContext, raw: &str) -> Result<i64, ApiError> {
+pub(super) async fn existing_movie(ctx: &ApiContext, raw: &str) -> Result<i64, ApiError> {
     let not_found = || ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such movie.");
     let id = raw.parse::<i64>().map_err(|_| not_found())?;
     if catalogue::exists(&ctx.db, id).await? {
@@ -83,15 +84,8 @@ async fn rate(
     let movie_id = existing_movie(&ctx, &id).await?;
     ratings::set(&ctx.db, user.id, movie_id, rating)
         .await
-        .map_err(|e| match e {
-            // The account was deleted while its access token lived on.
-            crate::error::Error::Database(sqlx::Error::Database(d))
-                if d.is_foreign_key_violation() =>
-            {
-                super::tokens::invalid_token("User not found")
-            }
-            other => other.into(),
-        })?;
+        .map_err(super::tokens::deleted_account)?;
+    movie_lists::clear(&ctx.db, user.id, movie_id).await?;
     Ok(axum::Json(RatingSaved { movie_id, rating }))
 }
 
@@ -255,9 +249,15 @@ async fn recommendations(
         .into_iter()
         .map(|x| (x.movie_id, x.rating as f32))
         .collect();
+    let dismissed: std::collections::HashSet<i64> =
+        movie_lists::of_user(&ctx.db, user.id, List::Dismissed)
+            .await?
+            .into_iter()
+            .map(|e| e.movie_id)
+            .collect();
     let ranked = {
         let _timer = ctx.metrics.personal_seconds.start_timer();
-        r.for_user(&mine, k, genre)
+        r.for_user(&mine, &dismissed, k, genre)
     };
     let body = match ranked {
         ForYou::Personal(list) => ForYouBody {
@@ -285,8 +285,15 @@ async fn recommendations(
         },
         ForYou::TopRated(_) => {
             let rated: std::collections::HashSet<i64> = mine.iter().map(|x| x.0).collect();
-            let mut chart = chart_body(&r, ChartSource::Ratings, genre, k + rated.len());
-            chart.results.retain(|c| !rated.contains(&c.movie.id));
+            let mut chart = chart_body(
+                &r,
+                ChartSource::Ratings,
+                genre,
+                k + rated.len() + dismissed.len(),
+            );
+            chart
+                .results
+                .retain(|c| !rated.contains(&c.movie.id) && !dismissed.contains(&c.movie.id));
             chart.results.truncate(k);
             ForYouBody {
                 personalised: false,

@@ -5,6 +5,7 @@ mod admin;
 mod auth;
 mod error;
 mod health;
+mod lists;
 mod me;
 mod metrics;
 mod movies;
@@ -231,6 +232,7 @@ pub fn router(ctx: ApiContext) -> Router {
         .merge(movies::router())
         .merge(trending::router())
         .merge(me::router())
+        .merge(lists::router())
         .merge(posts::router(ctx.max_image_bytes))
         .merge(openapi::router())
         .merge(if ctx.metrics_route {

@@ -14,7 +14,7 @@ use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use super::error::ErrorBody;
-use super::{ApiContext, admin, auth, health, me, metrics, movies, posts, trending};
+use super::{ApiContext, admin, auth, health, lists, me, metrics, movies, posts, trending};
 use crate::db::{admin as admin_db, catalogue};
 use crate::models::{Training, Version};
 use crate::recommender::{ChartSource, RatingStats, SortBy};
@@ -61,6 +61,12 @@ const SPEC_PATH: &str = "/api/openapi.json";
         me::unrate,
         me::my_ratings,
         me::recommendations,
+        lists::watchlist,
+        lists::add_to_watchlist,
+        lists::remove_from_watchlist,
+        lists::dismissed,
+        lists::dismiss,
+        lists::undismiss,
         posts::create,
         posts::list,
         posts::read,
@@ -85,6 +91,7 @@ const SPEC_PATH: &str = "/api/openapi.json";
         (name = "charts", description = "Popular, latest, top-rated and trending movies"),
         (name = "recommendations", description = "Similar movies and personal recommendations"),
         (name = "ratings", description = "The caller's ratings"),
+        (name = "lists", description = "The caller's watchlist and the movies they are not interested in"),
         (name = "posts", description = "Users' posts about movies, with an image"),
         (name = "images", description = "Posts' images and thumbnails"),
         (name = "admin", description = "The admin dashboard (admins only)"),

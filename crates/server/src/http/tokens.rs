@@ -112,6 +112,17 @@ pub fn invalid_token(message: &str) -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, "token_not_valid", message)
 }
 
+/// Maps a write that failed on the user's foreign key (the account was deleted while its
+/// access token lived on) to 401, as any later request of that token gets.
+pub fn deleted_account(e: crate::error::Error) -> ApiError {
+    match e {
+        crate::error::Error::Database(sqlx::Error::Database(d)) if d.is_foreign_key_violation() => {
+            invalid_token("User not found")
+        }
+        other => other.into(),
+    }
+}
+
 /// How long an account seen open is trusted without looking again: a deactivation or a
 /// deletion shuts its tokens out on the replica that made it at once, and on the others within
 /// this.

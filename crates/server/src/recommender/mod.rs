@@ -331,20 +331,33 @@ impl Recommender {
     }
 
     /// (D) The `k` best movies for a user with these ratings (catalogue id, rating), folded
-    /// into the ranking model without retraining, best first; rated movies and `exclude` are
-    /// left out, and no franchise has more than [`MAX_PER_FRANCHISE`] places. A user with no
-    /// liked movie the model knows gets the top-rated chart instead.
-    pub fn for_user(&self, ratings: &[(i64, f32)], k: usize, genre: Option<&str>) -> ForYou<'_> {
+    /// into the ranking model without retraining, best first; rated movies and `exclude` (the
+    /// movies the user said they are not interested in) are left out, and no franchise has more
+    /// than [`MAX_PER_FRANCHISE`] places. A user with no liked movie the model knows gets the
+    /// top-rated chart instead, less the same movies.
+    pub fn for_user(
+        &self,
+        ratings: &[(i64, f32)],
+        exclude: &HashSet<i64>,
+        k: usize,
+        genre: Option<&str>,
+    ) -> ForYou<'_> {
         let known = known(ratings);
         let taste = self.ranking.as_ref().map(|m| (m, m.fold_in(&known)));
         let Some((model, taste)) = taste.filter(|(_, t)| t.is_informed()) else {
             let rated: HashSet<i64> = ratings.iter().map(|r| r.0).collect();
             let mut chart = self.top_rated(ChartSource::Ratings, genre, usize::MAX);
-            chart.entries.retain(|e| !rated.contains(&e.movie.id));
+            chart
+                .entries
+                .retain(|e| !rated.contains(&e.movie.id) && !exclude.contains(&e.movie.id));
             chart.entries.truncate(k);
             return ForYou::TopRated(chart);
         };
-        let exclude: HashSet<u32> = known.iter().map(|r| r.0).collect();
+        let exclude: HashSet<u32> = known
+            .iter()
+            .map(|r| r.0)
+            .chain(exclude.iter().filter_map(|&id| u32::try_from(id).ok()))
+            .collect();
         let mut per_franchise: HashMap<&str, usize> = HashMap::new();
         let accept = |item: u32| {
             let Some(&at) = self.position.get(&i64::from(item)) else {

@@ -877,10 +877,120 @@ async fn ratings_change_recommendations(backend: Backend) {
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
+async fn watchlist_and_not_interested(backend: Backend) {
+    let Some((app, _db)) = app(backend, &unlimited()).await else {
+        return;
+    };
+    let (token, _) = app.user("lists@example.com").await;
+    let t = Some(token.as_str());
+    let mut ids = Vec::new();
+    for q in ["toy story", "jumanji", "babe", "heat"] {
+        let (_, found) = app
+            .call("GET", &format!("/api/movies?q={q}"), None, None)
+            .await;
+        ids.push(found["results"][0]["id"].as_i64().unwrap());
+    }
+    let on = |body: &Value| -> Vec<i64> {
+        body.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["movie_id"].as_i64().unwrap())
+            .collect()
+    };
+    let (status, body) = app.call("GET", "/api/me/watchlist", t, None).await;
+    assert_eq!((status, on(&body)), (StatusCode::OK, Vec::<i64>::new()));
+    let (status, _) = app.call("GET", "/api/me/watchlist", None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // Adding is idempotent; unknown movies are 404 and change nothing.
+    let watch = format!("/api/me/watchlist/{}", ids[0]);
+    let (status, body) = app.call("PUT", &watch, t, None).await;
+    assert_eq!((status, &body["added"]), (StatusCode::OK, &json!(true)));
+    let (status, body) = app.call("PUT", &watch, t, None).await;
+    assert_eq!((status, &body["added"]), (StatusCode::OK, &json!(false)));
+    for bad in ["99999999", "abc", "-1"] {
+        let (status, body) = app
+            .call("PUT", &format!("/api/me/watchlist/{bad}"), t, None)
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{bad}: {body}");
+    }
+    let (_, body) = app.call("GET", "/api/me/watchlist", t, None).await;
+    assert_eq!(on(&body), vec![ids[0]]);
+    assert_eq!(body[0]["movie"]["id"], ids[0], "{body}");
+
+    // Dismissing takes a movie off the watchlist; watching it again un-dismisses it.
+    let (status, _) = app
+        .call("PUT", &format!("/api/me/dismissed/{}", ids[0]), t, None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, body) = app.call("GET", "/api/me/watchlist", t, None).await;
+    assert_eq!(on(&body), Vec::<i64>::new());
+    let (_, body) = app.call("GET", "/api/me/dismissed", t, None).await;
+    assert_eq!(on(&body), vec![ids[0]]);
+    let (status, _) = app.call("DELETE", &watch, t, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "it is not on the watchlist");
+    app.call("PUT", &watch, t, None).await;
+    let (_, body) = app.call("GET", "/api/me/dismissed", t, None).await;
+    assert_eq!(on(&body), Vec::<i64>::new());
+
+    // Rating a movie takes it off the watchlist.
+    app.call(
+        "PUT",
+        &format!("/api/movies/{}/rating", ids[0]),
+        t,
+        Some(json!({"rating": 5})),
+    )
+    .await;
+    let (_, body) = app.call("GET", "/api/me/watchlist", t, None).await;
+    assert_eq!(on(&body), Vec::<i64>::new());
+
+    // A dismissed movie leaves "For you" at once, and the list stays full.
+    for (id, stars) in [(ids[1], 4.5), (ids[2], 5.0), (ids[3], 1.0)] {
+        app.call(
+            "PUT",
+            &format!("/api/movies/{id}/rating"),
+            t,
+            Some(json!({"rating": stars})),
+        )
+        .await;
+    }
+    let picks = |body: &Value| -> Vec<i64> {
+        body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_i64().unwrap())
+            .collect()
+    };
+    let for_you = "/api/me/recommendations?k=5";
+    let (_, before) = app.call("GET", for_you, t, None).await;
+    assert_eq!(before["personalised"], true, "{before}");
+    let first = picks(&before)[0];
+    let dismiss = format!("/api/me/dismissed/{first}");
+    let (status, _) = app.call("PUT", &dismiss, t, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, after) = app.call("GET", for_you, t, None).await;
+    assert!(!picks(&after).contains(&first), "{after}");
+    assert_eq!(picks(&after).len(), picks(&before).len());
+    assert!(
+        picks(&before)[1..4]
+            .iter()
+            .all(|id| picks(&after).contains(id)),
+        "the rest stay: {before} {after}"
+    );
+    let (status, _) = app.call("DELETE", &dismiss, t, None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = app.call("DELETE", &dismiss, t, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, again) = app.call("GET", for_you, t, None).await;
+    assert_eq!(picks(&again), picks(&before), "undoing brings it back");
+}
+
 backend_tests!(
     accounts_and_tokens,
     catalogue_charts_and_similar,
-    ratings_change_recommendations
+    ratings_change_recommendations,
+    watchlist_and_not_interested
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -27,6 +27,7 @@ const TABLES: &[&str] = &[
     "keywords",
     "movie_keywords",
     "ratings",
+    "movie_lists",
     "images",
     "posts",
     "datasets",
@@ -47,7 +48,8 @@ async fn migrations_create_the_whole_schema_once(backend: Backend) {
     let db = tdb.connect().await;
     db.migrate().await.unwrap();
     db.migrate().await.unwrap();
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM _sqlx_migrations").await, 1);
+    // One row per file in migrations/<dialect>/, however often `migrate` runs.
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM _sqlx_migrations").await, 2);
     for table in TABLES {
         let n: i64 = sqlx::query_scalar(db.sql_owned(format!("SELECT COUNT(*) FROM {table}")))
             .fetch_one(db.pool())

@@ -69,8 +69,9 @@ async fn a_stored_version_serves_what_was_trained() {
     let similar = |r: &nextflex::recommender::Recommender| format!("{:?}", r.similar(first, 10));
     assert_eq!(similar(&a), similar(&b));
     let ratings: Vec<(i64, f32)> = a.popular(None, 3).iter().map(|m| (m.id, 5.0)).collect();
-    let personal =
-        |r: &nextflex::recommender::Recommender| format!("{:?}", r.for_user(&ratings, 10, None));
+    let personal = |r: &nextflex::recommender::Recommender| {
+        format!("{:?}", r.for_user(&ratings, &Default::default(), 10, None))
+    };
     assert!(personal(&a).contains("Personal"), "{}", personal(&a));
     assert_eq!(personal(&a), personal(&b));
 }

@@ -64,6 +64,13 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("DELETE", "/api/movies/{id}/rating", Login),
     ("GET", "/api/me/ratings", Login),
     ("GET", "/api/me/recommendations", Login),
+    // lists.rs
+    ("GET", "/api/me/watchlist", Login),
+    ("PUT", "/api/me/watchlist/{id}", Login),
+    ("DELETE", "/api/me/watchlist/{id}", Login),
+    ("GET", "/api/me/dismissed", Login),
+    ("PUT", "/api/me/dismissed/{id}", Login),
+    ("DELETE", "/api/me/dismissed/{id}", Login),
     // posts.rs
     ("GET", "/api/posts", Anyone),
     ("POST", "/api/posts", Login),
@@ -830,6 +837,31 @@ async fn real_answers_match_the_document() {
     );
     let too_many = req("GET", for_you).path(format!("{for_you}?k=0"));
     s.expect(400, too_many.bearer(&fan)).await;
+
+    // The watchlist and "not interested".
+    for list in ["watchlist", "dismissed"] {
+        let template: &'static str = if list == "watchlist" {
+            "/api/me/watchlist/{id}"
+        } else {
+            "/api/me/dismissed/{id}"
+        };
+        let one = |method: &'static str, id: i64| {
+            req(method, template)
+                .path(format!("/api/me/{list}/{id}"))
+                .bearer(&fan)
+        };
+        let all = if list == "watchlist" {
+            "/api/me/watchlist"
+        } else {
+            "/api/me/dismissed"
+        };
+        s.expect(200, one("PUT", jumanji)).await;
+        s.expect(404, one("PUT", 999_999)).await;
+        let listed = s.json(200, req("GET", all).bearer(&fan)).await;
+        assert_eq!(listed[0]["movie_id"], jumanji, "{listed}");
+        s.expect(204, one("DELETE", jumanji)).await;
+        s.expect(404, one("DELETE", jumanji)).await;
+    }
 
     // Posts and images.
     let form = |title: &str, image: Vec<u8>| {

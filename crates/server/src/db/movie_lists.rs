@@ -1,0 +1,101 @@
+//! A user's watchlist and "not interested" (dismissed) marks: one row per user and movie, so a
+//! movie is on at most one of the two lists.
+
+use sqlx::Row;
+
+use super::{Db, now};
+use crate::error::Result;
+
+/// Which list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum List {
+    Watchlist,
+    Dismissed,
+}
+
+impl List {
+    fn as_str(self) -> &'static str {
+        match self {
+            List::Watchlist => "watchlist",
+            List::Dismissed => "dismissed",
+        }
+    }
+}
+
+/// A movie on a list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub movie_id: i64,
+    pub added_at: i64,
+}
+
+/// Puts a movie on a list, taking it off the other one; false if it was on this list already
+/// (its date is kept).
+pub async fn add(db: &Db, user_id: i64, movie_id: i64, list: List) -> Result<bool> {
+    let current: Option<String> =
+        sqlx::query(db.sql("SELECT list FROM movie_lists WHERE user_id = ? AND movie_id = ?"))
+            .bind(user_id)
+            .bind(movie_id)
+            .fetch_optional(db.pool())
+            .await?
+            .map(|r| r.try_get("list"))
+            .transpose()?;
+    if current.as_deref() == Some(list.as_str()) {
+        return Ok(false);
+    }
+    let sql = format!(
+        "INSERT INTO movie_lists (user_id, movie_id, list, added_at) VALUES (?, ?, ?, ?){}",
+        db.upsert_clause(&["user_id", "movie_id"], &["list", "added_at"])
+    );
+    sqlx::query(db.sql_owned(sql))
+        .bind(user_id)
+        .bind(movie_id)
+        .bind(list.as_str())
+        .bind(now())
+        .execute(db.pool())
+        .await?;
+    Ok(true)
+}
+
+/// Takes a movie off a list; false if it was not on it.
+pub async fn remove(db: &Db, user_id: i64, movie_id: i64, list: List) -> Result<bool> {
+    let done = sqlx::query(
+        db.sql("DELETE FROM movie_lists WHERE user_id = ? AND movie_id = ? AND list = ?"),
+    )
+    .bind(user_id)
+    .bind(movie_id)
+    .bind(list.as_str())
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Takes a movie off whichever list holds it (a rated movie is neither to watch nor dismissed).
+pub async fn clear(db: &Db, user_id: i64, movie_id: i64) -> Result<()> {
+    sqlx::query(db.sql("DELETE FROM movie_lists WHERE user_id = ? AND movie_id = ?"))
+        .bind(user_id)
+        .bind(movie_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// The movies on one of a user's lists, newest first.
+pub async fn of_user(db: &Db, user_id: i64, list: List) -> Result<Vec<Entry>> {
+    let rows = sqlx::query(db.sql(
+        "SELECT movie_id, added_at FROM movie_lists WHERE user_id = ? AND list = ? \
+         ORDER BY added_at DESC, movie_id",
+    ))
+    .bind(user_id)
+    .bind(list.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Entry {
+                movie_id: r.try_get("movie_id")?,
+                added_at: r.try_get("added_at")?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,214 @@
+//! A user's watchlist and "not interested" list. A movie is on at most one of them: adding it to
+//! one takes it off the other, and rating it takes it off both. Dismissed movies never appear in
+//! the user's recommendations.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, put};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::error::ErrorBody;
+use super::me::existing_movie;
+use super::movies::MovieCard;
+use super::tokens::AuthUser;
+use super::{ApiContext, ApiError};
+use crate::db::movie_lists::{self, List};
+
+pub fn router() -> Router<ApiContext> {
+    Router::new()
+        .route("/api/me/watchlist", get(watchlist))
+        .route(
+            "/api/me/watchlist/{id}",
+            put(add_to_watchlist).delete(remove_from_watchlist),
+        )
+        .route("/api/me/dismissed", get(dismissed))
+        .route("/api/me/dismissed/{id}", put(dismiss).delete(undismiss))
+}
+
+/// A movie on one of the caller's lists.
+#[derive(Debug, Serialize, ToSchema)]
+struct ListEntry {
+    /// Null while the recommenders are first built, or for a movie added since.
+    movie: Option<MovieCard>,
+    movie_id: i64,
+    /// Unix seconds.
+    added_at: i64,
+}
+
+/// The answer to putting a movie on a list.
+#[derive(Debug, Serialize, ToSchema)]
+struct Listed {
+    movie_id: i64,
+    /// False when the movie was on the list already (nothing changed).
+    added: bool,
+}
+
+async fn entries(
+    ctx: &ApiContext,
+    user: &AuthUser,
+    list: List,
+) -> Result<axum::Json<Vec<ListEntry>>, ApiError> {
+    let rows = movie_lists::of_user(&ctx.db, user.id, list).await?;
+    let r = ctx.recommender.get();
+    Ok(axum::Json(
+        rows.into_iter()
+            .map(|e| ListEntry {
+                movie: r
+                    .as_ref()
+                    .and_then(|r| r.movie(e.movie_id).map(|m| MovieCard::new(r, m))),
+                movie_id: e.movie_id,
+                added_at: e.added_at,
+            })
+            .collect(),
+    ))
+}
+
+async fn add(
+    ctx: &ApiContext,
+    user: &AuthUser,
+    raw: &str,
+    list: List,
+) -> Result<axum::Json<Listed>, ApiError> {
+    let movie_id = existing_movie(ctx, raw).await?;
+    let added = movie_lists::add(&ctx.db, user.id, movie_id, list)
+        .await
+        .map_err(super::tokens::deleted_account)?;
+    Ok(axum::Json(Listed { movie_id, added }))
+}
+
+async fn remove(
+    ctx: &ApiContext,
+    user: &AuthUser,
+    raw: &str,
+    list: List,
+) -> Result<StatusCode, ApiError> {
+    let movie_id = existing_movie(ctx, raw).await?;
+    if movie_lists::remove(&ctx.db, user.id, movie_id, list).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            match list {
+                List::Watchlist => "This movie is not on your watchlist.",
+                List::Dismissed => "You have not marked this movie as not interested.",
+            },
+        ))
+    }
+}
+
+/// The caller's watchlist, newest first
+#[utoipa::path(
+    get,
+    path = "/api/me/watchlist",
+    tag = "lists",
+    security(("jwt" = [])),
+    responses((status = 200, description = "The movies on the caller's watchlist", body = Vec<ListEntry>))
+)]
+async fn watchlist(
+    State(ctx): State<ApiContext>,
+    user: AuthUser,
+) -> Result<axum::Json<Vec<ListEntry>>, ApiError> {
+    entries(&ctx, &user, List::Watchlist).await
+}
+
+/// Add a movie to the watchlist (taking it off "not interested")
+#[utoipa::path(
+    put,
+    path = "/api/me/watchlist/{id}",
+    operation_id = "add_to_watchlist",
+    tag = "lists",
+    params(("id" = i64, Path, description = "The movie's id")),
+    security(("jwt" = [])),
+    responses(
+        (status = 200, description = "The movie is on the watchlist", body = Listed),
+        (status = 404, description = "No such movie", body = ErrorBody),
+    )
+)]
+async fn add_to_watchlist(
+    State(ctx): State<ApiContext>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Listed>, ApiError> {
+    add(&ctx, &user, &id, List::Watchlist).await
+}
+
+/// Take a movie off the watchlist
+#[utoipa::path(
+    delete,
+    path = "/api/me/watchlist/{id}",
+    operation_id = "remove_from_watchlist",
+    tag = "lists",
+    params(("id" = i64, Path, description = "The movie's id")),
+    security(("jwt" = [])),
+    responses(
+        (status = 204, description = "The movie is off the watchlist"),
+        (status = 404, description = "No such movie, or not on the watchlist", body = ErrorBody),
+    )
+)]
+async fn remove_from_watchlist(
+    State(ctx): State<ApiContext>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    remove(&ctx, &user, &id, List::Watchlist).await
+}
+
+/// The movies the caller is not interested in, newest first
+#[utoipa::path(
+    get,
+    path = "/api/me/dismissed",
+    tag = "lists",
+    security(("jwt" = [])),
+    responses((status = 200, description = "The movies the caller dismissed", body = Vec<ListEntry>))
+)]
+async fn dismissed(
+    State(ctx): State<ApiContext>,
+    user: AuthUser,
+) -> Result<axum::Json<Vec<ListEntry>>, ApiError> {
+    entries(&ctx, &user, List::Dismissed).await
+}
+
+/// Not interested: the movie leaves the caller's recommendations (and watchlist) for good
+#[utoipa::path(
+    put,
+    path = "/api/me/dismissed/{id}",
+    operation_id = "dismiss_movie",
+    tag = "lists",
+    params(("id" = i64, Path, description = "The movie's id")),
+    security(("jwt" = [])),
+    responses(
+        (status = 200, description = "The movie is dismissed", body = Listed),
+        (status = 404, description = "No such movie", body = ErrorBody),
+    )
+)]
+async fn dismiss(
+    State(ctx): State<ApiContext>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Listed>, ApiError> {
+    add(&ctx, &user, &id, List::Dismissed).await
+}
+
+/// Undo "not interested"
+#[utoipa::path(
+    delete,
+    path = "/api/me/dismissed/{id}",
+    operation_id = "undismiss_movie",
+    tag = "lists",
+    params(("id" = i64, Path, description = "The movie's id")),
+    security(("jwt" = [])),
+    responses(
+        (status = 204, description = "The movie may be recommended again"),
+        (status = 404, description = "No such movie, or not dismissed", body = ErrorBody),
+    )
+)]
+async fn undismiss(
+    State(ctx): State<ApiContext>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    remove(&ctx, &user, &id, List::Dismissed).await
+}
