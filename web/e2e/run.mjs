@@ -347,6 +347,39 @@ async function main() {
     await shot('for-you');
   });
 
+  await step(
+    '"Not interested" removes a film from "For you"; the watchlist keeps one',
+    async () => {
+      const [dismissed, watched] = await cardIds(page);
+      check(Boolean(dismissed && watched), 'fewer than two recommendations');
+      await goto(`/movies/${dismissed}`);
+      const saved = page.waitForResponse(
+        (r) => r.url().endsWith(`/api/me/dismissed/${dismissed}`) && r.request().method() === 'PUT',
+      );
+      await page.getByTestId('dismiss-toggle').click();
+      check((await saved).status() === 200, 'dismissing was refused');
+      await page.getByTestId('dismiss-toggle').filter({ hasText: 'undo' }).waitFor();
+      await goto('/for-you');
+      await page.getByTestId('for-you-personalised').waitFor();
+      await page.getByTestId('recommendation-reason').first().waitFor();
+      const now = await cardIds(page);
+      check(!now.includes(dismissed), `the dismissed movie ${dismissed} is still recommended`);
+
+      await goto(`/movies/${watched}`);
+      await page.getByTestId('watchlist-toggle').click();
+      await page.getByTestId('watchlist-toggle').filter({ hasText: 'On your watchlist' }).waitFor();
+      await shot('movie-on-watchlist');
+      await goto('/watchlist');
+      await page.getByRole('list', { name: 'Your watchlist' }).waitFor();
+      const listed = await cardIds(page.getByRole('list', { name: 'Your watchlist' }));
+      check(
+        JSON.stringify(listed) === JSON.stringify([watched]),
+        `the watchlist holds ${listed}, not ${watched}`,
+      );
+      await shot('watchlist');
+    },
+  );
+
   await step('open a similar movie from a movie page', async () => {
     await goto(toyStoryPath);
     const row = page.getByTestId('row-similar');

@@ -7,6 +7,7 @@ import HomePage from './pages/HomePage';
 const BrowsePage = lazy(() => import('./pages/BrowsePage'));
 const MoviePage = lazy(() => import('./pages/MoviePage'));
 const ForYouPage = lazy(() => import('./pages/ForYouPage'));
+const WatchlistPage = lazy(() => import('./pages/WatchlistPage'));
 const LoginPage = lazy(() => import('./pages/LoginPage'));
 const RegisterPage = lazy(() => import('./pages/RegisterPage'));
 const ProfilePage = lazy(() => import('./pages/ProfilePage'));
@@ -30,6 +31,14 @@ export function AppRoutes() {
           element={
             <RequireAuth>
               <ForYouPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="watchlist"
+          element={
+            <RequireAuth>
+              <WatchlistPage />
             </RequireAuth>
           }
         />

@@ -76,6 +76,8 @@ export const moviesApi = api.injectEndpoints({
         }
       },
       invalidatesTags: (_result, _error, { id }) => [
+        'Watchlist',
+        'Dismissed',
         { type: 'Movie', id },
         'MyRatings',
         'Recommendations',

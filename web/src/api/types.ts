@@ -120,6 +120,19 @@ export interface MyRating {
   rated_at: number;
 }
 
+/** A movie on the caller's watchlist or "not interested" list. */
+export interface ListEntry {
+  movie: MovieCard | null;
+  movie_id: number;
+  added_at: number;
+}
+
+export interface Listed {
+  movie_id: number;
+  /** False when it was on the list already. */
+  added: boolean;
+}
+
 export interface Because {
   id: number;
   title: string;

@@ -22,6 +22,7 @@ import Typography from '@mui/material/Typography';
 import AddPhotoAlternateOutlinedIcon from '@mui/icons-material/AddPhotoAlternateOutlined';
 import AdminPanelSettingsOutlinedIcon from '@mui/icons-material/AdminPanelSettingsOutlined';
 import AutoAwesomeOutlinedIcon from '@mui/icons-material/AutoAwesomeOutlined';
+import BookmarkBorderOutlinedIcon from '@mui/icons-material/BookmarkBorderOutlined';
 import ExploreOutlinedIcon from '@mui/icons-material/ExploreOutlined';
 import ForumOutlinedIcon from '@mui/icons-material/ForumOutlined';
 import HomeOutlinedIcon from '@mui/icons-material/HomeOutlined';
@@ -140,6 +141,9 @@ export function AppShell() {
     { label: 'Home', to: '/', icon: <HomeOutlinedIcon /> },
     { label: 'Browse', to: '/browse', icon: <ExploreOutlinedIcon /> },
     { label: 'For you', to: '/for-you', icon: <AutoAwesomeOutlinedIcon /> },
+    ...(loggedIn
+      ? [{ label: 'Watchlist', to: '/watchlist', icon: <BookmarkBorderOutlinedIcon /> }]
+      : []),
     { label: 'Posts', to: '/posts', icon: <ForumOutlinedIcon /> },
     ...(user?.is_admin
       ? [{ label: 'Admin', to: '/admin', icon: <AdminPanelSettingsOutlinedIcon /> }]

@@ -22,6 +22,7 @@ import { LinkBehavior } from '../components/LinkBehavior';
 import { Poster } from '../components/Poster';
 import { keyCrew } from '../features/movies/crew';
 import { MovieRow } from '../features/movies/MovieRow';
+import { ListButtons } from '../features/movies/ListButtons';
 import { RatingControl } from '../features/movies/RatingControl';
 
 function RatingStats({ movie }: { movie: MovieDetail }) {
@@ -173,6 +174,7 @@ export default function MoviePage() {
                 We think you would give it {m.predicted_rating.toFixed(1)} ★
               </Typography>
             )}
+            {m.my_rating == null && <ListButtons movieId={m.id} title={m.title} />}
           </Paper>
           {m.overview && (
             <Box component="section" aria-labelledby="overview-title" sx={{ mt: 3 }}>
