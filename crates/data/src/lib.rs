@@ -4,6 +4,7 @@
 
 pub mod catalogue;
 pub mod columnar;
+pub mod exports;
 pub mod load;
 pub mod pyliteral;
 pub mod ratings;
