@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod evaluate;
+pub mod history;
 pub mod http;
 pub mod images;
 pub mod import;

@@ -727,3 +727,38 @@ pub async fn detail(db: &Db, id: i64) -> Result<Option<MovieDetail>> {
     }
     Ok(Some(movie))
 }
+
+/// What a user's imported history is matched on: a movie's ids, titles and year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchKeys {
+    pub id: i64,
+    pub tmdb_id: Option<i64>,
+    pub imdb_id: Option<String>,
+    pub movielens_id: Option<i64>,
+    pub title: String,
+    pub original_title: Option<String>,
+    pub year: Option<i64>,
+}
+
+/// Every movie's [`MatchKeys`].
+pub async fn match_keys(db: &Db) -> Result<Vec<MatchKeys>> {
+    let rows = sqlx::query(db.sql(
+        "SELECT id, tmdb_id, imdb_id, movielens_id, title, original_title, release_year \
+         FROM movies",
+    ))
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(MatchKeys {
+                id: r.try_get("id")?,
+                tmdb_id: r.try_get("tmdb_id")?,
+                imdb_id: r.try_get("imdb_id")?,
+                movielens_id: r.try_get("movielens_id")?,
+                title: r.try_get("title")?,
+                original_title: r.try_get("original_title")?,
+                year: r.try_get("release_year")?,
+            })
+        })
+        .collect()
+}

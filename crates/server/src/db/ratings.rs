@@ -81,3 +81,102 @@ pub async fn movie_stats(db: &Db, movie_id: i64) -> Result<(u64, f64)> {
     let total: f64 = row.try_get("total")?;
     Ok((n.max(0) as u64, total))
 }
+
+/// What [`import`] did with each movie of an import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Imported {
+    /// A new rating.
+    Rated,
+    /// Rated already: kept as it was.
+    Kept,
+    /// Rated already, with another value: replaced.
+    Overwritten,
+    /// Rated already with this value (an import done twice).
+    Unchanged,
+    /// Put on the watchlist.
+    Watchlisted,
+    /// On the watchlist already, or rated or dismissed: left alone.
+    AlreadyListed,
+}
+
+/// Writes an import in one transaction: `ratings` (movie, stars, rated at) and `watchlist`
+/// (movie, added at). A movie the user rated keeps its rating unless `overwrite`; a rated movie
+/// leaves the watchlist; the watchlist never takes a rated or dismissed movie.
+pub async fn import(
+    db: &Db,
+    user_id: i64,
+    ratings: &[(i64, f64, i64)],
+    watchlist: &[(i64, i64)],
+    overwrite: bool,
+) -> Result<Vec<Imported>> {
+    let mut tx = db.pool().begin().await?;
+    let existing: std::collections::HashMap<i64, f64> =
+        sqlx::query(db.sql("SELECT movie_id, rating FROM ratings WHERE user_id = ?"))
+            .bind(user_id)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("movie_id")?, r.try_get("rating")?)))
+            .collect::<Result<_>>()?;
+    let listed: std::collections::HashSet<i64> =
+        sqlx::query(db.sql("SELECT movie_id FROM movie_lists WHERE user_id = ?"))
+            .bind(user_id)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| Ok(r.try_get("movie_id")?))
+            .collect::<Result<_>>()?;
+    let upsert = db.sql_owned(format!(
+        "INSERT INTO ratings (user_id, movie_id, rating, rated_at) VALUES (?, ?, ?, ?){}",
+        db.upsert_clause(&["user_id", "movie_id"], &["rating", "rated_at"])
+    ));
+    let mut done = Vec::with_capacity(ratings.len() + watchlist.len());
+    for &(movie_id, rating, rated_at) in ratings {
+        let outcome = match existing.get(&movie_id) {
+            Some(&r) if r == rating => Imported::Unchanged,
+            Some(_) if !overwrite => Imported::Kept,
+            Some(_) => Imported::Overwritten,
+            None => Imported::Rated,
+        };
+        if matches!(outcome, Imported::Rated | Imported::Overwritten) {
+            sqlx::query(upsert.clone())
+                .bind(user_id)
+                .bind(movie_id)
+                .bind(rating)
+                .bind(rated_at)
+                .execute(&mut *tx)
+                .await?;
+            if listed.contains(&movie_id) {
+                sqlx::query(db.sql("DELETE FROM movie_lists WHERE user_id = ? AND movie_id = ?"))
+                    .bind(user_id)
+                    .bind(movie_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        done.push(outcome);
+    }
+    let rated: std::collections::HashSet<i64> = existing
+        .keys()
+        .copied()
+        .chain(ratings.iter().map(|r| r.0))
+        .collect();
+    for &(movie_id, added_at) in watchlist {
+        if rated.contains(&movie_id) || listed.contains(&movie_id) {
+            done.push(Imported::AlreadyListed);
+            continue;
+        }
+        sqlx::query(db.sql(
+            "INSERT INTO movie_lists (user_id, movie_id, list, added_at) \
+             VALUES (?, ?, 'watchlist', ?)",
+        ))
+        .bind(user_id)
+        .bind(movie_id)
+        .bind(added_at)
+        .execute(&mut *tx)
+        .await?;
+        done.push(Imported::Watchlisted);
+    }
+    tx.commit().await?;
+    Ok(done)
+}

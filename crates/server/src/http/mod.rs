@@ -5,6 +5,7 @@ mod admin;
 mod auth;
 mod error;
 mod health;
+mod imports;
 mod lists;
 mod me;
 mod metrics;
@@ -233,6 +234,7 @@ pub fn router(ctx: ApiContext) -> Router {
         .merge(trending::router())
         .merge(me::router())
         .merge(lists::router())
+        .merge(imports::router())
         .merge(posts::router(ctx.max_image_bytes))
         .merge(openapi::router())
         .merge(if ctx.metrics_route {

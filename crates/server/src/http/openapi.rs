@@ -14,7 +14,9 @@ use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use super::error::ErrorBody;
-use super::{ApiContext, admin, auth, health, lists, me, metrics, movies, posts, trending};
+use super::{
+    ApiContext, admin, auth, health, imports, lists, me, metrics, movies, posts, trending,
+};
 use crate::db::{admin as admin_db, catalogue};
 use crate::models::{Training, Version};
 use crate::recommender::{ChartSource, RatingStats, SortBy};
@@ -61,6 +63,7 @@ const SPEC_PATH: &str = "/api/openapi.json";
         me::unrate,
         me::my_ratings,
         me::recommendations,
+        imports::import,
         lists::watchlist,
         lists::add_to_watchlist,
         lists::remove_from_watchlist,

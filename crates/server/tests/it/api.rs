@@ -986,11 +986,186 @@ async fn watchlist_and_not_interested(backend: Backend) {
     assert_eq!(picks(&again), picks(&before), "undoing brings it back");
 }
 
+async fn import_history(
+    app: &TestApp,
+    token: &str,
+    file: &[u8],
+    existing: &str,
+) -> (StatusCode, Value) {
+    let form = reqwest::multipart::Form::new()
+        .text("existing", existing.to_owned())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(file.to_vec()).file_name("ratings.csv"),
+        );
+    let response = app
+        .client
+        .post(app.url("/api/me/imports"))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn ratings_imported_from_letterboxd_and_imdb(backend: Backend) {
+    let Some((app, _db)) = app(backend, &unlimited()).await else {
+        return;
+    };
+    let (token, _) = app.user("importer@example.com").await;
+    let t = Some(token.as_str());
+    let (_, none) = app
+        .call("GET", "/api/me/recommendations?k=5", t, None)
+        .await;
+    assert_eq!(none["personalised"], false);
+
+    // A Letterboxd export: BOM, CRLF, a quoted title with a comma, a film twice (the later row
+    // wins), a namesake told apart by its year, an accent-free title, an unknown film.
+    let letterboxd = "\u{feff}Date,Name,Year,Letterboxd URI,Rating\r\n\
+        2024-01-01,Toy Story,1995,https://boxd.it/1,3\r\n\
+        2024-01-02,Jumanji,1995,https://boxd.it/2,4.5\r\n\
+        2024-01-03,Heat,1995,https://boxd.it/3,1\r\n\
+        2024-01-04,\"Cry, the Beloved Country\",1995,https://boxd.it/4,4\r\n\
+        2024-01-05,Toy Story,1995,https://boxd.it/1,5\r\n\
+        2024-01-06,Babe,1996,https://boxd.it/5,5\r\n\
+        2024-01-07,Qqqqq Not A Film,1999,https://boxd.it/6,2\r\n";
+    let (status, report) = import_history(&app, &token, letterboxd.as_bytes(), "keep").await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["format"], "letterboxd_ratings");
+    let counts = |r: &Value| {
+        [
+            "rows",
+            "matched",
+            "rated",
+            "already_rated",
+            "unmatched",
+            "duplicates",
+        ]
+        .map(|k| r[k].as_u64().unwrap())
+    };
+    assert_eq!(counts(&report), [7, 5, 5, 0, 1, 1], "{report}");
+    assert_eq!(report["unmatched_rows"][0]["line"], 8, "{report}");
+    let (_, mine) = app.call("GET", "/api/me/ratings", t, None).await;
+    let stars = |title: &str| {
+        mine.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["movie"]["title"] == title)
+            .map(|r| r["rating"].as_f64().unwrap())
+    };
+    assert_eq!(stars("Toy Story"), Some(5.0), "the later row wins: {mine}");
+    assert_eq!(stars("Babe"), Some(5.0), "within a year");
+    let heat = mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["movie"]["title"] == "Heat")
+        .unwrap();
+    assert_eq!(
+        heat["movie"]["year"], 1995,
+        "the 1995 Heat, not the 1986 one"
+    );
+
+    // Twice: nothing changes. With overwrite, a changed rating replaces the old one.
+    let (_, again) = import_history(&app, &token, letterboxd.as_bytes(), "keep").await;
+    assert_eq!(counts(&again), [7, 5, 0, 5, 1, 1], "{again}");
+    let (_, mine_again) = app.call("GET", "/api/me/ratings", t, None).await;
+    assert_eq!(mine_again, mine);
+    let imdb = "Const,Your Rating,Date Rated,Title,URL,Title Type,IMDb Rating,Runtime (mins),Year,Genres,Num Votes,Release Date,Directors\n\
+        tt0114709,6,2024-02-01,Toy Story,u,Movie,8.3,81,1995,Animation,1,1995-11-22,John Lasseter\n\
+        tt0113497,9,2024-02-01,Jumanji,u,Movie,7.0,104,1995,Adventure,1,,\n";
+    let (_, kept) = import_history(&app, &token, imdb.as_bytes(), "keep").await;
+    assert_eq!(kept["format"], "imdb_ratings");
+    assert_eq!(
+        (kept["already_rated"].as_u64(), kept["overwritten"].as_u64()),
+        (Some(2), Some(0)),
+        "{kept}"
+    );
+    let (_, over) = import_history(&app, &token, imdb.as_bytes(), "overwrite").await;
+    // Jumanji's 9/10 is the 4.5 it has already: unchanged.
+    assert_eq!(over["overwritten"], 1, "{over}");
+    assert_eq!(over["matches"][1]["status"], "unchanged", "{over}");
+    let (_, mine) = app.call("GET", "/api/me/ratings", t, None).await;
+    let toy = mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["movie"]["title"] == "Toy Story")
+        .unwrap();
+    assert_eq!(toy["rating"], 3.0, "IMDb's 6/10 is 3 stars");
+
+    // The next "For you" is personal, with no retraining.
+    let (_, after) = app
+        .call("GET", "/api/me/recommendations?k=5", t, None)
+        .await;
+    assert_eq!(after["personalised"], true, "{after}");
+
+    // Bad files are refused whole, with the line; nothing is written.
+    let before = mine;
+    for (file, status, code) in [
+        (
+            &b"movieId,rating\n1,4\n2,six\n"[..],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_line",
+        ),
+        (
+            &b"what,ever\n1,2\n"[..],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_format",
+        ),
+    ] {
+        let (got, body) = import_history(&app, &token, file, "overwrite").await;
+        assert_eq!(
+            (got, body["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{body}"
+        );
+    }
+    let (_, body) = import_history(&app, &token, b"movieId,rating\n1,4\n2,six\n", "keep").await;
+    assert_eq!(body["error"]["line"], 3, "{body}");
+    let many = format!("movieId,rating\n{}", "1,4\n".repeat(20_001));
+    let (status, body) = import_history(&app, &token, many.as_bytes(), "keep").await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("too_many_rows"))
+    );
+    let huge = format!("movieId,rating\n{}", "1,4\n".repeat(1_500_000));
+    let (status, _) = import_history(&app, &token, huge.as_bytes(), "keep").await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    let (status, body) = import_history(&app, &token, b"movieId,rating\n1,4\n", "sometimes").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (_, mine) = app.call("GET", "/api/me/ratings", t, None).await;
+    assert_eq!(mine, before, "refused files wrote nothing");
+
+    // A Letterboxd watchlist fills the watchlist, leaving rated movies out.
+    let watchlist = "Date,Name,Year,Letterboxd URI\nGoldenEye,1995,u,2024-03-01\n";
+    let (status, body) = import_history(&app, &token, watchlist.as_bytes(), "keep").await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a bad date: {body}"
+    );
+    let watchlist =
+        "Date,Name,Year,Letterboxd URI\n2024-03-01,GoldenEye,1995,u\n2024-03-01,Jumanji,1995,u\n";
+    let (_, body) = import_history(&app, &token, watchlist.as_bytes(), "keep").await;
+    assert_eq!(
+        (body["format"].as_str(), body["watchlisted"].as_u64()),
+        (Some("letterboxd_watchlist"), Some(1)),
+        "{body}"
+    );
+    let (_, listed) = app.call("GET", "/api/me/watchlist", t, None).await;
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["movie"]["title"], "GoldenEye");
+}
+
 backend_tests!(
     accounts_and_tokens,
     catalogue_charts_and_similar,
     ratings_change_recommendations,
-    watchlist_and_not_interested
+    watchlist_and_not_interested,
+    ratings_imported_from_letterboxd_and_imdb
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

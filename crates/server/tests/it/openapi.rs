@@ -64,6 +64,8 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("DELETE", "/api/movies/{id}/rating", Login),
     ("GET", "/api/me/ratings", Login),
     ("GET", "/api/me/recommendations", Login),
+    // imports.rs
+    ("POST", "/api/me/imports", Login),
     // lists.rs
     ("GET", "/api/me/watchlist", Login),
     ("PUT", "/api/me/watchlist/{id}", Login),
@@ -837,6 +839,24 @@ async fn real_answers_match_the_document() {
     );
     let too_many = req("GET", for_you).path(format!("{for_you}?k=0"));
     s.expect(400, too_many.bearer(&fan)).await;
+
+    // Importing ratings from elsewhere.
+    let upload = |file: &'static str| {
+        let form = Form::new().text("existing", "keep").part(
+            "file",
+            Part::bytes(file.as_bytes()).file_name("ratings.csv"),
+        );
+        req("POST", "/api/me/imports").bearer(&fan).form(form)
+    };
+    let report = s
+        .json(
+            200,
+            upload("title,year,rating\nToy Story,1995,5\nNo Such Film,1990,3\n"),
+        )
+        .await;
+    assert_eq!(report["unmatched"], 1, "{report}");
+    s.expect(422, upload("movieId,rating\n1,eleven\n")).await;
+    s.expect(422, upload("no,idea\n")).await;
 
     // The watchlist and "not interested".
     for list in ["watchlist", "dismissed"] {

@@ -1,0 +1,202 @@
+//! Importing a user's film history from elsewhere (Letterboxd, IMDb, a plain CSV): each row is
+//! matched to a catalogue movie by IMDb id, then TMDB id (or a MovieLens or NextFlex id), then
+//! title and year, and the ratings and watchlist entries are written in one transaction.
+//!
+//! Title matching folds case, accents, punctuation and spaces ("WALL·E" = "walle") and compares
+//! against a movie's title and original title; the year must agree, within one year when no
+//! movie has the exact year (release dates differ between countries). A title that fits two
+//! movies equally well is left unmatched rather than guessed.
+
+use std::collections::HashMap;
+
+use nextflex_data::exports::{Export, ExportRow, FilmRef};
+use nextflex_engine::text::words;
+
+use crate::db::catalogue::MatchKeys;
+
+/// The catalogue as imports look it up.
+#[derive(Debug, Default)]
+pub struct MatchIndex {
+    ids: std::collections::HashSet<i64>,
+    imdb: HashMap<String, i64>,
+    tmdb: HashMap<i64, i64>,
+    movielens: HashMap<i64, i64>,
+    titles: HashMap<String, Vec<(Option<i64>, i64)>>,
+}
+
+fn title_key(title: &str) -> String {
+    words(title).concat()
+}
+
+impl MatchIndex {
+    pub fn new(movies: &[MatchKeys]) -> MatchIndex {
+        let mut index = MatchIndex::default();
+        for m in movies {
+            index.ids.insert(m.id);
+            if let Some(imdb) = &m.imdb_id {
+                index.imdb.insert(imdb.clone(), m.id);
+            }
+            if let Some(tmdb) = m.tmdb_id {
+                index.tmdb.insert(tmdb, m.id);
+            }
+            if let Some(ml) = m.movielens_id {
+                index.movielens.insert(ml, m.id);
+            }
+            let mut keys = vec![title_key(&m.title)];
+            if let Some(original) = &m.original_title {
+                keys.push(title_key(original));
+            }
+            keys.dedup();
+            for key in keys.into_iter().filter(|k| !k.is_empty()) {
+                index.titles.entry(key).or_default().push((m.year, m.id));
+            }
+        }
+        index
+    }
+
+    /// The catalogue movie a row names, if exactly one fits.
+    pub fn find(&self, film: &FilmRef) -> Option<i64> {
+        let by_id = [
+            film.imdb_id.as_ref().and_then(|id| self.imdb.get(id)),
+            film.tmdb_id.and_then(|id| self.tmdb.get(&id)),
+            film.movielens_id.and_then(|id| self.movielens.get(&id)),
+            film.movie_id.as_ref().filter(|id| self.ids.contains(id)),
+        ];
+        if let Some(&id) = by_id.into_iter().flatten().next() {
+            return Some(id);
+        }
+        let found = self.titles.get(&title_key(film.title.as_deref()?))?;
+        let within = |years: i64| -> Vec<i64> {
+            let mut ids: Vec<i64> = found
+                .iter()
+                .filter(|(y, _)| match (film.year, y) {
+                    (Some(want), Some(y)) => (want - y).abs() <= years,
+                    (None, _) => true,
+                    (Some(_), None) => false,
+                })
+                .map(|&(_, id)| id)
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        };
+        match within(0).as_slice() {
+            [one] => Some(*one),
+            [] => match within(1).as_slice() {
+                [one] => Some(*one),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+/// An export's rows matched: each with its catalogue movie or none, the last row of a movie
+/// winning (a diary's latest entry), and rows without a rating on a ratings file set apart.
+#[derive(Debug, Default)]
+pub struct Matched<'a> {
+    /// (row, movie) for ratings; the latest row of each movie.
+    pub ratings: Vec<(&'a ExportRow, i64)>,
+    /// (row, movie) for watchlist entries.
+    pub watchlist: Vec<(&'a ExportRow, i64)>,
+    pub unmatched: Vec<&'a ExportRow>,
+    /// Rows naming a movie an earlier row named too.
+    pub duplicates: usize,
+    /// Diary entries logged without a rating.
+    pub without_rating: usize,
+}
+
+/// Matches every row of an export.
+pub fn match_rows<'a>(index: &MatchIndex, export: &'a Export) -> Matched<'a> {
+    let watchlist_file = export.format == nextflex_data::exports::ExportFormat::LetterboxdWatchlist;
+    let mut out = Matched::default();
+    let mut at: HashMap<i64, usize> = HashMap::new();
+    for row in &export.rows {
+        if row.rating.is_none() && !watchlist_file {
+            out.without_rating += 1;
+            continue;
+        }
+        let Some(movie) = index.find(&row.film) else {
+            out.unmatched.push(row);
+            continue;
+        };
+        let list = if watchlist_file {
+            &mut out.watchlist
+        } else {
+            &mut out.ratings
+        };
+        match at.get(&movie) {
+            Some(&i) => {
+                out.duplicates += 1;
+                let newer = row.date >= list[i].0.date;
+                if newer {
+                    list[i] = (row, movie);
+                }
+            }
+            None => {
+                at.insert(movie, list.len());
+                list.push((row, movie));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(id: i64, title: &str, year: i64) -> MatchKeys {
+        MatchKeys {
+            id,
+            tmdb_id: Some(id + 1000),
+            imdb_id: Some(format!("tt{id:07}")),
+            movielens_id: Some(id + 500),
+            title: title.to_owned(),
+            original_title: None,
+            year: Some(year),
+        }
+    }
+
+    fn film(title: &str, year: Option<i64>) -> FilmRef {
+        FilmRef {
+            title: Some(title.to_owned()),
+            year,
+            ..FilmRef::default()
+        }
+    }
+
+    #[test]
+    fn ids_first_then_title_and_year_within_one() {
+        let index = MatchIndex::new(&[
+            keys(1, "Heat", 1995),
+            keys(2, "Heat", 1986),
+            keys(3, "WALL·E", 2008),
+            MatchKeys {
+                original_title: Some("Le Fabuleux Destin d'Amélie Poulain".into()),
+                ..keys(4, "Amélie", 2001)
+            },
+        ]);
+        let by_imdb = FilmRef {
+            imdb_id: Some("tt0000002".into()),
+            ..film("Heat", Some(1995))
+        };
+        assert_eq!(index.find(&by_imdb), Some(2), "the id wins over the title");
+        let by_tmdb = FilmRef {
+            tmdb_id: Some(1001),
+            ..FilmRef::default()
+        };
+        assert_eq!(index.find(&by_tmdb), Some(1));
+        assert_eq!(index.find(&film("heat", Some(1995))), Some(1));
+        assert_eq!(index.find(&film("Heat", Some(1987))), Some(2), "±1 year");
+        assert_eq!(index.find(&film("Heat", None)), None, "two namesakes");
+        assert_eq!(index.find(&film("Heat", Some(2000))), None);
+        assert_eq!(index.find(&film("Wall-E", Some(2008))), Some(3));
+        assert_eq!(
+            index.find(&film("le fabuleux destin d amelie poulain", Some(2001))),
+            Some(4)
+        );
+        assert_eq!(index.find(&film("Amelie", None)), Some(4));
+        assert_eq!(index.find(&film("Nope", Some(2001))), None);
+    }
+}

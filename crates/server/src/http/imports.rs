@@ -1,0 +1,278 @@
+//! `POST /api/me/imports`: a user brings their ratings and watchlist from Letterboxd, IMDb or a
+//! plain CSV (see [`crate::history`] for the matching). All or nothing: a file with a bad line is
+//! refused with that line and nothing is written; importing the same file twice changes nothing.
+
+use axum::Router;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::StatusCode;
+use axum::routing::post;
+use nextflex_data::exports::{ExportError, read_export};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::error::ErrorBody;
+use super::movies::MovieCard;
+use super::tokens::{AuthUser, deleted_account};
+use super::{ApiContext, ApiError};
+use crate::db::catalogue;
+use crate::db::ratings::{self, Imported};
+use crate::history::{MatchIndex, match_rows};
+
+/// The largest file accepted.
+pub const MAX_FILE_BYTES: usize = 5 << 20;
+/// The most rows a file may have.
+pub const MAX_ROWS: usize = 20_000;
+/// Candidates offered for an unmatched row.
+const CANDIDATES: usize = 3;
+
+pub fn router() -> Router<ApiContext> {
+    Router::new().route(
+        "/api/me/imports",
+        post(import).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)),
+    )
+}
+
+/// The upload: the export file, and what to do with movies rated already.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+struct ImportForm {
+    /// Letterboxd's ratings.csv, diary.csv or watchlist.csv, IMDb's ratings export, or a CSV
+    /// with `rating` and one of `movieId` (MovieLens), `movie_id` (NextFlex), `tmdbId`,
+    /// `imdbId`, or `title` and `year`. At most 5 MB and 20,000 rows.
+    #[schema(value_type = String, format = Binary, content_media_type = "text/csv")]
+    file: Vec<u8>,
+    /// `keep` (the default) or `overwrite` ratings the caller gave already.
+    #[schema(required = false, pattern = "^(keep|overwrite)$")]
+    existing: String,
+}
+
+/// A row matched to a movie.
+#[derive(Debug, Serialize, ToSchema)]
+struct MatchedRow {
+    line: u64,
+    movie_id: i64,
+    title: String,
+    /// Null for a watchlist entry.
+    rating: Option<f64>,
+    /// `rated`, `kept`, `overwritten`, `unchanged`, `watchlisted` or `already_listed`.
+    #[schema(value_type = String)]
+    status: &'static str,
+}
+
+/// A row no movie fits, with the closest titles to pick from.
+#[derive(Debug, Serialize, ToSchema)]
+struct UnmatchedRow {
+    line: u64,
+    title: Option<String>,
+    year: Option<i64>,
+    rating: Option<f64>,
+    candidates: Vec<MovieCard>,
+}
+
+/// What an import did.
+#[derive(Debug, Serialize, ToSchema)]
+struct ImportReport {
+    /// `letterboxd_ratings`, `letterboxd_diary`, `letterboxd_watchlist`, `imdb_ratings` or
+    /// `plain`.
+    #[schema(value_type = String)]
+    format: &'static str,
+    /// Rows read.
+    rows: usize,
+    /// Rows matched to a catalogue movie (after duplicates).
+    matched: usize,
+    /// New ratings written.
+    rated: usize,
+    /// Matched movies the caller had rated already (kept, overwritten or unchanged).
+    already_rated: usize,
+    /// Of those, replaced by the file's rating (`existing=overwrite`).
+    overwritten: usize,
+    /// Movies put on the watchlist.
+    watchlisted: usize,
+    unmatched: usize,
+    /// Rows naming a movie an earlier row named too (the latest counts).
+    duplicates: usize,
+    /// Diary entries logged without a rating.
+    without_rating: usize,
+    matches: Vec<MatchedRow>,
+    unmatched_rows: Vec<UnmatchedRow>,
+}
+
+fn status_of(i: Imported) -> &'static str {
+    match i {
+        Imported::Rated => "rated",
+        Imported::Kept => "kept",
+        Imported::Overwritten => "overwritten",
+        Imported::Unchanged => "unchanged",
+        Imported::Watchlisted => "watchlisted",
+        Imported::AlreadyListed => "already_listed",
+    }
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "file_too_large",
+        format!("The file is larger than {} MB.", MAX_FILE_BYTES >> 20),
+    )
+}
+
+async fn read_form(mut multipart: Multipart) -> Result<(Vec<u8>, bool), ApiError> {
+    let form_error = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            ApiError::new(
+                e.status(),
+                "invalid_form",
+                format!("The form cannot be read: {}", e.body_text()),
+            )
+        }
+    };
+    let (mut file, mut overwrite) = (None, false);
+    while let Some(mut field) = multipart.next_field().await.map_err(form_error)? {
+        match field.name().unwrap_or_default() {
+            "file" => {
+                let mut buf = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(form_error)? {
+                    if buf.len() + chunk.len() > MAX_FILE_BYTES {
+                        return Err(too_large());
+                    }
+                    buf.extend_from_slice(&chunk);
+                }
+                file = Some(buf);
+            }
+            "existing" => {
+                overwrite = match field.text().await.map_err(form_error)?.trim() {
+                    "" | "keep" => false,
+                    "overwrite" => true,
+                    _ => {
+                        return Err(ApiError::field(
+                            "existing",
+                            "Must be \"keep\" or \"overwrite\".",
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let file = file.ok_or_else(|| ApiError::field("file", "This field is required."))?;
+    Ok((file, overwrite))
+}
+
+/// Import ratings or a watchlist from Letterboxd, IMDb or a plain CSV
+#[utoipa::path(
+    post,
+    path = "/api/me/imports",
+    operation_id = "import_history",
+    tag = "ratings",
+    request_body(content = ImportForm, content_type = "multipart/form-data"),
+    security(("jwt" = [])),
+    responses(
+        (status = 200, description = "What was matched and written", body = ImportReport),
+        (status = 400, description = "No `file`, or `existing` is not keep/overwrite", body = ErrorBody),
+        (status = 413, description = "The file is larger than 5 MB", body = ErrorBody),
+        (status = 415, description = "Not multipart/form-data", body = ErrorBody),
+        (status = 422, description = "Not an export NextFlex reads, a bad line (named), or more than 20,000 rows; nothing is written", body = ErrorBody),
+    )
+)]
+async fn import(
+    State(ctx): State<ApiContext>,
+    user: AuthUser,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<axum::Json<ImportReport>, ApiError> {
+    let multipart = multipart.map_err(|e| {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("Send the file as multipart/form-data: {}", e.body_text()),
+        )
+    })?;
+    let (bytes, overwrite) = read_form(multipart).await?;
+    let export = read_export(&bytes, MAX_ROWS).map_err(|e| {
+        let code = match e {
+            ExportError::UnknownHeader => "unknown_format",
+            ExportError::Line { .. } => "invalid_line",
+            ExportError::TooManyRows { .. } => "too_many_rows",
+        };
+        let line = match &e {
+            ExportError::Line { line, .. } => Some(*line),
+            _ => None,
+        };
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string()).with("line", line)
+    })?;
+    let index = MatchIndex::new(&catalogue::match_keys(&ctx.db).await?);
+    let matched = match_rows(&index, &export);
+    let now = crate::db::now();
+    let to_rate: Vec<(i64, f64, i64)> = matched
+        .ratings
+        .iter()
+        .map(|(row, movie)| {
+            let stars = row.rating.unwrap_or_default();
+            (*movie, stars, row.date.map_or(now, |d| d.min(now)))
+        })
+        .collect();
+    let to_watch: Vec<(i64, i64)> = matched
+        .watchlist
+        .iter()
+        .map(|(row, movie)| (*movie, row.date.map_or(now, |d| d.min(now))))
+        .collect();
+    let outcomes = ratings::import(&ctx.db, user.id, &to_rate, &to_watch, overwrite)
+        .await
+        .map_err(deleted_account)?;
+    let r = ctx.recommender.get();
+    let title_of = |movie: i64, row: &nextflex_data::exports::ExportRow| {
+        r.as_ref()
+            .and_then(|r| r.movie(movie))
+            .map(|m| m.title.clone())
+            .or_else(|| row.film.title.clone())
+            .unwrap_or_default()
+    };
+    let matches: Vec<MatchedRow> = matched
+        .ratings
+        .iter()
+        .chain(&matched.watchlist)
+        .zip(&outcomes)
+        .map(|((row, movie), &outcome)| MatchedRow {
+            line: row.line,
+            movie_id: *movie,
+            title: title_of(*movie, row),
+            rating: row.rating,
+            status: status_of(outcome),
+        })
+        .collect();
+    let count = |wanted: &[Imported]| outcomes.iter().filter(|o| wanted.contains(o)).count();
+    let unmatched_rows: Vec<UnmatchedRow> = matched
+        .unmatched
+        .iter()
+        .map(|row| UnmatchedRow {
+            line: row.line,
+            title: row.film.title.clone(),
+            year: row.film.year,
+            rating: row.rating,
+            candidates: match (&r, &row.film.title) {
+                (Some(r), Some(title)) => r
+                    .suggestions(title, CANDIDATES)
+                    .into_iter()
+                    .map(|m| MovieCard::new(r, m))
+                    .collect(),
+                _ => Vec::new(),
+            },
+        })
+        .collect();
+    Ok(axum::Json(ImportReport {
+        format: export.format.as_str(),
+        rows: export.rows.len(),
+        matched: matches.len(),
+        rated: count(&[Imported::Rated]),
+        already_rated: count(&[Imported::Kept, Imported::Overwritten, Imported::Unchanged]),
+        overwritten: count(&[Imported::Overwritten]),
+        watchlisted: count(&[Imported::Watchlisted]),
+        unmatched: unmatched_rows.len(),
+        duplicates: matched.duplicates,
+        without_rating: matched.without_rating,
+        matches,
+        unmatched_rows,
+    }))
+}
