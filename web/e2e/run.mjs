@@ -380,6 +380,36 @@ async function main() {
     },
   );
 
+  await step('import a Letterboxd file: matched rows, and "For you" changes', async () => {
+    await goto('/for-you');
+    await page.getByTestId('recommendation-reason').first().waitFor();
+    const before = await cardIds(page);
+    await goto('/profile');
+    const csv =
+      '\ufeffDate,Name,Year,Letterboxd URI,Rating\r\n' +
+      '2024-01-01,Finding Nemo,2003,https://boxd.it/1,5\r\n' +
+      '2024-01-02,Wall-E,2008,https://boxd.it/2,5\r\n' +
+      '2024-01-03,Up,2009,https://boxd.it/3,5\r\n' +
+      '2024-01-04,Ratatouille,2007,https://boxd.it/4,4.5\r\n' +
+      '2024-01-05,A Film Nobody Made,2011,https://boxd.it/5,2\r\n';
+    await page.getByTestId('import-file').setInputFiles({
+      name: 'ratings.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv),
+    });
+    await page.getByTestId('import-submit').click();
+    const summary = page.getByTestId('import-summary');
+    await summary.waitFor();
+    const text = await summary.textContent();
+    check(text?.includes('5 rows · 4 matched'), `the import says ${text}`);
+    await page.getByTestId('import-unmatched').first().waitFor();
+    await shot('profile-import');
+    await goto('/for-you');
+    await page.getByTestId('recommendation-reason').first().waitFor();
+    const after = await cardIds(page);
+    check(JSON.stringify(after) !== JSON.stringify(before), '"For you" did not change');
+  });
+
   await step('open a similar movie from a movie page', async () => {
     await goto(toyStoryPath);
     const row = page.getByTestId('row-similar');

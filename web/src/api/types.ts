@@ -120,6 +120,40 @@ export interface MyRating {
   rated_at: number;
 }
 
+/** A row of an imported file matched to a movie. */
+export interface ImportMatch {
+  line: number;
+  movie_id: number;
+  title: string;
+  rating: number | null;
+  status: 'rated' | 'kept' | 'overwritten' | 'unchanged' | 'watchlisted' | 'already_listed';
+}
+
+/** A row of an imported file that no movie fits, with the closest titles. */
+export interface ImportUnmatched {
+  line: number;
+  title: string | null;
+  year: number | null;
+  rating: number | null;
+  candidates: MovieCard[];
+}
+
+/** What `POST /api/me/imports` did. */
+export interface ImportReport {
+  format: string;
+  rows: number;
+  matched: number;
+  rated: number;
+  already_rated: number;
+  overwritten: number;
+  watchlisted: number;
+  unmatched: number;
+  duplicates: number;
+  without_rating: number;
+  matches: ImportMatch[];
+  unmatched_rows: ImportUnmatched[];
+}
+
 /** A movie on the caller's watchlist or "not interested" list. */
 export interface ListEntry {
   movie: MovieCard | null;

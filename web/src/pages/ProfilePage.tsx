@@ -8,6 +8,7 @@ import { usePageTitle } from '../app/usePageTitle';
 import { ErrorState } from '../components/ErrorState';
 import { DeleteAccount, NamesForm, PasswordForm } from '../features/auth/ProfileForms';
 import { useCurrentUser } from '../features/auth/useCurrentUser';
+import { ImportHistory } from '../features/movies/ImportHistory';
 import { MyRatingsList } from '../features/movies/MyRatingsList';
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
@@ -51,6 +52,9 @@ export default function ProfilePage() {
           {user.is_admin ? ' · administrator' : ''}
         </Typography>
       </div>
+      <Section id="import" title="Import your ratings">
+        <ImportHistory />
+      </Section>
       <Section id="ratings" title="My ratings">
         <MyRatingsList />
       </Section>
