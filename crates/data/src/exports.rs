@@ -173,7 +173,11 @@ pub fn read_export(bytes: &[u8], max_rows: usize) -> Result<Export, ExportError>
                 line,
                 film: FilmRef {
                     imdb_id: Some(imdb_id(required(get("const"), line, "Const")?, line)?),
-                    title: get("title").map(str::to_owned),
+                    // A series or an episode is matched by its id only: its title may be a
+                    // film's.
+                    title: get("title")
+                        .filter(|_| get("title type").is_none_or(is_film_type))
+                        .map(str::to_owned),
                     year: year(get("year"), line)?,
                     ..FilmRef::default()
                 },
@@ -253,6 +257,15 @@ fn csv_message(e: &csv::Error) -> String {
         csv::ErrorKind::Utf8 { .. } => "the file is not UTF-8 text.".to_owned(),
         _ => format!("the line cannot be read as CSV ({e})."),
     }
+}
+
+/// IMDb title types that are films.
+fn is_film_type(kind: &str) -> bool {
+    let kind = kind.to_ascii_lowercase().replace(['-', ' '], "");
+    matches!(
+        kind.as_str(),
+        "movie" | "tvmovie" | "video" | "short" | "tvshort"
+    )
 }
 
 fn required<'a>(value: Option<&'a str>, line: u64, column: &str) -> Result<&'a str, ExportError> {
@@ -381,6 +394,10 @@ mod tests {
             .map(|r| (r.film.imdb_id.clone().unwrap(), r.rating))
             .collect();
         assert_eq!(
+            e.rows[0].film.title.as_deref(),
+            Some("The Shawshank Redemption")
+        );
+        assert_eq!(
             got,
             [
                 ("tt0111161".to_owned(), Some(5.0)),
@@ -388,6 +405,16 @@ mod tests {
                 ("tt0000001".to_owned(), Some(0.5)),
             ]
         );
+    }
+
+    #[test]
+    fn imdb_series_are_matched_by_id_only() {
+        let file = "Const,Your Rating,Title,Title Type,Year\n\
+                    tt0903747,10,Breaking Bad,TV Series,2008\n\
+                    tt0133093,9,The Matrix,Movie,1999\n";
+        let e = read_export(file.as_bytes(), 10).unwrap();
+        assert_eq!(e.rows[0].film.title, None);
+        assert_eq!(e.rows[1].film.title.as_deref(), Some("The Matrix"));
     }
 
     #[test]
