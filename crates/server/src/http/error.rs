@@ -371,6 +371,31 @@ where
     }
 }
 
+/// 415: the request is not multipart/form-data (`what` is sent: "the post", "the file").
+pub fn not_multipart(what: &str, e: &axum::extract::multipart::MultipartRejection) -> ApiError {
+    ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        format!("Send {what} as multipart/form-data: {}", e.body_text()),
+    )
+}
+
+/// A multipart body that cannot be read; `too_large()` when it runs past the body limit.
+pub fn unreadable_form(
+    e: &axum::extract::multipart::MultipartError,
+    too_large: impl FnOnce() -> ApiError,
+) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        too_large()
+    } else {
+        ApiError::new(
+            e.status(),
+            "invalid_form",
+            format!("The form cannot be read: {}", e.body_text()),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{Integer, has_escaped_nul};

@@ -11,7 +11,7 @@ use nextflex_data::exports::{ExportError, read_export};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::error::ErrorBody;
+use super::error::{ErrorBody, not_multipart, unreadable_form};
 use super::movies::MovieCard;
 use super::tokens::{AuthUser, deleted_account};
 use super::{ApiContext, ApiError};
@@ -118,17 +118,7 @@ fn too_large() -> ApiError {
 }
 
 async fn read_form(mut multipart: Multipart) -> Result<(Vec<u8>, bool), ApiError> {
-    let form_error = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            too_large()
-        } else {
-            ApiError::new(
-                e.status(),
-                "invalid_form",
-                format!("The form cannot be read: {}", e.body_text()),
-            )
-        }
-    };
+    let form_error = |e: axum::extract::multipart::MultipartError| unreadable_form(&e, too_large);
     let (mut file, mut overwrite) = (None, false);
     while let Some(mut field) = multipart.next_field().await.map_err(form_error)? {
         match field.name().unwrap_or_default() {
@@ -182,13 +172,7 @@ async fn import(
     user: AuthUser,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<axum::Json<ImportReport>, ApiError> {
-    let multipart = multipart.map_err(|e| {
-        ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            format!("Send the file as multipart/form-data: {}", e.body_text()),
-        )
-    })?;
+    let multipart = multipart.map_err(|e| not_multipart("the file", &e))?;
     let (bytes, overwrite) = read_form(multipart).await?;
     let export = read_export(&bytes, MAX_ROWS).map_err(|e| {
         let code = match e {

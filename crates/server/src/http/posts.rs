@@ -181,16 +181,7 @@ struct Form {
 }
 
 fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
-    let status = e.status();
-    if status == StatusCode::PAYLOAD_TOO_LARGE {
-        too_large(None)
-    } else {
-        ApiError::new(
-            status,
-            "invalid_form",
-            format!("The form cannot be read: {}", e.body_text()),
-        )
-    }
+    super::error::unreadable_form(&e, || too_large(None))
 }
 
 fn too_large(max: Option<usize>) -> ApiError {
@@ -422,13 +413,7 @@ async fn create(
                 .inc();
         }
     })?;
-    let multipart = multipart.map_err(|e| {
-        ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            format!("Send the post as multipart/form-data: {}", e.body_text()),
-        )
-    })?;
+    let multipart = multipart.map_err(|e| super::error::not_multipart("the post", &e))?;
     let form = check_form(&ctx, read_form(multipart, max).await?).await?;
     let (file_name, bytes) = form.image;
     let decoder = ctx.uploads.decoder(&admitted).await?;
