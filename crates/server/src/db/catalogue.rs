@@ -47,7 +47,7 @@ pub struct StoreReport {
 
 /// Stores the movies; returns what changed.
 pub async fn store(db: &Db, movies: &[Movie]) -> Result<StoreReport> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let genres = store_genres(db, &mut tx, movies).await?;
     let keywords = store_keywords(db, &mut tx, movies).await?;
     let people = store_people(db, &mut tx, movies).await?;

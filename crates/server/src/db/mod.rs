@@ -165,6 +165,17 @@ impl Db {
         self.dialect
     }
 
+    /// Starts a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`, waiting up to the busy timeout): a deferred transaction that reads
+    /// before it writes fails at its first write with SQLITE_BUSY_SNAPSHOT, without waiting,
+    /// whenever another connection committed in between.
+    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.dialect {
+            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Dialect::Postgres | Dialect::MySql => self.pool.begin().await?,
+        })
+    }
+
     /// The statement for this dialect: `?` placeholders become `$1, $2…` on PostgreSQL.
     pub fn sql(&self, sql: &'static str) -> SqlStr {
         match self.dialect {
@@ -380,6 +391,48 @@ mod tests {
         assert_eq!(outage_code(MySql, "1062"), None);
         assert_eq!(outage(&sqlx::Error::PoolTimedOut), Some(Outage::Down));
         assert_eq!(outage(&sqlx::Error::RowNotFound), None);
+    }
+
+    /// A transaction that reads, then writes after another connection committed, used to fail
+    /// at once with SQLITE_BUSY_SNAPSHOT (an admin deleting a user while a training stored its
+    /// model version); `Db::begin` takes the write lock up front so it waits its turn instead.
+    #[tokio::test]
+    async fn a_read_then_write_transaction_survives_a_concurrent_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = DatabaseConfig::parse("sqlite://t.db", dir.path()).unwrap();
+        let db = Db::connect(&config, &PoolSettings::default())
+            .await
+            .unwrap();
+        sqlx::raw_sql("CREATE TABLE t (n INTEGER)")
+            .execute(db.pool())
+            .await
+            .unwrap();
+        let mut tx = db.begin().await.unwrap();
+        let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        // Another connection writes meanwhile: it waits for the transaction's lock.
+        let other = {
+            let db = db.clone();
+            tokio::spawn(async move {
+                sqlx::query("INSERT INTO t (n) VALUES (2)")
+                    .execute(db.pool())
+                    .await
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        sqlx::query("INSERT INTO t (n) VALUES (1)")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        other.await.unwrap().unwrap();
+        let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!((before, after), (0, 2));
     }
 
     #[test]

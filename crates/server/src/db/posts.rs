@@ -136,7 +136,7 @@ fn bind_err(e: sqlx::error::BoxDynError) -> Error {
 pub async fn create(db: &Db, post: &NewPost<'_>) -> Result<i64> {
     let at = now();
     let img = post.image;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let mut args = AnyArguments::default();
     args.add(post.user_id).map_err(bind_err)?;
     args.add(img.storage_key.as_str()).map_err(bind_err)?;
@@ -272,7 +272,7 @@ pub async fn update(db: &Db, id: i64, changes: &PostChanges) -> Result<bool> {
 /// Deletes a post and its image's row; returns the storage keys to delete, or `None` if there
 /// was no such post.
 pub async fn delete(db: &Db, id: i64) -> Result<Option<Vec<String>>> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let image: Option<Option<i64>> =
         sqlx::query_scalar(db.sql("SELECT image_id FROM posts WHERE id = ?"))
             .bind(id)

@@ -109,7 +109,7 @@ pub async fn import(
     watchlist: &[(i64, i64)],
     overwrite: bool,
 ) -> Result<Vec<Imported>> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let existing: std::collections::HashMap<i64, f64> =
         sqlx::query(db.sql("SELECT movie_id, rating FROM ratings WHERE user_id = ?"))
             .bind(user_id)

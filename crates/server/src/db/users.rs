@@ -130,7 +130,7 @@ pub async fn touch_login(db: &Db, id: i64) -> Result<()> {
 /// SQLite enforces foreign keys only when asked to); returns the storage keys of their images,
 /// for the caller to delete once the rows are gone.
 pub async fn delete(db: &Db, id: i64) -> Result<Vec<String>> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let keys = super::posts::image_keys(db, &mut tx, "user_id", id).await?;
     for sql in [
         "DELETE FROM ratings WHERE user_id = ?",

@@ -341,7 +341,7 @@ impl Models {
             })
         });
         let timings = json!({"fit_seconds": report.fit_seconds, "total_seconds": report.seconds});
-        let mut tx = self.db.pool().begin().await?;
+        let mut tx = self.db.begin().await?;
         sqlx::query(
             self.db
                 .sql("UPDATE model_versions SET is_active = 0 WHERE is_active = 1"),
