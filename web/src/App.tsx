@@ -8,6 +8,8 @@ const BrowsePage = lazy(() => import('./pages/BrowsePage'));
 const MoviePage = lazy(() => import('./pages/MoviePage'));
 const ForYouPage = lazy(() => import('./pages/ForYouPage'));
 const WatchlistPage = lazy(() => import('./pages/WatchlistPage'));
+const TastePage = lazy(() => import('./pages/TastePage'));
+const TogetherPage = lazy(() => import('./pages/TogetherPage'));
 const LoginPage = lazy(() => import('./pages/LoginPage'));
 const RegisterPage = lazy(() => import('./pages/RegisterPage'));
 const ProfilePage = lazy(() => import('./pages/ProfilePage'));
@@ -39,6 +41,22 @@ export function AppRoutes() {
           element={
             <RequireAuth>
               <WatchlistPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="taste"
+          element={
+            <RequireAuth>
+              <TastePage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="together"
+          element={
+            <RequireAuth>
+              <TogetherPage />
             </RequireAuth>
           }
         />

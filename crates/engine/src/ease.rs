@@ -276,13 +276,7 @@ impl EaseModel {
         exclude: &HashSet<u32>,
         mut accept: impl FnMut(u32) -> bool,
     ) -> Vec<Ranked> {
-        let n = self.item_ids.len();
-        let mut scores = vec![0f32; n];
-        for &j in &taste.liked {
-            for (s, &w) in scores.iter_mut().zip(self.row(j)) {
-                *s += w;
-            }
-        }
+        let scores = self.scores(taste);
         let excluded: HashSet<usize> = exclude
             .iter()
             .filter_map(|id| self.item_index.get(id).map(|&i| i as usize))
@@ -294,6 +288,24 @@ impl EaseModel {
         .into_iter()
         .map(|i| Ranked::from_contributions(self.item_ids[i], &self.contributions(taste, i)))
         .collect()
+    }
+
+    /// Every item's score for the user, in the order of [`EaseModel::items`].
+    pub fn scores(&self, taste: &EaseTaste) -> Vec<f32> {
+        let mut scores = vec![0f32; self.item_ids.len()];
+        for &j in &taste.liked {
+            for (s, &w) in scores.iter_mut().zip(self.row(j)) {
+                *s += w;
+            }
+        }
+        scores
+    }
+
+    /// How much liking `item` raises every item's score (its row of B), in the order of
+    /// [`EaseModel::items`]; `None` for an unknown item.
+    pub fn affinity(&self, item: u32) -> Option<Vec<f32>> {
+        let &j = self.item_index.get(&item)?;
+        Some(self.row(j).to_vec())
     }
 
     /// Each liked movie's term in the score of `item`, largest first; they sum to the score.
@@ -431,6 +443,17 @@ mod tests {
         let mut bad = model.to_parts();
         bad.weights.pop();
         assert!(EaseModel::from_parts(bad).is_err());
+    }
+
+    #[test]
+    fn affinity_is_what_liking_one_item_adds_to_each_score() {
+        let (us, is, vs) = random_ratings(3);
+        let model = EaseModel::fit(&params(2.0), &us, &is, &vs).unwrap();
+        let item = model.items()[0];
+        let affinity = model.affinity(item).unwrap();
+        let alone = model.scores(&model.fold_in(&[(item, 5.0)]));
+        assert_eq!(affinity, alone);
+        assert_eq!(model.affinity(u32::MAX), None);
     }
 
     #[test]

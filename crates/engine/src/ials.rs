@@ -456,15 +456,49 @@ impl IalsModel {
             .iter()
             .filter_map(|id| self.item_index.get(id).map(|&i| i as usize))
             .collect();
-        let factors: Vec<f32> = taste.factors.iter().map(|&x| x as f32).collect();
-        let mut scores = vec![0.0; self.item_ids.len()];
-        crate::topn::add_factor_scores(&mut scores, &self.item_columns, &factors);
+        let scores = self.scores(taste);
         crate::topn::take_best(&scores, &self.item_ids, k, &excluded, |i| {
             accept(self.item_ids[i])
         })
         .into_iter()
         .map(|i| Ranked::from_contributions(self.item_ids[i], &self.contributions(taste, i)))
         .collect()
+    }
+
+    /// Every item's score for the user, in the order of [`IalsModel::items`].
+    pub fn scores(&self, taste: &Taste) -> Vec<f32> {
+        let factors: Vec<f32> = taste.factors.iter().map(|&x| x as f32).collect();
+        let mut scores = vec![0.0; self.item_ids.len()];
+        crate::topn::add_factor_scores(&mut scores, &self.item_columns, &factors);
+        scores
+    }
+
+    /// The cosine of `item`'s factors with every item's, in the order of [`IalsModel::items`];
+    /// `None` for an unknown item.
+    pub fn affinity(&self, item: u32) -> Option<Vec<f32>> {
+        let &i = self.item_index.get(&item)?;
+        let q: Vec<f32> = self
+            .item_row(i as usize)
+            .iter()
+            .map(|&x| x as f32)
+            .collect();
+        let mut dots = vec![0.0; self.item_ids.len()];
+        crate::topn::add_factor_scores(&mut dots, &self.item_columns, &q);
+        let norm = |j: usize| crate::linalg::dot(self.item_row(j), self.item_row(j)).sqrt();
+        let own = norm(i as usize);
+        Some(
+            dots.iter()
+                .enumerate()
+                .map(|(j, &d)| {
+                    let n = own * norm(j);
+                    if n > 0.0 {
+                        (f64::from(d) / n) as f32
+                    } else {
+                        0.0
+                    }
+                })
+                .collect(),
+        )
     }
 
     /// Every rated item's exact share in the score of `item`, as (rated item, contribution),
@@ -1013,6 +1047,24 @@ mod tests {
         value_weight: 0.5,
         negative_weight: 0.5,
     };
+
+    #[test]
+    fn items_of_one_taste_go_together() {
+        let (us, is, vs) = two_tastes();
+        let model = IalsModel::fit(&params(2, LIKED), &us, &is, &vs).unwrap();
+        let pos = |id: u32| model.items().iter().position(|&x| x == id).unwrap();
+        let affinity = model.affinity(3).unwrap();
+        assert!(
+            (affinity[pos(3)] - 1.0).abs() < 1e-5,
+            "{}",
+            affinity[pos(3)]
+        );
+        let mean = |range: std::ops::Range<u32>| {
+            range.clone().map(|i| affinity[pos(i)]).sum::<f32>() / range.len() as f32
+        };
+        assert!(mean(0..10) > mean(10..20) + 0.5, "{affinity:?}");
+        assert_eq!(model.affinity(99), None);
+    }
 
     #[test]
     fn the_loss_falls_every_iteration_exact_and_by_conjugate_gradient() {

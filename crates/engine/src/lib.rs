@@ -1,5 +1,5 @@
 //! NextFlex recommendation algorithms: charts, content similarity, explicit ALS (predicted
-//! ratings), implicit ALS (ranked lists),
+//! ratings), implicit ALS and EASE (ranked lists), group lists by least misery,
 //! metrics and splits. Pure computation with no I/O, so every algorithm is testable on its own
 //! and usable from the server, the CLI and the benchmarks alike.
 
@@ -7,6 +7,7 @@ pub mod als;
 pub mod charts;
 pub mod content;
 pub mod ease;
+pub mod group;
 pub mod heap;
 pub mod ials;
 pub mod linalg;

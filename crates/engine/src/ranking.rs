@@ -164,6 +164,26 @@ impl RankingModel {
         }
     }
 
+    /// Every item's score for a user, in the order of [`RankingModel::items`]; a taste of the
+    /// other kind scores every item 0.
+    pub fn scores(&self, taste: &RankingTaste) -> Vec<f32> {
+        match (self, taste) {
+            (RankingModel::Ease(m), RankingTaste::Ease(t)) => m.scores(t),
+            (RankingModel::Ials(m), RankingTaste::Ials(t)) => m.scores(t),
+            _ => vec![0.0; self.items().len()],
+        }
+    }
+
+    /// How strongly liking `item` goes with liking every other item (the people who like one
+    /// like the other), in the order of [`RankingModel::items`]: EASE's item-to-item weights,
+    /// or the cosine of iALS's item factors. `None` for an item the model does not know.
+    pub fn affinity(&self, item: u32) -> Option<Vec<f32>> {
+        match self {
+            RankingModel::Ease(m) => m.affinity(item),
+            RankingModel::Ials(m) => m.affinity(item),
+        }
+    }
+
     /// The `k` best items for a user, best first, leaving out `exclude` and what `accept`
     /// refuses (asked once per candidate, best first). A taste of the other kind ranks nothing.
     pub fn recommend(

@@ -15,6 +15,7 @@ pub mod models;
 pub mod progress;
 pub mod recommend;
 pub mod recommender;
+pub mod rows;
 pub mod secrets;
 pub mod serve;
 pub mod storage;

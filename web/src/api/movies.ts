@@ -2,6 +2,9 @@ import { api } from './api';
 import { queryString } from './query';
 import type {
   Genre,
+  GroupRecommendations,
+  GroupRequest,
+  HomeRows,
   MovieCard,
   MovieDetail,
   MovieQuery,
@@ -114,6 +117,15 @@ export const moviesApi = api.injectEndpoints({
         'AdminRating',
       ],
     }),
+    /** The caller's home rows; they change with every rating and list change. */
+    getHomeRows: build.query<HomeRows, void>({
+      query: () => '/api/me/rows',
+      providesTags: ['Recommendations', 'Watchlist', 'Dismissed', 'MyRatings'],
+    }),
+    /** Films for the caller and their guests to watch together. */
+    recommendGroup: build.mutation<GroupRecommendations, GroupRequest>({
+      query: (body) => ({ url: '/api/recommend/group', method: 'POST', body }),
+    }),
     getMyRatings: build.query<MyRating[], void>({
       query: () => '/api/me/ratings',
       providesTags: ['MyRatings'],
@@ -138,4 +150,6 @@ export const {
   useUnrateMovieMutation,
   useGetMyRatingsQuery,
   useGetRecommendationsQuery,
+  useGetHomeRowsQuery,
+  useRecommendGroupMutation,
 } = moviesApi;

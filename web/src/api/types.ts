@@ -190,6 +190,54 @@ export interface Recommendations {
   results: Array<PersonalItem | ChartItem>;
 }
 
+/** A row of the caller's home page (`GET /api/me/rows`), titled with why it is there. */
+export interface HomeRow {
+  kind: 'for_you' | 'watchlist' | 'because_you_rated' | 'director' | 'star' | 'hidden_gems';
+  title: string;
+  /** The rated film (`because_you_rated`) or the person (`director`, `star`) it follows. */
+  anchor: { id: number; name: string } | null;
+  movies: MovieCard[];
+}
+
+export interface HomeRows {
+  rows: HomeRow[];
+}
+
+/** Someone watching with the caller, who brings their ratings as an export's text. */
+export interface Guest {
+  name: string;
+  ratings_file: string;
+}
+
+export interface GroupRequest {
+  guests: Guest[];
+  k?: number;
+  genre?: string;
+}
+
+export interface GroupMember {
+  name: string;
+  ratings: number;
+  unmatched: number;
+}
+
+export interface MemberScore {
+  name: string;
+  score: number;
+  share: number;
+}
+
+export interface GroupItem extends MovieCard {
+  /** The least happy member's score, 0 to 1. */
+  score: number;
+  members: MemberScore[];
+}
+
+export interface GroupRecommendations {
+  members: GroupMember[];
+  results: GroupItem[];
+}
+
 // Accounts
 
 export interface TokenPair {

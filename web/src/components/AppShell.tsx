@@ -28,6 +28,7 @@ import ForumOutlinedIcon from '@mui/icons-material/ForumOutlined';
 import HomeOutlinedIcon from '@mui/icons-material/HomeOutlined';
 import LogoutIcon from '@mui/icons-material/Logout';
 import MenuIcon from '@mui/icons-material/Menu';
+import GroupsOutlinedIcon from '@mui/icons-material/GroupsOutlined';
 import PersonOutlineOutlinedIcon from '@mui/icons-material/PersonOutlineOutlined';
 import SearchIcon from '@mui/icons-material/Search';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
@@ -142,7 +143,10 @@ export function AppShell() {
     { label: 'Browse', to: '/browse', icon: <ExploreOutlinedIcon /> },
     { label: 'For you', to: '/for-you', icon: <AutoAwesomeOutlinedIcon /> },
     ...(loggedIn
-      ? [{ label: 'Watchlist', to: '/watchlist', icon: <BookmarkBorderOutlinedIcon /> }]
+      ? [
+          { label: 'Watchlist', to: '/watchlist', icon: <BookmarkBorderOutlinedIcon /> },
+          { label: 'Together', to: '/together', icon: <GroupsOutlinedIcon /> },
+        ]
       : []),
     { label: 'Posts', to: '/posts', icon: <ForumOutlinedIcon /> },
     ...(user?.is_admin

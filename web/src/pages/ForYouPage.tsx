@@ -112,9 +112,14 @@ export default function ForYouPage() {
               : 'You have not rated any movies yet, so here are the top-rated movies everyone loves. '}
             Rate a few movies you have seen — each rating personalises this list straight away.
             <Box sx={{ mt: 1.5 }}>
-              <Button href="/browse?sort=popular" variant="outlined" size="small" color="info">
-                Find movies to rate
-              </Button>
+              <Stack direction="row" spacing={1}>
+                <Button href="/taste" variant="contained" size="small" color="info">
+                  Rate ten films, one tap each
+                </Button>
+                <Button href="/browse?sort=popular" variant="outlined" size="small" color="info">
+                  Find movies to rate
+                </Button>
+              </Stack>
             </Box>
           </Alert>
         )}

@@ -3,14 +3,14 @@ import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import {
+  useGetHomeRowsQuery,
   useGetLatestQuery,
   useGetPopularQuery,
-  useGetRecommendationsQuery,
   useGetTopRatedQuery,
 } from '../api/movies';
 import { useAppSelector } from '../app/hooks';
 import { selectIsLoggedIn } from '../features/auth/authSlice';
-import type { MovieCard } from '../api/types';
+import type { HomeRow, MovieCard } from '../api/types';
 import { Poster } from '../components/Poster';
 import { MovieRow } from '../features/movies/MovieRow';
 
@@ -58,36 +58,100 @@ function PosterFan({ movies }: { movies: MovieCard[] }) {
   );
 }
 
-function ForYouTeaser() {
-  const recs = useGetRecommendationsQuery({ k: 16 });
-  const personalised = recs.data?.personalised ?? false;
+/** For a user the recommenders cannot place yet: the quickest ways to a personal list. */
+function TasteCallout() {
   return (
-    <MovieRow
-      title="For you"
-      testId="row-for-you"
-      subtitle={
-        recs.data && !personalised
-          ? 'Rate a few movies and this row becomes yours. Until then: the best-rated films.'
-          : 'Picked from your ratings'
-      }
-      movies={recs.data?.results}
-      isLoading={recs.isLoading}
-      error={recs.error}
-      onRetry={recs.refetch}
-      action={
-        <Button href="/for-you" size="small">
-          See all
+    <Box
+      component="section"
+      data-testid="taste-callout"
+      sx={{
+        mb: 4,
+        p: { xs: 2.5, sm: 3 },
+        borderRadius: 2,
+        border: '1px dashed rgba(255,255,255,0.18)',
+        bgcolor: 'rgba(255,255,255,0.02)',
+      }}
+    >
+      <Typography variant="h5" component="h2">
+        Your own picks are a few ratings away
+      </Typography>
+      <Typography sx={{ mt: 0.75, color: 'text.secondary', maxWidth: 640 }}>
+        Rate ten films you know, one tap each, or bring your ratings from Letterboxd or IMDb.
+      </Typography>
+      <Stack direction="row" spacing={1.5} sx={{ mt: 2, flexWrap: 'wrap', rowGap: 1.5 }}>
+        <Button href="/taste" variant="contained">
+          Rate some films
         </Button>
-      }
-    />
+        <Button href="/profile#import" variant="outlined" color="secondary">
+          Import my ratings
+        </Button>
+      </Stack>
+    </Box>
   );
+}
+
+/** What each kind of personal row says under its title, and where "See all" goes. */
+function rowDetails(row: HomeRow): { subtitle: string; href?: string } {
+  switch (row.kind) {
+    case 'for_you':
+      return { subtitle: 'Picked from your ratings', href: '/for-you' };
+    case 'watchlist':
+      return { subtitle: 'Films you saved for later', href: '/watchlist' };
+    case 'because_you_rated':
+      return {
+        subtitle: 'The films most like one you rated highly',
+        href: row.anchor ? `/movies/${row.anchor.id}` : undefined,
+      };
+    case 'director':
+      return { subtitle: 'You loved films they directed' };
+    case 'star':
+      return { subtitle: 'You loved films they starred in' };
+    case 'hidden_gems':
+      return { subtitle: 'A close fit for you, rated by too few people to reach the charts' };
+  }
+}
+
+/** A logged-in user's rows, each saying why it is there; no film twice. */
+function PersonalRows({ rows }: { rows: HomeRow[] }) {
+  return (
+    <>
+      {rows.map((row) => {
+        const { subtitle, href } = rowDetails(row);
+        return (
+          <MovieRow
+            key={`${row.kind}-${row.anchor?.id ?? ''}`}
+            title={row.title}
+            testId={`row-${row.kind}`}
+            subtitle={subtitle}
+            movies={row.movies}
+            isLoading={false}
+            action={
+              href && (
+                <Button href={href} size="small">
+                  {row.kind === 'because_you_rated' ? 'Open' : 'See all'}
+                </Button>
+              )
+            }
+          />
+        );
+      })}
+    </>
+  );
+}
+
+/** Films not shown in an earlier row (no film twice on the page), at most 20. */
+function unseen<T extends MovieCard>(movies: T[] | undefined, shown: Set<number>) {
+  return movies?.filter((m) => !shown.has(m.id)).slice(0, 20);
 }
 
 export default function HomePage() {
   const loggedIn = useAppSelector(selectIsLoggedIn);
-  const popular = useGetPopularQuery({ limit: 20 });
-  const latest = useGetLatestQuery({ limit: 20 });
-  const topRated = useGetTopRatedQuery({ limit: 20 });
+  const popular = useGetPopularQuery({ limit: 40 });
+  const latest = useGetLatestQuery({ limit: 40 });
+  const topRated = useGetTopRatedQuery({ limit: 40 });
+  const personal = useGetHomeRowsQuery(undefined, { skip: !loggedIn });
+  const rows = loggedIn ? (personal.data?.rows ?? []) : [];
+  const shown = new Set(rows.flatMap((row) => row.movies.map((m) => m.id)));
   return (
     <>
       <Box
@@ -133,12 +197,13 @@ export default function HomePage() {
         </Stack>
         {popular.data && <PosterFan movies={popular.data} />}
       </Box>
-      {loggedIn && <ForYouTeaser />}
+      {loggedIn && personal.data && rows.length > 0 && <PersonalRows rows={rows} />}
+      {loggedIn && personal.data && rows.every((row) => row.kind !== 'for_you') && <TasteCallout />}
       <MovieRow
         title="Popular"
         testId="row-popular"
         subtitle="What everyone is watching"
-        movies={popular.data}
+        movies={unseen(popular.data, shown)}
         isLoading={popular.isLoading}
         error={popular.error}
         onRetry={popular.refetch}
@@ -152,7 +217,7 @@ export default function HomePage() {
         title="Latest"
         testId="row-latest"
         subtitle="Most recent releases"
-        movies={latest.data}
+        movies={unseen(latest.data, shown)}
         isLoading={latest.isLoading}
         error={latest.error}
         onRetry={latest.refetch}
@@ -166,7 +231,7 @@ export default function HomePage() {
         title="Top rated"
         testId="row-top-rated"
         subtitle="Weighted by how many people rated them"
-        movies={topRated.data?.results}
+        movies={unseen(topRated.data?.results, shown)}
         isLoading={topRated.isLoading}
         error={topRated.error}
         onRetry={topRated.refetch}

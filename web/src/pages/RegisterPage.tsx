@@ -19,7 +19,7 @@ const FIELDS = ['first_name', 'last_name', 'email', 'password', 're_password'] a
 export default function RegisterPage() {
   usePageTitle('Create an account');
   const [params] = useSearchParams();
-  const next = safeNext(params.get('next'), '/for-you');
+  const next = safeNext(params.get('next'), '/taste');
   const loggedIn = useAppSelector(selectIsLoggedIn);
   const navigate = useNavigate();
   const [register, registration] = useRegisterMutation();

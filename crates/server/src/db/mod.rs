@@ -9,6 +9,7 @@
 pub mod admin;
 pub mod catalogue;
 pub mod movie_lists;
+pub mod people;
 pub mod posts;
 pub mod ratings;
 pub mod tokens;

@@ -117,6 +117,20 @@ fn too_large() -> ApiError {
     )
 }
 
+/// A file that is not an export NextFlex reads: 422, naming the line at fault.
+pub(super) fn export_error(e: ExportError) -> ApiError {
+    let code = match e {
+        ExportError::UnknownHeader => "unknown_format",
+        ExportError::Line { .. } => "invalid_line",
+        ExportError::TooManyRows { .. } => "too_many_rows",
+    };
+    let line = match &e {
+        ExportError::Line { line, .. } => Some(*line),
+        _ => None,
+    };
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string()).with("line", line)
+}
+
 async fn read_form(mut multipart: Multipart) -> Result<(Vec<u8>, bool), ApiError> {
     let form_error = |e: axum::extract::multipart::MultipartError| unreadable_form(&e, too_large);
     let (mut file, mut overwrite) = (None, false);
@@ -174,18 +188,7 @@ async fn import(
 ) -> Result<axum::Json<ImportReport>, ApiError> {
     let multipart = multipart.map_err(|e| not_multipart("the file", &e))?;
     let (bytes, overwrite) = read_form(multipart).await?;
-    let export = read_export(&bytes, MAX_ROWS).map_err(|e| {
-        let code = match e {
-            ExportError::UnknownHeader => "unknown_format",
-            ExportError::Line { .. } => "invalid_line",
-            ExportError::TooManyRows { .. } => "too_many_rows",
-        };
-        let line = match &e {
-            ExportError::Line { line, .. } => Some(*line),
-            _ => None,
-        };
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string()).with("line", line)
-    })?;
+    let export = read_export(&bytes, MAX_ROWS).map_err(export_error)?;
     let index = MatchIndex::new(&catalogue::match_keys(&ctx.db).await?);
     let matched = match_rows(&index, &export);
     let now = crate::db::now();

@@ -22,6 +22,7 @@ pub fn router() -> Router<ApiContext> {
         .route("/api/movies/{id}/rating", put(rate).delete(unrate))
         .route("/api/me/ratings", get(my_ratings))
         .route("/api/me/recommendations", get(recommendations))
+        .route("/api/me/rows", get(home_rows))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -308,4 +309,68 @@ async fn recommendations(
         }
     };
     Ok(axum::Json(body))
+}
+
+/// What a home row follows: a film the caller rated, or a person.
+#[derive(Debug, Serialize, ToSchema)]
+struct RowAnchor {
+    /// The movie's id (`because_you_rated`) or the person's (`director`, `star`).
+    id: i64,
+    name: String,
+}
+
+/// A row of the caller's home page.
+#[derive(Debug, Serialize, ToSchema)]
+struct HomeRow {
+    /// `for_you`, `watchlist`, `because_you_rated`, `director`, `star` or `hidden_gems`.
+    #[schema(value_type = String)]
+    kind: &'static str,
+    /// The row's title, which says why it is there ("Because you rated Heat").
+    title: String,
+    anchor: Option<RowAnchor>,
+    movies: Vec<MovieCard>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+struct HomeRows {
+    /// The rows in page order; no film is in two of them. Empty while the caller has no rating
+    /// that says what they like and nothing on their watchlist.
+    rows: Vec<HomeRow>,
+}
+
+/// The caller's home page rows, each titled with the reason it is there
+#[utoipa::path(
+    get,
+    path = "/api/me/rows",
+    tag = "recommendations",
+    security(("jwt" = [])),
+    responses(
+        (status = 200, description = "The rows, in page order", body = HomeRows),
+        (status = 503, description = "The recommenders are being built", body = ErrorBody),
+    )
+)]
+async fn home_rows(
+    State(ctx): State<ApiContext>,
+    user: AuthUser,
+) -> Result<axum::Json<HomeRows>, ApiError> {
+    let r = full_snapshot(&ctx)?;
+    let rows = crate::rows::home_rows(&ctx.db, &r, user.id).await?;
+    Ok(axum::Json(HomeRows {
+        rows: rows
+            .into_iter()
+            .map(|row| HomeRow {
+                kind: row.kind.as_str(),
+                title: row.title,
+                anchor: row.anchor.map(|a| RowAnchor {
+                    id: a.id,
+                    name: a.name,
+                }),
+                movies: row
+                    .movies
+                    .into_iter()
+                    .map(|m| MovieCard::new(&r, m))
+                    .collect(),
+            })
+            .collect(),
+    }))
 }

@@ -4,6 +4,7 @@
 mod admin;
 mod auth;
 mod error;
+mod group;
 mod health;
 mod imports;
 mod lists;
@@ -233,6 +234,7 @@ pub fn router(ctx: ApiContext) -> Router {
         .merge(movies::router())
         .merge(trending::router())
         .merge(me::router())
+        .merge(group::router())
         .merge(lists::router())
         .merge(imports::router())
         .merge(posts::router(ctx.max_image_bytes))

@@ -15,7 +15,7 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use super::error::ErrorBody;
 use super::{
-    ApiContext, admin, auth, health, imports, lists, me, metrics, movies, posts, trending,
+    ApiContext, admin, auth, group, health, imports, lists, me, metrics, movies, posts, trending,
 };
 use crate::db::{admin as admin_db, catalogue};
 use crate::models::{Training, Version};
@@ -63,6 +63,8 @@ const SPEC_PATH: &str = "/api/openapi.json";
         me::unrate,
         me::my_ratings,
         me::recommendations,
+        me::home_rows,
+        group::recommend_group,
         imports::import,
         lists::watchlist,
         lists::add_to_watchlist,

@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet};
 use nextflex_engine::als::AlsModel;
 use nextflex_engine::charts::{ChartStats, Ranked};
 use nextflex_engine::content::{ContentIndex, TitleMatch};
+use nextflex_engine::group;
 use nextflex_engine::ranking::RankingModel;
 use serde::Serialize;
 
@@ -91,6 +92,16 @@ pub struct Personal<'a> {
 /// At most this many movies of one franchise (see [`nextflex_engine::text::franchise`]) in a
 /// personal list.
 pub const MAX_PER_FRANCHISE: usize = 2;
+
+/// A film for a group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupItem<'a> {
+    pub movie: &'a MovieSummary,
+    /// The least happy member's score (0 to 1, each member's favourite candidate being 1).
+    pub score: f32,
+    /// Each member's (score, share of the members' total), in member order.
+    pub members: Vec<(f32, f32)>,
+}
 
 /// Personalised recommendations, or the top-rated chart for a user the model cannot place.
 #[derive(Debug, Clone, PartialEq)]
@@ -358,18 +369,7 @@ impl Recommender {
             .map(|r| r.0)
             .chain(exclude.iter().filter_map(|&id| u32::try_from(id).ok()))
             .collect();
-        let mut per_franchise: HashMap<&str, usize> = HashMap::new();
-        let accept = |item: u32| {
-            let Some(&at) = self.position.get(&i64::from(item)) else {
-                return false;
-            };
-            if !self.in_genre(genre)(&&self.movies[at]) {
-                return false;
-            }
-            let taken = per_franchise.entry(&self.franchises[at]).or_default();
-            *taken += 1;
-            *taken <= MAX_PER_FRANCHISE
-        };
+        let accept = self.personal_filter(genre);
         let stars = self.als.as_ref().map(|m| (m, m.fold_in(&known)));
         ForYou::Personal(
             model
@@ -385,6 +385,134 @@ impl Recommender {
                             .iter()
                             .filter_map(|&(b, share)| Some((self.movie(i64::from(b))?, share)))
                             .collect(),
+                    })
+                })
+                .collect(),
+        )
+    }
+}
+
+impl Recommender {
+    /// What a personal list admits, asked once per candidate, best first: movies of the snapshot
+    /// in `genre`, at most [`MAX_PER_FRANCHISE`] of one franchise.
+    fn personal_filter<'s>(&'s self, genre: Option<&'s str>) -> impl FnMut(u32) -> bool + 's {
+        let mut per_franchise: HashMap<&str, usize> = HashMap::new();
+        move |item: u32| {
+            let Some(&at) = self.position.get(&i64::from(item)) else {
+                return false;
+            };
+            if !self.in_genre(genre)(&&self.movies[at]) {
+                return false;
+            }
+            let taken = per_franchise.entry(&self.franchises[at]).or_default();
+            *taken += 1;
+            *taken <= MAX_PER_FRANCHISE
+        }
+    }
+
+    /// Up to `k` movies like movie `id` that the people who like it like too: its content
+    /// neighbours (see [`Recommender::similar`]) ordered by content similarity times the ranking
+    /// model's item-to-item affinity (see [`RankingModel::affinity`]), leaving out those with
+    /// no affinity. Content alone would pad with obscure films that merely share a genre and
+    /// a studio; affinity alone brings the films everyone likes. Content order where the model
+    /// does not know the movie; `None` for a movie not in the snapshot.
+    pub fn liked_alike(&self, id: i64, k: usize) -> Option<Vec<&MovieSummary>> {
+        let content = self.content.similar(id, MAX_K)?;
+        let model = self.ranking.as_ref();
+        let Some(affinity) = model.and_then(|m| m.affinity(u32::try_from(id).ok()?)) else {
+            return Some(
+                content
+                    .iter()
+                    .filter_map(|n| self.movie(n.id))
+                    .take(k)
+                    .collect(),
+            );
+        };
+        let items: HashMap<i64, usize> = model
+            .map(|m| m.items())
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .map(|(i, &x)| (i64::from(x), i))
+            .collect();
+        let mut scored: Vec<(f32, &MovieSummary)> = content
+            .iter()
+            .filter_map(|n| {
+                let a = affinity[*items.get(&n.id)?];
+                (a > 0.0).then_some((n.score * a, self.movie(n.id)?))
+            })
+            .collect();
+        scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.id.cmp(&y.1.id)));
+        Some(scored.into_iter().take(k).map(|(_, m)| m).collect())
+    }
+
+    /// How well every movie the ranking model knows fits a user with these ratings (the
+    /// ranking model's score, as [`Personal::score`]); empty without a model or when no rating
+    /// says what the user likes.
+    pub fn personal_scores(&self, ratings: &[(i64, f32)]) -> HashMap<i64, f32> {
+        let Some(model) = self.ranking.as_ref() else {
+            return HashMap::new();
+        };
+        let taste = model.fold_in(&known(ratings));
+        if !taste.is_informed() {
+            return HashMap::new();
+        }
+        model
+            .items()
+            .iter()
+            .map(|&id| i64::from(id))
+            .zip(model.scores(&taste))
+            .collect()
+    }
+
+    /// Films for a group watching together (each member given by their ratings), ranked by
+    /// least misery over the members' folded-in scores (see [`nextflex_engine::group`]): films
+    /// no member rated, less `exclude`, in `genre`, at most [`MAX_PER_FRANCHISE`] of one
+    /// franchise. `Err` lists the members (by position) whose ratings name no liked movie the
+    /// ranking model knows, as it cannot tell what they would enjoy.
+    pub fn for_group(
+        &self,
+        members: &[Vec<(i64, f32)>],
+        exclude: &HashSet<i64>,
+        k: usize,
+        genre: Option<&str>,
+    ) -> Result<Vec<GroupItem<'_>>, Vec<usize>> {
+        let Some(model) = self.ranking.as_ref() else {
+            return Err((0..members.len()).collect());
+        };
+        let ids = model.items();
+        let banned: HashSet<u32> = members
+            .iter()
+            .flat_map(|m| known(m).into_iter().map(|r| r.0))
+            .chain(exclude.iter().filter_map(|&id| u32::try_from(id).ok()))
+            .collect();
+        let excluded: HashSet<usize> = (0..ids.len())
+            .filter(|&i| banned.contains(&ids[i]))
+            .collect();
+        let scores: Vec<Vec<f32>> = members
+            .iter()
+            .map(|m| {
+                let taste = model.fold_in(&known(m));
+                if taste.is_informed() {
+                    model.scores(&taste)
+                } else {
+                    vec![0.0; ids.len()]
+                }
+            })
+            .collect();
+        let unplaced = group::unplaced_members(&scores, &excluded);
+        if !unplaced.is_empty() {
+            return Err(unplaced);
+        }
+        let mut accept = self.personal_filter(genre);
+        Ok(
+            group::least_misery(&scores, ids, k, &excluded, |i| accept(ids[i]))
+                .into_iter()
+                .filter_map(|pick| {
+                    Some(GroupItem {
+                        movie: self.movie(i64::from(ids[pick.index]))?,
+                        score: pick.score,
+                        members: pick.members.into_iter().zip(pick.shares).collect(),
                     })
                 })
                 .collect(),

@@ -64,6 +64,9 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("DELETE", "/api/movies/{id}/rating", Login),
     ("GET", "/api/me/ratings", Login),
     ("GET", "/api/me/recommendations", Login),
+    ("GET", "/api/me/rows", Login),
+    // group.rs
+    ("POST", "/api/recommend/group", Login),
     // imports.rs
     ("POST", "/api/me/imports", Login),
     // lists.rs
@@ -839,6 +842,33 @@ async fn real_answers_match_the_document() {
     );
     let too_many = req("GET", for_you).path(format!("{for_you}?k=0"));
     s.expect(400, too_many.bearer(&fan)).await;
+    let rows = s.json(200, req("GET", "/api/me/rows").bearer(&fan)).await;
+    assert!(rows["rows"].is_array(), "{rows}");
+
+    // Watching together with a guest.
+    let group = |body: Value| req("POST", "/api/recommend/group").bearer(&fan).json(body);
+    let guest = |file: &str| json!({"guests": [{"name": "Sam", "ratings_file": file}], "k": 5});
+    let together = s
+        .json(
+            200,
+            group(guest(
+                "title,year,rating
+Toy Story,1995,5
+Heat,1995,4.5
+",
+            )),
+        )
+        .await;
+    assert_eq!(together["members"][1]["name"], "Sam", "{together}");
+    s.expect(
+        422,
+        group(guest(
+            "no,idea
+",
+        )),
+    )
+    .await;
+    s.expect(400, group(json!({"guests": []}))).await;
 
     // Importing ratings from elsewhere.
     let upload = |file: &'static str| {

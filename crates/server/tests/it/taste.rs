@@ -56,8 +56,8 @@ async fn movie_id(app: &TestApp, title: &str, year: i64) -> i64 {
         .unwrap()
 }
 
-/// Rates the films 5★ as a new account; returns its top 10.
-async fn fan_of(app: &TestApp, email: &str, films: &[(&str, i64)]) -> Vec<Value> {
+/// Rates the films 5★ as a new account; returns its access token and its top 10.
+async fn fan_of(app: &TestApp, email: &str, films: &[(&str, i64)]) -> (String, Vec<Value>) {
     let (token, _) = app.user(email).await;
     for &(title, year) in films {
         let id = movie_id(app, title, year).await;
@@ -76,7 +76,7 @@ async fn fan_of(app: &TestApp, email: &str, films: &[(&str, i64)]) -> Vec<Value>
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["personalised"], true, "{body}");
-    body["results"].as_array().unwrap().clone()
+    (token, body["results"].as_array().unwrap().clone())
 }
 
 fn of_genre(list: &[Value], genre: &str) -> usize {
@@ -126,8 +126,8 @@ async fn a_pixar_fan_and_a_horror_fan_get_their_own_lists() {
         &Default::default(),
     )
     .await;
-    let pixar = fan_of(&app, "pixar@example.com", &PIXAR).await;
-    let horror = fan_of(&app, "horror@example.com", &HORROR).await;
+    let (_, pixar) = fan_of(&app, "pixar@example.com", &PIXAR).await;
+    let (_, horror) = fan_of(&app, "horror@example.com", &HORROR).await;
     assert!(
         of_genre(&pixar, "Animation") >= 6,
         "Pixar fan: {:?}",
@@ -166,4 +166,241 @@ async fn a_pixar_fan_and_a_horror_fan_get_their_own_lists() {
         titles(&pixar),
         titles(&horror)
     );
+}
+
+/// A plain `title,year,rating` file of these films, all rated 5, as a guest pastes it.
+fn ratings_file(films: &[(&str, i64)]) -> String {
+    let mut csv = String::from("title,year,rating\r\n");
+    for (title, year) in films {
+        csv.push_str(&format!("\"{title}\",{year},5\r\n"));
+    }
+    csv
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pixar_fan_and_a_horror_fan_watch_together() {
+    let tdb = TestDb::create(Backend::Sqlite).await.unwrap();
+    let app = TestApp::spawn_with(
+        &tdb.config(),
+        &[crate::helpers::DEMO],
+        &[],
+        &Default::default(),
+    )
+    .await;
+    let (token, pixar) = fan_of(&app, "pixar@example.com", &PIXAR).await;
+    let group = |body: Value| {
+        let (app, token) = (&app, token.clone());
+        async move {
+            app.call("POST", "/api/recommend/group", Some(&token), Some(body))
+                .await
+        }
+    };
+    let (status, body) = group(json!({
+        "guests": [{"name": "Sam", "ratings_file": ratings_file(&HORROR)}],
+        "k": 10,
+    }))
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["members"],
+        json!([
+            {"name": "You", "ratings": 8, "unmatched": 0},
+            {"name": "Sam", "ratings": 8, "unmatched": 0},
+        ])
+    );
+    let results = body["results"].as_array().unwrap();
+    assert_eq!(results.len(), 10, "{body}");
+    let mut rated = HashSet::new();
+    for &(t, y) in PIXAR.iter().chain(&HORROR) {
+        rated.insert(movie_id(&app, t, y).await);
+    }
+    let scores: Vec<f64> = results
+        .iter()
+        .map(|m| m["score"].as_f64().unwrap())
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    for m in results {
+        assert!(!rated.contains(&m["id"].as_i64().unwrap()), "{m}");
+        let members = m["members"].as_array().unwrap();
+        assert_eq!(members.len(), 2);
+        assert_eq!(
+            (&members[0]["name"], &members[1]["name"]),
+            (&json!("You"), &json!("Sam"))
+        );
+        let least = members
+            .iter()
+            .map(|x| x["score"].as_f64().unwrap())
+            .fold(f64::INFINITY, f64::min);
+        assert!((least - m["score"].as_f64().unwrap()).abs() < 1e-6, "{m}");
+        // Both must like it somewhat: least misery never picks a film one member would hate.
+        assert!(least > 0.0, "{m}");
+        let shares: f64 = members.iter().map(|x| x["share"].as_f64().unwrap()).sum();
+        assert!((shares - 1.0).abs() < 1e-6, "{m}");
+    }
+    // The group's list is neither member's own list.
+    let own: HashSet<i64> = pixar.iter().map(|m| m["id"].as_i64().unwrap()).collect();
+    let from_own = results
+        .iter()
+        .filter(|m| own.contains(&m["id"].as_i64().unwrap()))
+        .count();
+    assert!(from_own < 10, "the group got the Pixar fan's own list");
+    eprintln!("together: {:?}", titles(results));
+
+    // What a group cannot be.
+    let cases = [
+        (json!({"guests": []}), StatusCode::BAD_REQUEST, "invalid"),
+        (
+            json!({"guests": [{"name": "you", "ratings_file": ratings_file(&HORROR)}]}),
+            StatusCode::BAD_REQUEST,
+            "invalid",
+        ),
+        (
+            json!({"guests": [{"name": "Sam", "ratings_file": "hello,world\n1,2\n"}]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_format",
+        ),
+        (
+            json!({"guests": [{"name": "Kim", "ratings_file": "title,year,rating\nNo Such Film,1901,5\n"}]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_taste",
+        ),
+        (
+            json!({"guests": [{"name": "Sam", "ratings_file": ratings_file(&HORROR)}], "k": 0}),
+            StatusCode::BAD_REQUEST,
+            "invalid",
+        ),
+    ];
+    for (request, want, code) in cases {
+        let (status, body) = group(request.clone()).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (want, Some(code)),
+            "{request}: {body}"
+        );
+    }
+    let (_, body) =
+        group(json!({"guests": [{"name": "Sam", "ratings_file": "hello,world\n"}]})).await;
+    assert_eq!(body["error"]["guest"], "Sam", "{body}");
+    let (_, body) = group(json!({"guests": [{"name": "Kim", "ratings_file": "title,year,rating\nNo Such Film,1901,5\n"}]})).await;
+    assert_eq!(body["error"]["members"], json!(["Kim"]), "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn home_rows_say_why_and_show_no_film_twice() {
+    let tdb = TestDb::create(Backend::Sqlite).await.unwrap();
+    let app = TestApp::spawn_with(
+        &tdb.config(),
+        &[crate::helpers::DEMO],
+        &[],
+        &Default::default(),
+    )
+    .await;
+    let rows = |token: String| {
+        let app = &app;
+        async move {
+            let (status, body) = app.call("GET", "/api/me/rows", Some(&token), None).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            body["rows"].as_array().unwrap().clone()
+        }
+    };
+    // A new account has nothing to go on; a watchlist alone is one row.
+    let (newcomer, _) = app.user("new@example.com").await;
+    assert_eq!(rows(newcomer.clone()).await, Vec::<Value>::new());
+    let heat = movie_id(&app, "Heat", 1995).await;
+    let put = |path: String, token: String| {
+        let app = &app;
+        async move {
+            let (status, body) = app.call("PUT", &path, Some(&token), None).await;
+            assert_eq!(status, StatusCode::OK, "{path}: {body}");
+        }
+    };
+    put(format!("/api/me/watchlist/{heat}"), newcomer.clone()).await;
+    let only = rows(newcomer).await;
+    assert_eq!(only.len(), 1);
+    assert_eq!(
+        (&only[0]["kind"], &only[0]["movies"][0]["id"]),
+        (&json!("watchlist"), &json!(heat))
+    );
+
+    let (token, for_you) = fan_of(&app, "pixar@example.com", &PIXAR).await;
+    let dismissed = for_you[0]["id"].as_i64().unwrap();
+    put(format!("/api/me/dismissed/{dismissed}"), token.clone()).await;
+    put(format!("/api/me/watchlist/{heat}"), token.clone()).await;
+    let page = rows(token).await;
+    let kinds: Vec<&str> = page.iter().map(|r| r["kind"].as_str().unwrap()).collect();
+    eprintln!("rows:");
+    for row in &page {
+        eprintln!(
+            "  {}: {:?}",
+            row["title"],
+            titles(row["movies"].as_array().unwrap())
+        );
+    }
+    assert_eq!(&kinds[..2], ["for_you", "watchlist"], "{kinds:?}");
+    for kind in ["because_you_rated", "director", "star"] {
+        assert!(kinds.contains(&kind), "no {kind} row: {kinds:?}");
+    }
+    let mut rated = HashSet::new();
+    for &(t, y) in &PIXAR {
+        rated.insert(movie_id(&app, t, y).await);
+    }
+    let mut seen = HashSet::new();
+    for row in &page {
+        let movies = row["movies"].as_array().unwrap();
+        assert!(!movies.is_empty() && movies.len() <= 12, "{row}");
+        for m in movies {
+            let id = m["id"].as_i64().unwrap();
+            assert!(seen.insert(id), "{} twice on the page", m["title"]);
+            assert!(
+                !rated.contains(&id) && id != dismissed,
+                "{m} in {}",
+                row["title"]
+            );
+        }
+        let title = row["title"].as_str().unwrap();
+        let anchor = &row["anchor"];
+        match row["kind"].as_str().unwrap() {
+            "because_you_rated" => {
+                assert!(rated.contains(&anchor["id"].as_i64().unwrap()), "{row}");
+                assert_eq!(
+                    title,
+                    format!("Because you rated {}", anchor["name"].as_str().unwrap())
+                );
+            }
+            kind @ ("director" | "star") => {
+                // The person has a credit on one of the rated films.
+                let name = anchor["name"].as_str().unwrap();
+                let mut credited = false;
+                for &id in &rated {
+                    let (_, detail) = app
+                        .call("GET", &format!("/api/movies/{id}"), None, None)
+                        .await;
+                    let people = if kind == "director" {
+                        &detail["crew"]
+                    } else {
+                        &detail["cast"]
+                    };
+                    credited |= people.as_array().unwrap().iter().any(|p| p["name"] == name);
+                }
+                assert!(credited, "{name} has no credit on a rated film");
+                let prefix = if kind == "director" {
+                    "More from "
+                } else {
+                    "Starring "
+                };
+                assert_eq!(title, format!("{prefix}{name}"));
+            }
+            _ => assert!(anchor.is_null(), "{row}"),
+        }
+    }
+    // Hidden gems are too little rated for the top-rated chart.
+    let (_, chart) = app
+        .call("GET", "/api/charts/top-rated?limit=1", None, None)
+        .await;
+    let min_votes = chart["min_votes"].as_f64().unwrap();
+    if let Some(gems) = page.iter().find(|r| r["kind"] == "hidden_gems") {
+        for m in gems["movies"].as_array().unwrap() {
+            assert!(m["rating"]["count"].as_f64().unwrap() < min_votes, "{m}");
+        }
+    }
 }

@@ -8,6 +8,7 @@ import StarRoundedIcon from '@mui/icons-material/StarRounded';
 import type { MovieCard as Movie } from '../../api/types';
 import { Poster } from '../../components/Poster';
 import { formatCount } from '../../app/format';
+import { QuickActions } from './QuickActions';
 
 function movieLabel(movie: { title: string; year: number | null }): string {
   return movie.year ? `${movie.title} (${movie.year})` : movie.title;
@@ -17,9 +18,12 @@ export interface MovieCardProps {
   movie: Movie;
   /** Extra lines under the title (a score, the reasons for a recommendation). */
   footer?: ReactNode;
+  /** Rate, watchlist and "not interested" buttons over the poster (default: shown). */
+  quickActions?: boolean;
 }
 
 const cardSx = {
+  position: 'relative',
   height: '100%',
   display: 'flex',
   flexDirection: 'column',
@@ -30,12 +34,16 @@ const cardSx = {
     boxShadow: '0 12px 28px rgba(0,0,0,0.45)',
     borderColor: 'rgba(251,113,133,0.45)',
   },
+  '& .quick-actions': { opacity: 0, transition: 'opacity 120ms ease' },
+  '&:hover .quick-actions, &:focus-within .quick-actions': { opacity: 1 },
+  '@media (hover: none)': { '& .quick-actions': { opacity: 1 } },
 } as const;
 
 /** A movie's poster, title, year, mean rating and how many rated it, linking to its page. */
-export function MovieCard({ movie, footer }: MovieCardProps) {
+export function MovieCard({ movie, footer, quickActions = true }: MovieCardProps) {
   return (
     <Card sx={cardSx} data-testid="movie-card" data-movie-id={movie.id}>
+      {quickActions && <QuickActions movieId={movie.id} title={movie.title} />}
       <CardActionArea
         href={`/movies/${movie.id}`}
         aria-label={movieLabel(movie)}

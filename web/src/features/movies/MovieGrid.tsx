@@ -16,15 +16,22 @@ export interface MovieGridProps<T extends Movie> {
   movies: T[];
   label: string;
   footer?: (movie: T) => ReactNode;
+  /** Rate, watchlist and "not interested" over each poster (default: shown). */
+  quickActions?: boolean;
 }
 
 /** Movie cards in a responsive grid. */
-export function MovieGrid<T extends Movie>({ movies, label, footer }: MovieGridProps<T>) {
+export function MovieGrid<T extends Movie>({
+  movies,
+  label,
+  footer,
+  quickActions = true,
+}: MovieGridProps<T>) {
   return (
     <Box role="list" aria-label={label} sx={gridSx}>
       {movies.map((movie) => (
         <Box role="listitem" key={movie.id}>
-          <MovieCard movie={movie} footer={footer?.(movie)} />
+          <MovieCard movie={movie} footer={footer?.(movie)} quickActions={quickActions} />
         </Box>
       ))}
     </Box>

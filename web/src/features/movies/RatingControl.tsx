@@ -24,13 +24,21 @@ export interface RatingControlProps {
   value: number | null | undefined;
   /** Shorter layout for lists. */
   dense?: boolean;
+  /** Only the stars (for a card): no status line and no "Remove". */
+  compact?: boolean;
 }
 
 /**
  * The caller's rating of a movie, in half stars: choosing a value saves it (PUT), choosing the
  * same value again or "Remove" deletes it. Guests get a link to log in instead.
  */
-export function RatingControl({ movieId, title, value, dense = false }: RatingControlProps) {
+export function RatingControl({
+  movieId,
+  title,
+  value,
+  dense = false,
+  compact = false,
+}: RatingControlProps) {
   const loggedIn = useAppSelector(selectIsLoggedIn);
   const location = useLocation();
   const [hover, setHover] = useState(-1);
@@ -80,15 +88,17 @@ export function RatingControl({ movieId, title, value, dense = false }: RatingCo
             onChangeActive={(_event, next) => setHover(Number.isFinite(next) ? next : -1)}
           />
         </Box>
-        <Typography
-          variant="body2"
-          sx={{ color: 'text.secondary', minWidth: dense ? 0 : 150 }}
-          aria-live="polite"
-          data-testid="rating-status"
-        >
-          {busy ? 'Saving…' : status}
-        </Typography>
-        {current !== null && (
+        {!compact && (
+          <Typography
+            variant="body2"
+            sx={{ color: 'text.secondary', minWidth: dense ? 0 : 150 }}
+            aria-live="polite"
+            data-testid="rating-status"
+          >
+            {busy ? 'Saving…' : status}
+          </Typography>
+        )}
+        {current !== null && !compact && (
           <Button
             size="small"
             color="inherit"

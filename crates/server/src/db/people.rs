@@ -1,0 +1,81 @@
+//! Who made and who starred in which movies: the credits the home page's "More from" and
+//! "Starring" rows are built from.
+
+use sqlx::Row;
+
+use super::Db;
+use crate::error::Result;
+
+/// A part in a film that a row can follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    Director,
+    /// One of the first three names of the cast.
+    Star,
+}
+
+impl Role {
+    /// `SELECT movie_id, person_id, name, billing` of the credits in this role, for a `WHERE` to follow.
+    fn select(self) -> &'static str {
+        match self {
+            Role::Director => {
+                "SELECT c.movie_id, c.person_id, p.name, 0 AS billing FROM movie_crew c \
+                 JOIN people p ON p.id = c.person_id WHERE c.job = 'Director'"
+            }
+            Role::Star => {
+                "SELECT c.movie_id, c.person_id, p.name, c.cast_order AS billing FROM movie_cast c \
+                 JOIN people p ON p.id = c.person_id WHERE c.cast_order < 3"
+            }
+        }
+    }
+}
+
+/// Someone's credit on a movie.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credit {
+    pub movie_id: i64,
+    pub person_id: i64,
+    pub name: String,
+    /// The place in the cast's billing (0 first); 0 for a director.
+    pub billing: i64,
+}
+
+fn credit(r: &sqlx::any::AnyRow) -> Result<Credit> {
+    Ok(Credit {
+        movie_id: r.try_get("movie_id")?,
+        person_id: r.try_get("person_id")?,
+        name: r.try_get("name")?,
+        billing: r.try_get("billing")?,
+    })
+}
+
+/// The credits in `role` on these movies.
+pub async fn credits_on(db: &Db, role: Role, movie_ids: &[i64]) -> Result<Vec<Credit>> {
+    let mut out = Vec::new();
+    // Well under every backend's limit on bound parameters.
+    for chunk in movie_ids.chunks(500) {
+        let sql = format!(
+            "{} AND c.movie_id IN ({}) ORDER BY c.movie_id, c.person_id",
+            role.select(),
+            vec!["?"; chunk.len()].join(", ")
+        );
+        let mut query = sqlx::query(db.sql_owned(sql));
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for r in query.fetch_all(db.pool()).await? {
+            out.push(credit(&r)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The movies this person has a credit in `role` on.
+pub async fn films_of(db: &Db, role: Role, person_id: i64) -> Result<Vec<i64>> {
+    let sql = format!("{} AND c.person_id = ? ORDER BY c.movie_id", role.select());
+    let rows = sqlx::query(db.sql_owned(sql))
+        .bind(person_id)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(|r| Ok(credit(r)?.movie_id)).collect()
+}

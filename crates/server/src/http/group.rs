@@ -1,0 +1,239 @@
+//! `POST /api/recommend/group`: films for the caller and up to five guests to watch together.
+//! Each guest brings their ratings as the text of an export (Letterboxd, IMDb or a plain CSV,
+//! matched as an import is, see [`crate::history`]) and nothing of theirs is stored. The films
+//! are ones no member rated, ranked by least misery over the members' folded-in scores, each
+//! with every member's share (see [`nextflex_engine::group`]).
+
+use std::collections::HashSet;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::routing::post;
+use nextflex_data::exports::read_export;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::error::{ErrorBody, JsonBody};
+use super::imports::export_error;
+use super::movies::{MovieCard, full_snapshot, genre};
+use super::tokens::AuthUser;
+use super::{ApiContext, ApiError};
+use crate::db::movie_lists::{self, List};
+use crate::db::{catalogue, ratings};
+use crate::history::{MatchIndex, match_rows};
+use crate::recommender::MAX_LIMIT;
+
+/// Guests besides the caller: a group is two to six people.
+pub const MAX_GUESTS: usize = 5;
+/// The longest guest name, in characters.
+const MAX_NAME_CHARS: usize = 40;
+/// The longest ratings file a guest brings, in characters.
+pub const MAX_FILE_CHARS: usize = 256 * 1024;
+/// The most rows a guest's file may have.
+const MAX_FILE_ROWS: usize = 10_000;
+
+pub fn router() -> Router<ApiContext> {
+    Router::new().route(
+        "/api/recommend/group",
+        post(recommend_group).layer(DefaultBodyLimit::max(
+            (MAX_GUESTS * MAX_FILE_CHARS * 4) + 64 * 1024,
+        )),
+    )
+}
+
+/// Someone watching with the caller, who has no account here.
+#[derive(Debug, Deserialize, ToSchema)]
+struct Guest {
+    /// How the guest is called in the answer: 1 to 40 characters, unique in the group.
+    #[schema(min_length = 1, max_length = 40, pattern = r"\S")]
+    name: String,
+    /// The guest's ratings: the text of a Letterboxd ratings.csv or diary.csv, an IMDb ratings
+    /// export, or a CSV with `rating` and one of `movieId`, `movie_id`, `tmdbId`, `imdbId`, or
+    /// `title` and `year` (as `POST /api/me/imports` reads). At most 262,144 characters and
+    /// 10,000 rows.
+    #[schema(min_length = 1, max_length = 262_144)]
+    ratings_file: String,
+}
+
+/// Who watches together with the caller, and what to list.
+#[derive(Debug, Deserialize, ToSchema)]
+struct GroupRequest {
+    /// One to five guests.
+    #[schema(min_items = 1, max_items = 5)]
+    guests: Vec<Guest>,
+    /// How many films, 1 to 100 (default 20).
+    #[schema(minimum = 1, maximum = 100)]
+    k: Option<usize>,
+    /// Only films of this genre.
+    genre: Option<String>,
+}
+
+/// A member of the group, as the answer names them.
+#[derive(Debug, Serialize, ToSchema)]
+struct Member {
+    /// `You` for the caller, else the guest's name.
+    name: String,
+    /// Ratings the member brought that name a catalogue film.
+    ratings: usize,
+    /// Rows of a guest's file that name no catalogue film (0 for the caller).
+    unmatched: usize,
+}
+
+/// One member's part in a film's place.
+#[derive(Debug, Serialize, ToSchema)]
+struct MemberScore {
+    name: String,
+    /// How well the film fits this member, 0 to 1 (1: their best fit among the candidates).
+    score: f64,
+    /// This member's part of the members' summed scores (the shares of a film sum to 1).
+    share: f64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+struct GroupItem {
+    #[serde(flatten)]
+    movie: MovieCard,
+    /// The least happy member's score, 0 to 1; the list is ordered by it.
+    score: f64,
+    /// Every member, in the order of `members`.
+    members: Vec<MemberScore>,
+}
+
+/// Films for the group, the least happy member's best first.
+#[derive(Debug, Serialize, ToSchema)]
+struct GroupBody {
+    members: Vec<Member>,
+    results: Vec<GroupItem>,
+}
+
+fn check(request: &GroupRequest) -> Result<usize, ApiError> {
+    let k = request.k.unwrap_or(20);
+    if !(1..=MAX_LIMIT).contains(&k) {
+        return Err(ApiError::field(
+            "k",
+            format!("Must be from 1 to {MAX_LIMIT}."),
+        ));
+    }
+    if !(1..=MAX_GUESTS).contains(&request.guests.len()) {
+        return Err(ApiError::field(
+            "guests",
+            format!("A group has 1 to {MAX_GUESTS} guests besides you."),
+        ));
+    }
+    let mut names = HashSet::from(["you".to_owned()]);
+    for guest in &request.guests {
+        let name = guest.name.trim();
+        if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
+            return Err(ApiError::field(
+                "guests",
+                format!("A guest's name is 1 to {MAX_NAME_CHARS} characters."),
+            ));
+        }
+        if !names.insert(name.to_lowercase()) {
+            return Err(ApiError::field(
+                "guests",
+                format!("Two members are called {name:?}: give each a different name."),
+            ));
+        }
+        if guest.ratings_file.chars().count() > MAX_FILE_CHARS {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "file_too_large",
+                format!("{name}'s ratings file is longer than {MAX_FILE_CHARS} characters."),
+            ));
+        }
+    }
+    Ok(k)
+}
+
+/// Films to watch together, for the caller and one to five guests
+#[utoipa::path(
+    post,
+    path = "/api/recommend/group",
+    tag = "recommendations",
+    request_body = GroupRequest,
+    security(("jwt" = [])),
+    responses(
+        (status = 200, description = "Films no member rated, the least happy member's best first", body = GroupBody),
+        (status = 400, description = "No guests or more than five, a name missing or used twice, or `k` out of range", body = ErrorBody),
+        (status = 404, description = "No such genre", body = ErrorBody),
+        (status = 413, description = "A guest's ratings file is too long", body = ErrorBody),
+        (status = 422, description = "A guest's file is not an export NextFlex reads (the line is named), or a member's ratings name no film they liked that the model knows", body = ErrorBody),
+        (status = 503, description = "The recommenders are being built", body = ErrorBody),
+    )
+)]
+async fn recommend_group(
+    State(ctx): State<ApiContext>,
+    user: AuthUser,
+    JsonBody(request): JsonBody<GroupRequest>,
+) -> Result<axum::Json<GroupBody>, ApiError> {
+    let k = check(&request)?;
+    let r = full_snapshot(&ctx)?;
+    let genre = genre(&r, request.genre.as_deref())?;
+    let mine: Vec<(i64, f32)> = ratings::of_user(&ctx.db, user.id)
+        .await?
+        .into_iter()
+        .map(|x| (x.movie_id, x.rating as f32))
+        .collect();
+    let mut members = vec![Member {
+        name: "You".to_owned(),
+        ratings: mine.len(),
+        unmatched: 0,
+    }];
+    let mut tastes = vec![mine];
+    let index = MatchIndex::new(&catalogue::match_keys(&ctx.db).await?);
+    for guest in &request.guests {
+        let name = guest.name.trim().to_owned();
+        let export = read_export(guest.ratings_file.as_bytes(), MAX_FILE_ROWS)
+            .map_err(|e| export_error(e).with("guest", &name))?;
+        let matched = match_rows(&index, &export);
+        let theirs: Vec<(i64, f32)> = matched
+            .ratings
+            .iter()
+            .filter_map(|(row, movie)| Some((*movie, row.rating? as f32)))
+            .collect();
+        members.push(Member {
+            name,
+            ratings: theirs.len(),
+            unmatched: matched.unmatched.len(),
+        });
+        tastes.push(theirs);
+    }
+    let dismissed: HashSet<i64> = movie_lists::of_user(&ctx.db, user.id, List::Dismissed)
+        .await?
+        .into_iter()
+        .map(|e| e.movie_id)
+        .collect();
+    let picks = r
+        .for_group(&tastes, &dismissed, k, genre)
+        .map_err(|unplaced| {
+            let names: Vec<&str> = unplaced.iter().map(|&m| members[m].name.as_str()).collect();
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_taste",
+                format!(
+                    "We cannot tell yet what {} would like: their ratings need a few films they liked that NextFlex knows.",
+                    names.join(" and ")
+                ),
+            )
+            .with("members", &names)
+        })?;
+    let results = picks
+        .into_iter()
+        .map(|pick| GroupItem {
+            movie: MovieCard::new(&r, pick.movie),
+            score: f64::from(pick.score),
+            members: members
+                .iter()
+                .zip(pick.members)
+                .map(|(m, (score, share))| MemberScore {
+                    name: m.name.clone(),
+                    score: f64::from(score),
+                    share: f64::from(share),
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(axum::Json(GroupBody { members, results }))
+}

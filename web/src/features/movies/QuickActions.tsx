@@ -1,0 +1,142 @@
+import { useState } from 'react';
+import Box from '@mui/material/Box';
+import IconButton from '@mui/material/IconButton';
+import Popover from '@mui/material/Popover';
+import Rating from '@mui/material/Rating';
+import Tooltip from '@mui/material/Tooltip';
+import Typography from '@mui/material/Typography';
+import BookmarkAddOutlinedIcon from '@mui/icons-material/BookmarkAddOutlined';
+import BookmarkAddedIcon from '@mui/icons-material/BookmarkAdded';
+import StarBorderRoundedIcon from '@mui/icons-material/StarBorderRounded';
+import StarRoundedIcon from '@mui/icons-material/StarRounded';
+import VisibilityOffOutlinedIcon from '@mui/icons-material/VisibilityOffOutlined';
+import { useAddToListMutation, useGetListQuery, useRemoveFromListMutation } from '../../api/lists';
+import { useGetMyRatingsQuery, useRateMovieMutation } from '../../api/movies';
+import { useAppSelector } from '../../app/hooks';
+import { selectIsLoggedIn } from '../auth/authSlice';
+import { starsLabel } from './RatingControl';
+
+const buttonSx = {
+  bgcolor: 'rgba(10,14,22,0.78)',
+  color: 'common.white',
+  backdropFilter: 'blur(4px)',
+  '&:hover': { bgcolor: 'rgba(10,14,22,0.95)' },
+  '&.Mui-disabled': { color: 'rgba(255,255,255,0.4)' },
+} as const;
+
+/**
+ * Rate, watchlist and "not interested" on a movie card, without opening the movie's page: small
+ * buttons over the poster's corner, shown on hover and keyboard focus (always on touch screens).
+ * Nothing for guests.
+ */
+export function QuickActions({ movieId, title }: { movieId: number; title: string }) {
+  const loggedIn = useAppSelector(selectIsLoggedIn);
+  const watchlist = useGetListQuery('watchlist', { skip: !loggedIn });
+  const dismissed = useGetListQuery('dismissed', { skip: !loggedIn });
+  const ratings = useGetMyRatingsQuery(undefined, { skip: !loggedIn });
+  const [add, addState] = useAddToListMutation();
+  const [remove, removeState] = useRemoveFromListMutation();
+  const [rate, rateState] = useRateMovieMutation();
+  const [anchor, setAnchor] = useState<HTMLElement | null>(null);
+  if (!loggedIn) return null;
+
+  const mine = ratings.data?.find((r) => r.movie_id === movieId)?.rating ?? null;
+  const watching = watchlist.data?.some((e) => e.movie_id === movieId) ?? false;
+  const notInterested = dismissed.data?.some((e) => e.movie_id === movieId) ?? false;
+  const busy = addState.isLoading || removeState.isLoading || rateState.isLoading;
+  const toggle = (list: 'watchlist' | 'dismissed', on: boolean) =>
+    on ? remove({ list, id: movieId }) : add({ list, id: movieId });
+
+  return (
+    <Box
+      className="quick-actions"
+      data-testid="quick-actions"
+      sx={{
+        position: 'absolute',
+        top: 14,
+        right: 14,
+        zIndex: 2,
+        display: 'flex',
+        flexDirection: 'column',
+        gap: 0.75,
+      }}
+    >
+      <Tooltip title={mine !== null ? `You rated it ${mine}` : 'Rate'} placement="left">
+        <IconButton
+          size="small"
+          sx={buttonSx}
+          aria-label={mine !== null ? `${title}: you rated it ${mine}` : `Rate ${title}`}
+          aria-haspopup="dialog"
+          onClick={(e) => setAnchor(e.currentTarget)}
+          data-testid="quick-rate"
+        >
+          {mine !== null ? (
+            <StarRoundedIcon fontSize="small" sx={{ color: 'warning.main' }} />
+          ) : (
+            <StarBorderRoundedIcon fontSize="small" />
+          )}
+        </IconButton>
+      </Tooltip>
+      <Tooltip title={watching ? 'On your watchlist' : 'Add to watchlist'} placement="left">
+        <span>
+          <IconButton
+            size="small"
+            sx={buttonSx}
+            aria-pressed={watching}
+            aria-label={`${title}: ${watching ? 'on your watchlist' : 'add to your watchlist'}`}
+            disabled={busy || !watchlist.data}
+            onClick={() => toggle('watchlist', watching)}
+            data-testid="quick-watchlist"
+          >
+            {watching ? (
+              <BookmarkAddedIcon fontSize="small" sx={{ color: 'secondary.main' }} />
+            ) : (
+              <BookmarkAddOutlinedIcon fontSize="small" />
+            )}
+          </IconButton>
+        </span>
+      </Tooltip>
+      <Tooltip title={notInterested ? 'Not interested (undo)' : 'Not interested'} placement="left">
+        <span>
+          <IconButton
+            size="small"
+            sx={buttonSx}
+            aria-pressed={notInterested}
+            aria-label={`${title}: ${notInterested ? 'not interested (undo)' : 'not interested'}`}
+            disabled={busy || !dismissed.data}
+            onClick={() => toggle('dismissed', notInterested)}
+            data-testid="quick-dismiss"
+          >
+            <VisibilityOffOutlinedIcon
+              fontSize="small"
+              sx={notInterested ? { color: 'error.light' } : undefined}
+            />
+          </IconButton>
+        </span>
+      </Tooltip>
+      <Popover
+        open={anchor !== null}
+        anchorEl={anchor}
+        onClose={() => setAnchor(null)}
+        anchorOrigin={{ vertical: 'center', horizontal: 'left' }}
+        transformOrigin={{ vertical: 'center', horizontal: 'right' }}
+        slotProps={{ paper: { sx: { p: 1.5 }, role: 'dialog', 'aria-label': `Rate ${title}` } }}
+      >
+        <Typography variant="caption" sx={{ display: 'block', color: 'text.secondary', mb: 0.5 }}>
+          Your rating of {title}
+        </Typography>
+        <Rating
+          name={`quick-rating-${movieId}`}
+          value={mine}
+          precision={0.5}
+          getLabelText={starsLabel}
+          onChange={(_event, next) => {
+            if (next === null || !Number.isFinite(next)) return;
+            void rate({ id: movieId, rating: next });
+            setAnchor(null);
+          }}
+        />
+      </Popover>
+    </Box>
+  );
+}
