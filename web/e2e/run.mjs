@@ -2,8 +2,10 @@
 // End-to-end check of the NextFlex web app against a running server, in Debian's Chromium
 // (never a downloaded browser). See web/README.md for the environment variables.
 //
-// Flow: register → log out → log in → search by typing → open a movie → header suggestions →
-// rate five movies → "For you" is personalised and differs from before → open a similar movie →
+// Flow: register (lands on the taste picker) → log out → log in → search by typing → open a
+// movie → header suggestions → rate five movies → "For you" is personalised and differs from
+// before → not interested, watchlist → import a Letterboxd file → home rows say why, a card's
+// "not interested" → watch together with a guest → open a similar movie →
 // create a post with an image and see its metadata → log out → log in as admin → dashboard →
 // delete the post from the admin posts table → the post is gone from the feed. Screenshots of
 // every page.
@@ -248,7 +250,11 @@ async function main() {
     await page.getByRole('button', { name: 'Create account' }).click();
     const response = await registered;
     check(response.status() === 201, `registration answered ${response.status()}`);
-    await page.waitForURL(/\/for-you$/);
+    // A new account starts at the taste picker.
+    await page.waitForURL(/\/taste$/);
+    await page.getByTestId('taste-item').first().waitFor();
+    await shot('taste-picker');
+    await goto('/for-you');
     // Not personalised yet: the top-rated fallback.
     await page.getByTestId('for-you-fallback').waitFor();
     await page.locator('[data-testid="movie-card"]').first().waitFor();
@@ -408,6 +414,57 @@ async function main() {
     await page.getByTestId('recommendation-reason').first().waitFor();
     const after = await cardIds(page);
     check(JSON.stringify(after) !== JSON.stringify(before), '"For you" did not change');
+  });
+
+  await step('home rows say why; "not interested" on a card takes the film away', async () => {
+    await goto('/');
+    const forYou = page.getByTestId('row-for_you');
+    await forYou.locator('[data-testid="movie-card"]').first().waitFor();
+    const titles = await page.locator('section h2').allTextContents();
+    check(
+      titles.some((t) => t.startsWith('Because you rated ')),
+      `no "Because you rated" row among ${JSON.stringify(titles)}`,
+    );
+    await page
+      .locator('[data-testid="row-top-rated"] [data-testid="movie-card"]')
+      .first()
+      .waitFor();
+    const ids = await cardIds(page.locator('main'));
+    const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
+    check(twice.length === 0, `films shown twice on the home page: ${twice}`);
+    await shot('home-rows');
+    const card = forYou.locator('[data-testid="movie-card"]').first();
+    const id = await card.getAttribute('data-movie-id');
+    await card.hover();
+    const saved = page.waitForResponse(
+      (r) => r.url().endsWith(`/api/me/dismissed/${id}`) && r.request().method() === 'PUT',
+    );
+    await card.getByTestId('quick-dismiss').click();
+    check((await saved).status() === 200, 'dismissing from the card was refused');
+    await page
+      .locator(`[data-testid="row-for_you"] [data-movie-id="${id}"]`)
+      .waitFor({ state: 'detached' });
+  });
+
+  await step('watch together with a guest who pastes their ratings', async () => {
+    await goto('/together');
+    await page.getByLabel(/^Friend's name/).fill('Sam');
+    await page
+      .getByTestId('group-guest-ratings')
+      .fill(
+        'title,year,rating\nThe Shining,1980,5\nHalloween,1978,5\nAlien,1979,4.5\nScream,1996,5\n',
+      );
+    const answered = page.waitForResponse((r) => r.url().endsWith('/api/recommend/group'));
+    await page.getByTestId('group-submit').click();
+    check((await answered).status() === 200, 'the group request was refused');
+    const results = page.getByTestId('group-results');
+    await results.locator('[data-testid="movie-card"]').first().waitFor();
+    const shares = await results.getByTestId('group-shares').first().textContent();
+    check(
+      Boolean(shares?.includes('You') && shares.includes('Sam')),
+      `the first film's shares read ${shares}`,
+    );
+    await shot('together');
   });
 
   await step('open a similar movie from a movie page', async () => {

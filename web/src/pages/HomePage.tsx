@@ -139,9 +139,14 @@ function PersonalRows({ rows }: { rows: HomeRow[] }) {
   );
 }
 
-/** Films not shown in an earlier row (no film twice on the page), at most 20. */
+/**
+ * Films not shown in an earlier row, at most 20; they count as shown from then on (no film twice
+ * on the page: the charts overlap each other as well as the personal rows).
+ */
 function unseen<T extends MovieCard>(movies: T[] | undefined, shown: Set<number>) {
-  return movies?.filter((m) => !shown.has(m.id)).slice(0, 20);
+  const fresh = movies?.filter((m) => !shown.has(m.id)).slice(0, 20);
+  fresh?.forEach((m) => shown.add(m.id));
+  return fresh;
 }
 
 export default function HomePage() {
@@ -152,6 +157,9 @@ export default function HomePage() {
   const personal = useGetHomeRowsQuery(undefined, { skip: !loggedIn });
   const rows = loggedIn ? (personal.data?.rows ?? []) : [];
   const shown = new Set(rows.flatMap((row) => row.movies.map((m) => m.id)));
+  const popularRow = unseen(popular.data, shown);
+  const latestRow = unseen(latest.data, shown);
+  const topRatedRow = unseen(topRated.data?.results, shown);
   return (
     <>
       <Box
@@ -203,7 +211,7 @@ export default function HomePage() {
         title="Popular"
         testId="row-popular"
         subtitle="What everyone is watching"
-        movies={unseen(popular.data, shown)}
+        movies={popularRow}
         isLoading={popular.isLoading}
         error={popular.error}
         onRetry={popular.refetch}
@@ -217,7 +225,7 @@ export default function HomePage() {
         title="Latest"
         testId="row-latest"
         subtitle="Most recent releases"
-        movies={unseen(latest.data, shown)}
+        movies={latestRow}
         isLoading={latest.isLoading}
         error={latest.error}
         onRetry={latest.refetch}
@@ -231,7 +239,7 @@ export default function HomePage() {
         title="Top rated"
         testId="row-top-rated"
         subtitle="Weighted by how many people rated them"
-        movies={unseen(topRated.data?.results, shown)}
+        movies={topRatedRow}
         isLoading={topRated.isLoading}
         error={topRated.error}
         onRetry={topRated.refetch}
