@@ -82,13 +82,17 @@ status=0
 for who in user admin; do
   [ "$who" = user ] && TOKEN=$USER_TOKEN || TOKEN=$ADMIN_TOKEN
   echo "== schemathesis as the $who"
+  # One worker: with two threads, CPython 3.11.7 (this machine's) now and then fails inside
+  # schemathesis with "SystemError: AST constructor recursion depth mismatch" (the AST parser's
+  # recursion counter is not thread-safe there; fixed in later 3.11 releases), an error of the
+  # tool, not of the API.
   timeout 900 "$ST" --config-file "$ROOT/tests/schemathesis.toml" run "$URL/api/openapi.json" \
     --url "$URL" \
     --header "Authorization: Bearer $TOKEN" \
     --checks all \
     --max-examples "$EXAMPLES" \
     --seed 1 \
-    --workers 2 \
+    --workers 1 \
     --request-timeout 30 \
     --no-color || status=1
 done

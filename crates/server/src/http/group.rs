@@ -137,9 +137,8 @@ fn check(request: &GroupRequest) -> Result<usize, ApiError> {
             ));
         }
         if guest.ratings_file.chars().count() > MAX_FILE_CHARS {
-            return Err(ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "file_too_large",
+            return Err(ApiError::field(
+                "guests",
                 format!("{name}'s ratings file is longer than {MAX_FILE_CHARS} characters."),
             ));
         }
@@ -156,9 +155,9 @@ fn check(request: &GroupRequest) -> Result<usize, ApiError> {
     security(("jwt" = [])),
     responses(
         (status = 200, description = "Films no member rated, the least happy member's best first", body = GroupBody),
-        (status = 400, description = "No guests or more than five, a name missing or used twice, or `k` out of range", body = ErrorBody),
+        (status = 400, description = "No guests or more than five, a name missing or used twice, a ratings file too long, or `k` out of range", body = ErrorBody),
         (status = 404, description = "No such genre", body = ErrorBody),
-        (status = 413, description = "A guest's ratings file is too long", body = ErrorBody),
+        (status = 413, description = "The body is larger than five guests' files can be", body = ErrorBody),
         (status = 422, description = "A guest's file is not an export NextFlex reads (the line is named), or a member's ratings name no film they liked that the model knows", body = ErrorBody),
         (status = 503, description = "The recommenders are being built", body = ErrorBody),
     )
