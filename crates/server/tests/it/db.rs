@@ -267,6 +267,31 @@ async fn catalogue_rows_keep_every_type(backend: Backend) {
     assert_eq!(row.get::<String, _>("character_name"), "Amélie Poulain");
     assert_eq!(row.get::<String, _>("keyword"), "paris");
 
+    // The credits the home rows follow ("More from", "Starring").
+    use nextflex::db::people::{self, Credit, Role};
+    let person: i64 = sqlx::query_scalar(db.sql("SELECT id FROM people WHERE tmdb_id = 3"))
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    let credit = Credit {
+        movie_id: movie,
+        person_id: person,
+        name: "Audrey Tautou".into(),
+        billing: 0,
+    };
+    for role in [Role::Director, Role::Star] {
+        let on = people::credits_on(&db, role, &[movie, movie + 1]).await;
+        assert_eq!(on.unwrap(), vec![credit.clone()], "{role:?} on {backend:?}");
+        let films = people::films_of(&db, role, person).await.unwrap();
+        assert_eq!(films, vec![movie], "{role:?} on {backend:?}");
+    }
+    assert!(
+        people::credits_on(&db, Role::Star, &[])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
     // Natural keys stay unique; deleting a movie takes its link rows with it.
     let dup = sqlx::query(db.sql("INSERT INTO genres (tmdb_id, name) VALUES (?, ?)"))
         .bind(36_i64)
