@@ -10,6 +10,7 @@ const ForYouPage = lazy(() => import('./pages/ForYouPage'));
 const WatchlistPage = lazy(() => import('./pages/WatchlistPage'));
 const TastePage = lazy(() => import('./pages/TastePage'));
 const TogetherPage = lazy(() => import('./pages/TogetherPage'));
+const UserPage = lazy(() => import('./pages/UserPage'));
 const LoginPage = lazy(() => import('./pages/LoginPage'));
 const RegisterPage = lazy(() => import('./pages/RegisterPage'));
 const ProfilePage = lazy(() => import('./pages/ProfilePage'));
@@ -60,6 +61,7 @@ export function AppRoutes() {
             </RequireAuth>
           }
         />
+        <Route path="users/:id" element={<UserPage />} />
         <Route path="login" element={<LoginPage />} />
         <Route path="register" element={<RegisterPage />} />
         <Route

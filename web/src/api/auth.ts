@@ -1,5 +1,12 @@
 import { api, userScopedTags } from './api';
-import type { Account, Credentials, PasswordChange, Registration, TokenPair } from './types';
+import type {
+  Account,
+  Credentials,
+  PasswordChange,
+  PublicProfile,
+  Registration,
+  TokenPair,
+} from './types';
 import { loggedOut, tokensReceived, type AuthState } from '../features/auth/authSlice';
 
 const authApi = api.injectEndpoints({
@@ -37,9 +44,16 @@ const authApi = api.injectEndpoints({
       query: () => '/auth/users/me/',
       providesTags: ['Me'],
     }),
-    updateMe: build.mutation<Account, Pick<Account, 'first_name' | 'last_name'>>({
+    updateMe: build.mutation<
+      Account,
+      Partial<Pick<Account, 'first_name' | 'last_name' | 'public_profile'>>
+    >({
       query: (body) => ({ url: '/auth/users/me/', method: 'PATCH', body }),
       invalidatesTags: ['Me', 'AdminUser'],
+    }),
+    getProfile: build.query<PublicProfile, number>({
+      query: (id) => `/api/users/${id}`,
+      providesTags: ['Me', 'MyRatings'],
     }),
     setPassword: build.mutation<null, PasswordChange>({
       query: (body) => ({ url: '/auth/users/set_password/', method: 'POST', body }),
@@ -61,6 +75,7 @@ export const {
   useLogoutMutation,
   useGetMeQuery,
   useUpdateMeMutation,
+  useGetProfileQuery,
   useSetPasswordMutation,
   useDeleteMeMutation,
 } = authApi;

@@ -211,12 +211,15 @@ export interface Guest {
 
 export interface GroupRequest {
   guests: Guest[];
+  /** Users with a public profile. */
+  users?: number[];
   k?: number;
   genre?: string;
 }
 
 export interface GroupMember {
   name: string;
+  user_id: number | null;
   ratings: number;
   unmatched: number;
 }
@@ -252,6 +255,21 @@ export interface Account {
   last_name: string;
   is_admin: boolean;
   date_joined: number;
+  /** Others may see the profile page and add the user to their groups. */
+  public_profile: boolean;
+}
+
+/** `GET /api/users/{id}`: what others see of a user who made their profile public. */
+export interface PublicProfile {
+  id: number;
+  first_name: string;
+  last_name: string;
+  date_joined: number;
+  ratings: number;
+  favourites: Array<MovieCard & { stars: number }>;
+  /** 0 to 100; null for a guest, the owner, or while either taste is unknown. */
+  taste_match: number | null;
+  can_group: boolean;
 }
 
 export interface Credentials {

@@ -86,7 +86,7 @@ export default function PostPage() {
           </Typography>
           <Typography sx={{ color: 'text.secondary', mt: 0.5 }}>
             by{' '}
-            <Link href={`/posts?user=${p.author.id}`} sx={{ color: 'text.primary' }}>
+            <Link href={`/users/${p.author.id}`} sx={{ color: 'text.primary' }}>
               {personName(p.author)}
             </Link>{' '}
             · {formatDateTime(p.created_at)}

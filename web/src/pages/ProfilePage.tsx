@@ -6,7 +6,12 @@ import Typography from '@mui/material/Typography';
 import { formatDate } from '../app/format';
 import { usePageTitle } from '../app/usePageTitle';
 import { ErrorState } from '../components/ErrorState';
-import { DeleteAccount, NamesForm, PasswordForm } from '../features/auth/ProfileForms';
+import {
+  DeleteAccount,
+  NamesForm,
+  PasswordForm,
+  PublicProfileSwitch,
+} from '../features/auth/ProfileForms';
 import { useCurrentUser } from '../features/auth/useCurrentUser';
 import { ImportHistory } from '../features/movies/ImportHistory';
 import { MyRatingsList } from '../features/movies/MyRatingsList';
@@ -60,6 +65,9 @@ export default function ProfilePage() {
       </Section>
       <Section id="details" title="Your details">
         <NamesForm account={user} />
+      </Section>
+      <Section id="public" title="Your public profile">
+        <PublicProfileSwitch account={user} />
       </Section>
       <Section id="password" title="Password">
         <PasswordForm email={user.email} />

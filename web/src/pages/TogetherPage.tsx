@@ -12,14 +12,32 @@ import Typography from '@mui/material/Typography';
 import AddIcon from '@mui/icons-material/Add';
 import DeleteOutlinedIcon from '@mui/icons-material/DeleteOutlined';
 import UploadFileOutlinedIcon from '@mui/icons-material/UploadFileOutlined';
+import { useSearchParams } from 'react-router-dom';
+import { useGetProfileQuery } from '../api/auth';
 import { errorMessage } from '../api/errors';
 import { useRecommendGroupMutation } from '../api/movies';
 import type { GroupItem, Guest } from '../api/types';
 import { usePageTitle } from '../app/usePageTitle';
 import { MovieGrid } from '../features/movies/MovieGrid';
 
-/** Guests besides the caller (the server's limit). */
-const MAX_GUESTS = 5;
+/** People besides the caller (the server's limit). */
+const MAX_OTHERS = 5;
+
+/** A NextFlex member in the group (a user with a public profile), by name. */
+function MemberChip({ id, onDelete }: { id: number; onDelete: () => void }) {
+  const profile = useGetProfileQuery(id);
+  const name = profile.data
+    ? `${profile.data.first_name} ${profile.data.last_name}`.trim() || `User ${id}`
+    : `User ${id}`;
+  return (
+    <Chip
+      label={profile.error ? `${name} (profile not public)` : name}
+      color={profile.error ? 'error' : 'default'}
+      onDelete={onDelete}
+      data-testid="group-user"
+    />
+  );
+}
 
 const EXAMPLE = 'title,year,rating\nThe Shining,1980,5\nAlien,1979,4.5';
 
@@ -56,7 +74,14 @@ function Shares({ item }: { item: GroupItem }) {
  */
 export default function TogetherPage() {
   usePageTitle('Watch together');
-  const [guests, setGuests] = useState<Guest[]>([{ name: '', ratings_file: '' }]);
+  const [params] = useSearchParams();
+  // Users come from their profile pages' "Watch together" (`?user=<id>`).
+  const [users, setUsers] = useState<number[]>(() =>
+    [...new Set(params.getAll('user').map(Number))].filter(Number.isInteger),
+  );
+  const [guests, setGuests] = useState<Guest[]>(() =>
+    users.length > 0 ? [] : [{ name: '', ratings_file: '' }],
+  );
   const [recommend, result] = useRecommendGroupMutation();
 
   const update = (i: number, change: Partial<Guest>) =>
@@ -68,10 +93,12 @@ export default function TogetherPage() {
     event.preventDefault();
     void recommend({
       guests: guests.map((g) => ({ name: g.name.trim(), ratings_file: g.ratings_file })),
+      users,
       k: 20,
     });
   };
-  const ready = guests.every((g) => g.name.trim() && g.ratings_file.trim());
+  const others = guests.length + users.length;
+  const ready = others > 0 && guests.every((g) => g.name.trim() && g.ratings_file.trim());
 
   return (
     <Stack spacing={3}>
@@ -81,11 +108,23 @@ export default function TogetherPage() {
         </Typography>
         <Typography sx={{ color: 'text.secondary', maxWidth: 760 }}>
           Films for you and up to five friends that none of you has rated, ranked so that the least
-          happy of you is as happy as possible. Each friend brings their ratings: a Letterboxd or
-          IMDb export, or a CSV of titles, years and ratings. Nothing of theirs is saved.
+          happy of you is as happy as possible. A friend with a public NextFlex profile joins from
+          their profile page (“Watch together”); any other friend brings their ratings: a Letterboxd
+          or IMDb export, or a CSV of titles, years and ratings. Nothing of theirs is saved.
         </Typography>
       </div>
       <Stack component="form" spacing={2} onSubmit={submit} aria-label="Who is watching">
+        {users.length > 0 && (
+          <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', rowGap: 1 }}>
+            {users.map((id) => (
+              <MemberChip
+                key={id}
+                id={id}
+                onDelete={() => setUsers((list) => list.filter((u) => u !== id))}
+              />
+            ))}
+          </Stack>
+        )}
         {guests.map((guest, i) => (
           <Paper key={i} variant="outlined" sx={{ p: 2 }} data-testid="group-guest">
             <Stack spacing={1.5}>
@@ -114,7 +153,7 @@ export default function TogetherPage() {
                   />
                 </Button>
                 <Box sx={{ flex: 1 }} />
-                {guests.length > 1 && (
+                {others > 1 && (
                   <IconButton
                     aria-label={`Remove ${guest.name || 'this friend'}`}
                     onClick={() => setGuests((list) => list.filter((_, j) => j !== i))}
@@ -139,7 +178,7 @@ export default function TogetherPage() {
         <Stack direction="row" spacing={1.5}>
           <Button
             startIcon={<AddIcon />}
-            disabled={guests.length >= MAX_GUESTS}
+            disabled={others >= MAX_OTHERS}
             onClick={() => setGuests((list) => [...list, { name: '', ratings_file: '' }])}
           >
             Add a friend

@@ -18,6 +18,8 @@ pub struct User {
     pub created_at: i64,
     pub updated_at: i64,
     pub last_login_at: Option<i64>,
+    /// Shows others their profile and may be added to their groups.
+    pub public_profile: bool,
 }
 
 /// A user to create; the email is already normalised and the password already hashed.
@@ -31,7 +33,7 @@ pub struct NewUser<'a> {
 }
 
 const COLUMNS: &str = "id, email, password_hash, first_name, last_name, is_active, is_admin, \
-                       created_at, updated_at, last_login_at";
+                       created_at, updated_at, last_login_at, public_profile";
 
 /// Inserts a user and returns the new id; [`Error::Conflict`] when the email is taken.
 pub async fn create(db: &Db, user: &NewUser<'_>) -> Result<i64> {
@@ -88,6 +90,7 @@ fn from_row(row: &AnyRow) -> Result<User> {
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         last_login_at: row.try_get("last_login_at")?,
+        public_profile: row.try_get::<i64, _>("public_profile")? != 0,
     })
 }
 
@@ -102,6 +105,17 @@ pub async fn update_names(db: &Db, id: i64, first_name: &str, last_name: &str) -
     .bind(id)
     .execute(db.pool())
     .await?;
+    Ok(())
+}
+
+/// Turns a user's public profile on or off.
+pub async fn set_public_profile(db: &Db, id: i64, public: bool) -> Result<()> {
+    sqlx::query(db.sql("UPDATE users SET public_profile = ?, updated_at = ? WHERE id = ?"))
+        .bind(i64::from(public))
+        .bind(now())
+        .bind(id)
+        .execute(db.pool())
+        .await?;
     Ok(())
 }
 

@@ -44,6 +44,9 @@ pub struct Account {
     pub is_admin: bool,
     /// Unix seconds.
     pub date_joined: i64,
+    /// Others may see the profile page (names, posts, taste match) and add the user to their
+    /// "watch together" groups.
+    pub public_profile: bool,
 }
 
 impl From<users::User> for Account {
@@ -55,6 +58,7 @@ impl From<users::User> for Account {
             last_name: u.last_name,
             is_admin: u.is_admin,
             date_joined: u.created_at,
+            public_profile: u.public_profile,
         }
     }
 }
@@ -393,9 +397,11 @@ async fn me(
     Ok(axum::Json(current(&ctx, user).await?.into()))
 }
 
-/// Names to change; fields left out are kept.
+/// Names and the public profile setting to change; fields left out are kept.
 #[derive(Debug, Deserialize, ToSchema)]
 struct ProfileChange {
+    /// Show others the profile page and let them add the caller to their groups.
+    public_profile: Option<bool>,
     #[schema(max_length = 150)]
     first_name: Option<String>,
     #[schema(max_length = 150)]
@@ -406,7 +412,7 @@ struct ProfileChange {
     email: Option<String>,
 }
 
-/// Change the caller's names
+/// Change the caller's names or make their profile public
 ///
 /// Also served as `PUT`, as djoser does.
 #[utoipa::path(
@@ -445,6 +451,9 @@ async fn update_me(
         return Err(ApiError::fields(fields));
     }
     users::update_names(&ctx.db, u.id, first.trim(), last.trim()).await?;
+    if let Some(public) = body.public_profile {
+        users::set_public_profile(&ctx.db, u.id, public).await?;
+    }
     Ok(axum::Json(current(&ctx, user).await?.into()))
 }
 

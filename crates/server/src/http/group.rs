@@ -1,6 +1,7 @@
-//! `POST /api/recommend/group`: films for the caller and up to five guests to watch together.
-//! Each guest brings their ratings as the text of an export (Letterboxd, IMDb or a plain CSV,
-//! matched as an import is, see [`crate::history`]) and nothing of theirs is stored. The films
+//! `POST /api/recommend/group`: films for the caller and up to five others to watch together:
+//! users who made their profile public (which is their consent to be added), and guests, each
+//! bringing their ratings as the text of an export (Letterboxd, IMDb or a plain CSV, matched as
+//! an import is, see [`crate::history`]), of which nothing is stored. The films
 //! are ones no member rated, ranked by least misery over the members' folded-in scores, each
 //! with every member's share (see [`nextflex_engine::group`]).
 
@@ -17,14 +18,15 @@ use utoipa::ToSchema;
 use super::error::{ErrorBody, JsonBody};
 use super::imports::export_error;
 use super::movies::{MovieCard, full_snapshot, genre};
+use super::profiles::user_not_found;
 use super::tokens::AuthUser;
 use super::{ApiContext, ApiError};
 use crate::db::movie_lists::{self, List};
-use crate::db::{catalogue, ratings};
+use crate::db::{catalogue, ratings, users};
 use crate::history::{MatchIndex, match_rows};
 use crate::recommender::MAX_LIMIT;
 
-/// Guests besides the caller: a group is two to six people.
+/// Members besides the caller: a group is two to six people.
 pub const MAX_GUESTS: usize = 5;
 /// The longest guest name, in characters.
 const MAX_NAME_CHARS: usize = 40;
@@ -56,12 +58,17 @@ struct Guest {
     ratings_file: String,
 }
 
-/// Who watches together with the caller, and what to list.
+/// Who watches together with the caller, and what to list: one to five others in all.
 #[derive(Debug, Deserialize, ToSchema)]
 struct GroupRequest {
-    /// One to five guests.
-    #[schema(min_items = 1, max_items = 5)]
+    /// Guests without an account here, with their ratings.
+    #[serde(default)]
+    #[schema(max_items = 5)]
     guests: Vec<Guest>,
+    /// Users with a public profile (their ids), whose ratings here count.
+    #[serde(default)]
+    #[schema(max_items = 5)]
+    users: Vec<i64>,
     /// How many films, 1 to 100 (default 20).
     #[schema(minimum = 1, maximum = 100)]
     k: Option<usize>,
@@ -72,8 +79,10 @@ struct GroupRequest {
 /// A member of the group, as the answer names them.
 #[derive(Debug, Serialize, ToSchema)]
 struct Member {
-    /// `You` for the caller, else the guest's name.
+    /// `You` for the caller, a user's first name and initial, or a guest's name.
     name: String,
+    /// The user's id; null for the caller and for guests.
+    user_id: Option<i64>,
     /// Ratings the member brought that name a catalogue film.
     ratings: usize,
     /// Rows of a guest's file that name no catalogue film (0 for the caller).
@@ -107,7 +116,7 @@ struct GroupBody {
     results: Vec<GroupItem>,
 }
 
-fn check(request: &GroupRequest) -> Result<usize, ApiError> {
+fn check(request: &GroupRequest, caller: i64) -> Result<usize, ApiError> {
     let k = request.k.unwrap_or(20);
     if !(1..=MAX_LIMIT).contains(&k) {
         return Err(ApiError::field(
@@ -115,25 +124,26 @@ fn check(request: &GroupRequest) -> Result<usize, ApiError> {
             format!("Must be from 1 to {MAX_LIMIT}."),
         ));
     }
-    if !(1..=MAX_GUESTS).contains(&request.guests.len()) {
+    let others = request.guests.len() + request.users.len();
+    if !(1..=MAX_GUESTS).contains(&others) {
         return Err(ApiError::field(
             "guests",
-            format!("A group has 1 to {MAX_GUESTS} guests besides you."),
+            format!("A group has 1 to {MAX_GUESTS} people besides you."),
         ));
     }
-    let mut names = HashSet::from(["you".to_owned()]);
+    let mut ids = HashSet::from([caller]);
+    if !request.users.iter().all(|id| ids.insert(*id)) {
+        return Err(ApiError::field(
+            "users",
+            "Each user is in the group once, and you are in it already.",
+        ));
+    }
     for guest in &request.guests {
         let name = guest.name.trim();
         if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
             return Err(ApiError::field(
                 "guests",
                 format!("A guest's name is 1 to {MAX_NAME_CHARS} characters."),
-            ));
-        }
-        if !names.insert(name.to_lowercase()) {
-            return Err(ApiError::field(
-                "guests",
-                format!("Two members are called {name:?}: give each a different name."),
             ));
         }
         if guest.ratings_file.chars().count() > MAX_FILE_CHARS {
@@ -146,7 +156,34 @@ fn check(request: &GroupRequest) -> Result<usize, ApiError> {
     Ok(k)
 }
 
-/// Films to watch together, for the caller and one to five guests
+/// A user's name as a group shows it: first name and initial, else "User <id>".
+fn display_name(u: &users::User) -> String {
+    let first = u.first_name.trim();
+    match (first, u.last_name.trim().chars().next()) {
+        ("", _) => format!("User {}", u.id),
+        (f, Some(initial)) => format!("{f} {initial}."),
+        (f, None) => f.to_owned(),
+    }
+}
+
+/// Every member is called differently (case aside), so that shares can be told apart.
+fn check_names(members: &[Member]) -> Result<(), ApiError> {
+    let mut names = HashSet::new();
+    for m in members {
+        if !names.insert(m.name.to_lowercase()) {
+            return Err(ApiError::field(
+                "guests",
+                format!(
+                    "Two members are called {:?}: give each a different name.",
+                    m.name
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Films to watch together, for the caller and one to five others
 #[utoipa::path(
     post,
     path = "/api/recommend/group",
@@ -155,8 +192,8 @@ fn check(request: &GroupRequest) -> Result<usize, ApiError> {
     security(("jwt" = [])),
     responses(
         (status = 200, description = "Films no member rated, the least happy member's best first", body = GroupBody),
-        (status = 400, description = "No guests or more than five, a name missing or used twice, a ratings file too long, or `k` out of range", body = ErrorBody),
-        (status = 404, description = "No such genre", body = ErrorBody),
+        (status = 400, description = "Nobody or more than five besides the caller, a user twice or the caller, a name missing or used twice, a ratings file too long, or `k` out of range", body = ErrorBody),
+        (status = 404, description = "No such genre, or a user without a public profile", body = ErrorBody),
         (status = 413, description = "The body is larger than five guests' files can be", body = ErrorBody),
         (status = 422, description = "A guest's file is not an export NextFlex reads (the line is named), or a member's ratings name no film they liked that the model knows", body = ErrorBody),
         (status = 503, description = "The recommenders are being built", body = ErrorBody),
@@ -167,26 +204,47 @@ async fn recommend_group(
     user: AuthUser,
     JsonBody(request): JsonBody<GroupRequest>,
 ) -> Result<axum::Json<GroupBody>, ApiError> {
-    let k = check(&request)?;
+    let k = check(&request, user.id)?;
     let r = full_snapshot(&ctx)?;
     let genre = genre(&r, request.genre.as_deref())?;
-    let mine: Vec<(i64, f32)> = ratings::of_user(&ctx.db, user.id)
-        .await?
-        .into_iter()
-        .map(|x| (x.movie_id, x.rating as f32))
-        .collect();
+    let stars = |list: Vec<ratings::UserRating>| -> Vec<(i64, f32)> {
+        list.into_iter()
+            .map(|x| (x.movie_id, x.rating as f32))
+            .collect()
+    };
+    let mine = stars(ratings::of_user(&ctx.db, user.id).await?);
     let mut members = vec![Member {
         name: "You".to_owned(),
+        user_id: None,
         ratings: mine.len(),
         unmatched: 0,
     }];
     let mut tastes = vec![mine];
-    let index = MatchIndex::new(&catalogue::match_keys(&ctx.db).await?);
-    for guest in &request.guests {
+    for &id in &request.users {
+        let member = users::find_by_id(&ctx.db, id)
+            .await?
+            .filter(|u| u.is_active && u.public_profile)
+            .ok_or_else(user_not_found)?;
+        let theirs = stars(ratings::of_user(&ctx.db, id).await?);
+        members.push(Member {
+            name: display_name(&member),
+            user_id: Some(id),
+            ratings: theirs.len(),
+            unmatched: 0,
+        });
+        tastes.push(theirs);
+    }
+    // Matching needs the catalogue's titles and ids: read only when a guest brings a file.
+    let index = if request.guests.is_empty() {
+        None
+    } else {
+        Some(MatchIndex::new(&catalogue::match_keys(&ctx.db).await?))
+    };
+    for (guest, index) in request.guests.iter().zip(index.iter().cycle()) {
         let name = guest.name.trim().to_owned();
         let export = read_export(guest.ratings_file.as_bytes(), MAX_FILE_ROWS)
             .map_err(|e| export_error(e).with("guest", &name))?;
-        let matched = match_rows(&index, &export);
+        let matched = match_rows(index, &export);
         let theirs: Vec<(i64, f32)> = matched
             .ratings
             .iter()
@@ -194,11 +252,13 @@ async fn recommend_group(
             .collect();
         members.push(Member {
             name,
+            user_id: None,
             ratings: theirs.len(),
             unmatched: matched.unmatched.len(),
         });
         tastes.push(theirs);
     }
+    check_names(&members)?;
     let dismissed: HashSet<i64> = movie_lists::of_user(&ctx.db, user.id, List::Dismissed)
         .await?
         .into_iter()

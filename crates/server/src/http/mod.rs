@@ -14,6 +14,7 @@ mod movies;
 mod openapi;
 mod page;
 mod posts;
+mod profiles;
 mod ratelimit;
 pub mod tokens;
 mod trending;
@@ -235,6 +236,7 @@ pub fn router(ctx: ApiContext) -> Router {
         .merge(trending::router())
         .merge(me::router())
         .merge(group::router())
+        .merge(profiles::router())
         .merge(lists::router())
         .merge(imports::router())
         .merge(posts::router(ctx.max_image_bytes))

@@ -15,7 +15,8 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use super::error::ErrorBody;
 use super::{
-    ApiContext, admin, auth, group, health, imports, lists, me, metrics, movies, posts, trending,
+    ApiContext, admin, auth, group, health, imports, lists, me, metrics, movies, posts, profiles,
+    trending,
 };
 use crate::db::{admin as admin_db, catalogue};
 use crate::models::{Training, Version};
@@ -49,6 +50,7 @@ const SPEC_PATH: &str = "/api/openapi.json";
         auth::update_me,
         auth::delete_me,
         auth::set_password,
+        profiles::profile,
         movies::list,
         movies::suggest,
         movies::detail,

@@ -465,6 +465,26 @@ impl Recommender {
             .collect()
     }
 
+    /// How much two users' tastes overlap, from -1 to 1: the cosine of the ranking model's
+    /// scores for the two of them over the whole catalogue (each folded in from their ratings).
+    /// `None` without a model, or when either user's ratings name no liked movie it knows.
+    pub fn taste_match(&self, a: &[(i64, f32)], b: &[(i64, f32)]) -> Option<f32> {
+        let model = self.ranking.as_ref()?;
+        let scores = |ratings: &[(i64, f32)]| {
+            let taste = model.fold_in(&known(ratings));
+            taste.is_informed().then(|| model.scores(&taste))
+        };
+        let (x, y) = (scores(a)?, scores(b)?);
+        let dot = |p: &[f32], q: &[f32]| {
+            p.iter()
+                .zip(q)
+                .map(|(&u, &v)| f64::from(u) * f64::from(v))
+                .sum::<f64>()
+        };
+        let norms = (dot(&x, &x) * dot(&y, &y)).sqrt();
+        (norms > 0.0).then(|| (dot(&x, &y) / norms) as f32)
+    }
+
     /// Films for a group watching together (each member given by their ratings), ranked by
     /// least misery over the members' folded-in scores (see [`nextflex_engine::group`]): films
     /// no member rated, less `exclude`, in `genre`, at most [`MAX_PER_FRANCHISE`] of one

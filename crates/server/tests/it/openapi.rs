@@ -42,6 +42,8 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("PUT", "/auth/users/me/", Login),
     ("DELETE", "/auth/users/me/", Login),
     ("POST", "/auth/users/set_password/", Login),
+    // profiles.rs
+    ("GET", "/api/users/{id}", OptionalLogin),
     ("POST", "/auth/jwt/create/", Anyone),
     ("POST", "/auth/jwt/refresh/", Anyone),
     ("POST", "/auth/jwt/verify/", Anyone),
@@ -844,6 +846,25 @@ async fn real_answers_match_the_document() {
     s.expect(400, too_many.bearer(&fan)).await;
     let rows = s.json(200, req("GET", "/api/me/rows").bearer(&fan)).await;
     assert!(rows["rows"].is_array(), "{rows}");
+
+    // Public profiles: private until their owner opens them.
+    let fan_id = s
+        .json(200, req("GET", "/auth/users/me/").bearer(&fan))
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    let profile = |token: &str| {
+        req("GET", "/api/users/{id}")
+            .path(format!("/api/users/{fan_id}"))
+            .bearer(token)
+    };
+    s.expect(404, profile(&other)).await;
+    s.expect(200, profile(&fan)).await;
+    let open = json!({"public_profile": true});
+    s.expect(200, req("PATCH", "/auth/users/me/").bearer(&fan).json(open))
+        .await;
+    let seen = s.json(200, profile(&other)).await;
+    assert_eq!(seen["can_group"], true, "{seen}");
 
     // Watching together with a guest.
     let group = |body: Value| req("POST", "/api/recommend/group").bearer(&fan).json(body);

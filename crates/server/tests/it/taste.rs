@@ -204,8 +204,8 @@ async fn a_pixar_fan_and_a_horror_fan_watch_together() {
     assert_eq!(
         body["members"],
         json!([
-            {"name": "You", "ratings": 8, "unmatched": 0},
-            {"name": "Sam", "ratings": 8, "unmatched": 0},
+            {"name": "You", "user_id": null, "ratings": 8, "unmatched": 0},
+            {"name": "Sam", "user_id": null, "ratings": 8, "unmatched": 0},
         ])
     );
     let results = body["results"].as_array().unwrap();
@@ -283,6 +283,78 @@ async fn a_pixar_fan_and_a_horror_fan_watch_together() {
     assert_eq!(body["error"]["guest"], "Sam", "{body}");
     let (_, body) = group(json!({"guests": [{"name": "Kim", "ratings_file": "title,year,rating\nNo Such Film,1901,5\n"}]})).await;
     assert_eq!(body["error"]["members"], json!(["Kim"]), "{body}");
+
+    // Profiles: private until their owner opens them; the taste match of two Pixar fans is
+    // above that of a Pixar fan and a horror fan.
+    let (horror, _) = fan_of(&app, "horror@example.com", &HORROR).await;
+    let (pixar_too, _) = fan_of(&app, "pixar2@example.com", &PIXAR[2..]).await;
+    let (_, me) = app.call("GET", "/auth/users/me/", Some(&token), None).await;
+    let pixar_id = me["id"].as_i64().unwrap();
+    assert_eq!(me["public_profile"], false);
+    let profile = format!("/api/users/{pixar_id}");
+    let (status, _) = app.call("GET", &profile, Some(&horror), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, own) = app.call("GET", &profile, Some(&token), None).await;
+    assert_eq!(
+        (status, &own["taste_match"]),
+        (StatusCode::OK, &Value::Null),
+        "{own}"
+    );
+    let (status, body) = group(json!({"users": [pixar_id + 1000]})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let (status, me) = app
+        .call(
+            "PATCH",
+            "/auth/users/me/",
+            Some(&token),
+            Some(json!({"public_profile": true})),
+        )
+        .await;
+    assert_eq!(
+        (status, &me["public_profile"]),
+        (StatusCode::OK, &json!(true)),
+        "{me}"
+    );
+    let match_of = |viewer: String| {
+        let (app, profile) = (&app, profile.clone());
+        async move {
+            let (status, body) = app.call("GET", &profile, Some(&viewer), None).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            assert_eq!(body["ratings"], 8);
+            assert_eq!(body["favourites"].as_array().unwrap().len(), 8, "{body}");
+            body["taste_match"].as_f64().unwrap()
+        }
+    };
+    let (alike, apart) = (match_of(pixar_too).await, match_of(horror.clone()).await);
+    eprintln!("taste match: Pixar fans {alike}%, Pixar and horror {apart}%");
+    assert!(
+        (0.0..=100.0).contains(&apart) && alike > apart + 20.0,
+        "{alike} vs {apart}"
+    );
+    let (status, _) = app.call("GET", &profile, None, None).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // A public profile can be added to a group: the horror fan watches with the Pixar fan.
+    let (status, body) = app
+        .call(
+            "POST",
+            "/api/recommend/group",
+            Some(&horror),
+            Some(json!({"users": [pixar_id], "k": 5})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["members"][1]["user_id"], pixar_id, "{body}");
+    assert_eq!(body["results"].as_array().unwrap().len(), 5);
+    let (status, body) = app
+        .call(
+            "POST",
+            "/api/recommend/group",
+            Some(&horror),
+            Some(json!({"users": [pixar_id, pixar_id]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

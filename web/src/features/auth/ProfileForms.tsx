@@ -6,8 +6,12 @@ import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
+import FormControlLabel from '@mui/material/FormControlLabel';
+import Link from '@mui/material/Link';
 import Stack from '@mui/material/Stack';
+import Switch from '@mui/material/Switch';
 import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
 import { useNavigate } from 'react-router-dom';
 import {
   useDeleteMeMutation,
@@ -15,7 +19,7 @@ import {
   useSetPasswordMutation,
   useUpdateMeMutation,
 } from '../../api/auth';
-import { formErrors } from '../../api/errors';
+import { errorMessage, formErrors } from '../../api/errors';
 import type { Account } from '../../api/types';
 import { PasswordField } from './PasswordField';
 
@@ -213,5 +217,36 @@ export function DeleteAccount() {
         </form>
       </Dialog>
     </>
+  );
+}
+
+/** The public profile switch: others may then see the profile page and add the user to groups. */
+export function PublicProfileSwitch({ account }: { account: Account }) {
+  const [update, { isLoading, error }] = useUpdateMeMutation();
+  return (
+    <Stack spacing={1}>
+      <FormControlLabel
+        control={
+          <Switch
+            checked={account.public_profile}
+            disabled={isLoading}
+            onChange={(e) => void update({ public_profile: e.target.checked })}
+            slotProps={{ input: { 'aria-describedby': 'public-profile-help' } }}
+          />
+        }
+        label="Public profile"
+      />
+      <Typography id="public-profile-help" variant="body2" sx={{ color: 'text.secondary' }}>
+        Others then see your name, the films you rated highest and how well your taste matches
+        theirs, and can add you when they pick films to watch together.
+        {account.public_profile && (
+          <>
+            {' '}
+            Your page: <Link href={`/users/${account.id}`}>/users/{account.id}</Link>
+          </>
+        )}
+      </Typography>
+      {error && <Alert severity="error">{errorMessage(error)}</Alert>}
+    </Stack>
   );
 }
