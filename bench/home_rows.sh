@@ -54,7 +54,7 @@ with open(sys.argv[1], "w") as out:
         out.write(f"{m},{rng.randint(1, 10) / 2}\n")
 PY
 curl -fs -H "$auth" -F "file=@$WORK/ratings.csv" "$B/api/me/imports" |
-  python3 -c 'import json, sys; r = json.load(sys.stdin); print(f"imported: {r[\"rated\"]} ratings, {r[\"unmatched\"]} unmatched")'
+  python3 -c 'import json, sys; r = json.load(sys.stdin); print("imported:", r["rated"], "ratings,", r["unmatched"], "unmatched")'
 for m in 2 3 5 7 11; do curl -fs -X PUT -H "$auth" "$B/api/me/watchlist/$m" >/dev/null; done
 
 PATHS=(/api/me/rows "/api/charts/popular?limit=40" "/api/charts/latest?limit=40"

@@ -110,6 +110,10 @@ pub struct EaseParts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct EaseTaste {
     liked: Vec<u32>,
+    /// Items the user said they are not interested in, each lowering every score by
+    /// `dismissal_weight` times its row.
+    dismissed: Vec<u32>,
+    dismissal_weight: f32,
 }
 
 impl EaseTaste {
@@ -250,17 +254,39 @@ impl EaseModel {
 
     /// A user from their ratings (external id, value): the liked movies the model knows.
     pub fn fold_in(&self, ratings: &[(u32, f32)]) -> EaseTaste {
+        self.fold_in_with(ratings, &[], 0.0)
+    }
+
+    /// [`EaseModel::fold_in`], with the items the user dismissed ("not interested") as
+    /// negative evidence: each takes `weight` times its row off every score.
+    pub fn fold_in_with(
+        &self,
+        ratings: &[(u32, f32)],
+        dismissed: &[u32],
+        weight: f32,
+    ) -> EaseTaste {
         let mut last: HashMap<u32, f32> = HashMap::new();
         for &(item, v) in ratings {
             last.insert(item, v);
         }
         let mut liked: Vec<u32> = last
-            .into_iter()
-            .filter(|&(_, v)| self.params.likes(v))
-            .filter_map(|(item, _)| self.item_index.get(&item).copied())
+            .iter()
+            .filter(|&(_, &v)| self.params.likes(v))
+            .filter_map(|(item, _)| self.item_index.get(item).copied())
             .collect();
         liked.sort_unstable();
-        EaseTaste { liked }
+        let mut dismissed: Vec<u32> = dismissed
+            .iter()
+            .filter(|item| !last.contains_key(item))
+            .filter_map(|item| self.item_index.get(item).copied())
+            .collect();
+        dismissed.sort_unstable();
+        dismissed.dedup();
+        EaseTaste {
+            liked,
+            dismissed: if weight > 0.0 { dismissed } else { Vec::new() },
+            dismissal_weight: weight,
+        }
     }
 
     fn row(&self, j: u32) -> &[f32] {
@@ -298,6 +324,11 @@ impl EaseModel {
                 *s += w;
             }
         }
+        for &d in &taste.dismissed {
+            for (s, &w) in scores.iter_mut().zip(self.row(d)) {
+                *s -= taste.dismissal_weight * w;
+            }
+        }
         scores
     }
 
@@ -315,10 +346,17 @@ impl EaseModel {
     }
 
     fn contributions(&self, taste: &EaseTaste, i: usize) -> Vec<(u32, f64)> {
+        let weight = f64::from(taste.dismissal_weight);
         let mut terms: Vec<(u32, f64)> = taste
             .liked
             .iter()
             .map(|&j| (self.item_ids[j as usize], f64::from(self.row(j)[i])))
+            .chain(taste.dismissed.iter().map(|&d| {
+                (
+                    self.item_ids[d as usize],
+                    -weight * f64::from(self.row(d)[i]),
+                )
+            }))
             .collect();
         terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         terms
@@ -454,6 +492,32 @@ mod tests {
         let alone = model.scores(&model.fold_in(&[(item, 5.0)]));
         assert_eq!(affinity, alone);
         assert_eq!(model.affinity(u32::MAX), None);
+    }
+
+    #[test]
+    fn a_dismissal_takes_its_row_off_every_score_and_explanations_stay_exact() {
+        let (us, is, vs) = random_ratings(3);
+        let model = EaseModel::fit(&params(2.0), &us, &is, &vs).unwrap();
+        let (liked, gone) = (model.items()[0], model.items()[1]);
+        let mine = [(liked, 5.0)];
+        let plain = model.scores(&model.fold_in(&mine));
+        let taste = model.fold_in_with(&mine, &[gone, gone], 0.5);
+        let row = model.affinity(gone).unwrap();
+        for (i, s) in model.scores(&taste).iter().enumerate() {
+            assert!((s - (plain[i] - 0.5 * row[i])).abs() < 1e-6);
+            let terms = model.explain(&taste, model.items()[i]).unwrap();
+            let sum: f64 = terms.iter().map(|t| t.1).sum();
+            assert!((sum - f64::from(*s)).abs() < 1e-5, "{sum} vs {s}");
+        }
+        // Weight 0, or a film the user rated, changes nothing.
+        assert_eq!(
+            model.scores(&model.fold_in_with(&mine, &[gone], 0.0)),
+            plain
+        );
+        assert_eq!(
+            model.scores(&model.fold_in_with(&mine, &[liked], 0.5)),
+            plain
+        );
     }
 
     #[test]

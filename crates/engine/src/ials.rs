@@ -387,9 +387,16 @@ impl IalsModel {
     /// the items fixed. Unknown items and non-observations are ignored; the last rating of an
     /// item counts.
     pub fn fold_in(&self, ratings: &[(u32, f32)]) -> Taste {
+        self.fold_in_with(ratings, &[], 0.0)
+    }
+
+    /// [`IalsModel::fold_in`], with the items the user dismissed ("not interested") as
+    /// negative evidence: observations of target 0 and weight `weight` (items also rated count
+    /// as rated).
+    pub fn fold_in_with(&self, ratings: &[(u32, f32)], dismissed: &[u32], weight: f64) -> Taste {
         let k = self.params.factors;
         let mut seen = HashSet::new();
-        let observed: Vec<(u32, f64, f64)> = ratings
+        let mut observed: Vec<(u32, f64, f64)> = ratings
             .iter()
             .rev()
             .filter(|(item, _)| seen.insert(*item))
@@ -399,6 +406,14 @@ impl IalsModel {
                 Some((i, w, w * t))
             })
             .collect();
+        if weight > 0.0 {
+            observed.extend(
+                dismissed
+                    .iter()
+                    .filter(|item| seen.insert(**item))
+                    .filter_map(|item| Some((*self.item_index.get(item)?, weight, 0.0))),
+            );
+        }
         let evidence: Vec<(u32, f64)> = observed
             .iter()
             .filter(|o| o.2 != 0.0)
@@ -1064,6 +1079,18 @@ mod tests {
         };
         assert!(mean(0..10) > mean(10..20) + 0.5, "{affinity:?}");
         assert_eq!(model.affinity(99), None);
+    }
+
+    #[test]
+    fn a_dismissal_lowers_the_dismissed_films_taste() {
+        let (us, is, vs) = two_tastes();
+        let model = IalsModel::fit(&params(2, LIKED), &us, &is, &vs).unwrap();
+        let mine = [(0, 5.0), (1, 5.0)];
+        let score = |taste: &Taste, item| model.score(taste, item).unwrap();
+        let plain = model.fold_in(&mine);
+        let dismissed = model.fold_in_with(&mine, &[2], 1.0);
+        assert!(score(&dismissed, 2) < score(&plain, 2) - 0.05);
+        assert_eq!(model.fold_in_with(&mine, &[2], 0.0), plain);
     }
 
     #[test]

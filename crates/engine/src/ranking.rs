@@ -158,9 +158,23 @@ impl RankingModel {
     }
 
     pub fn fold_in(&self, ratings: &[(u32, f32)]) -> RankingTaste {
+        self.fold_in_with(ratings, &[], 0.0)
+    }
+
+    /// A user from their ratings and the items they dismissed ("not interested"), each of
+    /// which is negative evidence of `weight` (EASE: `weight` times its row off every score;
+    /// iALS: an observation of target 0 and that weight); 0 leaves them out.
+    pub fn fold_in_with(
+        &self,
+        ratings: &[(u32, f32)],
+        dismissed: &[u32],
+        weight: f64,
+    ) -> RankingTaste {
         match self {
-            RankingModel::Ease(m) => RankingTaste::Ease(m.fold_in(ratings)),
-            RankingModel::Ials(m) => RankingTaste::Ials(m.fold_in(ratings)),
+            RankingModel::Ease(m) => {
+                RankingTaste::Ease(m.fold_in_with(ratings, dismissed, weight as f32))
+            }
+            RankingModel::Ials(m) => RankingTaste::Ials(m.fold_in_with(ratings, dismissed, weight)),
         }
     }
 

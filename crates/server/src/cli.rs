@@ -295,6 +295,11 @@ pub struct EvaluateArgs {
     /// test part untouched: for tuning
     #[arg(long)]
     pub validation: bool,
+    /// Instead of the models' scores: the ranking model's top-10 when "not interested" counts
+    /// against similar films with each of these weights (comma-separated; 0: dismissed films
+    /// are only left out), the test part's ratings of 2 or less standing in for dismissals
+    #[arg(long, value_delimiter = ',')]
+    pub dismissal_weights: Vec<f64>,
     /// Print one JSON object on stdout
     #[arg(long)]
     pub json: bool,
@@ -721,15 +726,48 @@ fn run(cli: Cli) -> Result<()> {
                 let settings = eval_settings(&args);
                 let test_path = args.test.as_ref().map(|t| cwd.join(t));
                 let (split, validation) = (args.split, args.validation);
-                let result = tokio::task::spawn_blocking(move || {
+                let weights = args.dismissal_weights.clone();
+                if weights.iter().any(|w| !w.is_finite() || *w < 0.0) {
+                    return Err(Error::Config(
+                        "--dismissal-weights: each weight is a number of 0 or more".into(),
+                    ));
+                }
+                // The models' scores, or (with --dismissal-weights) the dismissal study.
+                enum Outcome {
+                    Models(evaluate::Evaluation),
+                    Dismissals(Vec<evaluate::DismissalScores>),
+                }
+                let outcome = tokio::task::spawn_blocking(move || {
                     let ratings = evaluate::read_file(&path)?;
                     let test = test_path.as_deref().map(evaluate::read_file).transpose()?;
                     let (train, test) =
                         evaluate::parts(&ratings, test.as_ref(), split, validation)?;
-                    evaluate::evaluate(&train, &test, &settings)
+                    if weights.is_empty() {
+                        evaluate::evaluate(&train, &test, &settings).map(Outcome::Models)
+                    } else {
+                        evaluate::evaluate_dismissals(&train, &test, &settings, &weights)
+                            .map(Outcome::Dismissals)
+                    }
                 })
                 .await
                 .map_err(|e| Error::Internal(format!("the evaluation task failed: {e}")))??;
+                let result = match outcome {
+                    Outcome::Models(evaluation) => evaluation,
+                    Outcome::Dismissals(scores) if args.json => {
+                        println!("{}", json(&scores)?);
+                        return Ok(());
+                    }
+                    Outcome::Dismissals(scores) => {
+                        println!("dismissal weight   users   NDCG@10   recall@10");
+                        for d in &scores {
+                            println!(
+                                "{:>16}   {:>5}   {:>7.4}   {:>9.4}",
+                                d.weight, d.users, d.ndcg_at_10, d.recall_at_10
+                            );
+                        }
+                        return Ok(());
+                    }
+                };
                 if args.json {
                     println!("{}", json(&result)?);
                 } else {

@@ -382,3 +382,93 @@ fn pick(r: &Ratings, rows: &[usize]) -> Ratings {
         timestamp: rows.iter().map(|&i| r.timestamp[i]).collect(),
     }
 }
+
+/// Test ratings at or below this stand for "not interested" in [`evaluate_dismissals`].
+pub const DISMISSED_UP_TO: f32 = 2.0;
+
+/// The ranking model's top-10 with dismissals counted at one weight.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DismissalScores {
+    pub weight: f64,
+    pub users: usize,
+    pub ndcg_at_10: f64,
+    pub recall_at_10: f64,
+}
+
+/// Whether "not interested" should count against similar films, and how much. No dataset
+/// records dismissals, so the test part's low ratings stand in for them: for each user with a
+/// relevant test item (rated 4 or more) and a test item rated 2 or less, the low ones are
+/// dismissed at fold-in time (and left out of the list, as serving does), and the top 10 is
+/// scored against the relevant ones, once per weight (0: dismissed films are only left out).
+/// The model is the shipped ranking model, or iALS when `settings.models` is just iALS.
+pub fn evaluate_dismissals(
+    train: &Ratings,
+    test: &Ratings,
+    settings: &EvalSettings,
+    weights: &[f64],
+) -> Result<Vec<DismissalScores>> {
+    let invalid = |e: nextflex_engine::EngineError| Error::Invalid(e.to_string());
+    // The ranking model as shipped, or iALS when only it is asked for.
+    let mut params = settings.ranking;
+    params.ials_only = settings.models == [ModelKind::Ials];
+    let model =
+        RankingModel::fit(&params, &train.user, &train.movie, &train.rating).map_err(invalid)?;
+    let mut history: HashMap<u32, Vec<(u32, f32)>> = HashMap::new();
+    for ((&u, &m), &r) in train.user.iter().zip(&train.movie).zip(&train.rating) {
+        history.entry(u).or_default().push((m, r));
+    }
+    let (mut relevant, mut dismissed) = (
+        HashMap::<u32, HashSet<u32>>::new(),
+        HashMap::<u32, Vec<u32>>::new(),
+    );
+    for ((&u, &m), &r) in test.user.iter().zip(&test.movie).zip(&test.rating) {
+        if !history.contains_key(&u) {
+            continue;
+        }
+        if r >= RELEVANT_FROM {
+            relevant.entry(u).or_default().insert(m);
+        } else if r <= DISMISSED_UP_TO {
+            dismissed.entry(u).or_default().push(m);
+        }
+    }
+    let mut users: Vec<u32> = relevant
+        .keys()
+        .filter(|u| dismissed.contains_key(u))
+        .copied()
+        .collect();
+    users.sort_unstable();
+    users.truncate(settings.max_users);
+    Ok(weights
+        .iter()
+        .map(|&weight| {
+            let mut scores = Vec::new();
+            for u in &users {
+                let (mine, gone) = (&history[u], &dismissed[u]);
+                let taste = model.fold_in_with(mine, gone, weight);
+                if !taste.is_informed() {
+                    continue;
+                }
+                let exclude: HashSet<u32> = mine
+                    .iter()
+                    .map(|r| r.0)
+                    .chain(gone.iter().copied())
+                    .collect();
+                let list: Vec<u32> = model
+                    .recommend(&taste, K, &exclude, |_| true)
+                    .into_iter()
+                    .map(|r| r.item)
+                    .collect();
+                scores.extend(metrics::ranking(&list, &relevant[u], K));
+            }
+            let mean = |f: fn(&RankingScores) -> f64| {
+                scores.iter().map(f).sum::<f64>() / scores.len().max(1) as f64
+            };
+            DismissalScores {
+                weight,
+                users: scores.len(),
+                ndcg_at_10: mean(|s| s.ndcg),
+                recall_at_10: mean(|s| s.recall),
+            }
+        })
+        .collect())
+}

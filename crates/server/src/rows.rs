@@ -203,8 +203,9 @@ pub async fn home_rows<'r>(db: &Db, r: &'r Recommender, user_id: i64) -> Result<
         watchlist,
         1,
     );
-    // Enough picks for the personal row and the hidden gems among them.
-    let ForYou::Personal(picks) = r.for_user(&pairs, &page.shown, 100, None) else {
+    // Enough picks for the personal row and the hidden gems among them (the rows leave out
+    // what the page shows already).
+    let ForYou::Personal(picks) = r.for_user(&pairs, &dismissed, 100, None) else {
         // Nothing to personalise from yet: the web app offers the taste picker instead.
         return Ok(watch.into_iter().collect());
     };

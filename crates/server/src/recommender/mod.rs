@@ -89,6 +89,11 @@ pub struct Personal<'a> {
     pub because: Vec<(&'a MovieSummary, f32)>,
 }
 
+/// How much a "not interested" counts against the films like it in a user's fold-in (see
+/// [`RankingModel::fold_in_with`]), chosen on a validation split (docs/benchmarks.md,
+/// "Not interested").
+pub const DISMISSAL_WEIGHT: f64 = 0.1;
+
 /// At most this many movies of one franchise (see [`nextflex_engine::text::franchise`]) in a
 /// personal list.
 pub const MAX_PER_FRANCHISE: usize = 2;
@@ -343,8 +348,9 @@ impl Recommender {
 
     /// (D) The `k` best movies for a user with these ratings (catalogue id, rating), folded
     /// into the ranking model without retraining, best first; rated movies and `exclude` (the
-    /// movies the user said they are not interested in) are left out, and no franchise has more
-    /// than [`MAX_PER_FRANCHISE`] places. A user with no liked movie the model knows gets the
+    /// movies the user said they are not interested in, which also count against the films
+    /// like them with [`DISMISSAL_WEIGHT`]) are left out, and no franchise has more than
+    /// [`MAX_PER_FRANCHISE`] places. A user with no liked movie the model knows gets the
     /// top-rated chart instead, less the same movies.
     pub fn for_user(
         &self,
@@ -354,7 +360,14 @@ impl Recommender {
         genre: Option<&str>,
     ) -> ForYou<'_> {
         let known = known(ratings);
-        let taste = self.ranking.as_ref().map(|m| (m, m.fold_in(&known)));
+        let dismissed: Vec<u32> = exclude
+            .iter()
+            .filter_map(|&id| u32::try_from(id).ok())
+            .collect();
+        let taste = self
+            .ranking
+            .as_ref()
+            .map(|m| (m, m.fold_in_with(&known, &dismissed, DISMISSAL_WEIGHT)));
         let Some((model, taste)) = taste.filter(|(_, t)| t.is_informed()) else {
             let rated: HashSet<i64> = ratings.iter().map(|r| r.0).collect();
             let mut chart = self.top_rated(ChartSource::Ratings, genre, usize::MAX);

@@ -558,6 +558,36 @@ fn evaluate_takes_a_given_test_file_and_scores_each_model() {
         run(nextflex(dir.path()).args(["evaluate", "--ratings", "base.csv", "--test", "none.csv"]));
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("none.csv"), "{}", stderr(&out));
+
+    // The "not interested" study: test ratings of 2 or less stand for dismissals.
+    let mut with_dislikes = std::fs::read_to_string(dir.path().join("test.csv")).unwrap();
+    for u in 1..=20 {
+        with_dislikes.push_str(&format!("{u},{},1,0\n", 11 + u % 10));
+    }
+    std::fs::write(dir.path().join("test.csv"), with_dislikes).unwrap();
+    let study = evaluate(&["--dismissal-weights", "0,0.5"]);
+    let rows = study.as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{study}");
+    for (row, weight) in rows.iter().zip([0.0, 0.5]) {
+        assert_eq!(row["weight"], weight, "{study}");
+        assert!(row["users"].as_u64().unwrap() > 0, "{study}");
+        assert!(
+            (0.0..=1.0).contains(&row["ndcg_at_10"].as_f64().unwrap()),
+            "{study}"
+        );
+    }
+    let out = run(nextflex(dir.path()).args([
+        "evaluate",
+        "--ratings",
+        "base.csv",
+        "--dismissal-weights=-1",
+    ]));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--dismissal-weights"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -848,11 +848,6 @@ async fn real_answers_match_the_document() {
     assert!(rows["rows"].is_array(), "{rows}");
 
     // Public profiles: private until their owner opens them.
-    let fan_id = s
-        .json(200, req("GET", "/auth/users/me/").bearer(&fan))
-        .await["id"]
-        .as_i64()
-        .unwrap();
     let profile = |token: &str| {
         req("GET", "/api/users/{id}")
             .path(format!("/api/users/{fan_id}"))
