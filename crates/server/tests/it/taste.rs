@@ -32,6 +32,20 @@ const HORROR: [(&str, i64); 8] = [
     ("Scream", 1996),
 ];
 
+/// A server on the demo data over a fresh SQLite database (which lives as long as the first
+/// half of the pair).
+async fn demo_app() -> (TestDb, TestApp) {
+    let tdb = TestDb::create(Backend::Sqlite).await.unwrap();
+    let app = TestApp::spawn_with(
+        &tdb.config(),
+        &[crate::helpers::DEMO],
+        &[],
+        &Default::default(),
+    )
+    .await;
+    (tdb, app)
+}
+
 /// The catalogue id of the movie with this title and year, found through the search API.
 async fn movie_id(app: &TestApp, title: &str, year: i64) -> i64 {
     let q: String = title
@@ -118,14 +132,7 @@ fn check_scores_and_reasons(list: &[Value], rated: &HashSet<i64>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pixar_fan_and_a_horror_fan_get_their_own_lists() {
-    let tdb = TestDb::create(Backend::Sqlite).await.unwrap();
-    let app = TestApp::spawn_with(
-        &tdb.config(),
-        &[crate::helpers::DEMO],
-        &[],
-        &Default::default(),
-    )
-    .await;
+    let (_tdb, app) = demo_app().await;
     let (_, pixar) = fan_of(&app, "pixar@example.com", &PIXAR).await;
     let (_, horror) = fan_of(&app, "horror@example.com", &HORROR).await;
     assert!(
@@ -179,14 +186,7 @@ fn ratings_file(films: &[(&str, i64)]) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pixar_fan_and_a_horror_fan_watch_together() {
-    let tdb = TestDb::create(Backend::Sqlite).await.unwrap();
-    let app = TestApp::spawn_with(
-        &tdb.config(),
-        &[crate::helpers::DEMO],
-        &[],
-        &Default::default(),
-    )
-    .await;
+    let (_tdb, app) = demo_app().await;
     let (token, pixar) = fan_of(&app, "pixar@example.com", &PIXAR).await;
     let group = |body: Value| {
         let (app, token) = (&app, token.clone());
@@ -359,14 +359,7 @@ async fn a_pixar_fan_and_a_horror_fan_watch_together() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn home_rows_say_why_and_show_no_film_twice() {
-    let tdb = TestDb::create(Backend::Sqlite).await.unwrap();
-    let app = TestApp::spawn_with(
-        &tdb.config(),
-        &[crate::helpers::DEMO],
-        &[],
-        &Default::default(),
-    )
-    .await;
+    let (_tdb, app) = demo_app().await;
     let rows = |token: String| {
         let app = &app;
         async move {
