@@ -11,6 +11,7 @@ const WatchlistPage = lazy(() => import('./pages/WatchlistPage'));
 const TastePage = lazy(() => import('./pages/TastePage'));
 const TogetherPage = lazy(() => import('./pages/TogetherPage'));
 const UserPage = lazy(() => import('./pages/UserPage'));
+const PersonPage = lazy(() => import('./pages/PersonPage'));
 const LoginPage = lazy(() => import('./pages/LoginPage'));
 const RegisterPage = lazy(() => import('./pages/RegisterPage'));
 const ProfilePage = lazy(() => import('./pages/ProfilePage'));
@@ -62,6 +63,7 @@ export function AppRoutes() {
           }
         />
         <Route path="users/:id" element={<UserPage />} />
+        <Route path="people/:id" element={<PersonPage />} />
         <Route path="login" element={<LoginPage />} />
         <Route path="register" element={<RegisterPage />} />
         <Route

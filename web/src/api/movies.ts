@@ -10,6 +10,7 @@ import type {
   MovieQuery,
   MyRating,
   Page,
+  Person,
   RatingSaved,
   Recommendations,
   SimilarMovies,
@@ -47,6 +48,9 @@ export const moviesApi = api.injectEndpoints({
     getMovie: build.query<MovieDetail, number>({
       query: (id) => `/api/movies/${id}`,
       providesTags: (_result, _error, id) => [{ type: 'Movie', id }],
+    }),
+    getPerson: build.query<Person, number>({
+      query: (id) => `/api/people/${id}`,
     }),
     getSimilar: build.query<SimilarMovies, { id: number; k?: number }>({
       query: ({ id, k }) => `/api/movies/${id}/similar${queryString({ k })}`,
@@ -146,6 +150,7 @@ export const {
   useGetTopRatedQuery,
   useGetMovieQuery,
   useGetSimilarQuery,
+  useGetPersonQuery,
   useRateMovieMutation,
   useUnrateMovieMutation,
   useGetMyRatingsQuery,

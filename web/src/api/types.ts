@@ -26,6 +26,7 @@ export interface MovieCard {
 }
 
 export interface CastEntry {
+  person_id: number;
   name: string;
   character: string | null;
   order: number;
@@ -33,6 +34,7 @@ export interface CastEntry {
 }
 
 export interface CrewEntry {
+  person_id: number;
   name: string;
   job: string;
   department: string;
@@ -188,6 +190,15 @@ export interface Recommendations {
   ratings_used: number;
   /** `PersonalItem`s when personalised, else the top-rated chart's items. */
   results: Array<PersonalItem | ChartItem>;
+}
+
+/** `GET /api/people/{id}`: a person's films, newest first. */
+export interface Person {
+  id: number;
+  name: string;
+  profile_path: string | null;
+  cast: Array<MovieCard & { character: string | null; order: number }>;
+  crew: Array<MovieCard & { job: string; department: string }>;
 }
 
 /** A row of the caller's home page (`GET /api/me/rows`), titled with why it is there. */

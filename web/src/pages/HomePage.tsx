@@ -103,9 +103,15 @@ function rowDetails(row: HomeRow): { subtitle: string; href?: string } {
         href: row.anchor ? `/movies/${row.anchor.id}` : undefined,
       };
     case 'director':
-      return { subtitle: 'You loved films they directed' };
+      return {
+        subtitle: 'You loved films they directed',
+        href: row.anchor ? `/people/${row.anchor.id}` : undefined,
+      };
     case 'star':
-      return { subtitle: 'You loved films they starred in' };
+      return {
+        subtitle: 'You loved films they starred in',
+        href: row.anchor ? `/people/${row.anchor.id}` : undefined,
+      };
     case 'hidden_gems':
       return { subtitle: 'A close fit for you, rated by too few people to reach the charts' };
   }
@@ -128,7 +134,11 @@ function PersonalRows({ rows }: { rows: HomeRow[] }) {
             action={
               href && (
                 <Button href={href} size="small">
-                  {row.kind === 'because_you_rated' ? 'Open' : 'See all'}
+                  {row.kind === 'because_you_rated'
+                    ? 'Open'
+                    : row.kind === 'director' || row.kind === 'star'
+                      ? 'All their films'
+                      : 'See all'}
                 </Button>
               )
             }

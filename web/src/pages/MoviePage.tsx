@@ -4,6 +4,7 @@ import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
 import Divider from '@mui/material/Divider';
 import Grid from '@mui/material/Grid';
+import Link from '@mui/material/Link';
 import Paper from '@mui/material/Paper';
 import Skeleton from '@mui/material/Skeleton';
 import Stack from '@mui/material/Stack';
@@ -191,7 +192,15 @@ export default function MoviePage() {
               </Typography>
               {directors.length > 0 && (
                 <Typography sx={{ mt: 0.5 }} data-testid="directors">
-                  Directed by <strong>{directors.map((d) => d.name).join(', ')}</strong>
+                  Directed by{' '}
+                  {directors.map((d, i) => (
+                    <span key={d.personId}>
+                      {i > 0 && ', '}
+                      <Link href={`/people/${d.personId}`} sx={{ fontWeight: 700 }}>
+                        {d.name}
+                      </Link>
+                    </span>
+                  ))}
                 </Typography>
               )}
               <Box
@@ -207,8 +216,13 @@ export default function MoviePage() {
                 }}
               >
                 {crew.map((c) => (
-                  <li key={c.name}>
-                    <Typography sx={{ fontWeight: 600 }}>{c.name}</Typography>
+                  <li key={c.personId}>
+                    <Link
+                      href={`/people/${c.personId}`}
+                      sx={{ fontWeight: 600, color: 'text.primary' }}
+                    >
+                      {c.name}
+                    </Link>
                     <Typography variant="body2" sx={{ color: 'text.secondary' }}>
                       {c.jobs.join(', ')}
                     </Typography>
@@ -259,9 +273,13 @@ export default function MoviePage() {
                   {c.name.slice(0, 1)}
                 </Avatar>
                 <Box sx={{ minWidth: 0 }}>
-                  <Typography sx={{ fontWeight: 600 }} noWrap>
+                  <Link
+                    href={`/people/${c.person_id}`}
+                    noWrap
+                    sx={{ fontWeight: 600, color: 'text.primary', display: 'block' }}
+                  >
                     {c.name}
-                  </Typography>
+                  </Link>
                   {c.character && (
                     <Typography variant="body2" sx={{ color: 'text.secondary' }} noWrap>
                       {c.character}

@@ -626,6 +626,7 @@ pub struct MovieDetail {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CastEntry {
+    pub person_id: i64,
     pub name: String,
     pub character: Option<String>,
     pub order: i64,
@@ -634,6 +635,7 @@ pub struct CastEntry {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CrewEntry {
+    pub person_id: i64,
     pub name: String,
     pub job: String,
     pub department: String,
@@ -697,7 +699,7 @@ pub async fn detail(db: &Db, id: i64) -> Result<Option<MovieDetail>> {
         movie.keywords.push(r.try_get("name")?);
     }
     for r in sqlx::query(db.sql(
-        "SELECT p.name, p.profile_path, c.character_name, c.cast_order FROM movie_cast c \
+        "SELECT c.person_id, p.name, p.profile_path, c.character_name, c.cast_order FROM movie_cast c \
          JOIN people p ON p.id = c.person_id WHERE c.movie_id = ? ORDER BY c.cast_order",
     ))
     .bind(id)
@@ -705,6 +707,7 @@ pub async fn detail(db: &Db, id: i64) -> Result<Option<MovieDetail>> {
     .await?
     {
         movie.cast.push(CastEntry {
+            person_id: r.try_get("person_id")?,
             name: r.try_get("name")?,
             character: r.try_get("character_name")?,
             order: r.try_get::<i64, _>("cast_order")?,
@@ -712,7 +715,8 @@ pub async fn detail(db: &Db, id: i64) -> Result<Option<MovieDetail>> {
         });
     }
     for r in sqlx::query(db.sql(
-        "SELECT p.name, c.job, c.department FROM movie_crew c JOIN people p ON p.id = c.person_id \
+        "SELECT c.person_id, p.name, c.job, c.department FROM movie_crew c \
+         JOIN people p ON p.id = c.person_id \
          WHERE c.movie_id = ? ORDER BY c.department, c.job, p.name",
     ))
     .bind(id)
@@ -720,6 +724,7 @@ pub async fn detail(db: &Db, id: i64) -> Result<Option<MovieDetail>> {
     .await?
     {
         movie.crew.push(CrewEntry {
+            person_id: r.try_get("person_id")?,
             name: r.try_get("name")?,
             job: r.try_get("job")?,
             department: r.try_get("department")?,

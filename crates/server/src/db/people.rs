@@ -1,5 +1,5 @@
-//! Who made and who starred in which movies: the credits the home page's "More from" and
-//! "Starring" rows are built from.
+//! Who made and who starred in which movies: a person's page, and the credits the home page's
+//! "More from" and "Starring" rows are built from.
 
 use sqlx::Row;
 
@@ -78,4 +78,76 @@ pub async fn films_of(db: &Db, role: Role, person_id: i64) -> Result<Vec<i64>> {
         .fetch_all(db.pool())
         .await?;
     rows.iter().map(|r| Ok(credit(r)?.movie_id)).collect()
+}
+
+/// A person of the catalogue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub id: i64,
+    pub name: String,
+    pub profile_path: Option<String>,
+}
+
+pub async fn find(db: &Db, id: i64) -> Result<Option<Person>> {
+    let row = sqlx::query(db.sql("SELECT id, name, profile_path FROM people WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+    row.map(|r| {
+        Ok(Person {
+            id: r.try_get("id")?,
+            name: r.try_get("name")?,
+            profile_path: r.try_get("profile_path")?,
+        })
+    })
+    .transpose()
+}
+
+/// One of a person's credits: a part in the cast (`character`, `order`) or a crew job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PersonCredit {
+    Cast {
+        movie_id: i64,
+        character: Option<String>,
+        order: i64,
+    },
+    Crew {
+        movie_id: i64,
+        job: String,
+        department: String,
+    },
+}
+
+/// Everything a person is credited with: their parts, then their crew jobs.
+pub async fn filmography(db: &Db, person_id: i64) -> Result<Vec<PersonCredit>> {
+    let mut out = Vec::new();
+    for r in sqlx::query(db.sql(
+        "SELECT movie_id, character_name, cast_order FROM movie_cast WHERE person_id = ? \
+         ORDER BY movie_id, cast_order",
+    ))
+    .bind(person_id)
+    .fetch_all(db.pool())
+    .await?
+    {
+        out.push(PersonCredit::Cast {
+            movie_id: r.try_get("movie_id")?,
+            character: r.try_get("character_name")?,
+            order: r.try_get("cast_order")?,
+        });
+    }
+    for r in sqlx::query(db.sql(
+        "SELECT movie_id, job, department FROM movie_crew WHERE person_id = ? \
+         ORDER BY movie_id, department, job",
+    ))
+    .bind(person_id)
+    .fetch_all(db.pool())
+    .await?
+    {
+        out.push(PersonCredit::Crew {
+            movie_id: r.try_get("movie_id")?,
+            job: r.try_get("job")?,
+            department: r.try_get("department")?,
+        });
+    }
+    Ok(out)
 }

@@ -13,6 +13,7 @@ mod metrics;
 mod movies;
 mod openapi;
 mod page;
+mod people;
 mod posts;
 mod profiles;
 mod ratelimit;
@@ -237,6 +238,7 @@ pub fn router(ctx: ApiContext) -> Router {
         .merge(me::router())
         .merge(group::router())
         .merge(profiles::router())
+        .merge(people::router())
         .merge(lists::router())
         .merge(imports::router())
         .merge(posts::router(ctx.max_image_bytes))

@@ -15,8 +15,8 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use super::error::ErrorBody;
 use super::{
-    ApiContext, admin, auth, group, health, imports, lists, me, metrics, movies, posts, profiles,
-    trending,
+    ApiContext, admin, auth, group, health, imports, lists, me, metrics, movies, people, posts,
+    profiles, trending,
 };
 use crate::db::{admin as admin_db, catalogue};
 use crate::models::{Training, Version};
@@ -61,6 +61,7 @@ const SPEC_PATH: &str = "/api/openapi.json";
         trending::trending,
         movies::similar,
         movies::similar_by_title,
+        people::person,
         me::rate,
         me::unrate,
         me::my_ratings,
@@ -350,6 +351,7 @@ impl PartialSchema for catalogue::MovieDetail {
         let cast = object(
             "A member of the cast, in billing order.",
             [
+                ("person_id", i64::schema()),
                 ("name", String::schema()),
                 ("character", Option::<String>::schema()),
                 ("order", i64::schema()),
@@ -359,6 +361,7 @@ impl PartialSchema for catalogue::MovieDetail {
         let crew = object(
             "A member of the crew.",
             [
+                ("person_id", i64::schema()),
                 ("name", String::schema()),
                 ("job", String::schema()),
                 ("department", String::schema()),

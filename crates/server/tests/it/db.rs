@@ -291,6 +291,28 @@ async fn catalogue_rows_keep_every_type(backend: Backend) {
             .unwrap()
             .is_empty()
     );
+    let found = people::find(&db, person).await.unwrap().unwrap();
+    assert_eq!(
+        (found.name.as_str(), found.profile_path),
+        ("Audrey Tautou", None)
+    );
+    assert_eq!(people::find(&db, person + 1000).await.unwrap(), None);
+    assert_eq!(
+        people::filmography(&db, person).await.unwrap(),
+        vec![
+            people::PersonCredit::Cast {
+                movie_id: movie,
+                character: Some("Amélie Poulain".into()),
+                order: 0,
+            },
+            people::PersonCredit::Crew {
+                movie_id: movie,
+                job: "Director".into(),
+                department: "Directing".into(),
+            },
+        ],
+        "{backend:?}"
+    );
 
     // Natural keys stay unique; deleting a movie takes its link rows with it.
     let dup = sqlx::query(db.sql("INSERT INTO genres (tmdb_id, name) VALUES (?, ?)"))

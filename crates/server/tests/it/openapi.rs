@@ -56,6 +56,8 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/movies/{id}/similar", Anyone),
     ("POST", "/api/recommend/similar", Anyone),
     ("GET", "/api/genres", Anyone),
+    // people.rs
+    ("GET", "/api/people/{id}", Anyone),
     ("GET", "/api/charts/popular", Anyone),
     ("GET", "/api/charts/latest", Anyone),
     ("GET", "/api/charts/top-rated", Anyone),
@@ -770,8 +772,23 @@ async fn real_answers_match_the_document() {
         "blank: nothing to suggest"
     );
     let movie = |id: i64| req("GET", "/api/movies/{id}").path(format!("/api/movies/{id}"));
-    s.expect(200, movie(toy_story)).await;
+    let detail = s.json(200, movie(toy_story)).await;
     s.expect(404, movie(999_999)).await;
+    // A person of the cast, and their films.
+    let person = |id: i64| req("GET", "/api/people/{id}").path(format!("/api/people/{id}"));
+    let actor = detail["cast"][0]["person_id"]
+        .as_i64()
+        .expect("Toy Story has a cast");
+    let films = s.json(200, person(actor)).await;
+    assert!(
+        films["cast"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["id"] == toy_story),
+        "{films}"
+    );
+    s.expect(404, person(999_999_999)).await;
     s.expect(200, req("GET", "/api/genres")).await;
     for route in [
         "/api/charts/popular",

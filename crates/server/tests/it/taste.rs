@@ -433,21 +433,28 @@ async fn home_rows_say_why_and_show_no_film_twice() {
                 );
             }
             kind @ ("director" | "star") => {
-                // The person has a credit on one of the rated films.
+                // The person's page credits them with a rated film and every film of the row.
                 let name = anchor["name"].as_str().unwrap();
-                let mut credited = false;
-                for &id in &rated {
-                    let (_, detail) = app
-                        .call("GET", &format!("/api/movies/{id}"), None, None)
-                        .await;
-                    let people = if kind == "director" {
-                        &detail["crew"]
-                    } else {
-                        &detail["cast"]
-                    };
-                    credited |= people.as_array().unwrap().iter().any(|p| p["name"] == name);
+                let path = format!("/api/people/{}", anchor["id"]);
+                let (status, person) = app.call("GET", &path, None, None).await;
+                assert_eq!((status, &person["name"]), (StatusCode::OK, &json!(name)));
+                let side = if kind == "director" { "crew" } else { "cast" };
+                let films: HashSet<i64> = person[side]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|m| m["id"].as_i64().unwrap())
+                    .collect();
+                assert!(
+                    rated.iter().any(|id| films.contains(id)),
+                    "{name}: {person}"
+                );
+                for m in movies {
+                    assert!(
+                        films.contains(&m["id"].as_i64().unwrap()),
+                        "{m} not by {name}"
+                    );
                 }
-                assert!(credited, "{name} has no credit on a rated film");
                 let prefix = if kind == "director" {
                     "More from "
                 } else {
