@@ -268,12 +268,17 @@ async fn recommend_group(
         .for_group(&tastes, &dismissed, k, genre)
         .map_err(|unplaced| {
             let names: Vec<&str> = unplaced.iter().map(|&m| members[m].name.as_str()).collect();
+            // The caller is "you" in a sentence.
+            let said: Vec<&str> = unplaced
+                .iter()
+                .map(|&m| if m == 0 { "you" } else { members[m].name.as_str() })
+                .collect();
             ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "unknown_taste",
                 format!(
-                    "We cannot tell yet what {} would like: their ratings need a few films they liked that NextFlex knows.",
-                    names.join(" and ")
+                    "We cannot tell yet what {} would like: rate a few films you liked, or bring ratings that name some NextFlex knows.",
+                    said.join(" and ")
                 ),
             )
             .with("members", &names)
