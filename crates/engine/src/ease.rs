@@ -212,6 +212,11 @@ impl EaseModel {
         &self.item_ids
     }
 
+    /// `item`'s position in [`EaseModel::items`] (and in every score vector).
+    pub fn position(&self, item: u32) -> Option<usize> {
+        self.item_index.get(&item).map(|&i| i as usize)
+    }
+
     pub fn knows_item(&self, item: u32) -> bool {
         self.item_index.contains_key(&item)
     }

@@ -327,6 +327,11 @@ impl IalsModel {
         &self.item_ids
     }
 
+    /// `item`'s position in [`IalsModel::items`] (and in every score vector).
+    pub fn position(&self, item: u32) -> Option<usize> {
+        self.item_index.get(&item).map(|&i| i as usize)
+    }
+
     pub fn knows_item(&self, item: u32) -> bool {
         self.item_index.contains_key(&item)
     }

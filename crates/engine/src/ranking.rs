@@ -157,6 +157,14 @@ impl RankingModel {
         }
     }
 
+    /// `item`'s position in [`RankingModel::items`] (and in every score vector).
+    pub fn position(&self, item: u32) -> Option<usize> {
+        match self {
+            RankingModel::Ease(m) => m.position(item),
+            RankingModel::Ials(m) => m.position(item),
+        }
+    }
+
     pub fn fold_in(&self, ratings: &[(u32, f32)]) -> RankingTaste {
         self.fold_in_with(ratings, &[], 0.0)
     }

@@ -142,10 +142,14 @@ async fn favourite_people(
 
 /// Orders films by how well they fit the user (films the model does not know last, the most
 /// rated first).
-fn by_fit(r: &Recommender, fit: &HashMap<i64, f32>, mut ids: Vec<i64>) -> Vec<i64> {
+fn by_fit(
+    r: &Recommender,
+    fit: &(dyn Fn(i64) -> Option<f32> + Sync),
+    mut ids: Vec<i64>,
+) -> Vec<i64> {
     let votes = |id: &i64| r.rating_stats(*id).map_or(0, |s| s.count);
-    ids.sort_by(|a, b| match (fit.get(a), fit.get(b)) {
-        (Some(x), Some(y)) => y.total_cmp(x),
+    ids.sort_by(|a, b| match (fit(*a), fit(*b)) {
+        (Some(x), Some(y)) => y.total_cmp(&x),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => votes(b).cmp(&votes(a)),
@@ -160,7 +164,7 @@ async fn person_row<'r>(
     page: &mut Page<'r>,
     role: Role,
     people: Vec<Anchor>,
-    fit: &HashMap<i64, f32>,
+    fit: &(dyn Fn(i64) -> Option<f32> + Sync),
 ) -> Result<Option<Row<'r>>> {
     // A handful of people is plenty: most have a film or two in the catalogue.
     for person in people.into_iter().take(8) {
@@ -215,7 +219,7 @@ pub async fn home_rows<'r>(db: &Db, r: &'r Recommender, user_id: i64) -> Result<
     rows.extend(watch);
 
     let loved = loved(&mine);
-    let fit = r.personal_scores(&pairs);
+    let fit = r.personal_fit(&pairs);
     // People rows first claim their films (a person has few), then the similar rows; shown as
     // one similar row, the people, another similar row.
     let directors = favourite_people(db, Role::Director, &loved, &stars).await?;

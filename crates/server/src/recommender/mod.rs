@@ -441,41 +441,32 @@ impl Recommender {
                     .collect(),
             );
         };
-        let items: HashMap<i64, usize> = model
-            .map(|m| m.items())
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-            .map(|(i, &x)| (i64::from(x), i))
-            .collect();
         let mut scored: Vec<(f32, &MovieSummary)> = content
             .iter()
             .filter_map(|n| {
-                let a = affinity[*items.get(&n.id)?];
-                (a > 0.0).then_some((n.score * a, self.movie(n.id)?))
+                let at = model?.position(u32::try_from(n.id).ok()?)?;
+                (affinity[at] > 0.0).then_some((n.score * affinity[at], self.movie(n.id)?))
             })
             .collect();
         scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.id.cmp(&y.1.id)));
         Some(scored.into_iter().take(k).map(|(_, m)| m).collect())
     }
 
-    /// How well every movie the ranking model knows fits a user with these ratings (the
-    /// ranking model's score, as [`Personal::score`]); empty without a model or when no rating
-    /// says what the user likes.
-    pub fn personal_scores(&self, ratings: &[(i64, f32)]) -> HashMap<i64, f32> {
-        let Some(model) = self.ranking.as_ref() else {
-            return HashMap::new();
-        };
-        let taste = model.fold_in(&known(ratings));
-        if !taste.is_informed() {
-            return HashMap::new();
+    /// How well a movie fits a user with these ratings (the ranking model's score, as
+    /// [`Personal::score`]), for any movie; `None` without a model, for a movie it does not
+    /// know, or when no rating says what the user likes.
+    pub fn personal_fit(
+        &self,
+        ratings: &[(i64, f32)],
+    ) -> impl Fn(i64) -> Option<f32> + Send + Sync + '_ {
+        let scored = self.ranking.as_ref().and_then(|model| {
+            let taste = model.fold_in(&known(ratings));
+            taste.is_informed().then(|| (model, model.scores(&taste)))
+        });
+        move |id| {
+            let (model, scores) = scored.as_ref()?;
+            Some(scores[model.position(u32::try_from(id).ok()?)?])
         }
-        model
-            .items()
-            .iter()
-            .map(|&id| i64::from(id))
-            .zip(model.scores(&taste))
-            .collect()
     }
 
     /// How much two users' tastes overlap, from -1 to 1: the cosine of the ranking model's
