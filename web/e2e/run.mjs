@@ -5,7 +5,8 @@
 // Flow: register (lands on the taste picker) → log out → log in → search by typing → open a
 // movie → header suggestions → rate five movies → "For you" is personalised and differs from
 // before → not interested, watchlist → import a Letterboxd file → home rows say why, a card's
-// "not interested" → watch together with a guest → open a similar movie →
+// "not interested" → watch together with a guest → open a similar movie (with its reason) →
+// a keyword's page → browse with several genres, a length and a language →
 // create a post with an image and see its metadata → log out → log in as admin → dashboard →
 // delete the post from the admin posts table → the post is gone from the feed. Screenshots of
 // every page.
@@ -467,17 +468,56 @@ async function main() {
     await shot('together');
   });
 
-  await step('open a similar movie from a movie page', async () => {
+  await step('open a similar movie from a movie page, which says why it is there', async () => {
     await goto(toyStoryPath);
     const row = page.getByTestId('row-similar');
     const first = row.locator('[data-testid="movie-card"] a').first();
     await first.scrollIntoViewIfNeeded();
+    const card = await row.locator('[data-testid="movie-card"]').first().textContent();
+    check(
+      /Also|Liked by the same people/.test(card ?? ''),
+      `the first similar card gives no reason: ${card}`,
+    );
+    await shot('movie-similar-why');
     const name = await first.getAttribute('aria-label');
     await first.click();
     await page.waitForURL((u) => /\/movies\/\d+$/.test(u.pathname) && u.pathname !== toyStoryPath);
     const title = name?.replace(/ \(\d{4}\)$/, '') ?? '';
     await page.getByRole('heading', { level: 1 }).filter({ hasText: title }).waitFor();
     await shot('movie-similar');
+  });
+
+  await step("open a keyword's page from a movie page", async () => {
+    await goto(toyStoryPath);
+    const chip = page.locator('a[href^="/keywords/"]').first();
+    await chip.scrollIntoViewIfNeeded();
+    const word = (await chip.textContent())?.trim() ?? '';
+    await chip.click();
+    await page.waitForURL((u) => /\/keywords\/\d+$/.test(u.pathname));
+    await page.getByRole('heading', { level: 1, name: word }).waitFor();
+    await page.locator('[data-testid="movie-card"]').first().waitFor();
+    check(
+      (await page.getByTestId('keyword-count').textContent())?.includes('film'),
+      'the keyword page counts no films',
+    );
+    await shot('keyword');
+  });
+
+  await step('browse several genres at once, short films, films in French', async () => {
+    const counted = async () => {
+      await page.locator('[data-testid="movie-card"]').first().waitFor();
+      const count = (await page.getByTestId('result-count').textContent()) ?? '';
+      check(/^\d[\d,]* movies?/.test(count), `the result count reads ${count}`);
+      return Number.parseInt(count.replace(/,/g, ''), 10);
+    };
+    await goto('/browse?genre=Animation');
+    const animated = await counted();
+    await goto('/browse?genre=Animation,Comedy&runtime_max=89');
+    const short = await counted();
+    check(short > 0 && short < animated, `${short} short animated comedies of ${animated}`);
+    await shot('browse-filters');
+    await goto('/browse?language=fr&sort=top_rated');
+    await counted();
   });
 
   await step('create a post with an image and see its metadata', async () => {

@@ -12,6 +12,7 @@ const TastePage = lazy(() => import('./pages/TastePage'));
 const TogetherPage = lazy(() => import('./pages/TogetherPage'));
 const UserPage = lazy(() => import('./pages/UserPage'));
 const PersonPage = lazy(() => import('./pages/PersonPage'));
+const KeywordPage = lazy(() => import('./pages/KeywordPage'));
 const LoginPage = lazy(() => import('./pages/LoginPage'));
 const RegisterPage = lazy(() => import('./pages/RegisterPage'));
 const ProfilePage = lazy(() => import('./pages/ProfilePage'));
@@ -64,6 +65,7 @@ export function AppRoutes() {
         />
         <Route path="users/:id" element={<UserPage />} />
         <Route path="people/:id" element={<PersonPage />} />
+        <Route path="keywords/:id" element={<KeywordPage />} />
         <Route path="login" element={<LoginPage />} />
         <Route path="register" element={<RegisterPage />} />
         <Route

@@ -16,6 +16,9 @@ pub struct Movie {
     pub imdb_id: Option<String>,
     pub movielens_id: Option<i64>,
     pub title: String,
+    /// Other titles the movie is known by (a MovieLens "a.k.a.", another source's title), never
+    /// `title` itself.
+    pub alternate_titles: Vec<String>,
     pub original_title: Option<String>,
     pub overview: Option<String>,
     pub tagline: Option<String>,
@@ -42,6 +45,21 @@ impl Movie {
         fold(&self.title)
     }
 
+    /// Adds titles to [`Movie::alternate_titles`], leaving out empty ones and those equal to a
+    /// title the movie has (ignoring case and accents).
+    pub fn add_alternates(&mut self, titles: impl IntoIterator<Item = String>) {
+        for t in titles {
+            let t = t.trim().to_owned();
+            let folded = fold(&t);
+            let known = folded.is_empty()
+                || folded == fold(&self.title)
+                || self.alternate_titles.iter().any(|a| fold(a) == folded);
+            if !known {
+                self.alternate_titles.push(t);
+            }
+        }
+    }
+
     /// Fills every empty field of `self` from `other` (which ranks lower).
     fn fill_from(&mut self, other: Movie) {
         fn opt<T>(a: &mut Option<T>, b: Option<T>) {
@@ -59,7 +77,10 @@ impl Movie {
         opt(&mut self.movielens_id, other.movielens_id);
         if self.title.is_empty() {
             self.title = other.title;
+        } else {
+            self.add_alternates(std::iter::once(other.title));
         }
+        self.add_alternates(other.alternate_titles);
         opt(&mut self.original_title, other.original_title);
         opt(&mut self.overview, other.overview);
         opt(&mut self.tagline, other.tagline);

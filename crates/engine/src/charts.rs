@@ -186,6 +186,11 @@ fn percentiles(n: usize, mut values: Vec<(f64, usize)>) -> Vec<Option<f64>> {
     out
 }
 
+/// Fewer ratings than this keep a film out of the lists shown to everyone (popular, latest,
+/// similar) of a catalogue that has ratings: one or two votes say too little, and the film's
+/// mean is shown on its card.
+pub const LIST_MIN_RATINGS: u64 = 3;
+
 /// The `limit` most recently released movies with at least `min_ratings` ratings, not after
 /// `today` (same encoding as `released`); ties go to the more popular (by [`popular`]'s order),
 /// then the smaller id.

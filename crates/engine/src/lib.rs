@@ -1,7 +1,8 @@
 //! NextFlex recommendation algorithms: charts, content similarity, explicit ALS (predicted
-//! ratings), implicit ALS and EASE (ranked lists), group lists by least misery,
-//! metrics and splits. Pure computation with no I/O, so every algorithm is testable on its own
-//! and usable from the server, the CLI and the benchmarks alike.
+//! ratings), implicit ALS and EASE (ranked lists), similar movies blending content with
+//! who-liked-what, group lists by least misery, metrics and splits. Pure computation with no
+//! I/O, so every algorithm is testable on its own and usable from the server, the CLI and the
+//! benchmarks alike.
 
 pub mod als;
 pub mod charts;
@@ -14,6 +15,7 @@ pub mod linalg;
 pub mod metrics;
 pub mod ranking;
 pub mod rng;
+pub mod similar;
 pub mod split;
 pub mod text;
 pub mod topn;

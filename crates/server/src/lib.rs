@@ -18,5 +18,6 @@ pub mod recommender;
 pub mod rows;
 pub mod secrets;
 pub mod serve;
+pub mod similar;
 pub mod storage;
 pub mod telemetry;

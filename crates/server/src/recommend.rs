@@ -4,8 +4,6 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use nextflex_data::catalogue::Movie;
-use nextflex_engine::content::ContentItem;
 use serde::Serialize;
 
 use crate::db::Db;
@@ -13,26 +11,6 @@ use crate::error::{Error, Result};
 use crate::recommender::{
     ChartSource, ForYou, Lookup, MAX_K, MAX_LIMIT, MovieSummary, Recommender,
 };
-
-/// What the content model reads of a catalogue movie.
-pub fn content_item(movie: Movie, id: i64) -> ContentItem {
-    let mut cast = movie.cast;
-    cast.sort_by_key(|c| c.order);
-    ContentItem {
-        id,
-        title: movie.title,
-        year: movie.release_year,
-        keywords: movie.keywords.into_iter().map(|k| k.name).collect(),
-        cast: cast.into_iter().take(3).map(|c| c.person.name).collect(),
-        directors: movie
-            .crew
-            .into_iter()
-            .filter(|c| c.job == "Director")
-            .map(|c| c.person.name)
-            .collect(),
-        genres: movie.genres.into_iter().map(|g| g.name).collect(),
-    }
-}
 
 /// One recommended movie, as `--json` prints it.
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -250,15 +250,12 @@ pub async fn home_rows<'r>(db: &Db, r: &'r Recommender, user_id: i64) -> Result<
     Ok(rows)
 }
 
-/// "Because you rated <anchor>": the films the people who like it like too (the content
-/// neighbours where the ranking model does not know it).
+/// "Because you rated <anchor>": its similar movies (content blended with who-liked-what, as
+/// the movie page shows them).
 fn similar_row<'r>(page: &mut Page<'r>, anchor: i64) -> Option<Row<'r>> {
     let r = page.r;
     let movie = r.movie(anchor)?;
-    let similar: Vec<i64> = match r.liked_alike(anchor, 40) {
-        Some(list) => list.iter().map(|m| m.id).collect(),
-        None => r.similar(anchor, 40)?.iter().map(|n| n.movie.id).collect(),
-    };
+    let similar: Vec<i64> = r.similar(anchor, 40)?.iter().map(|n| n.movie.id).collect();
     let title = format!("Because you rated {}", movie.title);
     let anchor = Some(Anchor {
         id: movie.id,

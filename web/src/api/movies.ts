@@ -5,6 +5,8 @@ import type {
   GroupRecommendations,
   GroupRequest,
   HomeRows,
+  KeywordMovies,
+  Language,
   MovieCard,
   MovieDetail,
   MovieQuery,
@@ -36,6 +38,10 @@ export const moviesApi = api.injectEndpoints({
       query: () => '/api/genres',
       keepUnusedDataFor: 3600,
     }),
+    getLanguages: build.query<Language[], void>({
+      query: () => '/api/languages',
+      keepUnusedDataFor: 3600,
+    }),
     getPopular: build.query<MovieCard[], ChartQuery>({
       query: (q) => `/api/charts/popular${queryString({ ...q })}`,
     }),
@@ -51,6 +57,9 @@ export const moviesApi = api.injectEndpoints({
     }),
     getPerson: build.query<Person, number>({
       query: (id) => `/api/people/${id}`,
+    }),
+    getKeyword: build.query<KeywordMovies, { id: number; page?: number }>({
+      query: ({ id, page }) => `/api/keywords/${id}${queryString({ page, page_size: 24 })}`,
     }),
     getSimilar: build.query<SimilarMovies, { id: number; k?: number }>({
       query: ({ id, k }) => `/api/movies/${id}/similar${queryString({ k })}`,
@@ -151,6 +160,8 @@ export const {
   useGetMovieQuery,
   useGetSimilarQuery,
   useGetPersonQuery,
+  useGetKeywordQuery,
+  useGetLanguagesQuery,
   useRateMovieMutation,
   useUnrateMovieMutation,
   useGetMyRatingsQuery,

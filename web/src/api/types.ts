@@ -46,6 +46,8 @@ export interface MovieDetail {
   imdb_id: string | null;
   movielens_id: number | null;
   title: string;
+  /** Other titles it is known by (the original title has its own field). */
+  alternate_titles: string[];
   original_title: string | null;
   overview: string | null;
   tagline: string | null;
@@ -60,7 +62,7 @@ export interface MovieDetail {
   budget: number | null;
   revenue: number | null;
   genres: string[];
-  keywords: string[];
+  keywords: Keyword[];
   cast: CastEntry[];
   crew: CrewEntry[];
   rating: RatingStats;
@@ -70,8 +72,24 @@ export interface MovieDetail {
   predicted_rating?: number | null;
 }
 
+export interface Keyword {
+  id: number;
+  name: string;
+}
+
+/** `GET /api/keywords/{id}`: a keyword and a page of its movies, the most popular first. */
+export interface KeywordMovies extends Keyword {
+  movies: Page<MovieCard>;
+}
+
 export interface Genre {
   name: string;
+  movies: number;
+}
+
+/** An original language (ISO 639-1) of the catalogue. */
+export interface Language {
+  code: string;
   movies: number;
 }
 
@@ -79,9 +97,13 @@ export type MovieSort = 'popular' | 'latest' | 'top_rated' | 'title';
 
 export interface MovieQuery {
   q?: string;
+  /** One genre, or several separated by commas (movies with all of them). */
   genre?: string;
   year_from?: number;
   year_to?: number;
+  runtime_min?: number;
+  runtime_max?: number;
+  language?: string;
   min_ratings?: number;
   sort?: MovieSort;
   page?: number;
@@ -101,13 +123,15 @@ export interface TopRatedChart {
   results: ChartItem[];
 }
 
-export interface ScoredMovie extends MovieCard {
+export interface SimilarMovie extends MovieCard {
   score: number;
+  /** Why it is similar, in a few words. */
+  why: string;
 }
 
 export interface SimilarMovies {
   movie: MovieCard;
-  results: ScoredMovie[];
+  results: SimilarMovie[];
 }
 
 export interface RatingSaved {

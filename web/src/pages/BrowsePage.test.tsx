@@ -24,6 +24,7 @@ const page = (titles: string[]) => ({
 function backend() {
   return mockFetch((call) => {
     if (call.path === '/api/genres') return json([{ name: 'Animation', movies: 10 }]);
+    if (call.path === '/api/languages') return json([{ code: 'fr', movies: 3 }]);
     const q = new URLSearchParams(call.search).get('q');
     return json(page(q ? [`${q} result`] : ['Popular one']));
   });
@@ -88,6 +89,9 @@ describe('browse state', () => {
       genre: undefined,
       year_from: undefined,
       year_to: undefined,
+      runtime_min: undefined,
+      runtime_max: undefined,
+      language: undefined,
       min_ratings: undefined,
       sort: undefined,
       page: 1,
@@ -120,5 +124,30 @@ describe('browse state', () => {
     expect(writeBrowseState({ ...state, yearFrom: '', minRatings: 10 }).toString()).toBe(
       'min_ratings=10',
     );
+  });
+
+  it('keeps several genres, a length and a language in the URL', () => {
+    const state = readBrowseState(
+      new URLSearchParams('genre=Animation,Comedy,Animation&runtime_max=89&language=FR'),
+    );
+    expect(state).toMatchObject({
+      genres: ['Animation', 'Comedy'],
+      length: 'short',
+      language: 'fr',
+    });
+    expect(toMovieQuery(state)).toMatchObject({
+      genre: 'Animation,Comedy',
+      runtime_min: undefined,
+      runtime_max: 89,
+      language: 'fr',
+    });
+    expect(writeBrowseState(state).toString()).toBe(
+      'genre=Animation%2CComedy&runtime_max=89&language=fr',
+    );
+    // Bounds no choice has, and a language that is not a code, are ignored.
+    expect(readBrowseState(new URLSearchParams('runtime_min=7&language=french'))).toMatchObject({
+      length: 'any',
+      language: '',
+    });
   });
 });

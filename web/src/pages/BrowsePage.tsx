@@ -10,14 +10,16 @@ import Typography from '@mui/material/Typography';
 import SearchIcon from '@mui/icons-material/Search';
 import SearchOffIcon from '@mui/icons-material/SearchOff';
 import { useSearchParams } from 'react-router-dom';
-import { useGetGenresQuery, useGetMoviesQuery } from '../api/movies';
+import { useGetGenresQuery, useGetLanguagesQuery, useGetMoviesQuery } from '../api/movies';
 import { useDebouncedValue } from '../app/useDebouncedValue';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorState } from '../components/ErrorState';
 import { MovieGrid, MovieGridSkeleton } from '../features/movies/MovieGrid';
 import {
+  LENGTHS,
   MIN_RATINGS,
   SORT_LABELS,
+  type BrowseLength,
   readBrowseState,
   toMovieQuery,
   writeBrowseState,
@@ -27,6 +29,16 @@ import {
 } from '../features/movies/browseState';
 
 const DEBOUNCE_MS = 350;
+
+/** A language's name in English ("French" for fr), or its code where the browser has none. */
+const languageNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'code' });
+function languageName(code: string): string {
+  try {
+    return languageNames.of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
 
 interface Draft {
   q: string;
@@ -38,6 +50,7 @@ export default function BrowsePage() {
   const [params, setParams] = useSearchParams();
   const state = readBrowseState(params);
   const genres = useGetGenresQuery();
+  const languages = useGetLanguagesQuery();
 
   // What is typed is applied once typing pauses.
   const [draft, setDraft] = useState<Draft>({
@@ -151,7 +164,8 @@ export default function BrowsePage() {
           gap: 1.5,
           gridTemplateColumns: {
             xs: '1fr 1fr',
-            md: 'minmax(200px, 2fr) minmax(150px, 1fr) 120px 120px 150px minmax(150px, 1fr)',
+            md: 'repeat(6, minmax(0, 1fr))',
+            lg: 'minmax(200px, 2fr) minmax(150px, 1.2fr) minmax(130px, 1fr) 100px 100px 140px 140px minmax(140px, 1fr)',
           },
           mb: 3,
         }}
@@ -162,7 +176,7 @@ export default function BrowsePage() {
           onChange={(e) => setDraft((d) => ({ ...d, q: e.target.value }))}
           autoFocus={!state.q}
           type="search"
-          sx={{ gridColumn: { xs: '1 / -1', md: 'auto' } }}
+          sx={{ gridColumn: { xs: '1 / -1', md: 'span 2', lg: 'auto' } }}
           slotProps={{
             htmlInput: { 'data-testid': 'browse-search', maxLength: 200 },
             input: {
@@ -176,20 +190,61 @@ export default function BrowsePage() {
         />
         <TextField
           select
-          label="Genre"
-          value={state.genre}
-          onChange={(e) => update({ genre: e.target.value })}
-          sx={{ gridColumn: { xs: '1 / -1', sm: 'auto' } }}
+          label="Genres"
+          value={state.genres}
+          onChange={(e) => {
+            const v = e.target.value as unknown as string[] | string;
+            update({ genres: typeof v === 'string' ? v.split(',').filter(Boolean) : v });
+          }}
+          sx={{ gridColumn: { xs: '1 / -1', sm: 'auto', md: 'span 2', lg: 'auto' } }}
           helperText={genres.isError ? 'Genres could not be loaded.' : undefined}
+          slotProps={{
+            select: {
+              multiple: true,
+              displayEmpty: true,
+              renderValue: (selected) =>
+                (selected as string[]).length === 0
+                  ? 'All genres'
+                  : (selected as string[]).join(' + '),
+            },
+            inputLabel: { shrink: true },
+            htmlInput: { 'data-testid': 'browse-genres' },
+          }}
         >
-          <MenuItem value="">All genres</MenuItem>
           {genres.data?.map((g) => (
             <MenuItem key={g.name} value={g.name}>
               {g.name} ({g.movies.toLocaleString()})
             </MenuItem>
           ))}
-          {state.genre && !genres.data?.some((g) => g.name === state.genre) && (
-            <MenuItem value={state.genre}>{state.genre}</MenuItem>
+          {state.genres
+            .filter((name) => !genres.data?.some((g) => g.name === name))
+            .map((name) => (
+              <MenuItem key={name} value={name}>
+                {name}
+              </MenuItem>
+            ))}
+        </TextField>
+        <TextField
+          select
+          label="Language"
+          value={state.language}
+          onChange={(e) => update({ language: e.target.value })}
+          sx={{ gridColumn: { md: 'span 2', lg: 'auto' } }}
+          helperText={languages.isError ? 'Languages could not be loaded.' : undefined}
+          slotProps={{
+            select: { displayEmpty: true },
+            inputLabel: { shrink: true },
+            htmlInput: { 'data-testid': 'browse-language' },
+          }}
+        >
+          <MenuItem value="">Any language</MenuItem>
+          {languages.data?.map((l) => (
+            <MenuItem key={l.code} value={l.code}>
+              {languageName(l.code)} ({l.movies.toLocaleString()})
+            </MenuItem>
+          ))}
+          {state.language && !languages.data?.some((l) => l.code === state.language) && (
+            <MenuItem value={state.language}>{languageName(state.language)}</MenuItem>
           )}
         </TextField>
         <TextField
@@ -206,6 +261,19 @@ export default function BrowsePage() {
           error={Boolean(rangeError) && Boolean(state.yearTo)}
           slotProps={{ htmlInput: { inputMode: 'numeric', maxLength: 4 } }}
         />
+        <TextField
+          select
+          label="Length"
+          value={state.length}
+          onChange={(e) => update({ length: e.target.value as BrowseLength })}
+          slotProps={{ htmlInput: { 'data-testid': 'browse-length' } }}
+        >
+          {(Object.keys(LENGTHS) as BrowseLength[]).map((k) => (
+            <MenuItem key={k} value={k}>
+              {LENGTHS[k].label}
+            </MenuItem>
+          ))}
+        </TextField>
         <TextField
           select
           label="Rated by"
@@ -227,7 +295,7 @@ export default function BrowsePage() {
           label="Sort by"
           value={state.sort}
           onChange={(e) => update({ sort: e.target.value as BrowseSort })}
-          sx={{ gridColumn: { xs: '1 / -1', sm: 'auto' } }}
+          sx={{ gridColumn: { xs: '1 / -1', sm: 'auto', md: 'span 2', lg: 'auto' } }}
         >
           {(Object.keys(SORT_LABELS) as BrowseSort[]).map((sort) => (
             <MenuItem key={sort} value={sort} disabled={sort === 'relevance' && !searching}>

@@ -135,6 +135,11 @@ export default function MoviePage() {
               Original title: {m.original_title}
             </Typography>
           )}
+          {m.alternate_titles.length > 0 && (
+            <Typography sx={{ color: 'text.secondary' }} data-testid="also-known-as">
+              Also known as {m.alternate_titles.join(' · ')}
+            </Typography>
+          )}
           {m.tagline && (
             <Typography sx={{ fontStyle: 'italic', color: 'text.secondary', mt: 1 }}>
               {m.tagline}
@@ -299,7 +304,14 @@ export default function MoviePage() {
           </Typography>
           <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', rowGap: 1 }}>
             {m.keywords.map((k) => (
-              <Chip key={k} label={k} size="small" />
+              <Chip
+                key={k.id}
+                label={k.name}
+                size="small"
+                component={LinkBehavior}
+                href={`/keywords/${k.id}`}
+                clickable
+              />
             ))}
           </Stack>
         </Box>
@@ -308,8 +320,13 @@ export default function MoviePage() {
       <MovieRow
         title="Similar movies"
         testId="row-similar"
-        subtitle="Alike in keywords, cast, director and genres"
+        subtitle="Alike in story, cast and director, and liked by the same people"
         movies={similar.data?.results}
+        footer={(s) => (
+          <Typography variant="caption" sx={{ color: 'text.secondary', display: 'block' }}>
+            {s.why}
+          </Typography>
+        )}
         isLoading={similar.isLoading}
         error={similar.error}
         onRetry={similar.refetch}

@@ -161,13 +161,18 @@ fn add_movie<'g>(
     let Some(ml) = tally.unique_id(line, Some(raw_id), seen)? else {
         return Ok(());
     };
-    let (title, year) = split_title(raw_title);
+    let Title {
+        title,
+        year,
+        alternates,
+    } = split_title(raw_title);
     if title.is_empty() {
         return tally.skip(line, "missing_title");
     }
     into.add_movielens_movie(Movie {
         movielens_id: Some(ml),
         title,
+        alternate_titles: alternates,
         release_year: year,
         genres: genres.filter_map(genre).collect(),
         ..Movie::default()
@@ -190,10 +195,22 @@ fn genre(name: &str) -> Option<Genre> {
     })
 }
 
-/// `American President, The (1995)` → (`The American President`, 1995). An alternative title in
-/// parentheses stays: `City of Lost Children, The (Cité des enfants perdus, La) (1995)` →
-/// `The City of Lost Children (Cité des enfants perdus, La)`.
-pub fn split_title(raw: &str) -> (String, Option<i64>) {
+/// A MovieLens title: the clean title, the year, and the other titles it gives in parentheses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Title {
+    pub title: String,
+    pub year: Option<i64>,
+    /// `(a.k.a. 12 Monkeys)`, `(Léon)`, `(Cité des enfants perdus, La)`, each with its article
+    /// put back in front.
+    pub alternates: Vec<String>,
+}
+
+/// `American President, The (1995)` → `The American President`, 1995.
+/// `City of Lost Children, The (Cité des enfants perdus, La) (1995)` → `The City of Lost
+/// Children`, 1995, also known as `La Cité des enfants perdus`.
+/// `Léon: The Professional (a.k.a. The Professional) (Léon) (1994)` → `Léon: The Professional`,
+/// 1994, also known as `The Professional` and `Léon`.
+pub fn split_title(raw: &str) -> Title {
     let mut title = raw.trim();
     let mut year = None;
     if let Some(open) = title.rfind('(')
@@ -206,50 +223,96 @@ pub fn split_title(raw: &str) -> (String, Option<i64>) {
             title = title[..open].trim_end();
         }
     }
-    let (main, alt) = match title.find(" (") {
-        Some(i) if title.ends_with(')') => (&title[..i], &title[i..]),
-        _ => (title, ""),
-    };
+    // Trailing parenthesised groups are other titles, read from the end.
+    let mut alternates = Vec::new();
+    while title.ends_with(')') {
+        let Some(open) = title.rfind(" (") else {
+            break;
+        };
+        let inner = title[open + 2..title.len() - 1].trim();
+        let inner = inner.strip_prefix("a.k.a.").map_or(inner, str::trim_start);
+        if !inner.is_empty() && !inner.contains(['(', ')']) {
+            alternates.push(article_first(inner));
+        }
+        title = title[..open].trim_end();
+    }
+    alternates.reverse();
+    Title {
+        title: article_first(title),
+        year,
+        alternates,
+    }
+}
+
+/// `American President, The` → `The American President`; `Homme, L'` → `L'Homme`.
+fn article_first(title: &str) -> String {
     for article in [
         "The", "A", "An", "Les", "La", "Le", "L'", "Il", "Das", "Der", "Die", "El",
     ] {
-        if let Some(stem) = main.strip_suffix(&format!(", {article}")) {
+        if let Some(stem) = title.strip_suffix(&format!(", {article}")) {
             let sep = if article.ends_with('\'') { "" } else { " " };
-            return (format!("{article}{sep}{stem}{alt}"), year);
+            return format!("{article}{sep}{stem}");
         }
     }
-    (format!("{main}{alt}"), year)
+    title.to_owned()
 }
 
 #[cfg(test)]
 mod tests {
     use super::split_title;
 
+    fn parts(raw: &str) -> (String, Option<i64>, Vec<String>) {
+        let t = split_title(raw);
+        (t.title, t.year, t.alternates)
+    }
+
     #[test]
     fn titles() {
         assert_eq!(
-            split_title("Toy Story (1995)"),
-            ("Toy Story".into(), Some(1995))
+            parts("Toy Story (1995)"),
+            ("Toy Story".into(), Some(1995), vec![])
         );
         assert_eq!(
-            split_title("American President, The (1995)"),
-            ("The American President".into(), Some(1995))
+            parts("American President, The (1995)"),
+            ("The American President".into(), Some(1995), vec![])
         );
         assert_eq!(
-            split_title("City of Lost Children, The (Cité des enfants perdus, La) (1995)"),
+            parts("City of Lost Children, The (Cité des enfants perdus, La) (1995)"),
             (
-                "The City of Lost Children (Cité des enfants perdus, La)".into(),
-                Some(1995)
+                "The City of Lost Children".into(),
+                Some(1995),
+                vec!["La Cité des enfants perdus".into()]
             )
         );
-        assert_eq!(split_title("Babylon 5"), ("Babylon 5".into(), None));
         assert_eq!(
-            split_title("Stranger Things (2016-)"),
-            ("Stranger Things".into(), Some(2016))
+            parts("Léon: The Professional (a.k.a. The Professional) (Léon) (1994)"),
+            (
+                "Léon: The Professional".into(),
+                Some(1994),
+                vec!["The Professional".into(), "Léon".into()]
+            )
         );
         assert_eq!(
-            split_title("Homme, L' (2001)"),
-            ("L'Homme".into(), Some(2001))
+            parts("Twelve Monkeys (a.k.a. 12 Monkeys) (1995)"),
+            (
+                "Twelve Monkeys".into(),
+                Some(1995),
+                vec!["12 Monkeys".into()]
+            )
+        );
+        assert_eq!(parts("Babylon 5"), ("Babylon 5".into(), None, vec![]));
+        assert_eq!(
+            parts("Stranger Things (2016-)"),
+            ("Stranger Things".into(), Some(2016), vec![])
+        );
+        assert_eq!(
+            parts("Homme, L' (2001)"),
+            ("L'Homme".into(), Some(2001), vec![])
+        );
+        // An unbalanced parenthesis stays in the title.
+        assert_eq!(
+            parts("Weird (Title (2001)"),
+            ("Weird (Title".into(), Some(2001), vec![])
         );
     }
 }

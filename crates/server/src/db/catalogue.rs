@@ -9,7 +9,7 @@ use nextflex_data::catalogue::{CastMember, CrewMember, Genre, Keyword, Movie, Pe
 use sqlx::any::AnyArguments;
 use sqlx::{Any, Arguments, Row, Transaction};
 
-use super::{Db, now};
+use super::{Db, keywords, now};
 use crate::error::{Error, Result};
 
 /// A value for a multi-row insert.
@@ -213,11 +213,22 @@ async fn store_movies(
     movies: &[Movie],
 ) -> Result<(Vec<i64>, StoreReport)> {
     let mut keys = Keys::default();
-    for r in sqlx::query(db.sql("SELECT id, tmdb_id, movielens_id, imdb_id FROM movies"))
-        .fetch_all(&mut **tx)
-        .await?
+    // Each stored movie's titles: a title an import replaces becomes one of its alternates.
+    let mut titles: HashMap<i64, Vec<String>> = HashMap::new();
+    for r in sqlx::query(
+        db.sql("SELECT id, tmdb_id, movielens_id, imdb_id, title, alternate_titles FROM movies"),
+    )
+    .fetch_all(&mut **tx)
+    .await?
     {
         let id: i64 = r.try_get("id")?;
+        let alternates: Option<String> = r.try_get("alternate_titles")?;
+        titles.insert(
+            id,
+            std::iter::once(r.try_get("title")?)
+                .chain(alternates.iter().flat_map(|a| a.lines().map(str::to_owned)))
+                .collect(),
+        );
         if let Some(t) = r.try_get::<Option<i64>, _>("tmdb_id")? {
             keys.tmdb.insert(t, id);
         }
@@ -250,6 +261,16 @@ async fn store_movies(
         let tmdb_id = movie.tmdb_id.filter(|t| !clear(keys.tmdb.get(t)));
         let movielens_id = movie.movielens_id.filter(|m| !clear(keys.movielens.get(m)));
         let imdb_id = movie.imdb_id.clone().filter(|i| !clear(keys.imdb.get(i)));
+        let mut named = Movie {
+            title: movie.title.clone(),
+            alternate_titles: movie.alternate_titles.clone(),
+            ..Movie::default()
+        };
+        if let Some(earlier) = existing.and_then(|id| titles.remove(&id)) {
+            named.add_alternates(earlier);
+        }
+        let alternates =
+            (!named.alternate_titles.is_empty()).then(|| named.alternate_titles.join("\n"));
 
         let mut args = AnyArguments::default();
         let values = [
@@ -258,6 +279,7 @@ async fn store_movies(
             Arg::OptInt(movielens_id),
             Arg::Text(movie.title.clone()),
             Arg::Text(movie.search_title()),
+            Arg::OptText(alternates),
             Arg::OptText(movie.original_title.clone()),
             Arg::OptText(movie.overview.clone()),
             Arg::OptText(movie.tagline.clone()),
@@ -290,7 +312,8 @@ async fn store_movies(
                         "UPDATE movies SET tmdb_id = COALESCE(?, tmdb_id), \
                          imdb_id = COALESCE(?, imdb_id), movielens_id = COALESCE(?, movielens_id), \
                          title = ?, \
-                         search_title = ?, original_title = COALESCE(?, original_title), \
+                         search_title = ?, alternate_titles = ?, \
+                         original_title = COALESCE(?, original_title), \
                          overview = COALESCE(?, overview), tagline = COALESCE(?, tagline), \
                          release_date = COALESCE(?, release_date), \
                          release_year = COALESCE(?, release_year), runtime = COALESCE(?, runtime), \
@@ -336,9 +359,10 @@ async fn insert_movie(
     args: AnyArguments,
 ) -> Result<i64> {
     const INSERT: &str = "INSERT INTO movies (tmdb_id, imdb_id, movielens_id, title, \
-        search_title, original_title, overview, tagline, release_date, release_year, runtime, \
-        popularity, vote_average, vote_count, poster_path, original_language, budget, revenue, \
-        updated_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        search_title, alternate_titles, original_title, overview, tagline, release_date, \
+        release_year, runtime, popularity, vote_average, vote_count, poster_path, \
+        original_language, budget, revenue, updated_at, created_at) \
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     match db.dialect() {
         crate::config::Dialect::MySql => {
             let done = sqlx::query_with(INSERT, args).execute(&mut **tx).await?;
@@ -605,6 +629,8 @@ pub struct MovieDetail {
     pub imdb_id: Option<String>,
     pub movielens_id: Option<i64>,
     pub title: String,
+    /// Other titles it is known by (not the original title, which has its own field).
+    pub alternate_titles: Vec<String>,
     pub original_title: Option<String>,
     pub overview: Option<String>,
     pub tagline: Option<String>,
@@ -619,7 +645,7 @@ pub struct MovieDetail {
     pub budget: Option<i64>,
     pub revenue: Option<i64>,
     pub genres: Vec<String>,
-    pub keywords: Vec<String>,
+    pub keywords: Vec<keywords::Keyword>,
     pub cast: Vec<CastEntry>,
     pub crew: Vec<CrewEntry>,
 }
@@ -644,9 +670,9 @@ pub struct CrewEntry {
 /// One movie with its genres, keywords, cast and crew.
 pub async fn detail(db: &Db, id: i64) -> Result<Option<MovieDetail>> {
     let Some(r) = sqlx::query(db.sql(
-        "SELECT id, tmdb_id, imdb_id, movielens_id, title, original_title, overview, tagline, \
-         release_date, release_year, runtime, popularity, vote_average, vote_count, poster_path, \
-         original_language, budget, revenue FROM movies WHERE id = ?",
+        "SELECT id, tmdb_id, imdb_id, movielens_id, title, alternate_titles, original_title, \
+         overview, tagline, release_date, release_year, runtime, popularity, vote_average, \
+         vote_count, poster_path, original_language, budget, revenue FROM movies WHERE id = ?",
     ))
     .bind(id)
     .fetch_optional(db.pool())
@@ -660,6 +686,10 @@ pub async fn detail(db: &Db, id: i64) -> Result<Option<MovieDetail>> {
         imdb_id: r.try_get("imdb_id")?,
         movielens_id: r.try_get("movielens_id")?,
         title: r.try_get("title")?,
+        alternate_titles: r
+            .try_get::<Option<String>, _>("alternate_titles")?
+            .map(|a| a.lines().map(str::to_owned).collect())
+            .unwrap_or_default(),
         original_title: r.try_get("original_title")?,
         overview: r.try_get("overview")?,
         tagline: r.try_get("tagline")?,
@@ -688,16 +718,11 @@ pub async fn detail(db: &Db, id: i64) -> Result<Option<MovieDetail>> {
     {
         movie.genres.push(r.try_get("name")?);
     }
-    for r in sqlx::query(db.sql(
-        "SELECT k.name FROM movie_keywords mk JOIN keywords k ON k.id = mk.keyword_id \
-         WHERE mk.movie_id = ? ORDER BY k.name",
-    ))
-    .bind(id)
-    .fetch_all(db.pool())
-    .await?
-    {
-        movie.keywords.push(r.try_get("name")?);
-    }
+    movie.keywords = keywords::keywords_on(db, &[id])
+        .await?
+        .into_iter()
+        .map(|(_, k)| k)
+        .collect();
     for r in sqlx::query(db.sql(
         "SELECT c.person_id, p.name, p.profile_path, c.character_name, c.cast_order FROM movie_cast c \
          JOIN people p ON p.id = c.person_id WHERE c.movie_id = ? ORDER BY c.cast_order",

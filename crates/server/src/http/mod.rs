@@ -7,6 +7,7 @@ mod error;
 mod group;
 mod health;
 mod imports;
+mod keywords;
 mod lists;
 mod me;
 mod metrics;
@@ -239,6 +240,7 @@ pub fn router(ctx: ApiContext) -> Router {
         .merge(group::router())
         .merge(profiles::router())
         .merge(people::router())
+        .merge(keywords::router())
         .merge(lists::router())
         .merge(imports::router())
         .merge(posts::router(ctx.max_image_bytes))

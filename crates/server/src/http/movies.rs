@@ -21,6 +21,7 @@ use crate::recommender::{
     ChartSource, Lookup, MAX_K, MAX_LIMIT, MovieQuery, MovieSummary, RatingStats, Recommender,
     SortBy,
 };
+use crate::similar;
 
 pub fn router() -> Router<ApiContext> {
     Router::new()
@@ -30,6 +31,7 @@ pub fn router() -> Router<ApiContext> {
         .route("/api/movies/{id}/similar", get(similar))
         .route("/api/recommend/similar", post(similar_by_title))
         .route("/api/genres", get(genres))
+        .route("/api/languages", get(languages))
         .route("/api/charts/popular", get(popular))
         .route("/api/charts/latest", get(latest))
         .route("/api/charts/top-rated", get(top_rated))
@@ -66,13 +68,17 @@ impl MovieCard {
     }
 }
 
-/// A movie with a score (similarity, weighted rating or predicted rating).
+/// A movie like the one asked about.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Scored {
+pub struct SimilarMovie {
     #[serde(flatten)]
     pub movie: MovieCard,
-    /// The similarity to the movie asked about.
+    /// The similarity to the movie asked about: content and who-liked-what blended, shrunk for
+    /// films few people rated (0 to 1).
     pub score: f64,
+    /// Why it is here, in a few words: "Also directed by Christopher Nolan · liked by the same
+    /// people".
+    pub why: String,
 }
 
 /// The snapshot, or 503 while the first one is being built.
@@ -125,10 +131,20 @@ pub(super) fn limit(
 struct ListQuery {
     /// Words of the title (at most 200 characters); tolerant of case, accents and typos.
     q: Option<String>,
-    /// A genre as `/api/genres` names it (case-insensitive).
+    /// One genre as `/api/genres` names it (case-insensitive), or several separated by commas
+    /// (`Animation,Comedy`: movies with all of them).
     genre: Option<String>,
     year_from: Option<i64>,
     year_to: Option<i64>,
+    /// Only movies at least this long, in minutes (0 to 10,000).
+    #[param(minimum = 0, maximum = 10_000)]
+    runtime_min: Option<i64>,
+    /// Only movies at most this long, in minutes (0 to 10,000).
+    #[param(minimum = 0, maximum = 10_000)]
+    runtime_max: Option<i64>,
+    /// Only movies first made in this language: an ISO 639-1 code as `/api/languages` lists
+    /// them (`fr`, `ja`).
+    language: Option<String>,
     /// Only movies with at least this many ratings (0 to 1,000,000; default 0).
     #[param(minimum = 0, maximum = 1_000_000)]
     min_ratings: Option<u64>,
@@ -168,7 +184,44 @@ async fn list(
     {
         return Err(ApiError::field("year_from", "Must not be after year_to."));
     }
-    let genre = genre(&r, query.genre.as_deref())?;
+    let genres = query
+        .genre
+        .as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .filter(|g| !g.trim().is_empty())
+        .map(|g| genre(&r, Some(g)).map(Option::unwrap_or_default))
+        .collect::<Result<Vec<&str>, ApiError>>()?;
+    for (name, minutes) in [
+        ("runtime_min", query.runtime_min),
+        ("runtime_max", query.runtime_max),
+    ] {
+        if minutes.is_some_and(|m| !(0..=10_000).contains(&m)) {
+            return Err(ApiError::field(name, "From 0 to 10000 minutes."));
+        }
+    }
+    if let (Some(a), Some(b)) = (query.runtime_min, query.runtime_max)
+        && a > b
+    {
+        return Err(ApiError::field(
+            "runtime_min",
+            "Must not be more than runtime_max.",
+        ));
+    }
+    let language = query
+        .language
+        .as_deref()
+        .map(str::trim)
+        .filter(|l| !l.is_empty());
+    if language
+        .is_some_and(|l| !(2..=3).contains(&l.len()) || !l.bytes().all(|b| b.is_ascii_alphabetic()))
+    {
+        return Err(ApiError::field(
+            "language",
+            "A language code of two or three letters, such as fr or ja.",
+        ));
+    }
+    let language = language.map(str::to_ascii_lowercase);
     let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     if q.is_some_and(|q| q.chars().count() > 200) {
         return Err(ApiError::field("q", "At most 200 characters."));
@@ -179,9 +232,12 @@ async fn list(
     }
     let (count, movies) = r.search(&MovieQuery {
         q,
-        genre,
+        genres,
         year_from: query.year_from,
         year_to: query.year_to,
+        runtime_min: query.runtime_min,
+        runtime_max: query.runtime_max,
+        language: language.as_deref(),
         min_ratings,
         sort: query.sort,
         offset: paging.offset(),
@@ -357,11 +413,43 @@ async fn genres(State(ctx): State<ApiContext>) -> Result<axum::Json<Vec<GenreCou
                 name: g.clone(),
                 movies: r
                     .search(&MovieQuery {
-                        genre: Some(g),
+                        genres: vec![g],
                         limit: 0,
                         ..MovieQuery::default()
                     })
                     .0,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+struct LanguageCount {
+    /// ISO 639-1: `en`, `fr`, `ja`.
+    code: String,
+    movies: usize,
+}
+
+/// The original languages of the catalogue, with how many movies each has
+#[utoipa::path(
+    get,
+    path = "/api/languages",
+    tag = "catalogue",
+    responses(
+        (status = 200, description = "Every original language of the catalogue, the most common first", body = Vec<LanguageCount>),
+        (status = 503, description = "The recommenders are being built", body = ErrorBody),
+    )
+)]
+async fn languages(
+    State(ctx): State<ApiContext>,
+) -> Result<axum::Json<Vec<LanguageCount>>, ApiError> {
+    let r = snapshot(&ctx)?;
+    Ok(axum::Json(
+        r.languages()
+            .into_iter()
+            .map(|(code, movies)| LanguageCount {
+                code: code.to_owned(),
+                movies,
             })
             .collect(),
     ))
@@ -517,7 +605,7 @@ async fn top_rated(
 #[derive(Debug, Serialize, ToSchema)]
 struct SimilarBody {
     movie: MovieCard,
-    results: Vec<Scored>,
+    results: Vec<SimilarMovie>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -528,19 +616,26 @@ struct SimilarQuery {
     k: Option<usize>,
 }
 
-fn similar_body(r: &Recommender, movie: &MovieSummary, k: usize) -> SimilarBody {
-    SimilarBody {
+async fn similar_body(
+    ctx: &ApiContext,
+    r: &Recommender,
+    movie: &MovieSummary,
+    k: usize,
+) -> Result<SimilarBody, ApiError> {
+    let results = similar::explained(&ctx.db, r, movie.id, k)
+        .await?
+        .unwrap_or_default();
+    Ok(SimilarBody {
         movie: MovieCard::new(r, movie),
-        results: r
-            .similar(movie.id, k)
-            .unwrap_or_default()
+        results: results
             .into_iter()
-            .map(|n| Scored {
-                movie: MovieCard::new(r, n.movie),
-                score: f64::from(n.score),
+            .map(|e| SimilarMovie {
+                movie: MovieCard::new(r, e.neighbour.movie),
+                score: f64::from(e.neighbour.score),
+                why: e.why,
             })
             .collect(),
-    }
+    })
 }
 
 /// Movies similar to a movie (C)
@@ -566,7 +661,7 @@ async fn similar(
     let k = limit(query.k, 10, MAX_K, "k")?;
     let id = movie_id(&id)?;
     let movie = r.movie(id).ok_or_else(no_movie)?;
-    Ok(axum::Json(similar_body(&r, movie, k)))
+    Ok(axum::Json(similar_body(&ctx, &r, movie, k).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -623,7 +718,7 @@ async fn similar_by_title(
     }
     let (name, year) = split_year(title);
     match r.find(name, year) {
-        Lookup::Found(movie) => Ok(axum::Json(similar_body(&r, movie, k))),
+        Lookup::Found(movie) => Ok(axum::Json(similar_body(&ctx, &r, movie, k).await?)),
         Lookup::Ambiguous(candidates) => Err(ApiError::new(
             StatusCode::CONFLICT,
             "ambiguous_title",

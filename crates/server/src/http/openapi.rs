@@ -15,8 +15,8 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use super::error::ErrorBody;
 use super::{
-    ApiContext, admin, auth, group, health, imports, lists, me, metrics, movies, people, posts,
-    profiles, trending,
+    ApiContext, admin, auth, group, health, imports, keywords, lists, me, metrics, movies, people,
+    posts, profiles, trending,
 };
 use crate::db::{admin as admin_db, catalogue};
 use crate::models::{Training, Version};
@@ -55,6 +55,7 @@ const SPEC_PATH: &str = "/api/openapi.json";
         movies::suggest,
         movies::detail,
         movies::genres,
+        movies::languages,
         movies::popular,
         movies::latest,
         movies::top_rated,
@@ -62,6 +63,7 @@ const SPEC_PATH: &str = "/api/openapi.json";
         movies::similar,
         movies::similar_by_title,
         people::person,
+        keywords::keyword,
         me::rate,
         me::unrate,
         me::my_ratings,
@@ -367,6 +369,10 @@ impl PartialSchema for catalogue::MovieDetail {
                 ("department", String::schema()),
             ],
         );
+        let keyword = object(
+            "A keyword (`GET /api/keywords/{id}` lists its movies).",
+            [("id", i64::schema()), ("name", String::schema())],
+        );
         object(
             "A movie as the catalogue has it (TMDB and MovieLens data).",
             [
@@ -375,6 +381,7 @@ impl PartialSchema for catalogue::MovieDetail {
                 ("imdb_id", Option::<String>::schema()),
                 ("movielens_id", Option::<i64>::schema()),
                 ("title", String::schema()),
+                ("alternate_titles", Vec::<String>::schema()),
                 ("original_title", Option::<String>::schema()),
                 ("overview", Option::<String>::schema()),
                 ("tagline", Option::<String>::schema()),
@@ -389,7 +396,7 @@ impl PartialSchema for catalogue::MovieDetail {
                 ("budget", Option::<i64>::schema()),
                 ("revenue", Option::<i64>::schema()),
                 ("genres", Vec::<String>::schema()),
-                ("keywords", Vec::<String>::schema()),
+                ("keywords", array(keyword)),
                 ("cast", array(cast)),
                 ("crew", array(crew)),
             ],

@@ -5,11 +5,12 @@
 use std::collections::HashMap;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+use nextflex_data::catalogue::Movie;
 use nextflex_data::columnar::{self, CatalogueRatings};
 use nextflex_data::ratings::Ratings;
 use nextflex_engine::als::{AlsModel, AlsParams};
 use nextflex_engine::charts::{self, Listing, Votes};
-use nextflex_engine::content::{ContentIndex, ContentParams, ContentParts};
+use nextflex_engine::content::{ContentIndex, ContentItem, ContentParams, ContentParts};
 use nextflex_engine::ranking::{RankingModel, RankingParams};
 use object_store::ObjectStoreExt;
 use object_store::path::Path as ObjectPath;
@@ -19,7 +20,6 @@ use super::{BuildReport, ChartSource, MAX_K, MovieSummary, RatingStats, Recommen
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::evaluate::{ModelKind, SplitSpec};
-use crate::recommend::content_item;
 use crate::storage::Storage;
 
 /// App users' ids are offset by this in the ALS model so they never meet a dataset's user ids.
@@ -309,8 +309,22 @@ pub fn assemble(movies: Vec<MovieSummary>, trained: Trained) -> Recommender {
             released: released(m),
         })
         .collect();
-    let popular = charts::popular(&listings, usize::MAX);
-    let latest = charts::latest(&listings, today(), LATEST_MIN_RATINGS, usize::MAX);
+    // A catalogue without ratings (TMDB data alone) has charts all the same.
+    let min_ratings = if listings.iter().any(|l| l.ratings > 0) {
+        charts::LIST_MIN_RATINGS
+    } else {
+        0
+    };
+    // Every movie has a place in the popular order (browse sorts by it); the chart leaves out
+    // those too few people rated.
+    let by_popularity = charts::popular(&listings, usize::MAX);
+    let ratings = |id: &&i64| stats.get(id).map_or(0, |s| s.count);
+    let popular: Vec<i64> = by_popularity
+        .iter()
+        .filter(|id| ratings(id) >= min_ratings)
+        .copied()
+        .collect();
+    let latest = charts::latest(&listings, today(), min_ratings, usize::MAX);
 
     let mut genres: Vec<String> = movies.iter().flat_map(|m| m.genres.clone()).collect();
     genres.sort();
@@ -349,7 +363,7 @@ pub fn assemble(movies: Vec<MovieSummary>, trained: Trained) -> Recommender {
         }
     }
     let mut popular_rank = vec![usize::MAX; movies.len()];
-    for (rank, id) in popular.iter().enumerate() {
+    for (rank, id) in by_popularity.iter().enumerate() {
         popular_rank[position[id]] = rank;
     }
     let franchises = movies
@@ -377,10 +391,6 @@ pub fn assemble(movies: Vec<MovieSummary>, trained: Trained) -> Recommender {
     recommender.chart_rank = recommender.chart_ranks();
     recommender
 }
-
-/// Fewer ratings than this keep a film out of the latest list: one or two votes say too
-/// little to put a film in front of everyone (and its mean is shown on the card).
-pub const LATEST_MIN_RATINGS: u64 = 3;
 
 /// When a movie came out, as `YYYYMMDD`: its release date, or, for a movie with only a year
 /// (most MovieLens-only ones), the middle of that year, the guess that is off by least.
@@ -424,17 +434,32 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 /// same build reads anyway.
 async fn summaries(db: &Db, genres: &HashMap<i64, Vec<String>>) -> Result<Vec<MovieSummary>> {
     let rows = sqlx::query(db.sql(
-        "SELECT id, title, release_year, release_date, popularity, poster_path, vote_average, \
-         vote_count FROM movies ORDER BY id",
+        "SELECT id, title, alternate_titles, original_title, release_year, release_date, \
+         popularity, poster_path, vote_average, vote_count, runtime, original_language \
+         FROM movies ORDER BY id",
     ))
     .fetch_all(db.pool())
     .await?;
     rows.iter()
         .map(|r| {
             let id: i64 = r.try_get("id")?;
+            // The alternates and the original title, each once, none the display title.
+            let mut titles = Movie {
+                title: r.try_get("title")?,
+                ..Movie::default()
+            };
+            let alternates: Option<String> = r.try_get("alternate_titles")?;
+            let original: Option<String> = r.try_get("original_title")?;
+            titles.add_alternates(
+                alternates
+                    .iter()
+                    .flat_map(|a| a.lines().map(str::to_owned))
+                    .chain(original),
+            );
             Ok(MovieSummary {
                 id,
-                title: r.try_get("title")?,
+                title: titles.title,
+                also_known_as: titles.alternate_titles,
                 year: r.try_get("release_year")?,
                 release_date: r.try_get("release_date")?,
                 genres: genres.get(&id).cloned().unwrap_or_default(),
@@ -442,6 +467,8 @@ async fn summaries(db: &Db, genres: &HashMap<i64, Vec<String>>) -> Result<Vec<Mo
                 poster_path: r.try_get("poster_path")?,
                 tmdb_vote_average: r.try_get("vote_average")?,
                 tmdb_vote_count: r.try_get("vote_count")?,
+                runtime: r.try_get("runtime")?,
+                original_language: r.try_get("original_language")?,
             })
         })
         .collect()
@@ -509,6 +536,26 @@ async fn app_ratings(db: &Db) -> Result<CatalogueRatings> {
         out.rating.push(r.try_get::<f64, _>("rating")? as f32);
     }
     Ok(out)
+}
+
+/// What the content model reads of a catalogue movie.
+pub fn content_item(movie: Movie, id: i64) -> ContentItem {
+    let mut cast = movie.cast;
+    cast.sort_by_key(|c| c.order);
+    ContentItem {
+        id,
+        title: movie.title,
+        year: movie.release_year,
+        keywords: movie.keywords.into_iter().map(|k| k.name).collect(),
+        cast: cast.into_iter().take(3).map(|c| c.person.name).collect(),
+        directors: movie
+            .crew
+            .into_iter()
+            .filter(|c| c.job == "Director")
+            .map(|c| c.person.name)
+            .collect(),
+        genres: movie.genres.into_iter().map(|g| g.name).collect(),
+    }
 }
 
 #[cfg(test)]

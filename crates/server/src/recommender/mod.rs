@@ -14,9 +14,12 @@ use nextflex_engine::charts::{ChartStats, Ranked};
 use nextflex_engine::content::{ContentIndex, TitleMatch};
 use nextflex_engine::group;
 use nextflex_engine::ranking::RankingModel;
+use nextflex_engine::similar::{self, Blend};
 use serde::Serialize;
 
-pub use build::{Fit, RecommenderSettings, Trained, assemble, build, catalogue, train};
+pub use build::{
+    Fit, RecommenderSettings, Trained, assemble, build, catalogue, content_item, train,
+};
 pub use search::{MovieQuery, SortBy};
 
 /// Which votes the top-rated chart counts.
@@ -37,6 +40,8 @@ pub enum ChartSource {
 pub struct MovieSummary {
     pub id: i64,
     pub title: String,
+    /// Every other title search finds the movie by: its alternates and its original title.
+    pub also_known_as: Vec<String>,
     pub year: Option<i64>,
     pub release_date: Option<String>,
     pub genres: Vec<String>,
@@ -44,6 +49,10 @@ pub struct MovieSummary {
     pub poster_path: Option<String>,
     pub tmdb_vote_average: Option<f64>,
     pub tmdb_vote_count: Option<i64>,
+    /// Minutes.
+    pub runtime: Option<i64>,
+    /// ISO 639-1, as TMDB gives it: `en`, `fr`, `ja`.
+    pub original_language: Option<String>,
 }
 
 /// A movie's ratings in the snapshot (dataset and app users).
@@ -74,6 +83,10 @@ pub struct Chart<'a> {
 pub struct Neighbour<'a> {
     pub movie: &'a MovieSummary,
     pub score: f32,
+    /// What the score owes to the content match and to the people who like both (each 0–1,
+    /// scaled by the best neighbour on that signal).
+    pub content: f32,
+    pub collaborative: f32,
 }
 
 /// A personalised recommendation.
@@ -134,7 +147,8 @@ pub struct Recommender {
     /// Ratings per movie in the dataset alone (app users' are counted live).
     dataset_stats: HashMap<i64, RatingStats>,
     /// Each movie's title as search compares it (same order as `movies`).
-    title_words: Vec<search::TitleKey>,
+    /// Each movie's titles as search compares them, its display title first.
+    title_words: Vec<Vec<search::TitleKey>>,
     /// Each movie's position in `popular` (same order as `movies`).
     popular_rank: Vec<usize>,
     /// Positions in the overall top-rated chart.
@@ -202,13 +216,15 @@ impl Recommender {
                 m.title.capacity()
                     + m.release_date.as_ref().map_or(0, String::capacity)
                     + m.poster_path.as_ref().map_or(0, String::capacity)
+                    + m.original_language.as_ref().map_or(0, String::capacity)
                     + strings(&m.genres)
+                    + strings(&m.also_known_as)
             })
             .sum();
         let words: usize = self
             .title_words
             .iter()
-            .map(search::TitleKey::heap_bytes)
+            .map(|keys| vec(keys) + keys.iter().map(search::TitleKey::heap_bytes).sum::<usize>())
             .sum();
         let charts: usize = self.charts.values().map(|(list, _)| vec(list)).sum();
         vec(&self.movies)
@@ -274,6 +290,20 @@ impl Recommender {
         self.list(&self.popular, genre, limit)
     }
 
+    /// These movies (those the snapshot has), the most popular first: by their place in the
+    /// popular chart, then the rest by id.
+    pub fn most_popular_first(&self, ids: &[i64]) -> Vec<&MovieSummary> {
+        let mut known: Vec<(usize, i64, &MovieSummary)> = ids
+            .iter()
+            .filter_map(|&id| {
+                let at = *self.position.get(&id)?;
+                Some((self.popular_rank[at], id, &self.movies[at]))
+            })
+            .collect();
+        known.sort_unstable_by_key(|&(rank, id, _)| (rank, id));
+        known.into_iter().map(|(_, _, m)| m).collect()
+    }
+
     /// (A) The most recently released movies (none from the future).
     pub fn latest(&self, genre: Option<&str>, limit: usize) -> Vec<&MovieSummary> {
         self.list(&self.latest, genre, limit)
@@ -307,17 +337,45 @@ impl Recommender {
         }
     }
 
-    /// (C) The `k` movies most similar to movie `id` (`k` at most [`MAX_K`]); `None` for a
-    /// movie not in the snapshot.
+    /// (C) The `k` movies most similar to movie `id` (`k` at most [`MAX_K`]), most similar
+    /// first: its content neighbours and the ranking model's nearest items by affinity, blended
+    /// as [`similar::blend`] says with [`Blend::default`]'s weights; `None` for a movie not in the
+    /// snapshot.
     pub fn similar(&self, id: i64, k: usize) -> Option<Vec<Neighbour<'_>>> {
-        let neighbours = self.content.similar(id, k)?;
+        let content = self.content.similar(id, MAX_K)?;
+        let collaborative: Vec<(i64, f32)> = self
+            .ranking
+            .as_ref()
+            .and_then(|m| Some((m, m.affinity(u32::try_from(id).ok()?)?)))
+            .map(|(m, affinity)| {
+                m.items()
+                    .iter()
+                    .zip(affinity)
+                    .map(|(&item, a)| (i64::from(item), a))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let ratings = |id: i64| self.stats.get(&id).map_or(0, |s| s.count);
+        // A catalogue without ratings (TMDB data alone) is ranked by content alone.
+        let blend = if self.stats.is_empty() {
+            Blend {
+                prior: 0.0,
+                min_ratings: 0,
+                ..Blend::default()
+            }
+        } else {
+            Blend::default()
+        };
+        let blended = similar::blend(id, &content, &collaborative, ratings, &blend, k);
         Some(
-            neighbours
+            blended
                 .into_iter()
-                .filter_map(|n| {
-                    self.movie(n.id).map(|movie| Neighbour {
+                .filter_map(|s| {
+                    self.movie(s.id).map(|movie| Neighbour {
                         movie,
-                        score: n.score,
+                        score: s.score,
+                        content: s.content,
+                        collaborative: s.collaborative,
                     })
                 })
                 .collect(),
@@ -421,35 +479,6 @@ impl Recommender {
             *taken += 1;
             *taken <= MAX_PER_FRANCHISE
         }
-    }
-
-    /// Up to `k` movies like movie `id` that the people who like it like too: its content
-    /// neighbours (see [`Recommender::similar`]) ordered by content similarity times the ranking
-    /// model's item-to-item affinity (see [`RankingModel::affinity`]), leaving out those with
-    /// no affinity. Content alone would pad with obscure films that merely share a genre and
-    /// a studio; affinity alone brings the films everyone likes. Content order where the model
-    /// does not know the movie; `None` for a movie not in the snapshot.
-    pub fn liked_alike(&self, id: i64, k: usize) -> Option<Vec<&MovieSummary>> {
-        let content = self.content.similar(id, MAX_K)?;
-        let model = self.ranking.as_ref();
-        let Some(affinity) = model.and_then(|m| m.affinity(u32::try_from(id).ok()?)) else {
-            return Some(
-                content
-                    .iter()
-                    .filter_map(|n| self.movie(n.id))
-                    .take(k)
-                    .collect(),
-            );
-        };
-        let mut scored: Vec<(f32, &MovieSummary)> = content
-            .iter()
-            .filter_map(|n| {
-                let at = model?.position(u32::try_from(n.id).ok()?)?;
-                (affinity[at] > 0.0).then_some((n.score * affinity[at], self.movie(n.id)?))
-            })
-            .collect();
-        scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.id.cmp(&y.1.id)));
-        Some(scored.into_iter().take(k).map(|(_, m)| m).collect())
     }
 
     /// How well a movie fits a user with these ratings (the ranking model's score, as

@@ -1,5 +1,7 @@
-//! Catalogue search over the snapshot: case- and accent-insensitive, tolerant of typos, with
-//! genre and year filters, four sort orders and pagination. Held in memory, so that it works the
+//! Catalogue search over the snapshot, over every title a movie has (its display title, its
+//! alternates, its original title): case- and accent-insensitive, tolerant of typos, with
+//! filters (genres, years, runtime, original language, rating count), four sort orders and
+//! pagination. Held in memory, so that it works the
 //! same on every database backend and answers in well under a millisecond.
 
 use nextflex_engine::text::{within_edits, words};
@@ -20,9 +22,15 @@ pub enum SortBy {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MovieQuery<'a> {
     pub q: Option<&'a str>,
-    pub genre: Option<&'a str>,
+    /// Only movies with every one of these genres.
+    pub genres: Vec<&'a str>,
     pub year_from: Option<i64>,
     pub year_to: Option<i64>,
+    /// Only movies whose runtime (minutes) is known and within these bounds.
+    pub runtime_min: Option<i64>,
+    pub runtime_max: Option<i64>,
+    /// Only movies first made in this language (ISO 639-1).
+    pub language: Option<&'a str>,
     /// Only movies with at least this many ratings.
     pub min_ratings: u64,
     /// `None`: by relevance with a query, by popularity without.
@@ -74,9 +82,17 @@ impl TitleKey {
     }
 }
 
-/// Every title's key, for matching.
-pub(super) fn index(movies: &[MovieSummary]) -> Vec<TitleKey> {
-    movies.iter().map(|m| TitleKey::new(&m.title)).collect()
+/// Every movie's title keys for matching: its display title first, then every other title.
+pub(super) fn index(movies: &[MovieSummary]) -> Vec<Vec<TitleKey>> {
+    movies
+        .iter()
+        .map(|m| {
+            std::iter::once(&m.title)
+                .chain(&m.also_known_as)
+                .map(|t| TitleKey::new(t))
+                .collect()
+        })
+        .collect()
 }
 
 /// A query as search compares it, prepared once per request.
@@ -148,7 +164,16 @@ impl Recommender {
             .iter()
             .enumerate()
             .filter(|(_, m)| {
-                query.genre.is_none_or(|g| m.genres.iter().any(|x| x == g))
+                query.genres.iter().all(|g| m.genres.iter().any(|x| x == g))
+                    && query
+                        .runtime_min
+                        .is_none_or(|t| m.runtime.is_some_and(|mt| mt >= t))
+                    && query
+                        .runtime_max
+                        .is_none_or(|t| m.runtime.is_some_and(|mt| mt <= t))
+                    && query
+                        .language
+                        .is_none_or(|l| m.original_language.as_deref() == Some(l))
                     && query
                         .year_from
                         .is_none_or(|y| m.year.is_some_and(|my| my >= y))
@@ -162,7 +187,12 @@ impl Recommender {
                             .is_some_and(|s| s.count >= query.min_ratings))
             })
             .filter_map(|(i, _)| {
-                let r = relevance(&self.title_words[i], &q);
+                // The best match among the movie's titles.
+                let r = self.title_words[i]
+                    .iter()
+                    .map(|key| relevance(key, &q))
+                    .max()
+                    .unwrap_or(0);
                 (r > 0).then_some((r, i))
             })
             .collect();
@@ -223,9 +253,9 @@ impl Recommender {
                 })
             }
             Some(SortBy::Title) => hits.sort_by(|a, b| {
-                self.title_words[a.1]
-                    .words
-                    .cmp(&self.title_words[b.1].words)
+                let display = |i: usize| self.title_words[i].first().map(|k| &k.words);
+                display(a.1)
+                    .cmp(&display(b.1))
                     .then(self.movies[a.1].id.cmp(&self.movies[b.1].id))
             }),
         }
@@ -247,6 +277,20 @@ impl Recommender {
             ..MovieQuery::default()
         };
         self.search(&query).1
+    }
+
+    /// The original languages of the catalogue's movies (ISO 639-1) with how many movies each,
+    /// the most common first.
+    pub fn languages(&self) -> Vec<(&str, usize)> {
+        let mut counts: std::collections::HashMap<&str, usize> = Default::default();
+        for m in &self.movies {
+            if let Some(l) = m.original_language.as_deref() {
+                *counts.entry(l).or_default() += 1;
+            }
+        }
+        let mut languages: Vec<(&str, usize)> = counts.into_iter().collect();
+        languages.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        languages
     }
 
     /// Positions in the overall top-rated chart (ratings source), for sorting.

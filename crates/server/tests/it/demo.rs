@@ -1,17 +1,18 @@
 //! The demo catalogue as a movie fan meets it: what search finds first, what Latest and Popular
-//! lead with. On the real demo data (data/demo), charts-and-search snapshot only (no model is
-//! trained), so it runs in seconds.
+//! lead with (a charts-and-search snapshot, no model trained, so it runs in seconds), and which
+//! films the similar-movies section shows (with the ranking model and the content index). On the
+//! real demo data (data/demo).
 
 use std::path::PathBuf;
 
 use nextflex::config::StorageConfig;
-use nextflex::recommender::{self, Fit, MovieQuery, RecommenderSettings};
+use nextflex::recommender::{self, Fit, MovieQuery, Recommender, RecommenderSettings};
 use nextflex::storage::Storage;
 
 use crate::helpers::{Backend, TestDb};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn search_and_charts_on_the_demo_read_as_a_fan_expects() {
+/// A snapshot of the demo data built with these settings.
+async fn demo_snapshot(settings: &RecommenderSettings) -> Recommender {
     let tdb = TestDb::create(Backend::Sqlite).await.unwrap();
     let db = tdb.connect().await;
     let storage = Storage::open(&StorageConfig::Memory).await.unwrap();
@@ -24,12 +25,17 @@ async fn search_and_charts_on_the_demo_read_as_a_fan_expects() {
     nextflex::import::import(&db, &storage, &folders, false)
         .await
         .unwrap();
-    let settings = RecommenderSettings {
+    recommender::build(&db, &storage, settings).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_and_charts_on_the_demo_read_as_a_fan_expects() {
+    let r = demo_snapshot(&RecommenderSettings {
         fit: Fit::Neither,
         content: false,
         ..RecommenderSettings::default()
-    };
-    let r = recommender::build(&db, &storage, &settings).await.unwrap();
+    })
+    .await;
 
     let first = |q: &str| {
         let (_, found) = r.search(&MovieQuery {
@@ -47,6 +53,13 @@ async fn search_and_charts_on_the_demo_read_as_a_fan_expects() {
     assert_eq!(first("spiderman"), ("Spider-Man".into(), Some(2002)));
     assert_eq!(first("walle"), ("WALL·E".into(), Some(2008)));
     assert_eq!(first("godfather"), ("The Godfather".into(), Some(1972)));
+    // Every title a movie has: MovieLens's, TMDB's, the original, the "a.k.a." ones.
+    assert_eq!(
+        first("star wars episode v"),
+        ("The Empire Strikes Back".into(), Some(1980))
+    );
+    assert_eq!(first("12 monkeys"), ("Twelve Monkeys".into(), Some(1995)));
+    assert_eq!(first("se7en"), ("Se7en".into(), Some(1995)));
 
     let ratings = |id: i64| r.rating_stats(id).map_or(0, |s| s.count);
     let latest = r.latest(None, 10);
@@ -69,5 +82,65 @@ async fn search_and_charts_on_the_demo_read_as_a_fan_expects() {
     assert!(
         popular.iter().all(|m| ratings(m.id) >= 3),
         "films nobody here rated do not lead: {titles:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn similar_movies_on_the_demo_are_what_a_fan_would_click() {
+    let r = demo_snapshot(&RecommenderSettings {
+        fit: Fit::Ranking,
+        ..RecommenderSettings::default()
+    })
+    .await;
+    let find = |title: &str, year: i64| {
+        let (_, found) = r.search(&MovieQuery {
+            q: Some(title),
+            year_from: Some(year),
+            year_to: Some(year),
+            limit: 1,
+            ..MovieQuery::default()
+        });
+        found[0].id
+    };
+    let top = |title: &str, year: i64, k: usize| -> Vec<String> {
+        let list = r.similar(find(title, year), k).unwrap();
+        assert_eq!(list.len(), k, "exactly k for {title}");
+        list.iter().map(|n| n.movie.title.clone()).collect()
+    };
+    for (anchor, year, expected) in [
+        (
+            "The Dark Knight",
+            2008,
+            ["The Dark Knight Rises", "Batman Begins"],
+        ),
+        ("Toy Story", 1995, ["Toy Story 2", "Toy Story 3"]),
+        (
+            "Spirited Away",
+            2001,
+            ["Princess Mononoke", "Howl's Moving Castle"],
+        ),
+    ] {
+        let five = top(anchor, year, 5);
+        for film in expected {
+            assert!(
+                five.iter().any(|t| t == film),
+                "{film} in the top 5 of {anchor}: {five:?}"
+            );
+        }
+        assert!(!five.iter().any(|t| t == anchor), "never the movie itself");
+    }
+    // No film fewer than 3 people rated, and the same list every time.
+    let toy_story = find("Toy Story", 1995);
+    let list = r.similar(toy_story, 20).unwrap();
+    assert!(
+        list.iter()
+            .all(|n| r.rating_stats(n.movie.id).is_some_and(|s| s.count >= 3)),
+        "{:?}",
+        list.iter().map(|n| &n.movie.title).collect::<Vec<_>>()
+    );
+    let again = r.similar(toy_story, 20).unwrap();
+    assert_eq!(
+        list.iter().map(|n| n.movie.id).collect::<Vec<_>>(),
+        again.iter().map(|n| n.movie.id).collect::<Vec<_>>()
     );
 }

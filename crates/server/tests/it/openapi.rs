@@ -56,8 +56,11 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/movies/{id}/similar", Anyone),
     ("POST", "/api/recommend/similar", Anyone),
     ("GET", "/api/genres", Anyone),
+    ("GET", "/api/languages", Anyone),
     // people.rs
     ("GET", "/api/people/{id}", Anyone),
+    // keywords.rs
+    ("GET", "/api/keywords/{id}", Anyone),
     ("GET", "/api/charts/popular", Anyone),
     ("GET", "/api/charts/latest", Anyone),
     ("GET", "/api/charts/top-rated", Anyone),
@@ -789,7 +792,22 @@ async fn real_answers_match_the_document() {
         "{films}"
     );
     s.expect(404, person(999_999_999)).await;
+    // A keyword of the movie, and its films.
+    let keyword =
+        |query: String| req("GET", "/api/keywords/{id}").path(format!("/api/keywords/{query}"));
+    let word = detail["keywords"][0]["id"]
+        .as_i64()
+        .expect("Toy Story has keywords");
+    let tagged = s.json(200, keyword(format!("{word}?page_size=100"))).await;
+    assert_eq!(tagged["name"], detail["keywords"][0]["name"], "{tagged}");
+    let listed = tagged["movies"]["results"].as_array().unwrap();
+    assert!(listed.iter().any(|m| m["id"] == toy_story), "{tagged}");
+    s.expect(400, keyword(format!("{word}?page=0"))).await;
+    s.expect(404, keyword("999999999".into())).await;
+    s.expect(400, keyword("abc".into())).await;
     s.expect(200, req("GET", "/api/genres")).await;
+    let languages = s.json(200, req("GET", "/api/languages")).await;
+    assert_eq!(languages[0]["code"], "en", "{languages}");
     for route in [
         "/api/charts/popular",
         "/api/charts/latest",

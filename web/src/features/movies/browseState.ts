@@ -15,12 +15,26 @@ export const PAGE_SIZE = 24;
 /** The "rated by at least" choices: 0 is anyone. */
 export const MIN_RATINGS = [0, 10, 50, 100] as const;
 
+/** The length choices, in minutes (bounds included; null: no bound). */
+export const LENGTHS = {
+  any: { label: 'Any length', min: null, max: null },
+  short: { label: 'Under 90 min', min: null, max: 89 },
+  feature: { label: '90 min to 2 h', min: 90, max: 120 },
+  long: { label: 'Over 2 h', min: 121, max: null },
+} as const;
+
+export type BrowseLength = keyof typeof LENGTHS;
+
 /** What the browse page shows, as kept in its URL. Years are text as typed. */
 export interface BrowseState {
   q: string;
-  genre: string;
+  /** Movies with every one of these genres. */
+  genres: string[];
   yearFrom: string;
   yearTo: string;
+  length: BrowseLength;
+  /** An original language (ISO 639-1), or '' for any. */
+  language: string;
   /** Only movies with at least this many ratings (0: any). */
   minRatings: number;
   sort: BrowseSort;
@@ -43,11 +57,18 @@ export function readBrowseState(params: URLSearchParams): BrowseState {
   if (sort === 'relevance' && !q.trim()) sort = 'popular';
   const page = Number.parseInt(params.get('page') ?? '1', 10);
   const minRatings = Number.parseInt(params.get('min_ratings') ?? '0', 10);
+  const genres = (params.get('genre') ?? '')
+    .split(',')
+    .map((g) => g.trim())
+    .filter(Boolean);
+  const language = (params.get('language') ?? '').trim().toLowerCase();
   return {
     q,
-    genre: params.get('genre') ?? '',
+    genres: [...new Set(genres)],
     yearFrom: params.get('year_from') ?? '',
     yearTo: params.get('year_to') ?? '',
+    length: lengthOf(params.get('runtime_min'), params.get('runtime_max')),
+    language: /^[a-z]{2,3}$/.test(language) ? language : '',
     minRatings: Number.isFinite(minRatings) && minRatings > 0 ? Math.min(minRatings, 1_000_000) : 0,
     sort,
     page: Number.isFinite(page) && page > 0 ? page : 1,
@@ -58,13 +79,27 @@ export function readBrowseState(params: URLSearchParams): BrowseState {
 export function writeBrowseState(state: BrowseState): URLSearchParams {
   const params = new URLSearchParams();
   if (state.q.trim()) params.set('q', state.q.trim());
-  if (state.genre) params.set('genre', state.genre);
+  if (state.genres.length > 0) params.set('genre', state.genres.join(','));
   if (state.yearFrom) params.set('year_from', state.yearFrom);
   if (state.yearTo) params.set('year_to', state.yearTo);
+  const { min, max } = LENGTHS[state.length];
+  if (min !== null) params.set('runtime_min', String(min));
+  if (max !== null) params.set('runtime_max', String(max));
+  if (state.language) params.set('language', state.language);
   if (state.minRatings > 0) params.set('min_ratings', String(state.minRatings));
   if (state.sort !== defaultSort(state.q)) params.set('sort', state.sort);
   if (state.page > 1) params.set('page', String(state.page));
   return params;
+}
+
+/** The length choice a URL's runtime bounds name ('any' for bounds no choice has). */
+function lengthOf(min: string | null, max: string | null): BrowseLength {
+  const bound = (v: string | null) => (v === null || v === '' ? null : Number(v));
+  const [lo, hi] = [bound(min), bound(max)];
+  const found = (Object.keys(LENGTHS) as BrowseLength[]).find(
+    (k) => LENGTHS[k].min === lo && LENGTHS[k].max === hi,
+  );
+  return found ?? 'any';
 }
 
 /** A year as typed, if it is one. */
@@ -91,9 +126,12 @@ export function toMovieQuery(state: BrowseState): MovieQuery {
   const sort = state.sort === 'relevance' ? (q ? undefined : 'popular') : state.sort;
   return {
     q: q || undefined,
-    genre: state.genre || undefined,
+    genre: state.genres.length > 0 ? state.genres.join(',') : undefined,
     year_from: parseYear(state.yearFrom),
     year_to: parseYear(state.yearTo),
+    runtime_min: LENGTHS[state.length].min ?? undefined,
+    runtime_max: LENGTHS[state.length].max ?? undefined,
+    language: state.language || undefined,
     min_ratings: state.minRatings > 0 ? state.minRatings : undefined,
     sort,
     page: state.page,
