@@ -32,6 +32,7 @@ const TABLES: &[&str] = &[
     "posts",
     "datasets",
     "model_versions",
+    "tmdb_enrichment",
 ];
 
 async fn count(db: &Db, sql: &'static str) -> i64 {
@@ -49,7 +50,7 @@ async fn migrations_create_the_whole_schema_once(backend: Backend) {
     db.migrate().await.unwrap();
     db.migrate().await.unwrap();
     // One row per file in migrations/<dialect>/, however often `migrate` runs.
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM _sqlx_migrations").await, 3);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM _sqlx_migrations").await, 4);
     for table in TABLES {
         let n: i64 = sqlx::query_scalar(db.sql_owned(format!("SELECT COUNT(*) FROM {table}")))
             .fetch_one(db.pool())
