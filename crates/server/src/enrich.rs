@@ -168,7 +168,10 @@ impl Summary {
 enum Answer {
     Found(Box<Movie>),
     NotFound,
-    Failed { why: String, transient: bool },
+    Failed {
+        why: String,
+        transient: bool,
+    },
     /// The key was refused: every other request would be too.
     Refused(String),
 }
@@ -311,7 +314,10 @@ pub async fn run(
         ),
     }
     if let Some(stopped) = &summary.stopped {
-        tracing::warn!(?stopped, "TMDB enrichment stopped early; the next run resumes");
+        tracing::warn!(
+            ?stopped,
+            "TMDB enrichment stopped early; the next run resumes"
+        );
     }
     Ok(summary)
 }
@@ -421,7 +427,8 @@ fn tidy(mut movie: Movie) -> Movie {
     movie.cast.dedup_by_key(|c| c.order);
     movie.cast.truncate(CAST_LIMIT);
     movie.crew.retain(|c| {
-        matches!(c.department.as_str(), "Directing" | "Writing") || CREW_JOBS.contains(&c.job.as_str())
+        matches!(c.department.as_str(), "Directing" | "Writing")
+            || CREW_JOBS.contains(&c.job.as_str())
     });
     for c in &mut movie.cast {
         clip(&mut c.person.name, 300);
@@ -516,11 +523,8 @@ pub fn parse_interval(raw: &str) -> Result<Duration, String> {
     let mut total: u64 = 0;
     let mut digits = String::new();
     let mut parts = 0;
-    let bad = || {
-        format!("{raw:?} is not an interval: write e.g. 90s, 15m, 6h, 1d or 1h30m")
-    };
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+    let bad = || format!("{raw:?} is not an interval: write e.g. 90s, 15m, 6h, 1d or 1h30m");
+    for c in text.chars() {
         if c.is_ascii_digit() {
             digits.push(c);
             continue;
@@ -582,11 +586,23 @@ mod tests {
         assert_eq!(secs(" 6h "), Ok(21_600));
         assert_eq!(secs("1d"), Ok(86_400));
         assert_eq!(secs("1h30m"), Ok(5_400));
-        for bad in ["", "h", "1x", "1.5h", "-1h", "1h30", "99999999999999999999d"] {
+        for bad in [
+            "",
+            "h",
+            "1x",
+            "1.5h",
+            "-1h",
+            "1h30",
+            "99999999999999999999d",
+        ] {
             assert!(parse_interval(bad).is_err(), "{bad}");
         }
         for zero in ["0", "0s", "0h0m"] {
-            assert!(parse_interval(zero).unwrap_err().contains("must be positive"));
+            assert!(
+                parse_interval(zero)
+                    .unwrap_err()
+                    .contains("must be positive")
+            );
         }
         assert_eq!(parse_limit("3"), Ok(3));
         assert!(parse_limit("0").is_err());
@@ -673,10 +689,7 @@ mod tests {
         assert_eq!(orders, (0..20).collect::<Vec<_>>());
         assert_eq!(movie.cast[0].person.name, "actor 0");
         assert_eq!(movie.cast[0].character.as_ref().unwrap().len(), 500);
-        assert_eq!(
-            movie.cast[0].person.profile_path.as_deref(),
-            Some("/a.jpg")
-        );
+        assert_eq!(movie.cast[0].person.profile_path.as_deref(), Some("/a.jpg"));
         let jobs: Vec<&str> = movie.crew.iter().map(|c| c.job.as_str()).collect();
         assert_eq!(jobs, ["Director", "Screenplay", "Producer"]);
         let kept = tidy(Movie {

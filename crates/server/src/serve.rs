@@ -85,7 +85,13 @@ pub async fn run(settings: ServeSettings) -> Result<()> {
     }
     if let Some(schedule) = settings.enrich {
         let key = settings.api.tmdb_api_key.as_ref();
-        crate::enrich::schedule(db.clone(), key, &settings.api.tmdb_api_url, schedule, Arc::clone(&models))?;
+        crate::enrich::schedule(
+            db.clone(),
+            key,
+            &settings.api.tmdb_api_url,
+            schedule,
+            Arc::clone(&models),
+        )?;
     }
     let ctx = ApiContext::new(db.clone(), storage, &jwt_secret, models, &settings.api).await?;
     tracing::info!(%addr, "listening on http://{addr}");

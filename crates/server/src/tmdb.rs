@@ -210,7 +210,11 @@ mod tests {
 
     #[test]
     fn no_key_no_client_but_the_url_is_still_checked() {
-        assert!(Tmdb::new(None, "https://api.themoviedb.org/3").unwrap().is_none());
+        assert!(
+            Tmdb::new(None, "https://api.themoviedb.org/3")
+                .unwrap()
+                .is_none()
+        );
         let blank = Secret::new("  ");
         assert!(
             Tmdb::new(Some(&blank), "https://api.themoviedb.org/3")
@@ -245,6 +249,9 @@ mod tests {
         assert!(!status(401).is_transient());
         assert!(Failure::Timeout("x".into()).is_transient());
         assert!(!Failure::TooLarge.is_transient());
-        assert_eq!(status(500).to_string(), "TMDB answered 500 Internal Server Error");
+        assert_eq!(
+            status(500).to_string(),
+            "TMDB answered 500 Internal Server Error"
+        );
     }
 }

@@ -81,9 +81,7 @@ pub fn read_movie(body: &[u8]) -> Result<Movie, TmdbApiError> {
         genres: genres_of(&list(movie.get("genres"))),
         cast: cast_of(&list(credits.and_then(|c| c.get("cast")))),
         crew: crew_of(&list(credits.and_then(|c| c.get("crew")))),
-        keywords: keywords_of(&list(
-            movie.get("keywords").and_then(|k| k.get("keywords")),
-        )),
+        keywords: keywords_of(&list(movie.get("keywords").and_then(|k| k.get("keywords")))),
         ..Movie::default()
     })
 }
@@ -135,7 +133,11 @@ mod tests {
         );
         assert_eq!(m.budget, Some(30_000_000));
         assert_eq!(m.vote_count, Some(18000));
-        let genres: Vec<_> = m.genres.iter().map(|g| (g.tmdb_id, g.name.as_str())).collect();
+        let genres: Vec<_> = m
+            .genres
+            .iter()
+            .map(|g| (g.tmdb_id, g.name.as_str()))
+            .collect();
         assert_eq!(genres, [(Some(16), "Animation"), (Some(35), "Comedy")]);
         assert_eq!(m.cast.len(), 2);
         assert_eq!(m.cast[0].person.name, "Tom Hanks");
@@ -157,7 +159,14 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            (m.runtime, m.budget, m.release_date, m.poster_path, m.overview, m.imdb_id),
+            (
+                m.runtime,
+                m.budget,
+                m.release_date,
+                m.poster_path,
+                m.overview,
+                m.imdb_id
+            ),
             (None, None, None, None, None, None)
         );
         assert!(m.cast.is_empty() && m.crew.is_empty() && m.keywords.is_empty());
@@ -167,11 +176,7 @@ mod tests {
 
     #[test]
     fn what_is_not_a_movie_is_an_error() {
-        for body in [
-            &b"<html>Bad gateway</html>"[..],
-            b"",
-            b"{\"id\": 862",
-        ] {
+        for body in [&b"<html>Bad gateway</html>"[..], b"", b"{\"id\": 862"] {
             assert!(
                 matches!(read_movie(body), Err(TmdbApiError::NotJson(_))),
                 "{body:?}"

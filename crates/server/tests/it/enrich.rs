@@ -280,7 +280,10 @@ async fn fills_what_movies_lack_and_keeps_what_they_have(backend: Backend) {
         return;
     };
     let stub = StubTmdb::start(vec![
-        (TOY_STORY, vec![Reply::Movie(tmdb_movie(TOY_STORY, "Toy Story"))]),
+        (
+            TOY_STORY,
+            vec![Reply::Movie(tmdb_movie(TOY_STORY, "Toy Story"))],
+        ),
         (JUMANJI, vec![Reply::Movie(tmdb_movie(JUMANJI, "Jumanji"))]),
     ])
     .await;
@@ -334,9 +337,15 @@ async fn fills_what_movies_lack_and_keeps_what_they_have(backend: Backend) {
     assert_eq!(jumanji.release_date.as_deref(), Some("1995-12-15"));
     assert_eq!(jumanji.year, Some(1995));
     assert_eq!(jumanji.budget, Some(65_000_000));
-    assert_eq!(jumanji.imdb_id, jumanji_before.imdb_id, "the links' IMDb id stays");
+    assert_eq!(
+        jumanji.imdb_id, jumanji_before.imdb_id,
+        "the links' IMDb id stays"
+    );
     assert_eq!(jumanji.title, jumanji_before.title);
-    assert_eq!(jumanji.genres, jumanji_before.genres, "MovieLens's genres stay");
+    assert_eq!(
+        jumanji.genres, jumanji_before.genres,
+        "MovieLens's genres stay"
+    );
     assert!(!jumanji.genres.contains(&"Comedy".to_owned()));
     assert_eq!(jumanji.popularity, jumanji_before.popularity);
     assert_eq!(jumanji.tmdb_vote_count, None, "TMDB's votes are not taken");
@@ -360,7 +369,11 @@ async fn fills_what_movies_lack_and_keeps_what_they_have(backend: Backend) {
         .iter()
         .map(|c| (c.name.as_str(), c.job.as_str()))
         .collect();
-    assert_eq!(crew, [("Joe Johnston", "Director")], "the gaffer is left out");
+    assert_eq!(
+        crew,
+        [("Joe Johnston", "Director")],
+        "the gaffer is left out"
+    );
     assert_eq!(jumanji.keywords, ["board game", "jungle"]);
 
     // Every request: the key as `api_key`, credits and keywords appended.
@@ -429,13 +442,19 @@ async fn rate_limits_and_server_errors_are_retried() {
     let toy = times(TOY_STORY);
     assert_eq!(toy.len(), 2);
     let waited = toy[1] - toy[0];
-    assert!(waited >= Duration::from_millis(950), "retried after {waited:?}");
+    assert!(
+        waited >= Duration::from_millis(950),
+        "retried after {waited:?}"
+    );
     assert!(waited < Duration::from_secs(3), "retried after {waited:?}");
     let avatar = times(AVATAR);
     assert_eq!(avatar.len(), 3);
     let (first, second) = (avatar[1] - avatar[0], avatar[2] - avatar[1]);
     assert!(first >= Duration::from_millis(95), "{first:?}");
-    assert!(second >= Duration::from_millis(195), "back-off doubles: {second:?}");
+    assert!(
+        second >= Duration::from_millis(195),
+        "back-off doubles: {second:?}"
+    );
     for tmdb_id in [TOY_STORY, AVATAR] {
         assert!(detail(&db, tmdb_id).await.poster_path.is_some());
     }
@@ -459,11 +478,7 @@ async fn rate_limits_and_server_errors_are_retried() {
     let memory = remembered(&db).await;
     assert_eq!(memory[&BATMAN_BEGINS].0, "failed");
     assert!(
-        memory[&BATMAN_BEGINS]
-            .2
-            .as_deref()
-            .unwrap()
-            .contains("429"),
+        memory[&BATMAN_BEGINS].2.as_deref().unwrap().contains("429"),
         "{memory:?}"
     );
 }
@@ -477,16 +492,18 @@ async fn runs_resume_and_remember_what_tmdb_said() {
         .await
         .unwrap();
     let stub = StubTmdb::start(vec![
-        (TOY_STORY, vec![Reply::Movie(tmdb_movie(TOY_STORY, "Toy Story"))]),
+        (
+            TOY_STORY,
+            vec![Reply::Movie(tmdb_movie(TOY_STORY, "Toy Story"))],
+        ),
         (BATMAN_BEGINS, vec![Reply::Status(500)]),
     ])
     .await;
-    let by_popularity: Vec<i64> = sqlx::query_scalar(db.sql(
-        "SELECT tmdb_id FROM movies ORDER BY popularity DESC",
-    ))
-    .fetch_all(db.pool())
-    .await
-    .unwrap();
+    let by_popularity: Vec<i64> =
+        sqlx::query_scalar(db.sql("SELECT tmdb_id FROM movies ORDER BY popularity DESC"))
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
     let settings = EnrichSettings {
         limit: Some(2),
         attempts: 1,
@@ -496,13 +513,21 @@ async fn runs_resume_and_remember_what_tmdb_said() {
     let first = enrich::run(&db, &stub.client(), &settings, false)
         .await
         .unwrap();
-    assert_eq!((first.pending, first.asked, first.skipped), (5, 2, 3), "{first:?}");
+    assert_eq!(
+        (first.pending, first.asked, first.skipped),
+        (5, 2, 3),
+        "{first:?}"
+    );
     assert_eq!(stub.asked(), by_popularity[..2]);
 
     let second = enrich::run(&db, &stub.client(), &settings, false)
         .await
         .unwrap();
-    assert_eq!((second.pending, second.asked, second.skipped), (3, 2, 1), "{second:?}");
+    assert_eq!(
+        (second.pending, second.asked, second.skipped),
+        (3, 2, 1),
+        "{second:?}"
+    );
     assert_eq!(stub.asked(), by_popularity[..4]);
 
     // No limit: the last one, and Batman Begins again (it failed once; two failed runs give up).
@@ -555,7 +580,13 @@ async fn a_hanging_tmdb_is_given_up_on() {
     let (_tdb, db) = catalogue_with(Backend::Sqlite, &["tmdb-mini"])
         .await
         .unwrap();
-    let ids = [DARK_KNIGHT, BATMAN_BEGINS, DARK_KNIGHT_RISES, TOY_STORY, AVATAR];
+    let ids = [
+        DARK_KNIGHT,
+        BATMAN_BEGINS,
+        DARK_KNIGHT_RISES,
+        TOY_STORY,
+        AVATAR,
+    ];
     let stub = StubTmdb::start(ids.iter().map(|&id| (id, vec![Reply::Hang])).collect()).await;
     let settings = EnrichSettings {
         in_flight: 4,
@@ -579,7 +610,11 @@ async fn a_hanging_tmdb_is_given_up_on() {
     assert_eq!(summary.requests, 10);
     assert_eq!(summary.stopped, None);
     assert_eq!(
-        count(&db, "SELECT COUNT(*) FROM movies WHERE poster_path IS NOT NULL").await,
+        count(
+            &db,
+            "SELECT COUNT(*) FROM movies WHERE poster_path IS NOT NULL"
+        )
+        .await,
         0
     );
     for (_, (outcome, failures, error)) in remembered(&db).await {
@@ -620,35 +655,67 @@ async fn garbage_is_counted_as_failed_and_nothing_is_stored() {
     );
     let stub = StubTmdb::start(vec![
         (TOY_STORY, vec![Reply::Body("<html>Bad gateway</html>")]),
-        (DARK_KNIGHT, vec![Reply::Body(r#"{"status_code": 7, "success": false}"#)]),
+        (
+            DARK_KNIGHT,
+            vec![Reply::Body(r#"{"status_code": 7, "success": false}"#)],
+        ),
         (
             BATMAN_BEGINS,
-            vec![Reply::Movie(tmdb_movie(DARK_KNIGHT_RISES, "Not Batman Begins"))],
+            vec![Reply::Movie(tmdb_movie(
+                DARK_KNIGHT_RISES,
+                "Not Batman Begins",
+            ))],
         ),
-        (DARK_KNIGHT_RISES, vec![Reply::Body(r#"{"id": 49026, "title": "#)]),
+        (
+            DARK_KNIGHT_RISES,
+            vec![Reply::Body(r#"{"id": 49026, "title": "#)],
+        ),
         (AVATAR, vec![Reply::Body(huge)]),
     ])
     .await;
     let before: Vec<MovieDetail> = futures::future::join_all(
-        [TOY_STORY, DARK_KNIGHT, BATMAN_BEGINS, DARK_KNIGHT_RISES, AVATAR].map(|id| detail(&db, id)),
+        [
+            TOY_STORY,
+            DARK_KNIGHT,
+            BATMAN_BEGINS,
+            DARK_KNIGHT_RISES,
+            AVATAR,
+        ]
+        .map(|id| detail(&db, id)),
     )
     .await;
     let summary = enrich::run(&db, &stub.client(), &quick(), false)
         .await
         .unwrap();
     assert_eq!((summary.asked, summary.failed), (5, 5), "{summary:?}");
-    assert_eq!(summary.requests, 5, "garbage is not asked again within the run");
+    assert_eq!(
+        summary.requests, 5,
+        "garbage is not asked again within the run"
+    );
     assert!(summary.filled.is_empty());
     let after: Vec<MovieDetail> = futures::future::join_all(
-        [TOY_STORY, DARK_KNIGHT, BATMAN_BEGINS, DARK_KNIGHT_RISES, AVATAR].map(|id| detail(&db, id)),
+        [
+            TOY_STORY,
+            DARK_KNIGHT,
+            BATMAN_BEGINS,
+            DARK_KNIGHT_RISES,
+            AVATAR,
+        ]
+        .map(|id| detail(&db, id)),
     )
     .await;
     assert_eq!(before, after);
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM people WHERE tmdb_id = 2157").await, 0);
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM people WHERE tmdb_id = 2157").await,
+        0
+    );
     let memory = remembered(&db).await;
     let error = |id: i64| memory[&id].2.clone().unwrap();
     assert!(error(TOY_STORY).contains("not JSON"), "{memory:?}");
-    assert!(error(DARK_KNIGHT).contains("not a TMDB movie"), "{memory:?}");
+    assert!(
+        error(DARK_KNIGHT).contains("not a TMDB movie"),
+        "{memory:?}"
+    );
     assert!(error(BATMAN_BEGINS).contains("another movie"), "{memory:?}");
     assert!(error(AVATAR).contains("bytes"), "{memory:?}");
 }
@@ -685,7 +752,11 @@ async fn the_key_stays_out_of_logs_and_errors() {
         ..quick()
     };
     let mut summaries: Vec<Summary> = Vec::new();
-    summaries.push(enrich::run(&db, &stub.client(), &settings, true).await.unwrap());
+    summaries.push(
+        enrich::run(&db, &stub.client(), &settings, true)
+            .await
+            .unwrap(),
+    );
     // Refused: the run stops at once and says why, without the key.
     let refusing = StubTmdb::start(vec![(TOY_STORY, vec![Reply::Status(401)])]).await;
     sqlx::query("DELETE FROM tmdb_enrichment")
@@ -702,7 +773,10 @@ async fn the_key_stays_out_of_logs_and_errors() {
     assert!(refused.asked < 5, "{refused:?}");
     let error = refused.stop_error().unwrap();
     assert_eq!(error.exit_code(), 2);
-    assert!(error.to_string().contains("TMDB refused the API key"), "{error}");
+    assert!(
+        error.to_string().contains("TMDB refused the API key"),
+        "{error}"
+    );
     summaries.push(refused);
     // Nothing listening.
     let nowhere = Tmdb::new(Some(&Secret::new(KEY)), &crate::trending::closed_port_url())
@@ -725,12 +799,17 @@ async fn the_key_stays_out_of_logs_and_errors() {
             assert!(!e.to_string().contains(KEY), "{e}");
         }
     }
-    let errors: Vec<Option<String>> =
-        sqlx::query_scalar("SELECT error FROM tmdb_enrichment")
-            .fetch_all(db.pool())
-            .await
-            .unwrap();
-    assert!(errors.iter().flatten().any(|e| e.contains("cannot connect")), "{errors:?}");
+    let errors: Vec<Option<String>> = sqlx::query_scalar("SELECT error FROM tmdb_enrichment")
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+    assert!(
+        errors
+            .iter()
+            .flatten()
+            .any(|e| e.contains("cannot connect")),
+        "{errors:?}"
+    );
     for e in errors.iter().flatten() {
         assert!(!e.contains(KEY), "{e}");
     }
@@ -754,7 +833,9 @@ async fn the_enrich_command() {
     let url = stub.url.clone();
     let enrich = move |args: &[&str], key: Option<&str>| {
         let mut cmd = nextflex(&cwd);
-        cmd.arg("enrich").args(args).env("NEXTFLEX_TMDB_API_URL", &url);
+        cmd.arg("enrich")
+            .args(args)
+            .env("NEXTFLEX_TMDB_API_URL", &url);
         if let Some(key) = key {
             cmd.env("NEXTFLEX_TMDB_API_KEY", key);
         }
@@ -772,7 +853,11 @@ async fn the_enrich_command() {
 
     let out = call(&[], None).await;
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("enrich needs a TMDB key"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("enrich needs a TMDB key"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
     let out = call(&["--limit", "0"], Some(KEY)).await;
     assert_eq!(out.status.code(), Some(2));
@@ -792,11 +877,19 @@ async fn the_enrich_command() {
         "{first}"
     );
     let second = summary(&call(&["--json"], Some(KEY)).await);
-    assert_eq!((&second["pending"], &second["asked"]), (&json!(3), &json!(3)), "{second}");
+    assert_eq!(
+        (&second["pending"], &second["asked"]),
+        (&json!(3), &json!(3)),
+        "{second}"
+    );
     let total_enriched = first["enriched"].as_u64().unwrap() + second["enriched"].as_u64().unwrap();
     assert_eq!(total_enriched, 1);
     let third = summary(&call(&["--json"], Some(KEY)).await);
-    assert_eq!((&third["asked"], &third["remembered"]), (&json!(0), &json!(4)), "{third}");
+    assert_eq!(
+        (&third["asked"], &third["remembered"]),
+        (&json!(0), &json!(4)),
+        "{third}"
+    );
     assert_eq!(stub.seen().len(), 5);
     // Without --json: a readable summary.
     let out = call(&[], Some(KEY)).await;
@@ -809,17 +902,30 @@ async fn the_enrich_command() {
     cmd.args(["enrich", "--database-url", "sqlite://fresh.db"])
         .env("NEXTFLEX_TMDB_API_URL", &refusing.url)
         .env("NEXTFLEX_TMDB_API_KEY", KEY);
-    let out = run(nextflex(dir.path()).args(["import", "tmdb", "--database-url", "sqlite://fresh.db"]));
+    let out =
+        run(nextflex(dir.path()).args(["import", "tmdb", "--database-url", "sqlite://fresh.db"]));
     assert!(out.status.success());
-    let out = tokio::task::spawn_blocking(move || run(&mut cmd)).await.unwrap();
+    let out = tokio::task::spawn_blocking(move || run(&mut cmd))
+        .await
+        .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.lines().last().unwrap().contains("TMDB refused the API key"), "{err}");
+    assert!(
+        err.lines()
+            .last()
+            .unwrap()
+            .contains("TMDB refused the API key"),
+        "{err}"
+    );
     assert!(!err.contains(KEY), "{err}");
 
     let out = run(nextflex(dir.path()).args(["serve", "--enrich-interval", "0s"]));
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("must be positive"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("must be positive"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// `serve --enrich-interval`: a run at start-up fills Toy Story's poster, and the retrain after
@@ -849,7 +955,10 @@ async fn serve_enriches_in_the_background() {
     let deadline = Instant::now() + Duration::from_secs(90);
     let poster = loop {
         let cards: Value = client
-            .get(format!("http://{}/api/charts/popular?limit=100", server.addr))
+            .get(format!(
+                "http://{}/api/charts/popular?limit=100",
+                server.addr
+            ))
             .send()
             .await
             .unwrap()
@@ -862,7 +971,10 @@ async fn serve_enriches_in_the_background() {
         if let Some(poster) = toy.as_ref().and_then(|t| t["poster_path"].as_str()) {
             break poster.to_owned();
         }
-        assert!(Instant::now() < deadline, "no poster on Toy Story's card: {toy:?}");
+        assert!(
+            Instant::now() < deadline,
+            "no poster on Toy Story's card: {toy:?}"
+        );
         tokio::time::sleep(Duration::from_millis(250)).await;
     };
     assert_eq!(poster, "/poster862.jpg");
