@@ -285,6 +285,7 @@ async fn fills_what_movies_lack_and_keeps_what_they_have(backend: Backend) {
             vec![Reply::Movie(tmdb_movie(TOY_STORY, "Toy Story"))],
         ),
         (JUMANJI, vec![Reply::Movie(tmdb_movie(JUMANJI, "Jumanji"))]),
+        (DARK_KNIGHT, vec![Reply::Status(500)]),
     ])
     .await;
     let toy_before = detail(&db, TOY_STORY).await;
@@ -304,10 +305,11 @@ async fn fills_what_movies_lack_and_keeps_what_they_have(backend: Backend) {
     );
     assert_eq!(
         (summary.not_found, summary.failed, summary.skipped),
-        (pending - 2, 0, 0),
+        (pending - 3, 1, 0),
         "{summary:?}"
     );
-    assert_eq!(summary.requests, pending);
+    // The Dark Knight's 500 is tried three times.
+    assert_eq!((summary.requests, summary.retries), (pending + 2, 2));
     assert_eq!(summary.stopped, None);
     assert_eq!(summary.filled["poster_path"], 2);
     assert_eq!(summary.filled["cast"], 1);
@@ -385,16 +387,24 @@ async fn fills_what_movies_lack_and_keeps_what_they_have(backend: Backend) {
     assert_eq!(memory.len() as u64, pending);
     assert_eq!(memory[&TOY_STORY].0, "enriched");
     assert_eq!(memory[&JUMANJI].0, "enriched");
-    assert_eq!(memory[&DARK_KNIGHT].0, "not_found");
+    assert_eq!(memory[&DARK_KNIGHT_RISES].0, "not_found");
+    let (outcome, failures, error) = &memory[&DARK_KNIGHT];
+    assert_eq!((outcome.as_str(), *failures), ("failed", 1));
+    assert!(error.as_deref().unwrap().contains("500"), "{error:?}");
 
-    // The next run asks nobody: the enriched movies lack nothing TMDB has, the others are
-    // remembered.
+    // The next run asks only The Dark Knight again: the enriched movies lack nothing TMDB has,
+    // the others are remembered; a second failure is counted.
     let again = enrich::run(&db, &stub.client(), &quick(), false)
         .await
         .unwrap();
-    assert_eq!((again.pending, again.asked), (0, 0), "{again:?}");
-    assert_eq!(again.remembered, pending - 2, "{again:?}");
-    assert_eq!(stub.seen().len() as u64, pending);
+    assert_eq!(
+        (again.pending, again.asked, again.failed),
+        (1, 1, 1),
+        "{again:?}"
+    );
+    assert_eq!(again.remembered, pending - 3, "{again:?}");
+    assert_eq!(stub.asked()[pending as usize + 2..], [DARK_KNIGHT; 3]);
+    assert_eq!(remembered(&db).await[&DARK_KNIGHT].1, 2);
 }
 
 /// How many movies enrichment would ask about: those with a TMDB id that lack a poster, an
