@@ -16,6 +16,7 @@ use nextflex_engine::ranking::RankingParams;
 use crate::accounts;
 use crate::config::{DatabaseConfig, S3Options, StorageConfig};
 use crate::db::{Db, PoolSettings, users};
+use crate::enrich::{self, EnrichSettings};
 use crate::error::{Error, Result};
 use crate::evaluate;
 use crate::http::ApiSettings;
@@ -26,6 +27,7 @@ use crate::recommender::{self, ChartSource, RecommenderSettings};
 use crate::serve::{self, ServeSettings};
 use crate::storage::Storage;
 use crate::telemetry::{self, LogFormat};
+use crate::tmdb::Tmdb;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -127,6 +129,9 @@ pub enum Command {
     Import(ImportArgs),
     /// Show what the catalogue and the ratings datasets hold
     Stats(StatsArgs),
+    /// Fill the posters, overviews, runtimes and credits catalogue movies lack from TMDB's API
+    /// (needs a TMDB key); resumes where the last run stopped
+    Enrich(EnrichArgs),
     /// Train ALS on part of a ratings file and score the rest (RMSE, MAE, P@10, NDCG@10…)
     Evaluate(EvaluateArgs),
     /// Recommendations over the imported catalogue
@@ -408,6 +413,53 @@ pub struct UserArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct EnrichArgs {
+    /// Ask TMDB about this many movies at most, the most popular first [default: every movie
+    /// that lacks something]
+    #[arg(long, value_name = "N", value_parser = enrich::parse_limit)]
+    pub limit: Option<usize>,
+    /// Print one JSON object with the summary on stdout
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub tmdb: TmdbArgs,
+}
+
+/// TMDB's API: the key, where it is, and how fast to ask.
+#[derive(Debug, Args)]
+pub struct TmdbArgs {
+    /// TMDB v3 API key (or v4 read access token) for the trending chart and enrichment; prefer
+    /// the environment variable. Unset: the trending chart answers the popular one, and nothing
+    /// is enriched
+    #[arg(
+        long,
+        env = "NEXTFLEX_TMDB_API_KEY",
+        hide_env_values = true,
+        value_parser = |s: &str| Ok::<_, std::convert::Infallible>(crate::config::Secret::new(s))
+    )]
+    pub tmdb_api_key: Option<crate::config::Secret>,
+
+    /// TMDB's API base URL
+    #[arg(
+        long,
+        env = "NEXTFLEX_TMDB_API_URL",
+        default_value = crate::http::TMDB_API_URL,
+        hide_env_values = true
+    )]
+    pub tmdb_api_url: String,
+
+    /// Enrichment: requests a second to TMDB, at most
+    #[arg(
+        long,
+        env = "NEXTFLEX_TMDB_RATE_LIMIT",
+        default_value_t = enrich::DEFAULT_RATE,
+        value_parser = clap::value_parser!(u32).range(1..=1000),
+        hide_env_values = true
+    )]
+    pub tmdb_rate_limit: u32,
+}
+
+#[derive(Debug, Args)]
 pub struct StatsArgs {
     /// Print one JSON object on stdout
     #[arg(long)]
@@ -577,24 +629,19 @@ pub struct ServeArgs {
     )]
     pub retrain_interval: u64,
 
-    /// TMDB v3 API key (or v4 read access token) for the trending chart; prefer the environment
-    /// variable. Unset: the trending chart answers the popular one
-    #[arg(
-        long,
-        env = "NEXTFLEX_TMDB_API_KEY",
-        hide_env_values = true,
-        value_parser = |s: &str| Ok::<_, std::convert::Infallible>(crate::config::Secret::new(s))
-    )]
-    pub tmdb_api_key: Option<crate::config::Secret>,
+    #[command(flatten)]
+    pub tmdb: TmdbArgs,
 
-    /// TMDB's API base URL
+    /// Run TMDB enrichment in the background every this long (e.g. 6h, 30m, 1d; the first run
+    /// at start-up), then retrain so that what it filled shows; needs a TMDB key [default: off]
     #[arg(
         long,
-        env = "NEXTFLEX_TMDB_API_URL",
-        default_value = crate::http::TMDB_API_URL,
+        env = "NEXTFLEX_ENRICH_INTERVAL",
+        value_name = "DURATION",
+        value_parser = enrich::parse_interval,
         hide_env_values = true
     )]
-    pub tmdb_api_url: String,
+    pub enrich_interval: Option<Duration>,
 
     /// Seconds TMDB's trending list is kept before it is fetched again
     #[arg(
@@ -678,8 +725,8 @@ fn run(cli: Cli) -> Result<()> {
                         uploads,
                         cors_origins: args.cors_origins,
                         max_image_bytes: args.max_image_bytes as usize,
-                        tmdb_api_key: args.tmdb_api_key,
-                        tmdb_api_url: args.tmdb_api_url,
+                        tmdb_api_key: args.tmdb.tmdb_api_key,
+                        tmdb_api_url: args.tmdb.tmdb_api_url,
                         trending_cache_ttl: Duration::from_secs(args.trending_cache_ttl),
                         metrics_route: args.metrics_addr.is_none(),
                     },
@@ -693,6 +740,13 @@ fn run(cli: Cli) -> Result<()> {
                     },
                     model_poll_interval: Duration::from_secs(args.model_poll_interval),
                     retrain_interval: Duration::from_secs(args.retrain_interval),
+                    enrich: args.enrich_interval.map(|every| enrich::Schedule {
+                        every,
+                        settings: EnrichSettings {
+                            rate: args.tmdb.tmdb_rate_limit,
+                            ..EnrichSettings::default()
+                        },
+                    }),
                     data_dir: cwd.join(&cli.global.data_dir),
                     demo: (!args.no_demo).then(|| cwd.join(&args.demo_path)),
                     shutdown_grace: Duration::from_secs(args.shutdown_grace),
@@ -735,6 +789,33 @@ fn run(cli: Cli) -> Result<()> {
                     print_stats(&stats);
                 }
                 Ok(())
+            }
+            Command::Enrich(args) => {
+                // No key, no run: checked before anything else is touched.
+                let tmdb = Tmdb::new(args.tmdb.tmdb_api_key.as_ref(), &args.tmdb.tmdb_api_url)?
+                    .ok_or_else(|| {
+                        Error::Config(
+                            "enrich needs a TMDB key: set NEXTFLEX_TMDB_API_KEY (a v3 API key or a \
+                             v4 read access token)"
+                                .into(),
+                        )
+                    })?;
+                let db = Db::connect(&database, &PoolSettings::default()).await?;
+                db.migrate().await?;
+                let settings = EnrichSettings {
+                    limit: args.limit,
+                    rate: args.tmdb.tmdb_rate_limit,
+                    ..EnrichSettings::default()
+                };
+                let summary = enrich::run(&db, &tmdb, &settings, true).await;
+                db.close().await;
+                let summary = summary?;
+                if args.json {
+                    println!("{}", json(&summary)?);
+                } else {
+                    print_enriched(&summary);
+                }
+                summary.stop_error().map_or(Ok(()), Err)
             }
             Command::Evaluate(args) => {
                 let path = cwd.join(&args.ratings);
@@ -1149,6 +1230,23 @@ fn print_evaluation(e: &evaluate::Evaluation) {
             m.coverage,
             m.fit_seconds
         );
+    }
+}
+
+fn print_enriched(s: &enrich::Summary) {
+    println!("asked TMDB about {} movies in {:.1} s", s.asked, s.seconds);
+    for (what, n) in [
+        ("enriched", s.enriched),
+        ("unchanged (TMDB had nothing more)", s.unchanged),
+        ("not found on TMDB", s.not_found),
+        ("failed", s.failed),
+        ("left for a later run", s.skipped),
+        ("settled by earlier runs", s.remembered),
+    ] {
+        println!("  {what:<34} {n:>10}");
+    }
+    for (field, n) in &s.filled {
+        println!("  {:<34} {n:>10}", format!("filled: {field}"));
     }
 }
 

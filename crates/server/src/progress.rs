@@ -1,5 +1,5 @@
-//! Progress of long work (import, later training): a spinner with the elapsed time on a terminal,
-//! plain log lines elsewhere (CI, services, pipes).
+//! Progress of long work (import, training, enrichment): a spinner with the elapsed time, or a
+//! bar for counted work, on a terminal; plain log lines elsewhere (CI, services, pipes).
 
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
@@ -37,6 +37,77 @@ pub fn stage(what: impl Into<String>) -> Stage {
 
 impl Stage {
     /// Ends the step with a short result ("9,742 movies").
+    pub fn done(self, result: &str) {
+        let seconds = self.started.elapsed().as_secs_f64();
+        match self.bar {
+            Some(bar) => {
+                if let Ok(style) = ProgressStyle::with_template("  {msg}") {
+                    bar.set_style(style);
+                }
+                bar.finish_with_message(format!("{}: {result} ({seconds:.1} s)", self.what));
+            }
+            None => tracing::info!("{}: {result} ({seconds:.1} s)", self.what),
+        }
+    }
+}
+
+/// Counted work ("asking TMDB", 120 of 9,742 movies): a bar with the rate and the time left on
+/// a terminal, a log line at most every [`LOG_EVERY`] elsewhere; say [`Counter::done`] at the end.
+pub struct Counter {
+    bar: Option<ProgressBar>,
+    what: String,
+    total: u64,
+    count: u64,
+    started: Instant,
+    logged: Instant,
+}
+
+/// How often a [`Counter`] without a terminal logs its count.
+pub const LOG_EVERY: Duration = Duration::from_secs(10);
+
+/// Starts counting `total` steps of `what`.
+pub fn counter(what: impl Into<String>, total: u64) -> Counter {
+    let what = what.into();
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = ProgressBar::new(total);
+        if let Ok(style) = ProgressStyle::with_template(
+            "{msg} [{bar:30}] {pos}/{len} ({per_sec}, {eta} left) [{elapsed}]",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_message(what.clone());
+        bar.enable_steady_tick(Duration::from_millis(250));
+        bar
+    });
+    if bar.is_none() {
+        tracing::info!(total, "{what}");
+    }
+    let now = Instant::now();
+    Counter {
+        bar,
+        what,
+        total,
+        count: 0,
+        started: now,
+        logged: now,
+    }
+}
+
+impl Counter {
+    /// One more step done.
+    pub fn inc(&mut self) {
+        self.count += 1;
+        match &self.bar {
+            Some(bar) => bar.inc(1),
+            None if self.logged.elapsed() >= LOG_EVERY => {
+                self.logged = Instant::now();
+                tracing::info!(done = self.count, total = self.total, "{}", self.what);
+            }
+            None => {}
+        }
+    }
+
+    /// Ends the count with a short result ("40 enriched, 2 not found").
     pub fn done(self, result: &str) {
         let seconds = self.started.elapsed().as_secs_f64();
         match self.bar {

@@ -39,6 +39,8 @@ pub struct ServeSettings {
     pub model_poll_interval: Duration,
     /// Scheduled retraining; zero: only on demand.
     pub retrain_interval: Duration,
+    /// Background TMDB enrichment; `None`: off.
+    pub enrich: Option<crate::enrich::Schedule>,
 }
 
 /// Starts the server. Every configuration check runs before the first log line, so that a bad
@@ -80,6 +82,16 @@ pub async fn run(settings: ServeSettings) -> Result<()> {
     }
     if !settings.retrain_interval.is_zero() {
         models.schedule(settings.retrain_interval);
+    }
+    if let Some(schedule) = settings.enrich {
+        let key = settings.api.tmdb_api_key.as_ref();
+        crate::enrich::schedule(
+            db.clone(),
+            key,
+            &settings.api.tmdb_api_url,
+            schedule,
+            Arc::clone(&models),
+        )?;
     }
     let ctx = ApiContext::new(db.clone(), storage, &jwt_secret, models, &settings.api).await?;
     tracing::info!(%addr, "listening on http://{addr}");

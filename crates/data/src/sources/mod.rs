@@ -5,6 +5,7 @@
 pub mod kaggle;
 pub mod movielens;
 pub mod tmdb5000;
+pub mod tmdb_api;
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};

@@ -80,7 +80,7 @@ fn json(text: &str) -> Result<Value, serde_json::Error> {
     serde_json::from_str::<serde_json::Value>(text).map(convert)
 }
 
-fn convert(v: serde_json::Value) -> Value {
+pub(crate) fn convert(v: serde_json::Value) -> Value {
     match v {
         serde_json::Value::Null => Value::None,
         serde_json::Value::Bool(b) => Value::Bool(b),

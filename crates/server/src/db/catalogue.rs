@@ -85,7 +85,7 @@ async fn insert_rows(
     Ok(())
 }
 
-async fn store_genres(
+pub(super) async fn store_genres(
     db: &Db,
     tx: &mut Transaction<'static, Any>,
     movies: &[Movie],
@@ -133,23 +133,7 @@ async fn store_keywords(
     tx: &mut Transaction<'static, Any>,
     movies: &[Movie],
 ) -> Result<HashMap<i64, i64>> {
-    let mut seen = HashSet::new();
-    let rows: Vec<Vec<Arg>> = movies
-        .iter()
-        .flat_map(|m| &m.keywords)
-        .filter_map(|k| Some((k.tmdb_id?, k)))
-        .filter(|(id, _)| seen.insert(*id))
-        .map(|(id, k)| vec![Arg::Int(id), Arg::Text(k.name.clone())])
-        .collect();
-    insert_rows(
-        db,
-        tx,
-        "INSERT INTO keywords (tmdb_id, name)",
-        &db.upsert_clause(&["tmdb_id"], &["name"]),
-        2,
-        rows,
-    )
-    .await?;
+    upsert_keywords(db, tx, movies, Existing::Replace).await?;
     let rows = sqlx::query(db.sql("SELECT id, tmdb_id FROM keywords WHERE tmdb_id IS NOT NULL"))
         .fetch_all(&mut **tx)
         .await?;
@@ -158,11 +142,65 @@ async fn store_keywords(
         .collect()
 }
 
+/// What an upsert does to a row that exists: an import replaces it (the later source wins),
+/// enrichment keeps it (it only fills gaps).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Existing {
+    Replace,
+    Keep,
+}
+
+/// Inserts the movies' keywords (by TMDB id).
+pub(super) async fn upsert_keywords(
+    db: &Db,
+    tx: &mut Transaction<'static, Any>,
+    movies: &[Movie],
+    existing: Existing,
+) -> Result<()> {
+    let mut seen = HashSet::new();
+    let rows: Vec<Vec<Arg>> = movies
+        .iter()
+        .flat_map(|m| &m.keywords)
+        .filter_map(|k| Some((k.tmdb_id?, k)))
+        .filter(|(id, _)| seen.insert(*id))
+        .map(|(id, k)| vec![Arg::Int(id), Arg::Text(k.name.clone())])
+        .collect();
+    let update: &[&str] = match existing {
+        Existing::Replace => &["name"],
+        Existing::Keep => &[],
+    };
+    insert_rows(
+        db,
+        tx,
+        "INSERT INTO keywords (tmdb_id, name)",
+        &db.upsert_clause(&["tmdb_id"], update),
+        2,
+        rows,
+    )
+    .await
+}
+
 async fn store_people(
     db: &Db,
     tx: &mut Transaction<'static, Any>,
     movies: &[Movie],
 ) -> Result<HashMap<i64, i64>> {
+    upsert_people(db, tx, movies, Existing::Replace).await?;
+    let rows = sqlx::query(db.sql("SELECT id, tmdb_id FROM people WHERE tmdb_id IS NOT NULL"))
+        .fetch_all(&mut **tx)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get::<i64, _>("tmdb_id")?, r.try_get::<i64, _>("id")?)))
+        .collect()
+}
+
+/// Inserts the people the movies' cast and crew name (by TMDB id).
+pub(super) async fn upsert_people(
+    db: &Db,
+    tx: &mut Transaction<'static, Any>,
+    movies: &[Movie],
+    existing: Existing,
+) -> Result<()> {
     let mut seen = HashSet::new();
     let people = movies.iter().flat_map(|m| {
         m.cast
@@ -182,21 +220,43 @@ async fn store_people(
             ]
         })
         .collect();
+    let update: &[&str] = match existing {
+        Existing::Replace => &["name", "gender", "profile_path"],
+        Existing::Keep => &[],
+    };
     insert_rows(
         db,
         tx,
         "INSERT INTO people (tmdb_id, name, gender, profile_path)",
-        &db.upsert_clause(&["tmdb_id"], &["name", "gender", "profile_path"]),
+        &db.upsert_clause(&["tmdb_id"], update),
         4,
         rows,
     )
-    .await?;
-    let rows = sqlx::query(db.sql("SELECT id, tmdb_id FROM people WHERE tmdb_id IS NOT NULL"))
-        .fetch_all(&mut **tx)
-        .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get::<i64, _>("tmdb_id")?, r.try_get::<i64, _>("id")?)))
-        .collect()
+    .await
+}
+
+/// The ids of the rows of `table` (`people` or `keywords`) with these TMDB ids, by TMDB id.
+pub(super) async fn ids_by_tmdb(
+    db: &Db,
+    tx: &mut Transaction<'static, Any>,
+    table: &'static str,
+    tmdb_ids: &[i64],
+) -> Result<HashMap<i64, i64>> {
+    let mut out = HashMap::with_capacity(tmdb_ids.len());
+    for chunk in tmdb_ids.chunks(MAX_PARAMS) {
+        let sql = format!(
+            "SELECT id, tmdb_id FROM {table} WHERE tmdb_id IN ({})",
+            vec!["?"; chunk.len()].join(", ")
+        );
+        let mut query = sqlx::query(db.sql_owned(sql));
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for r in query.fetch_all(&mut **tx).await? {
+            out.insert(r.try_get::<i64, _>("tmdb_id")?, r.try_get::<i64, _>("id")?);
+        }
+    }
+    Ok(out)
 }
 
 /// Existing movies' keys, for matching.
@@ -380,7 +440,7 @@ async fn insert_movie(
 /// Replaces the genre, keyword, cast and crew links of the stored movies, each kind only for
 /// the movies that bring one: a source without credits or keywords (a lone
 /// movies_metadata.csv) keeps those another source gave.
-async fn store_links(
+pub(super) async fn store_links(
     db: &Db,
     tx: &mut Transaction<'static, Any>,
     movies: &[Movie],

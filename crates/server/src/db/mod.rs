@@ -8,6 +8,7 @@
 
 pub mod admin;
 pub mod catalogue;
+pub mod enrichment;
 pub mod keywords;
 pub mod movie_lists;
 pub mod people;

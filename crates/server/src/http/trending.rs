@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::header;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -22,21 +21,19 @@ use utoipa::{IntoParams, ToSchema};
 use super::error::{ErrorBody, QueryParams};
 use super::movies::{MovieCard, genre, limit, snapshot};
 use super::{ApiContext, ApiError, ApiSettings};
-use crate::config::Secret;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::recommender::MAX_LIMIT;
+use crate::tmdb::Tmdb;
 
-/// How long establishing a connection to TMDB may take.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 /// How long a whole fetch from TMDB (both pages) may take.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(4);
 /// How long a failed fetch is remembered before TMDB is asked again (at most the cache TTL).
 pub const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(30);
 /// TMDB pages read per fetch (20 movies each).
 const PAGES: u32 = 2;
-/// A TMDB answer larger than this is not read.
-const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// Where TMDB's list of the week is, under the API's base URL.
+const TRENDING_PATH: &str = "trending/movie/week";
 
 pub fn router() -> Router<ApiContext> {
     Router::new().route("/api/charts/trending", get(trending))
@@ -45,16 +42,9 @@ pub fn router() -> Router<ApiContext> {
 /// The TMDB client and the cached, mapped list.
 pub struct Trending {
     /// `None` without a key.
-    tmdb: Option<Tmdb>,
+    tmdb: Option<Arc<Tmdb>>,
     ttl: Duration,
     cache: Arc<Mutex<Option<Cached>>>,
-}
-
-struct Tmdb {
-    client: reqwest::Client,
-    key: Secret,
-    /// `{base}/trending/movie/week`.
-    url: reqwest::Url,
 }
 
 struct Cached {
@@ -74,34 +64,10 @@ impl Trending {
                 "the trending cache lifetime must be positive".into(),
             ));
         }
-        // Checked with or without a key, so that a typo shows at start-up.
-        let url = trending_url(&settings.tmdb_api_url)?;
-        let key = settings
-            .tmdb_api_key
-            .as_ref()
-            .filter(|k| !k.expose().trim().is_empty());
-        let tmdb = match key {
-            None => None,
-            Some(key) => Some(Tmdb {
-                client: reqwest::Client::builder()
-                    .connect_timeout(CONNECT_TIMEOUT)
-                    .timeout(REQUEST_TIMEOUT)
-                    // A redirect would carry a v3 key elsewhere: a 3xx is an unusable answer.
-                    .redirect(reqwest::redirect::Policy::none())
-                    .user_agent(concat!("nextflex/", env!("CARGO_PKG_VERSION")))
-                    .build()
-                    .map_err(|e| {
-                        Error::Config(format!(
-                            "cannot set up the TMDB client: {}",
-                            e.without_url()
-                        ))
-                    })?,
-                key: Secret::new(key.expose().trim()),
-                url,
-            }),
-        };
+        // The URL is checked with or without a key, so that a typo shows at start-up.
+        let tmdb = Tmdb::new(settings.tmdb_api_key.as_ref(), &settings.tmdb_api_url)?;
         Ok(Trending {
-            tmdb,
+            tmdb: tmdb.map(Arc::new),
             ttl: settings.trending_cache_ttl,
             cache: Arc::new(Mutex::new(None)),
         })
@@ -121,12 +87,12 @@ impl Trending {
         }
         // The fetch runs as a task of its own that holds the lock and fills the cache, so that a
         // caller who goes away mid-fetch neither wastes it nor lets the next caller start another.
-        let (client, key, url) = (tmdb.client.clone(), tmdb.key.clone(), tmdb.url.clone());
+        let tmdb = Arc::clone(tmdb);
         let (db, ttl) = (db.clone(), self.ttl);
         let task = tokio::spawn(
             async move {
                 let mut guard = guard;
-                let fetched = match fetch(&client, &key, &url).await {
+                let fetched = match fetch(&tmdb).await {
                     Ok(tmdb_ids) => Some(catalogue_ids(&db, &tmdb_ids).await?),
                     Err(Unavailable(why)) => {
                         tracing::warn!(
@@ -155,24 +121,6 @@ impl Trending {
     }
 }
 
-/// `{base}/trending/movie/week`, checked.
-fn trending_url(base: &str) -> Result<reqwest::Url> {
-    let base = base.trim().trim_end_matches('/');
-    let url = reqwest::Url::parse(&format!("{base}/trending/movie/week"))
-        .map_err(|e| Error::Config(format!("invalid TMDB API URL {base:?}: {e}")))?;
-    if !matches!(url.scheme(), "http" | "https") || url.query().is_some() {
-        return Err(Error::Config(format!(
-            "invalid TMDB API URL {base:?}: expected http(s)://HOST[/PATH]"
-        )));
-    }
-    Ok(url)
-}
-
-/// Whether `key` is a TMDB v4 read access token (a JWT) rather than a v3 API key.
-fn is_access_token(key: &str) -> bool {
-    key.starts_with("eyJ") && key.split('.').count() == 3
-}
-
 #[derive(Deserialize)]
 struct TmdbPage {
     results: Vec<TmdbMovie>,
@@ -188,13 +136,9 @@ struct TmdbMovie {
 
 /// TMDB ids of the trending movies, TMDB's order, no repeats: the first page, and the second
 /// when there is one and time is left (the second page's failure only loses its movies).
-async fn fetch(
-    client: &reqwest::Client,
-    key: &Secret,
-    url: &reqwest::Url,
-) -> Result<Vec<i64>, Unavailable> {
+async fn fetch(tmdb: &Tmdb) -> Result<Vec<i64>, Unavailable> {
     let deadline = Instant::now() + REQUEST_TIMEOUT;
-    let first = page(client, key, url, 1, REQUEST_TIMEOUT).await?;
+    let first = page(tmdb, 1, REQUEST_TIMEOUT).await?;
     let mut ids: Vec<i64> = first.results.iter().filter_map(|m| m.id).collect();
     let pages = first.total_pages.unwrap_or(1).min(PAGES);
     for n in 2..=pages {
@@ -202,7 +146,7 @@ async fn fetch(
         if left < Duration::from_millis(200) {
             break;
         }
-        match page(client, key, url, n, left).await {
+        match page(tmdb, n, left).await {
             Ok(more) => ids.extend(more.results.iter().filter_map(|m| m.id)),
             Err(Unavailable(why)) => {
                 tracing::debug!(page = n, reason = %why, "TMDB trending page skipped");
@@ -215,59 +159,11 @@ async fn fetch(
     Ok(ids)
 }
 
-async fn page(
-    client: &reqwest::Client,
-    key: &Secret,
-    url: &reqwest::Url,
-    n: u32,
-    timeout: Duration,
-) -> Result<TmdbPage, Unavailable> {
-    let token = is_access_token(key.expose());
-    let mut url = url.clone();
-    url.query_pairs_mut().append_pair("page", &n.to_string());
-    if !token {
-        url.query_pairs_mut().append_pair("api_key", key.expose());
-    }
-    let mut request = client
-        .get(url)
-        .timeout(timeout)
-        .header(header::ACCEPT, "application/json");
-    if token {
-        request = request.bearer_auth(key.expose());
-    }
-    // reqwest's errors name the URL, which carries a v3 key: `without_url` keeps it out.
-    let failed = |e: reqwest::Error| {
-        let what = if e.is_timeout() {
-            "timed out"
-        } else if e.is_connect() {
-            "cannot connect"
-        } else {
-            "request failed"
-        };
-        let e = e.without_url();
-        let mut why = format!("{what}: {e}");
-        let mut source = std::error::Error::source(&e);
-        while let Some(cause) = source {
-            why.push_str(&format!(": {cause}"));
-            source = cause.source();
-        }
-        // Belt and braces: no part of an error may carry the key.
-        Unavailable(why.replace(key.expose(), "[redacted]"))
-    };
-    let mut response = request.send().await.map_err(failed)?;
-    let status = response.status();
-    if !status.is_success() {
-        return Err(Unavailable(format!("TMDB answered {status}")));
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(failed)? {
-        if body.len() + chunk.len() > MAX_BODY_BYTES {
-            return Err(Unavailable(format!(
-                "TMDB's answer is over {MAX_BODY_BYTES} bytes"
-            )));
-        }
-        body.extend_from_slice(&chunk);
-    }
+async fn page(tmdb: &Tmdb, n: u32, timeout: Duration) -> Result<TmdbPage, Unavailable> {
+    let body = tmdb
+        .get(TRENDING_PATH, &[("page", &n.to_string())], timeout)
+        .await
+        .map_err(|failure| Unavailable(failure.to_string()))?;
     serde_json::from_slice(&body)
         .map_err(|e| Unavailable(format!("TMDB's answer is not a page of movies: {e}")))
 }
@@ -396,28 +292,4 @@ async fn trending(
         },
     };
     Ok(axum::Json(body))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_url_is_checked() {
-        assert_eq!(
-            trending_url("https://api.themoviedb.org/3/")
-                .unwrap()
-                .as_str(),
-            "https://api.themoviedb.org/3/trending/movie/week"
-        );
-        assert!(trending_url("ftp://example.com").is_err());
-        assert!(trending_url("not a url").is_err());
-        assert!(trending_url("http://example.com/?x=1").is_err());
-    }
-
-    #[test]
-    fn keys_and_tokens_are_told_apart() {
-        assert!(!is_access_token("0123456789abcdef0123456789abcdef"));
-        assert!(is_access_token("eyJhbGciOiJIUzI1NiJ9.eyJhdWQiOiJ4In0.c2ln"));
-    }
 }

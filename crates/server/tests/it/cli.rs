@@ -222,14 +222,16 @@ async fn users_create_from_stdin(backend: Backend) {
 }
 
 /// A `nextflex serve` process; its address is read from the "listening on" log line.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    addr: SocketAddr,
+    pub(crate) addr: SocketAddr,
     log: mpsc::Receiver<String>,
+    /// The log lines before "listening on".
+    pub(crate) startup: String,
 }
 
 impl Server {
-    fn start(cmd: &mut Command) -> Server {
+    pub(crate) fn start(cmd: &mut Command) -> Server {
         let mut child = cmd
             .arg("serve")
             .env("NEXTFLEX_ADDR", "127.0.0.1:0")
@@ -267,11 +269,16 @@ impl Server {
                 }
             }
         };
-        Server { child, addr, log }
+        Server {
+            child,
+            addr,
+            log,
+            startup: seen,
+        }
     }
 
     /// Waits for a log line containing all of `parts`.
-    fn wait_for_log(&self, parts: &[&str], within: Duration) -> String {
+    pub(crate) fn wait_for_log(&self, parts: &[&str], within: Duration) -> String {
         let deadline = std::time::Instant::now() + within;
         loop {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
@@ -284,7 +291,7 @@ impl Server {
     }
 
     /// Sends SIGTERM and returns the exit status and the rest of the log.
-    fn terminate(mut self) -> (std::process::ExitStatus, Vec<String>) {
+    pub(crate) fn terminate(mut self) -> (std::process::ExitStatus, Vec<String>) {
         let pid = self.child.id().to_string();
         let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
         assert!(killed.success());

@@ -32,6 +32,7 @@ const TABLES: &[&str] = &[
     "posts",
     "datasets",
     "model_versions",
+    "tmdb_enrichment",
 ];
 
 async fn count(db: &Db, sql: &'static str) -> i64 {
@@ -51,7 +52,7 @@ async fn migrations_create_the_whole_schema_once(backend: Backend) {
     // One row per file in migrations/<dialect>/, however often `migrate` runs.
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
     let files = std::fs::read_dir(dir).unwrap().count() as i64;
-    assert!(files >= 4, "{files} migrations");
+    assert!(files >= 5, "{files} migrations");
     assert_eq!(
         count(&db, "SELECT COUNT(*) FROM _sqlx_migrations").await,
         files
@@ -316,6 +317,73 @@ async fn catalogue_rows_keep_every_type(backend: Backend) {
                 job: "Director".into(),
                 department: "Directing".into(),
             },
+        ],
+        "{backend:?}"
+    );
+
+    // A keyword's page and the keywords the similar movies name.
+    use nextflex::db::keywords;
+    let word: i64 = sqlx::query_scalar(db.sql("SELECT id FROM keywords WHERE tmdb_id = 90"))
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    let paris = keywords::Keyword {
+        id: word,
+        name: "paris".into(),
+    };
+    assert_eq!(
+        keywords::find(&db, word).await.unwrap(),
+        Some(paris.clone())
+    );
+    assert_eq!(keywords::find(&db, word + 1000).await.unwrap(), None);
+    assert_eq!(keywords::movies_with(&db, word).await.unwrap(), vec![movie]);
+    assert_eq!(
+        keywords::keywords_on(&db, &[movie, movie + 1])
+            .await
+            .unwrap(),
+        vec![(movie, paris)],
+        "{backend:?}"
+    );
+    let detail = nextflex::db::catalogue::detail(&db, movie)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(detail.keywords.len(), 1, "{backend:?}");
+    assert!(detail.alternate_titles.is_empty(), "{backend:?}");
+
+    // A title an import replaces stays as an alternate, once however often it is imported.
+    use nextflex::db::catalogue;
+    use nextflex_data::catalogue::Movie;
+    let movielens = Movie {
+        movielens_id: Some(1196),
+        title: "Star Wars: Episode V - The Empire Strikes Back".into(),
+        alternate_titles: vec!["Episode V".into()],
+        release_year: Some(1980),
+        ..Movie::default()
+    };
+    catalogue::store(&db, &[movielens]).await.unwrap();
+    let tmdb = Movie {
+        movielens_id: Some(1196),
+        tmdb_id: Some(1891),
+        title: "The Empire Strikes Back".into(),
+        ..Movie::default()
+    };
+    for _ in 0..2 {
+        catalogue::store(&db, std::slice::from_ref(&tmdb))
+            .await
+            .unwrap();
+    }
+    let empire: i64 = sqlx::query_scalar(db.sql("SELECT id FROM movies WHERE tmdb_id = 1891"))
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    let detail = catalogue::detail(&db, empire).await.unwrap().unwrap();
+    assert_eq!(detail.title, "The Empire Strikes Back");
+    assert_eq!(
+        detail.alternate_titles,
+        [
+            "Star Wars: Episode V - The Empire Strikes Back",
+            "Episode V"
         ],
         "{backend:?}"
     );

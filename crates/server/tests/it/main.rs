@@ -7,6 +7,7 @@ mod api;
 mod cli;
 mod db;
 mod demo;
+mod enrich;
 mod health;
 mod helpers;
 mod images;

@@ -457,7 +457,7 @@ async fn an_unreachable_tmdb_falls_back_and_the_key_stays_out_of_the_log() {
     assert!(!logs.contains(KEY), "the key was logged:\n{logs}");
 }
 
-struct LogWriter(Arc<Mutex<Vec<u8>>>);
+pub(crate) struct LogWriter(pub(crate) Arc<Mutex<Vec<u8>>>);
 
 impl std::io::Write for LogWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
