@@ -5,6 +5,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use nextflex_engine::similar::Blend;
+
 use crate::db::Db;
 use crate::db::keywords;
 use crate::db::people::{self, Credit, Role};
@@ -12,8 +14,18 @@ use crate::error::Result;
 use crate::recommender::{Neighbour, Recommender};
 
 /// From this share of the best neighbour's who-liked-what signal, "liked by the same people" is
-/// a reason.
+/// a reason, as it is wherever that signal carries more of the score than the content does.
 const SAME_PEOPLE_FROM: f32 = 0.5;
+/// TMDB keywords about how a film was made or released rather than what it is about: never
+/// named as what two films share.
+const META_KEYWORDS: [&str; 6] = [
+    "duringcreditsstinger",
+    "aftercreditsstinger",
+    "woman director",
+    "independent film",
+    "3d",
+    "sequel",
+];
 /// Reasons given for one film.
 const MAX_REASONS: usize = 2;
 /// Shared names or words one reason lists.
@@ -50,8 +62,11 @@ pub async fn explained<'r>(
     let stars = names(people::credits_on(db, Role::Star, &ids).await?);
     let mut words: HashMap<i64, Vec<String>> = HashMap::new();
     for (movie, keyword) in keywords::keywords_on(db, &ids).await? {
-        words.entry(movie).or_default().push(keyword.name);
+        if !META_KEYWORDS.contains(&keyword.name.as_str()) {
+            words.entry(movie).or_default().push(keyword.name);
+        }
     }
+    let w = Blend::default().content_weight;
     let anchor = r.movie(id).map(|m| m.genres.clone()).unwrap_or_default();
     fn of(map: &HashMap<i64, Vec<String>>, movie: i64) -> &[String] {
         map.get(&movie).map_or(&[], Vec::as_slice)
@@ -64,7 +79,8 @@ pub async fn explained<'r>(
                 let why = reason(&Shared {
                     directors: shared(of(&directors, id), of(&directors, m)),
                     stars: shared(of(&stars, id), of(&stars, m)),
-                    same_people: n.collaborative >= SAME_PEOPLE_FROM,
+                    same_people: n.collaborative >= SAME_PEOPLE_FROM
+                        || (n.collaborative > 0.0 && (1.0 - w) * n.collaborative >= w * n.content),
                     keywords: shared(of(&words, id), of(&words, m)),
                     genres: shared(&anchor, &n.movie.genres),
                 });

@@ -165,7 +165,7 @@ export default function BrowsePage() {
           gridTemplateColumns: {
             xs: '1fr 1fr',
             md: 'repeat(6, minmax(0, 1fr))',
-            lg: 'minmax(200px, 2fr) minmax(150px, 1.2fr) minmax(130px, 1fr) 100px 100px 140px 140px minmax(140px, 1fr)',
+            xl: 'minmax(200px, 2fr) minmax(150px, 1.2fr) minmax(130px, 1fr) 100px 100px 140px 140px minmax(140px, 1fr)',
           },
           mb: 3,
         }}
@@ -176,7 +176,7 @@ export default function BrowsePage() {
           onChange={(e) => setDraft((d) => ({ ...d, q: e.target.value }))}
           autoFocus={!state.q}
           type="search"
-          sx={{ gridColumn: { xs: '1 / -1', md: 'span 2', lg: 'auto' } }}
+          sx={{ gridColumn: { xs: '1 / -1', md: 'span 2', xl: 'auto' } }}
           slotProps={{
             htmlInput: { 'data-testid': 'browse-search', maxLength: 200 },
             input: {
@@ -196,7 +196,7 @@ export default function BrowsePage() {
             const v = e.target.value as unknown as string[] | string;
             update({ genres: typeof v === 'string' ? v.split(',').filter(Boolean) : v });
           }}
-          sx={{ gridColumn: { xs: '1 / -1', sm: 'auto', md: 'span 2', lg: 'auto' } }}
+          sx={{ gridColumn: { xs: '1 / -1', sm: 'auto', md: 'span 2', xl: 'auto' } }}
           helperText={genres.isError ? 'Genres could not be loaded.' : undefined}
           slotProps={{
             select: {
@@ -229,7 +229,7 @@ export default function BrowsePage() {
           label="Language"
           value={state.language}
           onChange={(e) => update({ language: e.target.value })}
-          sx={{ gridColumn: { md: 'span 2', lg: 'auto' } }}
+          sx={{ gridColumn: { md: 'span 2', xl: 'auto' } }}
           helperText={languages.isError ? 'Languages could not be loaded.' : undefined}
           slotProps={{
             select: { displayEmpty: true },
@@ -295,7 +295,7 @@ export default function BrowsePage() {
           label="Sort by"
           value={state.sort}
           onChange={(e) => update({ sort: e.target.value as BrowseSort })}
-          sx={{ gridColumn: { xs: '1 / -1', sm: 'auto', md: 'span 2', lg: 'auto' } }}
+          sx={{ gridColumn: { xs: '1 / -1', sm: 'auto', md: 'span 2', xl: 'auto' } }}
         >
           {(Object.keys(SORT_LABELS) as BrowseSort[]).map((sort) => (
             <MenuItem key={sort} value={sort} disabled={sort === 'relevance' && !searching}>
