@@ -18,11 +18,11 @@ use crate::config::{DatabaseConfig, S3Options, StorageConfig};
 use crate::db::{Db, PoolSettings, users};
 use crate::enrich::{self, EnrichSettings};
 use crate::error::{Error, Result};
-use crate::evaluate;
 use crate::http::ApiSettings;
 use crate::import;
 use crate::models::{self, Models, Supplied};
 use crate::recommend;
+use crate::recommender::evaluation as evaluate;
 use crate::recommender::{self, ChartSource, RecommenderSettings};
 use crate::serve::{self, ServeSettings};
 use crate::storage::Storage;
@@ -373,14 +373,31 @@ pub struct ListArgs {
     pub common: SnapshotArgs,
 }
 
+/// `--source` of `recommend top-rated`: the recommender's [`ChartSource`] as the command line
+/// names it (the recommender knows nothing of clap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Source {
+    Ratings,
+    Tmdb,
+}
+
+impl From<Source> for ChartSource {
+    fn from(s: Source) -> Self {
+        match s {
+            Source::Ratings => ChartSource::Ratings,
+            Source::Tmdb => ChartSource::Tmdb,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct TopRatedArgs {
     /// Only movies of this genre (a chart of its own: its own mean and vote threshold)
     #[arg(long)]
     pub genre: Option<String>,
     /// Whose votes: the ratings of the dataset and app users, or TMDB's vote statistics
-    #[arg(long, value_enum, default_value_t = ChartSource::Ratings)]
-    pub source: ChartSource,
+    #[arg(long, value_enum, default_value_t = Source::Ratings)]
+    pub source: Source,
     /// Vote-count percentile a movie needs to be charted
     #[arg(long, default_value_t = 0.9)]
     pub percentile: f64,
@@ -1107,7 +1124,9 @@ async fn recommend_command(
     let list = match &command {
         RecommendCommand::Popular(a) => recommend::popular(&r, a.genre.as_deref(), k)?,
         RecommendCommand::Latest(a) => recommend::latest(&r, a.genre.as_deref(), k)?,
-        RecommendCommand::TopRated(a) => recommend::top_rated(&r, a.source, a.genre.as_deref(), k)?,
+        RecommendCommand::TopRated(a) => {
+            recommend::top_rated(&r, a.source.into(), a.genre.as_deref(), k)?
+        }
         RecommendCommand::Similar(a) => recommend::similar(&r, &a.title, k)?,
         RecommendCommand::User(a) => recommend::for_user(&r, &user_ratings, a.genre.as_deref(), k)?,
     };

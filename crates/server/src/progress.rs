@@ -38,16 +38,7 @@ pub fn stage(what: impl Into<String>) -> Stage {
 impl Stage {
     /// Ends the step with a short result ("9,742 movies").
     pub fn done(self, result: &str) {
-        let seconds = self.started.elapsed().as_secs_f64();
-        match self.bar {
-            Some(bar) => {
-                if let Ok(style) = ProgressStyle::with_template("  {msg}") {
-                    bar.set_style(style);
-                }
-                bar.finish_with_message(format!("{}: {result} ({seconds:.1} s)", self.what));
-            }
-            None => tracing::info!("{}: {result} ({seconds:.1} s)", self.what),
-        }
+        finish(self.bar, &self.what, self.started, result);
     }
 }
 
@@ -109,15 +100,21 @@ impl Counter {
 
     /// Ends the count with a short result ("40 enriched, 2 not found").
     pub fn done(self, result: &str) {
-        let seconds = self.started.elapsed().as_secs_f64();
-        match self.bar {
-            Some(bar) => {
-                if let Ok(style) = ProgressStyle::with_template("  {msg}") {
-                    bar.set_style(style);
-                }
-                bar.finish_with_message(format!("{}: {result} ({seconds:.1} s)", self.what));
+        finish(self.bar, &self.what, self.started, result);
+    }
+}
+
+/// Ends a step or a count: its bar (on a terminal) or a log line says what it came to and how
+/// long it took.
+fn finish(bar: Option<ProgressBar>, what: &str, started: Instant, result: &str) {
+    let seconds = started.elapsed().as_secs_f64();
+    match bar {
+        Some(bar) => {
+            if let Ok(style) = ProgressStyle::with_template("  {msg}") {
+                bar.set_style(style);
             }
-            None => tracing::info!("{}: {result} ({seconds:.1} s)", self.what),
+            bar.finish_with_message(format!("{what}: {result} ({seconds:.1} s)"));
         }
+        None => tracing::info!("{what}: {result} ({seconds:.1} s)"),
     }
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::recommender::{
-    ChartSource, ForYou, Lookup, MAX_K, MAX_LIMIT, MovieSummary, Recommender,
+    ChartSource, ForYou, Lookup, MAX_K, MAX_LIMIT, MovieSummary, Recommender, split_year,
 };
 
 /// One recommended movie, as `--json` prints it.
@@ -20,7 +20,7 @@ pub struct Recommended {
     pub year: Option<i64>,
     pub genres: Vec<String>,
     /// Popular: TMDB popularity (or the rating count); latest: none; top-rated: the weighted
-    /// rating; similar: the cosine similarity; user: the ranking model's match (0 to 1).
+    /// rating; similar: the blended similarity (0 to 1); user: the ranking model's match (0 to 1).
     pub score: Option<f64>,
     /// For a user's recommendations: the rated movies carrying the score, with their shares.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -50,18 +50,8 @@ pub fn check_limit(k: usize, max: usize) -> Result<usize> {
 }
 
 /// The genre as the catalogue spells it, or an error listing the genres.
-pub fn check_genre<'a>(r: &'a Recommender, genre: Option<&str>) -> Result<Option<&'a str>> {
-    let Some(name) = genre else { return Ok(None) };
-    r.genre(name).map(Some).ok_or_else(|| {
-        Error::NotFound(format!(
-            "no genre {name:?}; the catalogue has: {}",
-            r.genres().join(", ")
-        ))
-    })
-}
-
 pub fn popular(r: &Recommender, genre: Option<&str>, k: usize) -> Result<Vec<Recommended>> {
-    let (k, genre) = (check_limit(k, MAX_LIMIT)?, check_genre(r, genre)?);
+    let (k, genre) = (check_limit(k, MAX_LIMIT)?, r.check_genre(genre)?);
     Ok(r.popular(genre, k)
         .into_iter()
         .map(|m| {
@@ -72,7 +62,7 @@ pub fn popular(r: &Recommender, genre: Option<&str>, k: usize) -> Result<Vec<Rec
 }
 
 pub fn latest(r: &Recommender, genre: Option<&str>, k: usize) -> Result<Vec<Recommended>> {
-    let (k, genre) = (check_limit(k, MAX_LIMIT)?, check_genre(r, genre)?);
+    let (k, genre) = (check_limit(k, MAX_LIMIT)?, r.check_genre(genre)?);
     Ok(r.latest(genre, k)
         .into_iter()
         .map(|m| Recommended::new(m, None))
@@ -85,7 +75,7 @@ pub fn top_rated(
     genre: Option<&str>,
     k: usize,
 ) -> Result<Vec<Recommended>> {
-    let (k, genre) = (check_limit(k, MAX_LIMIT)?, check_genre(r, genre)?);
+    let (k, genre) = (check_limit(k, MAX_LIMIT)?, r.check_genre(genre)?);
     Ok(r.top_rated(source, genre, k)
         .entries
         .into_iter()
@@ -122,7 +112,7 @@ pub fn for_user(
     genre: Option<&str>,
     k: usize,
 ) -> Result<Vec<Recommended>> {
-    let (k, genre) = (check_limit(k, MAX_LIMIT)?, check_genre(r, genre)?);
+    let (k, genre) = (check_limit(k, MAX_LIMIT)?, r.check_genre(genre)?);
     Ok(match r.for_user(ratings, &HashSet::new(), k, genre) {
         ForYou::Personal(list) => list
             .into_iter()
@@ -210,32 +200,5 @@ fn with_year(m: &MovieSummary) -> String {
     match m.year {
         Some(y) => format!("{} ({y})", m.title),
         None => m.title.clone(),
-    }
-}
-
-/// `Heat (1995)` → (`Heat`, 1995): a trailing year in parentheses picks among namesakes.
-pub fn split_year(title: &str) -> (&str, Option<i64>) {
-    let t = title.trim();
-    if let Some(open) = t.rfind(" (")
-        && t.ends_with(')')
-        && let Ok(y) = t[open + 2..t.len() - 1].parse::<i64>()
-    {
-        return (&t[..open], Some(y));
-    }
-    (t, None)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::split_year;
-
-    #[test]
-    fn years_in_titles() {
-        assert_eq!(split_year("Heat (1995)"), ("Heat", Some(1995)));
-        assert_eq!(split_year("Heat"), ("Heat", None));
-        assert_eq!(
-            split_year("Dr. Strangelove (or How I Learned…)"),
-            ("Dr. Strangelove (or How I Learned…)", None)
-        );
     }
 }

@@ -14,10 +14,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::error::{ErrorBody, JsonBody};
-use super::tokens::{AuthUser, TokenType, invalid_token, random_id};
+use super::tokens::{AuthUser, TokenType, invalid_token};
 use super::{ApiContext, ApiError};
 use crate::accounts;
 use crate::db::{tokens, users};
+use crate::ids::random_id;
 
 pub fn router() -> Router<ApiContext> {
     Router::new()

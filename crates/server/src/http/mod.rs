@@ -158,7 +158,7 @@ impl ApiContext {
                 Duration::from_secs(3600),
             )),
             uploads: Arc::new(uploads::UploadGate::new(&settings.uploads)),
-            dummy_hash: crate::accounts::hash_password(&tokens::random_id())
+            dummy_hash: crate::accounts::hash_password(&crate::ids::random_id())
                 .await?
                 .into(),
             cors_origins: settings.cors_origins.clone().into(),

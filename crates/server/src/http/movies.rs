@@ -16,10 +16,9 @@ use super::page::{Page, Paging};
 use super::tokens::MaybeUser;
 use super::{ApiContext, ApiError};
 use crate::db::{catalogue, ratings};
-use crate::recommend::split_year;
 use crate::recommender::{
     ChartSource, Lookup, MAX_K, MAX_LIMIT, MovieQuery, MovieSummary, RatingStats, Recommender,
-    SortBy,
+    SortBy, split_year,
 };
 use crate::similar;
 
@@ -109,7 +108,8 @@ pub fn full_snapshot(ctx: &ApiContext) -> Result<Arc<Recommender>, ApiError> {
 
 /// The genre as the catalogue spells it; 404 naming the genres otherwise.
 pub fn genre<'a>(r: &'a Recommender, name: Option<&str>) -> Result<Option<&'a str>, ApiError> {
-    crate::recommend::check_genre(r, name.filter(|g| !g.trim().is_empty())).map_err(Into::into)
+    r.check_genre(name.filter(|g| !g.trim().is_empty()))
+        .map_err(Into::into)
 }
 
 pub(super) fn limit(

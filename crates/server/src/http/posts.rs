@@ -15,10 +15,11 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::error::{ErrorBody, Integer, JsonBody, PathParam, QueryParams};
 use super::page::{Page, Paging};
-use super::tokens::{AuthUser, permission_denied, random_id};
+use super::tokens::{AuthUser, permission_denied};
 use super::{ApiContext, ApiError};
 use crate::db::catalogue;
 use crate::db::posts::{self, ImageRow, NewPost, PostChanges, PostFilter, PostRow};
+use crate::ids::random_id;
 use crate::images::{self, ImageError, Processed};
 
 /// Room for the form's text fields and multipart framing on top of the image.

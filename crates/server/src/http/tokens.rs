@@ -7,7 +7,6 @@ use axum::http::StatusCode;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use std::collections::HashMap;
@@ -51,13 +50,6 @@ impl std::fmt::Debug for TokenKeys {
     }
 }
 
-/// A random 128-bit identifier, hex.
-pub fn random_id() -> String {
-    let mut bytes = [0u8; 16];
-    rand::rng().fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 impl TokenKeys {
     pub fn new(secret: &[u8], access_ttl: i64, refresh_ttl: i64) -> Self {
         TokenKeys {
@@ -79,7 +71,7 @@ impl TokenKeys {
             token_type,
             exp: iat + ttl,
             iat,
-            jti: random_id(),
+            jti: crate::ids::random_id(),
             user_id,
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)

@@ -16,10 +16,10 @@ use object_store::ObjectStoreExt;
 use object_store::path::Path as ObjectPath;
 use sqlx::Row;
 
+use super::evaluation::{self, ModelKind, SplitSpec};
 use super::{BuildReport, ChartSource, MAX_K, MovieSummary, RatingStats, Recommender};
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::evaluate::{ModelKind, SplitSpec};
 use crate::storage::Storage;
 
 /// App users' ids are offset by this in the ALS model so they never meet a dataset's user ids.
@@ -190,14 +190,14 @@ pub async fn train(
                     train: 0.9,
                     seed: als_params.seed,
                 };
-                let (train, test) = crate::evaluate::parts(&all, None, spec, false)?;
-                let settings = crate::evaluate::EvalSettings {
+                let (train, test) = evaluation::parts(&all, None, spec, false)?;
+                let settings = evaluation::EvalSettings {
                     models: vec![ModelKind::Popularity, ModelKind::Als, ModelKind::Ranking],
                     als: als_params,
                     ranking: ranking_params,
                     max_users: 2_000,
                 };
-                Some(crate::evaluate::evaluate(&train, &test, &settings)?)
+                Some(evaluation::evaluate(&train, &test, &settings)?)
             } else {
                 None
             };

@@ -5,6 +5,7 @@
 //! from the database and object storage; everything here only reads it.
 
 mod build;
+pub mod evaluation;
 mod search;
 
 use std::collections::{HashMap, HashSet};
@@ -17,15 +18,15 @@ use nextflex_engine::ranking::RankingModel;
 use nextflex_engine::similar::{self, Blend};
 use serde::Serialize;
 
+use crate::error::{Error, Result};
+
 pub use build::{
     Fit, RecommenderSettings, Trained, assemble, build, catalogue, content_item, train,
 };
 pub use search::{MovieQuery, SortBy};
 
 /// Which votes the top-rated chart counts.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum, Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ChartSource {
     /// The ratings of the dataset and of the app's users.
@@ -183,7 +184,7 @@ pub struct BuildReport {
     #[serde(default)]
     pub partial: bool,
     /// ALS scored on a held-out 10 % (when asked for).
-    pub evaluation: Option<crate::evaluate::Evaluation>,
+    pub evaluation: Option<evaluation::Evaluation>,
     pub fit_seconds: f64,
     /// The whole build, reading the data included.
     pub seconds: f64,
@@ -380,6 +381,18 @@ impl Recommender {
                 })
                 .collect(),
         )
+    }
+
+    /// The catalogue's spelling of a genre (any case), `None` for none asked; an unknown genre
+    /// is [`Error::NotFound`] naming the genres there are.
+    pub fn check_genre(&self, genre: Option<&str>) -> Result<Option<&str>> {
+        let Some(name) = genre else { return Ok(None) };
+        self.genre(name).map(Some).ok_or_else(|| {
+            Error::NotFound(format!(
+                "no genre {name:?}; the catalogue has: {}",
+                self.genres().join(", ")
+            ))
+        })
     }
 
     /// Finds a movie by title, case- and accent-insensitively; `year` picks among namesakes.
@@ -608,5 +621,32 @@ impl SharedRecommender {
             Ok(mut guard) => *guard = next,
             Err(poisoned) => *poisoned.into_inner() = next,
         }
+    }
+}
+
+/// `Heat (1995)` → (`Heat`, 1995): a trailing year in parentheses picks among namesakes.
+pub fn split_year(title: &str) -> (&str, Option<i64>) {
+    let t = title.trim();
+    if let Some(open) = t.rfind(" (")
+        && t.ends_with(')')
+        && let Ok(y) = t[open + 2..t.len() - 1].parse::<i64>()
+    {
+        return (&t[..open], Some(y));
+    }
+    (t, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_year;
+
+    #[test]
+    fn years_in_titles() {
+        assert_eq!(split_year("Heat (1995)"), ("Heat", Some(1995)));
+        assert_eq!(split_year("Heat"), ("Heat", None));
+        assert_eq!(
+            split_year("Dr. Strangelove (or How I Learned…)"),
+            ("Dr. Strangelove (or How I Learned…)", None)
+        );
     }
 }

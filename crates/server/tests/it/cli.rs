@@ -642,6 +642,67 @@ fn evaluate_scores_every_test_pair() {
     assert!(stderr(&out).contains("invalid rank"), "{}", stderr(&out));
 }
 
+/// The similar-movies study on the fixture catalogue: each blend scored, the shipped one
+/// included; refused before an import and for weights out of range.
+#[test]
+fn evaluate_similar_scores_each_blend() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["tmdb-mini", "ml-mini"] {
+        copy_fixture(name, &dir.path().join(name));
+    }
+    let ratings = "ml-mini/ratings.csv.gz";
+    let study = |extra: &[&str]| {
+        run(nextflex(dir.path())
+            .args([
+                "evaluate",
+                "--ratings",
+                ratings,
+                "--similar",
+                "--split",
+                "random:0.5:1",
+            ])
+            .args(extra))
+    };
+    let out = study(&[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("import one first"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = run(nextflex(dir.path()).args(["import", "tmdb-mini", "ml-mini"]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = study(&[
+        "--similar-weights",
+        "1,0.4,0",
+        "--similar-priors",
+        "0,50",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    // Content only as before, then 3 shares × 2 priors (the shipped 0.4/50 among them).
+    assert_eq!(rows.len(), 7, "{rows:?}");
+    assert!(
+        rows.iter()
+            .any(|r| r["content_weight"] == 0.4 && r["prior"] == 50.0)
+    );
+    for r in &rows {
+        assert!(r["pairs"].as_u64().unwrap() > 0, "{r}");
+        for key in ["hit_rate_at_10", "ndcg_at_10", "coverage"] {
+            assert!((0.0..=1.0).contains(&r[key].as_f64().unwrap()), "{r}");
+        }
+    }
+    let out = study(&["--similar-weights", "1.5"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--similar-weights"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 /// A catalogue without ratings (TMDB data alone): similar movies by content, with no prior and
 /// no minimum of ratings.
 #[test]

@@ -12,6 +12,7 @@ mod health;
 mod helpers;
 mod images;
 mod import;
+mod layers;
 mod metrics;
 mod models;
 mod openapi;

@@ -1,7 +1,8 @@
-//! `nextflex evaluate`: trains the models on one part of a ratings file and scores them on the
-//! other part: the explicit ALS by its rating error on every test pair, every model (explicit
-//! ALS, the iALS ranking model, "most rated first") by its top-10 lists over every training item
-//! the user has not rated (P@10, recall@10, NDCG@10, catalogue coverage). Two studies beside
+//! Offline evaluation (`nextflex evaluate`, and the held-out metrics a build records): trains
+//! the models on one part of the ratings and scores them on the other part: the explicit ALS by
+//! its rating error on every test pair, every model (explicit ALS, the iALS ranking model, "most
+//! rated first") by its top-10 lists over every training item the user has not rated (P@10,
+//! recall@10, NDCG@10, catalogue coverage). Two studies beside
 //! them: how much "not interested" should count ([`evaluate_dismissals`]) and how similar movies
 //! should blend content with who-liked-what ([`evaluate_similar`]).
 
@@ -20,8 +21,8 @@ use nextflex_engine::similar::{self, Blend};
 use nextflex_engine::split::{self, Split};
 use serde::{Deserialize, Serialize};
 
+use super::MAX_K;
 use crate::error::{Error, Result};
-use crate::recommender::MAX_K;
 
 /// How to split the ratings: `random:FRACTION:SEED` or `time:FRACTION` (per user, by time).
 #[derive(Debug, Clone, Copy, PartialEq)]
