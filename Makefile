@@ -3,7 +3,8 @@
 CARGO ?= cargo
 NPM ?= npm
 
-.PHONY: run build web test fmt-check lint test-rust backends web-check e2e api-properties
+.PHONY: run build web test fmt-check lint test-rust backends web-check e2e api-properties \
+	api-types api-types-check
 
 ## Build in release mode and serve http://localhost:8000 with the embedded defaults
 ## (SQLite in var/nextflex.db, objects in var/objects).
@@ -23,7 +24,15 @@ web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
 web: web/dist/index.html
 
 ## Everything CI checks: formatting, lints, and all the tests.
-test: fmt-check lint web-check backends test-rust e2e api-properties
+test: fmt-check lint web-check api-types-check backends test-rust e2e api-properties
+
+## The web client's API types (web/src/api/schema.ts), generated from the server's OpenAPI
+## document; `api-types-check` fails when the committed file is out of date.
+api-types: web/node_modules/.package-lock.json
+	bash web/scripts/api-types.sh
+
+api-types-check: web/node_modules/.package-lock.json
+	bash web/scripts/api-types.sh --check
 
 fmt-check:
 	$(CARGO) fmt --all -- --check

@@ -146,6 +146,9 @@ pub enum Command {
     /// Manage user accounts
     #[command(subcommand)]
     Users(UsersCommand),
+    /// Print the HTTP API's OpenAPI document (as /api/openapi.json serves it), from which the
+    /// web client's types are generated (`make api-types`)
+    Openapi,
 }
 
 #[derive(Debug, Subcommand)]
@@ -769,6 +772,10 @@ fn run(cli: Cli) -> Result<()> {
                     shutdown_grace: Duration::from_secs(args.shutdown_grace),
                 })
                 .await
+            }
+            Command::Openapi => {
+                println!("{}", json(crate::http::openapi_document())?);
+                Ok(())
             }
             Command::Migrate => {
                 let db = Db::connect(&database, &PoolSettings::default()).await?;

@@ -23,8 +23,9 @@ const MIN_PERSON_ROW: usize = 3;
 /// A rating of at least this says the user loved the film: it may anchor a row.
 const LOVED: f32 = 4.0;
 
-/// Why a row is on the page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Why a row is on the page (`kind` of a row in the API, in snake case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum RowKind {
     ForYou,
     Watchlist,
@@ -32,19 +33,6 @@ pub enum RowKind {
     Director,
     Star,
     HiddenGems,
-}
-
-impl RowKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RowKind::ForYou => "for_you",
-            RowKind::Watchlist => "watchlist",
-            RowKind::BecauseYouRated => "because_you_rated",
-            RowKind::Director => "director",
-            RowKind::Star => "star",
-            RowKind::HiddenGems => "hidden_gems",
-        }
-    }
 }
 
 /// What a row follows: the film a "Because you rated" row is like, or the person of a

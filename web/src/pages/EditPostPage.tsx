@@ -65,8 +65,8 @@ export default function EditPostPage() {
         initial={{
           title: p.title,
           content: p.content,
-          movie: p.movie,
-          rating: p.rating,
+          movie: p.movie ? { ...p.movie, year: p.movie.year ?? null } : null,
+          rating: p.rating ?? null,
           image: null,
         }}
         busy={isLoading}

@@ -136,7 +136,7 @@ export default function ForYouPage() {
         ) : (
           <Box sx={{ opacity: recs.isFetching ? 0.6 : 1, transition: 'opacity 150ms' }}>
             <MovieGrid
-              movies={data.results}
+              movies={data.results as Array<PersonalItem | ChartItem>}
               label={personal ? 'Recommended for you' : 'Top-rated movies'}
               footer={(item) =>
                 isPersonal(item) ? <Because item={item} best={best} /> : undefined

@@ -62,7 +62,7 @@ export default function UserPage() {
         spacing={1.5}
         sx={{ flexWrap: 'wrap', rowGap: 1.5, alignItems: 'center' }}
       >
-        {data.taste_match !== null && (
+        {data.taste_match != null && (
           <Chip
             color="secondary"
             label={`${data.taste_match}% taste match · ${matchWords(data.taste_match)}`}

@@ -16,6 +16,7 @@ use super::{ApiContext, ApiError};
 use crate::db::movie_lists::{self, List};
 use crate::db::{catalogue, ratings};
 use crate::recommender::{ChartSource, ForYou, MAX_LIMIT};
+use crate::rows::RowKind;
 
 pub fn router() -> Router<ApiContext> {
     Router::new()
@@ -322,9 +323,7 @@ struct RowAnchor {
 /// A row of the caller's home page.
 #[derive(Debug, Serialize, ToSchema)]
 struct HomeRow {
-    /// `for_you`, `watchlist`, `because_you_rated`, `director`, `star` or `hidden_gems`.
-    #[schema(value_type = String)]
-    kind: &'static str,
+    kind: RowKind,
     /// The row's title, which says why it is there ("Because you rated Heat").
     title: String,
     anchor: Option<RowAnchor>,
@@ -359,7 +358,7 @@ async fn home_rows(
         rows: rows
             .into_iter()
             .map(|row| HomeRow {
-                kind: row.kind.as_str(),
+                kind: row.kind,
                 title: row.title,
                 anchor: row.anchor.map(|a| RowAnchor {
                     id: a.id,

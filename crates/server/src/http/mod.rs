@@ -35,6 +35,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
+pub use openapi::document as openapi_document;
 pub use uploads::UploadSettings;
 
 use crate::config::Secret;

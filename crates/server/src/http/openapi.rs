@@ -114,6 +114,12 @@ struct ApiDoc;
 /// Built once: it never changes while the process runs.
 static SPEC: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(ApiDoc::openapi);
 
+/// The document as `/api/openapi.json` serves it (what `nextflex openapi` prints, and what the
+/// web client's types are generated from).
+pub fn document() -> &'static utoipa::openapi::OpenApi {
+    &SPEC
+}
+
 /// The document and Swagger UI, which reads it.
 pub fn router() -> Router<ApiContext> {
     let ui = SwaggerUi::new("/api/docs").config(

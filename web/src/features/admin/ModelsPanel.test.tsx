@@ -6,18 +6,26 @@ import { ModelsPanel } from './ModelsPanel';
 
 const version = (name: string, active: boolean) => ({
   version: name,
-  status: 'ready',
+  status: 'ready' as const,
   active,
+  trained_by: 'startup',
   created_at: 1_700_000_000,
   finished_at: 1_700_000_100,
   params: { rank: 32, iterations: 10 },
-  data_sizes: { ratings: 100_004 },
+  data_sizes: { dataset_ratings: 100_004 },
   metrics: { rmse: 0.873, mae: 0.671, precision_at_10: 0.071, ndcg_at_10: 0.092, coverage: 0.41 },
-  timings: null,
+  timings: {},
   error: null,
 });
 
-const idle = { state: 'idle', stage: null, progress: null, started_at: null, error: null } as const;
+const idle = {
+  state: 'idle',
+  stage: null,
+  progress: 0,
+  started_at: null,
+  version: null,
+  error: null,
+} as const;
 
 describe('ModelsPanel', () => {
   it('retrains, polls every 2 s while training runs, then stops polling', async () => {
@@ -31,6 +39,7 @@ describe('ModelsPanel', () => {
             stage: 'training ALS',
             progress: 0.5,
             started_at: 1_700_000_200,
+            version: null,
             error: null,
           },
         };

@@ -10,7 +10,7 @@ import { Poster } from '../../components/Poster';
 import { formatCount } from '../../app/format';
 import { QuickActions } from './QuickActions';
 
-function movieLabel(movie: { title: string; year: number | null }): string {
+function movieLabel(movie: { title: string; year?: number | null }): string {
   return movie.year ? `${movie.title} (${movie.year})` : movie.title;
 }
 

@@ -39,9 +39,9 @@ export function ImageMetadata({ image }: { image: PostImage }) {
     ['Format', image.format.toUpperCase(), 'image-format'],
     ['Size', formatBytes(image.size_bytes), 'image-size'],
     ['File name', image.file_name || '—', 'image-file-name'],
-    ['Taken at', formatTakenAt(image.taken_at), 'image-taken-at'],
+    ['Taken at', formatTakenAt(image.taken_at ?? null), 'image-taken-at'],
     ['Camera', camera || '—', 'image-camera'],
-    ['Orientation', orientationLabel(image.orientation), 'image-orientation'],
+    ['Orientation', orientationLabel(image.orientation ?? null), 'image-orientation'],
     ['Uploaded', formatDateTime(image.uploaded_at), 'image-uploaded-at'],
   ];
   return (

@@ -37,7 +37,11 @@ export function MovieAutocomplete({
   const searching = q.length >= 2 && (!value || q !== optionLabel(value));
   const movies = useGetMoviesQuery({ q, page_size: 8 }, { skip: !searching });
   const options: MovieOption[] = searching
-    ? (movies.currentData?.results.map((m) => ({ id: m.id, title: m.title, year: m.year })) ?? [])
+    ? (movies.currentData?.results.map((m) => ({
+        id: m.id,
+        title: m.title,
+        year: m.year ?? null,
+      })) ?? [])
     : value
       ? [value]
       : [];
