@@ -25,7 +25,7 @@ use crate::config::Secret;
 use crate::db::Db;
 use crate::db::enrichment::{self, Candidate, Outcome};
 use crate::error::{Error, Result};
-use crate::models::Models;
+use crate::models::{Models, TrainingState};
 use crate::progress;
 use crate::tmdb::{Failure, Tmdb};
 
@@ -506,7 +506,7 @@ pub fn schedule(
 /// Retrains, so that the snapshot (cards, charts, the content index) has what was filled. A
 /// training under way may have read the catalogue before the run's writes: it is waited for.
 async fn rebuild(models: &Arc<Models>) {
-    while models.training().state == "running" {
+    while models.training().state == TrainingState::Running {
         tokio::time::sleep(Duration::from_secs(2)).await;
     }
     match models.retrain("enrich") {

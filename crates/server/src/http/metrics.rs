@@ -21,6 +21,7 @@ use prometheus::{
 
 use super::ApiContext;
 use crate::error::{Error, Result};
+use crate::models::TrainingState;
 
 /// The label of requests no route matched.
 const UNMATCHED: &str = "(unmatched)";
@@ -199,7 +200,7 @@ impl Metrics {
     fn render(&self, ctx: &ApiContext) -> Vec<u8> {
         let training = ctx.models.training();
         self.training_running
-            .set(i64::from(training.state == "running"));
+            .set(i64::from(training.state == TrainingState::Running));
         if let Some(last) = ctx.models.last_training() {
             self.last_training_seconds.set(last.seconds);
             self.last_training_failed.set(i64::from(!last.succeeded));

@@ -22,11 +22,21 @@ use crate::error::{Error, Result};
 use crate::recommender::{self, Fit, Recommender, RecommenderSettings, SharedRecommender, Trained};
 use crate::storage::Storage;
 
+/// Where the trainer is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TrainingState {
+    #[default]
+    Idle,
+    Running,
+    /// The last training failed; the previous model serves.
+    Failed,
+}
+
 /// What the trainer is doing.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Training {
-    /// `idle`, `running` or `failed` (the last training failed; the previous model serves).
-    pub state: &'static str,
+    pub state: TrainingState,
     pub stage: Option<&'static str>,
     /// 0 to 1.
     pub progress: f64,
@@ -79,7 +89,7 @@ impl Models {
                 ..settings
             },
             training: Mutex::new(Training {
-                state: "idle",
+                state: TrainingState::Idle,
                 ..Training::default()
             }),
             serving: Mutex::new(None),
@@ -112,7 +122,7 @@ impl Models {
     pub fn retrain(self: &Arc<Self>, trained_by: &'static str) -> Result<Training, Training> {
         {
             let mut t = self.training.lock().unwrap_or_else(PoisonError::into_inner);
-            if t.state == "running" {
+            if t.state == TrainingState::Running {
                 return Err(t.clone());
             }
             *t = running();
@@ -245,7 +255,7 @@ impl Models {
                     Some(version.clone());
                 self.set(|t| {
                     *t = Training {
-                        state: "idle",
+                        state: TrainingState::Idle,
                         version: Some(version.clone()),
                         progress: 1.0,
                         ..Training::default()
@@ -271,7 +281,7 @@ impl Models {
                     tracing::warn!(version, error = %db, "cannot record the failed training");
                 }
                 self.set(|t| {
-                    t.state = "failed";
+                    t.state = TrainingState::Failed;
                     t.stage = None;
                     t.error = Some(message);
                 });
@@ -473,7 +483,7 @@ impl Models {
             ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 ticks.tick().await;
-                if models.training().state == "running" {
+                if models.training().state == TrainingState::Running {
                     continue;
                 }
                 match models.active().await {
@@ -492,7 +502,7 @@ impl Models {
 
 fn running() -> Training {
     Training {
-        state: "running",
+        state: TrainingState::Running,
         stage: Some("starting"),
         progress: 0.0,
         started_at: Some(now()),

@@ -307,7 +307,7 @@ async fn failed_training_keeps_serving() {
         "the old snapshot still serves"
     );
     let training = bad.training();
-    assert_eq!(training.state, "failed");
+    assert_eq!(training.state, nextflex::models::TrainingState::Failed);
     assert!(training.error.unwrap().contains("no-such-dataset"));
 
     let versions = nextflex::models::versions(&db, 10).await.unwrap();
