@@ -663,6 +663,84 @@ pub async fn features(db: &Db) -> Result<(Vec<Movie>, Vec<i64>)> {
     Ok((movies, ids))
 }
 
+/// What the recommender snapshot keeps of a movie.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryRow {
+    pub id: i64,
+    pub title: String,
+    pub alternate_titles: Vec<String>,
+    pub original_title: Option<String>,
+    pub year: Option<i64>,
+    pub release_date: Option<String>,
+    pub popularity: Option<f64>,
+    pub poster_path: Option<String>,
+    pub vote_average: Option<f64>,
+    pub vote_count: Option<i64>,
+    pub runtime: Option<i64>,
+    pub original_language: Option<String>,
+}
+
+/// Every movie's [`SummaryRow`], by id.
+pub async fn summaries(db: &Db) -> Result<Vec<SummaryRow>> {
+    let rows = sqlx::query(db.sql(
+        "SELECT id, title, alternate_titles, original_title, release_year, release_date, \
+         popularity, poster_path, vote_average, vote_count, runtime, original_language \
+         FROM movies ORDER BY id",
+    ))
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(SummaryRow {
+                id: r.try_get("id")?,
+                title: r.try_get("title")?,
+                alternate_titles: alternate_titles(r.try_get("alternate_titles")?),
+                original_title: r.try_get("original_title")?,
+                year: r.try_get("release_year")?,
+                release_date: r.try_get("release_date")?,
+                popularity: r.try_get("popularity")?,
+                poster_path: r.try_get("poster_path")?,
+                vote_average: r.try_get("vote_average")?,
+                vote_count: r.try_get("vote_count")?,
+                runtime: r.try_get("runtime")?,
+                original_language: r.try_get("original_language")?,
+            })
+        })
+        .collect()
+}
+
+/// The `alternate_titles` column: one title per line.
+fn alternate_titles(column: Option<String>) -> Vec<String> {
+    column
+        .map(|a| a.lines().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// How many movies the catalogue has.
+pub async fn count(db: &Db) -> Result<i64> {
+    Ok(sqlx::query_scalar(db.sql("SELECT COUNT(*) FROM movies"))
+        .fetch_one(db.pool())
+        .await?)
+}
+
+/// The catalogue ids of the movies with these TMDB ids, by TMDB id (those the catalogue has).
+pub async fn movie_ids_by_tmdb(db: &Db, tmdb_ids: &[i64]) -> Result<HashMap<i64, i64>> {
+    let mut by_tmdb = HashMap::new();
+    // Well under every backend's limit on bound parameters.
+    for chunk in tmdb_ids.chunks(500) {
+        let placeholders = vec!["?"; chunk.len()].join(", ");
+        let sql = format!("SELECT id, tmdb_id FROM movies WHERE tmdb_id IN ({placeholders})");
+        let mut query = sqlx::query(db.sql_owned(sql));
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(db.pool()).await? {
+            by_tmdb.insert(row.try_get("tmdb_id")?, row.try_get("id")?);
+        }
+    }
+    Ok(by_tmdb)
+}
+
 /// The catalogue id of the movie with this MovieLens id.
 pub async fn id_by_movielens(db: &Db, movielens_id: i64) -> Result<Option<i64>> {
     let row = sqlx::query(db.sql("SELECT id FROM movies WHERE movielens_id = ?"))
@@ -746,10 +824,7 @@ pub async fn detail(db: &Db, id: i64) -> Result<Option<MovieDetail>> {
         imdb_id: r.try_get("imdb_id")?,
         movielens_id: r.try_get("movielens_id")?,
         title: r.try_get("title")?,
-        alternate_titles: r
-            .try_get::<Option<String>, _>("alternate_titles")?
-            .map(|a| a.lines().map(str::to_owned).collect())
-            .unwrap_or_default(),
+        alternate_titles: alternate_titles(r.try_get("alternate_titles")?),
         original_title: r.try_get("original_title")?,
         overview: r.try_get("overview")?,
         tagline: r.try_get("tagline")?,

@@ -1,4 +1,4 @@
-//! App users' ratings.
+//! App users' ratings, and the ratings datasets imported beside them.
 
 use sqlx::Row;
 
@@ -11,6 +11,34 @@ pub struct UserRating {
     pub movie_id: i64,
     pub rating: f64,
     pub rated_at: i64,
+}
+
+/// Every app user's rating, as (user, movie, rating).
+pub async fn all(db: &Db) -> Result<Vec<(i64, i64, f64)>> {
+    let rows = sqlx::query(db.sql("SELECT user_id, movie_id, rating FROM ratings"))
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("user_id")?,
+                r.try_get("movie_id")?,
+                r.try_get("rating")?,
+            ))
+        })
+        .collect()
+}
+
+/// The imported ratings datasets as (name, storage prefix), the largest first.
+pub async fn datasets(db: &Db) -> Result<Vec<(String, String)>> {
+    let rows = sqlx::query(
+        db.sql("SELECT name, storage_prefix FROM datasets ORDER BY ratings_count DESC, name"),
+    )
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("name")?, r.try_get("storage_prefix")?)))
+        .collect()
 }
 
 /// Sets (inserts or replaces) a user's rating of a movie.

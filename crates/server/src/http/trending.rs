@@ -4,7 +4,7 @@
 //! TMDB key, or while TMDB cannot be reached or answers nonsense, the popular chart answers in
 //! its place, saying why in `fallback`: TMDB's trouble is never this API's error.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,7 +12,6 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 use tracing::Instrument;
@@ -174,19 +173,7 @@ async fn catalogue_ids(db: &Db, tmdb_ids: &[i64]) -> Result<Arc<[i64]>> {
     if tmdb_ids.is_empty() {
         return Ok(Arc::from([]));
     }
-    let placeholders = vec!["?"; tmdb_ids.len()].join(", ");
-    let sql = format!("SELECT id, tmdb_id FROM movies WHERE tmdb_id IN ({placeholders})");
-    let mut query = sqlx::query(db.sql_owned(sql));
-    for id in tmdb_ids {
-        query = query.bind(*id);
-    }
-    let mut by_tmdb = HashMap::new();
-    for row in query.fetch_all(db.pool()).await? {
-        by_tmdb.insert(
-            row.try_get::<i64, _>("tmdb_id")?,
-            row.try_get::<i64, _>("id")?,
-        );
-    }
+    let by_tmdb = crate::db::catalogue::movie_ids_by_tmdb(db, tmdb_ids).await?;
     Ok(tmdb_ids
         .iter()
         .filter_map(|t| by_tmdb.get(t).copied())

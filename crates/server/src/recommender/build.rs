@@ -14,7 +14,6 @@ use nextflex_engine::content::{ContentIndex, ContentItem, ContentParams, Content
 use nextflex_engine::ranking::{RankingModel, RankingParams};
 use object_store::ObjectStoreExt;
 use object_store::path::Path as ObjectPath;
-use sqlx::Row;
 
 use super::evaluation::{self, ModelKind, SplitSpec};
 use super::{BuildReport, ChartSource, MAX_K, MovieSummary, RatingStats, Recommender};
@@ -433,45 +432,32 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 /// Every movie's summary, ordered by id; the genres come from the content features, which the
 /// same build reads anyway.
 async fn summaries(db: &Db, genres: &HashMap<i64, Vec<String>>) -> Result<Vec<MovieSummary>> {
-    let rows = sqlx::query(db.sql(
-        "SELECT id, title, alternate_titles, original_title, release_year, release_date, \
-         popularity, poster_path, vote_average, vote_count, runtime, original_language \
-         FROM movies ORDER BY id",
-    ))
-    .fetch_all(db.pool())
-    .await?;
-    rows.iter()
+    let rows = crate::db::catalogue::summaries(db).await?;
+    Ok(rows
+        .into_iter()
         .map(|r| {
-            let id: i64 = r.try_get("id")?;
             // The alternates and the original title, each once, none the display title.
             let mut titles = Movie {
-                title: r.try_get("title")?,
+                title: r.title,
                 ..Movie::default()
             };
-            let alternates: Option<String> = r.try_get("alternate_titles")?;
-            let original: Option<String> = r.try_get("original_title")?;
-            titles.add_alternates(
-                alternates
-                    .iter()
-                    .flat_map(|a| a.lines().map(str::to_owned))
-                    .chain(original),
-            );
-            Ok(MovieSummary {
-                id,
+            titles.add_alternates(r.alternate_titles.into_iter().chain(r.original_title));
+            MovieSummary {
+                id: r.id,
                 title: titles.title,
                 also_known_as: titles.alternate_titles,
-                year: r.try_get("release_year")?,
-                release_date: r.try_get("release_date")?,
-                genres: genres.get(&id).cloned().unwrap_or_default(),
-                popularity: r.try_get("popularity")?,
-                poster_path: r.try_get("poster_path")?,
-                tmdb_vote_average: r.try_get("vote_average")?,
-                tmdb_vote_count: r.try_get("vote_count")?,
-                runtime: r.try_get("runtime")?,
-                original_language: r.try_get("original_language")?,
-            })
+                year: r.year,
+                release_date: r.release_date,
+                genres: genres.get(&r.id).cloned().unwrap_or_default(),
+                popularity: r.popularity,
+                poster_path: r.poster_path,
+                tmdb_vote_average: r.vote_average,
+                tmdb_vote_count: r.vote_count,
+                runtime: r.runtime,
+                original_language: r.original_language,
+            }
         })
-        .collect()
+        .collect())
 }
 
 /// The chosen dataset's ratings of catalogue movies; none when no dataset was imported.
@@ -480,18 +466,7 @@ async fn dataset_ratings(
     storage: &Storage,
     name: Option<&str>,
 ) -> Result<CatalogueRatings> {
-    let rows = sqlx::query(
-        db.sql("SELECT name, storage_prefix FROM datasets ORDER BY ratings_count DESC, name"),
-    )
-    .fetch_all(db.pool())
-    .await?;
-    let mut datasets = Vec::with_capacity(rows.len());
-    for r in rows {
-        datasets.push((
-            r.try_get::<String, _>("name")?,
-            r.try_get::<String, _>("storage_prefix")?,
-        ));
-    }
+    let datasets = crate::db::ratings::datasets(db).await?;
     let chosen = match name {
         Some(name) => datasets.iter().find(|(n, _)| n == name).ok_or_else(|| {
             let names: Vec<&str> = datasets.iter().map(|(n, _)| n.as_str()).collect();
@@ -519,12 +494,8 @@ async fn dataset_ratings(
 
 /// The app users' ratings, with user ids moved past the datasets'.
 async fn app_ratings(db: &Db) -> Result<CatalogueRatings> {
-    let rows = sqlx::query(db.sql("SELECT user_id, movie_id, rating FROM ratings"))
-        .fetch_all(db.pool())
-        .await?;
     let mut out = CatalogueRatings::default();
-    for r in rows {
-        let (user, movie): (i64, i64) = (r.try_get("user_id")?, r.try_get("movie_id")?);
+    for (user, movie, rating) in crate::db::ratings::all(db).await? {
         let (Ok(user), Ok(movie)) = (u32::try_from(user), u32::try_from(movie)) else {
             continue;
         };
@@ -533,7 +504,7 @@ async fn app_ratings(db: &Db) -> Result<CatalogueRatings> {
         }
         out.user.push(APP_USER_BASE + user);
         out.movie.push(movie);
-        out.rating.push(r.try_get::<f64, _>("rating")? as f32);
+        out.rating.push(rating as f32);
     }
     Ok(out)
 }
