@@ -12,9 +12,8 @@ use nextflex_data::sources::{DataError, DatasetDir, FileKind, scan};
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStoreExt, PutPayload};
 use serde::Serialize;
-use sqlx::Row;
 
-use crate::db::{self, Db, now};
+use crate::db::{self, Db};
 use crate::error::{Error, Result};
 use crate::progress;
 use crate::storage::Storage;
@@ -140,7 +139,7 @@ pub async fn import(
         storing.done(&format!("{rows} ratings"));
         ratings.insert(name, rows as u64);
     }
-    let movies = count(db, "SELECT COUNT(*) FROM movies").await?;
+    let movies = db::count_rows(db, "movies").await?;
     Ok(ImportSummary {
         movies,
         movies_inserted: report.inserted,
@@ -203,17 +202,7 @@ fn distinct(ids: &[u32]) -> usize {
 /// MovieLens id → catalogue id (negative where none), over the whole catalogue: ratings may
 /// refer to movies imported earlier.
 async fn movielens_table(db: &Db) -> Result<Vec<i32>> {
-    let rows =
-        sqlx::query(db.sql("SELECT id, movielens_id FROM movies WHERE movielens_id IS NOT NULL"))
-            .fetch_all(db.pool())
-            .await?;
-    let mut pairs = Vec::with_capacity(rows.len());
-    for r in rows {
-        pairs.push((
-            r.try_get::<i64, _>("movielens_id")?,
-            r.try_get::<i64, _>("id")?,
-        ));
-    }
+    let pairs = db::catalogue::movielens_ids(db).await?;
     let max = pairs
         .iter()
         .map(|(m, _)| *m)
@@ -238,35 +227,7 @@ async fn record_dataset(
     prefix: &str,
     [ratings, users, movies]: [usize; 3],
 ) -> Result<()> {
-    let sql = format!(
-        "INSERT INTO datasets (name, source_kind, storage_prefix, ratings_count, users_count,          movies_count, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?){}",
-        db.upsert_clause(
-            &["name"],
-            &[
-                "source_kind",
-                "storage_prefix",
-                "ratings_count",
-                "users_count",
-                "movies_count",
-                "imported_at"
-            ]
-        )
-    );
-    sqlx::query(db.sql_owned(sql))
-        .bind(name)
-        .bind(kind)
-        .bind(prefix)
-        .bind(ratings as i64)
-        .bind(users as i64)
-        .bind(movies as i64)
-        .bind(now())
-        .execute(db.pool())
-        .await?;
-    Ok(())
-}
-
-async fn count(db: &Db, sql: &'static str) -> Result<i64> {
-    Ok(sqlx::query_scalar(db.sql(sql)).fetch_one(db.pool()).await?)
+    db::ratings::record_dataset(db, name, kind, prefix, [ratings, users, movies]).await
 }
 
 /// What is in the database and storage now, as `stats --json` prints it.
@@ -285,21 +246,16 @@ pub struct Stats {
 }
 
 pub async fn stats(db: &Db) -> Result<Stats> {
-    let mut ratings = BTreeMap::new();
-    for r in sqlx::query(db.sql("SELECT name, ratings_count FROM datasets ORDER BY name"))
-        .fetch_all(db.pool())
-        .await?
-    {
-        ratings.insert(r.try_get("name")?, r.try_get("ratings_count")?);
-    }
+    let ratings: BTreeMap<String, i64> =
+        db::ratings::datasets_sizes(db).await?.into_iter().collect();
     Ok(Stats {
-        movies: count(db, "SELECT COUNT(*) FROM movies").await?,
-        genres: count(db, "SELECT COUNT(*) FROM genres").await?,
-        people: count(db, "SELECT COUNT(*) FROM people").await?,
-        keywords: count(db, "SELECT COUNT(*) FROM keywords").await?,
-        users: count(db, "SELECT COUNT(*) FROM users").await?,
-        user_ratings: count(db, "SELECT COUNT(*) FROM ratings").await?,
-        posts: count(db, "SELECT COUNT(*) FROM posts").await?,
+        movies: db::count_rows(db, "movies").await?,
+        genres: db::count_rows(db, "genres").await?,
+        people: db::count_rows(db, "people").await?,
+        keywords: db::count_rows(db, "keywords").await?,
+        users: db::count_rows(db, "users").await?,
+        user_ratings: db::count_rows(db, "ratings").await?,
+        posts: db::count_rows(db, "posts").await?,
         ratings,
     })
 }

@@ -130,7 +130,7 @@ pub async fn run(settings: ServeSettings) -> Result<()> {
 
 /// Imports the demo dataset into an empty catalogue, so that a fresh install shows real movies.
 async fn import_demo(db: &Db, storage: &Storage, demo: &std::path::Path) -> Result<()> {
-    if crate::db::catalogue::count(db).await? > 0 {
+    if crate::db::count_rows(db, "movies").await? > 0 {
         return Ok(());
     }
     if !demo.is_dir() {

@@ -716,11 +716,15 @@ fn alternate_titles(column: Option<String>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// How many movies the catalogue has.
-pub async fn count(db: &Db) -> Result<i64> {
-    Ok(sqlx::query_scalar(db.sql("SELECT COUNT(*) FROM movies"))
-        .fetch_one(db.pool())
-        .await?)
+/// Every (MovieLens id, catalogue id) pair.
+pub async fn movielens_ids(db: &Db) -> Result<Vec<(i64, i64)>> {
+    let rows =
+        sqlx::query(db.sql("SELECT id, movielens_id FROM movies WHERE movielens_id IS NOT NULL"))
+            .fetch_all(db.pool())
+            .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("movielens_id")?, r.try_get("id")?)))
+        .collect()
 }
 
 /// The catalogue ids of the movies with these TMDB ids, by TMDB id (those the catalogue has).

@@ -361,6 +361,14 @@ pub fn now() -> i64 {
         .unwrap_or(0)
 }
 
+/// How many rows a table has (`table` is one of the schema's, never user input).
+pub async fn count_rows(db: &Db, table: &'static str) -> Result<i64> {
+    let sql = format!("SELECT COUNT(*) FROM {table}");
+    Ok(sqlx::query_scalar(db.sql_owned(sql))
+        .fetch_one(db.pool())
+        .await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

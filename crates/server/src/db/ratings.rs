@@ -41,6 +41,53 @@ pub async fn datasets(db: &Db) -> Result<Vec<(String, String)>> {
         .collect()
 }
 
+/// The imported ratings datasets as (name, ratings), by name.
+pub async fn datasets_sizes(db: &Db) -> Result<Vec<(String, i64)>> {
+    let rows = sqlx::query(db.sql("SELECT name, ratings_count FROM datasets ORDER BY name"))
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("name")?, r.try_get("ratings_count")?)))
+        .collect()
+}
+
+/// Records (or updates) an imported ratings dataset: its kind, where its Parquet lives, and its
+/// numbers of ratings, users and movies.
+pub async fn record_dataset(
+    db: &Db,
+    name: &str,
+    kind: &str,
+    prefix: &str,
+    [ratings, users, movies]: [usize; 3],
+) -> Result<()> {
+    let sql = format!(
+        "INSERT INTO datasets (name, source_kind, storage_prefix, ratings_count, users_count, \
+         movies_count, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?){}",
+        db.upsert_clause(
+            &["name"],
+            &[
+                "source_kind",
+                "storage_prefix",
+                "ratings_count",
+                "users_count",
+                "movies_count",
+                "imported_at"
+            ]
+        )
+    );
+    sqlx::query(db.sql_owned(sql))
+        .bind(name)
+        .bind(kind)
+        .bind(prefix)
+        .bind(ratings as i64)
+        .bind(users as i64)
+        .bind(movies as i64)
+        .bind(now())
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
 /// Sets (inserts or replaces) a user's rating of a movie.
 pub async fn set(db: &Db, user_id: i64, movie_id: i64, rating: f64) -> Result<()> {
     let sql = format!(
