@@ -73,8 +73,14 @@ pub fn blend(
         .copied()
         .filter(|&(id, a)| id != anchor && a > 0.0 && a.is_finite())
         .collect();
-    best.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-    best.truncate(COLLABORATIVE_CANDIDATES);
+    // Only the best few hundred of a catalogue's affinities are candidates: select them, then
+    // sort those alone (the order is total, so the same ones every time).
+    let order = |x: &(i64, f32), y: &(i64, f32)| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0));
+    if best.len() > COLLABORATIVE_CANDIDATES {
+        best.select_nth_unstable_by(COLLABORATIVE_CANDIDATES - 1, order);
+        best.truncate(COLLABORATIVE_CANDIDATES);
+    }
+    best.sort_by(order);
     let collaborative_max = best.first().map_or(0.0, |b| b.1);
     let scaled = |x: f32, max: f32| if max > 0.0 { (x / max).max(0.0) } else { 0.0 };
 

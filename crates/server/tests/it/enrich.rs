@@ -24,8 +24,10 @@ use tokio::net::TcpListener;
 use tokio::time::Instant;
 
 use crate::cli::{Server, copy_fixture, nextflex, run, stderr};
+use crate::helpers::{
+    AVATAR, BATMAN_BEGINS, CapturedLogs, DARK_KNIGHT_RISES, TMDB_KEY as KEY, TOY_STORY,
+};
 use crate::helpers::{Backend, TestDb};
-use crate::trending::{AVATAR, BATMAN_BEGINS, DARK_KNIGHT_RISES, KEY, LogWriter, TOY_STORY};
 
 /// TMDB ids of the fixtures: The Dark Knight (tmdb-mini) and Jumanji (ml-mini, which has no
 /// overview, runtime, credits or keywords).
@@ -736,17 +738,7 @@ async fn garbage_is_counted_as_failed_and_nothing_is_stored() {
 /// test's own thread, so that its log can be read.)
 #[tokio::test]
 async fn the_key_stays_out_of_logs_and_errors() {
-    let logs = Arc::new(Mutex::new(Vec::<u8>::new()));
-    let writer = {
-        let logs = Arc::clone(&logs);
-        move || LogWriter(Arc::clone(&logs))
-    };
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(writer)
-        .with_max_level(tracing::Level::DEBUG)
-        .with_ansi(false)
-        .finish();
-    let _log = tracing::subscriber::set_default(subscriber);
+    let logs = CapturedLogs::start();
 
     let (_tdb, db) = catalogue_with(Backend::Sqlite, &["tmdb-mini"])
         .await
@@ -800,7 +792,7 @@ async fn the_key_stays_out_of_logs_and_errors() {
     summaries.push(enrich::run(&db, &nowhere, &settings, true).await.unwrap());
     assert_eq!(summaries[2].failed, 4, "{:?}", summaries[2]);
 
-    let logs = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    let logs = logs.text();
     assert!(logs.contains("TMDB"), "nothing was logged:\n{logs}");
     assert!(!logs.contains(KEY), "the key was logged:\n{logs}");
     for summary in &summaries {

@@ -471,3 +471,55 @@ impl Drop for Moto {
         let _ = self.child.wait();
     }
 }
+
+/// The v3 TMDB API key the tests configure (for stub TMDBs on loopback).
+pub const TMDB_KEY: &str = "tmdb-test-key-5f1c0ffee0ddba11";
+
+/// TMDB ids of the tmdb-mini fixture.
+pub const TOY_STORY: i64 = 862;
+pub const BATMAN_BEGINS: i64 = 272;
+pub const AVATAR: i64 = 19995;
+pub const DARK_KNIGHT_RISES: i64 = 49026;
+
+/// What this thread logs (debug included) while the guard lives, for tests that check a log.
+pub struct CapturedLogs {
+    lines: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    _guard: tracing::subscriber::DefaultGuard,
+}
+
+impl CapturedLogs {
+    pub fn start() -> CapturedLogs {
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::<u8>::new()));
+        let writer = {
+            let lines = std::sync::Arc::clone(&lines);
+            move || LogWriter(std::sync::Arc::clone(&lines))
+        };
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(writer)
+            .with_max_level(tracing::Level::DEBUG)
+            .with_ansi(false)
+            .finish();
+        CapturedLogs {
+            lines,
+            _guard: tracing::subscriber::set_default(subscriber),
+        }
+    }
+
+    /// Everything logged so far.
+    pub fn text(&self) -> String {
+        String::from_utf8(self.lines.lock().unwrap().clone()).unwrap()
+    }
+}
+
+struct LogWriter(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

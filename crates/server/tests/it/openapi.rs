@@ -632,7 +632,11 @@ async fn real_answers_match_the_document() {
     // TMDB's trending list from a stub: the catalogue has Toy Story and Avatar, not 999999001.
     let tmdb = StubTmdb::start(Mode::Pages(vec![tmdb_page(
         1,
-        &[trending::TOY_STORY, 999_999_001, trending::AVATAR],
+        &[
+            crate::helpers::TOY_STORY,
+            999_999_001,
+            crate::helpers::AVATAR,
+        ],
         1,
     )]))
     .await;
@@ -1111,7 +1115,7 @@ Heat,1995,4.5
     // Its TMDB is unreachable: the trending chart is the popular one, saying why.
     let settings = ApiSettings {
         auth_rate_limit: 1,
-        tmdb_api_key: Some(nextflex::config::Secret::new(trending::KEY)),
+        tmdb_api_key: Some(nextflex::config::Secret::new(crate::helpers::TMDB_KEY)),
         tmdb_api_url: trending::closed_port_url(),
         ..ApiSettings::default()
     };

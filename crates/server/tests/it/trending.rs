@@ -21,14 +21,10 @@ use tokio::time::Instant;
 use crate::backend_tests;
 use crate::helpers::{Backend, TestApp, TestDb};
 
-/// The v3 API key the tests configure.
-pub(crate) const KEY: &str = "tmdb-test-key-5f1c0ffee0ddba11";
+use crate::helpers::{AVATAR, BATMAN_BEGINS, CapturedLogs, DARK_KNIGHT_RISES, TOY_STORY};
 
-/// TMDB ids of the tmdb-mini fixture.
-pub(crate) const TOY_STORY: i64 = 862;
-pub(crate) const BATMAN_BEGINS: i64 = 272;
-pub(crate) const AVATAR: i64 = 19995;
-pub(crate) const DARK_KNIGHT_RISES: i64 = 49026;
+/// The v3 API key the tests configure.
+const KEY: &str = crate::helpers::TMDB_KEY;
 /// Ids no fixture has.
 const UNKNOWN: [i64; 2] = [999_999_001, 999_999_002];
 
@@ -424,17 +420,7 @@ async fn a_hanging_tmdb_is_given_up_on() {
 /// says why without the key. (On the test's own thread, so that its log can be read.)
 #[tokio::test]
 async fn an_unreachable_tmdb_falls_back_and_the_key_stays_out_of_the_log() {
-    let logs = Arc::new(Mutex::new(Vec::<u8>::new()));
-    let writer = {
-        let logs = Arc::clone(&logs);
-        move || LogWriter(Arc::clone(&logs))
-    };
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(writer)
-        .with_max_level(tracing::Level::DEBUG)
-        .with_ansi(false)
-        .finish();
-    let _log = tracing::subscriber::set_default(subscriber);
+    let logs = CapturedLogs::start();
 
     let settings = ApiSettings {
         tmdb_api_key: Some(Secret::new(KEY)),
@@ -448,26 +434,13 @@ async fn an_unreachable_tmdb_falls_back_and_the_key_stays_out_of_the_log() {
     assert!(took < Duration::from_secs(3), "took {took:?}");
     assert_popular_instead(&app, &body, "genre=Drama", "tmdb_unavailable").await;
 
-    let logs = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    let logs = logs.text();
     let warning = logs
         .lines()
         .find(|l| l.contains("WARN") && l.contains("trending"))
         .unwrap_or_else(|| panic!("no warning logged:\n{logs}"));
     assert!(warning.contains("cannot connect"), "{warning}");
     assert!(!logs.contains(KEY), "the key was logged:\n{logs}");
-}
-
-pub(crate) struct LogWriter(pub(crate) Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for LogWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 /// TMDB's list holds none of the catalogue's movies (an old dataset): the popular chart,
