@@ -15,7 +15,7 @@ use nextflex_engine::ranking::RankingParams;
 
 use crate::accounts;
 use crate::config::{DatabaseConfig, S3Options, StorageConfig};
-use crate::db::{Db, PoolSettings, users};
+use crate::db::{Db, PoolSettings, model_versions, users};
 use crate::enrich::{self, EnrichSettings};
 use crate::error::{Error, Result};
 use crate::http::ApiSettings;
@@ -722,7 +722,7 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<()> {
     telemetry::init(cli.global.log_format, &cli.global.log)?;
     let runtime = tokio::runtime::Runtime::new()
-        .map_err(|e| Error::Internal(format!("cannot start the async runtime: {e}")))?;
+        .map_err(|e| Error::internal("cannot start the async runtime", e))?;
     let result = runtime.block_on(async move {
         let cwd = std::env::current_dir()
             .map_err(|e| Error::Config(format!("cannot read the working directory: {e}")))?;
@@ -778,23 +778,21 @@ fn run(cli: Cli) -> Result<()> {
                 Ok(())
             }
             Command::Migrate => {
-                let db = Db::connect(&database, &PoolSettings::default()).await?;
-                db.migrate().await?;
-                db.close().await;
+                with_db(&database, async |_| Ok(())).await?;
                 eprintln!("database {} is up to date", database.redacted());
                 Ok(())
             }
             Command::Import(args) => {
                 let storage = Storage::open(&storage_config(&cli.global, &cwd)?).await?;
-                let db = Db::connect(&database, &PoolSettings::default()).await?;
-                db.migrate().await?;
                 let paths = if args.paths.is_empty() {
                     vec![cwd.join("data/demo")]
                 } else {
                     args.paths.iter().map(|p| cwd.join(p)).collect()
                 };
-                let summary = import::import(&db, &storage, &paths, args.strict).await?;
-                db.close().await;
+                let summary = with_db(&database, async |db| {
+                    import::import(db, &storage, &paths, args.strict).await
+                })
+                .await?;
                 if args.json {
                     println!("{}", json(&summary)?);
                 } else {
@@ -803,10 +801,7 @@ fn run(cli: Cli) -> Result<()> {
                 Ok(())
             }
             Command::Stats(args) => {
-                let db = Db::connect(&database, &PoolSettings::default()).await?;
-                db.migrate().await?;
-                let stats = import::stats(&db).await?;
-                db.close().await;
+                let stats = with_db(&database, async |db| import::stats(db).await).await?;
                 if args.json {
                     println!("{}", json(&stats)?);
                 } else {
@@ -824,16 +819,15 @@ fn run(cli: Cli) -> Result<()> {
                                 .into(),
                         )
                     })?;
-                let db = Db::connect(&database, &PoolSettings::default()).await?;
-                db.migrate().await?;
                 let settings = EnrichSettings {
                     limit: args.limit,
                     rate: args.tmdb.tmdb_rate_limit,
                     ..EnrichSettings::default()
                 };
-                let summary = enrich::run(&db, &tmdb, &settings, true).await;
-                db.close().await;
-                let summary = summary?;
+                let summary = with_db(&database, async |db| {
+                    enrich::run(db, &tmdb, &settings, true).await
+                })
+                .await?;
                 if args.json {
                     println!("{}", json(&summary)?);
                 } else {
@@ -866,11 +860,10 @@ fn run(cli: Cli) -> Result<()> {
                 }
                 // The catalogue's content, keyed by MovieLens id, for the similar-movies study.
                 let catalogue = if args.similar {
-                    let db = Db::connect(&database, &PoolSettings::default()).await?;
-                    db.migrate().await?;
-                    let features = crate::db::catalogue::features(&db).await;
-                    db.close().await;
-                    let (movies, ids) = features?;
+                    let (movies, ids) = with_db(&database, async |db| {
+                        crate::db::catalogue::features(db).await
+                    })
+                    .await?;
                     let by_movielens: HashMap<u32, i64> = movies
                         .iter()
                         .zip(&ids)
@@ -924,7 +917,7 @@ fn run(cli: Cli) -> Result<()> {
                     }
                 })
                 .await
-                .map_err(|e| Error::Internal(format!("the evaluation task failed: {e}")))??;
+                .map_err(|e| Error::internal("the evaluation task failed", e))??;
                 let result = match outcome {
                     Outcome::Models(evaluation) => evaluation,
                     Outcome::Dismissals(scores) if args.json => {
@@ -972,11 +965,10 @@ fn run(cli: Cli) -> Result<()> {
             }
             Command::Recommend(command) => {
                 let storage = Storage::open(&storage_config(&cli.global, &cwd)?).await?;
-                let db = Db::connect(&database, &PoolSettings::default()).await?;
-                db.migrate().await?;
-                let result = recommend_command(&db, &storage, &cwd, command).await;
-                db.close().await;
-                let (list, as_json) = result?;
+                let (list, as_json) = with_db(&database, async |db| {
+                    recommend_command(db, &storage, &cwd, command).await
+                })
+                .await?;
                 if as_json {
                     println!("{}", json(&list)?);
                 } else {
@@ -986,38 +978,29 @@ fn run(cli: Cli) -> Result<()> {
             }
             Command::Train(args) => {
                 let storage = Storage::open(&storage_config(&cli.global, &cwd)?).await?;
-                let db = Db::connect(&database, &PoolSettings::default()).await?;
-                db.migrate().await?;
-                let models = Models::new(
-                    db.clone(),
-                    storage,
-                    Default::default(),
-                    RecommenderSettings {
+                let record = with_db(&database, async |db| {
+                    let settings = RecommenderSettings {
                         dataset: args.dataset,
                         ..RecommenderSettings::default()
-                    },
-                );
-                let trained = models.train("cli").await;
-                let record = match trained {
-                    Ok(version) => models::version(&db, &version).await,
-                    Err(e) => Err(e),
-                };
-                db.close().await;
-                let record = record?;
+                    };
+                    let models = Models::new(db.clone(), storage, Default::default(), settings);
+                    let version = models.train("cli").await?;
+                    model_versions::get(db, &version).await
+                })
+                .await?;
                 if args.json {
                     println!("{}", json(&record)?);
                 } else {
-                    print_version(&record);
+                    print_version(&record)?;
                 }
                 Ok(())
             }
             Command::Model(command) => {
                 let storage = Storage::open(&storage_config(&cli.global, &cwd)?).await?;
-                let db = Db::connect(&database, &PoolSettings::default()).await?;
-                db.migrate().await?;
-                let result = model_command(&db, storage, &cwd, command).await;
-                db.close().await;
-                result
+                with_db(&database, async |db| {
+                    model_command(db, storage, &cwd, command).await
+                })
+                .await
             }
             Command::Users(UsersCommand::Create(args)) => create_user(&database, args).await,
         }
@@ -1041,7 +1024,7 @@ async fn model_command(db: &Db, storage: Storage, cwd: &Path, command: ModelComm
             let spark =
                 tokio::task::spawn_blocking(move || nextflex_data::spark::read_spark_als(&dir))
                     .await
-                    .map_err(|e| Error::Internal(format!("reading the Spark model failed: {e}")))?
+                    .map_err(|e| Error::internal("reading the Spark model failed", e))?
                     .map_err(|e| Error::Invalid(e.to_string()))?;
             let supplied = if args.implicit {
                 Supplied::Ranking(models::spark::ranking_from_spark(
@@ -1053,11 +1036,11 @@ async fn model_command(db: &Db, storage: Storage, cwd: &Path, command: ModelComm
                 Supplied::Als(models::spark::from_spark(&spark)?)
             };
             let version = models.import("spark", supplied).await?;
-            let record = models::version(db, &version).await?;
+            let record = model_versions::get(db, &version).await?;
             if args.json {
                 println!("{}", json(&record)?);
             } else {
-                print_version(&record);
+                print_version(&record)?;
             }
             Ok(())
         }
@@ -1076,7 +1059,7 @@ async fn model_command(db: &Db, storage: Storage, cwd: &Path, command: ModelComm
                 nextflex_data::spark::write_spark_als(&dir, &spark)
             })
             .await
-            .map_err(|e| Error::Internal(format!("writing the Spark model failed: {e}")))?
+            .map_err(|e| Error::internal("writing the Spark model failed", e))?
             .map_err(|e| Error::Invalid(e.to_string()))?;
             println!("model version {version} written to {shown} as a Spark ALSModel");
             if skipped > 0 {
@@ -1089,16 +1072,13 @@ async fn model_command(db: &Db, storage: Storage, cwd: &Path, command: ModelComm
     }
 }
 
-fn print_version(v: &models::Version) {
+fn print_version(v: &model_versions::Version) -> Result<()> {
     println!("model version {} ({})", v.version, v.status);
-    for (name, value) in [
-        ("data", &v.data_sizes),
-        ("metrics", &v.metrics),
-        ("timings", &v.timings),
-        ("parameters", &v.params),
-    ] {
-        println!("  {name}: {value}");
-    }
+    println!("  data: {}", json(&v.data_sizes)?);
+    println!("  metrics: {}", json(&v.metrics)?);
+    println!("  timings: {}", json(&v.timings)?);
+    println!("  parameters: {}", json(&v.params)?);
+    Ok(())
 }
 
 async fn recommend_command(
@@ -1151,8 +1131,23 @@ fn print_recommended(list: &[recommend::Recommended]) {
     }
 }
 
+/// Opens the database for a command (migrated to this build's schema), runs `work` on it, and
+/// closes it whatever `work` returned.
+async fn with_db<T>(
+    database: &DatabaseConfig,
+    work: impl AsyncFnOnce(&Db) -> Result<T>,
+) -> Result<T> {
+    let db = Db::connect(database, &PoolSettings::default()).await?;
+    let result = match db.migrate().await {
+        Ok(()) => work(&db).await,
+        Err(e) => Err(e),
+    };
+    db.close().await;
+    result
+}
+
 fn json(value: &impl serde::Serialize) -> Result<String> {
-    serde_json::to_string(value).map_err(|e| Error::Internal(format!("cannot write JSON: {e}")))
+    serde_json::to_string(value).map_err(|e| Error::internal("cannot write JSON", e))
 }
 
 fn print_summary(s: &import::ImportSummary) {
@@ -1314,21 +1309,18 @@ async fn create_user(database: &DatabaseConfig, args: CreateUserArgs) -> Result<
             problems.join(" ")
         )));
     }
-    let db = Db::connect(database, &PoolSettings::default()).await?;
-    db.migrate().await?;
     let hash = accounts::hash_password(&password).await?;
-    let id = users::create(
-        &db,
-        &users::NewUser {
+    let id = with_db(database, async |db| {
+        let user = users::NewUser {
             email: &email,
             password_hash: &hash,
             first_name: args.first_name.trim(),
             last_name: args.last_name.trim(),
             is_admin: args.admin,
-        },
-    )
+        };
+        users::create(db, &user).await
+    })
     .await?;
-    db.close().await;
     let role = if args.admin { "admin" } else { "user" };
     println!("created {role} {email} (id {id})");
     Ok(())

@@ -39,6 +39,14 @@ pub enum Error {
 
     #[error("{0}")]
     Internal(String),
+
+    /// Something that should not fail did, with the error that says why.
+    #[error("{context}: {source}")]
+    Failed {
+        context: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 /// How a dependency (the database, the object storage) is failing, when the failure is the
@@ -85,6 +93,17 @@ impl Error {
         Error::Io {
             path: path.into(),
             source,
+        }
+    }
+
+    /// `context` (what was being done) failed with `source`, which the error keeps.
+    pub fn internal(
+        context: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Error::Failed {
+            context: context.into(),
+            source: source.into(),
         }
     }
 

@@ -61,7 +61,7 @@ pub async fn import(
         .collect();
     let loaded: Loaded = tokio::task::spawn_blocking(move || load(&dirs, strict))
         .await
-        .map_err(|e| Error::Internal(format!("the reading task failed: {e}")))??;
+        .map_err(|e| Error::internal("the reading task failed", e))??;
     let Loaded {
         movies,
         ratings: datasets,
@@ -91,8 +91,8 @@ pub async fn import(
     let features: PutPayload =
         tokio::task::spawn_blocking(move || columnar::movies_parquet(&all, &all_ids))
             .await
-            .map_err(|e| Error::Internal(format!("the Parquet task failed: {e}")))?
-            .map_err(|e| Error::Internal(format!("cannot write movies.parquet: {e}")))?
+            .map_err(|e| Error::internal("the Parquet task failed", e))?
+            .map_err(|e| Error::internal("cannot write movies.parquet", e))?
             .into();
     let mut ratings = BTreeMap::new();
     for dataset in datasets {
@@ -112,8 +112,8 @@ pub async fn import(
             Ok::<_, String>((bytes, read.ratings.len(), written, users, movies))
         })
         .await
-        .map_err(|e| Error::Internal(format!("the Parquet task failed: {e}")))?
-        .map_err(|e| Error::Internal(format!("cannot write ratings.parquet: {e}")))?;
+        .map_err(|e| Error::internal("the Parquet task failed", e))?
+        .map_err(|e| Error::internal("cannot write ratings.parquet", e))?;
         if written < rows {
             tracing::info!(
                 dataset = %name,

@@ -56,7 +56,7 @@ pub async fn run(settings: ServeSettings) -> Result<()> {
         .map_err(|e| Error::Config(format!("cannot listen on {}: {e}", settings.addr)))?;
     let addr = listener
         .local_addr()
-        .map_err(|e| Error::Internal(format!("cannot read the listening address: {e}")))?;
+        .map_err(|e| Error::internal("cannot read the listening address", e))?;
     let metrics_listener =
         match settings.metrics_addr {
             Some(at) => Some(TcpListener::bind(at).await.map_err(|e| {
@@ -100,7 +100,7 @@ pub async fn run(settings: ServeSettings) -> Result<()> {
         Some(listener) => {
             let at = listener
                 .local_addr()
-                .map_err(|e| Error::Internal(format!("cannot read the metrics address: {e}")))?;
+                .map_err(|e| Error::internal("cannot read the metrics address", e))?;
             tracing::info!(%at, "metrics on http://{at}/metrics");
             let app = http::metrics_router(ctx.clone());
             Some(tokio::spawn(async move {
@@ -173,7 +173,7 @@ pub async fn serve(
         tokio::time::sleep(grace).await;
     };
     tokio::select! {
-        result = server.into_future() => result.map_err(|e| Error::Internal(format!("the HTTP server failed: {e}"))),
+        result = server.into_future() => result.map_err(|e| Error::internal("the HTTP server failed", e)),
         () = deadline => {
             tracing::warn!(?grace, "requests still running after the grace period; stopping anyway");
             Ok(())
@@ -186,8 +186,7 @@ pub async fn serve(
 /// killing the process the default way.
 pub fn shutdown_signal() -> Result<impl Future<Output = ()> + Send + 'static> {
     use tokio::signal::unix::{SignalKind, signal};
-    let install =
-        |kind| signal(kind).map_err(|e| Error::Internal(format!("cannot listen for signals: {e}")));
+    let install = |kind| signal(kind).map_err(|e| Error::internal("cannot listen for signals", e));
     let mut term = install(SignalKind::terminate())?;
     let mut interrupt = install(SignalKind::interrupt())?;
     Ok(async move {

@@ -25,5 +25,5 @@ pub fn init(format: LogFormat, filter: &str) -> Result<()> {
             .try_init(),
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
     };
-    result.map_err(|e| Error::Internal(format!("cannot set up logging: {e}")))
+    result.map_err(|e| Error::internal("cannot set up logging", e))
 }

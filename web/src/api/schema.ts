@@ -860,24 +860,46 @@ export interface components {
              */
             public_profile: boolean;
         };
+        /** @description Ratings of one day (`YYYY-MM-DD`, UTC), the last 90 days. */
+        AdminDayCount: {
+            /** @description `YYYY-MM-DD` (UTC). */
+            day: string;
+            /** Format: int64 */
+            count: number;
+        };
+        /** @description Ratings of one genre's movies. */
+        AdminGenreRatings: {
+            genre: string;
+            /** Format: int64 */
+            ratings: number;
+        };
         /** @description A rating as the admin table shows it. */
         AdminRating: {
-            /** @description Who rated. */
-            user: {
-                /** Format: int64 */
-                id: number;
-                email: string;
-            };
-            /** @description What was rated. */
-            movie: {
-                /** Format: int64 */
-                id: number;
-                title: string;
-            };
+            user: components["schemas"]["AdminRatingUser"];
+            movie: components["schemas"]["AdminRatingMovie"];
             /** Format: double */
             rating: number;
             /** Format: int64 */
             rated_at: number;
+        };
+        /** @description Ratings of one value. */
+        AdminRatingCount: {
+            /** Format: double */
+            rating: number;
+            /** Format: int64 */
+            count: number;
+        };
+        /** @description What was rated. */
+        AdminRatingMovie: {
+            /** Format: int64 */
+            id: number;
+            title: string;
+        };
+        /** @description Who rated. */
+        AdminRatingUser: {
+            /** Format: int64 */
+            id: number;
+            email: string;
         };
         /** @description Counts and breakdowns over the app users' data. */
         AdminStats: {
@@ -891,29 +913,18 @@ export interface components {
             ratings: number;
             /** Format: int64 */
             posts: number;
-            rating_distribution: {
-                /** Format: double */
-                rating: number;
-                /** Format: int64 */
-                count: number;
-            }[];
-            ratings_per_day: {
-                day: string;
-                /** Format: int64 */
-                count: number;
-            }[];
-            genres: {
-                genre: string;
-                /** Format: int64 */
-                ratings: number;
-            }[];
-            top_users: {
-                /** Format: int64 */
-                id: number;
-                email: string;
-                /** Format: int64 */
-                ratings: number;
-            }[];
+            rating_distribution: components["schemas"]["AdminRatingCount"][];
+            ratings_per_day: components["schemas"]["AdminDayCount"][];
+            genres: components["schemas"]["AdminGenreRatings"][];
+            top_users: components["schemas"]["AdminTopUser"][];
+        };
+        /** @description One of the users with the most ratings. */
+        AdminTopUser: {
+            /** Format: int64 */
+            id: number;
+            email: string;
+            /** Format: int64 */
+            ratings: number;
         };
         /** @description A user as the admin table shows them. */
         AdminUser: {
@@ -926,7 +937,8 @@ export interface components {
             is_active: boolean;
             /** Format: int64 */
             date_joined: number;
-            last_login: null | number;
+            /** Format: int64 */
+            last_login?: number | null;
             /** Format: int64 */
             ratings: number;
             /** Format: int64 */
@@ -954,50 +966,60 @@ export interface components {
              */
             share: number;
         };
-        /** @description A movie as the catalogue has it (TMDB and MovieLens data). */
+        /** @description A member of the cast, in billing order. */
+        CatalogueCast: {
+            /** Format: int64 */
+            person_id: number;
+            name: string;
+            character?: string | null;
+            /** Format: int64 */
+            order: number;
+            profile_path?: string | null;
+        };
+        /** @description A member of the crew. */
+        CatalogueCrew: {
+            /** Format: int64 */
+            person_id: number;
+            name: string;
+            job: string;
+            department: string;
+        };
+        /** @description A movie as the catalogue has it (TMDB and MovieLens data): everything the movie page shows. */
         CatalogueMovie: {
             /** Format: int64 */
             id: number;
-            tmdb_id: null | number;
-            imdb_id: null | string;
-            movielens_id: null | number;
+            /** Format: int64 */
+            tmdb_id?: number | null;
+            imdb_id?: string | null;
+            /** Format: int64 */
+            movielens_id?: number | null;
             title: string;
+            /** @description Other titles it is known by (not the original title, which has its own field). */
             alternate_titles: string[];
-            original_title: null | string;
-            overview: null | string;
-            tagline: null | string;
-            release_date: null | string;
-            year: null | number;
-            runtime: null | number;
-            popularity: null | number;
-            tmdb_vote_average: null | number;
-            tmdb_vote_count: null | number;
-            poster_path: null | string;
-            original_language: null | string;
-            budget: null | number;
-            revenue: null | number;
+            original_title?: string | null;
+            overview?: string | null;
+            tagline?: string | null;
+            release_date?: string | null;
+            /** Format: int64 */
+            year?: number | null;
+            /** Format: int64 */
+            runtime?: number | null;
+            /** Format: double */
+            popularity?: number | null;
+            /** Format: double */
+            tmdb_vote_average?: number | null;
+            /** Format: int64 */
+            tmdb_vote_count?: number | null;
+            poster_path?: string | null;
+            original_language?: string | null;
+            /** Format: int64 */
+            budget?: number | null;
+            /** Format: int64 */
+            revenue?: number | null;
             genres: string[];
-            keywords: {
-                /** Format: int64 */
-                id: number;
-                name: string;
-            }[];
-            cast: {
-                /** Format: int64 */
-                person_id: number;
-                name: string;
-                character: null | string;
-                /** Format: int64 */
-                order: number;
-                profile_path: null | string;
-            }[];
-            crew: {
-                /** Format: int64 */
-                person_id: number;
-                name: string;
-                job: string;
-                department: string;
-            }[];
+            keywords: components["schemas"]["Keyword"][];
+            cast: components["schemas"]["CatalogueCast"][];
+            crew: components["schemas"]["CatalogueCrew"][];
         };
         /** @description A top-rated chart (B), by IMDb's weighted rating `(v·R + m·C) / (v + m)`. */
         ChartBody: {
@@ -1233,6 +1255,12 @@ export interface components {
             job: string;
             department: string;
         };
+        /** @description A keyword of the catalogue (`GET /api/keywords/{id}` lists its movies). */
+        Keyword: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+        };
         /** @description A keyword and a page of its movies. */
         KeywordBody: {
             /** Format: int64 */
@@ -1306,63 +1334,67 @@ export interface components {
              */
             share: number;
         };
-        /** @description A recorded model version: a build of the charts, content index and ALS model. */
+        /** @description What a version was built from (empty until it is built). */
+        ModelDataSizes: {
+            /** Format: int64 */
+            dataset_ratings?: number;
+            /** Format: int64 */
+            app_ratings?: number;
+            /** Format: int64 */
+            users?: number;
+            /** Format: int64 */
+            movies?: number;
+            /** Format: int64 */
+            rated_movies?: number;
+            /** Format: int64 */
+            artifact_bytes?: number;
+        };
+        /**
+         * @description Held-out metrics (once built, when there were ratings to hold out): RMSE and MAE of the
+         *     rating model, P@10, recall@10, NDCG@10 and coverage of the ranking model's top-10 lists,
+         *     NDCG@10 of most-popular-first for comparison.
+         */
+        ModelMetrics: {
+            /** Format: double */
+            rmse?: number;
+            /** Format: double */
+            mae?: number;
+            /** Format: double */
+            precision_at_10?: number;
+            /** Format: double */
+            recall_at_10?: number;
+            /** Format: double */
+            ndcg_at_10?: number;
+            /** Format: double */
+            coverage?: number;
+            /** Format: double */
+            popularity_ndcg_at_10?: number;
+            /** Format: int64 */
+            test_pairs?: number;
+        };
+        /** @description Seconds a build took (once built). */
+        ModelTimings: {
+            /** Format: double */
+            fit_seconds?: number;
+            /** Format: double */
+            total_seconds?: number;
+        };
+        /** @description A recorded model version: a build of the charts, content index and models. */
         ModelVersion: {
             version: string;
-            /**
-             * @description Where the build is.
-             * @enum {string}
-             */
-            status: "training" | "ready" | "failed";
+            status: components["schemas"]["VersionStatus"];
             active: boolean;
             trained_by: string;
             /** Format: int64 */
             created_at: number;
-            finished_at: null | number;
+            /** Format: int64 */
+            finished_at?: number | null;
             /** @description The build's settings (ALS rank, iterations, regularisation, seed, chart percentile, …). */
             params: Record<string, unknown>;
-            /** @description What it was built from (once built). */
-            data_sizes: {
-                /** Format: int64 */
-                dataset_ratings?: number;
-                /** Format: int64 */
-                app_ratings?: number;
-                /** Format: int64 */
-                users?: number;
-                /** Format: int64 */
-                movies?: number;
-                /** Format: int64 */
-                rated_movies?: number;
-                /** Format: int64 */
-                artifact_bytes?: number;
-            };
-            /** @description Held-out metrics (once built, when there were ratings to hold out): RMSE and MAE of the rating model, P@10, recall@10, NDCG@10 and coverage of the ranking model's top-10 lists, NDCG@10 of most-popular-first for comparison. */
-            metrics: {
-                /** Format: double */
-                rmse?: number;
-                /** Format: double */
-                mae?: number;
-                /** Format: double */
-                precision_at_10?: number;
-                /** Format: double */
-                recall_at_10?: number;
-                /** Format: double */
-                ndcg_at_10?: number;
-                /** Format: double */
-                coverage?: number;
-                /** Format: double */
-                popularity_ndcg_at_10?: number;
-                /** Format: int64 */
-                test_pairs?: number;
-            };
-            /** @description Seconds taken (once built). */
-            timings: {
-                /** Format: double */
-                fit_seconds?: number;
-                /** Format: double */
-                total_seconds?: number;
-            };
-            error: null | string;
+            data_sizes: components["schemas"]["ModelDataSizes"];
+            metrics: components["schemas"]["ModelMetrics"];
+            timings: components["schemas"]["ModelTimings"];
+            error?: string | null;
         };
         /** @description The model versions and the trainer's state. */
         ModelsBody: {
@@ -1425,18 +1457,8 @@ export interface components {
             /** @description Pages in the whole list. */
             pages: number;
             results: {
-                /** @description Who rated. */
-                user: {
-                    /** Format: int64 */
-                    id: number;
-                    email: string;
-                };
-                /** @description What was rated. */
-                movie: {
-                    /** Format: int64 */
-                    id: number;
-                    title: string;
-                };
+                user: components["schemas"]["AdminRatingUser"];
+                movie: components["schemas"]["AdminRatingMovie"];
                 /** Format: double */
                 rating: number;
                 /** Format: int64 */
@@ -1462,7 +1484,8 @@ export interface components {
                 is_active: boolean;
                 /** Format: int64 */
                 date_joined: number;
-                last_login: null | number;
+                /** Format: int64 */
+                last_login?: number | null;
                 /** Format: int64 */
                 ratings: number;
                 /** Format: int64 */
@@ -1765,18 +1788,23 @@ export interface components {
         };
         /** @description What the trainer is doing. */
         Training: {
+            state: components["schemas"]["TrainingState"];
+            stage?: string | null;
             /**
-             * @description `failed`: the last training failed and the previous model serves.
-             * @enum {string}
+             * Format: double
+             * @description 0 to 1.
              */
-            state: "idle" | "running" | "failed";
-            stage: null | string;
-            /** Format: double */
             progress: number;
-            started_at: null | number;
-            version: null | string;
-            error: null | string;
+            /** Format: int64 */
+            started_at?: number | null;
+            version?: string | null;
+            error?: string | null;
         };
+        /**
+         * @description Where the trainer is: `failed` when the last training failed and the previous model serves.
+         * @enum {string}
+         */
+        TrainingState: "idle" | "running" | "failed";
         /** @description The trending chart. */
         TrendingBody: {
             /**
@@ -1812,6 +1840,11 @@ export interface components {
             /** @description An access or refresh token. */
             token: string;
         };
+        /**
+         * @description Where a build is.
+         * @enum {string}
+         */
+        VersionStatus: "training" | "ready" | "failed";
     };
     responses: never;
     parameters: never;

@@ -47,7 +47,7 @@ function RatingStats({ movie }: { movie: MovieDetail }) {
           </Typography>
         </Box>
       </Stack>
-      {movie.tmdb_vote_average !== null && (movie.tmdb_vote_count ?? 0) > 0 && (
+      {typeof movie.tmdb_vote_average === 'number' && (movie.tmdb_vote_count ?? 0) > 0 && (
         <Typography variant="body2" sx={{ color: 'text.secondary' }}>
           TMDB {movie.tmdb_vote_average.toFixed(1)} / 10 ·{' '}
           {(movie.tmdb_vote_count ?? 0).toLocaleString()} votes

@@ -36,7 +36,7 @@ export default function NewPostPage() {
             title: '',
             content: '',
             movie: movie.data
-              ? { id: movie.data.id, title: movie.data.title, year: movie.data.year }
+              ? { id: movie.data.id, title: movie.data.title, year: movie.data.year ?? null }
               : null,
             rating: null,
             image: null,

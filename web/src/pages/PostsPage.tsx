@@ -135,7 +135,7 @@ export default function PostsPage() {
             size="small"
             value={
               movieId && movie.data
-                ? { id: movie.data.id, title: movie.data.title, year: movie.data.year }
+                ? { id: movie.data.id, title: movie.data.title, year: movie.data.year ?? null }
                 : null
             }
             onChange={(m) => setParam('movie', m ? String(m.id) : undefined)}

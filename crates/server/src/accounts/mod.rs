@@ -1,10 +1,12 @@
-//! Account rules shared by the CLI and the HTTP API: email normalisation, the password policy
-//! and Argon2id password hashing.
+//! Accounts, for the CLI and the HTTP API: email normalisation, the password policy, Argon2id
+//! password hashing, and deleting an account with everything it owns.
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
+use crate::db::{Db, users};
 use crate::error::{Error, Result};
+use crate::storage::Storage;
 
 /// Common passwords that are refused outright (lower-case, one per line).
 const COMMON_PASSWORDS: &str = include_str!("common-passwords.txt");
@@ -100,10 +102,10 @@ pub async fn hash_password(password: &str) -> Result<String> {
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
-            .map_err(|e| Error::Internal(format!("cannot hash the password: {e}")))
+            .map_err(|e| Error::internal("cannot hash the password", e))
     })
     .await
-    .map_err(|e| Error::Internal(format!("the password hashing task failed: {e}")))?
+    .map_err(|e| Error::internal("the password hashing task failed", e))?
 }
 
 /// Checks a password against a stored Argon2 PHC string.
@@ -112,13 +114,22 @@ pub async fn verify_password(password: &str, hash: &str) -> Result<bool> {
     let hash = hash.to_owned();
     tokio::task::spawn_blocking(move || {
         let parsed = PasswordHash::new(&hash)
-            .map_err(|e| Error::Internal(format!("a stored password hash is malformed: {e}")))?;
+            .map_err(|e| Error::internal("a stored password hash is malformed", e))?;
         Ok(Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok())
     })
     .await
-    .map_err(|e| Error::Internal(format!("the password check task failed: {e}")))?
+    .map_err(|e| Error::internal("the password check task failed", e))?
+}
+
+/// Deletes an account with its ratings, lists, posts and tokens (one transaction), then its
+/// posts' images in the object storage.
+pub async fn delete(db: &Db, storage: &Storage, id: i64) -> Result<()> {
+    let keys = users::delete(db, id).await?;
+    // After the rows are gone: an object that cannot be deleted is logged, not an error.
+    storage.delete_logged(&keys).await;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -7,7 +7,8 @@ use super::Db;
 use crate::error::Result;
 
 /// Counts and breakdowns over the app users' data.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = AdminStats)]
 pub struct Stats {
     pub users: i64,
     pub admins: i64,
@@ -20,26 +21,34 @@ pub struct Stats {
     pub top_users: Vec<UserCount>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// Ratings of one value.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema, sqlx::FromRow)]
+#[schema(as = AdminRatingCount)]
 pub struct RatingCount {
     pub rating: f64,
     pub count: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// Ratings of one day (`YYYY-MM-DD`, UTC), the last 90 days.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = AdminDayCount)]
 pub struct DayCount {
     /// `YYYY-MM-DD` (UTC).
     pub day: String,
     pub count: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// Ratings of one genre's movies.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema, sqlx::FromRow)]
+#[schema(as = AdminGenreRatings)]
 pub struct GenreCount {
     pub genre: String,
     pub ratings: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// One of the users with the most ratings.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema, sqlx::FromRow)]
+#[schema(as = AdminTopUser)]
 pub struct UserCount {
     pub id: i64,
     pub email: String,
@@ -55,19 +64,11 @@ async fn scalar(db: &Db, sql: &'static str) -> Result<i64> {
 }
 
 pub async fn stats(db: &Db, now: i64) -> Result<Stats> {
-    let rating_distribution = sqlx::query(
-        db.sql("SELECT rating, COUNT(*) AS n FROM ratings GROUP BY rating ORDER BY rating"),
+    let rating_distribution = sqlx::query_as(
+        db.sql("SELECT rating, COUNT(*) AS count FROM ratings GROUP BY rating ORDER BY rating"),
     )
     .fetch_all(db.pool())
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(RatingCount {
-            rating: r.try_get("rating")?,
-            count: r.try_get("n")?,
-        })
-    })
-    .collect::<Result<_>>()?;
+    .await?;
     // `%` rather than division: integer division is spelled differently in each dialect.
     let since = (now - now % DAY) - (STATS_DAYS - 1) * DAY;
     let ratings_per_day = sqlx::query(db.sql(
@@ -85,36 +86,20 @@ pub async fn stats(db: &Db, now: i64) -> Result<Stats> {
         })
     })
     .collect::<Result<_>>()?;
-    let genres = sqlx::query(db.sql(
-        "SELECT g.name, COUNT(*) AS n FROM ratings r \
+    let genres = sqlx::query_as(db.sql(
+        "SELECT g.name AS genre, COUNT(*) AS ratings FROM ratings r \
          JOIN movie_genres mg ON mg.movie_id = r.movie_id JOIN genres g ON g.id = mg.genre_id \
-         GROUP BY g.name ORDER BY n DESC, g.name",
+         GROUP BY g.name ORDER BY COUNT(*) DESC, g.name",
     ))
     .fetch_all(db.pool())
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(GenreCount {
-            genre: r.try_get("name")?,
-            ratings: r.try_get("n")?,
-        })
-    })
-    .collect::<Result<_>>()?;
-    let top_users = sqlx::query(db.sql(
-        "SELECT u.id, u.email, COUNT(*) AS n FROM ratings r JOIN users u ON u.id = r.user_id \
-         GROUP BY u.id, u.email ORDER BY n DESC, u.id LIMIT 10",
+    .await?;
+    let top_users = sqlx::query_as(db.sql(
+        "SELECT u.id, u.email, COUNT(*) AS ratings FROM ratings r \
+         JOIN users u ON u.id = r.user_id \
+         GROUP BY u.id, u.email ORDER BY COUNT(*) DESC, u.id LIMIT 10",
     ))
     .fetch_all(db.pool())
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(UserCount {
-            id: r.try_get("id")?,
-            email: r.try_get("email")?,
-            ratings: r.try_get("n")?,
-        })
-    })
-    .collect::<Result<_>>()?;
+    .await?;
     Ok(Stats {
         users: scalar(db, "SELECT COUNT(*) FROM users").await?,
         admins: scalar(db, "SELECT COUNT(*) FROM users WHERE is_admin = 1").await?,
@@ -130,21 +115,13 @@ pub async fn stats(db: &Db, now: i64) -> Result<Stats> {
 
 /// Unix seconds at the start of a day → `YYYY-MM-DD`.
 fn day_name(secs: i64) -> String {
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = secs.div_euclid(DAY) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    time::OffsetDateTime::from_unix_timestamp(secs)
+        .map_or_else(|_| secs.to_string(), |t| t.date().to_string())
 }
 
 /// A user as the admin table shows them.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = AdminUser)]
 pub struct UserRow {
     pub id: i64,
     pub email: String,
@@ -243,7 +220,8 @@ pub async fn set_flags(db: &Db, id: i64, is_admin: bool, is_active: bool) -> Res
 }
 
 /// A rating as the admin table shows it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = AdminRating)]
 pub struct RatingRow {
     pub user: RatingUser,
     pub movie: RatingMovie,
@@ -251,13 +229,17 @@ pub struct RatingRow {
     pub rated_at: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// Who rated.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = AdminRatingUser)]
 pub struct RatingUser {
     pub id: i64,
     pub email: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// What was rated.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = AdminRatingMovie)]
 pub struct RatingMovie {
     pub id: i64,
     pub title: String,

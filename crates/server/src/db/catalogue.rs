@@ -29,7 +29,7 @@ impl Arg {
             Arg::Text(v) => args.add(v),
             Arg::OptText(v) => args.add(v),
         };
-        r.map_err(|e| Error::Internal(format!("cannot bind a query argument: {e}")))
+        r.map_err(|e| Error::internal("cannot bind a query argument", e))
     }
 }
 
@@ -350,7 +350,7 @@ async fn store_movies(
         for v in values {
             v.add_to(&mut args)?;
         }
-        let bind = |e| Error::Internal(format!("cannot bind a query argument: {e}"));
+        let bind = |e| Error::internal("cannot bind a query argument", e);
         args.add(movie.popularity).map_err(bind)?;
         args.add(movie.vote_average).map_err(bind)?;
         for v in [
@@ -763,8 +763,9 @@ pub async fn exists(db: &Db, id: i64) -> Result<bool> {
     Ok(row.is_some())
 }
 
-/// Everything the movie page shows.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// A movie as the catalogue has it (TMDB and MovieLens data): everything the movie page shows.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = CatalogueMovie)]
 pub struct MovieDetail {
     pub id: i64,
     pub tmdb_id: Option<i64>,
@@ -792,7 +793,9 @@ pub struct MovieDetail {
     pub crew: Vec<CrewEntry>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// A member of the cast, in billing order.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = CatalogueCast)]
 pub struct CastEntry {
     pub person_id: i64,
     pub name: String,
@@ -801,7 +804,9 @@ pub struct CastEntry {
     pub profile_path: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// A member of the crew.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = CatalogueCrew)]
 pub struct CrewEntry {
     pub person_id: i64,
     pub name: String,

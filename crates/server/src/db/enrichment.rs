@@ -189,7 +189,7 @@ pub async fn fill(db: &Db, movie: Candidate, from: &Movie) -> Result<Option<Vec<
     // MySQL transaction that does not lock the row): only an empty field takes TMDB's.
     let mut sets = Vec::new();
     let mut args = AnyArguments::default();
-    let bind = |e| Error::Internal(format!("cannot bind a query argument: {e}"));
+    let bind = |e| Error::internal("cannot bind a query argument", e);
     let texts = [
         ("poster_path", &from.poster_path),
         ("overview", &from.overview),

@@ -6,25 +6,20 @@ use sqlx::Row;
 use super::Db;
 use crate::error::Result;
 
-/// A keyword of the catalogue.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+/// A keyword of the catalogue (`GET /api/keywords/{id}` lists its movies).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct Keyword {
     pub id: i64,
     pub name: String,
 }
 
 pub async fn find(db: &Db, id: i64) -> Result<Option<Keyword>> {
-    let row = sqlx::query(db.sql("SELECT id, name FROM keywords WHERE id = ?"))
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await?;
-    row.map(|r| {
-        Ok(Keyword {
-            id: r.try_get("id")?,
-            name: r.try_get("name")?,
-        })
-    })
-    .transpose()
+    Ok(
+        sqlx::query_as(db.sql("SELECT id, name FROM keywords WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?,
+    )
 }
 
 /// The movies tagged with a keyword, by id.

@@ -10,6 +10,7 @@ pub mod admin;
 pub mod catalogue;
 pub mod enrichment;
 pub mod keywords;
+pub mod model_versions;
 pub mod movie_lists;
 pub mod people;
 pub mod posts;
@@ -44,6 +45,17 @@ impl Default for PoolSettings {
             max_connections: 16,
             acquire_timeout: Duration::from_secs(3),
         }
+    }
+}
+
+/// A flag column (0/1 on every backend) as a bool.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
+pub struct Flag(pub bool);
+
+impl From<i64> for Flag {
+    fn from(value: i64) -> Self {
+        Flag(value != 0)
     }
 }
 

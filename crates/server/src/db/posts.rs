@@ -129,7 +129,7 @@ fn post_from(r: &AnyRow) -> Result<PostRow> {
 }
 
 fn bind_err(e: sqlx::error::BoxDynError) -> Error {
-    Error::Internal(format!("cannot bind a query argument: {e}"))
+    Error::internal("cannot bind a query argument", e)
 }
 
 /// Inserts the image's row and the post in one transaction; returns the post's id.

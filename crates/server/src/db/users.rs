@@ -40,7 +40,7 @@ pub async fn create(db: &Db, user: &NewUser<'_>) -> Result<i64> {
     let at = now();
     let mut args = sqlx::any::AnyArguments::default();
     use sqlx::Arguments as _;
-    let bind_err = |e| Error::Internal(format!("cannot bind a query argument: {e}"));
+    let bind_err = |e| Error::internal("cannot bind a query argument", e);
     args.add(user.email).map_err(bind_err)?;
     args.add(user.password_hash).map_err(bind_err)?;
     args.add(user.first_name).map_err(bind_err)?;

@@ -2,36 +2,31 @@
 //! and ratings tables, and the model versions with a retrain button. Posts are moderated through
 //! the posts routes, which let admins edit and delete any post.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{delete, get, patch, post};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::error::{ErrorBody, JsonBody, PathParam, QueryParams};
 use super::page::{Page, Paging};
 use super::tokens::AdminUser;
 use super::{ApiContext, ApiError};
 use crate::db::admin::{self, RatingRow, Stats, UserRow};
+use crate::db::model_versions::Version;
 use crate::db::{now, ratings, tokens, users};
-use crate::models::{self, Training, Version};
+use crate::models::Training;
 
-pub fn router() -> Router<ApiContext> {
-    Router::new()
-        .route("/api/admin/stats", get(stats))
-        .route("/api/admin/users", get(list_users))
-        .route(
-            "/api/admin/users/{id}",
-            patch(update_user).delete(delete_user),
-        )
-        .route("/api/admin/ratings", get(list_ratings))
-        .route(
-            "/api/admin/ratings/{user_id}/{movie_id}",
-            delete(delete_rating),
-        )
-        .route("/api/admin/models", get(list_models))
-        .route("/api/admin/models/retrain", post(retrain))
+pub fn router() -> OpenApiRouter<ApiContext> {
+    OpenApiRouter::new()
+        .routes(routes!(stats))
+        .routes(routes!(list_users))
+        .routes(routes!(update_user, delete_user))
+        .routes(routes!(list_ratings))
+        .routes(routes!(delete_rating))
+        .routes(routes!(list_models))
+        .routes(routes!(retrain))
 }
 
 /// Counts and breakdowns of the app users' data
@@ -215,9 +210,8 @@ async fn delete_user(
     users::find_by_id(&ctx.db, id)
         .await?
         .ok_or_else(user_not_found)?;
-    let keys = users::delete(&ctx.db, id).await?;
+    crate::accounts::delete(&ctx.db, &ctx.storage, id).await?;
     ctx.accounts.forget(id);
-    ctx.storage.delete_logged(&keys).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -302,11 +296,11 @@ async fn list_models(
     State(ctx): State<ApiContext>,
     _: AdminUser,
 ) -> Result<axum::Json<ModelsBody>, ApiError> {
-    let versions = models::versions(&ctx.db, 100).await?;
+    let versions = crate::db::model_versions::list(&ctx.db, 100).await?;
     Ok(axum::Json(ModelsBody {
         current: versions
             .iter()
-            .find(|v| v.active)
+            .find(|v| v.active.0)
             .map(|v| v.version.clone()),
         training: ctx.models.training(),
         versions,

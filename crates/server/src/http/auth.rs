@@ -2,14 +2,15 @@
 //! pair), refresh with rotation, verify, logout (revokes the refresh token's family), the
 //! caller's profile, password change and account deletion.
 
+use axum::routing::{post, put};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use axum::Router;
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -20,18 +21,18 @@ use crate::accounts;
 use crate::db::{tokens, users};
 use crate::ids::random_id;
 
-pub fn router() -> Router<ApiContext> {
-    Router::new()
-        .route("/auth/users/", post(register))
-        .route(
-            "/auth/users/me/",
-            get(me).patch(update_me).put(update_me).delete(delete_me),
-        )
-        .route("/auth/users/set_password/", post(set_password))
-        .route("/auth/jwt/create/", post(login))
-        .route("/auth/jwt/refresh/", post(refresh))
-        .route("/auth/jwt/verify/", post(verify))
-        .route("/auth/jwt/logout/", post(logout))
+pub fn router() -> OpenApiRouter<ApiContext> {
+    OpenApiRouter::new()
+        .routes(routes!(register))
+        .routes(routes!(me, update_me, delete_me))
+        .routes(routes!(set_password))
+        .routes(routes!(login))
+        .routes(routes!(refresh))
+        .routes(routes!(verify))
+        .routes(routes!(logout))
+        // djoser's and simplejwt's other names for two of them; the document lists them as
+        // aliases of the operations above (see `openapi::Aliases`).
+        .route("/auth/users/me/", put(update_me))
         .route("/auth/jwt/blacklist/", post(logout))
 }
 
@@ -512,9 +513,8 @@ async fn delete_me(
 ) -> Result<StatusCode, ApiError> {
     let u = current(&ctx, user).await?;
     check_current(&ctx, &u, &body.current_password).await?;
-    let keys = users::delete(&ctx.db, u.id).await?;
+    crate::accounts::delete(&ctx.db, &ctx.storage, u.id).await?;
     ctx.accounts.forget(u.id);
-    ctx.storage.delete_logged(&keys).await;
     Ok(StatusCode::NO_CONTENT)
 }
 

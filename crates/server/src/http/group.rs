@@ -6,11 +6,11 @@
 //! with every member's share (see [`nextflex_engine::group`]).
 
 use std::collections::HashSet;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
-use axum::routing::post;
 use nextflex_data::exports::read_export;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -35,13 +35,10 @@ pub const MAX_FILE_CHARS: usize = 256 * 1024;
 /// The most rows a guest's file may have.
 const MAX_FILE_ROWS: usize = 10_000;
 
-pub fn router() -> Router<ApiContext> {
-    Router::new().route(
-        "/api/recommend/group",
-        post(recommend_group).layer(DefaultBodyLimit::max(
-            (MAX_GUESTS * MAX_FILE_CHARS * 4) + 64 * 1024,
-        )),
-    )
+pub fn router() -> OpenApiRouter<ApiContext> {
+    OpenApiRouter::new().routes(routes!(recommend_group).layer(DefaultBodyLimit::max(
+        (MAX_GUESTS * MAX_FILE_CHARS * 4) + 64 * 1024,
+    )))
 }
 
 /// Someone watching with the caller, who has no account here.

@@ -3,11 +3,12 @@
 //! orchestrators.
 
 use std::time::Duration;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -16,10 +17,10 @@ use super::ApiContext;
 /// A probe that takes longer than this counts as failed: a load balancer must not wait on us.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(3);
 
-pub fn router() -> Router<ApiContext> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
+pub fn router() -> OpenApiRouter<ApiContext> {
+    OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -2,14 +2,14 @@
 //! plain CSV (see [`crate::history`] for the matching). All or nothing: a file with a bad line is
 //! refused with that line and nothing is written; importing the same file twice changes nothing.
 
-use axum::Router;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
-use axum::routing::post;
 use nextflex_data::exports::{ExportError, read_export};
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use super::error::{ErrorBody, not_multipart, unreadable_form};
 use super::movies::MovieCard;
@@ -26,11 +26,9 @@ pub const MAX_ROWS: usize = 20_000;
 /// Candidates offered for an unmatched row.
 const CANDIDATES: usize = 3;
 
-pub fn router() -> Router<ApiContext> {
-    Router::new().route(
-        "/api/me/imports",
-        post(import).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)),
-    )
+pub fn router() -> OpenApiRouter<ApiContext> {
+    OpenApiRouter::new()
+        .routes(routes!(import).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)))
 }
 
 /// The upload: the export file, and what to do with movies rated already.

@@ -1,12 +1,12 @@
 //! `GET /api/keywords/{id}`: a keyword's page — the movies tagged with it, the most popular
 //! first, a page at a time — which the movie page's keywords link to.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::error::{ErrorBody, PathParam, QueryParams};
 use super::movies::{MovieCard, snapshot};
@@ -14,8 +14,8 @@ use super::page::{Page, Paging};
 use super::{ApiContext, ApiError};
 use crate::db::keywords;
 
-pub fn router() -> Router<ApiContext> {
-    Router::new().route("/api/keywords/{id}", get(keyword))
+pub fn router() -> OpenApiRouter<ApiContext> {
+    OpenApiRouter::new().routes(routes!(keyword))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

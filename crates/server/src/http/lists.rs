@@ -2,12 +2,12 @@
 //! one takes it off the other, and rating it takes it off both. Dismissed movies never appear in
 //! the user's recommendations.
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, put};
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::error::ErrorBody;
 use super::me::existing_movie;
@@ -16,15 +16,12 @@ use super::tokens::AuthUser;
 use super::{ApiContext, ApiError};
 use crate::db::movie_lists::{self, List};
 
-pub fn router() -> Router<ApiContext> {
-    Router::new()
-        .route("/api/me/watchlist", get(watchlist))
-        .route(
-            "/api/me/watchlist/{id}",
-            put(add_to_watchlist).delete(remove_from_watchlist),
-        )
-        .route("/api/me/dismissed", get(dismissed))
-        .route("/api/me/dismissed/{id}", put(dismiss).delete(undismiss))
+pub fn router() -> OpenApiRouter<ApiContext> {
+    OpenApiRouter::new()
+        .routes(routes!(watchlist))
+        .routes(routes!(add_to_watchlist, remove_from_watchlist))
+        .routes(routes!(dismissed))
+        .routes(routes!(dismiss, undismiss))
 }
 
 /// A movie on one of the caller's lists.

@@ -2,12 +2,12 @@
 //! read from the database and folded into the ALS model on every request, so a new rating shows
 //! in the very next answer, with no retraining.
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, put};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::error::{ErrorBody, JsonBody, QueryParams};
 use super::movies::{ChartItem, MovieCard, chart_body, full_snapshot, genre};
@@ -18,12 +18,12 @@ use crate::db::{catalogue, ratings};
 use crate::recommender::{ChartSource, ForYou, MAX_LIMIT};
 use crate::rows::RowKind;
 
-pub fn router() -> Router<ApiContext> {
-    Router::new()
-        .route("/api/movies/{id}/rating", put(rate).delete(unrate))
-        .route("/api/me/ratings", get(my_ratings))
-        .route("/api/me/recommendations", get(recommendations))
-        .route("/api/me/rows", get(home_rows))
+pub fn router() -> OpenApiRouter<ApiContext> {
+    OpenApiRouter::new()
+        .routes(routes!(rate, unrate))
+        .routes(routes!(my_ratings))
+        .routes(routes!(recommendations))
+        .routes(routes!(home_rows))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -42,11 +42,7 @@ struct RatingSaved {
 /// Ratings go from 0.5 to 5 in half steps, as in MovieLens.
 fn check_rating(value: Option<f64>) -> Result<f64, ApiError> {
     match value {
-        Some(r) if (0.5..=5.0).contains(&r) && (r * 2.0).fract() == 0.0 => Ok(r),
-        Some(_) => Err(ApiError::field(
-            "rating",
-            "A rating is from 0.5 to 5.0 in steps of 0.5.",
-        )),
+        Some(r) => crate::rating::check(r).map_err(|rule| ApiError::field("rating", rule)),
         None => Err(ApiError::field("rating", "This field is required.")),
     }
 }

@@ -7,13 +7,13 @@
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{Method, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use prometheus::{
     Encoder, Gauge, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge,
     IntGaugeVec, Opts, Registry, TextEncoder,
@@ -67,7 +67,7 @@ impl Drop for InFlight {
 impl Metrics {
     pub fn new(pool_max: u32) -> Result<Metrics> {
         let registry = Registry::new();
-        let bad = |e: prometheus::Error| Error::Internal(format!("metrics: {e}"));
+        let bad = |e: prometheus::Error| Error::internal("metrics", e);
         macro_rules! register {
             ($metric:expr) => {{
                 let metric = $metric.map_err(bad)?;
@@ -261,8 +261,8 @@ fn method_label(method: &Method) -> &'static str {
     }
 }
 
-pub fn router() -> Router<ApiContext> {
-    Router::new().route("/metrics", get(scrape))
+pub fn router() -> OpenApiRouter<ApiContext> {
+    OpenApiRouter::new().routes(routes!(scrape))
 }
 
 /// Prometheus metrics

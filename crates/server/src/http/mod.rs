@@ -33,6 +33,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
+use utoipa_axum::router::OpenApiRouter;
 
 pub use error::ApiError;
 pub use openapi::document as openapi_document;
@@ -225,32 +226,41 @@ fn security_headers(router: Router) -> Router {
 
 /// `GET /metrics` alone, for a separate metrics address.
 pub fn metrics_router(ctx: ApiContext) -> Router {
-    metrics::router().with_state(ctx)
+    metrics::router().split_for_parts().0.with_state(ctx)
+}
+
+/// Every route of the API with its documentation: the router and the OpenAPI document are both
+/// made from this one list. `metrics_route: false` leaves `GET /metrics` out of the router (a
+/// separate address serves it); the document always has it.
+fn api(max_image_bytes: usize, metrics_route: bool) -> OpenApiRouter<ApiContext> {
+    let api = OpenApiRouter::new()
+        .merge(health::router())
+        .merge(auth::router())
+        .merge(profiles::router())
+        .merge(movies::router())
+        .merge(trending::router())
+        .merge(people::router())
+        .merge(keywords::router())
+        .merge(me::router())
+        .merge(group::router())
+        .merge(imports::router())
+        .merge(lists::router())
+        .merge(posts::router(max_image_bytes))
+        .merge(admin::router())
+        .merge(openapi::router());
+    if metrics_route {
+        api.merge(metrics::router())
+    } else {
+        api
+    }
 }
 
 /// The whole application, apart from `main` so that tests can drive it.
 pub fn router(ctx: ApiContext) -> Router {
     let cors = cors(&ctx.cors_origins);
-    let app = Router::new()
-        .merge(health::router())
-        .merge(admin::router())
-        .merge(auth::router())
-        .merge(movies::router())
-        .merge(trending::router())
-        .merge(me::router())
-        .merge(group::router())
-        .merge(profiles::router())
-        .merge(people::router())
-        .merge(keywords::router())
-        .merge(lists::router())
-        .merge(imports::router())
-        .merge(posts::router(ctx.max_image_bytes))
-        .merge(openapi::router())
-        .merge(if ctx.metrics_route {
-            metrics::router()
-        } else {
-            Router::new()
-        })
+    let (api, _) = api(ctx.max_image_bytes, ctx.metrics_route).split_for_parts();
+    let app = api
+        .merge(openapi::swagger_ui())
         .route_layer(axum::middleware::from_fn_with_state(
             ctx.metrics.clone(),
             metrics::track,

@@ -3,11 +3,11 @@
 //! movie's page, which reads the database.
 
 use std::sync::Arc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -22,18 +22,18 @@ use crate::recommender::{
 };
 use crate::similar;
 
-pub fn router() -> Router<ApiContext> {
-    Router::new()
-        .route("/api/movies", get(list))
-        .route("/api/movies/suggest", get(suggest))
-        .route("/api/movies/{id}", get(detail))
-        .route("/api/movies/{id}/similar", get(similar))
-        .route("/api/recommend/similar", post(similar_by_title))
-        .route("/api/genres", get(genres))
-        .route("/api/languages", get(languages))
-        .route("/api/charts/popular", get(popular))
-        .route("/api/charts/latest", get(latest))
-        .route("/api/charts/top-rated", get(top_rated))
+pub fn router() -> OpenApiRouter<ApiContext> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(suggest))
+        .routes(routes!(detail))
+        .routes(routes!(similar))
+        .routes(routes!(similar_by_title))
+        .routes(routes!(genres))
+        .routes(routes!(languages))
+        .routes(routes!(popular))
+        .routes(routes!(latest))
+        .routes(routes!(top_rated))
 }
 
 /// A movie in a list.

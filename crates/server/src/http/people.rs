@@ -2,20 +2,20 @@
 //! first — which the movie page's cast and crew and the home page's "More from" and "Starring"
 //! rows link to.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::error::{ErrorBody, PathParam};
 use super::movies::{MovieCard, full_snapshot};
 use super::{ApiContext, ApiError};
 use crate::db::people::{self, PersonCredit};
 
-pub fn router() -> Router<ApiContext> {
-    Router::new().route("/api/people/{id}", get(person))
+pub fn router() -> OpenApiRouter<ApiContext> {
+    OpenApiRouter::new().routes(routes!(person))
 }
 
 /// A film someone has a part in.

@@ -2,14 +2,14 @@
 //! author or an admin; and the images themselves, original and thumbnail.
 
 use std::collections::BTreeMap;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
-use axum::Router;
 use axum::body::Body;
 use axum::extract::multipart::{Field, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -18,8 +18,7 @@ use super::page::{Page, Paging};
 use super::tokens::{AuthUser, permission_denied};
 use super::{ApiContext, ApiError};
 use crate::db::catalogue;
-use crate::db::posts::{self, ImageRow, NewPost, PostChanges, PostFilter, PostRow};
-use crate::ids::random_id;
+use crate::db::posts::{self, ImageRow, PostChanges, PostFilter, PostRow};
 use crate::images::{self, ImageError, Processed};
 
 /// Room for the form's text fields and multipart framing on top of the image.
@@ -29,17 +28,14 @@ const MAX_TEXT_FIELD: usize = 64 * 1024;
 const MAX_TITLE: usize = 300;
 const MAX_CONTENT: usize = 10_000;
 
-pub fn router(max_image_bytes: usize) -> Router<ApiContext> {
-    Router::new()
-        .route(
-            "/api/posts",
-            get(list).post(create).layer(DefaultBodyLimit::max(
-                max_image_bytes.saturating_add(FORM_OVERHEAD),
-            )),
-        )
-        .route("/api/posts/{id}", get(read).patch(update).delete(remove))
-        .route("/api/images/{id}", get(original))
-        .route("/api/images/{id}/thumb", get(thumbnail))
+pub fn router(max_image_bytes: usize) -> OpenApiRouter<ApiContext> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create).layer(DefaultBodyLimit::max(
+            max_image_bytes.saturating_add(FORM_OVERHEAD),
+        )))
+        .routes(routes!(read, update, remove))
+        .routes(routes!(original))
+        .routes(routes!(thumbnail))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -239,14 +235,6 @@ async fn read_form(mut multipart: Multipart, max_image: usize) -> Result<Form, A
     Ok(form)
 }
 
-fn check_rating(r: f64) -> Result<f64, String> {
-    if (0.5..=5.0).contains(&r) && (r * 2.0).fract() == 0.0 {
-        Ok(r)
-    } else {
-        Err("A rating is from 0.5 to 5.0 in steps of 0.5.".into())
-    }
-}
-
 fn check_title(t: &str) -> Result<String, String> {
     let t = t.trim();
     match t.chars().count() {
@@ -311,10 +299,10 @@ async fn check_form(ctx: &ApiContext, form: Form) -> Result<Checked, ApiError> {
     };
     let rating = match blank(&form.rating).map(|r| r.parse::<f64>()) {
         None => None,
-        Some(Ok(r)) => match check_rating(r) {
+        Some(Ok(r)) => match crate::rating::check(r) {
             Ok(r) => Some(r),
             Err(m) => {
-                fail("rating", m);
+                fail("rating", m.into());
                 None
             }
         },
@@ -427,56 +415,15 @@ async fn create(
     .map_err(ApiError::internal)?
     .map_err(invalid_image)?;
 
-    // Generated keys: nothing the user sends reaches a storage path.
-    let folder = format!("images/{}", random_id());
-    let key = format!("{folder}/original.{}", processed.format.name());
-    let thumb_key = format!("{folder}/thumb.jpg");
-    let row = ImageRow {
-        id: 0,
+    let draft = crate::posts::Draft {
         user_id: user.id,
-        storage_key: key.clone(),
-        thumbnail_key: thumb_key.clone(),
-        content_type: processed.format.content_type().to_string(),
-        format: processed.format.name().to_string(),
-        width: i64::from(processed.width),
-        height: i64::from(processed.height),
-        size_bytes: i64::try_from(processed.size_bytes).unwrap_or(i64::MAX),
-        sha256: processed.sha256.clone(),
-        original_filename: file_name.as_deref().and_then(images::sanitise_file_name),
-        uploaded_at: 0,
-        exif_datetime_original: processed.exif.datetime_original.clone(),
-        exif_datetime: processed.exif.datetime.clone(),
-        camera_make: processed.exif.camera_make.clone(),
-        camera_model: processed.exif.camera_model.clone(),
-        orientation: processed.exif.orientation.map(i64::from),
-        exif_gps_present: processed.exif.gps_present,
+        movie_id: form.movie_id,
+        title: &form.title,
+        content: &form.content,
+        rating: form.rating,
+        file_name: file_name.as_deref(),
     };
-    let written = [key, thumb_key];
-    let stored = async {
-        ctx.storage.put(&written[0], processed.served).await?;
-        ctx.storage.put(&written[1], processed.thumbnail).await?;
-        posts::create(
-            &ctx.db,
-            &NewPost {
-                user_id: user.id,
-                movie_id: form.movie_id,
-                title: &form.title,
-                content: &form.content,
-                rating: form.rating,
-                image: &row,
-            },
-        )
-        .await
-    }
-    .await;
-    let id = match stored {
-        Ok(id) => id,
-        Err(e) => {
-            // Nothing half-done stays behind: the rows were rolled back, the objects go too.
-            ctx.storage.delete_logged(&written).await;
-            return Err(e.into());
-        }
-    };
+    let id = crate::posts::create(&ctx.db, &ctx.storage, draft, processed).await?;
     let post = posts::get(&ctx.db, id).await?.ok_or_else(post_not_found)?;
     Ok((StatusCode::CREATED, axum::Json(post.into())))
 }
@@ -617,7 +564,10 @@ async fn update(
     let content = patch.content.as_deref().map(check_content).transpose();
     let rating = patch
         .rating
-        .map(|r| r.map(check_rating).transpose())
+        .map(|r| {
+            r.map(|r| crate::rating::check(r).map_err(String::from))
+                .transpose()
+        })
         .transpose();
     let movie = match patch.movie_id.map(|m| m.map(|Integer(id)| id)) {
         Some(Some(m)) => check_movie(&ctx, m).await?.map(|m| Some(Some(m))),
@@ -664,11 +614,11 @@ async fn remove(
     PathParam(id): PathParam<i64>,
 ) -> Result<StatusCode, ApiError> {
     editable(&ctx, user, id).await?;
-    let keys = posts::delete(&ctx.db, id)
-        .await?
-        .ok_or_else(post_not_found)?;
-    ctx.storage.delete_logged(&keys).await;
-    Ok(StatusCode::NO_CONTENT)
+    if crate::posts::delete(&ctx.db, &ctx.storage, id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(post_not_found())
+    }
 }
 
 /// An image as uploaded, minus its metadata (EXIF, XMP, IPTC, text; the orientation is kept)

@@ -3,12 +3,12 @@
 //! Their posts are `GET /api/posts?user={id}`. A profile that is not public is a 404 to everyone
 //! but its owner, so its existence is not revealed.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::error::{ErrorBody, PathParam};
 use super::movies::{MovieCard, full_snapshot};
@@ -19,8 +19,8 @@ use crate::db::{ratings, users};
 /// Favourites shown on a profile, at most.
 const FAVOURITES: usize = 12;
 
-pub fn router() -> Router<ApiContext> {
-    Router::new().route("/api/users/{id}", get(profile))
+pub fn router() -> OpenApiRouter<ApiContext> {
+    OpenApiRouter::new().routes(routes!(profile))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -7,10 +7,10 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
 use tokio::time::Instant;
@@ -34,8 +34,8 @@ const PAGES: u32 = 2;
 /// Where TMDB's list of the week is, under the API's base URL.
 const TRENDING_PATH: &str = "trending/movie/week";
 
-pub fn router() -> Router<ApiContext> {
-    Router::new().route("/api/charts/trending", get(trending))
+pub fn router() -> OpenApiRouter<ApiContext> {
+    OpenApiRouter::new().routes(routes!(trending))
 }
 
 /// The TMDB client and the cached, mapped list.
@@ -116,7 +116,7 @@ impl Trending {
             .instrument(tracing::Span::current()),
         );
         task.await
-            .map_err(|e| Error::Internal(format!("the trending fetch failed: {e}")))?
+            .map_err(|e| Error::internal("the trending fetch failed", e))?
     }
 }
 

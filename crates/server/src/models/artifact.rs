@@ -120,7 +120,7 @@ pub fn encode(trained: &Trained) -> Result<(Vec<u8>, String)> {
         }
     }
     let report = serde_json::to_string(&trained.report)
-        .map_err(|e| Error::Internal(format!("cannot encode the build report: {e}")))?;
+        .map_err(|e| Error::internal("cannot encode the build report", e))?;
     w.str(&report);
     let digest = Sha256::digest(&w.0);
     w.0.extend_from_slice(&digest);

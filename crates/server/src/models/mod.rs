@@ -14,16 +14,16 @@ use nextflex_engine::als::AlsModel;
 use nextflex_engine::ials::{IalsModel, IalsParams, Objective};
 use nextflex_engine::ranking::RankingModel;
 use serde::Serialize;
-use serde_json::{Value, json};
-use sqlx::Row;
+use serde_json::json;
 
+use crate::db::model_versions::{self, DataSizes, Metrics, Timings};
 use crate::db::{Db, now};
 use crate::error::{Error, Result};
 use crate::recommender::{self, Fit, Recommender, RecommenderSettings, SharedRecommender, Trained};
 use crate::storage::Storage;
 
-/// Where the trainer is.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+/// Where the trainer is: `failed` when the last training failed and the previous model serves.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TrainingState {
     #[default]
@@ -34,9 +34,10 @@ pub enum TrainingState {
 }
 
 /// What the trainer is doing.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Training {
     pub state: TrainingState,
+    #[schema(value_type = Option<String>)]
     pub stage: Option<&'static str>,
     /// 0 to 1.
     pub progress: f64,
@@ -162,7 +163,7 @@ impl Models {
             })?;
         let trained = tokio::task::spawn_blocking(move || artifact::decode(&bytes))
             .await
-            .map_err(|e| Error::Internal(format!("decoding the model failed: {e}")))??;
+            .map_err(|e| Error::internal("decoding the model failed", e))??;
         Ok(trained)
     }
 
@@ -232,20 +233,10 @@ impl Models {
                 "dataset": self.settings.dataset,
             })
         };
-        let recorded = sqlx::query(self.db.sql(
-            "INSERT INTO model_versions (version, status, is_active, trained_by, params, \
-             data_sizes, metrics, timings, artifact_prefix, created_at) \
-             VALUES (?, 'training', 0, ?, ?, '{}', '{}', '{}', '', ?)",
-        ))
-        .bind(&version)
-        .bind(trained_by)
-        .bind(params.to_string())
-        .bind(now())
-        .execute(self.db.pool())
-        .await;
+        let recorded = model_versions::start(&self.db, &version, trained_by, &params).await;
         let outcome = match recorded {
             Ok(_) => self.train_and_store(&version, supplied).await,
-            Err(e) => Err(e.into()),
+            Err(e) => Err(e),
         };
 
         match outcome {
@@ -268,15 +259,7 @@ impl Models {
                 let message = crate::db::one_line(&e.to_string());
                 // Whatever failed, the trainer must not stay "running"; the database may be what
                 // failed, so recording the error there is best effort.
-                let noted = sqlx::query(self.db.sql(
-                    "UPDATE model_versions SET status = 'failed', error = ?, finished_at = ? \
-                     WHERE version = ?",
-                ))
-                .bind(&message)
-                .bind(now())
-                .bind(&version)
-                .execute(self.db.pool())
-                .await;
+                let noted = model_versions::fail(&self.db, &version, &message).await;
                 if let Err(db) = noted {
                     tracing::warn!(version, error = %db, "cannot record the failed training");
                 }
@@ -326,60 +309,50 @@ impl Models {
             artifact::encode(&trained).map(|(bytes, sum)| (trained, bytes, sum))
         })
         .await
-        .map_err(|e| Error::Internal(format!("encoding the model failed: {e}")))??;
+        .map_err(|e| Error::internal("encoding the model failed", e))??;
         let size = bytes.len();
         self.storage.put(&artifact::key(version), bytes).await?;
         let report = &trained.report;
-        let data_sizes = json!({
-            "dataset_ratings": report.dataset_ratings,
-            "app_ratings": report.app_ratings,
-            "users": report.users,
-            "movies": movies.len(),
-            "rated_movies": report.rated_movies,
-            "artifact_bytes": size,
-        });
-        let metrics = report.evaluation.as_ref().map_or(json!({}), |e| {
-            json!({
-                "rmse": e.rmse,
-                "mae": e.mae,
-                "precision_at_10": e.precision_at_10,
-                "recall_at_10": e.recall_at_10,
-                "ndcg_at_10": e.ndcg_at_10,
-                "coverage": e.coverage,
-                "popularity_ndcg_at_10": e.popularity_ndcg_at_10,
-                "test_pairs": e.test_pairs,
-            })
-        });
-        let timings = json!({"fit_seconds": report.fit_seconds, "total_seconds": report.seconds});
-        let mut tx = self.db.begin().await?;
-        sqlx::query(
-            self.db
-                .sql("UPDATE model_versions SET is_active = 0 WHERE is_active = 1"),
-        )
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(self.db.sql(
-            "UPDATE model_versions SET status = 'ready', is_active = 1, data_sizes = ?, \
-             metrics = ?, timings = ?, artifact_prefix = ?, checksum = ?, finished_at = ? \
-             WHERE version = ?",
-        ))
-        .bind(data_sizes.to_string())
-        .bind(metrics.to_string())
-        .bind(timings.to_string())
-        .bind(format!("models/{version}/"))
-        .bind(checksum)
-        .bind(now())
-        .bind(version)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
+        let data_sizes = DataSizes {
+            dataset_ratings: Some(report.dataset_ratings as u64),
+            app_ratings: Some(report.app_ratings as u64),
+            users: Some(report.users as u64),
+            movies: Some(movies.len() as u64),
+            rated_movies: Some(report.rated_movies as u64),
+            artifact_bytes: Some(size as u64),
+        };
+        let metrics = report
+            .evaluation
+            .as_ref()
+            .map_or_else(Metrics::default, |e| Metrics {
+                rmse: Some(e.rmse),
+                mae: Some(e.mae),
+                precision_at_10: Some(e.precision_at_10),
+                recall_at_10: Some(e.recall_at_10),
+                ndcg_at_10: Some(e.ndcg_at_10),
+                coverage: Some(e.coverage),
+                popularity_ndcg_at_10: Some(e.popularity_ndcg_at_10),
+                test_pairs: Some(e.test_pairs as u64),
+            });
+        let timings = Timings {
+            fit_seconds: Some(report.fit_seconds),
+            total_seconds: Some(report.seconds),
+        };
+        let built = model_versions::Built {
+            data_sizes: &data_sizes,
+            metrics: &metrics,
+            timings: &timings,
+            artifact_prefix: &format!("models/{version}/"),
+            checksum: &checksum,
+        };
+        model_versions::activate(&self.db, version, &built).await?;
         self.set(|t| {
             t.stage = Some("swapping in");
             t.progress = 0.95;
         });
         tokio::task::spawn_blocking(move || recommender::assemble(movies, trained))
             .await
-            .map_err(|e| Error::Internal(format!("assembling the model failed: {e}")))
+            .map_err(|e| Error::internal("assembling the model failed", e))
     }
 
     /// The version this process serves.
@@ -397,7 +370,7 @@ impl Models {
         let movies = recommender::catalogue(&self.db).await?;
         let snapshot = tokio::task::spawn_blocking(move || recommender::assemble(movies, trained))
             .await
-            .map_err(|e| Error::Internal(format!("assembling the model failed: {e}")))?;
+            .map_err(|e| Error::internal("assembling the model failed", e))?;
         self.shared.set(snapshot);
         *self.serving.lock().unwrap_or_else(PoisonError::into_inner) = Some(version.to_string());
         tracing::info!(version, "model version loaded");
@@ -406,12 +379,7 @@ impl Models {
 
     /// The version marked active in the database, if any.
     pub async fn active(&self) -> Result<Option<String>> {
-        Ok(sqlx::query_scalar(self.db.sql(
-            "SELECT version FROM model_versions WHERE is_active = 1 AND status = 'ready' \
-             ORDER BY finished_at DESC LIMIT 1",
-        ))
-        .fetch_optional(self.db.pool())
-        .await?)
+        model_versions::active(&self.db).await
     }
 
     /// Start-up: serves the active version, or trains one when there is none (or it cannot be
@@ -460,11 +428,7 @@ impl Models {
             ticks.tick().await; // the first tick is immediate
             loop {
                 ticks.tick().await;
-                let newest: Result<Option<i64>> =
-                    sqlx::query_scalar(models.db.sql("SELECT MAX(created_at) FROM model_versions"))
-                        .fetch_one(models.db.pool())
-                        .await
-                        .map_err(Into::into);
+                let newest = model_versions::newest_created_at(&models.db).await;
                 let age = newest.ok().flatten().map(|t| now() - t);
                 let due =
                     age.is_none_or(|a| a >= i64::try_from(every.as_secs()).unwrap_or(i64::MAX));
@@ -520,67 +484,6 @@ fn new_version() -> String {
 /// When a version was created (Unix seconds), read from its name (see `new_version`).
 pub fn version_created_at(version: &str) -> Option<i64> {
     version.strip_prefix('v')?.split('-').next()?.parse().ok()
-}
-
-/// A recorded model version.
-#[derive(Debug, Clone, Serialize)]
-pub struct Version {
-    pub version: String,
-    pub status: String,
-    pub active: bool,
-    pub trained_by: String,
-    pub created_at: i64,
-    pub finished_at: Option<i64>,
-    pub params: Value,
-    pub data_sizes: Value,
-    pub metrics: Value,
-    pub timings: Value,
-    pub error: Option<String>,
-}
-
-const VERSION_COLUMNS: &str = "SELECT version, status, is_active, trained_by, created_at, \
-     finished_at, params, data_sizes, metrics, timings, error FROM model_versions";
-
-/// One recorded version.
-pub async fn version(db: &Db, version: &str) -> Result<Version> {
-    let row = sqlx::query(db.sql_owned(format!("{VERSION_COLUMNS} WHERE version = ?")))
-        .bind(version)
-        .fetch_optional(db.pool())
-        .await?
-        .ok_or_else(|| Error::NotFound(format!("no model version {version}")))?;
-    version_from(&row)
-}
-
-/// The recorded versions, newest first.
-pub async fn versions(db: &Db, limit: i64) -> Result<Vec<Version>> {
-    let rows = sqlx::query(db.sql_owned(format!(
-        "{VERSION_COLUMNS} ORDER BY created_at DESC, id DESC LIMIT ?"
-    )))
-    .bind(limit)
-    .fetch_all(db.pool())
-    .await?;
-    rows.iter().map(version_from).collect()
-}
-
-fn version_from(r: &sqlx::any::AnyRow) -> Result<Version> {
-    let json = |c: &str| -> Result<Value> {
-        let text: String = r.try_get(c)?;
-        serde_json::from_str(&text)
-            .map_err(|e| Error::Internal(format!("model_versions.{c} is not JSON: {e}")))
-    };
-    Ok(Version {
-        version: r.try_get("version")?,
-        status: r.try_get("status")?,
-        active: r.try_get::<i64, _>("is_active")? != 0,
-        trained_by: r.try_get("trained_by")?,
-        created_at: r.try_get("created_at")?,
-        finished_at: r.try_get("finished_at")?,
-        params: json("params")?,
-        data_sizes: json("data_sizes")?,
-        metrics: json("metrics")?,
-        timings: json("timings")?,
-        error: r.try_get("error")?,
-    })
 }
 
 /// The parameters of a ranking model imported from Spark, as recorded with a version.

@@ -3,7 +3,7 @@
 //! database, then the charts, the content index and the ALS model.
 
 use std::collections::HashMap;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use nextflex_data::catalogue::Movie;
 use nextflex_data::columnar::{self, CatalogueRatings};
@@ -245,7 +245,7 @@ pub async fn train(
             Ok((movies, trained))
         })
         .await
-        .map_err(|e| Error::Internal(format!("the recommender build failed: {e}")))??;
+        .map_err(|e| Error::internal("the recommender build failed", e))??;
     trained.report.seconds = started.elapsed().as_secs_f64();
     tracing::info!(
         movies = movies.len(),
@@ -400,33 +400,21 @@ fn released(m: &MovieSummary) -> Option<i64> {
         .or_else(|| m.year.map(|y| y * 10_000 + 701))
 }
 
-/// `YYYY-MM-DD` → `YYYYMMDD`.
+/// `YYYY-MM-DD` → `YYYYMMDD`; `None` for anything but a real date.
 fn date_number(date: &str) -> Option<i64> {
-    let mut parts = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
-    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
-    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some(y * 10_000 + m * 100 + d)
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(date, format).ok().map(date_key)
 }
 
 /// Today (UTC) as `YYYYMMDD`.
 fn today() -> i64 {
-    let days = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400) as i64;
-    let (y, m, d) = civil_from_days(days);
-    y * 10_000 + m * 100 + d
+    date_key(time::OffsetDateTime::now_utc().date())
 }
 
-/// The proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
+fn date_key(date: time::Date) -> i64 {
+    i64::from(date.year()) * 10_000
+        + i64::from(u8::from(date.month())) * 100
+        + i64::from(date.day())
 }
 
 /// Every movie's summary, ordered by id; the genres come from the content features, which the
@@ -488,8 +476,8 @@ async fn dataset_ratings(
     let bytes = storage.store().get(&path).await?.bytes().await?;
     tokio::task::spawn_blocking(move || columnar::read_catalogue_ratings(bytes))
         .await
-        .map_err(|e| Error::Internal(format!("the Parquet reader failed: {e}")))?
-        .map_err(|e| Error::Internal(format!("{path}: {e}")))
+        .map_err(|e| Error::internal("the Parquet reader failed", e))?
+        .map_err(|e| Error::internal(path.to_string(), e))
 }
 
 /// The app users' ratings, with user ids moved past the datasets'.
@@ -538,8 +526,7 @@ mod tests {
         assert_eq!(date_number("2016-02-29"), Some(20160229));
         assert_eq!(date_number("2016-13-01"), None);
         assert_eq!(date_number("soon"), None);
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_767), (2026, 11, 10));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert_eq!(date_number("2015-02-29"), None);
+        assert!(today() > 20_260_000, "{}", today());
     }
 }

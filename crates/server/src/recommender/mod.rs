@@ -25,8 +25,19 @@ pub use build::{
 };
 pub use search::{MovieQuery, SortBy};
 
-/// Which votes the top-rated chart counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, serde::Deserialize)]
+/// Whose votes rank a chart: the dataset's and app users' ratings, or TMDB's.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum ChartSource {
     /// The ratings of the dataset and of the app's users.
@@ -56,8 +67,8 @@ pub struct MovieSummary {
     pub original_language: Option<String>,
 }
 
-/// A movie's ratings in the snapshot (dataset and app users).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+/// A movie's ratings: the dataset's and the app users'.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct RatingStats {
     pub count: u64,
     pub mean: f64,
@@ -601,26 +612,19 @@ pub const MAX_K: usize = 100;
 pub const MAX_LIMIT: usize = 100;
 
 /// The snapshot the server answers from; replaced whole when a new one is built, so that each
-/// request sees one consistent snapshot.
+/// request sees one consistent snapshot. Readers never wait for a swap (arc-swap).
 #[derive(Debug, Default)]
-pub struct SharedRecommender(std::sync::RwLock<Option<std::sync::Arc<Recommender>>>);
+pub struct SharedRecommender(arc_swap::ArcSwapOption<Recommender>);
 
 impl SharedRecommender {
     /// The current snapshot, if one has been built.
     pub fn get(&self) -> Option<std::sync::Arc<Recommender>> {
-        match self.0.read() {
-            Ok(guard) => guard.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
+        self.0.load_full()
     }
 
     /// Makes `next` the current snapshot.
     pub fn set(&self, next: Recommender) {
-        let next = Some(std::sync::Arc::new(next));
-        match self.0.write() {
-            Ok(mut guard) => *guard = next,
-            Err(poisoned) => *poisoned.into_inner() = next,
-        }
+        self.0.store(Some(std::sync::Arc::new(next)));
     }
 }
 

@@ -8,8 +8,8 @@ use nextflex_engine::text::{within_edits, words};
 
 use super::{ChartSource, MovieSummary, Recommender};
 
-/// How to order results.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+/// How to order movies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SortBy {
     Popular,

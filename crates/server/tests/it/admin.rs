@@ -4,16 +4,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use nextflex::db::model_versions::{self, VersionStatus};
 use nextflex::models::Models;
 use nextflex::recommender::{RecommenderSettings, SharedRecommender};
 use nextflex::storage::Storage;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::api::{PASSWORD, app, unlimited};
 use crate::backend_tests;
 use crate::helpers::{Backend, TestApp, TestDb};
-use crate::posts::{count, make_admin};
+use crate::helpers::{PASSWORD, app, unlimited};
 
 impl TestApp {
     /// Polls the models route until no training runs; returns the last answer.
@@ -42,7 +42,7 @@ async fn admin_dashboard(backend: Backend) {
     };
     let (user, user_refresh) = app.user("fan@example.com").await;
     app.user("boss@example.com").await;
-    make_admin(&tdb, "boss@example.com").await;
+    tdb.make_admin("boss@example.com").await;
     let (admin, _) = app.login("boss@example.com", PASSWORD).await;
 
     for (method, path) in [
@@ -234,7 +234,7 @@ async fn admin_dashboard(backend: Backend) {
         app.call("DELETE", &path, Some(&admin), None).await.0,
         StatusCode::NOT_FOUND
     );
-    assert_eq!(count(&tdb, "ratings").await, 2);
+    assert_eq!(tdb.count("ratings").await, 2);
 
     // Models: a retrain is recorded with its metrics and swapped in; the API keeps answering.
     let (status, body) = app
@@ -262,7 +262,7 @@ async fn admin_dashboard(backend: Backend) {
         app.call("DELETE", &fan_path, Some(&admin), None).await.0,
         StatusCode::NO_CONTENT
     );
-    assert_eq!(count(&tdb, "ratings").await, 0);
+    assert_eq!(tdb.count("ratings").await, 0);
     assert_eq!(
         app.call("DELETE", &fan_path, Some(&admin), None).await.0,
         StatusCode::NOT_FOUND
@@ -310,11 +310,11 @@ async fn failed_training_keeps_serving() {
     assert_eq!(training.state, nextflex::models::TrainingState::Failed);
     assert!(training.error.unwrap().contains("no-such-dataset"));
 
-    let versions = nextflex::models::versions(&db, 10).await.unwrap();
+    let versions = model_versions::list(&db, 10).await.unwrap();
     assert_eq!(versions.len(), 2);
     assert_eq!(
-        (versions[0].status.as_str(), versions[0].active),
-        ("failed", false)
+        (versions[0].status, versions[0].active.0),
+        (VersionStatus::Failed, false)
     );
     assert!(
         versions[0]
@@ -324,7 +324,7 @@ async fn failed_training_keeps_serving() {
             .contains("no-such-dataset")
     );
     assert_eq!(
-        (versions[1].version.as_str(), versions[1].active),
+        (versions[1].version.as_str(), versions[1].active.0),
         (version.as_str(), true)
     );
 }
@@ -351,7 +351,7 @@ async fn a_shut_account_is_shut_on_every_replica() {
     let (fan, _) = app.user("fan@example.com").await;
     let (gone, _) = app.user("gone@example.com").await;
     app.user("boss@example.com").await;
-    make_admin(&tdb, "boss@example.com").await;
+    tdb.make_admin("boss@example.com").await;
     let (admin, _) = app.login("boss@example.com", PASSWORD).await;
     let (_, users) = app
         .call("GET", "/api/admin/users?q=example.com", Some(&admin), None)
@@ -437,7 +437,7 @@ async fn nul_characters_are_refused(backend: Backend) {
         return;
     };
     app.user("boss@example.com").await;
-    make_admin(&tdb, "boss@example.com").await;
+    tdb.make_admin("boss@example.com").await;
     let (admin, _) = app.login("boss@example.com", PASSWORD).await;
     let (status, body) = app
         .call(
@@ -488,5 +488,5 @@ async fn nul_characters_are_refused(backend: Backend) {
         body["error"]["fields"]["title"].is_array() || body["error"]["fields"]["title"].is_string(),
         "{body}"
     );
-    assert_eq!(count(&tdb, "posts").await, 0);
+    assert_eq!(tdb.count("posts").await, 0);
 }

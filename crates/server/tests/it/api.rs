@@ -7,38 +7,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::backend_tests;
-use crate::helpers::{Backend, TEST_SECRET, TestApp, TestDb, retry_after};
-
-pub(crate) const PASSWORD: &str = "correct horse battery";
-
-/// Default settings without the login rate limit, which the tests would trip.
-pub(crate) fn unlimited() -> ApiSettings {
-    ApiSettings {
-        auth_rate_limit: 0,
-        account_guess_limit: 0,
-        uploads: nextflex::http::UploadSettings {
-            per_user_hourly: 0,
-            ..Default::default()
-        },
-        ..ApiSettings::default()
-    }
-}
-
-pub(crate) async fn app(backend: Backend, settings: &ApiSettings) -> Option<(TestApp, TestDb)> {
-    let tdb = TestDb::create(backend).await?;
-    // A second "Heat", so that the title is ambiguous.
-    let app = TestApp::spawn_with(
-        &tdb.config(),
-        &["tmdb-mini", "ml-mini"],
-        &[
-            "INSERT INTO movies (title, search_title, release_year, created_at, updated_at) \
-           VALUES ('Heat', 'heat', 1986, 0, 0)",
-        ],
-        settings,
-    )
-    .await;
-    Some((app, tdb))
-}
+use crate::helpers::{Backend, TEST_SECRET, TestApp, retry_after};
+use crate::helpers::{PASSWORD, app, unlimited};
 
 impl TestApp {
     pub(crate) async fn call(

@@ -1,38 +1,17 @@
 //! The `nextflex` binary as users run it: help, configuration errors (exit 2, one line),
 //! `users create`, and `serve` with no configuration or pointed at each database.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::SocketAddr;
+use std::io::Write;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
+use std::process::{Output, Stdio};
 use std::time::Duration;
 
 use nextflex::db::users;
 
+use crate::helpers::cli::{Server, copy_fixture, nextflex, run, stderr};
 use crate::helpers::{Backend, TestDb};
 
 crate::backend_tests!(users_create_from_stdin, serve_migrates_and_answers_probes);
-
-/// The binary, with no NEXTFLEX_* variables from the caller's environment.
-pub(crate) fn nextflex(cwd: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_nextflex"));
-    cmd.current_dir(cwd);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("NEXTFLEX_") || key.starts_with("AWS_") {
-            cmd.env_remove(key);
-        }
-    }
-    cmd
-}
-
-pub(crate) fn run(cmd: &mut Command) -> Output {
-    cmd.stdin(Stdio::null()).output().unwrap()
-}
-
-pub(crate) fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 /// Asserts exit code 2 and exactly one line on stderr, containing `expected`.
 fn assert_config_error(out: &Output, expected: &str) {
@@ -221,96 +200,6 @@ async fn users_create_from_stdin(backend: Backend) {
     );
 }
 
-/// A `nextflex serve` process; its address is read from the "listening on" log line.
-pub(crate) struct Server {
-    child: Child,
-    pub(crate) addr: SocketAddr,
-    log: mpsc::Receiver<String>,
-    /// The log lines before "listening on".
-    pub(crate) startup: String,
-}
-
-impl Server {
-    pub(crate) fn start(cmd: &mut Command) -> Server {
-        let mut child = cmd
-            .arg("serve")
-            .env("NEXTFLEX_ADDR", "127.0.0.1:0")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let (tx, log) = mpsc::channel();
-        let stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut seen = String::new();
-        let addr = loop {
-            match log.recv_timeout(Duration::from_secs(60)) {
-                Ok(line) => {
-                    if let Some(rest) = line.split("listening on http://").nth(1) {
-                        let addr: String = rest
-                            .chars()
-                            .take_while(|c| !c.is_whitespace() && *c != '"')
-                            .collect();
-                        break addr.parse().unwrap();
-                    }
-                    seen.push_str(&line);
-                    seen.push('\n');
-                }
-                Err(_) => {
-                    let _ = child.kill();
-                    panic!("server did not start; log:\n{seen}");
-                }
-            }
-        };
-        Server {
-            child,
-            addr,
-            log,
-            startup: seen,
-        }
-    }
-
-    /// Waits for a log line containing all of `parts`.
-    pub(crate) fn wait_for_log(&self, parts: &[&str], within: Duration) -> String {
-        let deadline = std::time::Instant::now() + within;
-        loop {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            match self.log.recv_timeout(left) {
-                Ok(line) if parts.iter().all(|p| line.contains(p)) => return line,
-                Ok(_) => {}
-                Err(_) => panic!("no log line with {parts:?} within {within:?}"),
-            }
-        }
-    }
-
-    /// Sends SIGTERM and returns the exit status and the rest of the log.
-    pub(crate) fn terminate(mut self) -> (std::process::ExitStatus, Vec<String>) {
-        let pid = self.child.id().to_string();
-        let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-        assert!(killed.success());
-        let deadline = std::time::Instant::now() + Duration::from_secs(20);
-        let status = loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                break status;
-            }
-            if std::time::Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!("server ignored SIGTERM");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        };
-        let rest = self.log.try_iter().collect();
-        (status, rest)
-    }
-}
-
 /// `--metrics-addr`: the metrics on their own address, and not on the API's.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_move_to_their_own_address() {
@@ -428,14 +317,6 @@ async fn serve_migrates_and_answers_probes(backend: Backend) {
             .unwrap(),
         None
     );
-}
-
-pub(crate) fn copy_fixture(name: &str, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(crate::import::fixture(name)).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-    }
 }
 
 #[test]
@@ -600,7 +481,7 @@ fn evaluate_takes_a_given_test_file_and_scores_each_model() {
 #[test]
 fn evaluate_scores_every_test_pair() {
     let dir = tempfile::tempdir().unwrap();
-    let ratings = crate::import::fixture("ml-mini").join("ratings.csv.gz");
+    let ratings = crate::helpers::fixture("ml-mini").join("ratings.csv.gz");
     let out = run(nextflex(dir.path()).args([
         "evaluate",
         "--ratings",

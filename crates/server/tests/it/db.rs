@@ -4,6 +4,7 @@ use nextflex::db::{Db, now, users};
 use nextflex::error::Error;
 use sqlx::Row;
 
+use crate::helpers::scalar;
 use crate::helpers::{Backend, TestDb};
 
 crate::backend_tests!(
@@ -35,13 +36,6 @@ const TABLES: &[&str] = &[
     "tmdb_enrichment",
 ];
 
-async fn count(db: &Db, sql: &'static str) -> i64 {
-    sqlx::query_scalar(db.sql(sql))
-        .fetch_one(db.pool())
-        .await
-        .unwrap()
-}
-
 async fn migrations_create_the_whole_schema_once(backend: Backend) {
     let Some(tdb) = TestDb::create(backend).await else {
         return;
@@ -54,7 +48,7 @@ async fn migrations_create_the_whole_schema_once(backend: Backend) {
     let files = std::fs::read_dir(dir).unwrap().count() as i64;
     assert!(files >= 5, "{files} migrations");
     assert_eq!(
-        count(&db, "SELECT COUNT(*) FROM _sqlx_migrations").await,
+        scalar(&db, "SELECT COUNT(*) FROM _sqlx_migrations").await,
         files
     );
     for table in TABLES {
@@ -132,7 +126,7 @@ async fn users_round_trip_and_unique_email(backend: Backend) {
     .await
     .unwrap_err();
     assert!(matches!(dup, Error::Conflict(_)), "{dup:?}");
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM users").await, 2);
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM users").await, 2);
 }
 
 async fn insert_movie(db: &Db, tmdb_id: i64, title: &str) -> i64 {
@@ -407,7 +401,7 @@ async fn catalogue_rows_keep_every_type(backend: Backend) {
             .unwrap();
         assert_eq!(n, 0, "{table} kept rows of a deleted movie");
     }
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM genres").await, 1);
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM genres").await, 1);
 }
 
 async fn rate(db: &Db, user: i64, movie: i64, value: f64) -> Result<(), sqlx::Error> {
@@ -435,7 +429,7 @@ async fn ratings_upsert_check_and_cascade(backend: Backend) {
 
     rate(&db, user, movie, 3.5).await.unwrap();
     rate(&db, user, movie, 4.5).await.unwrap();
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM ratings").await, 1);
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM ratings").await, 1);
     let value: f64 = sqlx::query_scalar(db.sql("SELECT rating FROM ratings WHERE user_id = ?"))
         .bind(user)
         .fetch_one(db.pool())
@@ -455,7 +449,7 @@ async fn ratings_upsert_check_and_cascade(backend: Backend) {
         rate(&db, user, movie + 1000, 3.0).await.is_err(),
         "unknown movie accepted"
     );
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM ratings").await, 1);
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM ratings").await, 1);
 
     // An upsert that changes nothing is allowed too (the "do nothing" form).
     let sql = format!(
@@ -470,14 +464,14 @@ async fn ratings_upsert_check_and_cascade(backend: Backend) {
             .await
             .unwrap();
     }
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM genres").await, 1);
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM genres").await, 1);
 
     sqlx::query(db.sql("DELETE FROM users WHERE id = ?"))
         .bind(user)
         .execute(db.pool())
         .await
         .unwrap();
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM ratings").await, 0);
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM ratings").await, 0);
 }
 
 async fn posts_images_and_models(backend: Backend) {

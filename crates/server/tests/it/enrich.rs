@@ -23,7 +23,8 @@ use sqlx::Row;
 use tokio::net::TcpListener;
 use tokio::time::Instant;
 
-use crate::cli::{Server, copy_fixture, nextflex, run, stderr};
+use crate::helpers::cli::{Server, copy_fixture, nextflex, run, stderr};
+use crate::helpers::scalar;
 use crate::helpers::{
     AVATAR, BATMAN_BEGINS, CapturedLogs, DARK_KNIGHT_RISES, TMDB_KEY as KEY, TOY_STORY,
 };
@@ -208,7 +209,10 @@ async fn catalogue_with(backend: Backend, fixtures: &[&str]) -> Option<(TestDb, 
     let tdb = TestDb::create(backend).await?;
     let db = tdb.connect().await;
     let storage = Storage::open(&StorageConfig::Memory).await.unwrap();
-    let paths: Vec<_> = fixtures.iter().map(|f| crate::import::fixture(f)).collect();
+    let paths: Vec<_> = fixtures
+        .iter()
+        .map(|f| crate::helpers::fixture(f))
+        .collect();
     nextflex::import::import(&db, &storage, &paths, false)
         .await
         .unwrap();
@@ -261,13 +265,6 @@ async fn remembered(db: &Db) -> HashMap<i64, (String, i64, Option<String>)> {
             )
         })
         .collect()
-}
-
-async fn count(db: &Db, sql: &'static str) -> i64 {
-    sqlx::query_scalar(db.sql(sql))
-        .fetch_one(db.pool())
-        .await
-        .unwrap()
 }
 
 crate::backend_tests!(fills_what_movies_lack_and_keeps_what_they_have);
@@ -413,7 +410,7 @@ async fn fills_what_movies_lack_and_keeps_what_they_have(backend: Backend) {
 /// How many movies enrichment would ask about: those with a TMDB id that lack a poster, an
 /// overview, a runtime, a cast or a crew (here: every one with a TMDB id, none has a poster).
 async fn enrichment_candidates(db: &Db) -> u64 {
-    count(db, "SELECT COUNT(*) FROM movies WHERE tmdb_id IS NOT NULL").await as u64
+    scalar(db, "SELECT COUNT(*) FROM movies WHERE tmdb_id IS NOT NULL").await as u64
 }
 
 /// A 429 with `Retry-After: 1` is waited out before the retry; 503 and 502 are retried after
@@ -623,7 +620,7 @@ async fn a_hanging_tmdb_is_given_up_on() {
     assert_eq!(summary.requests, 10);
     assert_eq!(summary.stopped, None);
     assert_eq!(
-        count(
+        scalar(
             &db,
             "SELECT COUNT(*) FROM movies WHERE poster_path IS NOT NULL"
         )
@@ -719,7 +716,7 @@ async fn garbage_is_counted_as_failed_and_nothing_is_stored() {
     .await;
     assert_eq!(before, after);
     assert_eq!(
-        count(&db, "SELECT COUNT(*) FROM people WHERE tmdb_id = 2157").await,
+        scalar(&db, "SELECT COUNT(*) FROM people WHERE tmdb_id = 2157").await,
         0
     );
     let memory = remembered(&db).await;
@@ -782,9 +779,12 @@ async fn the_key_stays_out_of_logs_and_errors() {
     );
     summaries.push(refused);
     // Nothing listening.
-    let nowhere = Tmdb::new(Some(&Secret::new(KEY)), &crate::trending::closed_port_url())
-        .unwrap()
-        .unwrap();
+    let nowhere = Tmdb::new(
+        Some(&Secret::new(KEY)),
+        &crate::helpers::tmdb::closed_port_url(),
+    )
+    .unwrap()
+    .unwrap();
     sqlx::query("DELETE FROM tmdb_enrichment")
         .execute(db.pool())
         .await

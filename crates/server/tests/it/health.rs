@@ -123,8 +123,12 @@ async fn readyz_follows_the_storage() {
         .text("content", "c")
         .part(
             "image",
-            reqwest::multipart::Part::bytes(crate::images::encode(16, 16, image::ImageFormat::Png))
-                .file_name("a.png"),
+            reqwest::multipart::Part::bytes(crate::helpers::images::encode(
+                16,
+                16,
+                image::ImageFormat::Png,
+            ))
+            .file_name("a.png"),
         );
     let res = app
         .client

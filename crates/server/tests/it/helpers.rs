@@ -1,5 +1,11 @@
-//! Test harness: a fresh database per test on each backend, the app on port 0, a TCP proxy that
-//! can cut a database off, and a moto S3 server on loopback.
+//! Test harness, the one module the tests share: a fresh database per test on each backend, the
+//! app on port 0 with its test settings and accounts, a TCP proxy that can cut a database off, a
+//! moto S3 server on loopback, the fixtures; the binary (`cli`), a stub TMDB (`tmdb`) and test
+//! images (`images`) in submodules.
+
+pub mod cli;
+pub mod images;
+pub mod tmdb;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -8,7 +14,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use nextflex::config::{DatabaseConfig, Secret, StorageConfig};
+use nextflex::config::{DatabaseConfig, S3Config, S3Credentials, Secret, StorageConfig};
 use nextflex::db::{Db, PoolSettings};
 use nextflex::http::{self, ApiContext, ApiSettings};
 use nextflex::models::Models;
@@ -94,6 +100,25 @@ pub struct TestDb {
 }
 
 impl TestDb {
+    /// The rows of `table`.
+    pub async fn count(&self, table: &str) -> i64 {
+        let db = self.connect().await;
+        sqlx::query_scalar(db.sql_owned(format!("SELECT COUNT(*) FROM {table}")))
+            .fetch_one(db.pool())
+            .await
+            .unwrap()
+    }
+
+    /// Makes the user with this email an admin.
+    pub async fn make_admin(&self, email: &str) {
+        let db = self.connect().await;
+        sqlx::query(db.sql("UPDATE users SET is_admin = 1 WHERE email = ?"))
+            .bind(email)
+            .execute(db.pool())
+            .await
+            .unwrap();
+    }
+
     /// A fresh, empty database, or `None` (with a message) when the backend is not configured.
     pub async fn create(backend: Backend) -> Option<TestDb> {
         sqlx::any::install_default_drivers();
@@ -230,7 +255,7 @@ impl TestApp {
                 .await
                 .unwrap();
         if !fixtures.is_empty() {
-            let paths: Vec<PathBuf> = fixtures.iter().map(|f| crate::import::fixture(f)).collect();
+            let paths: Vec<PathBuf> = fixtures.iter().map(|f| fixture(f)).collect();
             nextflex::import::import(&db, &storage, &paths, false)
                 .await
                 .unwrap();
@@ -418,6 +443,22 @@ pub struct Moto {
 }
 
 impl Moto {
+    /// Storage settings for `bucket` on this server, under `prefix`.
+    pub fn storage_config(&self, bucket: &str, prefix: &str) -> StorageConfig {
+        StorageConfig::S3(S3Config {
+            bucket: bucket.into(),
+            prefix: prefix.into(),
+            endpoint: Some(self.endpoint.clone()),
+            region: "us-east-1".into(),
+            path_style: true,
+            credentials: Some(S3Credentials {
+                access_key_id: "testing".into(),
+                secret_access_key: Secret::new("testing"),
+                session_token: None,
+            }),
+        })
+    }
+
     /// Starts moto_server from PATH, or returns `None` with a message when it is not installed.
     pub async fn start() -> Option<Moto> {
         let port = {
@@ -522,4 +563,49 @@ impl std::io::Write for LogWriter {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// API settings without the login rate limit, which the tests would trip.
+pub fn unlimited() -> ApiSettings {
+    ApiSettings {
+        auth_rate_limit: 0,
+        account_guess_limit: 0,
+        uploads: nextflex::http::UploadSettings {
+            per_user_hourly: 0,
+            ..Default::default()
+        },
+        ..ApiSettings::default()
+    }
+}
+
+pub async fn app(backend: Backend, settings: &ApiSettings) -> Option<(TestApp, TestDb)> {
+    let tdb = TestDb::create(backend).await?;
+    // A second "Heat", so that the title is ambiguous.
+    let app = TestApp::spawn_with(
+        &tdb.config(),
+        &["tmdb-mini", "ml-mini"],
+        &[
+            "INSERT INTO movies (title, search_title, release_year, created_at, updated_at) \
+           VALUES ('Heat', 'heat', 1986, 0, 0)",
+        ],
+        settings,
+    )
+    .await;
+    Some((app, tdb))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// One number from the database (`SELECT COUNT(*) …`).
+pub async fn scalar(db: &Db, sql: &'static str) -> i64 {
+    sqlx::query_scalar(db.sql(sql))
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
 }

@@ -14,18 +14,13 @@ use object_store::path::Path as ObjectPath;
 use sqlx::Row;
 
 use crate::helpers::{Backend, TestDb};
+use crate::helpers::{fixture, scalar};
 
 crate::backend_tests!(
     imports_fixtures_idempotently,
     strict_failure_keeps_the_catalogue,
     database_failure_rolls_the_catalogue_back,
 );
-
-pub fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
 
 fn fixtures() -> Vec<PathBuf> {
     ["ml-mini", "kaggle-mini", "tmdb-mini"]
@@ -51,13 +46,6 @@ async fn link_counts(db: &Db) -> [i64; 5] {
         scalar(db, "SELECT COUNT(*) FROM movie_keywords").await,
         scalar(db, "SELECT COUNT(*) FROM people").await,
     ]
-}
-
-async fn scalar(db: &Db, sql: &'static str) -> i64 {
-    sqlx::query_scalar(db.sql(sql))
-        .fetch_one(db.pool())
-        .await
-        .unwrap()
 }
 
 async fn imports_fixtures_idempotently(backend: Backend) {

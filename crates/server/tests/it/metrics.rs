@@ -5,9 +5,8 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::api::{PASSWORD, app};
 use crate::helpers::Backend;
-use crate::posts::make_admin;
+use crate::helpers::{PASSWORD, app};
 use nextflex::http::ApiSettings;
 
 /// The sum of the series `name` whose labels include every `labels` pair; `None` if there is
@@ -39,7 +38,7 @@ async fn metrics_report_routes_models_and_limits_with_bounded_labels() {
     // Registering and logging in take two of the four attempts a minute; the admin's login a
     // third, one more a fourth, and the fifth is refused.
     let (token, _) = app.user("fan@example.com").await;
-    make_admin(&tdb, "fan@example.com").await;
+    tdb.make_admin("fan@example.com").await;
     let (admin, _) = app.login("fan@example.com", PASSWORD).await;
     app.login("fan@example.com", PASSWORD).await;
     let (status, _) = app

@@ -12,9 +12,8 @@ use nextflex::storage::Storage;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::api::{PASSWORD, app, unlimited};
 use crate::helpers::{Backend, TestDb};
-use crate::posts::make_admin;
+use crate::helpers::{PASSWORD, app, unlimited};
 
 async fn catalogue() -> (TestDb, Db, Storage) {
     let tdb = TestDb::create(Backend::Sqlite).await.unwrap();
@@ -22,7 +21,7 @@ async fn catalogue() -> (TestDb, Db, Storage) {
     db.migrate().await.unwrap();
     let storage = Storage::open(&StorageConfig::Memory).await.unwrap();
     let paths: Vec<_> = ["tmdb-mini", "ml-mini"]
-        .map(crate::import::fixture)
+        .map(crate::helpers::fixture)
         .to_vec();
     nextflex::import::import(&db, &storage, &paths, false)
         .await
@@ -190,7 +189,7 @@ async fn swaps_under_concurrent_requests_fail_nothing() {
     let (app, tdb) = app(Backend::Sqlite, &unlimited()).await.unwrap();
     let (user, _) = app.user("reader@example.com").await;
     app.user("ops@example.com").await;
-    make_admin(&tdb, "ops@example.com").await;
+    tdb.make_admin("ops@example.com").await;
     let (admin, _) = app.login("ops@example.com", PASSWORD).await;
     let (_, found) = app
         .call("GET", "/api/movies?q=toy%20story", None, None)

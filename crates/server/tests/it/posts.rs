@@ -12,10 +12,10 @@ use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
-use crate::api::unlimited;
 use crate::backend_tests;
+use crate::helpers::images::{camera_jpeg, encode, png_bomb};
+use crate::helpers::unlimited;
 use crate::helpers::{Backend, Moto, TestApp, TestDb, retry_after};
-use crate::images::{camera_jpeg, encode, png_bomb};
 
 async fn app(backend: Backend, storage: Option<StorageConfig>) -> Option<(TestApp, TestDb)> {
     let tdb = TestDb::create(backend).await?;
@@ -67,23 +67,6 @@ impl TestApp {
         keys.sort();
         keys
     }
-}
-
-pub(crate) async fn count(tdb: &TestDb, table: &str) -> i64 {
-    let db = tdb.connect().await;
-    sqlx::query_scalar(db.sql_owned(format!("SELECT COUNT(*) FROM {table}")))
-        .fetch_one(db.pool())
-        .await
-        .unwrap()
-}
-
-pub(crate) async fn make_admin(tdb: &TestDb, email: &str) {
-    let db = tdb.connect().await;
-    sqlx::query(db.sql("UPDATE users SET is_admin = 1 WHERE email = ?"))
-        .bind(email)
-        .execute(db.pool())
-        .await
-        .unwrap();
 }
 
 async fn upload_and_serve(backend: Backend) {
@@ -204,7 +187,7 @@ async fn upload_and_serve_on(app: &TestApp, tdb: &TestDb) {
     assert_eq!(app.get(url).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.image_objects().await, Vec::<String>::new());
     assert_eq!(
-        (count(tdb, "posts").await, count(tdb, "images").await),
+        (tdb.count("posts").await, tdb.count("images").await),
         (0, 0)
     );
 }
@@ -216,8 +199,10 @@ async fn ownership_and_admin(backend: Backend) {
     let (author, _) = app.user("author@example.com").await;
     let (other, _) = app.user("other@example.com").await;
     app.user("admin@example.com").await;
-    make_admin(&tdb, "admin@example.com").await;
-    let (admin, _) = app.login("admin@example.com", crate::api::PASSWORD).await;
+    tdb.make_admin("admin@example.com").await;
+    let (admin, _) = app
+        .login("admin@example.com", crate::helpers::PASSWORD)
+        .await;
 
     // Ids that are not integers, or past i64, get the JSON error like every other refusal.
     for (method, path) in [
@@ -382,7 +367,7 @@ async fn hostile_uploads_leave_nothing(backend: Backend) {
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
 
     assert_eq!(
-        (count(&tdb, "posts").await, count(&tdb, "images").await),
+        (tdb.count("posts").await, tdb.count("images").await),
         (0, 0)
     );
     assert_eq!(app.image_objects().await, Vec::<String>::new());
@@ -393,13 +378,13 @@ async fn hostile_uploads_leave_nothing(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(app.image_objects().await.len(), 2);
-    let body = json!({"current_password": crate::api::PASSWORD});
+    let body = json!({"current_password": crate::helpers::PASSWORD});
     let (status, _) = app
         .call("DELETE", "/auth/users/me/", Some(&token), Some(body))
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(app.image_objects().await, Vec::<String>::new());
-    assert_eq!(count(&tdb, "images").await, 0);
+    assert_eq!(tdb.count("images").await, 0);
 }
 
 /// The database refuses the post after the objects were written (here: its table is gone): the
@@ -424,7 +409,7 @@ async fn a_failed_insert_leaves_no_objects() {
     );
     assert_eq!(app.image_objects().await, Vec::<String>::new());
     assert_eq!(
-        count(&tdb, "images").await,
+        tdb.count("images").await,
         0,
         "the image row was rolled back"
     );
@@ -464,7 +449,7 @@ async fn uploads_are_limited_per_user() {
     let (status, _) = app.upload(Some(&other), form("t", jpeg())).await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(
-        count(&tdb, "posts").await,
+        tdb.count("posts").await,
         3,
         "the refused upload wrote nothing"
     );
@@ -482,7 +467,7 @@ async fn upload_and_serve_on_s3() {
         return;
     };
     moto.create_bucket("posts").await;
-    let storage = crate::storage::s3_config(&moto, "posts", "app");
+    let storage = moto.storage_config("posts", "app");
     let (app, tdb) = app(Backend::Sqlite, Some(storage)).await.unwrap();
     upload_and_serve_on(&app, &tdb).await;
 }

@@ -18,7 +18,7 @@ use nextflex_data::ratings::{RatingsFormat, ReadOptions, read_ratings};
 use nextflex_engine::als::AlsModel;
 use nextflex_engine::ranking::RankingModel;
 
-use crate::cli::{copy_fixture, nextflex, run, stderr};
+use crate::helpers::cli::{copy_fixture, nextflex, run, stderr};
 use crate::helpers::test_pool;
 
 fn spark_fixture() -> PathBuf {

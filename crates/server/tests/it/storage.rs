@@ -1,7 +1,7 @@
 //! Object storage: the same round trip on a local folder, in memory and on S3 (moto).
 
 use futures::TryStreamExt;
-use nextflex::config::{S3Config, S3Credentials, Secret, StorageConfig};
+use nextflex::config::StorageConfig;
 use nextflex::storage::Storage;
 use object_store::path::Path;
 use object_store::{ObjectStoreExt, PutPayload};
@@ -77,34 +77,19 @@ async fn memory_round_trips() {
     round_trip(&storage).await;
 }
 
-pub(crate) fn s3_config(moto: &Moto, bucket: &str, prefix: &str) -> StorageConfig {
-    StorageConfig::S3(S3Config {
-        bucket: bucket.into(),
-        prefix: prefix.into(),
-        endpoint: Some(moto.endpoint.clone()),
-        region: "us-east-1".into(),
-        path_style: true,
-        credentials: Some(S3Credentials {
-            access_key_id: "testing".into(),
-            secret_access_key: Secret::new("testing"),
-            session_token: None,
-        }),
-    })
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn s3_round_trips_under_its_prefix() {
     let Some(moto) = Moto::start().await else {
         return;
     };
     moto.create_bucket("nextflex").await;
-    let storage = Storage::open(&s3_config(&moto, "nextflex", "prod/eu"))
+    let storage = Storage::open(&moto.storage_config("nextflex", "prod/eu"))
         .await
         .unwrap();
     round_trip(&storage).await;
 
     // The prefix is real: the bucket seen without it holds the objects under prefix/.
-    let whole = Storage::open(&s3_config(&moto, "nextflex", ""))
+    let whole = Storage::open(&moto.storage_config("nextflex", ""))
         .await
         .unwrap();
     whole
@@ -119,7 +104,7 @@ async fn s3_missing_bucket_is_a_config_error() {
     let Some(moto) = Moto::start().await else {
         return;
     };
-    let err = Storage::open(&s3_config(&moto, "no-such-bucket", ""))
+    let err = Storage::open(&moto.storage_config("no-such-bucket", ""))
         .await
         .unwrap_err();
     assert_eq!(err.exit_code(), 2, "{err}");

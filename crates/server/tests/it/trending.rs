@@ -2,189 +2,24 @@
 //! mapped onto the catalogue in TMDB's order, the key sent, the cache and its single fetch, and
 //! the popular chart in its place when TMDB fails, hangs, is not there or is not configured.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::Json;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::http::StatusCode;
 use nextflex::config::Secret;
 use nextflex::http::ApiSettings;
-use serde_json::{Value, json};
-use tokio::net::TcpListener;
+use serde_json::Value;
 use tokio::time::Instant;
 
 use crate::backend_tests;
 use crate::helpers::{Backend, TestApp, TestDb};
 
+use crate::helpers::tmdb::{Mode, StubTmdb, closed_port_url, tmdb_page};
 use crate::helpers::{AVATAR, BATMAN_BEGINS, CapturedLogs, DARK_KNIGHT_RISES, TOY_STORY};
 
 /// The v3 API key the tests configure.
 const KEY: &str = crate::helpers::TMDB_KEY;
 /// Ids no fixture has.
 const UNKNOWN: [i64; 2] = [999_999_001, 999_999_002];
-
-/// What the stub answers.
-#[derive(Debug, Clone)]
-pub(crate) enum Mode {
-    /// These pages, `page=1` the first; a page it does not have is a 404.
-    Pages(Vec<Value>),
-    /// This status, with a TMDB-like error body.
-    Status(u16),
-    /// This body, as JSON, with 200.
-    Body(&'static str),
-    /// Nothing for a minute.
-    Hang,
-}
-
-/// One request the stub received.
-#[derive(Debug, Clone)]
-pub(crate) struct Seen {
-    pub page: Option<String>,
-    pub api_key: Option<String>,
-    pub authorization: Option<String>,
-}
-
-struct StubState {
-    mode: Mutex<Mode>,
-    delay: Mutex<Duration>,
-    hits: AtomicUsize,
-    seen: Mutex<Vec<Seen>>,
-}
-
-/// A stub TMDB on 127.0.0.1:0 serving `/3/trending/movie/week`; its base URL is `url`.
-pub(crate) struct StubTmdb {
-    pub url: String,
-    state: Arc<StubState>,
-    server: tokio::task::JoinHandle<()>,
-}
-
-/// A page of TMDB's trending list with these movie ids.
-pub(crate) fn tmdb_page(page: u32, ids: &[i64], total_pages: u32) -> Value {
-    let results: Vec<Value> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| {
-            json!({
-                "adult": false,
-                "id": id,
-                "title": format!("TMDB movie {id}"),
-                "media_type": "movie",
-                "popularity": 500.0 - i as f64,
-                "genre_ids": [28],
-            })
-        })
-        .collect();
-    json!({"page": page, "results": results, "total_pages": total_pages, "total_results": 1000})
-}
-
-async fn answer(
-    State(stub): State<Arc<StubState>>,
-    Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Response {
-    stub.hits.fetch_add(1, Ordering::SeqCst);
-    stub.seen.lock().unwrap().push(Seen {
-        page: query.get("page").cloned(),
-        api_key: query.get("api_key").cloned(),
-        authorization: headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned),
-    });
-    let mode = stub.mode.lock().unwrap().clone();
-    let delay = *stub.delay.lock().unwrap();
-    tokio::time::sleep(delay).await;
-    match mode {
-        Mode::Pages(pages) => {
-            let n: usize = query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
-            match n.checked_sub(1).and_then(|i| pages.get(i)) {
-                Some(page) => Json(page.clone()).into_response(),
-                None => StatusCode::NOT_FOUND.into_response(),
-            }
-        }
-        Mode::Status(code) => (
-            StatusCode::from_u16(code).unwrap(),
-            Json(json!({"status_code": 7, "status_message": "Invalid API key", "success": false})),
-        )
-            .into_response(),
-        Mode::Body(text) => ([("content-type", "application/json")], text).into_response(),
-        Mode::Hang => {
-            tokio::time::sleep(Duration::from_secs(60)).await;
-            StatusCode::GATEWAY_TIMEOUT.into_response()
-        }
-    }
-}
-
-impl StubTmdb {
-    pub(crate) async fn start(mode: Mode) -> StubTmdb {
-        let state = Arc::new(StubState {
-            mode: Mutex::new(mode),
-            delay: Mutex::new(Duration::ZERO),
-            hits: AtomicUsize::new(0),
-            seen: Mutex::new(Vec::new()),
-        });
-        let app = axum::Router::new()
-            .route("/3/trending/movie/week", get(answer))
-            .with_state(Arc::clone(&state));
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let server = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
-        StubTmdb {
-            url: format!("http://{addr}/3"),
-            state,
-            server,
-        }
-    }
-
-    /// Requests received so far.
-    pub(crate) fn hits(&self) -> usize {
-        self.state.hits.load(Ordering::SeqCst)
-    }
-
-    pub(crate) fn seen(&self) -> Vec<Seen> {
-        self.state.seen.lock().unwrap().clone()
-    }
-
-    pub(crate) fn set_mode(&self, mode: Mode) {
-        *self.state.mode.lock().unwrap() = mode;
-    }
-
-    /// Every answer waits this long first.
-    pub(crate) fn set_delay(&self, delay: Duration) {
-        *self.state.delay.lock().unwrap() = delay;
-    }
-
-    /// `base` with this stub as TMDB, the test key and this cache lifetime.
-    pub(crate) fn settings(&self, base: ApiSettings, ttl: Duration) -> ApiSettings {
-        ApiSettings {
-            tmdb_api_key: Some(Secret::new(KEY)),
-            tmdb_api_url: self.url.clone(),
-            trending_cache_ttl: ttl,
-            ..base
-        }
-    }
-}
-
-impl Drop for StubTmdb {
-    fn drop(&mut self) {
-        self.server.abort();
-    }
-}
-
-/// A base URL where nothing listens.
-pub(crate) fn closed_port_url() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
-    format!("http://{addr}/3")
-}
 
 async fn app(backend: Backend, settings: &ApiSettings) -> Option<(TestApp, TestDb)> {
     let tdb = TestDb::create(backend).await?;
