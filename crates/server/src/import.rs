@@ -135,7 +135,7 @@ pub async fn import(
                 features.clone(),
             )
             .await?;
-        record_dataset(db, &name, kind, &prefix, [rows, users, movies]).await?;
+        db::ratings::record_dataset(db, &name, kind, &prefix, [rows, users, movies]).await?;
         storing.done(&format!("{rows} ratings"));
         ratings.insert(name, rows as u64);
     }
@@ -218,16 +218,6 @@ async fn movielens_table(db: &Db) -> Result<Vec<i32>> {
         }
     }
     Ok(table)
-}
-
-async fn record_dataset(
-    db: &Db,
-    name: &str,
-    kind: &str,
-    prefix: &str,
-    [ratings, users, movies]: [usize; 3],
-) -> Result<()> {
-    db::ratings::record_dataset(db, name, kind, prefix, [ratings, users, movies]).await
 }
 
 /// What is in the database and storage now, as `stats --json` prints it.

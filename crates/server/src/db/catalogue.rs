@@ -134,12 +134,20 @@ async fn store_keywords(
     movies: &[Movie],
 ) -> Result<HashMap<i64, i64>> {
     upsert_keywords(db, tx, movies, Existing::Replace).await?;
-    let rows = sqlx::query(db.sql("SELECT id, tmdb_id FROM keywords WHERE tmdb_id IS NOT NULL"))
+    ids_by_tmdb_id(db, tx, "keywords").await
+}
+
+/// `table`'s ids by TMDB id (keywords, people).
+async fn ids_by_tmdb_id(
+    db: &Db,
+    tx: &mut Transaction<'static, Any>,
+    table: &str,
+) -> Result<HashMap<i64, i64>> {
+    let sql = format!("SELECT tmdb_id, id FROM {table} WHERE tmdb_id IS NOT NULL");
+    let rows: Vec<(i64, i64)> = sqlx::query_as(db.sql_owned(sql))
         .fetch_all(&mut **tx)
         .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get::<i64, _>("tmdb_id")?, r.try_get::<i64, _>("id")?)))
-        .collect()
+    Ok(rows.into_iter().collect())
 }
 
 /// What an upsert does to a row that exists: an import replaces it (the later source wins),
@@ -186,12 +194,7 @@ async fn store_people(
     movies: &[Movie],
 ) -> Result<HashMap<i64, i64>> {
     upsert_people(db, tx, movies, Existing::Replace).await?;
-    let rows = sqlx::query(db.sql("SELECT id, tmdb_id FROM people WHERE tmdb_id IS NOT NULL"))
-        .fetch_all(&mut **tx)
-        .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get::<i64, _>("tmdb_id")?, r.try_get::<i64, _>("id")?)))
-        .collect()
+    ids_by_tmdb_id(db, tx, "people").await
 }
 
 /// Inserts the people the movies' cast and crew name (by TMDB id).

@@ -20,11 +20,11 @@ use nextflex::storage::Storage;
 use nextflex::tmdb::Tmdb;
 use serde_json::{Value, json};
 use sqlx::Row;
-use tokio::net::TcpListener;
 use tokio::time::Instant;
 
 use crate::helpers::cli::{Server, copy_fixture, nextflex, run, stderr};
 use crate::helpers::scalar;
+use crate::helpers::tmdb::serve;
 use crate::helpers::{
     AVATAR, BATMAN_BEGINS, CapturedLogs, DARK_KNIGHT_RISES, TMDB_KEY as KEY, TOY_STORY,
 };
@@ -129,16 +129,8 @@ impl StubTmdb {
         let app = axum::Router::new()
             .route("/3/movie/{id}", get(answer))
             .with_state(Arc::clone(&state));
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let server = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
-        StubTmdb {
-            url: format!("http://{addr}/3"),
-            state,
-            server,
-        }
+        let (url, server) = serve(app).await;
+        StubTmdb { url, state, server }
     }
 
     fn seen(&self) -> Vec<Seen> {

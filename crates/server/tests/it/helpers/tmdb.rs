@@ -122,16 +122,8 @@ impl StubTmdb {
         let app = axum::Router::new()
             .route("/3/trending/movie/week", get(answer))
             .with_state(Arc::clone(&state));
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let server = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
-        StubTmdb {
-            url: format!("http://{addr}/3"),
-            state,
-            server,
-        }
+        let (url, server) = serve(app).await;
+        StubTmdb { url, state, server }
     }
 
     /// Requests received so far.
@@ -175,4 +167,14 @@ pub fn closed_port_url() -> String {
     let addr = listener.local_addr().unwrap();
     drop(listener);
     format!("http://{addr}/3")
+}
+
+/// Serves a stub on 127.0.0.1:0: its TMDB-like base URL (`http://…/3`) and the server's task.
+pub async fn serve(app: axum::Router) -> (String, tokio::task::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (format!("http://{addr}/3"), server)
 }
