@@ -3,7 +3,6 @@
 //! caller's profile, password change and account deletion.
 
 use axum::routing::{post, put};
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -14,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::error::{ErrorBody, JsonBody};
+use super::error::{ErrorBody, FieldErrors, JsonBody, REQUIRED};
 use super::tokens::{AuthUser, TokenType, invalid_token};
 use super::{ApiContext, ApiError};
 use crate::accounts;
@@ -74,18 +73,12 @@ pub struct TokenPair {
     pub refresh: String,
 }
 
-fn required<'a>(
-    fields: &mut BTreeMap<String, Vec<String>>,
-    name: &str,
-    value: &'a Option<String>,
-) -> &'a str {
+/// A required field's value; `""`, with the field recorded as missing, when it is absent.
+fn required<'a>(fields: &mut FieldErrors, name: &str, value: &'a Option<String>) -> &'a str {
     match value.as_deref() {
         Some(v) if !v.is_empty() => v,
         _ => {
-            fields
-                .entry(name.to_owned())
-                .or_default()
-                .push("This field is required.".into());
+            fields.add(name, REQUIRED);
             ""
         }
     }
@@ -95,17 +88,36 @@ fn required<'a>(
 fn required_one<'a>(name: &str, value: &'a Option<String>) -> Result<&'a str, ApiError> {
     match value.as_deref() {
         Some(v) if !v.is_empty() => Ok(v),
-        _ => Err(ApiError::field(name, "This field is required.")),
+        _ => Err(ApiError::field(name, REQUIRED)),
+    }
+}
+
+/// A new password (the field `name`) against the policy and its repetition; nothing is said of
+/// a missing one, which `required` reports.
+fn check_new_password(
+    fields: &mut FieldErrors,
+    name: &str,
+    password: &str,
+    again: &str,
+    email: &str,
+) {
+    if password.is_empty() {
+        return;
+    }
+    for problem in accounts::check_password(password, email) {
+        fields.add(name, problem);
+    }
+    if !again.is_empty() && password != again {
+        fields.add("non_field_errors", "The two password fields didn't match.");
     }
 }
 
 const NAME_MAX: usize = 150;
 
-fn check_name(fields: &mut BTreeMap<String, Vec<String>>, name: &str, value: &str) {
+fn check_name(fields: &mut FieldErrors, name: &str, value: &str) {
     if value.chars().count() > NAME_MAX {
-        fields.entry(name.to_owned()).or_default().push(format!(
-            "Ensure this field has no more than {NAME_MAX} characters."
-        ));
+        let message = format!("Ensure this field has no more than {NAME_MAX} characters.");
+        fields.add(name, message);
     }
 }
 
@@ -150,7 +162,7 @@ async fn register(
         ctx.metrics.rate_limited.with_label_values(&["auth"]).inc();
         return Err(ApiError::throttled(wait));
     }
-    let mut fields = BTreeMap::new();
+    let mut fields = FieldErrors::default();
     let email = required(&mut fields, "email", &body.email);
     let password = required(&mut fields, "password", &body.password);
     let re_password = required(&mut fields, "re_password", &body.re_password);
@@ -158,28 +170,15 @@ async fn register(
         Ok(e) => e,
         Err(m) => {
             if !email.is_empty() {
-                fields.entry("email".into()).or_default().push(m);
+                fields.add("email", m);
             }
             String::new()
         }
     };
-    if !password.is_empty() {
-        let problems = accounts::check_password(password, &email);
-        if !problems.is_empty() {
-            fields.insert("password".into(), problems);
-        }
-        if !re_password.is_empty() && password != re_password {
-            fields
-                .entry("non_field_errors".into())
-                .or_default()
-                .push("The two password fields didn't match.".into());
-        }
-    }
+    check_new_password(&mut fields, "password", password, re_password, &email);
     check_name(&mut fields, "first_name", &body.first_name);
     check_name(&mut fields, "last_name", &body.last_name);
-    if !fields.is_empty() {
-        return Err(ApiError::fields(fields));
-    }
+    fields.finish()?;
     let hash = accounts::hash_password(password).await?;
     let id = users::create(
         &ctx.db,
@@ -242,12 +241,10 @@ async fn login(
         ctx.metrics.rate_limited.with_label_values(&["auth"]).inc();
         return Err(ApiError::throttled(wait));
     }
-    let mut fields = BTreeMap::new();
+    let mut fields = FieldErrors::default();
     let email = required(&mut fields, "email", &body.email).to_owned();
     let password = required(&mut fields, "password", &body.password).to_owned();
-    if !fields.is_empty() {
-        return Err(ApiError::fields(fields));
-    }
+    fields.finish()?;
     let refused = || {
         ApiError::new(
             StatusCode::UNAUTHORIZED,
@@ -434,24 +431,19 @@ async fn update_me(
     JsonBody(body): JsonBody<ProfileChange>,
 ) -> Result<axum::Json<Account>, ApiError> {
     let u = current(&ctx, user).await?;
-    let mut fields: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut fields = FieldErrors::default();
     if body
         .email
         .as_deref()
         .is_some_and(|e| e.trim().to_lowercase() != u.email)
     {
-        fields
-            .entry("email".to_owned())
-            .or_default()
-            .push("The email cannot be changed.".to_owned());
+        fields.add("email", "The email cannot be changed.");
     }
     let first = body.first_name.unwrap_or(u.first_name);
     let last = body.last_name.unwrap_or(u.last_name);
     check_name(&mut fields, "first_name", &first);
     check_name(&mut fields, "last_name", &last);
-    if !fields.is_empty() {
-        return Err(ApiError::fields(fields));
-    }
+    fields.finish()?;
     users::update_names(&ctx.db, u.id, first.trim(), last.trim()).await?;
     if let Some(public) = body.public_profile {
         users::set_public_profile(&ctx.db, u.id, public).await?;
@@ -549,24 +541,11 @@ async fn set_password(
     JsonBody(body): JsonBody<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {
     let u = current(&ctx, user).await?;
-    let mut fields = BTreeMap::new();
+    let mut fields = FieldErrors::default();
     let new = required(&mut fields, "new_password", &body.new_password);
     let again = required(&mut fields, "re_new_password", &body.re_new_password);
-    if !new.is_empty() {
-        let problems = accounts::check_password(new, &u.email);
-        if !problems.is_empty() {
-            fields.insert("new_password".into(), problems);
-        }
-        if !again.is_empty() && new != again {
-            fields
-                .entry("non_field_errors".into())
-                .or_default()
-                .push("The two password fields didn't match.".into());
-        }
-    }
-    if !fields.is_empty() {
-        return Err(ApiError::fields(fields));
-    }
+    check_new_password(&mut fields, "new_password", new, again, &u.email);
+    fields.finish()?;
     check_current(&ctx, &u, &body.current_password).await?;
     let hash = accounts::hash_password(new).await?;
     users::set_password_hash(&ctx.db, u.id, &hash).await?;

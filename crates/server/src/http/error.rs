@@ -149,6 +149,37 @@ fn retry_seconds(wait: Duration) -> u64 {
 /// How long a client should wait before retrying when the database or storage is down.
 const RETRY_DEPENDENCY: Duration = Duration::from_secs(5);
 
+/// What is wrong with each field of a request, gathered so that one 400 names them all.
+#[derive(Debug, Default)]
+pub struct FieldErrors(BTreeMap<String, Vec<String>>);
+
+impl FieldErrors {
+    /// Records `message` against the field `name`.
+    pub fn add(&mut self, name: &str, message: impl Into<String>) {
+        self.0
+            .entry(name.to_owned())
+            .or_default()
+            .push(message.into());
+    }
+
+    /// The value of a checked field; `None`, with the message recorded, when it failed.
+    pub fn check<T>(&mut self, name: &str, checked: Result<T, String>) -> Option<T> {
+        checked.map_err(|m| self.add(name, m)).ok()
+    }
+
+    /// `Ok` when every field passed; otherwise the 400 that names each failure.
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::fields(self.0))
+        }
+    }
+}
+
+/// The message of a required field that is missing.
+pub const REQUIRED: &str = "This field is required.";
+
 impl From<Error> for ApiError {
     fn from(e: Error) -> Self {
         match e {

@@ -159,7 +159,7 @@ async fn read_form(mut multipart: Multipart) -> Result<(Vec<u8>, bool), ApiError
             _ => {}
         }
     }
-    let file = file.ok_or_else(|| ApiError::field("file", "This field is required."))?;
+    let file = file.ok_or_else(|| ApiError::field("file", super::error::REQUIRED))?;
     Ok((file, overwrite))
 }
 

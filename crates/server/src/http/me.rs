@@ -43,7 +43,7 @@ struct RatingSaved {
 fn check_rating(value: Option<f64>) -> Result<f64, ApiError> {
     match value {
         Some(r) => crate::rating::check(r).map_err(|rule| ApiError::field("rating", rule)),
-        None => Err(ApiError::field("rating", "This field is required.")),
+        None => Err(ApiError::field("rating", super::error::REQUIRED)),
     }
 }
 

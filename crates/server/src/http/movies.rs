@@ -714,7 +714,7 @@ async fn similar_by_title(
     let k = limit(k, 10, MAX_K, "k")?;
     let title = body.title.as_deref().map(str::trim).unwrap_or_default();
     if title.is_empty() {
-        return Err(ApiError::field("title", "This field is required."));
+        return Err(ApiError::field("title", super::error::REQUIRED));
     }
     let (name, year) = split_year(title);
     match r.find(name, year) {

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::error::{ErrorBody, Integer, JsonBody, PathParam, QueryParams};
+use super::error::{ErrorBody, FieldErrors, Integer, JsonBody, PathParam, QueryParams, REQUIRED};
 use super::page::{Page, Paging};
 use super::tokens::{AuthUser, permission_denied};
 use super::{ApiContext, ApiError};
@@ -271,81 +271,49 @@ struct Checked {
 }
 
 async fn check_form(ctx: &ApiContext, form: Form) -> Result<Checked, ApiError> {
-    let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut fail = |name: &str, msg: String| errors.entry(name.into()).or_default().push(msg);
-    let title = match form.title.as_deref().map(check_title) {
-        Some(Ok(t)) => t,
-        Some(Err(m)) => {
-            fail("title", m);
-            String::new()
-        }
-        None => {
-            fail("title", "This field is required.".into());
-            String::new()
-        }
-    };
-    let content = match form.content.as_deref().map(check_content).transpose() {
-        Ok(c) => c.unwrap_or_default(),
-        Err(m) => {
-            fail("content", m);
-            String::new()
-        }
-    };
-    let blank = |v: &Option<String>| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-    };
-    let rating = match blank(&form.rating).map(|r| r.parse::<f64>()) {
+    let mut errors = FieldErrors::default();
+    let title = form.title.as_deref().ok_or_else(|| REQUIRED.to_owned());
+    let title = errors.check("title", title.and_then(check_title));
+    let content = form.content.as_deref().map(check_content).transpose();
+    let content = errors.check("content", content).flatten();
+    let rating = parse_optional(&form.rating, "A valid number is required.")
+        .and_then(|r| r.map(check_rating).transpose());
+    let rating = errors.check("rating", rating).flatten();
+    let movie_id = parse_optional(&form.movie_id, "A valid integer is required.");
+    let movie_id = match errors.check("movie_id", movie_id).flatten() {
+        Some(id) => errors.check("movie_id", check_movie(ctx, id).await?),
         None => None,
-        Some(Ok(r)) => match crate::rating::check(r) {
-            Ok(r) => Some(r),
-            Err(m) => {
-                fail("rating", m.into());
-                None
-            }
-        },
-        Some(Err(_)) => {
-            fail("rating", "A valid number is required.".into());
-            None
-        }
-    };
-    let movie_id = match blank(&form.movie_id).map(|m| m.parse::<i64>()) {
-        None => None,
-        Some(Ok(id)) => match check_movie(ctx, id).await? {
-            Ok(id) => Some(id),
-            Err(m) => {
-                fail("movie_id", m);
-                None
-            }
-        },
-        Some(Err(_)) => {
-            fail("movie_id", "A valid integer is required.".into());
-            None
-        }
     };
     let image = match form.image {
-        Some((_, bytes)) if bytes.is_empty() => {
-            fail("image", "The submitted file is empty.".into());
-            None
-        }
-        Some(image) => Some(image),
-        None => {
-            fail("image", "No file was submitted.".into());
-            None
-        }
+        Some((_, bytes)) if bytes.is_empty() => Err("The submitted file is empty.".to_owned()),
+        Some(image) => Ok(image),
+        None => Err("No file was submitted.".to_owned()),
     };
-    match image {
-        Some(image) if errors.is_empty() => Ok(Checked {
-            title,
-            content,
-            movie_id,
-            rating,
-            image,
-        }),
-        _ => Err(ApiError::fields(errors)),
+    let image = errors.check("image", image);
+    errors.finish()?;
+    // Every check passed, so the required fields are there.
+    Ok(Checked {
+        title: title.unwrap_or_default(),
+        content: content.unwrap_or_default(),
+        movie_id,
+        rating,
+        image: image.unwrap_or_default(),
+    })
+}
+
+/// A form field that may be left blank, parsed: `Ok(None)` when blank.
+fn parse_optional<T: std::str::FromStr>(
+    value: &Option<String>,
+    invalid: &str,
+) -> Result<Option<T>, String> {
+    match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v.parse().map(Some).map_err(|_| invalid.to_owned()),
     }
+}
+
+fn check_rating(r: f64) -> Result<f64, String> {
+    crate::rating::check(r).map_err(String::from)
 }
 
 fn invalid_image(e: ImageError) -> ApiError {
@@ -554,32 +522,21 @@ async fn update(
     JsonBody(patch): JsonBody<PostPatch>,
 ) -> Result<axum::Json<PostBody>, ApiError> {
     editable(&ctx, user, id).await?;
-    let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut check = |name: &str, r: Result<(), String>| {
-        if let Err(m) = r {
-            errors.entry(name.into()).or_default().push(m);
-        }
-    };
+    let mut errors = FieldErrors::default();
     let title = patch.title.as_deref().map(check_title).transpose();
+    let title = errors.check("title", title).flatten();
     let content = patch.content.as_deref().map(check_content).transpose();
-    let rating = patch
-        .rating
-        .map(|r| {
-            r.map(|r| crate::rating::check(r).map_err(String::from))
-                .transpose()
-        })
-        .transpose();
-    let movie = match patch.movie_id.map(|m| m.map(|Integer(id)| id)) {
-        Some(Some(m)) => check_movie(&ctx, m).await?.map(|m| Some(Some(m))),
-        other => Ok(other),
-    };
-    check("title", title.as_ref().map(drop).map_err(Clone::clone));
-    check("content", content.as_ref().map(drop).map_err(Clone::clone));
-    check("rating", rating.as_ref().map(drop).map_err(Clone::clone));
-    check("movie_id", movie.as_ref().map(drop).map_err(Clone::clone));
-    let (Ok(title), Ok(content), Ok(rating), Ok(movie_id)) = (title, content, rating, movie) else {
-        return Err(ApiError::fields(errors));
-    };
+    let content = errors.check("content", content).flatten();
+    let rating = patch.rating.map(|r| r.map(check_rating).transpose());
+    let rating = errors.check("rating", rating.transpose()).flatten();
+    let movie_id = match patch.movie_id.map(|m| m.map(|Integer(id)| id)) {
+        Some(Some(m)) => errors
+            .check("movie_id", check_movie(&ctx, m).await?)
+            .map(|m| Some(Some(m))),
+        other => other.map(Some),
+    }
+    .flatten();
+    errors.finish()?;
     let changes = PostChanges {
         title,
         content,

@@ -19,7 +19,9 @@ use serde_json::json;
 use crate::db::model_versions::{self, DataSizes, Metrics, Timings};
 use crate::db::{Db, now};
 use crate::error::{Error, Result};
-use crate::recommender::{self, Fit, Recommender, RecommenderSettings, SharedRecommender, Trained};
+use crate::recommender::{
+    self, Fit, Plan, Recommender, RecommenderSettings, SharedRecommender, Trained,
+};
 use crate::storage::Storage;
 
 /// Where the trainer is: `failed` when the last training failed and the previous model serves.
@@ -286,7 +288,7 @@ impl Models {
             Some(Supplied::Ranking(_)) => Fit::Als,
         };
         let settings = RecommenderSettings {
-            fit,
+            plan: Plan::Full(fit),
             ..self.settings.clone()
         };
         let (movies, mut trained) = recommender::train(&self.db, &self.storage, &settings).await?;
@@ -401,8 +403,7 @@ impl Models {
         // in the background.
         if self.shared.get().is_none() {
             let settings = RecommenderSettings {
-                fit: Fit::Neither,
-                content: false,
+                plan: Plan::Charts,
                 evaluate: false,
                 ..self.settings.clone()
             };

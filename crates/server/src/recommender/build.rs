@@ -36,13 +36,10 @@ pub struct RecommenderSettings {
     pub chart_percentile: f64,
     /// Weight of the director in the content soup.
     pub director_weight: f32,
-    /// Also score the ALS model on a held-out 10 % of the ratings (one more fit).
+    /// Also score the models on a held-out 10 % of the ratings (with `Plan::Full(Fit::Both)`).
     pub evaluate: bool,
-    /// Which rating models to fit.
-    pub fit: Fit,
-    /// Build the content index. Without it and without ALS the snapshot is partial: charts and
-    /// search only, made in seconds while the first full model trains.
-    pub content: bool,
+    /// What to build.
+    pub plan: Plan,
 }
 
 impl Default for RecommenderSettings {
@@ -54,10 +51,19 @@ impl Default for RecommenderSettings {
             chart_percentile: 0.9,
             director_weight: ContentParams::default().director_weight,
             evaluate: false,
-            fit: Fit::Both,
-            content: true,
+            plan: Plan::Full(Fit::Both),
         }
     }
+}
+
+/// What a build makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plan {
+    /// The charts and search only, in seconds (no content index, no rating model): a partial
+    /// snapshot that serves while the first full model trains.
+    Charts,
+    /// The charts, search, the content index and these rating models.
+    Full(Fit),
 }
 
 /// Which of the two rating models a build fits; the other may come from elsewhere (Spark).
@@ -69,17 +75,17 @@ pub enum Fit {
     Ranking,
     /// The explicit ALS only.
     Als,
-    /// Neither: with no content index either, a partial snapshot (charts and search, in
-    /// seconds, while the first full model trains).
-    Neither,
 }
 
-impl Fit {
+impl Plan {
+    fn content(self) -> bool {
+        matches!(self, Plan::Full(_))
+    }
     fn als(self) -> bool {
-        matches!(self, Fit::Both | Fit::Als)
+        matches!(self, Plan::Full(Fit::Both | Fit::Als))
     }
     fn ranking(self) -> bool {
-        matches!(self, Fit::Both | Fit::Ranking)
+        matches!(self, Plan::Full(Fit::Both | Fit::Ranking))
     }
 }
 
@@ -125,12 +131,13 @@ pub async fn train(
         ));
     }
     // The content features (keywords, cast, crew) only when the content index is built.
-    let (features, ids) = if settings.content {
+    let plan = settings.plan;
+    let (features, ids) = if plan.content() {
         crate::db::catalogue::features(db).await?
     } else {
         (Vec::new(), Vec::new())
     };
-    let genres: HashMap<i64, Vec<String>> = if settings.content {
+    let genres: HashMap<i64, Vec<String>> = if plan.content() {
         ids.iter()
             .zip(&features)
             .map(|(&id, m)| (id, m.genres.iter().map(|g| g.name.clone()).collect()))
@@ -146,9 +153,7 @@ pub async fn train(
         director_weight: settings.director_weight,
     };
     let percentile = settings.chart_percentile;
-    let fit = settings.fit;
-    let evaluate = settings.evaluate && fit == Fit::Both;
-    let (with_content, partial) = (settings.content, !settings.content && fit == Fit::Neither);
+    let evaluate = settings.evaluate && plan == Plan::Full(Fit::Both);
     let (als_params, ranking_params) = (settings.als, settings.ranking);
     let (movies, mut trained) =
         tokio::task::spawn_blocking(move || -> Result<(Vec<MovieSummary>, Trained)> {
@@ -164,7 +169,7 @@ pub async fn train(
                 .zip(ids)
                 .map(|(m, id)| content_item(m, id))
                 .collect();
-            let content = if with_content {
+            let content = if plan.content() {
                 ContentIndex::build(&items, content_params)
                     .map_err(|e| Error::Invalid(e.to_string()))?
             } else {
@@ -201,7 +206,7 @@ pub async fn train(
                 None
             };
             let fit_started = Instant::now();
-            let model = if ratings.user.is_empty() || !fit.als() {
+            let model = if ratings.user.is_empty() || !plan.als() {
                 None
             } else {
                 Some(
@@ -209,7 +214,7 @@ pub async fn train(
                         .map_err(|e| Error::Invalid(e.to_string()))?,
                 )
             };
-            let ranking_model = if ratings.user.is_empty() || !fit.ranking() {
+            let ranking_model = if ratings.user.is_empty() || !plan.ranking() {
                 None
             } else {
                 // No rating counting as a positive (e.g. only low ratings) leaves no ranking
@@ -229,7 +234,7 @@ pub async fn train(
                 users: model.as_ref().map_or(0, |m| m.users().len()),
                 rated_movies: model.as_ref().map_or(0, |m| m.items().len()),
                 chart_percentile: percentile,
-                partial,
+                partial: plan == Plan::Charts,
                 evaluation,
                 fit_seconds,
                 seconds: 0.0,

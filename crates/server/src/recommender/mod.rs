@@ -21,7 +21,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 
 pub use build::{
-    Fit, RecommenderSettings, Trained, assemble, build, catalogue, content_item, train,
+    Fit, Plan, RecommenderSettings, Trained, assemble, build, catalogue, content_item, train,
 };
 pub use search::{MovieQuery, SortBy};
 

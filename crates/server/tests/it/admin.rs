@@ -15,27 +15,6 @@ use crate::backend_tests;
 use crate::helpers::{Backend, TestApp, TestDb};
 use crate::helpers::{PASSWORD, app, unlimited};
 
-impl TestApp {
-    /// Polls the models route until no training runs; returns the last answer.
-    pub(crate) async fn wait_for_training(&self, admin: &str) -> Value {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-        loop {
-            let (status, body) = self
-                .call("GET", "/api/admin/models", Some(admin), None)
-                .await;
-            assert_eq!(status, StatusCode::OK, "{body}");
-            if body["training"]["state"] != "running" {
-                return body;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "training did not finish: {body}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-}
-
 async fn admin_dashboard(backend: Backend) {
     let Some((app, tdb)) = app(backend, &unlimited()).await else {
         return;

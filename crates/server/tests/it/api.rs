@@ -10,59 +10,6 @@ use crate::backend_tests;
 use crate::helpers::{Backend, TEST_SECRET, TestApp, retry_after};
 use crate::helpers::{PASSWORD, app, unlimited};
 
-impl TestApp {
-    pub(crate) async fn call(
-        &self,
-        method: &str,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let mut request = self.client.request(method, self.url(path));
-        if let Some(token) = token {
-            request = request.header("Authorization", format!("Bearer {token}"));
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        let text = response.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-    }
-
-    /// Registers and logs in; returns (access, refresh).
-    pub(crate) async fn user(&self, email: &str) -> (String, String) {
-        let (status, body) = self
-            .call(
-                "POST",
-                "/auth/users/",
-                None,
-                Some(json!({"email": email, "password": PASSWORD, "re_password": PASSWORD})),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-        self.login(email, PASSWORD).await
-    }
-
-    pub(crate) async fn login(&self, email: &str, password: &str) -> (String, String) {
-        let (status, body) = self
-            .call(
-                "POST",
-                "/auth/jwt/create/",
-                None,
-                Some(json!({"email": email, "password": password})),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        (
-            body["access"].as_str().unwrap().to_owned(),
-            body["refresh"].as_str().unwrap().to_owned(),
-        )
-    }
-}
-
 fn code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or_default()
 }

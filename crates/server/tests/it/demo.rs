@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use nextflex::config::StorageConfig;
-use nextflex::recommender::{self, Fit, MovieQuery, Recommender, RecommenderSettings};
+use nextflex::recommender::{self, Fit, MovieQuery, Plan, Recommender, RecommenderSettings};
 use nextflex::storage::Storage;
 
 use crate::helpers::{Backend, TestDb};
@@ -31,8 +31,7 @@ async fn demo_snapshot(settings: &RecommenderSettings) -> Recommender {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_and_charts_on_the_demo_read_as_a_fan_expects() {
     let r = demo_snapshot(&RecommenderSettings {
-        fit: Fit::Neither,
-        content: false,
+        plan: Plan::Charts,
         ..RecommenderSettings::default()
     })
     .await;
@@ -88,7 +87,7 @@ async fn search_and_charts_on_the_demo_read_as_a_fan_expects() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn similar_movies_on_the_demo_are_what_a_fan_would_click() {
     let r = demo_snapshot(&RecommenderSettings {
-        fit: Fit::Ranking,
+        plan: Plan::Full(Fit::Ranking),
         ..RecommenderSettings::default()
     })
     .await;

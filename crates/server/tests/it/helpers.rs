@@ -14,12 +14,18 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use futures::TryStreamExt;
 use nextflex::config::{DatabaseConfig, S3Config, S3Credentials, Secret, StorageConfig};
 use nextflex::db::{Db, PoolSettings};
 use nextflex::http::{self, ApiContext, ApiSettings};
 use nextflex::models::Models;
 use nextflex::recommender::{self, RecommenderSettings, SharedRecommender};
 use nextflex::storage::Storage;
+use object_store::ObjectStore;
+use object_store::path::Path;
+use reqwest::StatusCode;
+use reqwest::multipart::Form;
+use serde_json::{Value, json};
 use sqlx::{AssertSqlSafe, Connection};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{oneshot, watch};
@@ -332,6 +338,101 @@ impl TestApp {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// A JSON call: the status and the body (`null` when it is not JSON).
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.header("Authorization", format!("Bearer {token}"));
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    /// Registers and logs in; returns (access, refresh).
+    pub async fn user(&self, email: &str) -> (String, String) {
+        let (status, body) = self
+            .call(
+                "POST",
+                "/auth/users/",
+                None,
+                Some(json!({"email": email, "password": PASSWORD, "re_password": PASSWORD})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        self.login(email, PASSWORD).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> (String, String) {
+        let (status, body) = self
+            .call(
+                "POST",
+                "/auth/jwt/create/",
+                None,
+                Some(json!({"email": email, "password": password})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        (
+            body["access"].as_str().unwrap().to_owned(),
+            body["refresh"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    /// Polls the models route until no training runs; returns the last answer.
+    pub async fn wait_for_training(&self, admin: &str) -> Value {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let (status, body) = self
+                .call("GET", "/api/admin/models", Some(admin), None)
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            if body["training"]["state"] != "running" {
+                return body;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "training did not finish: {body}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Posts a multipart form to `/api/posts`.
+    pub async fn upload(&self, token: Option<&str>, form: Form) -> (StatusCode, Value) {
+        let mut request = self.client.post(self.url("/api/posts")).multipart(form);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Every object the app stored under `images/`.
+    pub async fn image_objects(&self) -> Vec<String> {
+        let store = self.storage.as_ref().unwrap().store();
+        let mut keys: Vec<String> = store
+            .list(Some(&Path::from("images")))
+            .map_ok(|m| m.location.to_string())
+            .try_collect()
+            .await
+            .unwrap();
+        keys.sort();
+        keys
     }
 }
 

@@ -127,8 +127,7 @@ async fn charts_serve_while_the_first_model_trains() {
     let (_tdb, db, storage) = catalogue().await;
     let (models, shared) = models(&db, &storage);
     let partial = RecommenderSettings {
-        fit: nextflex::recommender::Fit::Neither,
-        content: false,
+        plan: nextflex::recommender::Plan::Charts,
         ..RecommenderSettings::default()
     };
     shared.set(

@@ -2,12 +2,9 @@
 //! metadata, what is served, ownership and admin rights, hostile uploads that leave nothing
 //! behind.
 
-use futures::TryStreamExt;
 use image::ImageFormat;
 use nextflex::config::StorageConfig;
 use nextflex::http::ApiSettings;
-use object_store::ObjectStore;
-use object_store::path::Path;
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
@@ -42,31 +39,6 @@ fn form(title: &str, image: Option<(&str, Vec<u8>)>) -> Form {
         );
     }
     form
-}
-
-impl TestApp {
-    async fn upload(&self, token: Option<&str>, form: Form) -> (StatusCode, Value) {
-        let mut request = self.client.post(self.url("/api/posts")).multipart(form);
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
-    }
-
-    /// Every object the app stored under `images/`.
-    async fn image_objects(&self) -> Vec<String> {
-        let store = self.storage.as_ref().unwrap().store();
-        let mut keys: Vec<String> = store
-            .list(Some(&Path::from("images")))
-            .map_ok(|m| m.location.to_string())
-            .try_collect()
-            .await
-            .unwrap();
-        keys.sort();
-        keys
-    }
 }
 
 async fn upload_and_serve(backend: Backend) {
