@@ -31,22 +31,13 @@ impl Role {
 }
 
 /// Someone's credit on a movie.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Credit {
     pub movie_id: i64,
     pub person_id: i64,
     pub name: String,
     /// The place in the cast's billing (0 first); 0 for a director.
     pub billing: i64,
-}
-
-fn credit(r: &sqlx::any::AnyRow) -> Result<Credit> {
-    Ok(Credit {
-        movie_id: r.try_get("movie_id")?,
-        person_id: r.try_get("person_id")?,
-        name: r.try_get("name")?,
-        billing: r.try_get("billing")?,
-    })
 }
 
 /// The credits in `role` on these movies.
@@ -59,13 +50,11 @@ pub async fn credits_on(db: &Db, role: Role, movie_ids: &[i64]) -> Result<Vec<Cr
             role.select(),
             vec!["?"; chunk.len()].join(", ")
         );
-        let mut query = sqlx::query(db.sql_owned(sql));
+        let mut query = sqlx::query_as(db.sql_owned(sql));
         for id in chunk {
             query = query.bind(*id);
         }
-        for r in query.fetch_all(db.pool()).await? {
-            out.push(credit(&r)?);
-        }
+        out.extend(query.fetch_all(db.pool()).await?);
     }
     Ok(out)
 }
@@ -73,15 +62,15 @@ pub async fn credits_on(db: &Db, role: Role, movie_ids: &[i64]) -> Result<Vec<Cr
 /// The movies this person has a credit in `role` on.
 pub async fn films_of(db: &Db, role: Role, person_id: i64) -> Result<Vec<i64>> {
     let sql = format!("{} AND c.person_id = ? ORDER BY c.movie_id", role.select());
-    let rows = sqlx::query(db.sql_owned(sql))
+    let credits: Vec<Credit> = sqlx::query_as(db.sql_owned(sql))
         .bind(person_id)
         .fetch_all(db.pool())
         .await?;
-    rows.iter().map(|r| Ok(credit(r)?.movie_id)).collect()
+    Ok(credits.into_iter().map(|c| c.movie_id).collect())
 }
 
 /// A person of the catalogue.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Person {
     pub id: i64,
     pub name: String,
@@ -89,18 +78,12 @@ pub struct Person {
 }
 
 pub async fn find(db: &Db, id: i64) -> Result<Option<Person>> {
-    let row = sqlx::query(db.sql("SELECT id, name, profile_path FROM people WHERE id = ?"))
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await?;
-    row.map(|r| {
-        Ok(Person {
-            id: r.try_get("id")?,
-            name: r.try_get("name")?,
-            profile_path: r.try_get("profile_path")?,
-        })
-    })
-    .transpose()
+    Ok(
+        sqlx::query_as(db.sql("SELECT id, name, profile_path FROM people WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?,
+    )
 }
 
 /// One of a person's credits: a part in the cast (`character`, `order`) or a crew job.

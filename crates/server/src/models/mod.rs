@@ -294,14 +294,8 @@ impl Models {
         let (movies, mut trained) = recommender::train(&self.db, &self.storage, &settings).await?;
         match supplied {
             None => {}
-            Some(Supplied::Als(als)) => {
-                trained.report.users = als.users().len();
-                trained.report.rated_movies = als.items().len();
-                trained.als = Some(als);
-            }
-            Some(Supplied::Ranking(model)) => {
-                trained.ranking = Some(RankingModel::Ials(model));
-            }
+            Some(Supplied::Als(als)) => trained.take_als(als),
+            Some(Supplied::Ranking(model)) => trained.ranking = Some(RankingModel::Ials(model)),
         }
         self.set(|t| {
             t.stage = Some("storing the model");

@@ -290,6 +290,16 @@ pub struct Trained {
     pub report: BuildReport,
 }
 
+impl Trained {
+    /// Takes an explicit ALS model trained elsewhere (Spark) in place of one this build did not
+    /// fit; the report counts the users and movies it was fitted on.
+    pub fn take_als(&mut self, als: AlsModel) {
+        self.report.users = als.users().len();
+        self.report.rated_movies = als.items().len();
+        self.als = Some(als);
+    }
+}
+
 /// A snapshot from the catalogue's movies and what training produced: the charts and the
 /// search index are derived here.
 pub fn assemble(movies: Vec<MovieSummary>, trained: Trained) -> Recommender {
