@@ -1,5 +1,10 @@
 //! The small dense linear algebra ALS needs: solving symmetric positive-definite systems of
 //! size rank + 1 by Cholesky factorisation, in place, without allocating.
+//!
+//! Hand-written on purpose: ALS solves one such system per user and per movie in every
+//! iteration (millions on the full dataset), each small (tens of rows) and into a buffer the
+//! worker reuses. faer serves where a matrix is large (EASE's inverse); for these it would add
+//! a call's set-up and an allocation to each of the millions of solves.
 
 /// Solves `A x = b` for a symmetric positive-definite `n × n` matrix `a` (row-major, only the
 /// lower triangle is read; it is overwritten by the Cholesky factor). `b` becomes `x`.

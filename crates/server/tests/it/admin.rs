@@ -49,9 +49,7 @@ async fn admin_dashboard(backend: Backend) {
             .await;
         let id = found["results"][0]["id"].as_i64().unwrap();
         let path = format!("/api/movies/{id}/rating");
-        let (status, _) = app
-            .call("PUT", &path, Some(&user), Some(json!({"rating": stars})))
-            .await;
+        let (status, _) = app.put(&path, Some(&user), json!({"rating": stars})).await;
         assert_eq!(status, StatusCode::OK);
         rated.push(id);
     }
@@ -123,12 +121,7 @@ async fn admin_dashboard(backend: Backend) {
         .1;
     let my_path = format!("/api/admin/users/{}", me["id"]);
     let (status, body) = app
-        .call(
-            "PATCH",
-            &my_path,
-            Some(&admin),
-            Some(json!({"is_admin": false})),
-        )
+        .patch(&my_path, Some(&admin), json!({"is_admin": false}))
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(
@@ -138,11 +131,10 @@ async fn admin_dashboard(backend: Backend) {
 
     let fan_path = format!("/api/admin/users/{}", fan["id"]);
     let (status, body) = app
-        .call(
-            "PATCH",
+        .patch(
             &fan_path,
             Some(&admin),
-            Some(json!({"first_name": "Ada", "is_active": false})),
+            json!({"first_name": "Ada", "is_active": false}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -151,11 +143,10 @@ async fn admin_dashboard(backend: Backend) {
         (&json!("Ada"), &json!(false))
     );
     let (status, _) = app
-        .call(
-            "POST",
+        .post(
             "/auth/jwt/create/",
             None,
-            Some(json!({"email": "fan@example.com", "password": PASSWORD})),
+            json!({"email": "fan@example.com", "password": PASSWORD}),
         )
         .await;
     assert_eq!(
@@ -164,30 +155,15 @@ async fn admin_dashboard(backend: Backend) {
         "a deactivated user cannot log in"
     );
     let (status, _) = app
-        .call(
-            "POST",
-            "/auth/jwt/refresh/",
-            None,
-            Some(json!({"refresh": user_refresh})),
-        )
+        .post("/auth/jwt/refresh/", None, json!({"refresh": user_refresh}))
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "nor refresh");
     let (status, _) = app
-        .call(
-            "PATCH",
-            &fan_path,
-            Some(&admin),
-            Some(json!({"is_boss": true})),
-        )
+        .patch(&fan_path, Some(&admin), json!({"is_boss": true}))
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, _) = app
-        .call(
-            "PATCH",
-            "/api/admin/users/999999",
-            Some(&admin),
-            Some(json!({})),
-        )
+        .patch("/api/admin/users/999999", Some(&admin), json!({}))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
@@ -356,11 +332,10 @@ async fn a_shut_account_is_shut_on_every_replica() {
         }
     }
     let (status, body) = app
-        .call(
-            "PATCH",
+        .patch(
             &format!("/api/admin/users/{fan_id}"),
             Some(&admin),
-            Some(json!({"is_active": false})),
+            json!({"is_active": false}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -419,11 +394,10 @@ async fn nul_characters_are_refused(backend: Backend) {
     tdb.make_admin("boss@example.com").await;
     let (admin, _) = app.login("boss@example.com", PASSWORD).await;
     let (status, body) = app
-        .call(
-            "PATCH",
+        .patch(
             "/auth/users/me/",
             Some(&admin),
-            Some(json!({"first_name": "Ann\u{0}e"})),
+            json!({"first_name": "Ann\u{0}e"}),
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");

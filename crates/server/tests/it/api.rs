@@ -37,11 +37,10 @@ async fn accounts_and_tokens(backend: Backend) {
     };
     // Registration rules, as field errors.
     let (status, body) = app
-        .call(
-            "POST",
+        .post(
             "/auth/users/",
             None,
-            Some(json!({"email": "not-an-email", "password": "12345678", "re_password": "1234"})),
+            json!({"email": "not-an-email", "password": "12345678", "re_password": "1234"}),
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
@@ -52,21 +51,21 @@ async fn accounts_and_tokens(backend: Backend) {
     );
     assert!(!field(&body, "non_field_errors").is_empty(), "{body}");
     let (status, body) = app
-        .call("POST", "/auth/users/", None, Some(json!({"email": "ann@example.com", "password": "password", "re_password": "password"})))
+        .post(
+            "/auth/users/",
+            None,
+            json!({"email": "ann@example.com", "password": "password", "re_password": "password"}),
+        )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(
         field(&body, "password").contains(&"This password is too common."),
         "{body}"
     );
-    let (status, body) = app
-        .call("POST", "/auth/users/", None, Some(json!({})))
-        .await;
+    let (status, body) = app.post("/auth/users/", None, json!({})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(field(&body, "email"), ["This field is required."]);
-    let (status, body) = app
-        .call("POST", "/auth/users/", None, Some(json!("not an object")))
-        .await;
+    let (status, body) = app.post("/auth/users/", None, json!("not an object")).await;
     assert_eq!(
         (status, code(&body)),
         (StatusCode::BAD_REQUEST, "parse_error")
@@ -95,11 +94,10 @@ async fn accounts_and_tokens(backend: Backend) {
         ("nobody@example.com", PASSWORD),
     ] {
         let (status, body) = app
-            .call(
-                "POST",
+            .post(
                 "/auth/jwt/create/",
                 None,
-                Some(json!({"email": email, "password": password})),
+                json!({"email": email, "password": password}),
             )
             .await;
         assert_eq!(
@@ -164,32 +162,21 @@ async fn accounts_and_tokens(backend: Backend) {
         (StatusCode::UNAUTHORIZED, "not_authenticated")
     );
     let (status, _) = app
-        .call(
-            "POST",
-            "/auth/jwt/verify/",
-            None,
-            Some(json!({"token": access})),
-        )
+        .post("/auth/jwt/verify/", None, json!({"token": access}))
         .await;
     assert_eq!(status, StatusCode::OK);
     let (status, _) = app
-        .call(
-            "POST",
+        .post(
             "/auth/jwt/verify/",
             None,
-            Some(json!({"token": forge(&claims(now - 1, "access"), TEST_SECRET)})),
+            json!({"token": forge(&claims(now - 1, "access"), TEST_SECRET)}),
         )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
     // Refresh rotates; presenting a used token again is refused and ends the whole family.
     let (status, pair) = app
-        .call(
-            "POST",
-            "/auth/jwt/refresh/",
-            None,
-            Some(json!({"refresh": refresh})),
-        )
+        .post("/auth/jwt/refresh/", None, json!({"refresh": refresh}))
         .await;
     assert_eq!(status, StatusCode::OK, "{pair}");
     let newer = pair["refresh"].as_str().unwrap().to_owned();
@@ -204,24 +191,14 @@ async fn accounts_and_tokens(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::OK);
     let (status, body) = app
-        .call(
-            "POST",
-            "/auth/jwt/refresh/",
-            None,
-            Some(json!({"refresh": refresh})),
-        )
+        .post("/auth/jwt/refresh/", None, json!({"refresh": refresh}))
         .await;
     assert_eq!(
         (status, code(&body)),
         (StatusCode::UNAUTHORIZED, "token_not_valid")
     );
     let (status, _) = app
-        .call(
-            "POST",
-            "/auth/jwt/refresh/",
-            None,
-            Some(json!({"refresh": newer})),
-        )
+        .post("/auth/jwt/refresh/", None, json!({"refresh": newer}))
         .await;
     assert_eq!(
         status,
@@ -232,31 +209,20 @@ async fn accounts_and_tokens(backend: Backend) {
     // Logout revokes.
     let (access, refresh) = app.login("ann@example.com", PASSWORD).await;
     let (status, _) = app
-        .call(
-            "POST",
-            "/auth/jwt/logout/",
-            None,
-            Some(json!({"refresh": refresh})),
-        )
+        .post("/auth/jwt/logout/", None, json!({"refresh": refresh}))
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _) = app
-        .call(
-            "POST",
-            "/auth/jwt/refresh/",
-            None,
-            Some(json!({"refresh": refresh})),
-        )
+        .post("/auth/jwt/refresh/", None, json!({"refresh": refresh}))
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
     // Profile changes; the email stays.
     let (status, me) = app
-        .call(
-            "PATCH",
+        .patch(
             "/auth/users/me/",
             Some(&access),
-            Some(json!({"first_name": "Ann", "last_name": "Lee"})),
+            json!({"first_name": "Ann", "last_name": "Lee"}),
         )
         .await;
     assert_eq!(
@@ -264,11 +230,10 @@ async fn accounts_and_tokens(backend: Backend) {
         (StatusCode::OK, Some("Ann"))
     );
     let (status, body) = app
-        .call(
-            "PATCH",
+        .patch(
             "/auth/users/me/",
             Some(&access),
-            Some(json!({"email": "other@example.com"})),
+            json!({"email": "other@example.com"}),
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
@@ -277,21 +242,16 @@ async fn accounts_and_tokens(backend: Backend) {
     let (_, refresh) = app.login("ann@example.com", PASSWORD).await;
     let new_password = "a new and longer secret";
     let (status, body) = app
-        .call("POST", "/auth/users/set_password/", Some(&access), Some(json!({"current_password": "nope", "new_password": new_password, "re_new_password": new_password})))
+        .post("/auth/users/set_password/", Some(&access), json!({"current_password": "nope", "new_password": new_password, "re_new_password": new_password}))
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(field(&body, "current_password"), ["Invalid password."]);
     let (status, _) = app
-        .call("POST", "/auth/users/set_password/", Some(&access), Some(json!({"current_password": PASSWORD, "new_password": new_password, "re_new_password": new_password})))
+        .post("/auth/users/set_password/", Some(&access), json!({"current_password": PASSWORD, "new_password": new_password, "re_new_password": new_password}))
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _) = app
-        .call(
-            "POST",
-            "/auth/jwt/refresh/",
-            None,
-            Some(json!({"refresh": refresh})),
-        )
+        .post("/auth/jwt/refresh/", None, json!({"refresh": refresh}))
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (access, _) = app.login("ann@example.com", new_password).await;
@@ -320,11 +280,10 @@ async fn accounts_and_tokens(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (status, _) = app
-        .call(
-            "POST",
+        .post(
             "/auth/jwt/create/",
             None,
-            Some(json!({"email": "ann@example.com", "password": new_password})),
+            json!({"email": "ann@example.com", "password": new_password}),
         )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -567,11 +526,10 @@ async fn catalogue_charts_and_similar(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, body) = app
-        .call(
-            "POST",
+        .post(
             "/api/recommend/similar",
             None,
-            Some(json!({"title": "the DARK knight", "k": 2})),
+            json!({"title": "the DARK knight", "k": 2}),
         )
         .await;
     assert_eq!(
@@ -579,12 +537,7 @@ async fn catalogue_charts_and_similar(backend: Backend) {
         (StatusCode::OK, 2)
     );
     let (status, body) = app
-        .call(
-            "POST",
-            "/api/recommend/similar",
-            None,
-            Some(json!({"title": "heat"})),
-        )
+        .post("/api/recommend/similar", None, json!({"title": "heat"}))
         .await;
     assert_eq!(
         (status, code(&body)),
@@ -600,20 +553,18 @@ async fn catalogue_charts_and_similar(backend: Backend) {
     assert_eq!(years.len(), 2, "{body}");
     assert!(years.contains(&1995) && years.contains(&1986));
     let (status, _) = app
-        .call(
-            "POST",
+        .post(
             "/api/recommend/similar",
             None,
-            Some(json!({"title": "Heat (1995)", "k": 4})),
+            json!({"title": "Heat (1995)", "k": 4}),
         )
         .await;
     assert_eq!(status, StatusCode::OK);
     let (status, body) = app
-        .call(
-            "POST",
+        .post(
             "/api/recommend/similar",
             None,
-            Some(json!({"title": "Batman Begns Again"})),
+            json!({"title": "Batman Begns Again"}),
         )
         .await;
     assert_eq!(
@@ -622,11 +573,10 @@ async fn catalogue_charts_and_similar(backend: Backend) {
         "{body}"
     );
     let (status, body) = app
-        .call(
-            "POST",
+        .post(
             "/api/recommend/similar",
             None,
-            Some(json!({"title": "Batman Begns"})),
+            json!({"title": "Batman Begns"}),
         )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -635,12 +585,7 @@ async fn catalogue_charts_and_similar(backend: Backend) {
         "{body}"
     );
     let (status, _) = app
-        .call(
-            "POST",
-            "/api/recommend/similar",
-            None,
-            Some(json!({"k": 2})),
-        )
+        .post("/api/recommend/similar", None, json!({"k": 2}))
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
@@ -675,11 +620,10 @@ async fn ratings_change_recommendations(backend: Backend) {
             .await;
         let id = id_of(&found);
         let (status, body) = app
-            .call(
-                "PUT",
+            .put(
                 &format!("/api/movies/{id}/rating"),
                 t,
-                Some(json!({"rating": stars})),
+                json!({"rating": stars}),
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{q}: {body}");
@@ -721,11 +665,10 @@ async fn ratings_change_recommendations(backend: Backend) {
     // Rate the top recommendation badly: the next answer reflects it at once.
     let top = first_ids[0];
     let (status, _) = app
-        .call(
-            "PUT",
+        .put(
             &format!("/api/movies/{top}/rating"),
             t,
-            Some(json!({"rating": 0.5})),
+            json!({"rating": 0.5}),
         )
         .await;
     assert_eq!(status, StatusCode::OK);
@@ -764,20 +707,14 @@ async fn ratings_change_recommendations(backend: Backend) {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
     }
     let (status, _) = app
-        .call(
-            "PUT",
-            "/api/movies/999999/rating",
-            t,
-            Some(json!({"rating": 3})),
-        )
+        .put("/api/movies/999999/rating", t, json!({"rating": 3}))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = app
-        .call(
-            "PUT",
+        .put(
             &format!("/api/movies/{top}/rating"),
             None,
-            Some(json!({"rating": 3})),
+            json!({"rating": 3}),
         )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -876,11 +813,10 @@ async fn watchlist_and_not_interested(backend: Backend) {
 
     // A dismissed movie leaves "For you" at once, and the list stays full.
     for (id, stars) in [(ids[1], 4.5), (ids[2], 5.0), (ids[3], 1.0)] {
-        app.call(
-            "PUT",
+        app.put(
             &format!("/api/movies/{id}/rating"),
             t,
-            Some(json!({"rating": stars})),
+            json!({"rating": stars}),
         )
         .await;
     }
@@ -1124,11 +1060,10 @@ async fn login_and_registration_are_rate_limited() {
     };
     let (app, _db) = app(Backend::Sqlite, &settings).await.unwrap();
     let attempt = || {
-        app.call(
-            "POST",
+        app.post(
             "/auth/jwt/create/",
             None,
-            Some(json!({"email": "x@example.com", "password": "whatever1"})),
+            json!({"email": "x@example.com", "password": "whatever1"}),
         )
     };
     for _ in 0..3 {
@@ -1222,12 +1157,7 @@ async fn guesses_at_one_account_are_throttled_from_every_address() {
     // With a token: wrong current passwords lock password change and deletion too.
     for _ in 0..8 {
         let (status, body) = app
-            .call(
-                "POST",
-                "/auth/users/set_password/",
-                Some(&bystander),
-                Some(json!({"current_password": "wrong guess 1", "new_password": "another fine password", "re_new_password": "another fine password"})),
-            )
+            .post("/auth/users/set_password/", Some(&bystander), json!({"current_password": "wrong guess 1", "new_password": "another fine password", "re_new_password": "another fine password"}))
             .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     }

@@ -340,6 +340,21 @@ impl TestApp {
         }
     }
 
+    /// `POST` of a JSON body (see [`TestApp::call`]).
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        self.call("POST", path, token, Some(body)).await
+    }
+
+    /// `PUT` of a JSON body (see [`TestApp::call`]).
+    pub async fn put(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        self.call("PUT", path, token, Some(body)).await
+    }
+
+    /// `PATCH` of a JSON body (see [`TestApp::call`]).
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        self.call("PATCH", path, token, Some(body)).await
+    }
+
     /// A JSON call: the status and the body (`null` when it is not JSON).
     pub async fn call(
         &self,

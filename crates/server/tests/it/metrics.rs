@@ -42,11 +42,10 @@ async fn metrics_report_routes_models_and_limits_with_bounded_labels() {
     let (admin, _) = app.login("fan@example.com", PASSWORD).await;
     app.login("fan@example.com", PASSWORD).await;
     let (status, _) = app
-        .call(
-            "POST",
+        .post(
             "/auth/jwt/create/",
             None,
-            Some(json!({"email": "fan@example.com", "password": PASSWORD})),
+            json!({"email": "fan@example.com", "password": PASSWORD}),
         )
         .await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
@@ -62,11 +61,10 @@ async fn metrics_report_routes_models_and_limits_with_bounded_labels() {
         );
     }
     let (status, _) = app
-        .call(
-            "PUT",
+        .put(
             &format!("/api/movies/{id}/rating"),
             Some(&token),
-            Some(json!({"rating": 4.5})),
+            json!({"rating": 4.5}),
         )
         .await;
     assert!(status.is_success(), "{status}");

@@ -195,11 +195,10 @@ async fn swaps_under_concurrent_requests_fail_nothing() {
         .await;
     let id = found["results"][0]["id"].as_i64().unwrap();
     let (status, _) = app
-        .call(
-            "PUT",
+        .put(
             &format!("/api/movies/{id}/rating"),
             Some(&user),
-            Some(json!({"rating": 5.0})),
+            json!({"rating": 5.0}),
         )
         .await;
     assert_eq!(status, StatusCode::OK);

@@ -220,17 +220,15 @@ async fn ownership_and_admin(backend: Backend) {
     );
 
     let (status, body) = app
-        .call("PATCH", &path, Some(&author), Some(json!({"rating": 3.5})))
+        .patch(&path, Some(&author), json!({"rating": 3.5}))
         .await;
     assert_eq!((status, &body["rating"]), (StatusCode::OK, &json!(3.5)));
     let (status, body) = app
-        .call("PATCH", &path, Some(&author), Some(json!({"rating": 3.3})))
+        .patch(&path, Some(&author), json!({"rating": 3.3}))
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body["error"]["fields"]["rating"].is_array(), "{body}");
-    let (status, body) = app
-        .call("PATCH", &path, Some(&author), Some(json!({"title": " "})))
-        .await;
+    let (status, body) = app.patch(&path, Some(&author), json!({"title": " "})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     let (status, body) = app.call("PATCH", &path, Some(&admin), Some(edit)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -329,12 +327,7 @@ async fn hostile_uploads_leave_nothing(backend: Backend) {
     }
     // Not multipart at all.
     let (status, _) = app
-        .call(
-            "POST",
-            "/api/posts",
-            Some(&token),
-            Some(json!({"title": "t"})),
-        )
+        .post("/api/posts", Some(&token), json!({"title": "t"}))
         .await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
 

@@ -76,11 +76,10 @@ async fn fan_of(app: &TestApp, email: &str, films: &[(&str, i64)]) -> (String, V
     for &(title, year) in films {
         let id = movie_id(app, title, year).await;
         let (status, body) = app
-            .call(
-                "PUT",
+            .put(
                 &format!("/api/movies/{id}/rating"),
                 Some(&token),
-                Some(json!({"rating": 5})),
+                json!({"rating": 5}),
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{title}: {body}");
@@ -303,11 +302,10 @@ async fn a_pixar_fan_and_a_horror_fan_watch_together() {
     let (status, body) = group(json!({"users": [pixar_id + 1000]})).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     let (status, me) = app
-        .call(
-            "PATCH",
+        .patch(
             "/auth/users/me/",
             Some(&token),
-            Some(json!({"public_profile": true})),
+            json!({"public_profile": true}),
         )
         .await;
     assert_eq!(
@@ -336,22 +334,20 @@ async fn a_pixar_fan_and_a_horror_fan_watch_together() {
 
     // A public profile can be added to a group: the horror fan watches with the Pixar fan.
     let (status, body) = app
-        .call(
-            "POST",
+        .post(
             "/api/recommend/group",
             Some(&horror),
-            Some(json!({"users": [pixar_id], "k": 5})),
+            json!({"users": [pixar_id], "k": 5}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["members"][1]["user_id"], pixar_id, "{body}");
     assert_eq!(body["results"].as_array().unwrap().len(), 5);
     let (status, body) = app
-        .call(
-            "POST",
+        .post(
             "/api/recommend/group",
             Some(&horror),
-            Some(json!({"users": [pixar_id, pixar_id]})),
+            json!({"users": [pixar_id, pixar_id]}),
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
