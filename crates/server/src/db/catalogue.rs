@@ -797,18 +797,20 @@ pub struct MovieDetail {
 }
 
 /// A member of the cast, in billing order.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema, sqlx::FromRow)]
 #[schema(as = CatalogueCast)]
 pub struct CastEntry {
     pub person_id: i64,
     pub name: String,
+    #[sqlx(rename = "character_name")]
     pub character: Option<String>,
+    #[sqlx(rename = "cast_order")]
     pub order: i64,
     pub profile_path: Option<String>,
 }
 
 /// A member of the crew.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema, sqlx::FromRow)]
 #[schema(as = CatalogueCrew)]
 pub struct CrewEntry {
     pub person_id: i64,
@@ -870,43 +872,27 @@ pub async fn detail(db: &Db, id: i64) -> Result<Option<MovieDetail>> {
         .into_iter()
         .map(|(_, k)| k)
         .collect();
-    for r in sqlx::query(db.sql(
-        "SELECT c.person_id, p.name, p.profile_path, c.character_name, c.cast_order FROM movie_cast c \
-         JOIN people p ON p.id = c.person_id WHERE c.movie_id = ? ORDER BY c.cast_order",
+    movie.cast = sqlx::query_as(db.sql(
+        "SELECT c.person_id, p.name, p.profile_path, c.character_name, c.cast_order \
+         FROM movie_cast c JOIN people p ON p.id = c.person_id \
+         WHERE c.movie_id = ? ORDER BY c.cast_order",
     ))
     .bind(id)
     .fetch_all(db.pool())
-    .await?
-    {
-        movie.cast.push(CastEntry {
-            person_id: r.try_get("person_id")?,
-            name: r.try_get("name")?,
-            character: r.try_get("character_name")?,
-            order: r.try_get::<i64, _>("cast_order")?,
-            profile_path: r.try_get("profile_path")?,
-        });
-    }
-    for r in sqlx::query(db.sql(
+    .await?;
+    movie.crew = sqlx::query_as(db.sql(
         "SELECT c.person_id, p.name, c.job, c.department FROM movie_crew c \
          JOIN people p ON p.id = c.person_id \
          WHERE c.movie_id = ? ORDER BY c.department, c.job, p.name",
     ))
     .bind(id)
     .fetch_all(db.pool())
-    .await?
-    {
-        movie.crew.push(CrewEntry {
-            person_id: r.try_get("person_id")?,
-            name: r.try_get("name")?,
-            job: r.try_get("job")?,
-            department: r.try_get("department")?,
-        });
-    }
+    .await?;
     Ok(Some(movie))
 }
 
 /// What a user's imported history is matched on: a movie's ids, titles and year.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct MatchKeys {
     pub id: i64,
     pub tmdb_id: Option<i64>,
@@ -914,28 +900,16 @@ pub struct MatchKeys {
     pub movielens_id: Option<i64>,
     pub title: String,
     pub original_title: Option<String>,
+    #[sqlx(rename = "release_year")]
     pub year: Option<i64>,
 }
 
 /// Every movie's [`MatchKeys`].
 pub async fn match_keys(db: &Db) -> Result<Vec<MatchKeys>> {
-    let rows = sqlx::query(db.sql(
+    Ok(sqlx::query_as(db.sql(
         "SELECT id, tmdb_id, imdb_id, movielens_id, title, original_title, release_year \
          FROM movies",
     ))
     .fetch_all(db.pool())
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(MatchKeys {
-                id: r.try_get("id")?,
-                tmdb_id: r.try_get("tmdb_id")?,
-                imdb_id: r.try_get("imdb_id")?,
-                movielens_id: r.try_get("movielens_id")?,
-                title: r.try_get("title")?,
-                original_title: r.try_get("original_title")?,
-                year: r.try_get("release_year")?,
-            })
-        })
-        .collect()
+    .await?)
 }
