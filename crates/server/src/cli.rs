@@ -713,7 +713,7 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {}", crate::db::one_line(&e.to_string()));
+            eprintln!("error: {}", crate::error::one_line(&e.to_string()));
             ExitCode::from(e.exit_code())
         }
     }

@@ -115,3 +115,19 @@ impl Error {
         }
     }
 }
+
+/// An error message on one line: drivers' messages can span several, and a CLI error or a
+/// recorded failure must not.
+pub fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn one_line_folds_whitespace() {
+        assert_eq!(one_line("a\n  b\tc "), "a b c");
+    }
+}

@@ -63,7 +63,7 @@ impl Storage {
                 Error::Config(format!(
                     "cannot write to the object storage {}: {}",
                     storage.description,
-                    crate::db::one_line(&e.to_string())
+                    crate::error::one_line(&e.to_string())
                 ))
             })?;
         Ok(storage)

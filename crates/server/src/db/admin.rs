@@ -212,7 +212,7 @@ pub async fn set_flags(db: &Db, id: i64, is_admin: bool, is_active: bool) -> Res
     )
     .bind(i64::from(is_admin))
     .bind(i64::from(is_active))
-    .bind(super::now())
+    .bind(crate::clock::now())
     .bind(id)
     .execute(db.pool())
     .await?;

@@ -9,7 +9,8 @@ use nextflex_data::catalogue::{CastMember, CrewMember, Genre, Keyword, Movie, Pe
 use sqlx::any::AnyArguments;
 use sqlx::{Any, Arguments, Row, Transaction};
 
-use super::{Db, keywords, now};
+use super::{Db, keywords};
+use crate::clock::now;
 use crate::error::{Error, Result};
 
 /// A value for a multi-row insert.

@@ -9,8 +9,9 @@ use nextflex_data::catalogue::Movie;
 use sqlx::any::AnyArguments;
 use sqlx::{Any, Arguments, Row, Transaction};
 
+use super::Db;
 use super::catalogue::{self, Existing};
-use super::{Db, now};
+use crate::clock::now;
 use crate::error::{Error, Result};
 
 /// A movie to ask TMDB about.

@@ -26,7 +26,7 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, AssertSqlSafe, Connection, SqlSafeStr, SqlStr};
 
 use crate::config::{DatabaseConfig, Dialect};
-use crate::error::{Error, Outage, Result};
+use crate::error::{Error, Outage, Result, one_line};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
@@ -360,19 +360,6 @@ fn outage_code(dialect: Dialect, code: &str) -> Option<Outage> {
     }
 }
 
-/// Error messages from drivers can span lines; CLI errors must be one line.
-pub(crate) fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The current time as Unix epoch seconds, the unit of every `*_at` column.
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
 /// How many rows a table has (`table` is one of the schema's, never user input).
 pub async fn count_rows(db: &Db, table: &'static str) -> Result<i64> {
     let sql = format!("SELECT COUNT(*) FROM {table}");
@@ -456,10 +443,5 @@ mod tests {
             .await
             .unwrap();
         assert_eq!((before, after), (0, 2));
-    }
-
-    #[test]
-    fn one_line_folds_whitespace() {
-        assert_eq!(one_line("a\n  b\tc "), "a b c");
     }
 }

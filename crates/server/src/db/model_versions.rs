@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::{Db, Flag, now};
+use super::{Db, Flag};
+use crate::clock::now;
 use crate::error::{Error, Result};
 
 /// Where a build is.

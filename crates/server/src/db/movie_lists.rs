@@ -3,7 +3,8 @@
 
 use sqlx::Row;
 
-use super::{Db, now};
+use super::Db;
+use crate::clock::now;
 use crate::error::Result;
 
 /// Which list.

@@ -3,7 +3,8 @@
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::{Arguments as _, Row};
 
-use super::{Db, now};
+use super::Db;
+use crate::clock::now;
 use crate::error::{Error, Result};
 
 /// An image's row: where its objects are and the metadata extracted at upload.

@@ -2,7 +2,8 @@
 
 use sqlx::Row;
 
-use super::{Db, now};
+use super::Db;
+use crate::clock::now;
 use crate::error::Result;
 
 /// One of a user's ratings.

@@ -4,7 +4,8 @@
 
 use sqlx::Row;
 
-use super::{Db, now};
+use super::Db;
+use crate::clock::now;
 use crate::error::Result;
 
 /// Records a newly issued refresh token.

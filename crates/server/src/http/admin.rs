@@ -13,9 +13,10 @@ use super::error::{ErrorBody, JsonBody, PathParam, QueryParams};
 use super::page::{Page, Paging};
 use super::tokens::AdminUser;
 use super::{ApiContext, ApiError};
+use crate::clock::now;
 use crate::db::admin::{self, RatingRow, Stats, UserRow};
 use crate::db::model_versions::Version;
-use crate::db::{now, ratings, tokens, users};
+use crate::db::{ratings, tokens, users};
 use crate::models::Training;
 
 pub fn router() -> OpenApiRouter<ApiContext> {

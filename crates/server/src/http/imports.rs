@@ -189,7 +189,7 @@ async fn import(
     let export = read_export(&bytes, MAX_ROWS).map_err(export_error)?;
     let index = MatchIndex::new(&catalogue::match_keys(&ctx.db).await?);
     let matched = match_rows(&index, &export);
-    let now = crate::db::now();
+    let now = crate::clock::now();
     let to_rate: Vec<(i64, f64, i64)> = matched
         .ratings
         .iter()

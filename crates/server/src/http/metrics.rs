@@ -210,7 +210,7 @@ impl Metrics {
             Some(version) => {
                 self.model_info.with_label_values(&[&version]).set(1);
                 let created = crate::models::version_created_at(&version);
-                let age = created.map_or(0, |at| crate::db::now() - at);
+                let age = created.map_or(0, |at| crate::clock::now() - at);
                 self.model_age.set(age.max(0) as f64);
             }
             None => self.model_age.set(0.0),

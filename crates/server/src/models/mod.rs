@@ -16,8 +16,9 @@ use nextflex_engine::ranking::RankingModel;
 use serde::Serialize;
 use serde_json::json;
 
+use crate::clock::now;
+use crate::db::Db;
 use crate::db::model_versions::{self, DataSizes, Metrics, Timings};
-use crate::db::{Db, now};
 use crate::error::{Error, Result};
 use crate::recommender::{
     self, Fit, Plan, Recommender, RecommenderSettings, SharedRecommender, Trained,
@@ -258,7 +259,7 @@ impl Models {
                 Ok(version)
             }
             Err(e) => {
-                let message = crate::db::one_line(&e.to_string());
+                let message = crate::error::one_line(&e.to_string());
                 // Whatever failed, the trainer must not stay "running"; the database may be what
                 // failed, so recording the error there is best effort.
                 let noted = model_versions::fail(&self.db, &version, &message).await;

@@ -1,6 +1,7 @@
 //! The database suite: the same tests on SQLite, PostgreSQL and MariaDB.
 
-use nextflex::db::{Db, now, users};
+use nextflex::clock::now;
+use nextflex::db::{Db, users};
 use nextflex::error::Error;
 use sqlx::Row;
 
