@@ -2,16 +2,16 @@
 //! pair), refresh with rotation, verify, logout (revokes the refresh token's family), the
 //! caller's profile, password change and account deletion.
 
-use axum::routing::{post, put};
 use std::net::SocketAddr;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::{post, put};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::error::{ErrorBody, FieldErrors, JsonBody, REQUIRED};
 use super::tokens::{AuthUser, TokenType, invalid_token};

@@ -6,14 +6,14 @@
 //! with every member's share (see [`nextflex_engine::group`]).
 
 use std::collections::HashSet;
-use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
-use utoipa_axum::routes;
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use nextflex_data::exports::read_export;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use super::error::{ErrorBody, JsonBody};
 use super::imports::export_error;

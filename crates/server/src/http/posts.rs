@@ -2,8 +2,6 @@
 //! author or an admin; and the images themselves, original and thumbnail.
 
 use std::collections::BTreeMap;
-use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
-use utoipa_axum::routes;
 
 use axum::body::Body;
 use axum::extract::multipart::{Field, MultipartRejection};
@@ -12,6 +10,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use super::error::{ErrorBody, FieldErrors, Integer, JsonBody, PathParam, QueryParams, REQUIRED};
 use super::page::{Page, Paging};

@@ -2,16 +2,16 @@
 //! `exp`, `iat`, `jti`, `user_id`), and the extractors that read them from `Authorization:
 //! Bearer …` or `Authorization: JWT …`.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
 use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
-
-use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant};
 
 use super::{ApiContext, ApiError};
 use crate::clock::now;

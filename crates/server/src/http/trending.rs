@@ -7,8 +7,6 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
@@ -16,6 +14,8 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 use tracing::Instrument;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::error::{ErrorBody, QueryParams};
 use super::movies::{MovieCard, genre, limit, snapshot};

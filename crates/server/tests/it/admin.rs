@@ -12,8 +12,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::backend_tests;
-use crate::helpers::{Backend, TestApp, TestDb};
-use crate::helpers::{PASSWORD, app, unlimited};
+use crate::helpers::{Backend, PASSWORD, TestApp, TestDb, app, unlimited};
 
 async fn admin_dashboard(backend: Backend) {
     let Some((app, tdb)) = app(backend, &unlimited()).await else {

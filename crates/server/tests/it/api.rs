@@ -7,8 +7,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::backend_tests;
-use crate::helpers::{Backend, TEST_SECRET, TestApp, retry_after};
-use crate::helpers::{PASSWORD, app, unlimited};
+use crate::helpers::{Backend, PASSWORD, TEST_SECRET, TestApp, app, retry_after, unlimited};
 
 fn code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or_default()

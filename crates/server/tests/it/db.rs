@@ -5,8 +5,7 @@ use nextflex::db::{Db, users};
 use nextflex::error::Error;
 use sqlx::Row;
 
-use crate::helpers::scalar;
-use crate::helpers::{Backend, TestDb};
+use crate::helpers::{Backend, TestDb, scalar};
 
 crate::backend_tests!(
     migrations_create_the_whole_schema_once,

@@ -23,12 +23,11 @@ use sqlx::Row;
 use tokio::time::Instant;
 
 use crate::helpers::cli::{Server, copy_fixture, nextflex, run, stderr};
-use crate::helpers::scalar;
 use crate::helpers::tmdb::serve;
 use crate::helpers::{
-    AVATAR, BATMAN_BEGINS, CapturedLogs, DARK_KNIGHT_RISES, TMDB_KEY as KEY, TOY_STORY,
+    AVATAR, BATMAN_BEGINS, Backend, CapturedLogs, DARK_KNIGHT_RISES, TMDB_KEY as KEY, TOY_STORY,
+    TestDb, scalar,
 };
-use crate::helpers::{Backend, TestDb};
 
 /// TMDB ids of the fixtures: The Dark Knight (tmdb-mini) and Jumanji (ml-mini, which has no
 /// overview, runtime, credits or keywords).

@@ -3,9 +3,10 @@
 
 use std::io::Cursor;
 
-use crate::helpers::images::{camera_jpeg, encode, png_bomb, png_chunk};
 use image::ImageFormat;
 use nextflex::images::{self, ImageError, sanitise_file_name};
+
+use crate::helpers::images::{camera_jpeg, encode, png_bomb, png_chunk};
 
 fn exif_of(bytes: &[u8]) -> Option<exif::Exif> {
     exif::Reader::new()

@@ -13,8 +13,7 @@ use object_store::ObjectStoreExt;
 use object_store::path::Path as ObjectPath;
 use sqlx::Row;
 
-use crate::helpers::{Backend, TestDb};
-use crate::helpers::{fixture, scalar};
+use crate::helpers::{Backend, TestDb, fixture, scalar};
 
 crate::backend_tests!(
     imports_fixtures_idempotently,

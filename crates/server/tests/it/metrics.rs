@@ -2,12 +2,11 @@
 //! retrain: the series are there with their labels, an unknown path adds no label value, and
 //! nothing names a user.
 
+use nextflex::http::ApiSettings;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::Backend;
-use crate::helpers::{PASSWORD, app};
-use nextflex::http::ApiSettings;
+use crate::helpers::{Backend, PASSWORD, app};
 
 /// The sum of the series `name` whose labels include every `labels` pair; `None` if there is
 /// none.

@@ -12,8 +12,7 @@ use nextflex::storage::Storage;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{Backend, TestDb};
-use crate::helpers::{PASSWORD, app, unlimited};
+use crate::helpers::{Backend, PASSWORD, TestDb, app, unlimited};
 
 async fn catalogue() -> (TestDb, Db, Storage) {
     let tdb = TestDb::create(Backend::Sqlite).await.unwrap();

@@ -11,8 +11,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::images::camera_jpeg;
 use crate::helpers::tmdb::{self, Mode, StubTmdb, tmdb_page};
-use crate::helpers::{Backend, TestApp, TestDb};
-use crate::helpers::{PASSWORD, app, unlimited};
+use crate::helpers::{Backend, PASSWORD, TestApp, TestDb, app, unlimited};
 
 /// Who may call a route, as the document says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,8 +11,7 @@ use serde_json::{Value, json};
 
 use crate::backend_tests;
 use crate::helpers::images::{camera_jpeg, encode, png_bomb};
-use crate::helpers::unlimited;
-use crate::helpers::{Backend, Moto, TestApp, TestDb, retry_after};
+use crate::helpers::{Backend, Moto, TestApp, TestDb, retry_after, unlimited};
 
 async fn app(backend: Backend, storage: Option<StorageConfig>) -> Option<(TestApp, TestDb)> {
     let tdb = TestDb::create(backend).await?;

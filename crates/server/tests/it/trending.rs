@@ -11,10 +11,11 @@ use serde_json::Value;
 use tokio::time::Instant;
 
 use crate::backend_tests;
-use crate::helpers::{Backend, TestApp, TestDb};
+use crate::helpers::{
+    AVATAR, BATMAN_BEGINS, Backend, CapturedLogs, DARK_KNIGHT_RISES, TOY_STORY, TestApp, TestDb,
+};
 
 use crate::helpers::tmdb::{Mode, StubTmdb, closed_port_url, tmdb_page};
-use crate::helpers::{AVATAR, BATMAN_BEGINS, CapturedLogs, DARK_KNIGHT_RISES, TOY_STORY};
 
 /// The v3 API key the tests configure.
 const KEY: &str = crate::helpers::TMDB_KEY;
