@@ -1,6 +1,6 @@
-//! A stub TMDB on loopback for the trending chart and the enrichment: it serves
-//! `/3/trending/movie/week` and `/3/movie/{id}` as each test sets it up, and records what it was
-//! asked.
+//! TMDB stand-ins on loopback: `StubTmdb` serves `/3/trending/movie/week` as each trending test
+//! sets it up and records what it was asked; `serve` runs any stub (the enrichment tests' serves
+//! `/3/movie/{id}`); `closed_port_url` is a TMDB that is not there.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
