@@ -9,7 +9,7 @@ use nextflex_data::catalogue::{CastMember, CrewMember, Genre, Keyword, Movie, Pe
 use sqlx::any::AnyArguments;
 use sqlx::{Any, Arguments, Row, Transaction};
 
-use super::{Db, keywords};
+use super::{Db, MAX_PARAMS, fetch_in, keywords};
 use crate::clock::now;
 use crate::error::{Error, Result};
 
@@ -33,9 +33,6 @@ impl Arg {
         r.map_err(|e| Error::internal("cannot bind a query argument", e))
     }
 }
-
-/// Bound parameters per statement: below SQLite's old 999 limit and far below the others'.
-const MAX_PARAMS: usize = 900;
 
 /// What the write did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -135,11 +132,11 @@ async fn store_keywords(
     movies: &[Movie],
 ) -> Result<HashMap<i64, i64>> {
     upsert_keywords(db, tx, movies, Existing::Replace).await?;
-    ids_by_tmdb_id(db, tx, "keywords").await
+    all_ids_by_tmdb(db, tx, "keywords").await
 }
 
-/// `table`'s ids by TMDB id (keywords, people).
-async fn ids_by_tmdb_id(
+/// Every row's id of `table` (keywords, people) by TMDB id.
+async fn all_ids_by_tmdb(
     db: &Db,
     tx: &mut Transaction<'static, Any>,
     table: &str,
@@ -195,7 +192,7 @@ async fn store_people(
     movies: &[Movie],
 ) -> Result<HashMap<i64, i64>> {
     upsert_people(db, tx, movies, Existing::Replace).await?;
-    ids_by_tmdb_id(db, tx, "people").await
+    all_ids_by_tmdb(db, tx, "people").await
 }
 
 /// Inserts the people the movies' cast and crew name (by TMDB id).
@@ -246,21 +243,9 @@ pub(super) async fn ids_by_tmdb(
     table: &'static str,
     tmdb_ids: &[i64],
 ) -> Result<HashMap<i64, i64>> {
-    let mut out = HashMap::with_capacity(tmdb_ids.len());
-    for chunk in tmdb_ids.chunks(MAX_PARAMS) {
-        let sql = format!(
-            "SELECT id, tmdb_id FROM {table} WHERE tmdb_id IN ({})",
-            vec!["?"; chunk.len()].join(", ")
-        );
-        let mut query = sqlx::query(db.sql_owned(sql));
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        for r in query.fetch_all(&mut **tx).await? {
-            out.insert(r.try_get::<i64, _>("tmdb_id")?, r.try_get::<i64, _>("id")?);
-        }
-    }
-    Ok(out)
+    let select = format!("SELECT tmdb_id, id FROM {table} WHERE tmdb_id IN ({{}})");
+    let rows: Vec<(i64, i64)> = fetch_in(db, tx, &select, tmdb_ids).await?;
+    Ok(rows.into_iter().collect())
 }
 
 /// Existing movies' keys, for matching.
@@ -733,20 +718,10 @@ pub async fn movielens_ids(db: &Db) -> Result<Vec<(i64, i64)>> {
 
 /// The catalogue ids of the movies with these TMDB ids, by TMDB id (those the catalogue has).
 pub async fn movie_ids_by_tmdb(db: &Db, tmdb_ids: &[i64]) -> Result<HashMap<i64, i64>> {
-    let mut by_tmdb = HashMap::new();
-    // Well under every backend's limit on bound parameters.
-    for chunk in tmdb_ids.chunks(500) {
-        let placeholders = vec!["?"; chunk.len()].join(", ");
-        let sql = format!("SELECT id, tmdb_id FROM movies WHERE tmdb_id IN ({placeholders})");
-        let mut query = sqlx::query(db.sql_owned(sql));
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        for row in query.fetch_all(db.pool()).await? {
-            by_tmdb.insert(row.try_get("tmdb_id")?, row.try_get("id")?);
-        }
-    }
-    Ok(by_tmdb)
+    let select = "SELECT tmdb_id, id FROM movies WHERE tmdb_id IN ({})";
+    let mut conn = db.pool().acquire().await?;
+    let rows: Vec<(i64, i64)> = fetch_in(db, &mut conn, select, tmdb_ids).await?;
+    Ok(rows.into_iter().collect())
 }
 
 /// The catalogue id of the movie with this MovieLens id.

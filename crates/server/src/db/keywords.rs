@@ -3,7 +3,7 @@
 
 use sqlx::Row;
 
-use super::Db;
+use super::{Db, fetch_in};
 use crate::error::Result;
 
 /// A keyword of the catalogue (`GET /api/keywords/{id}` lists its movies).
@@ -37,26 +37,13 @@ pub async fn movies_with(db: &Db, keyword_id: i64) -> Result<Vec<i64>> {
 
 /// The keywords of these movies, as (movie id, keyword), by movie then name.
 pub async fn keywords_on(db: &Db, movie_ids: &[i64]) -> Result<Vec<(i64, Keyword)>> {
-    let mut out = Vec::new();
-    // Well under every backend's limit on bound parameters.
-    for chunk in movie_ids.chunks(500) {
-        let sql = format!(
-            "SELECT mk.movie_id, k.id, k.name FROM movie_keywords mk \
-             JOIN keywords k ON k.id = mk.keyword_id WHERE mk.movie_id IN ({}) \
-             ORDER BY mk.movie_id, k.name",
-            vec!["?"; chunk.len()].join(", ")
-        );
-        let mut query = sqlx::query(db.sql_owned(sql));
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        for r in query.fetch_all(db.pool()).await? {
-            let keyword = Keyword {
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-            };
-            out.push((r.try_get("movie_id")?, keyword));
-        }
-    }
-    Ok(out)
+    let select = "SELECT mk.movie_id, k.id, k.name FROM movie_keywords mk \
+                  JOIN keywords k ON k.id = mk.keyword_id WHERE mk.movie_id IN ({}) \
+                  ORDER BY mk.movie_id, k.name";
+    let mut conn = db.pool().acquire().await?;
+    let rows: Vec<(i64, i64, String)> = fetch_in(db, &mut conn, select, movie_ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(movie_id, id, name)| (movie_id, Keyword { id, name }))
+        .collect())
 }

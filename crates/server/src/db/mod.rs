@@ -360,6 +360,33 @@ fn outage_code(dialect: Dialect, code: &str) -> Option<Outage> {
     }
 }
 
+/// Bound parameters per statement: below SQLite's old 999 limit and far below the others'.
+pub(crate) const MAX_PARAMS: usize = 900;
+
+/// The rows of `select` for every one of `ids`: `select` has `{}` where the `IN` list goes, and
+/// is run once per chunk of ids that fits under every backend's limit on bound parameters.
+/// `conn` is a pooled connection or a transaction's.
+pub(crate) async fn fetch_in<T>(
+    db: &Db,
+    conn: &mut sqlx::AnyConnection,
+    select: &str,
+    ids: &[i64],
+) -> Result<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(MAX_PARAMS) {
+        let sql = select.replacen("{}", &vec!["?"; chunk.len()].join(", "), 1);
+        let mut query = sqlx::query_as(db.sql_owned(sql));
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        out.extend(query.fetch_all(&mut *conn).await?);
+    }
+    Ok(out)
+}
+
 /// How many rows a table has (`table` is one of the schema's, never user input).
 pub async fn count_rows(db: &Db, table: &'static str) -> Result<i64> {
     let sql = format!("SELECT COUNT(*) FROM {table}");

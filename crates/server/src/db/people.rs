@@ -3,7 +3,7 @@
 
 use sqlx::Row;
 
-use super::Db;
+use super::{Db, fetch_in};
 use crate::error::Result;
 
 /// A part in a film that a row can follow.
@@ -42,21 +42,12 @@ pub struct Credit {
 
 /// The credits in `role` on these movies.
 pub async fn credits_on(db: &Db, role: Role, movie_ids: &[i64]) -> Result<Vec<Credit>> {
-    let mut out = Vec::new();
-    // Well under every backend's limit on bound parameters.
-    for chunk in movie_ids.chunks(500) {
-        let sql = format!(
-            "{} AND c.movie_id IN ({}) ORDER BY c.movie_id, c.person_id",
-            role.select(),
-            vec!["?"; chunk.len()].join(", ")
-        );
-        let mut query = sqlx::query_as(db.sql_owned(sql));
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        out.extend(query.fetch_all(db.pool()).await?);
-    }
-    Ok(out)
+    let select = format!(
+        "{} AND c.movie_id IN ({{}}) ORDER BY c.movie_id, c.person_id",
+        role.select()
+    );
+    let mut conn = db.pool().acquire().await?;
+    fetch_in(db, &mut conn, &select, movie_ids).await
 }
 
 /// The movies this person has a credit in `role` on.
