@@ -14,6 +14,7 @@ use faer::linalg::solvers::DenseSolveCore;
 use faer::{Mat, Side};
 
 use crate::ials::Feedback;
+use crate::index::IdIndex;
 use crate::ranking::Ranked;
 use crate::{EngineError, Result};
 
@@ -92,8 +93,7 @@ impl EaseParams {
 #[derive(Debug, Clone, PartialEq)]
 pub struct EaseModel {
     params: EaseParams,
-    item_ids: Vec<u32>,
-    item_index: HashMap<u32, u32>,
+    items: IdIndex,
     /// Row-major `n × n`: row `j` holds liked item `j`'s weight towards every item.
     weights: Vec<f32>,
 }
@@ -125,8 +125,8 @@ impl EaseTaste {
 impl EaseModel {
     /// Approximate bytes the model holds (see [`crate::heap`]).
     pub fn heap_bytes(&self) -> usize {
-        use crate::heap::{map, vec};
-        vec(&self.item_ids) + map(&self.item_index) + vec(&self.weights)
+        use crate::heap::vec;
+        self.items.heap_bytes() + vec(&self.weights)
     }
 
     /// Trains on ratings given as three parallel columns of external ids and values.
@@ -152,16 +152,13 @@ impl EaseModel {
                 params.max_items
             )));
         }
-        let item_index: HashMap<u32, u32> = item_ids
-            .iter()
-            .enumerate()
-            .map(|(i, &id)| (id, i as u32))
-            .collect();
+        let index = IdIndex::new(item_ids)
+            .ok_or_else(|| EngineError::Input("a liked item appears twice".into()))?;
         // XᵀX from each user's liked items.
         let mut by_user: HashMap<u32, Vec<u32>> = HashMap::new();
         for ((&u, &i), &v) in users.iter().zip(items).zip(values) {
             if params.likes(v)
-                && let Some(&i) = item_index.get(&i)
+                && let Some(i) = index.position(i)
             {
                 by_user.entry(u).or_default().push(i);
             }
@@ -198,8 +195,7 @@ impl EaseModel {
         }
         Ok(EaseModel {
             params: *params,
-            item_ids,
-            item_index,
+            items: index,
             weights,
         })
     }
@@ -209,22 +205,22 @@ impl EaseModel {
     }
 
     pub fn items(&self) -> &[u32] {
-        &self.item_ids
+        self.items.ids()
     }
 
     /// `item`'s position in [`EaseModel::items`] (and in every score vector).
     pub fn position(&self, item: u32) -> Option<usize> {
-        self.item_index.get(&item).map(|&i| i as usize)
+        self.items.position(item).map(|i| i as usize)
     }
 
     pub fn knows_item(&self, item: u32) -> bool {
-        self.item_index.contains_key(&item)
+        self.items.contains(item)
     }
 
     pub fn to_parts(&self) -> EaseParts {
         EaseParts {
             params: self.params,
-            item_ids: self.item_ids.clone(),
+            item_ids: self.items.ids().to_vec(),
             weights: self.weights.clone(),
         }
     }
@@ -240,19 +236,12 @@ impl EaseModel {
         if !parts.weights.iter().all(|x| x.is_finite()) {
             return bad("a value is not a finite number");
         }
-        let item_index: HashMap<u32, u32> = parts
-            .item_ids
-            .iter()
-            .enumerate()
-            .map(|(i, &id)| (id, i as u32))
-            .collect();
-        if item_index.len() != n {
+        let Some(items) = IdIndex::new(parts.item_ids) else {
             return bad("an id appears twice");
-        }
+        };
         Ok(EaseModel {
             params: parts.params,
-            item_ids: parts.item_ids,
-            item_index,
+            items,
             weights: parts.weights,
         })
     }
@@ -277,13 +266,13 @@ impl EaseModel {
         let mut liked: Vec<u32> = last
             .iter()
             .filter(|&(_, &v)| self.params.likes(v))
-            .filter_map(|(item, _)| self.item_index.get(item).copied())
+            .filter_map(|(item, _)| self.items.position(*item))
             .collect();
         liked.sort_unstable();
         let mut dismissed: Vec<u32> = dismissed
             .iter()
             .filter(|item| !last.contains_key(item))
-            .filter_map(|item| self.item_index.get(item).copied())
+            .filter_map(|item| self.items.position(*item))
             .collect();
         dismissed.sort_unstable();
         dismissed.dedup();
@@ -295,7 +284,7 @@ impl EaseModel {
     }
 
     fn row(&self, j: u32) -> &[f32] {
-        let n = self.item_ids.len();
+        let n = self.items.len();
         &self.weights[j as usize * n..(j as usize + 1) * n]
     }
 
@@ -310,20 +299,20 @@ impl EaseModel {
         let scores = self.scores(taste);
         let excluded: HashSet<usize> = exclude
             .iter()
-            .filter_map(|id| self.item_index.get(id).map(|&i| i as usize))
+            .filter_map(|id| self.items.position(*id).map(|i| i as usize))
             .chain(taste.liked.iter().map(|&j| j as usize))
             .collect();
-        crate::topn::take_best(&scores, &self.item_ids, k, &excluded, |i| {
-            accept(self.item_ids[i])
+        crate::topn::take_best(&scores, self.items.ids(), k, &excluded, |i| {
+            accept(self.items.ids()[i])
         })
         .into_iter()
-        .map(|i| Ranked::from_contributions(self.item_ids[i], &self.contributions(taste, i)))
+        .map(|i| Ranked::from_contributions(self.items.ids()[i], &self.contributions(taste, i)))
         .collect()
     }
 
     /// Every item's score for the user, in the order of [`EaseModel::items`].
     pub fn scores(&self, taste: &EaseTaste) -> Vec<f32> {
-        let mut scores = vec![0f32; self.item_ids.len()];
+        let mut scores = vec![0f32; self.items.len()];
         for &j in &taste.liked {
             for (s, &w) in scores.iter_mut().zip(self.row(j)) {
                 *s += w;
@@ -340,13 +329,13 @@ impl EaseModel {
     /// How much liking `item` raises every item's score (its row of B), in the order of
     /// [`EaseModel::items`]; `None` for an unknown item.
     pub fn affinity(&self, item: u32) -> Option<Vec<f32>> {
-        let &j = self.item_index.get(&item)?;
+        let j = self.items.position(item)?;
         Some(self.row(j).to_vec())
     }
 
     /// Each liked movie's term in the score of `item`, largest first; they sum to the score.
     pub fn explain(&self, taste: &EaseTaste, item: u32) -> Option<Vec<(u32, f64)>> {
-        let &i = self.item_index.get(&item)?;
+        let i = self.items.position(item)?;
         Some(self.contributions(taste, i as usize))
     }
 
@@ -355,10 +344,10 @@ impl EaseModel {
         let mut terms: Vec<(u32, f64)> = taste
             .liked
             .iter()
-            .map(|&j| (self.item_ids[j as usize], f64::from(self.row(j)[i])))
+            .map(|&j| (self.items.ids()[j as usize], f64::from(self.row(j)[i])))
             .chain(taste.dismissed.iter().map(|&d| {
                 (
-                    self.item_ids[d as usize],
+                    self.items.ids()[d as usize],
                     -weight * f64::from(self.row(d)[i]),
                 )
             }))
@@ -405,13 +394,13 @@ mod tests {
 
     /// B from the definition, by solving P's columns one at a time with the dense Cholesky.
     fn reference(model: &EaseModel, us: &[u32], is: &[u32], vs: &[f32], lambda: f64) -> Vec<f64> {
-        let n = model.item_ids.len();
+        let n = model.items.len();
         let mut x: HashMap<u32, HashSet<usize>> = HashMap::new();
         for ((&u, &i), &v) in us.iter().zip(is).zip(vs) {
             if v >= 3.5 {
                 x.entry(u)
                     .or_default()
-                    .insert(model.item_index[&i] as usize);
+                    .insert(model.items.position(i).unwrap() as usize);
             }
         }
         let mut g = vec![0.0; n * n];

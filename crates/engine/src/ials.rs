@@ -21,6 +21,7 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
+use crate::index::IdIndex;
 use crate::linalg::{cholesky_resolve, cholesky_solve, dot, prefetch_row};
 use crate::ranking::Ranked;
 use crate::rng::SplitMix64;
@@ -257,8 +258,7 @@ impl Rows {
 #[derive(Debug, Clone, PartialEq)]
 pub struct IalsModel {
     params: IalsParams,
-    item_ids: Vec<u32>,
-    item_index: HashMap<u32, u32>,
+    items: IdIndex,
     /// Row-major, `factors` per item.
     item_factors: Vec<f64>,
     /// `α₀ QᵀQ` (`factors × factors`, full): the unobserved part of every user's solve.
@@ -300,9 +300,8 @@ impl Taste {
 impl IalsModel {
     /// Approximate bytes the model holds (see [`crate::heap`]).
     pub fn heap_bytes(&self) -> usize {
-        use crate::heap::{map, vec};
-        vec(&self.item_ids)
-            + map(&self.item_index)
+        use crate::heap::vec;
+        self.items.heap_bytes()
             + vec(&self.item_factors)
             + vec(&self.gramian)
             + vec(&self.item_columns)
@@ -324,23 +323,23 @@ impl IalsModel {
 
     /// Items the model can rank, by external id.
     pub fn items(&self) -> &[u32] {
-        &self.item_ids
+        self.items.ids()
     }
 
     /// `item`'s position in [`IalsModel::items`] (and in every score vector).
     pub fn position(&self, item: u32) -> Option<usize> {
-        self.item_index.get(&item).map(|&i| i as usize)
+        self.items.position(item).map(|i| i as usize)
     }
 
     pub fn knows_item(&self, item: u32) -> bool {
-        self.item_index.contains_key(&item)
+        self.items.contains(item)
     }
 
     /// Everything the model holds, for storing it.
     pub fn to_parts(&self) -> IalsParts {
         IalsParts {
             params: self.params,
-            item_ids: self.item_ids.clone(),
+            item_ids: self.items.ids().to_vec(),
             item_factors: self.item_factors.clone(),
             users: self.users,
         }
@@ -357,29 +356,27 @@ impl IalsModel {
         if !parts.item_factors.iter().all(|x| x.is_finite()) {
             return bad("a value is not a finite number");
         }
-        let index: HashMap<u32, u32> = parts
-            .item_ids
-            .iter()
-            .enumerate()
-            .map(|(i, &id)| (id, i as u32))
-            .collect();
-        if index.len() != parts.item_ids.len() {
+        let Some(items) = IdIndex::new(parts.item_ids) else {
             return bad("an id appears twice");
-        }
-        Ok(IalsModel::assemble(parts, index))
+        };
+        Ok(IalsModel::assemble(
+            parts.params,
+            items,
+            parts.item_factors,
+            parts.users,
+        ))
     }
 
-    fn assemble(parts: IalsParts, item_index: HashMap<u32, u32>) -> IalsModel {
-        let k = parts.params.factors;
-        let gramian = gramian(&parts.item_factors, k, parts.params.unobserved_weight);
+    /// The model from its checked contents, with what serving derives from them.
+    fn assemble(params: IalsParams, items: IdIndex, item_factors: Vec<f64>, users: usize) -> Self {
+        let k = params.factors;
         IalsModel {
-            item_columns: crate::topn::columns(&parts.item_factors, k),
-            params: parts.params,
-            item_ids: parts.item_ids,
-            item_index,
-            item_factors: parts.item_factors,
-            gramian,
-            users: parts.users,
+            gramian: gramian(&item_factors, k, params.unobserved_weight),
+            item_columns: crate::topn::columns(&item_factors, k),
+            params,
+            items,
+            item_factors,
+            users,
         }
     }
 
@@ -406,7 +403,7 @@ impl IalsModel {
             .rev()
             .filter(|(item, _)| seen.insert(*item))
             .filter_map(|&(item, v)| {
-                let &i = self.item_index.get(&item)?;
+                let i = self.items.position(item)?;
                 let (w, t) = self.params.observe(v)?;
                 Some((i, w, w * t))
             })
@@ -416,7 +413,7 @@ impl IalsModel {
                 dismissed
                     .iter()
                     .filter(|item| seen.insert(**item))
-                    .filter_map(|item| Some((*self.item_index.get(item)?, weight, 0.0))),
+                    .filter_map(|item| Some((self.items.position(*item)?, weight, 0.0))),
             );
         }
         let evidence: Vec<(u32, f64)> = observed
@@ -438,7 +435,7 @@ impl IalsModel {
         }
         let penalty = self
             .params
-            .penalty(observed.len(), evidence.len(), self.item_ids.len());
+            .penalty(observed.len(), evidence.len(), self.items.len());
         for d in 0..k {
             a[d * k + d] += penalty;
         }
@@ -458,7 +455,7 @@ impl IalsModel {
 
     /// The model's score of one item for a folded-in user.
     pub fn score(&self, taste: &Taste, item: u32) -> Option<f64> {
-        let &i = self.item_index.get(&item)?;
+        let i = self.items.position(item)?;
         Some(dot(&taste.factors, self.item_row(i as usize)))
     }
 
@@ -474,21 +471,21 @@ impl IalsModel {
     ) -> Vec<Ranked> {
         let excluded: HashSet<usize> = exclude
             .iter()
-            .filter_map(|id| self.item_index.get(id).map(|&i| i as usize))
+            .filter_map(|id| self.items.position(*id).map(|i| i as usize))
             .collect();
         let scores = self.scores(taste);
-        crate::topn::take_best(&scores, &self.item_ids, k, &excluded, |i| {
-            accept(self.item_ids[i])
+        crate::topn::take_best(&scores, self.items.ids(), k, &excluded, |i| {
+            accept(self.items.ids()[i])
         })
         .into_iter()
-        .map(|i| Ranked::from_contributions(self.item_ids[i], &self.contributions(taste, i)))
+        .map(|i| Ranked::from_contributions(self.items.ids()[i], &self.contributions(taste, i)))
         .collect()
     }
 
     /// Every item's score for the user, in the order of [`IalsModel::items`].
     pub fn scores(&self, taste: &Taste) -> Vec<f32> {
         let factors: Vec<f32> = taste.factors.iter().map(|&x| x as f32).collect();
-        let mut scores = vec![0.0; self.item_ids.len()];
+        let mut scores = vec![0.0; self.items.len()];
         crate::topn::add_factor_scores(&mut scores, &self.item_columns, &factors);
         scores
     }
@@ -496,13 +493,13 @@ impl IalsModel {
     /// The cosine of `item`'s factors with every item's, in the order of [`IalsModel::items`];
     /// `None` for an unknown item.
     pub fn affinity(&self, item: u32) -> Option<Vec<f32>> {
-        let &i = self.item_index.get(&item)?;
+        let i = self.items.position(item)?;
         let q: Vec<f32> = self
             .item_row(i as usize)
             .iter()
             .map(|&x| x as f32)
             .collect();
-        let mut dots = vec![0.0; self.item_ids.len()];
+        let mut dots = vec![0.0; self.items.len()];
         crate::topn::add_factor_scores(&mut dots, &self.item_columns, &q);
         let norm = |j: usize| crate::linalg::dot(self.item_row(j), self.item_row(j)).sqrt();
         let own = norm(i as usize);
@@ -524,7 +521,7 @@ impl IalsModel {
     /// Every rated item's exact share in the score of `item`, as (rated item, contribution),
     /// largest first; the contributions sum to the score. `None` for an unknown item.
     pub fn explain(&self, taste: &Taste, item: u32) -> Option<Vec<(u32, f64)>> {
-        let &i = self.item_index.get(&item)?;
+        let i = self.items.position(item)?;
         Some(self.contributions(taste, i as usize))
     }
 
@@ -541,7 +538,7 @@ impl IalsModel {
             .iter()
             .map(|&(j, wt)| {
                 (
-                    self.item_ids[j as usize],
+                    self.items.ids()[j as usize],
                     wt * dot(self.item_row(j as usize), &v),
                 )
             })
@@ -598,20 +595,10 @@ fn train(
             loss(&by_user, &user_factors, &item_factors, ni, &p)
         });
     }
-    let index = item_ids
-        .iter()
-        .enumerate()
-        .map(|(i, &id)| (id, i as u32))
-        .collect();
-    let model = IalsModel::assemble(
-        IalsParts {
-            params: p,
-            item_ids,
-            item_factors,
-            users: nu,
-        },
-        index,
-    );
+    // `index` lists each id once, so this cannot fail.
+    let items = IdIndex::new(item_ids)
+        .ok_or_else(|| EngineError::Input("an item id appears twice".into()))?;
+    let model = IalsModel::assemble(p, items, item_factors, nu);
     Ok((model, user_ids))
 }
 
@@ -1119,14 +1106,14 @@ mod tests {
     /// The brute-force normal equations of one user: the full dense matrix over every item.
     fn brute_force_user(model: &IalsModel, ratings: &[(u32, f32)]) -> Vec<f64> {
         let k = model.params.factors;
-        let n = model.item_ids.len();
+        let n = model.items.len();
         let (mut a, mut b) = (vec![0.0; k * k], vec![0.0; k]);
         let (mut observed, mut positives) = (0, 0);
         for i in 0..n {
             let q = model.item_row(i);
             let rating = ratings
                 .iter()
-                .find(|r| r.0 == model.item_ids[i])
+                .find(|r| r.0 == model.items.ids()[i])
                 .map(|r| r.1);
             let (w, t) = rating
                 .and_then(|r| model.params.feedback.observe(r))
@@ -1173,7 +1160,7 @@ mod tests {
             if let Some((w, t)) = LIKED.observe(v) {
                 let u = users.iter().position(|&id| id == u).unwrap() as u32;
                 ou.push(u);
-                oi.push(model.item_index[&i]);
+                oi.push(model.items.position(i).unwrap());
                 obs.push((w as f32, t as f32));
             }
         }
@@ -1210,11 +1197,11 @@ mod tests {
         let mine = [(0, 5.0), (1, 4.5), (2, 4.0), (15, 1.0)];
         let k = model.params.factors;
         let (mut a, mut b) = (vec![0.0; k * k], vec![0.0; k]);
-        for i in 0..model.item_ids.len() {
+        for i in 0..model.items.len() {
             let y = model.item_row(i);
             let c1 = mine
                 .iter()
-                .find(|r| r.0 == model.item_ids[i])
+                .find(|r| r.0 == model.items.ids()[i])
                 .map_or(0.0, |r| alpha * f64::from(r.1));
             for r in 0..k {
                 if c1 > 0.0 {

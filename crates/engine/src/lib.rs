@@ -11,6 +11,7 @@ pub mod ease;
 pub mod group;
 pub mod heap;
 pub mod ials;
+pub mod index;
 pub mod linalg;
 pub mod metrics;
 pub mod ranking;
