@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
+use crate::index::IdIndex;
 use crate::linalg::{cholesky_resolve, cholesky_solve, dot, prefetch_row};
 use crate::rng::SplitMix64;
 use crate::{EngineError, Result};
@@ -136,10 +137,8 @@ pub struct AlsModel {
     mean: f64,
     min_rating: f32,
     max_rating: f32,
-    user_ids: Vec<u32>,
-    user_index: HashMap<u32, u32>,
-    item_ids: Vec<u32>,
-    item_index: HashMap<u32, u32>,
+    users: IdIndex,
+    items: IdIndex,
     user_bias: Vec<f64>,
     item_bias: Vec<f64>,
     /// Each item's ranking boost: `popularity_weight · ln(1 + its rating count)`.
@@ -199,11 +198,9 @@ pub struct Recommendation {
 impl AlsModel {
     /// Approximate bytes the model holds (see [`crate::heap`]).
     pub fn heap_bytes(&self) -> usize {
-        use crate::heap::{map, vec};
-        vec(&self.user_ids)
-            + map(&self.user_index)
-            + vec(&self.item_ids)
-            + map(&self.item_index)
+        use crate::heap::vec;
+        self.users.heap_bytes()
+            + self.items.heap_bytes()
             + vec(&self.user_bias)
             + vec(&self.item_bias)
             + vec(&self.item_boost)
@@ -232,8 +229,8 @@ impl AlsModel {
         if values.iter().any(|v| !v.is_finite()) {
             return Err(EngineError::Input("a rating is not a finite number".into()));
         }
-        let (user_ids, user_index, u_idx) = index(users);
-        let (item_ids, item_index, i_idx) = index(items);
+        let (user_ids, u_idx) = index(users);
+        let (item_ids, i_idx) = index(items);
         let (nu, ni) = (user_ids.len(), item_ids.len());
         let mean = values.iter().map(|&v| f64::from(v)).sum::<f64>() / values.len() as f64;
         let min_rating = values.iter().copied().fold(f32::INFINITY, f32::min);
@@ -282,31 +279,26 @@ impl AlsModel {
         let item_boost = (0..ni)
             .map(|i| p.popularity_weight * (1.0 + by_item.row(i).0.len() as f64).ln())
             .collect();
-        Ok(AlsModel::assemble(
-            AlsParts {
-                params: p,
-                mean,
-                min_rating,
-                max_rating,
-                user_ids,
-                item_ids,
-                user_bias,
-                item_bias,
-                item_boost,
-                user_factors,
-                item_factors,
-            },
-            user_index,
-            item_index,
-        ))
+        let parts = AlsParts {
+            params: p,
+            mean,
+            min_rating,
+            max_rating,
+            user_ids,
+            item_ids,
+            user_bias,
+            item_bias,
+            item_boost,
+            user_factors,
+            item_factors,
+        };
+        // `index` lists each id once, so this cannot fail.
+        AlsModel::assemble(parts).ok_or_else(|| EngineError::Input("an id appears twice".into()))
     }
 
-    /// The model from checked parts and their id indices, with the derived ranking layout.
-    fn assemble(
-        parts: AlsParts,
-        user_index: HashMap<u32, u32>,
-        item_index: HashMap<u32, u32>,
-    ) -> AlsModel {
+    /// The model from checked parts, with the id indices and the derived ranking layout;
+    /// `None` when an id appears twice.
+    fn assemble(parts: AlsParts) -> Option<AlsModel> {
         let AlsParts {
             params,
             mean,
@@ -327,15 +319,13 @@ impl AlsModel {
             .map(|(b, boost)| (mean + b + boost) as f32)
             .collect();
         let item_columns = crate::topn::columns(&item_factors, k);
-        AlsModel {
+        Some(AlsModel {
             params,
             mean,
             min_rating,
             max_rating,
-            user_ids,
-            user_index,
-            item_ids,
-            item_index,
+            users: IdIndex::new(user_ids)?,
+            items: IdIndex::new(item_ids)?,
             user_bias,
             item_bias,
             item_boost,
@@ -343,7 +333,7 @@ impl AlsModel {
             item_factors,
             item_base,
             item_columns,
-        }
+        })
     }
 
     pub fn params(&self) -> &AlsParams {
@@ -357,8 +347,8 @@ impl AlsModel {
             mean: self.mean,
             min_rating: self.min_rating,
             max_rating: self.max_rating,
-            user_ids: self.user_ids.clone(),
-            item_ids: self.item_ids.clone(),
+            user_ids: self.users.ids().to_vec(),
+            item_ids: self.items.ids().to_vec(),
             user_bias: self.user_bias.clone(),
             item_bias: self.item_bias.clone(),
             item_boost: self.item_boost.clone(),
@@ -394,19 +384,10 @@ impl AlsModel {
         if !finite || !p.mean.is_finite() || !ordered {
             return bad("a value is not a finite number");
         }
-        let positions = |ids: &[u32]| -> Option<HashMap<u32, u32>> {
-            let map: HashMap<u32, u32> = ids
-                .iter()
-                .enumerate()
-                .map(|(i, &id)| (id, i as u32))
-                .collect();
-            (map.len() == ids.len()).then_some(map)
-        };
-        let (Some(user_index), Some(item_index)) = (positions(&p.user_ids), positions(&p.item_ids))
-        else {
-            return bad("an id appears twice");
-        };
-        Ok(AlsModel::assemble(parts, user_index, item_index))
+        match AlsModel::assemble(parts) {
+            Some(model) => Ok(model),
+            None => bad("an id appears twice"),
+        }
     }
 
     pub fn mean(&self) -> f64 {
@@ -415,11 +396,11 @@ impl AlsModel {
 
     /// Items the model knows, by external id.
     pub fn items(&self) -> &[u32] {
-        &self.item_ids
+        self.items.ids()
     }
 
     pub fn users(&self) -> &[u32] {
-        &self.user_ids
+        self.users.ids()
     }
 
     fn item_row(&self, i: usize) -> &[f64] {
@@ -433,13 +414,13 @@ impl AlsModel {
 
     /// Whether the model was trained with ratings of `item`.
     pub fn knows_item(&self, item: u32) -> bool {
-        self.item_index.contains_key(&item)
+        self.items.contains(item)
     }
 
     /// The predicted rating of any pair; unknown users or items fall back to the biases.
     pub fn predict(&self, user: u32, item: u32) -> f32 {
-        let u = self.user_index.get(&user).map(|&u| u as usize);
-        let i = self.item_index.get(&item).map(|&i| i as usize);
+        let u = self.users.position(user).map(|u| u as usize);
+        let i = self.items.position(item).map(|i| i as usize);
         let k = self.params.rank;
         let mut x = self.mean;
         if let Some(u) = u {
@@ -457,7 +438,7 @@ impl AlsModel {
     /// The predicted rating of `item` for a folded-in user; `None` for an item the model has
     /// no ratings of.
     pub fn rating(&self, user: &UserVector, item: u32) -> Option<f32> {
-        let &i = self.item_index.get(&item)?;
+        let i = self.items.position(item)?;
         let i = i as usize;
         let x = self.mean + user.bias + self.item_bias[i] + dot(&user.factors, self.item_row(i));
         Some(self.clamp(x))
@@ -465,7 +446,7 @@ impl AlsModel {
 
     /// The vector of a user the model was trained with.
     pub fn user_vector(&self, user: u32) -> Option<UserVector> {
-        let &u = self.user_index.get(&user)?;
+        let u = self.users.position(user)?;
         let u = u as usize;
         let k = self.params.rank;
         Some(UserVector {
@@ -488,7 +469,7 @@ impl AlsModel {
             .rev() // the last rating of an item counts
             .filter(|(item, v)| v.is_finite() && seen.insert(*item))
             .filter_map(|&(item, v)| {
-                let &i = self.item_index.get(&item)?;
+                let i = self.items.position(item)?;
                 Some((i, f64::from(v) - self.mean - self.item_bias[i as usize]))
             })
             .collect();
@@ -534,7 +515,7 @@ impl AlsModel {
     ) -> Vec<Recommendation> {
         let excluded: HashSet<usize> = exclude
             .iter()
-            .filter_map(|id| self.item_index.get(id).map(|&i| i as usize))
+            .filter_map(|id| self.items.position(*id).map(|i| i as usize))
             .collect();
         // Ranked by predicted rating plus the item's popularity boost (the user's bias is the
         // same for every item, so it is left out of the ranking).
@@ -544,12 +525,12 @@ impl AlsModel {
         let factors: Vec<f32> = user.factors.iter().map(|&x| x as f32).collect();
         let mut scores = self.item_base.clone();
         crate::topn::add_factor_scores(&mut scores, &self.item_columns, &factors);
-        let best = crate::topn::take_best(&scores, &self.item_ids, k, &excluded, |i| {
-            keep(self.item_ids[i])
+        let best = crate::topn::take_best(&scores, self.items.ids(), k, &excluded, |i| {
+            keep(self.items.ids()[i])
         });
         best.into_iter()
             .map(|i| Recommendation {
-                item: self.item_ids[i],
+                item: self.items.ids()[i],
                 score: self.clamp(predicted(i)),
                 because: self.explain(user, i, 3),
             })
@@ -574,7 +555,7 @@ impl AlsModel {
             .map(|&(j, residual)| {
                 let q = self.item_row(j as usize);
                 let y_dot_v = v[0] + dot(q, &v[1..]);
-                (y_dot_v * residual, self.item_ids[j as usize])
+                (y_dot_v * residual, self.items.ids()[j as usize])
             })
             .filter(|(c, _)| *c > 0.0)
             .collect();
@@ -583,8 +564,8 @@ impl AlsModel {
     }
 }
 
-/// Dense indices for external ids, in first-seen order.
-fn index(ids: &[u32]) -> (Vec<u32>, HashMap<u32, u32>, Vec<u32>) {
+/// Dense indices for external ids, in first-seen order: (the ids, each row's index).
+fn index(ids: &[u32]) -> (Vec<u32>, Vec<u32>) {
     let mut list = Vec::new();
     let max = ids.iter().copied().max().unwrap_or(0) as usize;
     // Ids are usually small numbers: a table beats hashing every rating's id.
@@ -611,12 +592,7 @@ fn index(ids: &[u32]) -> (Vec<u32>, HashMap<u32, u32>, Vec<u32>) {
             })
             .collect()
     };
-    let map = list
-        .iter()
-        .enumerate()
-        .map(|(i, &id)| (id, i as u32))
-        .collect();
-    (list, map, dense)
+    (list, dense)
 }
 
 /// Solves every entity of one side for its bias and factors, the other side held fixed.
@@ -1046,15 +1022,17 @@ mod tests {
             let rated = HashSet::from([1, 2, 3, 14]);
             for (k, modulus) in [(10, 1), (10, 7), (25, 13), (5, 97), (50, 400)] {
                 let keep = |item: u32| item.is_multiple_of(modulus);
-                let mut brute: Vec<(f64, u32)> = (0..model.item_ids.len())
-                    .filter(|&i| !rated.contains(&model.item_ids[i]) && keep(model.item_ids[i]))
+                let mut brute: Vec<(f64, u32)> = (0..model.items.len())
+                    .filter(|&i| {
+                        !rated.contains(&model.items.ids()[i]) && keep(model.items.ids()[i])
+                    })
                     .map(|i| {
                         let s = model.mean
                             + user.bias
                             + model.item_bias[i]
                             + dot(&user.factors, model.item_row(i))
                             + model.item_boost[i];
-                        (s, model.item_ids[i])
+                        (s, model.items.ids()[i])
                     })
                     .collect();
                 brute.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));

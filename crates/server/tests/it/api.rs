@@ -999,6 +999,8 @@ async fn ratings_imported_from_letterboxd_and_imdb(backend: Backend) {
     // Over 5 MB: 413 as soon as the limit is reached. The server stops reading there, so a
     // client still sending may see the connection closed before it reads the answer (a race
     // on a loaded machine); either way nothing is imported, which the ratings below check.
+    // A client of its own, so that the connection the server drops is never reused for the
+    // requests after it.
     let huge = format!("movieId,rating\n{}", "1,4\n".repeat(1_500_000));
     let form = reqwest::multipart::Form::new()
         .text("existing", "keep")
@@ -1006,8 +1008,7 @@ async fn ratings_imported_from_letterboxd_and_imdb(backend: Backend) {
             "file",
             reqwest::multipart::Part::bytes(huge.into_bytes()).file_name("ratings.csv"),
         );
-    let sent = app
-        .client
+    let sent = reqwest::Client::new()
         .post(app.url("/api/me/imports"))
         .bearer_auth(&token)
         .multipart(form)
