@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::error::{ErrorBody, JsonBody, PathParam, QueryParams};
+use super::error::{ErrorBody, JsonBody, NotAdmin, PathParam, QueryParams};
 use super::page::{Page, Paging};
 use super::tokens::AdminUser;
 use super::{ApiContext, ApiError};
@@ -39,7 +39,7 @@ pub fn router() -> OpenApiRouter<ApiContext> {
     security(("jwt" = [])),
     responses(
         (status = 200, description = "The dashboard's numbers", body = Stats),
-        (status = 403, description = "Not an admin", body = ErrorBody),
+        NotAdmin,
     )
 )]
 async fn stats(State(ctx): State<ApiContext>, _: AdminUser) -> Result<axum::Json<Stats>, ApiError> {
@@ -79,7 +79,7 @@ fn count(n: i64) -> usize {
     responses(
         (status = 200, description = "A page of users", body = Page<UserRow>),
         (status = 400, description = "A parameter is invalid", body = ErrorBody),
-        (status = 403, description = "Not an admin", body = ErrorBody),
+        NotAdmin,
     )
 )]
 async fn list_users(
@@ -121,7 +121,7 @@ fn user_not_found() -> ApiError {
     responses(
         (status = 200, description = "The user", body = UserRow),
         (status = 400, description = "A name is too long, admins cannot demote or deactivate themselves, or the id is not an integer", body = ErrorBody),
-        (status = 403, description = "Not an admin", body = ErrorBody),
+        NotAdmin,
         (status = 404, description = "No such user", body = ErrorBody),
     )
 )]
@@ -192,7 +192,7 @@ async fn update_user(
     responses(
         (status = 204, description = "The user is deleted"),
         (status = 400, description = "The caller's own account, or an id that is not an integer", body = ErrorBody),
-        (status = 403, description = "Not an admin", body = ErrorBody),
+        NotAdmin,
         (status = 404, description = "No such user", body = ErrorBody),
     )
 )]
@@ -226,7 +226,7 @@ async fn delete_user(
     responses(
         (status = 200, description = "A page of ratings", body = Page<RatingRow>),
         (status = 400, description = "A parameter is invalid", body = ErrorBody),
-        (status = 403, description = "Not an admin", body = ErrorBody),
+        NotAdmin,
     )
 )]
 async fn list_ratings(
@@ -253,7 +253,7 @@ async fn list_ratings(
     responses(
         (status = 204, description = "The rating is deleted"),
         (status = 400, description = "An id is not an integer", body = ErrorBody),
-        (status = 403, description = "Not an admin", body = ErrorBody),
+        NotAdmin,
         (status = 404, description = "No such rating", body = ErrorBody),
     )
 )]
@@ -290,7 +290,7 @@ struct ModelsBody {
     security(("jwt" = [])),
     responses(
         (status = 200, description = "The versions and the trainer's state", body = ModelsBody),
-        (status = 403, description = "Not an admin", body = ErrorBody),
+        NotAdmin,
     )
 )]
 async fn list_models(
@@ -321,7 +321,7 @@ struct RetrainBody {
     security(("jwt" = [])),
     responses(
         (status = 202, description = "The training has started", body = RetrainBody),
-        (status = 403, description = "Not an admin", body = ErrorBody),
+        NotAdmin,
         (status = 409, description = "`training_running`: one is under way (`training` says where it is)", body = ErrorBody),
     )
 )]

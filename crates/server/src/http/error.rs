@@ -9,6 +9,7 @@ use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use utoipa::openapi::RefOr;
 
 use crate::error::{Error, Outage};
 
@@ -148,6 +149,71 @@ fn retry_seconds(wait: Duration) -> u64 {
 
 /// How long a client should wait before retrying when the database or storage is down.
 const RETRY_DEPENDENCY: Duration = Duration::from_secs(5);
+
+/// An error answer as the OpenAPI document shows it: `description`, with an [`ErrorBody`].
+pub(super) fn documented_error(description: &str) -> RefOr<utoipa::openapi::Response> {
+    utoipa::openapi::ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            utoipa::openapi::ContentBuilder::new()
+                .schema(Some(utoipa::openapi::Ref::from_schema_name(
+                    <ErrorBody as utoipa::ToSchema>::name(),
+                )))
+                .build(),
+        )
+        .into()
+}
+
+/// 503 `warming_up`: the recommenders are being built (seconds at start-up), or only the charts
+/// and search serve while the first model trains. A route that can answer it lists it in its
+/// annotation's `responses(...)`, so the answer and its documentation are written here once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WarmingUp {
+    /// No snapshot yet.
+    Building,
+    /// The charts' snapshot serves; the first full model is still training.
+    FirstModel,
+}
+
+impl From<WarmingUp> for ApiError {
+    fn from(w: WarmingUp) -> ApiError {
+        let message = match w {
+            WarmingUp::Building => "The recommenders are being built; try again in a few seconds.",
+            WarmingUp::FirstModel => {
+                "The first model is still training; charts and search work meanwhile. Try again \
+                 in a few seconds."
+            }
+        };
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "warming_up", message)
+    }
+}
+
+impl utoipa::IntoResponses for WarmingUp {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        BTreeMap::from([(
+            "503".to_owned(),
+            documented_error("The recommenders are being built"),
+        )])
+    }
+}
+
+/// 403 `permission_denied` to a caller who is not an admin, on every admin route (the
+/// `AdminUser` extractor's answer), written here once with its documentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotAdmin;
+
+impl From<NotAdmin> for ApiError {
+    fn from(_: NotAdmin) -> ApiError {
+        super::tokens::permission_denied()
+    }
+}
+
+impl utoipa::IntoResponses for NotAdmin {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        BTreeMap::from([("403".to_owned(), documented_error("Not an admin"))])
+    }
+}
 
 /// What is wrong with each field of a request, gathered so that one 400 names them all.
 #[derive(Debug, Default)]

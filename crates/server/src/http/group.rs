@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
-use super::error::{ErrorBody, JsonBody};
+use super::error::{ErrorBody, JsonBody, WarmingUp};
 use super::imports::export_error;
 use super::movies::{MovieCard, full_snapshot, genre};
 use super::profiles::user_not_found;
@@ -193,7 +193,7 @@ fn check_names(members: &[Member]) -> Result<(), ApiError> {
         (status = 404, description = "No such genre, or a user without a public profile", body = ErrorBody),
         (status = 413, description = "The body is larger than five guests' files can be", body = ErrorBody),
         (status = 422, description = "A guest's file is not an export NextFlex reads (the line is named), or a member's ratings name no film they liked that the model knows", body = ErrorBody),
-        (status = 503, description = "The recommenders are being built", body = ErrorBody),
+        WarmingUp,
     )
 )]
 async fn recommend_group(

@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::error::{ErrorBody, PathParam, QueryParams};
+use super::error::{ErrorBody, PathParam, QueryParams, WarmingUp};
 use super::movies::{MovieCard, snapshot};
 use super::page::{Page, Paging};
 use super::{ApiContext, ApiError};
@@ -47,7 +47,7 @@ struct KeywordBody {
         (status = 200, description = "The keyword and a page of its movies, the most popular first", body = KeywordBody),
         (status = 400, description = "The id, `page` or `page_size` is out of range", body = ErrorBody),
         (status = 404, description = "No such keyword", body = ErrorBody),
-        (status = 503, description = "The recommenders are being built", body = ErrorBody),
+        WarmingUp,
     )
 )]
 async fn keyword(

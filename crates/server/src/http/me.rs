@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::error::{ErrorBody, JsonBody, QueryParams};
+use super::error::{ErrorBody, JsonBody, QueryParams, WarmingUp};
 use super::movies::{ChartItem, MovieCard, chart_body, full_snapshot, genre};
 use super::tokens::AuthUser;
 use super::{ApiContext, ApiError};
@@ -225,7 +225,7 @@ struct ForYouBody {
         (status = 200, description = "Recommendations, best first; the top-rated chart without usable ratings", body = ForYouBody),
         (status = 400, description = "`k` is out of range", body = ErrorBody),
         (status = 404, description = "No such genre", body = ErrorBody),
-        (status = 503, description = "The recommenders are being built", body = ErrorBody),
+        WarmingUp,
     )
 )]
 async fn recommendations(
@@ -341,7 +341,7 @@ struct HomeRows {
     security(("jwt" = [])),
     responses(
         (status = 200, description = "The rows, in page order", body = HomeRows),
-        (status = 503, description = "The recommenders are being built", body = ErrorBody),
+        WarmingUp,
     )
 )]
 async fn home_rows(

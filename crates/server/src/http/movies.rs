@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::error::{ErrorBody, Integer, JsonBody, QueryParams};
+use super::error::{ErrorBody, Integer, JsonBody, QueryParams, WarmingUp};
 use super::page::{Page, Paging};
 use super::tokens::MaybeUser;
 use super::{ApiContext, ApiError};
@@ -82,13 +82,9 @@ pub struct SimilarMovie {
 
 /// The snapshot, or 503 while the first one is being built.
 pub fn snapshot(ctx: &ApiContext) -> Result<Arc<Recommender>, ApiError> {
-    ctx.recommender.get().ok_or_else(|| {
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "warming_up",
-            "The recommenders are being built; try again in a few seconds.",
-        )
-    })
+    ctx.recommender
+        .get()
+        .ok_or_else(|| WarmingUp::Building.into())
 }
 
 /// The snapshot, if it has similar movies and personal recommendations: 503 `warming_up` also
@@ -96,12 +92,7 @@ pub fn snapshot(ctx: &ApiContext) -> Result<Arc<Recommender>, ApiError> {
 pub fn full_snapshot(ctx: &ApiContext) -> Result<Arc<Recommender>, ApiError> {
     let r = snapshot(ctx)?;
     if r.report.partial {
-        return Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "warming_up",
-            "The first model is still training; charts and search work meanwhile. Try again in a \
-             few seconds.",
-        ));
+        return Err(WarmingUp::FirstModel.into());
     }
     Ok(r)
 }
@@ -170,7 +161,7 @@ struct ListQuery {
         (status = 200, description = "A page of movies", body = Page<MovieCard>),
         (status = 400, description = "A parameter is out of range", body = ErrorBody),
         (status = 404, description = "No such genre (the message names the genres)", body = ErrorBody),
-        (status = 503, description = "The recommenders are being built", body = ErrorBody),
+        WarmingUp,
     )
 )]
 async fn list(
@@ -276,7 +267,7 @@ struct SuggestQuery {
     responses(
         (status = 200, description = "Up to `limit` movies", body = Vec<MovieCard>),
         (status = 400, description = "`q` is missing, empty or too long, or `limit` is out of range", body = ErrorBody),
-        (status = 503, description = "The recommenders are being built", body = ErrorBody),
+        WarmingUp,
     )
 )]
 async fn suggest(
@@ -401,7 +392,7 @@ struct GenreCount {
     tag = "catalogue",
     responses(
         (status = 200, description = "Every genre of the catalogue", body = Vec<GenreCount>),
-        (status = 503, description = "The recommenders are being built", body = ErrorBody),
+        WarmingUp,
     )
 )]
 async fn genres(State(ctx): State<ApiContext>) -> Result<axum::Json<Vec<GenreCount>>, ApiError> {
@@ -437,7 +428,7 @@ struct LanguageCount {
     tag = "catalogue",
     responses(
         (status = 200, description = "Every original language of the catalogue, the most common first", body = Vec<LanguageCount>),
-        (status = 503, description = "The recommenders are being built", body = ErrorBody),
+        WarmingUp,
     )
 )]
 async fn languages(
@@ -495,7 +486,7 @@ fn listing(
         (status = 200, description = "Movies, most popular first", body = Vec<MovieCard>),
         (status = 400, description = "`limit` is out of range", body = ErrorBody),
         (status = 404, description = "No such genre", body = ErrorBody),
-        (status = 503, description = "The recommenders are being built", body = ErrorBody),
+        WarmingUp,
     )
 )]
 async fn popular(
@@ -515,7 +506,7 @@ async fn popular(
         (status = 200, description = "Movies, newest first", body = Vec<MovieCard>),
         (status = 400, description = "`limit` is out of range", body = ErrorBody),
         (status = 404, description = "No such genre", body = ErrorBody),
-        (status = 503, description = "The recommenders are being built", body = ErrorBody),
+        WarmingUp,
     )
 )]
 async fn latest(
@@ -583,7 +574,7 @@ pub fn chart_body(
         (status = 200, description = "The chart, best first", body = ChartBody),
         (status = 400, description = "`limit` or `source` is invalid", body = ErrorBody),
         (status = 404, description = "No such genre", body = ErrorBody),
-        (status = 503, description = "The recommenders are being built", body = ErrorBody),
+        WarmingUp,
     )
 )]
 async fn top_rated(
@@ -649,7 +640,7 @@ async fn similar_body(
         (status = 200, description = "The movie and exactly `k` similar ones, most similar first", body = SimilarBody),
         (status = 400, description = "`k` is out of range", body = ErrorBody),
         (status = 404, description = "No such movie", body = ErrorBody),
-        (status = 503, description = "The recommenders are being built", body = ErrorBody),
+        WarmingUp,
     )
 )]
 async fn similar(
@@ -702,7 +693,7 @@ impl Candidate {
         (status = 400, description = "No `title`, or `k` out of range", body = ErrorBody),
         (status = 404, description = "No movie has that title; `suggestions` lists close ones", body = ErrorBody),
         (status = 409, description = "`ambiguous_title`: several movies have it; `candidates` lists them", body = ErrorBody),
-        (status = 503, description = "The recommenders are being built", body = ErrorBody),
+        WarmingUp,
     )
 )]
 async fn similar_by_title(

@@ -4,15 +4,14 @@
 use std::sync::LazyLock;
 
 use axum::{Json, Router};
+use utoipa::openapi::RefOr;
 use utoipa::openapi::path::{HttpMethod, Operation, ParameterIn, PathItem};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
-use utoipa::openapi::{Ref, RefOr, ResponseBuilder};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
-use super::error::ErrorBody;
 use super::{ApiContext, ApiSettings};
 
 /// Where the document is served.
@@ -209,15 +208,5 @@ fn add_error(operation: &mut Operation, status: &str, description: &str) {
         .responses
         .responses
         .entry(status.to_owned())
-        .or_insert_with(|| {
-            ResponseBuilder::new()
-                .description(description)
-                .content(
-                    "application/json",
-                    utoipa::openapi::ContentBuilder::new()
-                        .schema(Some(Ref::from_schema_name(ErrorBody::name())))
-                        .build(),
-                )
-                .into()
-        });
+        .or_insert_with(|| super::error::documented_error(description));
 }

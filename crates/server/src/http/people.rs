@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::error::{ErrorBody, PathParam};
+use super::error::{ErrorBody, PathParam, WarmingUp};
 use super::movies::{MovieCard, full_snapshot};
 use super::{ApiContext, ApiError};
 use crate::db::people::{self, PersonCredit};
@@ -59,7 +59,7 @@ struct PersonBody {
         (status = 200, description = "The person and their films", body = PersonBody),
         (status = 400, description = "The id is not an integer", body = ErrorBody),
         (status = 404, description = "No such person", body = ErrorBody),
-        (status = 503, description = "The recommenders are being built", body = ErrorBody),
+        WarmingUp,
     )
 )]
 async fn person(

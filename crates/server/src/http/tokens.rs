@@ -264,7 +264,7 @@ impl FromRequestParts<ApiContext> for AdminUser {
         if user.is_admin(ctx).await? {
             Ok(AdminUser { id: user.id })
         } else {
-            Err(permission_denied())
+            Err(super::error::NotAdmin.into())
         }
     }
 }
