@@ -312,6 +312,8 @@ impl AlsModel {
             user_factors,
             item_factors,
         } = parts;
+        // The ids first: a repeat ends here, before the derived layout is computed.
+        let (users, items) = (IdIndex::new(user_ids)?, IdIndex::new(item_ids)?);
         let k = params.rank;
         let item_base = item_bias
             .iter()
@@ -324,8 +326,8 @@ impl AlsModel {
             mean,
             min_rating,
             max_rating,
-            users: IdIndex::new(user_ids)?,
-            items: IdIndex::new(item_ids)?,
+            users,
+            items,
             user_bias,
             item_bias,
             item_boost,
