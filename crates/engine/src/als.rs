@@ -396,13 +396,13 @@ impl AlsModel {
         self.mean
     }
 
-    /// Items the model knows, by external id.
-    pub fn items(&self) -> &[u32] {
-        self.items.ids()
+    /// The items the model was trained with ratings of.
+    pub fn items(&self) -> &IdIndex {
+        &self.items
     }
 
-    pub fn users(&self) -> &[u32] {
-        self.users.ids()
+    pub fn users(&self) -> &IdIndex {
+        &self.users
     }
 
     fn item_row(&self, i: usize) -> &[f64] {
@@ -412,11 +412,6 @@ impl AlsModel {
 
     fn clamp(&self, x: f64) -> f32 {
         (x as f32).clamp(self.min_rating, self.max_rating)
-    }
-
-    /// Whether the model was trained with ratings of `item`.
-    pub fn knows_item(&self, item: u32) -> bool {
-        self.items.contains(item)
     }
 
     /// The predicted rating of any pair; unknown users or items fall back to the biases.

@@ -204,17 +204,9 @@ impl EaseModel {
         &self.params
     }
 
-    pub fn items(&self) -> &[u32] {
-        self.items.ids()
-    }
-
-    /// `item`'s position in [`EaseModel::items`] (and in every score vector).
-    pub fn position(&self, item: u32) -> Option<usize> {
-        self.items.position(item).map(|i| i as usize)
-    }
-
-    pub fn knows_item(&self, item: u32) -> bool {
-        self.items.contains(item)
+    /// The items the model ranks; an item's position there is its place in every score vector.
+    pub fn items(&self) -> &IdIndex {
+        &self.items
     }
 
     pub fn to_parts(&self) -> EaseParts {
@@ -481,7 +473,7 @@ mod tests {
     fn affinity_is_what_liking_one_item_adds_to_each_score() {
         let (us, is, vs) = random_ratings(3);
         let model = EaseModel::fit(&params(2.0), &us, &is, &vs).unwrap();
-        let item = model.items()[0];
+        let item = model.items().ids()[0];
         let affinity = model.affinity(item).unwrap();
         let alone = model.scores(&model.fold_in(&[(item, 5.0)]));
         assert_eq!(affinity, alone);
@@ -492,14 +484,14 @@ mod tests {
     fn a_dismissal_takes_its_row_off_every_score_and_explanations_stay_exact() {
         let (us, is, vs) = random_ratings(3);
         let model = EaseModel::fit(&params(2.0), &us, &is, &vs).unwrap();
-        let (liked, gone) = (model.items()[0], model.items()[1]);
+        let (liked, gone) = (model.items().ids()[0], model.items().ids()[1]);
         let mine = [(liked, 5.0)];
         let plain = model.scores(&model.fold_in(&mine));
         let taste = model.fold_in_with(&mine, &[gone, gone], 0.5);
         let row = model.affinity(gone).unwrap();
         for (i, s) in model.scores(&taste).iter().enumerate() {
             assert!((s - (plain[i] - 0.5 * row[i])).abs() < 1e-6);
-            let terms = model.explain(&taste, model.items()[i]).unwrap();
+            let terms = model.explain(&taste, model.items().ids()[i]).unwrap();
             let sum: f64 = terms.iter().map(|t| t.1).sum();
             assert!((sum - f64::from(*s)).abs() < 1e-5, "{sum} vs {s}");
         }

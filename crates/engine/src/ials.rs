@@ -321,18 +321,9 @@ impl IalsModel {
         &self.params
     }
 
-    /// Items the model can rank, by external id.
-    pub fn items(&self) -> &[u32] {
-        self.items.ids()
-    }
-
-    /// `item`'s position in [`IalsModel::items`] (and in every score vector).
-    pub fn position(&self, item: u32) -> Option<usize> {
-        self.items.position(item).map(|i| i as usize)
-    }
-
-    pub fn knows_item(&self, item: u32) -> bool {
-        self.items.contains(item)
+    /// The items the model ranks; an item's position there is its place in every score vector.
+    pub fn items(&self) -> &IdIndex {
+        &self.items
     }
 
     /// Everything the model holds, for storing it.
@@ -1059,7 +1050,7 @@ mod tests {
     fn items_of_one_taste_go_together() {
         let (us, is, vs) = two_tastes();
         let model = IalsModel::fit(&params(2, LIKED), &us, &is, &vs).unwrap();
-        let pos = |id: u32| model.items().iter().position(|&x| x == id).unwrap();
+        let pos = |id: u32| model.items().position(id).unwrap() as usize;
         let affinity = model.affinity(3).unwrap();
         assert!(
             (affinity[pos(3)] - 1.0).abs() < 1e-5,

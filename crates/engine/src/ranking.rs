@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use crate::Result;
 use crate::ease::{EaseModel, EaseParams, EaseTaste};
 use crate::ials::{Feedback, IalsModel, IalsParams, Taste};
+use crate::index::IdIndex;
 
 /// One ranked item.
 #[derive(Debug, Clone, PartialEq)]
@@ -150,18 +151,11 @@ impl RankingModel {
         }
     }
 
-    pub fn items(&self) -> &[u32] {
+    /// The items the model ranks; an item's position there is its place in every score vector.
+    pub fn items(&self) -> &IdIndex {
         match self {
             RankingModel::Ease(m) => m.items(),
             RankingModel::Ials(m) => m.items(),
-        }
-    }
-
-    /// `item`'s position in [`RankingModel::items`] (and in every score vector).
-    pub fn position(&self, item: u32) -> Option<usize> {
-        match self {
-            RankingModel::Ease(m) => m.position(item),
-            RankingModel::Ials(m) => m.position(item),
         }
     }
 

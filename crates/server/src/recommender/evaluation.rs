@@ -585,7 +585,7 @@ pub fn evaluate_similar(
                             .ok()
                             .and_then(|a| model.affinity(a))
                             .map(|affinity| {
-                                let items = model.items().iter().map(|&i| i64::from(i));
+                                let items = model.items().ids().iter().map(|&i| i64::from(i));
                                 items.zip(affinity).collect()
                             })
                             .unwrap_or_default()

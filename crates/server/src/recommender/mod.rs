@@ -361,6 +361,7 @@ impl Recommender {
             .and_then(|m| Some((m, m.affinity(u32::try_from(id).ok()?)?)))
             .map(|(m, affinity)| {
                 m.items()
+                    .ids()
                     .iter()
                     .zip(affinity)
                     .map(|(&item, a)| (i64::from(item), a))
@@ -518,7 +519,7 @@ impl Recommender {
         });
         move |id| {
             let (model, scores) = scored.as_ref()?;
-            Some(scores[model.position(u32::try_from(id).ok()?)?])
+            Some(scores[model.items().position(u32::try_from(id).ok()?)? as usize])
         }
     }
 
@@ -557,7 +558,7 @@ impl Recommender {
         let Some(model) = self.ranking.as_ref() else {
             return Err((0..members.len()).collect());
         };
-        let ids = model.items();
+        let ids = model.items().ids();
         let banned: HashSet<u32> = members
             .iter()
             .flat_map(|m| known(m).into_iter().map(|r| r.0))
