@@ -19,73 +19,68 @@ pub fn read_metadata(
     into: &mut CatalogueBuilder,
 ) -> Result<Skips, DataError> {
     let mut csv = Csv::open(path)?;
-    let col = |name| csv.column(name);
-    let c_id = col("id")?;
-    let c_title = col("title")?;
-    let c_imdb = col("imdb_id")?;
-    let c_original = col("original_title")?;
-    let c_overview = col("overview")?;
-    let c_tagline = col("tagline")?;
-    let c_date = col("release_date")?;
-    let c_runtime = col("runtime")?;
-    let c_popularity = col("popularity")?;
-    let c_vote_avg = col("vote_average")?;
-    let c_vote_count = col("vote_count")?;
-    let c_poster = col("poster_path")?;
-    let c_lang = col("original_language")?;
-    let c_budget = col("budget")?;
-    let c_revenue = col("revenue")?;
-    let c_genres = col("genres")?;
+    let columns = MovieColumns::find(&csv, &["imdb_id", "poster_path"])?;
+    let source = Source::MoviesDataset;
     read_movies(
         &mut csv,
         path,
         strict,
-        Source::MoviesDataset,
+        source,
+        &columns,
         into,
-        |row| {
-            Some(Fields {
-                id: row.get(c_id)?,
-                title: row.get(c_title),
-                imdb: row.get(c_imdb),
-                original_title: row.get(c_original),
-                overview: row.get(c_overview),
-                tagline: row.get(c_tagline),
-                date: row.get(c_date),
-                runtime: row.get(c_runtime),
-                popularity: row.get(c_popularity),
-                vote_average: row.get(c_vote_avg),
-                vote_count: row.get(c_vote_count),
-                poster: row.get(c_poster),
-                language: row.get(c_lang),
-                budget: row.get(c_budget),
-                revenue: row.get(c_revenue),
-                genres: row.get(c_genres),
-                keywords: None,
-            })
-        },
         pyliteral::parse,
     )
 }
 
-/// The raw fields of a movie row, shared by The Movies Dataset and TMDB 5000.
-pub(crate) struct Fields<'a> {
-    pub id: &'a str,
-    pub title: Option<&'a str>,
-    pub imdb: Option<&'a str>,
-    pub original_title: Option<&'a str>,
-    pub overview: Option<&'a str>,
-    pub tagline: Option<&'a str>,
-    pub date: Option<&'a str>,
-    pub runtime: Option<&'a str>,
-    pub popularity: Option<&'a str>,
-    pub vote_average: Option<&'a str>,
-    pub vote_count: Option<&'a str>,
-    pub poster: Option<&'a str>,
-    pub language: Option<&'a str>,
-    pub budget: Option<&'a str>,
-    pub revenue: Option<&'a str>,
-    pub genres: Option<&'a str>,
-    pub keywords: Option<&'a str>,
+/// Where the columns of a movie file are, shared by The Movies Dataset and TMDB 5000; `None`
+/// for a column the source does not have (TMDB 5000 has no IMDb id or poster, and The Movies
+/// Dataset keeps its keywords in a file of their own).
+pub(crate) struct MovieColumns {
+    id: usize,
+    title: usize,
+    imdb: Option<usize>,
+    original_title: usize,
+    overview: usize,
+    tagline: usize,
+    date: usize,
+    runtime: usize,
+    popularity: usize,
+    vote_average: usize,
+    vote_count: usize,
+    poster: Option<usize>,
+    language: usize,
+    budget: usize,
+    revenue: usize,
+    genres: usize,
+    keywords: Option<usize>,
+}
+
+impl MovieColumns {
+    /// The columns both sources have, and those of `imdb_id`, `poster_path` and `keywords`
+    /// named in `extra`; a missing one is an error that names it.
+    pub(crate) fn find(csv: &Csv, extra: &[&'static str]) -> Result<MovieColumns, DataError> {
+        let col = |name| csv.column(name);
+        let extra = |name| extra.contains(&name).then(|| col(name)).transpose();
+        Ok(MovieColumns {
+            id: col("id")?,
+            title: col("title")?,
+            imdb: extra("imdb_id")?,
+            original_title: col("original_title")?,
+            overview: col("overview")?,
+            tagline: col("tagline")?,
+            date: col("release_date")?,
+            runtime: col("runtime")?,
+            popularity: col("popularity")?,
+            vote_average: col("vote_average")?,
+            vote_count: col("vote_count")?,
+            poster: extra("poster_path")?,
+            language: col("original_language")?,
+            budget: col("budget")?,
+            revenue: col("revenue")?,
+            genres: col("genres")?,
+            keywords: extra("keywords")?,
+        })
+    }
 }
 
 /// The movie-row loop both TMDB-keyed sources share; `literal` parses their list columns.
@@ -94,8 +89,8 @@ pub(crate) fn read_movies<E>(
     path: &Path,
     strict: bool,
     source: Source,
+    columns: &MovieColumns,
     into: &mut CatalogueBuilder,
-    fields: impl Fn(&csv::StringRecord) -> Option<Fields<'_>>,
     literal: impl Fn(&str) -> Result<Value, E>,
 ) -> Result<Skips, DataError> {
     let mut tally = Tally::new(path, strict);
@@ -112,11 +107,14 @@ pub(crate) fn read_movies<E>(
             }
         }
         let line = record.position().map_or(0, |p| p.line());
-        let Some(f) = fields(&record) else {
+        let c = columns;
+        let cell = |i: usize| record.get(i);
+        let optional = |i: Option<usize>| i.and_then(cell);
+        let Some(raw_id) = cell(c.id) else {
             tally.skip(line, "malformed_row")?;
             continue;
         };
-        let Some(tmdb_id) = id(f.id) else {
+        let Some(tmdb_id) = id(raw_id) else {
             tally.skip(line, "malformed_id")?;
             continue;
         };
@@ -124,7 +122,7 @@ pub(crate) fn read_movies<E>(
             tally.skip(line, "duplicate_id")?;
             continue;
         }
-        let release_date = match date(f.date.unwrap_or_default()) {
+        let release_date = match date(cell(c.date).unwrap_or_default()) {
             DateField::Blank => None,
             DateField::Valid(d) => Some(d),
             DateField::Invalid => {
@@ -132,46 +130,44 @@ pub(crate) fn read_movies<E>(
                 continue;
             }
         };
-        let Some(title) = text(f.title) else {
+        let Some(title) = text(cell(c.title)) else {
             tally.skip(line, "missing_title")?;
             continue;
         };
-        let list = |cell: Option<&str>| -> Result<Option<Value>, ()> {
-            match cell.map(str::trim).filter(|c| !c.is_empty()) {
+        let list = |value: Option<&str>| -> Result<Option<Value>, ()> {
+            match value.map(str::trim).filter(|v| !v.is_empty()) {
                 None => Ok(None),
-                Some(c) => literal(c).map(Some).map_err(|_| ()),
+                Some(v) => literal(v).map(Some).map_err(|_| ()),
             }
         };
-        let (Ok(genres), Ok(keywords)) = (list(f.genres), list(f.keywords)) else {
+        let (Ok(genres), Ok(keywords)) = (list(cell(c.genres)), list(optional(c.keywords))) else {
             tally.skip(line, "malformed_literal")?;
             continue;
         };
-        let number = |cell: Option<&str>| cell.and_then(positive_number);
+        let number = |value: Option<&str>| value.and_then(positive_number);
         into.add_movie(
             source,
             Movie {
                 tmdb_id: Some(tmdb_id),
-                imdb_id: f.imdb.and_then(imdb),
+                imdb_id: optional(c.imdb).and_then(imdb),
                 title,
-                original_title: text(f.original_title),
-                overview: text(f.overview),
-                tagline: text(f.tagline),
+                original_title: text(cell(c.original_title)),
+                overview: text(cell(c.overview)),
+                tagline: text(cell(c.tagline)),
                 release_date,
-                runtime: number(f.runtime).map(|v| v.round() as i64),
-                popularity: number(f.popularity),
-                vote_average: f
-                    .vote_average
+                runtime: number(cell(c.runtime)).map(|v| v.round() as i64),
+                popularity: number(cell(c.popularity)),
+                vote_average: cell(c.vote_average)
                     .and_then(|v| v.trim().parse::<f64>().ok())
                     .filter(|v| v.is_finite() && (0.0..=10.0).contains(v)),
-                vote_count: f
-                    .vote_count
+                vote_count: cell(c.vote_count)
                     .and_then(|v| v.trim().parse::<f64>().ok())
                     .filter(|v| v.is_finite() && *v >= 0.0)
                     .map(|v| v as i64),
-                poster_path: text(f.poster),
-                original_language: text(f.language),
-                budget: number(f.budget).map(|v| v as i64),
-                revenue: number(f.revenue).map(|v| v as i64),
+                poster_path: text(optional(c.poster)),
+                original_language: text(cell(c.language)),
+                budget: number(cell(c.budget)).map(|v| v as i64),
+                revenue: number(cell(c.revenue)).map(|v| v as i64),
                 genres: genres.as_ref().map(genres_of).unwrap_or_default(),
                 keywords: keywords.as_ref().map(keywords_of).unwrap_or_default(),
                 ..Movie::default()

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::kaggle::{Fields, read_credit_rows, read_movies};
+use super::kaggle::{MovieColumns, read_credit_rows, read_movies};
 use super::{Csv, DataError};
 use crate::catalogue::{CatalogueBuilder, Skips, Source};
 use crate::pyliteral::Value;
@@ -14,49 +14,14 @@ pub fn read_movies_file(
     into: &mut CatalogueBuilder,
 ) -> Result<Skips, DataError> {
     let mut csv = Csv::open(path)?;
-    let col = |name| csv.column(name);
-    let c_id = col("id")?;
-    let c_title = col("title")?;
-    let c_original = col("original_title")?;
-    let c_overview = col("overview")?;
-    let c_tagline = col("tagline")?;
-    let c_date = col("release_date")?;
-    let c_runtime = col("runtime")?;
-    let c_popularity = col("popularity")?;
-    let c_vote_avg = col("vote_average")?;
-    let c_vote_count = col("vote_count")?;
-    let c_lang = col("original_language")?;
-    let c_budget = col("budget")?;
-    let c_revenue = col("revenue")?;
-    let c_genres = col("genres")?;
-    let c_keywords = col("keywords")?;
+    let columns = MovieColumns::find(&csv, &["keywords"])?;
     read_movies(
         &mut csv,
         path,
         strict,
         Source::Tmdb5000,
+        &columns,
         into,
-        |row| {
-            Some(Fields {
-                id: row.get(c_id)?,
-                title: row.get(c_title),
-                imdb: None,
-                original_title: row.get(c_original),
-                overview: row.get(c_overview),
-                tagline: row.get(c_tagline),
-                date: row.get(c_date),
-                runtime: row.get(c_runtime),
-                popularity: row.get(c_popularity),
-                vote_average: row.get(c_vote_avg),
-                vote_count: row.get(c_vote_count),
-                poster: None,
-                language: row.get(c_lang),
-                budget: row.get(c_budget),
-                revenue: row.get(c_revenue),
-                genres: row.get(c_genres),
-                keywords: row.get(c_keywords),
-            })
-        },
         json,
     )
 }
