@@ -1,5 +1,5 @@
 //! The relational database: one connection pool over SQLite, PostgreSQL or MySQL/MariaDB
-//! (sqlx's `Any` driver), the embedded per-dialect migrations, and the few helpers that hide
+//! (sqlx's `Any` driver), the embedded migrations (`migrations.rs`), and the few helpers that hide
 //! where the dialects differ (placeholders, upserts, returning new ids).
 //!
 //! Queries are written once with `?` placeholders; [`Db::sql`] rewrites them to `$1, $2…` for
@@ -10,6 +10,7 @@ pub mod admin;
 pub mod catalogue;
 pub mod enrichment;
 pub mod keywords;
+mod migrations;
 pub mod model_versions;
 pub mod movie_lists;
 pub mod people;
@@ -22,15 +23,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use sqlx::any::{AnyArguments, AnyPoolOptions, AnyQueryResult};
-use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, AssertSqlSafe, Connection, SqlSafeStr, SqlStr};
 
 use crate::config::{DatabaseConfig, Dialect};
 use crate::error::{Error, Outage, Result, one_line};
-
-static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
-static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
-static MYSQL_MIGRATIONS: Migrator = sqlx::migrate!("migrations/mysql");
 
 /// Pool tuning that callers may override (tests use short timeouts).
 #[derive(Debug, Clone)]
@@ -147,12 +143,7 @@ impl Db {
     /// Applies the embedded migrations of this dialect that are not applied yet.
     /// Safe to run from several processes at once: PostgreSQL and MySQL take an advisory lock.
     pub async fn migrate(&self) -> Result<()> {
-        let migrator = match self.dialect {
-            Dialect::Sqlite => &SQLITE_MIGRATIONS,
-            Dialect::Postgres => &POSTGRES_MIGRATIONS,
-            Dialect::MySql => &MYSQL_MIGRATIONS,
-        };
-        migrator.run(&self.pool).await?;
+        migrations::migrator(self.dialect).run(&self.pool).await?;
         Ok(())
     }
 

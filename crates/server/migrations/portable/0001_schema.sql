@@ -1,10 +1,10 @@
--- NextFlex schema, SQLite dialect. Kept column-for-column in step with ../postgres and ../mysql.
+-- NextFlex schema, {dialect} dialect. Kept column-for-column in step with {others}.
 -- Conventions (see docs/architecture.md): times are Unix epoch seconds (BIGINT), flags are 0/1
 -- integers, JSON documents are TEXT, dates are 'YYYY-MM-DD' TEXT, so that sqlx's Any driver
 -- decodes every column the same way on every backend.
 
 CREATE TABLE users (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     email VARCHAR(254) NOT NULL UNIQUE,
     password_hash VARCHAR(255) NOT NULL,
     first_name VARCHAR(150) NOT NULL DEFAULT '',
@@ -28,7 +28,7 @@ CREATE INDEX refresh_tokens_user ON refresh_tokens (user_id);
 CREATE INDEX refresh_tokens_family ON refresh_tokens (family);
 
 CREATE TABLE movies (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     tmdb_id BIGINT UNIQUE,
     imdb_id VARCHAR(16) UNIQUE,
     movielens_id BIGINT UNIQUE,
@@ -56,7 +56,7 @@ CREATE INDEX movies_release_date ON movies (release_date);
 CREATE INDEX movies_release_year ON movies (release_year);
 
 CREATE TABLE genres (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     tmdb_id BIGINT UNIQUE,
     name VARCHAR(100) NOT NULL UNIQUE
 );
@@ -69,7 +69,7 @@ CREATE TABLE movie_genres (
 CREATE INDEX movie_genres_genre ON movie_genres (genre_id);
 
 CREATE TABLE people (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     tmdb_id BIGINT UNIQUE,
     name VARCHAR(300) NOT NULL,
     gender SMALLINT,
@@ -96,7 +96,7 @@ CREATE TABLE movie_crew (
 CREATE INDEX movie_crew_person ON movie_crew (person_id);
 
 CREATE TABLE keywords (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     tmdb_id BIGINT UNIQUE,
     name VARCHAR(255) NOT NULL
 );
@@ -120,7 +120,7 @@ CREATE INDEX ratings_movie ON ratings (movie_id);
 CREATE INDEX ratings_rated_at ON ratings (rated_at);
 
 CREATE TABLE images (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     storage_key VARCHAR(255) NOT NULL UNIQUE,
     thumbnail_key VARCHAR(255),
@@ -142,7 +142,7 @@ CREATE TABLE images (
 CREATE INDEX images_user ON images (user_id);
 
 CREATE TABLE posts (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     movie_id BIGINT REFERENCES movies (id) ON DELETE SET NULL,
     image_id BIGINT REFERENCES images (id) ON DELETE SET NULL,
@@ -169,7 +169,7 @@ CREATE TABLE datasets (
 
 -- Trained model artifact sets (models/<version>/ in object storage); JSON documents as TEXT.
 CREATE TABLE model_versions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     version VARCHAR(64) NOT NULL UNIQUE,
     status VARCHAR(16) NOT NULL,
     is_active SMALLINT NOT NULL DEFAULT 0,
