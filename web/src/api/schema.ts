@@ -2641,7 +2641,7 @@ export interface operations {
     keyword: {
         parameters: {
             query?: {
-                /** @description From 1 (default 1). */
+                /** @description From 1 (default 1) to 1,000,000. */
                 page?: number;
                 /** @description 1 to 100 (default 20). */
                 page_size?: number;

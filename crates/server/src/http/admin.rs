@@ -51,12 +51,6 @@ async fn stats(State(ctx): State<ApiContext>, _: AdminUser) -> Result<axum::Json
 struct TableQuery {
     /// A case-insensitive substring of the email (users), or of the email or title (ratings).
     q: Option<String>,
-    /// From 1 (default 1) to 1,000,000.
-    #[param(minimum = 1, maximum = 1_000_000)]
-    page: Option<usize>,
-    /// 1 to 100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
-    page_size: Option<usize>,
 }
 
 impl TableQuery {
@@ -74,7 +68,7 @@ fn count(n: i64) -> usize {
     get,
     path = "/api/admin/users",
     tag = "admin",
-    params(TableQuery),
+    params(TableQuery, Paging),
     security(("jwt" = [])),
     responses(
         (status = 200, description = "A page of users", body = Page<UserRow>),
@@ -86,8 +80,8 @@ async fn list_users(
     State(ctx): State<ApiContext>,
     _: AdminUser,
     QueryParams(query): QueryParams<TableQuery>,
+    paging: Paging,
 ) -> Result<axum::Json<Page<UserRow>>, ApiError> {
-    let paging = Paging::new(query.page, query.page_size)?;
     let (limit, offset) = paging.sql();
     let (rows, total) = admin::users(&ctx.db, query.q(), limit, offset).await?;
     Ok(axum::Json(Page::new(paging, count(total), rows)))
@@ -221,7 +215,7 @@ async fn delete_user(
     get,
     path = "/api/admin/ratings",
     tag = "admin",
-    params(TableQuery),
+    params(TableQuery, Paging),
     security(("jwt" = [])),
     responses(
         (status = 200, description = "A page of ratings", body = Page<RatingRow>),
@@ -233,8 +227,8 @@ async fn list_ratings(
     State(ctx): State<ApiContext>,
     _: AdminUser,
     QueryParams(query): QueryParams<TableQuery>,
+    paging: Paging,
 ) -> Result<axum::Json<Page<RatingRow>>, ApiError> {
-    let paging = Paging::new(query.page, query.page_size)?;
     let (limit, offset) = paging.sql();
     let (rows, total) = admin::ratings(&ctx.db, query.q(), limit, offset).await?;
     Ok(axum::Json(Page::new(paging, count(total), rows)))

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::error::{ErrorBody, FieldErrors, JsonBody, REQUIRED};
+use super::error::{ErrorBody, FieldErrors, JsonBody, REQUIRED, TooManyGuesses};
 use super::tokens::{AuthUser, TokenType, invalid_token};
 use super::{ApiContext, ApiError};
 use crate::accounts;
@@ -140,6 +140,14 @@ struct Registration {
     last_name: String,
 }
 
+/// The per-client limit on account creation and logins: 429 `throttled` over it.
+fn limit_attempts(ctx: &ApiContext, peer: SocketAddr) -> Result<(), ApiError> {
+    ctx.auth_limiter.check(peer.ip()).map_err(|wait| {
+        ctx.metrics.rate_limited.with_label_values(&["auth"]).inc();
+        ApiError::throttled(wait)
+    })
+}
+
 /// Create an account (rate-limited)
 #[utoipa::path(
     post,
@@ -158,10 +166,7 @@ async fn register(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     JsonBody(body): JsonBody<Registration>,
 ) -> Result<Response, ApiError> {
-    if let Err(wait) = ctx.auth_limiter.check(peer.ip()) {
-        ctx.metrics.rate_limited.with_label_values(&["auth"]).inc();
-        return Err(ApiError::throttled(wait));
-    }
+    limit_attempts(&ctx, peer)?;
     let mut fields = FieldErrors::default();
     let email = required(&mut fields, "email", &body.email);
     let password = required(&mut fields, "password", &body.password);
@@ -237,10 +242,7 @@ async fn login(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     JsonBody(body): JsonBody<Credentials>,
 ) -> Result<Response, ApiError> {
-    if let Err(wait) = ctx.auth_limiter.check(peer.ip()) {
-        ctx.metrics.rate_limited.with_label_values(&["auth"]).inc();
-        return Err(ApiError::throttled(wait));
-    }
+    limit_attempts(&ctx, peer)?;
     let mut fields = FieldErrors::default();
     let email = required(&mut fields, "email", &body.email).to_owned();
     let password = required(&mut fields, "password", &body.password).to_owned();
@@ -494,8 +496,7 @@ async fn check_current(
     responses(
         (status = 204, description = "The account is deleted"),
         (status = 400, description = "`current_password` is missing or wrong", body = ErrorBody),
-        (status = 429, description = "Too many wrong passwords for this account lately", body = ErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        TooManyGuesses,
     )
 )]
 async fn delete_me(
@@ -531,8 +532,7 @@ struct PasswordChange {
     responses(
         (status = 204, description = "The password is changed"),
         (status = 400, description = "Invalid fields, or a wrong current password", body = ErrorBody),
-        (status = 429, description = "Too many wrong passwords for this account lately", body = ErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        TooManyGuesses,
     )
 )]
 async fn set_password(

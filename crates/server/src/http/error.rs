@@ -152,6 +152,10 @@ const RETRY_DEPENDENCY: Duration = Duration::from_secs(5);
 
 /// An error answer as the OpenAPI document shows it: `description`, with an [`ErrorBody`].
 pub(super) fn documented_error(description: &str) -> RefOr<utoipa::openapi::Response> {
+    error_response(description).build().into()
+}
+
+fn error_response(description: &str) -> utoipa::openapi::ResponseBuilder {
     utoipa::openapi::ResponseBuilder::new()
         .description(description)
         .content(
@@ -162,7 +166,24 @@ pub(super) fn documented_error(description: &str) -> RefOr<utoipa::openapi::Resp
                 )))
                 .build(),
         )
-        .into()
+}
+
+/// 429 `throttled` after too many wrong passwords for one account, from any address, on the
+/// routes that ask for the account's current password; its documentation, written here once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooManyGuesses;
+
+impl utoipa::IntoResponses for TooManyGuesses {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        let retry_after = utoipa::openapi::HeaderBuilder::new()
+            .schema(Some(<u64 as utoipa::PartialSchema>::schema()))
+            .description(Some("Seconds to wait"))
+            .build();
+        let response = error_response("Too many wrong passwords for this account lately")
+            .header("Retry-After", retry_after)
+            .build();
+        BTreeMap::from([("429".to_owned(), response.into())])
+    }
 }
 
 /// 503 `warming_up`: the recommenders are being built (seconds at start-up), or only the charts
@@ -194,6 +215,30 @@ impl utoipa::IntoResponses for WarmingUp {
         BTreeMap::from([(
             "503".to_owned(),
             documented_error("The recommenders are being built"),
+        )])
+    }
+}
+
+/// 400 `invalid_path` when an id in the path is not an integer in range (the [`PathParam`]
+/// extractor's answer), written here once with its documentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidPath;
+
+impl From<InvalidPath> for ApiError {
+    fn from(_: InvalidPath) -> ApiError {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_path",
+            "An id in the path is not an integer in range.",
+        )
+    }
+}
+
+impl utoipa::IntoResponses for InvalidPath {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        BTreeMap::from([(
+            "400".to_owned(),
+            documented_error("The id is not an integer"),
         )])
     }
 }
@@ -398,13 +443,7 @@ where
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|p| PathParam(p.0))
-            .map_err(|_| {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_path",
-                    "An id in the path is not an integer in range.",
-                )
-            })
+            .map_err(|_| InvalidPath.into())
     }
 }
 

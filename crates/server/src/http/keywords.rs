@@ -3,12 +3,12 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Serialize;
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::error::{ErrorBody, PathParam, QueryParams, WarmingUp};
+use super::error::{ErrorBody, PathParam, WarmingUp};
 use super::movies::{MovieCard, snapshot};
 use super::page::{Page, Paging};
 use super::{ApiContext, ApiError};
@@ -16,17 +16,6 @@ use crate::db::keywords;
 
 pub fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new().routes(routes!(keyword))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-struct KeywordQuery {
-    /// From 1 (default 1).
-    #[param(minimum = 1, maximum = 1_000_000)]
-    page: Option<usize>,
-    /// 1 to 100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
-    page_size: Option<usize>,
 }
 
 /// A keyword and a page of its movies.
@@ -42,7 +31,7 @@ struct KeywordBody {
     get,
     path = "/api/keywords/{id}",
     tag = "catalogue",
-    params(("id" = i64, Path, description = "The keyword's id (`keywords[].id` of a movie)"), KeywordQuery),
+    params(("id" = i64, Path, description = "The keyword's id (`keywords[].id` of a movie)"), Paging),
     responses(
         (status = 200, description = "The keyword and a page of its movies, the most popular first", body = KeywordBody),
         (status = 400, description = "The id, `page` or `page_size` is out of range", body = ErrorBody),
@@ -53,9 +42,8 @@ struct KeywordBody {
 async fn keyword(
     State(ctx): State<ApiContext>,
     PathParam(id): PathParam<i64>,
-    QueryParams(query): QueryParams<KeywordQuery>,
+    paging: Paging,
 ) -> Result<axum::Json<KeywordBody>, ApiError> {
-    let paging = Paging::new(query.page, query.page_size)?;
     let keyword = keywords::find(&ctx.db, id)
         .await?
         .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such keyword."))?;

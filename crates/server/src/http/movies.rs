@@ -142,12 +142,6 @@ struct ListQuery {
     /// The order; without it, by relevance to `q`, then popularity.
     #[param(inline)]
     sort: Option<SortBy>,
-    /// From 1 (default 1) to 1,000,000.
-    #[param(minimum = 1, maximum = 1_000_000)]
-    page: Option<usize>,
-    /// 1 to 100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
-    page_size: Option<usize>,
 }
 
 /// Browse and search the catalogue
@@ -156,7 +150,7 @@ struct ListQuery {
     path = "/api/movies",
     operation_id = "list_movies",
     tag = "catalogue",
-    params(ListQuery),
+    params(ListQuery, Paging),
     responses(
         (status = 200, description = "A page of movies", body = Page<MovieCard>),
         (status = 400, description = "A parameter is out of range", body = ErrorBody),
@@ -167,9 +161,9 @@ struct ListQuery {
 async fn list(
     State(ctx): State<ApiContext>,
     QueryParams(query): QueryParams<ListQuery>,
+    paging: Paging,
 ) -> Result<axum::Json<Page<MovieCard>>, ApiError> {
     let r = snapshot(&ctx)?;
-    let paging = Paging::new(query.page, query.page_size)?;
     if let (Some(a), Some(b)) = (query.year_from, query.year_to)
         && a > b
     {

@@ -1,9 +1,13 @@
 //! Paginated lists: `page` (from 1) and `page_size` in, `{count, page, page_size, pages,
-//! results}` out.
+//! results}` out. A paged route takes [`Paging`] as an extractor and lists it in its
+//! annotation's `params(...)`, so both parameters are read, checked and documented here once.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use utoipa::IntoParams;
+use utoipa::openapi::path::{Parameter, ParameterIn};
 
 use super::ApiError;
+use super::error::QueryParams;
 
 /// Largest page size any list accepts.
 pub const MAX_PAGE_SIZE: usize = 100;
@@ -15,6 +19,36 @@ pub const MAX_PAGE: usize = 1_000_000;
 pub struct Paging {
     pub page: usize,
     pub page_size: usize,
+}
+
+/// The query-string half of [`Paging`].
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct PageQuery {
+    /// From 1 (default 1) to 1,000,000.
+    #[param(minimum = 1, maximum = 1_000_000)]
+    page: Option<usize>,
+    /// 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    page_size: Option<usize>,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Paging {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        let QueryParams(q) = QueryParams::<PageQuery>::from_request_parts(parts, state).await?;
+        Paging::new(q.page, q.page_size)
+    }
+}
+
+impl IntoParams for Paging {
+    fn into_params(parameter_in: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        PageQuery::into_params(parameter_in)
+    }
 }
 
 impl Paging {

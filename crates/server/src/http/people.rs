@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::error::{ErrorBody, PathParam, WarmingUp};
+use super::error::{ErrorBody, InvalidPath, PathParam, WarmingUp};
 use super::movies::{MovieCard, full_snapshot};
 use super::{ApiContext, ApiError};
 use crate::db::people::{self, PersonCredit};
@@ -57,7 +57,7 @@ struct PersonBody {
     params(("id" = i64, Path, description = "The person's id (`person_id` in a movie's cast and crew)")),
     responses(
         (status = 200, description = "The person and their films", body = PersonBody),
-        (status = 400, description = "The id is not an integer", body = ErrorBody),
+        InvalidPath,
         (status = 404, description = "No such person", body = ErrorBody),
         WarmingUp,
     )

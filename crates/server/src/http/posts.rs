@@ -13,7 +13,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
-use super::error::{ErrorBody, FieldErrors, Integer, JsonBody, PathParam, QueryParams, REQUIRED};
+use super::error::{
+    ErrorBody, FieldErrors, Integer, InvalidPath, JsonBody, PathParam, QueryParams, REQUIRED,
+};
 use super::page::{Page, Paging};
 use super::tokens::{AuthUser, permission_denied};
 use super::{ApiContext, ApiError};
@@ -403,12 +405,6 @@ struct ListQuery {
     user: Option<i64>,
     /// Only posts about this movie.
     movie: Option<i64>,
-    /// From 1 (default 1) to 1,000,000.
-    #[param(minimum = 1, maximum = 1_000_000)]
-    page: Option<usize>,
-    /// 1 to 100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
-    page_size: Option<usize>,
 }
 
 /// Posts, newest first
@@ -417,7 +413,7 @@ struct ListQuery {
     path = "/api/posts",
     operation_id = "list_posts",
     tag = "posts",
-    params(ListQuery),
+    params(ListQuery, Paging),
     responses(
         (status = 200, description = "A page of posts", body = Page<PostBody>),
         (status = 400, description = "A parameter is invalid", body = ErrorBody),
@@ -426,8 +422,8 @@ struct ListQuery {
 async fn list(
     State(ctx): State<ApiContext>,
     QueryParams(query): QueryParams<ListQuery>,
+    paging: Paging,
 ) -> Result<axum::Json<Page<PostBody>>, ApiError> {
-    let paging = Paging::new(query.page, query.page_size)?;
     let (limit, offset) = paging.sql();
     let filter = PostFilter {
         user_id: query.user,
@@ -450,7 +446,7 @@ async fn list(
     params(("id" = i64, Path, description = "The post's id")),
     responses(
         (status = 200, description = "The post", body = PostBody),
-        (status = 400, description = "The id is not an integer", body = ErrorBody),
+        InvalidPath,
         (status = 404, description = "No such post", body = ErrorBody),
     )
 )]
@@ -560,7 +556,7 @@ async fn update(
     security(("jwt" = [])),
     responses(
         (status = 204, description = "The post, its image and thumbnail are deleted"),
-        (status = 400, description = "The id is not an integer", body = ErrorBody),
+        InvalidPath,
         (status = 403, description = "Neither the author nor an admin", body = ErrorBody),
         (status = 404, description = "No such post", body = ErrorBody),
     )
@@ -596,7 +592,7 @@ async fn remove(
             ("Cache-Control" = String, description = "`public, max-age=31536000, immutable`"),
         )),
         (status = 304, description = "Not modified: the `If-None-Match` tag matches"),
-        (status = 400, description = "The id is not an integer", body = ErrorBody),
+        InvalidPath,
         (status = 404, description = "No such image", body = ErrorBody),
     )
 )]
@@ -624,7 +620,7 @@ async fn original(
             ("Cache-Control" = String, description = "`public, max-age=31536000, immutable`"),
         )),
         (status = 304, description = "Not modified: the `If-None-Match` tag matches"),
-        (status = 400, description = "The id is not an integer", body = ErrorBody),
+        InvalidPath,
         (status = 404, description = "No such image", body = ErrorBody),
     )
 )]

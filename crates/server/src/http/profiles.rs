@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::error::{ErrorBody, PathParam, WarmingUp};
+use super::error::{ErrorBody, InvalidPath, PathParam, WarmingUp};
 use super::movies::{MovieCard, full_snapshot};
 use super::tokens::MaybeUser;
 use super::{ApiContext, ApiError};
@@ -69,7 +69,7 @@ pub(super) fn user_not_found() -> ApiError {
     security((), ("jwt" = [])),
     responses(
         (status = 200, description = "The profile", body = PublicProfile),
-        (status = 400, description = "The id is not an integer", body = ErrorBody),
+        InvalidPath,
         (status = 404, description = "No such user, or the profile is not public", body = ErrorBody),
         WarmingUp,
     )
