@@ -299,42 +299,26 @@ impl AlsModel {
     /// The model from checked parts, with the id indices and the derived ranking layout;
     /// `None` when an id appears twice.
     fn assemble(parts: AlsParts) -> Option<AlsModel> {
-        let AlsParts {
-            params,
-            mean,
-            min_rating,
-            max_rating,
-            user_ids,
-            item_ids,
-            user_bias,
-            item_bias,
-            item_boost,
-            user_factors,
-            item_factors,
-        } = parts;
         // The ids first: a repeat ends here, before the derived layout is computed.
-        let (users, items) = (IdIndex::new(user_ids)?, IdIndex::new(item_ids)?);
-        let k = params.rank;
-        let item_base = item_bias
-            .iter()
-            .zip(&item_boost)
-            .map(|(b, boost)| (mean + b + boost) as f32)
+        let (users, items) = (IdIndex::new(parts.user_ids)?, IdIndex::new(parts.item_ids)?);
+        let item_base = (parts.item_bias.iter().zip(&parts.item_boost))
+            .map(|(b, boost)| (parts.mean + b + boost) as f32)
             .collect();
-        let item_columns = crate::topn::columns(&item_factors, k);
+        let item_columns = crate::topn::columns(&parts.item_factors, parts.params.rank);
         Some(AlsModel {
-            params,
-            mean,
-            min_rating,
-            max_rating,
             users,
             items,
-            user_bias,
-            item_bias,
-            item_boost,
-            user_factors,
-            item_factors,
             item_base,
             item_columns,
+            params: parts.params,
+            mean: parts.mean,
+            min_rating: parts.min_rating,
+            max_rating: parts.max_rating,
+            user_bias: parts.user_bias,
+            item_bias: parts.item_bias,
+            item_boost: parts.item_boost,
+            user_factors: parts.user_factors,
+            item_factors: parts.item_factors,
         })
     }
 

@@ -7,7 +7,9 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::backend_tests;
-use crate::helpers::{Backend, PASSWORD, TEST_SECRET, TestApp, app, retry_after, unlimited};
+use crate::helpers::{
+    Backend, PASSWORD, TEST_SECRET, TestApp, app, app_with_user, retry_after, unlimited,
+};
 
 fn code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or_default()
@@ -590,10 +592,9 @@ async fn catalogue_charts_and_similar(backend: Backend) {
 }
 
 async fn ratings_change_recommendations(backend: Backend) {
-    let Some((app, _db)) = app(backend, &unlimited()).await else {
+    let Some((app, _db, token)) = app_with_user(backend, "rater@example.com").await else {
         return;
     };
-    let (token, _) = app.user("rater@example.com").await;
     let t = Some(token.as_str());
     let (status, body) = app
         .call("GET", "/api/me/recommendations?k=5", t, None)
@@ -744,10 +745,9 @@ async fn ratings_change_recommendations(backend: Backend) {
 }
 
 async fn watchlist_and_not_interested(backend: Backend) {
-    let Some((app, _db)) = app(backend, &unlimited()).await else {
+    let Some((app, _db, token)) = app_with_user(backend, "lists@example.com").await else {
         return;
     };
-    let (token, _) = app.user("lists@example.com").await;
     let t = Some(token.as_str());
     let mut ids = Vec::new();
     for q in ["toy story", "jumanji", "babe", "heat"] {
@@ -876,10 +876,9 @@ async fn import_history(
 }
 
 async fn ratings_imported_from_letterboxd_and_imdb(backend: Backend) {
-    let Some((app, _db)) = app(backend, &unlimited()).await else {
+    let Some((app, _db, token)) = app_with_user(backend, "importer@example.com").await else {
         return;
     };
-    let (token, _) = app.user("importer@example.com").await;
     let t = Some(token.as_str());
     let (_, none) = app
         .call("GET", "/api/me/recommendations?k=5", t, None)

@@ -145,6 +145,13 @@ impl StubTmdb {
         self.client_with(KEY)
     }
 
+    /// One enrichment run against this stub, without progress output.
+    async fn enrich(&self, db: &Db, settings: &EnrichSettings) -> Summary {
+        enrich::run(db, &self.client(), settings, false)
+            .await
+            .unwrap()
+    }
+
     fn client_with(&self, key: &str) -> Tmdb {
         Tmdb::new(Some(&Secret::new(key)), &self.url)
             .unwrap()
@@ -284,9 +291,7 @@ async fn fills_what_movies_lack_and_keeps_what_they_have(backend: Backend) {
     assert!(jumanji_before.overview.is_none() && jumanji_before.cast.is_empty());
     let pending = enrichment_candidates(&db).await;
 
-    let summary = enrich::run(&db, &stub.client(), &quick(), false)
-        .await
-        .unwrap();
+    let summary = stub.enrich(&db, &quick()).await;
     assert_eq!(summary.pending, pending, "{summary:?}");
     assert_eq!(
         (summary.asked, summary.enriched, summary.unchanged),
@@ -385,9 +390,7 @@ async fn fills_what_movies_lack_and_keeps_what_they_have(backend: Backend) {
 
     // The next run asks only The Dark Knight again: the enriched movies lack nothing TMDB has,
     // the others are remembered; a second failure is counted.
-    let again = enrich::run(&db, &stub.client(), &quick(), false)
-        .await
-        .unwrap();
+    let again = stub.enrich(&db, &quick()).await;
     assert_eq!(
         (again.pending, again.asked, again.failed),
         (1, 1, 1),
@@ -429,9 +432,7 @@ async fn rate_limits_and_server_errors_are_retried() {
         ),
     ])
     .await;
-    let summary = enrich::run(&db, &stub.client(), &quick(), false)
-        .await
-        .unwrap();
+    let summary = stub.enrich(&db, &quick()).await;
     assert_eq!(
         (summary.enriched, summary.not_found, summary.failed),
         (2, 3, 0),
@@ -471,9 +472,7 @@ async fn rate_limits_and_server_errors_are_retried() {
         .execute(db.pool())
         .await
         .unwrap();
-    let summary = enrich::run(&db, &stub.client(), &settings, false)
-        .await
-        .unwrap();
+    let summary = stub.enrich(&db, &settings).await;
     assert_eq!((summary.asked, summary.failed), (1, 1), "{summary:?}");
     assert_eq!(stub.asked(), [BATMAN_BEGINS; 3]);
     let memory = remembered(&db).await;
@@ -511,9 +510,7 @@ async fn runs_resume_and_remember_what_tmdb_said() {
         give_up_after: 2,
         ..quick()
     };
-    let first = enrich::run(&db, &stub.client(), &settings, false)
-        .await
-        .unwrap();
+    let first = stub.enrich(&db, &settings).await;
     assert_eq!(
         (first.pending, first.asked, first.skipped),
         (5, 2, 3),
@@ -521,9 +518,7 @@ async fn runs_resume_and_remember_what_tmdb_said() {
     );
     assert_eq!(stub.asked(), by_popularity[..2]);
 
-    let second = enrich::run(&db, &stub.client(), &settings, false)
-        .await
-        .unwrap();
+    let second = stub.enrich(&db, &settings).await;
     assert_eq!(
         (second.pending, second.asked, second.skipped),
         (3, 2, 1),
@@ -536,9 +531,7 @@ async fn runs_resume_and_remember_what_tmdb_said() {
         limit: None,
         ..settings.clone()
     };
-    let third = enrich::run(&db, &stub.client(), &unlimited, false)
-        .await
-        .unwrap();
+    let third = stub.enrich(&db, &unlimited).await;
     assert_eq!((third.pending, third.asked), (2, 2), "{third:?}");
     let mut asked = stub.asked()[4..].to_vec();
     asked.sort();
@@ -554,9 +547,7 @@ async fn runs_resume_and_remember_what_tmdb_said() {
     assert_eq!(memory[&DARK_KNIGHT_RISES].0, "not_found");
 
     // Nothing is left to ask: Toy Story lacks nothing now, the rest is settled.
-    let fourth = enrich::run(&db, &stub.client(), &unlimited, false)
-        .await
-        .unwrap();
+    let fourth = stub.enrich(&db, &unlimited).await;
     assert_eq!((fourth.pending, fourth.asked, fourth.remembered), (0, 0, 4));
     assert_eq!(stub.seen().len(), 6);
 
@@ -566,9 +557,7 @@ async fn runs_resume_and_remember_what_tmdb_said() {
         .execute(db.pool())
         .await
         .unwrap();
-    let fifth = enrich::run(&db, &stub.client(), &unlimited, false)
-        .await
-        .unwrap();
+    let fifth = stub.enrich(&db, &unlimited).await;
     assert_eq!((fifth.pending, fifth.not_found), (1, 1), "{fifth:?}");
     assert_eq!(stub.asked().last(), Some(&999_999_003));
 }
@@ -629,9 +618,7 @@ async fn a_hanging_tmdb_is_given_up_on() {
         outage_after: 3,
         ..settings
     };
-    let summary = enrich::run(&db, &stub.client(), &settings, false)
-        .await
-        .unwrap();
+    let summary = stub.enrich(&db, &settings).await;
     assert_eq!((summary.asked, summary.skipped), (3, 2), "{summary:?}");
     assert!(
         matches!(&summary.stopped, Some(Stopped::TmdbUnavailable { message }) if message.contains("timed out")),
@@ -685,9 +672,7 @@ async fn garbage_is_counted_as_failed_and_nothing_is_stored() {
         .map(|id| detail(&db, id)),
     )
     .await;
-    let summary = enrich::run(&db, &stub.client(), &quick(), false)
-        .await
-        .unwrap();
+    let summary = stub.enrich(&db, &quick()).await;
     assert_eq!((summary.asked, summary.failed), (5, 5), "{summary:?}");
     assert_eq!(
         summary.requests, 5,

@@ -712,6 +712,14 @@ pub async fn app(backend: Backend, settings: &ApiSettings) -> Option<(TestApp, T
     Some((app, tdb))
 }
 
+/// [`app`] without limits, with one account signed up: the app, its database and the account's
+/// access token.
+pub async fn app_with_user(backend: Backend, email: &str) -> Option<(TestApp, TestDb, String)> {
+    let (app, tdb) = app(backend, &unlimited()).await?;
+    let (token, _) = app.user(email).await;
+    Some((app, tdb, token))
+}
+
 pub fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
