@@ -245,37 +245,32 @@ impl AlsModel {
         let mut item_bias = vec![0.0; ni];
         let mut user_factors = vec![0.0; nu * k];
         let mut user_bias = vec![0.0; nu];
-        for _ in 0..p.iterations {
-            solve_side(
-                &by_user,
-                &item_factors,
-                &item_bias,
-                &mut user_factors,
-                &mut user_bias,
-                mean,
-                &p,
-            );
-            solve_side(
-                &by_item,
-                &user_factors,
-                &user_bias,
-                &mut item_factors,
-                &mut item_bias,
-                mean,
-                &p,
-            );
+        // Users and items in turn, users first and last (an iteration is a user and an item
+        // half-step): after the last user half-step every user vector is the solve against the
+        // final item factors, exactly what folding the same ratings in gives.
+        for step in 0..=2 * p.iterations {
+            if step % 2 == 0 {
+                solve_side(
+                    &by_user,
+                    &item_factors,
+                    &item_bias,
+                    &mut user_factors,
+                    &mut user_bias,
+                    mean,
+                    &p,
+                );
+            } else {
+                solve_side(
+                    &by_item,
+                    &user_factors,
+                    &user_bias,
+                    &mut item_factors,
+                    &mut item_bias,
+                    mean,
+                    &p,
+                );
+            }
         }
-        // A last user half-step, so that every user vector is the solve against the final item
-        // factors: exactly what folding the same ratings in gives.
-        solve_side(
-            &by_user,
-            &item_factors,
-            &item_bias,
-            &mut user_factors,
-            &mut user_bias,
-            mean,
-            &p,
-        );
         let item_boost = (0..ni)
             .map(|i| p.popularity_weight * (1.0 + by_item.row(i).0.len() as f64).ln())
             .collect();

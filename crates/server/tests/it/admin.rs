@@ -141,13 +141,7 @@ async fn admin_dashboard(backend: Backend) {
         (&body["first_name"], &body["is_active"]),
         (&json!("Ada"), &json!(false))
     );
-    let (status, _) = app
-        .post(
-            "/auth/jwt/create/",
-            None,
-            json!({"email": "fan@example.com", "password": PASSWORD}),
-        )
-        .await;
+    let (status, _) = app.try_login("fan@example.com", PASSWORD).await;
     assert_eq!(
         status,
         StatusCode::UNAUTHORIZED,

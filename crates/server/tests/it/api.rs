@@ -94,13 +94,7 @@ async fn accounts_and_tokens(backend: Backend) {
         ("ann@example.com", "wrong password"),
         ("nobody@example.com", PASSWORD),
     ] {
-        let (status, body) = app
-            .post(
-                "/auth/jwt/create/",
-                None,
-                json!({"email": email, "password": password}),
-            )
-            .await;
+        let (status, body) = app.try_login(email, password).await;
         assert_eq!(
             (status, code(&body)),
             (StatusCode::UNAUTHORIZED, "no_active_account")
@@ -258,35 +252,15 @@ async fn accounts_and_tokens(backend: Backend) {
     let (access, _) = app.login("ann@example.com", new_password).await;
 
     // Deleting the account needs the password; afterwards nothing works.
-    let (status, _) = app
-        .call(
-            "DELETE",
-            "/auth/users/me/",
-            Some(&access),
-            Some(json!({"current_password": "nope"})),
-        )
-        .await;
+    let status = app.delete_account(&access, "nope").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let (status, _) = app
-        .call(
-            "DELETE",
-            "/auth/users/me/",
-            Some(&access),
-            Some(json!({"current_password": new_password})),
-        )
-        .await;
+    let status = app.delete_account(&access, new_password).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _) = app
         .call("GET", "/auth/users/me/", Some(&access), None)
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, _) = app
-        .post(
-            "/auth/jwt/create/",
-            None,
-            json!({"email": "ann@example.com", "password": new_password}),
-        )
-        .await;
+    let (status, _) = app.try_login("ann@example.com", new_password).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
@@ -1058,13 +1032,7 @@ async fn login_and_registration_are_rate_limited() {
         ..ApiSettings::default()
     };
     let (app, _db) = app(Backend::Sqlite, &settings).await.unwrap();
-    let attempt = || {
-        app.post(
-            "/auth/jwt/create/",
-            None,
-            json!({"email": "x@example.com", "password": "whatever1"}),
-        )
-    };
+    let attempt = || app.try_login("x@example.com", "whatever1");
     for _ in 0..3 {
         assert_eq!(attempt().await.0, StatusCode::UNAUTHORIZED);
     }
@@ -1160,14 +1128,7 @@ async fn guesses_at_one_account_are_throttled_from_every_address() {
             .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     }
-    let (status, _) = app
-        .call(
-            "DELETE",
-            "/auth/users/me/",
-            Some(&bystander),
-            Some(json!({"current_password": PASSWORD})),
-        )
-        .await;
+    let status = app.delete_account(&bystander, PASSWORD).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(
         login(from(10), "bystander@example.com", PASSWORD)

@@ -355,6 +355,14 @@ impl TestApp {
         self.call("PATCH", path, token, Some(body)).await
     }
 
+    /// `DELETE /auth/users/me/`: the account of `token` deletes itself, given its password.
+    pub async fn delete_account(&self, token: &str, current_password: &str) -> StatusCode {
+        let body = json!({ "current_password": current_password });
+        self.call("DELETE", "/auth/users/me/", Some(token), Some(body))
+            .await
+            .0
+    }
+
     /// A JSON call: the status and the body (`null` when it is not JSON).
     pub async fn call(
         &self,
@@ -391,15 +399,14 @@ impl TestApp {
         self.login(email, PASSWORD).await
     }
 
+    /// `POST /auth/jwt/create/`: the status and the body, whatever they are.
+    pub async fn try_login(&self, email: &str, password: &str) -> (StatusCode, Value) {
+        let body = json!({"email": email, "password": password});
+        self.post("/auth/jwt/create/", None, body).await
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> (String, String) {
-        let (status, body) = self
-            .call(
-                "POST",
-                "/auth/jwt/create/",
-                None,
-                Some(json!({"email": email, "password": password})),
-            )
-            .await;
+        let (status, body) = self.try_login(email, password).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         (
             body["access"].as_str().unwrap().to_owned(),

@@ -40,13 +40,7 @@ async fn metrics_report_routes_models_and_limits_with_bounded_labels() {
     tdb.make_admin("fan@example.com").await;
     let (admin, _) = app.login("fan@example.com", PASSWORD).await;
     app.login("fan@example.com", PASSWORD).await;
-    let (status, _) = app
-        .post(
-            "/auth/jwt/create/",
-            None,
-            json!({"email": "fan@example.com", "password": PASSWORD}),
-        )
-        .await;
+    let (status, _) = app.try_login("fan@example.com", PASSWORD).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 
     let (status, chart) = app.call("GET", "/api/charts/popular", None, None).await;
