@@ -101,22 +101,12 @@ struct Rows {
 
 impl Rows {
     fn build(n: usize, keys: &[u32], others: &[u32], values: &[f32]) -> Rows {
-        let mut offsets = vec![0usize; n + 1];
-        for &k in keys {
-            offsets[k as usize + 1] += 1;
-        }
-        for e in 0..n {
-            offsets[e + 1] += offsets[e];
-        }
-        let mut fill = offsets.clone();
         let mut o = vec![0u32; keys.len()];
         let mut v = vec![0f32; keys.len()];
-        for ((&k, &other), &value) in keys.iter().zip(others).zip(values) {
-            let at = &mut fill[k as usize];
-            o[*at] = other;
-            v[*at] = value;
-            *at += 1;
-        }
+        let offsets = crate::csr::group(n, keys, |i, at| {
+            o[at] = others[i];
+            v[at] = values[i];
+        });
         Rows {
             offsets,
             others: o,

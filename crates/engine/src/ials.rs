@@ -214,24 +214,15 @@ struct Rows {
 
 impl Rows {
     fn build(n: usize, keys: &[u32], others: &[u32], obs: &[(f32, f32)]) -> Rows {
-        let mut offsets = vec![0usize; n + 1];
-        for &k in keys {
-            offsets[k as usize + 1] += 1;
-        }
-        for e in 0..n {
-            offsets[e + 1] += offsets[e];
-        }
-        let mut fill = offsets.clone();
         let mut o = vec![0u32; keys.len()];
         let mut w = vec![0f32; keys.len()];
         let mut wt = vec![0f32; keys.len()];
-        for ((&k, &other), &(weight, target)) in keys.iter().zip(others).zip(obs) {
-            let at = &mut fill[k as usize];
-            o[*at] = other;
-            w[*at] = weight;
-            wt[*at] = weight * target;
-            *at += 1;
-        }
+        let offsets = crate::csr::group(n, keys, |i, at| {
+            let (weight, target) = obs[i];
+            o[at] = others[i];
+            w[at] = weight;
+            wt[at] = weight * target;
+        });
         Rows {
             offsets,
             others: o,

@@ -7,6 +7,7 @@
 pub mod als;
 pub mod charts;
 pub mod content;
+mod csr;
 pub mod ease;
 pub mod group;
 pub mod heap;
