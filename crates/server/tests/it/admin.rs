@@ -124,7 +124,7 @@ async fn admin_dashboard(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(
-        app.call("DELETE", &my_path, Some(&admin), None).await.0,
+        app.delete(&my_path, Some(&admin)).await,
         StatusCode::BAD_REQUEST
     );
 
@@ -175,13 +175,10 @@ async fn admin_dashboard(backend: Backend) {
         row["user"]["id"], row["movie"]["id"]
     );
     assert_eq!(
-        app.call("DELETE", &path, Some(&admin), None).await.0,
+        app.delete(&path, Some(&admin)).await,
         StatusCode::NO_CONTENT
     );
-    assert_eq!(
-        app.call("DELETE", &path, Some(&admin), None).await.0,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.delete(&path, Some(&admin)).await, StatusCode::NOT_FOUND);
     assert_eq!(tdb.count("ratings").await, 2);
 
     // Models: a retrain is recorded with its metrics and swapped in; the API keeps answering.
@@ -207,12 +204,12 @@ async fn admin_dashboard(backend: Backend) {
 
     // Deleting a user takes their data with them.
     assert_eq!(
-        app.call("DELETE", &fan_path, Some(&admin), None).await.0,
+        app.delete(&fan_path, Some(&admin)).await,
         StatusCode::NO_CONTENT
     );
     assert_eq!(tdb.count("ratings").await, 0);
     assert_eq!(
-        app.call("DELETE", &fan_path, Some(&admin), None).await.0,
+        app.delete(&fan_path, Some(&admin)).await,
         StatusCode::NOT_FOUND
     );
 }

@@ -702,13 +702,9 @@ async fn ratings_change_recommendations(backend: Backend) {
         .unwrap();
     assert_eq!(kept["rating"], 0.5, "the bad requests changed nothing");
 
-    let (status, _) = app
-        .call("DELETE", &format!("/api/movies/{top}/rating"), t, None)
-        .await;
+    let status = app.delete(&format!("/api/movies/{top}/rating"), t).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let (status, _) = app
-        .call("DELETE", &format!("/api/movies/{top}/rating"), t, None)
-        .await;
+    let status = app.delete(&format!("/api/movies/{top}/rating"), t).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = app.call("GET", "/api/me/recommendations", None, None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -767,7 +763,7 @@ async fn watchlist_and_not_interested(backend: Backend) {
     assert_eq!(on(&body), Vec::<i64>::new());
     let (_, body) = app.call("GET", "/api/me/dismissed", t, None).await;
     assert_eq!(on(&body), vec![ids[0]]);
-    let (status, _) = app.call("DELETE", &watch, t, None).await;
+    let status = app.delete(&watch, t).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "it is not on the watchlist");
     app.call("PUT", &watch, t, None).await;
     let (_, body) = app.call("GET", "/api/me/dismissed", t, None).await;
@@ -817,9 +813,9 @@ async fn watchlist_and_not_interested(backend: Backend) {
             .all(|id| picks(&after).contains(id)),
         "the rest stay: {before} {after}"
     );
-    let (status, _) = app.call("DELETE", &dismiss, t, None).await;
+    let status = app.delete(&dismiss, t).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let (status, _) = app.call("DELETE", &dismiss, t, None).await;
+    let status = app.delete(&dismiss, t).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (_, again) = app.call("GET", for_you, t, None).await;
     assert_eq!(picks(&again), picks(&before), "undoing brings it back");

@@ -355,6 +355,11 @@ impl TestApp {
         self.call("PATCH", path, token, Some(body)).await
     }
 
+    /// `DELETE` without a body: the status.
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> StatusCode {
+        self.call("DELETE", path, token, None).await.0
+    }
+
     /// `DELETE /auth/users/me/`: the account of `token` deletes itself, given its password.
     pub async fn delete_account(&self, token: &str, current_password: &str) -> StatusCode {
         let body = json!({ "current_password": current_password });

@@ -151,9 +151,7 @@ async fn upload_and_serve_on(app: &TestApp, tdb: &TestDb) {
     assert_eq!(status, StatusCode::BAD_REQUEST);
 
     // The author deletes it: rows and objects go.
-    let (status, _) = app
-        .call("DELETE", &format!("/api/posts/{id}"), Some(&token), None)
-        .await;
+    let status = app.delete(&format!("/api/posts/{id}"), Some(&token)).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(app.get(url).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.image_objects().await, Vec::<String>::new());
@@ -213,10 +211,7 @@ async fn ownership_and_admin(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     assert_eq!(body["error"]["code"], "permission_denied");
-    assert_eq!(
-        app.call("DELETE", &path, Some(&other), None).await.0,
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(app.delete(&path, Some(&other)).await, StatusCode::FORBIDDEN);
 
     let (status, body) = app
         .patch(&path, Some(&author), json!({"rating": 3.5}))
@@ -238,13 +233,10 @@ async fn ownership_and_admin(backend: Backend) {
     assert_eq!(body["content"], "Seen it twice.");
 
     assert_eq!(
-        app.call("DELETE", &path, Some(&admin), None).await.0,
+        app.delete(&path, Some(&admin)).await,
         StatusCode::NO_CONTENT
     );
-    assert_eq!(
-        app.call("DELETE", &path, Some(&admin), None).await.0,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.delete(&path, Some(&admin)).await, StatusCode::NOT_FOUND);
     assert_eq!(app.image_objects().await, Vec::<String>::new());
 }
 
@@ -342,10 +334,7 @@ async fn hostile_uploads_leave_nothing(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(app.image_objects().await.len(), 2);
-    let body = json!({"current_password": crate::helpers::PASSWORD});
-    let (status, _) = app
-        .call("DELETE", "/auth/users/me/", Some(&token), Some(body))
-        .await;
+    let status = app.delete_account(&token, crate::helpers::PASSWORD).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(app.image_objects().await, Vec::<String>::new());
     assert_eq!(tdb.count("images").await, 0);
