@@ -2,6 +2,7 @@
 //! users and ratings tables.
 
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 use super::Db;
 use crate::error::Result;
@@ -146,6 +147,33 @@ fn like(q: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// One page of an admin table's search, and how many rows match in all. `from` is the FROM and
+/// WHERE clauses, each `?` in it the LIKE pattern of `q`; `columns` what each row selects.
+async fn search(
+    db: &Db,
+    columns: &str,
+    from: &str,
+    order: &str,
+    q: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<AnyRow>, i64)> {
+    let pattern = like(q.unwrap_or(""));
+    let count = format!("SELECT COUNT(*) {from}");
+    let page = format!("SELECT {columns} {from} ORDER BY {order} LIMIT ? OFFSET ?");
+    let (mut count, mut page) = (
+        sqlx::query_scalar(db.sql_owned(count)),
+        sqlx::query(db.sql_owned(page)),
+    );
+    for _ in 0..from.matches('?').count() {
+        count = count.bind(&pattern);
+        page = page.bind(&pattern);
+    }
+    let total: i64 = count.fetch_one(db.pool()).await?;
+    let rows = page.bind(limit).bind(offset).fetch_all(db.pool()).await?;
+    Ok((rows, total))
+}
+
 /// A page of users whose email or names contain `q`, newest first, and the total.
 pub async fn users(
     db: &Db,
@@ -153,33 +181,18 @@ pub async fn users(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<UserRow>, i64)> {
-    let pattern = like(q.unwrap_or(""));
-    let filter = "WHERE LOWER(email) LIKE ? ESCAPE '!' OR LOWER(first_name) LIKE ? ESCAPE '!' \
-                  OR LOWER(last_name) LIKE ? ESCAPE '!'";
-    let total: i64 =
-        sqlx::query_scalar(db.sql_owned(format!("SELECT COUNT(*) FROM users {filter}")))
-            .bind(&pattern)
-            .bind(&pattern)
-            .bind(&pattern)
-            .fetch_one(db.pool())
-            .await?;
-    let sql = format!("{USER_SELECT} {filter} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?");
-    let rows = sqlx::query(db.sql_owned(sql))
-        .bind(&pattern)
-        .bind(&pattern)
-        .bind(&pattern)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(db.pool())
-        .await?;
+    let from = "FROM users WHERE LOWER(email) LIKE ? ESCAPE '!' \
+                OR LOWER(first_name) LIKE ? ESCAPE '!' OR LOWER(last_name) LIKE ? ESCAPE '!'";
+    let order = "created_at DESC, id DESC";
+    let (rows, total) = search(db, USER_COLUMNS, from, order, q, limit, offset).await?;
     let users = rows.iter().map(user_from).collect::<Result<_>>()?;
     Ok((users, total))
 }
 
-const USER_SELECT: &str = "SELECT id, email, first_name, last_name, is_admin, is_active, \
+const USER_COLUMNS: &str = "id, email, first_name, last_name, is_admin, is_active, \
      created_at, last_login_at, \
      (SELECT COUNT(*) FROM ratings r WHERE r.user_id = users.id) AS n_ratings, \
-     (SELECT COUNT(*) FROM posts p WHERE p.user_id = users.id) AS n_posts FROM users";
+     (SELECT COUNT(*) FROM posts p WHERE p.user_id = users.id) AS n_posts";
 
 fn user_from(r: &sqlx::any::AnyRow) -> Result<UserRow> {
     Ok(UserRow {
@@ -198,7 +211,7 @@ fn user_from(r: &sqlx::any::AnyRow) -> Result<UserRow> {
 
 /// One user as the admin table shows them.
 pub async fn user(db: &Db, id: i64) -> Result<Option<UserRow>> {
-    let row = sqlx::query(db.sql_owned(format!("{USER_SELECT} WHERE id = ?")))
+    let row = sqlx::query(db.sql_owned(format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?")))
         .bind(id)
         .fetch_optional(db.pool())
         .await?;
@@ -252,25 +265,11 @@ pub async fn ratings(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<RatingRow>, i64)> {
-    let pattern = like(q.unwrap_or(""));
     let from = "FROM ratings r JOIN users u ON u.id = r.user_id JOIN movies m ON m.id = r.movie_id \
                 WHERE LOWER(u.email) LIKE ? ESCAPE '!' OR LOWER(m.title) LIKE ? ESCAPE '!'";
-    let total: i64 = sqlx::query_scalar(db.sql_owned(format!("SELECT COUNT(*) {from}")))
-        .bind(&pattern)
-        .bind(&pattern)
-        .fetch_one(db.pool())
-        .await?;
-    let sql = format!(
-        "SELECT r.user_id, u.email, r.movie_id, m.title, r.rating, r.rated_at {from} \
-         ORDER BY r.rated_at DESC, r.user_id, r.movie_id LIMIT ? OFFSET ?"
-    );
-    let rows = sqlx::query(db.sql_owned(sql))
-        .bind(&pattern)
-        .bind(&pattern)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(db.pool())
-        .await?;
+    let columns = "r.user_id, u.email, r.movie_id, m.title, r.rating, r.rated_at";
+    let order = "r.rated_at DESC, r.user_id, r.movie_id";
+    let (rows, total) = search(db, columns, from, order, q, limit, offset).await?;
     let ratings = rows
         .iter()
         .map(|r| {

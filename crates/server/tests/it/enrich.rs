@@ -661,17 +661,15 @@ async fn garbage_is_counted_as_failed_and_nothing_is_stored() {
         (AVATAR, vec![Reply::Body(huge)]),
     ])
     .await;
-    let before: Vec<MovieDetail> = futures::future::join_all(
-        [
-            TOY_STORY,
-            DARK_KNIGHT,
-            BATMAN_BEGINS,
-            DARK_KNIGHT_RISES,
-            AVATAR,
-        ]
-        .map(|id| detail(&db, id)),
-    )
-    .await;
+    let movies = [
+        TOY_STORY,
+        DARK_KNIGHT,
+        BATMAN_BEGINS,
+        DARK_KNIGHT_RISES,
+        AVATAR,
+    ];
+    let details = || futures::future::join_all(movies.map(|id| detail(&db, id)));
+    let before: Vec<MovieDetail> = details().await;
     let summary = stub.enrich(&db, &quick()).await;
     assert_eq!((summary.asked, summary.failed), (5, 5), "{summary:?}");
     assert_eq!(
@@ -679,17 +677,7 @@ async fn garbage_is_counted_as_failed_and_nothing_is_stored() {
         "garbage is not asked again within the run"
     );
     assert!(summary.filled.is_empty());
-    let after: Vec<MovieDetail> = futures::future::join_all(
-        [
-            TOY_STORY,
-            DARK_KNIGHT,
-            BATMAN_BEGINS,
-            DARK_KNIGHT_RISES,
-            AVATAR,
-        ]
-        .map(|id| detail(&db, id)),
-    )
-    .await;
+    let after: Vec<MovieDetail> = details().await;
     assert_eq!(before, after);
     assert_eq!(
         scalar(&db, "SELECT COUNT(*) FROM people WHERE tmdb_id = 2157").await,
