@@ -9,28 +9,23 @@ use crate::ids::random_id;
 use crate::images::{self, Processed};
 use crate::storage::Storage;
 
-/// A post to create, its fields already checked.
-#[derive(Debug, Clone, Copy)]
-pub struct Draft<'a> {
-    pub user_id: i64,
-    pub movie_id: Option<i64>,
-    pub title: &'a str,
-    pub content: &'a str,
-    pub rating: Option<f64>,
-    /// The uploaded file's name, as the client sent it (kept only once sanitised).
-    pub file_name: Option<&'a str>,
-}
-
-/// Stores the image (as served and its thumbnail) and records the post; returns its id. On
+/// Stores the image (as served and its thumbnail) and records the post; returns its id.
+/// `file_name` is the uploaded file's name as the client sent it (kept only once sanitised). On
 /// failure nothing stays behind: the rows are rolled back and the objects deleted.
-pub async fn create(db: &Db, storage: &Storage, draft: Draft<'_>, image: Processed) -> Result<i64> {
+pub async fn create(
+    db: &Db,
+    storage: &Storage,
+    post: &NewPost<'_>,
+    file_name: Option<&str>,
+    image: Processed,
+) -> Result<i64> {
     // Generated keys: nothing the user sends reaches a storage path.
     let folder = format!("images/{}", random_id());
     let key = format!("{folder}/original.{}", image.format.name());
     let thumb_key = format!("{folder}/thumb.jpg");
     let row = ImageRow {
         id: 0,
-        user_id: draft.user_id,
+        user_id: post.user_id,
         storage_key: key.clone(),
         thumbnail_key: thumb_key.clone(),
         content_type: image.format.content_type().to_string(),
@@ -39,7 +34,7 @@ pub async fn create(db: &Db, storage: &Storage, draft: Draft<'_>, image: Process
         height: i64::from(image.height),
         size_bytes: i64::try_from(image.size_bytes).unwrap_or(i64::MAX),
         sha256: image.sha256.clone(),
-        original_filename: draft.file_name.and_then(images::sanitise_file_name),
+        original_filename: file_name.and_then(images::sanitise_file_name),
         uploaded_at: 0,
         exif_datetime_original: image.exif.datetime_original.clone(),
         exif_datetime: image.exif.datetime.clone(),
@@ -52,18 +47,7 @@ pub async fn create(db: &Db, storage: &Storage, draft: Draft<'_>, image: Process
     let stored = async {
         storage.put(&written[0], image.served).await?;
         storage.put(&written[1], image.thumbnail).await?;
-        rows::create(
-            db,
-            &NewPost {
-                user_id: draft.user_id,
-                movie_id: draft.movie_id,
-                title: draft.title,
-                content: draft.content,
-                rating: draft.rating,
-                image: &row,
-            },
-        )
-        .await
+        rows::create(db, post, &row).await
     }
     .await;
     if stored.is_err() {

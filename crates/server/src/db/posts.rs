@@ -48,14 +48,14 @@ pub struct PostRow {
     pub image: Option<ImageRow>,
 }
 
-/// A post to insert, with its image's row (`id` and `user_id` of the image are ignored).
+/// A post to insert, its fields already checked.
+#[derive(Debug, Clone, Copy)]
 pub struct NewPost<'a> {
     pub user_id: i64,
     pub movie_id: Option<i64>,
     pub title: &'a str,
     pub content: &'a str,
     pub rating: Option<f64>,
-    pub image: &'a ImageRow,
 }
 
 /// Changes to a post: `None` keeps a field, `Some(None)` clears an optional one.
@@ -133,10 +133,10 @@ fn bind_err(e: sqlx::error::BoxDynError) -> Error {
     Error::internal("cannot bind a query argument", e)
 }
 
-/// Inserts the image's row and the post in one transaction; returns the post's id.
-pub async fn create(db: &Db, post: &NewPost<'_>) -> Result<i64> {
+/// Inserts the image's row and the post in one transaction; returns the post's id. The image's
+/// `id`, `user_id` and `uploaded_at` are ignored: it gets a new id, the post's user and now.
+pub async fn create(db: &Db, post: &NewPost<'_>, img: &ImageRow) -> Result<i64> {
     let at = now();
-    let img = post.image;
     let mut tx = db.begin().await?;
     let mut args = AnyArguments::default();
     args.add(post.user_id).map_err(bind_err)?;

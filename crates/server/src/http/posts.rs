@@ -385,15 +385,15 @@ async fn create(
     .map_err(ApiError::internal)?
     .map_err(invalid_image)?;
 
-    let draft = crate::posts::Draft {
+    let post = posts::NewPost {
         user_id: user.id,
         movie_id: form.movie_id,
         title: &form.title,
         content: &form.content,
         rating: form.rating,
-        file_name: file_name.as_deref(),
     };
-    let id = crate::posts::create(&ctx.db, &ctx.storage, draft, processed).await?;
+    let file_name = file_name.as_deref();
+    let id = crate::posts::create(&ctx.db, &ctx.storage, &post, file_name, processed).await?;
     let post = posts::get(&ctx.db, id).await?.ok_or_else(post_not_found)?;
     Ok((StatusCode::CREATED, axum::Json(post.into())))
 }
