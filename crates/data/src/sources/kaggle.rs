@@ -20,12 +20,11 @@ pub fn read_metadata(
 ) -> Result<Skips, DataError> {
     let mut csv = Csv::open(path)?;
     let columns = MovieColumns::find(&csv, &["imdb_id", "poster_path"])?;
-    let source = Source::MoviesDataset;
     read_movies(
         &mut csv,
         path,
         strict,
-        source,
+        Source::MoviesDataset,
         &columns,
         into,
         pyliteral::parse,
