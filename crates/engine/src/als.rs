@@ -8,12 +8,13 @@
 //! and the global mean. A user the model has not seen is folded in from any ratings (one is
 //! enough) with the same solve training uses, without retraining.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use rayon::prelude::*;
 
-use crate::index::IdIndex;
-use crate::linalg::{cholesky_resolve, cholesky_solve, dot, prefetch_row};
+use crate::index::{IdIndex, dense_positions};
+use crate::kernels::{PREFETCH_AHEAD, dot, prefetch_row};
+use crate::linalg::{cholesky_resolve, cholesky_solve};
 use crate::rng::SplitMix64;
 use crate::{EngineError, Result};
 
@@ -219,8 +220,8 @@ impl AlsModel {
         if values.iter().any(|v| !v.is_finite()) {
             return Err(EngineError::Input("a rating is not a finite number".into()));
         }
-        let (user_ids, u_idx) = index(users);
-        let (item_ids, i_idx) = index(items);
+        let (user_ids, u_idx) = dense_positions(users);
+        let (item_ids, i_idx) = dense_positions(items);
         let (nu, ni) = (user_ids.len(), item_ids.len());
         let mean = values.iter().map(|&v| f64::from(v)).sum::<f64>() / values.len() as f64;
         let min_rating = values.iter().copied().fold(f32::INFINITY, f32::min);
@@ -530,37 +531,6 @@ impl AlsModel {
     }
 }
 
-/// Dense indices for external ids, in first-seen order: (the ids, each row's index).
-fn index(ids: &[u32]) -> (Vec<u32>, Vec<u32>) {
-    let mut list = Vec::new();
-    let max = ids.iter().copied().max().unwrap_or(0) as usize;
-    // Ids are usually small numbers: a table beats hashing every rating's id.
-    let dense: Vec<u32> = if max < (4 * ids.len()).max(1 << 20) {
-        let mut table = vec![u32::MAX; max + 1];
-        ids.iter()
-            .map(|&id| {
-                let slot = &mut table[id as usize];
-                if *slot == u32::MAX {
-                    *slot = list.len() as u32;
-                    list.push(id);
-                }
-                *slot
-            })
-            .collect()
-    } else {
-        let mut map: HashMap<u32, u32> = HashMap::new();
-        ids.iter()
-            .map(|&id| {
-                *map.entry(id).or_insert_with(|| {
-                    list.push(id);
-                    (list.len() - 1) as u32
-                })
-            })
-            .collect()
-    };
-    (list, dense)
-}
-
 /// Solves every entity of one side for its bias and factors, the other side held fixed.
 fn solve_side(
     rows: &Rows,
@@ -717,11 +687,6 @@ fn accumulate<const NP: usize, const FMA: bool>(
         a[r * n..=r * n + r].copy_from_slice(&acc[r * np..=r * np + r]);
     }
 }
-
-/// How many ratings ahead [`accumulate`] asks for the other side's vectors: the ratings of one
-/// entity point all over the other side's factors (beyond the caches on the big side), and the
-/// loads of the next few ratings are too few to hide the memory's latency.
-const PREFETCH_AHEAD: usize = 32;
 
 /// Adds [`BATCH`] ratings to the lower block triangle of the `np × np` accumulator; the padding
 /// rows and columns stay zero, since the vectors are zero there.
@@ -1009,7 +974,8 @@ mod tests {
                     .collect();
                 // Ranking runs in f32: the same list as the exact sort, except that items whose
                 // exact scores are within f32 rounding may trade places.
-                let exact: HashMap<u32, f64> = brute.iter().map(|&(s, id)| (id, s)).collect();
+                let exact: std::collections::HashMap<u32, f64> =
+                    brute.iter().map(|&(s, id)| (id, s)).collect();
                 let tolerance = 1e-4;
                 assert_eq!(
                     got.len(),

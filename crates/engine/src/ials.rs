@@ -17,12 +17,13 @@
 //! score `p·q_i = Σ_j w_j t_j (q_jᵀ A⁻¹ q_i)` splits exactly into one term per rated movie:
 //! those terms are the explanations.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use rayon::prelude::*;
 
-use crate::index::IdIndex;
-use crate::linalg::{cholesky_resolve, cholesky_solve, dot, prefetch_row};
+use crate::index::{IdIndex, dense_positions};
+use crate::kernels::{PREFETCH_AHEAD, axpy32, dot, dot32, prefetch_row};
+use crate::linalg::{cholesky_resolve, cholesky_solve};
 use crate::ranking::Ranked;
 use crate::rng::SplitMix64;
 use crate::{EngineError, Result};
@@ -483,7 +484,7 @@ impl IalsModel {
             .collect();
         let mut dots = vec![0.0; self.items.len()];
         crate::topn::add_factor_scores(&mut dots, &self.item_columns, &q);
-        let norm = |j: usize| crate::linalg::dot(self.item_row(j), self.item_row(j)).sqrt();
+        let norm = |j: usize| dot(self.item_row(j), self.item_row(j)).sqrt();
         let own = norm(i as usize);
         Some(
             dots.iter()
@@ -560,8 +561,8 @@ fn train(
             "no rating counts as a positive to learn from".into(),
         ));
     }
-    let (user_ids, u_idx) = index(&ou);
-    let (item_ids, i_idx) = index(&oi);
+    let (user_ids, u_idx) = dense_positions(&ou);
+    let (item_ids, i_idx) = dense_positions(&oi);
     let (nu, ni, k) = (user_ids.len(), item_ids.len(), p.factors);
     let by_user = Rows::build(nu, &u_idx, &i_idx, &obs);
     let by_item = Rows::build(ni, &i_idx, &u_idx, &obs);
@@ -582,22 +583,6 @@ fn train(
         .ok_or_else(|| EngineError::Input("an item id appears twice".into()))?;
     let model = IalsModel::assemble(p, items, item_factors, nu);
     Ok((model, user_ids))
-}
-
-/// Dense indices for external ids, in first-seen order: (the ids, each row's index).
-fn index(ids: &[u32]) -> (Vec<u32>, Vec<u32>) {
-    let mut list = Vec::new();
-    let mut map: HashMap<u32, u32> = HashMap::new();
-    let dense = ids
-        .iter()
-        .map(|&id| {
-            *map.entry(id).or_insert_with(|| {
-                list.push(id);
-                (list.len() - 1) as u32
-            })
-        })
-        .collect();
-    (list, dense)
 }
 
 /// `α₀ FᵀF` for row-major `factors` (`k` per row), full `k × k`. Summed in fixed blocks and
@@ -782,9 +767,6 @@ impl System<'_> {
     }
 }
 
-/// How many observations ahead [`System::prefetch`] asks for.
-const PREFETCH_AHEAD: usize = 32;
-
 /// [`conjugate_gradient`], with fused multiply-adds or not.
 #[inline(always)]
 fn cg_steps<const FMA: bool>(s: &mut Scratch, x: &mut [f64], a: &System, steps: usize) {
@@ -881,61 +863,6 @@ fn narrow(out: &mut [f32], v: &[f64]) {
     for (o, &x) in out.iter_mut().zip(v) {
         *o = x as f32;
     }
-}
-
-/// `out += s q`.
-#[inline(always)]
-fn axpy32<const FMA: bool>(out: &mut [f32], s: f32, q: &[f32]) {
-    for (o, &y) in out.iter_mut().zip(q) {
-        *o = if FMA { s.mul_add(y, *o) } else { s * y + *o };
-    }
-}
-
-/// A dot product in f32: with AVX2 and FMA (the build [`conjugate_gradient`] picks when the
-/// CPU has them) two eight-lane accumulators written out, since the compiler's own
-/// vectorisation of this reduction shuffles half its lanes away.
-#[inline(always)]
-fn dot32<const FMA: bool>(a: &[f32], b: &[f32]) -> f32 {
-    #[cfg(target_arch = "x86_64")]
-    if FMA {
-        // SAFETY: FMA is only true in the AVX2 + FMA build of `conjugate_gradient`, which
-        // multiversion runs only on CPUs that have both.
-        #[allow(unsafe_code)]
-        return unsafe { dot32_avx2(a, b) };
-    }
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-#[allow(unsafe_code)]
-fn dot32_avx2(a: &[f32], b: &[f32]) -> f32 {
-    use std::arch::x86_64::{
-        _mm_add_ps, _mm_add_ss, _mm_cvtss_f32, _mm_movehl_ps, _mm_shuffle_ps, _mm256_add_ps,
-        _mm256_castps256_ps128, _mm256_extractf128_ps, _mm256_fmadd_ps, _mm256_loadu_ps,
-        _mm256_setzero_ps,
-    };
-    let n = a.len().min(b.len());
-    let (mut acc0, mut acc1) = (_mm256_setzero_ps(), _mm256_setzero_ps());
-    let mut i = 0;
-    while i + 16 <= n {
-        // SAFETY: i + 16 ≤ n, so the four eight-value loads are in bounds of both slices.
-        unsafe {
-            let (pa, pb) = (a.as_ptr().add(i), b.as_ptr().add(i));
-            acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(pa), _mm256_loadu_ps(pb), acc0);
-            acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(pa.add(8)), _mm256_loadu_ps(pb.add(8)), acc1);
-        }
-        i += 16;
-    }
-    let acc = _mm256_add_ps(acc0, acc1);
-    let quad = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps::<1>(acc));
-    let pair = _mm_add_ps(quad, _mm_movehl_ps(quad, quad));
-    let one = _mm_add_ss(pair, _mm_shuffle_ps::<1>(pair, pair));
-    let mut total = _mm_cvtss_f32(one);
-    for j in i..n {
-        total += a[j] * b[j];
-    }
-    total
 }
 
 /// The training objective (module docs) for the current factors.

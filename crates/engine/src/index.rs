@@ -49,9 +49,51 @@ impl IdIndex {
     }
 }
 
+/// Dense indices for external ids, in first-seen order: (the ids, each row's index).
+pub(crate) fn dense_positions(ids: &[u32]) -> (Vec<u32>, Vec<u32>) {
+    let mut list = Vec::new();
+    let max = ids.iter().copied().max().unwrap_or(0) as usize;
+    // Ids are usually small numbers: a table beats hashing every rating's id.
+    let dense: Vec<u32> = if max < (4 * ids.len()).max(1 << 20) {
+        let mut table = vec![u32::MAX; max + 1];
+        ids.iter()
+            .map(|&id| {
+                let slot = &mut table[id as usize];
+                if *slot == u32::MAX {
+                    *slot = list.len() as u32;
+                    list.push(id);
+                }
+                *slot
+            })
+            .collect()
+    } else {
+        let mut map: HashMap<u32, u32> = HashMap::new();
+        ids.iter()
+            .map(|&id| {
+                *map.entry(id).or_insert_with(|| {
+                    list.push(id);
+                    (list.len() - 1) as u32
+                })
+            })
+            .collect()
+    };
+    (list, dense)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::IdIndex;
+    use super::{IdIndex, dense_positions};
+
+    #[test]
+    fn dense_positions_number_ids_in_first_seen_order_by_table_or_map() {
+        // Small ids take the table, one huge id the map: the same answer either way.
+        for big in [9, u32::MAX - 1] {
+            let (ids, rows) = dense_positions(&[5, big, 5, 2, big]);
+            assert_eq!(ids, vec![5, big, 2]);
+            assert_eq!(rows, vec![0, 1, 0, 2, 1]);
+        }
+        assert_eq!(dense_positions(&[]), (vec![], vec![]));
+    }
 
     #[test]
     fn positions_follow_the_order_and_repeats_are_refused() {

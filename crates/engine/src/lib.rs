@@ -13,6 +13,7 @@ pub mod group;
 pub mod heap;
 pub mod ials;
 pub mod index;
+mod kernels;
 pub mod linalg;
 pub mod metrics;
 pub mod ranking;

@@ -1,5 +1,6 @@
 //! The small dense linear algebra ALS needs: solving symmetric positive-definite systems of
-//! size rank + 1 by Cholesky factorisation, in place, without allocating.
+//! size rank + 1 by Cholesky factorisation, in place, without allocating. (The dot products
+//! and the other inner loops are in `kernels.rs`.)
 //!
 //! Hand-written on purpose: ALS solves one such system per user and per movie in every
 //! iteration (millions on the full dataset), each small (tens of rows) and into a buffer the
@@ -50,43 +51,6 @@ pub fn cholesky_resolve(factor: &[f64], b: &mut [f64], n: usize) {
         }
         b[i] = s / factor[i * n + i];
     }
-}
-
-/// Asks for every cache line of `len` values at `start` of `values`, without waiting for them.
-#[inline(always)]
-pub(crate) fn prefetch_row<T>(values: &[T], start: usize, len: usize) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        let per_line = (64 / std::mem::size_of::<T>()).max(1);
-        let first = values.as_ptr().wrapping_add(start);
-        for at in (0..len).step_by(per_line).chain([len.saturating_sub(1)]) {
-            // SAFETY: a prefetch reads nothing into the program and never faults, whatever the
-            // address (these are in bounds in any case); SSE, which it needs, is part of x86-64.
-            #[allow(unsafe_code)]
-            unsafe {
-                _mm_prefetch::<_MM_HINT_T0>(first.wrapping_add(at).cast());
-            }
-        }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (values, start, len);
-}
-
-/// Four running sums, so that the compiler can vectorise (one sum would fix the order of the
-/// additions and keep it scalar).
-#[inline]
-pub fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let (chunks_a, rest_a) = a.as_chunks::<4>();
-    let (chunks_b, rest_b) = b.as_chunks::<4>();
-    let mut acc = [0.0; 4];
-    for (x, y) in chunks_a.iter().zip(chunks_b) {
-        for k in 0..4 {
-            acc[k] += x[k] * y[k];
-        }
-    }
-    let tail: f64 = rest_a.iter().zip(rest_b).map(|(x, y)| x * y).sum();
-    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 
 #[cfg(test)]
