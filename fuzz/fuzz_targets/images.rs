@@ -1,6 +1,6 @@
-//! Fuzzes the image-upload path: `nextflex::images::process` (sniffing, the header's dimension
+//! Fuzzes the image-upload path: `nextflex_app::images::process` (sniffing, the header's dimension
 //! check, the EXIF read, the metadata strip, the decode and the thumbnail) and
-//! `nextflex::images::sanitise_file_name`. Properties, as the module documents them:
+//! `nextflex_app::images::sanitise_file_name`. Properties, as the module documents them:
 //!
 //! - nothing panics;
 //! - an accepted upload's `served` copy is itself accepted, as the same format with the same
@@ -16,7 +16,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nextflex::images::{self, ExifSummary, Format, THUMB_WIDTH};
+use nextflex_app::images::{self, ExifSummary, Format, THUMB_WIDTH};
 
 fn check_name(raw: &str) {
     let Some(name) = images::sanitise_file_name(raw) else {

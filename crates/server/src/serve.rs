@@ -9,14 +9,14 @@ use std::time::Duration;
 use axum::Router;
 use tokio::net::TcpListener;
 
-use crate::config::{DatabaseConfig, StorageConfig};
-use crate::db::{Db, PoolSettings};
-use crate::error::{Error, Result};
 use crate::http::{self, ApiContext, ApiSettings};
-use crate::models::Models;
-use crate::recommender::{RecommenderSettings, SharedRecommender};
-use crate::secrets;
-use crate::storage::Storage;
+use nextflex_app::model_versions::Models;
+use nextflex_app::recommender::{RecommenderSettings, SharedRecommender};
+use nextflex_app::secrets;
+use nextflex_store::config::{DatabaseConfig, StorageConfig};
+use nextflex_store::db::{Db, PoolSettings};
+use nextflex_store::error::{Error, Result};
+use nextflex_store::storage::Storage;
 
 pub struct ServeSettings {
     pub addr: SocketAddr,
@@ -40,7 +40,7 @@ pub struct ServeSettings {
     /// Scheduled retraining; zero: only on demand.
     pub retrain_interval: Duration,
     /// Background TMDB enrichment; `None`: off.
-    pub enrich: Option<crate::enrich::Schedule>,
+    pub enrich: Option<nextflex_app::enrich::Schedule>,
 }
 
 /// Starts the server. Every configuration check runs before the first log line, so that a bad
@@ -85,7 +85,7 @@ pub async fn run(settings: ServeSettings) -> Result<()> {
     }
     if let Some(schedule) = settings.enrich {
         let key = settings.api.tmdb_api_key.as_ref();
-        crate::enrich::schedule(
+        nextflex_app::enrich::schedule(
             db.clone(),
             key,
             &settings.api.tmdb_api_url,
@@ -130,7 +130,7 @@ pub async fn run(settings: ServeSettings) -> Result<()> {
 
 /// Imports the demo dataset into an empty catalogue, so that a fresh install shows real movies.
 async fn import_demo(db: &Db, storage: &Storage, demo: &std::path::Path) -> Result<()> {
-    if crate::db::count_rows(db, "movies").await? > 0 {
+    if nextflex_store::db::count_rows(db, "movies").await? > 0 {
         return Ok(());
     }
     if !demo.is_dir() {
@@ -138,7 +138,8 @@ async fn import_demo(db: &Db, storage: &Storage, demo: &std::path::Path) -> Resu
         return Ok(());
     }
     tracing::info!(path = %demo.display(), "the catalogue is empty: importing the demo dataset");
-    let summary = crate::import::import(db, storage, &[demo.to_path_buf()], false).await?;
+    let summary =
+        nextflex_app::dataset_import::import(db, storage, &[demo.to_path_buf()], false).await?;
     tracing::info!(
         movies = summary.movies,
         seconds = summary.seconds,

@@ -8,7 +8,7 @@ import {
 } from '@reduxjs/toolkit/query';
 import { loggedOut, tokensReceived, type AuthState } from '../features/auth/authSlice';
 import { warmingUpChanged, type StatusState } from '../features/status/statusSlice';
-import type { TokenPair } from './types';
+import type { ApiErrorBody, TokenPair } from './types';
 
 type State = { auth: AuthState; status?: StatusState };
 
@@ -54,7 +54,9 @@ function isTokenPair(value: unknown): value is TokenPair {
 
 function isWarmingUp(error: FetchBaseQueryError | undefined): boolean {
   if (!error || error.status !== 503) return false;
-  const data = error.data as { error?: { code?: string } } | undefined;
+  // The body's type comes from the OpenAPI document: a code that is not one of the server's
+  // fails to type-check here.
+  const data = error.data as Partial<ApiErrorBody> | undefined;
   return data?.error?.code === 'warming_up';
 }
 

@@ -1,6 +1,6 @@
 import type { SerializedError } from '@reduxjs/toolkit';
 import type { FetchBaseQueryError } from '@reduxjs/toolkit/query';
-import type { ApiErrorBody } from './types';
+import type { ApiErrorBody, ErrorCode } from './types';
 
 type AnyError = FetchBaseQueryError | SerializedError | undefined | null;
 
@@ -18,7 +18,7 @@ export function errorStatus(error: AnyError): number | undefined {
 }
 
 /** The API's error code (`not_found`, `warming_up`, …), when there is one. */
-export function errorCode(error: AnyError): string | undefined {
+export function errorCode(error: AnyError): ErrorCode | undefined {
   return body(error)?.code;
 }
 

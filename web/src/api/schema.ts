@@ -1080,13 +1080,19 @@ export interface components {
             error: components["schemas"]["ErrorDetail"];
         };
         /**
+         * @description Every error code the API answers, written once: the OpenAPI document lists them as an enum,
+         *     so the web client's generated types have them as a union.
+         * @enum {string}
+         */
+        ErrorCode: "invalid" | "invalid_path" | "invalid_query" | "invalid_form" | "parse_error" | "unsupported_media_type" | "payload_too_large" | "file_too_large" | "image_too_large" | "invalid_image" | "unknown_format" | "invalid_line" | "too_many_rows" | "not_authenticated" | "token_not_valid" | "no_active_account" | "permission_denied" | "not_found" | "unknown_taste" | "ambiguous_title" | "conflict" | "training_running" | "throttled" | "uploads_busy" | "warming_up" | "database_unavailable" | "storage_unavailable" | "database_full" | "storage_full" | "no_web_ui" | "internal";
+        /**
          * @description What went wrong. Some errors carry more, by name: `candidates` (409 `ambiguous_title`) and
          *     `suggestions` (404 of a title lookup) list `{id, title, year}` movies, `training` (409
          *     `training_running`) is the training under way.
          */
         ErrorDetail: {
-            /** @description Machine-readable, e.g. `invalid`, `not_found`, `token_not_valid`, `throttled`. */
-            code: string;
+            /** @description Machine-readable: what went wrong, one of a fixed list. */
+            code: components["schemas"]["ErrorCode"];
             /** @description For people. */
             message: string;
             /** @description For input errors: messages by field name (`non_field_errors` for the body as a whole). */

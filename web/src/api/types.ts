@@ -93,3 +93,5 @@ export type Models = Schemas['ModelsBody'];
 // Errors
 
 export type ApiErrorBody = Schemas['ErrorBody'];
+/** Every code an error answer can carry (`ErrorCode` on the server). */
+export type ErrorCode = Schemas['ErrorCode'];

@@ -12,12 +12,12 @@ use utoipa_axum::routes;
 use super::error::{ErrorBody, JsonBody, NotAdmin, PathParam, QueryParams};
 use super::page::{Page, Paging};
 use super::tokens::AdminUser;
-use super::{ApiContext, ApiError};
-use crate::clock::now;
-use crate::db::admin::{self, RatingRow, Stats, UserRow};
-use crate::db::model_versions::Version;
-use crate::db::{ratings, tokens, users};
-use crate::models::Training;
+use super::{ApiContext, ApiError, ErrorCode};
+use nextflex_app::model_versions::Training;
+use nextflex_store::clock::now;
+use nextflex_store::db::admin::{self, RatingRow, Stats, UserRow};
+use nextflex_store::db::model_versions::Version;
+use nextflex_store::db::{ratings, tokens, users};
 
 pub fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new()
@@ -101,7 +101,7 @@ struct UserPatch {
 }
 
 fn user_not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such user.")
+    ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "No such user.")
 }
 
 /// Change a user's names and flags
@@ -198,14 +198,14 @@ async fn delete_user(
     if id == me.id {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
-            "invalid",
+            ErrorCode::Invalid,
             "Delete your own account from your profile, not from the admin tables.",
         ));
     }
     users::find_by_id(&ctx.db, id)
         .await?
         .ok_or_else(user_not_found)?;
-    crate::accounts::delete(&ctx.db, &ctx.storage, id).await?;
+    nextflex_app::accounts::delete(&ctx.db, &ctx.storage, id).await?;
     ctx.accounts.forget(id);
     Ok(StatusCode::NO_CONTENT)
 }
@@ -261,7 +261,7 @@ async fn delete_rating(
     } else {
         Err(ApiError::new(
             StatusCode::NOT_FOUND,
-            "not_found",
+            ErrorCode::NotFound,
             "No such rating.",
         ))
     }
@@ -291,7 +291,7 @@ async fn list_models(
     State(ctx): State<ApiContext>,
     _: AdminUser,
 ) -> Result<axum::Json<ModelsBody>, ApiError> {
-    let versions = crate::db::model_versions::list(&ctx.db, 100).await?;
+    let versions = nextflex_store::db::model_versions::list(&ctx.db, 100).await?;
     Ok(axum::Json(ModelsBody {
         current: versions
             .iter()
@@ -327,7 +327,7 @@ async fn retrain(
         Ok(training) => Ok((StatusCode::ACCEPTED, axum::Json(RetrainBody { training }))),
         Err(running) => Err(ApiError::new(
             StatusCode::CONFLICT,
-            "training_running",
+            ErrorCode::TrainingRunning,
             "A training is already running.",
         )
         .with("training", running)),

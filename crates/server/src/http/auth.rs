@@ -15,10 +15,10 @@ use utoipa_axum::routes;
 
 use super::error::{ErrorBody, FieldErrors, JsonBody, REQUIRED, TooManyGuesses};
 use super::tokens::{AuthUser, TokenType, invalid_token};
-use super::{ApiContext, ApiError};
-use crate::accounts;
-use crate::db::{tokens, users};
-use crate::ids::random_id;
+use super::{ApiContext, ApiError, ErrorCode};
+use nextflex_app::accounts;
+use nextflex_app::ids::random_id;
+use nextflex_store::db::{tokens, users};
 
 pub fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new()
@@ -197,7 +197,7 @@ async fn register(
     )
     .await
     .map_err(|e| match e {
-        crate::error::Error::Conflict(_) => {
+        nextflex_store::error::Error::Conflict(_) => {
             ApiError::field("email", "A user with that email already exists.")
         }
         other => other.into(),
@@ -250,7 +250,7 @@ async fn login(
     let refused = || {
         ApiError::new(
             StatusCode::UNAUTHORIZED,
-            "no_active_account",
+            ErrorCode::NoActiveAccount,
             "No active account found with the given credentials",
         )
     };
@@ -506,7 +506,7 @@ async fn delete_me(
 ) -> Result<StatusCode, ApiError> {
     let u = current(&ctx, user).await?;
     check_current(&ctx, &u, &body.current_password).await?;
-    crate::accounts::delete(&ctx.db, &ctx.storage, u.id).await?;
+    nextflex_app::accounts::delete(&ctx.db, &ctx.storage, u.id).await?;
     ctx.accounts.forget(u.id);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -11,12 +11,81 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::openapi::RefOr;
 
-use crate::error::{Error, Outage};
+use nextflex_store::error::{Error, Outage};
+
+/// Every error code the API answers, written once: the OpenAPI document lists them as an enum,
+/// so the web client's generated types have them as a union.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// A field or the body is invalid (`fields` says which), or a value the server cannot use.
+    Invalid,
+    /// A path parameter is not of its type (e.g. a movie id that is not a positive integer).
+    InvalidPath,
+    /// A query parameter is missing, of the wrong type or out of range.
+    InvalidQuery,
+    /// A multipart form is malformed or lacks a part.
+    InvalidForm,
+    /// The JSON body cannot be read.
+    ParseError,
+    /// The body is not of the content type the route takes.
+    UnsupportedMediaType,
+    /// The body is larger than the route takes.
+    PayloadTooLarge,
+    /// An uploaded history file is too large.
+    FileTooLarge,
+    /// An uploaded image is larger than the server takes.
+    ImageTooLarge,
+    /// An upload is not a whole JPEG, PNG, GIF or WebP image, or too large once decoded.
+    InvalidImage,
+    /// An uploaded history file is not an export NextFlex reads.
+    UnknownFormat,
+    /// A line of an uploaded history file cannot be read (`line` says which).
+    InvalidLine,
+    /// An uploaded history file has more rows than an import takes.
+    TooManyRows,
+    /// The route needs a login and the request has no token.
+    NotAuthenticated,
+    /// The token is malformed, expired or revoked.
+    TokenNotValid,
+    /// Wrong email or password, or the account is deactivated.
+    NoActiveAccount,
+    /// The account may not do this (not the owner, not an admin).
+    PermissionDenied,
+    /// No such resource.
+    NotFound,
+    /// A taste preset that does not exist.
+    UnknownTaste,
+    /// A title fits several movies (`candidates` lists them).
+    AmbiguousTitle,
+    /// The thing exists already (an email taken, a rating exists).
+    Conflict,
+    /// A training is under way (`training` describes it).
+    TrainingRunning,
+    /// Too many requests; retry after `Retry-After` seconds.
+    Throttled,
+    /// Too many uploads are waiting for a decoder; retry after `Retry-After` seconds.
+    UploadsBusy,
+    /// The recommenders are being built; retry after `Retry-After` seconds.
+    WarmingUp,
+    /// The database is unreachable or too slow; retry after `Retry-After` seconds.
+    DatabaseUnavailable,
+    /// The object storage is unreachable; retry after `Retry-After` seconds.
+    StorageUnavailable,
+    /// The database is out of space; nothing was changed.
+    DatabaseFull,
+    /// The object storage is out of space; nothing was changed.
+    StorageFull,
+    /// This build of the server carries no web UI.
+    NoWebUi,
+    /// Something failed on the server; the detail is logged, not returned.
+    Internal,
+}
 
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     pub fields: BTreeMap<String, Vec<String>>,
     /// More to say, by name (e.g. `candidates` for an ambiguous title).
@@ -26,7 +95,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         ApiError {
             status,
             code,
@@ -42,14 +111,14 @@ impl ApiError {
         let seconds = retry_seconds(wait);
         ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
-            "throttled",
+            ErrorCode::Throttled,
             format!("Request was throttled. Expected available in {seconds} seconds."),
         )
         .retry_after(wait)
     }
 
     /// 503 with `code`: a dependency is down or the server is busy; worth retrying after `wait`.
-    pub fn unavailable(code: &'static str, message: impl Into<String>, wait: Duration) -> Self {
+    pub fn unavailable(code: ErrorCode, message: impl Into<String>, wait: Duration) -> Self {
         ApiError::new(StatusCode::SERVICE_UNAVAILABLE, code, message).retry_after(wait)
     }
 
@@ -63,7 +132,7 @@ impl ApiError {
         tracing::error!(error = %detail, "request failed");
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
+            ErrorCode::Internal,
             "Something went wrong on our side.",
         )
     }
@@ -74,7 +143,7 @@ impl ApiError {
             fields,
             ..ApiError::new(
                 StatusCode::BAD_REQUEST,
-                "invalid",
+                ErrorCode::Invalid,
                 "Some fields are invalid.",
             )
         }
@@ -93,7 +162,7 @@ impl ApiError {
         let message = message.into();
         ApiError {
             fields: BTreeMap::from([(name.to_owned(), vec![message.clone()])]),
-            ..ApiError::new(StatusCode::BAD_REQUEST, "invalid", message)
+            ..ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::Invalid, message)
         }
     }
 }
@@ -109,8 +178,8 @@ pub struct ErrorBody<'a> {
 /// `training_running`) is the training under way.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail<'a> {
-    /// Machine-readable, e.g. `invalid`, `not_found`, `token_not_valid`, `throttled`.
-    code: &'a str,
+    /// Machine-readable: what went wrong, one of a fixed list.
+    code: ErrorCode,
     /// For people.
     message: &'a str,
     /// For input errors: messages by field name (`non_field_errors` for the body as a whole).
@@ -206,7 +275,11 @@ impl From<WarmingUp> for ApiError {
                  in a few seconds."
             }
         };
-        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "warming_up", message)
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::WarmingUp,
+            message,
+        )
     }
 }
 
@@ -228,7 +301,7 @@ impl From<InvalidPath> for ApiError {
     fn from(_: InvalidPath) -> ApiError {
         ApiError::new(
             StatusCode::BAD_REQUEST,
-            "invalid_path",
+            ErrorCode::InvalidPath,
             "An id in the path is not an integer in range.",
         )
     }
@@ -294,14 +367,16 @@ pub const REQUIRED: &str = "This field is required.";
 impl From<Error> for ApiError {
     fn from(e: Error) -> Self {
         match e {
-            Error::Invalid(m) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m),
-            Error::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
-            Error::NotFound(m) => ApiError::new(StatusCode::NOT_FOUND, "not_found", m),
-            Error::Database(e) => match crate::db::outage(&e) {
+            Error::Invalid(m) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid, m)
+            }
+            Error::Conflict(m) => ApiError::new(StatusCode::CONFLICT, ErrorCode::Conflict, m),
+            Error::NotFound(m) => ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, m),
+            Error::Database(e) => match nextflex_store::db::outage(&e) {
                 Some(outage) => dependency_failed(Dependency::Database, outage, &e),
                 None => ApiError::internal(Error::Database(e)),
             },
-            Error::Storage(e) => match crate::storage::outage(&e) {
+            Error::Storage(e) => match nextflex_store::storage::outage(&e) {
                 Some(outage) => dependency_failed(Dependency::Storage, outage, &e),
                 None => ApiError::internal(Error::Storage(e)),
             },
@@ -319,10 +394,18 @@ enum Dependency {
 
 impl Dependency {
     /// For people, and the codes of its 507 and 503 answers.
-    fn describe(self) -> (&'static str, &'static str, &'static str) {
+    fn describe(self) -> (&'static str, ErrorCode, ErrorCode) {
         match self {
-            Dependency::Database => ("database", "database_full", "database_unavailable"),
-            Dependency::Storage => ("object storage", "storage_full", "storage_unavailable"),
+            Dependency::Database => (
+                "database",
+                ErrorCode::DatabaseFull,
+                ErrorCode::DatabaseUnavailable,
+            ),
+            Dependency::Storage => (
+                "object storage",
+                ErrorCode::StorageFull,
+                ErrorCode::StorageUnavailable,
+            ),
         }
     }
 }
@@ -356,7 +439,11 @@ fn dependency_failed(
 }
 
 pub async fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such resource.")
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+        "No such resource.",
+    )
 }
 
 /// A JSON request body whose rejections (bad JSON, wrong content type, missing fields) are
@@ -383,7 +470,7 @@ where
             Err(e) => {
                 return Err(ApiError::new(
                     e.status(),
-                    "payload_too_large",
+                    ErrorCode::PayloadTooLarge,
                     e.body_text(),
                 ));
             }
@@ -395,29 +482,29 @@ where
             Ok(_) if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') => {
                 Err(ApiError::new(
                     StatusCode::BAD_REQUEST,
-                    "parse_error",
+                    ErrorCode::ParseError,
                     "The body must be a JSON object.",
                 ))
             }
             Ok(_) if has_escaped_nul(&bytes) => Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
-                "invalid",
+                ErrorCode::Invalid,
                 NUL_MESSAGE,
             )),
             Ok(Json(value)) => Ok(JsonBody(value)),
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+                ErrorCode::UnsupportedMediaType,
                 "Send the body as JSON with Content-Type: application/json.",
             )),
             Err(JsonRejection::BytesRejection(e)) => Err(ApiError::new(
                 e.status(),
-                "payload_too_large",
+                ErrorCode::PayloadTooLarge,
                 e.body_text(),
             )),
             Err(e) => Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
-                "parse_error",
+                ErrorCode::ParseError,
                 e.body_text(),
             )),
         }
@@ -496,14 +583,20 @@ where
         if parts.uri.query().is_some_and(|q| q.contains("%00")) {
             return Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
-                "invalid_query",
+                ErrorCode::InvalidQuery,
                 NUL_MESSAGE,
             ));
         }
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|q| QueryParams(q.0))
-            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()))
+            .map_err(|e| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    ErrorCode::InvalidQuery,
+                    e.body_text(),
+                )
+            })
     }
 }
 
@@ -511,7 +604,7 @@ where
 pub fn not_multipart(what: &str, e: &axum::extract::multipart::MultipartRejection) -> ApiError {
     ApiError::new(
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "unsupported_media_type",
+        ErrorCode::UnsupportedMediaType,
         format!("Send {what} as multipart/form-data: {}", e.body_text()),
     )
 }
@@ -526,7 +619,7 @@ pub fn unreadable_form(
     } else {
         ApiError::new(
             e.status(),
-            "invalid_form",
+            ErrorCode::InvalidForm,
             format!("The form cannot be read: {}", e.body_text()),
         )
     }

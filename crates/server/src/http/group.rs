@@ -1,7 +1,7 @@
 //! `POST /api/recommend/group`: films for the caller and up to five others to watch together:
 //! users who made their profile public (which is their consent to be added), and guests, each
 //! bringing their ratings as the text of an export (Letterboxd, IMDb or a plain CSV, matched as
-//! an import is, see [`crate::history`]), of which nothing is stored. The films
+//! an import is, see [`nextflex_app::history_import`]), of which nothing is stored. The films
 //! are ones no member rated, ranked by least misery over the members' folded-in scores, each
 //! with every member's share (see [`nextflex_engine::group`]).
 
@@ -20,11 +20,11 @@ use super::imports::export_error;
 use super::movies::{MovieCard, full_snapshot, genre};
 use super::profiles::user_not_found;
 use super::tokens::AuthUser;
-use super::{ApiContext, ApiError};
-use crate::db::movie_lists::{self, List};
-use crate::db::{catalogue, ratings, users};
-use crate::history::{MatchIndex, match_rows};
-use crate::recommender::MAX_LIMIT;
+use super::{ApiContext, ApiError, ErrorCode};
+use nextflex_app::history_import::{MatchIndex, match_rows};
+use nextflex_app::recommender::MAX_LIMIT;
+use nextflex_store::db::movie_lists::{self, List};
+use nextflex_store::db::{catalogue, ratings, users};
 
 /// Members besides the caller: a group is two to six people.
 pub const MAX_GUESTS: usize = 5;
@@ -272,7 +272,7 @@ async fn recommend_group(
                 .collect();
             ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown_taste",
+                ErrorCode::UnknownTaste,
                 format!(
                     "We cannot tell yet what {} would like: rate a few films you liked, or bring ratings that name some NextFlex knows.",
                     said.join(" and ")

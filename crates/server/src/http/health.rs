@@ -98,7 +98,7 @@ async fn readyz(State(ctx): State<ApiContext>) -> (StatusCode, Json<Readiness>) 
     (status, Json(body))
 }
 
-async fn check(what: &str, probe: impl Future<Output = crate::error::Result<()>>) -> bool {
+async fn check(what: &str, probe: impl Future<Output = nextflex_store::error::Result<()>>) -> bool {
     match tokio::time::timeout(CHECK_TIMEOUT, probe).await {
         Ok(Ok(())) => true,
         Ok(Err(e)) => {

@@ -1,5 +1,5 @@
 //! `POST /api/me/imports`: a user brings their ratings and watchlist from Letterboxd, IMDb or a
-//! plain CSV (see [`crate::history`] for the matching). All or nothing: a file with a bad line is
+//! plain CSV (see [`nextflex_app::history_import`] for the matching). All or nothing: a file with a bad line is
 //! refused with that line and nothing is written; importing the same file twice changes nothing.
 
 use axum::extract::multipart::MultipartRejection;
@@ -14,10 +14,10 @@ use utoipa_axum::routes;
 use super::error::{ErrorBody, not_multipart, unreadable_form};
 use super::movies::MovieCard;
 use super::tokens::{AuthUser, deleted_account};
-use super::{ApiContext, ApiError};
-use crate::db::catalogue;
-use crate::db::ratings::{self, Imported};
-use crate::history::{MatchIndex, match_rows};
+use super::{ApiContext, ApiError, ErrorCode};
+use nextflex_app::history_import::{MatchIndex, match_rows};
+use nextflex_store::db::catalogue;
+use nextflex_store::db::ratings::{self, Imported};
 
 /// The largest file accepted.
 pub const MAX_FILE_BYTES: usize = 5 << 20;
@@ -110,7 +110,7 @@ fn status_of(i: Imported) -> &'static str {
 fn too_large() -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
-        "file_too_large",
+        ErrorCode::FileTooLarge,
         format!("The file is larger than {} MB.", MAX_FILE_BYTES >> 20),
     )
 }
@@ -118,9 +118,9 @@ fn too_large() -> ApiError {
 /// A file that is not an export NextFlex reads: 422, naming the line at fault.
 pub(super) fn export_error(e: ExportError) -> ApiError {
     let code = match e {
-        ExportError::UnknownHeader => "unknown_format",
-        ExportError::Line { .. } => "invalid_line",
-        ExportError::TooManyRows { .. } => "too_many_rows",
+        ExportError::UnknownHeader => ErrorCode::UnknownFormat,
+        ExportError::Line { .. } => ErrorCode::InvalidLine,
+        ExportError::TooManyRows { .. } => ErrorCode::TooManyRows,
     };
     let line = match &e {
         ExportError::Line { line, .. } => Some(*line),
@@ -189,7 +189,7 @@ async fn import(
     let export = read_export(&bytes, MAX_ROWS).map_err(export_error)?;
     let index = MatchIndex::new(&catalogue::match_keys(&ctx.db).await?);
     let matched = match_rows(&index, &export);
-    let now = crate::clock::now();
+    let now = nextflex_store::clock::now();
     let to_rate: Vec<(i64, f64, i64)> = matched
         .ratings
         .iter()

@@ -11,8 +11,8 @@ use utoipa_axum::routes;
 use super::error::{ErrorBody, PathParam, WarmingUp};
 use super::movies::{MovieCard, snapshot};
 use super::page::{Page, Paging};
-use super::{ApiContext, ApiError};
-use crate::db::keywords;
+use super::{ApiContext, ApiError, ErrorCode};
+use nextflex_store::db::keywords;
 
 pub fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new().routes(routes!(keyword))
@@ -44,9 +44,13 @@ async fn keyword(
     PathParam(id): PathParam<i64>,
     paging: Paging,
 ) -> Result<axum::Json<KeywordBody>, ApiError> {
-    let keyword = keywords::find(&ctx.db, id)
-        .await?
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such keyword."))?;
+    let keyword = keywords::find(&ctx.db, id).await?.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "No such keyword.",
+        )
+    })?;
     let r = snapshot(&ctx)?;
     let movies = r.most_popular_first(&keywords::movies_with(&ctx.db, id).await?);
     let results = movies

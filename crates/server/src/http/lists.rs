@@ -13,8 +13,8 @@ use super::error::ErrorBody;
 use super::me::existing_movie;
 use super::movies::MovieCard;
 use super::tokens::AuthUser;
-use super::{ApiContext, ApiError};
-use crate::db::movie_lists::{self, List};
+use super::{ApiContext, ApiError, ErrorCode};
+use nextflex_store::db::movie_lists::{self, List};
 
 pub fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new()
@@ -87,7 +87,7 @@ async fn remove(
     } else {
         Err(ApiError::new(
             StatusCode::NOT_FOUND,
-            "not_found",
+            ErrorCode::NotFound,
             match list {
                 List::Watchlist => "This movie is not on your watchlist.",
                 List::Dismissed => "You have not marked this movie as not interested.",

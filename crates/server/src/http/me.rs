@@ -12,11 +12,11 @@ use utoipa_axum::routes;
 use super::error::{ErrorBody, JsonBody, QueryParams, WarmingUp};
 use super::movies::{ChartItem, MovieCard, chart_body, full_snapshot, genre};
 use super::tokens::AuthUser;
-use super::{ApiContext, ApiError};
-use crate::db::movie_lists::{self, List};
-use crate::db::{catalogue, ratings};
-use crate::recommender::{ChartSource, ForYou, MAX_LIMIT};
-use crate::rows::RowKind;
+use super::{ApiContext, ApiError, ErrorCode};
+use nextflex_app::home_rows::RowKind;
+use nextflex_app::recommender::{ChartSource, ForYou, MAX_LIMIT};
+use nextflex_store::db::movie_lists::{self, List};
+use nextflex_store::db::{catalogue, ratings};
 
 pub fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new()
@@ -42,13 +42,13 @@ struct RatingSaved {
 /// Ratings go from 0.5 to 5 in half steps, as in MovieLens.
 fn check_rating(value: Option<f64>) -> Result<f64, ApiError> {
     match value {
-        Some(r) => crate::rating::check(r).map_err(|rule| ApiError::field("rating", rule)),
+        Some(r) => nextflex_app::rating::check(r).map_err(|rule| ApiError::field("rating", rule)),
         None => Err(ApiError::field("rating", super::error::REQUIRED)),
     }
 }
 
 pub(super) async fn existing_movie(ctx: &ApiContext, raw: &str) -> Result<i64, ApiError> {
-    let not_found = || ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such movie.");
+    let not_found = || ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "No such movie.");
     let id = raw.parse::<i64>().map_err(|_| not_found())?;
     if catalogue::exists(&ctx.db, id).await? {
         Ok(id)
@@ -111,7 +111,7 @@ async fn unrate(
     } else {
         Err(ApiError::new(
             StatusCode::NOT_FOUND,
-            "not_found",
+            ErrorCode::NotFound,
             "You have not rated this movie.",
         ))
     }
@@ -349,7 +349,7 @@ async fn home_rows(
     user: AuthUser,
 ) -> Result<axum::Json<HomeRows>, ApiError> {
     let r = full_snapshot(&ctx)?;
-    let rows = crate::rows::home_rows(&ctx.db, &r, user.id).await?;
+    let rows = nextflex_app::home_rows::home_rows(&ctx.db, &r, user.id).await?;
     Ok(axum::Json(HomeRows {
         rows: rows
             .into_iter()

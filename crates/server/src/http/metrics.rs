@@ -20,8 +20,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::ApiContext;
-use crate::error::{Error, Result};
-use crate::models::TrainingState;
+use nextflex_app::model_versions::TrainingState;
+use nextflex_store::error::{Error, Result};
 
 /// The label of requests no route matched.
 const UNMATCHED: &str = "(unmatched)";
@@ -209,8 +209,8 @@ impl Metrics {
         match ctx.models.serving() {
             Some(version) => {
                 self.model_info.with_label_values(&[&version]).set(1);
-                let created = crate::models::version_created_at(&version);
-                let age = created.map_or(0, |at| crate::clock::now() - at);
+                let created = nextflex_app::model_versions::version_created_at(&version);
+                let age = created.map_or(0, |at| nextflex_store::clock::now() - at);
                 self.model_age.set(age.max(0) as f64);
             }
             None => self.model_age.set(0.0),

@@ -35,16 +35,16 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 
-pub use error::ApiError;
+pub use error::{ApiError, ErrorCode};
 pub use openapi::document as openapi_document;
 pub use uploads::UploadSettings;
 
-use crate::config::Secret;
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::models::Models;
-use crate::recommender::SharedRecommender;
-use crate::storage::Storage;
+use nextflex_app::model_versions::Models;
+use nextflex_app::recommender::SharedRecommender;
+use nextflex_store::config::Secret;
+use nextflex_store::db::Db;
+use nextflex_store::error::{Error, Result};
+use nextflex_store::storage::Storage;
 use ratelimit::RateLimiter;
 use tokens::TokenKeys;
 
@@ -160,7 +160,7 @@ impl ApiContext {
                 Duration::from_secs(3600),
             )),
             uploads: Arc::new(uploads::UploadGate::new(&settings.uploads)),
-            dummy_hash: crate::accounts::hash_password(&crate::ids::random_id())
+            dummy_hash: nextflex_app::accounts::hash_password(&nextflex_app::ids::random_id())
                 .await?
                 .into(),
             cors_origins: settings.cors_origins.clone().into(),

@@ -14,13 +14,13 @@ use utoipa_axum::routes;
 use super::error::{ErrorBody, Integer, JsonBody, QueryParams, WarmingUp};
 use super::page::{Page, Paging};
 use super::tokens::MaybeUser;
-use super::{ApiContext, ApiError};
-use crate::db::{catalogue, ratings};
-use crate::recommender::{
+use super::{ApiContext, ApiError, ErrorCode};
+use nextflex_app::recommender::{
     ChartSource, Lookup, MAX_K, MAX_LIMIT, MovieQuery, MovieSummary, RatingStats, Recommender,
     SortBy, split_year,
 };
-use crate::similar;
+use nextflex_app::similar;
+use nextflex_store::db::{catalogue, ratings};
 
 pub fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new()
@@ -304,11 +304,11 @@ fn movie_id(raw: &str) -> Result<i64, ApiError> {
     raw.parse::<i64>()
         .ok()
         .filter(|id| *id > 0)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such movie."))
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "No such movie."))
 }
 
 fn no_movie() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such movie.")
+    ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "No such movie.")
 }
 
 /// A movie with its genres, keywords, cast and crew
@@ -706,7 +706,7 @@ async fn similar_by_title(
         Lookup::Found(movie) => Ok(axum::Json(similar_body(&ctx, &r, movie, k).await?)),
         Lookup::Ambiguous(candidates) => Err(ApiError::new(
             StatusCode::CONFLICT,
-            "ambiguous_title",
+            ErrorCode::AmbiguousTitle,
             format!("{title:?} names several movies; pick one by its year or id."),
         )
         .with(
@@ -718,7 +718,7 @@ async fn similar_by_title(
         )),
         Lookup::NotFound => Err(ApiError::new(
             StatusCode::NOT_FOUND,
-            "not_found",
+            ErrorCode::NotFound,
             format!("No movie titled {title:?}."),
         )
         .with(

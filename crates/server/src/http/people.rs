@@ -11,8 +11,8 @@ use utoipa_axum::routes;
 
 use super::error::{ErrorBody, InvalidPath, PathParam, WarmingUp};
 use super::movies::{MovieCard, full_snapshot};
-use super::{ApiContext, ApiError};
-use crate::db::people::{self, PersonCredit};
+use super::{ApiContext, ApiError, ErrorCode};
+use nextflex_store::db::people::{self, PersonCredit};
 
 pub fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new().routes(routes!(person))
@@ -66,9 +66,13 @@ async fn person(
     State(ctx): State<ApiContext>,
     PathParam(id): PathParam<i64>,
 ) -> Result<axum::Json<PersonBody>, ApiError> {
-    let person = people::find(&ctx.db, id)
-        .await?
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such person."))?;
+    let person = people::find(&ctx.db, id).await?.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "No such person.",
+        )
+    })?;
     let r = full_snapshot(&ctx)?;
     let (mut cast, mut crew) = (Vec::new(), Vec::new());
     for credit in people::filmography(&ctx.db, id).await? {

@@ -18,10 +18,10 @@ use super::error::{
 };
 use super::page::{Page, Paging};
 use super::tokens::{AuthUser, permission_denied};
-use super::{ApiContext, ApiError};
-use crate::db::catalogue;
-use crate::db::posts::{self, ImageRow, PostChanges, PostFilter, PostRow};
-use crate::images::{self, ImageError, Processed};
+use super::{ApiContext, ApiError, ErrorCode};
+use nextflex_app::images::{self, ImageError, Processed};
+use nextflex_store::db::catalogue;
+use nextflex_store::db::posts::{self, ImageRow, PostChanges, PostFilter, PostRow};
 
 /// Room for the form's text fields and multipart framing on top of the image.
 const FORM_OVERHEAD: usize = 128 * 1024;
@@ -144,7 +144,7 @@ impl From<PostRow> for PostBody {
 }
 
 fn post_not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such post.")
+    ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "No such post.")
 }
 
 /// The form as sent, before validation.
@@ -187,7 +187,7 @@ fn too_large(max: Option<usize>) -> ApiError {
     let limit = max.map_or(String::new(), |m| format!(" (at most {m} bytes)"));
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
-        "image_too_large",
+        ErrorCode::ImageTooLarge,
         format!("The image is too large{limit}."),
     )
 }
@@ -315,13 +315,13 @@ fn parse_optional<T: std::str::FromStr>(
 }
 
 fn check_rating(r: f64) -> Result<f64, String> {
-    crate::rating::check(r).map_err(String::from)
+    nextflex_app::rating::check(r).map_err(String::from)
 }
 
 fn invalid_image(e: ImageError) -> ApiError {
     ApiError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid_image",
+        ErrorCode::InvalidImage,
         e.to_string(),
     )
     .with("fields", BTreeMap::from([("image", vec![e.to_string()])]))
@@ -393,7 +393,8 @@ async fn create(
         rating: form.rating,
     };
     let file_name = file_name.as_deref();
-    let id = crate::posts::create(&ctx.db, &ctx.storage, &post, file_name, processed).await?;
+    let id =
+        nextflex_app::posts::create(&ctx.db, &ctx.storage, &post, file_name, processed).await?;
     let post = posts::get(&ctx.db, id).await?.ok_or_else(post_not_found)?;
     Ok((StatusCode::CREATED, axum::Json(post.into())))
 }
@@ -567,7 +568,7 @@ async fn remove(
     PathParam(id): PathParam<i64>,
 ) -> Result<StatusCode, ApiError> {
     editable(&ctx, user, id).await?;
-    if crate::posts::delete(&ctx.db, &ctx.storage, id).await? {
+    if nextflex_app::posts::delete(&ctx.db, &ctx.storage, id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(post_not_found())
@@ -638,7 +639,7 @@ async fn serve_image(
     headers: &HeaderMap,
     thumb: bool,
 ) -> Result<Response, ApiError> {
-    let missing = || ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such image.");
+    let missing = || ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "No such image.");
     let image = posts::image(&ctx.db, id).await?.ok_or_else(missing)?;
     // An image never changes under its id, so its hash is a strong validator.
     let (key, content_type, etag) = if thumb {

@@ -13,8 +13,8 @@ use utoipa_axum::routes;
 use super::error::{ErrorBody, InvalidPath, PathParam, WarmingUp};
 use super::movies::{MovieCard, full_snapshot};
 use super::tokens::MaybeUser;
-use super::{ApiContext, ApiError};
-use crate::db::{ratings, users};
+use super::{ApiContext, ApiError, ErrorCode};
+use nextflex_store::db::{ratings, users};
 
 /// Favourites shown on a profile, at most.
 const FAVOURITES: usize = 12;
@@ -55,7 +55,7 @@ struct PublicProfile {
 pub(super) fn user_not_found() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
-        "not_found",
+        ErrorCode::NotFound,
         "No such user, or their profile is not public.",
     )
 }

@@ -13,9 +13,9 @@ use axum::http::request::Parts;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
-use super::{ApiContext, ApiError};
-use crate::clock::now;
-use crate::db::Db;
+use super::{ApiContext, ApiError, ErrorCode};
+use nextflex_store::clock::now;
+use nextflex_store::db::Db;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -72,7 +72,7 @@ impl TokenKeys {
             token_type,
             exp: iat + ttl,
             iat,
-            jti: crate::ids::random_id(),
+            jti: nextflex_app::ids::random_id(),
             user_id,
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
@@ -102,14 +102,16 @@ impl TokenKeys {
 }
 
 pub fn invalid_token(message: &str) -> ApiError {
-    ApiError::new(StatusCode::UNAUTHORIZED, "token_not_valid", message)
+    ApiError::new(StatusCode::UNAUTHORIZED, ErrorCode::TokenNotValid, message)
 }
 
 /// Maps a write that failed on the user's foreign key (the account was deleted while its
 /// access token lived on) to 401, as any later request of that token gets.
-pub fn deleted_account(e: crate::error::Error) -> ApiError {
+pub fn deleted_account(e: nextflex_store::error::Error) -> ApiError {
     match e {
-        crate::error::Error::Database(sqlx::Error::Database(d)) if d.is_foreign_key_violation() => {
+        nextflex_store::error::Error::Database(sqlx::Error::Database(d))
+            if d.is_foreign_key_violation() =>
+        {
             invalid_token("User not found")
         }
         other => other.into(),
@@ -135,12 +137,12 @@ const OPEN_ACCOUNTS_PRUNE_AT: usize = 100_000;
 impl OpenAccounts {
     /// Whether the account exists and is active, from the database unless seen open within
     /// [`ACCOUNT_RECHECK`].
-    pub async fn is_open(&self, db: &Db, id: i64) -> crate::error::Result<bool> {
+    pub async fn is_open(&self, db: &Db, id: i64) -> nextflex_store::error::Result<bool> {
         let fresh = |at: &Instant| at.elapsed() < ACCOUNT_RECHECK;
         if self.lock().get(&id).is_some_and(fresh) {
             return Ok(true);
         }
-        let open = crate::db::users::find_by_id(db, id)
+        let open = nextflex_store::db::users::find_by_id(db, id)
             .await?
             .is_some_and(|u| u.is_active);
         let mut seen = self.lock();
@@ -199,7 +201,7 @@ fn bearer(parts: &Parts) -> Result<Option<&str>, ApiError> {
 fn not_authenticated() -> ApiError {
     ApiError::new(
         StatusCode::UNAUTHORIZED,
-        "not_authenticated",
+        ErrorCode::NotAuthenticated,
         "Authentication credentials were not provided.",
     )
 }
@@ -236,7 +238,7 @@ impl AuthUser {
     /// Whether the caller's account is an active admin (looked up on every call, so that taking
     /// admin rights away takes effect at once, not when the access token expires).
     pub async fn is_admin(self, ctx: &ApiContext) -> Result<bool, ApiError> {
-        Ok(crate::db::users::find_by_id(&ctx.db, self.id)
+        Ok(nextflex_store::db::users::find_by_id(&ctx.db, self.id)
             .await?
             .is_some_and(|u| u.is_active && u.is_admin))
     }
@@ -251,7 +253,7 @@ pub struct AdminUser {
 pub fn permission_denied() -> ApiError {
     ApiError::new(
         StatusCode::FORBIDDEN,
-        "permission_denied",
+        ErrorCode::PermissionDenied,
         "You do not have permission to perform this action.",
     )
 }

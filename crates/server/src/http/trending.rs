@@ -20,10 +20,10 @@ use utoipa_axum::routes;
 use super::error::{ErrorBody, QueryParams, WarmingUp};
 use super::movies::{MovieCard, genre, limit, snapshot};
 use super::{ApiContext, ApiError, ApiSettings};
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::recommender::MAX_LIMIT;
-use crate::tmdb::Tmdb;
+use nextflex_app::recommender::MAX_LIMIT;
+use nextflex_app::tmdb::Tmdb;
+use nextflex_store::db::Db;
+use nextflex_store::error::{Error, Result};
 
 /// How long a whole fetch from TMDB (both pages) may take.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(4);
@@ -173,7 +173,7 @@ async fn catalogue_ids(db: &Db, tmdb_ids: &[i64]) -> Result<Arc<[i64]>> {
     if tmdb_ids.is_empty() {
         return Ok(Arc::from([]));
     }
-    let by_tmdb = crate::db::catalogue::movie_ids_by_tmdb(db, tmdb_ids).await?;
+    let by_tmdb = nextflex_store::db::catalogue::movie_ids_by_tmdb(db, tmdb_ids).await?;
     Ok(tmdb_ids
         .iter()
         .filter_map(|t| by_tmdb.get(t).copied())

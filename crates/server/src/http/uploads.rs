@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use super::ApiError;
 use super::ratelimit::RateLimiter;
+use super::{ApiError, ErrorCode};
 
 /// How long an admitted upload waits for a decoder before it is turned away.
 const DECODE_WAIT: Duration = Duration::from_secs(30);
@@ -88,7 +88,7 @@ impl UploadGate {
 
 fn busy() -> ApiError {
     ApiError::unavailable(
-        "uploads_busy",
+        ErrorCode::UploadsBusy,
         "Too many images are being processed; try again shortly.",
         RETRY_BUSY,
     )

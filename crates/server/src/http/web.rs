@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use rust_embed::RustEmbed;
 
-use super::ApiError;
+use super::{ApiError, ErrorCode};
 
 #[derive(RustEmbed)]
 #[folder = "../../web/dist"]
@@ -40,7 +40,7 @@ pub async fn fallback(method: Method, uri: Uri) -> Response {
         Some(index) => file_response(index, "no-cache"),
         None => ApiError::new(
             StatusCode::NOT_FOUND,
-            "no_web_ui",
+            ErrorCode::NoWebUi,
             "This binary was built without the web UI; `make build` builds it. The API is at /api.",
         )
         .into_response(),

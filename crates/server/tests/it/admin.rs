@@ -4,10 +4,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use nextflex::db::model_versions::{self, VersionStatus};
-use nextflex::models::Models;
-use nextflex::recommender::{RecommenderSettings, SharedRecommender};
-use nextflex::storage::Storage;
+use nextflex_app::model_versions::Models;
+use nextflex_app::recommender::{RecommenderSettings, SharedRecommender};
+use nextflex_store::db::model_versions::{self, VersionStatus};
+use nextflex_store::storage::Storage;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -223,7 +223,7 @@ async fn failed_training_keeps_serving() {
     let tdb = TestDb::create(Backend::Sqlite).await.unwrap();
     let db = tdb.connect().await;
     db.migrate().await.unwrap();
-    let storage = Storage::open(&nextflex::config::StorageConfig::Memory)
+    let storage = Storage::open(&nextflex_store::config::StorageConfig::Memory)
         .await
         .unwrap();
     let shared = Arc::new(SharedRecommender::default());
@@ -252,7 +252,10 @@ async fn failed_training_keeps_serving() {
         "the old snapshot still serves"
     );
     let training = bad.training();
-    assert_eq!(training.state, nextflex::models::TrainingState::Failed);
+    assert_eq!(
+        training.state,
+        nextflex_app::model_versions::TrainingState::Failed
+    );
     assert!(training.error.unwrap().contains("no-such-dataset"));
 
     let versions = model_versions::list(&db, 10).await.unwrap();
@@ -285,7 +288,7 @@ async fn a_shut_account_is_shut_on_every_replica() {
     // A second replica: the same database and object store.
     let other = TestApp::spawn_on(
         &tdb.config(),
-        Some(nextflex::config::StorageConfig::Local(
+        Some(nextflex_store::config::StorageConfig::Local(
             app.storage_dir.clone(),
         )),
         &[],

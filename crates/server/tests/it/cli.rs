@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Output, Stdio};
 use std::time::Duration;
 
-use nextflex::db::users;
+use nextflex_store::db::users;
 
 use crate::helpers::cli::{Server, copy_fixture, nextflex, run, stderr};
 use crate::helpers::{Backend, TestDb};
@@ -155,7 +155,7 @@ async fn users_create_from_stdin(backend: Backend) {
     assert!(user.is_admin);
     assert!(user.password_hash.starts_with("$argon2id$"));
     assert!(
-        nextflex::accounts::verify_password("grand budapest 1932", &user.password_hash)
+        nextflex_app::accounts::verify_password("grand budapest 1932", &user.password_hash)
             .await
             .unwrap()
     );
@@ -519,8 +519,9 @@ fn evaluate_scores_every_test_pair() {
         "--rank",
         "0",
     ]));
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("invalid rank"), "{}", stderr(&out));
+    // A usage error, refused by the flag's own parser before anything is read.
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--rank"), "{}", stderr(&out));
 }
 
 /// The similar-movies study on the fixture catalogue: each blend scored, the shipped one

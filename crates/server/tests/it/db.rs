@@ -1,8 +1,8 @@
 //! The database suite: the same tests on SQLite, PostgreSQL and MariaDB.
 
-use nextflex::clock::now;
-use nextflex::db::{Db, users};
-use nextflex::error::Error;
+use nextflex_store::clock::now;
+use nextflex_store::db::{Db, users};
+use nextflex_store::error::Error;
 use sqlx::Row;
 
 use crate::helpers::{Backend, TestDb, scalar};
@@ -44,7 +44,7 @@ async fn migrations_create_the_whole_schema_once(backend: Backend) {
     db.migrate().await.unwrap();
     db.migrate().await.unwrap();
     // One row per migration (a file in migrations/portable/), however often `migrate` runs.
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/portable");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../store/migrations/portable");
     let files = std::fs::read_dir(dir).unwrap().count() as i64;
     assert!(files >= 5, "{files} migrations");
     assert_eq!(
@@ -269,7 +269,7 @@ async fn catalogue_rows_keep_every_type(backend: Backend) {
     assert_eq!(row.get::<String, _>("keyword"), "paris");
 
     // The credits the home rows follow ("More from", "Starring").
-    use nextflex::db::people::{self, Credit, Role};
+    use nextflex_store::db::people::{self, Credit, Role};
     let person: i64 = sqlx::query_scalar(db.sql("SELECT id FROM people WHERE tmdb_id = 3"))
         .fetch_one(db.pool())
         .await
@@ -316,7 +316,7 @@ async fn catalogue_rows_keep_every_type(backend: Backend) {
     );
 
     // A keyword's page and the keywords the similar movies name.
-    use nextflex::db::keywords;
+    use nextflex_store::db::keywords;
     let word: i64 = sqlx::query_scalar(db.sql("SELECT id FROM keywords WHERE tmdb_id = 90"))
         .fetch_one(db.pool())
         .await
@@ -338,7 +338,7 @@ async fn catalogue_rows_keep_every_type(backend: Backend) {
         vec![(movie, paris)],
         "{backend:?}"
     );
-    let detail = nextflex::db::catalogue::detail(&db, movie)
+    let detail = nextflex_store::db::catalogue::detail(&db, movie)
         .await
         .unwrap()
         .unwrap();
@@ -346,8 +346,8 @@ async fn catalogue_rows_keep_every_type(backend: Backend) {
     assert!(detail.alternate_titles.is_empty(), "{backend:?}");
 
     // A title an import replaces stays as an alternate, once however often it is imported.
-    use nextflex::db::catalogue;
     use nextflex_data::catalogue::Movie;
+    use nextflex_store::db::catalogue;
     let movielens = Movie {
         movielens_id: Some(1196),
         title: "Star Wars: Episode V - The Empire Strikes Back".into(),

@@ -5,9 +5,9 @@
 
 use std::path::PathBuf;
 
-use nextflex::config::StorageConfig;
-use nextflex::recommender::{self, Fit, MovieQuery, Plan, Recommender, RecommenderSettings};
-use nextflex::storage::Storage;
+use nextflex_app::recommender::{self, Fit, MovieQuery, Plan, Recommender, RecommenderSettings};
+use nextflex_store::config::StorageConfig;
+use nextflex_store::storage::Storage;
 
 use crate::helpers::{Backend, TestDb};
 
@@ -22,7 +22,7 @@ async fn demo_snapshot(settings: &RecommenderSettings) -> Recommender {
         .map(|e| e.unwrap().path())
         .filter(|p| p.is_dir())
         .collect();
-    nextflex::import::import(&db, &storage, &folders, false)
+    nextflex_app::dataset_import::import(&db, &storage, &folders, false)
         .await
         .unwrap();
     recommender::build(&db, &storage, settings).await.unwrap()

@@ -12,12 +12,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use nextflex::config::{Secret, StorageConfig};
-use nextflex::db::Db;
-use nextflex::db::catalogue::{self, MovieDetail};
-use nextflex::enrich::{self, EnrichSettings, Stopped, Summary};
-use nextflex::storage::Storage;
-use nextflex::tmdb::Tmdb;
+use nextflex_app::enrich::{self, EnrichSettings, Stopped, Summary};
+use nextflex_app::tmdb::Tmdb;
+use nextflex_store::config::{Secret, StorageConfig};
+use nextflex_store::db::Db;
+use nextflex_store::db::catalogue::{self, MovieDetail};
+use nextflex_store::storage::Storage;
 use serde_json::{Value, json};
 use sqlx::Row;
 use tokio::time::Instant;
@@ -211,7 +211,7 @@ async fn catalogue_with(backend: Backend, fixtures: &[&str]) -> Option<(TestDb, 
         .iter()
         .map(|f| crate::helpers::fixture(f))
         .collect();
-    nextflex::import::import(&db, &storage, &paths, false)
+    nextflex_app::dataset_import::import(&db, &storage, &paths, false)
         .await
         .unwrap();
     Some((tdb, db))

@@ -4,9 +4,9 @@
 use std::time::Duration;
 
 use axum::routing::get;
-use nextflex::config::{Secret, StorageConfig};
 use nextflex::http::ApiContext;
-use nextflex::storage::Storage;
+use nextflex_store::config::{Secret, StorageConfig};
+use nextflex_store::storage::Storage;
 use serde_json::Value;
 
 use crate::helpers::{Backend, TcpProxy, TestApp, TestDb, socket_of};
@@ -159,7 +159,7 @@ async fn shutdown_lets_in_flight_requests_finish() {
     let storage = Storage::open(&StorageConfig::Local(storage_dir.clone()))
         .await
         .unwrap();
-    let models = nextflex::models::Models::new(
+    let models = nextflex_app::model_versions::Models::new(
         db.clone(),
         storage.clone(),
         Default::default(),

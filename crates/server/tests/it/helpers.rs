@@ -15,12 +15,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use futures::TryStreamExt;
-use nextflex::config::{DatabaseConfig, S3Config, S3Credentials, Secret, StorageConfig};
-use nextflex::db::{Db, PoolSettings};
 use nextflex::http::{self, ApiContext, ApiSettings};
-use nextflex::models::Models;
-use nextflex::recommender::{self, RecommenderSettings, SharedRecommender};
-use nextflex::storage::Storage;
+use nextflex_app::model_versions::Models;
+use nextflex_app::recommender::{self, RecommenderSettings, SharedRecommender};
+use nextflex_store::config::{DatabaseConfig, S3Config, S3Credentials, Secret, StorageConfig};
+use nextflex_store::db::{Db, PoolSettings};
+use nextflex_store::storage::Storage;
 use object_store::ObjectStore;
 use object_store::path::Path;
 use reqwest::StatusCode;
@@ -262,7 +262,7 @@ impl TestApp {
                 .unwrap();
         if !fixtures.is_empty() {
             let paths: Vec<PathBuf> = fixtures.iter().map(|f| fixture(f)).collect();
-            nextflex::import::import(&db, &storage, &paths, false)
+            nextflex_app::dataset_import::import(&db, &storage, &paths, false)
                 .await
                 .unwrap();
         }

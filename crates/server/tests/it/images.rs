@@ -4,7 +4,7 @@
 use std::io::Cursor;
 
 use image::ImageFormat;
-use nextflex::images::{self, ImageError, sanitise_file_name};
+use nextflex_app::images::{self, ImageError, sanitise_file_name};
 
 use crate::helpers::images::{camera_jpeg, encode, png_bomb, png_chunk};
 

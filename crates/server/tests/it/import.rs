@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use nextflex::config::StorageConfig;
-use nextflex::db::Db;
-use nextflex::error::Error;
-use nextflex::import::{import, stats};
-use nextflex::storage::Storage;
+use nextflex_app::dataset_import::{import, stats};
+use nextflex_store::config::StorageConfig;
+use nextflex_store::db::Db;
+use nextflex_store::error::Error;
+use nextflex_store::storage::Storage;
 use object_store::ObjectStoreExt;
 use object_store::path::Path as ObjectPath;
 use sqlx::Row;

@@ -1,8 +1,14 @@
-//! The layers only point down: the recommender, the model versions and the database module
-//! never reach up into the HTTP API or the command line (docs/architecture.md draws the
-//! direction). Read from the sources, so a `use` that breaks the rule fails here.
+//! The layers only point down, and cargo holds most of that: `nextflex-store` cannot name the
+//! services, and `nextflex-app` cannot name the HTTP API or the command line, because neither
+//! depends on the crate above it. What cargo cannot see is checked here: that no lower crate
+//! takes on an HTTP or command-line dependency (or the crate above it), and that SQL stays in the
+//! store (docs/architecture.md draws the crates).
 
 use std::path::{Path, PathBuf};
+
+fn crates_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
 
 /// Every `.rs` file under `dir`.
 fn sources(dir: &Path) -> Vec<PathBuf> {
@@ -18,52 +24,72 @@ fn sources(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-#[test]
-fn lower_layers_never_reach_up() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let lower = ["recommender", "models", "db"];
-    // What belongs to the HTTP and command-line layers alone.
-    let upper = [
-        "crate::http",
-        "crate::cli",
-        "crate::recommend::",
-        "crate::recommend;",
-        "super::super::http",
-        "clap::",
-        "axum::",
-    ];
-    let mut checked = 0;
-    let mut found = Vec::new();
-    for file in lower.iter().flat_map(|d| sources(&src.join(d))) {
-        let text = std::fs::read_to_string(&file).unwrap();
-        checked += 1;
-        for (n, line) in text.lines().enumerate() {
-            if line.trim_start().starts_with("//") {
-                continue;
-            }
-            for bad in upper {
-                if line.contains(bad) {
-                    found.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
-                }
-            }
+/// The names of a manifest's `[dependencies]` (not dev-dependencies: tests may drive anything).
+fn dependencies(krate: &str) -> Vec<String> {
+    let manifest = std::fs::read_to_string(crates_dir().join(krate).join("Cargo.toml")).unwrap();
+    let mut in_deps = false;
+    let mut names = Vec::new();
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_deps = line == "[dependencies]" || line.ends_with(".dependencies]");
+        } else if in_deps && !line.is_empty() && !line.starts_with('#') {
+            let name = line.split(['=', '.', ' ']).next().unwrap_or_default();
+            names.push(name.to_string());
         }
     }
-    assert!(checked >= 15, "only {checked} files read");
-    assert!(found.is_empty(), "{}", found.join("\n"));
+    names
 }
 
-/// SQL lives in `db/`: a query anywhere else fails here.
 #[test]
-fn sql_stays_in_the_database_module() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let all = sources(&src);
-    assert!(all.len() >= 60, "only {} files read", all.len());
+fn lower_crates_know_no_http_or_command_line() {
+    let upper = [
+        "axum",
+        "clap",
+        "tower-http",
+        "utoipa-axum",
+        "jsonwebtoken",
+        "nextflex",
+    ];
+    let below = [
+        (
+            "engine",
+            vec!["nextflex-data", "nextflex-store", "nextflex-app"],
+        ),
+        ("data", vec!["nextflex-store", "nextflex-app"]),
+        ("store", vec!["nextflex-app"]),
+        ("app", vec![]),
+    ];
+    for (krate, also_above) in below {
+        let deps = dependencies(krate);
+        assert!(
+            !deps.is_empty() || krate == "engine",
+            "{krate}: no dependencies read"
+        );
+        for dep in &deps {
+            assert!(
+                !upper.contains(&dep.as_str()) && !also_above.contains(&dep.as_str()),
+                "crates/{krate} depends on {dep}, which belongs to a layer above it"
+            );
+        }
+    }
+    assert!(dependencies("app").iter().any(|d| d == "nextflex-store"));
+}
+
+/// SQL lives in `nextflex-store`: a query in the services or the binary fails here.
+#[test]
+fn sql_stays_in_the_store() {
+    let mut all = sources(&crates_dir().join("app/src"));
+    all.extend(sources(&crates_dir().join("server/src")));
+    assert!(all.len() >= 50, "only {} files read", all.len());
     let mut outside: Vec<String> = all
         .into_iter()
-        .filter(|f| !f.starts_with(src.join("db")))
         .filter(|f| std::fs::read_to_string(f).unwrap().contains("sqlx::query"))
         .map(|f| f.display().to_string())
         .collect();
     outside.sort();
-    assert!(outside.is_empty(), "queries outside db/: {outside:?}");
+    assert!(
+        outside.is_empty(),
+        "queries outside crates/store: {outside:?}"
+    );
 }

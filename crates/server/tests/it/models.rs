@@ -4,11 +4,11 @@
 
 use std::sync::Arc;
 
-use nextflex::config::StorageConfig;
-use nextflex::db::Db;
-use nextflex::models::Models;
-use nextflex::recommender::{ChartSource, RecommenderSettings, SharedRecommender};
-use nextflex::storage::Storage;
+use nextflex_app::model_versions::Models;
+use nextflex_app::recommender::{ChartSource, RecommenderSettings, SharedRecommender};
+use nextflex_store::config::StorageConfig;
+use nextflex_store::db::Db;
+use nextflex_store::storage::Storage;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -22,7 +22,7 @@ async fn catalogue() -> (TestDb, Db, Storage) {
     let paths: Vec<_> = ["tmdb-mini", "ml-mini"]
         .map(crate::helpers::fixture)
         .to_vec();
-    nextflex::import::import(&db, &storage, &paths, false)
+    nextflex_app::dataset_import::import(&db, &storage, &paths, false)
         .await
         .unwrap();
     (tdb, db, storage)
@@ -55,7 +55,7 @@ async fn a_stored_version_serves_what_was_trained() {
     let (a, b) = (trained.get().unwrap(), loaded.get().unwrap());
     assert!(a.movie_count() > 10);
     assert_eq!(a.movie_count(), b.movie_count());
-    let chart = |r: &nextflex::recommender::Recommender| {
+    let chart = |r: &nextflex_app::recommender::Recommender| {
         format!("{:?}", r.top_rated(ChartSource::Ratings, None, 20))
     };
     assert_eq!(chart(&a), chart(&b));
@@ -64,10 +64,11 @@ async fn a_stored_version_serves_what_was_trained() {
         format!("{:?}", b.popular(None, 20))
     );
     let first = a.popular(None, 1)[0].id;
-    let similar = |r: &nextflex::recommender::Recommender| format!("{:?}", r.similar(first, 10));
+    let similar =
+        |r: &nextflex_app::recommender::Recommender| format!("{:?}", r.similar(first, 10));
     assert_eq!(similar(&a), similar(&b));
     let ratings: Vec<(i64, f32)> = a.popular(None, 3).iter().map(|m| (m.id, 5.0)).collect();
-    let personal = |r: &nextflex::recommender::Recommender| {
+    let personal = |r: &nextflex_app::recommender::Recommender| {
         format!("{:?}", r.for_user(&ratings, &Default::default(), 10, None))
     };
     assert!(personal(&a).contains("Personal"), "{}", personal(&a));
@@ -126,18 +127,18 @@ async fn charts_serve_while_the_first_model_trains() {
     let (_tdb, db, storage) = catalogue().await;
     let (models, shared) = models(&db, &storage);
     let partial = RecommenderSettings {
-        plan: nextflex::recommender::Plan::Charts,
+        plan: nextflex_app::recommender::Plan::Charts,
         ..RecommenderSettings::default()
     };
     shared.set(
-        nextflex::recommender::build(&db, &storage, &partial)
+        nextflex_app::recommender::build(&db, &storage, &partial)
             .await
             .unwrap(),
     );
     let ctx = nextflex::http::ApiContext::new(
         db.clone(),
         storage.clone(),
-        &nextflex::config::Secret::new(crate::helpers::TEST_SECRET.to_owned()),
+        &nextflex_store::config::Secret::new(crate::helpers::TEST_SECRET.to_owned()),
         models,
         &unlimited(),
     )

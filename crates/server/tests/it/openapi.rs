@@ -1057,7 +1057,9 @@ Heat,1995,4.5
     // Its TMDB is unreachable: the trending chart is the popular one, saying why.
     let settings = ApiSettings {
         auth_rate_limit: 1,
-        tmdb_api_key: Some(nextflex::config::Secret::new(crate::helpers::TMDB_KEY)),
+        tmdb_api_key: Some(nextflex_store::config::Secret::new(
+            crate::helpers::TMDB_KEY,
+        )),
         tmdb_api_url: tmdb::closed_port_url(),
         ..ApiSettings::default()
     };

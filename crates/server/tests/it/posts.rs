@@ -3,8 +3,8 @@
 //! behind.
 
 use image::ImageFormat;
-use nextflex::config::StorageConfig;
 use nextflex::http::ApiSettings;
+use nextflex_store::config::StorageConfig;
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};

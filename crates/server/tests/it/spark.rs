@@ -10,13 +10,13 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use nextflex::config::{DatabaseConfig, StorageConfig};
-use nextflex::db::Db;
-use nextflex::models::Models;
-use nextflex::storage::Storage;
+use nextflex_app::model_versions::Models;
 use nextflex_data::ratings::{RatingsFormat, ReadOptions, read_ratings};
 use nextflex_engine::als::AlsModel;
 use nextflex_engine::ranking::RankingModel;
+use nextflex_store::config::{DatabaseConfig, StorageConfig};
+use nextflex_store::db::Db;
+use nextflex_store::storage::Storage;
 
 use crate::helpers::cli::{copy_fixture, nextflex, run, stderr};
 use crate::helpers::test_pool;

@@ -1,8 +1,8 @@
 //! Object storage: the same round trip on a local folder, in memory and on S3 (moto).
 
 use futures::TryStreamExt;
-use nextflex::config::StorageConfig;
-use nextflex::storage::Storage;
+use nextflex_store::config::StorageConfig;
+use nextflex_store::storage::Storage;
 use object_store::path::Path;
 use object_store::{ObjectStoreExt, PutPayload};
 

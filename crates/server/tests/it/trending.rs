@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use nextflex::config::Secret;
 use nextflex::http::ApiSettings;
+use nextflex_store::config::Secret;
 use serde_json::Value;
 use tokio::time::Instant;
 

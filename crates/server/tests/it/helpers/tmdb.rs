@@ -12,8 +12,8 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use nextflex::config::Secret;
 use nextflex::http::ApiSettings;
+use nextflex_store::config::Secret;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 

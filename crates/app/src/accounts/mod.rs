@@ -4,9 +4,9 @@
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
-use crate::db::{Db, users};
-use crate::error::{Error, Result};
-use crate::storage::Storage;
+use nextflex_store::db::{Db, users};
+use nextflex_store::error::{Error, Result};
+use nextflex_store::storage::Storage;
 
 /// Common passwords that are refused outright (lower-case, one per line).
 const COMMON_PASSWORDS: &str = include_str!("common-passwords.txt");

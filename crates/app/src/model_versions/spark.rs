@@ -13,7 +13,7 @@ use nextflex_data::spark::SparkAls;
 use nextflex_engine::als::{AlsModel, AlsParams, AlsParts};
 use nextflex_engine::ials::{IalsModel, IalsParams, IalsParts, Objective};
 
-use crate::error::{Error, Result};
+use nextflex_store::error::{Error, Result};
 
 /// Our model from Spark's. Spark ids must be non-negative (they are the dataset's user ids and
 /// the catalogue's movie ids that `spark/train_als.py` trained on).

@@ -8,8 +8,8 @@ use std::path::Path;
 
 use rand::Rng;
 
-use crate::config::Secret;
-use crate::error::{Error, Result};
+use nextflex_store::config::Secret;
+use nextflex_store::error::{Error, Result};
 
 pub const SECRET_FILE: &str = "jwt-secret";
 const MIN_LEN: usize = 32;

@@ -1,4 +1,7 @@
-//! The server crate's error type and how each kind maps to a process exit code.
+//! The error type of every layer above the engine and the data readers, and how each kind maps
+//! to a process exit code. It lives here, in the lowest crate that fails at run time, and the
+//! services and the binary return it too: a database or storage failure stays the same value from
+//! the query to the HTTP answer (503/507) or the CLI's exit code, with one mapping for each.
 
 use std::path::PathBuf;
 
@@ -85,6 +88,13 @@ impl Outage {
             next = e.source();
         }
         None
+    }
+}
+
+/// Dataset problems (a missing folder, a bad row in strict mode) are the user's to fix.
+impl From<nextflex_data::sources::DataError> for Error {
+    fn from(e: nextflex_data::sources::DataError) -> Self {
+        Error::Invalid(e.to_string())
     }
 }
 

@@ -17,9 +17,9 @@ use object_store::path::Path as ObjectPath;
 
 use super::evaluation::{self, ModelKind, SplitSpec};
 use super::{BuildReport, ChartSource, MAX_K, MovieSummary, RatingStats, Recommender};
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::storage::Storage;
+use nextflex_store::db::Db;
+use nextflex_store::error::{Error, Result};
+use nextflex_store::storage::Storage;
 
 /// App users' ids are offset by this in the ALS model so they never meet a dataset's user ids.
 const APP_USER_BASE: u32 = 1 << 31;
@@ -102,7 +102,7 @@ pub async fn build(
 /// The catalogue's movies, for assembling a snapshot from a stored version (which carries its
 /// content index: the keywords, cast and crew are not read).
 pub async fn catalogue(db: &Db) -> Result<Vec<MovieSummary>> {
-    summaries(db, &crate::db::catalogue::genres(db).await?).await
+    summaries(db, &nextflex_store::db::catalogue::genres(db).await?).await
 }
 
 /// Reads the catalogue and the ratings and trains what a snapshot needs.
@@ -133,7 +133,7 @@ pub async fn train(
     // The content features (keywords, cast, crew) only when the content index is built.
     let plan = settings.plan;
     let (features, ids) = if plan.content() {
-        crate::db::catalogue::features(db).await?
+        nextflex_store::db::catalogue::features(db).await?
     } else {
         (Vec::new(), Vec::new())
     };
@@ -143,7 +143,7 @@ pub async fn train(
             .map(|(&id, m)| (id, m.genres.iter().map(|g| g.name.clone()).collect()))
             .collect()
     } else {
-        crate::db::catalogue::genres(db).await?
+        nextflex_store::db::catalogue::genres(db).await?
     };
     let movies = summaries(db, &genres).await?;
     let dataset = dataset_ratings(db, storage, settings.dataset.as_deref()).await?;
@@ -435,7 +435,7 @@ fn date_key(date: time::Date) -> i64 {
 /// Every movie's summary, ordered by id; the genres come from the content features, which the
 /// same build reads anyway.
 async fn summaries(db: &Db, genres: &HashMap<i64, Vec<String>>) -> Result<Vec<MovieSummary>> {
-    let rows = crate::db::catalogue::summaries(db).await?;
+    let rows = nextflex_store::db::catalogue::summaries(db).await?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -469,7 +469,7 @@ async fn dataset_ratings(
     storage: &Storage,
     name: Option<&str>,
 ) -> Result<CatalogueRatings> {
-    let datasets = crate::db::ratings::datasets(db).await?;
+    let datasets = nextflex_store::db::ratings::datasets(db).await?;
     let chosen = match name {
         Some(name) => datasets.iter().find(|(n, _)| n == name).ok_or_else(|| {
             let names: Vec<&str> = datasets.iter().map(|(n, _)| n.as_str()).collect();
@@ -498,7 +498,7 @@ async fn dataset_ratings(
 /// The app users' ratings, with user ids moved past the datasets'.
 async fn app_ratings(db: &Db) -> Result<CatalogueRatings> {
     let mut out = CatalogueRatings::default();
-    for (user, movie, rating) in crate::db::ratings::all(db).await? {
+    for (user, movie, rating) in nextflex_store::db::ratings::all(db).await? {
         let (Ok(user), Ok(movie)) = (u32::try_from(user), u32::try_from(movie)) else {
             continue;
         };

@@ -9,8 +9,8 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use reqwest::header;
 
-use crate::config::Secret;
-use crate::error::{Error, Result};
+use nextflex_store::config::Secret;
+use nextflex_store::error::{Error, Result};
 
 /// How long establishing a connection to TMDB may take.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);

@@ -18,7 +18,7 @@ use nextflex_engine::ranking::RankingModel;
 use nextflex_engine::similar::{self, Blend};
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use nextflex_store::error::{Error, Result};
 
 pub use build::{
     Fit, Plan, RecommenderSettings, Trained, assemble, build, catalogue, content_item, train,

@@ -2,12 +2,12 @@
 //! written together, and what fails half-way is undone; deleting a post deletes its image too.
 //! The HTTP handlers check the input and call these.
 
-use crate::db::Db;
-use crate::db::posts::{self as rows, ImageRow, NewPost};
-use crate::error::Result;
 use crate::ids::random_id;
 use crate::images::{self, Processed};
-use crate::storage::Storage;
+use nextflex_store::db::Db;
+use nextflex_store::db::posts::{self as rows, ImageRow, NewPost};
+use nextflex_store::error::Result;
+use nextflex_store::storage::Storage;
 
 /// Stores the image (as served and its thumbnail) and records the post; returns its id.
 /// `file_name` is the uploaded file's name as the client sent it (kept only once sanitised). On

@@ -18,8 +18,8 @@ use nextflex_engine::ials::{Feedback, IalsModel, IalsParams, IalsParts, Objectiv
 use nextflex_engine::ranking::RankingModel;
 use sha2::{Digest, Sha256};
 
-use crate::error::{Error, Result};
 use crate::recommender::{BuildReport, RatingStats, Trained};
+use nextflex_store::error::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"NXFLXSNP";
 /// Bumped whenever the layout changes; other versions are refused (retrain to upgrade).

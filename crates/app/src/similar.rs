@@ -7,11 +7,11 @@ use std::collections::{HashMap, HashSet};
 
 use nextflex_engine::similar::Blend;
 
-use crate::db::Db;
-use crate::db::keywords;
-use crate::db::people::{self, Credit, Role};
-use crate::error::Result;
 use crate::recommender::{Neighbour, Recommender};
+use nextflex_store::db::Db;
+use nextflex_store::db::keywords;
+use nextflex_store::db::people::{self, Credit, Role};
+use nextflex_store::error::Result;
 
 /// From this share of the best neighbour's who-liked-what signal, "liked by the same people" is
 /// a reason, as it is wherever that signal carries more of the score than the content does.

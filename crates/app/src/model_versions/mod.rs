@@ -16,14 +16,14 @@ use nextflex_engine::ranking::RankingModel;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::clock::now;
-use crate::db::Db;
-use crate::db::model_versions::{self, DataSizes, Metrics, Timings};
-use crate::error::{Error, Result};
 use crate::recommender::{
     self, Fit, Plan, Recommender, RecommenderSettings, SharedRecommender, Trained,
 };
-use crate::storage::Storage;
+use nextflex_store::clock::now;
+use nextflex_store::db::Db;
+use nextflex_store::db::model_versions::{self, DataSizes, Metrics, Timings};
+use nextflex_store::error::{Error, Result};
+use nextflex_store::storage::Storage;
 
 /// Where the trainer is: `failed` when the last training failed and the previous model serves.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -259,7 +259,7 @@ impl Models {
                 Ok(version)
             }
             Err(e) => {
-                let message = crate::error::one_line(&e.to_string());
+                let message = nextflex_store::error::one_line(&e.to_string());
                 // Whatever failed, the trainer must not stay "running"; the database may be what
                 // failed, so recording the error there is best effort.
                 let noted = model_versions::fail(&self.db, &version, &message).await;

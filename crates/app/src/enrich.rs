@@ -21,13 +21,13 @@ use reqwest::StatusCode;
 use serde::Serialize;
 use tokio::time::Instant;
 
-use crate::config::Secret;
-use crate::db::Db;
-use crate::db::enrichment::{self, Candidate, Outcome};
-use crate::error::{Error, Result};
-use crate::models::{Models, TrainingState};
+use crate::model_versions::{Models, TrainingState};
 use crate::progress;
 use crate::tmdb::{Failure, Tmdb};
+use nextflex_store::config::Secret;
+use nextflex_store::db::Db;
+use nextflex_store::db::enrichment::{self, Candidate, Outcome};
+use nextflex_store::error::{Error, Result};
 
 /// TMDB's documented limit is around 40 requests a second per IP; half of it leaves room for
 /// the trending chart and for other clients behind the same address.
@@ -325,7 +325,7 @@ pub async fn run(
 /// Whether storing an answer failed because of the answer (a value the database refuses)
 /// rather than because the database is failing.
 fn unstorable(e: &Error) -> bool {
-    matches!(e, Error::Database(db) if crate::db::outage(db).is_none()
+    matches!(e, Error::Database(db) if nextflex_store::db::outage(db).is_none()
         && matches!(db, sqlx::Error::Database(_)))
 }
 
@@ -516,99 +516,11 @@ async fn rebuild(models: &Arc<Models>) {
     }
 }
 
-/// Parses an interval such as `90s`, `15m`, `6h`, `1d` or `1h30m` (a bare number is seconds).
-/// Zero is refused: background enrichment is off when the interval is not given.
-pub fn parse_interval(raw: &str) -> Result<Duration, String> {
-    let text = raw.trim();
-    let mut total: u64 = 0;
-    let mut digits = String::new();
-    let mut parts = 0;
-    let bad = || format!("{raw:?} is not an interval: write e.g. 90s, 15m, 6h, 1d or 1h30m");
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            digits.push(c);
-            continue;
-        }
-        let unit = match c {
-            's' => 1,
-            'm' => 60,
-            'h' => 3_600,
-            'd' => 86_400,
-            _ => return Err(bad()),
-        };
-        let n: u64 = digits.parse().map_err(|_| bad())?;
-        digits.clear();
-        total = n
-            .checked_mul(unit)
-            .and_then(|s| total.checked_add(s))
-            .ok_or_else(bad)?;
-        parts += 1;
-    }
-    if !digits.is_empty() {
-        if parts > 0 {
-            return Err(bad());
-        }
-        total = digits.parse().map_err(|_| bad())?;
-        parts += 1;
-    }
-    if parts == 0 {
-        return Err(bad());
-    }
-    if total == 0 {
-        return Err(
-            "the interval must be positive (leave it unset to turn background enrichment off)"
-                .into(),
-        );
-    }
-    Ok(Duration::from_secs(total))
-}
-
-/// A count of movies given on the command line: 1 or more.
-pub fn parse_limit(raw: &str) -> Result<usize, String> {
-    match raw.trim().parse::<usize>() {
-        Ok(n) if n > 0 => Ok(n),
-        _ => Err(format!("{raw:?} is not a number of movies: give 1 or more")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use nextflex_data::catalogue::{CastMember, CrewMember, Person};
 
     use super::*;
-
-    #[test]
-    fn intervals() {
-        let secs = |s| parse_interval(s).map(|d| d.as_secs());
-        assert_eq!(secs("90"), Ok(90));
-        assert_eq!(secs("90s"), Ok(90));
-        assert_eq!(secs("15m"), Ok(900));
-        assert_eq!(secs(" 6h "), Ok(21_600));
-        assert_eq!(secs("1d"), Ok(86_400));
-        assert_eq!(secs("1h30m"), Ok(5_400));
-        for bad in [
-            "",
-            "h",
-            "1x",
-            "1.5h",
-            "-1h",
-            "1h30",
-            "99999999999999999999d",
-        ] {
-            assert!(parse_interval(bad).is_err(), "{bad}");
-        }
-        for zero in ["0", "0s", "0h0m"] {
-            assert!(
-                parse_interval(zero)
-                    .unwrap_err()
-                    .contains("must be positive")
-            );
-        }
-        assert_eq!(parse_limit("3"), Ok(3));
-        assert!(parse_limit("0").is_err());
-        assert!(parse_limit("-1").is_err());
-        assert!(parse_limit("x").is_err());
-    }
 
     #[test]
     fn settings_are_checked() {

@@ -22,7 +22,7 @@ use nextflex_engine::split::{self, Split};
 use serde::{Deserialize, Serialize};
 
 use super::MAX_K;
-use crate::error::{Error, Result};
+use nextflex_store::error::{Error, Result};
 
 /// How to split the ratings: `random:FRACTION:SEED` or `time:FRACTION` (per user, by time).
 #[derive(Debug, Clone, Copy, PartialEq)]

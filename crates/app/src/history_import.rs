@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use nextflex_data::exports::{Export, ExportRow, FilmRef};
 use nextflex_engine::text::words;
 
-use crate::db::catalogue::MatchKeys;
+use nextflex_store::db::catalogue::MatchKeys;
 
 /// The catalogue as imports look it up.
 #[derive(Debug, Default)]

@@ -6,12 +6,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::db::Db;
-use crate::db::movie_lists::{self, List};
-use crate::db::people::{self, Role};
-use crate::db::ratings;
-use crate::error::Result;
 use crate::recommender::{ChartSource, ForYou, MovieSummary, Recommender};
+use nextflex_store::db::Db;
+use nextflex_store::db::movie_lists::{self, List};
+use nextflex_store::db::people::{self, Role};
+use nextflex_store::db::ratings;
+use nextflex_store::error::Result;
 
 /// Films per row.
 pub const ROW_LENGTH: usize = 12;

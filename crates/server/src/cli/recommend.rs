@@ -2,15 +2,172 @@
 //! line. Each call builds a [`Recommender`] snapshot, as the server does.
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::recommender::{
-    ChartSource, ForYou, Lookup, MAX_K, MAX_LIMIT, MovieSummary, Recommender, split_year,
+use nextflex_app::recommender::{
+    self, ChartSource, ForYou, Lookup, MAX_K, MAX_LIMIT, MovieSummary, Recommender,
+    RecommenderSettings, split_year,
 };
+use nextflex_store::db::Db;
+use nextflex_store::error::{Error, Result};
+use nextflex_store::storage::Storage;
+
+use super::{Context, json};
+
+#[derive(Debug, Subcommand)]
+pub enum RecommendCommand {
+    /// (A) The most popular movies: TMDB popularity, or rating counts where a movie has none
+    Popular(ListArgs),
+    /// (A) The most recently released movies
+    Latest(ListArgs),
+    /// (B) The top-rated chart by IMDB's weighted rating
+    TopRated(TopRatedArgs),
+    /// (C) The movies most similar to a title (keywords, cast, director, genres)
+    Similar(SimilarArgs),
+    /// (D) Personalised recommendations for the ratings in a file, folded into ALS
+    User(UserArgs),
+}
+
+/// What every `recommend` command shares.
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    /// How many movies
+    #[arg(short, long, default_value_t = 10)]
+    pub k: usize,
+    /// The imported ratings dataset to use [default: the one with the most ratings]
+    #[arg(long, env = "NEXTFLEX_DATASET", hide_env_values = true)]
+    pub dataset: Option<String>,
+    /// Print a JSON list on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only movies of this genre
+    #[arg(long)]
+    pub genre: Option<String>,
+    #[command(flatten)]
+    pub common: SnapshotArgs,
+}
+
+/// `--source` of `recommend top-rated`: the recommender's [`ChartSource`] as the command line
+/// names it (the recommender knows nothing of clap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Source {
+    Ratings,
+    Tmdb,
+}
+
+impl From<Source> for ChartSource {
+    fn from(s: Source) -> Self {
+        match s {
+            Source::Ratings => ChartSource::Ratings,
+            Source::Tmdb => ChartSource::Tmdb,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct TopRatedArgs {
+    /// Only movies of this genre (a chart of its own: its own mean and vote threshold)
+    #[arg(long)]
+    pub genre: Option<String>,
+    /// Whose votes: the ratings of the dataset and app users, or TMDB's vote statistics
+    #[arg(long, value_enum, default_value_t = Source::Ratings)]
+    pub source: Source,
+    /// Vote-count percentile a movie needs to be charted
+    #[arg(long, default_value_t = 0.9)]
+    pub percentile: f64,
+    #[command(flatten)]
+    pub common: SnapshotArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SimilarArgs {
+    /// The title, any case and accents; "Title (1995)" picks among equal titles
+    pub title: String,
+    #[command(flatten)]
+    pub common: SnapshotArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "The file is CSV with a header naming a rating column and either movieId (MovieLens \
+ids, as in a dataset's ratings.csv) or movie_id (catalogue ids); other columns are ignored."
+)]
+pub struct UserArgs {
+    /// The user's ratings (movieId,rating)
+    #[arg(long)]
+    pub ratings: PathBuf,
+    /// Only movies of this genre
+    #[arg(long)]
+    pub genre: Option<String>,
+    #[command(flatten)]
+    pub common: SnapshotArgs,
+}
+
+pub async fn run(command: RecommendCommand, ctx: &Context) -> Result<()> {
+    let storage = Storage::open(&ctx.storage_config()?).await?;
+    let (list, as_json) = ctx
+        .with_db(async |db| recommend(db, &storage, &ctx.cwd, command).await)
+        .await?;
+    if as_json {
+        println!("{}", json(&list)?);
+    } else {
+        print_recommended(&list);
+    }
+    Ok(())
+}
+
+async fn recommend(
+    db: &Db,
+    storage: &Storage,
+    cwd: &Path,
+    command: RecommendCommand,
+) -> Result<(Vec<Recommended>, bool)> {
+    let common = match &command {
+        RecommendCommand::Popular(a) | RecommendCommand::Latest(a) => &a.common,
+        RecommendCommand::TopRated(a) => &a.common,
+        RecommendCommand::Similar(a) => &a.common,
+        RecommendCommand::User(a) => &a.common,
+    };
+    let mut settings = RecommenderSettings {
+        dataset: common.dataset.clone(),
+        ..RecommenderSettings::default()
+    };
+    if let RecommendCommand::TopRated(a) = &command {
+        settings.chart_percentile = a.percentile;
+    }
+    let user_ratings = match &command {
+        RecommendCommand::User(a) => read_user_ratings(db, &cwd.join(&a.ratings)).await?,
+        _ => Vec::new(),
+    };
+    let r = recommender::build(db, storage, &settings).await?;
+    let (k, as_json) = (common.k, common.json);
+    let list = match &command {
+        RecommendCommand::Popular(a) => popular(&r, a.genre.as_deref(), k)?,
+        RecommendCommand::Latest(a) => latest(&r, a.genre.as_deref(), k)?,
+        RecommendCommand::TopRated(a) => top_rated(&r, a.source.into(), a.genre.as_deref(), k)?,
+        RecommendCommand::Similar(a) => similar(&r, &a.title, k)?,
+        RecommendCommand::User(a) => for_user(&r, &user_ratings, a.genre.as_deref(), k)?,
+    };
+    Ok((list, as_json))
+}
+
+fn print_recommended(list: &[Recommended]) {
+    for (n, r) in list.iter().enumerate() {
+        let year = r.year.map(|y| format!(" ({y})")).unwrap_or_default();
+        let score = r.score.map(|s| format!("  {s:.3}")).unwrap_or_default();
+        println!("{:>3}. {}{year}{score}", n + 1, r.title);
+        if !r.because.is_empty() {
+            println!("       because you rated {}", r.because.join(", "));
+        }
+    }
+}
 
 /// One recommended movie, as `--json` prints it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -185,9 +342,11 @@ pub async fn read_user_ratings(db: &Db, path: &Path) -> Result<Vec<(i64, f32)>> 
     let mut out = Vec::with_capacity(pairs.len());
     for (id, rating, line) in pairs {
         let catalogue_id = if movielens {
-            crate::db::catalogue::id_by_movielens(db, id).await?
+            nextflex_store::db::catalogue::id_by_movielens(db, id).await?
         } else {
-            crate::db::catalogue::exists(db, id).await?.then_some(id)
+            nextflex_store::db::catalogue::exists(db, id)
+                .await?
+                .then_some(id)
         };
         let id =
             catalogue_id.ok_or_else(|| bad(line, format!("movie {id} is not in the catalogue")))?;

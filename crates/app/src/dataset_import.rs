@@ -8,15 +8,15 @@ use std::time::Instant;
 
 use nextflex_data::columnar;
 use nextflex_data::load::{Loaded, load};
-use nextflex_data::sources::{DataError, DatasetDir, FileKind, scan};
+use nextflex_data::sources::{DatasetDir, FileKind, scan};
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStoreExt, PutPayload};
 use serde::Serialize;
 
-use crate::db::{self, Db};
-use crate::error::{Error, Result};
 use crate::progress;
-use crate::storage::Storage;
+use nextflex_store::db::{self, Db};
+use nextflex_store::error::{Error, Result};
+use nextflex_store::storage::Storage;
 
 /// What an import did, as `--json` prints it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -30,13 +30,6 @@ pub struct ImportSummary {
     /// Reason → rows left out.
     pub skipped: BTreeMap<String, u64>,
     pub seconds: f64,
-}
-
-/// Dataset problems (a missing folder, a bad row in strict mode) are the user's to fix.
-impl From<DataError> for Error {
-    fn from(e: DataError) -> Self {
-        Error::Invalid(e.to_string())
-    }
 }
 
 /// Imports dataset folders (or single files). Everything is read and checked before anything is

@@ -1,0 +1,240 @@
+//! `nextflex evaluate`: trains the models on part of a ratings file and scores them on the rest
+//! (RMSE, MAE, P@10, recall@10, NDCG@10, coverage), or runs one of its studies: "not
+//! interested" weights (`--dismissal-weights`) and similar-movie blends (`--similar`).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use clap::Args;
+use nextflex_app::recommender::evaluation::{self as evaluate, ModelKind};
+use nextflex_app::recommender::{self};
+use nextflex_engine::als::AlsParams;
+use nextflex_store::db;
+use nextflex_store::error::{Error, Result};
+
+use super::shared::{AlsArgs, EaseArgs, IalsArgs};
+use super::{Context, json, values};
+
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// Ratings file: MovieLens/Kaggle CSV with a header (userId,movieId,rating[,timestamp]),
+    /// tab-separated u.data, or ::-separated ratings.dat; may be gzipped
+    #[arg(long)]
+    pub ratings: PathBuf,
+    /// random:TRAIN_FRACTION:SEED, or time:TRAIN_FRACTION (each user's latest ratings tested)
+    #[arg(long, default_value = "random:0.8:42")]
+    pub split: evaluate::SplitSpec,
+    /// Test on this ratings file (same layouts as --ratings, e.g. MovieLens u1.test) and train on
+    /// all of --ratings, instead of splitting
+    #[arg(long)]
+    pub test: Option<PathBuf>,
+    /// Score a validation part carved from the training part (split the same way), leaving the
+    /// test part untouched: for tuning
+    #[arg(long)]
+    pub validation: bool,
+    /// Which models to score: als (predicted ratings), ranking (the model of the lists as
+    /// shipped: EASE where the catalogue fits it, else iALS), ease, ials, popularity (most rated
+    /// first), or all (popularity, als, ease, ials)
+    #[arg(long, value_enum, default_value = "all")]
+    pub model: EvalModel,
+    /// Seed of the initial factors
+    #[arg(long, default_value_t = AlsParams::default().seed)]
+    pub seed: u64,
+    /// At most this many users get their top-10 scored (a seeded sample beyond it)
+    #[arg(long, default_value_t = 2000, value_parser = values::positive_count)]
+    pub ranking_users: usize,
+    #[command(flatten)]
+    pub als: AlsArgs,
+    #[command(flatten)]
+    pub ials: IalsArgs,
+    #[command(flatten)]
+    pub ease: EaseArgs,
+    #[command(flatten)]
+    pub studies: StudyArgs,
+    /// Print one JSON object on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The studies `evaluate` runs instead of scoring the models.
+#[derive(Debug, Args)]
+pub struct StudyArgs {
+    /// Instead of the models' scores: the ranking model's top-10 when "not interested" counts
+    /// against similar films with each of these weights (comma-separated; 0: dismissed films
+    /// are only left out), the test part's ratings of 2 or less standing in for dismissals
+    #[arg(long, value_delimiter = ',', value_parser = values::non_negative::<f64>)]
+    pub dismissal_weights: Vec<f64>,
+    /// Instead of the models' scores: how well similar-movie lists blending content with
+    /// who-liked-what predict the test part's likes, for several blends (hit rate and NDCG@10
+    /// of each liked training movie's top 10). The ratings' movieId are MovieLens ids, matched
+    /// to the catalogue in --database (import the catalogue first)
+    #[arg(long, conflicts_with = "dismissal_weights")]
+    pub similar: bool,
+    /// With --similar: the content shares to compare, from 1 (content only) to 0 (who liked
+    /// what only)
+    #[arg(long, value_delimiter = ',', default_value = "1,0.75,0.5,0.25,0", value_parser = values::share::<f32>)]
+    pub similar_weights: Vec<f32>,
+    /// With --similar: the confidence priors to compare (a film's score times n / (n + prior)
+    /// for its n ratings; 0: none)
+    #[arg(long, value_delimiter = ',', default_value = "0,10,50", value_parser = values::non_negative::<f32>)]
+    pub similar_priors: Vec<f32>,
+}
+
+/// `evaluate --model`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EvalModel {
+    Als,
+    Ranking,
+    Ease,
+    Ials,
+    Popularity,
+    All,
+}
+
+/// The models' scores, or one of the studies.
+enum Outcome {
+    Models(evaluate::Evaluation),
+    Dismissals(Vec<evaluate::DismissalScores>),
+    Similar(Vec<evaluate::SimilarScores>),
+}
+
+pub async fn run(args: EvaluateArgs, ctx: &Context) -> Result<()> {
+    let path = ctx.cwd.join(&args.ratings);
+    let settings = eval_settings(&args);
+    let test_path = args.test.as_ref().map(|t| ctx.cwd.join(t));
+    let (split, validation) = (args.split, args.validation);
+    let weights = args.studies.dismissal_weights.clone();
+    let (similar_weights, similar_priors) = (
+        args.studies.similar_weights.clone(),
+        args.studies.similar_priors.clone(),
+    );
+    // The catalogue's content, keyed by MovieLens id, for the similar-movies study.
+    let catalogue = if args.studies.similar {
+        let (movies, ids) = ctx
+            .with_db(async |db| db::catalogue::features(db).await)
+            .await?;
+        let by_movielens: HashMap<u32, i64> = movies
+            .iter()
+            .zip(&ids)
+            .filter_map(|(m, &id)| Some((u32::try_from(m.movielens_id?).ok()?, id)))
+            .collect();
+        if by_movielens.is_empty() {
+            return Err(Error::Config(format!(
+                "--similar: the catalogue in {} has no MovieLens movie; import one first \
+                 (nextflex import)",
+                ctx.database.redacted()
+            )));
+        }
+        let items: Vec<_> = movies
+            .into_iter()
+            .zip(ids)
+            .map(|(m, id)| recommender::content_item(m, id))
+            .collect();
+        Some((by_movielens, items))
+    } else {
+        None
+    };
+    let outcome = tokio::task::spawn_blocking(move || {
+        let mut ratings = evaluate::read_file(&path)?;
+        let mut test = test_path.as_deref().map(evaluate::read_file).transpose()?;
+        if let Some((by_movielens, items)) = &catalogue {
+            ratings = evaluate::in_catalogue(&ratings, by_movielens)?;
+            test = test
+                .map(|t| evaluate::in_catalogue(&t, by_movielens))
+                .transpose()?;
+            let (train, test) = evaluate::parts(&ratings, test.as_ref(), split, validation)?;
+            let blends = evaluate::similar_blends(&similar_weights, &similar_priors);
+            return evaluate::evaluate_similar(&train, &test, items, &settings, &blends)
+                .map(Outcome::Similar);
+        }
+        let (train, test) = evaluate::parts(&ratings, test.as_ref(), split, validation)?;
+        if weights.is_empty() {
+            evaluate::evaluate(&train, &test, &settings).map(Outcome::Models)
+        } else {
+            evaluate::evaluate_dismissals(&train, &test, &settings, &weights)
+                .map(Outcome::Dismissals)
+        }
+    })
+    .await
+    .map_err(|e| Error::internal("the evaluation task failed", e))??;
+    match outcome {
+        Outcome::Models(e) if args.json => println!("{}", json(&e)?),
+        Outcome::Dismissals(scores) if args.json => println!("{}", json(&scores)?),
+        Outcome::Similar(scores) if args.json => println!("{}", json(&scores)?),
+        Outcome::Models(e) => print_evaluation(&e),
+        Outcome::Dismissals(scores) => print_dismissals(&scores),
+        Outcome::Similar(scores) => print_similar(&scores),
+    }
+    Ok(())
+}
+
+/// What `evaluate`'s flags ask for.
+fn eval_settings(a: &EvaluateArgs) -> evaluate::EvalSettings {
+    let models = match a.model {
+        EvalModel::Als => vec![ModelKind::Als],
+        EvalModel::Ranking => vec![ModelKind::Ranking],
+        EvalModel::Ease => vec![ModelKind::Ease],
+        EvalModel::Ials => vec![ModelKind::Ials],
+        EvalModel::Popularity => vec![ModelKind::Popularity],
+        EvalModel::All => vec![
+            ModelKind::Popularity,
+            ModelKind::Als,
+            ModelKind::Ease,
+            ModelKind::Ials,
+        ],
+    };
+    evaluate::EvalSettings {
+        models,
+        als: a.als.params(a.seed),
+        ranking: a.ease.ranking(&a.ials, a.seed),
+        max_users: a.ranking_users,
+    }
+}
+
+fn print_similar(scores: &[evaluate::SimilarScores]) {
+    println!("content share   prior   min ratings   hit rate@10   NDCG@10   coverage");
+    for s in scores {
+        println!(
+            "{:>13}   {:>5}   {:>11}   {:>11.4}   {:>7.4}   {:>8.4}",
+            s.content_weight, s.prior, s.min_ratings, s.hit_rate_at_10, s.ndcg_at_10, s.coverage
+        );
+    }
+}
+
+fn print_dismissals(scores: &[evaluate::DismissalScores]) {
+    println!("dismissal weight   users   NDCG@10   recall@10");
+    for d in scores {
+        println!(
+            "{:>16}   {:>5}   {:>7.4}   {:>9.4}",
+            d.weight, d.users, d.ndcg_at_10, d.recall_at_10
+        );
+    }
+}
+
+fn print_evaluation(e: &evaluate::Evaluation) {
+    println!(
+        "train / test pairs {} / {} · {} users ranked · top-10 over every unrated training movie",
+        e.train_pairs, e.test_pairs, e.ranked_users
+    );
+    println!(
+        "  {:<11} {:>7} {:>7} {:>7} {:>9} {:>8} {:>9} {:>8}",
+        "model", "RMSE", "MAE", "P@10", "recall@10", "NDCG@10", "coverage", "fit s"
+    );
+    let opt = |x: Option<f64>| x.map_or("—".to_owned(), |x| format!("{x:.4}"));
+    for m in &e.models {
+        println!(
+            "  {:<11} {:>7} {:>7} {:>7.4} {:>9.4} {:>8.4} {:>9.4} {:>8.2}",
+            serde_json::to_value(m.model)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            opt(m.rmse),
+            opt(m.mae),
+            m.precision_at_10,
+            m.recall_at_10,
+            m.ndcg_at_10,
+            m.coverage,
+            m.fit_seconds
+        );
+    }
+}
