@@ -2,8 +2,8 @@
 //! written together, and what fails half-way is undone; deleting a post deletes its image too.
 //! The HTTP handlers check the input and call these.
 
-use crate::ids::random_id;
 use crate::images::{self, Processed};
+use crate::random_id::random_id;
 use nextflex_store::db::Db;
 use nextflex_store::db::posts::{self as rows, ImageRow, NewPost};
 use nextflex_store::error::Result;

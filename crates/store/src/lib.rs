@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod ids;
 pub mod storage;
 
 pub use error::{Error, Outage, Result};

@@ -2778,6 +2778,15 @@ export interface operations {
                     "application/json": components["schemas"]["Listed"];
                 };
             };
+            /** @description The id is not an integer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_authenticated` without a token where one is required, `token_not_valid` for an invalid or expired one */
             401: {
                 headers: {
@@ -2816,6 +2825,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The id is not an integer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description `not_authenticated` without a token where one is required, `token_not_valid` for an invalid or expired one */
             401: {
@@ -3084,6 +3102,15 @@ export interface operations {
                     "application/json": components["schemas"]["Listed"];
                 };
             };
+            /** @description The id is not an integer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_authenticated` without a token where one is required, `token_not_valid` for an invalid or expired one */
             401: {
                 headers: {
@@ -3122,6 +3149,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The id is not an integer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description `not_authenticated` without a token where one is required, `token_not_valid` for an invalid or expired one */
             401: {
@@ -3281,6 +3317,15 @@ export interface operations {
                     "application/json": components["schemas"]["MovieDetail"];
                 };
             };
+            /** @description The id is not an integer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_authenticated` without a token where one is required, `token_not_valid` for an invalid or expired one */
             401: {
                 headers: {
@@ -3391,6 +3436,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The id is not an integer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description `not_authenticated` without a token where one is required, `token_not_valid` for an invalid or expired one */
             401: {

@@ -473,7 +473,7 @@ fn running() -> Training {
 /// A sortable, unique version name: the UTC time and a random suffix.
 fn new_version() -> String {
     let secs = now();
-    let suffix = &crate::ids::random_id()[..6];
+    let suffix = &crate::random_id::random_id()[..6];
     format!("v{secs}-{suffix}")
 }
 

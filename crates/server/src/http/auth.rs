@@ -17,7 +17,7 @@ use super::error::{ErrorBody, FieldErrors, JsonBody, REQUIRED, TooManyGuesses};
 use super::tokens::{AuthUser, TokenType, invalid_token};
 use super::{ApiContext, ApiError, ErrorCode};
 use nextflex_app::accounts;
-use nextflex_app::ids::random_id;
+use nextflex_app::random_id::random_id;
 use nextflex_store::db::{tokens, users};
 
 pub fn router() -> OpenApiRouter<ApiContext> {

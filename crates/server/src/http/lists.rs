@@ -2,19 +2,20 @@
 //! one takes it off the other, and rating it takes it off both. Dismissed movies never appear in
 //! the user's recommendations.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::error::ErrorBody;
+use super::error::{ErrorBody, InvalidPath, PathParam};
 use super::me::existing_movie;
 use super::movies::MovieCard;
 use super::tokens::AuthUser;
 use super::{ApiContext, ApiError, ErrorCode};
 use nextflex_store::db::movie_lists::{self, List};
+use nextflex_store::ids::MovieId;
 
 pub fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new()
@@ -65,10 +66,10 @@ async fn entries(
 async fn add(
     ctx: &ApiContext,
     user: &AuthUser,
-    raw: &str,
+    id: MovieId,
     list: List,
 ) -> Result<axum::Json<Listed>, ApiError> {
-    let movie_id = existing_movie(ctx, raw).await?;
+    let movie_id = existing_movie(ctx, id).await?;
     let added = movie_lists::add(&ctx.db, user.id, movie_id, list)
         .await
         .map_err(super::tokens::deleted_account)?;
@@ -78,10 +79,10 @@ async fn add(
 async fn remove(
     ctx: &ApiContext,
     user: &AuthUser,
-    raw: &str,
+    id: MovieId,
     list: List,
 ) -> Result<StatusCode, ApiError> {
-    let movie_id = existing_movie(ctx, raw).await?;
+    let movie_id = existing_movie(ctx, id).await?;
     if movie_lists::remove(&ctx.db, user.id, movie_id, list).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
@@ -117,9 +118,10 @@ async fn watchlist(
     path = "/api/me/watchlist/{id}",
     operation_id = "add_to_watchlist",
     tag = "lists",
-    params(("id" = i64, Path, description = "The movie's id")),
+    params(("id" = i64, Path, minimum = 1, description = "The movie's id")),
     security(("jwt" = [])),
     responses(
+        InvalidPath,
         (status = 200, description = "The movie is on the watchlist", body = Listed),
         (status = 404, description = "No such movie", body = ErrorBody),
     )
@@ -127,9 +129,9 @@ async fn watchlist(
 async fn add_to_watchlist(
     State(ctx): State<ApiContext>,
     user: AuthUser,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<MovieId>,
 ) -> Result<axum::Json<Listed>, ApiError> {
-    add(&ctx, &user, &id, List::Watchlist).await
+    add(&ctx, &user, id, List::Watchlist).await
 }
 
 /// Take a movie off the watchlist
@@ -138,9 +140,10 @@ async fn add_to_watchlist(
     path = "/api/me/watchlist/{id}",
     operation_id = "remove_from_watchlist",
     tag = "lists",
-    params(("id" = i64, Path, description = "The movie's id")),
+    params(("id" = i64, Path, minimum = 1, description = "The movie's id")),
     security(("jwt" = [])),
     responses(
+        InvalidPath,
         (status = 204, description = "The movie is off the watchlist"),
         (status = 404, description = "No such movie, or not on the watchlist", body = ErrorBody),
     )
@@ -148,9 +151,9 @@ async fn add_to_watchlist(
 async fn remove_from_watchlist(
     State(ctx): State<ApiContext>,
     user: AuthUser,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<MovieId>,
 ) -> Result<StatusCode, ApiError> {
-    remove(&ctx, &user, &id, List::Watchlist).await
+    remove(&ctx, &user, id, List::Watchlist).await
 }
 
 /// The movies the caller is not interested in, newest first
@@ -174,9 +177,10 @@ async fn dismissed(
     path = "/api/me/dismissed/{id}",
     operation_id = "dismiss_movie",
     tag = "lists",
-    params(("id" = i64, Path, description = "The movie's id")),
+    params(("id" = i64, Path, minimum = 1, description = "The movie's id")),
     security(("jwt" = [])),
     responses(
+        InvalidPath,
         (status = 200, description = "The movie is dismissed", body = Listed),
         (status = 404, description = "No such movie", body = ErrorBody),
     )
@@ -184,9 +188,9 @@ async fn dismissed(
 async fn dismiss(
     State(ctx): State<ApiContext>,
     user: AuthUser,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<MovieId>,
 ) -> Result<axum::Json<Listed>, ApiError> {
-    add(&ctx, &user, &id, List::Dismissed).await
+    add(&ctx, &user, id, List::Dismissed).await
 }
 
 /// Undo "not interested"
@@ -195,9 +199,10 @@ async fn dismiss(
     path = "/api/me/dismissed/{id}",
     operation_id = "undismiss_movie",
     tag = "lists",
-    params(("id" = i64, Path, description = "The movie's id")),
+    params(("id" = i64, Path, minimum = 1, description = "The movie's id")),
     security(("jwt" = [])),
     responses(
+        InvalidPath,
         (status = 204, description = "The movie may be recommended again"),
         (status = 404, description = "No such movie, or not dismissed", body = ErrorBody),
     )
@@ -205,7 +210,7 @@ async fn dismiss(
 async fn undismiss(
     State(ctx): State<ApiContext>,
     user: AuthUser,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<MovieId>,
 ) -> Result<StatusCode, ApiError> {
-    remove(&ctx, &user, &id, List::Dismissed).await
+    remove(&ctx, &user, id, List::Dismissed).await
 }

@@ -2,14 +2,14 @@
 //! read from the database and folded into the ALS model on every request, so a new rating shows
 //! in the very next answer, with no retraining.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::error::{ErrorBody, JsonBody, QueryParams, WarmingUp};
+use super::error::{ErrorBody, InvalidPath, JsonBody, PathParam, QueryParams, WarmingUp};
 use super::movies::{ChartItem, MovieCard, chart_body, full_snapshot, genre};
 use super::tokens::AuthUser;
 use super::{ApiContext, ApiError, ErrorCode};
@@ -17,6 +17,7 @@ use nextflex_app::home_rows::RowKind;
 use nextflex_app::recommender::{ChartSource, ForYou, MAX_LIMIT};
 use nextflex_store::db::movie_lists::{self, List};
 use nextflex_store::db::{catalogue, ratings};
+use nextflex_store::ids::MovieId;
 
 pub fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new()
@@ -47,13 +48,15 @@ fn check_rating(value: Option<f64>) -> Result<f64, ApiError> {
     }
 }
 
-pub(super) async fn existing_movie(ctx: &ApiContext, raw: &str) -> Result<i64, ApiError> {
-    let not_found = || ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "No such movie.");
-    let id = raw.parse::<i64>().map_err(|_| not_found())?;
-    if catalogue::exists(&ctx.db, id).await? {
-        Ok(id)
+pub(super) async fn existing_movie(ctx: &ApiContext, id: MovieId) -> Result<i64, ApiError> {
+    if catalogue::exists(&ctx.db, id.get()).await? {
+        Ok(id.get())
     } else {
-        Err(not_found())
+        Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "No such movie.",
+        ))
     }
 }
 
@@ -63,10 +66,11 @@ pub(super) async fn existing_movie(ctx: &ApiContext, raw: &str) -> Result<i64, A
     path = "/api/movies/{id}/rating",
     operation_id = "rate_movie",
     tag = "ratings",
-    params(("id" = i64, Path, description = "The movie's id")),
+    params(("id" = i64, Path, minimum = 1, description = "The movie's id")),
     request_body = RatingBody,
     security(("jwt" = [])),
     responses(
+        InvalidPath,
         (status = 200, description = "The rating is saved", body = RatingSaved),
         (status = 400, description = "No rating, or not 0.5–5.0 in steps of 0.5", body = ErrorBody),
         (status = 404, description = "No such movie", body = ErrorBody),
@@ -75,11 +79,11 @@ pub(super) async fn existing_movie(ctx: &ApiContext, raw: &str) -> Result<i64, A
 async fn rate(
     State(ctx): State<ApiContext>,
     user: AuthUser,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<MovieId>,
     JsonBody(body): JsonBody<RatingBody>,
 ) -> Result<axum::Json<RatingSaved>, ApiError> {
     let rating = check_rating(body.rating)?;
-    let movie_id = existing_movie(&ctx, &id).await?;
+    let movie_id = existing_movie(&ctx, id).await?;
     ratings::set(&ctx.db, user.id, movie_id, rating)
         .await
         .map_err(super::tokens::deleted_account)?;
@@ -93,9 +97,10 @@ async fn rate(
     path = "/api/movies/{id}/rating",
     operation_id = "unrate_movie",
     tag = "ratings",
-    params(("id" = i64, Path, description = "The movie's id")),
+    params(("id" = i64, Path, minimum = 1, description = "The movie's id")),
     security(("jwt" = [])),
     responses(
+        InvalidPath,
         (status = 204, description = "The rating is deleted"),
         (status = 404, description = "No such movie, or not rated by the caller", body = ErrorBody),
     )
@@ -103,9 +108,9 @@ async fn rate(
 async fn unrate(
     State(ctx): State<ApiContext>,
     user: AuthUser,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<MovieId>,
 ) -> Result<StatusCode, ApiError> {
-    let movie_id = existing_movie(&ctx, &id).await?;
+    let movie_id = existing_movie(&ctx, id).await?;
     if ratings::delete(&ctx.db, user.id, movie_id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {

@@ -160,9 +160,10 @@ impl ApiContext {
                 Duration::from_secs(3600),
             )),
             uploads: Arc::new(uploads::UploadGate::new(&settings.uploads)),
-            dummy_hash: nextflex_app::accounts::hash_password(&nextflex_app::ids::random_id())
-                .await?
-                .into(),
+            dummy_hash:
+                nextflex_app::accounts::hash_password(&nextflex_app::random_id::random_id())
+                    .await?
+                    .into(),
             cors_origins: settings.cors_origins.clone().into(),
             max_image_bytes: settings.max_image_bytes,
             trending: Arc::new(trending::Trending::new(settings)?),

@@ -4,14 +4,14 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::error::{ErrorBody, Integer, JsonBody, QueryParams, WarmingUp};
+use super::error::{ErrorBody, Integer, InvalidPath, JsonBody, PathParam, QueryParams, WarmingUp};
 use super::page::{Page, Paging};
 use super::tokens::MaybeUser;
 use super::{ApiContext, ApiError, ErrorCode};
@@ -21,6 +21,7 @@ use nextflex_app::recommender::{
 };
 use nextflex_app::similar;
 use nextflex_store::db::{catalogue, ratings};
+use nextflex_store::ids::MovieId;
 
 pub fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new()
@@ -300,13 +301,6 @@ struct Detail {
     predicted_rating: Option<f64>,
 }
 
-fn movie_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "No such movie."))
-}
-
 fn no_movie() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "No such movie.")
 }
@@ -317,19 +311,20 @@ fn no_movie() -> ApiError {
     path = "/api/movies/{id}",
     operation_id = "get_movie",
     tag = "catalogue",
-    params(("id" = i64, Path, description = "The movie's id")),
+    params(("id" = i64, Path, minimum = 1, description = "The movie's id")),
     security((), ("jwt" = [])),
     responses(
+        InvalidPath,
         (status = 200, description = "The movie; `my_rating` when logged in and rated, else `predicted_rating` when the rating model can place the caller", body = Detail),
         (status = 404, description = "No such movie", body = ErrorBody),
     )
 )]
 async fn detail(
     State(ctx): State<ApiContext>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<MovieId>,
     MaybeUser(user): MaybeUser,
 ) -> Result<axum::Json<Detail>, ApiError> {
-    let id = movie_id(&id)?;
+    let id = id.get();
     let movie = catalogue::detail(&ctx.db, id).await?.ok_or_else(no_movie)?;
     let dataset = ctx
         .recommender
@@ -629,8 +624,9 @@ async fn similar_body(
     path = "/api/movies/{id}/similar",
     operation_id = "similar_movies",
     tag = "recommendations",
-    params(("id" = i64, Path, description = "The movie's id"), SimilarQuery),
+    params(("id" = i64, Path, minimum = 1, description = "The movie's id"), SimilarQuery),
     responses(
+        InvalidPath,
         (status = 200, description = "The movie and exactly `k` similar ones, most similar first", body = SimilarBody),
         (status = 400, description = "`k` is out of range", body = ErrorBody),
         (status = 404, description = "No such movie", body = ErrorBody),
@@ -639,12 +635,12 @@ async fn similar_body(
 )]
 async fn similar(
     State(ctx): State<ApiContext>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<MovieId>,
     QueryParams(query): QueryParams<SimilarQuery>,
 ) -> Result<axum::Json<SimilarBody>, ApiError> {
     let r = full_snapshot(&ctx)?;
     let k = limit(query.k, 10, MAX_K, "k")?;
-    let id = movie_id(&id)?;
+    let id = id.get();
     let movie = r.movie(id).ok_or_else(no_movie)?;
     Ok(axum::Json(similar_body(&ctx, &r, movie, k).await?))
 }

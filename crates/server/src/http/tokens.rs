@@ -72,7 +72,7 @@ impl TokenKeys {
             token_type,
             exp: iat + ttl,
             iat,
-            jti: nextflex_app::ids::random_id(),
+            jti: nextflex_app::random_id::random_id(),
             user_id,
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)

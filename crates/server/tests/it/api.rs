@@ -386,11 +386,7 @@ async fn catalogue_charts_and_similar(backend: Backend) {
     assert!(!movie["keywords"].as_array().unwrap().is_empty());
     assert!(movie["rating"]["count"].is_u64());
     assert!(movie.get("my_rating").is_none());
-    for missing in [
-        "/api/movies/999999",
-        "/api/movies/abc",
-        "/api/movies/999999/similar",
-    ] {
+    for missing in ["/api/movies/999999", "/api/movies/999999/similar"] {
         let (status, body) = app.call("GET", missing, None, None).await;
         assert_eq!(
             (status, code(&body)),
@@ -744,11 +740,15 @@ async fn watchlist_and_not_interested(backend: Backend) {
     assert_eq!((status, &body["added"]), (StatusCode::OK, &json!(true)));
     let (status, body) = app.call("PUT", &watch, t, None).await;
     assert_eq!((status, &body["added"]), (StatusCode::OK, &json!(false)));
-    for bad in ["99999999", "abc", "-1"] {
+    for (bad, refused) in [
+        ("99999999", StatusCode::NOT_FOUND),
+        ("abc", StatusCode::BAD_REQUEST),
+        ("-1", StatusCode::BAD_REQUEST),
+    ] {
         let (status, body) = app
             .call("PUT", &format!("/api/me/watchlist/{bad}"), t, None)
             .await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{bad}: {body}");
+        assert_eq!(status, refused, "{bad}: {body}");
     }
     let (_, body) = app.call("GET", "/api/me/watchlist", t, None).await;
     assert_eq!(on(&body), vec![ids[0]]);
@@ -1020,6 +1020,48 @@ backend_tests!(
     watchlist_and_not_interested,
     ratings_imported_from_letterboxd_and_imdb
 );
+
+/// Every route with a movie id in its path reads it the same way: what is not an id of 1 or more
+/// is one JSON 400 `invalid_path` (never echoing the input), an unknown id one 404 `not_found`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_movie_ids_are_one_400_and_unknown_ones_one_404() {
+    let (app, _db, token) = app_with_user(Backend::Sqlite, "ids@example.com")
+        .await
+        .unwrap();
+    let t = Some(token.as_str());
+    let rating = Some(json!({"rating": 4.0}));
+    let routes = [
+        ("GET", "/api/movies/{}", None),
+        ("GET", "/api/movies/{}/similar", None),
+        ("PUT", "/api/movies/{}/rating", rating),
+        ("DELETE", "/api/movies/{}/rating", None),
+        ("PUT", "/api/me/watchlist/{}", None),
+        ("DELETE", "/api/me/watchlist/{}", None),
+        ("PUT", "/api/me/dismissed/{}", None),
+        ("DELETE", "/api/me/dismissed/{}", None),
+    ];
+    for (method, route, body) in routes {
+        for bad in ["abc", "0", "-4", "1.5", "99999999999999999999"] {
+            let path = route.replace("{}", bad);
+            let (status, answer) = app.call(method, &path, t, body.clone()).await;
+            assert_eq!(
+                (status, code(&answer)),
+                (StatusCode::BAD_REQUEST, "invalid_path"),
+                "{method} {path}: {answer}"
+            );
+            if bad.len() > 2 {
+                assert!(!answer.to_string().contains(bad), "echoed: {answer}");
+            }
+        }
+        let path = route.replace("{}", "999999");
+        let (status, answer) = app.call(method, &path, t, body.clone()).await;
+        assert_eq!(
+            (status, code(&answer)),
+            (StatusCode::NOT_FOUND, "not_found"),
+            "{method} {path}: {answer}"
+        );
+    }
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_and_registration_are_rate_limited() {

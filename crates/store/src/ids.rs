@@ -1,0 +1,71 @@
+//! Typed identifiers that cross the layers, so that a swapped id is a compile error and a
+//! malformed one is refused where it is parsed. Each is its integer in JSON and in the OpenAPI
+//! document.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// A movie of the catalogue: its internal id, 1 or more (not its TMDB, IMDb or MovieLens id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct MovieId(i64);
+
+impl MovieId {
+    /// The id, when `raw` can be one (1 or more).
+    pub fn new(raw: i64) -> Option<MovieId> {
+        (raw > 0).then_some(MovieId(raw))
+    }
+
+    pub fn get(self) -> i64 {
+        self.0
+    }
+}
+
+impl fmt::Display for MovieId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<'de> Deserialize<'de> for MovieId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = i64::deserialize(d)?;
+        MovieId::new(raw).ok_or_else(|| {
+            serde::de::Error::custom(format!("{raw} is not a movie id: ids are 1 or more"))
+        })
+    }
+}
+
+impl utoipa::PartialSchema for MovieId {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Integer)
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::Int64,
+            )))
+            .minimum(Some(1))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for MovieId {}
+
+#[cfg(test)]
+mod tests {
+    use super::MovieId;
+
+    #[test]
+    fn movie_ids_are_positive_integers() {
+        let parse = |s: &str| serde_json::from_str::<MovieId>(s);
+        assert_eq!(parse("42").unwrap().get(), 42);
+        for bad in ["0", "-3", "1.5", "\"7\"", "9223372036854775808"] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            serde_json::to_string(&MovieId::new(7).unwrap()).unwrap(),
+            "7"
+        );
+        assert_eq!(MovieId::new(0), None);
+    }
+}
