@@ -1,11 +1,14 @@
 //! The small dense linear algebra ALS needs: solving symmetric positive-definite systems of
 //! size rank + 1 by Cholesky factorisation, in place, without allocating. (The dot products
-//! and the other inner loops are in `kernels.rs`.)
+//! and the other inner loops are in `kernels.rs`.) And the Gramian `α₀ FᵀF` iALS adds to every
+//! solve.
 //!
 //! Hand-written on purpose: ALS solves one such system per user and per movie in every
 //! iteration (millions on the full dataset), each small (tens of rows) and into a buffer the
 //! worker reuses. faer serves where a matrix is large (EASE's inverse); for these it would add
 //! a call's set-up and an allocation to each of the millions of solves.
+
+use rayon::prelude::*;
 
 /// Solves `A x = b` for a symmetric positive-definite `n × n` matrix `a` (row-major, only the
 /// lower triangle is read; it is overwritten by the Cholesky factor). `b` becomes `x`.
@@ -51,6 +54,43 @@ pub fn cholesky_resolve(factor: &[f64], b: &mut [f64], n: usize) {
         }
         b[i] = s / factor[i * n + i];
     }
+}
+
+/// `α₀ FᵀF` for row-major `factors` (`k` per row), full `k × k`. Summed in fixed blocks and
+/// the blocks in order, so the result is the same whatever the thread count.
+#[multiversion::multiversion(targets("x86_64+avx2+fma"))]
+pub(crate) fn gramian(factors: &[f64], k: usize, alpha: f64) -> Vec<f64> {
+    const BLOCK: usize = 1024;
+    let partials: Vec<Vec<f64>> = factors
+        .par_chunks(BLOCK * k)
+        .map(|block| {
+            let mut g = vec![0.0; k * k];
+            for row in block.chunks_exact(k) {
+                for r in 0..k {
+                    let x = row[r];
+                    let out = &mut g[r * k..r * k + r + 1];
+                    for (o, &y) in out.iter_mut().zip(&row[..=r]) {
+                        *o += x * y;
+                    }
+                }
+            }
+            g
+        })
+        .collect();
+    let mut g = vec![0.0; k * k];
+    for part in partials {
+        for (x, y) in g.iter_mut().zip(part) {
+            *x += y;
+        }
+    }
+    for r in 0..k {
+        for c in 0..=r {
+            let v = alpha * g[r * k + c];
+            g[r * k + c] = v;
+            g[c * k + r] = v;
+        }
+    }
+    g
 }
 
 #[cfg(test)]
