@@ -1,41 +1,54 @@
 import { api } from './api';
-import { queryString } from './query';
-import type {
-  AdminRating,
-  AdminStats,
-  AdminUser,
-  AdminUserUpdate,
-  Models,
-  Page,
-  SearchPageQuery,
-} from './types';
+import { route } from './route';
+import type { AdminUserUpdate, SearchPageQuery } from './types';
+
+const r = {
+  stats: route('/api/admin/stats', 'get'),
+  users: route('/api/admin/users', 'get'),
+  updateUser: route('/api/admin/users/{id}', 'patch'),
+  deleteUser: route('/api/admin/users/{id}', 'delete'),
+  ratings: route('/api/admin/ratings', 'get'),
+  deleteRating: route('/api/admin/ratings/{user_id}/{movie_id}', 'delete'),
+  models: route('/api/admin/models', 'get'),
+  retrain: route('/api/admin/models/retrain', 'post'),
+};
 
 export const adminApi = api.injectEndpoints({
   endpoints: (build) => ({
-    getStats: build.query<AdminStats, void>({
-      query: () => '/api/admin/stats',
+    getStats: build.query<typeof r.stats.answer, void>({
+      query: () => r.stats.url(),
       providesTags: ['AdminStats'],
     }),
-    getAdminUsers: build.query<Page<AdminUser>, SearchPageQuery>({
-      query: (q) => `/api/admin/users${queryString({ ...q })}`,
+    getAdminUsers: build.query<typeof r.users.answer, SearchPageQuery>({
+      query: (q) => r.users.url(undefined, { ...q }),
       providesTags: ['AdminUser'],
     }),
-    updateAdminUser: build.mutation<AdminUser, { id: number; patch: AdminUserUpdate }>({
-      query: ({ id, patch }) => ({ url: `/api/admin/users/${id}`, method: 'PATCH', body: patch }),
+    updateAdminUser: build.mutation<
+      typeof r.updateUser.answer,
+      { id: number; patch: AdminUserUpdate }
+    >({
+      query: ({ id, patch }) => ({
+        url: r.updateUser.url({ id }),
+        method: r.updateUser.method,
+        body: patch,
+      }),
       invalidatesTags: ['AdminUser', 'AdminStats', 'Me'],
     }),
-    deleteAdminUser: build.mutation<null, number>({
-      query: (id) => ({ url: `/api/admin/users/${id}`, method: 'DELETE' }),
+    deleteAdminUser: build.mutation<typeof r.deleteUser.answer, number>({
+      query: (id) => ({ url: r.deleteUser.url({ id }), method: r.deleteUser.method }),
       invalidatesTags: ['AdminUser', 'AdminStats', 'AdminRating', { type: 'Post', id: 'LIST' }],
     }),
-    getAdminRatings: build.query<Page<AdminRating>, SearchPageQuery>({
-      query: (q) => `/api/admin/ratings${queryString({ ...q })}`,
+    getAdminRatings: build.query<typeof r.ratings.answer, SearchPageQuery>({
+      query: (q) => r.ratings.url(undefined, { ...q }),
       providesTags: ['AdminRating'],
     }),
-    deleteAdminRating: build.mutation<null, { userId: number; movieId: number }>({
+    deleteAdminRating: build.mutation<
+      typeof r.deleteRating.answer,
+      { userId: number; movieId: number }
+    >({
       query: ({ userId, movieId }) => ({
-        url: `/api/admin/ratings/${userId}/${movieId}`,
-        method: 'DELETE',
+        url: r.deleteRating.url({ user_id: userId, movie_id: movieId }),
+        method: r.deleteRating.method,
       }),
       invalidatesTags: (_result, _error, { movieId }) => [
         'AdminRating',
@@ -46,13 +59,13 @@ export const adminApi = api.injectEndpoints({
         { type: 'Movie', id: movieId },
       ],
     }),
-    getModels: build.query<Models, void>({
-      query: () => '/api/admin/models',
+    getModels: build.query<typeof r.models.answer, void>({
+      query: () => r.models.url(),
       providesTags: ['Models'],
     }),
     // 202 with the training state; the models query is refetched for the details.
-    retrain: build.mutation<unknown, void>({
-      query: () => ({ url: '/api/admin/models/retrain', method: 'POST' }),
+    retrain: build.mutation<typeof r.retrain.answer, void>({
+      query: () => ({ url: r.retrain.url(), method: r.retrain.method }),
       invalidatesTags: ['Models'],
     }),
   }),

@@ -8,7 +8,10 @@ import {
 } from '@reduxjs/toolkit/query';
 import { loggedOut, tokensReceived, type AuthState } from '../features/auth/authSlice';
 import { warmingUpChanged, type StatusState } from '../features/status/statusSlice';
+import { route } from './route';
 import type { ApiErrorBody, TokenPair } from './types';
+
+const refreshRoute = route('/auth/jwt/refresh/', 'post');
 
 type State = { auth: AuthState; status?: StatusState };
 
@@ -115,7 +118,7 @@ export function createAuthBaseQuery(options: AuthBaseQueryOptions = {}): AppBase
       }
       // Not tied to the first caller's signal: its abort must not abort everyone's refresh.
       const result = await raw(
-        { url: '/auth/jwt/refresh/', method: 'POST', body: { refresh } },
+        { url: refreshRoute.url(), method: refreshRoute.method, body: { refresh } },
         { ...api, signal: new AbortController().signal },
         {},
       );

@@ -1,10 +1,26 @@
 import { api } from './api';
-import type { ImportReport, ListEntry, Listed } from './types';
+import { route } from './route';
 
 /** Which of the caller's lists. */
 export type ListName = 'watchlist' | 'dismissed';
 
 const tag = (list: ListName) => (list === 'watchlist' ? 'Watchlist' : 'Dismissed');
+
+const r = {
+  get: {
+    watchlist: route('/api/me/watchlist', 'get'),
+    dismissed: route('/api/me/dismissed', 'get'),
+  },
+  add: {
+    watchlist: route('/api/me/watchlist/{id}', 'put'),
+    dismissed: route('/api/me/dismissed/{id}', 'put'),
+  },
+  remove: {
+    watchlist: route('/api/me/watchlist/{id}', 'delete'),
+    dismissed: route('/api/me/dismissed/{id}', 'delete'),
+  },
+  import: route('/api/me/imports', 'post'),
+};
 
 /**
  * The watchlist and "not interested" (a movie is on at most one; both change For you), and
@@ -12,21 +28,24 @@ const tag = (list: ListName) => (list === 'watchlist' ? 'Watchlist' : 'Dismissed
  */
 export const listsApi = api.injectEndpoints({
   endpoints: (build) => ({
-    getList: build.query<ListEntry[], ListName>({
-      query: (list) => `/api/me/${list}`,
+    getList: build.query<typeof r.get.watchlist.answer, ListName>({
+      query: (list) => r.get[list].url(),
       providesTags: (_result, _error, list) => [tag(list)],
     }),
-    addToList: build.mutation<Listed, { list: ListName; id: number }>({
-      query: ({ list, id }) => ({ url: `/api/me/${list}/${id}`, method: 'PUT' }),
+    addToList: build.mutation<typeof r.add.watchlist.answer, { list: ListName; id: number }>({
+      query: ({ list, id }) => ({ url: r.add[list].url({ id }), method: r.add[list].method }),
       invalidatesTags: ['Watchlist', 'Dismissed', 'Recommendations'],
     }),
     /** `form` holds `file` and `existing` (keep | overwrite). */
-    importHistory: build.mutation<ImportReport, FormData>({
-      query: (form) => ({ url: '/api/me/imports', method: 'POST', body: form }),
+    importHistory: build.mutation<typeof r.import.answer, FormData>({
+      query: (form) => ({ url: r.import.url(), method: r.import.method, body: form }),
       invalidatesTags: ['MyRatings', 'Watchlist', 'Recommendations', 'Movie'],
     }),
-    removeFromList: build.mutation<void, { list: ListName; id: number }>({
-      query: ({ list, id }) => ({ url: `/api/me/${list}/${id}`, method: 'DELETE' }),
+    removeFromList: build.mutation<
+      typeof r.remove.watchlist.answer,
+      { list: ListName; id: number }
+    >({
+      query: ({ list, id }) => ({ url: r.remove[list].url({ id }), method: r.remove[list].method }),
       invalidatesTags: ['Watchlist', 'Dismissed', 'Recommendations'],
     }),
   }),

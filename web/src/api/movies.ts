@@ -1,74 +1,77 @@
 import { api } from './api';
-import { queryString } from './query';
-import type {
-  Genre,
-  GroupRecommendations,
-  GroupRequest,
-  HomeRows,
-  KeywordMovies,
-  Language,
-  MovieCard,
-  MovieDetail,
-  MovieQuery,
-  MyRating,
-  Page,
-  Person,
-  RatingSaved,
-  Recommendations,
-  SimilarMovies,
-  TopRatedChart,
-} from './types';
+import { route } from './route';
+import type { GroupRequest, MovieQuery } from './types';
 
 export interface ChartQuery {
   genre?: string;
   limit?: number;
 }
 
+const r = {
+  movies: route('/api/movies', 'get'),
+  suggest: route('/api/movies/suggest', 'get'),
+  genres: route('/api/genres', 'get'),
+  languages: route('/api/languages', 'get'),
+  popular: route('/api/charts/popular', 'get'),
+  latest: route('/api/charts/latest', 'get'),
+  topRated: route('/api/charts/top-rated', 'get'),
+  movie: route('/api/movies/{id}', 'get'),
+  person: route('/api/people/{id}', 'get'),
+  keyword: route('/api/keywords/{id}', 'get'),
+  similar: route('/api/movies/{id}/similar', 'get'),
+  rate: route('/api/movies/{id}/rating', 'put'),
+  unrate: route('/api/movies/{id}/rating', 'delete'),
+  homeRows: route('/api/me/rows', 'get'),
+  group: route('/api/recommend/group', 'post'),
+  myRatings: route('/api/me/ratings', 'get'),
+  forYou: route('/api/me/recommendations', 'get'),
+};
+
 export const moviesApi = api.injectEndpoints({
   endpoints: (build) => ({
-    getMovies: build.query<Page<MovieCard>, MovieQuery>({
-      query: (q) => `/api/movies${queryString({ ...q })}`,
+    getMovies: build.query<typeof r.movies.answer, MovieQuery>({
+      query: (q) => r.movies.url(undefined, { ...q }),
     }),
     /** Typeahead: up to 10 titles for what has been typed. */
-    suggestMovies: build.query<MovieCard[], string>({
-      query: (q) => `/api/movies/suggest${queryString({ q })}`,
+    suggestMovies: build.query<typeof r.suggest.answer, string>({
+      query: (q) => r.suggest.url(undefined, { q }),
       keepUnusedDataFor: 60,
     }),
-    getGenres: build.query<Genre[], void>({
-      query: () => '/api/genres',
+    getGenres: build.query<typeof r.genres.answer, void>({
+      query: () => r.genres.url(),
       keepUnusedDataFor: 3600,
     }),
-    getLanguages: build.query<Language[], void>({
-      query: () => '/api/languages',
+    getLanguages: build.query<typeof r.languages.answer, void>({
+      query: () => r.languages.url(),
       keepUnusedDataFor: 3600,
     }),
-    getPopular: build.query<MovieCard[], ChartQuery>({
-      query: (q) => `/api/charts/popular${queryString({ ...q })}`,
+    getPopular: build.query<typeof r.popular.answer, ChartQuery>({
+      query: (q) => r.popular.url(undefined, { ...q }),
     }),
-    getLatest: build.query<MovieCard[], ChartQuery>({
-      query: (q) => `/api/charts/latest${queryString({ ...q })}`,
+    getLatest: build.query<typeof r.latest.answer, ChartQuery>({
+      query: (q) => r.latest.url(undefined, { ...q }),
     }),
-    getTopRated: build.query<TopRatedChart, ChartQuery>({
-      query: (q) => `/api/charts/top-rated${queryString({ ...q })}`,
+    getTopRated: build.query<typeof r.topRated.answer, ChartQuery>({
+      query: (q) => r.topRated.url(undefined, { ...q }),
     }),
-    getMovie: build.query<MovieDetail, number>({
-      query: (id) => `/api/movies/${id}`,
+    getMovie: build.query<typeof r.movie.answer, number>({
+      query: (id) => r.movie.url({ id }),
       providesTags: (_result, _error, id) => [{ type: 'Movie', id }],
     }),
-    getPerson: build.query<Person, number>({
-      query: (id) => `/api/people/${id}`,
+    getPerson: build.query<typeof r.person.answer, number>({
+      query: (id) => r.person.url({ id }),
     }),
-    getKeyword: build.query<KeywordMovies, { id: number; page?: number }>({
-      query: ({ id, page }) => `/api/keywords/${id}${queryString({ page, page_size: 24 })}`,
+    getKeyword: build.query<typeof r.keyword.answer, { id: number; page?: number }>({
+      query: ({ id, page }) => r.keyword.url({ id }, { page, page_size: 24 }),
     }),
-    getSimilar: build.query<SimilarMovies, { id: number; k?: number }>({
-      query: ({ id, k }) => `/api/movies/${id}/similar${queryString({ k })}`,
+    getSimilar: build.query<typeof r.similar.answer, { id: number; k?: number }>({
+      query: ({ id, k }) => r.similar.url({ id }, { k }),
     }),
     /** Saves the caller's rating; shown at once, rolled back if the server refuses it. */
-    rateMovie: build.mutation<RatingSaved, { id: number; rating: number }>({
+    rateMovie: build.mutation<typeof r.rate.answer, { id: number; rating: number }>({
       query: ({ id, rating }) => ({
-        url: `/api/movies/${id}/rating`,
-        method: 'PUT',
+        url: r.rate.url({ id }),
+        method: r.rate.method,
         body: { rating },
       }),
       async onQueryStarted({ id, rating }, { dispatch, queryFulfilled }) {
@@ -101,8 +104,8 @@ export const moviesApi = api.injectEndpoints({
         'AdminRating',
       ],
     }),
-    unrateMovie: build.mutation<null, number>({
-      query: (id) => ({ url: `/api/movies/${id}/rating`, method: 'DELETE' }),
+    unrateMovie: build.mutation<typeof r.unrate.answer, number>({
+      query: (id) => ({ url: r.unrate.url({ id }), method: r.unrate.method }),
       async onQueryStarted(id, { dispatch, queryFulfilled }) {
         const patches = [
           dispatch(
@@ -131,20 +134,20 @@ export const moviesApi = api.injectEndpoints({
       ],
     }),
     /** The caller's home rows; they change with every rating and list change. */
-    getHomeRows: build.query<HomeRows, void>({
-      query: () => '/api/me/rows',
+    getHomeRows: build.query<typeof r.homeRows.answer, void>({
+      query: () => r.homeRows.url(),
       providesTags: ['Recommendations', 'Watchlist', 'Dismissed', 'MyRatings'],
     }),
     /** Films for the caller and their guests to watch together. */
-    recommendGroup: build.mutation<GroupRecommendations, GroupRequest>({
-      query: (body) => ({ url: '/api/recommend/group', method: 'POST', body }),
+    recommendGroup: build.mutation<typeof r.group.answer, GroupRequest>({
+      query: (body) => ({ url: r.group.url(), method: r.group.method, body }),
     }),
-    getMyRatings: build.query<MyRating[], void>({
-      query: () => '/api/me/ratings',
+    getMyRatings: build.query<typeof r.myRatings.answer, void>({
+      query: () => r.myRatings.url(),
       providesTags: ['MyRatings'],
     }),
-    getRecommendations: build.query<Recommendations, { genre?: string; k?: number }>({
-      query: (q) => `/api/me/recommendations${queryString({ ...q })}`,
+    getRecommendations: build.query<typeof r.forYou.answer, { genre?: string; k?: number }>({
+      query: (q) => r.forYou.url(undefined, { ...q }),
       providesTags: ['Recommendations'],
     }),
   }),

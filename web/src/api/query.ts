@@ -1,4 +1,4 @@
-type Param = string | number | boolean | null | undefined;
+export type Param = string | number | boolean | null | undefined;
 
 /** `?a=1&b=x` from the parameters that are set (empty strings, null and undefined are left out). */
 export function queryString(params: Record<string, Param>): string {
