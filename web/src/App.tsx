@@ -31,69 +31,23 @@ export function AppRoutes() {
         <Route index element={<HomePage />} />
         <Route path="browse" element={<BrowsePage />} />
         <Route path="movies/:id" element={<MoviePage />} />
-        <Route
-          path="for-you"
-          element={
-            <RequireAuth>
-              <ForYouPage />
-            </RequireAuth>
-          }
-        />
-        <Route
-          path="watchlist"
-          element={
-            <RequireAuth>
-              <WatchlistPage />
-            </RequireAuth>
-          }
-        />
-        <Route
-          path="taste"
-          element={
-            <RequireAuth>
-              <TastePage />
-            </RequireAuth>
-          }
-        />
-        <Route
-          path="together"
-          element={
-            <RequireAuth>
-              <TogetherPage />
-            </RequireAuth>
-          }
-        />
         <Route path="users/:id" element={<UserPage />} />
         <Route path="people/:id" element={<PersonPage />} />
         <Route path="keywords/:id" element={<KeywordPage />} />
         <Route path="login" element={<LoginPage />} />
         <Route path="register" element={<RegisterPage />} />
-        <Route
-          path="profile"
-          element={
-            <RequireAuth>
-              <ProfilePage />
-            </RequireAuth>
-          }
-        />
         <Route path="posts" element={<PostsPage />} />
-        <Route
-          path="posts/new"
-          element={
-            <RequireAuth>
-              <NewPostPage />
-            </RequireAuth>
-          }
-        />
         <Route path="posts/:id" element={<PostPage />} />
-        <Route
-          path="posts/:id/edit"
-          element={
-            <RequireAuth>
-              <EditPostPage />
-            </RequireAuth>
-          }
-        />
+        {/* The pages that need a login: anyone else is sent to the login page and back. */}
+        <Route element={<RequireAuth />}>
+          <Route path="for-you" element={<ForYouPage />} />
+          <Route path="watchlist" element={<WatchlistPage />} />
+          <Route path="taste" element={<TastePage />} />
+          <Route path="together" element={<TogetherPage />} />
+          <Route path="profile" element={<ProfilePage />} />
+          <Route path="posts/new" element={<NewPostPage />} />
+          <Route path="posts/:id/edit" element={<EditPostPage />} />
+        </Route>
         <Route path="admin" element={<AdminPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

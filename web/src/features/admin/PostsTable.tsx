@@ -21,7 +21,7 @@ import TextField from '@mui/material/TextField';
 import Tooltip from '@mui/material/Tooltip';
 import DeleteOutlinedIcon from '@mui/icons-material/DeleteOutlined';
 import EditOutlinedIcon from '@mui/icons-material/EditOutlined';
-import { errorMessage, formErrors } from '../../api/errors';
+import { formErrors } from '../../api/errors';
 import { useDeletePostMutation, useGetPostsQuery, useUpdatePostMutation } from '../../api/posts';
 import type { Post } from '../../api/types';
 import { formatDateTime, personName } from '../../app/format';
@@ -31,6 +31,7 @@ import { ImageWithFallback } from '../../components/ImageWithFallback';
 import { MovieAutocomplete, type MovieOption } from '../posts/MovieAutocomplete';
 import { EmptyRow, SkeletonRows } from './TableStates';
 import { TablePager } from './TablePager';
+import { useDeleteConfirmation } from './useDeleteConfirmation';
 import { useTablePaging } from './useTablePaging';
 
 const COLUMNS = 7;
@@ -116,8 +117,8 @@ export function PostsTable({ userId, onClearUser }: PostsTableProps) {
     page_size: paging.query.page_size,
   });
   const [editing, setEditing] = useState<Post | null>(null);
-  const [deleting, setDeleting] = useState<Post | null>(null);
   const [deletePost, deletion] = useDeletePostMutation();
+  const deleting = useDeleteConfirmation((p: Post) => deletePost(p.id), deletion);
   const data = posts.currentData ?? posts.data;
   return (
     <Paper variant="outlined">
@@ -202,7 +203,7 @@ export function PostsTable({ userId, onClearUser }: PostsTableProps) {
                       color="error"
                       aria-label={`Delete post “${p.title}”`}
                       data-testid={`admin-delete-post-${p.id}`}
-                      onClick={() => setDeleting(p)}
+                      onClick={() => deleting.ask(p)}
                     >
                       <DeleteOutlinedIcon fontSize="small" />
                     </IconButton>
@@ -222,24 +223,11 @@ export function PostsTable({ userId, onClearUser }: PostsTableProps) {
       />
       {editing && <EditPostDialog post={editing} onClose={() => setEditing(null)} />}
       <ConfirmDialog
-        open={deleting !== null}
-        title="Delete this post?"
-        busy={deletion.isLoading}
-        error={deletion.error ? errorMessage(deletion.error) : null}
-        onConfirm={async () => {
-          if (!deleting) return;
-          const result = await deletePost(deleting.id);
-          if (!('error' in result)) setDeleting(null);
-        }}
-        onClose={() => {
-          setDeleting(null);
-          deletion.reset();
-        }}
-      >
-        {deleting
-          ? `“${deleting.title}” by ${personName(deleting.author)} and its image will be deleted for good.`
-          : ''}
-      </ConfirmDialog>
+        {...deleting.dialog(
+          'Delete this post?',
+          (p) => `“${p.title}” by ${personName(p.author)} and its image will be deleted for good.`,
+        )}
+      />
     </Paper>
   );
 }

@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import IconButton from '@mui/material/IconButton';
 import Link from '@mui/material/Link';
 import Paper from '@mui/material/Paper';
@@ -13,7 +12,6 @@ import TableRow from '@mui/material/TableRow';
 import Tooltip from '@mui/material/Tooltip';
 import DeleteOutlinedIcon from '@mui/icons-material/DeleteOutlined';
 import { useDeleteAdminRatingMutation, useGetAdminRatingsQuery } from '../../api/admin';
-import { errorMessage } from '../../api/errors';
 import type { AdminRating } from '../../api/types';
 import { formatDateTime } from '../../app/format';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -21,6 +19,7 @@ import { ErrorState } from '../../components/ErrorState';
 import { TableSearch } from './TableSearch';
 import { EmptyRow, SkeletonRows } from './TableStates';
 import { TablePager } from './TablePager';
+import { useDeleteConfirmation } from './useDeleteConfirmation';
 import { useTablePaging } from './useTablePaging';
 
 const COLUMNS = 5;
@@ -29,8 +28,11 @@ const COLUMNS = 5;
 export function RatingsTable() {
   const paging = useTablePaging(25);
   const ratings = useGetAdminRatingsQuery(paging.query);
-  const [deleting, setDeleting] = useState<AdminRating | null>(null);
   const [deleteRating, deletion] = useDeleteAdminRatingMutation();
+  const deleting = useDeleteConfirmation(
+    (r: AdminRating) => deleteRating({ userId: r.user.id, movieId: r.movie.id }),
+    deletion,
+  );
   const data = ratings.currentData ?? ratings.data;
   return (
     <Paper variant="outlined">
@@ -89,7 +91,7 @@ export function RatingsTable() {
                       size="small"
                       color="error"
                       aria-label={`Delete the rating of ${r.movie.title} by ${r.user.email}`}
-                      onClick={() => setDeleting(r)}
+                      onClick={() => deleting.ask(r)}
                     >
                       <DeleteOutlinedIcon fontSize="small" />
                     </IconButton>
@@ -108,27 +110,11 @@ export function RatingsTable() {
         setRowsPerPage={paging.setRowsPerPage}
       />
       <ConfirmDialog
-        open={deleting !== null}
-        title="Delete this rating?"
-        busy={deletion.isLoading}
-        error={deletion.error ? errorMessage(deletion.error) : null}
-        onConfirm={async () => {
-          if (!deleting) return;
-          const result = await deleteRating({
-            userId: deleting.user.id,
-            movieId: deleting.movie.id,
-          });
-          if (!('error' in result)) setDeleting(null);
-        }}
-        onClose={() => {
-          setDeleting(null);
-          deletion.reset();
-        }}
-      >
-        {deleting
-          ? `${deleting.user.email}'s rating of ${deleting.movie.title} (${deleting.rating}) will be deleted.`
-          : ''}
-      </ConfirmDialog>
+        {...deleting.dialog(
+          'Delete this rating?',
+          (r) => `${r.user.email}'s rating of ${r.movie.title} (${r.rating}) will be deleted.`,
+        )}
+      />
     </Paper>
   );
 }

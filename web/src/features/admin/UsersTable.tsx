@@ -28,7 +28,7 @@ import {
   useGetAdminUsersQuery,
   useUpdateAdminUserMutation,
 } from '../../api/admin';
-import { errorMessage, formErrors } from '../../api/errors';
+import { formErrors } from '../../api/errors';
 import type { AdminUser, AdminUserUpdate } from '../../api/types';
 import { formatDate, formatDateTime, personName } from '../../app/format';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -36,6 +36,7 @@ import { ErrorState } from '../../components/ErrorState';
 import { TableSearch } from './TableSearch';
 import { EmptyRow, SkeletonRows } from './TableStates';
 import { TablePager } from './TablePager';
+import { useDeleteConfirmation } from './useDeleteConfirmation';
 import { useTablePaging } from './useTablePaging';
 
 const COLUMNS = 9;
@@ -150,8 +151,8 @@ export function UsersTable({
   const paging = useTablePaging();
   const users = useGetAdminUsersQuery(paging.query);
   const [editing, setEditing] = useState<AdminUser | null>(null);
-  const [deleting, setDeleting] = useState<AdminUser | null>(null);
   const [deleteUser, deletion] = useDeleteAdminUserMutation();
+  const deleting = useDeleteConfirmation((u: AdminUser) => deleteUser(u.id), deletion);
   const data = users.currentData ?? users.data;
 
   return (
@@ -235,7 +236,7 @@ export function UsersTable({
                         color="error"
                         aria-label={`Delete user ${u.email}`}
                         disabled={u.id === selfId}
-                        onClick={() => setDeleting(u)}
+                        onClick={() => deleting.ask(u)}
                       >
                         <DeleteOutlinedIcon fontSize="small" />
                       </IconButton>
@@ -262,22 +263,11 @@ export function UsersTable({
         />
       )}
       <ConfirmDialog
-        open={deleting !== null}
-        title="Delete this user?"
-        busy={deletion.isLoading}
-        error={deletion.error ? errorMessage(deletion.error) : null}
-        onConfirm={async () => {
-          if (!deleting) return;
-          const result = await deleteUser(deleting.id);
-          if (!('error' in result)) setDeleting(null);
-        }}
-        onClose={() => {
-          setDeleting(null);
-          deletion.reset();
-        }}
-      >
-        {deleting?.email}, their ratings and their logins will be deleted for good.
-      </ConfirmDialog>
+        {...deleting.dialog(
+          'Delete this user?',
+          (u) => `${u.email}, their ratings and their logins will be deleted for good.`,
+        )}
+      />
     </Paper>
   );
 }

@@ -1,5 +1,4 @@
-import type { ReactNode } from 'react';
-import { Navigate, useLocation } from 'react-router-dom';
+import { Navigate, Outlet, useLocation } from 'react-router-dom';
 import { useAppSelector } from '../../app/hooks';
 import { selectIsLoggedIn } from './authSlice';
 
@@ -8,12 +7,15 @@ export function loginPath(path: string): string {
   return `/login?next=${encodeURIComponent(path)}`;
 }
 
-/** Renders `children` for a logged-in user; sends anyone else to the login page and back. */
-export function RequireAuth({ children }: { children: ReactNode }) {
+/**
+ * The layout route of the pages that need a login: renders the matched page for a logged-in
+ * user, and sends anyone else to the login page and back.
+ */
+export function RequireAuth() {
   const loggedIn = useAppSelector(selectIsLoggedIn);
   const location = useLocation();
   if (!loggedIn) {
     return <Navigate to={loginPath(location.pathname + location.search)} replace />;
   }
-  return <>{children}</>;
+  return <Outlet />;
 }
