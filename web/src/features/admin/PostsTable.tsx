@@ -214,13 +214,7 @@ export function PostsTable({ userId, onClearUser }: PostsTableProps) {
           </TableBody>
         </Table>
       </TableContainer>
-      <TablePager
-        data={data}
-        page={paging.page}
-        setPage={paging.setPage}
-        rowsPerPage={paging.rowsPerPage}
-        setRowsPerPage={paging.setRowsPerPage}
-      />
+      <TablePager data={data} paging={paging} />
       {editing && <EditPostDialog post={editing} onClose={() => setEditing(null)} />}
       <ConfirmDialog
         {...deleting.dialog(

@@ -102,13 +102,7 @@ export function RatingsTable() {
           </TableBody>
         </Table>
       </TableContainer>
-      <TablePager
-        data={data}
-        page={paging.page}
-        setPage={paging.setPage}
-        rowsPerPage={paging.rowsPerPage}
-        setRowsPerPage={paging.setRowsPerPage}
-      />
+      <TablePager data={data} paging={paging} />
       <ConfirmDialog
         {...deleting.dialog(
           'Delete this rating?',

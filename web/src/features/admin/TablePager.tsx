@@ -1,19 +1,16 @@
 import TablePagination from '@mui/material/TablePagination';
-import { ROWS_PER_PAGE } from './useTablePaging';
+import { ROWS_PER_PAGE, type TablePaging } from './useTablePaging';
 
 interface Props {
   /** The list as the API paged it (absent while loading). */
   data?: { count: number; pages: number };
-  /** Zero-based, as MUI counts pages. */
-  page: number;
-  setPage: (page: number) => void;
-  rowsPerPage: number;
-  /** Expected to go back to the first page as well. */
-  setRowsPerPage: (rows: number) => void;
+  /** The table's paging state (`useTablePaging`). */
+  paging: TablePaging;
 }
 
 /** The pagination bar under an admin table; a page past the end shows as the first one. */
-export function TablePager({ data, page, setPage, rowsPerPage, setRowsPerPage }: Props) {
+export function TablePager({ data, paging }: Props) {
+  const { page, setPage, rowsPerPage, setRowsPerPage } = paging;
   return (
     <TablePagination
       component="div"

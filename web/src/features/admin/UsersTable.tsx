@@ -248,13 +248,7 @@ export function UsersTable({
           </TableBody>
         </Table>
       </TableContainer>
-      <TablePager
-        data={data}
-        page={paging.page}
-        setPage={paging.setPage}
-        rowsPerPage={paging.rowsPerPage}
-        setRowsPerPage={paging.setRowsPerPage}
-      />
+      <TablePager data={data} paging={paging} />
       {editing && (
         <EditUserDialog
           user={editing}

@@ -30,3 +30,5 @@ export function useTablePaging(initialRows = 10) {
     query: { q: q || undefined, page: page + 1, page_size: rowsPerPage },
   };
 }
+
+export type TablePaging = ReturnType<typeof useTablePaging>;
