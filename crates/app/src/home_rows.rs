@@ -12,6 +12,7 @@ use nextflex_store::db::movie_lists::{self, List};
 use nextflex_store::db::people::{self, Role};
 use nextflex_store::db::ratings;
 use nextflex_store::error::Result;
+use nextflex_store::ids::UserId;
 
 /// Films per row.
 pub const ROW_LENGTH: usize = 12;
@@ -169,7 +170,7 @@ async fn person_row<'r>(
 }
 
 /// The home page's rows for user `user_id`, on snapshot `r`.
-pub async fn home_rows<'r>(db: &Db, r: &'r Recommender, user_id: i64) -> Result<Vec<Row<'r>>> {
+pub async fn home_rows<'r>(db: &Db, r: &'r Recommender, user_id: UserId) -> Result<Vec<Row<'r>>> {
     let mine = ratings::of_user(db, user_id).await?;
     let dismissed: HashSet<i64> = movie_lists::of_user(db, user_id, List::Dismissed)
         .await?

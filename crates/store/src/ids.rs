@@ -6,54 +6,75 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-/// A movie of the catalogue: its internal id, 1 or more (not its TMDB, IMDb or MovieLens id).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(transparent)]
-pub struct MovieId(i64);
+/// An id newtype over a positive `i64`: refused at parse (0, negatives, non-integers), its
+/// integer in JSON, and an `int64` of minimum 1 in the OpenAPI document.
+macro_rules! positive_id {
+    ($(#[$doc:meta])* $name:ident, $what:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(i64);
 
-impl MovieId {
-    /// The id, when `raw` can be one (1 or more).
-    pub fn new(raw: i64) -> Option<MovieId> {
-        (raw > 0).then_some(MovieId(raw))
-    }
+        impl $name {
+            /// The id, when `raw` can be one (1 or more).
+            pub fn new(raw: i64) -> Option<$name> {
+                (raw > 0).then_some($name(raw))
+            }
 
-    pub fn get(self) -> i64 {
-        self.0
-    }
+            pub fn get(self) -> i64 {
+                self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let raw = i64::deserialize(d)?;
+                $name::new(raw).ok_or_else(|| {
+                    serde::de::Error::custom(format!(
+                        concat!("{} is not ", $what, " id: ids are 1 or more"),
+                        raw
+                    ))
+                })
+            }
+        }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::Integer)
+                    .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                        utoipa::openapi::KnownFormat::Int64,
+                    )))
+                    .minimum(Some(1))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+    };
 }
 
-impl fmt::Display for MovieId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
+positive_id!(
+    /// A movie of the catalogue: its internal id (not its TMDB, IMDb or MovieLens id).
+    MovieId,
+    "a movie"
+);
 
-impl<'de> Deserialize<'de> for MovieId {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = i64::deserialize(d)?;
-        MovieId::new(raw).ok_or_else(|| {
-            serde::de::Error::custom(format!("{raw} is not a movie id: ids are 1 or more"))
-        })
-    }
-}
-
-impl utoipa::PartialSchema for MovieId {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::Integer)
-            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
-                utoipa::openapi::KnownFormat::Int64,
-            )))
-            .minimum(Some(1))
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for MovieId {}
+positive_id!(
+    /// An account.
+    UserId,
+    "an account"
+);
 
 #[cfg(test)]
 mod tests {
-    use super::MovieId;
+    use super::{MovieId, UserId};
 
     #[test]
     fn movie_ids_are_positive_integers() {
@@ -67,5 +88,7 @@ mod tests {
             "7"
         );
         assert_eq!(MovieId::new(0), None);
+        assert!(serde_json::from_str::<UserId>("0").is_err());
+        assert_eq!(UserId::new(3).map(UserId::get), Some(3));
     }
 }

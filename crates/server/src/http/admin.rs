@@ -18,6 +18,7 @@ use nextflex_store::clock::now;
 use nextflex_store::db::admin::{self, RatingRow, Stats, UserRow};
 use nextflex_store::db::model_versions::Version;
 use nextflex_store::db::{ratings, tokens, users};
+use nextflex_store::ids::{MovieId, UserId};
 
 pub fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new()
@@ -129,7 +130,7 @@ async fn update_user(
         .await?
         .ok_or_else(user_not_found)?;
     // An admin cannot lock themselves out; another admin can.
-    if id == me.id && (patch.is_admin == Some(false) || patch.is_active == Some(false)) {
+    if id == me.id.get() && (patch.is_admin == Some(false) || patch.is_active == Some(false)) {
         return Err(ApiError::field(
             if patch.is_admin == Some(false) {
                 "is_admin"
@@ -195,7 +196,7 @@ async fn delete_user(
     me: AdminUser,
     PathParam(id): PathParam<i64>,
 ) -> Result<StatusCode, ApiError> {
-    if id == me.id {
+    if id == me.id.get() {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             ErrorCode::Invalid,
@@ -240,8 +241,8 @@ async fn list_ratings(
     path = "/api/admin/ratings/{user_id}/{movie_id}",
     tag = "admin",
     params(
-        ("user_id" = i64, Path, description = "The user's id"),
-        ("movie_id" = i64, Path, description = "The movie's id"),
+        ("user_id" = i64, Path, minimum = 1, description = "The user's id"),
+        ("movie_id" = i64, Path, minimum = 1, description = "The movie's id"),
     ),
     security(("jwt" = [])),
     responses(
@@ -254,7 +255,7 @@ async fn list_ratings(
 async fn delete_rating(
     State(ctx): State<ApiContext>,
     _: AdminUser,
-    PathParam((user_id, movie_id)): PathParam<(i64, i64)>,
+    PathParam((user_id, movie_id)): PathParam<(UserId, MovieId)>,
 ) -> Result<StatusCode, ApiError> {
     if ratings::delete(&ctx.db, user_id, movie_id).await? {
         Ok(StatusCode::NO_CONTENT)

@@ -374,7 +374,7 @@ async fn logout(
 }
 
 async fn current(ctx: &ApiContext, user: AuthUser) -> Result<users::User, ApiError> {
-    match users::find_by_id(&ctx.db, user.id).await? {
+    match users::find_by_id(&ctx.db, user.id.get()).await? {
         Some(u) if u.is_active => Ok(u),
         _ => Err(invalid_token("User not found")),
     }

@@ -25,6 +25,7 @@ use nextflex_app::history_import::{MatchIndex, match_rows};
 use nextflex_app::recommender::MAX_LIMIT;
 use nextflex_store::db::movie_lists::{self, List};
 use nextflex_store::db::{catalogue, ratings, users};
+use nextflex_store::ids::UserId;
 
 /// Members besides the caller: a group is two to six people.
 pub const MAX_GUESTS: usize = 5;
@@ -201,7 +202,7 @@ async fn recommend_group(
     user: AuthUser,
     JsonBody(request): JsonBody<GroupRequest>,
 ) -> Result<axum::Json<GroupBody>, ApiError> {
-    let k = check(&request, user.id)?;
+    let k = check(&request, user.id.get())?;
     let r = full_snapshot(&ctx)?;
     let genre = genre(&r, request.genre.as_deref())?;
     let stars = |list: Vec<ratings::UserRating>| -> Vec<(i64, f32)> {
@@ -222,7 +223,8 @@ async fn recommend_group(
             .await?
             .filter(|u| u.is_active && u.public_profile)
             .ok_or_else(user_not_found)?;
-        let theirs = stars(ratings::of_user(&ctx.db, id).await?);
+        let member_id = UserId::new(id).ok_or_else(user_not_found)?;
+        let theirs = stars(ratings::of_user(&ctx.db, member_id).await?);
         members.push(Member {
             name: display_name(&member),
             user_id: Some(id),

@@ -73,7 +73,10 @@ async fn add(
     let added = movie_lists::add(&ctx.db, user.id, movie_id, list)
         .await
         .map_err(super::tokens::deleted_account)?;
-    Ok(axum::Json(Listed { movie_id, added }))
+    Ok(axum::Json(Listed {
+        movie_id: movie_id.get(),
+        added,
+    }))
 }
 
 async fn remove(

@@ -48,9 +48,9 @@ fn check_rating(value: Option<f64>) -> Result<f64, ApiError> {
     }
 }
 
-pub(super) async fn existing_movie(ctx: &ApiContext, id: MovieId) -> Result<i64, ApiError> {
+pub(super) async fn existing_movie(ctx: &ApiContext, id: MovieId) -> Result<MovieId, ApiError> {
     if catalogue::exists(&ctx.db, id.get()).await? {
-        Ok(id.get())
+        Ok(id)
     } else {
         Err(ApiError::new(
             StatusCode::NOT_FOUND,
@@ -88,7 +88,10 @@ async fn rate(
         .await
         .map_err(super::tokens::deleted_account)?;
     movie_lists::clear(&ctx.db, user.id, movie_id).await?;
-    Ok(axum::Json(RatingSaved { movie_id, rating }))
+    Ok(axum::Json(RatingSaved {
+        movie_id: movie_id.get(),
+        rating,
+    }))
 }
 
 /// Take back a rating

@@ -364,7 +364,7 @@ async fn create(
         return Err(too_large(Some(max)));
     }
     // Admitted before the body is read: what waits in memory is bounded.
-    let admitted = ctx.uploads.admit(user.id).inspect_err(|e| {
+    let admitted = ctx.uploads.admit(user.id.get()).inspect_err(|e| {
         if e.status == StatusCode::TOO_MANY_REQUESTS {
             ctx.metrics
                 .rate_limited
@@ -386,7 +386,7 @@ async fn create(
     .map_err(invalid_image)?;
 
     let post = posts::NewPost {
-        user_id: user.id,
+        user_id: user.id.get(),
         movie_id: form.movie_id,
         title: &form.title,
         content: &form.content,
@@ -462,7 +462,7 @@ async fn read(
 /// The post, if the caller may change it: its author or an admin.
 async fn editable(ctx: &ApiContext, user: AuthUser, id: i64) -> Result<PostRow, ApiError> {
     let post = posts::get(&ctx.db, id).await?.ok_or_else(post_not_found)?;
-    if post.user_id == user.id || user.is_admin(ctx).await? {
+    if post.user_id == user.id.get() || user.is_admin(ctx).await? {
         Ok(post)
     } else {
         Err(permission_denied())

@@ -15,6 +15,7 @@ use super::movies::{MovieCard, full_snapshot};
 use super::tokens::MaybeUser;
 use super::{ApiContext, ApiError, ErrorCode};
 use nextflex_store::db::{ratings, users};
+use nextflex_store::ids::UserId;
 
 /// Favourites shown on a profile, at most.
 const FAVOURITES: usize = 12;
@@ -65,7 +66,7 @@ pub(super) fn user_not_found() -> ApiError {
     get,
     path = "/api/users/{id}",
     tag = "accounts",
-    params(("id" = i64, Path, description = "The user's id")),
+    params(("id" = i64, Path, minimum = 1, description = "The user's id")),
     security((), ("jwt" = [])),
     responses(
         (status = 200, description = "The profile", body = PublicProfile),
@@ -77,10 +78,10 @@ pub(super) fn user_not_found() -> ApiError {
 async fn profile(
     State(ctx): State<ApiContext>,
     MaybeUser(viewer): MaybeUser,
-    PathParam(id): PathParam<i64>,
+    PathParam(id): PathParam<UserId>,
 ) -> Result<axum::Json<PublicProfile>, ApiError> {
     let own = viewer.is_some_and(|v| v.id == id);
-    let user = users::find_by_id(&ctx.db, id)
+    let user = users::find_by_id(&ctx.db, id.get())
         .await?
         .filter(|u| u.is_active && (u.public_profile || own))
         .ok_or_else(user_not_found)?;
@@ -114,7 +115,7 @@ async fn profile(
         .take(FAVOURITES)
         .collect();
     Ok(axum::Json(PublicProfile {
-        id,
+        id: id.get(),
         first_name: user.first_name,
         last_name: user.last_name,
         date_joined: user.created_at,

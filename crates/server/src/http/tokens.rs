@@ -2,6 +2,7 @@
 //! `exp`, `iat`, `jti`, `user_id`), and the extractors that read them from `Authorization:
 //! Bearer …` or `Authorization: JWT …`.
 
+use nextflex_store::ids::UserId;
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -170,7 +171,7 @@ impl OpenAccounts {
 /// The caller, from a valid access token of an open account (see [`OpenAccounts`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AuthUser {
-    pub id: i64,
+    pub id: UserId,
 }
 
 /// The caller if a valid access token came with the request; a bad token is still an error.
@@ -217,7 +218,9 @@ impl FromRequestParts<ApiContext> for MaybeUser {
                 if !ctx.accounts.is_open(&ctx.db, claims.user_id).await? {
                     return Err(invalid_token("User not found or inactive"));
                 }
-                Ok(MaybeUser(Some(AuthUser { id: claims.user_id })))
+                let id = UserId::new(claims.user_id)
+                    .ok_or_else(|| invalid_token("User not found or inactive"))?;
+                Ok(MaybeUser(Some(AuthUser { id })))
             }
         }
     }
@@ -238,16 +241,18 @@ impl AuthUser {
     /// Whether the caller's account is an active admin (looked up on every call, so that taking
     /// admin rights away takes effect at once, not when the access token expires).
     pub async fn is_admin(self, ctx: &ApiContext) -> Result<bool, ApiError> {
-        Ok(nextflex_store::db::users::find_by_id(&ctx.db, self.id)
-            .await?
-            .is_some_and(|u| u.is_active && u.is_admin))
+        Ok(
+            nextflex_store::db::users::find_by_id(&ctx.db, self.id.get())
+                .await?
+                .is_some_and(|u| u.is_active && u.is_admin),
+        )
     }
 }
 
 /// The caller, who must be an active admin: 401 without a valid token, 403 for other users.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AdminUser {
-    pub id: i64,
+    pub id: UserId,
 }
 
 pub fn permission_denied() -> ApiError {

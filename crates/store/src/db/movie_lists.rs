@@ -6,6 +6,7 @@ use sqlx::Row;
 use super::Db;
 use crate::clock::now;
 use crate::error::Result;
+use crate::ids::{MovieId, UserId};
 
 /// Which list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,11 +33,11 @@ pub struct Entry {
 
 /// Puts a movie on a list, taking it off the other one; false if it was on this list already
 /// (its date is kept).
-pub async fn add(db: &Db, user_id: i64, movie_id: i64, list: List) -> Result<bool> {
+pub async fn add(db: &Db, user_id: UserId, movie_id: MovieId, list: List) -> Result<bool> {
     let current: Option<String> =
         sqlx::query(db.sql("SELECT list FROM movie_lists WHERE user_id = ? AND movie_id = ?"))
-            .bind(user_id)
-            .bind(movie_id)
+            .bind(user_id.get())
+            .bind(movie_id.get())
             .fetch_optional(db.pool())
             .await?
             .map(|r| r.try_get("list"))
@@ -49,8 +50,8 @@ pub async fn add(db: &Db, user_id: i64, movie_id: i64, list: List) -> Result<boo
         db.upsert_clause(&["user_id", "movie_id"], &["list", "added_at"])
     );
     sqlx::query(db.sql_owned(sql))
-        .bind(user_id)
-        .bind(movie_id)
+        .bind(user_id.get())
+        .bind(movie_id.get())
         .bind(list.as_str())
         .bind(now())
         .execute(db.pool())
@@ -59,12 +60,12 @@ pub async fn add(db: &Db, user_id: i64, movie_id: i64, list: List) -> Result<boo
 }
 
 /// Takes a movie off a list; false if it was not on it.
-pub async fn remove(db: &Db, user_id: i64, movie_id: i64, list: List) -> Result<bool> {
+pub async fn remove(db: &Db, user_id: UserId, movie_id: MovieId, list: List) -> Result<bool> {
     let done = sqlx::query(
         db.sql("DELETE FROM movie_lists WHERE user_id = ? AND movie_id = ? AND list = ?"),
     )
-    .bind(user_id)
-    .bind(movie_id)
+    .bind(user_id.get())
+    .bind(movie_id.get())
     .bind(list.as_str())
     .execute(db.pool())
     .await?;
@@ -72,22 +73,22 @@ pub async fn remove(db: &Db, user_id: i64, movie_id: i64, list: List) -> Result<
 }
 
 /// Takes a movie off whichever list holds it (a rated movie is neither to watch nor dismissed).
-pub async fn clear(db: &Db, user_id: i64, movie_id: i64) -> Result<()> {
+pub async fn clear(db: &Db, user_id: UserId, movie_id: MovieId) -> Result<()> {
     sqlx::query(db.sql("DELETE FROM movie_lists WHERE user_id = ? AND movie_id = ?"))
-        .bind(user_id)
-        .bind(movie_id)
+        .bind(user_id.get())
+        .bind(movie_id.get())
         .execute(db.pool())
         .await?;
     Ok(())
 }
 
 /// The movies on one of a user's lists, newest first.
-pub async fn of_user(db: &Db, user_id: i64, list: List) -> Result<Vec<Entry>> {
+pub async fn of_user(db: &Db, user_id: UserId, list: List) -> Result<Vec<Entry>> {
     let rows = sqlx::query(db.sql(
         "SELECT movie_id, added_at FROM movie_lists WHERE user_id = ? AND list = ? \
          ORDER BY added_at DESC, movie_id",
     ))
-    .bind(user_id)
+    .bind(user_id.get())
     .bind(list.as_str())
     .fetch_all(db.pool())
     .await?;

@@ -5,6 +5,7 @@ use sqlx::Row;
 use super::Db;
 use crate::clock::now;
 use crate::error::Result;
+use crate::ids::{MovieId, UserId};
 
 /// One of a user's ratings.
 #[derive(Debug, Clone, PartialEq)]
@@ -90,14 +91,14 @@ pub async fn record_dataset(
 }
 
 /// Sets (inserts or replaces) a user's rating of a movie.
-pub async fn set(db: &Db, user_id: i64, movie_id: i64, rating: f64) -> Result<()> {
+pub async fn set(db: &Db, user_id: UserId, movie_id: MovieId, rating: f64) -> Result<()> {
     let sql = format!(
         "INSERT INTO ratings (user_id, movie_id, rating, rated_at) VALUES (?, ?, ?, ?){}",
         db.upsert_clause(&["user_id", "movie_id"], &["rating", "rated_at"])
     );
     sqlx::query(db.sql_owned(sql))
-        .bind(user_id)
-        .bind(movie_id)
+        .bind(user_id.get())
+        .bind(movie_id.get())
         .bind(rating)
         .bind(now())
         .execute(db.pool())
@@ -106,32 +107,32 @@ pub async fn set(db: &Db, user_id: i64, movie_id: i64, rating: f64) -> Result<()
 }
 
 /// Deletes a user's rating of a movie; false if there was none.
-pub async fn delete(db: &Db, user_id: i64, movie_id: i64) -> Result<bool> {
+pub async fn delete(db: &Db, user_id: UserId, movie_id: MovieId) -> Result<bool> {
     let done = sqlx::query(db.sql("DELETE FROM ratings WHERE user_id = ? AND movie_id = ?"))
-        .bind(user_id)
-        .bind(movie_id)
+        .bind(user_id.get())
+        .bind(movie_id.get())
         .execute(db.pool())
         .await?;
     Ok(done.rows_affected() > 0)
 }
 
 /// A user's rating of one movie.
-pub async fn get(db: &Db, user_id: i64, movie_id: i64) -> Result<Option<f64>> {
+pub async fn get(db: &Db, user_id: UserId, movie_id: MovieId) -> Result<Option<f64>> {
     let row = sqlx::query(db.sql("SELECT rating FROM ratings WHERE user_id = ? AND movie_id = ?"))
-        .bind(user_id)
-        .bind(movie_id)
+        .bind(user_id.get())
+        .bind(movie_id.get())
         .fetch_optional(db.pool())
         .await?;
     Ok(row.map(|r| r.try_get("rating")).transpose()?)
 }
 
 /// All of a user's ratings, newest first.
-pub async fn of_user(db: &Db, user_id: i64) -> Result<Vec<UserRating>> {
+pub async fn of_user(db: &Db, user_id: UserId) -> Result<Vec<UserRating>> {
     let rows = sqlx::query(db.sql(
         "SELECT movie_id, rating, rated_at FROM ratings WHERE user_id = ? \
          ORDER BY rated_at DESC, movie_id",
     ))
-    .bind(user_id)
+    .bind(user_id.get())
     .fetch_all(db.pool())
     .await?;
     rows.iter()
@@ -180,7 +181,7 @@ pub enum Imported {
 /// leaves the watchlist; the watchlist never takes a rated or dismissed movie.
 pub async fn import(
     db: &Db,
-    user_id: i64,
+    user_id: UserId,
     ratings: &[(i64, f64, i64)],
     watchlist: &[(i64, i64)],
     overwrite: bool,
@@ -188,7 +189,7 @@ pub async fn import(
     let mut tx = db.begin().await?;
     let existing: std::collections::HashMap<i64, f64> =
         sqlx::query(db.sql("SELECT movie_id, rating FROM ratings WHERE user_id = ?"))
-            .bind(user_id)
+            .bind(user_id.get())
             .fetch_all(&mut *tx)
             .await?
             .iter()
@@ -196,7 +197,7 @@ pub async fn import(
             .collect::<Result<_>>()?;
     let listed: std::collections::HashSet<i64> =
         sqlx::query(db.sql("SELECT movie_id FROM movie_lists WHERE user_id = ?"))
-            .bind(user_id)
+            .bind(user_id.get())
             .fetch_all(&mut *tx)
             .await?
             .iter()
@@ -216,7 +217,7 @@ pub async fn import(
         };
         if matches!(outcome, Imported::Rated | Imported::Overwritten) {
             sqlx::query(upsert.clone())
-                .bind(user_id)
+                .bind(user_id.get())
                 .bind(movie_id)
                 .bind(rating)
                 .bind(rated_at)
@@ -224,7 +225,7 @@ pub async fn import(
                 .await?;
             if listed.contains(&movie_id) {
                 sqlx::query(db.sql("DELETE FROM movie_lists WHERE user_id = ? AND movie_id = ?"))
-                    .bind(user_id)
+                    .bind(user_id.get())
                     .bind(movie_id)
                     .execute(&mut *tx)
                     .await?;
@@ -246,7 +247,7 @@ pub async fn import(
             "INSERT INTO movie_lists (user_id, movie_id, list, added_at) \
              VALUES (?, ?, 'watchlist', ?)",
         ))
-        .bind(user_id)
+        .bind(user_id.get())
         .bind(movie_id)
         .bind(added_at)
         .execute(&mut *tx)
