@@ -9,13 +9,8 @@ import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
 import IconButton from '@mui/material/IconButton';
 import Link from '@mui/material/Link';
-import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Tooltip from '@mui/material/Tooltip';
@@ -26,15 +21,11 @@ import { useDeletePostMutation, useGetPostsQuery, useUpdatePostMutation } from '
 import type { Post } from '../../api/types';
 import { formatDateTime, personName } from '../../app/format';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { ErrorState } from '../../components/ErrorState';
 import { ImageWithFallback } from '../../components/ImageWithFallback';
 import { MovieAutocomplete, type MovieOption } from '../posts/MovieAutocomplete';
-import { EmptyRow, SkeletonRows } from './TableStates';
-import { TablePager } from './TablePager';
 import { useDeleteConfirmation } from './useDeleteConfirmation';
 import { useTablePaging } from './useTablePaging';
-
-const COLUMNS = 7;
+import { AdminTable } from './AdminTable';
 
 function EditPostDialog({ post, onClose }: { post: Post; onClose: () => void }) {
   const [form, setForm] = useState({ title: post.title, content: post.content });
@@ -121,100 +112,91 @@ export function PostsTable({ userId, onClearUser }: PostsTableProps) {
   const deleting = useDeleteConfirmation((p: Post) => deletePost(p.id), deletion);
   const data = posts.currentData ?? posts.data;
   return (
-    <Paper variant="outlined">
-      <Stack
-        direction={{ xs: 'column', sm: 'row' }}
-        spacing={2}
-        sx={{ p: 2, alignItems: { sm: 'center' } }}
-      >
-        <Box sx={{ width: { xs: '100%', sm: 320 } }}>
-          <MovieAutocomplete
-            label="Filter by movie"
-            size="small"
-            value={movie}
-            onChange={(m) => {
-              setMovie(m);
-              paging.setPage(0);
-            }}
-          />
-        </Box>
-        {userId !== undefined && (
-          <Chip
-            label={`Author #${userId}`}
-            onDelete={onClearUser}
-            color="secondary"
-            variant="outlined"
-          />
-        )}
-      </Stack>
-      {posts.error && !posts.isFetching && (
-        <ErrorState error={posts.error} title="Could not load posts" onRetry={posts.refetch} />
+    <AdminTable
+      name="Posts"
+      query={posts}
+      data={data}
+      paging={paging}
+      columns={[
+        { label: 'Image' },
+        { label: 'Title' },
+        { label: 'Author' },
+        { label: 'Movie' },
+        { label: 'Rating' },
+        { label: 'Created' },
+        { label: 'Actions', align: 'right' },
+      ]}
+      filters={
+        <Stack
+          direction={{ xs: 'column', sm: 'row' }}
+          spacing={2}
+          sx={{ p: 2, alignItems: { sm: 'center' } }}
+        >
+          <Box sx={{ width: { xs: '100%', sm: 320 } }}>
+            <MovieAutocomplete
+              label="Filter by movie"
+              size="small"
+              value={movie}
+              onChange={(m) => {
+                setMovie(m);
+                paging.setPage(0);
+              }}
+            />
+          </Box>
+          {userId !== undefined && (
+            <Chip
+              label={`Author #${userId}`}
+              onDelete={onClearUser}
+              color="secondary"
+              variant="outlined"
+            />
+          )}
+        </Stack>
+      }
+      row={(p) => (
+        <TableRow key={p.id} hover data-testid={`admin-post-row-${p.id}`}>
+          <TableCell sx={{ width: 72 }}>
+            <ImageWithFallback
+              src={p.image?.thumb_url}
+              alt={`Thumbnail of “${p.title}”`}
+              fallbackHeight={40}
+              sx={{ width: 56, height: 40, objectFit: 'cover', borderRadius: 0.5 }}
+            />
+          </TableCell>
+          <TableCell sx={{ fontWeight: 600, maxWidth: 280 }}>
+            <Link href={`/posts/${p.id}`}>{p.title}</Link>
+          </TableCell>
+          <TableCell>{personName(p.author)}</TableCell>
+          <TableCell>
+            {p.movie ? <Link href={`/movies/${p.movie.id}`}>{p.movie.title}</Link> : '—'}
+          </TableCell>
+          <TableCell>{p.rating ?? '—'}</TableCell>
+          <TableCell>{formatDateTime(p.created_at)}</TableCell>
+          <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+            <Tooltip title="Edit">
+              <IconButton
+                size="small"
+                aria-label={`Edit post “${p.title}”`}
+                onClick={() => setEditing(p)}
+              >
+                <EditOutlinedIcon fontSize="small" />
+              </IconButton>
+            </Tooltip>
+            <Tooltip title="Delete">
+              <IconButton
+                size="small"
+                color="error"
+                aria-label={`Delete post “${p.title}”`}
+                data-testid={`admin-delete-post-${p.id}`}
+                onClick={() => deleting.ask(p)}
+              >
+                <DeleteOutlinedIcon fontSize="small" />
+              </IconButton>
+            </Tooltip>
+          </TableCell>
+        </TableRow>
       )}
-      <TableContainer>
-        <Table size="small" aria-label="Posts">
-          <TableHead>
-            <TableRow>
-              <TableCell>Image</TableCell>
-              <TableCell>Title</TableCell>
-              <TableCell>Author</TableCell>
-              <TableCell>Movie</TableCell>
-              <TableCell>Rating</TableCell>
-              <TableCell>Created</TableCell>
-              <TableCell align="right">Actions</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody sx={{ opacity: posts.isFetching && data ? 0.6 : 1 }}>
-            {!data && posts.isFetching && <SkeletonRows columns={COLUMNS} />}
-            {data && data.results.length === 0 && (
-              <EmptyRow columns={COLUMNS} text="No posts match." />
-            )}
-            {data?.results.map((p) => (
-              <TableRow key={p.id} hover data-testid={`admin-post-row-${p.id}`}>
-                <TableCell sx={{ width: 72 }}>
-                  <ImageWithFallback
-                    src={p.image?.thumb_url}
-                    alt={`Thumbnail of “${p.title}”`}
-                    fallbackHeight={40}
-                    sx={{ width: 56, height: 40, objectFit: 'cover', borderRadius: 0.5 }}
-                  />
-                </TableCell>
-                <TableCell sx={{ fontWeight: 600, maxWidth: 280 }}>
-                  <Link href={`/posts/${p.id}`}>{p.title}</Link>
-                </TableCell>
-                <TableCell>{personName(p.author)}</TableCell>
-                <TableCell>
-                  {p.movie ? <Link href={`/movies/${p.movie.id}`}>{p.movie.title}</Link> : '—'}
-                </TableCell>
-                <TableCell>{p.rating ?? '—'}</TableCell>
-                <TableCell>{formatDateTime(p.created_at)}</TableCell>
-                <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                  <Tooltip title="Edit">
-                    <IconButton
-                      size="small"
-                      aria-label={`Edit post “${p.title}”`}
-                      onClick={() => setEditing(p)}
-                    >
-                      <EditOutlinedIcon fontSize="small" />
-                    </IconButton>
-                  </Tooltip>
-                  <Tooltip title="Delete">
-                    <IconButton
-                      size="small"
-                      color="error"
-                      aria-label={`Delete post “${p.title}”`}
-                      data-testid={`admin-delete-post-${p.id}`}
-                      onClick={() => deleting.ask(p)}
-                    >
-                      <DeleteOutlinedIcon fontSize="small" />
-                    </IconButton>
-                  </Tooltip>
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      </TableContainer>
-      <TablePager data={data} paging={paging} />
+    >
       {editing && <EditPostDialog post={editing} onClose={() => setEditing(null)} />}
       <ConfirmDialog
         {...deleting.dialog(
@@ -222,6 +204,6 @@ export function PostsTable({ userId, onClearUser }: PostsTableProps) {
           (p) => `“${p.title}” by ${personName(p.author)} and its image will be deleted for good.`,
         )}
       />
-    </Paper>
+    </AdminTable>
   );
 }

@@ -1,13 +1,8 @@
 import IconButton from '@mui/material/IconButton';
 import Link from '@mui/material/Link';
-import Paper from '@mui/material/Paper';
 import Rating from '@mui/material/Rating';
 import Stack from '@mui/material/Stack';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Tooltip from '@mui/material/Tooltip';
 import DeleteOutlinedIcon from '@mui/icons-material/DeleteOutlined';
@@ -15,14 +10,10 @@ import { useDeleteAdminRatingMutation, useGetAdminRatingsQuery } from '../../api
 import type { AdminRating } from '../../api/types';
 import { formatDateTime } from '../../app/format';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { ErrorState } from '../../components/ErrorState';
 import { TableSearch } from './TableSearch';
-import { EmptyRow, SkeletonRows } from './TableStates';
-import { TablePager } from './TablePager';
 import { useDeleteConfirmation } from './useDeleteConfirmation';
 import { useTablePaging } from './useTablePaging';
-
-const COLUMNS = 5;
+import { AdminTable } from './AdminTable';
 
 /** Every rating app users gave: search by email or title, page, delete. */
 export function RatingsTable() {
@@ -35,80 +26,67 @@ export function RatingsTable() {
   );
   const data = ratings.currentData ?? ratings.data;
   return (
-    <Paper variant="outlined">
-      <Stack sx={{ p: 2 }}>
-        <TableSearch
-          label="Search by email or movie title"
-          value={paging.search}
-          onChange={paging.setSearch}
-        />
-      </Stack>
-      {ratings.error && !ratings.isFetching && (
-        <ErrorState
-          error={ratings.error}
-          title="Could not load ratings"
-          onRetry={ratings.refetch}
-        />
+    <AdminTable
+      name="Ratings"
+      query={ratings}
+      data={data}
+      paging={paging}
+      columns={[
+        { label: 'User' },
+        { label: 'Movie' },
+        { label: 'Rating' },
+        { label: 'Rated at' },
+        { label: 'Actions', align: 'right' },
+      ]}
+      filters={
+        <Stack sx={{ p: 2 }}>
+          <TableSearch
+            label="Search by email or movie title"
+            value={paging.search}
+            onChange={paging.setSearch}
+          />
+        </Stack>
+      }
+      row={(r) => (
+        <TableRow key={`${r.user.id}-${r.movie.id}`} hover>
+          <TableCell>{r.user.email}</TableCell>
+          <TableCell>
+            <Link href={`/movies/${r.movie.id}`}>{r.movie.title}</Link>
+          </TableCell>
+          <TableCell sx={{ whiteSpace: 'nowrap' }}>
+            <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+              <Rating
+                value={r.rating}
+                precision={0.5}
+                readOnly
+                size="small"
+                getLabelText={(v) => `${v} out of 5 stars`}
+              />
+              <span>{r.rating}</span>
+            </Stack>
+          </TableCell>
+          <TableCell>{formatDateTime(r.rated_at)}</TableCell>
+          <TableCell align="right">
+            <Tooltip title="Delete">
+              <IconButton
+                size="small"
+                color="error"
+                aria-label={`Delete the rating of ${r.movie.title} by ${r.user.email}`}
+                onClick={() => deleting.ask(r)}
+              >
+                <DeleteOutlinedIcon fontSize="small" />
+              </IconButton>
+            </Tooltip>
+          </TableCell>
+        </TableRow>
       )}
-      <TableContainer>
-        <Table size="small" aria-label="Ratings">
-          <TableHead>
-            <TableRow>
-              <TableCell>User</TableCell>
-              <TableCell>Movie</TableCell>
-              <TableCell>Rating</TableCell>
-              <TableCell>Rated at</TableCell>
-              <TableCell align="right">Actions</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody sx={{ opacity: ratings.isFetching && data ? 0.6 : 1 }}>
-            {!data && ratings.isFetching && <SkeletonRows columns={COLUMNS} />}
-            {data && data.results.length === 0 && (
-              <EmptyRow columns={COLUMNS} text="No ratings match." />
-            )}
-            {data?.results.map((r) => (
-              <TableRow key={`${r.user.id}-${r.movie.id}`} hover>
-                <TableCell>{r.user.email}</TableCell>
-                <TableCell>
-                  <Link href={`/movies/${r.movie.id}`}>{r.movie.title}</Link>
-                </TableCell>
-                <TableCell sx={{ whiteSpace: 'nowrap' }}>
-                  <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-                    <Rating
-                      value={r.rating}
-                      precision={0.5}
-                      readOnly
-                      size="small"
-                      getLabelText={(v) => `${v} out of 5 stars`}
-                    />
-                    <span>{r.rating}</span>
-                  </Stack>
-                </TableCell>
-                <TableCell>{formatDateTime(r.rated_at)}</TableCell>
-                <TableCell align="right">
-                  <Tooltip title="Delete">
-                    <IconButton
-                      size="small"
-                      color="error"
-                      aria-label={`Delete the rating of ${r.movie.title} by ${r.user.email}`}
-                      onClick={() => deleting.ask(r)}
-                    >
-                      <DeleteOutlinedIcon fontSize="small" />
-                    </IconButton>
-                  </Tooltip>
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      </TableContainer>
-      <TablePager data={data} paging={paging} />
+    >
       <ConfirmDialog
         {...deleting.dialog(
           'Delete this rating?',
           (r) => `${r.user.email}'s rating of ${r.movie.title} (${r.rating}) will be deleted.`,
         )}
       />
-    </Paper>
+    </AdminTable>
   );
 }

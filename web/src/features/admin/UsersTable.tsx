@@ -9,14 +9,9 @@ import DialogTitle from '@mui/material/DialogTitle';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import FormHelperText from '@mui/material/FormHelperText';
 import IconButton from '@mui/material/IconButton';
-import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Switch from '@mui/material/Switch';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Tooltip from '@mui/material/Tooltip';
@@ -32,14 +27,10 @@ import { formErrors } from '../../api/errors';
 import type { AdminUser, AdminUserUpdate } from '../../api/types';
 import { formatDate, formatDateTime, personName } from '../../app/format';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { ErrorState } from '../../components/ErrorState';
 import { TableSearch } from './TableSearch';
-import { EmptyRow, SkeletonRows } from './TableStates';
-import { TablePager } from './TablePager';
 import { useDeleteConfirmation } from './useDeleteConfirmation';
 import { useTablePaging } from './useTablePaging';
-
-const COLUMNS = 9;
+import { AdminTable } from './AdminTable';
 
 function EditUserDialog({
   user,
@@ -156,99 +147,90 @@ export function UsersTable({
   const data = users.currentData ?? users.data;
 
   return (
-    <Paper variant="outlined">
-      <Stack
-        direction={{ xs: 'column', sm: 'row' }}
-        spacing={2}
-        sx={{ p: 2, justifyContent: 'space-between' }}
-      >
-        <TableSearch
-          label="Search users by email or name"
-          value={paging.search}
-          onChange={paging.setSearch}
-        />
-      </Stack>
-      {users.error && !users.isFetching && (
-        <ErrorState error={users.error} title="Could not load users" onRetry={users.refetch} />
+    <AdminTable
+      name="Users"
+      query={users}
+      data={data}
+      paging={paging}
+      columns={[
+        { label: 'Email' },
+        { label: 'Name' },
+        { label: 'Role' },
+        { label: 'Status' },
+        { label: 'Joined' },
+        { label: 'Last login' },
+        { label: 'Ratings', align: 'right' },
+        { label: 'Posts', align: 'right' },
+        { label: 'Actions', align: 'right' },
+      ]}
+      filters={
+        <Stack
+          direction={{ xs: 'column', sm: 'row' }}
+          spacing={2}
+          sx={{ p: 2, justifyContent: 'space-between' }}
+        >
+          <TableSearch
+            label="Search users by email or name"
+            value={paging.search}
+            onChange={paging.setSearch}
+          />
+        </Stack>
+      }
+      row={(u) => (
+        <TableRow key={u.id} hover data-testid={`admin-user-row-${u.id}`}>
+          <TableCell sx={{ fontWeight: 600 }}>{u.email}</TableCell>
+          <TableCell>{personName(u, '—')}</TableCell>
+          <TableCell>
+            {u.is_admin ? <Chip size="small" color="primary" label="Admin" /> : 'User'}
+          </TableCell>
+          <TableCell>
+            <Chip
+              size="small"
+              variant="outlined"
+              color={u.is_active ? 'success' : 'default'}
+              label={u.is_active ? 'Active' : 'Inactive'}
+            />
+          </TableCell>
+          <TableCell>{formatDate(u.date_joined)}</TableCell>
+          <TableCell>{formatDateTime(u.last_login)}</TableCell>
+          <TableCell align="right">{u.ratings.toLocaleString()}</TableCell>
+          <TableCell align="right">{u.posts.toLocaleString()}</TableCell>
+          <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+            <Tooltip title="Their posts">
+              <IconButton
+                size="small"
+                aria-label={`Show posts by ${u.email}`}
+                onClick={() => onShowPosts(u.id)}
+              >
+                <ForumOutlinedIcon fontSize="small" />
+              </IconButton>
+            </Tooltip>
+            <Tooltip title="Edit">
+              <IconButton
+                size="small"
+                aria-label={`Edit user ${u.email}`}
+                onClick={() => setEditing(u)}
+              >
+                <EditOutlinedIcon fontSize="small" />
+              </IconButton>
+            </Tooltip>
+            <Tooltip title={u.id === selfId ? 'You cannot delete yourself' : 'Delete'}>
+              <span>
+                <IconButton
+                  size="small"
+                  color="error"
+                  aria-label={`Delete user ${u.email}`}
+                  disabled={u.id === selfId}
+                  onClick={() => deleting.ask(u)}
+                >
+                  <DeleteOutlinedIcon fontSize="small" />
+                </IconButton>
+              </span>
+            </Tooltip>
+          </TableCell>
+        </TableRow>
       )}
-      <TableContainer>
-        <Table size="small" aria-label="Users">
-          <TableHead>
-            <TableRow>
-              <TableCell>Email</TableCell>
-              <TableCell>Name</TableCell>
-              <TableCell>Role</TableCell>
-              <TableCell>Status</TableCell>
-              <TableCell>Joined</TableCell>
-              <TableCell>Last login</TableCell>
-              <TableCell align="right">Ratings</TableCell>
-              <TableCell align="right">Posts</TableCell>
-              <TableCell align="right">Actions</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody sx={{ opacity: users.isFetching && data ? 0.6 : 1 }}>
-            {!data && users.isFetching && <SkeletonRows columns={COLUMNS} />}
-            {data && data.results.length === 0 && (
-              <EmptyRow columns={COLUMNS} text="No users match." />
-            )}
-            {data?.results.map((u) => (
-              <TableRow key={u.id} hover data-testid={`admin-user-row-${u.id}`}>
-                <TableCell sx={{ fontWeight: 600 }}>{u.email}</TableCell>
-                <TableCell>{personName(u, '—')}</TableCell>
-                <TableCell>
-                  {u.is_admin ? <Chip size="small" color="primary" label="Admin" /> : 'User'}
-                </TableCell>
-                <TableCell>
-                  <Chip
-                    size="small"
-                    variant="outlined"
-                    color={u.is_active ? 'success' : 'default'}
-                    label={u.is_active ? 'Active' : 'Inactive'}
-                  />
-                </TableCell>
-                <TableCell>{formatDate(u.date_joined)}</TableCell>
-                <TableCell>{formatDateTime(u.last_login)}</TableCell>
-                <TableCell align="right">{u.ratings.toLocaleString()}</TableCell>
-                <TableCell align="right">{u.posts.toLocaleString()}</TableCell>
-                <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                  <Tooltip title="Their posts">
-                    <IconButton
-                      size="small"
-                      aria-label={`Show posts by ${u.email}`}
-                      onClick={() => onShowPosts(u.id)}
-                    >
-                      <ForumOutlinedIcon fontSize="small" />
-                    </IconButton>
-                  </Tooltip>
-                  <Tooltip title="Edit">
-                    <IconButton
-                      size="small"
-                      aria-label={`Edit user ${u.email}`}
-                      onClick={() => setEditing(u)}
-                    >
-                      <EditOutlinedIcon fontSize="small" />
-                    </IconButton>
-                  </Tooltip>
-                  <Tooltip title={u.id === selfId ? 'You cannot delete yourself' : 'Delete'}>
-                    <span>
-                      <IconButton
-                        size="small"
-                        color="error"
-                        aria-label={`Delete user ${u.email}`}
-                        disabled={u.id === selfId}
-                        onClick={() => deleting.ask(u)}
-                      >
-                        <DeleteOutlinedIcon fontSize="small" />
-                      </IconButton>
-                    </span>
-                  </Tooltip>
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      </TableContainer>
-      <TablePager data={data} paging={paging} />
+    >
       {editing && (
         <EditUserDialog
           user={editing}
@@ -262,6 +244,6 @@ export function UsersTable({
           (u) => `${u.email}, their ratings and their logins will be deleted for good.`,
         )}
       />
-    </Paper>
+    </AdminTable>
   );
 }
