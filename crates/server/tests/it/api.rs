@@ -22,6 +22,24 @@ fn field<'a>(body: &'a Value, name: &str) -> Vec<&'a str> {
         .unwrap_or_default()
 }
 
+/// The titles of the movies listed under `key`.
+fn titles(body: &Value, key: &str) -> Vec<String> {
+    body[key]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["title"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The Dark Knight's id in the test catalogue.
+async fn dark_knight(app: &TestApp) -> i64 {
+    let (_, body) = app
+        .call("GET", "/api/movies?q=the+dark+knight", None, None)
+        .await;
+    body["results"][0]["id"].as_i64().unwrap()
+}
+
 /// A token signed with `secret`, carrying `claims`.
 fn forge(claims: &Value, secret: &str) -> String {
     jsonwebtoken::encode(
@@ -32,7 +50,8 @@ fn forge(claims: &Value, secret: &str) -> String {
     .unwrap()
 }
 
-async fn accounts_and_tokens(backend: Backend) {
+/// Registration: each rule broken is a field error; an email is taken whatever its case.
+async fn registration_rules_are_field_errors(backend: Backend) {
     let Some((app, _db)) = app(backend, &unlimited()).await else {
         return;
     };
@@ -72,7 +91,7 @@ async fn accounts_and_tokens(backend: Backend) {
         (StatusCode::BAD_REQUEST, "parse_error")
     );
 
-    let (access, refresh) = app.user("Ann@Example.com").await;
+    app.user("Ann@Example.com").await;
     let (status, body) = app
         .call(
             "POST",
@@ -88,7 +107,14 @@ async fn accounts_and_tokens(backend: Backend) {
         field(&body, "email"),
         ["A user with that email already exists."]
     );
+}
 
+/// Login failures say nothing about which part was wrong; the profile answers `Bearer` and `JWT`.
+async fn login_failures_say_nothing_and_either_scheme_works(backend: Backend) {
+    let Some((app, _db)) = app(backend, &unlimited()).await else {
+        return;
+    };
+    let (access, _) = app.user("ann@example.com").await;
     // Login failures say nothing about which part was wrong.
     for (email, password) in [
         ("ann@example.com", "wrong password"),
@@ -116,7 +142,17 @@ async fn accounts_and_tokens(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
+}
 
+/// Expired, foreign, tampered, unsigned, refresh-as-access and garbage tokens: each a 401.
+async fn bad_tokens_of_every_kind_are_refused(backend: Backend) {
+    let Some((app, _db)) = app(backend, &unlimited()).await else {
+        return;
+    };
+    let (access, refresh) = app.user("ann@example.com").await;
+    let (_, me) = app
+        .call("GET", "/auth/users/me/", Some(&access), None)
+        .await;
     // Bad tokens of every kind.
     let user_id = me["id"].as_i64().unwrap();
     let now = std::time::SystemTime::now()
@@ -168,7 +204,14 @@ async fn accounts_and_tokens(backend: Backend) {
         )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
 
+/// Refresh rotates, a reused token ends its whole family, and logout revokes.
+async fn refresh_rotates_and_logout_revokes(backend: Backend) {
+    let Some((app, _db)) = app(backend, &unlimited()).await else {
+        return;
+    };
+    let (_, refresh) = app.user("ann@example.com").await;
     // Refresh rotates; presenting a used token again is refused and ends the whole family.
     let (status, pair) = app
         .post("/auth/jwt/refresh/", None, json!({"refresh": refresh}))
@@ -202,7 +245,7 @@ async fn accounts_and_tokens(backend: Backend) {
     );
 
     // Logout revokes.
-    let (access, refresh) = app.login("ann@example.com", PASSWORD).await;
+    let (_, refresh) = app.login("ann@example.com", PASSWORD).await;
     let (status, _) = app
         .post("/auth/jwt/logout/", None, json!({"refresh": refresh}))
         .await;
@@ -211,7 +254,14 @@ async fn accounts_and_tokens(backend: Backend) {
         .post("/auth/jwt/refresh/", None, json!({"refresh": refresh}))
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
 
+/// Profile changes; the email stays.
+async fn profile_changes_keep_the_email(backend: Backend) {
+    let Some((app, _db)) = app(backend, &unlimited()).await else {
+        return;
+    };
+    let (access, _) = app.user("ann@example.com").await;
     // Profile changes; the email stays.
     let (status, me) = app
         .patch(
@@ -232,7 +282,14 @@ async fn accounts_and_tokens(backend: Backend) {
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+}
 
+/// Password change checks the current one and ends old sessions; deleting the account needs it.
+async fn password_change_ends_sessions_and_deletion_needs_it(backend: Backend) {
+    let Some((app, _db)) = app(backend, &unlimited()).await else {
+        return;
+    };
+    let (access, _) = app.user("ann@example.com").await;
     // Password change: the current one is checked, old sessions end, the new one logs in.
     let (_, refresh) = app.login("ann@example.com", PASSWORD).await;
     let new_password = "a new and longer secret";
@@ -264,17 +321,10 @@ async fn accounts_and_tokens(backend: Backend) {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
-async fn catalogue_charts_and_similar(backend: Backend) {
+/// The catalogue in pages; search across case, accents and typos; filters, and bad ones refused.
+async fn movies_are_paged_searched_and_filtered(backend: Backend) {
     let Some((app, _db)) = app(backend, &unlimited()).await else {
         return;
-    };
-    let titles = |body: &Value, key: &str| -> Vec<String> {
-        body[key]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| m["title"].as_str().unwrap().to_owned())
-            .collect()
     };
     let (status, page) = app
         .call("GET", "/api/movies?page_size=10", None, None)
@@ -352,12 +402,15 @@ async fn catalogue_charts_and_similar(backend: Backend) {
     }
     let (status, body) = app.call("GET", "/api/movies?genre=Nope", None, None).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+}
 
+/// One movie, with everything; unknown ids are 404s.
+async fn a_movie_has_its_genres_credits_keywords_and_ratings(backend: Backend) {
+    let Some((app, _db)) = app(backend, &unlimited()).await else {
+        return;
+    };
     // One movie, with everything.
-    let (_, body) = app
-        .call("GET", "/api/movies?q=the+dark+knight", None, None)
-        .await;
-    let dark_knight = body["results"][0]["id"].as_i64().unwrap();
+    let dark_knight = dark_knight(&app).await;
     let (status, movie) = app
         .call("GET", &format!("/api/movies/{dark_knight}"), None, None)
         .await;
@@ -402,7 +455,13 @@ async fn catalogue_charts_and_similar(backend: Backend) {
             .iter()
             .any(|g| g["name"] == "Comedy" && g["movies"].as_u64() > Some(5))
     );
+}
 
+/// The popular, latest and top-rated charts, by genre and by source.
+async fn charts_rank_by_popularity_date_and_weighted_rating(backend: Backend) {
+    let Some((app, _db)) = app(backend, &unlimited()).await else {
+        return;
+    };
     // Charts.
     let (status, popular) = app
         .call("GET", "/api/charts/popular?limit=3", None, None)
@@ -459,7 +518,14 @@ async fn catalogue_charts_and_similar(backend: Backend) {
         .call("GET", "/api/charts/popular?limit=0", None, None)
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
 
+/// Similar movies: exactly k, never the movie itself, rated films first, each saying why.
+async fn similar_movies_are_exactly_k_and_say_why(backend: Backend) {
+    let Some((app, _db)) = app(backend, &unlimited()).await else {
+        return;
+    };
+    let dark_knight = dark_knight(&app).await;
     // Similar movies: exactly k, never the movie itself.
     let (status, body) = app
         .call(
@@ -1014,8 +1080,16 @@ async fn ratings_imported_from_letterboxd_and_imdb(backend: Backend) {
 }
 
 backend_tests!(
-    accounts_and_tokens,
-    catalogue_charts_and_similar,
+    registration_rules_are_field_errors,
+    login_failures_say_nothing_and_either_scheme_works,
+    bad_tokens_of_every_kind_are_refused,
+    refresh_rotates_and_logout_revokes,
+    profile_changes_keep_the_email,
+    password_change_ends_sessions_and_deletion_needs_it,
+    movies_are_paged_searched_and_filtered,
+    a_movie_has_its_genres_credits_keywords_and_ratings,
+    charts_rank_by_popularity_date_and_weighted_rating,
+    similar_movies_are_exactly_k_and_say_why,
     ratings_change_recommendations,
     watchlist_and_not_interested,
     ratings_imported_from_letterboxd_and_imdb
