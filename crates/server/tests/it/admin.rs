@@ -14,15 +14,40 @@ use serde_json::{Value, json};
 use crate::backend_tests;
 use crate::helpers::{Backend, PASSWORD, TestApp, TestDb, app, unlimited};
 
-async fn admin_dashboard(backend: Backend) {
-    let Some((app, tdb)) = app(backend, &unlimited()).await else {
-        return;
-    };
+/// The dashboard's cast: a fan who rated Toy Story 5, Jumanji 4 and Heat 4, and an admin. Returns
+/// the app, its database, the fan's access and refresh tokens and the admin's access token.
+async fn fan_and_boss(backend: Backend) -> Option<(TestApp, TestDb, String, String, String)> {
+    let (app, tdb) = app(backend, &unlimited()).await?;
     let (user, user_refresh) = app.user("fan@example.com").await;
     app.user("boss@example.com").await;
     tdb.make_admin("boss@example.com").await;
     let (admin, _) = app.login("boss@example.com", PASSWORD).await;
+    for (q, stars) in [("toy story", 5.0), ("jumanji", 4.0), ("heat", 4.0)] {
+        let (_, found) = app
+            .call("GET", &format!("/api/movies?q={q}"), None, None)
+            .await;
+        let id = found["results"][0]["id"].as_i64().unwrap();
+        let path = format!("/api/movies/{id}/rating");
+        let (status, _) = app.put(&path, Some(&user), json!({"rating": stars})).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    Some((app, tdb, user, user_refresh, admin))
+}
 
+/// The fan's row in the admin's user list.
+async fn fan(app: &TestApp, admin: &str) -> Value {
+    let (_, page) = app
+        .call("GET", "/api/admin/users?q=FAN", Some(admin), None)
+        .await;
+    assert_eq!(page["count"], 1);
+    page["results"][0].clone()
+}
+
+/// Every admin route: 401 without a login, 403 for a user who is not an admin.
+async fn admin_routes_refuse_guests_and_users(backend: Backend) {
+    let Some((app, _tdb, user, _, _)) = fan_and_boss(backend).await else {
+        return;
+    };
     for (method, path) in [
         ("GET", "/api/admin/stats"),
         ("GET", "/api/admin/users"),
@@ -40,19 +65,13 @@ async fn admin_dashboard(backend: Backend) {
         assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}: {reply}");
         assert_eq!(reply["error"]["code"], "permission_denied");
     }
+}
 
-    let mut rated = Vec::new();
-    for (q, stars) in [("toy story", 5.0), ("jumanji", 4.0), ("heat", 4.0)] {
-        let (_, found) = app
-            .call("GET", &format!("/api/movies?q={q}"), None, None)
-            .await;
-        let id = found["results"][0]["id"].as_i64().unwrap();
-        let path = format!("/api/movies/{id}/rating");
-        let (status, _) = app.put(&path, Some(&user), json!({"rating": stars})).await;
-        assert_eq!(status, StatusCode::OK);
-        rated.push(id);
-    }
-
+/// The dashboard's figures: users, admins, ratings by value and by day, genres, top raters.
+async fn admin_stats_count_users_ratings_posts_and_genres(backend: Backend) {
+    let Some((app, _tdb, _, _, admin)) = fan_and_boss(backend).await else {
+        return;
+    };
     let (status, stats) = app
         .call("GET", "/api/admin/stats", Some(&admin), None)
         .await;
@@ -85,13 +104,15 @@ async fn admin_dashboard(backend: Backend) {
         stats["top_users"],
         json!([{"id": stats["top_users"][0]["id"], "email": "fan@example.com", "ratings": 3}])
     );
+}
 
+/// Users: search (a `%` is literal), pages, edits; an admin cannot demote or delete themselves, and a deactivated user can neither log in nor refresh.
+async fn admin_users_are_searched_paged_and_edited(backend: Backend) {
+    let Some((app, _tdb, _, user_refresh, admin)) = fan_and_boss(backend).await else {
+        return;
+    };
     // Users: search, pages, edit.
-    let (_, page) = app
-        .call("GET", "/api/admin/users?q=FAN", Some(&admin), None)
-        .await;
-    assert_eq!(page["count"], 1);
-    let fan = page["results"][0].clone();
+    let fan = fan(&app, &admin).await;
     assert_eq!(
         (fan["ratings"].as_i64(), fan["is_admin"].as_bool()),
         (Some(3), Some(false))
@@ -159,7 +180,13 @@ async fn admin_dashboard(backend: Backend) {
         .patch("/api/admin/users/999999", Some(&admin), json!({}))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
 
+/// Ratings: search by title, delete once (then 404).
+async fn admin_ratings_are_searched_and_deleted(backend: Backend) {
+    let Some((app, tdb, _, _, admin)) = fan_and_boss(backend).await else {
+        return;
+    };
     // Ratings: search and delete.
     let (_, page) = app
         .call("GET", "/api/admin/ratings?q=jumanji", Some(&admin), None)
@@ -180,7 +207,13 @@ async fn admin_dashboard(backend: Backend) {
     );
     assert_eq!(app.delete(&path, Some(&admin)).await, StatusCode::NOT_FOUND);
     assert_eq!(tdb.count("ratings").await, 2);
+}
 
+/// A retrain is recorded with its metrics and swapped in while the API answers; deleting a user takes their ratings.
+async fn admin_retrain_is_recorded_and_deleting_a_user_takes_their_data(backend: Backend) {
+    let Some((app, tdb, _, _, admin)) = fan_and_boss(backend).await else {
+        return;
+    };
     // Models: a retrain is recorded with its metrics and swapped in; the API keeps answering.
     let (status, body) = app
         .call("POST", "/api/admin/models/retrain", Some(&admin), None)
@@ -195,13 +228,13 @@ async fn admin_dashboard(backend: Backend) {
     );
     assert_eq!(models["current"], v["version"]);
     assert!(v["metrics"]["rmse"].as_f64().unwrap() > 0.0, "{v}");
-    assert!(v["data_sizes"]["app_ratings"].as_i64() == Some(2), "{v}");
+    assert!(v["data_sizes"]["app_ratings"].as_i64() == Some(3), "{v}");
     assert!(v["timings"]["total_seconds"].as_f64().unwrap() > 0.0);
     assert_eq!(
         app.call("GET", "/api/charts/popular", None, None).await.0,
         StatusCode::OK
     );
-
+    let fan_path = format!("/api/admin/users/{}", fan(&app, &admin).await["id"]);
     // Deleting a user takes their data with them.
     assert_eq!(
         app.delete(&fan_path, Some(&admin)).await,
@@ -214,7 +247,14 @@ async fn admin_dashboard(backend: Backend) {
     );
 }
 
-backend_tests!(admin_dashboard, nul_characters_are_refused);
+backend_tests!(
+    admin_routes_refuse_guests_and_users,
+    admin_stats_count_users_ratings_posts_and_genres,
+    admin_users_are_searched_paged_and_edited,
+    admin_ratings_are_searched_and_deleted,
+    admin_retrain_is_recorded_and_deleting_a_user_takes_their_data,
+    nul_characters_are_refused
+);
 
 /// A training that fails (here: a dataset that does not exist) records its error and leaves the
 /// model in service untouched.
