@@ -10,12 +10,25 @@
 #   NEXTFLEX_BIN          the binary (default: $CARGO_TARGET_DIR or target, /debug/nextflex)
 #   SCHEMATHESIS          the schemathesis executable (default: on PATH)
 #   SCHEMATHESIS_EXAMPLES examples per operation and phase (default: 25)
+#   SCHEMATHESIS_SEED     the seed of the generated requests (default: one drawn from the
+#                         commit being tested, printed: each commit tries other cases than the
+#                         last, a run can be replayed, and a commit's CI run can be tried before
+#                         it is pushed; outside a git checkout, a random one)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${NEXTFLEX_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/debug/nextflex}
 ST=${SCHEMATHESIS:-schemathesis}
 EXAMPLES=${SCHEMATHESIS_EXAMPLES:-25}
+if [ -z "${SCHEMATHESIS_SEED:-}" ]; then
+  if COMMIT=$(git -C "$ROOT" rev-parse HEAD 2>/dev/null); then
+    SCHEMATHESIS_SEED=$((16#${COMMIT:0:7}))
+  else
+    SCHEMATHESIS_SEED=$(python3 -c 'import secrets; print(secrets.randbelow(2**31))')
+  fi
+fi
+SEED=$SCHEMATHESIS_SEED
+echo "schemathesis seed: $SEED (replay with SCHEMATHESIS_SEED=$SEED)"
 if ! command -v "$ST" >/dev/null 2>&1; then
   if [ -n "${CI:-}" ]; then
     echo "schemathesis: not installed" >&2
@@ -91,7 +104,7 @@ for who in user admin; do
     --header "Authorization: Bearer $TOKEN" \
     --checks all \
     --max-examples "$EXAMPLES" \
-    --seed 1 \
+    --seed "$SEED" \
     --workers 1 \
     --request-timeout 30 \
     --no-color || status=1
