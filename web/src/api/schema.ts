@@ -1149,8 +1149,8 @@ export interface components {
         GroupRequest: {
             /** @description Guests without an account here, with their ratings. */
             guests?: components["schemas"]["Guest"][];
-            /** @description Users with a public profile (their ids), whose ratings here count. */
-            users?: number[];
+            /** @description Users with a public profile (their ids, each 1 or more), whose ratings here count. */
+            users?: components["schemas"]["UserId"][];
             /** @description How many films, 1 to 100 (default 20). */
             k?: number | null;
             /** @description Only films of this genre. */
@@ -1624,7 +1624,7 @@ export interface components {
             content?: string;
             /**
              * Format: int64
-             * @description A catalogue movie the post is about.
+             * @description A catalogue movie the post is about (its id, 1 or more).
              */
             movie_id?: number;
             /**
@@ -1660,7 +1660,7 @@ export interface components {
             rating?: number | null;
             /**
              * Format: int64
-             * @description A catalogue movie, or `null` to clear it.
+             * @description A catalogue movie (its id, 1 or more), or `null` to clear it.
              */
             movie_id?: number | null;
         };
@@ -1834,6 +1834,8 @@ export interface components {
             rating?: number | null;
             candidates: components["schemas"]["MovieCard"][];
         };
+        /** Format: int64 */
+        UserId: number;
         /** @description What to change; fields left out are kept. */
         UserPatch: {
             first_name?: string | null;
@@ -3189,11 +3191,13 @@ export interface operations {
                  *     (`Animation,Comedy`: movies with all of them).
                  */
                 genre?: string;
+                /** @description Only movies released in this year or later (not after `year_to`). */
                 year_from?: number;
+                /** @description Only movies released in this year or earlier (not before `year_from`). */
                 year_to?: number;
-                /** @description Only movies at least this long, in minutes (0 to 10,000). */
+                /** @description Only movies at least this long, in minutes (0 to 10,000; not more than `runtime_max`). */
                 runtime_min?: number;
-                /** @description Only movies at most this long, in minutes (0 to 10,000). */
+                /** @description Only movies at most this long, in minutes (0 to 10,000; not less than `runtime_min`). */
                 runtime_max?: number;
                 /**
                  * @description Only movies first made in this language: an ISO 639-1 code as `/api/languages` lists

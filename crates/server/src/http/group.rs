@@ -63,10 +63,10 @@ struct GroupRequest {
     #[serde(default)]
     #[schema(max_items = 5)]
     guests: Vec<Guest>,
-    /// Users with a public profile (their ids), whose ratings here count.
+    /// Users with a public profile (their ids, each 1 or more), whose ratings here count.
     #[serde(default)]
     #[schema(max_items = 5)]
-    users: Vec<i64>,
+    users: Vec<UserId>,
     /// How many films, 1 to 100 (default 20).
     #[schema(minimum = 1, maximum = 100)]
     k: Option<usize>,
@@ -130,7 +130,7 @@ fn check(request: &GroupRequest, caller: i64) -> Result<usize, ApiError> {
         ));
     }
     let mut ids = HashSet::from([caller]);
-    if !request.users.iter().all(|id| ids.insert(*id)) {
+    if !request.users.iter().all(|id| ids.insert(id.get())) {
         return Err(ApiError::field(
             "users",
             "Each user is in the group once, and you are in it already.",
@@ -219,15 +219,14 @@ async fn recommend_group(
     }];
     let mut tastes = vec![mine];
     for &id in &request.users {
-        let member = users::find_by_id(&ctx.db, id)
+        let member = users::find_by_id(&ctx.db, id.get())
             .await?
             .filter(|u| u.is_active && u.public_profile)
             .ok_or_else(user_not_found)?;
-        let member_id = UserId::new(id).ok_or_else(user_not_found)?;
-        let theirs = stars(ratings::of_user(&ctx.db, member_id).await?);
+        let theirs = stars(ratings::of_user(&ctx.db, id).await?);
         members.push(Member {
             name: display_name(&member),
-            user_id: Some(id),
+            user_id: Some(id.get()),
             ratings: theirs.len(),
             unmatched: 0,
         });

@@ -126,12 +126,14 @@ struct ListQuery {
     /// One genre as `/api/genres` names it (case-insensitive), or several separated by commas
     /// (`Animation,Comedy`: movies with all of them).
     genre: Option<String>,
+    /// Only movies released in this year or later (not after `year_to`).
     year_from: Option<i64>,
+    /// Only movies released in this year or earlier (not before `year_from`).
     year_to: Option<i64>,
-    /// Only movies at least this long, in minutes (0 to 10,000).
+    /// Only movies at least this long, in minutes (0 to 10,000; not more than `runtime_max`).
     #[param(minimum = 0, maximum = 10_000)]
     runtime_min: Option<i64>,
-    /// Only movies at most this long, in minutes (0 to 10,000).
+    /// Only movies at most this long, in minutes (0 to 10,000; not less than `runtime_min`).
     #[param(minimum = 0, maximum = 10_000)]
     runtime_max: Option<i64>,
     /// Only movies first made in this language: an ISO 639-1 code as `/api/languages` lists

@@ -157,8 +157,8 @@ struct Form {
     /// At most 10,000 characters.
     #[schema(value_type = String, required = false, max_length = 10000)]
     content: Option<String>,
-    /// A catalogue movie the post is about.
-    #[schema(value_type = i64, required = false)]
+    /// A catalogue movie the post is about (its id, 1 or more).
+    #[schema(value_type = i64, required = false, minimum = 1)]
     movie_id: Option<String>,
     /// 0.5 to 5.0 in steps of 0.5.
     #[schema(
@@ -490,9 +490,9 @@ struct PostPatch {
     #[serde(default, deserialize_with = "explicit")]
     #[schema(value_type = Option<f64>, minimum = 0.5, maximum = 5.0, multiple_of = 0.5)]
     rating: Option<Option<f64>>,
-    /// A catalogue movie, or `null` to clear it.
+    /// A catalogue movie (its id, 1 or more), or `null` to clear it.
     #[serde(default, deserialize_with = "explicit")]
-    #[schema(value_type = Option<i64>)]
+    #[schema(value_type = Option<i64>, minimum = 1)]
     movie_id: Option<Option<Integer>>,
 }
 

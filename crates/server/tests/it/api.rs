@@ -1137,6 +1137,21 @@ async fn malformed_movie_ids_are_one_400_and_unknown_ones_one_404() {
     }
 }
 
+/// Ids in a body are read as in a path: a group member of id 0 is refused before anything is
+/// looked up, as the document's `minimum: 1` says.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_member_id_below_one_is_refused() {
+    let (app, _db, token) = app_with_user(Backend::Sqlite, "group@example.com")
+        .await
+        .unwrap();
+    for bad in [json!({"users": [0]}), json!({"users": [-2]})] {
+        let (status, body) = app
+            .post("/api/recommend/group", Some(&token), bad.clone())
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_and_registration_are_rate_limited() {
     let settings = ApiSettings {
