@@ -911,7 +911,32 @@ async fn import_history(
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-async fn ratings_imported_from_letterboxd_and_imdb(backend: Backend) {
+/// A Letterboxd ratings export: BOM, CRLF, a quoted title with a comma, a film twice (the later
+/// row wins), a namesake told apart by its year, an accent-free title, an unknown film.
+const LETTERBOXD: &str = "\u{feff}Date,Name,Year,Letterboxd URI,Rating\r\n\
+        2024-01-01,Toy Story,1995,https://boxd.it/1,3\r\n\
+        2024-01-02,Jumanji,1995,https://boxd.it/2,4.5\r\n\
+        2024-01-03,Heat,1995,https://boxd.it/3,1\r\n\
+        2024-01-04,\"Cry, the Beloved Country\",1995,https://boxd.it/4,4\r\n\
+        2024-01-05,Toy Story,1995,https://boxd.it/1,5\r\n\
+        2024-01-06,Babe,1996,https://boxd.it/5,5\r\n\
+        2024-01-07,Qqqqq Not A Film,1999,https://boxd.it/6,2\r\n";
+
+/// An import report's counts: rows, matched, rated, already rated, unmatched, duplicates.
+fn counts(r: &Value) -> [u64; 6] {
+    [
+        "rows",
+        "matched",
+        "rated",
+        "already_rated",
+        "unmatched",
+        "duplicates",
+    ]
+    .map(|k| r[k].as_u64().unwrap())
+}
+
+/// A Letterboxd export matched by title and year, each row accounted for; the next "For you" is personal at once.
+async fn a_letterboxd_export_is_matched_and_makes_for_you_personal(backend: Backend) {
     let Some((app, _db, token)) = app_with_user(backend, "importer@example.com").await else {
         return;
     };
@@ -921,30 +946,9 @@ async fn ratings_imported_from_letterboxd_and_imdb(backend: Backend) {
         .await;
     assert_eq!(none["personalised"], false);
 
-    // A Letterboxd export: BOM, CRLF, a quoted title with a comma, a film twice (the later row
-    // wins), a namesake told apart by its year, an accent-free title, an unknown film.
-    let letterboxd = "\u{feff}Date,Name,Year,Letterboxd URI,Rating\r\n\
-        2024-01-01,Toy Story,1995,https://boxd.it/1,3\r\n\
-        2024-01-02,Jumanji,1995,https://boxd.it/2,4.5\r\n\
-        2024-01-03,Heat,1995,https://boxd.it/3,1\r\n\
-        2024-01-04,\"Cry, the Beloved Country\",1995,https://boxd.it/4,4\r\n\
-        2024-01-05,Toy Story,1995,https://boxd.it/1,5\r\n\
-        2024-01-06,Babe,1996,https://boxd.it/5,5\r\n\
-        2024-01-07,Qqqqq Not A Film,1999,https://boxd.it/6,2\r\n";
-    let (status, report) = import_history(&app, &token, letterboxd.as_bytes(), "keep").await;
+    let (status, report) = import_history(&app, &token, LETTERBOXD.as_bytes(), "keep").await;
     assert_eq!(status, StatusCode::OK, "{report}");
     assert_eq!(report["format"], "letterboxd_ratings");
-    let counts = |r: &Value| {
-        [
-            "rows",
-            "matched",
-            "rated",
-            "already_rated",
-            "unmatched",
-            "duplicates",
-        ]
-        .map(|k| r[k].as_u64().unwrap())
-    };
     assert_eq!(counts(&report), [7, 5, 5, 0, 1, 1], "{report}");
     assert_eq!(report["unmatched_rows"][0]["line"], 8, "{report}");
     let (_, mine) = app.call("GET", "/api/me/ratings", t, None).await;
@@ -967,9 +971,23 @@ async fn ratings_imported_from_letterboxd_and_imdb(backend: Backend) {
         heat["movie"]["year"], 1995,
         "the 1995 Heat, not the 1986 one"
     );
+    // The next "For you" is personal, with no retraining.
+    let (_, after) = app
+        .call("GET", "/api/me/recommendations?k=5", t, None)
+        .await;
+    assert_eq!(after["personalised"], true, "{after}");
+}
 
+/// Importing again changes nothing; an IMDb export with `overwrite` replaces what differs.
+async fn importing_again_keeps_ratings_unless_told_to_overwrite(backend: Backend) {
+    let Some((app, _db, token)) = app_with_user(backend, "importer@example.com").await else {
+        return;
+    };
+    let t = Some(token.as_str());
+    import_history(&app, &token, LETTERBOXD.as_bytes(), "keep").await;
+    let (_, mine) = app.call("GET", "/api/me/ratings", t, None).await;
     // Twice: nothing changes. With overwrite, a changed rating replaces the old one.
-    let (_, again) = import_history(&app, &token, letterboxd.as_bytes(), "keep").await;
+    let (_, again) = import_history(&app, &token, LETTERBOXD.as_bytes(), "keep").await;
     assert_eq!(counts(&again), [7, 5, 0, 5, 1, 1], "{again}");
     let (_, mine_again) = app.call("GET", "/api/me/ratings", t, None).await;
     assert_eq!(mine_again, mine);
@@ -995,15 +1013,17 @@ async fn ratings_imported_from_letterboxd_and_imdb(backend: Backend) {
         .find(|r| r["movie"]["title"] == "Toy Story")
         .unwrap();
     assert_eq!(toy["rating"], 3.0, "IMDb's 6/10 is 3 stars");
+}
 
-    // The next "For you" is personal, with no retraining.
-    let (_, after) = app
-        .call("GET", "/api/me/recommendations?k=5", t, None)
-        .await;
-    assert_eq!(after["personalised"], true, "{after}");
-
+/// Bad, unknown, overlong and oversized files are refused whole, naming the line; nothing is written.
+async fn bad_files_are_refused_whole_and_write_nothing(backend: Backend) {
+    let Some((app, _db, token)) = app_with_user(backend, "importer@example.com").await else {
+        return;
+    };
+    let t = Some(token.as_str());
+    import_history(&app, &token, LETTERBOXD.as_bytes(), "keep").await;
     // Bad files are refused whole, with the line; nothing is written.
-    let before = mine;
+    let (_, before) = app.call("GET", "/api/me/ratings", t, None).await;
     for (file, status, code) in [
         (
             &b"movieId,rating\n1,4\n2,six\n"[..],
@@ -1057,7 +1077,15 @@ async fn ratings_imported_from_letterboxd_and_imdb(backend: Backend) {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     let (_, mine) = app.call("GET", "/api/me/ratings", t, None).await;
     assert_eq!(mine, before, "refused files wrote nothing");
+}
 
+/// A Letterboxd watchlist fills the watchlist, leaving rated movies out.
+async fn a_letterboxd_watchlist_fills_the_watchlist(backend: Backend) {
+    let Some((app, _db, token)) = app_with_user(backend, "importer@example.com").await else {
+        return;
+    };
+    let t = Some(token.as_str());
+    import_history(&app, &token, LETTERBOXD.as_bytes(), "keep").await;
     // A Letterboxd watchlist fills the watchlist, leaving rated movies out.
     let watchlist = "Date,Name,Year,Letterboxd URI\nGoldenEye,1995,u,2024-03-01\n";
     let (status, body) = import_history(&app, &token, watchlist.as_bytes(), "keep").await;
@@ -1092,7 +1120,10 @@ backend_tests!(
     similar_movies_are_exactly_k_and_say_why,
     ratings_change_recommendations,
     watchlist_and_not_interested,
-    ratings_imported_from_letterboxd_and_imdb
+    a_letterboxd_export_is_matched_and_makes_for_you_personal,
+    importing_again_keeps_ratings_unless_told_to_overwrite,
+    bad_files_are_refused_whole_and_write_nothing,
+    a_letterboxd_watchlist_fills_the_watchlist
 );
 
 /// Every route with a movie id in its path reads it the same way: what is not an id of 1 or more
