@@ -627,7 +627,45 @@ async fn similar_movies_are_exactly_k_and_say_why(backend: Backend) {
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
-async fn ratings_change_recommendations(backend: Backend) {
+/// Rates Toy Story 5, Jumanji 4.5, Babe 5, Heat 1 and GoldenEye 1.5; their ids in that order.
+async fn rate_five(app: &TestApp, t: Option<&str>) -> Vec<i64> {
+    let mut rated = Vec::new();
+    for (q, stars) in [
+        ("toy story", 5.0),
+        ("jumanji", 4.5),
+        ("babe", 5.0),
+        ("heat", 1.0),
+        ("goldeneye", 1.5),
+    ] {
+        let (_, found) = app
+            .call("GET", &format!("/api/movies?q={q}"), None, None)
+            .await;
+        let id = found["results"][0]["id"].as_i64().unwrap();
+        let (status, body) = app
+            .put(
+                &format!("/api/movies/{id}/rating"),
+                t,
+                json!({"rating": stars}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{q}: {body}");
+        rated.push(id);
+    }
+    rated
+}
+
+/// The ids of a list's results, in order.
+fn ids(body: &Value) -> Vec<i64> {
+    body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_i64().unwrap())
+        .collect()
+}
+
+/// Without ratings "For you" says it falls back; five ratings are kept and shown on the movie.
+async fn for_you_without_ratings_falls_back_and_ratings_are_kept(backend: Backend) {
     let Some((app, _db, token)) = app_with_user(backend, "rater@example.com").await else {
         return;
     };
@@ -641,45 +679,22 @@ async fn ratings_change_recommendations(backend: Backend) {
         (Some(false), Some("no_ratings"))
     );
     assert!(!body["results"].as_array().unwrap().is_empty());
-
-    let id_of = |body: &Value| body["results"][0]["id"].as_i64().unwrap();
-    let mut rated = Vec::new();
-    for (q, stars) in [
-        ("toy story", 5.0),
-        ("jumanji", 4.5),
-        ("babe", 5.0),
-        ("heat", 1.0),
-        ("goldeneye", 1.5),
-    ] {
-        let (_, found) = app
-            .call("GET", &format!("/api/movies?q={q}"), None, None)
-            .await;
-        let id = id_of(&found);
-        let (status, body) = app
-            .put(
-                &format!("/api/movies/{id}/rating"),
-                t,
-                json!({"rating": stars}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{q}: {body}");
-        rated.push(id);
-    }
+    let rated = rate_five(&app, t).await;
     let (_, mine) = app.call("GET", "/api/me/ratings", t, None).await;
     assert_eq!(mine.as_array().unwrap().len(), 5);
     let (_, movie) = app
         .call("GET", &format!("/api/movies/{}", rated[0]), t, None)
         .await;
     assert_eq!(movie["my_rating"], 5.0);
+}
 
-    let ids = |body: &Value| -> Vec<i64> {
-        body["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| m["id"].as_i64().unwrap())
-            .collect()
+/// "For you" leaves rated films out and says why; a bad rating of its top pick changes the next answer at once; a genre filters it.
+async fn for_you_leaves_rated_movies_out_and_follows_a_new_rating_at_once(backend: Backend) {
+    let Some((app, _db, token)) = app_with_user(backend, "rater@example.com").await else {
+        return;
     };
+    let t = Some(token.as_str());
+    let rated = rate_five(&app, t).await;
     let (_, first) = app
         .call("GET", "/api/me/recommendations?k=10", t, None)
         .await;
@@ -697,7 +712,6 @@ async fn ratings_change_recommendations(backend: Backend) {
             .iter()
             .any(|m| !m["because"].as_array().unwrap().is_empty())
     );
-
     // Rate the top recommendation badly: the next answer reflects it at once.
     let top = first_ids[0];
     let (status, _) = app
@@ -723,7 +737,15 @@ async fn ratings_change_recommendations(backend: Backend) {
             .iter()
             .all(|m| m["genres"].as_array().unwrap().contains(&json!("Comedy")))
     );
+}
 
+/// Ratings off the scale, unknown movies and missing logins change nothing; a rating can be taken back once.
+async fn bad_ratings_change_nothing_and_a_rating_can_be_taken_back(backend: Backend) {
+    let Some((app, _db, token)) = app_with_user(backend, "rater@example.com").await else {
+        return;
+    };
+    let t = Some(token.as_str());
+    let top = rate_five(&app, t).await[0];
     // Bad input leaves the data as it was.
     for bad in [
         json!({"rating": 4.3}),
@@ -755,14 +777,14 @@ async fn ratings_change_recommendations(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (_, mine) = app.call("GET", "/api/me/ratings", t, None).await;
-    assert_eq!(mine.as_array().unwrap().len(), 6);
+    assert_eq!(mine.as_array().unwrap().len(), 5);
     let kept = mine
         .as_array()
         .unwrap()
         .iter()
         .find(|r| r["movie_id"] == top)
         .unwrap();
-    assert_eq!(kept["rating"], 0.5, "the bad requests changed nothing");
+    assert_eq!(kept["rating"], 5.0, "the bad requests changed nothing");
 
     let status = app.delete(&format!("/api/movies/{top}/rating"), t).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
@@ -1118,7 +1140,9 @@ backend_tests!(
     a_movie_has_its_genres_credits_keywords_and_ratings,
     charts_rank_by_popularity_date_and_weighted_rating,
     similar_movies_are_exactly_k_and_say_why,
-    ratings_change_recommendations,
+    for_you_without_ratings_falls_back_and_ratings_are_kept,
+    for_you_leaves_rated_movies_out_and_follows_a_new_rating_at_once,
+    bad_ratings_change_nothing_and_a_rating_can_be_taken_back,
     watchlist_and_not_interested,
     a_letterboxd_export_is_matched_and_makes_for_you_personal,
     importing_again_keeps_ratings_unless_told_to_overwrite,
