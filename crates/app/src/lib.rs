@@ -14,7 +14,6 @@ pub mod model_versions;
 pub mod posts;
 pub mod progress;
 pub mod random_id;
-pub mod rating;
 pub mod recommender;
 pub mod secrets;
 pub mod similar;

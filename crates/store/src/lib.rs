@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod ids;
+pub mod rating;
 pub mod storage;
 
 pub use error::{Error, Outage, Result};

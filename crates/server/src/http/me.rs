@@ -18,6 +18,7 @@ use nextflex_app::recommender::{ChartSource, ForYou, MAX_LIMIT};
 use nextflex_store::db::movie_lists::{self, List};
 use nextflex_store::db::{catalogue, ratings};
 use nextflex_store::ids::MovieId;
+use nextflex_store::rating::Rating;
 
 pub fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new()
@@ -41,9 +42,9 @@ struct RatingSaved {
 }
 
 /// Ratings go from 0.5 to 5 in half steps, as in MovieLens.
-fn check_rating(value: Option<f64>) -> Result<f64, ApiError> {
+fn check_rating(value: Option<f64>) -> Result<Rating, ApiError> {
     match value {
-        Some(r) => nextflex_app::rating::check(r).map_err(|rule| ApiError::field("rating", rule)),
+        Some(r) => Rating::new(r).map_err(|rule| ApiError::field("rating", rule)),
         None => Err(ApiError::field("rating", super::error::REQUIRED)),
     }
 }
@@ -90,7 +91,7 @@ async fn rate(
     movie_lists::clear(&ctx.db, user.id, movie_id).await?;
     Ok(axum::Json(RatingSaved {
         movie_id: movie_id.get(),
-        rating,
+        rating: rating.get(),
     }))
 }
 

@@ -22,6 +22,7 @@ use super::{ApiContext, ApiError, ErrorCode};
 use nextflex_app::images::{self, ImageError, Processed};
 use nextflex_store::db::catalogue;
 use nextflex_store::db::posts::{self, ImageRow, PostChanges, PostFilter, PostRow};
+use nextflex_store::rating::Rating;
 
 /// Room for the form's text fields and multipart framing on top of the image.
 const FORM_OVERHEAD: usize = 128 * 1024;
@@ -268,7 +269,7 @@ struct Checked {
     title: String,
     content: String,
     movie_id: Option<i64>,
-    rating: Option<f64>,
+    rating: Option<Rating>,
     image: (Option<String>, Vec<u8>),
 }
 
@@ -314,8 +315,8 @@ fn parse_optional<T: std::str::FromStr>(
     }
 }
 
-fn check_rating(r: f64) -> Result<f64, String> {
-    nextflex_app::rating::check(r).map_err(String::from)
+fn check_rating(r: f64) -> Result<Rating, String> {
+    Rating::new(r).map_err(String::from)
 }
 
 fn invalid_image(e: ImageError) -> ApiError {

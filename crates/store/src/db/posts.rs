@@ -6,6 +6,7 @@ use sqlx::{Arguments as _, Row};
 use super::Db;
 use crate::clock::now;
 use crate::error::{Error, Result};
+use crate::rating::Rating;
 
 /// An image's row: where its objects are and the metadata extracted at upload.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,7 +56,7 @@ pub struct NewPost<'a> {
     pub movie_id: Option<i64>,
     pub title: &'a str,
     pub content: &'a str,
-    pub rating: Option<f64>,
+    pub rating: Option<Rating>,
 }
 
 /// Changes to a post: `None` keeps a field, `Some(None)` clears an optional one.
@@ -63,7 +64,7 @@ pub struct NewPost<'a> {
 pub struct PostChanges {
     pub title: Option<String>,
     pub content: Option<String>,
-    pub rating: Option<Option<f64>>,
+    pub rating: Option<Option<Rating>>,
     pub movie_id: Option<Option<i64>>,
 }
 
@@ -175,7 +176,7 @@ pub async fn create(db: &Db, post: &NewPost<'_>, img: &ImageRow) -> Result<i64> 
     args.add(image_id).map_err(bind_err)?;
     args.add(post.title).map_err(bind_err)?;
     args.add(post.content).map_err(bind_err)?;
-    args.add(post.rating).map_err(bind_err)?;
+    args.add(post.rating.map(Rating::get)).map_err(bind_err)?;
     args.add(at).map_err(bind_err)?;
     args.add(at).map_err(bind_err)?;
     let id = db
@@ -256,7 +257,7 @@ pub async fn update(db: &Db, id: i64, changes: &PostChanges) -> Result<bool> {
     }
     if let Some(r) = changes.rating {
         sets.push("rating = ?");
-        args.add(r).map_err(bind_err)?;
+        args.add(r.map(Rating::get)).map_err(bind_err)?;
     }
     if let Some(m) = changes.movie_id {
         sets.push("movie_id = ?");

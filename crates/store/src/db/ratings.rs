@@ -6,6 +6,7 @@ use super::Db;
 use crate::clock::now;
 use crate::error::Result;
 use crate::ids::{MovieId, UserId};
+use crate::rating::Rating;
 
 /// One of a user's ratings.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,7 +92,7 @@ pub async fn record_dataset(
 }
 
 /// Sets (inserts or replaces) a user's rating of a movie.
-pub async fn set(db: &Db, user_id: UserId, movie_id: MovieId, rating: f64) -> Result<()> {
+pub async fn set(db: &Db, user_id: UserId, movie_id: MovieId, rating: Rating) -> Result<()> {
     let sql = format!(
         "INSERT INTO ratings (user_id, movie_id, rating, rated_at) VALUES (?, ?, ?, ?){}",
         db.upsert_clause(&["user_id", "movie_id"], &["rating", "rated_at"])
@@ -99,7 +100,7 @@ pub async fn set(db: &Db, user_id: UserId, movie_id: MovieId, rating: f64) -> Re
     sqlx::query(db.sql_owned(sql))
         .bind(user_id.get())
         .bind(movie_id.get())
-        .bind(rating)
+        .bind(rating.get())
         .bind(now())
         .execute(db.pool())
         .await?;
