@@ -72,6 +72,18 @@ positive_id!(
     "an account"
 );
 
+positive_id!(
+    /// A movie's id at TMDB (The Movie Database), as TMDB and its datasets give it.
+    TmdbId,
+    "a TMDB"
+);
+
+positive_id!(
+    /// A movie's id in MovieLens, as its datasets and users' rating files give it.
+    MovieLensId,
+    "a MovieLens"
+);
+
 #[cfg(test)]
 mod tests {
     use super::{MovieId, UserId};

@@ -11,8 +11,9 @@ use nextflex_app::recommender::{
     self, ChartSource, ForYou, Lookup, MAX_K, MAX_LIMIT, MovieSummary, Recommender,
     RecommenderSettings, split_year,
 };
-use nextflex_store::db::Db;
+use nextflex_store::db::{Db, catalogue};
 use nextflex_store::error::{Error, Result};
+use nextflex_store::ids::{MovieId, MovieLensId};
 use nextflex_store::storage::Storage;
 
 use super::{Context, json};
@@ -341,16 +342,14 @@ pub async fn read_user_ratings(db: &Db, path: &Path) -> Result<Vec<(i64, f32)>> 
     }
     let mut out = Vec::with_capacity(pairs.len());
     for (id, rating, line) in pairs {
-        let catalogue_id = if movielens {
-            nextflex_store::db::catalogue::id_by_movielens(db, id).await?
-        } else {
-            nextflex_store::db::catalogue::exists(db, id)
-                .await?
-                .then_some(id)
+        let catalogue_id = match (movielens, MovieLensId::new(id), MovieId::new(id)) {
+            (true, Some(movielens_id), _) => catalogue::id_by_movielens(db, movielens_id).await?,
+            (false, _, Some(movie)) => catalogue::exists(db, movie).await?.then_some(movie),
+            _ => None,
         };
         let id =
             catalogue_id.ok_or_else(|| bad(line, format!("movie {id} is not in the catalogue")))?;
-        out.push((id, rating));
+        out.push((id.get(), rating));
     }
     Ok(out)
 }

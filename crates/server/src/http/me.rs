@@ -50,7 +50,7 @@ fn check_rating(value: Option<f64>) -> Result<Rating, ApiError> {
 }
 
 pub(super) async fn existing_movie(ctx: &ApiContext, id: MovieId) -> Result<MovieId, ApiError> {
-    if catalogue::exists(&ctx.db, id.get()).await? {
+    if catalogue::exists(&ctx.db, id).await? {
         Ok(id)
     } else {
         Err(ApiError::new(

@@ -22,6 +22,7 @@ use super::{ApiContext, ApiError, ErrorCode};
 use nextflex_app::images::{self, ImageError, Processed};
 use nextflex_store::db::catalogue;
 use nextflex_store::db::posts::{self, ImageRow, PostChanges, PostFilter, PostRow};
+use nextflex_store::ids::MovieId;
 use nextflex_store::rating::Rating;
 
 /// Room for the form's text fields and multipart framing on top of the image.
@@ -257,10 +258,9 @@ fn check_content(c: &str) -> Result<String, String> {
 
 /// `Ok(Err(message))` for a movie id the catalogue lacks; `Err` when the database fails.
 async fn check_movie(ctx: &ApiContext, id: i64) -> Result<Result<i64, String>, ApiError> {
-    Ok(if catalogue::exists(&ctx.db, id).await? {
-        Ok(id)
-    } else {
-        Err(format!("No movie has the id {id}."))
+    Ok(match MovieId::new(id) {
+        Some(movie) if catalogue::exists(&ctx.db, movie).await? => Ok(id),
+        _ => Err(format!("No movie has the id {id}.")),
     })
 }
 

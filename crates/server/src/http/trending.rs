@@ -24,6 +24,7 @@ use nextflex_app::recommender::MAX_LIMIT;
 use nextflex_app::tmdb::Tmdb;
 use nextflex_store::db::Db;
 use nextflex_store::error::{Error, Result};
+use nextflex_store::ids::TmdbId;
 
 /// How long a whole fetch from TMDB (both pages) may take.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(4);
@@ -170,13 +171,15 @@ async fn page(tmdb: &Tmdb, n: u32, timeout: Duration) -> Result<TmdbPage, Unavai
 /// The catalogue ids of the movies with these TMDB ids, in the same order; movies the catalogue
 /// lacks are left out.
 async fn catalogue_ids(db: &Db, tmdb_ids: &[i64]) -> Result<Arc<[i64]>> {
+    // TMDB's own ids are positive; anything else in its answer names no movie here.
+    let tmdb_ids: Vec<TmdbId> = tmdb_ids.iter().filter_map(|&t| TmdbId::new(t)).collect();
     if tmdb_ids.is_empty() {
         return Ok(Arc::from([]));
     }
-    let by_tmdb = nextflex_store::db::catalogue::movie_ids_by_tmdb(db, tmdb_ids).await?;
+    let by_tmdb = nextflex_store::db::catalogue::movie_ids_by_tmdb(db, &tmdb_ids).await?;
     Ok(tmdb_ids
         .iter()
-        .filter_map(|t| by_tmdb.get(t).copied())
+        .filter_map(|t| by_tmdb.get(t).map(|id| id.get()))
         .collect())
 }
 

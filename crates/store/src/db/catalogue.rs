@@ -12,6 +12,7 @@ use sqlx::{Any, Arguments, Row, Transaction};
 use super::{Db, MAX_PARAMS, fetch_in, keywords};
 use crate::clock::now;
 use crate::error::{Error, Result};
+use crate::ids::{MovieId, MovieLensId, TmdbId};
 
 /// A value for a multi-row insert.
 #[derive(Debug, Clone)]
@@ -717,26 +718,31 @@ pub async fn movielens_ids(db: &Db) -> Result<Vec<(i64, i64)>> {
 }
 
 /// The catalogue ids of the movies with these TMDB ids, by TMDB id (those the catalogue has).
-pub async fn movie_ids_by_tmdb(db: &Db, tmdb_ids: &[i64]) -> Result<HashMap<i64, i64>> {
+pub async fn movie_ids_by_tmdb(db: &Db, tmdb_ids: &[TmdbId]) -> Result<HashMap<TmdbId, MovieId>> {
     let select = "SELECT tmdb_id, id FROM movies WHERE tmdb_id IN ({})";
+    let raw: Vec<i64> = tmdb_ids.iter().map(|t| t.get()).collect();
     let mut conn = db.pool().acquire().await?;
-    let rows: Vec<(i64, i64)> = fetch_in(db, &mut conn, select, tmdb_ids).await?;
-    Ok(rows.into_iter().collect())
+    let rows: Vec<(i64, i64)> = fetch_in(db, &mut conn, select, &raw).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(tmdb, id)| Some((TmdbId::new(tmdb)?, MovieId::new(id)?)))
+        .collect())
 }
 
 /// The catalogue id of the movie with this MovieLens id.
-pub async fn id_by_movielens(db: &Db, movielens_id: i64) -> Result<Option<i64>> {
+pub async fn id_by_movielens(db: &Db, movielens_id: MovieLensId) -> Result<Option<MovieId>> {
     let row = sqlx::query(db.sql("SELECT id FROM movies WHERE movielens_id = ?"))
-        .bind(movielens_id)
+        .bind(movielens_id.get())
         .fetch_optional(db.pool())
         .await?;
-    Ok(row.map(|r| r.try_get("id")).transpose()?)
+    let id: Option<i64> = row.map(|r| r.try_get("id")).transpose()?;
+    Ok(id.and_then(MovieId::new))
 }
 
 /// Whether the catalogue has a movie with this id.
-pub async fn exists(db: &Db, id: i64) -> Result<bool> {
+pub async fn exists(db: &Db, id: MovieId) -> Result<bool> {
     let row = sqlx::query(db.sql("SELECT id FROM movies WHERE id = ?"))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(db.pool())
         .await?;
     Ok(row.is_some())
