@@ -6,6 +6,7 @@
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod email;
 pub mod error;
 pub mod ids;
 pub mod rating;

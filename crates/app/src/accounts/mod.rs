@@ -18,34 +18,6 @@ pub const MIN_DISTINCT_CHARS: usize = 4;
 /// against online guessing, which the login throttles bound; 0 and 1 fall to a short list.
 const MIN_STRENGTH: zxcvbn::Score = zxcvbn::Score::Two;
 
-/// Trims an email address, folds it to Unicode's compatibility form (NFKC: fullwidth `ａ` is
-/// `a`) and lower case, and checks its shape. Emails are stored lower-case so that uniqueness and
-/// login ignore case on every database backend. After folding, an address must be ASCII
-/// (internationalised domains in their `xn--` form): that keeps out look-alike accounts (a
-/// Cyrillic `а` for a Latin `a`, a zero-width space) that would pass for someone else's.
-pub fn normalize_email(raw: &str) -> Result<String, String> {
-    use unicode_normalization::UnicodeNormalization;
-    let email = raw.trim().nfkc().collect::<String>().to_lowercase();
-    let valid = email.is_ascii()
-        && email.len() <= 254
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-        && match email.split_once('@') {
-            Some((local, domain)) => {
-                !local.is_empty()
-                    && !domain.is_empty()
-                    && !domain.contains('@')
-                    && !domain.starts_with('.')
-                    && !domain.ends_with('.')
-            }
-            None => false,
-        };
-    if valid {
-        Ok(email)
-    } else {
-        Err("Enter a valid email address.".into())
-    }
-}
-
 /// Checks a password against the policy; returns every rule it breaks, in Django's wording.
 pub fn check_password(password: &str, email: &str) -> Vec<String> {
     let mut problems = Vec::new();
@@ -135,34 +107,6 @@ pub async fn delete(db: &Db, storage: &Storage, id: i64) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn emails_are_normalised_and_checked() {
-        assert_eq!(
-            normalize_email("  Ann@Example.COM ").unwrap(),
-            "ann@example.com"
-        );
-        assert_eq!(normalize_email("root@localhost").unwrap(), "root@localhost");
-        for bad in [
-            "",
-            "ann",
-            "@example.com",
-            "ann@",
-            "a b@example.com",
-            "a@b@c",
-            "a@.com",
-            // Look-alikes of ann@example.com: a Cyrillic а, a zero-width space.
-            "\u{430}nn@example.com",
-            "an\u{200b}n@example.com",
-        ] {
-            assert!(normalize_email(bad).is_err(), "{bad:?} accepted");
-        }
-        // Fullwidth letters fold to the address they look like.
-        assert_eq!(
-            normalize_email("\u{ff41}nn@example.com").unwrap(),
-            "ann@example.com"
-        );
-    }
 
     #[test]
     fn password_policy() {

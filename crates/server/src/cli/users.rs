@@ -5,6 +5,7 @@ use std::io::{BufRead, IsTerminal};
 use clap::{Args, Subcommand};
 use nextflex_app::accounts;
 use nextflex_store::db::users;
+use nextflex_store::email::Email;
 use nextflex_store::error::{Error, Result};
 
 use super::Context;
@@ -39,9 +40,9 @@ pub async fn run(command: UsersCommand, ctx: &Context) -> Result<()> {
 }
 
 async fn create_user(ctx: &Context, args: CreateUserArgs) -> Result<()> {
-    let email = accounts::normalize_email(&args.email).map_err(Error::Invalid)?;
+    let email = Email::parse(&args.email).map_err(|m| Error::Invalid(m.into()))?;
     let password = read_password(args.password_stdin)?;
-    let problems = accounts::check_password(&password, &email);
+    let problems = accounts::check_password(&password, email.as_str());
     if !problems.is_empty() {
         return Err(Error::Invalid(format!(
             "the password was refused: {}",

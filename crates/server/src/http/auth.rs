@@ -19,6 +19,7 @@ use super::{ApiContext, ApiError, ErrorCode};
 use nextflex_app::accounts;
 use nextflex_app::random_id::random_id;
 use nextflex_store::db::{tokens, users};
+use nextflex_store::email::Email;
 
 pub fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new()
@@ -171,19 +172,24 @@ async fn register(
     let email = required(&mut fields, "email", &body.email);
     let password = required(&mut fields, "password", &body.password);
     let re_password = required(&mut fields, "re_password", &body.re_password);
-    let email = match accounts::normalize_email(email) {
-        Ok(e) => e,
+    let email = match Email::parse(email) {
+        Ok(e) => Some(e),
         Err(m) => {
             if !email.is_empty() {
                 fields.add("email", m);
             }
-            String::new()
+            None
         }
     };
-    check_new_password(&mut fields, "password", password, re_password, &email);
+    let shown = email.as_ref().map_or("", Email::as_str);
+    check_new_password(&mut fields, "password", password, re_password, shown);
     check_name(&mut fields, "first_name", &body.first_name);
     check_name(&mut fields, "last_name", &body.last_name);
     fields.finish()?;
+    // A field error above when there is none.
+    let Some(email) = email else {
+        return Err(ApiError::field("email", nextflex_store::email::INVALID));
+    };
     let hash = accounts::hash_password(password).await?;
     let id = users::create(
         &ctx.db,
@@ -254,16 +260,16 @@ async fn login(
             "No active account found with the given credentials",
         )
     };
-    let email = accounts::normalize_email(&email).map_err(|_| refused())?;
-    guesses_left(&ctx, &email)?;
+    let email = Email::parse(&email).map_err(|_| refused())?;
+    guesses_left(&ctx, email.as_str())?;
     let Some(user) = users::find_by_email(&ctx.db, &email).await? else {
         // Spend the time a real check takes, so that timing does not tell which emails exist.
         let _ = accounts::verify_password(&password, &ctx.dummy_hash).await;
-        ctx.guess_limiter.charge(email);
+        ctx.guess_limiter.charge(email.to_string());
         return Err(refused());
     };
     if !accounts::verify_password(&password, &user.password_hash).await? {
-        ctx.guess_limiter.charge(email);
+        ctx.guess_limiter.charge(email.to_string());
         return Err(refused());
     }
     if !user.is_active {

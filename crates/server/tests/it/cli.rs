@@ -9,7 +9,7 @@ use std::time::Duration;
 use nextflex_store::db::users;
 
 use crate::helpers::cli::{Server, copy_fixture, nextflex, run, stderr};
-use crate::helpers::{Backend, TestDb};
+use crate::helpers::{Backend, TestDb, email};
 
 crate::backend_tests!(users_create_from_stdin, serve_migrates_and_answers_probes);
 
@@ -148,7 +148,7 @@ async fn users_create_from_stdin(backend: Backend) {
     assert!(String::from_utf8_lossy(&out.stdout).contains("created admin admin@example.com"));
 
     let db = tdb.connect().await;
-    let user = users::find_by_email(&db, "admin@example.com")
+    let user = users::find_by_email(&db, &email("admin@example.com"))
         .await
         .unwrap()
         .expect("user not stored");
@@ -174,7 +174,9 @@ async fn users_create_from_stdin(backend: Backend) {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("too common"), "{}", stderr(&out));
     assert_eq!(
-        users::find_by_email(&db, "weak@example.com").await.unwrap(),
+        users::find_by_email(&db, &email("weak@example.com"))
+            .await
+            .unwrap(),
         None
     );
 
@@ -312,7 +314,7 @@ async fn serve_migrates_and_answers_probes(backend: Backend) {
     // The migrations ran: the schema is there.
     let db = tdb.connect().await;
     assert_eq!(
-        users::find_by_email(&db, "nobody@example.com")
+        users::find_by_email(&db, &email("nobody@example.com"))
             .await
             .unwrap(),
         None

@@ -5,7 +5,7 @@ use nextflex_store::db::{Db, users};
 use nextflex_store::error::Error;
 use sqlx::Row;
 
-use crate::helpers::{Backend, TestDb, scalar};
+use crate::helpers::{Backend, TestDb, email, scalar};
 
 crate::backend_tests!(
     migrations_create_the_whole_schema_once,
@@ -60,11 +60,11 @@ async fn migrations_create_the_whole_schema_once(backend: Backend) {
     }
 }
 
-async fn insert_user(db: &Db, email: &str, admin: bool) -> i64 {
+async fn insert_user(db: &Db, address: &str, admin: bool) -> i64 {
     users::create(
         db,
         &users::NewUser {
-            email,
+            email: &email(address),
             password_hash: "$argon2id$fake",
             first_name: "Zoë",
             last_name: "O'Brien",
@@ -85,7 +85,7 @@ async fn users_round_trip_and_unique_email(backend: Backend) {
     let other = insert_user(&db, "ann@example.com", false).await;
     assert_ne!(id, other);
 
-    let user = users::find_by_email(&db, "zoe@example.com")
+    let user = users::find_by_email(&db, &email("zoe@example.com"))
         .await
         .unwrap()
         .unwrap();
@@ -107,7 +107,7 @@ async fn users_round_trip_and_unique_email(backend: Backend) {
             .is_admin
     );
     assert_eq!(
-        users::find_by_email(&db, "nobody@example.com")
+        users::find_by_email(&db, &email("nobody@example.com"))
             .await
             .unwrap(),
         None
@@ -116,7 +116,7 @@ async fn users_round_trip_and_unique_email(backend: Backend) {
     let dup = users::create(
         &db,
         &users::NewUser {
-            email: "zoe@example.com",
+            email: &email("zoe@example.com"),
             password_hash: "x",
             first_name: "",
             last_name: "",

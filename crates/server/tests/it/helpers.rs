@@ -738,6 +738,11 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// An email address the tests know to be valid.
+pub fn email(raw: &str) -> nextflex_store::email::Email {
+    nextflex_store::email::Email::parse(raw).unwrap()
+}
+
 /// One number from the database (`SELECT COUNT(*) …`).
 pub async fn scalar(db: &Db, sql: &'static str) -> i64 {
     sqlx::query_scalar(db.sql(sql))

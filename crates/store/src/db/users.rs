@@ -5,6 +5,7 @@ use sqlx::any::AnyRow;
 
 use super::Db;
 use crate::clock::now;
+use crate::email::Email;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,10 +24,10 @@ pub struct User {
     pub public_profile: bool,
 }
 
-/// A user to create; the email is already normalised and the password already hashed.
+/// A user to create; the password is already hashed.
 #[derive(Debug, Clone)]
 pub struct NewUser<'a> {
-    pub email: &'a str,
+    pub email: &'a Email,
     pub password_hash: &'a str,
     pub first_name: &'a str,
     pub last_name: &'a str,
@@ -42,7 +43,7 @@ pub async fn create(db: &Db, user: &NewUser<'_>) -> Result<i64> {
     let mut args = sqlx::any::AnyArguments::default();
     use sqlx::Arguments as _;
     let bind_err = |e| Error::internal("cannot bind a query argument", e);
-    args.add(user.email).map_err(bind_err)?;
+    args.add(user.email.as_str()).map_err(bind_err)?;
     args.add(user.password_hash).map_err(bind_err)?;
     args.add(user.first_name).map_err(bind_err)?;
     args.add(user.last_name).map_err(bind_err)?;
@@ -64,10 +65,10 @@ pub async fn create(db: &Db, user: &NewUser<'_>) -> Result<i64> {
     })
 }
 
-pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<User>> {
+pub async fn find_by_email(db: &Db, email: &Email) -> Result<Option<User>> {
     let sql = db.sql_owned(format!("SELECT {COLUMNS} FROM users WHERE email = ?"));
     let row = sqlx::query(sql)
-        .bind(email)
+        .bind(email.as_str())
         .fetch_optional(db.pool())
         .await?;
     row.map(|r| from_row(&r)).transpose()
