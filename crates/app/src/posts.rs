@@ -7,6 +7,7 @@ use crate::random_id::random_id;
 use nextflex_store::db::Db;
 use nextflex_store::db::posts::{self as rows, ImageRow, NewPost};
 use nextflex_store::error::Result;
+use nextflex_store::ids::PostId;
 use nextflex_store::storage::Storage;
 
 /// Stores the image (as served and its thumbnail) and records the post; returns its id.
@@ -18,7 +19,7 @@ pub async fn create(
     post: &NewPost<'_>,
     file_name: Option<&str>,
     image: Processed,
-) -> Result<i64> {
+) -> Result<PostId> {
     // Generated keys: nothing the user sends reaches a storage path.
     let folder = format!("images/{}", random_id());
     let key = format!("{folder}/original.{}", image.format.name());
@@ -57,7 +58,7 @@ pub async fn create(
 }
 
 /// Deletes a post and its image; `false` when there is no such post.
-pub async fn delete(db: &Db, storage: &Storage, id: i64) -> Result<bool> {
+pub async fn delete(db: &Db, storage: &Storage, id: PostId) -> Result<bool> {
     let Some(keys) = rows::delete(db, id).await? else {
         return Ok(false);
     };

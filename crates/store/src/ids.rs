@@ -73,6 +73,12 @@ positive_id!(
 );
 
 positive_id!(
+    /// A user's post.
+    PostId,
+    "a post"
+);
+
+positive_id!(
     /// A movie's id at TMDB (The Movie Database), as TMDB and its datasets give it.
     TmdbId,
     "a TMDB"

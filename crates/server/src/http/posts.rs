@@ -22,7 +22,7 @@ use super::{ApiContext, ApiError, ErrorCode};
 use nextflex_app::images::{self, ImageError, Processed};
 use nextflex_store::db::catalogue;
 use nextflex_store::db::posts::{self, ImageRow, PostChanges, PostFilter, PostRow};
-use nextflex_store::ids::MovieId;
+use nextflex_store::ids::{MovieId, PostId};
 use nextflex_store::rating::Rating;
 
 /// Room for the form's text fields and multipart framing on top of the image.
@@ -445,7 +445,7 @@ async fn list(
     path = "/api/posts/{id}",
     operation_id = "get_post",
     tag = "posts",
-    params(("id" = i64, Path, description = "The post's id")),
+    params(("id" = i64, Path, minimum = 1, description = "The post's id")),
     responses(
         (status = 200, description = "The post", body = PostBody),
         InvalidPath,
@@ -454,14 +454,14 @@ async fn list(
 )]
 async fn read(
     State(ctx): State<ApiContext>,
-    PathParam(id): PathParam<i64>,
+    PathParam(id): PathParam<PostId>,
 ) -> Result<axum::Json<PostBody>, ApiError> {
     let post = posts::get(&ctx.db, id).await?.ok_or_else(post_not_found)?;
     Ok(axum::Json(post.into()))
 }
 
 /// The post, if the caller may change it: its author or an admin.
-async fn editable(ctx: &ApiContext, user: AuthUser, id: i64) -> Result<PostRow, ApiError> {
+async fn editable(ctx: &ApiContext, user: AuthUser, id: PostId) -> Result<PostRow, ApiError> {
     let post = posts::get(&ctx.db, id).await?.ok_or_else(post_not_found)?;
     if post.user_id == user.id.get() || user.is_admin(ctx).await? {
         Ok(post)
@@ -503,7 +503,7 @@ struct PostPatch {
     path = "/api/posts/{id}",
     operation_id = "update_post",
     tag = "posts",
-    params(("id" = i64, Path, description = "The post's id")),
+    params(("id" = i64, Path, minimum = 1, description = "The post's id")),
     request_body = PostPatch,
     security(("jwt" = [])),
     responses(
@@ -516,7 +516,7 @@ struct PostPatch {
 async fn update(
     State(ctx): State<ApiContext>,
     user: AuthUser,
-    PathParam(id): PathParam<i64>,
+    PathParam(id): PathParam<PostId>,
     JsonBody(patch): JsonBody<PostPatch>,
 ) -> Result<axum::Json<PostBody>, ApiError> {
     editable(&ctx, user, id).await?;
@@ -554,7 +554,7 @@ async fn update(
     path = "/api/posts/{id}",
     operation_id = "delete_post",
     tag = "posts",
-    params(("id" = i64, Path, description = "The post's id")),
+    params(("id" = i64, Path, minimum = 1, description = "The post's id")),
     security(("jwt" = [])),
     responses(
         (status = 204, description = "The post, its image and thumbnail are deleted"),
@@ -566,7 +566,7 @@ async fn update(
 async fn remove(
     State(ctx): State<ApiContext>,
     user: AuthUser,
-    PathParam(id): PathParam<i64>,
+    PathParam(id): PathParam<PostId>,
 ) -> Result<StatusCode, ApiError> {
     editable(&ctx, user, id).await?;
     if nextflex_app::posts::delete(&ctx.db, &ctx.storage, id).await? {

@@ -6,6 +6,7 @@ use sqlx::{Arguments as _, Row};
 use super::Db;
 use crate::clock::now;
 use crate::error::{Error, Result};
+use crate::ids::PostId;
 use crate::rating::Rating;
 
 /// An image's row: where its objects are and the metadata extracted at upload.
@@ -136,7 +137,7 @@ fn bind_err(e: sqlx::error::BoxDynError) -> Error {
 
 /// Inserts the image's row and the post in one transaction; returns the post's id. The image's
 /// `id`, `user_id` and `uploaded_at` are ignored: it gets a new id, the post's user and now.
-pub async fn create(db: &Db, post: &NewPost<'_>, img: &ImageRow) -> Result<i64> {
+pub async fn create(db: &Db, post: &NewPost<'_>, img: &ImageRow) -> Result<PostId> {
     let at = now();
     let mut tx = db.begin().await?;
     let mut args = AnyArguments::default();
@@ -188,13 +189,14 @@ pub async fn create(db: &Db, post: &NewPost<'_>, img: &ImageRow) -> Result<i64> 
         )
         .await?;
     tx.commit().await?;
-    Ok(id)
+    PostId::new(id)
+        .ok_or_else(|| Error::Internal(format!("the database gave the new post the id {id}")))
 }
 
-pub async fn get(db: &Db, id: i64) -> Result<Option<PostRow>> {
+pub async fn get(db: &Db, id: PostId) -> Result<Option<PostRow>> {
     let sql = format!("{SELECT} WHERE p.id = ?");
     let row = sqlx::query(db.sql_owned(sql))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(db.pool())
         .await?;
     row.as_ref().map(post_from).transpose()
@@ -243,7 +245,7 @@ pub async fn list(
 }
 
 /// Applies changes to a post; false if it does not exist.
-pub async fn update(db: &Db, id: i64, changes: &PostChanges) -> Result<bool> {
+pub async fn update(db: &Db, id: PostId, changes: &PostChanges) -> Result<bool> {
     let mut sets = vec!["updated_at = ?"];
     let mut args = AnyArguments::default();
     args.add(now()).map_err(bind_err)?;
@@ -263,7 +265,7 @@ pub async fn update(db: &Db, id: i64, changes: &PostChanges) -> Result<bool> {
         sets.push("movie_id = ?");
         args.add(m).map_err(bind_err)?;
     }
-    args.add(id).map_err(bind_err)?;
+    args.add(id.get()).map_err(bind_err)?;
     let sql = format!("UPDATE posts SET {} WHERE id = ?", sets.join(", "));
     let done = sqlx::query_with(db.sql_owned(sql), args)
         .execute(db.pool())
@@ -273,11 +275,11 @@ pub async fn update(db: &Db, id: i64, changes: &PostChanges) -> Result<bool> {
 
 /// Deletes a post and its image's row; returns the storage keys to delete, or `None` if there
 /// was no such post.
-pub async fn delete(db: &Db, id: i64) -> Result<Option<Vec<String>>> {
+pub async fn delete(db: &Db, id: PostId) -> Result<Option<Vec<String>>> {
     let mut tx = db.begin().await?;
     let image: Option<Option<i64>> =
         sqlx::query_scalar(db.sql("SELECT image_id FROM posts WHERE id = ?"))
-            .bind(id)
+            .bind(id.get())
             .fetch_optional(&mut *tx)
             .await?;
     let Some(image_id) = image else {
@@ -288,7 +290,7 @@ pub async fn delete(db: &Db, id: i64) -> Result<Option<Vec<String>>> {
         None => Vec::new(),
     };
     sqlx::query(db.sql("DELETE FROM posts WHERE id = ?"))
-        .bind(id)
+        .bind(id.get())
         .execute(&mut *tx)
         .await?;
     if let Some(image_id) = image_id {
