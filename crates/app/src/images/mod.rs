@@ -10,6 +10,8 @@
 mod exif;
 mod strip;
 
+pub use strip::png_chunk;
+
 use std::io::Cursor;
 
 use image::codecs::jpeg::JpegEncoder;

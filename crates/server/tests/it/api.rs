@@ -55,7 +55,6 @@ async fn registration_rules_are_field_errors(backend: Backend) {
     let Some((app, _db)) = app(backend, &unlimited()).await else {
         return;
     };
-    // Registration rules, as field errors.
     let (status, body) = app
         .post(
             "/auth/users/",
@@ -111,11 +110,9 @@ async fn registration_rules_are_field_errors(backend: Backend) {
 
 /// Login failures say nothing about which part was wrong; the profile answers `Bearer` and `JWT`.
 async fn login_failures_say_nothing_and_either_scheme_works(backend: Backend) {
-    let Some((app, _db)) = app(backend, &unlimited()).await else {
+    let Some((app, _db, access)) = app_with_user(backend, "ann@example.com").await else {
         return;
     };
-    let (access, _) = app.user("ann@example.com").await;
-    // Login failures say nothing about which part was wrong.
     for (email, password) in [
         ("ann@example.com", "wrong password"),
         ("nobody@example.com", PASSWORD),
@@ -153,7 +150,6 @@ async fn bad_tokens_of_every_kind_are_refused(backend: Backend) {
     let (_, me) = app
         .call("GET", "/auth/users/me/", Some(&access), None)
         .await;
-    // Bad tokens of every kind.
     let user_id = me["id"].as_i64().unwrap();
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -212,7 +208,6 @@ async fn refresh_rotates_and_logout_revokes(backend: Backend) {
         return;
     };
     let (_, refresh) = app.user("ann@example.com").await;
-    // Refresh rotates; presenting a used token again is refused and ends the whole family.
     let (status, pair) = app
         .post("/auth/jwt/refresh/", None, json!({"refresh": refresh}))
         .await;
@@ -258,11 +253,9 @@ async fn refresh_rotates_and_logout_revokes(backend: Backend) {
 
 /// Profile changes; the email stays.
 async fn profile_changes_keep_the_email(backend: Backend) {
-    let Some((app, _db)) = app(backend, &unlimited()).await else {
+    let Some((app, _db, access)) = app_with_user(backend, "ann@example.com").await else {
         return;
     };
-    let (access, _) = app.user("ann@example.com").await;
-    // Profile changes; the email stays.
     let (status, me) = app
         .patch(
             "/auth/users/me/",
@@ -286,11 +279,9 @@ async fn profile_changes_keep_the_email(backend: Backend) {
 
 /// Password change checks the current one and ends old sessions; deleting the account needs it.
 async fn password_change_ends_sessions_and_deletion_needs_it(backend: Backend) {
-    let Some((app, _db)) = app(backend, &unlimited()).await else {
+    let Some((app, _db, access)) = app_with_user(backend, "ann@example.com").await else {
         return;
     };
-    let (access, _) = app.user("ann@example.com").await;
-    // Password change: the current one is checked, old sessions end, the new one logs in.
     let (_, refresh) = app.login("ann@example.com", PASSWORD).await;
     let new_password = "a new and longer secret";
     let (status, body) = app
@@ -409,7 +400,6 @@ async fn a_movie_has_its_genres_credits_keywords_and_ratings(backend: Backend) {
     let Some((app, _db)) = app(backend, &unlimited()).await else {
         return;
     };
-    // One movie, with everything.
     let dark_knight = dark_knight(&app).await;
     let (status, movie) = app
         .call("GET", &format!("/api/movies/{dark_knight}"), None, None)
@@ -462,7 +452,6 @@ async fn charts_rank_by_popularity_date_and_weighted_rating(backend: Backend) {
     let Some((app, _db)) = app(backend, &unlimited()).await else {
         return;
     };
-    // Charts.
     let (status, popular) = app
         .call("GET", "/api/charts/popular?limit=3", None, None)
         .await;
@@ -526,7 +515,6 @@ async fn similar_movies_are_exactly_k_and_say_why(backend: Backend) {
         return;
     };
     let dark_knight = dark_knight(&app).await;
-    // Similar movies: exactly k, never the movie itself.
     let (status, body) = app
         .call(
             "GET",

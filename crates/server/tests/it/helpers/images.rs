@@ -123,13 +123,8 @@ pub fn camera_jpeg(width: u32, height: u32, orientation: u16) -> Vec<u8> {
 }
 
 pub fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
-    let mut out = (data.len() as u32).to_be_bytes().to_vec();
-    out.extend_from_slice(kind);
-    out.extend_from_slice(data);
-    let mut crc = crc32fast::Hasher::new();
-    crc.update(kind);
-    crc.update(data);
-    out.extend_from_slice(&crc.finalize().to_be_bytes());
+    let mut out = Vec::new();
+    nextflex_app::images::png_chunk(&mut out, kind, data);
     out
 }
 
