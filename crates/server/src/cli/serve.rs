@@ -1,4 +1,5 @@
-//! `nextflex serve`: the HTTP server, with its settings.
+//! `nextflex serve`: the HTTP server, with its settings. The durations show their environment
+//! value in `--help`, as nothing in them is secret.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -32,13 +33,7 @@ pub struct ServeArgs {
     pub metrics_addr: Option<SocketAddr>,
 
     /// How long in-flight requests get to finish after SIGTERM or Ctrl-C
-    #[arg(
-        long,
-        env = "NEXTFLEX_SHUTDOWN_GRACE",
-        default_value = "30s",
-        value_parser = values::duration,
-        hide_env_values = true
-    )]
+    #[arg(long, env = "NEXTFLEX_SHUTDOWN_GRACE", default_value = "30s", value_parser = values::duration)]
     pub shutdown_grace: Duration,
 
     /// Do not import the demo dataset into an empty catalogue
@@ -66,23 +61,11 @@ pub struct ServeArgs {
     pub jwt_secret: Option<String>,
 
     /// Lifetime of access tokens
-    #[arg(
-        long,
-        env = "NEXTFLEX_ACCESS_TOKEN_TTL",
-        default_value = "1h",
-        value_parser = values::duration,
-        hide_env_values = true
-    )]
+    #[arg(long, env = "NEXTFLEX_ACCESS_TOKEN_TTL", default_value = "1h", value_parser = values::duration)]
     pub access_token_ttl: Duration,
 
     /// Lifetime of refresh tokens
-    #[arg(
-        long,
-        env = "NEXTFLEX_REFRESH_TOKEN_TTL",
-        default_value = "1day",
-        value_parser = values::duration,
-        hide_env_values = true
-    )]
+    #[arg(long, env = "NEXTFLEX_REFRESH_TOKEN_TTL", default_value = "1day", value_parser = values::duration)]
     pub refresh_token_ttl: Duration,
 
     /// Login and registration attempts allowed per client address and minute (0: no limit)
@@ -130,13 +113,7 @@ pub struct ServeArgs {
 
     /// How long a request waits for a database connection before answering 503
     /// database_unavailable
-    #[arg(
-        long,
-        env = "NEXTFLEX_DATABASE_TIMEOUT",
-        default_value = "3s",
-        value_parser = values::positive_duration,
-        hide_env_values = true
-    )]
+    #[arg(long, env = "NEXTFLEX_DATABASE_TIMEOUT", default_value = "3s", value_parser = values::positive_duration)]
     pub database_timeout: Duration,
 
     /// Origins allowed to call the API from a browser, comma-separated ("*": any) [default:
@@ -164,23 +141,11 @@ pub struct ServeArgs {
     pub dataset: Option<String>,
 
     /// Time between checks for a model version trained by another replica (0: never)
-    #[arg(
-        long,
-        env = "NEXTFLEX_MODEL_POLL_INTERVAL",
-        default_value = "30s",
-        value_parser = values::duration,
-        hide_env_values = true
-    )]
+    #[arg(long, env = "NEXTFLEX_MODEL_POLL_INTERVAL", default_value = "30s", value_parser = values::duration)]
     pub model_poll_interval: Duration,
 
     /// Retrain every this long (0: only on demand)
-    #[arg(
-        long,
-        env = "NEXTFLEX_RETRAIN_INTERVAL",
-        default_value = "0s",
-        value_parser = values::duration,
-        hide_env_values = true
-    )]
+    #[arg(long, env = "NEXTFLEX_RETRAIN_INTERVAL", default_value = "0s", value_parser = values::duration)]
     pub retrain_interval: Duration,
 
     #[command(flatten)]
@@ -198,13 +163,7 @@ pub struct ServeArgs {
     pub enrich_interval: Option<Duration>,
 
     /// How long TMDB's trending list is kept before it is fetched again
-    #[arg(
-        long,
-        env = "NEXTFLEX_TRENDING_CACHE_TTL",
-        default_value = "10m",
-        value_parser = values::positive_duration,
-        hide_env_values = true
-    )]
+    #[arg(long, env = "NEXTFLEX_TRENDING_CACHE_TTL", default_value = "10m", value_parser = values::positive_duration)]
     pub trending_cache_ttl: Duration,
 }
 
