@@ -5,7 +5,7 @@
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
-use nextflex_data::exports::{ExportError, read_export};
+use nextflex_data::exports::{ExportError, ExportRow, read_export};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
@@ -16,6 +16,7 @@ use super::movies::MovieCard;
 use super::tokens::{AuthUser, deleted_account};
 use super::{ApiContext, ApiError, ErrorCode};
 use nextflex_app::history_import::{MatchIndex, match_rows};
+use nextflex_app::recommender::Recommender;
 use nextflex_store::db::catalogue;
 use nextflex_store::db::ratings::{self, Imported};
 
@@ -25,6 +26,8 @@ pub const MAX_FILE_BYTES: usize = 5 << 20;
 pub const MAX_ROWS: usize = 20_000;
 /// Candidates offered for an unmatched row.
 const CANDIDATES: usize = 3;
+/// Unmatched rows that get candidates, the first ones of the file.
+const CANDIDATE_ROWS: usize = 100;
 
 pub fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new()
@@ -65,6 +68,7 @@ struct UnmatchedRow {
     title: Option<String>,
     year: Option<i64>,
     rating: Option<f64>,
+    /// Up to 3 films the title is close to; for the first 100 unmatched rows of a file only.
     candidates: Vec<MovieCard>,
 }
 
@@ -186,11 +190,10 @@ async fn import(
 ) -> Result<axum::Json<ImportReport>, ApiError> {
     let multipart = multipart.map_err(|e| not_multipart("the file", &e))?;
     let (bytes, overwrite) = read_form(multipart).await?;
-    let export = read_export(&bytes, MAX_ROWS).map_err(export_error)?;
-    let index = MatchIndex::new(&catalogue::match_keys(&ctx.db).await?);
-    let matched = match_rows(&index, &export);
+    let keys = catalogue::match_keys(&ctx.db).await?;
+    let plan = off_runtime(move || plan(&bytes, &keys)).await??;
     let now = nextflex_store::clock::now();
-    let to_rate: Vec<(i64, f64, i64)> = matched
+    let to_rate: Vec<(i64, f64, i64)> = plan
         .ratings
         .iter()
         .map(|(row, movie)| {
@@ -198,7 +201,7 @@ async fn import(
             (*movie, stars, row.date.map_or(now, |d| d.min(now)))
         })
         .collect();
-    let to_watch: Vec<(i64, i64)> = matched
+    let to_watch: Vec<(i64, i64)> = plan
         .watchlist
         .iter()
         .map(|(row, movie)| (*movie, row.date.map_or(now, |d| d.min(now))))
@@ -207,18 +210,69 @@ async fn import(
         .await
         .map_err(deleted_account)?;
     let r = ctx.recommender.get();
-    let title_of = |movie: i64, row: &nextflex_data::exports::ExportRow| {
-        r.as_ref()
-            .and_then(|r| r.movie(movie))
+    off_runtime(move || report(plan, &outcomes, r.as_deref())).await
+}
+
+/// An import's work that is not the database's (reading the file, matching its rows, the
+/// candidates of those that match nothing) is CPU work: seconds for a large file of unknown
+/// titles. It runs on the blocking pool, so that it never holds up the async runtime (and with it
+/// every other request), and at most as many imports as there are CPUs do it at once; the others
+/// wait their turn.
+async fn off_runtime<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    static SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    });
+    let _slot = SLOTS.acquire().await.map_err(ApiError::internal)?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(ApiError::internal)
+}
+
+/// A file read and matched: what to write, and what to report.
+struct Plan {
+    format: &'static str,
+    rows: usize,
+    ratings: Vec<(ExportRow, i64)>,
+    watchlist: Vec<(ExportRow, i64)>,
+    unmatched: Vec<ExportRow>,
+    duplicates: usize,
+    without_rating: usize,
+}
+
+fn plan(bytes: &[u8], keys: &[catalogue::MatchKeys]) -> Result<Plan, ApiError> {
+    let export = read_export(bytes, MAX_ROWS).map_err(export_error)?;
+    let index = MatchIndex::new(keys);
+    let matched = match_rows(&index, &export);
+    let owned = |rows: &[(&ExportRow, i64)]| -> Vec<(ExportRow, i64)> {
+        rows.iter().map(|(row, id)| ((*row).clone(), *id)).collect()
+    };
+    Ok(Plan {
+        format: export.format.as_str(),
+        rows: export.rows.len(),
+        ratings: owned(&matched.ratings),
+        watchlist: owned(&matched.watchlist),
+        unmatched: matched.unmatched.into_iter().cloned().collect(),
+        duplicates: matched.duplicates,
+        without_rating: matched.without_rating,
+    })
+}
+
+/// The report of a written plan. Only the first [`CANDIDATE_ROWS`] unmatched rows get candidates:
+/// finding them is most of an import's CPU, and nobody picks films for hundreds of rows by hand.
+fn report(plan: Plan, outcomes: &[Imported], r: Option<&Recommender>) -> axum::Json<ImportReport> {
+    let title_of = |movie: i64, row: &ExportRow| {
+        r.and_then(|r| r.movie(movie))
             .map(|m| m.title.clone())
             .or_else(|| row.film.title.clone())
             .unwrap_or_default()
     };
-    let matches: Vec<MatchedRow> = matched
+    let matches: Vec<MatchedRow> = plan
         .ratings
         .iter()
-        .chain(&matched.watchlist)
-        .zip(&outcomes)
+        .chain(&plan.watchlist)
+        .zip(outcomes)
         .map(|((row, movie), &outcome)| MatchedRow {
             line: row.line,
             movie_id: *movie,
@@ -228,16 +282,17 @@ async fn import(
         })
         .collect();
     let count = |wanted: &[Imported]| outcomes.iter().filter(|o| wanted.contains(o)).count();
-    let unmatched_rows: Vec<UnmatchedRow> = matched
+    let unmatched_rows: Vec<UnmatchedRow> = plan
         .unmatched
         .iter()
-        .map(|row| UnmatchedRow {
+        .enumerate()
+        .map(|(n, row)| UnmatchedRow {
             line: row.line,
             title: row.film.title.clone(),
             year: row.film.year,
             rating: row.rating,
-            candidates: match (&r, &row.film.title) {
-                (Some(r), Some(title)) => r
+            candidates: match (r, &row.film.title) {
+                (Some(r), Some(title)) if n < CANDIDATE_ROWS => r
                     .suggestions(title, CANDIDATES)
                     .into_iter()
                     .map(|m| MovieCard::new(r, m))
@@ -246,18 +301,18 @@ async fn import(
             },
         })
         .collect();
-    Ok(axum::Json(ImportReport {
-        format: export.format.as_str(),
-        rows: export.rows.len(),
+    axum::Json(ImportReport {
+        format: plan.format,
+        rows: plan.rows,
         matched: matches.len(),
         rated: count(&[Imported::Rated]),
         already_rated: count(&[Imported::Kept, Imported::Overwritten, Imported::Unchanged]),
         overwritten: count(&[Imported::Overwritten]),
         watchlisted: count(&[Imported::Watchlisted]),
         unmatched: unmatched_rows.len(),
-        duplicates: matched.duplicates,
-        without_rating: matched.without_rating,
+        duplicates: plan.duplicates,
+        without_rating: plan.without_rating,
         matches,
         unmatched_rows,
-    }))
+    })
 }

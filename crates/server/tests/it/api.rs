@@ -1180,6 +1180,26 @@ async fn malformed_movie_ids_are_one_400_and_unknown_ones_one_404() {
     }
 }
 
+/// Only the first 100 unmatched rows of a file get candidates (finding them is most of an
+/// import's work); the rest are still listed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_first_hundred_unmatched_rows_get_candidates() {
+    let (app, _db, token) = app_with_user(Backend::Sqlite, "many@example.com")
+        .await
+        .unwrap();
+    let mut file = String::from("Date,Name,Year,Letterboxd URI,Rating\n");
+    for i in 0..102 {
+        file.push_str(&format!("2024-01-01,Toy Storx,{},u,4\n", 1900 + i));
+    }
+    let (status, report) = import_history(&app, &token, file.as_bytes(), "keep").await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let rows = report["unmatched_rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 102);
+    let offered = |row: &Value| !row["candidates"].as_array().unwrap().is_empty();
+    assert!(rows[..100].iter().all(offered), "{report}");
+    assert!(!rows[100..].iter().any(offered), "{report}");
+}
+
 /// Ids in a body are read as in a path: a group member of id 0 is refused before anything is
 /// looked up, as the document's `minimum: 1` says.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
