@@ -1,26 +1,6 @@
 import { createApi } from '@reduxjs/toolkit/query/react';
 import { createAuthBaseQuery } from './baseQuery';
 
-/** The one RTK Query slice; each area injects its endpoints (src/api/*.ts). */
-export const api = createApi({
-  reducerPath: 'api',
-  baseQuery: createAuthBaseQuery(),
-  tagTypes: [
-    'Me',
-    'Movie',
-    'MyRatings',
-    'Watchlist',
-    'Dismissed',
-    'Recommendations',
-    'Post',
-    'AdminStats',
-    'AdminUser',
-    'AdminRating',
-    'Models',
-  ],
-  endpoints: () => ({}),
-});
-
 /** Everything that depends on who is logged in. */
 export const userScopedTags = [
   'Me',
@@ -34,3 +14,12 @@ export const userScopedTags = [
   'AdminRating',
   'Models',
 ] as const;
+
+/** The one RTK Query slice; each area injects its endpoints (src/api/*.ts). */
+export const api = createApi({
+  reducerPath: 'api',
+  baseQuery: createAuthBaseQuery(),
+  // Posts are the same for everyone; every other tag depends on who is logged in.
+  tagTypes: [...userScopedTags, 'Post'],
+  endpoints: () => ({}),
+});

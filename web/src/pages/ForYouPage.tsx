@@ -1,3 +1,4 @@
+import { PageHeader } from '../components/PageHeader';
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
@@ -150,42 +151,34 @@ export default function ForYouPage() {
 
   return (
     <>
-      <Stack
-        direction={{ xs: 'column', sm: 'row' }}
-        spacing={2}
-        sx={{ justifyContent: 'space-between', alignItems: { sm: 'flex-end' }, mb: 3 }}
-      >
-        <Box>
-          <Typography variant="h4" component="h1">
-            For you
-          </Typography>
-          <Typography sx={{ color: 'text.secondary' }}>
-            Movies we think you will love, learned from your ratings.
-          </Typography>
-        </Box>
-        <TextField
-          select
-          label="Genre"
-          value={genre}
-          onChange={(e) => {
-            const next = new URLSearchParams(params);
-            if (e.target.value) next.set('genre', e.target.value);
-            else next.delete('genre');
-            setParams(next, { replace: true });
-          }}
-          sx={{ minWidth: 220 }}
-        >
-          <MenuItem value="">All genres</MenuItem>
-          {genres.data?.map((g) => (
-            <MenuItem key={g.name} value={g.name}>
-              {g.name}
-            </MenuItem>
-          ))}
-          {genre && !genres.data?.some((g) => g.name === genre) && (
-            <MenuItem value={genre}>{genre}</MenuItem>
-          )}
-        </TextField>
-      </Stack>
+      <PageHeader
+        title="For you"
+        subtitle="Movies we think you will love, learned from your ratings."
+        action={
+          <TextField
+            select
+            label="Genre"
+            value={genre}
+            onChange={(e) => {
+              const next = new URLSearchParams(params);
+              if (e.target.value) next.set('genre', e.target.value);
+              else next.delete('genre');
+              setParams(next, { replace: true });
+            }}
+            sx={{ minWidth: 220 }}
+          >
+            <MenuItem value="">All genres</MenuItem>
+            {genres.data?.map((g) => (
+              <MenuItem key={g.name} value={g.name}>
+                {g.name}
+              </MenuItem>
+            ))}
+            {genre && !genres.data?.some((g) => g.name === genre) && (
+              <MenuItem value={genre}>{genre}</MenuItem>
+            )}
+          </TextField>
+        }
+      />
       {body}
     </>
   );

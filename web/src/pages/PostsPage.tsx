@@ -1,9 +1,9 @@
+import { PageHeader } from '../components/PageHeader';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
 import Pagination from '@mui/material/Pagination';
 import Stack from '@mui/material/Stack';
-import Typography from '@mui/material/Typography';
 import AddIcon from '@mui/icons-material/Add';
 import ForumOutlinedIcon from '@mui/icons-material/ForumOutlined';
 import { useSearchParams } from 'react-router-dom';
@@ -106,24 +106,17 @@ export default function PostsPage() {
 
   return (
     <>
-      <Stack
-        direction={{ xs: 'column', sm: 'row' }}
-        spacing={2}
-        sx={{ justifyContent: 'space-between', alignItems: { sm: 'flex-end' }, mb: 3 }}
-      >
-        <Box>
-          <Typography variant="h4" component="h1">
-            Posts
-          </Typography>
-          <Typography sx={{ color: 'text.secondary' }}>
-            What the NextFlex community is watching
-            {data ? ` · ${data.count.toLocaleString()} posts` : ''}
-          </Typography>
-        </Box>
-        <Button href="/posts/new" variant="contained" startIcon={<AddIcon />}>
-          New post
-        </Button>
-      </Stack>
+      <PageHeader
+        title="Posts"
+        subtitle={`What the NextFlex community is watching${
+          data ? ` · ${data.count.toLocaleString()} posts` : ''
+        }`}
+        action={
+          <Button href="/posts/new" variant="contained" startIcon={<AddIcon />}>
+            New post
+          </Button>
+        }
+      />
       <Stack
         direction={{ xs: 'column', sm: 'row' }}
         spacing={2}
