@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Does a large history import hold up everyone else? Starts the release server on the demo data in
+# a fresh temporary folder, and while CONCURRENT users each import a ROWS-row Letterboxd file of
+# titles the catalogue does not have, asks /healthz and a similar-movies list every 50 ms. Prints
+# the imports' wall time and the latencies of the other requests (p50, p99, max). Loopback only,
+# bounded in time (each request times out after 30 s; the server is stopped at the end).
+#
+#     bash bench/import_stall.sh [CONCURRENT] [ROWS]
+#
+# NEXTFLEX_BENCH_BIN=PATH runs that binary instead of building one (to compare two builds).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CONCURRENT="${1:-2}"
+ROWS="${2:-5000}"
+PORT="${NEXTFLEX_BENCH_PORT:-8078}"
+B="http://127.0.0.1:$PORT"
+
+BIN="${NEXTFLEX_BENCH_BIN:-}"
+if [ -z "$BIN" ]; then
+  cargo build --quiet --release -p nextflex
+  BIN="${CARGO_TARGET_DIR:-target}/release/nextflex"
+fi
+WORK="$(mktemp -d)"
+trap 'kill "$SERVER" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+NEXTFLEX_AUTH_RATE_LIMIT=0 NEXTFLEX_LOG=warn "$BIN" serve --addr "127.0.0.1:$PORT" \
+  --database-url "sqlite://$WORK/nextflex.db" --storage-url "file://$WORK/objects" \
+  --data-dir "$WORK" >"$WORK/server.log" 2>&1 &
+SERVER=$!
+ready=0
+for _ in $(seq 900); do
+  if curl -fs "$B/readyz" 2>/dev/null | grep -q '"model":"ok"'; then ready=1; break; fi
+  kill -0 "$SERVER" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
+  sleep 0.2
+done
+[ "$ready" = 1 ] || { echo "the server was not ready within three minutes" >&2; exit 1; }
+
+python3 - "$B" "$CONCURRENT" "$ROWS" <<'PY'
+import json, statistics, sys, threading, time, urllib.request, uuid
+
+base, concurrent, rows = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+assert base.startswith("http://127.0.0.1:")
+
+def call(path, body=None, token=None, ctype="application/json", timeout=30):
+    req = urllib.request.Request(base + path, data=body, method="POST" if body else "GET")
+    if body:
+        req.add_header("Content-Type", ctype)
+    if token:
+        req.add_header("Authorization", "Bearer " + token)
+    with urllib.request.urlopen(req, timeout=timeout) as r:
+        return r.read()
+
+def token(n):
+    email, pw = f"stall{n}@example.com", "correct horse battery 9"
+    call("/auth/users/", json.dumps({"email": email, "password": pw, "re_password": pw}).encode())
+    return json.loads(call("/auth/jwt/create/", json.dumps({"email": email, "password": pw}).encode()))["access"]
+
+tokens = [token(n) for n in range(concurrent)]
+csv = "Date,Name,Year,Letterboxd URI,Rating\n" + "".join(
+    f"2024-01-01,Zzqx Unknown Film {i},{1990 + i % 30},u,4\n" for i in range(rows))
+boundary = uuid.uuid4().hex
+form = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"u.csv\"\r\n"
+        f"Content-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n").encode()
+
+done, took = threading.Event(), []
+def importer(t):
+    start = time.monotonic()
+    call("/api/me/imports", form, t, f"multipart/form-data; boundary={boundary}", timeout=300)
+    took.append(time.monotonic() - start)
+
+threads = [threading.Thread(target=importer, args=(t,)) for t in tokens]
+for th in threads:
+    th.start()
+lat = {"/healthz": [], "/api/movies/1/similar?k=10": []}
+while any(th.is_alive() for th in threads):
+    for path in lat:
+        start = time.monotonic()
+        try:
+            call(path, timeout=30)
+            lat[path].append(time.monotonic() - start)
+        except Exception:
+            lat[path].append(30.0)
+    time.sleep(0.05)
+for th in threads:
+    th.join()
+print(f"{concurrent} imports of {rows} unknown titles: wall {max(took):.2f} s")
+for path, xs in lat.items():
+    xs = sorted(xs)
+    p99 = xs[min(len(xs) - 1, int(len(xs) * 0.99))]
+    print(f"  {path:<30} n={len(xs):<4} p50 {statistics.median(xs)*1000:7.1f} ms  "
+          f"p99 {p99*1000:7.1f} ms  max {xs[-1]*1000:7.1f} ms")
+PY
