@@ -129,15 +129,26 @@ pub async fn run(settings: ServeSettings) -> Result<()> {
 }
 
 /// Imports the demo dataset into an empty catalogue, so that a fresh install shows real movies.
+///
+/// An import writes the catalogue (one transaction), then the ratings dataset, and records the
+/// dataset last: a catalogue without any ratings dataset is an import that stopped before it
+/// was done (a crash, a kill), and it is done again, with a warning, rather than served without
+/// ratings for good. (An operator whose own catalogue has no ratings turns the demo off with
+/// `--no-demo`.)
 async fn import_demo(db: &Db, storage: &Storage, demo: &std::path::Path) -> Result<()> {
-    if nextflex_store::db::count_rows(db, "movies").await? > 0 {
+    let movies = nextflex_store::db::count_rows(db, "movies").await?;
+    if movies > 0 && nextflex_store::db::count_rows(db, "datasets").await? > 0 {
         return Ok(());
     }
     if !demo.is_dir() {
-        tracing::warn!(path = %demo.display(), "the catalogue is empty and there is no demo dataset here; run `nextflex import`");
+        tracing::warn!(path = %demo.display(), "the catalogue has no ratings dataset and there is no demo dataset here; run `nextflex import`");
         return Ok(());
     }
-    tracing::info!(path = %demo.display(), "the catalogue is empty: importing the demo dataset");
+    if movies > 0 {
+        tracing::warn!(path = %demo.display(), movies, "the catalogue has no ratings dataset: an earlier import stopped before it was done; importing the demo dataset again");
+    } else {
+        tracing::info!(path = %demo.display(), "the catalogue is empty: importing the demo dataset");
+    }
     let summary =
         nextflex_app::dataset_import::import(db, storage, &[demo.to_path_buf()], false).await?;
     tracing::info!(

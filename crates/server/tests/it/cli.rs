@@ -367,6 +367,47 @@ async fn serve_imports_the_demo_into_an_empty_catalogue() {
     }
 }
 
+/// A first-start import killed after the catalogue and before its ratings leaves a catalogue
+/// with no ratings dataset: the next start imports the demo again instead of serving a catalogue
+/// without ratings for good.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_redoes_a_demo_import_that_stopped_before_its_ratings() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_fixture("ml-1m-mini", &dir.path().join("data/demo/ml-1m"));
+    // The state a kill between the two leaves: the demo's movies, and no ratings dataset.
+    let half = dir.path().join("half");
+    std::fs::create_dir_all(&half).unwrap();
+    std::fs::copy(
+        dir.path().join("data/demo/ml-1m/movies.dat"),
+        half.join("movies.dat"),
+    )
+    .unwrap();
+    let out = run(nextflex(dir.path()).args(["import", "half"]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let stats = |dir: &Path| -> serde_json::Value {
+        let out = run(nextflex(dir).args(["stats", "--json"]));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let before = stats(dir.path());
+    assert_eq!(
+        (
+            before["movies"].as_i64(),
+            before["ratings"].as_object().map(|r| r.len())
+        ),
+        (Some(2), Some(0)),
+        "{before}"
+    );
+    let server = Server::start(&mut nextflex(dir.path()));
+    let (status, log) = server.terminate();
+    assert!(status.success(), "{log:?}");
+    let after = stats(dir.path());
+    assert_eq!(after["movies"], 2, "{after}");
+    assert!(
+        after["ratings"]["ml-1m"].as_i64().unwrap_or(0) > 0,
+        "{after}"
+    );
+}
+
 /// `evaluate --test FILE` trains on all of `--ratings` and scores the given test file, each model
 /// on its own row.
 #[test]
