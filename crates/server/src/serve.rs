@@ -33,6 +33,8 @@ pub struct ServeSettings {
     pub shutdown_grace: Duration,
     /// Dataset folder to import when the catalogue is empty; `None`: never.
     pub demo: Option<PathBuf>,
+    /// How long a connection may take to send a request head (or sit idle between requests).
+    pub header_timeout: Duration,
     pub api: ApiSettings,
     pub recommender: RecommenderSettings,
     /// Checks for a version another replica trained; zero: never.
@@ -117,6 +119,7 @@ pub async fn run(settings: ServeSettings) -> Result<()> {
         http::router(ctx),
         shutdown,
         settings.shutdown_grace,
+        settings.header_timeout,
     )
     .await;
     if let Some(task) = metrics_server {
@@ -161,32 +164,71 @@ async fn import_demo(db: &Db, storage: &Storage, demo: &std::path::Path) -> Resu
 
 /// Serves `app` until `shutdown` resolves, then stops accepting connections and lets in-flight
 /// requests finish, for at most `grace`.
+///
+/// The accept loop is hyper-util's rather than `axum::serve`'s, for the one setting axum does not
+/// expose: a connection must send a whole request head within `header_timeout` (also when it
+/// waits between keep-alive requests), or it is closed, so that clients that open connections
+/// and stay silent cannot hold them (and the process's file descriptors) for good. An accept
+/// that fails (no file descriptor left) is retried after a pause instead of ending the server.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
     grace: Duration,
+    header_timeout: Duration,
 ) -> Result<()> {
-    let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        shutdown.await;
-        tracing::info!("shutting down: finishing in-flight requests");
-        let _ = signalled_tx.send(());
-    });
-    let deadline = async move {
-        // A dropped sender means the server ended before any signal: wait forever.
-        if signalled_rx.await.is_err() {
-            std::future::pending::<()>().await;
-        }
-        tokio::time::sleep(grace).await;
-    };
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::server::graceful::GracefulShutdown;
+    use hyper_util::service::TowerToHyperService;
+    use tower_http::add_extension::AddExtension;
+
+    let mut connections = Builder::new(TokioExecutor::new());
+    connections
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        // The client's address, as axum's `ConnectInfo` extractor reads it (the rate limits).
+        let service = TowerToHyperService::new(AddExtension::new(
+            app.clone(),
+            axum::extract::ConnectInfo(peer),
+        ));
+        let (connections, watcher) = (connections.clone(), graceful.watcher());
+        tokio::spawn(async move {
+            // hyper's timer starts with a request head, after the first bytes tell HTTP/1 from
+            // HTTP/2: a connection that sends nothing at all is closed here after the same time.
+            let mut first = [0u8; 1];
+            match tokio::time::timeout(header_timeout, stream.peek(&mut first)).await {
+                Ok(Ok(read)) if read > 0 => {}
+                _ => return,
+            }
+            let connection =
+                connections.serve_connection_with_upgrades(TokioIo::new(stream), service);
+            if let Err(e) = watcher.watch(connection.into_owned()).await {
+                tracing::debug!(error = %e, "a connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    tracing::info!("shutting down: finishing in-flight requests");
     tokio::select! {
-        result = server.into_future() => result.map_err(|e| Error::internal("the HTTP server failed", e)),
-        () = deadline => {
+        () = graceful.shutdown() => Ok(()),
+        () = tokio::time::sleep(grace) => {
             tracing::warn!(?grace, "requests still running after the grace period; stopping anyway");
             Ok(())
         }

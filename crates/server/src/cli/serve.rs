@@ -36,6 +36,11 @@ pub struct ServeArgs {
     #[arg(long, env = "NEXTFLEX_SHUTDOWN_GRACE", default_value = "30s", value_parser = values::duration)]
     pub shutdown_grace: Duration,
 
+    /// How long a connection may take to send a request's head, or sit idle between requests,
+    /// before it is closed
+    #[arg(long, env = "NEXTFLEX_HEADER_TIMEOUT", default_value = "30s", value_parser = values::positive_duration)]
+    pub header_timeout: Duration,
+
     /// Do not import the demo dataset into an empty catalogue
     /// (NEXTFLEX_NO_DEMO takes 1/0, true/false, yes/no, on/off.)
     #[arg(
@@ -209,6 +214,7 @@ pub async fn run(args: ServeArgs, ctx: &Context) -> Result<()> {
         data_dir: ctx.cwd.join(&ctx.global.data_dir),
         demo: (!args.no_demo).then(|| ctx.cwd.join(&args.demo_path)),
         shutdown_grace: args.shutdown_grace,
+        header_timeout: args.header_timeout,
     })
     .await
 }

@@ -197,6 +197,7 @@ async fn shutdown_lets_in_flight_requests_finish() {
             let _ = stop_rx.await;
         },
         Duration::from_secs(10),
+        crate::helpers::HEADER_TIMEOUT,
     ));
     let request = tokio::spawn(async move {
         reqwest::get(format!("http://{addr}/slow"))
@@ -219,6 +220,30 @@ async fn shutdown_lets_in_flight_requests_finish() {
         tokio::net::TcpStream::connect(addr).await.is_err(),
         "still accepting connections after shutdown"
     );
+}
+
+/// A connection that sends part of a request head and goes silent is closed once the header
+/// timeout has passed, while other clients are served all along; so is one that opens and sends
+/// nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn silent_connections_are_closed_after_the_header_timeout() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let tdb = TestDb::create(Backend::Sqlite).await.unwrap();
+    let app = TestApp::spawn(&tdb.config()).await;
+    let mut partial = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    partial
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let mut silent = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    let limit = crate::helpers::HEADER_TIMEOUT + Duration::from_secs(3);
+    for (name, socket) in [("partial", &mut partial), ("silent", &mut silent)] {
+        let mut buf = Vec::new();
+        let read = tokio::time::timeout(limit, socket.read_to_end(&mut buf)).await;
+        assert!(read.is_ok(), "{name}: still open after {limit:?}");
+    }
+    assert_eq!(app.get("/healthz").await.status(), 200);
 }
 
 /// Client routes get the UI's index.html (or, in a binary built without the UI, a JSON 404 that

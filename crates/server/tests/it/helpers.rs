@@ -309,6 +309,7 @@ impl TestApp {
                 let _ = rx.await;
             },
             Duration::from_secs(5),
+            HEADER_TIMEOUT,
         ));
         TestApp {
             addr,
@@ -737,6 +738,9 @@ pub fn fixture(name: &str) -> PathBuf {
         .join("tests/fixtures")
         .join(name)
 }
+
+/// How long the test servers let a connection take to send a request head.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// An email address the tests know to be valid.
 pub fn email(raw: &str) -> nextflex_store::email::Email {
