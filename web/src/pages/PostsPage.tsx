@@ -109,7 +109,7 @@ export default function PostsPage() {
       <PageHeader
         title="Posts"
         subtitle={`What the NextFlex community is watching${
-          data ? ` · ${data.count.toLocaleString()} posts` : ''
+          data ? ` · ${data.count.toLocaleString()} post${data.count === 1 ? '' : 's'}` : ''
         }`}
         action={
           <Button href="/posts/new" variant="contained" startIcon={<AddIcon />}>
