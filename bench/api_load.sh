@@ -13,35 +13,12 @@ cd "$(dirname "$0")/.."
 SECONDS_EACH="${1:-15}"
 CONNECTIONS="${2:-32}"
 PORT="${NEXTFLEX_BENCH_PORT:-8077}"
-B="http://127.0.0.1:$PORT"
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 
-BIN="${NEXTFLEX_BENCH_BIN:-}"
-if [ -z "$BIN" ]; then
-  cargo build --quiet --release -p nextflex
-  BIN="${CARGO_TARGET_DIR:-target}/release/nextflex"
-fi
-WORK="$(mktemp -d)"
-trap 'kill "$SERVER" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
-
-NEXTFLEX_AUTH_RATE_LIMIT=0 NEXTFLEX_LOG=warn "$BIN" serve --addr "127.0.0.1:$PORT" \
-  --database-url "sqlite://$WORK/nextflex.db" --storage-url "file://$WORK/objects" \
-  --data-dir "$WORK" >"$WORK/server.log" 2>&1 &
-SERVER=$!
-# Ready once the first model is trained and served (at most two minutes).
-ready=0
-for _ in $(seq 600); do
-  if curl -fs "$B/readyz" 2>/dev/null | grep -q '"model":"ok"'; then ready=1; break; fi
-  kill -0 "$SERVER" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
-  sleep 0.2
-done
-[ "$ready" = 1 ] || { echo "the server was not ready within two minutes" >&2; cat "$WORK/server.log" >&2; exit 1; }
-
+. bench/server.sh
+bench_server model
 json='Content-Type: application/json'
-curl -fs -H "$json" -d '{"email":"bench@example.com","password":"correct horse battery 9","re_password":"correct horse battery 9","first_name":"B","last_name":"M"}' \
-  "$B/auth/users/" >/dev/null
-TOKEN="$(curl -fs -H "$json" -d '{"email":"bench@example.com","password":"correct horse battery 9"}' \
-  "$B/auth/jwt/create/" | sed 's/.*"access":"\([^"]*\)".*/\1/')"
+TOKEN="$(bench_token)"
 for m in 1 260 318 1196 2571; do
   curl -fs -X PUT -H "$json" -H "Authorization: Bearer $TOKEN" -d '{"rating":4.5}' \
     "$B/api/movies/$m/rating" >/dev/null

@@ -14,27 +14,8 @@ cd "$(dirname "$0")/.."
 CONCURRENT="${1:-2}"
 ROWS="${2:-5000}"
 PORT="${NEXTFLEX_BENCH_PORT:-8078}"
-B="http://127.0.0.1:$PORT"
-
-BIN="${NEXTFLEX_BENCH_BIN:-}"
-if [ -z "$BIN" ]; then
-  cargo build --quiet --release -p nextflex
-  BIN="${CARGO_TARGET_DIR:-target}/release/nextflex"
-fi
-WORK="$(mktemp -d)"
-trap 'kill "$SERVER" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
-
-NEXTFLEX_AUTH_RATE_LIMIT=0 NEXTFLEX_LOG=warn "$BIN" serve --addr "127.0.0.1:$PORT" \
-  --database-url "sqlite://$WORK/nextflex.db" --storage-url "file://$WORK/objects" \
-  --data-dir "$WORK" >"$WORK/server.log" 2>&1 &
-SERVER=$!
-ready=0
-for _ in $(seq 900); do
-  if curl -fs "$B/readyz" 2>/dev/null | grep -q '"model":"ok"'; then ready=1; break; fi
-  kill -0 "$SERVER" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
-  sleep 0.2
-done
-[ "$ready" = 1 ] || { echo "the server was not ready within three minutes" >&2; exit 1; }
+. bench/server.sh
+bench_server model
 
 python3 - "$B" "$CONCURRENT" "$ROWS" <<'PY'
 import json, statistics, sys, threading, time, urllib.request, uuid

@@ -13,7 +13,6 @@ cd "$(dirname "$0")/.."
 
 UPLOADS="${1:-40}"
 PORT="${NEXTFLEX_BENCH_PORT:-8078}"
-B="http://127.0.0.1:$PORT"
 CACHE="${NEXTFLEX_CI_CACHE:-$HOME/.cache/nextflex}"
 
 VENV="$CACHE/bench-venv"
@@ -34,30 +33,9 @@ img.save(sys.argv[1], quality=90)
 PY
 fi
 
-BIN="${NEXTFLEX_BENCH_BIN:-}"
-if [ -z "$BIN" ]; then
-  cargo build --quiet --release -p nextflex
-  BIN="${CARGO_TARGET_DIR:-target}/release/nextflex"
-fi
-WORK="$(mktemp -d)"
-trap 'kill "$SERVER" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
-
-NEXTFLEX_NO_DEMO=true NEXTFLEX_AUTH_RATE_LIMIT=0 NEXTFLEX_UPLOAD_RATE_LIMIT=0 NEXTFLEX_LOG=warn \
-  "$BIN" serve --addr "127.0.0.1:$PORT" \
-  --database-url "sqlite://$WORK/nextflex.db" --storage-url "file://$WORK/objects" \
-  --data-dir "$WORK" >"$WORK/server.log" 2>&1 &
-SERVER=$!
-for _ in $(seq 300); do
-  curl -fs "$B/healthz" >/dev/null 2>&1 && break
-  kill -0 "$SERVER" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
-  sleep 0.2
-done
-
-json='Content-Type: application/json'
-curl -fs -H "$json" -d '{"email":"bench@example.com","password":"correct horse battery 9","re_password":"correct horse battery 9"}' \
-  "$B/auth/users/" >/dev/null
-TOKEN="$(curl -fs -H "$json" -d '{"email":"bench@example.com","password":"correct horse battery 9"}' \
-  "$B/auth/jwt/create/" | sed 's/.*"access":"\([^"]*\)".*/\1/')"
+. bench/server.sh
+bench_server up NEXTFLEX_NO_DEMO=true NEXTFLEX_UPLOAD_RATE_LIMIT=0
+TOKEN="$(bench_token)"
 rss() { awk -v k="$1:" '$1 == k {print int($2 / 1024)}' "/proc/$SERVER/status"; }
 echo "image: $(stat -c %s "$IMAGE") bytes, 7300 x 5479; server RSS before: $(rss VmRSS) MiB"
 
