@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use clap::Args;
+use nextflex_app::recommender;
 use nextflex_app::recommender::evaluation::{self as evaluate, ModelKind};
-use nextflex_app::recommender::{self};
 use nextflex_engine::als::AlsParams;
 use nextflex_store::db;
 use nextflex_store::error::{Error, Result};
