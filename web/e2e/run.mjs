@@ -589,6 +589,17 @@ async function main() {
     await shot('admin');
   });
 
+  await step('the admin users and ratings tables list what the run made', async () => {
+    await page.getByRole('tab', { name: 'Users' }).click();
+    const users = page.getByRole('table', { name: 'Users' });
+    await users.getByRole('row').nth(2).waitFor();
+    await shot('admin-users');
+    await page.getByRole('tab', { name: 'Ratings' }).click();
+    const ratings = page.getByRole('table', { name: 'Ratings' });
+    await ratings.getByRole('row').nth(1).waitFor();
+    await shot('admin-ratings');
+  });
+
   await step('delete the post from the admin posts table', async () => {
     await page.getByRole('tab', { name: 'Posts' }).click();
     const row = page.getByTestId(`admin-post-row-${postId}`);
