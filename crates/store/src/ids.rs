@@ -24,6 +24,16 @@ macro_rules! positive_id {
             pub fn get(self) -> i64 {
                 self.0
             }
+
+            /// An id the database handed out: one that is not positive is a broken row.
+            pub fn from_db(raw: i64) -> crate::error::Result<$name> {
+                $name::new(raw).ok_or_else(|| {
+                    crate::error::Error::Internal(format!(
+                        concat!("the database holds ", $what, " id {}"),
+                        raw
+                    ))
+                })
+            }
         }
 
         impl fmt::Display for $name {

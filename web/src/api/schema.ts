@@ -843,8 +843,7 @@ export interface components {
     schemas: {
         /** @description The caller's account as djoser shows it (plus `is_admin`). */
         Account: {
-            /** Format: int64 */
-            id: number;
+            id: components["schemas"]["UserId"];
             email: string;
             first_name: string;
             last_name: string;
@@ -2325,7 +2324,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such genre */
+            /** @description No such genre (the message names the genres) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2379,7 +2378,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such genre */
+            /** @description No such genre (the message names the genres) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2433,7 +2432,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such genre */
+            /** @description No such genre (the message names the genres) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2485,7 +2484,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such genre */
+            /** @description No such genre (the message names the genres) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2997,7 +2996,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such genre */
+            /** @description No such genre (the message names the genres) */
             404: {
                 headers: {
                     [name: string]: unknown;

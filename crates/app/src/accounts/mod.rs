@@ -6,6 +6,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 
 use nextflex_store::db::{Db, users};
 use nextflex_store::error::{Error, Result};
+use nextflex_store::ids::UserId;
 use nextflex_store::storage::Storage;
 
 /// Common passwords that are refused outright (lower-case, one per line).
@@ -97,7 +98,7 @@ pub async fn verify_password(password: &str, hash: &str) -> Result<bool> {
 
 /// Deletes an account with its ratings, lists, posts and tokens (one transaction), then its
 /// posts' images in the object storage.
-pub async fn delete(db: &Db, storage: &Storage, id: i64) -> Result<()> {
+pub async fn delete(db: &Db, storage: &Storage, id: UserId) -> Result<()> {
     let keys = users::delete(db, id).await?;
     // After the rows are gone: an object that cannot be deleted is logged, not an error.
     storage.delete_logged(&keys).await;

@@ -9,7 +9,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::error::{ErrorBody, JsonBody, NotAdmin, PathParam, QueryParams};
+use super::error::{
+    ErrorBody, JsonBody, NoSuchRating, NoSuchUser, NotAdmin, PathParam, QueryParams,
+};
 use super::page::{Page, Paging};
 use super::tokens::AdminUser;
 use super::{ApiContext, ApiError, ErrorCode};
@@ -101,36 +103,30 @@ struct UserPatch {
     is_active: Option<bool>,
 }
 
-fn user_not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "No such user.")
-}
-
 /// Change a user's names and flags
 #[utoipa::path(
     patch,
     path = "/api/admin/users/{id}",
     tag = "admin",
-    params(("id" = i64, Path, description = "The user's id")),
+    params(("id" = i64, Path, minimum = 1, description = "The user's id")),
     request_body = UserPatch,
     security(("jwt" = [])),
     responses(
         (status = 200, description = "The user", body = UserRow),
         (status = 400, description = "A name is too long, admins cannot demote or deactivate themselves, or the id is not an integer", body = ErrorBody),
         NotAdmin,
-        (status = 404, description = "No such user", body = ErrorBody),
+        NoSuchUser,
     )
 )]
 async fn update_user(
     State(ctx): State<ApiContext>,
     me: AdminUser,
-    PathParam(id): PathParam<i64>,
+    PathParam(id): PathParam<UserId>,
     JsonBody(patch): JsonBody<UserPatch>,
 ) -> Result<axum::Json<UserRow>, ApiError> {
-    let user = users::find_by_id(&ctx.db, id)
-        .await?
-        .ok_or_else(user_not_found)?;
+    let user = users::find_by_id(&ctx.db, id).await?.ok_or(NoSuchUser)?;
     // An admin cannot lock themselves out; another admin can.
-    if id == me.id.get() && (patch.is_admin == Some(false) || patch.is_active == Some(false)) {
+    if id == me.id && (patch.is_admin == Some(false) || patch.is_active == Some(false)) {
         return Err(ApiError::field(
             if patch.is_admin == Some(false) {
                 "is_admin"
@@ -170,11 +166,8 @@ async fn update_user(
         tokens::revoke_user(&ctx.db, id).await?;
         ctx.accounts.forget(id);
     }
-    let (rows, _) = admin::users(&ctx.db, Some(&user.email), 1, 0).await?;
-    rows.into_iter()
-        .find(|u| u.id == id)
-        .map(axum::Json)
-        .ok_or_else(user_not_found)
+    let row = admin::user(&ctx.db, id).await?.ok_or(NoSuchUser)?;
+    Ok(axum::Json(row))
 }
 
 /// Delete a user with their ratings, posts and tokens (not oneself)
@@ -182,30 +175,28 @@ async fn update_user(
     delete,
     path = "/api/admin/users/{id}",
     tag = "admin",
-    params(("id" = i64, Path, description = "The user's id")),
+    params(("id" = i64, Path, minimum = 1, description = "The user's id")),
     security(("jwt" = [])),
     responses(
         (status = 204, description = "The user is deleted"),
         (status = 400, description = "The caller's own account, or an id that is not an integer", body = ErrorBody),
         NotAdmin,
-        (status = 404, description = "No such user", body = ErrorBody),
+        NoSuchUser,
     )
 )]
 async fn delete_user(
     State(ctx): State<ApiContext>,
     me: AdminUser,
-    PathParam(id): PathParam<i64>,
+    PathParam(id): PathParam<UserId>,
 ) -> Result<StatusCode, ApiError> {
-    if id == me.id.get() {
+    if id == me.id {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             ErrorCode::Invalid,
             "Delete your own account from your profile, not from the admin tables.",
         ));
     }
-    users::find_by_id(&ctx.db, id)
-        .await?
-        .ok_or_else(user_not_found)?;
+    users::find_by_id(&ctx.db, id).await?.ok_or(NoSuchUser)?;
     nextflex_app::accounts::delete(&ctx.db, &ctx.storage, id).await?;
     ctx.accounts.forget(id);
     Ok(StatusCode::NO_CONTENT)
@@ -249,7 +240,7 @@ async fn list_ratings(
         (status = 204, description = "The rating is deleted"),
         (status = 400, description = "An id is not an integer", body = ErrorBody),
         NotAdmin,
-        (status = 404, description = "No such rating", body = ErrorBody),
+        NoSuchRating,
     )
 )]
 async fn delete_rating(
@@ -260,11 +251,7 @@ async fn delete_rating(
     if ratings::delete(&ctx.db, user_id, movie_id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            ErrorCode::NotFound,
-            "No such rating.",
-        ))
+        Err(NoSuchRating.into())
     }
 }
 

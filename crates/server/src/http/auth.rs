@@ -20,6 +20,7 @@ use nextflex_app::accounts;
 use nextflex_app::random_id::random_id;
 use nextflex_store::db::{tokens, users};
 use nextflex_store::email::Email;
+use nextflex_store::ids::UserId;
 
 pub fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new()
@@ -39,7 +40,7 @@ pub fn router() -> OpenApiRouter<ApiContext> {
 /// The caller's account as djoser shows it (plus `is_admin`).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Account {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub first_name: String,
     pub last_name: String,
@@ -222,7 +223,11 @@ struct Credentials {
     password: Option<String>,
 }
 
-async fn issue_pair(ctx: &ApiContext, user_id: i64, family: &str) -> Result<TokenPair, ApiError> {
+async fn issue_pair(
+    ctx: &ApiContext,
+    user_id: UserId,
+    family: &str,
+) -> Result<TokenPair, ApiError> {
     let (access, _) = ctx.tokens.issue(TokenType::Access, user_id)?;
     let (refresh, claims) = ctx.tokens.issue(TokenType::Refresh, user_id)?;
     tokens::insert(&ctx.db, &claims.jti, user_id, family, claims.exp).await?;
@@ -380,7 +385,7 @@ async fn logout(
 }
 
 async fn current(ctx: &ApiContext, user: AuthUser) -> Result<users::User, ApiError> {
-    match users::find_by_id(&ctx.db, user.id.get()).await? {
+    match users::find_by_id(&ctx.db, user.id).await? {
         Some(u) if u.is_active => Ok(u),
         _ => Err(invalid_token("User not found")),
     }

@@ -316,6 +316,67 @@ impl utoipa::IntoResponses for InvalidPath {
     }
 }
 
+/// 404 `not_found` for an id or name of one kind that matches nothing: the answer and its
+/// documentation written once per kind. A route lists the kind in its annotation's
+/// `responses(...)` and answers it with `NoSuchMovie.into()`.
+macro_rules! not_found {
+    ($($(#[$doc:meta])* $name:ident => $what:literal;)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct $name;
+
+        impl From<$name> for ApiError {
+            fn from(_: $name) -> ApiError {
+                ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    ErrorCode::NotFound,
+                    concat!("No such ", $what, "."),
+                )
+            }
+        }
+
+        impl utoipa::IntoResponses for $name {
+            fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+                BTreeMap::from([(
+                    "404".to_owned(),
+                    documented_error(concat!("No such ", $what)),
+                )])
+            }
+        }
+    )*};
+}
+
+not_found! {
+    /// No movie has the id.
+    NoSuchMovie => "movie";
+    /// No post has the id.
+    NoSuchPost => "post";
+    /// No image has the id.
+    NoSuchImage => "image";
+    /// No account has the id.
+    NoSuchUser => "user";
+    /// No person of the cast or crew has the id.
+    NoSuchPerson => "person";
+    /// No keyword has the id.
+    NoSuchKeyword => "keyword";
+    /// No rating has the id.
+    NoSuchRating => "rating";
+}
+
+/// 404 `not_found` for a genre the catalogue does not have; the recommender's genre check
+/// answers it with a message that names the genres. Its documentation, written here once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoSuchGenre;
+
+impl utoipa::IntoResponses for NoSuchGenre {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        BTreeMap::from([(
+            "404".to_owned(),
+            documented_error("No such genre (the message names the genres)"),
+        )])
+    }
+}
+
 /// 403 `permission_denied` to a caller who is not an admin, on every admin route (the
 /// `AdminUser` extractor's answer), written here once with its documentation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -219,7 +219,7 @@ async fn recommend_group(
     }];
     let mut tastes = vec![mine];
     for &id in &request.users {
-        let member = users::find_by_id(&ctx.db, id.get())
+        let member = users::find_by_id(&ctx.db, id)
             .await?
             .filter(|u| u.is_active && u.public_profile)
             .ok_or_else(user_not_found)?;

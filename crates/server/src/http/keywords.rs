@@ -2,16 +2,15 @@
 //! first, a page at a time — which the movie page's keywords link to.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::error::{ErrorBody, PathParam, WarmingUp};
+use super::error::{ErrorBody, NoSuchKeyword, PathParam, WarmingUp};
 use super::movies::{MovieCard, snapshot};
 use super::page::{Page, Paging};
-use super::{ApiContext, ApiError, ErrorCode};
+use super::{ApiContext, ApiError};
 use nextflex_store::db::keywords;
 
 pub fn router() -> OpenApiRouter<ApiContext> {
@@ -35,7 +34,7 @@ struct KeywordBody {
     responses(
         (status = 200, description = "The keyword and a page of its movies, the most popular first", body = KeywordBody),
         (status = 400, description = "The id, `page` or `page_size` is out of range", body = ErrorBody),
-        (status = 404, description = "No such keyword", body = ErrorBody),
+        NoSuchKeyword,
         WarmingUp,
     )
 )]
@@ -44,13 +43,7 @@ async fn keyword(
     PathParam(id): PathParam<i64>,
     paging: Paging,
 ) -> Result<axum::Json<KeywordBody>, ApiError> {
-    let keyword = keywords::find(&ctx.db, id).await?.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            ErrorCode::NotFound,
-            "No such keyword.",
-        )
-    })?;
+    let keyword = keywords::find(&ctx.db, id).await?.ok_or(NoSuchKeyword)?;
     let r = snapshot(&ctx)?;
     let movies = r.most_popular_first(&keywords::movies_with(&ctx.db, id).await?);
     let results = movies

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::error::{ErrorBody, InvalidPath, PathParam};
+use super::error::{ErrorBody, InvalidPath, NoSuchMovie, PathParam};
 use super::me::existing_movie;
 use super::movies::MovieCard;
 use super::tokens::AuthUser;
@@ -126,7 +126,7 @@ async fn watchlist(
     responses(
         InvalidPath,
         (status = 200, description = "The movie is on the watchlist", body = Listed),
-        (status = 404, description = "No such movie", body = ErrorBody),
+        NoSuchMovie,
     )
 )]
 async fn add_to_watchlist(
@@ -185,7 +185,7 @@ async fn dismissed(
     responses(
         InvalidPath,
         (status = 200, description = "The movie is dismissed", body = Listed),
-        (status = 404, description = "No such movie", body = ErrorBody),
+        NoSuchMovie,
     )
 )]
 async fn dismiss(

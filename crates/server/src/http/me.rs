@@ -9,7 +9,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::error::{ErrorBody, InvalidPath, JsonBody, PathParam, QueryParams, WarmingUp};
+use super::error::{
+    ErrorBody, InvalidPath, JsonBody, NoSuchGenre, NoSuchMovie, PathParam, QueryParams, WarmingUp,
+};
 use super::movies::{ChartItem, MovieCard, chart_body, full_snapshot, genre};
 use super::tokens::AuthUser;
 use super::{ApiContext, ApiError, ErrorCode};
@@ -53,11 +55,7 @@ pub(super) async fn existing_movie(ctx: &ApiContext, id: MovieId) -> Result<Movi
     if catalogue::exists(&ctx.db, id).await? {
         Ok(id)
     } else {
-        Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            ErrorCode::NotFound,
-            "No such movie.",
-        ))
+        Err(NoSuchMovie.into())
     }
 }
 
@@ -74,7 +72,7 @@ pub(super) async fn existing_movie(ctx: &ApiContext, id: MovieId) -> Result<Movi
         InvalidPath,
         (status = 200, description = "The rating is saved", body = RatingSaved),
         (status = 400, description = "No rating, or not 0.5–5.0 in steps of 0.5", body = ErrorBody),
-        (status = 404, description = "No such movie", body = ErrorBody),
+        NoSuchMovie,
     )
 )]
 async fn rate(
@@ -233,7 +231,7 @@ struct ForYouBody {
     responses(
         (status = 200, description = "Recommendations, best first; the top-rated chart without usable ratings", body = ForYouBody),
         (status = 400, description = "`k` is out of range", body = ErrorBody),
-        (status = 404, description = "No such genre", body = ErrorBody),
+        NoSuchGenre,
         WarmingUp,
     )
 )]

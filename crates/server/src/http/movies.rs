@@ -11,7 +11,10 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::error::{ErrorBody, Integer, InvalidPath, JsonBody, PathParam, QueryParams, WarmingUp};
+use super::error::{
+    ErrorBody, Integer, InvalidPath, JsonBody, NoSuchGenre, NoSuchMovie, PathParam, QueryParams,
+    WarmingUp,
+};
 use super::page::{Page, Paging};
 use super::tokens::MaybeUser;
 use super::{ApiContext, ApiError, ErrorCode};
@@ -157,7 +160,7 @@ struct ListQuery {
     responses(
         (status = 200, description = "A page of movies", body = Page<MovieCard>),
         (status = 400, description = "A parameter is out of range", body = ErrorBody),
-        (status = 404, description = "No such genre (the message names the genres)", body = ErrorBody),
+        NoSuchGenre,
         WarmingUp,
     )
 )]
@@ -303,10 +306,6 @@ struct Detail {
     predicted_rating: Option<f64>,
 }
 
-fn no_movie() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "No such movie.")
-}
-
 /// A movie with its genres, keywords, cast and crew
 #[utoipa::path(
     get,
@@ -318,7 +317,7 @@ fn no_movie() -> ApiError {
     responses(
         InvalidPath,
         (status = 200, description = "The movie; `my_rating` when logged in and rated, else `predicted_rating` when the rating model can place the caller", body = Detail),
-        (status = 404, description = "No such movie", body = ErrorBody),
+        NoSuchMovie,
     )
 )]
 async fn detail(
@@ -327,7 +326,7 @@ async fn detail(
     MaybeUser(user): MaybeUser,
 ) -> Result<axum::Json<Detail>, ApiError> {
     let id = id.get();
-    let movie = catalogue::detail(&ctx.db, id).await?.ok_or_else(no_movie)?;
+    let movie = catalogue::detail(&ctx.db, id).await?.ok_or(NoSuchMovie)?;
     let dataset = ctx
         .recommender
         .get()
@@ -476,7 +475,7 @@ fn listing(
     responses(
         (status = 200, description = "Movies, most popular first", body = Vec<MovieCard>),
         (status = 400, description = "`limit` is out of range", body = ErrorBody),
-        (status = 404, description = "No such genre", body = ErrorBody),
+        NoSuchGenre,
         WarmingUp,
     )
 )]
@@ -496,7 +495,7 @@ async fn popular(
     responses(
         (status = 200, description = "Movies, newest first", body = Vec<MovieCard>),
         (status = 400, description = "`limit` is out of range", body = ErrorBody),
-        (status = 404, description = "No such genre", body = ErrorBody),
+        NoSuchGenre,
         WarmingUp,
     )
 )]
@@ -564,7 +563,7 @@ pub fn chart_body(
     responses(
         (status = 200, description = "The chart, best first", body = ChartBody),
         (status = 400, description = "`limit` or `source` is invalid", body = ErrorBody),
-        (status = 404, description = "No such genre", body = ErrorBody),
+        NoSuchGenre,
         WarmingUp,
     )
 )]
@@ -631,7 +630,7 @@ async fn similar_body(
         InvalidPath,
         (status = 200, description = "The movie and exactly `k` similar ones, most similar first", body = SimilarBody),
         (status = 400, description = "`k` is out of range", body = ErrorBody),
-        (status = 404, description = "No such movie", body = ErrorBody),
+        NoSuchMovie,
         WarmingUp,
     )
 )]
@@ -643,7 +642,7 @@ async fn similar(
     let r = full_snapshot(&ctx)?;
     let k = limit(query.k, 10, MAX_K, "k")?;
     let id = id.get();
-    let movie = r.movie(id).ok_or_else(no_movie)?;
+    let movie = r.movie(id).ok_or(NoSuchMovie)?;
     Ok(axum::Json(similar_body(&ctx, &r, movie, k).await?))
 }
 

@@ -3,15 +3,14 @@
 //! rows link to.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::error::{ErrorBody, InvalidPath, PathParam, WarmingUp};
+use super::error::{InvalidPath, NoSuchPerson, PathParam, WarmingUp};
 use super::movies::{MovieCard, full_snapshot};
-use super::{ApiContext, ApiError, ErrorCode};
+use super::{ApiContext, ApiError};
 use nextflex_store::db::people::{self, PersonCredit};
 
 pub fn router() -> OpenApiRouter<ApiContext> {
@@ -58,7 +57,7 @@ struct PersonBody {
     responses(
         (status = 200, description = "The person and their films", body = PersonBody),
         InvalidPath,
-        (status = 404, description = "No such person", body = ErrorBody),
+        NoSuchPerson,
         WarmingUp,
     )
 )]
@@ -66,13 +65,7 @@ async fn person(
     State(ctx): State<ApiContext>,
     PathParam(id): PathParam<i64>,
 ) -> Result<axum::Json<PersonBody>, ApiError> {
-    let person = people::find(&ctx.db, id).await?.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            ErrorCode::NotFound,
-            "No such person.",
-        )
-    })?;
+    let person = people::find(&ctx.db, id).await?.ok_or(NoSuchPerson)?;
     let r = full_snapshot(&ctx)?;
     let (mut cast, mut crew) = (Vec::new(), Vec::new());
     for credit in people::filmography(&ctx.db, id).await? {

@@ -14,7 +14,8 @@ use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 use super::error::{
-    ErrorBody, FieldErrors, Integer, InvalidPath, JsonBody, PathParam, QueryParams, REQUIRED,
+    ErrorBody, FieldErrors, Integer, InvalidPath, JsonBody, NoSuchImage, NoSuchPost, PathParam,
+    QueryParams, REQUIRED,
 };
 use super::page::{Page, Paging};
 use super::tokens::{AuthUser, permission_denied};
@@ -143,10 +144,6 @@ impl From<PostRow> for PostBody {
             image: p.image.map(ImageBody::from),
         }
     }
-}
-
-fn post_not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "No such post.")
 }
 
 /// The form as sent, before validation.
@@ -396,7 +393,7 @@ async fn create(
     let file_name = file_name.as_deref();
     let id =
         nextflex_app::posts::create(&ctx.db, &ctx.storage, &post, file_name, processed).await?;
-    let post = posts::get(&ctx.db, id).await?.ok_or_else(post_not_found)?;
+    let post = posts::get(&ctx.db, id).await?.ok_or(NoSuchPost)?;
     Ok((StatusCode::CREATED, axum::Json(post.into())))
 }
 
@@ -449,20 +446,20 @@ async fn list(
     responses(
         (status = 200, description = "The post", body = PostBody),
         InvalidPath,
-        (status = 404, description = "No such post", body = ErrorBody),
+        NoSuchPost,
     )
 )]
 async fn read(
     State(ctx): State<ApiContext>,
     PathParam(id): PathParam<PostId>,
 ) -> Result<axum::Json<PostBody>, ApiError> {
-    let post = posts::get(&ctx.db, id).await?.ok_or_else(post_not_found)?;
+    let post = posts::get(&ctx.db, id).await?.ok_or(NoSuchPost)?;
     Ok(axum::Json(post.into()))
 }
 
 /// The post, if the caller may change it: its author or an admin.
 async fn editable(ctx: &ApiContext, user: AuthUser, id: PostId) -> Result<PostRow, ApiError> {
-    let post = posts::get(&ctx.db, id).await?.ok_or_else(post_not_found)?;
+    let post = posts::get(&ctx.db, id).await?.ok_or(NoSuchPost)?;
     if post.user_id == user.id.get() || user.is_admin(ctx).await? {
         Ok(post)
     } else {
@@ -510,7 +507,7 @@ struct PostPatch {
         (status = 200, description = "The post", body = PostBody),
         (status = 400, description = "Invalid fields, or an id that is not an integer", body = ErrorBody),
         (status = 403, description = "Neither the author nor an admin", body = ErrorBody),
-        (status = 404, description = "No such post", body = ErrorBody),
+        NoSuchPost,
     )
 )]
 async fn update(
@@ -542,9 +539,9 @@ async fn update(
         movie_id,
     };
     if !posts::update(&ctx.db, id, &changes).await? {
-        return Err(post_not_found());
+        return Err(NoSuchPost.into());
     }
-    let post = posts::get(&ctx.db, id).await?.ok_or_else(post_not_found)?;
+    let post = posts::get(&ctx.db, id).await?.ok_or(NoSuchPost)?;
     Ok(axum::Json(post.into()))
 }
 
@@ -560,7 +557,7 @@ async fn update(
         (status = 204, description = "The post, its image and thumbnail are deleted"),
         InvalidPath,
         (status = 403, description = "Neither the author nor an admin", body = ErrorBody),
-        (status = 404, description = "No such post", body = ErrorBody),
+        NoSuchPost,
     )
 )]
 async fn remove(
@@ -572,7 +569,7 @@ async fn remove(
     if nextflex_app::posts::delete(&ctx.db, &ctx.storage, id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(post_not_found())
+        Err(NoSuchPost.into())
     }
 }
 
@@ -595,7 +592,7 @@ async fn remove(
         )),
         (status = 304, description = "Not modified: the `If-None-Match` tag matches"),
         InvalidPath,
-        (status = 404, description = "No such image", body = ErrorBody),
+        NoSuchImage,
     )
 )]
 async fn original(
@@ -623,7 +620,7 @@ async fn original(
         )),
         (status = 304, description = "Not modified: the `If-None-Match` tag matches"),
         InvalidPath,
-        (status = 404, description = "No such image", body = ErrorBody),
+        NoSuchImage,
     )
 )]
 async fn thumbnail(
@@ -640,8 +637,7 @@ async fn serve_image(
     headers: &HeaderMap,
     thumb: bool,
 ) -> Result<Response, ApiError> {
-    let missing = || ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "No such image.");
-    let image = posts::image(&ctx.db, id).await?.ok_or_else(missing)?;
+    let image = posts::image(&ctx.db, id).await?.ok_or(NoSuchImage)?;
     // An image never changes under its id, so its hash is a strong validator.
     let (key, content_type, etag) = if thumb {
         (
@@ -670,7 +666,7 @@ async fn serve_image(
     if matches {
         return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
     }
-    let bytes = ctx.storage.get(&key).await?.ok_or_else(missing)?;
+    let bytes = ctx.storage.get(&key).await?.ok_or(NoSuchImage)?;
     let mut response = (cache, Body::from(bytes)).into_response();
     let h = response.headers_mut();
     h.insert(

@@ -81,7 +81,7 @@ async fn profile(
     PathParam(id): PathParam<UserId>,
 ) -> Result<axum::Json<PublicProfile>, ApiError> {
     let own = viewer.is_some_and(|v| v.id == id);
-    let user = users::find_by_id(&ctx.db, id.get())
+    let user = users::find_by_id(&ctx.db, id)
         .await?
         .filter(|u| u.is_active && (u.public_profile || own))
         .ok_or_else(user_not_found)?;

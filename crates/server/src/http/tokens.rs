@@ -31,7 +31,7 @@ pub struct Claims {
     pub exp: i64,
     pub iat: i64,
     pub jti: String,
-    pub user_id: i64,
+    pub user_id: UserId,
 }
 
 /// Signs and checks tokens with the server's secret.
@@ -63,7 +63,11 @@ impl TokenKeys {
     }
 
     /// A new token for `user_id`; returns it with its claims.
-    pub fn issue(&self, token_type: TokenType, user_id: i64) -> Result<(String, Claims), ApiError> {
+    pub fn issue(
+        &self,
+        token_type: TokenType,
+        user_id: UserId,
+    ) -> Result<(String, Claims), ApiError> {
         let iat = now();
         let ttl = match token_type {
             TokenType::Access => self.access_ttl,
@@ -129,7 +133,7 @@ pub const ACCOUNT_RECHECK: Duration = Duration::from_secs(2);
 /// [`ACCOUNT_RECHECK`] rather than one per request.
 #[derive(Debug, Default)]
 pub struct OpenAccounts {
-    seen: Mutex<HashMap<i64, Instant>>,
+    seen: Mutex<HashMap<UserId, Instant>>,
 }
 
 /// Entries kept before the stale ones are dropped.
@@ -138,7 +142,7 @@ const OPEN_ACCOUNTS_PRUNE_AT: usize = 100_000;
 impl OpenAccounts {
     /// Whether the account exists and is active, from the database unless seen open within
     /// [`ACCOUNT_RECHECK`].
-    pub async fn is_open(&self, db: &Db, id: i64) -> nextflex_store::error::Result<bool> {
+    pub async fn is_open(&self, db: &Db, id: UserId) -> nextflex_store::error::Result<bool> {
         let fresh = |at: &Instant| at.elapsed() < ACCOUNT_RECHECK;
         if self.lock().get(&id).is_some_and(fresh) {
             return Ok(true);
@@ -159,11 +163,11 @@ impl OpenAccounts {
     }
 
     /// Forgets an account just deactivated or deleted here, so that its tokens stop at once.
-    pub fn forget(&self, id: i64) {
+    pub fn forget(&self, id: UserId) {
         self.lock().remove(&id);
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Instant>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<UserId, Instant>> {
         self.seen.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
@@ -218,9 +222,7 @@ impl FromRequestParts<ApiContext> for MaybeUser {
                 if !ctx.accounts.is_open(&ctx.db, claims.user_id).await? {
                     return Err(invalid_token("User not found or inactive"));
                 }
-                let id = UserId::new(claims.user_id)
-                    .ok_or_else(|| invalid_token("User not found or inactive"))?;
-                Ok(MaybeUser(Some(AuthUser { id })))
+                Ok(MaybeUser(Some(AuthUser { id: claims.user_id })))
             }
         }
     }
@@ -241,11 +243,9 @@ impl AuthUser {
     /// Whether the caller's account is an active admin (looked up on every call, so that taking
     /// admin rights away takes effect at once, not when the access token expires).
     pub async fn is_admin(self, ctx: &ApiContext) -> Result<bool, ApiError> {
-        Ok(
-            nextflex_store::db::users::find_by_id(&ctx.db, self.id.get())
-                .await?
-                .is_some_and(|u| u.is_active && u.is_admin),
-        )
+        Ok(nextflex_store::db::users::find_by_id(&ctx.db, self.id)
+            .await?
+            .is_some_and(|u| u.is_active && u.is_admin))
     }
 }
 

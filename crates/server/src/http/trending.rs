@@ -17,7 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::error::{ErrorBody, QueryParams, WarmingUp};
+use super::error::{ErrorBody, NoSuchGenre, QueryParams, WarmingUp};
 use super::movies::{MovieCard, genre, limit, snapshot};
 use super::{ApiContext, ApiError, ApiSettings};
 use nextflex_app::recommender::MAX_LIMIT;
@@ -241,7 +241,7 @@ struct TrendingQuery {
     responses(
         (status = 200, description = "TMDB's trending movies that the catalogue has, in TMDB's order (`source: tmdb`); without a TMDB key, while TMDB is unavailable or when the catalogue has none of its movies, the popular chart (`source: popular` and `fallback`)", body = TrendingBody),
         (status = 400, description = "`limit` is out of range", body = ErrorBody),
-        (status = 404, description = "No such genre", body = ErrorBody),
+        NoSuchGenre,
         WarmingUp,
     )
 )]

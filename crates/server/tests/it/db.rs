@@ -3,6 +3,7 @@
 use nextflex_store::clock::now;
 use nextflex_store::db::{Db, users};
 use nextflex_store::error::Error;
+use nextflex_store::ids::UserId;
 use sqlx::Row;
 
 use crate::helpers::{Backend, TestDb, email, scalar};
@@ -60,7 +61,7 @@ async fn migrations_create_the_whole_schema_once(backend: Backend) {
     }
 }
 
-async fn insert_user(db: &Db, address: &str, admin: bool) -> i64 {
+async fn insert_user(db: &Db, address: &str, admin: bool) -> UserId {
     users::create(
         db,
         &users::NewUser {
@@ -404,13 +405,13 @@ async fn catalogue_rows_keep_every_type(backend: Backend) {
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM genres").await, 1);
 }
 
-async fn rate(db: &Db, user: i64, movie: i64, value: f64) -> Result<(), sqlx::Error> {
+async fn rate(db: &Db, user: UserId, movie: i64, value: f64) -> Result<(), sqlx::Error> {
     let sql = format!(
         "INSERT INTO ratings (user_id, movie_id, rating, rated_at) VALUES (?, ?, ?, ?){}",
         db.upsert_clause(&["user_id", "movie_id"], &["rating", "rated_at"])
     );
     sqlx::query(db.sql_owned(sql))
-        .bind(user)
+        .bind(user.get())
         .bind(movie)
         .bind(value)
         .bind(now())
@@ -431,7 +432,7 @@ async fn ratings_upsert_check_and_cascade(backend: Backend) {
     rate(&db, user, movie, 4.5).await.unwrap();
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM ratings").await, 1);
     let value: f64 = sqlx::query_scalar(db.sql("SELECT rating FROM ratings WHERE user_id = ?"))
-        .bind(user)
+        .bind(user.get())
         .fetch_one(db.pool())
         .await
         .unwrap();
@@ -467,7 +468,7 @@ async fn ratings_upsert_check_and_cascade(backend: Backend) {
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM genres").await, 1);
 
     sqlx::query(db.sql("DELETE FROM users WHERE id = ?"))
-        .bind(user)
+        .bind(user.get())
         .execute(db.pool())
         .await
         .unwrap();
@@ -484,7 +485,7 @@ async fn posts_images_and_models(backend: Backend) {
 
     let mut args = sqlx::any::AnyArguments::default();
     use sqlx::Arguments as _;
-    args.add(user).unwrap();
+    args.add(user.get()).unwrap();
     args.add("images/ab/cd.jpg").unwrap();
     args.add("image/jpeg").unwrap();
     args.add("jpeg").unwrap();
@@ -509,7 +510,7 @@ async fn posts_images_and_models(backend: Backend) {
         .unwrap();
 
     let mut args = sqlx::any::AnyArguments::default();
-    args.add(user).unwrap();
+    args.add(user.get()).unwrap();
     args.add(movie).unwrap();
     args.add(image).unwrap();
     args.add("Run, Forrest").unwrap();

@@ -6,6 +6,7 @@ use sqlx::any::AnyRow;
 
 use super::Db;
 use crate::error::Result;
+use crate::ids::UserId;
 
 /// Counts and breakdowns over the app users' data.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
@@ -210,23 +211,23 @@ fn user_from(r: &sqlx::any::AnyRow) -> Result<UserRow> {
 }
 
 /// One user as the admin table shows them.
-pub async fn user(db: &Db, id: i64) -> Result<Option<UserRow>> {
+pub async fn user(db: &Db, id: UserId) -> Result<Option<UserRow>> {
     let row = sqlx::query(db.sql_owned(format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?")))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(db.pool())
         .await?;
     row.as_ref().map(user_from).transpose()
 }
 
 /// Sets a user's admin and active flags.
-pub async fn set_flags(db: &Db, id: i64, is_admin: bool, is_active: bool) -> Result<()> {
+pub async fn set_flags(db: &Db, id: UserId, is_admin: bool, is_active: bool) -> Result<()> {
     sqlx::query(
         db.sql("UPDATE users SET is_admin = ?, is_active = ?, updated_at = ? WHERE id = ?"),
     )
     .bind(i64::from(is_admin))
     .bind(i64::from(is_active))
     .bind(crate::clock::now())
-    .bind(id)
+    .bind(id.get())
     .execute(db.pool())
     .await?;
     Ok(())

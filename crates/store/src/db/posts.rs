@@ -189,8 +189,7 @@ pub async fn create(db: &Db, post: &NewPost<'_>, img: &ImageRow) -> Result<PostI
         )
         .await?;
     tx.commit().await?;
-    PostId::new(id)
-        .ok_or_else(|| Error::Internal(format!("the database gave the new post the id {id}")))
+    PostId::from_db(id)
 }
 
 pub async fn get(db: &Db, id: PostId) -> Result<Option<PostRow>> {

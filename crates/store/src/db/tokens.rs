@@ -7,15 +7,22 @@ use sqlx::Row;
 use super::Db;
 use crate::clock::now;
 use crate::error::Result;
+use crate::ids::UserId;
 
 /// Records a newly issued refresh token.
-pub async fn insert(db: &Db, jti: &str, user_id: i64, family: &str, expires_at: i64) -> Result<()> {
+pub async fn insert(
+    db: &Db,
+    jti: &str,
+    user_id: UserId,
+    family: &str,
+    expires_at: i64,
+) -> Result<()> {
     sqlx::query(db.sql(
         "INSERT INTO refresh_tokens (jti, user_id, family, issued_at, expires_at) \
          VALUES (?, ?, ?, ?, ?)",
     ))
     .bind(jti)
-    .bind(user_id)
+    .bind(user_id.get())
     .bind(family)
     .bind(now())
     .bind(expires_at)
@@ -35,7 +42,7 @@ pub enum Presented {
 
 /// Revokes the token `jti` of `user_id` if it is live (one statement, so two concurrent uses of
 /// one token cannot both succeed); a revoked one revokes its whole family instead.
-pub async fn present(db: &Db, jti: &str, user_id: i64) -> Result<Presented> {
+pub async fn present(db: &Db, jti: &str, user_id: UserId) -> Result<Presented> {
     let at = now();
     let done = sqlx::query(db.sql(
         "UPDATE refresh_tokens SET revoked_at = ? \
@@ -43,14 +50,14 @@ pub async fn present(db: &Db, jti: &str, user_id: i64) -> Result<Presented> {
     ))
     .bind(at)
     .bind(jti)
-    .bind(user_id)
+    .bind(user_id.get())
     .bind(at)
     .execute(db.pool())
     .await?;
     let family: Option<String> =
         sqlx::query(db.sql("SELECT family FROM refresh_tokens WHERE jti = ? AND user_id = ?"))
             .bind(jti)
-            .bind(user_id)
+            .bind(user_id.get())
             .fetch_optional(db.pool())
             .await?
             .map(|r| r.try_get("family"))
@@ -78,12 +85,12 @@ pub async fn revoke_family(db: &Db, family: &str) -> Result<()> {
 }
 
 /// Revokes every live token of a user (password change).
-pub async fn revoke_user(db: &Db, user_id: i64) -> Result<()> {
+pub async fn revoke_user(db: &Db, user_id: UserId) -> Result<()> {
     sqlx::query(
         db.sql("UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL"),
     )
     .bind(now())
-    .bind(user_id)
+    .bind(user_id.get())
     .execute(db.pool())
     .await?;
     Ok(())

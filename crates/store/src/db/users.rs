@@ -7,10 +7,11 @@ use super::Db;
 use crate::clock::now;
 use crate::email::Email;
 use crate::error::{Error, Result};
+use crate::ids::UserId;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub password_hash: String,
     pub first_name: String,
@@ -38,7 +39,7 @@ const COLUMNS: &str = "id, email, password_hash, first_name, last_name, is_activ
                        created_at, updated_at, last_login_at, public_profile";
 
 /// Inserts a user and returns the new id; [`Error::Conflict`] when the email is taken.
-pub async fn create(db: &Db, user: &NewUser<'_>) -> Result<i64> {
+pub async fn create(db: &Db, user: &NewUser<'_>) -> Result<UserId> {
     let at = now();
     let mut args = sqlx::any::AnyArguments::default();
     use sqlx::Arguments as _;
@@ -63,6 +64,7 @@ pub async fn create(db: &Db, user: &NewUser<'_>) -> Result<i64> {
         ),
         other => other,
     })
+    .and_then(UserId::from_db)
 }
 
 pub async fn find_by_email(db: &Db, email: &Email) -> Result<Option<User>> {
@@ -74,15 +76,18 @@ pub async fn find_by_email(db: &Db, email: &Email) -> Result<Option<User>> {
     row.map(|r| from_row(&r)).transpose()
 }
 
-pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<User>> {
+pub async fn find_by_id(db: &Db, id: UserId) -> Result<Option<User>> {
     let sql = db.sql_owned(format!("SELECT {COLUMNS} FROM users WHERE id = ?"));
-    let row = sqlx::query(sql).bind(id).fetch_optional(db.pool()).await?;
+    let row = sqlx::query(sql)
+        .bind(id.get())
+        .fetch_optional(db.pool())
+        .await?;
     row.map(|r| from_row(&r)).transpose()
 }
 
 fn from_row(row: &AnyRow) -> Result<User> {
     Ok(User {
-        id: row.try_get("id")?,
+        id: UserId::from_db(row.try_get("id")?)?,
         email: row.try_get("email")?,
         password_hash: row.try_get("password_hash")?,
         first_name: row.try_get("first_name")?,
@@ -97,46 +102,46 @@ fn from_row(row: &AnyRow) -> Result<User> {
 }
 
 /// Changes a user's names.
-pub async fn update_names(db: &Db, id: i64, first_name: &str, last_name: &str) -> Result<()> {
+pub async fn update_names(db: &Db, id: UserId, first_name: &str, last_name: &str) -> Result<()> {
     sqlx::query(
         db.sql("UPDATE users SET first_name = ?, last_name = ?, updated_at = ? WHERE id = ?"),
     )
     .bind(first_name)
     .bind(last_name)
     .bind(now())
-    .bind(id)
+    .bind(id.get())
     .execute(db.pool())
     .await?;
     Ok(())
 }
 
 /// Turns a user's public profile on or off.
-pub async fn set_public_profile(db: &Db, id: i64, public: bool) -> Result<()> {
+pub async fn set_public_profile(db: &Db, id: UserId, public: bool) -> Result<()> {
     sqlx::query(db.sql("UPDATE users SET public_profile = ?, updated_at = ? WHERE id = ?"))
         .bind(i64::from(public))
         .bind(now())
-        .bind(id)
+        .bind(id.get())
         .execute(db.pool())
         .await?;
     Ok(())
 }
 
 /// Replaces a user's password hash.
-pub async fn set_password_hash(db: &Db, id: i64, password_hash: &str) -> Result<()> {
+pub async fn set_password_hash(db: &Db, id: UserId, password_hash: &str) -> Result<()> {
     sqlx::query(db.sql("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?"))
         .bind(password_hash)
         .bind(now())
-        .bind(id)
+        .bind(id.get())
         .execute(db.pool())
         .await?;
     Ok(())
 }
 
 /// Records a successful login.
-pub async fn touch_login(db: &Db, id: i64) -> Result<()> {
+pub async fn touch_login(db: &Db, id: UserId) -> Result<()> {
     sqlx::query(db.sql("UPDATE users SET last_login_at = ? WHERE id = ?"))
         .bind(now())
-        .bind(id)
+        .bind(id.get())
         .execute(db.pool())
         .await?;
     Ok(())
@@ -145,9 +150,9 @@ pub async fn touch_login(db: &Db, id: i64) -> Result<()> {
 /// Deletes a user with their ratings, watchlist and dismissed marks, posts, images and refresh tokens (deleted explicitly:
 /// SQLite enforces foreign keys only when asked to); returns the storage keys of their images,
 /// for the caller to delete once the rows are gone.
-pub async fn delete(db: &Db, id: i64) -> Result<Vec<String>> {
+pub async fn delete(db: &Db, id: UserId) -> Result<Vec<String>> {
     let mut tx = db.begin().await?;
-    let keys = super::posts::image_keys(db, &mut tx, "user_id", id).await?;
+    let keys = super::posts::image_keys(db, &mut tx, "user_id", id.get()).await?;
     for sql in [
         "DELETE FROM ratings WHERE user_id = ?",
         "DELETE FROM movie_lists WHERE user_id = ?",
@@ -156,7 +161,10 @@ pub async fn delete(db: &Db, id: i64) -> Result<Vec<String>> {
         "DELETE FROM images WHERE user_id = ?",
         "DELETE FROM users WHERE id = ?",
     ] {
-        sqlx::query(db.sql(sql)).bind(id).execute(&mut *tx).await?;
+        sqlx::query(db.sql(sql))
+            .bind(id.get())
+            .execute(&mut *tx)
+            .await?;
     }
     tx.commit().await?;
     Ok(keys)
