@@ -11,9 +11,16 @@ use crate::helpers::{Backend, TestDb, email, scalar};
 crate::backend_tests!(
     migrations_create_the_whole_schema_once,
     users_round_trip_and_unique_email,
-    catalogue_rows_keep_every_type,
+    movie_rows_keep_every_type,
+    link_tables_join_genres_cast_and_keywords,
+    credits_people_and_filmographies,
+    keywords_and_their_movies,
+    a_replaced_title_stays_an_alternate_once,
+    natural_keys_stay_unique_and_links_go_with_their_movie,
     ratings_upsert_check_and_cascade,
-    posts_images_and_models,
+    posts_join_their_images,
+    a_post_outlives_its_movie_and_image,
+    model_versions_keep_json_as_text,
     placeholders_ignore_quoted_question_marks,
 );
 
@@ -169,7 +176,7 @@ async fn insert_movie(db: &Db, tmdb_id: i64, title: &str) -> i64 {
         .unwrap()
 }
 
-async fn catalogue_rows_keep_every_type(backend: Backend) {
+async fn movie_rows_keep_every_type(backend: Backend) {
     let Some(tdb) = TestDb::create(backend).await else {
         return;
     };
@@ -199,8 +206,15 @@ async fn catalogue_rows_keep_every_type(backend: Backend) {
     assert_eq!(row.get::<i64, _>("vote_count"), 3_000_000_000);
     assert_eq!(row.get::<i64, _>("budget"), 10_000_000);
     assert_eq!(row.get::<Option<i64>, _>("movielens_id"), None);
+}
 
-    // Genres, people, credits and keywords through their link tables.
+/// A fresh database with Amélie (see [`insert_movie`]) linked to the genre Comedy, Audrey Tautou
+/// (cast as Amélie Poulain, and crew as its director) and the keyword "paris": the database's
+/// guard, the database and the movie's id.
+async fn amelie(backend: Backend) -> Option<(TestDb, Db, i64)> {
+    let tdb = TestDb::create(backend).await?;
+    let db = tdb.connect().await;
+    let movie = insert_movie(&db, 194, "Amélie").await;
     sqlx::query(db.sql("INSERT INTO genres (tmdb_id, name) VALUES (?, ?)"))
         .bind(35_i64)
         .bind("Comedy")
@@ -252,6 +266,14 @@ async fn catalogue_rows_keep_every_type(backend: Backend) {
     .execute(db.pool())
     .await
     .unwrap();
+    Some((tdb, db, movie))
+}
+
+/// Genres, people, credits and keywords through their link tables.
+async fn link_tables_join_genres_cast_and_keywords(backend: Backend) {
+    let Some((_tdb, db, movie)) = amelie(backend).await else {
+        return;
+    };
     let row = sqlx::query(db.sql(
         "SELECT g.name AS genre, p.name AS actor, c.character_name, k.name AS keyword \
          FROM movies m \
@@ -268,13 +290,15 @@ async fn catalogue_rows_keep_every_type(backend: Backend) {
     assert_eq!(row.get::<String, _>("actor"), "Audrey Tautou");
     assert_eq!(row.get::<String, _>("character_name"), "Amélie Poulain");
     assert_eq!(row.get::<String, _>("keyword"), "paris");
+}
 
-    // The credits the home rows follow ("More from", "Starring").
+/// The credits the home rows follow ("More from", "Starring"), a person and their filmography.
+async fn credits_people_and_filmographies(backend: Backend) {
     use nextflex_store::db::people::{self, Credit, Role};
-    let person: i64 = sqlx::query_scalar(db.sql("SELECT id FROM people WHERE tmdb_id = 3"))
-        .fetch_one(db.pool())
-        .await
-        .unwrap();
+    let Some((_tdb, db, movie)) = amelie(backend).await else {
+        return;
+    };
+    let person: i64 = scalar(&db, "SELECT id FROM people WHERE tmdb_id = 3").await;
     let credit = Credit {
         movie_id: movie,
         person_id: person,
@@ -315,13 +339,15 @@ async fn catalogue_rows_keep_every_type(backend: Backend) {
         ],
         "{backend:?}"
     );
+}
 
-    // A keyword's page and the keywords the similar movies name.
+/// A keyword's page and the keywords the similar movies name; a movie's detail has its keywords.
+async fn keywords_and_their_movies(backend: Backend) {
     use nextflex_store::db::keywords;
-    let word: i64 = sqlx::query_scalar(db.sql("SELECT id FROM keywords WHERE tmdb_id = 90"))
-        .fetch_one(db.pool())
-        .await
-        .unwrap();
+    let Some((_tdb, db, movie)) = amelie(backend).await else {
+        return;
+    };
+    let word: i64 = scalar(&db, "SELECT id FROM keywords WHERE tmdb_id = 90").await;
     let paris = keywords::Keyword {
         id: word,
         name: "paris".into(),
@@ -345,10 +371,16 @@ async fn catalogue_rows_keep_every_type(backend: Backend) {
         .unwrap();
     assert_eq!(detail.keywords.len(), 1, "{backend:?}");
     assert!(detail.alternate_titles.is_empty(), "{backend:?}");
+}
 
-    // A title an import replaces stays as an alternate, once however often it is imported.
+/// A title an import replaces stays as an alternate, once however often it is imported.
+async fn a_replaced_title_stays_an_alternate_once(backend: Backend) {
     use nextflex_data::catalogue::Movie;
     use nextflex_store::db::catalogue;
+    let Some(tdb) = TestDb::create(backend).await else {
+        return;
+    };
+    let db = tdb.connect().await;
     let movielens = Movie {
         movielens_id: Some(1196),
         title: "Star Wars: Episode V - The Empire Strikes Back".into(),
@@ -368,10 +400,7 @@ async fn catalogue_rows_keep_every_type(backend: Backend) {
             .await
             .unwrap();
     }
-    let empire: i64 = sqlx::query_scalar(db.sql("SELECT id FROM movies WHERE tmdb_id = 1891"))
-        .fetch_one(db.pool())
-        .await
-        .unwrap();
+    let empire: i64 = scalar(&db, "SELECT id FROM movies WHERE tmdb_id = 1891").await;
     let detail = catalogue::detail(&db, empire).await.unwrap().unwrap();
     assert_eq!(detail.title, "The Empire Strikes Back");
     assert_eq!(
@@ -382,8 +411,13 @@ async fn catalogue_rows_keep_every_type(backend: Backend) {
         ],
         "{backend:?}"
     );
+}
 
-    // Natural keys stay unique; deleting a movie takes its link rows with it.
+/// Natural keys stay unique; deleting a movie takes its link rows with it.
+async fn natural_keys_stay_unique_and_links_go_with_their_movie(backend: Backend) {
+    let Some((_tdb, db, movie)) = amelie(backend).await else {
+        return;
+    };
     let dup = sqlx::query(db.sql("INSERT INTO genres (tmdb_id, name) VALUES (?, ?)"))
         .bind(36_i64)
         .bind("Comedy")
@@ -475,16 +509,24 @@ async fn ratings_upsert_check_and_cascade(backend: Backend) {
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM ratings").await, 0);
 }
 
-async fn posts_images_and_models(backend: Backend) {
-    let Some(tdb) = TestDb::create(backend).await else {
-        return;
-    };
+/// A fresh database with a user's post about Forrest Gump, with an image (4000×3000, from a
+/// Canon, orientation 6).
+struct ForrestPost {
+    _tdb: TestDb,
+    db: Db,
+    movie: i64,
+    image: i64,
+    post: i64,
+}
+
+async fn forrest_post(backend: Backend) -> Option<ForrestPost> {
+    use sqlx::Arguments as _;
+    let tdb = TestDb::create(backend).await?;
     let db = tdb.connect().await;
     let user = insert_user(&db, "poster@example.com", false).await;
     let movie = insert_movie(&db, 13, "Forrest Gump").await;
 
     let mut args = sqlx::any::AnyArguments::default();
-    use sqlx::Arguments as _;
     args.add(user.get()).unwrap();
     args.add("images/ab/cd.jpg").unwrap();
     args.add("image/jpeg").unwrap();
@@ -527,13 +569,25 @@ async fn posts_images_and_models(backend: Backend) {
         )
         .await
         .unwrap();
+    Some(ForrestPost {
+        _tdb: tdb,
+        db,
+        movie,
+        image,
+        post,
+    })
+}
 
-    let row = sqlx::query(db.sql(
+async fn posts_join_their_images(backend: Backend) {
+    let Some(f) = forrest_post(backend).await else {
+        return;
+    };
+    let row = sqlx::query(f.db.sql(
         "SELECT p.title, i.width, i.orientation, i.exif_gps_present, i.camera_model \
          FROM posts p JOIN images i ON i.id = p.image_id WHERE p.id = ?",
     ))
-    .bind(post)
-    .fetch_one(db.pool())
+    .bind(f.post)
+    .fetch_one(f.db.pool())
     .await
     .unwrap();
     assert_eq!(row.get::<String, _>("title"), "Run, Forrest");
@@ -541,8 +595,20 @@ async fn posts_images_and_models(backend: Backend) {
     assert_eq!(row.get::<i64, _>("orientation"), 6);
     assert_eq!(row.get::<i64, _>("exif_gps_present"), 0);
     assert_eq!(row.get::<Option<String>, _>("camera_model"), None);
+}
 
-    // Deleting the movie keeps the post (unlinked); deleting the image unlinks it too.
+/// Deleting the movie keeps the post (unlinked); deleting the image unlinks it too.
+async fn a_post_outlives_its_movie_and_image(backend: Backend) {
+    let Some(ForrestPost {
+        _tdb,
+        db,
+        movie,
+        image,
+        post,
+    }) = forrest_post(backend).await
+    else {
+        return;
+    };
     sqlx::query(db.sql("DELETE FROM movies WHERE id = ?"))
         .bind(movie)
         .execute(db.pool())
@@ -560,8 +626,14 @@ async fn posts_images_and_models(backend: Backend) {
         .unwrap();
     assert_eq!(row.get::<Option<i64>, _>("movie_id"), None);
     assert_eq!(row.get::<Option<i64>, _>("image_id"), None);
+}
 
-    // Model versions keep their JSON documents as text.
+/// Model versions keep their JSON documents as text.
+async fn model_versions_keep_json_as_text(backend: Backend) {
+    let Some(tdb) = TestDb::create(backend).await else {
+        return;
+    };
+    let db = tdb.connect().await;
     let metrics = r#"{"rmse":0.8712,"ndcg_at_10":0.31}"#;
     sqlx::query(db.sql(
         "INSERT INTO model_versions (version, status, trained_by, params, data_sizes, metrics, \
