@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use nextflex_app::dataset_import::{import, stats};
+use nextflex_app::dataset_import::{ImportSummary, import, stats};
 use nextflex_store::config::StorageConfig;
 use nextflex_store::db::Db;
 use nextflex_store::error::Error;
@@ -16,7 +16,11 @@ use sqlx::Row;
 use crate::helpers::{Backend, TestDb, fixture, scalar};
 
 crate::backend_tests!(
-    imports_fixtures_idempotently,
+    imports_fixtures_with_their_counts_and_skips,
+    imported_movies_merge_their_sources,
+    imports_store_the_datasets,
+    importing_again_changes_nothing,
+    a_partial_import_keeps_what_it_lacks,
     strict_failure_keeps_the_catalogue,
     database_failure_rolls_the_catalogue_back,
 );
@@ -47,14 +51,35 @@ async fn link_counts(db: &Db) -> [i64; 5] {
     ]
 }
 
-async fn imports_fixtures_idempotently(backend: Backend) {
-    let Some(tdb) = TestDb::create(backend).await else {
+/// A fresh database and local storage after one import of [`fixtures`], with its summary.
+struct Imported {
+    _tdb: TestDb,
+    db: Db,
+    storage: Storage,
+    _dir: tempfile::TempDir,
+    first: ImportSummary,
+}
+
+async fn imported(backend: Backend) -> Option<Imported> {
+    let tdb = TestDb::create(backend).await?;
+    let db = tdb.connect().await;
+    let (storage, dir) = local_storage().await;
+    let first = import(&db, &storage, &fixtures(), false).await.unwrap();
+    Some(Imported {
+        _tdb: tdb,
+        db,
+        storage,
+        _dir: dir,
+        first,
+    })
+}
+
+/// The first import's counts, and why rows were skipped.
+async fn imports_fixtures_with_their_counts_and_skips(backend: Backend) {
+    let Some(f) = imported(backend).await else {
         return;
     };
-    let db = tdb.connect().await;
-    let (storage, _dir) = local_storage().await;
-
-    let first = import(&db, &storage, &fixtures(), false).await.unwrap();
+    let first = &f.first;
     assert_eq!(first.movies, 47);
     assert_eq!(first.movies_inserted, 47);
     assert_eq!(
@@ -73,8 +98,13 @@ async fn imports_fixtures_idempotently(backend: Backend) {
     .map(|(k, v)| (k.to_string(), v))
     .collect();
     assert_eq!(first.skipped, expected_skips);
+}
 
-    // Toy Story: TMDB 5000 metadata and credits, MovieLens and IMDb ids from the links.
+/// Toy Story: TMDB 5000 metadata and credits, MovieLens and IMDb ids from the links.
+async fn imported_movies_merge_their_sources(backend: Backend) {
+    let Some(Imported { db, _tdb, _dir, .. }) = imported(backend).await else {
+        return;
+    };
     let toy = sqlx::query(db.sql(
         "SELECT id, title, search_title, movielens_id, imdb_id, release_date, release_year, runtime, overview \
          FROM movies WHERE tmdb_id = ?",
@@ -83,7 +113,6 @@ async fn imports_fixtures_idempotently(backend: Backend) {
     .fetch_one(db.pool())
     .await
     .unwrap();
-    let toy_id: i64 = toy.get("id");
     assert_eq!(toy.get::<String, _>("title"), "Toy Story");
     assert_eq!(toy.get::<String, _>("search_title"), "toy story");
     assert_eq!(toy.get::<Option<i64>, _>("movielens_id"), Some(1));
@@ -102,7 +131,12 @@ async fn imports_fixtures_idempotently(backend: Backend) {
             .unwrap()
             .contains("Woody")
     );
+    imported_credits_genres_and_keywords(&db, toy.get("id")).await;
+}
 
+/// [`imported_movies_merge_their_sources`]: Toy Story's (`toy_id`) credits, genres and keywords,
+/// and the director of a TMDB-only movie.
+async fn imported_credits_genres_and_keywords(db: &Db, toy_id: i64) {
     let first_actor: String = sqlx::query_scalar(db.sql(
         "SELECT p.name FROM movie_cast c JOIN people p ON p.id = c.person_id \
          WHERE c.movie_id = ? ORDER BY c.cast_order LIMIT 1",
@@ -138,7 +172,7 @@ async fn imports_fixtures_idempotently(backend: Backend) {
             .unwrap();
     assert!(keywords >= 5, "{keywords}");
 
-    // A TMDB-only movie, and the datasets in storage and in the database.
+    // A TMDB-only movie.
     let nolan: String = sqlx::query_scalar(db.sql(
         "SELECT p.name FROM movies m JOIN movie_crew c ON c.movie_id = m.id \
          JOIN people p ON p.id = c.person_id WHERE m.tmdb_id = ? AND c.job = 'Director'",
@@ -148,6 +182,20 @@ async fn imports_fixtures_idempotently(backend: Backend) {
     .await
     .unwrap();
     assert_eq!(nolan, "Christopher Nolan");
+}
+
+/// The datasets in storage (Parquet: every rating, the whole catalogue) and in the database.
+async fn imports_store_the_datasets(backend: Backend) {
+    let Some(Imported {
+        db,
+        storage,
+        _tdb,
+        _dir,
+        ..
+    }) = imported(backend).await
+    else {
+        return;
+    };
     for file in ["ratings.parquet", "movies.parquet"] {
         let bytes = storage
             .store()
@@ -180,8 +228,21 @@ async fn imports_fixtures_idempotently(backend: Backend) {
     assert_eq!(row.get::<i64, _>("ratings_count"), 600);
     assert!(row.get::<i64, _>("users_count") > 10);
     assert_eq!(row.get::<String, _>("source_kind"), "movielens");
+}
 
-    // Again: the same catalogue, no duplicates, internal ids kept.
+/// Again: the same catalogue, no duplicates, internal ids kept.
+async fn importing_again_changes_nothing(backend: Backend) {
+    let Some(Imported {
+        db,
+        storage,
+        first,
+        _tdb,
+        _dir,
+    }) = imported(backend).await
+    else {
+        return;
+    };
+    let toy_id = scalar(&db, "SELECT id FROM movies WHERE tmdb_id = 862").await;
     let links_before = link_counts(&db).await;
     let second = import(&db, &storage, &fixtures(), false).await.unwrap();
     assert_eq!(second.movies, 47);
@@ -189,46 +250,31 @@ async fn imports_fixtures_idempotently(backend: Backend) {
     assert_eq!(second.ratings, first.ratings);
     let links_after = link_counts(&db).await;
     assert_eq!(links_before, links_after);
-    let toy_again: i64 = sqlx::query_scalar(db.sql("SELECT id FROM movies WHERE tmdb_id = 862"))
-        .fetch_one(db.pool())
-        .await
-        .unwrap();
+    let toy_again = scalar(&db, "SELECT id FROM movies WHERE tmdb_id = 862").await;
     assert_eq!(toy_again, toy_id);
 
     let s = stats(&db).await.unwrap();
     assert_eq!(s.movies, 47);
     assert_eq!(s.ratings.get("ml-mini"), Some(&600));
+}
 
-    // A later import that lacks credits and keywords (movies_metadata.csv alone) and some
-    // values keeps what the first import gave: cast, crew and keywords stay, and so does an
-    // overview it leaves blank.
+/// A later import that lacks credits and keywords (movies_metadata.csv alone) and some values
+/// keeps what the first import gave: cast, crew and keywords stay, and so does an overview it
+/// leaves blank.
+async fn a_partial_import_keeps_what_it_lacks(backend: Backend) {
+    let Some(Imported {
+        db,
+        storage,
+        _tdb,
+        _dir,
+        ..
+    }) = imported(backend).await
+    else {
+        return;
+    };
+    let links_before = link_counts(&db).await;
     let partial = tempfile::tempdir().unwrap();
-    let folder = partial.path().join("the-movies-dataset");
-    std::fs::create_dir_all(&folder).unwrap();
-    // The Kaggle file with Jumanji's overview blanked.
-    let mut reader =
-        csv::Reader::from_path(fixture("kaggle-mini").join("movies_metadata.csv")).unwrap();
-    let header = reader.headers().unwrap().clone();
-    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
-    let (id, overview_at) = (column("id"), column("overview"));
-    let mut writer = csv::Writer::from_path(folder.join("movies_metadata.csv")).unwrap();
-    writer.write_record(&header).unwrap();
-    for record in reader.records() {
-        let record = record.unwrap();
-        let fields: Vec<&str> = record
-            .iter()
-            .enumerate()
-            .map(|(i, f)| {
-                if i == overview_at && record[id] == *"8844" {
-                    ""
-                } else {
-                    f
-                }
-            })
-            .collect();
-        writer.write_record(fields).unwrap();
-    }
-    writer.flush().unwrap();
+    let folder = kaggle_without_jumanjis_overview(partial.path());
     let overview = || async {
         sqlx::query_scalar::<_, Option<String>>(
             db.sql("SELECT overview FROM movies WHERE tmdb_id = 8844"),
@@ -256,6 +302,37 @@ async fn imports_fixtures_idempotently(backend: Backend) {
         jumanji_before,
         "a blank overview keeps the stored one"
     );
+}
+
+/// A dataset folder in `dir` with the Kaggle fixture's movies_metadata.csv alone, Jumanji's
+/// overview blanked.
+fn kaggle_without_jumanjis_overview(dir: &std::path::Path) -> PathBuf {
+    let folder = dir.join("the-movies-dataset");
+    std::fs::create_dir_all(&folder).unwrap();
+    let mut reader =
+        csv::Reader::from_path(fixture("kaggle-mini").join("movies_metadata.csv")).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (id, overview_at) = (column("id"), column("overview"));
+    let mut writer = csv::Writer::from_path(folder.join("movies_metadata.csv")).unwrap();
+    writer.write_record(&header).unwrap();
+    for record in reader.records() {
+        let record = record.unwrap();
+        let fields: Vec<&str> = record
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                if i == overview_at && record[id] == *"8844" {
+                    ""
+                } else {
+                    f
+                }
+            })
+            .collect();
+        writer.write_record(fields).unwrap();
+    }
+    writer.flush().unwrap();
+    folder
 }
 
 async fn strict_failure_keeps_the_catalogue(backend: Backend) {
