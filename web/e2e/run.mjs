@@ -387,35 +387,44 @@ async function main() {
     },
   );
 
-  await step('import a Letterboxd file: matched rows, and "For you" changes', async () => {
-    await goto('/for-you');
-    await page.getByTestId('recommendation-reason').first().waitFor();
-    const before = await cardIds(page);
-    await goto('/profile');
-    const csv =
-      '\ufeffDate,Name,Year,Letterboxd URI,Rating\r\n' +
-      '2024-01-01,Finding Nemo,2003,https://boxd.it/1,5\r\n' +
-      '2024-01-02,Wall-E,2008,https://boxd.it/2,5\r\n' +
-      '2024-01-03,Up,2009,https://boxd.it/3,5\r\n' +
-      '2024-01-04,Ratatouille,2007,https://boxd.it/4,4.5\r\n' +
-      '2024-01-05,A Film Nobody Made,2011,https://boxd.it/5,2\r\n';
-    await page.getByTestId('import-file').setInputFiles({
-      name: 'ratings.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(csv),
-    });
-    await page.getByTestId('import-submit').click();
-    const summary = page.getByTestId('import-summary');
-    await summary.waitFor();
-    const text = await summary.textContent();
-    check(text?.includes('5 rows · 4 matched'), `the import says ${text}`);
-    await page.getByTestId('import-unmatched').first().waitFor();
-    await shot('profile-import');
-    await goto('/for-you');
-    await page.getByTestId('recommendation-reason').first().waitFor();
-    const after = await cardIds(page);
-    check(JSON.stringify(after) !== JSON.stringify(before), '"For you" did not change');
-  });
+  await step(
+    'import a Letterboxd file: matched, skipped and later rows, and "For you" changes',
+    async () => {
+      await goto('/for-you');
+      await page.getByTestId('recommendation-reason').first().waitFor();
+      const before = await cardIds(page);
+      await goto('/profile');
+      const csv =
+        '\ufeffDate,Name,Year,Letterboxd URI,Rating\r\n' +
+        '2024-01-01,Finding Nemo,2003,https://boxd.it/1,5\r\n' +
+        '2024-01-02,Wall-E,2008,https://boxd.it/2,5\r\n' +
+        '2024-01-03,Up,2009,https://boxd.it/3,5\r\n' +
+        '2024-01-04,Ratatouille,2007,https://boxd.it/4,4.5\r\n' +
+        '2024-01-05,A Film Nobody Made,2011,https://boxd.it/5,2\r\n' +
+        '2024-01-06,Dune: Part Two,2024,https://boxd.it/6,4\r\n' +
+        '2024-01-07,Alien,1979,https://boxd.it/7,\r\n';
+      await page.getByTestId('import-file').setInputFiles({
+        name: 'ratings.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(csv),
+      });
+      await page.getByTestId('import-submit').click();
+      const summary = page.getByTestId('import-summary');
+      await summary.waitFor();
+      const text = await summary.textContent();
+      check(text?.includes('6 rows · 4 matched'), `the import says ${text}`);
+      check(text?.includes('is not in this catalogue yet'), `no word of the 2024 film: ${text}`);
+      await page.getByTestId('import-unmatched').first().waitFor();
+      const skipped = await page.getByTestId('import-skipped').textContent();
+      check(skipped?.includes('1 row could not be read'), `the skipped rows say ${skipped}`);
+      await page.getByTestId('import-skipped').locator('summary').click();
+      await shot('profile-import');
+      await goto('/for-you');
+      await page.getByTestId('recommendation-reason').first().waitFor();
+      const after = await cardIds(page);
+      check(JSON.stringify(after) !== JSON.stringify(before), '"For you" did not change');
+    },
+  );
 
   await step('home rows say why; "not interested" on a card takes the film away', async () => {
     await goto('/');

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use nextflex_data::exports::{Export, ExportRow, FilmRef};
+use nextflex_data::exports::{Export, ExportFormat, ExportRow, FilmRef};
 use nextflex_engine::text::words;
 
 use nextflex_store::db::catalogue::MatchKeys;
@@ -22,6 +22,7 @@ pub struct MatchIndex {
     tmdb: HashMap<i64, i64>,
     movielens: HashMap<i64, i64>,
     titles: HashMap<String, Vec<(Option<i64>, i64)>>,
+    last_year: Option<i64>,
 }
 
 fn title_key(title: &str) -> String {
@@ -33,6 +34,7 @@ impl MatchIndex {
         let mut index = MatchIndex::default();
         for m in movies {
             index.ids.insert(m.id);
+            index.last_year = index.last_year.max(m.year);
             if let Some(imdb) = &m.imdb_id {
                 index.imdb.insert(imdb.clone(), m.id);
             }
@@ -52,6 +54,11 @@ impl MatchIndex {
             }
         }
         index
+    }
+
+    /// The latest release year of the catalogue: a row of a later year cannot be in it.
+    pub fn last_year(&self) -> Option<i64> {
+        self.last_year
     }
 
     /// The catalogue movie a row names, if exactly one fits.
@@ -91,51 +98,60 @@ impl MatchIndex {
     }
 }
 
-/// An export's rows matched: each with its catalogue movie or none, the last row of a movie
-/// winning (a diary's latest entry), and rows without a rating on a ratings file set apart.
+/// An upload's rows matched: each with its catalogue movie or none, the last row of a movie
+/// winning (a diary's latest entry, or the rating `ratings.csv` holds now), and rows without a
+/// rating to import set apart.
 #[derive(Debug, Default)]
 pub struct Matched<'a> {
     /// (row, movie) for ratings; the latest row of each movie.
     pub ratings: Vec<(&'a ExportRow, i64)>,
     /// (row, movie) for watchlist entries.
     pub watchlist: Vec<(&'a ExportRow, i64)>,
-    pub unmatched: Vec<&'a ExportRow>,
+    /// (file, row) of the rows no movie fits.
+    pub unmatched: Vec<(&'a str, &'a ExportRow)>,
     /// Rows naming a movie an earlier row named too.
     pub duplicates: usize,
     /// Diary entries logged without a rating.
     pub without_rating: usize,
+    /// Rows of files that list films with nothing to import (watched, liked).
+    pub listed_only: usize,
 }
 
-/// Matches every row of an export.
-pub fn match_rows<'a>(index: &MatchIndex, export: &'a Export) -> Matched<'a> {
-    let watchlist_file = export.format == nextflex_data::exports::ExportFormat::LetterboxdWatchlist;
+/// Matches every row of the files of an upload, `(file name, export)`, in order.
+pub fn match_rows<'a>(index: &MatchIndex, files: &[(&'a str, &'a Export)]) -> Matched<'a> {
     let mut out = Matched::default();
-    let mut at: HashMap<i64, usize> = HashMap::new();
-    for row in &export.rows {
-        if row.rating.is_none() && !watchlist_file {
-            out.without_rating += 1;
+    let mut at: HashMap<(bool, i64), usize> = HashMap::new();
+    for &(file, export) in files {
+        let to_watch = export.format == ExportFormat::LetterboxdWatchlist;
+        if export.format.lists_films() && !to_watch {
+            out.listed_only += export.rows.len();
             continue;
         }
-        let Some(movie) = index.find(&row.film) else {
-            out.unmatched.push(row);
-            continue;
-        };
-        let list = if watchlist_file {
-            &mut out.watchlist
-        } else {
-            &mut out.ratings
-        };
-        match at.get(&movie) {
-            Some(&i) => {
-                out.duplicates += 1;
-                let newer = row.date >= list[i].0.date;
-                if newer {
-                    list[i] = (row, movie);
-                }
+        for row in &export.rows {
+            if row.rating.is_none() && !to_watch {
+                out.without_rating += 1;
+                continue;
             }
-            None => {
-                at.insert(movie, list.len());
-                list.push((row, movie));
+            let Some(movie) = index.find(&row.film) else {
+                out.unmatched.push((file, row));
+                continue;
+            };
+            let list = if to_watch {
+                &mut out.watchlist
+            } else {
+                &mut out.ratings
+            };
+            match at.get(&(to_watch, movie)) {
+                Some(&i) => {
+                    out.duplicates += 1;
+                    if row.date >= list[i].0.date {
+                        list[i] = (row, movie);
+                    }
+                }
+                None => {
+                    at.insert((to_watch, movie), list.len());
+                    list.push((row, movie));
+                }
             }
         }
     }
@@ -198,5 +214,39 @@ mod tests {
         );
         assert_eq!(index.find(&film("Amelie", None)), Some(4));
         assert_eq!(index.find(&film("Nope", Some(2001))), None);
+    }
+
+    #[test]
+    fn an_upload_of_several_files_keeps_each_film_once_and_the_latest_rating() {
+        let index = MatchIndex::new(&[keys(1, "Heat", 1995), keys(2, "Alien", 1979)]);
+        assert_eq!(index.last_year(), Some(1995));
+        let read = |csv: &str| nextflex_data::exports::read_export(csv.as_bytes(), 10).unwrap();
+        let diary = read(
+            "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Watched Date\n\
+             2024-01-01,Heat,1995,u,3,,2024-01-01\n2024-02-01,Alien,1979,u,,,2024-02-01\n",
+        );
+        let ratings = read(
+            "Date,Name,Year,Letterboxd URI,Rating\n2024-01-01,Heat,1995,u,4.5\n\
+             2024-01-01,Nope,2022,u,4\n",
+        );
+        let watched = nextflex_data::exports::Export {
+            format: ExportFormat::LetterboxdWatched,
+            ..read("Date,Name,Year,Letterboxd URI\n2024-01-01,Heat,1995,u\n")
+        };
+        let watchlist = read("Date,Name,Year,Letterboxd URI\n2024-01-01,Alien,1979,u\n");
+        let files = [
+            ("diary.csv", &diary),
+            ("ratings.csv", &ratings),
+            ("watched.csv", &watched),
+            ("watchlist.csv", &watchlist),
+        ];
+        let m = match_rows(&index, &files);
+        let rated: Vec<(i64, Option<f64>)> =
+            m.ratings.iter().map(|(r, id)| (*id, r.rating)).collect();
+        assert_eq!(rated, [(1, Some(4.5))], "ratings.csv's rating wins the tie");
+        assert_eq!(m.watchlist.len(), 1);
+        assert_eq!((m.duplicates, m.without_rating, m.listed_only), (1, 1, 1));
+        let unmatched: Vec<(&str, u64)> = m.unmatched.iter().map(|(f, r)| (*f, r.line)).collect();
+        assert_eq!(unmatched, [("ratings.csv", 3)]);
     }
 }

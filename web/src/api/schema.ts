@@ -321,7 +321,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Import ratings or a watchlist from Letterboxd, IMDb or a plain CSV */
+        /** Import ratings or a watchlist from Letterboxd (its export zip), IMDb or a plain CSV */
         post: operations["import_history"];
         delete?: never;
         options?: never;
@@ -1083,7 +1083,7 @@ export interface components {
          *     so the web client's generated types have them as a union.
          * @enum {string}
          */
-        ErrorCode: "invalid" | "invalid_path" | "invalid_query" | "invalid_form" | "parse_error" | "unsupported_media_type" | "payload_too_large" | "file_too_large" | "image_too_large" | "invalid_image" | "unknown_format" | "invalid_line" | "too_many_rows" | "not_authenticated" | "token_not_valid" | "no_active_account" | "permission_denied" | "not_found" | "unknown_taste" | "ambiguous_title" | "conflict" | "training_running" | "throttled" | "uploads_busy" | "warming_up" | "database_unavailable" | "storage_unavailable" | "database_full" | "storage_full" | "no_web_ui" | "internal";
+        ErrorCode: "invalid" | "invalid_path" | "invalid_query" | "invalid_form" | "parse_error" | "unsupported_media_type" | "payload_too_large" | "file_too_large" | "image_too_large" | "invalid_image" | "unknown_format" | "invalid_line" | "too_many_rows" | "invalid_archive" | "not_authenticated" | "token_not_valid" | "no_active_account" | "permission_denied" | "not_found" | "unknown_taste" | "ambiguous_title" | "conflict" | "training_running" | "throttled" | "uploads_busy" | "warming_up" | "database_unavailable" | "storage_unavailable" | "database_full" | "storage_full" | "no_web_ui" | "internal";
         /**
          * @description What went wrong. Some errors carry more, by name: `candidates` (409 `ambiguous_title`) and
          *     `suggestions` (404 of a title lookup) list `{id, title, year}` movies, `training` (409
@@ -1107,6 +1107,18 @@ export interface components {
              * @description The stars the user gave it.
              */
             stars: number;
+        };
+        /** @description One file of the upload (a zip has several). */
+        FileRead: {
+            /** @description Its name as uploaded, or its path in the zip. */
+            file: string;
+            /**
+             * @description `letterboxd_ratings`, `letterboxd_diary`, `letterboxd_watchlist`, `letterboxd_watched`,
+             *     `letterboxd_likes`, `imdb_ratings` or `plain`.
+             */
+            format: string;
+            /** @description Rows naming a film. */
+            rows: number;
         };
         /** @description Recommendations for the caller (D). */
         ForYouBody: {
@@ -1219,9 +1231,10 @@ export interface components {
         ImportForm: {
             /**
              * Format: binary
-             * @description Letterboxd's ratings.csv, diary.csv or watchlist.csv, IMDb's ratings export, or a CSV
-             *     with `rating` and one of `movieId` (MovieLens), `movie_id` (NextFlex), `tmdbId`,
-             *     `imdbId`, or `title` and `year`. At most 5 MB and 20,000 rows.
+             * @description Letterboxd's export zip as downloaded (or its ratings.csv, diary.csv, watchlist.csv or
+             *     watched.csv), IMDb's ratings export, or a CSV with `rating` and one of `movieId`
+             *     (MovieLens), `movie_id` (NextFlex), `tmdbId`, `imdbId`, or `title` and `year`. At most
+             *     5 MB (each file of a zip too, unpacked) and 20,000 rows a file.
              */
             file: string;
             /** @description `keep` (the default) or `overwrite` ratings the caller gave already. */
@@ -1230,11 +1243,12 @@ export interface components {
         /** @description What an import did. */
         ImportReport: {
             /**
-             * @description `letterboxd_ratings`, `letterboxd_diary`, `letterboxd_watchlist`, `imdb_ratings` or
-             *     `plain`.
+             * @description `letterboxd_zip` for Letterboxd's export zip; otherwise the one file's format (see
+             *     `files`).
              */
             format: string;
-            /** @description Rows read. */
+            files: components["schemas"]["FileRead"][];
+            /** @description Rows naming a film, in all files. */
             rows: number;
             /** @description Rows matched to a catalogue movie (after duplicates). */
             matched: number;
@@ -1251,6 +1265,26 @@ export interface components {
             duplicates: number;
             /** @description Diary entries logged without a rating. */
             without_rating: number;
+            /**
+             * @description Films of `watched.csv` and `likes/films.csv`: counted, not imported (NextFlex keeps
+             *     ratings and a watchlist).
+             */
+            listed_only: number;
+            /** @description IMDb rows of titles that are not films (TV series and episodes, video games). */
+            not_films: number;
+            /** @description Rows that could not be used (`skipped_rows` lists the first 100). */
+            skipped: number;
+            skipped_rows: components["schemas"]["SkippedRow"][];
+            /**
+             * @description Unmatched rows of films released after the catalogue's latest year: counted here, not
+             *     listed in `unmatched_rows`.
+             */
+            after_catalogue: number;
+            /**
+             * Format: int64
+             * @description The catalogue's latest release year.
+             */
+            catalogue_last_year?: number | null;
             matches: components["schemas"]["MatchedRow"][];
             unmatched_rows: components["schemas"]["UnmatchedRow"][];
         };
@@ -1784,6 +1818,13 @@ export interface components {
             /** @description How many, 1 to 100 (default 10). */
             k?: number | null;
         };
+        /** @description A row that could not be used, and why. */
+        SkippedRow: {
+            file: string;
+            /** Format: int64 */
+            line: number;
+            reason: string;
+        };
         /** @description simplejwt's token pair: HS256 JWTs. */
         TokenPair: {
             /** @description For `Authorization: Bearer <access>` (60 minutes by default). */
@@ -1824,6 +1865,8 @@ export interface components {
         };
         /** @description A row no movie fits, with the closest titles to pick from. */
         UnmatchedRow: {
+            /** @description The file it is in: its name as uploaded, or its path in the zip. */
+            file: string;
             /** Format: int64 */
             line: number;
             title?: string | null;
@@ -2915,7 +2958,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an export NextFlex reads, a bad line (named), or more than 20,000 rows; nothing is written */
+            /** @description Not an export NextFlex reads, no usable row (the first bad line named), more than 20,000 rows, or a zip that is not a Letterboxd export or unpacks too large; nothing is written */
             422: {
                 headers: {
                     [name: string]: unknown;

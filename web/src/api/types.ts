@@ -56,6 +56,7 @@ export type MyRating = Schemas['MyRating'];
 export type ImportMatch = Schemas['MatchedRow'];
 export type ImportUnmatched = Schemas['UnmatchedRow'];
 export type ImportReport = Schemas['ImportReport'];
+export type ImportSkipped = Schemas['SkippedRow'];
 export type ListEntry = Schemas['ListEntry'];
 export type Listed = Schemas['Listed'];
 

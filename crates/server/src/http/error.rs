@@ -44,6 +44,9 @@ pub enum ErrorCode {
     InvalidLine,
     /// An uploaded history file has more rows than an import takes.
     TooManyRows,
+    /// An uploaded zip is damaged, not a Letterboxd export, holds unsafe paths or another
+    /// archive, or unpacks too large.
+    InvalidArchive,
     /// The route needs a login and the request has no token.
     NotAuthenticated,
     /// The token is malformed, expired or revoked.

@@ -242,17 +242,18 @@ async fn recommend_group(
         let name = guest.name.trim().to_owned();
         let export = read_export(guest.ratings_file.as_bytes(), MAX_FILE_ROWS)
             .map_err(|e| export_error(e).with("guest", &name))?;
-        let matched = match_rows(index, &export);
+        let matched = match_rows(index, &[("", &export)]);
         let theirs: Vec<(i64, f32)> = matched
             .ratings
             .iter()
             .filter_map(|(row, movie)| Some((*movie, row.rating? as f32)))
             .collect();
+        let unmatched = matched.unmatched.len();
         members.push(Member {
             name,
             user_id: None,
             ratings: theirs.len(),
-            unmatched: matched.unmatched.len(),
+            unmatched,
         });
         tastes.push(theirs);
     }

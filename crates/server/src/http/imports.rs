@@ -1,11 +1,14 @@
-//! `POST /api/me/imports`: a user brings their ratings and watchlist from Letterboxd, IMDb or a
-//! plain CSV (see [`nextflex_app::history_import`] for the matching). All or nothing: a file with a bad line is
-//! refused with that line and nothing is written; importing the same file twice changes nothing.
+//! `POST /api/me/imports`: a user brings their ratings and watchlist from Letterboxd (a file, or
+//! the zip its export downloads), IMDb or a plain CSV (see [`nextflex_data::exports`] for what is
+//! read and [`nextflex_app::history_import`] for the matching). A row that cannot be used is
+//! skipped and reported with its line; a file with no usable row, or a zip that is not a
+//! Letterboxd export, is refused and nothing is written. Importing the same file twice changes
+//! nothing.
 
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
-use nextflex_data::exports::{ExportError, ExportRow, read_export};
+use nextflex_data::exports::{ExportError, ExportFormat, ExportRow, NamedExport, read_upload};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
@@ -28,6 +31,8 @@ pub const MAX_ROWS: usize = 20_000;
 const CANDIDATES: usize = 3;
 /// Unmatched rows that get candidates, the first ones of the file.
 const CANDIDATE_ROWS: usize = 100;
+/// Skipped rows listed in a report, the first ones.
+const SKIPPED_ROWS: usize = 100;
 
 pub fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new()
@@ -38,10 +43,11 @@ pub fn router() -> OpenApiRouter<ApiContext> {
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)]
 struct ImportForm {
-    /// Letterboxd's ratings.csv, diary.csv or watchlist.csv, IMDb's ratings export, or a CSV
-    /// with `rating` and one of `movieId` (MovieLens), `movie_id` (NextFlex), `tmdbId`,
-    /// `imdbId`, or `title` and `year`. At most 5 MB and 20,000 rows.
-    #[schema(value_type = String, format = Binary, content_media_type = "text/csv")]
+    /// Letterboxd's export zip as downloaded (or its ratings.csv, diary.csv, watchlist.csv or
+    /// watched.csv), IMDb's ratings export, or a CSV with `rating` and one of `movieId`
+    /// (MovieLens), `movie_id` (NextFlex), `tmdbId`, `imdbId`, or `title` and `year`. At most
+    /// 5 MB (each file of a zip too, unpacked) and 20,000 rows a file.
+    #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
     /// `keep` (the default) or `overwrite` ratings the caller gave already.
     #[schema(required = false, pattern = "^(keep|overwrite)$")]
@@ -64,6 +70,8 @@ struct MatchedRow {
 /// A row no movie fits, with the closest titles to pick from.
 #[derive(Debug, Serialize, ToSchema)]
 struct UnmatchedRow {
+    /// The file it is in: its name as uploaded, or its path in the zip.
+    file: String,
     line: u64,
     title: Option<String>,
     year: Option<i64>,
@@ -72,14 +80,36 @@ struct UnmatchedRow {
     candidates: Vec<MovieCard>,
 }
 
+/// A row that could not be used, and why.
+#[derive(Debug, Serialize, ToSchema)]
+struct SkippedRow {
+    file: String,
+    line: u64,
+    reason: String,
+}
+
+/// One file of the upload (a zip has several).
+#[derive(Debug, Serialize, ToSchema)]
+struct FileRead {
+    /// Its name as uploaded, or its path in the zip.
+    file: String,
+    /// `letterboxd_ratings`, `letterboxd_diary`, `letterboxd_watchlist`, `letterboxd_watched`,
+    /// `letterboxd_likes`, `imdb_ratings` or `plain`.
+    #[schema(value_type = String)]
+    format: &'static str,
+    /// Rows naming a film.
+    rows: usize,
+}
+
 /// What an import did.
 #[derive(Debug, Serialize, ToSchema)]
 struct ImportReport {
-    /// `letterboxd_ratings`, `letterboxd_diary`, `letterboxd_watchlist`, `imdb_ratings` or
-    /// `plain`.
+    /// `letterboxd_zip` for Letterboxd's export zip; otherwise the one file's format (see
+    /// `files`).
     #[schema(value_type = String)]
     format: &'static str,
-    /// Rows read.
+    files: Vec<FileRead>,
+    /// Rows naming a film, in all files.
     rows: usize,
     /// Rows matched to a catalogue movie (after duplicates).
     matched: usize,
@@ -96,6 +126,19 @@ struct ImportReport {
     duplicates: usize,
     /// Diary entries logged without a rating.
     without_rating: usize,
+    /// Films of `watched.csv` and `likes/films.csv`: counted, not imported (NextFlex keeps
+    /// ratings and a watchlist).
+    listed_only: usize,
+    /// IMDb rows of titles that are not films (TV series and episodes, video games).
+    not_films: usize,
+    /// Rows that could not be used (`skipped_rows` lists the first 100).
+    skipped: usize,
+    skipped_rows: Vec<SkippedRow>,
+    /// Unmatched rows of films released after the catalogue's latest year: counted here, not
+    /// listed in `unmatched_rows`.
+    after_catalogue: usize,
+    /// The catalogue's latest release year.
+    catalogue_last_year: Option<i64>,
     matches: Vec<MatchedRow>,
     unmatched_rows: Vec<UnmatchedRow>,
 }
@@ -125,6 +168,7 @@ pub(super) fn export_error(e: ExportError) -> ApiError {
         ExportError::UnknownHeader => ErrorCode::UnknownFormat,
         ExportError::Line { .. } => ErrorCode::InvalidLine,
         ExportError::TooManyRows { .. } => ErrorCode::TooManyRows,
+        ExportError::Archive(_) => ErrorCode::InvalidArchive,
     };
     let line = match &e {
         ExportError::Line { line, .. } => Some(*line),
@@ -133,12 +177,16 @@ pub(super) fn export_error(e: ExportError) -> ApiError {
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string()).with("line", line)
 }
 
-async fn read_form(mut multipart: Multipart) -> Result<(Vec<u8>, bool), ApiError> {
+/// The uploaded file's name (when the form gives one) and bytes, and whether to overwrite.
+type Form = (Option<String>, Vec<u8>, bool);
+
+async fn read_form(mut multipart: Multipart) -> Result<Form, ApiError> {
     let form_error = |e: axum::extract::multipart::MultipartError| unreadable_form(&e, too_large);
-    let (mut file, mut overwrite) = (None, false);
+    let (mut file, mut name, mut overwrite) = (None, None, false);
     while let Some(mut field) = multipart.next_field().await.map_err(form_error)? {
         match field.name().unwrap_or_default() {
             "file" => {
+                name = field.file_name().map(str::to_owned);
                 let mut buf = Vec::new();
                 while let Some(chunk) = field.chunk().await.map_err(form_error)? {
                     if buf.len() + chunk.len() > MAX_FILE_BYTES {
@@ -164,10 +212,10 @@ async fn read_form(mut multipart: Multipart) -> Result<(Vec<u8>, bool), ApiError
         }
     }
     let file = file.ok_or_else(|| ApiError::field("file", super::error::REQUIRED))?;
-    Ok((file, overwrite))
+    Ok((name, file, overwrite))
 }
 
-/// Import ratings or a watchlist from Letterboxd, IMDb or a plain CSV
+/// Import ratings or a watchlist from Letterboxd (its export zip), IMDb or a plain CSV
 #[utoipa::path(
     post,
     path = "/api/me/imports",
@@ -180,7 +228,7 @@ async fn read_form(mut multipart: Multipart) -> Result<(Vec<u8>, bool), ApiError
         (status = 400, description = "No `file`, or `existing` is not keep/overwrite", body = ErrorBody),
         (status = 413, description = "The file is larger than 5 MB", body = ErrorBody),
         (status = 415, description = "Not multipart/form-data", body = ErrorBody),
-        (status = 422, description = "Not an export NextFlex reads, a bad line (named), or more than 20,000 rows; nothing is written", body = ErrorBody),
+        (status = 422, description = "Not an export NextFlex reads, no usable row (the first bad line named), more than 20,000 rows, or a zip that is not a Letterboxd export or unpacks too large; nothing is written", body = ErrorBody),
     )
 )]
 async fn import(
@@ -189,9 +237,9 @@ async fn import(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<axum::Json<ImportReport>, ApiError> {
     let multipart = multipart.map_err(|e| not_multipart("the file", &e))?;
-    let (bytes, overwrite) = read_form(multipart).await?;
+    let (name, bytes, overwrite) = read_form(multipart).await?;
     let keys = catalogue::match_keys(&ctx.db).await?;
-    let plan = off_runtime(move || plan(&bytes, &keys)).await??;
+    let plan = off_runtime(move || plan(name.as_deref(), &bytes, &keys)).await??;
     let now = nextflex_store::clock::now();
     let to_rate: Vec<(i64, f64, i64)> = plan
         .ratings
@@ -230,32 +278,78 @@ async fn off_runtime<T: Send + 'static>(
         .map_err(ApiError::internal)
 }
 
-/// A file read and matched: what to write, and what to report.
+/// An upload read and matched: what to write, and what to report.
 struct Plan {
     format: &'static str,
-    rows: usize,
+    files: Vec<FileRead>,
     ratings: Vec<(ExportRow, i64)>,
     watchlist: Vec<(ExportRow, i64)>,
-    unmatched: Vec<ExportRow>,
+    /// (file, row) of the rows no movie fits, but for those after the catalogue's last year.
+    unmatched: Vec<(String, ExportRow)>,
+    after_catalogue: usize,
+    catalogue_last_year: Option<i64>,
     duplicates: usize,
     without_rating: usize,
+    listed_only: usize,
+    not_films: usize,
+    skipped: Vec<SkippedRow>,
 }
 
-fn plan(bytes: &[u8], keys: &[catalogue::MatchKeys]) -> Result<Plan, ApiError> {
-    let export = read_export(bytes, MAX_ROWS).map_err(export_error)?;
+fn plan(name: Option<&str>, bytes: &[u8], keys: &[catalogue::MatchKeys]) -> Result<Plan, ApiError> {
+    let zip = nextflex_data::exports::is_zip(bytes);
+    let exports = read_upload(name, bytes, MAX_ROWS, MAX_FILE_BYTES).map_err(export_error)?;
     let index = MatchIndex::new(keys);
-    let matched = match_rows(&index, &export);
+    let files: Vec<(&str, &nextflex_data::exports::Export)> = exports
+        .iter()
+        .map(|NamedExport { file, export }| (file.as_str(), export))
+        .collect();
+    let matched = match_rows(&index, &files);
     let owned = |rows: &[(&ExportRow, i64)]| -> Vec<(ExportRow, i64)> {
         rows.iter().map(|(row, id)| ((*row).clone(), *id)).collect()
     };
+    let last_year = index.last_year();
+    let (after, unmatched): (Vec<_>, Vec<_>) = matched.unmatched.iter().partition(|(_, row)| {
+        row.film
+            .year
+            .zip(last_year)
+            .is_some_and(|(y, last)| y > last)
+    });
     Ok(Plan {
-        format: export.format.as_str(),
-        rows: export.rows.len(),
+        format: match exports.as_slice() {
+            _ if zip => "letterboxd_zip",
+            [one] => one.export.format.as_str(),
+            _ => ExportFormat::Plain.as_str(),
+        },
+        files: exports
+            .iter()
+            .map(|f| FileRead {
+                file: f.file.clone(),
+                format: f.export.format.as_str(),
+                rows: f.export.rows.len(),
+            })
+            .collect(),
         ratings: owned(&matched.ratings),
         watchlist: owned(&matched.watchlist),
-        unmatched: matched.unmatched.into_iter().cloned().collect(),
+        unmatched: unmatched
+            .into_iter()
+            .map(|(file, row)| ((*file).to_owned(), (*row).clone()))
+            .collect(),
+        after_catalogue: after.len(),
+        catalogue_last_year: last_year,
         duplicates: matched.duplicates,
         without_rating: matched.without_rating,
+        listed_only: matched.listed_only,
+        not_films: exports.iter().map(|f| f.export.not_films).sum(),
+        skipped: exports
+            .iter()
+            .flat_map(|f| {
+                f.export.skipped.iter().map(|s| SkippedRow {
+                    file: f.file.clone(),
+                    line: s.line,
+                    reason: s.reason.clone(),
+                })
+            })
+            .collect(),
     })
 }
 
@@ -286,7 +380,8 @@ fn report(plan: Plan, outcomes: &[Imported], r: Option<&Recommender>) -> axum::J
         .unmatched
         .iter()
         .enumerate()
-        .map(|(n, row)| UnmatchedRow {
+        .map(|(n, (file, row))| UnmatchedRow {
+            file: file.clone(),
             line: row.line,
             title: row.film.title.clone(),
             year: row.film.year,
@@ -301,9 +396,11 @@ fn report(plan: Plan, outcomes: &[Imported], r: Option<&Recommender>) -> axum::J
             },
         })
         .collect();
+    let skipped = plan.skipped.len();
     axum::Json(ImportReport {
         format: plan.format,
-        rows: plan.rows,
+        rows: plan.files.iter().map(|f| f.rows).sum(),
+        files: plan.files,
         matched: matches.len(),
         rated: count(&[Imported::Rated]),
         already_rated: count(&[Imported::Kept, Imported::Overwritten, Imported::Unchanged]),
@@ -312,6 +409,12 @@ fn report(plan: Plan, outcomes: &[Imported], r: Option<&Recommender>) -> axum::J
         unmatched: unmatched_rows.len(),
         duplicates: plan.duplicates,
         without_rating: plan.without_rating,
+        listed_only: plan.listed_only,
+        not_films: plan.not_films,
+        skipped,
+        skipped_rows: plan.skipped.into_iter().take(SKIPPED_ROWS).collect(),
+        after_catalogue: plan.after_catalogue,
+        catalogue_last_year: plan.catalogue_last_year,
         matches,
         unmatched_rows,
     })

@@ -10,6 +10,7 @@ mod demo;
 mod enrich;
 mod health;
 mod helpers;
+mod history_import;
 mod images;
 mod import;
 mod layers;

@@ -10,9 +10,9 @@ import UploadFileOutlinedIcon from '@mui/icons-material/UploadFileOutlined';
 import { errorMessage } from '../../api/errors';
 import { useImportHistoryMutation } from '../../api/lists';
 import { useRateMovieMutation } from '../../api/movies';
-import type { ImportReport, ImportUnmatched } from '../../api/types';
+import type { ImportReport, ImportSkipped, ImportUnmatched } from '../../api/types';
 
-function Unmatched({ row }: { row: ImportUnmatched }) {
+function Unmatched({ row, showFile }: { row: ImportUnmatched; showFile: boolean }) {
   const [rate, state] = useRateMovieMutation();
   const [picked, setPicked] = useState<number | null>(null);
   const label = `${row.title ?? '?'}${row.year ? ` (${row.year})` : ''}`;
@@ -24,7 +24,7 @@ function Unmatched({ row }: { row: ImportUnmatched }) {
       data-testid="import-unmatched"
     >
       <Typography variant="body2" sx={{ minWidth: 220 }}>
-        Line {row.line}: {label}
+        {showFile ? `${row.file}, line ${row.line}` : `Line ${row.line}`}: {label}
         {row.rating != null ? ` · ${row.rating} ★` : ''}
       </Typography>
       {row.candidates.length === 0 && (
@@ -52,26 +52,84 @@ function Unmatched({ row }: { row: ImportUnmatched }) {
   );
 }
 
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
 function Summary({ report }: { report: ImportReport }) {
   const parts = [
-    `${report.rows} rows`,
+    plural(report.rows, 'row'),
     `${report.matched} matched`,
-    report.rated ? `${report.rated} new ratings` : '',
+    report.rated ? plural(report.rated, 'new rating') : '',
     report.already_rated ? `${report.already_rated} rated already` : '',
     report.overwritten ? `${report.overwritten} replaced` : '',
     report.watchlisted ? `${report.watchlisted} added to your watchlist` : '',
     `${report.unmatched} not found`,
   ].filter(Boolean);
+  // What was read but is not a film of this catalogue, or nothing to import: said once each.
+  const notes = [
+    report.files.length > 1
+      ? `Read ${report.files.map((f) => `${f.file} (${plural(f.rows, 'row')})`).join(', ')}.`
+      : '',
+    report.after_catalogue
+      ? `${plural(report.after_catalogue, 'film')} from after ${report.catalogue_last_year ?? 'its last year'} ${report.after_catalogue === 1 ? 'is' : 'are'} not in this catalogue yet.`
+      : '',
+    report.not_films
+      ? `${plural(report.not_films, 'TV or game title')} skipped: NextFlex recommends films.`
+      : '',
+    report.listed_only
+      ? `${plural(report.listed_only, 'film')} from watched.csv or likes/films.csv counted, not imported: NextFlex keeps your ratings and watchlist.`
+      : '',
+    report.without_rating
+      ? `${plural(report.without_rating, 'diary entry', 'diary entries')} without a rating.`
+      : '',
+  ].filter(Boolean);
   return (
-    <Alert severity={report.unmatched ? 'info' : 'success'} data-testid="import-summary">
+    <Alert
+      severity={report.unmatched || report.skipped ? 'info' : 'success'}
+      data-testid="import-summary"
+    >
       {parts.join(' · ')}
+      {notes.map((n) => (
+        <Typography key={n} variant="body2" sx={{ mt: 0.5 }}>
+          {n}
+        </Typography>
+      ))}
     </Alert>
   );
 }
 
+function Skipped({
+  rows,
+  total,
+  showFile,
+}: {
+  rows: ImportSkipped[];
+  total: number;
+  showFile: boolean;
+}) {
+  return (
+    <details data-testid="import-skipped">
+      <summary>
+        <Typography component="span" variant="subtitle2">
+          {plural(total, 'row')} could not be read
+          {total > rows.length ? ` (the first ${rows.length} listed)` : ''}
+        </Typography>
+      </summary>
+      <Stack component="ul" spacing={0.5} sx={{ pl: 3, my: 1 }}>
+        {rows.map((row) => (
+          <Typography component="li" variant="body2" key={`${row.file}:${row.line}`}>
+            {showFile ? `${row.file}, line ${row.line}` : `Line ${row.line}`}: {row.reason}
+          </Typography>
+        ))}
+      </Stack>
+    </details>
+  );
+}
+
 /**
- * Profile → Import: a Letterboxd, IMDb or plain CSV of the user's ratings or watchlist. Rows no
- * movie fits are listed with the closest titles; picking one rates it.
+ * Profile → Import: Letterboxd's export zip (or one of its files), IMDb's ratings export or a plain
+ * CSV. Rows no movie fits are listed with the closest titles; picking one rates it. Rows that
+ * cannot be read are listed with their reasons; TV titles and films newer than the catalogue are
+ * counted in one line each.
  */
 export function ImportHistory() {
   const [file, setFile] = useState<File | null>(null);
@@ -85,20 +143,22 @@ export function ImportHistory() {
     void send(form);
   };
   const report = state.data;
+  const several = (report?.files.length ?? 0) > 1;
   return (
     <Stack spacing={2}>
       <Typography sx={{ color: 'text.secondary' }}>
-        Bring your history: Letterboxd’s ratings.csv, diary.csv or watchlist.csv (Settings → Data →
-        Export), IMDb’s ratings export, or any CSV with a rating and a movieId, imdb_id, tmdb_id, or
-        title and year. Importing the same file again changes nothing.
+        Bring your history: the zip Letterboxd gives you (Settings → Data → Export; upload it as it
+        is, or one of its files: ratings.csv, diary.csv, watchlist.csv), IMDb’s ratings export (Your
+        Ratings → ⋯ → Export), or any CSV with a rating and a movieId, imdb_id, tmdb_id, or title
+        and year. Importing the same file again changes nothing.
       </Typography>
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
         <Button component="label" variant="outlined" startIcon={<UploadFileOutlinedIcon />}>
-          {file ? file.name : 'Choose a CSV file'}
+          {file ? file.name : 'Choose a file (.zip or .csv)'}
           <input
             hidden
             type="file"
-            accept=".csv,text/csv"
+            accept=".csv,.zip,text/csv,application/zip"
             data-testid="import-file"
             onChange={(e) => setFile(e.target.files?.[0] ?? null)}
           />
@@ -120,13 +180,16 @@ export function ImportHistory() {
       </Stack>
       {state.isError && <Alert severity="error">{errorMessage(state.error)}</Alert>}
       {report && <Summary report={report} />}
+      {report && report.skipped > 0 && (
+        <Skipped rows={report.skipped_rows} total={report.skipped} showFile={several} />
+      )}
       {report && report.unmatched_rows.length > 0 && (
         <Stack spacing={1}>
           <Typography variant="subtitle2">
             Not found — pick the right film to rate it, or leave it
           </Typography>
           {report.unmatched_rows.map((row) => (
-            <Unmatched key={row.line} row={row} />
+            <Unmatched key={`${row.file}:${row.line}`} row={row} showFile={several} />
           ))}
         </Stack>
       )}
