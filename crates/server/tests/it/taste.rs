@@ -183,22 +183,30 @@ fn ratings_file(films: &[(&str, i64)]) -> String {
     csv
 }
 
+/// `POST /api/recommend/group` as the account of `token`.
+async fn group(app: &TestApp, token: &str, body: Value) -> (StatusCode, Value) {
+    app.call("POST", "/api/recommend/group", Some(token), Some(body))
+        .await
+}
+
+/// The catalogue ids of these films.
+async fn ids_of(app: &TestApp, films: &[(&str, i64)]) -> HashSet<i64> {
+    let mut ids = HashSet::new();
+    for &(t, y) in films {
+        ids.insert(movie_id(app, t, y).await);
+    }
+    ids
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pixar_fan_and_a_horror_fan_watch_together() {
     let (_tdb, app) = demo_app().await;
     let (token, pixar) = fan_of(&app, "pixar@example.com", &PIXAR).await;
-    let group = |body: Value| {
-        let (app, token) = (&app, token.clone());
-        async move {
-            app.call("POST", "/api/recommend/group", Some(&token), Some(body))
-                .await
-        }
-    };
-    let (status, body) = group(json!({
+    let body = json!({
         "guests": [{"name": "Sam", "ratings_file": ratings_file(&HORROR)}],
         "k": 10,
-    }))
-    .await;
+    });
+    let (status, body) = group(&app, &token, body).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(
         body["members"],
@@ -209,10 +217,8 @@ async fn a_pixar_fan_and_a_horror_fan_watch_together() {
     );
     let results = body["results"].as_array().unwrap();
     assert_eq!(results.len(), 10, "{body}");
-    let mut rated = HashSet::new();
-    for &(t, y) in PIXAR.iter().chain(&HORROR) {
-        rated.insert(movie_id(&app, t, y).await);
-    }
+    let mut rated = ids_of(&app, &PIXAR).await;
+    rated.extend(ids_of(&app, &HORROR).await);
     let scores: Vec<f64> = results
         .iter()
         .map(|m| m["score"].as_f64().unwrap())
@@ -244,8 +250,14 @@ async fn a_pixar_fan_and_a_horror_fan_watch_together() {
         .count();
     assert!(from_own < 10, "the group got the Pixar fan's own list");
     eprintln!("together: {:?}", titles(results));
+}
 
-    // What a group cannot be.
+/// What a group cannot be: without guests, with a guest named like the caller, with a file of
+/// no known format or of no known film (naming the guest), or asking for no films.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_without_a_shared_taste_is_refused() {
+    let (_tdb, app) = demo_app().await;
+    let (token, _) = fan_of(&app, "pixar@example.com", &PIXAR).await;
     let cases = [
         (json!({"guests": []}), StatusCode::BAD_REQUEST, "invalid"),
         (
@@ -270,26 +282,47 @@ async fn a_pixar_fan_and_a_horror_fan_watch_together() {
         ),
     ];
     for (request, want, code) in cases {
-        let (status, body) = group(request.clone()).await;
+        let (status, body) = group(&app, &token, request.clone()).await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
             (want, Some(code)),
             "{request}: {body}"
         );
     }
-    let (_, body) =
-        group(json!({"guests": [{"name": "Sam", "ratings_file": "hello,world\n"}]})).await;
+    let unreadable = json!({"guests": [{"name": "Sam", "ratings_file": "hello,world\n"}]});
+    let (_, body) = group(&app, &token, unreadable).await;
     assert_eq!(body["error"]["guest"], "Sam", "{body}");
-    let (_, body) = group(json!({"guests": [{"name": "Kim", "ratings_file": "title,year,rating\nNo Such Film,1901,5\n"}]})).await;
+    let (_, body) = group(&app, &token, json!({"guests": [{"name": "Kim", "ratings_file": "title,year,rating\nNo Such Film,1901,5\n"}]})).await;
     assert_eq!(body["error"]["members"], json!(["Kim"]), "{body}");
+}
 
-    // Profiles: private until their owner opens them; the taste match of two Pixar fans is
-    // above that of a Pixar fan and a horror fan.
-    let (horror, _) = fan_of(&app, "horror@example.com", &HORROR).await;
-    let (pixar_too, _) = fan_of(&app, "pixar2@example.com", &PIXAR[2..]).await;
-    let (_, me) = app.call("GET", "/auth/users/me/", Some(&token), None).await;
-    let pixar_id = me["id"].as_i64().unwrap();
+/// The Pixar fan (access token and id) and the horror fan (access token), on `app`.
+async fn pixar_and_horror_fans(app: &TestApp) -> (String, i64, String) {
+    let (pixar, _) = fan_of(app, "pixar@example.com", &PIXAR).await;
+    let (horror, _) = fan_of(app, "horror@example.com", &HORROR).await;
+    let (_, me) = app.call("GET", "/auth/users/me/", Some(&pixar), None).await;
     assert_eq!(me["public_profile"], false);
+    (pixar, me["id"].as_i64().unwrap(), horror)
+}
+
+/// Opens the profile of the account of `token`.
+async fn open_profile(app: &TestApp, token: &str) {
+    let open = json!({"public_profile": true});
+    let (status, me) = app.patch("/auth/users/me/", Some(token), open).await;
+    assert_eq!(
+        (status, &me["public_profile"]),
+        (StatusCode::OK, &json!(true)),
+        "{me}"
+    );
+}
+
+/// Profiles: private until their owner opens them (and nobody to group with); the taste match of
+/// two Pixar fans is above that of a Pixar fan and a horror fan.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn profiles_open_to_others_with_their_taste_match() {
+    let (_tdb, app) = demo_app().await;
+    let (token, pixar_id, horror) = pixar_and_horror_fans(&app).await;
+    let (pixar_too, _) = fan_of(&app, "pixar2@example.com", &PIXAR[2..]).await;
     let profile = format!("/api/users/{pixar_id}");
     let (status, _) = app.call("GET", &profile, Some(&horror), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -299,20 +332,9 @@ async fn a_pixar_fan_and_a_horror_fan_watch_together() {
         (StatusCode::OK, &Value::Null),
         "{own}"
     );
-    let (status, body) = group(json!({"users": [pixar_id + 1000]})).await;
+    let (status, body) = group(&app, &token, json!({"users": [pixar_id + 1000]})).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
-    let (status, me) = app
-        .patch(
-            "/auth/users/me/",
-            Some(&token),
-            json!({"public_profile": true}),
-        )
-        .await;
-    assert_eq!(
-        (status, &me["public_profile"]),
-        (StatusCode::OK, &json!(true)),
-        "{me}"
-    );
+    open_profile(&app, &token).await;
     let match_of = |viewer: String| {
         let (app, profile) = (&app, profile.clone());
         async move {
@@ -331,63 +353,61 @@ async fn a_pixar_fan_and_a_horror_fan_watch_together() {
     );
     let (status, _) = app.call("GET", &profile, None, None).await;
     assert_eq!(status, StatusCode::OK);
+}
 
-    // A public profile can be added to a group: the horror fan watches with the Pixar fan.
-    let (status, body) = app
-        .post(
-            "/api/recommend/group",
-            Some(&horror),
-            json!({"users": [pixar_id], "k": 5}),
-        )
-        .await;
+/// A public profile can be added to a group: the horror fan watches with the Pixar fan (once).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_public_profile_joins_a_group() {
+    let (_tdb, app) = demo_app().await;
+    let (token, pixar_id, horror) = pixar_and_horror_fans(&app).await;
+    open_profile(&app, &token).await;
+    let (status, body) = group(&app, &horror, json!({"users": [pixar_id], "k": 5})).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["members"][1]["user_id"], pixar_id, "{body}");
     assert_eq!(body["results"].as_array().unwrap().len(), 5);
-    let (status, body) = app
-        .post(
-            "/api/recommend/group",
-            Some(&horror),
-            json!({"users": [pixar_id, pixar_id]}),
-        )
-        .await;
+    let twice = json!({"users": [pixar_id, pixar_id]});
+    let (status, body) = group(&app, &horror, twice).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 }
 
+/// The rows of the home page of the account of `token`.
+async fn rows(app: &TestApp, token: &str) -> Vec<Value> {
+    let (status, body) = app.call("GET", "/api/me/rows", Some(token), None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["rows"].as_array().unwrap().clone()
+}
+
+/// `PUT` of `path` without a body, as the account of `token`, answered 200.
+async fn put(app: &TestApp, path: &str, token: &str) {
+    let (status, body) = app.call("PUT", path, Some(token), None).await;
+    assert_eq!(status, StatusCode::OK, "{path}: {body}");
+}
+
+/// A new account has nothing to go on; a watchlist alone is one row.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn home_rows_say_why_and_show_no_film_twice() {
+async fn a_newcomers_home_is_their_watchlist_alone() {
     let (_tdb, app) = demo_app().await;
-    let rows = |token: String| {
-        let app = &app;
-        async move {
-            let (status, body) = app.call("GET", "/api/me/rows", Some(&token), None).await;
-            assert_eq!(status, StatusCode::OK, "{body}");
-            body["rows"].as_array().unwrap().clone()
-        }
-    };
-    // A new account has nothing to go on; a watchlist alone is one row.
     let (newcomer, _) = app.user("new@example.com").await;
-    assert_eq!(rows(newcomer.clone()).await, Vec::<Value>::new());
+    assert_eq!(rows(&app, &newcomer).await, Vec::<Value>::new());
     let heat = movie_id(&app, "Heat", 1995).await;
-    let put = |path: String, token: String| {
-        let app = &app;
-        async move {
-            let (status, body) = app.call("PUT", &path, Some(&token), None).await;
-            assert_eq!(status, StatusCode::OK, "{path}: {body}");
-        }
-    };
-    put(format!("/api/me/watchlist/{heat}"), newcomer.clone()).await;
-    let only = rows(newcomer).await;
+    put(&app, &format!("/api/me/watchlist/{heat}"), &newcomer).await;
+    let only = rows(&app, &newcomer).await;
     assert_eq!(only.len(), 1);
     assert_eq!(
         (&only[0]["kind"], &only[0]["movies"][0]["id"]),
         (&json!("watchlist"), &json!(heat))
     );
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn home_rows_say_why_and_show_no_film_twice() {
+    let (_tdb, app) = demo_app().await;
+    let heat = movie_id(&app, "Heat", 1995).await;
     let (token, for_you) = fan_of(&app, "pixar@example.com", &PIXAR).await;
     let dismissed = for_you[0]["id"].as_i64().unwrap();
-    put(format!("/api/me/dismissed/{dismissed}"), token.clone()).await;
-    put(format!("/api/me/watchlist/{heat}"), token.clone()).await;
-    let page = rows(token).await;
+    put(&app, &format!("/api/me/dismissed/{dismissed}"), &token).await;
+    put(&app, &format!("/api/me/watchlist/{heat}"), &token).await;
+    let page = rows(&app, &token).await;
     let kinds: Vec<&str> = page.iter().map(|r| r["kind"].as_str().unwrap()).collect();
     eprintln!("rows:");
     for row in &page {
@@ -401,10 +421,7 @@ async fn home_rows_say_why_and_show_no_film_twice() {
     for kind in ["because_you_rated", "director", "star"] {
         assert!(kinds.contains(&kind), "no {kind} row: {kinds:?}");
     }
-    let mut rated = HashSet::new();
-    for &(t, y) in &PIXAR {
-        rated.insert(movie_id(&app, t, y).await);
-    }
+    let rated = ids_of(&app, &PIXAR).await;
     let mut seen = HashSet::new();
     for row in &page {
         let movies = row["movies"].as_array().unwrap();
@@ -418,48 +435,7 @@ async fn home_rows_say_why_and_show_no_film_twice() {
                 row["title"]
             );
         }
-        let title = row["title"].as_str().unwrap();
-        let anchor = &row["anchor"];
-        match row["kind"].as_str().unwrap() {
-            "because_you_rated" => {
-                assert!(rated.contains(&anchor["id"].as_i64().unwrap()), "{row}");
-                assert_eq!(
-                    title,
-                    format!("Because you rated {}", anchor["name"].as_str().unwrap())
-                );
-            }
-            kind @ ("director" | "star") => {
-                // The person's page credits them with a rated film and every film of the row.
-                let name = anchor["name"].as_str().unwrap();
-                let path = format!("/api/people/{}", anchor["id"]);
-                let (status, person) = app.call("GET", &path, None, None).await;
-                assert_eq!((status, &person["name"]), (StatusCode::OK, &json!(name)));
-                let side = if kind == "director" { "crew" } else { "cast" };
-                let films: HashSet<i64> = person[side]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|m| m["id"].as_i64().unwrap())
-                    .collect();
-                assert!(
-                    rated.iter().any(|id| films.contains(id)),
-                    "{name}: {person}"
-                );
-                for m in movies {
-                    assert!(
-                        films.contains(&m["id"].as_i64().unwrap()),
-                        "{m} not by {name}"
-                    );
-                }
-                let prefix = if kind == "director" {
-                    "More from "
-                } else {
-                    "Starring "
-                };
-                assert_eq!(title, format!("{prefix}{name}"));
-            }
-            _ => assert!(anchor.is_null(), "{row}"),
-        }
+        check_why(&app, row, &rated).await;
     }
     // Hidden gems are too little rated for the top-rated chart.
     let (_, chart) = app
@@ -470,5 +446,52 @@ async fn home_rows_say_why_and_show_no_film_twice() {
         for m in gems["movies"].as_array().unwrap() {
             assert!(m["rating"]["count"].as_f64().unwrap() < min_votes, "{m}");
         }
+    }
+}
+
+/// A home row says why it is there: because of a `rated` film it names, or of a person whose
+/// page credits them with a rated film and every film of the row; other rows name nothing.
+async fn check_why(app: &TestApp, row: &Value, rated: &HashSet<i64>) {
+    let movies = row["movies"].as_array().unwrap();
+    let title = row["title"].as_str().unwrap();
+    let anchor = &row["anchor"];
+    match row["kind"].as_str().unwrap() {
+        "because_you_rated" => {
+            assert!(rated.contains(&anchor["id"].as_i64().unwrap()), "{row}");
+            assert_eq!(
+                title,
+                format!("Because you rated {}", anchor["name"].as_str().unwrap())
+            );
+        }
+        kind @ ("director" | "star") => {
+            let name = anchor["name"].as_str().unwrap();
+            let path = format!("/api/people/{}", anchor["id"]);
+            let (status, person) = app.call("GET", &path, None, None).await;
+            assert_eq!((status, &person["name"]), (StatusCode::OK, &json!(name)));
+            let side = if kind == "director" { "crew" } else { "cast" };
+            let films: HashSet<i64> = person[side]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["id"].as_i64().unwrap())
+                .collect();
+            assert!(
+                rated.iter().any(|id| films.contains(id)),
+                "{name}: {person}"
+            );
+            for m in movies {
+                assert!(
+                    films.contains(&m["id"].as_i64().unwrap()),
+                    "{m} not by {name}"
+                );
+            }
+            let prefix = if kind == "director" {
+                "More from "
+            } else {
+                "Starring "
+            };
+            assert_eq!(title, format!("{prefix}{name}"));
+        }
+        _ => assert!(anchor.is_null(), "{row}"),
     }
 }
