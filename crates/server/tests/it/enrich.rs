@@ -265,17 +265,31 @@ async fn remembered(db: &Db) -> HashMap<i64, (String, i64, Option<String>)> {
         .collect()
 }
 
-crate::backend_tests!(fills_what_movies_lack_and_keeps_what_they_have);
+crate::backend_tests!(
+    enrichment_counts_what_it_asked_and_filled,
+    a_movie_keeps_what_it_has_and_gets_what_it_lacked,
+    a_bare_movie_gets_tmdbs_details_and_credits_but_keeps_its_genres,
+    enrichment_asks_with_the_key_and_remembers_each_outcome,
+    the_next_run_asks_again_only_what_failed,
+);
 
-/// Toy Story (TMDB 5000: overview, runtime, credits, keywords, no poster) gets only TMDB's
-/// poster and what else it lacked; Jumanji (MovieLens: a title, a year and genres) gets its
-/// overview, runtime, date, credits and keywords but keeps its genres; people the catalogue
-/// has keep their names; TMDB's popularity and votes are not taken; movies TMDB does not know
-/// are remembered as not found; each request carries the key and asks for credits and keywords.
-async fn fills_what_movies_lack_and_keeps_what_they_have(backend: Backend) {
-    let Some((_tdb, db)) = catalogue_with(backend, &["tmdb-mini", "ml-mini"]).await else {
-        return;
-    };
+/// One enrichment run (see [`enriched_once`]): the database (and its guard), the stub, the run's
+/// summary, how many movies it had to ask about, and Toy Story and Jumanji before it.
+struct EnrichedOnce {
+    _tdb: TestDb,
+    db: Db,
+    stub: StubTmdb,
+    summary: Summary,
+    pending: u64,
+    toy_before: MovieDetail,
+    jumanji_before: MovieDetail,
+}
+
+/// Toy Story (TMDB 5000: overview, runtime, credits, keywords, no poster) and Jumanji
+/// (MovieLens: a title, a year and genres, no overview and no cast) enriched from a stub TMDB
+/// that knows them both, answers 500 for The Dark Knight and knows no other movie.
+async fn enriched_once(backend: Backend) -> Option<EnrichedOnce> {
+    let (tdb, db) = catalogue_with(backend, &["tmdb-mini", "ml-mini"]).await?;
     let stub = StubTmdb::start(vec![
         (
             TOY_STORY,
@@ -290,8 +304,31 @@ async fn fills_what_movies_lack_and_keeps_what_they_have(backend: Backend) {
     assert!(toy_before.poster_path.is_none() && !toy_before.cast.is_empty());
     assert!(jumanji_before.overview.is_none() && jumanji_before.cast.is_empty());
     let pending = enrichment_candidates(&db).await;
-
     let summary = stub.enrich(&db, &quick()).await;
+    Some(EnrichedOnce {
+        _tdb: tdb,
+        db,
+        stub,
+        summary,
+        pending,
+        toy_before,
+        jumanji_before,
+    })
+}
+
+/// The summary counts every movie with a TMDB id asked about: two enriched, the rest not found
+/// but The Dark Knight, whose 500 is tried three times; the posters and the cast it filled, and
+/// no genres.
+async fn enrichment_counts_what_it_asked_and_filled(backend: Backend) {
+    let Some(EnrichedOnce {
+        summary,
+        pending,
+        _tdb,
+        ..
+    }) = enriched_once(backend).await
+    else {
+        return;
+    };
     assert_eq!(summary.pending, pending, "{summary:?}");
     assert_eq!(
         (summary.asked, summary.enriched, summary.unchanged),
@@ -309,7 +346,20 @@ async fn fills_what_movies_lack_and_keeps_what_they_have(backend: Backend) {
     assert_eq!(summary.filled["poster_path"], 2);
     assert_eq!(summary.filled["cast"], 1);
     assert!(!summary.filled.contains_key("genres"), "{summary:?}");
+}
 
+/// Toy Story gets only TMDB's poster and what else it lacked (its tagline): what TMDB 5000 gave
+/// stays, its popularity too.
+async fn a_movie_keeps_what_it_has_and_gets_what_it_lacked(backend: Backend) {
+    let Some(EnrichedOnce {
+        db,
+        toy_before,
+        _tdb,
+        ..
+    }) = enriched_once(backend).await
+    else {
+        return;
+    };
     let toy = detail(&db, TOY_STORY).await;
     assert_eq!(toy.poster_path.as_deref(), Some("/poster862.jpg"));
     // What TMDB 5000 gave stays.
@@ -323,7 +373,21 @@ async fn fills_what_movies_lack_and_keeps_what_they_have(backend: Backend) {
     };
     assert_eq!(kept, toy_before_but_tagline);
     assert_eq!(toy.popularity, toy_before.popularity);
+}
 
+/// Jumanji gets its poster, overview, runtime, date, budget, credits and keywords but keeps its
+/// IMDb id, title and genres; people the catalogue has keep their names; the gaffer is left out;
+/// TMDB's popularity and votes are not taken.
+async fn a_bare_movie_gets_tmdbs_details_and_credits_but_keeps_its_genres(backend: Backend) {
+    let Some(EnrichedOnce {
+        db,
+        jumanji_before,
+        _tdb,
+        ..
+    }) = enriched_once(backend).await
+    else {
+        return;
+    };
     let jumanji = detail(&db, JUMANJI).await;
     assert_eq!(jumanji.poster_path.as_deref(), Some("/poster8844.jpg"));
     assert_eq!(
@@ -373,7 +437,21 @@ async fn fills_what_movies_lack_and_keeps_what_they_have(backend: Backend) {
     );
     let words: Vec<&str> = jumanji.keywords.iter().map(|k| k.name.as_str()).collect();
     assert_eq!(words, ["board game", "jungle"]);
+}
 
+/// Each request carries the key and asks for credits and keywords; every movie asked about is
+/// remembered: enriched, not found (unknown to TMDB), or failed with its error.
+async fn enrichment_asks_with_the_key_and_remembers_each_outcome(backend: Backend) {
+    let Some(EnrichedOnce {
+        db,
+        stub,
+        pending,
+        _tdb,
+        ..
+    }) = enriched_once(backend).await
+    else {
+        return;
+    };
     // Every request: the key as `api_key`, credits and keywords appended.
     for s in stub.seen() {
         assert_eq!(s.api_key.as_deref(), Some(KEY), "{s:?}");
@@ -387,9 +465,21 @@ async fn fills_what_movies_lack_and_keeps_what_they_have(backend: Backend) {
     let (outcome, failures, error) = &memory[&DARK_KNIGHT];
     assert_eq!((outcome.as_str(), *failures), ("failed", 1));
     assert!(error.as_deref().unwrap().contains("500"), "{error:?}");
+}
 
-    // The next run asks only The Dark Knight again: the enriched movies lack nothing TMDB has,
-    // the others are remembered; a second failure is counted.
+/// The next run asks only The Dark Knight again: the enriched movies lack nothing TMDB has, the
+/// others are remembered; a second failure is counted.
+async fn the_next_run_asks_again_only_what_failed(backend: Backend) {
+    let Some(EnrichedOnce {
+        db,
+        stub,
+        pending,
+        _tdb,
+        ..
+    }) = enriched_once(backend).await
+    else {
+        return;
+    };
     let again = stub.enrich(&db, &quick()).await;
     assert_eq!(
         (again.pending, again.asked, again.failed),
@@ -700,61 +790,10 @@ async fn garbage_is_counted_as_failed_and_nothing_is_stored() {
 #[tokio::test]
 async fn the_key_stays_out_of_logs_and_errors() {
     let logs = CapturedLogs::start();
-
     let (_tdb, db) = catalogue_with(Backend::Sqlite, &["tmdb-mini"])
         .await
         .unwrap();
-    let stub = StubTmdb::start(vec![
-        (TOY_STORY, vec![Reply::RetryAfter(0), Reply::Status(500)]),
-        (DARK_KNIGHT, vec![Reply::Hang]),
-        (BATMAN_BEGINS, vec![Reply::Body("not json")]),
-        (AVATAR, vec![Reply::Movie(tmdb_movie(AVATAR, "Avatar"))]),
-    ])
-    .await;
-    let settings = EnrichSettings {
-        timeout: Duration::from_millis(300),
-        ..quick()
-    };
-    let mut summaries: Vec<Summary> = Vec::new();
-    summaries.push(
-        enrich::run(&db, &stub.client(), &settings, true)
-            .await
-            .unwrap(),
-    );
-    // Refused: the run stops at once and says why, without the key.
-    let refusing = StubTmdb::start(vec![(TOY_STORY, vec![Reply::Status(401)])]).await;
-    sqlx::query("DELETE FROM tmdb_enrichment")
-        .execute(db.pool())
-        .await
-        .unwrap();
-    let refused = enrich::run(&db, &refusing.client(), &settings, true)
-        .await
-        .unwrap();
-    assert!(
-        matches!(&refused.stopped, Some(Stopped::KeyRefused { message }) if message.contains("401")),
-        "{refused:?}"
-    );
-    assert!(refused.asked < 5, "{refused:?}");
-    let error = refused.stop_error().unwrap();
-    assert_eq!(error.exit_code(), 2);
-    assert!(
-        error.to_string().contains("TMDB refused the API key"),
-        "{error}"
-    );
-    summaries.push(refused);
-    // Nothing listening.
-    let nowhere = Tmdb::new(
-        Some(&Secret::new(KEY)),
-        &crate::helpers::tmdb::closed_port_url(),
-    )
-    .unwrap()
-    .unwrap();
-    sqlx::query("DELETE FROM tmdb_enrichment")
-        .execute(db.pool())
-        .await
-        .unwrap();
-    summaries.push(enrich::run(&db, &nowhere, &settings, true).await.unwrap());
-    assert_eq!(summaries[2].failed, 4, "{:?}", summaries[2]);
+    let summaries = enrich_against_every_failure(&db).await;
 
     let logs = logs.text();
     assert!(logs.contains("TMDB"), "nothing was logged:\n{logs}");
@@ -782,43 +821,105 @@ async fn the_key_stays_out_of_logs_and_errors() {
     }
 }
 
-/// `nextflex enrich` as users run it: without a key an error and no request; `--limit 0` and
-/// `serve --enrich-interval 0s` refused; `--json` summaries that resume run after run; a
-/// refused key exits 2; the key in no output.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_enrich_command() {
+/// [`the_key_stays_out_of_logs_and_errors`]' runs, with progress output, and their summaries: a
+/// TMDB that rate-limits, fails, hangs and talks garbage; one that refuses the key (the run
+/// stops at once and says why); and nothing listening (every movie fails).
+async fn enrich_against_every_failure(db: &Db) -> Vec<Summary> {
+    let stub = StubTmdb::start(vec![
+        (TOY_STORY, vec![Reply::RetryAfter(0), Reply::Status(500)]),
+        (DARK_KNIGHT, vec![Reply::Hang]),
+        (BATMAN_BEGINS, vec![Reply::Body("not json")]),
+        (AVATAR, vec![Reply::Movie(tmdb_movie(AVATAR, "Avatar"))]),
+    ])
+    .await;
+    let settings = EnrichSettings {
+        timeout: Duration::from_millis(300),
+        ..quick()
+    };
+    let mut summaries: Vec<Summary> = Vec::new();
+    summaries.push(
+        enrich::run(db, &stub.client(), &settings, true)
+            .await
+            .unwrap(),
+    );
+    // Refused: the run stops at once and says why, without the key.
+    let refusing = StubTmdb::start(vec![(TOY_STORY, vec![Reply::Status(401)])]).await;
+    sqlx::query("DELETE FROM tmdb_enrichment")
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let refused = enrich::run(db, &refusing.client(), &settings, true)
+        .await
+        .unwrap();
+    assert!(
+        matches!(&refused.stopped, Some(Stopped::KeyRefused { message }) if message.contains("401")),
+        "{refused:?}"
+    );
+    assert!(refused.asked < 5, "{refused:?}");
+    let error = refused.stop_error().unwrap();
+    assert_eq!(error.exit_code(), 2);
+    assert!(
+        error.to_string().contains("TMDB refused the API key"),
+        "{error}"
+    );
+    summaries.push(refused);
+    // Nothing listening.
+    let nowhere = Tmdb::new(
+        Some(&Secret::new(KEY)),
+        &crate::helpers::tmdb::closed_port_url(),
+    )
+    .unwrap()
+    .unwrap();
+    sqlx::query("DELETE FROM tmdb_enrichment")
+        .execute(db.pool())
+        .await
+        .unwrap();
+    summaries.push(enrich::run(db, &nowhere, &settings, true).await.unwrap());
+    assert_eq!(summaries[2].failed, 4, "{:?}", summaries[2]);
+    summaries
+}
+
+/// A folder holding the tmdb-mini fixture, imported by `nextflex import` into its default
+/// database.
+fn imported_tmdb_mini() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_fixture("tmdb-mini", &dir.path().join("tmdb"));
     let out = run(nextflex(dir.path()).args(["import", "tmdb"]));
     assert!(out.status.success(), "{}", stderr(&out));
+    dir
+}
+
+/// `nextflex enrich ARGS` in `dir` against the TMDB at `url`, given `key` (on a blocking
+/// thread, so that the stub keeps answering).
+async fn enrich_cli(
+    dir: &std::path::Path,
+    url: &str,
+    args: &[&str],
+    key: Option<&str>,
+) -> std::process::Output {
+    let mut cmd = nextflex(dir);
+    cmd.arg("enrich")
+        .args(args)
+        .env("NEXTFLEX_TMDB_API_URL", url);
+    if let Some(key) = key {
+        cmd.env("NEXTFLEX_TMDB_API_KEY", key);
+    }
+    tokio::task::spawn_blocking(move || run(&mut cmd))
+        .await
+        .unwrap()
+}
+
+/// `nextflex enrich` without a key is an error of one line, and asks nothing; `--limit 0` and
+/// `serve --enrich-interval 0s` are refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_enrich_command_refuses_no_key_and_zero_limits() {
+    let dir = imported_tmdb_mini();
     let stub = StubTmdb::start(vec![(
         TOY_STORY,
         vec![Reply::Movie(tmdb_movie(TOY_STORY, "Toy Story"))],
     )])
     .await;
-    let cwd = dir.path().to_owned();
-    let url = stub.url.clone();
-    let enrich = move |args: &[&str], key: Option<&str>| {
-        let mut cmd = nextflex(&cwd);
-        cmd.arg("enrich")
-            .args(args)
-            .env("NEXTFLEX_TMDB_API_URL", &url);
-        if let Some(key) = key {
-            cmd.env("NEXTFLEX_TMDB_API_KEY", key);
-        }
-        run(&mut cmd)
-    };
-    let enrich = Arc::new(enrich);
-    let call = |args: &'static [&'static str], key: Option<&'static str>| {
-        let enrich = Arc::clone(&enrich);
-        async move {
-            tokio::task::spawn_blocking(move || enrich(args, key))
-                .await
-                .unwrap()
-        }
-    };
-
-    let out = call(&[], None).await;
+    let out = enrich_cli(dir.path(), &stub.url, &[], None).await;
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("enrich needs a TMDB key"),
@@ -826,24 +927,44 @@ async fn the_enrich_command() {
         stderr(&out)
     );
     assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
-    let out = call(&["--limit", "0"], Some(KEY)).await;
+    let out = enrich_cli(dir.path(), &stub.url, &["--limit", "0"], Some(KEY)).await;
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("give 1 or more"), "{}", stderr(&out));
     assert!(stub.seen().is_empty());
 
+    let out = run(nextflex(dir.path()).args(["serve", "--enrich-interval", "0s"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("must be positive"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// `nextflex enrich --json` summaries resume run after run (`--limit` leaving the rest for the
+/// next), the key in no output; without `--json`, a readable summary.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_enrich_command_resumes_run_after_run() {
+    let dir = imported_tmdb_mini();
+    let stub = StubTmdb::start(vec![(
+        TOY_STORY,
+        vec![Reply::Movie(tmdb_movie(TOY_STORY, "Toy Story"))],
+    )])
+    .await;
     let summary = |out: &std::process::Output| -> Value {
         assert_eq!(out.status.code(), Some(0), "{}", stderr(out));
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(!text.contains(KEY) && !stderr(out).contains(KEY));
         serde_json::from_str(&text).unwrap()
     };
-    let first = summary(&call(&["--json", "--limit", "2"], Some(KEY)).await);
+    let call = |args: &'static [&'static str]| enrich_cli(dir.path(), &stub.url, args, Some(KEY));
+    let first = summary(&call(&["--json", "--limit", "2"]).await);
     assert_eq!(
         (&first["pending"], &first["asked"], &first["skipped"]),
         (&json!(5), &json!(2), &json!(3)),
         "{first}"
     );
-    let second = summary(&call(&["--json"], Some(KEY)).await);
+    let second = summary(&call(&["--json"]).await);
     assert_eq!(
         (&second["pending"], &second["asked"]),
         (&json!(3), &json!(3)),
@@ -851,7 +972,7 @@ async fn the_enrich_command() {
     );
     let total_enriched = first["enriched"].as_u64().unwrap() + second["enriched"].as_u64().unwrap();
     assert_eq!(total_enriched, 1);
-    let third = summary(&call(&["--json"], Some(KEY)).await);
+    let third = summary(&call(&["--json"]).await);
     assert_eq!(
         (&third["asked"], &third["remembered"]),
         (&json!(0), &json!(4)),
@@ -859,22 +980,27 @@ async fn the_enrich_command() {
     );
     assert_eq!(stub.seen().len(), 5);
     // Without --json: a readable summary.
-    let out = call(&[], Some(KEY)).await;
+    let out = call(&[]).await;
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("asked TMDB about 0 movies"));
+}
 
-    // A refused key: exit 2 with one line that says so, without the key.
+/// A refused key: `nextflex enrich` exits 2 with a last line that says so, without the key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_enrich_command_exits_2_on_a_refused_key() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_fixture("tmdb-mini", &dir.path().join("tmdb"));
     let refusing = StubTmdb::start(vec![(AVATAR, vec![Reply::Status(401)])]).await;
-    let mut cmd = nextflex(dir.path());
-    cmd.args(["enrich", "--database-url", "sqlite://fresh.db"])
-        .env("NEXTFLEX_TMDB_API_URL", &refusing.url)
-        .env("NEXTFLEX_TMDB_API_KEY", KEY);
     let out =
         run(nextflex(dir.path()).args(["import", "tmdb", "--database-url", "sqlite://fresh.db"]));
     assert!(out.status.success());
-    let out = tokio::task::spawn_blocking(move || run(&mut cmd))
-        .await
-        .unwrap();
+    let out = enrich_cli(
+        dir.path(),
+        &refusing.url,
+        &["--database-url", "sqlite://fresh.db"],
+        Some(KEY),
+    )
+    .await;
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
@@ -885,14 +1011,6 @@ async fn the_enrich_command() {
         "{err}"
     );
     assert!(!err.contains(KEY), "{err}");
-
-    let out = run(nextflex(dir.path()).args(["serve", "--enrich-interval", "0s"]));
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("must be positive"),
-        "{}",
-        stderr(&out)
-    );
 }
 
 /// `serve --enrich-interval`: a run at start-up fills Toy Story's poster, and the retrain after
