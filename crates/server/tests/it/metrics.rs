@@ -6,7 +6,7 @@ use nextflex::http::ApiSettings;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{Backend, PASSWORD, app};
+use crate::helpers::{Backend, PASSWORD, TestApp, TestDb, app};
 
 /// The sum of the series `name` whose labels include every `labels` pair; `None` if there is
 /// none.
@@ -25,15 +25,44 @@ fn value(text: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
     (!values.is_empty()).then(|| values.iter().sum())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn metrics_report_routes_models_and_limits_with_bounded_labels() {
+/// The value of [`value`], which must be there.
+fn series(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
+    value(text, name, labels).unwrap_or_else(|| panic!("no {name} {labels:?} in\n{text}"))
+}
+
+/// `/metrics` (plain text) scraped after [`exercise`], and the movie and model version it left.
+struct Scrape {
+    text: String,
+    movie: i64,
+    version: String,
+}
+
+async fn scrape() -> Option<Scrape> {
     let settings = ApiSettings {
         auth_rate_limit: 4,
         ..ApiSettings::default()
     };
-    let Some((app, tdb)) = app(Backend::Sqlite, &settings).await else {
-        return;
-    };
+    let (app, tdb) = app(Backend::Sqlite, &settings).await?;
+    let (movie, version) = exercise(&app, &tdb).await;
+    let response = app.get("/metrics").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain"),
+    );
+    let text = response.text().await.unwrap();
+    Some(Scrape {
+        text,
+        movie,
+        version,
+    })
+}
+
+/// A few requests (a refused login, a movie's similar movies twice, a rating, recommendations,
+/// paths no route knows) and a retrain: the movie asked about, and the new model version.
+async fn exercise(app: &TestApp, tdb: &TestDb) -> (i64, String) {
     // Registering and logging in take two of the four attempts a minute; the admin's login a
     // third, one more a fourth, and the fifth is refused.
     let (token, _) = app.user("fan@example.com").await;
@@ -74,23 +103,20 @@ async fn metrics_report_routes_models_and_limits_with_bounded_labels() {
         .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{body}");
     let models = app.wait_for_training(&admin).await;
-    let version = models["current"].as_str().unwrap().to_owned();
+    (id, models["current"].as_str().unwrap().to_owned())
+}
 
-    let response = app.get("/metrics").await;
-    assert_eq!(response.status(), StatusCode::OK);
-    assert!(
-        response.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/plain"),
-    );
-    let text = response.text().await.unwrap();
-    let series = |name, labels: &[(&str, &str)]| {
-        value(&text, name, labels).unwrap_or_else(|| panic!("no {name} {labels:?} in\n{text}"))
+/// Requests are counted by route template, method and status class: an unknown path adds no
+/// label value, a raw path or a user's email is no label; durations and refusals are counted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_requests_by_route_with_bounded_labels() {
+    let Some(Scrape { text, movie, .. }) = scrape().await else {
+        return;
     };
     let requests = "nextflex_http_requests_total";
     assert_eq!(
         series(
+            &text,
             requests,
             &[
                 ("route", "/api/movies/{id}/similar"),
@@ -102,31 +128,46 @@ async fn metrics_report_routes_models_and_limits_with_bounded_labels() {
     );
     assert_eq!(
         series(
+            &text,
             requests,
             &[("route", "/auth/jwt/create/"), ("status", "4xx")]
         ),
         1.0
     );
-    assert!(series(requests, &[("route", "(unmatched)"), ("method", "GET")]) >= 3.0);
+    let unmatched = [("route", "(unmatched)"), ("method", "GET")];
+    assert!(series(&text, requests, &unmatched) >= 3.0);
     assert!(!text.contains("/no/such") && !text.contains("/api/nothing"));
     assert!(
-        !text.contains(&format!("/api/movies/{id}/")),
+        !text.contains(&format!("/api/movies/{movie}/")),
         "a raw path became a label"
     );
     assert!(!text.contains("fan@example.com"));
     assert_eq!(
         series(
+            &text,
             "nextflex_http_request_duration_seconds_count",
             &[("route", "/api/me/recommendations")]
         ),
         1.0
     );
-    assert_eq!(series("nextflex_personal_list_seconds_count", &[]), 1.0);
     assert_eq!(
-        series("nextflex_rate_limited_total", &[("limit", "auth")]),
+        series(&text, "nextflex_personal_list_seconds_count", &[]),
         1.0
     );
-    // The model: the version in service, its age, and how the retrain ended.
+    assert_eq!(
+        series(&text, "nextflex_rate_limited_total", &[("limit", "auth")]),
+        1.0
+    );
+}
+
+/// The model: the version in service (one series), its age, how the retrain ended, and what it
+/// was trained on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_report_the_model_in_service() {
+    let Some(Scrape { text, version, .. }) = scrape().await else {
+        return;
+    };
+    let series = |name, labels: &[(&str, &str)]| series(&text, name, labels);
     assert_eq!(series("nextflex_model_info", &[("version", &version)]), 1.0);
     assert_eq!(text.matches("nextflex_model_info{").count(), 1, "{text}");
     assert!(series("nextflex_model_age_seconds", &[]) >= 0.0);
@@ -137,7 +178,15 @@ async fn metrics_report_routes_models_and_limits_with_bounded_labels() {
     assert!(series("nextflex_snapshot_bytes", &[]) > 1000.0);
     assert!(series("nextflex_model_ratings", &[("source", "dataset")]) > 0.0);
     assert_eq!(series("nextflex_model_ratings", &[("source", "app")]), 1.0);
-    // The database pool and the process.
+}
+
+/// The database pool, the object store, image decoding and the process.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_report_the_pool_and_the_process() {
+    let Some(Scrape { text, .. }) = scrape().await else {
+        return;
+    };
+    let series = |name, labels: &[(&str, &str)]| series(&text, name, labels);
     assert!(series("nextflex_db_pool_max_connections", &[]) > 0.0);
     assert!(value(&text, "nextflex_db_pool_connections", &[("state", "idle")]).is_some());
     assert_eq!(series("nextflex_object_store_errors_total", &[]), 0.0);
