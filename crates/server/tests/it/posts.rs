@@ -53,7 +53,28 @@ async fn upload_and_serve_on(app: &TestApp, tdb: &TestDb) {
         .call("GET", "/api/movies?q=dark%20knight", None, None)
         .await;
     let movie_id = movies["results"][0]["id"].as_i64().unwrap();
+    let post = upload_a_camera_photo(app, &token, movie_id).await;
+    let image = &post["image"];
+    serve_the_original_and_thumbnail(app, image).await;
+    list_the_post(app, &post, movie_id).await;
 
+    // The author deletes it: rows and objects go.
+    let id = post["id"].as_i64().unwrap();
+    let status = app.delete(&format!("/api/posts/{id}"), Some(&token)).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let url = image["url"].as_str().unwrap();
+    assert_eq!(app.get(url).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.image_objects().await, Vec::<String>::new());
+    assert_eq!(
+        (tdb.count("posts").await, tdb.count("images").await),
+        (0, 0)
+    );
+}
+
+/// [`upload_and_serve_on`]: a camera's JPEG posted about `movie_id`, with a hostile file name;
+/// the post as created (title trimmed, the photo's metadata, no GPS), its objects under
+/// generated keys only.
+async fn upload_a_camera_photo(app: &TestApp, token: &str, movie_id: i64) -> Value {
     let upload = camera_jpeg(640, 480, 6);
     let form = form(
         "  My night at the movies ",
@@ -61,12 +82,12 @@ async fn upload_and_serve_on(app: &TestApp, tdb: &TestDb) {
     )
     .text("movie_id", movie_id.to_string())
     .text("rating", "4.5");
-    let (status, post) = app.upload(Some(&token), form).await;
+    let (status, post) = app.upload(Some(token), form).await;
     assert_eq!(status, StatusCode::CREATED, "{post}");
     assert_eq!(post["title"], "My night at the movies");
     assert_eq!(post["rating"], 4.5);
     assert_eq!(post["movie"]["id"], movie_id);
-    let (_, me) = app.call("GET", "/auth/users/me/", Some(&token), None).await;
+    let (_, me) = app.call("GET", "/auth/users/me/", Some(token), None).await;
     assert_eq!(post["author"]["id"], me["id"]);
     let image = &post["image"];
     assert_eq!(image["format"], "jpeg");
@@ -89,8 +110,13 @@ async fn upload_and_serve_on(app: &TestApp, tdb: &TestDb) {
         keys.iter()
             .all(|k| k.starts_with("images/") && !k.contains("etc") && !k.contains(".."))
     );
+    post
+}
 
-    // The original: right type, cacheable, without GPS or the serial number.
+/// [`upload_and_serve_on`]: the original of `image` (the post's) of the right type, cacheable,
+/// without GPS or the serial number, not modified for its ETag; its thumbnail a JPEG turned
+/// upright, 320 wide; an unknown image 404.
+async fn serve_the_original_and_thumbnail(app: &TestApp, image: &Value) {
     let url = image["url"].as_str().unwrap();
     let response = app.get(url).await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -126,8 +152,10 @@ async fn upload_and_serve_on(app: &TestApp, tdb: &TestDb) {
         app.get("/api/images/999999").await.status(),
         StatusCode::NOT_FOUND
     );
+}
 
-    // Listed for everyone, filtered by movie and user.
+/// [`upload_and_serve_on`]: the post read, and listed for everyone, filtered by movie and user.
+async fn list_the_post(app: &TestApp, post: &Value, movie_id: i64) {
     let id = post["id"].as_i64().unwrap();
     let (status, one) = app
         .call("GET", &format!("/api/posts/{id}"), None, None)
@@ -149,16 +177,6 @@ async fn upload_and_serve_on(app: &TestApp, tdb: &TestDb) {
     assert_eq!(page["count"], 0);
     let (status, _) = app.call("GET", "/api/posts?page=0", None, None).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-
-    // The author deletes it: rows and objects go.
-    let status = app.delete(&format!("/api/posts/{id}"), Some(&token)).await;
-    assert_eq!(status, StatusCode::NO_CONTENT);
-    assert_eq!(app.get(url).await.status(), StatusCode::NOT_FOUND);
-    assert_eq!(app.image_objects().await, Vec::<String>::new());
-    assert_eq!(
-        (tdb.count("posts").await, tdb.count("images").await),
-        (0, 0)
-    );
 }
 
 async fn ownership_and_admin(backend: Backend) {
@@ -240,11 +258,9 @@ async fn ownership_and_admin(backend: Backend) {
     assert_eq!(app.image_objects().await, Vec::<String>::new());
 }
 
-async fn hostile_uploads_leave_nothing(backend: Backend) {
-    let Some((app, tdb)) = app(backend, None).await else {
-        return;
-    };
-    let (token, _) = app.user("hostile@example.com").await;
+/// Hostile and invalid uploads, each with the status and error code it gets: (name, form,
+/// status, code).
+fn hostile_uploads() -> Vec<(&'static str, Form, StatusCode, &'static str)> {
     let jpeg = encode(64, 64, ImageFormat::Jpeg);
     // Over the limit but within the form allowance: refused while streaming. Far over: refused
     // from its declared length, before the body is read.
@@ -252,7 +268,7 @@ async fn hostile_uploads_leave_nothing(backend: Backend) {
     big.resize(300 * 1024, 0);
     let mut huge = big.clone();
     huge.resize(2 * 1024 * 1024, 0);
-    let cases: Vec<(&str, Form, StatusCode, &str)> = vec![
+    vec![
         (
             "text named .jpg",
             form("t", Some(("photo.jpg", b"hello, world".to_vec()))),
@@ -303,12 +319,19 @@ async fn hostile_uploads_leave_nothing(backend: Backend) {
         ),
         (
             "unknown movie",
-            form("t", Some(("a.jpg", jpeg.clone()))).text("movie_id", "999999"),
+            form("t", Some(("a.jpg", jpeg))).text("movie_id", "999999"),
             StatusCode::BAD_REQUEST,
             "invalid",
         ),
-    ];
-    for (name, form, status, code) in cases {
+    ]
+}
+
+async fn hostile_uploads_leave_nothing(backend: Backend) {
+    let Some((app, tdb)) = app(backend, None).await else {
+        return;
+    };
+    let (token, _) = app.user("hostile@example.com").await;
+    for (name, form, status, code) in hostile_uploads() {
         let (got, body) = app.upload(Some(&token), form).await;
         assert_eq!(
             (got, body["error"]["code"].as_str()),
@@ -327,8 +350,15 @@ async fn hostile_uploads_leave_nothing(backend: Backend) {
         (0, 0)
     );
     assert_eq!(app.image_objects().await, Vec::<String>::new());
+}
 
-    // Deleting the account deletes its posts' images too.
+/// Deleting the account deletes its posts' images too.
+async fn deleting_an_account_deletes_its_images(backend: Backend) {
+    let Some((app, tdb)) = app(backend, None).await else {
+        return;
+    };
+    let (token, _) = app.user("leaving@example.com").await;
+    let jpeg = encode(64, 64, ImageFormat::Jpeg);
     let (status, _) = app
         .upload(Some(&token), form("kept", Some(("a.jpg", jpeg))))
         .await;
@@ -411,7 +441,8 @@ async fn uploads_are_limited_per_user() {
 backend_tests!(
     upload_and_serve,
     ownership_and_admin,
-    hostile_uploads_leave_nothing
+    hostile_uploads_leave_nothing,
+    deleting_an_account_deletes_its_images,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
