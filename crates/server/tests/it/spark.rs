@@ -155,19 +155,29 @@ fn script(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// `spark/roundtrip.py ARGS PATHS…`, run by the Python with PySpark.
+fn roundtrip(python: &Path, args: &[&str], paths: &[&Path]) -> std::process::ExitStatus {
+    Command::new(python)
+        .arg(script("roundtrip.py"))
+        .args(args)
+        .args(paths)
+        .status()
+        .unwrap()
+}
+
+/// Ours → Spark: a version trained on ml-latest-small (the demo data) and exported with
+/// `model export-spark` loads in Spark, and every user's predictions of 20 movies are the same.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn round_trip_through_spark_both_ways() {
+async fn a_version_exported_to_spark_predicts_the_same_in_spark() {
     let Some(python) = pyspark() else {
         return;
     };
-    // ml-latest-small (the demo data), both ways.
     let dir = installation(true);
     let out = run(nextflex(dir.path()).args(["train", "--json"]));
     assert!(out.status.success(), "{}", stderr(&out));
     let version: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let version = version["version"].as_str().unwrap().to_owned();
 
-    // Ours → Spark: every user's predictions of 20 movies are the same in Spark.
     let exported = dir.path().join("exported");
     let out = run(nextflex(dir.path()).args(["model", "export-spark", "exported"]));
     assert!(out.status.success(), "{}", stderr(&out));
@@ -184,26 +194,22 @@ async fn round_trip_through_spark_both_ways() {
     }
     let pairs = dir.path().join("pairs.csv");
     std::fs::write(&pairs, csv).unwrap();
-    let status = Command::new(&python)
-        .arg(script("roundtrip.py"))
-        .args(["check"])
-        .arg(&exported)
-        .arg(&pairs)
-        .status()
-        .unwrap();
+    let status = roundtrip(&python, &["check"], &[&exported, &pairs]);
     assert!(
         status.success(),
         "Spark's predictions of the exported model differ"
     );
+}
 
-    // Spark → ours: a model Spark trains on ml-latest-small predicts the same once imported.
+/// Spark → ours: a model Spark trains on ml-latest-small predicts the same once imported.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_model_spark_trains_imports_and_predicts_what_spark_did() {
+    let Some(python) = pyspark() else {
+        return;
+    };
+    let dir = installation(true);
     let trained = dir.path().join("spark-trained");
-    let status = Command::new(&python)
-        .arg(script("roundtrip.py"))
-        .args(["train", "--out"])
-        .arg(&trained)
-        .status()
-        .unwrap();
+    let status = roundtrip(&python, &["train", "--out"], &[&trained]);
     assert!(status.success(), "Spark training failed");
     let version = import_spark(dir.path(), &trained);
     let expected = predictions(&PathBuf::from(format!(
@@ -211,16 +217,19 @@ async fn round_trip_through_spark_both_ways() {
         trained.display()
     )));
     assert_predicts(dir.path(), &version, &expected).await;
+}
 
-    // Spark's implicit ALS → our ranking model: folding a user in from their ratings gives the
-    // scores Spark's user factors give.
+/// Spark's implicit ALS → our ranking model (the stars' model trained here): folding a user in
+/// from their ratings gives the scores Spark's user factors give.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn spark_implicit_als_imports_as_the_ranking_model() {
+    let Some(python) = pyspark() else {
+        return;
+    };
+    let dir = installation(true);
     let implicit = dir.path().join("spark-implicit");
-    let status = Command::new(&python)
-        .arg(script("roundtrip.py"))
-        .args(["train", "--implicit", "--alpha", "0.5", "--out"])
-        .arg(&implicit)
-        .status()
-        .unwrap();
+    let args = ["train", "--implicit", "--alpha", "0.5", "--out"];
+    let status = roundtrip(&python, &args, &[&implicit]);
     assert!(status.success(), "Spark's implicit training failed");
     let record = import_spark_with(
         dir.path(),
