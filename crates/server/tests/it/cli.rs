@@ -408,13 +408,10 @@ async fn serve_redoes_a_demo_import_that_stopped_before_its_ratings() {
     );
 }
 
-/// `evaluate --test FILE` trains on all of `--ratings` and scores the given test file, each model
-/// on its own row.
-#[test]
-fn evaluate_takes_a_given_test_file_and_scores_each_model() {
-    let dir = tempfile::tempdir().unwrap();
-    // Two tastes: users 1–20 like movies 1–10, users 21–40 movies 11–20; every fifth of a
-    // user's likes is held out as the test file.
+/// Writes `base.csv` and `test.csv` into `dir`: two tastes, users 1–20 like movies 1–10, users
+/// 21–40 movies 11–20; every fifth of a user's likes is held out as the test file. Returns the
+/// rows of each.
+fn two_tastes(dir: &Path) -> (u64, u64) {
     let (mut base, mut test) = (
         String::from("userId,movieId,rating,timestamp\n"),
         String::from("userId,movieId,rating,timestamp\n"),
@@ -437,24 +434,36 @@ fn evaluate_takes_a_given_test_file_and_scores_each_model() {
             }
         }
     }
-    std::fs::write(dir.path().join("base.csv"), base).unwrap();
-    std::fs::write(dir.path().join("test.csv"), test).unwrap();
-    let evaluate = |extra: &[&str]| {
-        let out = run(nextflex(dir.path())
-            .args([
-                "evaluate",
-                "--ratings",
-                "base.csv",
-                "--test",
-                "test.csv",
-                "--json",
-            ])
-            .args(["--ease-min-likes", "1"])
-            .args(extra));
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
-    };
-    let e = evaluate(&[]);
+    std::fs::write(dir.join("base.csv"), base).unwrap();
+    std::fs::write(dir.join("test.csv"), test).unwrap();
+    (base_rows, test_rows)
+}
+
+/// `evaluate --ratings base.csv --test test.csv --json --ease-min-likes 1 EXTRA…` in `dir`,
+/// which must succeed: its JSON.
+fn evaluate_given_test(dir: &Path, extra: &[&str]) -> serde_json::Value {
+    let out = run(nextflex(dir)
+        .args([
+            "evaluate",
+            "--ratings",
+            "base.csv",
+            "--test",
+            "test.csv",
+            "--json",
+        ])
+        .args(["--ease-min-likes", "1"])
+        .args(extra));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+}
+
+/// `evaluate --test FILE` trains on all of `--ratings` and scores the given test file, each model
+/// on its own row.
+#[test]
+fn evaluate_takes_a_given_test_file_and_scores_each_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base_rows, test_rows) = two_tastes(dir.path());
+    let e = evaluate_given_test(dir.path(), &[]);
     assert_eq!(
         (e["train_pairs"].as_u64(), e["test_pairs"].as_u64()),
         (Some(base_rows), Some(test_rows))
@@ -482,21 +491,27 @@ fn evaluate_takes_a_given_test_file_and_scores_each_model() {
     assert!(ndcg("ials") > ndcg("popularity") + 0.2, "{e}");
     assert!(e["rmse"].as_f64().is_some_and(f64::is_finite), "{e}");
 
-    let only = evaluate(&["--model", "ranking"]);
+    let only = evaluate_given_test(dir.path(), &["--model", "ranking"]);
     assert_eq!(only["models"].as_array().unwrap().len(), 1, "{only}");
     assert!(only["rmse"].is_null(), "no rating model, no RMSE: {only}");
     let out =
         run(nextflex(dir.path()).args(["evaluate", "--ratings", "base.csv", "--test", "none.csv"]));
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("none.csv"), "{}", stderr(&out));
+}
 
-    // The "not interested" study: test ratings of 2 or less stand for dismissals.
+/// The "not interested" study: test ratings of 2 or less stand for dismissals, each weight
+/// scored on its own row; a negative weight refused.
+#[test]
+fn evaluate_studies_dismissal_weights() {
+    let dir = tempfile::tempdir().unwrap();
+    two_tastes(dir.path());
     let mut with_dislikes = std::fs::read_to_string(dir.path().join("test.csv")).unwrap();
     for u in 1..=20 {
         with_dislikes.push_str(&format!("{u},{},1,0\n", 11 + u % 10));
     }
     std::fs::write(dir.path().join("test.csv"), with_dislikes).unwrap();
-    let study = evaluate(&["--dismissal-weights", "0,0.5"]);
+    let study = evaluate_given_test(dir.path(), &["--dismissal-weights", "0,0.5"]);
     let rows = study.as_array().unwrap();
     assert_eq!(rows.len(), 2, "{study}");
     for (row, weight) in rows.iter().zip([0.0, 0.5]) {
@@ -665,26 +680,34 @@ fn recommend_similar_over_the_imported_catalogue() {
     assert!(stderr(&out).contains("no movie titled"), "{}", stderr(&out));
 }
 
-#[test]
-fn recommend_charts_and_a_user_from_a_ratings_file() {
+/// A folder with tmdb-mini and ml-mini imported through the CLI.
+fn fixtures_imported() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for name in ["tmdb-mini", "ml-mini"] {
         copy_fixture(name, &dir.path().join(name));
     }
     let out = run(nextflex(dir.path()).args(["import", "tmdb-mini", "ml-mini"]));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let list = |args: &[&str]| -> Vec<serde_json::Value> {
-        let out = run(nextflex(dir.path())
-            .args(["recommend"])
-            .args(args)
-            .arg("--json"));
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
-        serde_json::from_slice(&out.stdout).unwrap()
-    };
-    let scores = |l: &[serde_json::Value]| -> Vec<f64> {
-        l.iter().map(|r| r["score"].as_f64().unwrap()).collect()
-    };
+    dir
+}
 
+/// `recommend ARGS… --json` in `dir`, which must succeed: its list.
+fn recommend(dir: &Path, args: &[&str]) -> Vec<serde_json::Value> {
+    let out = run(nextflex(dir).args(["recommend"]).args(args).arg("--json"));
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn scores(l: &[serde_json::Value]) -> Vec<f64> {
+    l.iter().map(|r| r["score"].as_f64().unwrap()).collect()
+}
+
+/// The charts: top rated (ordered, by genre, from TMDB's votes), popular (rated films first)
+/// and latest.
+#[test]
+fn recommend_charts_over_the_imported_catalogue() {
+    let dir = fixtures_imported();
+    let list = |args: &[&str]| recommend(dir.path(), args);
     let chart = list(&["top-rated", "-k", "5"]);
     assert!(!chart.is_empty() && chart.len() <= 5);
     assert!(scores(&chart).windows(2).all(|w| w[0] >= w[1]), "{chart:?}");
@@ -710,14 +733,20 @@ fn recommend_charts_and_a_user_from_a_ratings_file() {
         .collect();
     assert_eq!(titles[..2], ["Twelve Monkeys", "Babe"]);
     assert_eq!(list(&["latest", "-k", "4"]).len(), 4);
+}
 
+/// A user from a ratings file: k films they did not rate, some saying why, ordered by the
+/// ranking model's match.
+#[test]
+fn recommend_for_a_user_from_a_ratings_file() {
+    let dir = fixtures_imported();
     // MovieLens ids: 1 Toy Story, 3 Grumpier Old Men, 2 Jumanji.
     std::fs::write(
         dir.path().join("me.csv"),
         "movieId,rating\n1,5\n3,4.5\n2,1\n",
     )
     .unwrap();
-    let mine = list(&["user", "--ratings", "me.csv", "-k", "5"]);
+    let mine = recommend(dir.path(), &["user", "--ratings", "me.csv", "-k", "5"]);
     assert_eq!(mine.len(), 5, "{mine:?}");
     let titles: Vec<&str> = mine.iter().map(|r| r["title"].as_str().unwrap()).collect();
     for rated in ["Toy Story", "Grumpier Old Men", "Jumanji"] {
@@ -732,7 +761,13 @@ fn recommend_charts_and_a_user_from_a_ratings_file() {
     let matches = scores(&mine);
     assert!(matches.windows(2).all(|w| w[0] >= w[1]), "{matches:?}");
     assert!(matches.iter().all(|s| *s > 0.0), "{matches:?}");
+}
 
+/// Refused with the line and the reason: a ratings file with a movie not in the catalogue or a
+/// rating out of range; an unknown genre; an unknown dataset, naming those imported.
+#[test]
+fn recommend_refuses_unknown_movies_ratings_genres_and_datasets() {
+    let dir = fixtures_imported();
     std::fs::write(
         dir.path().join("bad.csv"),
         "movieId,rating\n1,5\n999999,4\n",
