@@ -529,6 +529,8 @@ fn write_part(path: &Path, ids: Vec<Option<i32>>, features: Vec<Option<Vec<Optio
     writer.close().unwrap();
 }
 
+/// Rows with a null id, null features or a null element, a NaN or an infinity, or an id twice
+/// in one part are refused, each with its error.
 #[test]
 fn nulls_non_finite_values_and_duplicates_are_refused() {
     let tmp = TempDir::new("rows");
@@ -571,8 +573,12 @@ fn nulls_non_finite_values_and_duplicates_are_refused() {
         };
         assert!(ok, "{what}: {err}");
     }
+}
 
-    // An id in two part files of one side.
+/// An id in two part files of one side is a duplicate.
+#[test]
+fn an_id_in_two_parts_of_one_side_is_refused() {
+    let tmp = TempDir::new("two-parts");
     let dir = tmp.path().join("two-parts");
     write_spark_als(&dir, &small_model()).unwrap();
     let part = parts(&dir.join("userFactors")).remove(0);
@@ -586,8 +592,12 @@ fn nulls_non_finite_values_and_duplicates_are_refused() {
         matches!(err, SparkError::DuplicateId { id: 7, .. }),
         "{err}"
     );
+}
 
-    // A wrong column type.
+/// A part whose features column is not a list of floats.
+#[test]
+fn a_wrong_column_type_is_refused() {
+    let tmp = TempDir::new("schema");
     let dir = tmp.path().join("schema");
     write_spark_als(&dir, &small_model()).unwrap();
     let part = parts(&dir.join("userFactors")).remove(0);
@@ -607,8 +617,12 @@ fn nulls_non_finite_values_and_duplicates_are_refused() {
     writer.close().unwrap();
     let err = read_spark_als(&dir).unwrap_err();
     assert!(matches!(err, SparkError::BadSchema { .. }), "{err}");
+}
 
-    // A subfolder among the parts.
+/// A subfolder among the parts (a partitioned layout) is not Spark's ALSModel layout.
+#[test]
+fn a_subfolder_among_the_parts_is_refused() {
+    let tmp = TempDir::new("subfolder");
     let dir = tmp.path().join("subfolder");
     write_spark_als(&dir, &small_model()).unwrap();
     fs::create_dir(dir.join("itemFactors/part=1")).unwrap();
