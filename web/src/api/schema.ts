@@ -1874,7 +1874,10 @@ export interface components {
             year?: number | null;
             /** Format: double */
             rating?: number | null;
-            /** @description Up to 3 films the title is close to; for the first 100 unmatched rows of a file only. */
+            /**
+             * @description Up to 3 films the title is close to, released within two years of the row's year; for
+             *     the first 100 unmatched rows of a file only.
+             */
             candidates: components["schemas"]["MovieCard"][];
         };
         /** Format: int64 */

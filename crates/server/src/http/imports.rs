@@ -76,7 +76,8 @@ struct UnmatchedRow {
     title: Option<String>,
     year: Option<i64>,
     rating: Option<f64>,
-    /// Up to 3 films the title is close to; for the first 100 unmatched rows of a file only.
+    /// Up to 3 films the title is close to, released within two years of the row's year; for
+    /// the first 100 unmatched rows of a file only.
     candidates: Vec<MovieCard>,
 }
 
@@ -353,6 +354,12 @@ fn plan(name: Option<&str>, bytes: &[u8], keys: &[catalogue::MatchKeys]) -> Resu
     })
 }
 
+/// Whether a candidate of `year` may be the film a row dates `wanted`: within two years (release
+/// dates differ between countries and services), or either year unknown.
+fn plausible_year(wanted: Option<i64>, year: Option<i64>) -> bool {
+    wanted.zip(year).is_none_or(|(w, y)| (w - y).abs() <= 2)
+}
+
 /// The report of a written plan. Only the first [`CANDIDATE_ROWS`] unmatched rows get candidates:
 /// finding them is most of an import's CPU, and nobody picks films for hundreds of rows by hand.
 fn report(plan: Plan, outcomes: &[Imported], r: Option<&Recommender>) -> axum::Json<ImportReport> {
@@ -388,8 +395,10 @@ fn report(plan: Plan, outcomes: &[Imported], r: Option<&Recommender>) -> axum::J
             rating: row.rating,
             candidates: match (r, &row.film.title) {
                 (Some(r), Some(title)) if n < CANDIDATE_ROWS => r
-                    .suggestions(title, CANDIDATES)
+                    .suggestions(title, 3 * CANDIDATES)
                     .into_iter()
+                    .filter(|m| plausible_year(row.film.year, m.year))
+                    .take(CANDIDATES)
                     .map(|m| MovieCard::new(r, m))
                     .collect(),
                 _ => Vec::new(),

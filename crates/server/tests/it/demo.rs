@@ -7,12 +7,14 @@ use std::path::PathBuf;
 
 use nextflex_app::recommender::{self, Fit, MovieQuery, Plan, Recommender, RecommenderSettings};
 use nextflex_store::config::StorageConfig;
+use nextflex_store::db::Db;
 use nextflex_store::storage::Storage;
 
 use crate::helpers::{Backend, TestDb};
 
-/// A snapshot of the demo data built with these settings.
-async fn demo_snapshot(settings: &RecommenderSettings) -> Recommender {
+/// A SQLite database (and memory object store) holding the demo data (data/demo), as
+/// `make run` imports it.
+pub async fn demo_catalogue() -> (TestDb, Db, Storage) {
     let tdb = TestDb::create(Backend::Sqlite).await.unwrap();
     let db = tdb.connect().await;
     let storage = Storage::open(&StorageConfig::Memory).await.unwrap();
@@ -25,6 +27,12 @@ async fn demo_snapshot(settings: &RecommenderSettings) -> Recommender {
     nextflex_app::dataset_import::import(&db, &storage, &folders, false)
         .await
         .unwrap();
+    (tdb, db, storage)
+}
+
+/// A snapshot of the demo data built with these settings.
+async fn demo_snapshot(settings: &RecommenderSettings) -> Recommender {
+    let (_tdb, db, storage) = demo_catalogue().await;
     recommender::build(&db, &storage, settings).await.unwrap()
 }
 

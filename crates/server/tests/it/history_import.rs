@@ -477,7 +477,7 @@ async fn only_the_first_hundred_unmatched_rows_get_candidates() {
         .unwrap();
     let mut file = String::from("Date,Name,Year,Letterboxd URI,Rating\n");
     for i in 0..102 {
-        file.push_str(&format!("2024-01-01,Toy Storx,{},u,4\n", 1900 + i));
+        file.push_str(&format!("2024-01-{:02},Toy Storx,1995,u,4\n", 1 + i % 28));
     }
     let (status, report) = import_history(&app, &token, file.as_bytes(), "keep").await;
     assert_eq!(status, StatusCode::OK, "{report}");
@@ -486,4 +486,88 @@ async fn only_the_first_hundred_unmatched_rows_get_candidates() {
     let offered = |row: &Value| !row["candidates"].as_array().unwrap().is_empty();
     assert!(rows[..100].iter().all(offered), "{report}");
     assert!(!rows[100..].iter().any(offered), "{report}");
+}
+
+/// Titles as Letterboxd, IMDb and people write them (tests/fixtures/title-variants.csv, each
+/// with the demo film it names) are matched to that film on the real demo catalogue: at least
+/// 99 % of them, and never to another film.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn titles_as_people_write_them_find_their_film_on_the_demo() {
+    use nextflex_app::history_import::MatchIndex;
+    use nextflex_data::exports::FilmRef;
+
+    let (_tdb, db, _) = crate::demo::demo_catalogue().await;
+    let keys = nextflex_store::db::catalogue::match_keys(&db)
+        .await
+        .unwrap();
+    let index = MatchIndex::new(&keys);
+    let named = |id: i64| {
+        let m = keys.iter().find(|m| m.id == id).unwrap();
+        (m.title.clone(), m.year)
+    };
+    let file = std::fs::read_to_string(crate::helpers::fixture("title-variants.csv")).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_reader(file.as_bytes());
+    let (mut right, mut missed, mut wrong) = (0, Vec::new(), Vec::new());
+    for row in reader.records() {
+        let row = row.unwrap();
+        let want = (row[3].to_owned(), row[4].parse::<i64>().ok());
+        let named_once = keys
+            .iter()
+            .filter(|m| (m.title.as_str(), m.year) == (want.0.as_str(), want.1))
+            .count();
+        assert_eq!(
+            named_once, 1,
+            "the variant file names {want:?}, which the demo has {named_once} times"
+        );
+        let film = FilmRef {
+            title: Some(row[0].to_owned()),
+            year: row[1].parse().ok(),
+            ..FilmRef::default()
+        };
+        match index.find(&film).map(named) {
+            Some(got) if got == want => right += 1,
+            Some(got) => wrong.push(format!("{} ({}) → {got:?}, not {want:?}", &row[0], &row[1])),
+            None => missed.push(format!("{} ({}) [{}]", &row[0], &row[1], &row[2])),
+        }
+    }
+    let total = right + missed.len() + wrong.len();
+    println!("{right} of {total} right; missed {missed:#?}");
+    assert!(total >= 200, "only {total} variants");
+    assert!(wrong.is_empty(), "matched to another film: {wrong:#?}");
+    assert!(
+        right * 100 >= total * 99,
+        "{right} of {total}; missed {missed:#?}"
+    );
+}
+
+/// An unmatched row is offered only films that may be it: close in title and within two years.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn candidates_are_close_in_title_and_year() {
+    let (app, _db, token) = app_with_user(Backend::Sqlite, "close@example.com")
+        .await
+        .unwrap();
+    let file = "Date,Name,Year,Letterboxd URI,Rating\n\
+                2024-01-01,Toy Storx,1995,u,4\n\
+                2024-01-01,Toy Storx,1960,u,4\n";
+    let (status, report) = import_history(&app, &token, file.as_bytes(), "keep").await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let offered = |n: usize| -> Vec<String> {
+        report["unmatched_rows"][n]["candidates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| format!("{} ({})", c["title"].as_str().unwrap(), c["year"]))
+            .collect()
+    };
+    assert!(
+        offered(0).contains(&"Toy Story (1995)".to_owned()),
+        "{report}"
+    );
+    assert_eq!(
+        offered(1),
+        Vec::<String>::new(),
+        "nothing near 1960: {report}"
+    );
 }

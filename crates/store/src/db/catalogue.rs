@@ -882,6 +882,8 @@ pub struct MatchKeys {
     pub movielens_id: Option<i64>,
     pub title: String,
     pub original_title: Option<String>,
+    /// The other titles it is known by, one a line.
+    pub alternate_titles: Option<String>,
     #[sqlx(rename = "release_year")]
     pub year: Option<i64>,
 }
@@ -889,8 +891,8 @@ pub struct MatchKeys {
 /// Every movie's [`MatchKeys`].
 pub async fn match_keys(db: &Db) -> Result<Vec<MatchKeys>> {
     Ok(sqlx::query_as(db.sql(
-        "SELECT id, tmdb_id, imdb_id, movielens_id, title, original_title, release_year \
-         FROM movies",
+        "SELECT id, tmdb_id, imdb_id, movielens_id, title, original_title, alternate_titles, \
+         release_year FROM movies",
     ))
     .fetch_all(db.pool())
     .await?)

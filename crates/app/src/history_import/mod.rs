@@ -2,15 +2,22 @@
 //! matched to a catalogue movie by IMDb id, then TMDB id (or a MovieLens or NextFlex id), then
 //! title and year, and the ratings and watchlist entries are written in one transaction.
 //!
-//! Title matching folds case, accents, punctuation and spaces ("WALL·E" = "walle") and compares
-//! against a movie's title and original title; the year must agree, within one year when no
-//! movie has the exact year (release dates differ between countries). A title that fits two
-//! movies equally well is left unmatched rather than guessed.
+//! Titles are compared as a careful person would ([`title_key`]: case, accents, punctuation,
+//! articles and how numbers are written do not count) against every title a movie has: its
+//! title, original title and alternate titles. The year must agree, within one year when no
+//! movie has the exact year (release dates differ between countries). Failing that, a title's
+//! parts ([`title_key::part_keys`]: "Borat" for "Borat: Cultural Learnings …", "The Force
+//! Awakens" for "Star Wars: Episode VII - The Force Awakens") are tried on either side, with the
+//! exact year only. A title that fits two movies equally well is left unmatched rather than
+//! guessed.
+
+mod title_key;
 
 use std::collections::HashMap;
 
 use nextflex_data::exports::{Export, ExportFormat, ExportRow, FilmRef};
-use nextflex_engine::text::words;
+use nextflex_engine::text::within_edits;
+use title_key::{begins_or_ends, part_keys, title_key, title_words};
 
 use nextflex_store::db::catalogue::MatchKeys;
 
@@ -22,11 +29,11 @@ pub struct MatchIndex {
     tmdb: HashMap<i64, i64>,
     movielens: HashMap<i64, i64>,
     titles: HashMap<String, Vec<(Option<i64>, i64)>>,
+    /// Titles and their parts (heads before subtitles, subtitles).
+    parts: HashMap<String, Vec<(Option<i64>, i64)>>,
+    /// Each year's titles, as words and key, for the last look.
+    years: HashMap<i64, Vec<(Vec<String>, String, i64)>>,
     last_year: Option<i64>,
-}
-
-fn title_key(title: &str) -> String {
-    words(title).concat()
 }
 
 impl MatchIndex {
@@ -44,13 +51,30 @@ impl MatchIndex {
             if let Some(ml) = m.movielens_id {
                 index.movielens.insert(ml, m.id);
             }
-            let mut keys = vec![title_key(&m.title)];
-            if let Some(original) = &m.original_title {
-                keys.push(title_key(original));
-            }
+            let titles: Vec<&str> = std::iter::once(m.title.as_str())
+                .chain(m.original_title.as_deref())
+                .chain(m.alternate_titles.iter().flat_map(|a| a.lines()))
+                .collect();
+            let mut keys: Vec<String> = titles.iter().map(|t| title_key(t)).collect();
+            keys.sort_unstable();
             keys.dedup();
             for key in keys.into_iter().filter(|k| !k.is_empty()) {
                 index.titles.entry(key).or_default().push((m.year, m.id));
+            }
+            let mut parts: Vec<String> = titles.iter().flat_map(|t| part_keys(t)).collect();
+            parts.extend(index_keys(&titles));
+            parts.sort_unstable();
+            parts.dedup();
+            for part in parts.into_iter().filter(|k| !k.is_empty()) {
+                index.parts.entry(part).or_default().push((m.year, m.id));
+            }
+            if let Some(year) = m.year {
+                let of_year = index.years.entry(year).or_default();
+                for title in &titles {
+                    let words = title_words(title);
+                    let key = words.concat();
+                    of_year.push((words, key, m.id));
+                }
             }
         }
         index
@@ -72,30 +96,70 @@ impl MatchIndex {
         if let Some(&id) = by_id.into_iter().flatten().next() {
             return Some(id);
         }
-        let found = self.titles.get(&title_key(film.title.as_deref()?))?;
-        let within = |years: i64| -> Vec<i64> {
-            let mut ids: Vec<i64> = found
-                .iter()
-                .filter(|(y, _)| match (film.year, y) {
-                    (Some(want), Some(y)) => (want - y).abs() <= years,
-                    (None, _) => true,
-                    (Some(_), None) => false,
-                })
-                .map(|&(_, id)| id)
-                .collect();
-            ids.sort_unstable();
-            ids.dedup();
-            ids
-        };
-        match within(0).as_slice() {
-            [one] => Some(*one),
-            [] => match within(1).as_slice() {
+        let title = film.title.as_deref()?;
+        let key = title_key(title);
+        if let Some(found) = self.titles.get(&key) {
+            return match within(found, film.year, 0).as_slice() {
                 [one] => Some(*one),
+                [] => match within(found, film.year, 1).as_slice() {
+                    [one] => Some(*one),
+                    _ => None,
+                },
                 _ => None,
-            },
+            };
+        }
+        // A part of one against a part or the whole of the other, in the same year only.
+        let year = film.year?;
+        let mut ids: Vec<i64> = std::iter::once(key.clone())
+            .chain(part_keys(title))
+            .filter_map(|k| self.parts.get(&k))
+            .flat_map(|found| within(found, film.year, 0))
+            .collect();
+        if ids.is_empty() {
+            // The last look, among the films of that year: one title beginning or ending the
+            // other, or a long title one typo away ("Inglorious Basterds").
+            let words = title_words(title);
+            let long = key.chars().count() >= 10;
+            ids = self
+                .years
+                .get(&year)
+                .into_iter()
+                .flatten()
+                .filter(|(their_words, their_key, _)| {
+                    begins_or_ends(&words, their_words)
+                        || (long && within_edits(&key, their_key, 1))
+                })
+                .map(|&(_, _, id)| id)
+                .collect();
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        match ids.as_slice() {
+            [one] => Some(*one),
             _ => None,
         }
     }
+}
+
+/// The keys of a movie's titles.
+fn index_keys(titles: &[&str]) -> Vec<String> {
+    titles.iter().map(|t| title_key(t)).collect()
+}
+
+/// The movies of `found` whose year is within `years` of `year` (any, when the row has none).
+fn within(found: &[(Option<i64>, i64)], year: Option<i64>, years: i64) -> Vec<i64> {
+    let mut ids: Vec<i64> = found
+        .iter()
+        .filter(|(y, _)| match (year, y) {
+            (Some(want), Some(y)) => (want - y).abs() <= years,
+            (None, _) => true,
+            (Some(_), None) => false,
+        })
+        .map(|&(_, id)| id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }
 
 /// An upload's rows matched: each with its catalogue movie or none, the last row of a movie
@@ -170,6 +234,7 @@ mod tests {
             movielens_id: Some(id + 500),
             title: title.to_owned(),
             original_title: None,
+            alternate_titles: None,
             year: Some(year),
         }
     }
