@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Builds data/demo, the demo dataset `make run` imports on first start, from ../shared/data
 (or the folder given with --from): MovieLens latest-small whole (with its README.txt, whose
-licence travels with it), plus for those movies their keywords from The Movies Dataset and their
-TMDB 5000 metadata and credits. Credits are cut to the top 10 cast and the directing and writing
-crew, and the large files are gzip-compressed, to keep the demo small (NextFlex reads .gz).
+licence travels with it), plus for those movies their keywords from The Movies Dataset, their
+TMDB 5000 metadata and credits, and The Movies Dataset's metadata and credits from the part of it
+../shared/data holds (its first rows: overviews, runtimes, languages and poster paths for about
+2,350 demo films). Credits are cut to the top 10 cast and the directing and writing crew, and
+the large files are gzip-compressed, to keep the demo small (NextFlex reads .gz).
 
 Reproducible: the same input gives byte-identical output (gzip mtime is fixed).
 
@@ -65,6 +67,23 @@ def main():
     header, body = rows[0], rows[1:]
     kept = [r for r in body if r[0].isdigit() and int(r[0]) in tmdb_ids]
     write_gz(os.path.join(kd, "keywords.csv.gz"), csv_text(header, kept))
+    # The genuine first rows of The Movies Dataset's metadata and credits (what ../shared/data
+    # has of them): overview, tagline, runtime, language, release date and poster path for the
+    # demo films they cover, which TMDB 5000 (films up to 2017, mostly recent) largely does not.
+    partial = os.path.join(src, "the-movies-dataset", "partial")
+    for name, out, id_name in [
+        ("movies_metadata.first2996rows.csv", "movies_metadata.csv.gz", "id"),
+        ("credits.first35rows.csv", "credits.csv.gz", "id"),
+    ]:
+        with open(os.path.join(partial, name), encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+        header, body = rows[0], rows[1:]
+        id_col = header.index(id_name)
+        kept = [
+            r for r in body
+            if len(r) == len(header) and r[id_col].isdigit() and int(r[id_col]) in tmdb_ids
+        ]
+        write_gz(os.path.join(kd, out), csv_text(header, kept))
 
     td = os.path.join(dst, "tmdb-5000")
     os.makedirs(td, exist_ok=True)
@@ -106,8 +125,10 @@ from the datasets in ../shared/data:
   ratings by 610 users). GroupLens, University of Minnesota; see its README.txt, which must stay
   beside it: non-commercial use, cite F. Maxwell Harper and Joseph A. Konstan. 2015. The
   MovieLens Datasets: History and Context. ACM TiiS 5, 4, Article 19.
-- `the-movies-dataset/keywords.csv.gz`: the keywords of those movies from Kaggle's "The Movies
-  Dataset" (Rounak Banik, CC0).
+- `the-movies-dataset/`: from Kaggle's "The Movies Dataset" (Rounak Banik, CC0), the keywords of
+  those movies, and for those among the file's first 2,996 rows (the part ../shared/data holds)
+  their metadata (overview, tagline, runtime, language, release date, poster path) and, for the
+  first 35, their credits.
 - `tmdb-5000/`: Kaggle's "TMDB 5000" metadata and credits of those movies, credits cut to the
   top 10 cast and the directing and writing crew. Data from TMDB: this product uses the TMDB API
   but is not endorsed or certified by TMDB.

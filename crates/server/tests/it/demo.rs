@@ -151,3 +151,45 @@ async fn similar_movies_on_the_demo_are_what_a_fan_would_click() {
         again.iter().map(|n| n.movie.id).collect::<Vec<_>>()
     );
 }
+
+/// Where people look first, the demo has posters and words: the 100 films its users rated most
+/// mostly have TMDB's poster path, and half the catalogue has an overview.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_has_posters_and_overviews_where_people_look_first() {
+    let (_tdb, db, storage) = demo_catalogue().await;
+    let settings = RecommenderSettings {
+        plan: Plan::Charts,
+        ..RecommenderSettings::default()
+    };
+    let r = recommender::build(&db, &storage, &settings).await.unwrap();
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM movies")
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+    let mut rated: Vec<(u64, i64)> = ids
+        .iter()
+        .filter_map(|&id| Some((r.rating_stats(id)?.count, id)))
+        .collect();
+    rated.sort_unstable_by(|a, b| b.cmp(a));
+    let with_poster = rated[..100]
+        .iter()
+        .filter(|&&(_, id)| r.movie(id).is_some_and(|m| m.poster_path.is_some()))
+        .count();
+    assert!(
+        with_poster >= 70,
+        "{with_poster} of the 100 most rated have a poster"
+    );
+    let overviews: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM movies WHERE overview IS NOT NULL AND overview <> ''",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert!(overviews >= 5_000, "{overviews} films have an overview");
+    let charted = r.popular(None, 100);
+    let charted = charted.iter().filter(|m| m.poster_path.is_some()).count();
+    println!(
+        "posters: {with_poster} of the 100 most rated, {charted} of the popular chart's first \
+         100; overviews: {overviews}"
+    );
+}
