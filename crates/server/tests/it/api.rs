@@ -312,8 +312,8 @@ async fn password_change_ends_sessions_and_deletion_needs_it(backend: Backend) {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
-/// The catalogue in pages; search across case, accents and typos; filters, and bad ones refused.
-async fn movies_are_paged_searched_and_filtered(backend: Backend) {
+/// The catalogue is paged: a count, pages, and a short last page.
+async fn movies_are_paged(backend: Backend) {
     let Some((app, _db)) = app(backend, &unlimited()).await else {
         return;
     };
@@ -333,7 +333,13 @@ async fn movies_are_paged_searched_and_filtered(backend: Backend) {
         .call("GET", "/api/movies?page_size=10&page=5", None, None)
         .await;
     assert_eq!(last["results"].as_array().unwrap().len(), 5);
+}
 
+/// Search forgives case, accents and typos, and finds nothing for nonsense.
+async fn search_forgives_case_accents_and_typos(backend: Backend) {
+    let Some((app, _db)) = app(backend, &unlimited()).await else {
+        return;
+    };
     // Search: case, accents and typos.
     for q in [
         "the dark knight",
@@ -357,6 +363,13 @@ async fn movies_are_paged_searched_and_filtered(backend: Backend) {
     }
     let (_, body) = app.call("GET", "/api/movies?q=zzzzzz", None, None).await;
     assert_eq!(body["count"], 0);
+}
+
+/// Genre and year filters narrow the list, in the order asked.
+async fn filters_and_sorting_narrow_the_list(backend: Backend) {
+    let Some((app, _db)) = app(backend, &unlimited()).await else {
+        return;
+    };
     let (_, body) = app
         .call(
             "GET",
@@ -379,6 +392,13 @@ async fn movies_are_paged_searched_and_filtered(backend: Backend) {
             .unwrap()
             .contains(&json!("Animation"))
     }));
+}
+
+/// Queries out of range or of the wrong type are 400s; an unknown genre is a 404.
+async fn bad_list_queries_are_refused(backend: Backend) {
+    let Some((app, _db)) = app(backend, &unlimited()).await else {
+        return;
+    };
     for bad in [
         "page=0",
         "page_size=1000",
@@ -509,7 +529,7 @@ async fn charts_rank_by_popularity_date_and_weighted_rating(backend: Backend) {
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
-/// Similar movies: exactly k, never the movie itself, rated films first, each saying why.
+/// Similar movies are exactly k, never the film itself, rated ones first, each with its reason.
 async fn similar_movies_are_exactly_k_and_say_why(backend: Backend) {
     let Some((app, _db)) = app(backend, &unlimited()).await else {
         return;
@@ -550,6 +570,14 @@ async fn similar_movies_are_exactly_k_and_say_why(backend: Backend) {
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+/// Similar movies by title: case does not count, a title two films share asks which (with their
+/// years), and a year in the title picks one.
+async fn similar_movies_by_title_ask_which_namesake(backend: Backend) {
+    let Some((app, _db)) = app(backend, &unlimited()).await else {
+        return;
+    };
     let (status, body) = app
         .post(
             "/api/recommend/similar",
@@ -585,6 +613,13 @@ async fn similar_movies_are_exactly_k_and_say_why(backend: Backend) {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
+}
+
+/// A title no film has is a 404 with close titles to pick; a request without a title is a 400.
+async fn similar_movies_of_an_unknown_title_suggest_close_ones(backend: Backend) {
+    let Some((app, _db)) = app(backend, &unlimited()).await else {
+        return;
+    };
     let (status, body) = app
         .post(
             "/api/recommend/similar",
@@ -786,11 +821,12 @@ async fn bad_ratings_change_nothing_and_a_rating_can_be_taken_back(backend: Back
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
-async fn watchlist_and_not_interested(backend: Backend) {
-    let Some((app, _db, token)) = app_with_user(backend, "lists@example.com").await else {
-        return;
-    };
-    let t = Some(token.as_str());
+/// An account with the four films the list tests use (Toy Story, Jumanji, Babe, Heat): the app,
+/// its database, the token and their ids in that order.
+async fn lists_fixture(
+    backend: Backend,
+) -> Option<(TestApp, crate::helpers::TestDb, String, Vec<i64>)> {
+    let (app, tdb, token) = app_with_user(backend, "lists@example.com").await?;
     let mut ids = Vec::new();
     for q in ["toy story", "jumanji", "babe", "heat"] {
         let (_, found) = app
@@ -798,19 +834,29 @@ async fn watchlist_and_not_interested(backend: Backend) {
             .await;
         ids.push(found["results"][0]["id"].as_i64().unwrap());
     }
-    let on = |body: &Value| -> Vec<i64> {
-        body.as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["movie_id"].as_i64().unwrap())
-            .collect()
+    Some((app, tdb, token, ids))
+}
+
+/// The movie ids of a watchlist or dismissed list.
+fn on(body: &Value) -> Vec<i64> {
+    body.as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["movie_id"].as_i64().unwrap())
+        .collect()
+}
+
+/// The watchlist is the caller's: adding is idempotent; unknown and malformed ids change nothing.
+async fn the_watchlist_adds_once_and_refuses_unknown_movies(backend: Backend) {
+    let Some((app, _db, token, ids)) = lists_fixture(backend).await else {
+        return;
     };
+    let t = Some(token.as_str());
     let (status, body) = app.call("GET", "/api/me/watchlist", t, None).await;
     assert_eq!((status, on(&body)), (StatusCode::OK, Vec::<i64>::new()));
     let (status, _) = app.call("GET", "/api/me/watchlist", None, None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
-    // Adding is idempotent; unknown movies are 404 and change nothing.
     let watch = format!("/api/me/watchlist/{}", ids[0]);
     let (status, body) = app.call("PUT", &watch, t, None).await;
     assert_eq!((status, &body["added"]), (StatusCode::OK, &json!(true)));
@@ -829,8 +875,17 @@ async fn watchlist_and_not_interested(backend: Backend) {
     let (_, body) = app.call("GET", "/api/me/watchlist", t, None).await;
     assert_eq!(on(&body), vec![ids[0]]);
     assert_eq!(body[0]["movie"]["id"], ids[0], "{body}");
+}
 
-    // Dismissing takes a movie off the watchlist; watching it again un-dismisses it.
+/// Dismissing takes a movie off the watchlist; watching it again un-dismisses it; rating it takes
+/// it off the watchlist.
+async fn dismissing_watching_and_rating_move_a_film_between_lists(backend: Backend) {
+    let Some((app, _db, token, ids)) = lists_fixture(backend).await else {
+        return;
+    };
+    let t = Some(token.as_str());
+    let watch = format!("/api/me/watchlist/{}", ids[0]);
+    app.call("PUT", &watch, t, None).await;
     let (status, _) = app
         .call("PUT", &format!("/api/me/dismissed/{}", ids[0]), t, None)
         .await;
@@ -855,8 +910,20 @@ async fn watchlist_and_not_interested(backend: Backend) {
     .await;
     let (_, body) = app.call("GET", "/api/me/watchlist", t, None).await;
     assert_eq!(on(&body), Vec::<i64>::new());
+}
 
-    // A dismissed movie leaves "For you" at once, and the list stays full.
+/// A dismissed movie leaves "For you" at once, the list stays full, and undoing brings it back.
+async fn a_dismissed_film_leaves_for_you_at_once(backend: Backend) {
+    let Some((app, _db, token, ids)) = lists_fixture(backend).await else {
+        return;
+    };
+    let t = Some(token.as_str());
+    app.put(
+        &format!("/api/movies/{}/rating", ids[0]),
+        t,
+        json!({"rating": 5}),
+    )
+    .await;
     for (id, stars) in [(ids[1], 4.5), (ids[2], 5.0), (ids[3], 1.0)] {
         app.put(
             &format!("/api/movies/{id}/rating"),
@@ -904,14 +971,21 @@ backend_tests!(
     refresh_rotates_and_logout_revokes,
     profile_changes_keep_the_email,
     password_change_ends_sessions_and_deletion_needs_it,
-    movies_are_paged_searched_and_filtered,
+    movies_are_paged,
+    search_forgives_case_accents_and_typos,
+    filters_and_sorting_narrow_the_list,
+    bad_list_queries_are_refused,
     a_movie_has_its_genres_credits_keywords_and_ratings,
     charts_rank_by_popularity_date_and_weighted_rating,
     similar_movies_are_exactly_k_and_say_why,
+    similar_movies_by_title_ask_which_namesake,
+    similar_movies_of_an_unknown_title_suggest_close_ones,
     for_you_without_ratings_falls_back_and_ratings_are_kept,
     for_you_leaves_rated_movies_out_and_follows_a_new_rating_at_once,
     bad_ratings_change_nothing_and_a_rating_can_be_taken_back,
-    watchlist_and_not_interested
+    the_watchlist_adds_once_and_refuses_unknown_movies,
+    dismissing_watching_and_rating_move_a_film_between_lists,
+    a_dismissed_film_leaves_for_you_at_once
 );
 
 /// Every route with a movie id in its path reads it the same way: what is not an id of 1 or more

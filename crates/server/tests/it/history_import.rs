@@ -323,33 +323,7 @@ async fn a_letterboxd_zip_imports_in_one_upload(backend: Backend) {
     let Some((app, _db, token)) = app_with_user(backend, "importer@example.com").await else {
         return;
     };
-    let zip = zip_of(&[
-        ("profile.csv", "Date Joined,Username\n2020-01-01,ann\n"),
-        (
-            "diary.csv",
-            "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n\
-             2024-01-01,Heat,1995,u,2,,,2024-01-01\n\
-             2024-02-01,Heat,1995,u,4.5,Yes,,2024-02-01\n\
-             2024-02-02,Babe,1995,u,,,,2024-02-02\n",
-        ),
-        (
-            "ratings.csv",
-            "Date,Name,Year,Letterboxd URI,Rating\n2024-01-05,Jumanji,1995,u,3\n",
-        ),
-        (
-            "watchlist.csv",
-            "Date,Name,Year,Letterboxd URI\n2024-03-01,GoldenEye,1995,u\n",
-        ),
-        (
-            "watched.csv",
-            "Date,Name,Year,Letterboxd URI\n2024-01-01,Heat,1995,u\n2024-01-05,Jumanji,1995,u\n",
-        ),
-        (
-            "likes/films.csv",
-            "Date,Name,Year,Letterboxd URI\n2024-01-01,Heat,1995,u\n",
-        ),
-        ("lists/favourites.csv", "Letterboxd list export v7\n"),
-    ]);
+    let zip = letterboxd_zip();
     let (status, body) = import_file(
         &app,
         &token,
@@ -444,6 +418,38 @@ async fn hostile_zips_are_refused_and_write_nothing(backend: Backend) {
     }
     let (_, mine) = app.call("GET", "/api/me/ratings", Some(&token), None).await;
     assert_eq!(mine, serde_json::json!([]));
+}
+
+/// Letterboxd's export as downloaded: a diary that logs Heat twice (2, then 4.5) and Babe without
+/// a rating, ratings.csv, a watchlist, watched and liked films, and files not read.
+fn letterboxd_zip() -> Vec<u8> {
+    zip_of(&[
+        ("profile.csv", "Date Joined,Username\n2020-01-01,ann\n"),
+        (
+            "diary.csv",
+            "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n\
+             2024-01-01,Heat,1995,u,2,,,2024-01-01\n\
+             2024-02-01,Heat,1995,u,4.5,Yes,,2024-02-01\n\
+             2024-02-02,Babe,1995,u,,,,2024-02-02\n",
+        ),
+        (
+            "ratings.csv",
+            "Date,Name,Year,Letterboxd URI,Rating\n2024-01-05,Jumanji,1995,u,3\n",
+        ),
+        (
+            "watchlist.csv",
+            "Date,Name,Year,Letterboxd URI\n2024-03-01,GoldenEye,1995,u\n",
+        ),
+        (
+            "watched.csv",
+            "Date,Name,Year,Letterboxd URI\n2024-01-01,Heat,1995,u\n2024-01-05,Jumanji,1995,u\n",
+        ),
+        (
+            "likes/films.csv",
+            "Date,Name,Year,Letterboxd URI\n2024-01-01,Heat,1995,u\n",
+        ),
+        ("lists/favourites.csv", "Letterboxd list export v7\n"),
+    ])
 }
 
 /// A zip of `(path, text)` entries, deflated as Letterboxd's is.
