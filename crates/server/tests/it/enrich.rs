@@ -320,15 +320,10 @@ async fn enriched_once(backend: Backend) -> Option<EnrichedOnce> {
 /// but The Dark Knight, whose 500 is tried three times; the posters and the cast it filled, and
 /// no genres.
 async fn enrichment_counts_what_it_asked_and_filled(backend: Backend) {
-    let Some(EnrichedOnce {
-        summary,
-        pending,
-        _tdb,
-        ..
-    }) = enriched_once(backend).await
-    else {
+    let Some(f) = enriched_once(backend).await else {
         return;
     };
+    let (summary, pending) = (&f.summary, f.pending);
     assert_eq!(summary.pending, pending, "{summary:?}");
     assert_eq!(
         (summary.asked, summary.enriched, summary.unchanged),
@@ -351,15 +346,10 @@ async fn enrichment_counts_what_it_asked_and_filled(backend: Backend) {
 /// Toy Story gets only TMDB's poster and what else it lacked (its tagline): what TMDB 5000 gave
 /// stays, its popularity too.
 async fn a_movie_keeps_what_it_has_and_gets_what_it_lacked(backend: Backend) {
-    let Some(EnrichedOnce {
-        db,
-        toy_before,
-        _tdb,
-        ..
-    }) = enriched_once(backend).await
-    else {
+    let Some(f) = enriched_once(backend).await else {
         return;
     };
+    let (db, toy_before) = (&f.db, &f.toy_before);
     let toy = detail(&db, TOY_STORY).await;
     assert_eq!(toy.poster_path.as_deref(), Some("/poster862.jpg"));
     // What TMDB 5000 gave stays.
@@ -379,15 +369,10 @@ async fn a_movie_keeps_what_it_has_and_gets_what_it_lacked(backend: Backend) {
 /// IMDb id, title and genres; people the catalogue has keep their names; the gaffer is left out;
 /// TMDB's popularity and votes are not taken.
 async fn a_bare_movie_gets_tmdbs_details_and_credits_but_keeps_its_genres(backend: Backend) {
-    let Some(EnrichedOnce {
-        db,
-        jumanji_before,
-        _tdb,
-        ..
-    }) = enriched_once(backend).await
-    else {
+    let Some(f) = enriched_once(backend).await else {
         return;
     };
+    let (db, jumanji_before) = (&f.db, &f.jumanji_before);
     let jumanji = detail(&db, JUMANJI).await;
     assert_eq!(jumanji.poster_path.as_deref(), Some("/poster8844.jpg"));
     assert_eq!(
@@ -442,16 +427,10 @@ async fn a_bare_movie_gets_tmdbs_details_and_credits_but_keeps_its_genres(backen
 /// Each request carries the key and asks for credits and keywords; every movie asked about is
 /// remembered: enriched, not found (unknown to TMDB), or failed with its error.
 async fn enrichment_asks_with_the_key_and_remembers_each_outcome(backend: Backend) {
-    let Some(EnrichedOnce {
-        db,
-        stub,
-        pending,
-        _tdb,
-        ..
-    }) = enriched_once(backend).await
-    else {
+    let Some(f) = enriched_once(backend).await else {
         return;
     };
+    let (db, stub, pending) = (&f.db, &f.stub, f.pending);
     // Every request: the key as `api_key`, credits and keywords appended.
     for s in stub.seen() {
         assert_eq!(s.api_key.as_deref(), Some(KEY), "{s:?}");
@@ -470,16 +449,10 @@ async fn enrichment_asks_with_the_key_and_remembers_each_outcome(backend: Backen
 /// The next run asks only The Dark Knight again: the enriched movies lack nothing TMDB has, the
 /// others are remembered; a second failure is counted.
 async fn the_next_run_asks_again_only_what_failed(backend: Backend) {
-    let Some(EnrichedOnce {
-        db,
-        stub,
-        pending,
-        _tdb,
-        ..
-    }) = enriched_once(backend).await
-    else {
+    let Some(f) = enriched_once(backend).await else {
         return;
     };
+    let (db, stub, pending) = (&f.db, &f.stub, f.pending);
     let again = stub.enrich(&db, &quick()).await;
     assert_eq!(
         (again.pending, again.asked, again.failed),

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::backend_tests;
-use crate::helpers::{Backend, TestApp, app_with_user};
+use crate::helpers::{Backend, TestApp, TestDb, app_with_user};
 
 async fn import_history(
     app: &TestApp,
@@ -53,6 +53,22 @@ const LETTERBOXD: &str = "\u{feff}Date,Name,Year,Letterboxd URI,Rating\r\n\
         2024-01-05,Toy Story,1995,https://boxd.it/1,5\r\n\
         2024-01-06,Babe,1996,https://boxd.it/5,5\r\n\
         2024-01-07,Qqqqq Not A Film,1999,https://boxd.it/6,2\r\n";
+
+/// A user who has imported [`LETTERBOXD`]: the app, its database and the user's token.
+async fn letterboxd_imported(backend: Backend) -> Option<(TestApp, TestDb, String)> {
+    let (app, tdb, token) = app_with_user(backend, "importer@example.com").await?;
+    let (status, body) = import_history(&app, &token, LETTERBOXD.as_bytes(), "keep").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    Some((app, tdb, token))
+}
+
+/// The caller's rating of the film titled `title`, in a `GET /api/me/ratings` answer.
+fn rating_of(mine: &Value, title: &str) -> Option<f64> {
+    mine.as_array()?
+        .iter()
+        .find(|r| r["movie"]["title"] == title)?["rating"]
+        .as_f64()
+}
 
 /// An import report's counts: rows, matched, rated, already rated, unmatched, duplicates.
 fn counts(r: &Value) -> [u64; 6] {
@@ -119,11 +135,10 @@ async fn a_letterboxd_export_is_matched_and_makes_for_you_personal(backend: Back
 
 /// Importing again changes nothing; an IMDb export with `overwrite` replaces what differs.
 async fn importing_again_keeps_ratings_unless_told_to_overwrite(backend: Backend) {
-    let Some((app, _db, token)) = app_with_user(backend, "importer@example.com").await else {
+    let Some((app, _db, token)) = letterboxd_imported(backend).await else {
         return;
     };
     let t = Some(token.as_str());
-    import_history(&app, &token, LETTERBOXD.as_bytes(), "keep").await;
     let (_, mine) = app.call("GET", "/api/me/ratings", t, None).await;
     // Twice: nothing changes. With overwrite, a changed rating replaces the old one.
     let (_, again) = import_history(&app, &token, LETTERBOXD.as_bytes(), "keep").await;
@@ -145,23 +160,20 @@ async fn importing_again_keeps_ratings_unless_told_to_overwrite(backend: Backend
     assert_eq!(over["overwritten"], 1, "{over}");
     assert_eq!(over["matches"][1]["status"], "unchanged", "{over}");
     let (_, mine) = app.call("GET", "/api/me/ratings", t, None).await;
-    let toy = mine
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["movie"]["title"] == "Toy Story")
-        .unwrap();
-    assert_eq!(toy["rating"], 3.0, "IMDb's 6/10 is 3 stars");
+    assert_eq!(
+        rating_of(&mine, "Toy Story"),
+        Some(3.0),
+        "IMDb's 6/10 is 3 stars"
+    );
 }
 
 /// Files with no usable row, unknown, overlong and oversized files are refused whole, naming the
 /// line; nothing is written.
 async fn bad_files_are_refused_whole_and_write_nothing(backend: Backend) {
-    let Some((app, _db, token)) = app_with_user(backend, "importer@example.com").await else {
+    let Some((app, _db, token)) = letterboxd_imported(backend).await else {
         return;
     };
     let t = Some(token.as_str());
-    import_history(&app, &token, LETTERBOXD.as_bytes(), "keep").await;
     // Bad files are refused whole, with the line; nothing is written.
     let (_, before) = app.call("GET", "/api/me/ratings", t, None).await;
     for (file, status, code) in [
@@ -221,11 +233,10 @@ async fn bad_files_are_refused_whole_and_write_nothing(backend: Backend) {
 
 /// A Letterboxd watchlist fills the watchlist, leaving rated movies out.
 async fn a_letterboxd_watchlist_fills_the_watchlist(backend: Backend) {
-    let Some((app, _db, token)) = app_with_user(backend, "importer@example.com").await else {
+    let Some((app, _db, token)) = letterboxd_imported(backend).await else {
         return;
     };
     let t = Some(token.as_str());
-    import_history(&app, &token, LETTERBOXD.as_bytes(), "keep").await;
     // Columns shifted by one: the "title" is a year, which no film has; nothing is listed.
     let watchlist = "Date,Name,Year,Letterboxd URI\nGoldenEye,1995,u,2024-03-01\n";
     let (status, body) = import_history(&app, &token, watchlist.as_bytes(), "keep").await;
@@ -365,13 +376,11 @@ async fn a_letterboxd_zip_imports_in_one_upload(backend: Backend) {
         "{body}"
     );
     let (_, mine) = app.call("GET", "/api/me/ratings", Some(&token), None).await;
-    let heat = mine
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["movie"]["title"] == "Heat")
-        .unwrap();
-    assert_eq!(heat["rating"], 4.5, "the diary's latest entry");
+    assert_eq!(
+        rating_of(&mine, "Heat"),
+        Some(4.5),
+        "the diary's latest entry"
+    );
     let (_, listed) = app
         .call("GET", "/api/me/watchlist", Some(&token), None)
         .await;

@@ -186,16 +186,10 @@ async fn imported_credits_genres_and_keywords(db: &Db, toy_id: i64) {
 
 /// The datasets in storage (Parquet: every rating, the whole catalogue) and in the database.
 async fn imports_store_the_datasets(backend: Backend) {
-    let Some(Imported {
-        db,
-        storage,
-        _tdb,
-        _dir,
-        ..
-    }) = imported(backend).await
-    else {
+    let Some(f) = imported(backend).await else {
         return;
     };
+    let (db, storage) = (&f.db, &f.storage);
     for file in ["ratings.parquet", "movies.parquet"] {
         let bytes = storage
             .store()
@@ -262,16 +256,10 @@ async fn importing_again_changes_nothing(backend: Backend) {
 /// keeps what the first import gave: cast, crew and keywords stay, and so does an overview it
 /// leaves blank.
 async fn a_partial_import_keeps_what_it_lacks(backend: Backend) {
-    let Some(Imported {
-        db,
-        storage,
-        _tdb,
-        _dir,
-        ..
-    }) = imported(backend).await
-    else {
+    let Some(f) = imported(backend).await else {
         return;
     };
+    let (db, storage) = (&f.db, &f.storage);
     let links_before = link_counts(&db).await;
     let partial = tempfile::tempdir().unwrap();
     let folder = kaggle_without_jumanjis_overview(partial.path());

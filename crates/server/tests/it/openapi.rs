@@ -839,6 +839,14 @@ async fn rate(app: &TestApp, token: &str, movie: i64, rating: f64) {
     assert_eq!(status, 200, "{body}");
 }
 
+/// The swept app with its users, the fan having rated Toy Story 5 and Jumanji 3.
+async fn fan_swept() -> (Swept, Users) {
+    let f = swept_app().await;
+    let u = users(&f).await;
+    fan_rates(&f, &u).await;
+    (f, u)
+}
+
 /// The fan rates Toy Story 5 and Jumanji 3 (outside the sweep), as the ratings test leaves
 /// them, so that the answers that show ratings have some to show: their ids.
 async fn fan_rates(f: &Swept, u: &Users) -> (i64, i64) {
@@ -985,9 +993,7 @@ async fn the_callers_account_answers_as_documented() {
 /// A public profile is private (404 to others) until its owner opens it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn public_profiles_answer_as_documented() {
-    let f = swept_app().await;
-    let u = users(&f).await;
-    fan_rates(&f, &u).await;
+    let (f, u) = fan_swept().await;
     let mut s = Sweep::new(&f.app, &f.spec);
     let profile = |token: &str| {
         req("GET", "/api/users/{id}")
@@ -1198,9 +1204,7 @@ async fn ratings_and_recommendations_answer_as_documented() {
 /// no guests, refused.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn watching_together_answers_as_documented() {
-    let f = swept_app().await;
-    let u = users(&f).await;
-    fan_rates(&f, &u).await;
+    let (f, u) = fan_swept().await;
     let mut s = Sweep::new(&f.app, &f.spec);
     let group = |body: Value| {
         req("POST", "/api/recommend/group")
@@ -1235,9 +1239,7 @@ Heat,1995,4.5
 /// Ratings imported from elsewhere, an unmatched title reported; unreadable files refused.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn importing_ratings_answers_as_documented() {
-    let f = swept_app().await;
-    let u = users(&f).await;
-    fan_rates(&f, &u).await;
+    let (f, u) = fan_swept().await;
     let mut s = Sweep::new(&f.app, &f.spec);
     let upload = |file: &'static str| {
         let form = Form::new().text("existing", "keep").part(
@@ -1442,9 +1444,7 @@ async fn the_admin_dashboard_answers_as_documented() {
 /// Retraining: refused to a user, started by an admin, and the new version recorded ready.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn retraining_answers_as_documented() {
-    let f = swept_app().await;
-    let u = users(&f).await;
-    fan_rates(&f, &u).await;
+    let (f, u) = fan_swept().await;
     let mut s = Sweep::new(&f.app, &f.spec);
     let retrain = || req("POST", "/api/admin/models/retrain");
     s.expect(403, retrain().bearer(&u.fan)).await;
