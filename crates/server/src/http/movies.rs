@@ -325,8 +325,9 @@ async fn detail(
     PathParam(id): PathParam<MovieId>,
     MaybeUser(user): MaybeUser,
 ) -> Result<axum::Json<Detail>, ApiError> {
-    let id = id.get();
     let movie = catalogue::detail(&ctx.db, id).await?.ok_or(NoSuchMovie)?;
+    let (app_count, app_total) = ratings::movie_stats(&ctx.db, id).await?;
+    let id = id.get();
     let dataset = ctx
         .recommender
         .get()
@@ -335,7 +336,6 @@ async fn detail(
             count: 0,
             mean: 0.0,
         });
-    let (app_count, app_total) = ratings::movie_stats(&ctx.db, id).await?;
     let count = dataset.count + app_count;
     let rating = RatingStats {
         count,

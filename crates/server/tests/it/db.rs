@@ -3,7 +3,7 @@
 use nextflex_store::clock::now;
 use nextflex_store::db::{Db, users};
 use nextflex_store::error::Error;
-use nextflex_store::ids::UserId;
+use nextflex_store::ids::{MovieId, UserId};
 use sqlx::Row;
 
 use crate::helpers::{Backend, TestDb, email, scalar};
@@ -365,7 +365,7 @@ async fn keywords_and_their_movies(backend: Backend) {
         vec![(movie, paris)],
         "{backend:?}"
     );
-    let detail = nextflex_store::db::catalogue::detail(&db, movie)
+    let detail = nextflex_store::db::catalogue::detail(&db, MovieId::new(movie).unwrap())
         .await
         .unwrap()
         .unwrap();
@@ -401,7 +401,10 @@ async fn a_replaced_title_stays_an_alternate_once(backend: Backend) {
             .unwrap();
     }
     let empire: i64 = scalar(&db, "SELECT id FROM movies WHERE tmdb_id = 1891").await;
-    let detail = catalogue::detail(&db, empire).await.unwrap().unwrap();
+    let detail = catalogue::detail(&db, MovieId::new(empire).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(detail.title, "The Empire Strikes Back");
     assert_eq!(
         detail.alternate_titles,

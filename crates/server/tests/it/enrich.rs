@@ -17,6 +17,7 @@ use nextflex_app::tmdb::Tmdb;
 use nextflex_store::config::{Secret, StorageConfig};
 use nextflex_store::db::Db;
 use nextflex_store::db::catalogue::{self, MovieDetail};
+use nextflex_store::ids::MovieId;
 use nextflex_store::storage::Storage;
 use serde_json::{Value, json};
 use sqlx::Row;
@@ -239,7 +240,7 @@ async fn movie_id(db: &Db, tmdb_id: i64) -> i64 {
 }
 
 async fn detail(db: &Db, tmdb_id: i64) -> MovieDetail {
-    catalogue::detail(db, movie_id(db, tmdb_id).await)
+    catalogue::detail(db, MovieId::new(movie_id(db, tmdb_id).await).unwrap())
         .await
         .unwrap()
         .unwrap()

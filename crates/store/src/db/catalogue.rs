@@ -802,18 +802,19 @@ pub struct CrewEntry {
 }
 
 /// One movie with its genres, keywords, cast and crew.
-pub async fn detail(db: &Db, id: i64) -> Result<Option<MovieDetail>> {
+pub async fn detail(db: &Db, movie: MovieId) -> Result<Option<MovieDetail>> {
     let Some(r) = sqlx::query(db.sql(
         "SELECT id, tmdb_id, imdb_id, movielens_id, title, alternate_titles, original_title, \
          overview, tagline, release_date, release_year, runtime, popularity, vote_average, \
          vote_count, poster_path, original_language, budget, revenue FROM movies WHERE id = ?",
     ))
-    .bind(id)
+    .bind(movie.get())
     .fetch_optional(db.pool())
     .await?
     else {
         return Ok(None);
     };
+    let id = movie.get();
     let mut movie = MovieDetail {
         id,
         tmdb_id: r.try_get("tmdb_id")?,

@@ -148,11 +148,11 @@ pub async fn of_user(db: &Db, user_id: UserId) -> Result<Vec<UserRating>> {
 }
 
 /// The app users' rating count and mean for a movie.
-pub async fn movie_stats(db: &Db, movie_id: i64) -> Result<(u64, f64)> {
+pub async fn movie_stats(db: &Db, movie_id: MovieId) -> Result<(u64, f64)> {
     let row = sqlx::query(db.sql(
         "SELECT COUNT(*) AS n, COALESCE(SUM(rating), 0.0) AS total FROM ratings WHERE movie_id = ?",
     ))
-    .bind(movie_id)
+    .bind(movie_id.get())
     .fetch_one(db.pool())
     .await?;
     let n: i64 = row.try_get("n")?;
