@@ -351,7 +351,7 @@ async fn a_movie_keeps_what_it_has_and_gets_what_it_lacked(backend: Backend) {
         return;
     };
     let (db, toy_before) = (&f.db, &f.toy_before);
-    let toy = detail(&db, TOY_STORY).await;
+    let toy = detail(db, TOY_STORY).await;
     assert_eq!(toy.poster_path.as_deref(), Some("/poster862.jpg"));
     // What TMDB 5000 gave stays.
     let kept = MovieDetail {
@@ -374,7 +374,7 @@ async fn a_bare_movie_gets_tmdbs_details_and_credits_but_keeps_its_genres(backen
         return;
     };
     let (db, jumanji_before) = (&f.db, &f.jumanji_before);
-    let jumanji = detail(&db, JUMANJI).await;
+    let jumanji = detail(db, JUMANJI).await;
     assert_eq!(jumanji.poster_path.as_deref(), Some("/poster8844.jpg"));
     assert_eq!(
         jumanji.overview.as_deref(),
@@ -437,7 +437,7 @@ async fn enrichment_asks_with_the_key_and_remembers_each_outcome(backend: Backen
         assert_eq!(s.api_key.as_deref(), Some(KEY), "{s:?}");
         assert_eq!(s.append.as_deref(), Some("credits,keywords"), "{s:?}");
     }
-    let memory = remembered(&db).await;
+    let memory = remembered(db).await;
     assert_eq!(memory.len() as u64, pending);
     assert_eq!(memory[&TOY_STORY].0, "enriched");
     assert_eq!(memory[&JUMANJI].0, "enriched");
@@ -454,7 +454,7 @@ async fn the_next_run_asks_again_only_what_failed(backend: Backend) {
         return;
     };
     let (db, stub, pending) = (&f.db, &f.stub, f.pending);
-    let again = stub.enrich(&db, &quick()).await;
+    let again = stub.enrich(db, &quick()).await;
     assert_eq!(
         (again.pending, again.asked, again.failed),
         (1, 1, 1),
@@ -462,7 +462,7 @@ async fn the_next_run_asks_again_only_what_failed(backend: Backend) {
     );
     assert_eq!(again.remembered, pending - 3, "{again:?}");
     assert_eq!(stub.asked()[pending as usize + 2..], [DARK_KNIGHT; 3]);
-    assert_eq!(remembered(&db).await[&DARK_KNIGHT].1, 2);
+    assert_eq!(remembered(db).await[&DARK_KNIGHT].1, 2);
 }
 
 /// How many movies enrichment would ask about: those with a TMDB id that lack a poster, an

@@ -260,7 +260,7 @@ async fn a_partial_import_keeps_what_it_lacks(backend: Backend) {
         return;
     };
     let (db, storage) = (&f.db, &f.storage);
-    let links_before = link_counts(&db).await;
+    let links_before = link_counts(db).await;
     let partial = tempfile::tempdir().unwrap();
     let folder = kaggle_without_jumanjis_overview(partial.path());
     let overview = || async {
@@ -273,9 +273,9 @@ async fn a_partial_import_keeps_what_it_lacks(backend: Backend) {
     };
     let jumanji_before = overview().await;
     assert!(jumanji_before.is_some());
-    let third = import(&db, &storage, &[folder], false).await.unwrap();
+    let third = import(db, storage, &[folder], false).await.unwrap();
     assert!(third.movies_updated > 0, "{third:?}");
-    let links_partial = link_counts(&db).await;
+    let links_partial = link_counts(db).await;
     assert_eq!(
         links_partial[1..4],
         links_before[1..4],
