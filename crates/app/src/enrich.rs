@@ -418,6 +418,7 @@ fn tidy(mut movie: Movie) -> Movie {
         })
     }
     movie.poster_path = image(movie.poster_path.take());
+    clip(&mut movie.title, 500);
     movie.overview = clipped(movie.overview.take(), 10_000);
     movie.tagline = clipped(movie.tagline.take(), 1_000);
     movie.original_title = clipped(movie.original_title.take(), 500);

@@ -39,6 +39,24 @@ pub struct Movie {
     pub keywords: Vec<Keyword>,
 }
 
+/// Whether `title` is a placeholder that `other`, another source's title for the same film,
+/// should replace: a working title ("Untitled Spider-Man Reboot") or the first part of a film
+/// released under its plain name ("Avengers: Infinity War - Part I" for "Avengers: Infinity
+/// War"), when `other` is not a placeholder itself.
+pub fn yields_to(title: &str, other: &str) -> bool {
+    let untitled = |t: &str| fold(t).starts_with("untitled ");
+    let (title_f, other_f) = (fold(title), fold(other));
+    if other_f.is_empty() || untitled(other) || title_f == other_f {
+        return false;
+    }
+    // Roman and after a dash only: "Mockingjay - Part 1" and "Deathly Hallows: Part 1" are
+    // the films' names.
+    let first_part = title_f
+        .strip_suffix(" - part i")
+        .is_some_and(|t| t.trim() == other_f);
+    untitled(title) || first_part
+}
+
 impl Movie {
     /// The title folded for case- and accent-insensitive search.
     pub fn search_title(&self) -> String {
@@ -60,8 +78,12 @@ impl Movie {
         }
     }
 
-    /// Fills every empty field of `self` from `other` (which ranks lower).
-    fn fill_from(&mut self, other: Movie) {
+    /// Fills every empty field of `self` from `other` (which ranks lower). A placeholder title
+    /// (see [`yields_to`]) gives way to `other`'s and stays as an alternate.
+    fn fill_from(&mut self, mut other: Movie) {
+        if yields_to(&self.title, &other.title) {
+            std::mem::swap(&mut self.title, &mut other.title);
+        }
         fn opt<T>(a: &mut Option<T>, b: Option<T>) {
             if a.is_none() {
                 *a = b;
@@ -339,6 +361,45 @@ mod tests {
             title: title.into(),
             ..Movie::default()
         }
+    }
+
+    #[test]
+    fn a_placeholder_title_yields_to_the_film_s_name() {
+        assert!(yields_to(
+            "Untitled Spider-Man Reboot",
+            "Spider-Man: Homecoming"
+        ));
+        assert!(yields_to(
+            "Avengers: Infinity War - Part I",
+            "Avengers: Infinity War"
+        ));
+        assert!(!yields_to(
+            "Avengers: Infinity War - Part I",
+            "Avengers: Endgame"
+        ));
+        assert!(!yields_to(
+            "Spider-Man: Homecoming",
+            "Untitled Spider-Man Reboot"
+        ));
+        assert!(!yields_to(
+            "Harry Potter and the Deathly Hallows: Part 1",
+            "Harry Potter and the Deathly Hallows"
+        ));
+        assert!(!yields_to(
+            "The Hunger Games: Mockingjay - Part 1",
+            "The Hunger Games: Mockingjay"
+        ));
+        assert!(!yields_to("Heat", ""));
+        let mut movielens = Movie {
+            title: "Untitled Spider-Man Reboot".into(),
+            ..Movie::default()
+        };
+        movielens.fill_from(Movie {
+            title: "Spider-Man: Homecoming".into(),
+            ..Movie::default()
+        });
+        assert_eq!(movielens.title, "Spider-Man: Homecoming");
+        assert_eq!(movielens.alternate_titles, ["Untitled Spider-Man Reboot"]);
     }
 
     #[test]

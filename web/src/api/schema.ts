@@ -1312,6 +1312,16 @@ export interface components {
             code: string;
             movies: number;
         };
+        /** @description Films a length or language filter left out only for want of data. */
+        LeftOut: {
+            /**
+             * @description With `runtime_min` or `runtime_max`: films that match otherwise but whose length is not
+             *     known.
+             */
+            no_runtime: number;
+            /** @description With `language`: films that match otherwise but whose original language is not known. */
+            no_language: number;
+        };
         /** @description A movie on one of the caller's lists. */
         ListEntry: {
             movie?: components["schemas"]["MovieCard"] | null;
@@ -1473,6 +1483,15 @@ export interface components {
              *     not rated yet, with ratings the model can use.
              */
             predicted_rating?: number | null;
+        };
+        /** @description A page of the catalogue. */
+        MovieList: components["schemas"]["Page_MovieCard"] & {
+            /**
+             * @description Films the length and language filters left out only because their length or language is
+             *     not on record (0 without those filters): Browse says so rather than dropping them
+             *     silently.
+             */
+            left_out: components["schemas"]["LeftOut"];
         };
         MyRating: {
             movie?: components["schemas"]["MovieCard"] | null;
@@ -3271,7 +3290,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_MovieCard"];
+                    "application/json": components["schemas"]["MovieList"];
                 };
             };
             /** @description A parameter is out of range */

@@ -4,7 +4,8 @@ import { readBrowseState, toMovieQuery, writeBrowseState } from '../features/mov
 import { json, mockFetch, renderWithProviders } from '../test/utils';
 import BrowsePage from './BrowsePage';
 
-const page = (titles: string[]) => ({
+const page = (titles: string[], leftOut = { no_runtime: 0, no_language: 0 }) => ({
+  left_out: leftOut,
   count: titles.length,
   page: 1,
   page_size: 24,
@@ -71,6 +72,20 @@ describe('the browse page', () => {
       '/api/movies?q=toy+story&page=1&page_size=24',
     ]);
     expect(screen.getByTestId('location')).toHaveTextContent('/browse?q=toy+story');
+  });
+
+  it('says how many films a length or language filter leaves out for want of data', async () => {
+    mockFetch((call) => {
+      if (call.path === '/api/genres') return json([]);
+      if (call.path === '/api/languages') return json([{ code: 'fr', movies: 3 }]);
+      return json(page(['Amélie'], { no_runtime: 1234, no_language: 0 }));
+    });
+    renderBrowse('/browse?runtime_min=121');
+    await waitFor(() =>
+      expect(screen.getByTestId('result-count')).toHaveTextContent(
+        '1 movie · not shown: 1,234 with no known length',
+      ),
+    );
   });
 
   it('refuses a year range that runs backwards without asking the server', async () => {

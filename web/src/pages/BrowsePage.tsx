@@ -30,6 +30,15 @@ import {
 
 const DEBOUNCE_MS = 350;
 
+/** What the length and language filters left out for want of data, said rather than hidden. */
+function leftOut(out: { no_runtime: number; no_language: number }): string {
+  const parts = [
+    out.no_runtime ? `${out.no_runtime.toLocaleString()} with no known length` : '',
+    out.no_language ? `${out.no_language.toLocaleString()} with no known language` : '',
+  ].filter(Boolean);
+  return parts.length ? ` · not shown: ${parts.join(', ')}` : '';
+}
+
 /** A language's name in English ("French" for fr), or its code where the browser has none. */
 const languageNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'code' });
 function languageName(code: string): string {
@@ -317,7 +326,9 @@ export default function BrowsePage() {
         {data && !rangeError
           ? `${data.count.toLocaleString()} ${data.count === 1 ? 'movie' : 'movies'}${
               searching ? ` for “${state.q.trim()}”` : ''
-            }${data.pages > 1 ? ` · page ${Math.min(state.page, data.pages)} of ${data.pages}` : ''}`
+            }${data.pages > 1 ? ` · page ${Math.min(state.page, data.pages)} of ${data.pages}` : ''}${leftOut(
+              data.left_out,
+            )}`
           : ''}
       </Typography>
       {results}

@@ -40,6 +40,23 @@ pub struct MovieQuery<'a> {
     pub limit: usize,
 }
 
+/// Whether `m`'s runtime is known and within the query's bounds (or it sets none).
+fn runtime_fits(m: &MovieSummary, query: &MovieQuery<'_>) -> bool {
+    query
+        .runtime_min
+        .is_none_or(|t| m.runtime.is_some_and(|mt| mt >= t))
+        && query
+            .runtime_max
+            .is_none_or(|t| m.runtime.is_some_and(|mt| mt <= t))
+}
+
+/// Whether `m`'s original language is the query's (or it sets none).
+fn language_fits(m: &MovieSummary, query: &MovieQuery<'_>) -> bool {
+    query
+        .language
+        .is_none_or(|l| m.original_language.as_deref() == Some(l))
+}
+
 /// A title as search compares it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct TitleKey {
@@ -155,7 +172,67 @@ fn relevance(title: &TitleKey, query: &QueryWords) -> u8 {
     }
 }
 
+/// Films a query's length or language filter leaves out only because the catalogue does not
+/// know the film's length or language (they would match otherwise).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LeftOut {
+    pub no_runtime: usize,
+    pub no_language: usize,
+}
+
 impl Recommender {
+    /// Whether movie `m` passes the query's filters but the length and language ones.
+    fn passes_other_filters(&self, m: &MovieSummary, query: &MovieQuery<'_>) -> bool {
+        query.genres.iter().all(|g| m.genres.iter().any(|x| x == g))
+            && query
+                .year_from
+                .is_none_or(|y| m.year.is_some_and(|my| my >= y))
+            && query
+                .year_to
+                .is_none_or(|y| m.year.is_some_and(|my| my <= y))
+            && (query.min_ratings == 0
+                || self
+                    .stats
+                    .get(&m.id)
+                    .is_some_and(|s| s.count >= query.min_ratings))
+    }
+
+    /// How well movie `i`'s best title matches the query's words (0: not at all).
+    fn title_relevance(&self, i: usize, q: &QueryWords) -> u8 {
+        self.title_words[i]
+            .iter()
+            .map(|key| relevance(key, q))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// See [`LeftOut`]: counted only for the filters the query sets.
+    pub fn left_out(&self, query: &MovieQuery<'_>) -> LeftOut {
+        let by_runtime = query.runtime_min.is_some() || query.runtime_max.is_some();
+        let by_language = query.language.is_some();
+        let mut out = LeftOut::default();
+        if !by_runtime && !by_language {
+            return out;
+        }
+        let q = QueryWords::new(query.q.unwrap_or_default());
+        for (i, m) in self.movies.iter().enumerate() {
+            let no_runtime = by_runtime && m.runtime.is_none();
+            let no_language = by_language && m.original_language.is_none();
+            let runtime_fits = !by_runtime || no_runtime || runtime_fits(m, query);
+            let language_fits = !by_language || no_language || language_fits(m, query);
+            if (no_runtime || no_language)
+                && runtime_fits
+                && language_fits
+                && self.passes_other_filters(m, query)
+                && self.title_relevance(i, &q) > 0
+            {
+                out.no_runtime += usize::from(no_runtime);
+                out.no_language += usize::from(no_language);
+            }
+        }
+        out
+    }
+
     /// The page of movies matching `query`, and how many match in all.
     pub fn search(&self, query: &MovieQuery<'_>) -> (usize, Vec<&MovieSummary>) {
         let q = QueryWords::new(query.q.unwrap_or_default());
@@ -164,35 +241,13 @@ impl Recommender {
             .iter()
             .enumerate()
             .filter(|(_, m)| {
-                query.genres.iter().all(|g| m.genres.iter().any(|x| x == g))
-                    && query
-                        .runtime_min
-                        .is_none_or(|t| m.runtime.is_some_and(|mt| mt >= t))
-                    && query
-                        .runtime_max
-                        .is_none_or(|t| m.runtime.is_some_and(|mt| mt <= t))
-                    && query
-                        .language
-                        .is_none_or(|l| m.original_language.as_deref() == Some(l))
-                    && query
-                        .year_from
-                        .is_none_or(|y| m.year.is_some_and(|my| my >= y))
-                    && query
-                        .year_to
-                        .is_none_or(|y| m.year.is_some_and(|my| my <= y))
-                    && (query.min_ratings == 0
-                        || self
-                            .stats
-                            .get(&m.id)
-                            .is_some_and(|s| s.count >= query.min_ratings))
+                runtime_fits(m, query)
+                    && language_fits(m, query)
+                    && self.passes_other_filters(m, query)
             })
             .filter_map(|(i, _)| {
                 // The best match among the movie's titles.
-                let r = self.title_words[i]
-                    .iter()
-                    .map(|key| relevance(key, &q))
-                    .max()
-                    .unwrap_or(0);
+                let r = self.title_relevance(i, &q);
                 (r > 0).then_some((r, i))
             })
             .collect();

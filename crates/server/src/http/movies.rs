@@ -150,6 +150,27 @@ struct ListQuery {
     sort: Option<SortBy>,
 }
 
+/// A page of the catalogue.
+#[derive(Debug, Serialize, ToSchema)]
+struct MovieList {
+    #[serde(flatten)]
+    page: Page<MovieCard>,
+    /// Films the length and language filters left out only because their length or language is
+    /// not on record (0 without those filters): Browse says so rather than dropping them
+    /// silently.
+    left_out: LeftOut,
+}
+
+/// Films a length or language filter left out only for want of data.
+#[derive(Debug, Serialize, ToSchema)]
+struct LeftOut {
+    /// With `runtime_min` or `runtime_max`: films that match otherwise but whose length is not
+    /// known.
+    no_runtime: usize,
+    /// With `language`: films that match otherwise but whose original language is not known.
+    no_language: usize,
+}
+
 /// Browse and search the catalogue
 #[utoipa::path(
     get,
@@ -158,7 +179,7 @@ struct ListQuery {
     tag = "catalogue",
     params(ListQuery, Paging),
     responses(
-        (status = 200, description = "A page of movies", body = Page<MovieCard>),
+        (status = 200, description = "A page of movies", body = MovieList),
         (status = 400, description = "A parameter is out of range", body = ErrorBody),
         NoSuchGenre,
         WarmingUp,
@@ -168,7 +189,7 @@ async fn list(
     State(ctx): State<ApiContext>,
     QueryParams(query): QueryParams<ListQuery>,
     paging: Paging,
-) -> Result<axum::Json<Page<MovieCard>>, ApiError> {
+) -> Result<axum::Json<MovieList>, ApiError> {
     let r = snapshot(&ctx)?;
     if let (Some(a), Some(b)) = (query.year_from, query.year_to)
         && a > b
@@ -221,7 +242,7 @@ async fn list(
     if min_ratings > 1_000_000 {
         return Err(ApiError::field("min_ratings", "From 0 to 1000000."));
     }
-    let (count, movies) = r.search(&MovieQuery {
+    let movie_query = MovieQuery {
         q,
         genres,
         year_from: query.year_from,
@@ -233,12 +254,20 @@ async fn list(
         sort: query.sort,
         offset: paging.offset(),
         limit: paging.page_size,
-    });
-    Ok(axum::Json(Page::new(
-        paging,
-        count,
-        movies.into_iter().map(|m| MovieCard::new(&r, m)).collect(),
-    )))
+    };
+    let (count, movies) = r.search(&movie_query);
+    let left_out = r.left_out(&movie_query);
+    Ok(axum::Json(MovieList {
+        page: Page::new(
+            paging,
+            count,
+            movies.into_iter().map(|m| MovieCard::new(&r, m)).collect(),
+        ),
+        left_out: LeftOut {
+            no_runtime: left_out.no_runtime,
+            no_language: left_out.no_language,
+        },
+    }))
 }
 
 /// Most suggestions one answer gives.

@@ -392,6 +392,20 @@ async fn filters_and_sorting_narrow_the_list(backend: Backend) {
             .unwrap()
             .contains(&json!("Animation"))
     }));
+    // A length filter says how many films it leaves out for want of a known length: the
+    // MovieLens-only films here have none.
+    let (_, all) = app.call("GET", "/api/movies", None, None).await;
+    assert_eq!(all["left_out"], json!({"no_runtime": 0, "no_language": 0}));
+    let (_, long) = app
+        .call("GET", "/api/movies?runtime_min=60", None, None)
+        .await;
+    let no_runtime = long["left_out"]["no_runtime"].as_u64().unwrap();
+    assert!(no_runtime > 0, "{long}");
+    assert_eq!(
+        long["count"].as_u64().unwrap() + no_runtime,
+        all["count"].as_u64().unwrap(),
+        "{long}"
+    );
 }
 
 /// Queries out of range or of the wrong type are 400s; an unknown genre is a 404.

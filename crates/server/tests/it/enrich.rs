@@ -272,7 +272,49 @@ crate::backend_tests!(
     a_bare_movie_gets_tmdbs_details_and_credits_but_keeps_its_genres,
     enrichment_asks_with_the_key_and_remembers_each_outcome,
     the_next_run_asks_again_only_what_failed,
+    a_placeholder_title_gives_way_to_tmdbs,
 );
+
+/// A working title the catalogue holds ("Untitled Jumanji Reboot") gives way to TMDB's title
+/// and stays an alternate, so that search still finds it; a real title is never replaced.
+async fn a_placeholder_title_gives_way_to_tmdbs(backend: Backend) {
+    let Some((_tdb, db)) = catalogue_with(backend, &["tmdb-mini", "ml-mini"]).await else {
+        return;
+    };
+    sqlx::query(db.sql("UPDATE movies SET title = ?, search_title = ? WHERE tmdb_id = ?"))
+        .bind("Untitled Jumanji Reboot")
+        .bind("untitled jumanji reboot")
+        .bind(JUMANJI)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let stub = StubTmdb::start(vec![
+        (JUMANJI, vec![Reply::Movie(tmdb_movie(JUMANJI, "Jumanji"))]),
+        (
+            TOY_STORY,
+            vec![Reply::Movie(tmdb_movie(TOY_STORY, "Toy Story 1"))],
+        ),
+    ])
+    .await;
+    stub.enrich(&db, &quick()).await;
+    let jumanji = detail(&db, JUMANJI).await;
+    assert_eq!(jumanji.title, "Jumanji");
+    assert!(
+        jumanji
+            .alternate_titles
+            .contains(&"Untitled Jumanji Reboot".to_owned()),
+        "{:?}",
+        jumanji.alternate_titles
+    );
+    let search: String =
+        sqlx::query_scalar(db.sql("SELECT search_title FROM movies WHERE tmdb_id = ?"))
+            .bind(JUMANJI)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert_eq!(search, "jumanji");
+    assert_eq!(detail(&db, TOY_STORY).await.title, "Toy Story");
+}
 
 /// One enrichment run (see [`enriched_once`]): the database (and its guard), the stub, the run's
 /// summary, how many movies it had to ask about, and Toy Story and Jumanji before it.

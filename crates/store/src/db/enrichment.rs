@@ -164,15 +164,17 @@ async fn remember_in(
 /// it as enriched, in one transaction. A text field counts as lacking when it is empty, a number
 /// (runtime, year, budget, revenue) when it is not positive, the IMDb id when it is empty and no
 /// other movie holds TMDB's; genres, keywords, cast and crew each only when the movie has none
-/// of that kind. Title, popularity and vote statistics are never taken.
+/// of that kind. Popularity and vote statistics are never taken, nor the title, but in place of a
+/// placeholder ([`nextflex_data::catalogue::yields_to`]: "Untitled Spider-Man Reboot"), which
+/// is kept as an alternate title.
 ///
 /// Returns the names of what was filled (empty: TMDB had nothing the movie lacked), or `None`,
 /// with nothing written, when the movie is gone or has another TMDB id by now.
 pub async fn fill(db: &Db, movie: Candidate, from: &Movie) -> Result<Option<Vec<&'static str>>> {
     let mut tx = db.begin().await?;
     let Some(row) = sqlx::query(db.sql(
-        "SELECT tmdb_id, poster_path, overview, tagline, release_date, original_title, \
-         original_language, runtime, release_year, budget, revenue, imdb_id \
+        "SELECT tmdb_id, title, alternate_titles, poster_path, overview, tagline, release_date, \
+         original_title, original_language, runtime, release_year, budget, revenue, imdb_id \
          FROM movies WHERE id = ?",
     ))
     .bind(movie.movie_id)
@@ -225,6 +227,23 @@ pub async fn fill(db: &Db, movie: Candidate, from: &Movie) -> Result<Option<Vec<
             args.add(value).map_err(bind)?;
             filled.push(column);
         }
+    }
+    let held_title: String = row.try_get("title")?;
+    if nextflex_data::catalogue::yields_to(&held_title, &from.title) {
+        let mut named = Movie {
+            title: from.title.clone(),
+            ..Movie::default()
+        };
+        let alternates: Option<String> = row.try_get("alternate_titles")?;
+        named.add_alternates(
+            std::iter::once(held_title)
+                .chain(alternates.iter().flat_map(|a| a.lines().map(str::to_owned))),
+        );
+        sets.push("title = ?, search_title = ?, alternate_titles = ?".to_owned());
+        args.add(named.title.clone()).map_err(bind)?;
+        args.add(named.search_title()).map_err(bind)?;
+        args.add(named.alternate_titles.join("\n")).map_err(bind)?;
+        filled.push("title");
     }
     if !sets.is_empty() {
         args.add(now()).map_err(bind)?;
