@@ -31,8 +31,12 @@ pub struct MatchIndex {
     titles: HashMap<String, Vec<(Option<i64>, i64)>>,
     /// Titles and their parts (heads before subtitles, subtitles).
     parts: HashMap<String, Vec<(Option<i64>, i64)>>,
-    /// Each year's titles, as words and key, for the last look.
-    years: HashMap<i64, Vec<(Vec<String>, String, i64)>>,
+    /// Every title with a year, as words and key, for the last look…
+    dated: Vec<(Vec<String>, String, i64)>,
+    /// … found through its year and its first word, its last word, or its key's first or last
+    /// letter (what [`begins_or_ends`] and [`one_edit_apart`] need to share), as indexes into
+    /// `dated`.
+    by_year_and: HashMap<(i64, Near), Vec<usize>>,
     last_year: Option<i64>,
 }
 
@@ -51,33 +55,48 @@ impl MatchIndex {
             if let Some(ml) = m.movielens_id {
                 index.movielens.insert(ml, m.id);
             }
-            let titles: Vec<&str> = std::iter::once(m.title.as_str())
+            let titles = std::iter::once(m.title.as_str())
                 .chain(m.original_title.as_deref())
-                .chain(m.alternate_titles.iter().flat_map(|a| a.lines()))
-                .collect();
-            let mut keys: Vec<String> = titles.iter().map(|t| title_key(t)).collect();
+                .chain(m.alternate_titles.iter().flat_map(|a| a.lines()));
+            // Each title is read once: its words, its key, its parts.
+            let mut keys: Vec<String> = Vec::new();
+            let mut parts: Vec<String> = Vec::new();
+            for title in titles {
+                let words = title_words(title);
+                let key = words.concat();
+                if key.is_empty() {
+                    continue;
+                }
+                parts.extend(part_keys(title));
+                keys.push(key.clone());
+                if let Some(year) = m.year {
+                    index.add_dated(year, words, key, m.id);
+                }
+            }
             keys.sort_unstable();
             keys.dedup();
-            for key in keys.into_iter().filter(|k| !k.is_empty()) {
-                index.titles.entry(key).or_default().push((m.year, m.id));
-            }
-            let mut parts: Vec<String> = titles.iter().flat_map(|t| part_keys(t)).collect();
-            parts.extend(index_keys(&titles));
+            parts.extend(keys.iter().cloned());
             parts.sort_unstable();
             parts.dedup();
-            for part in parts.into_iter().filter(|k| !k.is_empty()) {
-                index.parts.entry(part).or_default().push((m.year, m.id));
+            for key in keys {
+                index.titles.entry(key).or_default().push((m.year, m.id));
             }
-            if let Some(year) = m.year {
-                let of_year = index.years.entry(year).or_default();
-                for title in &titles {
-                    let words = title_words(title);
-                    let key = words.concat();
-                    of_year.push((words, key, m.id));
-                }
+            for part in parts {
+                index.parts.entry(part).or_default().push((m.year, m.id));
             }
         }
         index
+    }
+
+    fn add_dated(&mut self, year: i64, words: Vec<String>, key: String, id: i64) {
+        let at = self.dated.len();
+        let mut near = near(&words, &key);
+        near.sort_unstable();
+        near.dedup();
+        for n in near {
+            self.by_year_and.entry((year, n)).or_default().push(at);
+        }
+        self.dated.push((words, key, id));
     }
 
     /// The latest release year of the catalogue: a row of a later year cannot be in it.
@@ -120,14 +139,20 @@ impl MatchIndex {
             // other, or a long title one typo away ("Inglorious Basterds").
             let words = title_words(title);
             let long = key.chars().count() >= 10;
-            ids = self
-                .years
-                .get(&year)
+            let mut seen: Vec<usize> = near(&words, &key)
                 .into_iter()
+                .filter(|n| long || matches!(n, Near::FirstWord(_) | Near::LastWord(_)))
+                .filter_map(|n| self.by_year_and.get(&(year, n)))
                 .flatten()
+                .copied()
+                .collect();
+            seen.sort_unstable();
+            seen.dedup();
+            ids = seen
+                .into_iter()
+                .map(|at| &self.dated[at])
                 .filter(|(their_words, their_key, _)| {
-                    begins_or_ends(&words, their_words)
-                        || (long && within_edits(&key, their_key, 1))
+                    begins_or_ends(&words, their_words) || (long && one_edit_apart(&key, their_key))
                 })
                 .map(|&(_, _, id)| id)
                 .collect();
@@ -141,9 +166,32 @@ impl MatchIndex {
     }
 }
 
-/// The keys of a movie's titles.
-fn index_keys(titles: &[&str]) -> Vec<String> {
-    titles.iter().map(|t| title_key(t)).collect()
+/// What two titles must share to be looked at together in the last look.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Near {
+    FirstWord(String),
+    LastWord(String),
+    FirstLetter(char),
+    LastLetter(char),
+}
+
+fn near(words: &[String], key: &str) -> Vec<Near> {
+    let mut out = Vec::with_capacity(4);
+    out.extend(words.first().cloned().map(Near::FirstWord));
+    out.extend(words.last().cloned().map(Near::LastWord));
+    out.extend(key.chars().next().map(Near::FirstLetter));
+    out.extend(key.chars().last().map(Near::LastLetter));
+    out
+}
+
+/// Whether two keys are one edit apart. One edit leaves the first or the last letter as it was,
+/// and the length within one: most keys are set aside on those before the edit distance is
+/// counted.
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    (!a.is_ascii() || !b.is_ascii() || a.len().abs_diff(b.len()) <= 1)
+        && (a.as_bytes().first() == b.as_bytes().first()
+            || a.as_bytes().last() == b.as_bytes().last())
+        && within_edits(a, b, 1)
 }
 
 /// The movies of `found` whose year is within `years` of `year` (any, when the row has none).

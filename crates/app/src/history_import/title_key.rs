@@ -81,9 +81,17 @@ pub fn title_words(title: &str) -> Vec<String> {
 /// whose series `b` begins ("Die Hard 3" and "Die Hard: With a Vengeance"; the caller has checked
 /// the year).
 pub fn begins_or_ends(a: &[String], b: &[String]) -> bool {
+    // Every case below shares a first or a last word: most pairs end here, without counting.
+    let (Some(a_first), Some(b_first)) = (a.first(), b.first()) else {
+        return false;
+    };
+    if a_first != b_first && a.last() != b.last() {
+        return false;
+    }
+    let letters = |words: &[String]| words.iter().map(|w| w.chars().count()).sum::<usize>();
     if let Some((last, head)) = a.split_last()
         && last.bytes().all(|c| c.is_ascii_digit())
-        && head.concat().chars().count() >= 4
+        && letters(head) >= 4
         && b.len() > head.len()
         && b.starts_with(head)
         && !b[head.len()].bytes().all(|c| c.is_ascii_digit())
@@ -92,7 +100,7 @@ pub fn begins_or_ends(a: &[String], b: &[String]) -> bool {
         return true;
     }
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    let enough = short.len() >= 2 || short.concat().chars().count() >= 6;
+    let enough = short.len() >= 2 || letters(short) >= 6;
     enough && short.len() < long.len() && (long.starts_with(short) || long.ends_with(short))
 }
 
