@@ -126,10 +126,20 @@ pub async fn run(settings: ServeSettings) -> Result<()> {
         task.abort();
     }
     served?;
-    db.close().await;
+    // Closing the pool waits for every connection to come back: a background task (a training,
+    // an enrichment run) may hold one for long, and a stop must not wait for it.
+    if tokio::time::timeout(DB_CLOSE_WAIT, db.close())
+        .await
+        .is_err()
+    {
+        tracing::warn!(wait = ?DB_CLOSE_WAIT, "a database connection was still in use; stopping anyway");
+    }
     tracing::info!("shut down");
     Ok(())
 }
+
+/// How long a stop waits for the database connections still in use to come back.
+const DB_CLOSE_WAIT: Duration = Duration::from_secs(3);
 
 /// Imports the demo dataset into an empty catalogue, so that a fresh install shows real movies.
 ///
@@ -189,6 +199,9 @@ pub async fn serve(
         .timer(TokioTimer::new())
         .header_read_timeout(header_timeout);
     let graceful = GracefulShutdown::new();
+    // Tells connections still waiting for their first byte that the server is stopping: they
+    // hold a graceful-shutdown watcher, and would hold the stop for as long as they wait.
+    let (stopping, stop) = tokio::sync::watch::channel(false);
     tokio::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -209,13 +222,20 @@ pub async fn serve(
             axum::extract::ConnectInfo(peer),
         ));
         let (connections, watcher) = (connections.clone(), graceful.watcher());
+        let mut stop = stop.clone();
         tokio::spawn(async move {
             // hyper's timer starts with a request head, after the first bytes tell HTTP/1 from
-            // HTTP/2: a connection that sends nothing at all is closed here after the same time.
+            // HTTP/2: a connection that sends nothing at all is closed here after the same time,
+            // or at once when the server stops.
             let mut first = [0u8; 1];
-            match tokio::time::timeout(header_timeout, stream.peek(&mut first)).await {
-                Ok(Ok(read)) if read > 0 => {}
-                _ => return,
+            tokio::select! {
+                peeked = tokio::time::timeout(header_timeout, stream.peek(&mut first)) => {
+                    match peeked {
+                        Ok(Ok(read)) if read > 0 => {}
+                        _ => return,
+                    }
+                }
+                _ = stop.changed() => return,
             }
             let connection =
                 connections.serve_connection_with_upgrades(TokioIo::new(stream), service);
@@ -225,6 +245,7 @@ pub async fn serve(
         });
     }
     drop(listener);
+    let _ = stopping.send(true);
     tracing::info!("shutting down: finishing in-flight requests");
     tokio::select! {
         () = graceful.shutdown() => Ok(()),

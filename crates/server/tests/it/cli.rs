@@ -296,7 +296,17 @@ async fn serve_migrates_and_answers_probes(backend: Backend) {
     );
     let secret = std::fs::read_to_string(var.join("jwt-secret")).unwrap();
 
+    // A client that connected and sent nothing yet (the header timeout is 30 s, as is the
+    // grace) does not hold the stop.
+    let _silent = std::net::TcpStream::connect(server.addr).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let stopping = std::time::Instant::now();
     let (status, log) = server.terminate();
+    assert!(
+        stopping.elapsed() < Duration::from_secs(10),
+        "the stop took {:?}",
+        stopping.elapsed()
+    );
     assert!(status.success(), "exit status {status}");
     assert!(log.iter().any(|l| l.contains("shut down")), "{log:?}");
     assert!(

@@ -109,7 +109,8 @@ impl Server {
             }
             if std::time::Instant::now() > deadline {
                 let _ = self.child.kill();
-                panic!("server ignored SIGTERM");
+                let log: Vec<String> = self.log.try_iter().collect();
+                panic!("server ignored SIGTERM; its log since: {log:#?}");
             }
             std::thread::sleep(Duration::from_millis(50));
         };
