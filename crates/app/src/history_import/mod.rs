@@ -19,7 +19,48 @@ use nextflex_data::exports::{Export, ExportFormat, ExportRow, FilmRef};
 use nextflex_engine::text::within_edits;
 use title_key::{begins_or_ends, part_keys, title_key, title_words};
 
-use nextflex_store::db::catalogue::MatchKeys;
+use std::sync::Arc;
+
+use nextflex_store::db::Db;
+use nextflex_store::db::catalogue::{self, MatchKeys};
+use nextflex_store::error::Result;
+
+/// The [`MatchIndex`] of the catalogue as it is, built again only when the catalogue has changed
+/// since (its [`catalogue::stamp`]), off the async runtime: building it reads every title of
+/// the catalogue, most of an import's work.
+#[derive(Debug, Default)]
+pub struct MatchIndexCache {
+    built: std::sync::Mutex<Option<((i64, i64, i64), Arc<MatchIndex>)>>,
+}
+
+impl MatchIndexCache {
+    pub async fn get(&self, db: &Db) -> Result<Arc<MatchIndex>> {
+        let stamp = catalogue::stamp(db).await?;
+        // A change within the last second may share its stamp with the one before it: the
+        // index of a catalogue that has just changed is not kept.
+        let settled = stamp.2 < nextflex_store::clock::now() - 1;
+        if let Some((at, index)) = self.lock().as_ref()
+            && *at == stamp
+            && settled
+        {
+            return Ok(Arc::clone(index));
+        }
+        let keys = catalogue::match_keys(db).await?;
+        let index = tokio::task::spawn_blocking(move || Arc::new(MatchIndex::new(&keys)))
+            .await
+            .map_err(|e| nextflex_store::error::Error::internal("building the match index", e))?;
+        if settled {
+            *self.lock() = Some((stamp, Arc::clone(&index)));
+        }
+        Ok(index)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<((i64, i64, i64), Arc<MatchIndex>)>> {
+        self.built
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
 
 /// The catalogue as imports look it up.
 #[derive(Debug, Default)]

@@ -21,10 +21,10 @@ use super::movies::{MovieCard, full_snapshot, genre};
 use super::profiles::user_not_found;
 use super::tokens::AuthUser;
 use super::{ApiContext, ApiError, ErrorCode};
-use nextflex_app::history_import::{MatchIndex, match_rows};
+use nextflex_app::history_import::match_rows;
 use nextflex_app::recommender::MAX_LIMIT;
 use nextflex_store::db::movie_lists::{self, List};
-use nextflex_store::db::{catalogue, ratings, users};
+use nextflex_store::db::{ratings, users};
 use nextflex_store::ids::UserId;
 
 /// Members besides the caller: a group is two to six people.
@@ -236,7 +236,7 @@ async fn recommend_group(
     let index = if request.guests.is_empty() {
         None
     } else {
-        Some(MatchIndex::new(&catalogue::match_keys(&ctx.db).await?))
+        Some(ctx.match_index.get(&ctx.db).await?)
     };
     for (guest, index) in request.guests.iter().zip(index.iter().cycle()) {
         let name = guest.name.trim().to_owned();

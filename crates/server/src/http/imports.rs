@@ -20,7 +20,6 @@ use super::tokens::{AuthUser, deleted_account};
 use super::{ApiContext, ApiError, ErrorCode};
 use nextflex_app::history_import::{MatchIndex, match_rows};
 use nextflex_app::recommender::Recommender;
-use nextflex_store::db::catalogue;
 use nextflex_store::db::ratings::{self, Imported};
 
 /// The largest file accepted.
@@ -239,8 +238,8 @@ async fn import(
 ) -> Result<axum::Json<ImportReport>, ApiError> {
     let multipart = multipart.map_err(|e| not_multipart("the file", &e))?;
     let (name, bytes, overwrite) = read_form(multipart).await?;
-    let keys = catalogue::match_keys(&ctx.db).await?;
-    let plan = off_runtime(move || plan(name.as_deref(), &bytes, &keys)).await??;
+    let index = ctx.match_index.get(&ctx.db).await?;
+    let plan = off_runtime(move || plan(name.as_deref(), &bytes, &index)).await??;
     let now = nextflex_store::clock::now();
     let to_rate: Vec<(i64, f64, i64)> = plan
         .ratings
@@ -296,15 +295,14 @@ struct Plan {
     skipped: Vec<SkippedRow>,
 }
 
-fn plan(name: Option<&str>, bytes: &[u8], keys: &[catalogue::MatchKeys]) -> Result<Plan, ApiError> {
+fn plan(name: Option<&str>, bytes: &[u8], index: &MatchIndex) -> Result<Plan, ApiError> {
     let zip = nextflex_data::exports::is_zip(bytes);
     let exports = read_upload(name, bytes, MAX_ROWS, MAX_FILE_BYTES).map_err(export_error)?;
-    let index = MatchIndex::new(keys);
     let files: Vec<(&str, &nextflex_data::exports::Export)> = exports
         .iter()
         .map(|NamedExport { file, export }| (file.as_str(), export))
         .collect();
-    let matched = match_rows(&index, &files);
+    let matched = match_rows(index, &files);
     let owned = |rows: &[(&ExportRow, i64)]| -> Vec<(ExportRow, i64)> {
         rows.iter().map(|(row, id)| ((*row).clone(), *id)).collect()
     };

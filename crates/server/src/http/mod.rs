@@ -74,6 +74,8 @@ pub struct ApiContext {
     pub metrics_route: bool,
     /// Accounts seen open lately (every authenticated request checks).
     pub accounts: Arc<tokens::OpenAccounts>,
+    /// The catalogue as history imports and guests' files are matched against it.
+    pub match_index: Arc<nextflex_app::history_import::MatchIndexCache>,
 }
 
 /// API settings with their defaults.
@@ -169,6 +171,7 @@ impl ApiContext {
             trending: Arc::new(trending::Trending::new(settings)?),
             metrics_route: settings.metrics_route,
             accounts: Arc::default(),
+            match_index: Arc::default(),
             metrics: Arc::new(metrics::Metrics::new(
                 db.pool().options().get_max_connections(),
             )?),

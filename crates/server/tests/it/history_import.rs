@@ -586,3 +586,32 @@ async fn candidates_are_close_in_title_and_year() {
         "nothing near 1960: {report}"
     );
 }
+
+/// Imports match against the catalogue as it is now: a film added since the last import is
+/// found, although the catalogue's index is kept between imports.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_film_added_since_the_last_import_is_matched() {
+    let (app, tdb, token) = app_with_user(Backend::Sqlite, "later@example.com")
+        .await
+        .unwrap();
+    let file = "Date,Name,Year,Letterboxd URI,Rating\n2024-01-01,Quux Returns,1999,u,4\n";
+    let (_, before) = import_history(&app, &token, file.as_bytes(), "keep").await;
+    assert_eq!(before["unmatched"], 1, "{before}");
+    let (_, again) = import_history(&app, &token, file.as_bytes(), "keep").await;
+    assert_eq!(again["unmatched"], 1, "the kept index: {again}");
+    let db = tdb.connect().await;
+    // An old timestamp, as an import of an old dataset may write: the count tells the change.
+    sqlx::query(db.sql(
+        "INSERT INTO movies (title, search_title, release_year, created_at, updated_at) \
+         VALUES ('Quux Returns', 'quux returns', 1999, 0, 0)",
+    ))
+    .execute(db.pool())
+    .await
+    .unwrap();
+    let (_, after) = import_history(&app, &token, file.as_bytes(), "keep").await;
+    assert_eq!(
+        (after["rated"].as_u64(), after["unmatched"].as_u64()),
+        (Some(1), Some(0)),
+        "{after}"
+    );
+}

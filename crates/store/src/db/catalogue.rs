@@ -889,6 +889,22 @@ pub struct MatchKeys {
     pub year: Option<i64>,
 }
 
+/// What changes whenever the catalogue does (a movie added, removed or updated): its count, its
+/// largest id and its latest `updated_at` (Unix seconds).
+pub async fn stamp(db: &Db) -> Result<(i64, i64, i64)> {
+    let row = sqlx::query(db.sql(
+        "SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS last_id, \
+         COALESCE(MAX(updated_at), 0) AS changed FROM movies",
+    ))
+    .fetch_one(db.pool())
+    .await?;
+    Ok((
+        row.try_get("n")?,
+        row.try_get("last_id")?,
+        row.try_get("changed")?,
+    ))
+}
+
 /// Every movie's [`MatchKeys`].
 pub async fn match_keys(db: &Db) -> Result<Vec<MatchKeys>> {
     Ok(sqlx::query_as(db.sql(
