@@ -30,8 +30,11 @@ use nextflex_store::error::Result;
 /// the catalogue, most of an import's work.
 #[derive(Debug, Default)]
 pub struct MatchIndexCache {
-    built: std::sync::Mutex<Option<((i64, i64, i64), Arc<MatchIndex>)>>,
+    built: std::sync::Mutex<Option<Built>>,
 }
+
+/// An index and the catalogue stamp it was built at.
+type Built = ((i64, i64, i64), Arc<MatchIndex>);
 
 impl MatchIndexCache {
     pub async fn get(&self, db: &Db) -> Result<Arc<MatchIndex>> {
@@ -55,7 +58,7 @@ impl MatchIndexCache {
         Ok(index)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<((i64, i64, i64), Arc<MatchIndex>)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Built>> {
         self.built
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
