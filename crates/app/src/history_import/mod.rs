@@ -2,7 +2,7 @@
 //! matched to a catalogue movie by IMDb id, then TMDB id (or a MovieLens or NextFlex id), then
 //! title and year, and the ratings and watchlist entries are written in one transaction.
 //!
-//! Titles are compared as a careful person would ([`title_key`]: case, accents, punctuation,
+//! Titles are compared as a careful person would ([`title_key::title_words`]: case, accents, punctuation,
 //! articles and how numbers are written do not count) against every title a movie has: its
 //! title, original title and alternate titles. The year must agree, within one year when no
 //! movie has the exact year (release dates differ between countries). Failing that, a title's
@@ -17,7 +17,7 @@ use std::collections::HashMap;
 
 use nextflex_data::exports::{Export, ExportFormat, ExportRow, FilmRef};
 use nextflex_engine::text::within_edits;
-use title_key::{begins_or_ends, part_keys, title_key, title_words};
+use title_key::{begins_or_ends, part_keys, title_words};
 
 use std::sync::Arc;
 
@@ -160,7 +160,8 @@ impl MatchIndex {
             return Some(id);
         }
         let title = film.title.as_deref()?;
-        let key = title_key(title);
+        let words = title_words(title);
+        let key = words.concat();
         if let Some(found) = self.titles.get(&key) {
             return match within(found, film.year, 0).as_slice() {
                 [one] => Some(*one),
@@ -181,7 +182,6 @@ impl MatchIndex {
         if ids.is_empty() {
             // The last look, among the films of that year: one title beginning or ending the
             // other, or a long title one typo away ("Inglorious Basterds").
-            let words = title_words(title);
             let long = key.chars().count() >= 10;
             let mut seen: Vec<usize> = near(&words, &key)
                 .into_iter()

@@ -65,12 +65,14 @@ const NUMBERS: [(&str, &str); 38] = [
 /// Words that only announce the number after them.
 const BEFORE_A_NUMBER: [&str; 7] = ["part", "pt", "chapter", "vol", "volume", "episode", "ep"];
 
-/// The key two titles share when a person would call them the same.
+/// The key two titles share when a person would call them the same: their
+/// [`title_words`] joined.
+#[cfg(test)]
 pub fn title_key(title: &str) -> String {
     title_words(title).concat()
 }
 
-/// A title's words as [`title_key`] compares them (its key is their concatenation).
+/// A title's words as a careful person compares them; joined, they are its key.
 pub fn title_words(title: &str) -> Vec<String> {
     normal_words(&words(&article_to_front(title)))
 }
