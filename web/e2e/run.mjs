@@ -484,7 +484,7 @@ async function main() {
     await first.scrollIntoViewIfNeeded();
     const card = await row.locator('[data-testid="movie-card"]').first().textContent();
     check(
-      /Also|Liked by the same people/.test(card ?? ''),
+      /Same series|Also|Liked by the same people/.test(card ?? ''),
       `the first similar card gives no reason: ${card}`,
     );
     await shot('movie-similar-why');

@@ -504,7 +504,7 @@ pub fn schedule(
     Ok(())
 }
 
-/// Retrains, so that the snapshot (cards, charts, the content index) has what was filled. A
+/// Retrains, so that the snapshot (cards, charts, the similar lists) has what was filled. A
 /// training under way may have read the catalogue before the run's writes: it is waited for.
 async fn rebuild(models: &Arc<Models>) {
     while models.training().state == TrainingState::Running {

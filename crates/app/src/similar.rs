@@ -1,31 +1,16 @@
-//! The movie page's similar movies, each with the reason it is there in a few words: the
-//! director or stars the two films share, that the same people like both, or what else they
-//! have in common (keywords, then genres). The list itself is the snapshot's
-//! ([`Recommender::similar`]); the reasons read the films' credits and keywords.
+//! The movie page's similar movies, each with the reason it is there in a few words: that it
+//! is of the same series, the director or stars the two films share, that the same people like
+//! both, or what else they have in common (keywords, then genres and decade). The list and the
+//! features the reasons name are the snapshot's ([`Recommender::similar`]), made with the model
+//! version: nothing is read per request.
 
-use std::collections::{HashMap, HashSet};
-
-use nextflex_engine::similar::Blend;
+use nextflex_engine::content::{Role, Terms};
 
 use crate::recommender::{Neighbour, Recommender};
-use nextflex_store::db::Db;
-use nextflex_store::db::keywords;
-use nextflex_store::db::people::{self, Credit, Role};
-use nextflex_store::error::Result;
 
 /// From this share of the best neighbour's who-liked-what signal, "liked by the same people" is
-/// a reason, as it is wherever that signal carries more of the score than the content does.
+/// a reason.
 const SAME_PEOPLE_FROM: f32 = 0.5;
-/// TMDB keywords about how a film was made or released rather than what it is about: never
-/// named as what two films share.
-const META_KEYWORDS: [&str; 6] = [
-    "duringcreditsstinger",
-    "aftercreditsstinger",
-    "woman director",
-    "independent film",
-    "3d",
-    "sequel",
-];
 /// Reasons given for one film.
 const MAX_REASONS: usize = 2;
 /// Shared names or words one reason lists.
@@ -39,71 +24,57 @@ pub struct Explained<'r> {
 
 /// The `k` movies most like movie `id`, each with its reason; `None` for a movie not in the
 /// snapshot.
-pub async fn explained<'r>(
-    db: &Db,
-    r: &'r Recommender,
-    id: i64,
-    k: usize,
-) -> Result<Option<Vec<Explained<'r>>>> {
-    let Some(neighbours) = r.similar(id, k) else {
-        return Ok(None);
-    };
-    let ids: Vec<i64> = std::iter::once(id)
-        .chain(neighbours.iter().map(|n| n.movie.id))
-        .collect();
-    let names = |credits: Vec<Credit>| {
-        let mut by_movie: HashMap<i64, Vec<String>> = HashMap::new();
-        for c in credits {
-            by_movie.entry(c.movie_id).or_default().push(c.name);
-        }
-        by_movie
-    };
-    let directors = names(people::credits_on(db, Role::Director, &ids).await?);
-    let stars = names(people::credits_on(db, Role::Star, &ids).await?);
-    let mut words: HashMap<i64, Vec<String>> = HashMap::new();
-    for (movie, keyword) in keywords::keywords_on(db, &ids).await? {
-        if !META_KEYWORDS.contains(&keyword.name.as_str()) {
-            words.entry(movie).or_default().push(keyword.name);
-        }
-    }
-    let w = Blend::default().content_weight;
-    let anchor = r.movie(id).map(|m| m.genres.clone()).unwrap_or_default();
-    fn of(map: &HashMap<i64, Vec<String>>, movie: i64) -> &[String] {
-        map.get(&movie).map_or(&[], Vec::as_slice)
-    }
-    Ok(Some(
+pub fn explained(r: &Recommender, id: i64, k: usize) -> Option<Vec<Explained<'_>>> {
+    let neighbours = r.similar(id, k)?;
+    let index = r.similar_index();
+    let terms = index.terms();
+    let anchor = index.position(id);
+    let decade = |m: i64| r.movie(m).and_then(|m| m.year).map(|y| y / 10 * 10);
+    Some(
         neighbours
             .into_iter()
             .map(|n| {
                 let m = n.movie.id;
+                let both = |role| match (anchor, index.position(m)) {
+                    (Some(a), Some(b)) => names(terms, a, b, role),
+                    _ => Vec::new(),
+                };
                 let why = reason(&Shared {
-                    directors: shared(of(&directors, id), of(&directors, m)),
-                    stars: shared(of(&stars, id), of(&stars, m)),
-                    same_people: n.collaborative >= SAME_PEOPLE_FROM
-                        || (n.collaborative > 0.0 && (1.0 - w) * n.collaborative >= w * n.content),
-                    keywords: shared(of(&words, id), of(&words, m)),
-                    genres: shared(&anchor, &n.movie.genres),
+                    series: n.series,
+                    directors: both(Role::Director),
+                    stars: both(Role::Star),
+                    same_people: n.collaborative >= SAME_PEOPLE_FROM,
+                    keywords: both(Role::Keyword),
+                    genres: both(Role::Genre),
+                    decade: decade(id).filter(|&d| decade(m) == Some(d)),
                 });
                 Explained { neighbour: n, why }
             })
             .collect(),
-    ))
+    )
+}
+
+fn names(terms: &Terms, a: usize, b: usize, role: Role) -> Vec<String> {
+    terms
+        .shared(a, b, role)
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
 }
 
 /// What two films have in common.
 #[derive(Debug, Default)]
 struct Shared {
+    series: bool,
     directors: Vec<String>,
     stars: Vec<String>,
     same_people: bool,
+    /// Rarest first.
     keywords: Vec<String>,
+    /// Rarest first.
     genres: Vec<String>,
-}
-
-/// The names in both lists, in the first list's order.
-fn shared(a: &[String], b: &[String]) -> Vec<String> {
-    let b: HashSet<&String> = b.iter().collect();
-    a.iter().filter(|x| b.contains(x)).cloned().collect()
+    /// The decade both came out in.
+    decade: Option<i64>,
 }
 
 /// "Tom Hanks", "Tom Hanks and Tim Allen" (at most [`MAX_NAMES`]).
@@ -115,11 +86,15 @@ fn listed(names: &[String]) -> String {
     }
 }
 
-/// The strongest reasons, at most [`MAX_REASONS`], joined with " · ": a shared director, shared
-/// stars, the same people liking both; keywords, then genres, only where nothing stronger is
-/// said. "Similar" when the films share nothing that can be named.
+/// The strongest reasons, at most [`MAX_REASONS`], joined with " · ": the same series, a shared
+/// director, shared stars, the same people liking both; keywords, then genres (with the decade
+/// when both came out in it), only where nothing stronger is said. "Similar" when the films
+/// share nothing that can be named.
 fn reason(s: &Shared) -> String {
     let mut parts = Vec::new();
+    if s.series {
+        parts.push("Same series".to_owned());
+    }
     if !s.directors.is_empty() {
         parts.push(format!("Also directed by {}", listed(&s.directors)));
     }
@@ -133,7 +108,11 @@ fn reason(s: &Shared) -> String {
         parts.push(format!("Also about {}", listed(&s.keywords)));
     }
     if parts.is_empty() && !s.genres.is_empty() {
-        parts.push(format!("Also {}", listed(&s.genres)));
+        let genres = listed(&s.genres);
+        parts.push(match s.decade {
+            Some(decade) => format!("Also {genres} from the {decade}s"),
+            None => format!("Also {genres}"),
+        });
     }
     if parts.is_empty() {
         return "Similar".to_owned();
@@ -164,10 +143,16 @@ mod tests {
             same_people: true,
             keywords: names(&["dc comics"]),
             genres: names(&["Action"]),
+            ..Shared::default()
         };
         assert_eq!(
             reason(&s),
             "Also directed by Christopher Nolan · also starring Christian Bale and Michael Caine"
+        );
+        let sequel = Shared { series: true, ..s };
+        assert_eq!(
+            reason(&sequel),
+            "Same series · also directed by Christopher Nolan"
         );
     }
 
@@ -188,14 +173,12 @@ mod tests {
             ..Shared::default()
         };
         assert_eq!(reason(&genres), "Also Animation and Family");
+        let seventies = Shared {
+            genres: names(&["Horror"]),
+            decade: Some(1970),
+            ..Shared::default()
+        };
+        assert_eq!(reason(&seventies), "Also Horror from the 1970s");
         assert_eq!(reason(&Shared::default()), "Similar");
-    }
-
-    #[test]
-    fn shared_keeps_the_first_lists_order() {
-        assert_eq!(
-            shared(&names(&["a", "b", "c"]), &names(&["c", "a"])),
-            names(&["a", "c"])
-        );
     }
 }

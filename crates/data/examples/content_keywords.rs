@@ -1,4 +1,4 @@
-//! Builds the content index over every movie of a keywords.csv (The Movies Dataset) and prints
+//! Builds the similar lists (content only) over every movie of a keywords.csv (The Movies Dataset) and prints
 //! the build time and one lookup: the content-similarity benchmark.
 //!
 //! Usage: content_keywords KEYWORDS.csv [K]
@@ -7,7 +7,8 @@ use std::time::Instant;
 
 use nextflex_data::catalogue::CatalogueBuilder;
 use nextflex_data::sources::kaggle::read_keywords;
-use nextflex_engine::content::{ContentIndex, ContentItem, ContentParams};
+use nextflex_engine::content::ContentItem;
+use nextflex_engine::similar::{SimilarIndex, SimilarParams};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -27,13 +28,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .collect();
     let started = Instant::now();
-    let index = ContentIndex::build(
-        &items,
-        ContentParams {
-            k,
-            director_weight: 3.0,
-        },
-    )?;
+    let ratings = vec![0; items.len()];
+    let params = SimilarParams {
+        k,
+        prior: 0.0,
+        min_ratings: 0,
+        ..SimilarParams::default()
+    };
+    let index = SimilarIndex::build(&items, &ratings, None, params)?;
     let built = started.elapsed().as_secs_f64();
     let started = Instant::now();
     let mut n = 0;

@@ -1,6 +1,6 @@
 //! Criterion benches of the engine's hot paths on synthetic data shaped like the real sets:
 //! ALS half-steps and a whole fit on 100k ratings (ml-latest-small's shape), fold-in plus top-20
-//! over a 45k-movie catalogue, and the content index's build and lookup over 45k movies.
+//! over a 45k-movie catalogue, and the similar lists' build and lookup over 45k movies.
 //!
 //!     cargo bench -p nextflex-engine --bench engine
 
@@ -9,8 +9,9 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use nextflex_engine::als::{AlsModel, AlsParams};
-use nextflex_engine::content::{ContentIndex, ContentItem, ContentParams};
+use nextflex_engine::content::ContentItem;
 use nextflex_engine::rng::SplitMix64;
+use nextflex_engine::similar::{SimilarIndex, SimilarParams};
 
 /// An index in `0..n` with a heavy head, as item popularity and keyword use have.
 fn skewed(rng: &mut SplitMix64, n: usize) -> usize {
@@ -101,6 +102,7 @@ fn content(c: &mut Criterion) {
         .map(|id| ContentItem {
             id,
             title: format!("Movie {id}"),
+            also_known_as: Vec::new(),
             year: Some(1950 + (id % 70)),
             keywords: (0..rng.below(12))
                 .map(|_| format!("keyword{}", skewed(&mut rng, 20_000)))
@@ -114,17 +116,18 @@ fn content(c: &mut Criterion) {
                 .collect(),
         })
         .collect();
-    let params = ContentParams {
+    let params = SimilarParams {
         k: 50,
-        ..ContentParams::default()
+        ..SimilarParams::default()
     };
+    let ratings: Vec<u64> = (0..items.len() as u64).map(|i| i % 100).collect();
     let mut group = c.benchmark_group("content_45k");
     group.sample_size(10);
     group.bench_function("build_top50", |b| {
-        b.iter(|| ContentIndex::build(&items, params).expect("build"))
+        b.iter(|| SimilarIndex::build(&items, &ratings, None, params).expect("build"))
     });
     group.finish();
-    let index = ContentIndex::build(&items, params).expect("build");
+    let index = SimilarIndex::build(&items, &ratings, None, params).expect("build");
     c.bench_function("content_45k/similar_k10", |b| {
         b.iter(|| index.similar(black_box(12_345), 10))
     });

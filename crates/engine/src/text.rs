@@ -54,6 +54,26 @@ pub fn franchise(title: &str) -> String {
     words.join(" ")
 }
 
+/// Whether two series keys ([`franchise`]) name one series: equal, or one a word-prefix of
+/// the other with at least two words besides a leading article ("the dark knight" and "the
+/// dark knight rises", "star trek" and "star trek into darkness"; not "the man" and "the man
+/// who knew too much").
+pub fn same_series(a: &str, b: &str) -> bool {
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    match long.strip_prefix(short) {
+        Some("") => true,
+        Some(rest) if rest.starts_with(' ') => {
+            let mut words = short.split(' ').peekable();
+            words.next_if(|w| matches!(*w, "the" | "a" | "an"));
+            words.count() >= 2
+        }
+        _ => false,
+    }
+}
+
 /// Whether `a` and `b` are within `max` edits (insertions, deletions, substitutions and
 /// transpositions of neighbours: the optimal string alignment distance). Search calls it for
 /// every title word, so ASCII words (nearly all, once folded) are compared as bytes, with the
@@ -112,7 +132,23 @@ fn osa_within<T: PartialEq>(a: &[T], b: &[T], max: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{fold, within_edits, words};
+    use super::{fold, franchise, same_series, within_edits, words};
+
+    #[test]
+    fn series_are_one_key_or_a_long_enough_prefix() {
+        let same = |a: &str, b: &str| same_series(&franchise(a), &franchise(b));
+        assert!(same("Toy Story", "Toy Story 3"));
+        assert!(same("The Dark Knight", "The Dark Knight Rises"));
+        assert!(same(
+            "Star Wars: Episode IV - A New Hope",
+            "Star Wars: The Force Awakens"
+        ));
+        assert!(same("Mad Max", "Mad Max Beyond Thunderdome"));
+        assert!(!same("The Man", "The Man Who Knew Too Much"));
+        assert!(!same("Alien", "Aliens"));
+        assert!(!same("Up", "Upside Down"));
+        assert!(!same_series("", ""));
+    }
 
     #[test]
     fn edit_distances_with_transpositions() {

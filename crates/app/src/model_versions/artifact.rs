@@ -1,5 +1,5 @@
 //! A model version's stored form: one object, `models/<version>/snapshot.bin`, holding what
-//! training produced (rating statistics, the content index, the ALS model, the ranking model,
+//! training produced (rating statistics, the similar lists, the ALS model, the ranking model,
 //! the build report).
 //! The catalogue itself is read from the database when a version is loaded.
 //!
@@ -12,10 +12,11 @@
 use std::collections::HashMap;
 
 use nextflex_engine::als::{AlsModel, AlsParams, AlsParts};
-use nextflex_engine::content::{ContentIndex, ContentParts};
+use nextflex_engine::content::TermParts;
 use nextflex_engine::ease::{EaseModel, EaseParams, EaseParts};
 use nextflex_engine::ials::{Feedback, IalsModel, IalsParams, IalsParts, Objective};
 use nextflex_engine::ranking::RankingModel;
+use nextflex_engine::similar::{SimilarIndex, SimilarParts};
 use sha2::{Digest, Sha256};
 
 use crate::recommender::{BuildReport, RatingStats, Trained};
@@ -23,7 +24,7 @@ use nextflex_store::error::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"NXFLXSNP";
 /// Bumped whenever the layout changes; other versions are refused (retrain to upgrade).
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The object key of a version's snapshot.
 pub fn key(version: &str) -> String {
@@ -45,7 +46,7 @@ pub fn encode(trained: &Trained) -> Result<(Vec<u8>, String)> {
             w.f64(s.mean);
         }
     }
-    let c = trained.content.to_parts();
+    let c = trained.similar.to_parts();
     w.len(c.k);
     w.len(c.ids.len());
     for ((id, title), year) in c.ids.iter().zip(&c.titles).zip(&c.years) {
@@ -53,8 +54,18 @@ pub fn encode(trained: &Trained) -> Result<(Vec<u8>, String)> {
         w.str(title);
         w.i64(year.unwrap_or(i64::MIN));
     }
+    w.len(c.terms.names.len());
+    for (name, role) in c.terms.names.iter().zip(&c.terms.roles) {
+        w.str(name);
+        w.u8(*role);
+    }
+    w.u32s(&c.terms.offsets);
+    w.u32s(&c.terms.terms);
     w.u32s(&c.neighbours);
     w.f32s(&c.scores);
+    w.f32s(&c.collaborative);
+    w.len(c.series.len());
+    c.series.iter().for_each(|x| w.u8(*x));
     match &trained.als {
         None => w.u8(0),
         Some(model) => {
@@ -170,13 +181,31 @@ pub fn decode(bytes: &[u8]) -> Result<Trained> {
         let year = r.i64()?;
         years.push((year != i64::MIN).then_some(year));
     }
-    let content = ContentIndex::from_parts(ContentParts {
+    let terms = r.len()?;
+    let (mut names, mut roles) = (Vec::new(), Vec::new());
+    for _ in 0..terms {
+        names.push(r.str()?);
+        roles.push(r.u8()?);
+    }
+    let terms = TermParts {
+        names,
+        roles,
+        offsets: r.u32s()?,
+        terms: r.u32s()?,
+    };
+    let similar = SimilarIndex::from_parts(SimilarParts {
         k,
         ids,
         titles,
         years,
+        terms,
         neighbours: r.u32s()?,
         scores: r.f32s()?,
+        collaborative: r.f32s()?,
+        series: {
+            let n = r.len()?;
+            (0..n).map(|_| r.u8()).collect::<Result<_>>()?
+        },
     })
     .map_err(|e| corrupt(&e.to_string()))?;
     let als = match r.u8()? {
@@ -261,7 +290,7 @@ pub fn decode(bytes: &[u8]) -> Result<Trained> {
     Ok(Trained {
         stats,
         dataset_stats,
-        content,
+        similar,
         als,
         ranking,
         report,

@@ -1,4 +1,4 @@
-//! Model versions: every build of the recommenders (charts, content index, ALS) is a version,
+//! Model versions: every build of the recommenders (charts, similar lists, ALS) is a version,
 //! recorded in the database with its parameters, data sizes, held-out metrics and timings.
 //! Builds run in the background; a finished one is swapped in atomically (requests in flight
 //! keep the snapshot they started with), and a failed one leaves the current one serving and
@@ -146,7 +146,7 @@ impl Models {
         self.run(trained_by, None).await
     }
 
-    /// Makes a version with one model trained elsewhere (Spark): the charts, the content index
+    /// Makes a version with one model trained elsewhere (Spark): the charts, the similar lists
     /// and the other model are built here as usual.
     pub async fn import(&self, trained_by: &'static str, supplied: Supplied) -> Result<String> {
         self.set(|t| *t = running());
@@ -232,7 +232,7 @@ impl Models {
                 "popularity_weight": als.popularity_weight,
                 "ranking": ranking,
                 "chart_percentile": self.settings.chart_percentile,
-                "director_weight": self.settings.director_weight,
+                "similar": similar_params(&self.settings.similar),
                 "dataset": self.settings.dataset,
             })
         };
@@ -296,7 +296,11 @@ impl Models {
         match supplied {
             None => {}
             Some(Supplied::Als(als)) => trained.take_als(als),
-            Some(Supplied::Ranking(model)) => trained.ranking = Some(RankingModel::Ials(model)),
+            Some(Supplied::Ranking(model)) => {
+                trained.ranking = Some(RankingModel::Ials(model));
+                // The similar lists were made without a ranking model: again, with this one.
+                recommender::relist(&self.db, &mut trained, &settings).await?;
+            }
         }
         self.set(|t| {
             t.stage = Some("storing the model");
@@ -394,7 +398,7 @@ impl Models {
         if wait {
             return self.train("startup").await.map(drop);
         }
-        // The charts and search first (seconds: no content index, no ALS), then the full model
+        // The charts and search first (seconds: no similar lists, no ALS), then the full model
         // in the background.
         if self.shared.get().is_none() {
             let settings = RecommenderSettings {
@@ -509,5 +513,22 @@ fn ranking_params(p: &nextflex_engine::ranking::RankingParams) -> serde_json::Va
         "ials_iterations": i.iterations,
         "ials_regularization": i.regularization,
         "ials_unobserved_weight": i.unobserved_weight,
+    })
+}
+
+/// The similar-movie parameters a version records.
+fn similar_params(p: &nextflex_engine::similar::SimilarParams) -> serde_json::Value {
+    // As written (0.6, not the f32's 0.6000000238418579).
+    let x = |v: f32| (f64::from(v) * 1e6).round() / 1e6;
+    json!({
+        "kind": x(p.kind),
+        "about": x(p.about),
+        "collaborative": x(p.collaborative),
+        "era": x(p.era),
+        "damping": x(p.damping),
+        "prior": x(p.prior),
+        "hub": x(p.hub),
+        "min_ratings": p.min_ratings,
+        "director_weight": x(p.director_weight),
     })
 }

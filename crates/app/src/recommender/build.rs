@@ -1,6 +1,6 @@
 //! Building a [`Recommender`] snapshot: the catalogue from the database, the chosen dataset's
 //! ratings from its Parquet file in object storage plus the app users' ratings from the
-//! database, then the charts, the content index and the ALS model.
+//! database, then the charts, the rating models and every movie's similar list.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -10,8 +10,9 @@ use nextflex_data::columnar::{self, CatalogueRatings};
 use nextflex_data::ratings::Ratings;
 use nextflex_engine::als::{AlsModel, AlsParams};
 use nextflex_engine::charts::{self, Listing, Votes};
-use nextflex_engine::content::{ContentIndex, ContentItem, ContentParams, ContentParts};
+use nextflex_engine::content::ContentItem;
 use nextflex_engine::ranking::{RankingModel, RankingParams};
+use nextflex_engine::similar::{Collaborative, SimilarIndex, SimilarParams};
 use object_store::ObjectStoreExt;
 use object_store::path::Path as ObjectPath;
 
@@ -34,8 +35,8 @@ pub struct RecommenderSettings {
     pub ranking: RankingParams,
     /// The vote-count percentile a movie needs for the top-rated chart.
     pub chart_percentile: f64,
-    /// Weight of the director in the content soup.
-    pub director_weight: f32,
+    /// How similar-movie lists are made.
+    pub similar: SimilarParams,
     /// Also score the models on a held-out 10 % of the ratings (with `Plan::Full(Fit::Both)`).
     pub evaluate: bool,
     /// What to build.
@@ -49,7 +50,7 @@ impl Default for RecommenderSettings {
             als: AlsParams::default(),
             ranking: RankingParams::default(),
             chart_percentile: 0.9,
-            director_weight: ContentParams::default().director_weight,
+            similar: SimilarParams::default(),
             evaluate: false,
             plan: Plan::Full(Fit::Both),
         }
@@ -59,10 +60,10 @@ impl Default for RecommenderSettings {
 /// What a build makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Plan {
-    /// The charts and search only, in seconds (no content index, no rating model): a partial
+    /// The charts and search only, in seconds (no similar lists, no rating model): a partial
     /// snapshot that serves while the first full model trains.
     Charts,
-    /// The charts, search, the content index and these rating models.
+    /// The charts, search, the similar lists and these rating models.
     Full(Fit),
 }
 
@@ -78,7 +79,7 @@ pub enum Fit {
 }
 
 impl Plan {
-    fn content(self) -> bool {
+    fn similar(self) -> bool {
         matches!(self, Plan::Full(_))
     }
     fn als(self) -> bool {
@@ -100,7 +101,7 @@ pub async fn build(
 }
 
 /// The catalogue's movies, for assembling a snapshot from a stored version (which carries its
-/// content index: the keywords, cast and crew are not read).
+/// similar lists and their features: the keywords, cast and crew are not read).
 pub async fn catalogue(db: &Db) -> Result<Vec<MovieSummary>> {
     summaries(db, &nextflex_store::db::catalogue::genres(db).await?).await
 }
@@ -125,19 +126,23 @@ pub async fn train(
         .ease
         .validate()
         .map_err(|e| Error::Invalid(e.to_string()))?;
+    settings
+        .similar
+        .validate()
+        .map_err(|e| Error::Invalid(e.to_string()))?;
     if !(0.0..=1.0).contains(&settings.chart_percentile) {
         return Err(Error::Invalid(
             "the chart percentile must be between 0 and 1".into(),
         ));
     }
-    // The content features (keywords, cast, crew) only when the content index is built.
+    // The content features (keywords, cast, crew) only when the similar lists are made.
     let plan = settings.plan;
-    let (features, ids) = if plan.content() {
+    let (features, ids) = if plan.similar() {
         nextflex_store::db::catalogue::features(db).await?
     } else {
         (Vec::new(), Vec::new())
     };
-    let genres: HashMap<i64, Vec<String>> = if plan.content() {
+    let genres: HashMap<i64, Vec<String>> = if plan.similar() {
         ids.iter()
             .zip(&features)
             .map(|(&id, m)| (id, m.genres.iter().map(|g| g.name.clone()).collect()))
@@ -148,9 +153,9 @@ pub async fn train(
     let movies = summaries(db, &genres).await?;
     let dataset = dataset_ratings(db, storage, settings.dataset.as_deref()).await?;
     let app = app_ratings(db).await?;
-    let content_params = ContentParams {
+    let similar_params = SimilarParams {
         k: MAX_K,
-        director_weight: settings.director_weight,
+        ..settings.similar
     };
     let percentile = settings.chart_percentile;
     let evaluate = settings.evaluate && plan == Plan::Full(Fit::Both);
@@ -169,20 +174,6 @@ pub async fn train(
                 .zip(ids)
                 .map(|(m, id)| content_item(m, id))
                 .collect();
-            let content = if plan.content() {
-                ContentIndex::build(&items, content_params)
-                    .map_err(|e| Error::Invalid(e.to_string()))?
-            } else {
-                ContentIndex::from_parts(ContentParts {
-                    k: 0,
-                    ids: Vec::new(),
-                    titles: Vec::new(),
-                    years: Vec::new(),
-                    neighbours: Vec::new(),
-                    scores: Vec::new(),
-                })
-                .map_err(|e| Error::Internal(e.to_string()))?
-            };
             let evaluation = if evaluate && ratings.user.len() >= 10 {
                 let all = Ratings {
                     timestamp: vec![0; ratings.user.len()],
@@ -223,6 +214,11 @@ pub async fn train(
             };
             let fit_seconds = fit_started.elapsed().as_secs_f64();
             let stats = stats_of(&movies, &ratings.movie, &ratings.rating);
+            let similar = if plan.similar() {
+                similar_lists(&items, &stats, ranking_model.as_ref(), similar_params)?
+            } else {
+                SimilarIndex::empty()
+            };
             let dataset_stats = stats_of(
                 &movies,
                 &ratings.movie[..dataset_ratings],
@@ -242,7 +238,7 @@ pub async fn train(
             let trained = Trained {
                 stats,
                 dataset_stats,
-                content,
+                similar,
                 als: model,
                 ranking: ranking_model,
                 report,
@@ -260,6 +256,72 @@ pub async fn train(
         "recommenders trained"
     );
     Ok((movies, trained))
+}
+
+/// Makes `trained`'s similar lists again, with the ranking model it holds now (one trained
+/// elsewhere); the content features are read again.
+pub async fn relist(db: &Db, trained: &mut Trained, settings: &RecommenderSettings) -> Result<()> {
+    let (features, ids) = nextflex_store::db::catalogue::features(db).await?;
+    let params = SimilarParams {
+        k: MAX_K,
+        ..settings.similar
+    };
+    let ranking = trained.ranking.take();
+    let stats = std::mem::take(&mut trained.stats);
+    let (similar, ranking, stats) = tokio::task::spawn_blocking(move || {
+        let items: Vec<ContentItem> = features
+            .into_iter()
+            .zip(ids)
+            .map(|(m, id)| content_item(m, id))
+            .collect();
+        let similar = similar_lists(&items, &stats, ranking.as_ref(), params);
+        (similar, ranking, stats)
+    })
+    .await
+    .map_err(|e| Error::internal("making the similar lists failed", e))?;
+    trained.ranking = ranking;
+    trained.stats = stats;
+    trained.similar = similar?;
+    Ok(())
+}
+
+/// Every movie's similar list: from its content, and from who likes what where there is a
+/// ranking model; the confidence prior and the minimum are off in a catalogue nobody rated
+/// (TMDB data alone).
+pub fn similar_lists(
+    items: &[ContentItem],
+    stats: &HashMap<i64, RatingStats>,
+    ranking: Option<&RankingModel>,
+    params: SimilarParams,
+) -> Result<SimilarIndex> {
+    let ratings: Vec<u64> = items
+        .iter()
+        .map(|m| stats.get(&m.id).map_or(0, |s| s.count))
+        .collect();
+    let params = if stats.is_empty() {
+        SimilarParams {
+            prior: 0.0,
+            min_ratings: 0,
+            ..params
+        }
+    } else {
+        params
+    };
+    let ids: Vec<i64> = ranking.map_or_else(Vec::new, |m| {
+        m.items().ids().iter().map(|&i| i64::from(i)).collect()
+    });
+    let affinity = |id: i64| ranking?.affinity(u32::try_from(id).ok()?);
+    let collaborative = Collaborative {
+        ids: &ids,
+        affinity: &affinity,
+    };
+    SimilarIndex::build(
+        items,
+        &ratings,
+        ranking.is_some().then_some(&collaborative),
+        params,
+    )
+    .map_err(|e| Error::Invalid(e.to_string()))
 }
 
 /// Per-movie rating counts and means of the catalogue's movies.
@@ -284,7 +346,7 @@ fn stats_of(movies: &[MovieSummary], movie: &[u32], rating: &[f32]) -> HashMap<i
 pub struct Trained {
     pub stats: HashMap<i64, RatingStats>,
     pub dataset_stats: HashMap<i64, RatingStats>,
-    pub content: ContentIndex,
+    pub similar: SimilarIndex,
     pub als: Option<AlsModel>,
     pub ranking: Option<RankingModel>,
     pub report: BuildReport,
@@ -306,7 +368,7 @@ pub fn assemble(movies: Vec<MovieSummary>, trained: Trained) -> Recommender {
     let Trained {
         stats,
         dataset_stats,
-        content,
+        similar,
         als,
         ranking,
         report,
@@ -397,7 +459,7 @@ pub fn assemble(movies: Vec<MovieSummary>, trained: Trained) -> Recommender {
         popular,
         latest,
         charts: chart_map,
-        content,
+        similar,
         report,
         als,
         ranking,
@@ -516,9 +578,15 @@ async fn app_ratings(db: &Db) -> Result<CatalogueRatings> {
 pub fn content_item(movie: Movie, id: i64) -> ContentItem {
     let mut cast = movie.cast;
     cast.sort_by_key(|c| c.order);
+    let also_known_as = movie
+        .alternate_titles
+        .into_iter()
+        .chain(movie.original_title)
+        .collect();
     ContentItem {
         id,
         title: movie.title,
+        also_known_as,
         year: movie.release_year,
         keywords: movie.keywords.into_iter().map(|k| k.name).collect(),
         cast: cast.into_iter().take(3).map(|c| c.person.name).collect(),

@@ -4,7 +4,7 @@
 //! rated first") by its top-10 lists over every training item the user has not rated (P@10,
 //! recall@10, NDCG@10, catalogue coverage). Two studies beside
 //! them: how much "not interested" should count ([`evaluate_dismissals`]) and how similar movies
-//! should blend content with who-liked-what ([`evaluate_similar`]).
+//! should weigh kind, subject, who-liked-what and popularity ([`evaluate_similar`]).
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -13,11 +13,11 @@ use std::time::Instant;
 use nextflex_data::ratings::{Ratings, RatingsFormat, ReadOptions, read_ratings};
 use nextflex_data::sources::{FileKind, kind_of, open};
 use nextflex_engine::als::{AlsModel, AlsParams};
-use nextflex_engine::content::{ContentIndex, ContentItem, ContentParams};
+use nextflex_engine::content::ContentItem;
 use nextflex_engine::metrics::{self, RankingScores};
 use nextflex_engine::ranking::{RankingModel, RankingParams};
 use nextflex_engine::rng::SplitMix64;
-use nextflex_engine::similar::{self, Blend};
+use nextflex_engine::similar::{self, SimilarParams};
 use nextflex_engine::split::{self, Split};
 use serde::{Deserialize, Serialize};
 
@@ -498,58 +498,131 @@ pub fn evaluate_dismissals(
         .collect())
 }
 
-/// One blend's similar-movie lists on the held-out measure (see [`evaluate_similar`]).
+/// One setting's similar-movie lists, on every measure at once (see [`evaluate_similar`]).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SimilarScores {
-    pub content_weight: f32,
+    pub kind: f32,
+    pub about: f32,
+    pub collaborative: f32,
+    pub damping: f32,
     pub prior: f32,
-    pub min_ratings: u64,
+    pub hub: f32,
+    /// Held out: of each liked training movie's top 10, the share holding a test like.
     pub hit_rate_at_10: f64,
     pub ndcg_at_10: f64,
     pub coverage: f64,
     /// (user, liked movie) pairs scored.
     pub pairs: usize,
+    /// Of the top 10 of the [`FAN_LISTS`] most rated films, the share sharing no genre with
+    /// their film.
+    pub wince_rate: f64,
+    /// Of the same lists, the share taken by the [`POPULAR_FILMS`] most rated films.
+    pub popular_share: f64,
+    /// The most lists one film appears in.
+    pub most_repeated: usize,
+    /// Recall@10 of the fan panel, where one is given.
+    pub panel_recall: Option<f64>,
+    /// Within the goals (wince rate, popular share, repeats), and the best of those on hit rate
+    /// times panel recall: the setting to ship.
+    pub chosen: bool,
 }
 
-/// The blends `evaluate --similar` compares: content only as it was (no prior, no minimum),
-/// then each content share (1: content only, 0: who-liked-what only) with each prior, and the
-/// shipped blend.
-pub fn similar_blends(content_weights: &[f32], priors: &[f32]) -> Vec<Blend> {
-    let shipped = Blend::default();
-    let mut blends = vec![Blend {
-        content_weight: 1.0,
-        prior: 0.0,
-        min_ratings: 0,
-    }];
-    for &content_weight in content_weights {
-        for &prior in priors {
-            blends.push(Blend {
-                content_weight,
-                prior,
-                min_ratings: shipped.min_ratings,
-            });
+/// Lists the fan measures look at: the most rated films'.
+pub const FAN_LISTS: usize = 300;
+/// "The most popular films" of the popularity share.
+pub const POPULAR_FILMS: usize = 20;
+/// The goals a shipped setting meets (issue "Similar movies a fan would click").
+pub const MAX_WINCE_RATE: f64 = 0.03;
+pub const MAX_POPULAR_SHARE: f64 = 0.05;
+pub const MAX_REPEATS: usize = 15;
+
+/// The settings `evaluate --similar` compares: every combination of the values given for each
+/// weight (an empty list: the shipped value).
+pub fn similar_grid(
+    kind: &[f32],
+    about: &[f32],
+    collaborative: &[f32],
+    damping: &[f32],
+    prior: &[f32],
+    hub: &[f32],
+) -> Vec<SimilarParams> {
+    let shipped = SimilarParams::default();
+    let or = |v: &[f32], d: f32| if v.is_empty() { vec![d] } else { v.to_vec() };
+    let mut grid = Vec::new();
+    for &kind in &or(kind, shipped.kind) {
+        for &about in &or(about, shipped.about) {
+            for &collaborative in &or(collaborative, shipped.collaborative) {
+                for &damping in &or(damping, shipped.damping) {
+                    for &prior in &or(prior, shipped.prior) {
+                        for &hub in &or(hub, shipped.hub) {
+                            grid.push(SimilarParams {
+                                kind,
+                                about,
+                                collaborative,
+                                damping,
+                                prior,
+                                hub,
+                                ..shipped
+                            });
+                        }
+                    }
+                }
+            }
         }
     }
-    if !blends.contains(&shipped) {
-        blends.push(shipped);
-    }
-    blends
+    grid
 }
 
-/// How well each blend's similar movies predict what people go on to like: the ranking model is
-/// fitted on `train` (movie ids are catalogue ids, as `items`'), and for each user and each
-/// movie they rated 4 or more in `train`, that movie's top-10 similar list is scored against
-/// the movies they rated 4 or more in `test` (hit rate and NDCG@10, binary relevance; see
-/// [`similar::list_quality`]). Rating counts for the prior and the minimum come from `train`.
+/// A fan panel, `film,year,neighbour,neighbour_year` per line (a header line first): for each
+/// film, the neighbours a film reference names. Titles are matched to `items` exactly (case
+/// and accents aside) with their year; a line naming a film the catalogue lacks is an error.
+pub fn read_panel(text: &str, items: &[ContentItem]) -> Result<Vec<(i64, Vec<i64>)>> {
+    let by_title: HashMap<(String, Option<i64>), i64> = items
+        .iter()
+        .map(|m| ((nextflex_engine::text::fold(&m.title), m.year), m.id))
+        .collect();
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let mut panel: Vec<(i64, Vec<i64>)> = Vec::new();
+    for (line, row) in reader.records().enumerate() {
+        let row = row.map_err(|e| Error::Invalid(format!("panel line {}: {e}", line + 2)))?;
+        let film = |t: usize| -> Result<i64> {
+            let title = row.get(t).unwrap_or_default();
+            let year = row.get(t + 1).and_then(|y| y.trim().parse().ok());
+            by_title
+                .get(&(nextflex_engine::text::fold(title), year))
+                .copied()
+                .ok_or_else(|| {
+                    Error::Invalid(format!(
+                        "panel line {}: no film {title:?} ({}) in the catalogue",
+                        line + 2,
+                        year.map_or("no year".into(), |y: i64| y.to_string())
+                    ))
+                })
+        };
+        let (anchor, neighbour) = (film(0)?, film(2)?);
+        match panel.iter_mut().find(|(a, _)| *a == anchor) {
+            Some((_, list)) => list.push(neighbour),
+            None => panel.push((anchor, vec![neighbour])),
+        }
+    }
+    Ok(panel)
+}
+
+/// Every setting's similar lists on four measures at once: the held-out one (the ranking model
+/// is fitted on `train`, movie ids being catalogue ids as `items`'; for each user and each
+/// movie they rated 4 or more in `train`, that movie's top 10 is scored against the movies they
+/// rated 4 or more in `test`: hit rate and NDCG@10), the wince rate and the popularity share
+/// over the lists of the [`FAN_LISTS`] films most rated in `train`, and the `panel`'s recall.
+/// Rating counts come from `train`.
 pub fn evaluate_similar(
     train: &Ratings,
     test: &Ratings,
     items: &[ContentItem],
     settings: &EvalSettings,
-    blends: &[Blend],
+    grid: &[SimilarParams],
+    panel: &[(i64, Vec<i64>)],
 ) -> Result<Vec<SimilarScores>> {
     let invalid = |e: nextflex_engine::EngineError| Error::Invalid(e.to_string());
-    let content = ContentIndex::build(items, ContentParams::default()).map_err(invalid)?;
     let model = RankingModel::fit(&settings.ranking, &train.user, &train.movie, &train.rating)
         .map_err(invalid)?;
     let likes = |r: &Ratings| {
@@ -570,42 +643,65 @@ pub fn evaluate_similar(
     for &m in &train.movie {
         *counts.entry(i64::from(m)).or_default() += 1;
     }
-    // Each anchor's affinities, worked out once for every blend.
-    let mut affinities: HashMap<i64, Vec<(i64, f32)>> = HashMap::new();
-    blends
+    let mut most_rated: Vec<i64> = items.iter().map(|m| m.id).collect();
+    most_rated.sort_by_key(|id| (std::cmp::Reverse(counts.get(id).copied().unwrap_or(0)), *id));
+    let popular: HashSet<i64> = most_rated.iter().take(POPULAR_FILMS).copied().collect();
+    let anchors = &most_rated[..FAN_LISTS.min(most_rated.len())];
+    let stats: HashMap<i64, super::RatingStats> = counts
         .iter()
-        .map(|blend| {
-            let quality =
-                similar::list_quality(&train_likes, &test_likes, K, content.len(), |anchor| {
-                    let Some(neighbours) = content.similar(anchor, MAX_K) else {
-                        return Vec::new();
-                    };
-                    let collaborative = affinities.entry(anchor).or_insert_with(|| {
-                        u32::try_from(anchor)
-                            .ok()
-                            .and_then(|a| model.affinity(a))
-                            .map(|affinity| {
-                                let items = model.items().ids().iter().map(|&i| i64::from(i));
-                                items.zip(affinity).collect()
-                            })
-                            .unwrap_or_default()
-                    });
-                    let ratings = |id| counts.get(&id).copied().unwrap_or(0);
-                    similar::blend(anchor, &neighbours, collaborative, ratings, blend, K)
-                        .into_iter()
-                        .map(|s| s.id)
-                        .collect()
-                })
+        .map(|(&id, &count)| (id, super::RatingStats { count, mean: 0.0 }))
+        .collect();
+    let mut scores = grid
+        .iter()
+        .map(|params| {
+            let params = SimilarParams {
+                k: MAX_K,
+                ..*params
+            };
+            let index = super::similar_lists(items, &stats, Some(&model), params)?;
+            let list = |anchor: i64| -> Vec<i64> {
+                index
+                    .similar(anchor, K)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|s| s.id)
+                    .collect()
+            };
+            let quality = similar::list_quality(&train_likes, &test_likes, K, index.len(), list)
                 .ok_or_else(|| Error::Invalid("no user liked a movie in both parts".into()))?;
+            let fan =
+                similar::fan_measures(anchors, K, &popular, list, |a, b| index.share_genre(a, b));
             Ok(SimilarScores {
-                content_weight: blend.content_weight,
-                prior: blend.prior,
-                min_ratings: blend.min_ratings,
+                kind: params.kind,
+                about: params.about,
+                collaborative: params.collaborative,
+                damping: params.damping,
+                prior: params.prior,
+                hub: params.hub,
                 hit_rate_at_10: quality.hit_rate,
                 ndcg_at_10: quality.ndcg,
                 coverage: quality.coverage,
                 pairs: quality.pairs,
+                wince_rate: fan.wince_rate,
+                popular_share: fan.popular_share,
+                most_repeated: fan.most_repeated.map_or(0, |m| m.1),
+                panel_recall: (!panel.is_empty()).then(|| similar::panel_recall(panel, K, list)),
+                chosen: false,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    let within = |s: &SimilarScores| {
+        s.wince_rate <= MAX_WINCE_RATE
+            && s.popular_share <= MAX_POPULAR_SHARE
+            && s.most_repeated <= MAX_REPEATS
+    };
+    let merit = |s: &SimilarScores| s.hit_rate_at_10 * s.panel_recall.unwrap_or(1.0);
+    if let Some(best) = scores
+        .iter_mut()
+        .filter(|s| within(s))
+        .max_by(|a, b| merit(a).total_cmp(&merit(b)))
+    {
+        best.chosen = true;
+    }
+    Ok(scores)
 }

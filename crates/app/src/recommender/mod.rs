@@ -12,16 +12,16 @@ use std::collections::{HashMap, HashSet};
 
 use nextflex_engine::als::AlsModel;
 use nextflex_engine::charts::{ChartStats, Ranked};
-use nextflex_engine::content::{ContentIndex, TitleMatch};
 use nextflex_engine::group;
 use nextflex_engine::ranking::RankingModel;
-use nextflex_engine::similar::{self, Blend};
+use nextflex_engine::similar::{SimilarIndex, TitleMatch};
 use serde::Serialize;
 
 use nextflex_store::error::{Error, Result};
 
 pub use build::{
-    Fit, Plan, RecommenderSettings, Trained, assemble, build, catalogue, content_item, train,
+    Fit, Plan, RecommenderSettings, Trained, assemble, build, catalogue, content_item, relist,
+    similar_lists, train,
 };
 pub use search::{MovieQuery, SortBy};
 
@@ -95,10 +95,10 @@ pub struct Chart<'a> {
 pub struct Neighbour<'a> {
     pub movie: &'a MovieSummary,
     pub score: f32,
-    /// What the score owes to the content match and to the people who like both (each 0–1,
-    /// scaled by the best neighbour on that signal).
-    pub content: f32,
+    /// Who likes both, 0 to 1 (1: the film's best such neighbour).
     pub collaborative: f32,
+    /// Of the same series.
+    pub series: bool,
 }
 
 /// A personalised recommendation.
@@ -173,7 +173,7 @@ pub struct Recommender {
     charts: HashMap<(ChartSource, Option<String>), (Vec<Ranked>, ChartStats)>,
     /// Each movie's franchise key (same order as `movies`).
     franchises: Vec<String>,
-    content: ContentIndex,
+    similar: SimilarIndex,
     als: Option<AlsModel>,
     ranking: Option<RankingModel>,
     /// What the snapshot was built from, how well it scored and how long it took.
@@ -190,7 +190,7 @@ pub struct BuildReport {
     pub rated_movies: usize,
     /// The vote-count percentile of the top-rated charts.
     pub chart_percentile: f64,
-    /// Charts and search only (no content index, no ALS): what serves while the first model
+    /// Charts and search only (no similar lists, no ALS): what serves while the first model
     /// trains.
     #[serde(default)]
     pub partial: bool,
@@ -217,7 +217,7 @@ impl Recommender {
         self.position.get(&id).map(|&i| &self.movies[i])
     }
 
-    /// Approximate bytes the snapshot holds: the models, the content index and the catalogue's
+    /// Approximate bytes the snapshot holds: the models, the similar lists and the catalogue's
     /// lists (see `nextflex_engine::heap`).
     pub fn heap_bytes(&self) -> usize {
         use nextflex_engine::heap::{map, strings, vec};
@@ -253,7 +253,7 @@ impl Recommender {
             + map(&self.charts)
             + charts
             + strings(&self.franchises)
-            + self.content.heap_bytes()
+            + self.similar.heap_bytes()
             + self.als.as_ref().map_or(0, AlsModel::heap_bytes)
             + self.ranking.as_ref().map_or(0, RankingModel::heap_bytes)
     }
@@ -350,49 +350,27 @@ impl Recommender {
     }
 
     /// (C) The `k` movies most similar to movie `id` (`k` at most [`MAX_K`]), most similar
-    /// first: its content neighbours and the ranking model's nearest items by affinity, blended
-    /// as [`similar::blend`] says with [`Blend::default`]'s weights; `None` for a movie not in the
-    /// snapshot.
+    /// first, as training made them (see [`nextflex_engine::similar`]); `None` for a movie
+    /// not in the snapshot.
     pub fn similar(&self, id: i64, k: usize) -> Option<Vec<Neighbour<'_>>> {
-        let content = self.content.similar(id, MAX_K)?;
-        let collaborative: Vec<(i64, f32)> = self
-            .ranking
-            .as_ref()
-            .and_then(|m| Some((m, m.affinity(u32::try_from(id).ok()?)?)))
-            .map(|(m, affinity)| {
-                m.items()
-                    .ids()
-                    .iter()
-                    .zip(affinity)
-                    .map(|(&item, a)| (i64::from(item), a))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let ratings = |id: i64| self.stats.get(&id).map_or(0, |s| s.count);
-        // A catalogue without ratings (TMDB data alone) is ranked by content alone.
-        let blend = if self.stats.is_empty() {
-            Blend {
-                prior: 0.0,
-                min_ratings: 0,
-                ..Blend::default()
-            }
-        } else {
-            Blend::default()
-        };
-        let blended = similar::blend(id, &content, &collaborative, ratings, &blend, k);
+        let list = self.similar.similar(id, k)?;
         Some(
-            blended
-                .into_iter()
+            list.into_iter()
                 .filter_map(|s| {
                     self.movie(s.id).map(|movie| Neighbour {
                         movie,
                         score: s.score,
-                        content: s.content,
                         collaborative: s.collaborative,
+                        series: s.series,
                     })
                 })
                 .collect(),
         )
+    }
+
+    /// The similar lists and the features their reasons name.
+    pub fn similar_index(&self) -> &SimilarIndex {
+        &self.similar
     }
 
     /// The catalogue's spelling of a genre (any case), `None` for none asked; an unknown genre
@@ -409,7 +387,7 @@ impl Recommender {
 
     /// Finds a movie by title, case- and accent-insensitively; `year` picks among namesakes.
     pub fn find(&self, title: &str, year: Option<i64>) -> Lookup<'_> {
-        match self.content.find(title, year) {
+        match self.similar.find(title, year) {
             TitleMatch::Found(id) => self.movie(id).map_or(Lookup::NotFound, Lookup::Found),
             TitleMatch::Ambiguous(candidates) => Lookup::Ambiguous(
                 candidates

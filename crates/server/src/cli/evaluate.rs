@@ -1,6 +1,6 @@
 //! `nextflex evaluate`: trains the models on part of a ratings file and scores them on the rest
 //! (RMSE, MAE, P@10, recall@10, NDCG@10, coverage), or runs one of its studies: "not
-//! interested" weights (`--dismissal-weights`) and similar-movie blends (`--similar`).
+//! interested" weights (`--dismissal-weights`) and similar-movie settings (`--similar`).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -64,20 +64,38 @@ pub struct StudyArgs {
     /// are only left out), the test part's ratings of 2 or less standing in for dismissals
     #[arg(long, value_delimiter = ',', value_parser = values::non_negative::<f64>)]
     pub dismissal_weights: Vec<f64>,
-    /// Instead of the models' scores: how well similar-movie lists blending content with
-    /// who-liked-what predict the test part's likes, for several blends (hit rate and NDCG@10
-    /// of each liked training movie's top 10). The ratings' movieId are MovieLens ids, matched
-    /// to the catalogue in --database (import the catalogue first)
+    /// Instead of the models' scores: similar-movie lists under several settings, each on
+    /// every measure at once: the held-out hit rate and NDCG@10 of each liked training movie's
+    /// top 10, the wince rate and popularity share of the 300 most rated films' lists, and
+    /// the fan panel's recall (--panel). The ratings' movieId are MovieLens ids, matched to the
+    /// catalogue in --database (import the catalogue first)
     #[arg(long, conflicts_with = "dismissal_weights")]
     pub similar: bool,
-    /// With --similar: the content shares to compare, from 1 (content only) to 0 (who liked
-    /// what only)
-    #[arg(long, value_delimiter = ',', default_value = "1,0.75,0.5,0.25,0", value_parser = values::share::<f32>)]
-    pub similar_weights: Vec<f32>,
-    /// With --similar: the confidence priors to compare (a film's score times n / (n + prior)
-    /// for its n ratings; 0: none)
-    #[arg(long, value_delimiter = ',', default_value = "0,10,50", value_parser = values::non_negative::<f32>)]
-    pub similar_priors: Vec<f32>,
+    /// With --similar: weights of the genres' cosine to compare (default: the shipped one)
+    #[arg(long, value_delimiter = ',', value_parser = values::non_negative::<f32>)]
+    pub similar_kind: Vec<f32>,
+    /// With --similar: weights of the keywords' and people's cosine to compare
+    #[arg(long, value_delimiter = ',', value_parser = values::non_negative::<f32>)]
+    pub similar_about: Vec<f32>,
+    /// With --similar: weights of who-liked-what to compare
+    #[arg(long, value_delimiter = ',', value_parser = values::non_negative::<f32>)]
+    pub similar_collaborative: Vec<f32>,
+    /// With --similar: popularity dampings β to compare (who-liked-what divided by the
+    /// neighbour's rating count to this power)
+    #[arg(long, value_delimiter = ',', value_parser = values::non_negative::<f32>)]
+    pub similar_damping: Vec<f32>,
+    /// With --similar: confidence priors to compare (a film's score times n / (n + prior) for
+    /// its n ratings; 0: none)
+    #[arg(long, value_delimiter = ',', value_parser = values::non_negative::<f32>)]
+    pub similar_prior: Vec<f32>,
+    /// With --similar: hub dampings γ to compare (a film close to everything has its score
+    /// divided by its closeness over the median's to this power; 0: none)
+    #[arg(long, value_delimiter = ',', value_parser = values::non_negative::<f32>)]
+    pub similar_hub: Vec<f32>,
+    /// With --similar: a fan panel, `film,year,neighbour,neighbour_year` per line, scored as
+    /// recall@10 (the repository's is crates/server/tests/fixtures/similar-panel.csv)
+    #[arg(long, requires = "similar")]
+    pub panel: Option<PathBuf>,
 }
 
 /// `evaluate --model`.
@@ -104,10 +122,22 @@ pub async fn run(args: EvaluateArgs, ctx: &Context) -> Result<()> {
     let test_path = args.test.as_ref().map(|t| ctx.cwd.join(t));
     let (split, validation) = (args.split, args.validation);
     let weights = args.studies.dismissal_weights.clone();
-    let (similar_weights, similar_priors) = (
-        args.studies.similar_weights.clone(),
-        args.studies.similar_priors.clone(),
+    let study = &args.studies;
+    let grid = evaluate::similar_grid(
+        &study.similar_kind,
+        &study.similar_about,
+        &study.similar_collaborative,
+        &study.similar_damping,
+        &study.similar_prior,
+        &study.similar_hub,
     );
+    let panel_text = match &study.panel {
+        Some(p) => Some(
+            std::fs::read_to_string(ctx.cwd.join(p))
+                .map_err(|e| Error::Config(format!("--panel {}: {e}", p.display())))?,
+        ),
+        None => None,
+    };
     // The catalogue's content, keyed by MovieLens id, for the similar-movies study.
     let catalogue = if args.studies.similar {
         let (movies, ids) = ctx
@@ -143,8 +173,11 @@ pub async fn run(args: EvaluateArgs, ctx: &Context) -> Result<()> {
                 .map(|t| evaluate::in_catalogue(&t, by_movielens))
                 .transpose()?;
             let (train, test) = evaluate::parts(&ratings, test.as_ref(), split, validation)?;
-            let blends = evaluate::similar_blends(&similar_weights, &similar_priors);
-            return evaluate::evaluate_similar(&train, &test, items, &settings, &blends)
+            let panel = match &panel_text {
+                Some(text) => evaluate::read_panel(text, items)?,
+                None => Vec::new(),
+            };
+            return evaluate::evaluate_similar(&train, &test, items, &settings, &grid, &panel)
                 .map(Outcome::Similar);
         }
         let (train, test) = evaluate::parts(&ratings, test.as_ref(), split, validation)?;
@@ -192,11 +225,26 @@ fn eval_settings(a: &EvaluateArgs) -> evaluate::EvalSettings {
 }
 
 fn print_similar(scores: &[evaluate::SimilarScores]) {
-    println!("content share   prior   min ratings   hit rate@10   NDCG@10   coverage");
+    println!(
+        "kind  about  collab  damping  prior  hub   hit@10   NDCG@10  coverage  wince  popular  repeats  panel"
+    );
     for s in scores {
         println!(
-            "{:>13}   {:>5}   {:>11}   {:>11.4}   {:>7.4}   {:>8.4}",
-            s.content_weight, s.prior, s.min_ratings, s.hit_rate_at_10, s.ndcg_at_10, s.coverage
+            "{:>4}  {:>5}  {:>6}  {:>7}  {:>5}  {:>3}   {:.4}   {:.4}   {:.4}    {:.3}  {:.3}    {:>5}    {}{}",
+            s.kind,
+            s.about,
+            s.collaborative,
+            s.damping,
+            s.prior,
+            s.hub,
+            s.hit_rate_at_10,
+            s.ndcg_at_10,
+            s.coverage,
+            s.wince_rate,
+            s.popular_share,
+            s.most_repeated,
+            s.panel_recall.map_or("—".to_owned(), |r| format!("{r:.3}")),
+            if s.chosen { "  ← chosen" } else { "" }
         );
     }
 }

@@ -61,8 +61,8 @@ pub enum Command {
     /// Recommendations over the imported catalogue
     #[command(subcommand)]
     Recommend(recommend::RecommendCommand),
-    /// Train a model version (charts, content index, ALS) on the catalogue and the ratings,
-    /// score it on a held-out 10 %, store it and make it the active version
+    /// Train a model version (charts, ALS, the ranking model, similar lists) on the catalogue and
+    /// the ratings, score it on a held-out 10 %, store it and make it the active version
     Train(train::TrainArgs),
     /// Model versions and Apache Spark interop
     #[command(subcommand)]

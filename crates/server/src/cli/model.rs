@@ -16,7 +16,7 @@ use super::{Context, json};
 pub enum ModelCommand {
     /// Make a new active model version from a Spark ALSModel directory (`ALSModel.save`, e.g.
     /// from spark/train_als.py): its explicit ALS model, or with --implicit its ranking model;
-    /// the charts, the content index and the other model are built here
+    /// the charts, the similar lists and the other model are built here
     ImportSpark(ImportSparkArgs),
     /// Write a model version's ALS model as a Spark ALSModel directory that `ALSModel.load`
     /// reads (biases folded into two extra factors, so Spark predicts what NextFlex predicts)

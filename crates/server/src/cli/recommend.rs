@@ -26,7 +26,8 @@ pub enum RecommendCommand {
     Latest(ListArgs),
     /// (B) The top-rated chart by IMDB's weighted rating
     TopRated(TopRatedArgs),
-    /// (C) The movies most similar to a title (keywords, cast, director, genres)
+    /// (C) The movies most similar to a title: its series, then its kind (genres, keywords,
+    /// people, who likes both)
     Similar(SimilarArgs),
     /// (D) Personalised recommendations for the ratings in a file, folded into ALS
     User(UserArgs),

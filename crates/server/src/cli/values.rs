@@ -32,14 +32,6 @@ pub fn non_negative<T: FromStr + Into<f64> + Copy>(raw: &str) -> Result<T, Strin
     }
 }
 
-/// A number from 0 to 1.
-pub fn share<T: FromStr + Into<f64> + Copy>(raw: &str) -> Result<T, String> {
-    match raw.trim().parse::<T>() {
-        Ok(x) if (0.0..=1.0).contains(&x.into()) => Ok(x),
-        _ => Err(format!("{raw:?} is not a number from 0 to 1")),
-    }
-}
-
 /// A count of 1 or more.
 pub fn positive_count(raw: &str) -> Result<usize, String> {
     match raw.trim().parse::<usize>() {
@@ -80,8 +72,6 @@ mod tests {
         assert!(non_negative::<f64>("-1").is_err());
         assert!(non_negative::<f64>("NaN").is_err());
         assert!(non_negative::<f32>("inf").is_err());
-        assert_eq!(share::<f32>("1"), Ok(1.0));
-        assert!(share::<f32>("1.5").is_err());
         assert_eq!(positive_count("3"), Ok(3));
         assert!(positive_count("0").is_err());
         assert!(positive_count("x").is_err());

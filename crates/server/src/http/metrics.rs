@@ -132,7 +132,7 @@ impl Metrics {
             )),
             snapshot_bytes: register!(IntGauge::new(
                 "nextflex_snapshot_bytes",
-                "Approximate memory the served snapshot holds (models, content index, charts)"
+                "Approximate memory the served snapshot holds (models, similar lists, charts)"
             )),
             ratings: register!(IntGaugeVec::new(
                 Opts::new(

@@ -626,16 +626,9 @@ struct SimilarQuery {
     k: Option<usize>,
 }
 
-async fn similar_body(
-    ctx: &ApiContext,
-    r: &Recommender,
-    movie: &MovieSummary,
-    k: usize,
-) -> Result<SimilarBody, ApiError> {
-    let results = similar::explained(&ctx.db, r, movie.id, k)
-        .await?
-        .unwrap_or_default();
-    Ok(SimilarBody {
+fn similar_body(r: &Recommender, movie: &MovieSummary, k: usize) -> SimilarBody {
+    let results = similar::explained(r, movie.id, k).unwrap_or_default();
+    SimilarBody {
         movie: MovieCard::new(r, movie),
         results: results
             .into_iter()
@@ -645,7 +638,7 @@ async fn similar_body(
                 why: e.why,
             })
             .collect(),
-    })
+    }
 }
 
 /// Movies similar to a movie (C)
@@ -672,7 +665,7 @@ async fn similar(
     let k = limit(query.k, 10, MAX_K, "k")?;
     let id = id.get();
     let movie = r.movie(id).ok_or(NoSuchMovie)?;
-    Ok(axum::Json(similar_body(&ctx, &r, movie, k).await?))
+    Ok(axum::Json(similar_body(&r, movie, k)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -729,7 +722,7 @@ async fn similar_by_title(
     }
     let (name, year) = split_year(title);
     match r.find(name, year) {
-        Lookup::Found(movie) => Ok(axum::Json(similar_body(&ctx, &r, movie, k).await?)),
+        Lookup::Found(movie) => Ok(axum::Json(similar_body(&r, movie, k))),
         Lookup::Ambiguous(candidates) => Err(ApiError::new(
             StatusCode::CONFLICT,
             ErrorCode::AmbiguousTitle,

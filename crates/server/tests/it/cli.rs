@@ -592,10 +592,11 @@ fn evaluate_scores_every_test_pair() {
     assert!(stderr(&out).contains("--rank"), "{}", stderr(&out));
 }
 
-/// The similar-movies study on the fixture catalogue: each blend scored, the shipped one
-/// included; refused before an import and for weights out of range.
+/// The similar-movies study on the fixture catalogue: every combination of the weights given
+/// scored on every measure, one of them chosen or none; refused before an import, for weights
+/// out of range and for a panel naming a film the catalogue lacks.
 #[test]
-fn evaluate_similar_scores_each_blend() {
+fn evaluate_similar_scores_each_setting() {
     let dir = tempfile::tempdir().unwrap();
     for name in ["tmdb-mini", "ml-mini"] {
         copy_fixture(name, &dir.path().join(name));
@@ -624,30 +625,44 @@ fn evaluate_similar_scores_each_blend() {
     let out = run(nextflex(dir.path()).args(["import", "tmdb-mini", "ml-mini"]));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let out = study(&[
-        "--similar-weights",
-        "1,0.4,0",
-        "--similar-priors",
-        "0,50",
+        "--similar-kind",
+        "0,0.3",
+        "--similar-damping",
+        "0,0.5,1",
         "--json",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
-    // Content only as before, then 3 shares × 2 priors (the shipped 0.4/50 among them).
-    assert_eq!(rows.len(), 7, "{rows:?}");
-    assert!(
-        rows.iter()
-            .any(|r| r["content_weight"] == 0.4 && r["prior"] == 50.0)
-    );
+    // 2 genre weights × 3 dampings, the other weights as shipped.
+    assert_eq!(rows.len(), 6, "{rows:?}");
+    assert!(rows.iter().any(|r| r["kind"] == 0.3 && r["damping"] == 1.0));
+    assert!(rows.iter().filter(|r| r["chosen"] == true).count() <= 1);
     for r in &rows {
         assert!(r["pairs"].as_u64().unwrap() > 0, "{r}");
-        for key in ["hit_rate_at_10", "ndcg_at_10", "coverage"] {
+        for key in [
+            "hit_rate_at_10",
+            "ndcg_at_10",
+            "coverage",
+            "wince_rate",
+            "popular_share",
+        ] {
             assert!((0.0..=1.0).contains(&r[key].as_f64().unwrap()), "{r}");
         }
+        assert!(r["panel_recall"].is_null(), "no panel was given: {r}");
     }
-    let out = study(&["--similar-weights", "1.5"]);
+    let out = study(&["--similar-prior", "NaN"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--similar-prior"), "{}", stderr(&out));
+
+    std::fs::write(
+        dir.path().join("panel.csv"),
+        "film,year,neighbour,neighbour_year\nNo Such Film,1999,Another,2000\n",
+    )
+    .unwrap();
+    let out = study(&["--panel", "panel.csv"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("--similar-weights"),
+        stderr(&out).contains("panel line 2: no film \"No Such Film\" (1999)"),
         "{}",
         stderr(&out)
     );

@@ -1,6 +1,6 @@
 //! The demo catalogue as a movie fan meets it: what search finds first, what Latest and Popular
 //! lead with (a charts-and-search snapshot, no model trained, so it runs in seconds), and which
-//! films the similar-movies section shows (with the ranking model and the content index). On the
+//! films the similar-movies section shows (with the ranking model and the similar lists). On the
 //! real demo data (data/demo).
 
 use std::path::PathBuf;
@@ -92,28 +92,46 @@ async fn search_and_charts_on_the_demo_read_as_a_fan_expects() {
     );
 }
 
+/// The demo's full snapshot (the ranking model and the similar lists), built once for the
+/// similar-movie tests.
+async fn demo_full() -> &'static Recommender {
+    static FULL: tokio::sync::OnceCell<Recommender> = tokio::sync::OnceCell::const_new();
+    FULL.get_or_init(|| async {
+        demo_snapshot(&RecommenderSettings {
+            plan: Plan::Full(Fit::Ranking),
+            ..RecommenderSettings::default()
+        })
+        .await
+    })
+    .await
+}
+
+/// The id of the demo film with this title and year.
+fn find(r: &Recommender, title: &str, year: i64) -> i64 {
+    let (_, found) = r.search(&MovieQuery {
+        q: Some(title),
+        year_from: Some(year),
+        year_to: Some(year),
+        limit: 1,
+        ..MovieQuery::default()
+    });
+    assert!(!found.is_empty(), "{title} ({year}) is in the demo");
+    found[0].id
+}
+
+fn titles(r: &Recommender, id: i64, k: usize) -> Vec<String> {
+    let list = r.similar(id, k).unwrap();
+    assert_eq!(list.len(), k, "exactly k");
+    assert!(
+        list.iter().all(|n| n.movie.id != id),
+        "never the movie itself"
+    );
+    list.iter().map(|n| n.movie.title.clone()).collect()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn similar_movies_on_the_demo_are_what_a_fan_would_click() {
-    let r = demo_snapshot(&RecommenderSettings {
-        plan: Plan::Full(Fit::Ranking),
-        ..RecommenderSettings::default()
-    })
-    .await;
-    let find = |title: &str, year: i64| {
-        let (_, found) = r.search(&MovieQuery {
-            q: Some(title),
-            year_from: Some(year),
-            year_to: Some(year),
-            limit: 1,
-            ..MovieQuery::default()
-        });
-        found[0].id
-    };
-    let top = |title: &str, year: i64, k: usize| -> Vec<String> {
-        let list = r.similar(find(title, year), k).unwrap();
-        assert_eq!(list.len(), k, "exactly k for {title}");
-        list.iter().map(|n| n.movie.title.clone()).collect()
-    };
+    let r = demo_full().await;
     for (anchor, year, expected) in [
         (
             "The Dark Knight",
@@ -127,18 +145,49 @@ async fn similar_movies_on_the_demo_are_what_a_fan_would_click() {
             ["Princess Mononoke", "Howl's Moving Castle"],
         ),
     ] {
-        let five = top(anchor, year, 5);
+        let five = titles(r, find(r, anchor, year), 5);
         for film in expected {
             assert!(
                 five.iter().any(|t| t == film),
                 "{film} in the top 5 of {anchor}: {five:?}"
             );
         }
-        assert!(!five.iter().any(|t| t == anchor), "never the movie itself");
     }
-    // No film fewer than 3 people rated, and the same list every time.
-    let toy_story = find("Toy Story", 1995);
+    let has = |id: i64, genre: &str| {
+        r.movie(id)
+            .is_some_and(|m| m.genres.iter().any(|g| g == genre))
+    };
+    let halloween = r.similar(find(r, "Halloween", 1978), 5).unwrap();
+    let horror = halloween
+        .iter()
+        .filter(|n| has(n.movie.id, "Horror"))
+        .count();
+    assert!(
+        horror >= 4,
+        "{:?}",
+        halloween.iter().map(|n| &n.movie.title).collect::<Vec<_>>()
+    );
+    let nemo = r.similar(find(r, "Finding Nemo", 2003), 10).unwrap();
+    for n in &nemo {
+        for genre in ["Horror", "War", "Crime"] {
+            assert!(
+                !has(n.movie.id, genre),
+                "{} ({genre}) is like Finding Nemo",
+                n.movie.title
+            );
+        }
+    }
+    // A series in order, and the same list every time, of films at least 3 people rated.
+    let toy_story = find(r, "Toy Story", 1995);
     let list = r.similar(toy_story, 20).unwrap();
+    assert_eq!(
+        list[..2]
+            .iter()
+            .map(|n| n.movie.title.as_str())
+            .collect::<Vec<_>>(),
+        ["Toy Story 2", "Toy Story 3"]
+    );
+    assert!(list[0].series && list[1].series);
     assert!(
         list.iter()
             .all(|n| r.rating_stats(n.movie.id).is_some_and(|s| s.count >= 3)),
@@ -146,10 +195,51 @@ async fn similar_movies_on_the_demo_are_what_a_fan_would_click() {
         list.iter().map(|n| &n.movie.title).collect::<Vec<_>>()
     );
     let again = r.similar(toy_story, 20).unwrap();
-    assert_eq!(
-        list.iter().map(|n| n.movie.id).collect::<Vec<_>>(),
-        again.iter().map(|n| n.movie.id).collect::<Vec<_>>()
-    );
+    assert_eq!(list, again);
+}
+
+/// Over the 300 most popular films' top 10s: few neighbours of another kind altogether, the
+/// blockbusters kept in their place, and the fan panel (crates/server/tests/fixtures/
+/// similar-panel.csv) mostly found.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn similar_lists_over_the_popular_films_keep_to_their_kind() {
+    use nextflex_engine::similar::{fan_measures, panel_recall};
+    let r = demo_full().await;
+    let anchors: Vec<i64> = r.popular(None, 300).iter().map(|m| m.id).collect();
+    let popular: std::collections::HashSet<i64> = anchors[..20].iter().copied().collect();
+    let list = |id: i64| -> Vec<i64> {
+        r.similar(id, 10)
+            .unwrap()
+            .iter()
+            .map(|n| n.movie.id)
+            .collect()
+    };
+    let index = r.similar_index();
+    let fan = fan_measures(&anchors, 10, &popular, list, |a, b| index.share_genre(a, b));
+    println!("{fan:?}");
+    assert!(fan.wince_rate <= 0.03, "{fan:?}");
+    assert!(fan.popular_share <= 0.05, "{fan:?}");
+    assert!(fan.most_repeated.is_some_and(|(_, n)| n <= 15), "{fan:?}");
+
+    let text = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/similar-panel.csv"),
+    )
+    .unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let mut panel: Vec<(i64, Vec<i64>)> = Vec::new();
+    for row in reader.records() {
+        let row = row.unwrap();
+        let year = |i: usize| row[i].parse::<i64>().unwrap();
+        let (anchor, neighbour) = (find(r, &row[0], year(1)), find(r, &row[2], year(3)));
+        match panel.iter_mut().find(|(a, _)| *a == anchor) {
+            Some((_, named)) => named.push(neighbour),
+            None => panel.push((anchor, vec![neighbour])),
+        }
+    }
+    assert!(panel.len() >= 30, "{} films on the panel", panel.len());
+    let recall = panel_recall(&panel, 10, list);
+    println!("panel recall@10: {recall:.3}");
+    assert!(recall >= 0.6, "panel recall@10 {recall:.3}");
 }
 
 /// Where people look first, the demo has posters and words: the 100 films its users rated most

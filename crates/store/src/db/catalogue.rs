@@ -569,9 +569,10 @@ pub async fn genres(db: &Db) -> Result<HashMap<i64, Vec<String>>> {
 /// The whole catalogue with what the content model and the Parquet movie features need: ids,
 /// title, year, genres, keywords, top-3 cast and directors. Returns the movies and their ids.
 pub async fn features(db: &Db) -> Result<(Vec<Movie>, Vec<i64>)> {
-    let rows = sqlx::query(
-        db.sql("SELECT id, tmdb_id, movielens_id, title, release_year FROM movies ORDER BY id"),
-    )
+    let rows = sqlx::query(db.sql(
+        "SELECT id, tmdb_id, movielens_id, title, alternate_titles, original_title, \
+             release_year FROM movies ORDER BY id",
+    ))
     .fetch_all(db.pool())
     .await?;
     let mut ids = Vec::with_capacity(rows.len());
@@ -585,6 +586,8 @@ pub async fn features(db: &Db) -> Result<(Vec<Movie>, Vec<i64>)> {
             tmdb_id: r.try_get("tmdb_id")?,
             movielens_id: r.try_get("movielens_id")?,
             title: r.try_get("title")?,
+            alternate_titles: alternate_titles(r.try_get("alternate_titles")?),
+            original_title: r.try_get("original_title")?,
             release_year: r.try_get("release_year")?,
             ..Movie::default()
         });

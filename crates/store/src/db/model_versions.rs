@@ -117,7 +117,7 @@ pub struct Timings {
     pub total_seconds: Option<f64>,
 }
 
-/// A recorded model version: a build of the charts, content index and models.
+/// A recorded model version: a build of the charts, similar lists and models.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema, sqlx::FromRow)]
 #[schema(as = ModelVersion)]
 pub struct Version {
