@@ -6,7 +6,7 @@
 
 use nextflex_engine::content::{Role, Terms};
 
-use crate::recommender::{Neighbour, Recommender};
+use crate::recommender::{MovieSummary, Neighbour, Recommender};
 
 /// From this share of the best neighbour's who-liked-what signal, "liked by the same people" is
 /// a reason.
@@ -29,24 +29,22 @@ pub fn explained(r: &Recommender, id: i64, k: usize) -> Option<Vec<Explained<'_>
     let index = r.similar_index();
     let terms = index.terms();
     let anchor = index.position(id);
-    let decade = |m: i64| r.movie(m).and_then(|m| m.year).map(|y| y / 10 * 10);
+    let decade = |m: &MovieSummary| m.year.map(|y| y / 10 * 10);
+    let anchor_decade = r.movie(id).and_then(decade);
     Some(
         neighbours
             .into_iter()
             .map(|n| {
-                let m = n.movie.id;
-                let both = |role| match (anchor, index.position(m)) {
-                    (Some(a), Some(b)) => names(terms, a, b, role),
+                let common = match (anchor, index.position(n.movie.id)) {
+                    (Some(a), Some(b)) => terms.common(a, b),
                     _ => Vec::new(),
                 };
                 let why = reason(&Shared {
+                    terms,
+                    common: &common,
                     series: n.series,
-                    directors: both(Role::Director),
-                    stars: both(Role::Star),
                     same_people: n.collaborative >= SAME_PEOPLE_FROM,
-                    keywords: both(Role::Keyword),
-                    genres: both(Role::Genre),
-                    decade: decade(id).filter(|&d| decade(m) == Some(d)),
+                    decade: anchor_decade.filter(|&d| decade(n.movie) == Some(d)),
                 });
                 Explained { neighbour: n, why }
             })
@@ -54,33 +52,28 @@ pub fn explained(r: &Recommender, id: i64, k: usize) -> Option<Vec<Explained<'_>
     )
 }
 
-fn names(terms: &Terms, a: usize, b: usize, role: Role) -> Vec<String> {
-    terms
-        .shared(a, b, role)
-        .into_iter()
-        .map(str::to_owned)
-        .collect()
-}
-
-/// What two films have in common.
-#[derive(Debug, Default)]
-struct Shared {
+/// What two films have in common: their common terms (named by role when a reason needs
+/// them), and the rest.
+struct Shared<'a> {
+    terms: &'a Terms,
+    common: &'a [u32],
     series: bool,
-    directors: Vec<String>,
-    stars: Vec<String>,
     same_people: bool,
-    /// Rarest first.
-    keywords: Vec<String>,
-    /// Rarest first.
-    genres: Vec<String>,
     /// The decade both came out in.
     decade: Option<i64>,
 }
 
+impl Shared<'_> {
+    /// Rarest first.
+    fn named(&self, role: Role) -> Vec<&str> {
+        self.terms.named(self.common, role)
+    }
+}
+
 /// "Tom Hanks", "Tom Hanks and Tim Allen" (at most [`MAX_NAMES`]).
-fn listed(names: &[String]) -> String {
+fn listed(names: &[&str]) -> String {
     match &names[..names.len().min(MAX_NAMES)] {
-        [one] => one.clone(),
+        [one] => (*one).to_owned(),
         [first, second] => format!("{first} and {second}"),
         _ => String::new(),
     }
@@ -95,24 +88,32 @@ fn reason(s: &Shared) -> String {
     if s.series {
         parts.push("Same series".to_owned());
     }
-    if !s.directors.is_empty() {
-        parts.push(format!("Also directed by {}", listed(&s.directors)));
+    let directors = s.named(Role::Director);
+    if !directors.is_empty() {
+        parts.push(format!("Also directed by {}", listed(&directors)));
     }
-    if !s.stars.is_empty() {
-        parts.push(format!("Also starring {}", listed(&s.stars)));
+    let stars = s.named(Role::Star);
+    if parts.len() < MAX_REASONS && !stars.is_empty() {
+        parts.push(format!("Also starring {}", listed(&stars)));
     }
-    if s.same_people {
+    if parts.len() < MAX_REASONS && s.same_people {
         parts.push("Liked by the same people".to_owned());
     }
-    if parts.len() < MAX_REASONS && !s.keywords.is_empty() {
-        parts.push(format!("Also about {}", listed(&s.keywords)));
+    if parts.len() < MAX_REASONS {
+        let keywords = s.named(Role::Keyword);
+        if !keywords.is_empty() {
+            parts.push(format!("Also about {}", listed(&keywords)));
+        }
     }
-    if parts.is_empty() && !s.genres.is_empty() {
-        let genres = listed(&s.genres);
-        parts.push(match s.decade {
-            Some(decade) => format!("Also {genres} from the {decade}s"),
-            None => format!("Also {genres}"),
-        });
+    if parts.is_empty() {
+        let genres = s.named(Role::Genre);
+        if !genres.is_empty() {
+            let genres = listed(&genres);
+            parts.push(match s.decade {
+                Some(decade) => format!("Also {genres} from the {decade}s"),
+                None => format!("Also {genres}"),
+            });
+        }
     }
     if parts.is_empty() {
         return "Similar".to_owned();
@@ -130,55 +131,80 @@ fn reason(s: &Shared) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use nextflex_engine::content::ContentItem;
 
-    fn names(list: &[&str]) -> Vec<String> {
+    fn strings(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// The Dark Knight and Batman Begins; Toy Story and Toy Story 2; two 1970s horror films.
+    fn terms() -> Terms {
+        let item =
+            |keywords: &[&str], cast: &[&str], directors: &[&str], genres: &[&str]| ContentItem {
+                keywords: strings(keywords),
+                cast: strings(cast),
+                directors: strings(directors),
+                genres: strings(genres),
+                ..ContentItem::default()
+            };
+        let nolan = ["Christopher Nolan"];
+        let bale = ["Christian Bale", "Michael Caine", "Gary Oldman"];
+        let toys = ["Tom Hanks", "Tim Allen"];
+        Terms::build(&[
+            item(&["dc comics", "joker"], &bale, &nolan, &["Action"]),
+            item(&["dc comics"], &bale, &nolan, &["Action"]),
+            item(
+                &["toy", "friendship", "rivalry"],
+                &toys,
+                &[],
+                &["Animation"],
+            ),
+            item(
+                &["toy", "friendship", "rivalry"],
+                &toys[..0],
+                &[],
+                &["Animation"],
+            ),
+            item(&[], &[], &[], &["Horror", "Thriller"]),
+            item(&[], &[], &[], &["Horror", "Thriller"]),
+        ])
+    }
+
+    fn why(terms: &Terms, a: usize, b: usize, series: bool, same_people: bool) -> String {
+        let common = terms.common(a, b);
+        reason(&Shared {
+            terms,
+            common: &common,
+            series,
+            same_people,
+            decade: (a == 4).then_some(1970),
+        })
     }
 
     #[test]
     fn the_strongest_two_reasons_are_given() {
-        let s = Shared {
-            directors: names(&["Christopher Nolan"]),
-            stars: names(&["Christian Bale", "Michael Caine", "Gary Oldman"]),
-            same_people: true,
-            keywords: names(&["dc comics"]),
-            genres: names(&["Action"]),
-            ..Shared::default()
-        };
+        let t = terms();
         assert_eq!(
-            reason(&s),
-            "Also directed by Christopher Nolan · also starring Christian Bale and Michael Caine"
+            why(&t, 0, 1, false, true),
+            "Also directed by Christopher Nolan · also starring Christian Bale and Gary Oldman"
         );
-        let sequel = Shared { series: true, ..s };
         assert_eq!(
-            reason(&sequel),
+            why(&t, 0, 1, true, true),
             "Same series · also directed by Christopher Nolan"
         );
     }
 
     #[test]
     fn keywords_fill_in_and_genres_only_alone() {
-        let fans = Shared {
-            same_people: true,
-            keywords: names(&["toy", "friendship", "rivalry"]),
-            genres: names(&["Animation"]),
-            ..Shared::default()
-        };
+        let t = terms();
         assert_eq!(
-            reason(&fans),
-            "Liked by the same people · also about toy and friendship"
+            why(&t, 2, 3, false, true),
+            "Liked by the same people · also about friendship and rivalry"
         );
-        let genres = Shared {
-            genres: names(&["Animation", "Family"]),
-            ..Shared::default()
-        };
-        assert_eq!(reason(&genres), "Also Animation and Family");
-        let seventies = Shared {
-            genres: names(&["Horror"]),
-            decade: Some(1970),
-            ..Shared::default()
-        };
-        assert_eq!(reason(&seventies), "Also Horror from the 1970s");
-        assert_eq!(reason(&Shared::default()), "Similar");
+        assert_eq!(
+            why(&t, 4, 5, false, false),
+            "Also Horror and Thriller from the 1970s"
+        );
+        assert_eq!(why(&t, 0, 4, false, false), "Similar");
     }
 }

@@ -179,22 +179,44 @@ impl Terms {
         self.of(i).iter().any(|&t| self.role(t) == role)
     }
 
-    /// The terms of `role` movies `a` and `b` share, most informative (rarest) first, then by
-    /// name.
-    pub fn shared(&self, a: usize, b: usize, role: Role) -> Vec<&str> {
-        let theirs = self.of(b);
-        let mut both: Vec<u32> = self
-            .of(a)
+    /// The terms movies `a` and `b` share, ascending (one merge of their sorted lists).
+    pub fn common(&self, a: usize, b: usize) -> Vec<u32> {
+        let (mut x, mut y) = (self.of(a).iter().peekable(), self.of(b).iter().peekable());
+        let mut both = Vec::new();
+        while let (Some(&&p), Some(&&q)) = (x.peek(), y.peek()) {
+            match p.cmp(&q) {
+                std::cmp::Ordering::Less => _ = x.next(),
+                std::cmp::Ordering::Greater => _ = y.next(),
+                std::cmp::Ordering::Equal => {
+                    both.push(p);
+                    x.next();
+                    y.next();
+                }
+            }
+        }
+        both
+    }
+
+    /// The names of the terms of `role` among `terms`, most informative (rarest) first, then
+    /// by name.
+    pub fn named(&self, terms: &[u32], role: Role) -> Vec<&str> {
+        let mut of_role: Vec<u32> = terms
             .iter()
             .copied()
-            .filter(|&t| self.role(t) == role && theirs.binary_search(&t).is_ok())
+            .filter(|&t| self.role(t) == role)
             .collect();
-        both.sort_by(|&x, &y| {
+        of_role.sort_by(|&x, &y| {
             self.df[x as usize]
                 .cmp(&self.df[y as usize])
                 .then_with(|| self.name(x).cmp(self.name(y)))
         });
-        both.into_iter().map(|t| self.name(t)).collect()
+        of_role.into_iter().map(|t| self.name(t)).collect()
+    }
+
+    /// The terms of `role` movies `a` and `b` share, most informative (rarest) first, then by
+    /// name.
+    pub fn shared(&self, a: usize, b: usize, role: Role) -> Vec<&str> {
+        self.named(&self.common(a, b), role)
     }
 
     /// Approximate bytes held (see [`crate::heap`]).
