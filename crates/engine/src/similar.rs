@@ -191,6 +191,7 @@ struct Inputs<'a> {
     collaborative: Option<(&'a Collaborative<'a>, Vec<Option<u32>>)>,
     params: SimilarParams,
     k: usize,
+    padding: Padding,
 }
 
 impl Inputs<'_> {
@@ -310,34 +311,84 @@ impl Inputs<'_> {
     }
 
     /// Fills a short list with the films closest to movie `i`'s year (without a year, last),
-    /// most rated first, then by id.
+    /// most rated first, then by id: year by year outwards from its own, never a sort of the
+    /// catalogue.
     fn pad(&self, i: usize, list: &mut Vec<Candidate>) {
-        let taken: HashSet<u32> = list.iter().map(|c| c.j).collect();
-        let distance = |j: usize| match (self.items[i].year, self.items[j].year) {
-            (Some(a), Some(b)) => (a - b).abs(),
-            _ => i64::MAX,
+        let want = self.k - list.len();
+        let mut taken: HashSet<u32> = list.iter().map(|c| c.j).collect();
+        taken.insert(i as u32);
+        let mut out: Vec<u32> = Vec::with_capacity(want);
+        let mut add = |group: &mut dyn Iterator<Item = u32>| {
+            for j in group {
+                if out.len() == want {
+                    return;
+                }
+                if taken.insert(j) {
+                    out.push(j);
+                }
+            }
         };
-        let mut rest: Vec<u32> = (0..self.items.len() as u32)
-            .filter(|&j| j as usize != i && !taken.contains(&j))
-            .collect();
-        rest.sort_by_key(|&j| {
-            let j = j as usize;
-            (
-                distance(j),
-                std::cmp::Reverse(self.ratings[j]),
-                self.items[j].id,
-            )
-        });
-        list.extend(
-            rest.into_iter()
-                .take(self.k - list.len())
-                .map(|j| Candidate {
-                    j,
-                    tier: 2,
-                    score: 0.0,
-                    collaborative: 0.0,
-                }),
-        );
+        let order = &self.padding;
+        match self.items[i].year {
+            None => add(&mut order.all.iter().copied()),
+            Some(year) => {
+                let span = order.by_year.keys().map(|y| (y - year).abs()).max();
+                for d in 0..=span.unwrap_or(0) {
+                    let group = |y: i64| order.by_year.get(&y).map_or(&[][..], Vec::as_slice);
+                    let below = if d == 0 { &[][..] } else { group(year - d) };
+                    add(&mut order.merged(below, group(year + d)).into_iter());
+                }
+                add(&mut order.no_year.iter().copied());
+            }
+        }
+        list.extend(out.into_iter().map(|j| Candidate {
+            j,
+            tier: 2,
+            score: 0.0,
+            collaborative: 0.0,
+        }));
+    }
+}
+
+/// The films in the order padding takes them: by year, each year's most rated first (then by
+/// id); those without a year; and all of them by ratings alone.
+struct Padding {
+    by_year: std::collections::BTreeMap<i64, Vec<u32>>,
+    no_year: Vec<u32>,
+    all: Vec<u32>,
+    /// Each film's place in `all`: the order within a year and between two years' films.
+    rank: Vec<u32>,
+}
+
+impl Padding {
+    fn new(items: &[ContentItem], ratings: &[u64]) -> Padding {
+        let mut all: Vec<u32> = (0..items.len() as u32).collect();
+        all.sort_by_key(|&j| (std::cmp::Reverse(ratings[j as usize]), items[j as usize].id));
+        let mut rank = vec![0u32; items.len()];
+        for (r, &j) in all.iter().enumerate() {
+            rank[j as usize] = r as u32;
+        }
+        let mut by_year: std::collections::BTreeMap<i64, Vec<u32>> = Default::default();
+        let mut no_year = Vec::new();
+        for &j in &all {
+            match items[j as usize].year {
+                Some(y) => by_year.entry(y).or_default().push(j),
+                None => no_year.push(j),
+            }
+        }
+        Padding {
+            by_year,
+            no_year,
+            all,
+            rank,
+        }
+    }
+
+    /// Two years' films as one group, most rated first.
+    fn merged(&self, a: &[u32], b: &[u32]) -> Vec<u32> {
+        let mut both: Vec<u32> = a.iter().chain(b).copied().collect();
+        both.sort_by_key(|&j| self.rank[j as usize]);
+        both
     }
 }
 
@@ -433,6 +484,7 @@ impl SimilarIndex {
             }),
             params,
             k,
+            padding: Padding::new(items, ratings),
         };
         let mut lists: Vec<Vec<Candidate>> = if k == 0 {
             vec![Vec::new(); n]
@@ -978,6 +1030,36 @@ mod tests {
         // No Kin (2000) shares nothing: Toy Story 2 (1999, most rated) and Amélie (2001) are a
         // year away, Finding Nemo (2003) three.
         assert_eq!(ids(&index, 4, 3), [863, 1, 12]);
+    }
+
+    proptest::proptest! {
+        /// Padding takes the films closest in years, most rated first, then by id: as a sort
+        /// of the whole catalogue would.
+        #[test]
+        fn padding_equals_sorting_the_catalogue(
+            films in proptest::collection::vec((proptest::option::of(1990i64..2000), 0u64..4), 2..40),
+            k in 1usize..12,
+        ) {
+            let items: Vec<ContentItem> = films
+                .iter()
+                .enumerate()
+                .map(|(i, &(year, _))| ContentItem { id: (i as i64 * 7) % 41 + 100 * i as i64, title: format!("t{i}"), year, ..ContentItem::default() })
+                .collect();
+            let ratings: Vec<u64> = films.iter().map(|f| f.1).collect();
+            let index = SimilarIndex::build(&items, &ratings, None, params(k)).unwrap();
+            for (i, a) in items.iter().enumerate() {
+                let mut expected: Vec<usize> = (0..items.len()).filter(|&j| j != i).collect();
+                expected.sort_by_key(|&j| {
+                    let distance = match (a.year, items[j].year) {
+                        (Some(x), Some(y)) => (x - y).abs(),
+                        _ => i64::MAX,
+                    };
+                    (distance, std::cmp::Reverse(ratings[j]), items[j].id)
+                });
+                let expected: Vec<i64> = expected.iter().take(k).map(|&j| items[j].id).collect();
+                proptest::prop_assert_eq!(ids(&index, a.id, k), expected);
+            }
+        }
     }
 
     #[test]
