@@ -320,7 +320,7 @@ export default function MoviePage() {
       <MovieRow
         title="Similar movies"
         testId="row-similar"
-        subtitle="Alike in story, cast and director, and liked by the same people"
+        subtitle="Its series first, then the same kind of film, liked by the same people"
         movies={similar.data?.results}
         footer={(s) => (
           <Typography variant="caption" sx={{ color: 'text.secondary', display: 'block' }}>
