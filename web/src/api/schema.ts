@@ -1428,7 +1428,7 @@ export interface components {
             /** Format: double */
             total_seconds?: number;
         };
-        /** @description A recorded model version: a build of the charts, content index and models. */
+        /** @description A recorded model version: a build of the charts, similar lists and models. */
         ModelVersion: {
             version: string;
             status: components["schemas"]["VersionStatus"];
