@@ -574,13 +574,12 @@ pub fn similar_grid(
 }
 
 /// A fan panel, `film,year,neighbour,neighbour_year` per line (a header line first): for each
-/// film, the neighbours a film reference names. Titles are matched to `items` exactly (case
-/// and accents aside) with their year; a line naming a film the catalogue lacks is an error.
-pub fn read_panel(text: &str, items: &[ContentItem]) -> Result<Vec<(i64, Vec<i64>)>> {
-    let by_title: HashMap<(String, Option<i64>), i64> = items
-        .iter()
-        .map(|m| ((nextflex_engine::text::fold(&m.title), m.year), m.id))
-        .collect();
+/// film, the neighbours a film reference names. `find` gives the catalogue id of a title and
+/// year; a line naming a film it does not find is an error.
+pub fn read_panel(
+    text: &str,
+    find: impl Fn(&str, Option<i64>) -> Option<i64>,
+) -> Result<Vec<(i64, Vec<i64>)>> {
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
     let mut panel: Vec<(i64, Vec<i64>)> = Vec::new();
     for (line, row) in reader.records().enumerate() {
@@ -588,16 +587,13 @@ pub fn read_panel(text: &str, items: &[ContentItem]) -> Result<Vec<(i64, Vec<i64
         let film = |t: usize| -> Result<i64> {
             let title = row.get(t).unwrap_or_default();
             let year = row.get(t + 1).and_then(|y| y.trim().parse().ok());
-            by_title
-                .get(&(nextflex_engine::text::fold(title), year))
-                .copied()
-                .ok_or_else(|| {
-                    Error::Invalid(format!(
-                        "panel line {}: no film {title:?} ({}) in the catalogue",
-                        line + 2,
-                        year.map_or("no year".into(), |y: i64| y.to_string())
-                    ))
-                })
+            find(title, year).ok_or_else(|| {
+                Error::Invalid(format!(
+                    "panel line {}: no film {title:?} ({}) in the catalogue",
+                    line + 2,
+                    year.map_or("no year".into(), |y: i64| y.to_string())
+                ))
+            })
         };
         let (anchor, neighbour) = (film(0)?, film(2)?);
         match panel.iter_mut().find(|(a, _)| *a == anchor) {
@@ -606,6 +602,20 @@ pub fn read_panel(text: &str, items: &[ContentItem]) -> Result<Vec<(i64, Vec<i64
         }
     }
     Ok(panel)
+}
+
+/// Finds a film of `items` by its exact title (case and accents aside) and year, for
+/// [`read_panel`].
+pub fn title_finder(items: &[ContentItem]) -> impl Fn(&str, Option<i64>) -> Option<i64> {
+    let by_title: HashMap<(String, Option<i64>), i64> = items
+        .iter()
+        .map(|m| ((nextflex_engine::text::fold(&m.title), m.year), m.id))
+        .collect();
+    move |title, year| {
+        by_title
+            .get(&(nextflex_engine::text::fold(title), year))
+            .copied()
+    }
 }
 
 /// Every setting's similar lists on four measures at once: the held-out one (the ranking model

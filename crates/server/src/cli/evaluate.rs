@@ -174,7 +174,7 @@ pub async fn run(args: EvaluateArgs, ctx: &Context) -> Result<()> {
                 .transpose()?;
             let (train, test) = evaluate::parts(&ratings, test.as_ref(), split, validation)?;
             let panel = match &panel_text {
-                Some(text) => evaluate::read_panel(text, items)?,
+                Some(text) => evaluate::read_panel(text, evaluate::title_finder(items))?,
                 None => Vec::new(),
             };
             return evaluate::evaluate_similar(&train, &test, items, &settings, &grid, &panel)

@@ -225,17 +225,10 @@ async fn similar_lists_over_the_popular_films_keep_to_their_kind() {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/similar-panel.csv"),
     )
     .unwrap();
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let mut panel: Vec<(i64, Vec<i64>)> = Vec::new();
-    for row in reader.records() {
-        let row = row.unwrap();
-        let year = |i: usize| row[i].parse::<i64>().unwrap();
-        let (anchor, neighbour) = (find(r, &row[0], year(1)), find(r, &row[2], year(3)));
-        match panel.iter_mut().find(|(a, _)| *a == anchor) {
-            Some((_, named)) => named.push(neighbour),
-            None => panel.push((anchor, vec![neighbour])),
-        }
-    }
+    let panel = nextflex_app::recommender::evaluation::read_panel(&text, |title, year| {
+        Some(find(r, title, year?))
+    })
+    .unwrap();
     assert!(panel.len() >= 30, "{} films on the panel", panel.len());
     let recall = panel_recall(&panel, 10, list);
     println!("panel recall@10: {recall:.3}");
