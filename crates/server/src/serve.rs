@@ -9,6 +9,7 @@ use std::time::Duration;
 use axum::Router;
 use tokio::net::TcpListener;
 
+use crate::connections::{self, ConnectionSettings, Tracker};
 use crate::http::{self, ApiContext, ApiSettings};
 use nextflex_app::model_versions::Models;
 use nextflex_app::recommender::{RecommenderSettings, SharedRecommender};
@@ -33,8 +34,8 @@ pub struct ServeSettings {
     pub shutdown_grace: Duration,
     /// Dataset folder to import when the catalogue is empty; `None`: never.
     pub demo: Option<PathBuf>,
-    /// How long a connection may take to send a request head (or sit idle between requests).
-    pub header_timeout: Duration,
+    /// How connections are held: the header timeout, how many at once.
+    pub connections: ConnectionSettings,
     pub api: ApiSettings,
     pub recommender: RecommenderSettings,
     /// Checks for a version another replica trained; zero: never.
@@ -119,7 +120,7 @@ pub async fn run(settings: ServeSettings) -> Result<()> {
         http::router(ctx),
         shutdown,
         settings.shutdown_grace,
-        settings.header_timeout,
+        settings.connections,
     )
     .await;
     if let Some(task) = metrics_server {
@@ -175,26 +176,31 @@ async fn import_demo(db: &Db, storage: &Storage, demo: &std::path::Path) -> Resu
 /// Serves `app` until `shutdown` resolves, then stops accepting connections and lets in-flight
 /// requests finish, for at most `grace`.
 ///
-/// The accept loop is hyper-util's rather than `axum::serve`'s, for the one setting axum does not
-/// expose: a connection must send a whole request head within `header_timeout` (also when it
-/// waits between keep-alive requests), or it is closed, so that clients that open connections
-/// and stay silent cannot hold them (and the process's file descriptors) for good. An accept
-/// that fails (no file descriptor left) is retried after a pause instead of ending the server.
+/// The accept loop is hyper-util's rather than `axum::serve`'s, for what axum does not expose:
+/// a connection must send a whole request head within the header timeout (also when it waits
+/// between keep-alive requests), or it is closed, so that clients that open connections and
+/// stay silent cannot hold them (and the process's file descriptors) for good; and at most
+/// `max_connections` are open at once, the longest-idle closed to make room for a new one (see
+/// [`connections`]). An accept that fails all the same (no file descriptor left) is retried
+/// after a pause instead of ending the server.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
     grace: Duration,
-    header_timeout: Duration,
+    settings: ConnectionSettings,
 ) -> Result<()> {
     use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
     use hyper_util::server::conn::auto::Builder;
     use hyper_util::server::graceful::GracefulShutdown;
     use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt;
     use tower_http::add_extension::AddExtension;
 
-    let mut connections = Builder::new(TokioExecutor::new());
-    connections
+    let header_timeout = settings.header_timeout;
+    let tracker = Tracker::new(settings.max_connections);
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
         .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(header_timeout);
@@ -215,13 +221,29 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        let Some(place) = tracker.admit() else {
+            tracing::debug!(%peer, "every connection is busy: turning one away");
+            tokio::spawn(connections::refuse(stream));
+            continue;
+        };
         let _ = stream.set_nodelay(true);
-        // The client's address, as axum's `ConnectInfo` extractor reads it (the rate limits).
-        let service = TowerToHyperService::new(AddExtension::new(
-            app.clone(),
-            axum::extract::ConnectInfo(peer),
+        // The client's address, as axum's `ConnectInfo` extractor reads it (the rate limits);
+        // each request marks the connection busy until its response starts.
+        let connection = Arc::clone(&place);
+        let service = TowerToHyperService::new(ServiceExt::<
+            axum::http::Request<hyper::body::Incoming>,
+        >::map_future(
+            AddExtension::new(app.clone(), axum::extract::ConnectInfo(peer)),
+            move |response| {
+                let busy = connection.busy();
+                async move {
+                    let response = response.await;
+                    drop(busy);
+                    response
+                }
+            },
         ));
-        let (connections, watcher) = (connections.clone(), graceful.watcher());
+        let (builder, watcher) = (builder.clone(), graceful.watcher());
         let mut stop = stop.clone();
         tokio::spawn(async move {
             // hyper's timer starts with a request head, after the first bytes tell HTTP/1 from
@@ -236,16 +258,24 @@ pub async fn serve(
                     }
                 }
                 _ = stop.changed() => return,
+                () = place.evicted() => return,
             }
-            let connection =
-                connections.serve_connection_with_upgrades(TokioIo::new(stream), service);
-            if let Err(e) = watcher.watch(connection.into_owned()).await {
-                tracing::debug!(error = %e, "a connection ended with an error");
+            let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+            tokio::select! {
+                served = watcher.watch(connection.into_owned()) => {
+                    if let Err(e) = served {
+                        tracing::debug!(error = %e, "a connection ended with an error");
+                    }
+                }
+                () = place.evicted() => {
+                    tracing::debug!(%peer, "closing an idle connection to make room for another");
+                }
             }
         });
     }
     drop(listener);
     let _ = stopping.send(true);
+    tracker.close_idle();
     tracing::info!("shutting down: finishing in-flight requests");
     tokio::select! {
         () = graceful.shutdown() => Ok(()),

@@ -24,6 +24,8 @@ pub struct Storage {
     description: String,
     /// Requests through this handle's methods that failed (a missing object is no failure).
     errors: Arc<AtomicU64>,
+    /// The folder of a local store (where an interrupted write leaves its staging files).
+    local_root: Option<std::path::PathBuf>,
 }
 
 impl Storage {
@@ -50,10 +52,15 @@ impl Storage {
             StorageConfig::Memory => Arc::new(InMemory::new()),
             StorageConfig::S3(s3) => s3_store(s3)?,
         };
+        let local_root = match config {
+            StorageConfig::Local(root) => Some(root.clone()),
+            _ => None,
+        };
         let storage = Storage {
             store,
             description,
             errors: Arc::default(),
+            local_root,
         };
         storage
             .store
@@ -126,6 +133,42 @@ impl Storage {
                 }
             }
         }
+    }
+
+    /// Deletes every object under `prefix` (a folder: `models/v1/`), with what an interrupted
+    /// write left there (a local store's staging files, which listings do not show); how many
+    /// objects there were.
+    pub async fn delete_prefix(&self, prefix: &str) -> Result<usize> {
+        use futures::TryStreamExt;
+        let listed: Vec<Path> = self
+            .counted(
+                self.store
+                    .list(Some(&Path::from(prefix)))
+                    .map_ok(|meta| meta.location)
+                    .try_collect()
+                    .await,
+            )
+            .map_err(Error::from)?;
+        for key in &listed {
+            match self.counted(self.store.delete(key).await) {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if let Some(root) = &self.local_root {
+            let folder = root.join(prefix.trim_matches('/'));
+            match tokio::fs::remove_dir_all(&folder).await {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(Error::internal(
+                        format!("cannot remove {}", folder.display()),
+                        e,
+                    ));
+                }
+            }
+        }
+        Ok(listed.len())
     }
 
     /// Where the objects are, for logs (no credentials).

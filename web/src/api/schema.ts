@@ -1058,9 +1058,10 @@ export interface components {
          */
         ChartSource: "ratings" | "tmdb";
         /**
-         * @description Each dependency: `ok` or `unavailable` (failed, or no answer within 3 s); the model: `ok`
-         *     or `warming_up` (the first one is still training or loading; with the charts already served,
-         *     the process is ready meanwhile).
+         * @description Each dependency: `ok` or `unavailable` (refuses a write, fails, or gives no answer within
+         *     3 s); the model: `ok`, `warming_up` (the first one is still training or loading; with the
+         *     charts already served, the process is ready meanwhile) or `failed` (a training failed while
+         *     only the charts served: not ready until a retry succeeds).
          */
         Checks: {
             database: string;
@@ -1083,7 +1084,7 @@ export interface components {
          *     so the web client's generated types have them as a union.
          * @enum {string}
          */
-        ErrorCode: "invalid" | "invalid_path" | "invalid_query" | "invalid_form" | "parse_error" | "unsupported_media_type" | "payload_too_large" | "file_too_large" | "image_too_large" | "invalid_image" | "unknown_format" | "invalid_line" | "too_many_rows" | "invalid_archive" | "not_authenticated" | "token_not_valid" | "no_active_account" | "permission_denied" | "not_found" | "unknown_taste" | "ambiguous_title" | "conflict" | "training_running" | "throttled" | "uploads_busy" | "warming_up" | "database_unavailable" | "storage_unavailable" | "database_full" | "storage_full" | "no_web_ui" | "internal";
+        ErrorCode: "invalid" | "invalid_path" | "invalid_query" | "invalid_form" | "parse_error" | "unsupported_media_type" | "payload_too_large" | "file_too_large" | "image_too_large" | "invalid_image" | "unknown_format" | "invalid_line" | "too_many_rows" | "invalid_archive" | "not_authenticated" | "token_not_valid" | "no_active_account" | "permission_denied" | "not_found" | "unknown_taste" | "ambiguous_title" | "conflict" | "training_running" | "throttled" | "uploads_busy" | "server_busy" | "body_timeout" | "warming_up" | "database_unavailable" | "storage_unavailable" | "database_full" | "storage_full" | "no_web_ui" | "internal";
         /**
          * @description What went wrong. Some errors carry more, by name: `candidates` (409 `ambiguous_title`) and
          *     `suggestions` (404 of a title lookup) list `{id, title, year}` movies, `training` (409
@@ -1777,6 +1778,8 @@ export interface components {
             checks: components["schemas"]["Checks"];
             /** @description The model version this process serves, once one is loaded or trained. */
             model_version?: string | null;
+            /** @description Why the model is `failed`: the last training's error (it is tried again after a pause). */
+            reason?: string | null;
         };
         RefreshBody: {
             /** @description A refresh token. */
@@ -2962,6 +2965,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `body_timeout`: the file did not arrive within the upload deadline */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The file is larger than 5 MB */
             413: {
                 headers: {
@@ -2983,6 +2995,17 @@ export interface operations {
             /** @description Not an export NextFlex reads, no usable row (the first bad line named), more than 20,000 rows, or a zip that is not a Letterboxd export or unpacks too large; nothing is written */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `throttled`: over the imports allowed per user and hour, or the user's uploads under way at once */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3736,6 +3759,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `body_timeout`: the image did not arrive within the upload deadline */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `image_too_large`: over the image size limit */
             413: {
                 headers: {
@@ -3763,7 +3795,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `throttled`: over the uploads allowed per user and hour */
+            /** @description `throttled`: over the uploads allowed per user and hour, or the user's uploads under way at once */
             429: {
                 headers: {
                     /** @description Seconds to wait */

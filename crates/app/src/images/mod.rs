@@ -3,7 +3,8 @@
 //! and an upright thumbnail.
 //!
 //! Privacy: the served original keeps its pixels byte for byte but loses its EXIF, XMP, IPTC and
-//! text metadata (GPS position, serial numbers, software, comments); only the orientation is
+//! text metadata (GPS position, serial numbers, software, comments; a GIF's comments and
+//! application blocks but for looping); only the orientation is
 //! written back, so browsers still show it upright. The database keeps the capture time, camera
 //! make and model and orientation, and only whether GPS data was present, never the position.
 
@@ -127,6 +128,9 @@ pub fn process(bytes: &[u8]) -> Result<Processed, ImageError> {
     if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
         return Err(ImageError::TooLarge { width, height });
     }
+    if format == Format::Gif {
+        every_gif_frame_decodes(&served, width, height)?;
+    }
     let mut decoded = reader(&served, format).decode().map_err(decode_error)?;
     if let Some(o) = exif.orientation.and_then(Orientation::from_exif) {
         decoded.apply_orientation(o);
@@ -145,13 +149,42 @@ pub fn process(bytes: &[u8]) -> Result<Processed, ImageError> {
     })
 }
 
-fn reader(bytes: &[u8], format: Format) -> ImageReader<Cursor<&[u8]>> {
+/// Pixels an animated GIF's frames may add up to (the canvas once per frame): a few seconds of
+/// decoding at most.
+const MAX_ANIMATION_PIXELS: u64 = 10 * MAX_PIXELS;
+
+/// Decodes every frame of a GIF, not only the first that the still decoder reads, so that a file
+/// damaged further on is refused rather than served broken.
+fn every_gif_frame_decodes(bytes: &[u8], width: u32, height: u32) -> Result<(), ImageError> {
+    use image::AnimationDecoder;
+    let mut decoder =
+        image::codecs::gif::GifDecoder::new(Cursor::new(bytes)).map_err(decode_error)?;
+    image::ImageDecoder::set_limits(&mut decoder, limits()).map_err(decode_error)?;
+    let canvas = u64::from(width) * u64::from(height);
+    let mut pixels = 0u64;
+    for frame in decoder.into_frames() {
+        frame.map_err(decode_error)?;
+        pixels += canvas;
+        if pixels > MAX_ANIMATION_PIXELS {
+            return Err(ImageError::Corrupt(format!(
+                "the animation has more frames than an upload may have at {width} × {height}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn limits() -> Limits {
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(MAX_ALLOC);
+    limits
+}
+
+fn reader(bytes: &[u8], format: Format) -> ImageReader<Cursor<&[u8]>> {
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
-    reader.limits(limits);
+    reader.limits(limits());
     reader
 }
 
@@ -241,6 +274,49 @@ mod tests {
             matches!(process(&upload), Err(ImageError::Corrupt(_))),
             "{:?}",
             process(&upload).map(|p| p.served)
+        );
+    }
+
+    /// An animation damaged far from its first frame (an impossible LZW code size in frame 30
+    /// of 40) is refused: every frame is decoded, not only the first.
+    #[test]
+    fn a_gif_damaged_in_a_later_frame_is_refused() {
+        use image::codecs::gif::GifEncoder;
+        use image::{Delay, Frame, RgbaImage};
+        let mut upload = Vec::new();
+        {
+            let mut encoder = GifEncoder::new(&mut upload);
+            for i in 0..40u8 {
+                let image = RgbaImage::from_fn(16, 16, |x, y| {
+                    image::Rgba([i.wrapping_mul(6), (x * 16) as u8, (y * 16) as u8, 255])
+                });
+                let delay = Delay::from_numer_denom_ms(40, 1);
+                encoder
+                    .encode_frame(Frame::from_parts(image, 0, 0, delay))
+                    .unwrap();
+            }
+        }
+        let whole = process(&upload).unwrap();
+        assert_eq!((whole.width, whole.height), (16, 16));
+        let descriptor = [0x2C, 0, 0, 0, 0, 16, 0, 16, 0];
+        let frames: Vec<usize> = upload
+            .windows(descriptor.len())
+            .enumerate()
+            .filter(|(_, w)| *w == descriptor)
+            .map(|(at, _)| at)
+            .collect();
+        assert_eq!(frames.len(), 40);
+        let packed = upload[frames[29] + 9];
+        let table = if packed & 0x80 != 0 {
+            3 << ((packed & 7) + 1)
+        } else {
+            0
+        };
+        upload[frames[29] + 10 + table] = 0x0F; // LZW code sizes go up to 11
+        assert!(
+            matches!(process(&upload), Err(ImageError::Corrupt(_))),
+            "{:?}",
+            process(&upload).map(|p| p.size_bytes)
         );
     }
 }

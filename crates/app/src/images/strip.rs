@@ -4,7 +4,7 @@
 use super::{Format, ImageError};
 
 /// The upload without EXIF, XMP, IPTC, comments and text chunks, with only the orientation
-/// written back when it is not the default. GIFs carry no EXIF and are kept as they are.
+/// written back when it is not the default (GIFs have none).
 pub fn strip(format: Format, bytes: &[u8], orientation: Option<u8>) -> Result<Vec<u8>, ImageError> {
     let orientation = orientation.filter(|o| *o != 1);
     match format {
@@ -226,12 +226,71 @@ fn webp(b: &[u8], orientation: Option<u8>) -> Result<Vec<u8>, ImageError> {
     Ok(out)
 }
 
+/// A GIF block by block: the header, screen descriptor and colour tables, image descriptors with
+/// their data, graphic controls, plain text and the looping extension (NETSCAPE2.0 or
+/// ANIMEXTS1.0) are kept; comments and every other application extension (XMP, for one, which
+/// may carry a GPS position) are dropped, and so is anything after the trailer.
 fn gif(b: &[u8]) -> Result<Vec<u8>, ImageError> {
-    // Every GIF ends with the trailer byte; a cut-off one does not.
-    if b.last() != Some(&0x3B) {
-        return Err(ImageError::Truncated);
+    let corrupt = |why: &str| ImageError::Corrupt(format!("a GIF {why}"));
+    let get = |from: usize, len: usize| b.get(from..from + len).ok_or(ImageError::Truncated);
+    // Sub-blocks (a size byte, then that many bytes) up to the empty one: where they end.
+    let sub_blocks = |mut at: usize| -> Result<usize, ImageError> {
+        loop {
+            let size = usize::from(*b.get(at).ok_or(ImageError::Truncated)?);
+            at += 1 + size;
+            if size == 0 {
+                return Ok(at);
+            }
+            if at > b.len() {
+                return Err(ImageError::Truncated);
+            }
+        }
+    };
+    let colour_table = |packed: u8| {
+        if packed & 0x80 != 0 {
+            3 << ((packed & 7) + 1)
+        } else {
+            0
+        }
+    };
+    let screen = get(6, 7)?;
+    let mut at = 13 + colour_table(screen[4]);
+    get(0, at)?;
+    let mut out = b[..at].to_vec();
+    loop {
+        match *b.get(at).ok_or(ImageError::Truncated)? {
+            0x3B => {
+                out.push(0x3B);
+                return Ok(out);
+            }
+            0x2C => {
+                let descriptor = get(at + 1, 9)?;
+                let data = at + 10 + colour_table(descriptor[8]);
+                get(data, 1)?; // the LZW code size
+                let end = sub_blocks(data + 1)?;
+                out.extend_from_slice(get(at, end - at)?);
+                at = end;
+            }
+            0x21 => {
+                let label = *b.get(at + 1).ok_or(ImageError::Truncated)?;
+                let end = sub_blocks(at + 2)?;
+                let keep = match label {
+                    0xF9 | 0x01 => true,
+                    0xFF => {
+                        let first = get(at + 2, 1)?[0];
+                        let id = get(at + 3, usize::from(first))?;
+                        id == b"NETSCAPE2.0" || id == b"ANIMEXTS1.0"
+                    }
+                    _ => false,
+                };
+                if keep {
+                    out.extend_from_slice(get(at, end - at)?);
+                }
+                at = end;
+            }
+            _ => return Err(corrupt("block is of no known kind")),
+        }
     }
-    Ok(b.to_vec())
 }
 
 #[cfg(test)]
@@ -309,6 +368,40 @@ mod tests {
                 Err(ImageError::Truncated),
                 "{cut}"
             );
+        }
+    }
+
+    /// A GIF: header, screen descriptor with a two-colour table, then `blocks`, then the
+    /// trailer.
+    fn gif_of(blocks: &[&[u8]]) -> Vec<u8> {
+        let mut out = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff".to_vec();
+        for block in blocks {
+            out.extend_from_slice(block);
+        }
+        out.push(0x3B);
+        out
+    }
+
+    #[test]
+    fn gif_comments_and_foreign_application_blocks_are_dropped() {
+        let looping: &[u8] = b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00";
+        let control: &[u8] = b"\x21\xf9\x04\x00\x0a\x00\x00\x00";
+        let frame: &[u8] = b"\x2c\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00";
+        let comment: &[u8] = b"\x21\xfe\x0cshot at home\x00";
+        let xmp: &[u8] = b"\x21\xff\x0bXMP DataXMP\x0f<gps>51,0</gps>\x00";
+        let upload = gif_of(&[looping, comment, control, xmp, frame]);
+        let served = gif(&upload).unwrap();
+        assert_eq!(served, gif_of(&[looping, control, frame]));
+        // What is served decodes as the upload does.
+        let decoded = |b: &[u8]| image::load_from_memory(b).unwrap().to_rgba8().into_raw();
+        assert_eq!(decoded(&served), decoded(&upload));
+        // Bytes after the trailer are dropped.
+        let mut trailing = upload.clone();
+        trailing.extend_from_slice(b"hidden");
+        assert_eq!(gif(&trailing).unwrap(), served);
+        // Cut anywhere, it is truncated, never served in part.
+        for cut in 1..upload.len() {
+            assert!(gif(&upload[..cut]).is_err(), "cut at {cut}");
         }
     }
 }

@@ -28,7 +28,12 @@ pub const FORMAT_VERSION: u32 = 3;
 
 /// The object key of a version's snapshot.
 pub fn key(version: &str) -> String {
-    format!("models/{version}/snapshot.bin")
+    format!("{}snapshot.bin", prefix(version))
+}
+
+/// The folder of a version's objects.
+pub fn prefix(version: &str) -> String {
+    format!("models/{version}/")
 }
 
 /// Encodes what training produced; returns the bytes and their hex SHA-256 (the trailing one).

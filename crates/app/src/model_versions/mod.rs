@@ -68,6 +68,9 @@ pub struct Models {
     serving: Mutex<Option<String>>,
     /// How the last training this process ran ended.
     last: Mutex<Option<LastTraining>>,
+    /// Why the trainings so far failed to put a full model in service (see
+    /// [`Models::warm_up_failure`]).
+    warm_up_error: Mutex<Option<String>>,
 }
 
 /// How long a finished training took and whether it succeeded.
@@ -98,6 +101,7 @@ impl Models {
             }),
             serving: Mutex::new(None),
             last: Mutex::new(None),
+            warm_up_error: Mutex::new(None),
         })
     }
 
@@ -132,12 +136,88 @@ impl Models {
             *t = running();
         }
         let models = Arc::clone(self);
-        tokio::spawn(async move {
-            if let Err(e) = models.run(trained_by, None).await {
-                tracing::error!(error = %e, "training failed; the previous model keeps serving");
-            }
-        });
+        tokio::spawn(models.run_until_serving(trained_by));
         Ok(self.training())
+    }
+
+    /// Runs a training; when it fails and no full model serves (the first training, say, with
+    /// the object store full), tries again after a pause that doubles each time (up to
+    /// [`RETRY_MAX`]), until one serves. With a model serving, a failure leaves it serving.
+    async fn run_until_serving(self: Arc<Self>, trained_by: &'static str) {
+        let mut pause = RETRY_FIRST;
+        loop {
+            let Err(e) = self.run(trained_by, None).await else {
+                return;
+            };
+            if self.serves_a_full_model() {
+                tracing::error!(error = %e, "training failed; the previous model keeps serving");
+                return;
+            }
+            *self
+                .warm_up_error
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) =
+                Some(nextflex_store::error::one_line(&e.to_string()));
+            tracing::error!(error = %e, retry_in = ?pause, "training failed and no model serves; training again after a pause");
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(RETRY_MAX);
+            {
+                let mut t = self.training.lock().unwrap_or_else(PoisonError::into_inner);
+                if t.state == TrainingState::Running {
+                    return; // another training started meanwhile
+                }
+                *t = running();
+            }
+        }
+    }
+
+    /// Whether the snapshot served holds the full model (not only the charts built ahead of the
+    /// first training).
+    pub fn serves_a_full_model(&self) -> bool {
+        self.shared.get().is_some_and(|r| !r.report.partial)
+    }
+
+    /// Why no model serves past the warm-up: a training failed while nothing but the charts
+    /// served, and none has succeeded since (a retry is pending or running). `None` once a full
+    /// model serves, and during a first training that has not failed.
+    pub fn warm_up_failure(&self) -> Option<String> {
+        if self.serves_a_full_model() {
+            return None;
+        }
+        self.warm_up_error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Marks the trainings whose process died (still "training", no heartbeat within the
+    /// lease) as failed and removes what they left in storage. Runs at start and with each
+    /// poll, so that no version stays "training" for good.
+    pub async fn reap_abandoned(&self) -> Result<()> {
+        let lease = i64::try_from(LEASE.as_secs()).unwrap_or(i64::MAX);
+        for version in model_versions::abandoned(&self.db, lease).await? {
+            let why = "the training stopped without finishing: its process ended (no heartbeat within the lease)";
+            if !model_versions::fail_abandoned(&self.db, &version, lease, why).await? {
+                continue;
+            }
+            let removed = self
+                .storage
+                .delete_prefix(&artifact::prefix(&version))
+                .await;
+            match removed {
+                Ok(objects) => tracing::warn!(
+                    version,
+                    objects,
+                    "a training that never finished is marked failed; its partial objects are removed"
+                ),
+                Err(e) => tracing::warn!(
+                    version,
+                    error = %e,
+                    "a training that never finished is marked failed; its partial objects cannot be removed"
+                ),
+            }
+        }
+        Ok(())
     }
 
     /// Trains now and swaps the result in (at start-up, and from `retrain`).
@@ -238,7 +318,10 @@ impl Models {
         };
         let recorded = model_versions::start(&self.db, &version, trained_by, &params).await;
         let outcome = match recorded {
-            Ok(_) => self.train_and_store(&version, supplied).await,
+            Ok(_) => {
+                let _alive = self.heartbeat(&version);
+                self.train_and_store(&version, supplied).await
+            }
             Err(e) => Err(e),
         };
 
@@ -274,6 +357,19 @@ impl Models {
                 Err(e)
             }
         }
+    }
+
+    /// Writes `version`'s heartbeat every [`HEARTBEAT`] until the returned guard is dropped.
+    fn heartbeat(&self, version: &str) -> AbortOnDrop {
+        let (db, version) = (self.db.clone(), version.to_owned());
+        AbortOnDrop(tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(HEARTBEAT).await;
+                if let Err(e) = model_versions::heartbeat(&db, &version).await {
+                    tracing::warn!(version, error = %e, "cannot record the training's heartbeat");
+                }
+            }
+        }))
     }
 
     /// Trains, writes the artifact, records the version as the active one, and returns the
@@ -343,7 +439,7 @@ impl Models {
             data_sizes: &data_sizes,
             metrics: &metrics,
             timings: &timings,
-            artifact_prefix: &format!("models/{version}/"),
+            artifact_prefix: &artifact::prefix(version),
             checksum: &checksum,
         };
         model_versions::activate(&self.db, version, &built).await?;
@@ -387,6 +483,9 @@ impl Models {
     /// loaded). With `wait`, returns once a model serves; otherwise training runs in the
     /// background and the API answers 503 `warming_up` for the model's routes meanwhile.
     pub async fn start(self: &Arc<Self>, wait: bool) -> Result<()> {
+        if let Err(e) = self.reap_abandoned().await {
+            tracing::warn!(error = %e, "cannot check for trainings that never finished");
+        }
         if let Some(version) = self.active().await? {
             match self.load(&version).await {
                 Ok(()) => return Ok(()),
@@ -450,6 +549,9 @@ impl Models {
                 if models.training().state == TrainingState::Running {
                     continue;
                 }
+                if let Err(e) = models.reap_abandoned().await {
+                    tracing::warn!(error = %e, "cannot check for trainings that never finished");
+                }
                 match models.active().await {
                     Ok(Some(active)) if models.serving().as_deref() != Some(active.as_str()) => {
                         if let Err(e) = models.load(&active).await {
@@ -461,6 +563,23 @@ impl Models {
                 }
             }
         });
+    }
+}
+
+/// How often a running training proves it is alive.
+const HEARTBEAT: Duration = Duration::from_secs(10);
+/// A "training" version without a heartbeat for this long has lost its trainer.
+const LEASE: Duration = Duration::from_secs(60);
+/// The first pause before a failed first training is tried again, and the longest.
+const RETRY_FIRST: Duration = Duration::from_secs(5);
+const RETRY_MAX: Duration = Duration::from_secs(300);
+
+/// A background task that stops when this is dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

@@ -13,6 +13,7 @@ use nextflex_store::error::Result;
 
 use super::shared::TmdbArgs;
 use super::{Context, values};
+use crate::connections::ConnectionSettings;
 use crate::http::{ApiSettings, UploadSettings};
 use crate::serve::{self, ServeSettings};
 
@@ -40,6 +41,22 @@ pub struct ServeArgs {
     /// before it is closed
     #[arg(long, env = "NEXTFLEX_HEADER_TIMEOUT", default_value = "30s", value_parser = values::positive_duration)]
     pub header_timeout: Duration,
+
+    /// Connections open at once; with every one taken, the longest-idle is closed to make room,
+    /// and when all are busy a new one gets 503 server_busy [default: the open-file limit
+    /// (ulimit -n) less an eighth, at least 64 kept for the rest of the process]
+    #[arg(
+        long,
+        env = "NEXTFLEX_MAX_CONNECTIONS",
+        value_parser = clap::value_parser!(u32).range(1..),
+        hide_env_values = true
+    )]
+    pub max_connections: Option<u32>,
+
+    /// How long an upload (an image, a history file) may take to arrive whole; slower ones get
+    /// 408 body_timeout and their connection is closed
+    #[arg(long, env = "NEXTFLEX_BODY_TIMEOUT", default_value = "60s", value_parser = values::positive_duration)]
+    pub body_timeout: Duration,
 
     /// Do not import the demo dataset into an empty catalogue
     /// (NEXTFLEX_NO_DEMO takes 1/0, true/false, yes/no, on/off.)
@@ -100,6 +117,25 @@ pub struct ServeArgs {
         hide_env_values = true
     )]
     pub upload_rate_limit: u32,
+
+    /// History imports allowed per user and hour (0: no limit)
+    #[arg(
+        long,
+        env = "NEXTFLEX_IMPORT_RATE_LIMIT",
+        default_value_t = 20,
+        hide_env_values = true
+    )]
+    pub import_rate_limit: u32,
+
+    /// Uploads (images and history imports) one user may have under way at once; more get 429
+    #[arg(
+        long,
+        env = "NEXTFLEX_UPLOADS_AT_ONCE",
+        default_value_t = 2,
+        value_parser = clap::value_parser!(u32).range(1..),
+        hide_env_values = true
+    )]
+    pub uploads_at_once: u32,
 
     /// Images decoded at once; each may take up to 256 MB while it decodes [default: the
     /// number of CPUs]
@@ -214,7 +250,12 @@ pub async fn run(args: ServeArgs, ctx: &Context) -> Result<()> {
         data_dir: ctx.cwd.join(&ctx.global.data_dir),
         demo: (!args.no_demo).then(|| ctx.cwd.join(&args.demo_path)),
         shutdown_grace: args.shutdown_grace,
-        header_timeout: args.header_timeout,
+        connections: ConnectionSettings {
+            header_timeout: args.header_timeout,
+            max_connections: args
+                .max_connections
+                .map_or_else(ConnectionSettings::places_for_this_process, |n| n as usize),
+        },
     })
     .await
 }
@@ -226,5 +267,8 @@ fn upload_settings(args: &ServeArgs) -> UploadSettings {
         decodes,
         queue: args.upload_queue.map_or(4 * decodes, |n| n as usize),
         per_user_hourly: args.upload_rate_limit,
+        per_user_at_once: args.uploads_at_once as usize,
+        imports_per_user_hourly: args.import_rate_limit,
+        body_timeout: args.body_timeout,
     }
 }

@@ -164,6 +164,7 @@ async fn update_user(
     if !is_active {
         // A deactivated account cannot refresh its way back in, nor use its access tokens.
         tokens::revoke_user(&ctx.db, id).await?;
+        users::shut_out_tokens(&ctx.db, id).await?;
         ctx.accounts.forget(id);
     }
     let row = admin::user(&ctx.db, id).await?.ok_or(NoSuchUser)?;

@@ -69,6 +69,11 @@ pub enum ErrorCode {
     Throttled,
     /// Too many uploads are waiting for a decoder; retry after `Retry-After` seconds.
     UploadsBusy,
+    /// The server has no room for another connection (every one is busy); it answers this and
+    /// closes the connection. Retry after `Retry-After` seconds.
+    ServerBusy,
+    /// A request body (an upload, an import) did not arrive in time; the connection is closed.
+    BodyTimeout,
     /// The recommenders are being built; retry after `Retry-After` seconds.
     WarmingUp,
     /// The database is unreachable or too slow; retry after `Retry-After` seconds.
@@ -194,17 +199,39 @@ pub struct ErrorDetail<'a> {
     extra: &'a BTreeMap<&'static str, serde_json::Value>,
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let body = ErrorBody {
+impl ApiError {
+    fn body(&self) -> ErrorBody<'_> {
+        ErrorBody {
             error: ErrorDetail {
                 code: self.code,
                 message: &self.message,
                 fields: &self.fields,
                 extra: &self.extra,
             },
-        };
-        let mut response = (self.status, Json(body)).into_response();
+        }
+    }
+
+    /// The answer as the bytes of an HTTP/1.1 response that closes its connection, for a
+    /// connection turned away before a request is read (see `connections`).
+    pub fn to_http1_bytes(&self) -> Vec<u8> {
+        let body = serde_json::to_string(&self.body()).unwrap_or_default();
+        let mut head = format!(
+            "HTTP/1.1 {}\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: {}\r\n",
+            self.status,
+            body.len()
+        );
+        if let Some(wait) = self.retry_after {
+            head.push_str(&format!("retry-after: {}\r\n", retry_seconds(wait)));
+        }
+        head.push_str("\r\n");
+        head.push_str(&body);
+        head.into_bytes()
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, Json(self.body())).into_response();
         if let Some(wait) = self.retry_after {
             response
                 .headers_mut()

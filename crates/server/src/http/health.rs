@@ -1,8 +1,9 @@
 //! Liveness (`/healthz`: the process answers) and readiness (`/readyz`: the database and the
-//! object storage answer, and at least the charts serve) probes for load balancers and
-//! orchestrators.
+//! object storage take writes, and at least the charts serve, with the full model past the
+//! warm-up) probes for load balancers and orchestrators.
 
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use axum::Json;
 use axum::extract::State;
@@ -47,11 +48,15 @@ struct Readiness {
     checks: Checks,
     /// The model version this process serves, once one is loaded or trained.
     model_version: Option<String>,
+    /// Why the model is `failed`: the last training's error (it is tried again after a pause).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
 }
 
-/// Each dependency: `ok` or `unavailable` (failed, or no answer within 3 s); the model: `ok`
-/// or `warming_up` (the first one is still training or loading; with the charts already served,
-/// the process is ready meanwhile).
+/// Each dependency: `ok` or `unavailable` (refuses a write, fails, or gives no answer within
+/// 3 s); the model: `ok`, `warming_up` (the first one is still training or loading; with the
+/// charts already served, the process is ready meanwhile) or `failed` (a training failed while
+/// only the charts served: not ready until a retry succeeds).
 #[derive(Serialize, ToSchema)]
 struct Checks {
     database: &'static str,
@@ -72,23 +77,35 @@ struct Checks {
     )
 )]
 async fn readyz(State(ctx): State<ApiContext>) -> (StatusCode, Json<Readiness>) {
+    let probes = &ctx.write_probes;
     let (database, storage) = tokio::join!(
-        check("database", ctx.db.ping()),
-        check("storage", ctx.storage.ping())
+        probes.database.check("database", ctx.db.write_probe()),
+        probes.storage.check("storage", ctx.storage.ping())
     );
-    // Ready as soon as the charts serve; `model` says whether the full model does yet.
+    // Ready as soon as the charts serve; `model` says whether the full model does yet. A first
+    // training that failed (it is retried) is not ready: the recommendations would answer 503.
     let snapshot = ctx.recommender.get();
     let model = snapshot.as_ref().is_some_and(|r| !r.report.partial);
-    let ready = database && storage && snapshot.is_some();
+    let failure = if model {
+        None
+    } else {
+        ctx.models.warm_up_failure()
+    };
+    let ready = database && storage && snapshot.is_some() && failure.is_none();
     let word = |ok: bool| if ok { "ok" } else { "unavailable" };
     let body = Readiness {
         status: if ready { "ready" } else { "unavailable" },
         checks: Checks {
             database: word(database),
             storage: word(storage),
-            model: if model { "ok" } else { "warming_up" },
+            model: match (model, &failure) {
+                (true, _) => "ok",
+                (false, Some(_)) => "failed",
+                (false, None) => "warming_up",
+            },
         },
         model_version: ctx.models.serving(),
+        reason: failure.map(|e| format!("the model failed to train ({e}); it is tried again")),
     };
     let status = if ready {
         StatusCode::OK
@@ -96,6 +113,38 @@ async fn readyz(State(ctx): State<ApiContext>) -> (StatusCode, Json<Readiness>) 
         StatusCode::SERVICE_UNAVAILABLE
     };
     (status, Json(body))
+}
+
+/// The write probes of the database and the object storage.
+#[derive(Debug, Default)]
+pub struct WriteProbes {
+    database: WriteProbe,
+    storage: WriteProbe,
+}
+
+/// A write probe that runs at most once per [`PROBE_EVERY`] while it succeeds (a flood of
+/// `/readyz` must not become a flood of writes); a failed one is tried again at the next ask.
+#[derive(Debug, Default)]
+struct WriteProbe {
+    last_success: Mutex<Option<Instant>>,
+}
+
+const PROBE_EVERY: Duration = Duration::from_secs(1);
+
+impl WriteProbe {
+    async fn check(
+        &self,
+        what: &str,
+        probe: impl Future<Output = nextflex_store::error::Result<()>>,
+    ) -> bool {
+        let recent = |last: &Option<Instant>| last.is_some_and(|at| at.elapsed() < PROBE_EVERY);
+        if recent(&self.last_success.lock().unwrap_or_else(|p| p.into_inner())) {
+            return true;
+        }
+        let ok = check(what, probe).await;
+        *self.last_success.lock().unwrap_or_else(|p| p.into_inner()) = ok.then(Instant::now);
+        ok
+    }
 }
 
 async fn check(what: &str, probe: impl Future<Output = nextflex_store::error::Result<()>>) -> bool {

@@ -226,9 +226,12 @@ async fn read_form(mut multipart: Multipart) -> Result<Form, ApiError> {
     responses(
         (status = 200, description = "What was matched and written", body = ImportReport),
         (status = 400, description = "No `file`, or `existing` is not keep/overwrite", body = ErrorBody),
+        (status = 408, description = "`body_timeout`: the file did not arrive within the upload deadline", body = ErrorBody),
         (status = 413, description = "The file is larger than 5 MB", body = ErrorBody),
         (status = 415, description = "Not multipart/form-data", body = ErrorBody),
         (status = 422, description = "Not an export NextFlex reads, no usable row (the first bad line named), more than 20,000 rows, or a zip that is not a Letterboxd export or unpacks too large; nothing is written", body = ErrorBody),
+        (status = 429, description = "`throttled`: over the imports allowed per user and hour, or the user's uploads under way at once", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 async fn import(
@@ -236,8 +239,9 @@ async fn import(
     user: AuthUser,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<axum::Json<ImportReport>, ApiError> {
+    let _under_way = ctx.uploads.admit_import(user.id.get())?;
     let multipart = multipart.map_err(|e| not_multipart("the file", &e))?;
-    let (name, bytes, overwrite) = read_form(multipart).await?;
+    let (name, bytes, overwrite) = ctx.uploads.receive(read_form(multipart)).await?;
     let index = ctx.match_index.get(&ctx.db).await?;
     let plan = off_runtime(move || plan(name.as_deref(), &bytes, &index)).await??;
     let now = nextflex_store::clock::now();

@@ -76,6 +76,8 @@ pub struct ApiContext {
     pub accounts: Arc<tokens::OpenAccounts>,
     /// The catalogue as history imports and guests' files are matched against it.
     pub match_index: Arc<nextflex_app::history_import::MatchIndexCache>,
+    /// Readiness's writes to the database and the object storage.
+    pub write_probes: Arc<health::WriteProbes>,
 }
 
 /// API settings with their defaults.
@@ -172,6 +174,7 @@ impl ApiContext {
             metrics_route: settings.metrics_route,
             accounts: Arc::default(),
             match_index: Arc::default(),
+            write_probes: Arc::default(),
             metrics: Arc::new(metrics::Metrics::new(
                 db.pool().options().get_max_connections(),
             )?),

@@ -336,10 +336,11 @@ fn invalid_image(e: ImageError) -> ApiError {
     responses(
         (status = 201, description = "The post", body = PostBody),
         (status = 400, description = "Invalid fields, or a form that cannot be read", body = ErrorBody),
+        (status = 408, description = "`body_timeout`: the image did not arrive within the upload deadline", body = ErrorBody),
         (status = 413, description = "`image_too_large`: over the image size limit", body = ErrorBody),
         (status = 415, description = "Not `multipart/form-data`", body = ErrorBody),
         (status = 422, description = "`invalid_image`: not a whole JPEG, PNG, GIF or WebP, or too large once decoded", body = ErrorBody),
-        (status = 429, description = "`throttled`: over the uploads allowed per user and hour", body = ErrorBody,
+        (status = 429, description = "`throttled`: over the uploads allowed per user and hour, or the user's uploads under way at once", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 503, description = "`uploads_busy`: as many uploads as allowed at once are under way; `storage_unavailable`, `database_unavailable`", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
@@ -371,7 +372,8 @@ async fn create(
         }
     })?;
     let multipart = multipart.map_err(|e| super::error::not_multipart("the post", &e))?;
-    let form = check_form(&ctx, read_form(multipart, max).await?).await?;
+    let form = ctx.uploads.receive(read_form(multipart, max)).await?;
+    let form = check_form(&ctx, form).await?;
     let (file_name, bytes) = form.image;
     let decoder = ctx.uploads.decoder(&admitted).await?;
     let decoding = ctx.metrics.image_decode();

@@ -128,38 +128,46 @@ pub fn deleted_account(e: nextflex_store::error::Error) -> ApiError {
 /// this.
 pub const ACCOUNT_RECHECK: Duration = Duration::from_secs(2);
 
-/// The accounts seen open (existing and active) lately, so that a token of a deactivated or
-/// deleted account gets 401 everywhere, while a busy user costs one lookup per
+/// The accounts seen open (existing and active) lately, with the time before which their
+/// access tokens are refused, so that a token of a deactivated or deleted account gets 401
+/// everywhere (and stays refused after a reactivation), while a busy user costs one lookup per
 /// [`ACCOUNT_RECHECK`] rather than one per request.
 #[derive(Debug, Default)]
 pub struct OpenAccounts {
-    seen: Mutex<HashMap<UserId, Instant>>,
+    seen: Mutex<HashMap<UserId, (Instant, i64)>>,
 }
 
 /// Entries kept before the stale ones are dropped.
 const OPEN_ACCOUNTS_PRUNE_AT: usize = 100_000;
 
 impl OpenAccounts {
-    /// Whether the account exists and is active, from the database unless seen open within
-    /// [`ACCOUNT_RECHECK`].
-    pub async fn is_open(&self, db: &Db, id: UserId) -> nextflex_store::error::Result<bool> {
+    /// Whether the account exists and is active and takes a token issued at `issued_at`, from
+    /// the database unless seen open within [`ACCOUNT_RECHECK`].
+    pub async fn is_open(
+        &self,
+        db: &Db,
+        id: UserId,
+        issued_at: i64,
+    ) -> nextflex_store::error::Result<bool> {
         let fresh = |at: &Instant| at.elapsed() < ACCOUNT_RECHECK;
-        if self.lock().get(&id).is_some_and(fresh) {
-            return Ok(true);
+        if let Some((_, valid_from)) = self.lock().get(&id).filter(|(at, _)| fresh(at)) {
+            return Ok(issued_at >= *valid_from);
         }
-        let open = nextflex_store::db::users::find_by_id(db, id)
-            .await?
-            .is_some_and(|u| u.is_active);
+        let user = nextflex_store::db::users::find_by_id(db, id).await?;
         let mut seen = self.lock();
-        if open {
-            if seen.len() >= OPEN_ACCOUNTS_PRUNE_AT {
-                seen.retain(|_, at| fresh(at));
+        match user.filter(|u| u.is_active) {
+            Some(user) => {
+                if seen.len() >= OPEN_ACCOUNTS_PRUNE_AT {
+                    seen.retain(|_, (at, _)| fresh(at));
+                }
+                seen.insert(id, (Instant::now(), user.tokens_valid_from));
+                Ok(issued_at >= user.tokens_valid_from)
             }
-            seen.insert(id, Instant::now());
-        } else {
-            seen.remove(&id);
+            None => {
+                seen.remove(&id);
+                Ok(false)
+            }
         }
-        Ok(open)
     }
 
     /// Forgets an account just deactivated or deleted here, so that its tokens stop at once.
@@ -167,7 +175,7 @@ impl OpenAccounts {
         self.lock().remove(&id);
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<UserId, Instant>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<UserId, (Instant, i64)>> {
         self.seen.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
@@ -219,7 +227,11 @@ impl FromRequestParts<ApiContext> for MaybeUser {
             None => Ok(MaybeUser(None)),
             Some(token) => {
                 let claims = ctx.tokens.check(token, TokenType::Access)?;
-                if !ctx.accounts.is_open(&ctx.db, claims.user_id).await? {
+                if !ctx
+                    .accounts
+                    .is_open(&ctx.db, claims.user_id, claims.iat)
+                    .await?
+                {
                     return Err(invalid_token("User not found or inactive"));
                 }
                 Ok(MaybeUser(Some(AuthUser { id: claims.user_id })))

@@ -319,7 +319,8 @@ async fn failed_training_keeps_serving() {
 
 /// An account an admin shuts stays shut: its live access token gets 401 on every authenticated
 /// route at once on the replica that shut it, and within `ACCOUNT_RECHECK` on another replica of
-/// the same database; a deleted account's token gets 401, not a database error.
+/// the same database; a deleted account's token gets 401, not a database error; a reactivated
+/// account's tokens of before stay dead.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_shut_account_is_shut_on_every_replica() {
     let Some((app, tdb)) = app(Backend::Sqlite, &unlimited()).await else {
@@ -397,6 +398,27 @@ async fn a_shut_account_is_shut_on_every_replica() {
             .0,
         StatusCode::OK
     );
+    // Reactivated, the account logs in again, but the tokens of before stay dead everywhere.
+    let (status, body) = app
+        .patch(
+            &format!("/api/admin/users/{fan_id}"),
+            Some(&admin),
+            json!({"is_active": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    tokio::time::sleep(nextflex::http::tokens::ACCOUNT_RECHECK + Duration::from_millis(200)).await;
+    for replica in [&app, &other] {
+        shut_out(replica, &fan).await.unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(1100)).await; // past the deactivation's second
+    let (fresh, _) = app.login("fan@example.com", PASSWORD).await;
+    for replica in [&app, &other] {
+        let (status, body) = replica
+            .call("GET", "/api/me/ratings", Some(&fresh), None)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
 }
 
 /// Checks that `token` gets 401 on authenticated routes of `replica`.

@@ -78,6 +78,14 @@ fn configuration_errors_exit_2_with_one_line() {
     ]));
     assert_config_error(&out, "cannot create the database folder");
 
+    // Where SQLite cannot make its journal (as in a read-only folder: a folder in the way, as
+    // permissions do not stop root), the cause is said, not the pool's "timed out".
+    std::fs::create_dir_all(dir.path().join("ro/nextflex.db-wal")).unwrap();
+    let out =
+        run(nextflex(dir.path()).args(["migrate", "--database-url", "sqlite://ro/nextflex.db"]));
+    assert_config_error(&out, "disk I/O error");
+    assert!(!stderr(&out).contains("timed out"), "{}", stderr(&out));
+
     let out = run(nextflex(dir.path()).args(["serve", "--storage-url", "ftp://example.com/x"]));
     assert_config_error(&out, "unsupported storage URL");
 

@@ -112,8 +112,9 @@ async fn readyz_follows_the_storage() {
         let _ = std::fs::remove_dir_all(path);
         std::fs::write(path, b"in the way").unwrap();
     }
+    let wait = Duration::from_secs(5);
+    assert_eq!(app.wait_for_status("/readyz", 503, wait).await, 503);
     let res = app.get("/readyz").await;
-    assert_eq!(res.status(), 503);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["checks"]["storage"], "unavailable");
     assert_eq!(body["checks"]["database"], "ok");
@@ -197,7 +198,7 @@ async fn shutdown_lets_in_flight_requests_finish() {
             let _ = stop_rx.await;
         },
         Duration::from_secs(10),
-        crate::helpers::HEADER_TIMEOUT,
+        crate::helpers::connection_settings(),
     ));
     let request = tokio::spawn(async move {
         reqwest::get(format!("http://{addr}/slow"))

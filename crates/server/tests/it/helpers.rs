@@ -309,7 +309,7 @@ impl TestApp {
                 let _ = rx.await;
             },
             Duration::from_secs(5),
-            HEADER_TIMEOUT,
+            connection_settings(),
         ));
         TestApp {
             addr,
@@ -741,6 +741,14 @@ pub fn fixture(name: &str) -> PathBuf {
 
 /// How long the test servers let a connection take to send a request head.
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// How the test servers hold connections: a short header timeout, the default cap.
+pub fn connection_settings() -> nextflex::connections::ConnectionSettings {
+    nextflex::connections::ConnectionSettings {
+        header_timeout: HEADER_TIMEOUT,
+        max_connections: nextflex::connections::ConnectionSettings::places_for_this_process(),
+    }
+}
 
 /// An email address the tests know to be valid.
 pub fn email(raw: &str) -> nextflex_store::email::Email {

@@ -5,6 +5,7 @@
 mod admin;
 mod api;
 mod cli;
+mod connections;
 mod db;
 mod demo;
 mod enrich;

@@ -1,6 +1,8 @@
 //! Model versions: the stored artifact serves exactly what the trained snapshot served; a
 //! damaged, truncated, foreign or incompatible artifact is refused whole and the model in
-//! service stays; swapping versions under concurrent requests fails none of them.
+//! service stays; swapping versions under concurrent requests fails none of them; a training
+//! whose process died is marked failed, and a first training that cannot be stored is retried
+//! while readiness says why.
 
 use std::sync::Arc;
 
@@ -15,10 +17,14 @@ use serde_json::json;
 use crate::helpers::{Backend, PASSWORD, TestDb, app, unlimited};
 
 async fn catalogue() -> (TestDb, Db, Storage) {
+    catalogue_on(&StorageConfig::Memory).await
+}
+
+async fn catalogue_on(config: &StorageConfig) -> (TestDb, Db, Storage) {
     let tdb = TestDb::create(Backend::Sqlite).await.unwrap();
     let db = tdb.connect().await;
     db.migrate().await.unwrap();
-    let storage = Storage::open(&StorageConfig::Memory).await.unwrap();
+    let storage = Storage::open(config).await.unwrap();
     let paths: Vec<_> = ["tmdb-mini", "ml-mini"]
         .map(crate::helpers::fixture)
         .to_vec();
@@ -243,4 +249,94 @@ async fn swaps_under_concurrent_requests_fail_nothing() {
         3,
         "each retrain made a new version: {versions:?}"
     );
+}
+
+/// A "training" version whose heartbeat stopped longer ago than the lease (its process was
+/// killed) is marked failed, and what its write left in storage (a local store's staging file)
+/// is removed; a training that is alive is left alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_training_whose_process_died_is_marked_failed() {
+    use nextflex_store::db::model_versions::{self, VersionStatus};
+    let dir = tempfile::tempdir().unwrap();
+    let objects = dir.path().join("objects");
+    let (_tdb, db, storage) = catalogue_on(&StorageConfig::Local(objects.clone())).await;
+    for version in ["v100-dead", "v200-alive"] {
+        model_versions::start(&db, version, "schedule", &json!({}))
+            .await
+            .unwrap();
+    }
+    let an_hour_ago = nextflex_store::clock::now() - 3600;
+    sqlx::query(db.sql("UPDATE model_versions SET created_at = ? WHERE version = 'v100-dead'"))
+        .bind(an_hour_ago)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let partial = objects.join("models/v100-dead/snapshot.bin#1");
+    std::fs::create_dir_all(partial.parent().unwrap()).unwrap();
+    std::fs::write(&partial, b"half an artifact").unwrap();
+
+    let (models, _) = models(&db, &storage);
+    models.reap_abandoned().await.unwrap();
+    let dead = model_versions::get(&db, "v100-dead").await.unwrap();
+    assert_eq!(dead.status, VersionStatus::Failed);
+    assert!(
+        dead.error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("process ended"),
+        "{:?}",
+        dead.error
+    );
+    assert!(
+        !objects.join("models/v100-dead").exists(),
+        "partial objects left"
+    );
+    let alive = model_versions::get(&db, "v200-alive").await.unwrap();
+    assert_eq!(alive.status, VersionStatus::Training);
+}
+
+/// The first training cannot store its artifact (where the store writes models is blocked):
+/// readiness answers 503 with the model `failed` and the reason, the charts keep serving, and
+/// the training is tried again after a pause until it succeeds once the store takes writes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_first_training_that_cannot_be_stored_is_retried() {
+    let dir = tempfile::tempdir().unwrap();
+    let objects = dir.path().join("objects");
+    let (_tdb, db, storage) = catalogue_on(&StorageConfig::Local(objects.clone())).await;
+    let blocked = objects.join("models");
+    std::fs::write(&blocked, b"in the way").unwrap();
+    let (models, _) = models(&db, &storage);
+    models.start(false).await.unwrap();
+    let ctx = nextflex::http::ApiContext::new(
+        db.clone(),
+        storage.clone(),
+        &nextflex_store::config::Secret::new(crate::helpers::TEST_SECRET.to_owned()),
+        Arc::clone(&models),
+        &unlimited(),
+    )
+    .await
+    .unwrap();
+    let app_dir = tempfile::tempdir().unwrap();
+    let app =
+        crate::helpers::TestApp::serve(nextflex::http::router(ctx), app_dir.path().into(), app_dir)
+            .await;
+    let wait = std::time::Duration::from_secs(30);
+    assert_eq!(app.wait_for_status("/readyz", 503, wait).await, 503);
+    let ready: serde_json::Value = app.get("/readyz").await.json().await.unwrap();
+    assert_eq!(ready["checks"]["model"], "failed", "{ready}");
+    assert!(
+        ready["reason"].as_str().is_some_and(|r| !r.is_empty()),
+        "{ready}"
+    );
+    assert_eq!(
+        app.call("GET", "/api/charts/popular?limit=3", None, None)
+            .await
+            .0,
+        StatusCode::OK
+    );
+    std::fs::remove_file(&blocked).unwrap();
+    assert_eq!(app.wait_for_status("/readyz", 200, wait).await, 200);
+    let ready: serde_json::Value = app.get("/readyz").await.json().await.unwrap();
+    assert_eq!(ready["checks"]["model"], "ok", "{ready}");
+    assert!(models.serves_a_full_model());
 }

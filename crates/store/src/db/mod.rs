@@ -63,6 +63,11 @@ pub struct Db {
     sqlite_file: Option<PathBuf>,
 }
 
+/// How each SQLite connection is set up: WAL lets readers run while a writer commits; NORMAL
+/// sync is safe with WAL.
+const SQLITE_SETUP: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
+
 impl Db {
     /// Connects and checks the connection. Any failure here is a configuration error: the
     /// database is unreachable, the credentials are wrong, or the SQLite folder is unwritable.
@@ -98,19 +103,20 @@ impl Db {
             options = options.test_before_acquire(false);
             options = options.after_connect(|conn, _meta| {
                 Box::pin(async move {
-                    // WAL lets readers run while a writer commits; NORMAL sync is safe with WAL.
-                    sqlx::raw_sql("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")
-                        .execute(&mut *conn)
-                        .await?;
+                    sqlx::raw_sql(SQLITE_SETUP).execute(&mut *conn).await?;
                     Ok(())
                 })
             });
         }
-        // One direct connection first: the pool would only report "timed out", not why.
-        let probe = tokio::time::timeout(
-            settings.acquire_timeout,
-            sqlx::AnyConnection::connect(config.connect_url()),
-        )
+        // One direct connection first, set up as the pool's are: the pool would only report
+        // "timed out", not why (a read-only folder, say, where SQLite cannot make its journal).
+        let probe = tokio::time::timeout(settings.acquire_timeout, async {
+            let mut conn = sqlx::AnyConnection::connect(config.connect_url()).await?;
+            if dialect == Dialect::Sqlite {
+                sqlx::raw_sql(SQLITE_SETUP).execute(&mut conn).await?;
+            }
+            Ok::<_, sqlx::Error>(conn)
+        })
         .await
         .map_err(|_| format!("no answer within {:?}", settings.acquire_timeout))
         .and_then(|r| r.map_err(|e| e.to_string()));
@@ -160,6 +166,18 @@ impl Db {
             )));
         }
         sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Checks that the database takes writes (for readiness probes): one small update that is
+    /// committed, so that a full disk or an unwritable journal shows, not only an unreachable
+    /// server.
+    pub async fn write_probe(&self) -> Result<()> {
+        self.ping().await?;
+        sqlx::query(self.sql("UPDATE write_probe SET probed_at = ? WHERE id = 1"))
+            .bind(crate::clock::now())
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -252,10 +270,17 @@ impl Db {
                     .ok_or_else(|| Error::Internal("the database returned no new id".into()))
             }
             _ => {
+                // All rows, not the first: SQLite commits an autocommit statement when it is
+                // stepped to its end, and a commit that fails (a full disk, an unwritable
+                // journal) only shows there; taking the first row would report a new id for a
+                // row that was never written.
                 let sql = self.sql_owned(format!("{insert} RETURNING id"));
-                Ok(sqlx::query_scalar_with(sql, args)
-                    .fetch_one(executor)
-                    .await?)
+                let ids: Vec<i64> = sqlx::query_scalar_with(sql, args)
+                    .fetch_all(executor)
+                    .await?;
+                ids.first()
+                    .copied()
+                    .ok_or_else(|| Error::Internal("the database returned no new id".into()))
             }
         }
     }
@@ -421,16 +446,22 @@ mod tests {
         assert_eq!(outage(&sqlx::Error::RowNotFound), None);
     }
 
-    /// A transaction that reads, then writes after another connection committed, used to fail
-    /// at once with SQLITE_BUSY_SNAPSHOT (an admin deleting a user while a training stored its
-    /// model version); `Db::begin` takes the write lock up front so it waits its turn instead.
-    #[tokio::test]
-    async fn a_read_then_write_transaction_survives_a_concurrent_commit() {
+    /// A SQLite database in a temporary folder (kept while the folder lives).
+    async fn temp_db() -> (tempfile::TempDir, Db) {
         let dir = tempfile::tempdir().unwrap();
         let config = DatabaseConfig::parse("sqlite://t.db", dir.path()).unwrap();
         let db = Db::connect(&config, &PoolSettings::default())
             .await
             .unwrap();
+        (dir, db)
+    }
+
+    /// A transaction that reads, then writes after another connection committed, used to fail
+    /// at once with SQLITE_BUSY_SNAPSHOT (an admin deleting a user while a training stored its
+    /// model version); `Db::begin` takes the write lock up front so it waits its turn instead.
+    #[tokio::test]
+    async fn a_read_then_write_transaction_survives_a_concurrent_commit() {
+        let (_dir, db) = temp_db().await;
         sqlx::raw_sql("CREATE TABLE t (n INTEGER)")
             .execute(db.pool())
             .await
@@ -461,5 +492,57 @@ mod tests {
             .await
             .unwrap();
         assert_eq!((before, after), (0, 2));
+    }
+
+    /// An insert whose commit fails (SQLite checks a deferred foreign key at commit, as a full
+    /// disk or an unwritable journal fail there) is an error, not a new id for a row that was
+    /// never written.
+    #[tokio::test]
+    async fn an_insert_whose_commit_fails_reports_the_failure() {
+        let (_dir, db) = temp_db().await;
+        sqlx::raw_sql(
+            "CREATE TABLE parent (id INTEGER PRIMARY KEY); \
+             CREATE TABLE child (id INTEGER PRIMARY KEY AUTOINCREMENT, parent INTEGER \
+             REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)",
+        )
+        .execute(db.pool())
+        .await
+        .unwrap();
+        let insert = |parent: i64| {
+            let mut args = AnyArguments::default();
+            sqlx::Arguments::add(&mut args, parent).unwrap();
+            db.insert_returning_id(db.pool(), "INSERT INTO child (parent) VALUES (?)", args)
+        };
+        assert!(
+            insert(7).await.is_err(),
+            "the commit failed, yet an id came back"
+        );
+        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM child")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(rows, 0);
+        sqlx::query("INSERT INTO parent (id) VALUES (7)")
+            .execute(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(insert(7).await.unwrap(), 1);
+    }
+
+    /// A database that takes reads but refuses writes fails the write probe, not the ping.
+    #[tokio::test]
+    async fn the_write_probe_sees_a_database_that_refuses_writes() {
+        let (_dir, db) = temp_db().await;
+        db.migrate().await.unwrap();
+        db.write_probe().await.unwrap();
+        sqlx::raw_sql(
+            "CREATE TRIGGER refuse BEFORE UPDATE ON write_probe \
+             BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
+        )
+        .execute(db.pool())
+        .await
+        .unwrap();
+        db.ping().await.unwrap();
+        assert!(db.write_probe().await.is_err());
     }
 }

@@ -252,6 +252,51 @@ pub async fn fail(db: &Db, version: &str, error: &str) -> Result<()> {
     Ok(())
 }
 
+/// Proves that `version`'s training is alive (see [`abandoned`]).
+pub async fn heartbeat(db: &Db, version: &str) -> Result<()> {
+    sqlx::query(db.sql(
+        "UPDATE model_versions SET heartbeat_at = ? WHERE version = ? AND status = 'training'",
+    ))
+    .bind(now())
+    .bind(version)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// Versions still "training" whose last sign of life (heartbeat, or start) is older than
+/// `lease_seconds`: their trainer died.
+pub async fn abandoned(db: &Db, lease_seconds: i64) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(db.sql(
+        "SELECT version FROM model_versions WHERE status = 'training' \
+         AND COALESCE(heartbeat_at, created_at) < ? ORDER BY created_at",
+    ))
+    .bind(now() - lease_seconds)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// Records an abandoned training as failed, unless it came back to life meanwhile; whether it
+/// was.
+pub async fn fail_abandoned(
+    db: &Db,
+    version: &str,
+    lease_seconds: i64,
+    error: &str,
+) -> Result<bool> {
+    let done = sqlx::query(db.sql(
+        "UPDATE model_versions SET status = 'failed', error = ?, finished_at = ? \
+         WHERE version = ? AND status = 'training' AND COALESCE(heartbeat_at, created_at) < ?",
+    ))
+    .bind(error)
+    .bind(now())
+    .bind(version)
+    .bind(now() - lease_seconds)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
 /// The version marked active, if any.
 pub async fn active(db: &Db) -> Result<Option<String>> {
     Ok(sqlx::query_scalar(db.sql(

@@ -23,6 +23,8 @@ pub struct User {
     pub last_login_at: Option<i64>,
     /// Shows others their profile and may be added to their groups.
     pub public_profile: bool,
+    /// Access tokens issued before this (Unix seconds) are refused (see [`shut_out_tokens`]).
+    pub tokens_valid_from: i64,
 }
 
 /// A user to create; the password is already hashed.
@@ -36,7 +38,7 @@ pub struct NewUser<'a> {
 }
 
 const COLUMNS: &str = "id, email, password_hash, first_name, last_name, is_active, is_admin, \
-                       created_at, updated_at, last_login_at, public_profile";
+                       created_at, updated_at, last_login_at, public_profile, tokens_valid_from";
 
 /// Inserts a user and returns the new id; [`Error::Conflict`] when the email is taken.
 pub async fn create(db: &Db, user: &NewUser<'_>) -> Result<UserId> {
@@ -98,7 +100,19 @@ fn from_row(row: &AnyRow) -> Result<User> {
         updated_at: row.try_get("updated_at")?,
         last_login_at: row.try_get("last_login_at")?,
         public_profile: row.try_get::<i64, _>("public_profile")? != 0,
+        tokens_valid_from: row.try_get("tokens_valid_from")?,
     })
+}
+
+/// Refuses every access token issued so far to `id`, also after a reactivation (refresh
+/// tokens are revoked in the tokens table). Tokens of this very second are refused too.
+pub async fn shut_out_tokens(db: &Db, id: UserId) -> Result<()> {
+    sqlx::query(db.sql("UPDATE users SET tokens_valid_from = ? WHERE id = ?"))
+        .bind(now() + 1)
+        .bind(id.get())
+        .execute(db.pool())
+        .await?;
+    Ok(())
 }
 
 /// Changes a user's names.

@@ -20,6 +20,22 @@ pub fn nextflex(cwd: &Path) -> Command {
     cmd
 }
 
+/// The binary under an open-file limit (`ulimit -n`), as an operator's service manager may set.
+pub fn nextflex_with_file_limit(cwd: &Path, limit: u32) -> Command {
+    let plain = nextflex(cwd);
+    let mut cmd = Command::new("sh");
+    cmd.current_dir(cwd)
+        .args(["-c", &format!("ulimit -n {limit} && exec \"$0\" \"$@\"")])
+        .arg(plain.get_program());
+    for (key, value) in plain.get_envs() {
+        match value {
+            Some(value) => cmd.env(key, value),
+            None => cmd.env_remove(key),
+        };
+    }
+    cmd
+}
+
 pub fn run(cmd: &mut Command) -> Output {
     cmd.stdin(Stdio::null()).output().unwrap()
 }

@@ -1,0 +1,15 @@
+-- A training proves it is alive: its process writes heartbeat_at every few seconds while it
+-- runs, so that a "training" row whose heartbeat is older than the lease (its process was
+-- killed or the machine stopped) is marked failed at the next start, not left "training" for
+-- good.
+ALTER TABLE model_versions ADD COLUMN heartbeat_at BIGINT;
+-- One row that readiness probes update: a database that takes reads but refuses writes (a full
+-- disk, an unwritable journal) must take the replica out of rotation.
+CREATE TABLE write_probe (
+    id INTEGER NOT NULL PRIMARY KEY,
+    probed_at BIGINT NOT NULL
+);
+INSERT INTO write_probe (id, probed_at) VALUES (1, 0);
+-- Access tokens issued before this time (Unix seconds) are refused: set when an account is
+-- deactivated, so that its tokens stay dead after a reactivation.
+ALTER TABLE users ADD COLUMN tokens_valid_from BIGINT NOT NULL DEFAULT 0;
