@@ -143,6 +143,23 @@ pub async fn import(
     })
 }
 
+/// The names the ratings datasets at `paths` are recorded under once imported.
+pub fn ratings_dataset_names(paths: &[PathBuf]) -> Result<Vec<String>> {
+    let mut names = Vec::new();
+    for path in paths {
+        for dir in scan(path)? {
+            if dir
+                .files
+                .iter()
+                .any(|f| matches!(f.kind, FileKind::Ratings(_)))
+            {
+                names.push(safe_name(&dir.name));
+            }
+        }
+    }
+    Ok(names)
+}
+
 /// What kind of dataset a folder is, by its files.
 fn source_kind(dir: &DatasetDir) -> &'static str {
     let has = |k: FileKind| dir.files.iter().any(|f| f.kind == k);

@@ -144,27 +144,38 @@ const DB_CLOSE_WAIT: Duration = Duration::from_secs(3);
 
 /// Imports the demo dataset into an empty catalogue, so that a fresh install shows real movies.
 ///
-/// An import writes the catalogue (one transaction), then the ratings dataset, and records the
-/// dataset last: a catalogue without any ratings dataset is an import that stopped before it
-/// was done (a crash, a kill), and it is done again, with a warning, rather than served without
-/// ratings for good. (An operator whose own catalogue has no ratings turns the demo off with
-/// `--no-demo`.)
+/// An import writes the catalogue (one transaction), then each ratings dataset, and records
+/// each dataset last: a catalogue whose recorded datasets are only some of the demo's (none, or
+/// fewer than it holds) is an import that stopped before it was done (a crash, a kill), and it
+/// is done again, with a warning, rather than served without ratings for good. Importing is
+/// idempotent, so doing it again ends as a clean start does. A catalogue with datasets the demo
+/// does not hold is an operator's own and is left alone (as is any with `--no-demo`).
 async fn import_demo(db: &Db, storage: &Storage, demo: &std::path::Path) -> Result<()> {
     let movies = nextflex_store::db::count_rows(db, "movies").await?;
-    if movies > 0 && nextflex_store::db::count_rows(db, "datasets").await? > 0 {
+    let recorded: Vec<String> = nextflex_store::db::ratings::datasets(db)
+        .await?
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    if !demo.is_dir() {
+        if recorded.is_empty() {
+            tracing::warn!(path = %demo.display(), "the catalogue has no ratings dataset and there is no demo dataset here; run `nextflex import`");
+        }
         return Ok(());
     }
-    if !demo.is_dir() {
-        tracing::warn!(path = %demo.display(), "the catalogue has no ratings dataset and there is no demo dataset here; run `nextflex import`");
+    let paths = [demo.to_path_buf()];
+    let wanted = nextflex_app::dataset_import::ratings_dataset_names(&paths)?;
+    let missing: Vec<&String> = wanted.iter().filter(|w| !recorded.contains(w)).collect();
+    let unfinished = !missing.is_empty() && recorded.iter().all(|r| wanted.contains(r));
+    if movies > 0 && !unfinished {
         return Ok(());
     }
     if movies > 0 {
-        tracing::warn!(path = %demo.display(), movies, "the catalogue has no ratings dataset: an earlier import stopped before it was done; importing the demo dataset again");
+        tracing::warn!(path = %demo.display(), movies, ?missing, "the demo's ratings datasets are not all recorded: an earlier import stopped before it was done; importing the demo dataset again");
     } else {
         tracing::info!(path = %demo.display(), "the catalogue is empty: importing the demo dataset");
     }
-    let summary =
-        nextflex_app::dataset_import::import(db, storage, &[demo.to_path_buf()], false).await?;
+    let summary = nextflex_app::dataset_import::import(db, storage, &paths, false).await?;
     tracing::info!(
         movies = summary.movies,
         seconds = summary.seconds,

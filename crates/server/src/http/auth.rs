@@ -5,7 +5,8 @@
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
-use axum::http::StatusCode;
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{post, put};
 use serde::{Deserialize, Serialize};
@@ -241,16 +242,18 @@ async fn issue_pair(
     tag = "accounts",
     request_body = Credentials,
     responses(
-        (status = 200, description = "A new token pair", body = TokenPair),
+        (status = 200, description = "A new token pair; the browser gets a device cookie that keeps its logins apart from guesses elsewhere", body = TokenPair,
+            headers(("Set-Cookie" = String, description = "`nextflex_device`: marks this browser as one that logged in to the account (HttpOnly, SameSite=Strict, sent only to this route, for a year)"))),
         (status = 400, description = "A field is missing", body = ErrorBody),
         (status = 401, description = "`no_active_account`: wrong credentials or a deactivated account", body = ErrorBody),
-        (status = 429, description = "Too many attempts from this client, or too many wrong passwords for this account lately", body = ErrorBody,
+        (status = 429, description = "Too many attempts from this client, or too many wrong passwords lately for this account (from clients without its device cookie) or from this browser (with one)", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 async fn login(
     State(ctx): State<ApiContext>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     JsonBody(body): JsonBody<Credentials>,
 ) -> Result<Response, ApiError> {
     limit_attempts(&ctx, peer)?;
@@ -266,15 +269,20 @@ async fn login(
         )
     };
     let email = Email::parse(&email).map_err(|_| refused())?;
-    guesses_left(&ctx, email.as_str())?;
+    // A browser that logged in to this account before counts its own wrong passwords; every
+    // other client shares the account's count (see `Guesser`).
+    let guesser = device_cookie(&headers)
+        .and_then(|cookie| ctx.tokens.device_of(cookie, email.as_str()))
+        .map_or_else(|| Guesser::Anyone(email.as_str()), Guesser::Device);
+    guesses_left(&ctx, &guesser)?;
     let Some(user) = users::find_by_email(&ctx.db, &email).await? else {
         // Spend the time a real check takes, so that timing does not tell which emails exist.
         let _ = accounts::verify_password(&password, &ctx.dummy_hash).await;
-        ctx.guess_limiter.charge(email.to_string());
+        ctx.guess_limiter.charge(guesser.key());
         return Err(refused());
     };
     if !accounts::verify_password(&password, &user.password_hash).await? {
-        ctx.guess_limiter.charge(email.to_string());
+        ctx.guess_limiter.charge(guesser.key());
         return Err(refused());
     }
     if !user.is_active {
@@ -282,7 +290,52 @@ async fn login(
     }
     users::touch_login(&ctx.db, user.id).await?;
     let pair = issue_pair(&ctx, user.id, &random_id()).await?;
-    Ok(axum::Json(pair).into_response())
+    let cookie = format!(
+        "{DEVICE_COOKIE}={}; Path=/auth/jwt/create/; Max-Age={}; HttpOnly; SameSite=Strict",
+        ctx.tokens.issue_device(email.as_str())?,
+        super::tokens::DEVICE_TTL,
+    );
+    let mut response = axum::Json(pair).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+/// The cookie that marks a browser that logged in to an account before (OWASP's "device
+/// cookie"): a signed token naming the account, sent back only to the login route.
+const DEVICE_COOKIE: &str = "nextflex_device";
+
+fn device_cookie(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| pair.trim().strip_prefix(DEVICE_COOKIE)?.strip_prefix('='))
+}
+
+/// Whose wrong passwords a guess counts against, after OWASP's "Slow Down Online Guessing
+/// Attacks with Device Cookies": a browser holding a device cookie for the account counts its
+/// own (so guesses from elsewhere never lock the owner's browser out), every other client the
+/// account's shared count, and an authenticated user (password change, deletion) their own.
+enum Guesser<'a> {
+    /// A client without a device cookie for the account (by the account's email).
+    Anyone(&'a str),
+    /// A browser with one (by the cookie's id).
+    Device(String),
+    /// The holder of an access token of the account.
+    User(UserId),
+}
+
+impl Guesser<'_> {
+    fn key(&self) -> String {
+        match self {
+            Guesser::Anyone(email) => format!("login:{email}"),
+            Guesser::Device(id) => format!("device:{id}"),
+            Guesser::User(id) => format!("user:{id}"),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -470,11 +523,12 @@ struct CurrentPassword {
     current_password: Option<String>,
 }
 
-/// 429 while `email`'s account has had too many wrong passwords lately, whoever sent them and
-/// whether or not the account exists. Checked before the password, so a locked account's
-/// answer says nothing about the password tried; the owner sees when to try again.
-fn guesses_left(ctx: &ApiContext, email: &str) -> Result<(), ApiError> {
-    ctx.guess_limiter.blocked(email.to_owned()).map_err(|wait| {
+/// 429 while `guesser` has had too many wrong passwords lately (for clients without a device
+/// cookie: the account's, whoever sent them and whether or not the account exists). Checked
+/// before the password, so a locked account's answer says nothing about the password tried; the
+/// owner sees when to try again.
+fn guesses_left(ctx: &ApiContext, guesser: &Guesser<'_>) -> Result<(), ApiError> {
+    ctx.guess_limiter.blocked(guesser.key()).map_err(|wait| {
         ctx.metrics
             .rate_limited
             .with_label_values(&["account"])
@@ -489,9 +543,13 @@ async fn check_current(
     given: &Option<String>,
 ) -> Result<(), ApiError> {
     let password = required_one("current_password", given)?;
-    guesses_left(ctx, &u.email)?;
+    // Guesses at the login do not lock the owner out of this; a token holder's wrong passwords
+    // count against the token's user and, so that a stolen token buys no extra login guesses,
+    // the account's shared count too.
+    guesses_left(ctx, &Guesser::User(u.id))?;
     if !accounts::verify_password(password, &u.password_hash).await? {
-        ctx.guess_limiter.charge(u.email.clone());
+        ctx.guess_limiter.charge(Guesser::User(u.id).key());
+        ctx.guess_limiter.charge(Guesser::Anyone(&u.email).key());
         return Err(ApiError::field("current_password", "Invalid password."));
     }
     Ok(())

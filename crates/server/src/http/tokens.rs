@@ -106,6 +106,49 @@ impl TokenKeys {
     }
 }
 
+/// How long a device cookie (see `auth`) marks a browser: a year.
+pub const DEVICE_TTL: i64 = 365 * 24 * 60 * 60;
+
+/// A device cookie's claims: which account the browser logged in to, and the cookie's id.
+#[derive(Debug, Serialize, Deserialize)]
+struct DeviceClaims {
+    /// Always `device`, so that no other token passes for one (nor one for another).
+    token_type: String,
+    sub: String,
+    jti: String,
+    iat: i64,
+    exp: i64,
+}
+
+const DEVICE: &str = "device";
+
+impl TokenKeys {
+    /// A device cookie's value for a browser that just logged in to `email`'s account.
+    pub fn issue_device(&self, email: &str) -> Result<String, ApiError> {
+        let iat = now();
+        let claims = DeviceClaims {
+            token_type: DEVICE.to_owned(),
+            sub: email.to_owned(),
+            jti: nextflex_app::random_id::random_id(),
+            iat,
+            exp: iat + DEVICE_TTL,
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| ApiError::internal(format!("cannot sign a device cookie: {e}")))
+    }
+
+    /// The id of the device cookie `value` when it is one of ours, unexpired, for `email`.
+    pub fn device_of(&self, value: &str, email: &str) -> Option<String> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 0;
+        validation.set_required_spec_claims(&["exp", "iat", "jti", "sub"]);
+        let claims = jsonwebtoken::decode::<DeviceClaims>(value, &self.decoding, &validation)
+            .ok()?
+            .claims;
+        (claims.token_type == DEVICE && claims.sub == email).then_some(claims.jti)
+    }
+}
+
 pub fn invalid_token(message: &str) -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, ErrorCode::TokenNotValid, message)
 }

@@ -1091,6 +1091,82 @@ async fn login_and_registration_are_rate_limited() {
     );
 }
 
+/// OWASP's device cookies: once the owner's browser has logged in, guesses from elsewhere that
+/// lock the account for every other client do not lock that browser out, nor the owner's
+/// password change; the browser's own wrong passwords lock only itself; a cookie of another
+/// account, or a forged one, counts for nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guesses_from_elsewhere_do_not_lock_out_the_owners_browser() {
+    let settings = ApiSettings {
+        auth_rate_limit: 0,
+        account_guess_limit: 5,
+        ..ApiSettings::default()
+    };
+    let (app, _db) = app(Backend::Sqlite, &settings).await.unwrap();
+    app.user("owner@example.com").await;
+    app.user("other@example.com").await;
+    let login = |email: &'static str, password: &'static str, cookie: Option<String>| {
+        let request = app
+            .client
+            .post(app.url("/auth/jwt/create/"))
+            .json(&json!({"email": email, "password": password}));
+        let request = match cookie {
+            Some(c) => request.header("cookie", format!("theme=dark; {c}")),
+            None => request,
+        };
+        async move { request.send().await.unwrap() }
+    };
+    let device_cookie = |r: &reqwest::Response| -> String {
+        let set = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert!(
+            set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+            "{set}"
+        );
+        assert!(set.contains("Path=/auth/jwt/create/"), "{set}");
+        set.split(';').next().unwrap().to_owned()
+    };
+    let first = login("owner@example.com", PASSWORD, None).await;
+    assert_eq!(first.status(), StatusCode::OK);
+    let owners = device_cookie(&first);
+    let access = first.json::<Value>().await.unwrap()["access"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let others = device_cookie(&login("other@example.com", PASSWORD, None).await);
+
+    // Someone else guesses until the account is locked for every client without the cookie.
+    for _ in 0..5 {
+        let r = login("owner@example.com", "wrong guess", None).await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    for cookie in [None, Some(others.clone()), Some(format!("{owners}x"))] {
+        let r = login("owner@example.com", PASSWORD, cookie.clone()).await;
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "{cookie:?}");
+    }
+    // The owner's browser logs in, and the owner can still change the password.
+    let again = login("owner@example.com", PASSWORD, Some(owners.clone())).await;
+    assert_eq!(again.status(), StatusCode::OK);
+    let new_password = "a brand new passphrase";
+    let (status, body) = app
+        .post("/auth/users/set_password/", Some(&access), json!({"current_password": PASSWORD, "new_password": new_password, "re_new_password": new_password}))
+        .await;
+    assert!(status.is_success(), "{status} {body}");
+    // Wrong passwords from the owner's browser lock that browser only.
+    for _ in 0..5 {
+        let r = login("owner@example.com", "wrong guess", Some(owners.clone())).await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    let r = login("owner@example.com", new_password, Some(owners.clone())).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let fresh = device_cookie(&again);
+    let r = login("owner@example.com", new_password, Some(fresh)).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "another cookie of the owner's still works"
+    );
+}
+
 /// Guesses at one account from four addresses: the per-address limit never trips, the
 /// per-account one does, and then even the right password gets 429 (a locked account tells
 /// nothing about the password tried). Other accounts, and unknown emails, are not affected

@@ -470,7 +470,14 @@ pub(super) async fn store_links(
     let mut keyword_rows = Vec::new();
     let mut cast_rows = Vec::new();
     let mut crew_rows = Vec::new();
-    for (movie, &id) in movies.iter().zip(ids) {
+    // Two records of one import may land on one row (two MovieLens releases whose ids differ,
+    // ml-100k's and ml-1m's, each matching a film the other names otherwise): the row's links
+    // are the last record's, as its other columns are, never both records' at once.
+    let last_of: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+    for (i, (movie, &id)) in movies.iter().zip(ids).enumerate() {
+        if last_of.get(&id) != Some(&i) {
+            continue;
+        }
         let mut seen = HashSet::new();
         for g in &movie.genres {
             if let Some(&gid) = genres.get(&g.name)
