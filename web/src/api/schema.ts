@@ -4302,9 +4302,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A new token pair */
+            /** @description A new token pair; the browser gets a device cookie that keeps its logins apart from guesses elsewhere */
             200: {
                 headers: {
+                    /** @description `nextflex_device`: marks this browser as one that logged in to the account (HttpOnly, SameSite=Strict, sent only to this route, for a year) */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4347,7 +4349,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Too many attempts from this client, or too many wrong passwords for this account lately */
+            /** @description Too many attempts from this client, or too many wrong passwords lately for this account (from clients without its device cookie) or from this browser (with one) */
             429: {
                 headers: {
                     /** @description Seconds to wait */
