@@ -2,7 +2,8 @@
 # Does a large history import hold up everyone else? Starts the release server on the demo data in
 # a fresh temporary folder, and while CONCURRENT users each import a ROWS-row Letterboxd file of
 # titles the catalogue does not have, asks /healthz and a similar-movies list every 50 ms. Prints
-# the imports' wall time and the latencies of the other requests (p50, p99, max). Loopback only,
+# the imports' wall time, the server's CPU time during them (per import), and the latencies of the
+# other requests (p50, p99, max). Loopback only,
 # bounded in time (each request times out after 30 s; the server is stopped at the end).
 #
 #     bash bench/import_stall.sh [CONCURRENT] [ROWS]
@@ -17,10 +18,16 @@ PORT="${NEXTFLEX_BENCH_PORT:-8078}"
 . bench/server.sh
 bench_server model
 
-python3 - "$B" "$CONCURRENT" "$ROWS" <<'PY'
-import json, statistics, sys, threading, time, urllib.request, uuid
+python3 - "$B" "$CONCURRENT" "$ROWS" "$SERVER" <<'PY'
+import json, os, statistics, sys, threading, time, urllib.request, uuid
 
-base, concurrent, rows = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+base, concurrent, rows, server = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+
+def cpu_seconds():
+    """The server's user and system CPU time so far (Linux /proc)."""
+    with open(f"/proc/{server}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 assert base.startswith("http://127.0.0.1:")
 
 def call(path, body=None, token=None, ctype="application/json", timeout=30):
@@ -51,6 +58,7 @@ def importer(t):
     took.append(time.monotonic() - start)
 
 threads = [threading.Thread(target=importer, args=(t,)) for t in tokens]
+cpu_before = cpu_seconds()
 for th in threads:
     th.start()
 lat = {"/healthz": [], "/api/movies/1/similar?k=10": []}
@@ -65,7 +73,9 @@ while any(th.is_alive() for th in threads):
     time.sleep(0.05)
 for th in threads:
     th.join()
-print(f"{concurrent} imports of {rows} unknown titles: wall {max(took):.2f} s")
+cpu = cpu_seconds() - cpu_before
+print(f"{concurrent} imports of {rows} unknown titles: wall {max(took):.2f} s, "
+      f"server CPU {cpu:.2f} s ({cpu / concurrent:.2f} s per import, the probes included)")
 for path, xs in lat.items():
     xs = sorted(xs)
     p99 = xs[min(len(xs) - 1, int(len(xs) * 0.99))]

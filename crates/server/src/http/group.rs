@@ -233,29 +233,40 @@ async fn recommend_group(
         tastes.push(theirs);
     }
     // Matching needs the catalogue's titles and ids: read only when a guest brings a file.
-    let index = if request.guests.is_empty() {
-        None
-    } else {
-        Some(ctx.match_index.get(&ctx.db).await?)
-    };
-    for (guest, index) in request.guests.iter().zip(index.iter().cycle()) {
-        let name = guest.name.trim().to_owned();
-        let export = read_export(guest.ratings_file.as_bytes(), MAX_FILE_ROWS)
-            .map_err(|e| export_error(e).with("guest", &name))?;
-        let matched = match_rows(index, &[("", &export)]);
-        let theirs: Vec<(i64, f32)> = matched
-            .ratings
-            .iter()
-            .filter_map(|(row, movie)| Some((*movie, row.rating? as f32)))
+    // Reading and matching up to five files is CPU work: off the async runtime.
+    if !request.guests.is_empty() {
+        let index = ctx.match_index.get(&ctx.db).await?;
+        let files: Vec<(String, String)> = request
+            .guests
+            .into_iter()
+            .map(|g| (g.name.trim().to_owned(), g.ratings_file))
             .collect();
-        let unmatched = matched.unmatched.len();
-        members.push(Member {
-            name,
-            user_id: None,
-            ratings: theirs.len(),
-            unmatched,
-        });
-        tastes.push(theirs);
+        let guests = super::cpu_work(move || {
+            files
+                .into_iter()
+                .map(|(name, file)| {
+                    let export = read_export(file.as_bytes(), MAX_FILE_ROWS)
+                        .map_err(|e| export_error(e).with("guest", &name))?;
+                    let matched = match_rows(&index, &[("", &export)]);
+                    let theirs: Vec<(i64, f32)> = matched
+                        .ratings
+                        .iter()
+                        .filter_map(|(row, movie)| Some((*movie, row.rating? as f32)))
+                        .collect();
+                    Ok((name, theirs, matched.unmatched.len()))
+                })
+                .collect::<Result<Vec<_>, ApiError>>()
+        })
+        .await??;
+        for (name, theirs, unmatched) in guests {
+            members.push(Member {
+                name,
+                user_id: None,
+                ratings: theirs.len(),
+                unmatched,
+            });
+            tastes.push(theirs);
+        }
     }
     check_names(&members)?;
     let dismissed: HashSet<i64> = movie_lists::of_user(&ctx.db, user.id, List::Dismissed)

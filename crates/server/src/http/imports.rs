@@ -243,7 +243,7 @@ async fn import(
     let multipart = multipart.map_err(|e| not_multipart("the file", &e))?;
     let (name, bytes, overwrite) = ctx.uploads.receive(read_form(multipart)).await?;
     let index = ctx.match_index.get(&ctx.db).await?;
-    let plan = off_runtime(move || plan(name.as_deref(), &bytes, &index)).await??;
+    let plan = super::cpu_work(move || plan(name.as_deref(), &bytes, &index)).await??;
     let now = nextflex_store::clock::now();
     let to_rate: Vec<(i64, f64, i64)> = plan
         .ratings
@@ -262,24 +262,7 @@ async fn import(
         .await
         .map_err(deleted_account)?;
     let r = ctx.recommender.get();
-    off_runtime(move || report(plan, &outcomes, r.as_deref())).await
-}
-
-/// An import's work that is not the database's (reading the file, matching its rows, the
-/// candidates of those that match nothing) is CPU work: seconds for a large file of unknown
-/// titles. It runs on the blocking pool, so that it never holds up the async runtime (and with it
-/// every other request), and at most as many imports as there are CPUs do it at once; the others
-/// wait their turn.
-async fn off_runtime<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, ApiError> {
-    static SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
-        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
-    });
-    let _slot = SLOTS.acquire().await.map_err(ApiError::internal)?;
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(ApiError::internal)
+    super::cpu_work(move || report(plan, &outcomes, r.as_deref())).await
 }
 
 /// An upload read and matched: what to write, and what to report.

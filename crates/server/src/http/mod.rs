@@ -183,6 +183,22 @@ impl ApiContext {
     }
 }
 
+/// A request's CPU work (reading and matching a history file, the candidates of the rows that
+/// match nothing: seconds for a large file of unknown titles) runs on the blocking pool, so that
+/// it never holds up the async runtime (and with it every other request), and at most as many
+/// such pieces as there are CPUs run at once; the others wait their turn.
+pub(crate) async fn cpu_work<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    static SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    });
+    let _slot = SLOTS.acquire().await.map_err(ApiError::internal)?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(ApiError::internal)
+}
+
 /// Request bodies above this are refused with 413 (uploads set their own limit).
 const BODY_LIMIT: usize = 64 * 1024;
 

@@ -615,3 +615,58 @@ async fn a_film_added_since_the_last_import_is_matched() {
         "{after}"
     );
 }
+
+/// A large import of unknown titles does not hold up other requests (issue 32's first
+/// failure): on a runtime of one thread, which the server shares with this test, `/healthz`
+/// keeps answering while two 20,000-row imports match their rows, its slowest answer a small
+/// part of the imports' time. Were the matching on the runtime, every answer would wait for it.
+#[tokio::test(flavor = "current_thread")]
+async fn large_imports_do_not_hold_up_other_requests() {
+    let (app, _tdb, token) = app_with_user(Backend::Sqlite, "big@example.com")
+        .await
+        .unwrap();
+    let (other, _) = app.user("other-big@example.com").await;
+    let mut csv = String::from("Date,Name,Year,Letterboxd URI,Rating\n");
+    for i in 0..20_000 {
+        csv.push_str(&format!(
+            "2024-01-01,Zzqx Unknown Film {i},{},u,4\n",
+            1990 + i % 30
+        ));
+    }
+    let started = std::time::Instant::now();
+    let done = std::cell::Cell::new(false);
+    let importing = async {
+        let both = futures::future::join(
+            import_history(&app, &token, csv.as_bytes(), "keep"),
+            import_history(&app, &other, csv.as_bytes(), "keep"),
+        )
+        .await;
+        done.set(true);
+        both
+    };
+    let probing = async {
+        let (mut slowest, mut answers) = (std::time::Duration::ZERO, 0);
+        while !done.get() {
+            let asked = std::time::Instant::now();
+            assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+            slowest = slowest.max(asked.elapsed());
+            answers += 1;
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        (slowest, answers)
+    };
+    let ((first, second), (slowest, answers)) = futures::future::join(importing, probing).await;
+    let took = started.elapsed();
+    for (status, body) in [first, second] {
+        assert_eq!(status, StatusCode::OK, "{}", body["error"]);
+        assert_eq!(
+            (&body["rows"], &body["matched"]),
+            (&20_000.into(), &0.into())
+        );
+    }
+    assert!(answers >= 10, "{answers} answers in {took:?}");
+    assert!(
+        slowest * 4 < took,
+        "slowest /healthz {slowest:?} of {took:?}"
+    );
+}
