@@ -404,4 +404,35 @@ mod tests {
             assert!(gif(&upload[..cut]).is_err(), "cut at {cut}");
         }
     }
+
+    proptest::proptest! {
+        /// A GIF damaged anywhere (bytes changed, cut, or added) never makes the walk panic, and
+        /// what it serves walks to itself: nothing it kept is dropped on a second pass.
+        #[test]
+        fn the_gif_walk_survives_damage_and_is_stable(
+            edits in proptest::collection::vec((0usize..200, proptest::num::u8::ANY), 0..6),
+            cut in proptest::option::of(0usize..200),
+        ) {
+            let looping: &[u8] = b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00";
+            let comment: &[u8] = b"\x21\xfe\x03abc\x00";
+            let frame: &[u8] =
+                b"\x2c\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00";
+            let mut upload = gif_of(&[looping, comment, frame, frame]);
+            for (at, byte) in edits {
+                let at = at % (upload.len() + 1);
+                if at == upload.len() {
+                    upload.push(byte);
+                } else {
+                    upload[at] = byte;
+                }
+            }
+            if let Some(cut) = cut {
+                upload.truncate(cut % (upload.len() + 1));
+            }
+            if let Ok(served) = gif(&upload) {
+                proptest::prop_assert_eq!(gif(&served), Ok(served.clone()));
+                proptest::prop_assert_eq!(served.last(), Some(&0x3B));
+            }
+        }
+    }
 }
