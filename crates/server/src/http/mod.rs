@@ -78,6 +78,8 @@ pub struct ApiContext {
     pub match_index: Arc<nextflex_app::history_import::MatchIndexCache>,
     /// Readiness's writes to the database and the object storage.
     pub write_probes: Arc<health::WriteProbes>,
+    /// The similar-movie answers of the snapshot in service.
+    pub similar_answers: Arc<movies::SimilarAnswers>,
 }
 
 /// API settings with their defaults.
@@ -175,6 +177,7 @@ impl ApiContext {
             accounts: Arc::default(),
             match_index: Arc::default(),
             write_probes: Arc::default(),
+            similar_answers: Arc::default(),
             metrics: Arc::new(metrics::Metrics::new(
                 db.pool().options().get_max_connections(),
             )?),

@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -626,6 +627,77 @@ struct SimilarQuery {
     k: Option<usize>,
 }
 
+/// The answer of the similar-movies routes, as JSON: made once per snapshot, film and `k` (it
+/// depends on nothing else), then kept, so that the page people open most costs a lookup.
+fn similar_answer(
+    ctx: &ApiContext,
+    r: &Arc<Recommender>,
+    movie: &MovieSummary,
+    k: usize,
+) -> Response {
+    let json = ctx.similar_answers.get_or_make(r, (movie.id, k), || {
+        serde_json::to_vec(&similar_body(r, movie, k)).map(bytes::Bytes::from)
+    });
+    match json {
+        Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
+        Err(e) => ApiError::internal(e).into_response(),
+    }
+}
+
+/// Answers kept for the snapshot in service: built on first ask, dropped together when another
+/// snapshot comes into service, at most [`SimilarAnswers::BYTES`] in all.
+pub struct SimilarAnswers {
+    /// The snapshot the answers are of (a weak reference keeps its address from being reused).
+    of: std::sync::Mutex<std::sync::Weak<Recommender>>,
+    answers: quick_cache::sync::Cache<(i64, usize), bytes::Bytes, AnswerBytes>,
+}
+
+/// An answer weighs its length.
+#[derive(Clone)]
+pub struct AnswerBytes;
+
+impl quick_cache::Weighter<(i64, usize), bytes::Bytes> for AnswerBytes {
+    fn weight(&self, _: &(i64, usize), answer: &bytes::Bytes) -> u64 {
+        answer.len() as u64
+    }
+}
+
+impl Default for SimilarAnswers {
+    fn default() -> Self {
+        SimilarAnswers {
+            of: std::sync::Mutex::new(std::sync::Weak::new()),
+            answers: quick_cache::sync::Cache::with_weighter(
+                Self::ENTRIES,
+                Self::BYTES,
+                AnswerBytes,
+            ),
+        }
+    }
+}
+
+impl SimilarAnswers {
+    /// Memory the kept answers may take (the 10,000 most asked ten-film lists, at about 4 KB).
+    const BYTES: u64 = 48 * 1024 * 1024;
+    /// The number of answers the cache is sized for.
+    const ENTRIES: usize = 12_000;
+
+    fn get_or_make<E>(
+        &self,
+        r: &Arc<Recommender>,
+        key: (i64, usize),
+        make: impl FnOnce() -> Result<bytes::Bytes, E>,
+    ) -> Result<bytes::Bytes, E> {
+        {
+            let mut of = self.of.lock().unwrap_or_else(|p| p.into_inner());
+            if !std::ptr::eq(of.as_ptr(), Arc::as_ptr(r)) {
+                self.answers.clear();
+                *of = Arc::downgrade(r);
+            }
+        }
+        self.answers.get_or_insert_with(&key, make)
+    }
+}
+
 fn similar_body(r: &Recommender, movie: &MovieSummary, k: usize) -> SimilarBody {
     let results = similar::explained(r, movie.id, k).unwrap_or_default();
     SimilarBody {
@@ -660,12 +732,12 @@ async fn similar(
     State(ctx): State<ApiContext>,
     PathParam(id): PathParam<MovieId>,
     QueryParams(query): QueryParams<SimilarQuery>,
-) -> Result<axum::Json<SimilarBody>, ApiError> {
+) -> Result<Response, ApiError> {
     let r = full_snapshot(&ctx)?;
     let k = limit(query.k, 10, MAX_K, "k")?;
     let id = id.get();
     let movie = r.movie(id).ok_or(NoSuchMovie)?;
-    Ok(axum::Json(similar_body(&r, movie, k)))
+    Ok(similar_answer(&ctx, &r, movie, k))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -712,7 +784,7 @@ impl Candidate {
 async fn similar_by_title(
     State(ctx): State<ApiContext>,
     JsonBody(body): JsonBody<SimilarRequest>,
-) -> Result<axum::Json<SimilarBody>, ApiError> {
+) -> Result<Response, ApiError> {
     let r = full_snapshot(&ctx)?;
     let k = body.k.map(|Integer(k)| usize::try_from(k).unwrap_or(0));
     let k = limit(k, 10, MAX_K, "k")?;
@@ -722,7 +794,7 @@ async fn similar_by_title(
     }
     let (name, year) = split_year(title);
     match r.find(name, year) {
-        Lookup::Found(movie) => Ok(axum::Json(similar_body(&r, movie, k))),
+        Lookup::Found(movie) => Ok(similar_answer(&ctx, &r, movie, k)),
         Lookup::Ambiguous(candidates) => Err(ApiError::new(
             StatusCode::CONFLICT,
             ErrorCode::AmbiguousTitle,

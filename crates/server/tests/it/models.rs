@@ -340,3 +340,54 @@ async fn a_first_training_that_cannot_be_stored_is_retried() {
     assert_eq!(ready["checks"]["model"], "ok", "{ready}");
     assert!(models.serves_a_full_model());
 }
+
+/// Similar-movie answers are kept per snapshot: asked again, the same bytes come back; once
+/// another snapshot serves (here one built after a new rating), the answers are its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn similar_answers_follow_the_snapshot_in_service() {
+    let (_tdb, db, storage) = catalogue().await;
+    let (models, shared) = models(&db, &storage);
+    let settings = RecommenderSettings::default();
+    let build = || nextflex_app::recommender::build(&db, &storage, &settings);
+    shared.set(build().await.unwrap());
+    let ctx = nextflex::http::ApiContext::new(
+        db.clone(),
+        storage.clone(),
+        &nextflex_store::config::Secret::new(crate::helpers::TEST_SECRET.to_owned()),
+        models,
+        &unlimited(),
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let app =
+        crate::helpers::TestApp::serve(nextflex::http::router(ctx), dir.path().into(), dir).await;
+    let (_, popular) = app
+        .call("GET", "/api/charts/popular?limit=1", None, None)
+        .await;
+    let id = popular[0]["id"].as_i64().unwrap();
+    let path = format!("/api/movies/{id}/similar?k=3");
+    let ask = || async {
+        let response = app.get(&path).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["content-type"], "application/json");
+        response.json::<serde_json::Value>().await.unwrap()
+    };
+    let first = ask().await;
+    assert_eq!(ask().await, first, "asked again");
+    let count = first["movie"]["rating"]["count"].as_u64().unwrap();
+
+    let (token, _) = app.user("rater@example.com").await;
+    let (status, body) = app
+        .put(
+            &format!("/api/movies/{id}/rating"),
+            Some(&token),
+            json!({"rating": 4.5}),
+        )
+        .await;
+    assert!(status.is_success(), "{status} {body}");
+    assert_eq!(ask().await, first, "the same snapshot serves");
+    shared.set(build().await.unwrap());
+    let after = ask().await;
+    assert_eq!(after["movie"]["rating"]["count"], count + 1, "{after}");
+}
