@@ -34,6 +34,21 @@ async fn catalogue_on(config: &StorageConfig) -> (TestDb, Db, Storage) {
     (tdb, db, storage)
 }
 
+/// The API over `models`, as `serve` would run it.
+async fn serve(db: &Db, storage: &Storage, models: Arc<Models>) -> crate::helpers::TestApp {
+    let ctx = nextflex::http::ApiContext::new(
+        db.clone(),
+        storage.clone(),
+        &nextflex_store::config::Secret::new(crate::helpers::TEST_SECRET.to_owned()),
+        models,
+        &unlimited(),
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    crate::helpers::TestApp::serve(nextflex::http::router(ctx), dir.path().into(), dir).await
+}
+
 fn models(db: &Db, storage: &Storage) -> (Arc<Models>, Arc<SharedRecommender>) {
     let shared = Arc::new(SharedRecommender::default());
     let m = Models::new(
@@ -141,18 +156,7 @@ async fn charts_serve_while_the_first_model_trains() {
             .await
             .unwrap(),
     );
-    let ctx = nextflex::http::ApiContext::new(
-        db.clone(),
-        storage.clone(),
-        &nextflex_store::config::Secret::new(crate::helpers::TEST_SECRET.to_owned()),
-        models,
-        &unlimited(),
-    )
-    .await
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let app =
-        crate::helpers::TestApp::serve(nextflex::http::router(ctx), dir.path().into(), dir).await;
+    let app = serve(&db, &storage, models).await;
 
     let (status, popular) = app
         .call("GET", "/api/charts/popular?limit=3", None, None)
@@ -307,19 +311,7 @@ async fn a_first_training_that_cannot_be_stored_is_retried() {
     std::fs::write(&blocked, b"in the way").unwrap();
     let (models, _) = models(&db, &storage);
     models.start(false).await.unwrap();
-    let ctx = nextflex::http::ApiContext::new(
-        db.clone(),
-        storage.clone(),
-        &nextflex_store::config::Secret::new(crate::helpers::TEST_SECRET.to_owned()),
-        Arc::clone(&models),
-        &unlimited(),
-    )
-    .await
-    .unwrap();
-    let app_dir = tempfile::tempdir().unwrap();
-    let app =
-        crate::helpers::TestApp::serve(nextflex::http::router(ctx), app_dir.path().into(), app_dir)
-            .await;
+    let app = serve(&db, &storage, Arc::clone(&models)).await;
     let wait = std::time::Duration::from_secs(30);
     assert_eq!(app.wait_for_status("/readyz", 503, wait).await, 503);
     let ready: serde_json::Value = app.get("/readyz").await.json().await.unwrap();
@@ -350,18 +342,7 @@ async fn similar_answers_follow_the_snapshot_in_service() {
     let settings = RecommenderSettings::default();
     let build = || nextflex_app::recommender::build(&db, &storage, &settings);
     shared.set(build().await.unwrap());
-    let ctx = nextflex::http::ApiContext::new(
-        db.clone(),
-        storage.clone(),
-        &nextflex_store::config::Secret::new(crate::helpers::TEST_SECRET.to_owned()),
-        models,
-        &unlimited(),
-    )
-    .await
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let app =
-        crate::helpers::TestApp::serve(nextflex::http::router(ctx), dir.path().into(), dir).await;
+    let app = serve(&db, &storage, models).await;
     let (_, popular) = app
         .call("GET", "/api/charts/popular?limit=1", None, None)
         .await;
