@@ -10,12 +10,17 @@ import type { MovieCard } from '../api/types';
 import { useDebouncedValue } from '../app/useDebouncedValue';
 
 /** The header search: suggestions as the user types (Enter on one opens it), Enter on the
- * text searches the catalogue. */
+ * text searches the catalogue. Suggestions are only ever those of the text in the box: none
+ * while typing has not settled or the answer for it is on its way (never the last query's),
+ * and each is known by its movie's id, as two films may share a title. */
 export function SearchBox() {
   const navigate = useNavigate();
   const [text, setText] = useState('');
   const typed = useDebouncedValue(text.trim(), 150);
-  const { data: suggestions = [] } = useSuggestMoviesQuery(typed, { skip: typed === '' });
+  const { currentData: suggestions = [] } = useSuggestMoviesQuery(typed, {
+    skip: typed === '',
+  });
+  const settled = typed !== '' && typed === text.trim();
   const search = (q: string) => navigate(q ? `/browse?q=${encodeURIComponent(q)}` : '/browse');
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -31,9 +36,13 @@ export function SearchBox() {
       <Autocomplete<MovieCard, false, false, true>
         freeSolo
         fullWidth
-        options={typed === '' ? [] : suggestions}
+        options={settled ? suggestions : []}
         filterOptions={(options) => options}
         getOptionLabel={(option) => (typeof option === 'string' ? option : option.title)}
+        getOptionKey={(option) => (typeof option === 'string' ? option : option.id)}
+        isOptionEqualToValue={(option, value) =>
+          typeof value !== 'string' && option.id === value.id
+        }
         inputValue={text}
         onInputChange={(_event, value) => setText(value)}
         onChange={(_event, value) => {

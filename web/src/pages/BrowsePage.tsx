@@ -11,6 +11,7 @@ import SearchIcon from '@mui/icons-material/Search';
 import SearchOffIcon from '@mui/icons-material/SearchOff';
 import { useSearchParams } from 'react-router-dom';
 import { useGetGenresQuery, useGetLanguagesQuery, useGetMoviesQuery } from '../api/movies';
+import { usePageTitle } from '../app/usePageTitle';
 import { useDebouncedValue } from '../app/useDebouncedValue';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorState } from '../components/ErrorState';
@@ -58,6 +59,7 @@ interface Draft {
 export default function BrowsePage() {
   const [params, setParams] = useSearchParams();
   const state = readBrowseState(params);
+  usePageTitle(state.q ? `Search: ${state.q}` : 'Browse');
   const genres = useGetGenresQuery();
   const languages = useGetLanguagesQuery();
 

@@ -135,7 +135,7 @@ function PersonalRows({ rows }: { rows: HomeRow[] }) {
               href && (
                 <Button href={href} size="small">
                   {row.kind === 'because_you_rated'
-                    ? 'Open'
+                    ? `About ${row.anchor?.name ?? 'the film'}`
                     : row.kind === 'director' || row.kind === 'star'
                       ? 'All their films'
                       : 'See all'}

@@ -5,18 +5,21 @@ import Typography from '@mui/material/Typography';
 import { useParams, useSearchParams } from 'react-router-dom';
 import { useGetKeywordQuery } from '../api/movies';
 import { usePageTitle } from '../app/usePageTitle';
+import { errorStatus } from '../api/errors';
 import { ErrorState } from '../components/ErrorState';
+import { NoSuchPage } from '../components/NoSuchPage';
 import { MovieGrid, MovieGridSkeleton } from '../features/movies/MovieGrid';
 
 /** The movies tagged with a keyword, the most popular first, a page at a time. */
 export default function KeywordPage() {
   const id = Number(useParams().id);
+  const valid = Number.isInteger(id) && id > 0;
   const [params, setParams] = useSearchParams();
   const requested = Number.parseInt(params.get('page') ?? '1', 10);
   const page = Number.isFinite(requested) && requested > 0 ? requested : 1;
   const { data, error, isLoading, isFetching, refetch } = useGetKeywordQuery(
     { id, page },
-    { skip: !Number.isFinite(id) },
+    { skip: !valid },
   );
   usePageTitle(data ? `Keyword: ${data.name}` : 'Keyword');
   if (isLoading) {
@@ -27,6 +30,8 @@ export default function KeywordPage() {
       </Stack>
     );
   }
+  if (!valid || errorStatus(error) === 404)
+    return <NoSuchPage what="keyword">No keyword in the catalogue has this id.</NoSuchPage>;
   if (!data)
     return <ErrorState error={error} title="Could not load this keyword" onRetry={refetch} />;
   const { movies } = data;

@@ -9,7 +9,6 @@ import Paper from '@mui/material/Paper';
 import Skeleton from '@mui/material/Skeleton';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import MovieFilterOutlinedIcon from '@mui/icons-material/MovieFilterOutlined';
 import StarRoundedIcon from '@mui/icons-material/StarRounded';
 import { useParams } from 'react-router-dom';
 import { errorStatus } from '../api/errors';
@@ -17,8 +16,8 @@ import { useGetMovieQuery, useGetSimilarQuery } from '../api/movies';
 import type { MovieDetail } from '../api/types';
 import { formatRuntime } from '../app/format';
 import { usePageTitle } from '../app/usePageTitle';
-import { EmptyState } from '../components/EmptyState';
 import { ErrorState } from '../components/ErrorState';
+import { NoSuchPage } from '../components/NoSuchPage';
 import { LinkBehavior } from '../components/LinkBehavior';
 import { Poster } from '../components/Poster';
 import { keyCrew } from '../features/movies/crew';
@@ -83,19 +82,7 @@ export default function MoviePage() {
   usePageTitle(movie.data?.title ?? 'Movie');
 
   if (!valid || errorStatus(movie.error) === 404) {
-    return (
-      <EmptyState
-        icon={<MovieFilterOutlinedIcon />}
-        title="No such movie"
-        action={
-          <Button href="/browse" variant="contained">
-            Browse the catalogue
-          </Button>
-        }
-      >
-        It may have been removed from the catalogue.
-      </EmptyState>
-    );
+    return <NoSuchPage what="movie">It may have been removed from the catalogue.</NoSuchPage>;
   }
   if (movie.isLoading) return <MovieSkeleton />;
   if (!movie.data) {
@@ -105,6 +92,9 @@ export default function MoviePage() {
   }
 
   const m = movie.data;
+  // The other names it is known by: not the title shown, nor the original title said above.
+  const shownTitles = new Set([m.title, m.original_title].map((t) => t?.toLowerCase()));
+  const akas = m.alternate_titles.filter((t) => !shownTitles.has(t.toLowerCase()));
   const crew = keyCrew(m.crew);
   const directors = crew.filter((c) => c.jobs.includes('Director'));
   const cast = [...m.cast].sort((a, b) => a.order - b.order).slice(0, 12);
@@ -135,9 +125,9 @@ export default function MoviePage() {
               Original title: {m.original_title}
             </Typography>
           )}
-          {m.alternate_titles.length > 0 && (
+          {akas.length > 0 && (
             <Typography sx={{ color: 'text.secondary' }} data-testid="also-known-as">
-              Also known as {m.alternate_titles.join(' · ')}
+              Also known as {akas.join(' · ')}
             </Typography>
           )}
           {m.tagline && (

@@ -4,14 +4,17 @@ import Typography from '@mui/material/Typography';
 import { useParams } from 'react-router-dom';
 import { useGetPersonQuery } from '../api/movies';
 import { usePageTitle } from '../app/usePageTitle';
+import { errorStatus } from '../api/errors';
 import { ErrorState } from '../components/ErrorState';
+import { NoSuchPage } from '../components/NoSuchPage';
 import { MovieGrid, MovieGridSkeleton } from '../features/movies/MovieGrid';
 
 /** A person's films: the parts they played and their jobs behind the camera, newest first. */
 export default function PersonPage() {
   const id = Number(useParams().id);
+  const valid = Number.isInteger(id) && id > 0;
   const { data, error, isLoading, refetch } = useGetPersonQuery(id, {
-    skip: !Number.isFinite(id),
+    skip: !valid,
   });
   usePageTitle(data?.name ?? 'Person');
   if (isLoading) {
@@ -22,6 +25,8 @@ export default function PersonPage() {
       </Stack>
     );
   }
+  if (!valid || errorStatus(error) === 404)
+    return <NoSuchPage what="person">No one in the catalogue has this id.</NoSuchPage>;
   if (!data)
     return <ErrorState error={error} title="Could not load this person" onRetry={refetch} />;
   // One card per film behind the camera, its jobs together ("Director, Screenplay").
