@@ -37,6 +37,15 @@ pub struct Movie {
     pub cast: Vec<CastMember>,
     pub crew: Vec<CrewMember>,
     pub keywords: Vec<Keyword>,
+    /// The series TMDB puts it in (The Movies Dataset's `belongs_to_collection`).
+    pub collection: Option<Collection>,
+}
+
+/// A series of films as TMDB groups them ("Toy Story Collection").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Collection {
+    pub tmdb_id: i64,
+    pub name: String,
 }
 
 /// Whether `title` is a placeholder that `other`, another source's title for the same film,
@@ -116,6 +125,7 @@ impl Movie {
         opt(&mut self.original_language, other.original_language);
         opt(&mut self.budget, other.budget);
         opt(&mut self.revenue, other.revenue);
+        opt(&mut self.collection, other.collection);
         list(&mut self.genres, other.genres);
         list(&mut self.cast, other.cast);
         list(&mut self.crew, other.crew);

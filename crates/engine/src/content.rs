@@ -24,6 +24,8 @@ pub struct ContentItem {
     pub cast: Vec<String>,
     pub directors: Vec<String>,
     pub genres: Vec<String>,
+    /// The series TMDB puts it in (its collection's id), when it has one.
+    pub collection: Option<i64>,
 }
 
 /// How many of the cast count.

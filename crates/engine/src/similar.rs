@@ -2,8 +2,9 @@
 //! judges a neighbour (Yao & Harper, "Judging Similarity", RecSys 2018): the same kind of film
 //! first, then who likes both.
 //!
-//! - **Same series first**: films whose titles name one series ([`crate::text::same_series`])
-//!   and that share a genre lead the list, in order of release.
+//! - **Same series first**: the other films of its TMDB collection (Alien's Aliens, Raiders of
+//!   the Lost Ark's Temple of Doom), and films whose titles name one series
+//!   ([`crate::text::same_series`]) and that share a genre, lead the list, in order of release.
 //! - **Then films of the same kind**: a candidate must share a genre with the film; films that
 //!   share none only pad a list that would otherwise be short. Among them the score mixes the
 //!   cosine of their genres (rare genres weigh more), of what they are about (keywords,
@@ -187,6 +188,8 @@ struct Inputs<'a> {
     ratings: &'a [u64],
     /// Each movie's series keys, one per title it is known by.
     series: Vec<Vec<String>>,
+    /// The films of each collection (TMDB's series), by catalogue position.
+    collections: HashMap<i64, Vec<u32>>,
     /// The ranking model's items as catalogue positions.
     collaborative: Option<(&'a Collaborative<'a>, Vec<Option<u32>>)>,
     params: SimilarParams,
@@ -195,6 +198,7 @@ struct Inputs<'a> {
 }
 
 impl Inputs<'_> {
+    /// Whether two films' titles name one series.
     fn same_series(&self, i: usize, j: usize) -> bool {
         let theirs = &self.series[j];
         self.series[i]
@@ -249,6 +253,16 @@ impl Inputs<'_> {
             }
         }
         let affinity: HashMap<u32, f32> = collaborative.into_iter().collect();
+        // The rest of its collection is a candidate, whatever it shares.
+        let series = self.items[i]
+            .collection
+            .and_then(|c| self.collections.get(&c))
+            .map_or(&[][..], Vec::as_slice);
+        for &j in series {
+            if acc[j as usize] == Overlap::default() && !touched.contains(&j) {
+                touched.push(j);
+            }
+        }
         let has_kind = self.vectors.has_kind(i);
         let mut candidates: Vec<Candidate> = touched
             .iter()
@@ -269,9 +283,12 @@ impl Inputs<'_> {
                     + p.era * era)
                     * confidence;
                 let kin = o.kind > 0.0 || !has_kind;
-                let tier = if n < p.min_ratings || !kin {
+                let collection = series.contains(&j);
+                // A sequel is a sequel whatever its genres say; a title alike is one only when
+                // the films are also of one kind.
+                let tier = if n < p.min_ratings || !(kin || collection) {
                     2
-                } else if self.same_series(i, j as usize) {
+                } else if collection || self.same_series(i, j as usize) {
                     0
                 } else {
                     1
@@ -478,6 +495,15 @@ impl SimilarIndex {
                     keys
                 })
                 .collect(),
+            collections: {
+                let mut by: HashMap<i64, Vec<u32>> = HashMap::new();
+                for (at, item) in items.iter().enumerate() {
+                    if let (Some(c), Ok(at)) = (item.collection, u32::try_from(at)) {
+                        by.entry(c).or_default().push(at);
+                    }
+                }
+                by
+            },
             collaborative: collaborative.map(|c| {
                 let positions = c.ids.iter().map(|id| position.get(id).copied()).collect();
                 (c, positions)
@@ -955,6 +981,74 @@ mod tests {
             assert!(all.windows(2).all(|w| w[0].score >= w[1].score));
         }
         assert_eq!(index.similar(999, 3), None);
+    }
+
+    /// A TMDB collection is a series whatever the titles say: Alien's sequels come first, in
+    /// order, even Aliens, which shares only one genre and no word of what it is about, and
+    /// Alien vs. Predator, of another collection, does not.
+    #[test]
+    fn a_collection_comes_first_in_order_whatever_its_titles() {
+        let with = |mut m: ContentItem, collection: i64| {
+            m.collection = Some(collection);
+            m
+        };
+        let mut items = catalogue();
+        items.extend([
+            with(
+                item(
+                    348,
+                    "Alien",
+                    1979,
+                    &["space", "monster"],
+                    &["Horror", "Science Fiction"],
+                ),
+                8091,
+            ),
+            with(
+                item(
+                    679,
+                    "Aliens",
+                    1986,
+                    &["marine"],
+                    &["Action", "Science Fiction"],
+                ),
+                8091,
+            ),
+            with(
+                item(
+                    8077,
+                    "Alien³",
+                    1992,
+                    &["prison", "monster"],
+                    &["Horror", "Science Fiction"],
+                ),
+                8091,
+            ),
+            item(
+                1091,
+                "The Thing",
+                1982,
+                &["monster", "space"],
+                &["Horror", "Science Fiction"],
+            ),
+            with(
+                item(
+                    395,
+                    "Alien vs. Predator",
+                    2004,
+                    &["monster"],
+                    &["Horror", "Science Fiction"],
+                ),
+                135416,
+            ),
+        ]);
+        let index = build(&items, params(4));
+        assert_eq!(ids(&index, 679, 2), [348, 8077]);
+        let alien = index.similar(348, 4).unwrap();
+        let order: Vec<i64> = alien.iter().map(|n| n.id).collect();
+        assert_eq!(order[..2], [679, 8077]);
+        assert!(alien[0].series && alien[1].series);
+        assert!(alien[2..].iter().all(|n| !n.series), "{order:?}");
     }
 
     #[test]

@@ -597,6 +597,7 @@ pub fn content_item(movie: Movie, id: i64) -> ContentItem {
             .map(|c| c.person.name)
             .collect(),
         genres: movie.genres.into_iter().map(|g| g.name).collect(),
+        collection: movie.collection.map(|c| c.tmdb_id),
     }
 }
 

@@ -7,7 +7,8 @@ use std::path::Path;
 
 use super::{Csv, DataError, DateField, Tally, date, id, imdb, positive_number, text};
 use crate::catalogue::{
-    CastMember, CatalogueBuilder, CrewMember, Genre, Keyword, Movie, Person, Skips, Source,
+    CastMember, CatalogueBuilder, Collection, CrewMember, Genre, Keyword, Movie, Person, Skips,
+    Source,
 };
 use crate::pyliteral::{self, Value};
 
@@ -52,6 +53,8 @@ pub(crate) struct MovieColumns {
     revenue: usize,
     genres: usize,
     keywords: Option<usize>,
+    /// `belongs_to_collection`, when the file has it.
+    collection: Option<usize>,
 }
 
 impl MovieColumns {
@@ -78,6 +81,8 @@ impl MovieColumns {
             revenue: col("revenue")?,
             genres: col("genres")?,
             keywords: extra("keywords")?,
+            // Only The Movies Dataset has it, and a file without it is read all the same.
+            collection: csv.column("belongs_to_collection").ok(),
         })
     }
 }
@@ -143,6 +148,12 @@ pub(crate) fn read_movies<E>(
             tally.skip(line, "malformed_literal")?;
             continue;
         };
+        // The series it belongs to is a nicety: an unreadable one is left out, not the film.
+        let collection = list(optional(c.collection))
+            .ok()
+            .flatten()
+            .as_ref()
+            .and_then(collection_of);
         let number = |value: Option<&str>| value.and_then(positive_number);
         into.add_movie(
             source,
@@ -169,6 +180,7 @@ pub(crate) fn read_movies<E>(
                 revenue: number(cell(c.revenue)).map(|v| v as i64),
                 genres: genres.as_ref().map(genres_of).unwrap_or_default(),
                 keywords: keywords.as_ref().map(keywords_of).unwrap_or_default(),
+                collection,
                 ..Movie::default()
             },
         );
@@ -271,6 +283,17 @@ pub(crate) fn genres_of(value: &Value) -> Vec<Genre> {
             })
         })
         .collect()
+}
+
+/// A `belongs_to_collection` dict: `{'id': 10194, 'name': 'Toy Story Collection', …}`.
+pub(crate) fn collection_of(value: &Value) -> Option<Collection> {
+    Some(Collection {
+        tmdb_id: value
+            .get("id")
+            .and_then(Value::as_i64)
+            .filter(|id| *id > 0)?,
+        name: name(value)?,
+    })
 }
 
 pub(crate) fn keywords_of(value: &Value) -> Vec<Keyword> {

@@ -129,6 +129,42 @@ fn titles(r: &Recommender, id: i64, k: usize) -> Vec<String> {
     list.iter().map(|n| n.movie.title.clone()).collect()
 }
 
+/// A series whose titles do not say so comes first, in order of release: the demo's TMDB
+/// collections (The Movies Dataset's `belongs_to_collection`) put Alien's sequels after it, and
+/// Raiders of the Lost Ark's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_collection_comes_first_on_the_demo_in_order() {
+    let r = demo_full().await;
+    for ((anchor, year), sequels) in [
+        (
+            ("Alien", 1979),
+            &[
+                ("Aliens", 1986),
+                ("Alien³", 1992),
+                ("Alien: Resurrection", 1997),
+            ][..],
+        ),
+        (
+            ("Raiders of the Lost Ark", 1981),
+            &[
+                ("Indiana Jones and the Temple of Doom", 1984),
+                ("Indiana Jones and the Last Crusade", 1989),
+            ],
+        ),
+    ] {
+        let list = r.similar(find(r, anchor, year), sequels.len()).unwrap();
+        let got: Vec<i64> = list.iter().map(|n| n.movie.id).collect();
+        let expected: Vec<i64> = sequels.iter().map(|&(t, y)| find(r, t, y)).collect();
+        assert_eq!(
+            got,
+            expected,
+            "{anchor}: {:?}",
+            titles(r, find(r, anchor, year), 5)
+        );
+        assert!(list.iter().all(|n| n.series));
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn similar_movies_on_the_demo_are_what_a_fan_would_click() {
     let r = demo_full().await;

@@ -106,8 +106,8 @@ async fn imported_movies_merge_their_sources(backend: Backend) {
         return;
     };
     let toy = sqlx::query(db.sql(
-        "SELECT id, title, search_title, movielens_id, imdb_id, release_date, release_year, runtime, overview \
-         FROM movies WHERE tmdb_id = ?",
+        "SELECT id, title, search_title, movielens_id, imdb_id, release_date, release_year, runtime, overview, \
+         collection_id, collection_name FROM movies WHERE tmdb_id = ?",
     ))
     .bind(862_i64)
     .fetch_one(db.pool())
@@ -126,6 +126,13 @@ async fn imported_movies_merge_their_sources(backend: Backend) {
     );
     assert_eq!(toy.get::<Option<i64>, _>("release_year"), Some(1995));
     assert_eq!(toy.get::<Option<i64>, _>("runtime"), Some(81));
+    assert_eq!(
+        (
+            toy.get::<Option<i64>, _>("collection_id"),
+            toy.get::<Option<String>, _>("collection_name").as_deref()
+        ),
+        (Some(10194), Some("Toy Story Collection"))
+    );
     assert!(
         toy.get::<Option<String>, _>("overview")
             .unwrap()

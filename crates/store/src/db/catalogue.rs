@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use nextflex_data::catalogue::{CastMember, CrewMember, Genre, Keyword, Movie, Person};
+use nextflex_data::catalogue::{CastMember, Collection, CrewMember, Genre, Keyword, Movie, Person};
 use sqlx::any::AnyArguments;
 use sqlx::{Any, Arguments, Row, Transaction};
 
@@ -349,6 +349,8 @@ async fn store_movies(
             Arg::OptText(movie.original_language.clone()),
             Arg::OptInt(movie.budget),
             Arg::OptInt(movie.revenue),
+            Arg::OptInt(movie.collection.as_ref().map(|c| c.tmdb_id)),
+            Arg::OptText(movie.collection.as_ref().map(|c| c.name.clone())),
             Arg::Int(at),
         ] {
             v.add_to(&mut args)?;
@@ -373,6 +375,8 @@ async fn store_movies(
                          poster_path = COALESCE(?, poster_path), \
                          original_language = COALESCE(?, original_language), \
                          budget = COALESCE(?, budget), revenue = COALESCE(?, revenue), \
+                         collection_id = COALESCE(?, collection_id), \
+                         collection_name = COALESCE(?, collection_name), \
                          updated_at = ? WHERE id = ?",
                     ),
                     args,
@@ -411,8 +415,8 @@ async fn insert_movie(
     const INSERT: &str = "INSERT INTO movies (tmdb_id, imdb_id, movielens_id, title, \
         search_title, alternate_titles, original_title, overview, tagline, release_date, \
         release_year, runtime, popularity, vote_average, vote_count, poster_path, \
-        original_language, budget, revenue, updated_at, created_at) \
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        original_language, budget, revenue, collection_id, collection_name, updated_at, \
+        created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     match db.dialect() {
         crate::config::Dialect::MySql => {
             let done = sqlx::query_with(INSERT, args).execute(&mut **tx).await?;
@@ -575,10 +579,17 @@ pub async fn genres(db: &Db) -> Result<HashMap<i64, Vec<String>>> {
 
 /// The whole catalogue with what the content model and the Parquet movie features need: ids,
 /// title, year, genres, keywords, top-3 cast and directors. Returns the movies and their ids.
+fn collection(id: Option<i64>, name: Option<String>) -> Option<Collection> {
+    Some(Collection {
+        tmdb_id: id?,
+        name: name.unwrap_or_default(),
+    })
+}
+
 pub async fn features(db: &Db) -> Result<(Vec<Movie>, Vec<i64>)> {
     let rows = sqlx::query(db.sql(
         "SELECT id, tmdb_id, movielens_id, title, alternate_titles, original_title, \
-             release_year FROM movies ORDER BY id",
+             release_year, collection_id, collection_name FROM movies ORDER BY id",
     ))
     .fetch_all(db.pool())
     .await?;
@@ -596,6 +607,7 @@ pub async fn features(db: &Db) -> Result<(Vec<Movie>, Vec<i64>)> {
             alternate_titles: alternate_titles(r.try_get("alternate_titles")?),
             original_title: r.try_get("original_title")?,
             release_year: r.try_get("release_year")?,
+            collection: collection(r.try_get("collection_id")?, r.try_get("collection_name")?),
             ..Movie::default()
         });
     }
