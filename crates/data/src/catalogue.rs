@@ -39,6 +39,15 @@ pub struct Movie {
     pub keywords: Vec<Keyword>,
     /// The series TMDB puts it in (The Movies Dataset's `belongs_to_collection`).
     pub collection: Option<Collection>,
+    /// What MovieLens users said it is about (tags.csv), by name.
+    pub tags: Vec<Tag>,
+}
+
+/// A MovieLens tag of a film, in lower case, and how many people gave it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    pub name: String,
+    pub people: u32,
 }
 
 /// A series of films as TMDB groups them ("Toy Story Collection").
@@ -130,6 +139,7 @@ impl Movie {
         list(&mut self.cast, other.cast);
         list(&mut self.crew, other.crew);
         list(&mut self.keywords, other.keywords);
+        list(&mut self.tags, other.tags);
     }
 }
 
@@ -212,6 +222,8 @@ pub struct CatalogueBuilder {
     keywords: Vec<(Source, i64, Vec<Keyword>)>,
     links: HashMap<i64, Link>,
     movielens: Vec<Movie>,
+    /// MovieLens tags by MovieLens id.
+    tags: HashMap<i64, Vec<Tag>>,
 }
 
 impl CatalogueBuilder {
@@ -232,6 +244,11 @@ impl CatalogueBuilder {
 
     pub fn add_keywords(&mut self, source: Source, tmdb_id: i64, keywords: Vec<Keyword>) {
         self.keywords.push((source, tmdb_id, keywords));
+    }
+
+    /// A film's MovieLens tags (the first list for a MovieLens id wins).
+    pub fn add_tags(&mut self, movielens_id: i64, tags: Vec<Tag>) {
+        self.tags.entry(movielens_id).or_insert(tags);
     }
 
     /// A links-file row; the first link for a MovieLens id wins.
@@ -312,6 +329,14 @@ impl CatalogueBuilder {
                 && movies[i].keywords.is_empty()
             {
                 movies[i].keywords = keywords;
+            }
+        }
+
+        for movie in &mut movies {
+            if let Some(tags) = movie.movielens_id.and_then(|ml| self.tags.remove(&ml))
+                && movie.tags.is_empty()
+            {
+                movie.tags = tags;
             }
         }
 

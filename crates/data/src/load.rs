@@ -45,8 +45,7 @@ pub fn load(dirs: &[DatasetDir], strict: bool) -> Result<Loaded, DataError> {
                 FileKind::MovieLensItems | FileKind::MovieLensMoviesDat => {
                     movielens::read_movies_dat(path, strict, &mut builder)?
                 }
-                // Free-form user tags are not TMDB keywords; they are not imported.
-                FileKind::MovieLensTags => Skips::default(),
+                FileKind::MovieLensTags => movielens::read_tags(path, strict, &mut builder)?,
                 FileKind::Ratings(format) => {
                     let size_hint = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
                     let read = read_ratings(

@@ -114,6 +114,7 @@ fn content(c: &mut Criterion) {
             genres: (0..1 + rng.below(3))
                 .map(|_| genres[rng.below(genres.len())].to_owned())
                 .collect(),
+            tags: Vec::new(),
             // One film in twenty in a series of three, as in The Movies Dataset.
             collection: (id % 20 == 0).then_some(id / 60),
         })

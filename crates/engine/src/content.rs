@@ -19,7 +19,11 @@ pub struct ContentItem {
     /// under one of them ("Star Wars: Episode V - The Empire Strikes Back").
     pub also_known_as: Vec<String>,
     pub year: Option<i64>,
+    /// What it is about, as TMDB's keywords say.
     pub keywords: Vec<String>,
+    /// What it is about, as MovieLens users' tags say (lower case). They count as keywords do,
+    /// but are never named as a reason: people's tags are not always fit to show.
+    pub tags: Vec<String>,
     /// Top-billed cast, best first (the first three count).
     pub cast: Vec<String>,
     pub directors: Vec<String>,
@@ -49,10 +53,18 @@ pub enum Role {
     Keyword,
     Director,
     Star,
+    /// A MovieLens user's tag.
+    Tag,
 }
 
 impl Role {
-    const ALL: [Role; 4] = [Role::Genre, Role::Keyword, Role::Director, Role::Star];
+    const ALL: [Role; 5] = [
+        Role::Genre,
+        Role::Keyword,
+        Role::Director,
+        Role::Star,
+        Role::Tag,
+    ];
 
     fn code(self) -> u8 {
         self as u8
@@ -109,7 +121,8 @@ impl Terms {
             let features = (item.genres.iter().map(|g| (Role::Genre, g)))
                 .chain(keywords.map(|k| (Role::Keyword, k)))
                 .chain(item.directors.iter().map(|d| (Role::Director, d)))
-                .chain(item.cast.iter().take(STARS).map(|c| (Role::Star, c)));
+                .chain(item.cast.iter().take(STARS).map(|c| (Role::Star, c)))
+                .chain(item.tags.iter().map(|t| (Role::Tag, t)));
             let start = terms.len();
             for (role, name) in features {
                 let k = key(name);
@@ -313,7 +326,7 @@ impl Vectors {
                 match terms.role(t) {
                     Role::Genre => k.push((t, idf)),
                     Role::Director => a.push((t, idf * director_weight)),
-                    Role::Keyword | Role::Star => a.push((t, idf)),
+                    Role::Keyword | Role::Star | Role::Tag => a.push((t, idf)),
                 }
             }
             for v in [&mut k, &mut a] {
@@ -404,6 +417,28 @@ mod tests {
             item(3, &["war"], &["Someone"], &["Drama"]),
             item(4, &["friendship"], &[], &["Drama"]),
         ]
+    }
+
+    /// A tag is part of what a film is about, as a keyword is, but is its own kind of term:
+    /// never a keyword of the same name, never named where keywords are.
+    #[test]
+    fn tags_count_as_what_a_film_is_about_but_are_not_keywords() {
+        let mut films = vec![
+            item(1, &["dream"], &[], &["Drama"]),
+            item(2, &[], &[], &["Comedy"]),
+            item(3, &[], &[], &["Comedy"]),
+        ];
+        films[0].tags = vec!["mind-bending".into()];
+        films[1].tags = vec!["mind-bending".into(), "dream".into()];
+        let terms = Terms::build(&films);
+        assert!(terms.shared(0, 1, Role::Keyword).is_empty());
+        assert_eq!(terms.shared(0, 1, Role::Tag).len(), 1);
+        let vectors = Vectors::build(&terms, 1.0).unwrap();
+        let mut acc = vec![Overlap::default(); 3];
+        let mut touched = Vec::new();
+        vectors.overlaps(0, &mut acc, &mut touched);
+        assert!(acc[1].about > 0.0 && acc[1].kind == 0.0, "{:?}", acc[1]);
+        assert_eq!(acc[2], Overlap::default());
     }
 
     #[test]

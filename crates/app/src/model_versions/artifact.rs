@@ -24,7 +24,7 @@ use nextflex_store::error::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"NXFLXSNP";
 /// Bumped whenever the layout changes; other versions are refused (retrain to upgrade).
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// The object key of a version's snapshot.
 pub fn key(version: &str) -> String {

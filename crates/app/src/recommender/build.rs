@@ -589,6 +589,7 @@ pub fn content_item(movie: Movie, id: i64) -> ContentItem {
         also_known_as,
         year: movie.release_year,
         keywords: movie.keywords.into_iter().map(|k| k.name).collect(),
+        tags: movie.tags.into_iter().map(|t| t.name).collect(),
         cast: cast.into_iter().take(3).map(|c| c.person.name).collect(),
         directors: movie
             .crew

@@ -1,12 +1,12 @@
-//! MovieLens: movies.csv and links.csv (ml-latest, ml-latest-small, ml-25m, ml-32m, and the
-//! links files of The Movies Dataset), u.item (ml-100k) and movies.dat (ml-1m, ml-10m).
+//! MovieLens: movies.csv, links.csv and tags.csv (ml-latest, ml-latest-small, ml-25m, ml-32m,
+//! and the links files of The Movies Dataset), u.item (ml-100k) and movies.dat (ml-1m, ml-10m).
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 use std::path::Path;
 
 use super::{Csv, DataError, Tally, id, imdb, open};
-use crate::catalogue::{CatalogueBuilder, Genre, Link, Movie, Skips};
+use crate::catalogue::{CatalogueBuilder, Genre, Link, Movie, Skips, Tag};
 
 /// Reads a links file: `movieId,imdbId,tmdbId`.
 pub fn read_links(
@@ -34,6 +34,63 @@ pub fn read_links(
         );
         Ok(())
     })?;
+    Ok(tally.skips)
+}
+
+/// Longest tag kept; longer ones are sentences, not what a film is about.
+const MAX_TAG_CHARS: usize = 60;
+
+/// Reads tags.csv (`userId,movieId,tag,timestamp`): the words people gave a film ("atmospheric",
+/// "twist ending"), folded to lower case with spaces collapsed, each with how many people gave
+/// it. A tag that is blank or longer than [`MAX_TAG_CHARS`] is skipped.
+pub fn read_tags(
+    path: &Path,
+    strict: bool,
+    into: &mut CatalogueBuilder,
+) -> Result<Skips, DataError> {
+    let mut csv = Csv::open(path)?;
+    let (c_user, c_movie, c_tag) = (
+        csv.column("userId")?,
+        csv.column("movieId")?,
+        csv.column("tag")?,
+    );
+    let mut tally = Tally::new(path, strict);
+    let mut people: HashMap<i64, BTreeMap<String, HashSet<i64>>> = HashMap::new();
+    csv.for_each(&mut tally, |tally, line, record| {
+        let (Some(user), Some(movie)) = (
+            record.get(c_user).and_then(id),
+            record.get(c_movie).and_then(id),
+        ) else {
+            return tally.skip(line, "malformed_id");
+        };
+        let tag = record
+            .get(c_tag)
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        if tag.is_empty() || tag.chars().count() > MAX_TAG_CHARS {
+            return tally.skip(line, "unusable_tag");
+        }
+        people
+            .entry(movie)
+            .or_default()
+            .entry(tag)
+            .or_default()
+            .insert(user);
+        Ok(())
+    })?;
+    for (movie, tags) in people {
+        let tags = tags
+            .into_iter()
+            .map(|(name, who)| Tag {
+                name,
+                people: u32::try_from(who.len()).unwrap_or(u32::MAX),
+            })
+            .collect();
+        into.add_tags(movie, tags);
+    }
     Ok(tally.skips)
 }
 
@@ -260,6 +317,44 @@ fn article_first(title: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::split_title;
+
+    /// Tags are folded to lower case with spaces collapsed, counted once per person, and
+    /// attached to the film by its MovieLens id; blank and overlong tags and malformed ids are
+    /// skipped and counted.
+    #[test]
+    fn tags_are_counted_per_person_and_folded() {
+        let dir = tempfile::tempdir().unwrap();
+        let movies = dir.path().join("movies.csv");
+        std::fs::write(
+            &movies,
+            "movieId,title,genres\n1,Toy Story (1995),Animation\n",
+        )
+        .unwrap();
+        let tags = dir.path().join("tags.csv");
+        let long = "x".repeat(61);
+        std::fs::write(
+            &tags,
+            format!(
+                "userId,movieId,tag,timestamp\n\
+                 1,1,Pixar,1\n1,1,pixar ,2\n2,1,PIXAR,3\n2,1,  Twist   Ending ,4\n\
+                 3,1,   ,5\n3,1,{long},6\nx,1,pixar,7\n"
+            ),
+        )
+        .unwrap();
+        let mut builder = crate::catalogue::CatalogueBuilder::default();
+        super::read_movies_csv(&movies, false, &mut builder).unwrap();
+        let skips = super::read_tags(&tags, false, &mut builder).unwrap();
+        let (built, _) = builder.build();
+        let toy = &built[0];
+        let got: Vec<(&str, u32)> = toy
+            .tags
+            .iter()
+            .map(|t| (t.name.as_str(), t.people))
+            .collect();
+        assert_eq!(got, [("pixar", 2), ("twist ending", 1)]);
+        assert_eq!(skips.0.get("unusable_tag"), Some(&2));
+        assert_eq!(skips.0.get("malformed_id"), Some(&1));
+    }
 
     fn parts(raw: &str) -> (String, Option<i64>, Vec<String>) {
         let t = split_title(raw);

@@ -23,6 +23,7 @@ crate::backend_tests!(
     a_partial_import_keeps_what_it_lacks,
     strict_failure_keeps_the_catalogue,
     database_failure_rolls_the_catalogue_back,
+    movielens_tags_are_stored_and_replaced,
 );
 
 fn fixtures() -> Vec<PathBuf> {
@@ -461,4 +462,64 @@ async fn database_failure_rolls_the_catalogue_back(backend: Backend) {
         "a failed import left part of its catalogue behind"
     );
     assert_eq!(before[0], 2);
+}
+
+/// MovieLens tags (tags.csv) are stored per film in lower case with how many people gave each
+/// (non-ASCII kept whole), read back as what the film is about, and a later import's tags
+/// replace the film's list.
+async fn movielens_tags_are_stored_and_replaced(backend: Backend) {
+    let Some(tdb) = TestDb::create(backend).await else {
+        return;
+    };
+    let db = tdb.connect().await;
+    let (storage, dir) = local_storage().await;
+    let folder = dir.path().join("ml-tags");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::copy(
+        fixture("ml-mini").join("movies.csv"),
+        folder.join("movies.csv"),
+    )
+    .unwrap();
+    let tags_of = |db: &Db| {
+        let db = db.clone();
+        async move {
+            let rows: Vec<(String, i64)> = sqlx::query_as(db.sql(
+                "SELECT t.tag, t.people FROM movie_tags t JOIN movies m ON m.id = t.movie_id \
+                 WHERE m.movielens_id = 1 ORDER BY t.tag",
+            ))
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+            rows
+        }
+    };
+    std::fs::write(
+        folder.join("tags.csv"),
+        "userId,movieId,tag,timestamp\n1,1,Pixar,1\n2,1,pixar,2\n2,1,Twist  Ending,3\n3,1,Räuber,4\n",
+    )
+    .unwrap();
+    import(&db, &storage, std::slice::from_ref(&folder), false)
+        .await
+        .unwrap();
+    assert_eq!(
+        tags_of(&db).await,
+        [
+            ("pixar".to_owned(), 2),
+            ("räuber".to_owned(), 1),
+            ("twist ending".to_owned(), 1)
+        ]
+    );
+    let (features, _) = nextflex_store::db::catalogue::features(&db).await.unwrap();
+    let toy = features.iter().find(|m| m.movielens_id == Some(1)).unwrap();
+    assert_eq!(toy.tags.len(), 3);
+
+    std::fs::write(
+        folder.join("tags.csv"),
+        "userId,movieId,tag,timestamp\n4,1,toys,5\n",
+    )
+    .unwrap();
+    import(&db, &storage, std::slice::from_ref(&folder), false)
+        .await
+        .unwrap();
+    assert_eq!(tags_of(&db).await, [("toys".to_owned(), 1)]);
 }

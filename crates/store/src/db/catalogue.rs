@@ -5,7 +5,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use nextflex_data::catalogue::{CastMember, Collection, CrewMember, Genre, Keyword, Movie, Person};
+use nextflex_data::catalogue::{
+    CastMember, Collection, CrewMember, Genre, Keyword, Movie, Person, Tag,
+};
 use sqlx::any::AnyArguments;
 use sqlx::{Any, Arguments, Row, Transaction};
 
@@ -445,9 +447,10 @@ pub(super) async fn store_links(
 ) -> Result<()> {
     // Each link table, and whether a movie brings links of its kind.
     type Brings = fn(&Movie) -> bool;
-    let kinds: [(&str, Brings); 4] = [
+    let kinds: [(&str, Brings); 5] = [
         ("movie_genres", |m| !m.genres.is_empty()),
         ("movie_keywords", |m| !m.keywords.is_empty()),
+        ("movie_tags", |m| !m.tags.is_empty()),
         ("movie_cast", |m| !m.cast.is_empty()),
         ("movie_crew", |m| !m.crew.is_empty()),
     ];
@@ -472,6 +475,7 @@ pub(super) async fn store_links(
     }
     let mut genre_rows = Vec::new();
     let mut keyword_rows = Vec::new();
+    let mut tag_rows = Vec::new();
     let mut cast_rows = Vec::new();
     let mut crew_rows = Vec::new();
     // Two records of one import may land on one row (two MovieLens releases whose ids differ,
@@ -496,6 +500,16 @@ pub(super) async fn store_links(
                 && seen.insert(kid)
             {
                 keyword_rows.push(vec![Arg::Int(id), Arg::Int(kid)]);
+            }
+        }
+        let mut seen = HashSet::new();
+        for t in &movie.tags {
+            if seen.insert(t.name.as_str()) {
+                tag_rows.push(vec![
+                    Arg::Int(id),
+                    Arg::Text(t.name.clone()),
+                    Arg::Int(i64::from(t.people)),
+                ]);
             }
         }
         for c in &movie.cast {
@@ -538,6 +552,15 @@ pub(super) async fn store_links(
         "",
         2,
         keyword_rows,
+    )
+    .await?;
+    insert_rows(
+        db,
+        tx,
+        "INSERT INTO movie_tags (movie_id, tag, people)",
+        "",
+        3,
+        tag_rows,
     )
     .await?;
     insert_rows(
@@ -639,6 +662,18 @@ pub async fn features(db: &Db) -> Result<(Vec<Movie>, Vec<i64>)> {
             movies[i].keywords.push(Keyword {
                 tmdb_id: None,
                 name: r.try_get("name")?,
+            });
+        }
+    }
+    for r in
+        sqlx::query(db.sql("SELECT movie_id, tag, people FROM movie_tags ORDER BY movie_id, tag"))
+            .fetch_all(db.pool())
+            .await?
+    {
+        if let Some(&i) = index.get(&r.try_get::<i64, _>("movie_id")?) {
+            movies[i].tags.push(Tag {
+                name: r.try_get("tag")?,
+                people: u32::try_from(r.try_get::<i64, _>("people")?).unwrap_or(0),
             });
         }
     }
