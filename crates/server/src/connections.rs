@@ -197,6 +197,23 @@ fn full_answer() -> Vec<u8> {
     .to_http1_bytes()
 }
 
+/// Refusals in progress at most; a connection past them is closed at once, so that a flood of
+/// new connections to a full server cannot take more file descriptors than this many.
+const REFUSALS: usize = 64;
+
+/// Turns away a connection there is no place for (see [`refuse`]), in the background, or at
+/// once by closing it when [`REFUSALS`] are already under way.
+pub fn turn_away(stream: tokio::net::TcpStream) {
+    static UNDER_WAY: std::sync::LazyLock<Arc<tokio::sync::Semaphore>> =
+        std::sync::LazyLock::new(|| Arc::new(tokio::sync::Semaphore::new(REFUSALS)));
+    if let Ok(permit) = Arc::clone(&UNDER_WAY).try_acquire_owned() {
+        tokio::spawn(async move {
+            refuse(stream).await;
+            drop(permit);
+        });
+    }
+}
+
 /// Answers 503 `server_busy` to a connection there is no place for, then closes it, all within
 /// two seconds, so that a client that does not read cannot hold the socket.
 ///
@@ -204,7 +221,7 @@ fn full_answer() -> Vec<u8> {
 /// before their request for a broken server), and what the client sends after it is read and
 /// dropped before the socket closes (a "lingering close": closing a socket with unread data
 /// resets the connection, and a reset can destroy the answer before the client reads it).
-pub async fn refuse(mut stream: tokio::net::TcpStream) {
+async fn refuse(mut stream: tokio::net::TcpStream) {
     let mut head = Vec::new();
     let mut buf = [0u8; 1024];
     let _ = tokio::time::timeout(Duration::from_secs(1), async {
@@ -244,6 +261,34 @@ mod tests {
         assert_eq!(length, body.len());
         let json: serde_json::Value = serde_json::from_str(body).unwrap();
         assert_eq!(json["error"]["code"], "server_busy");
+    }
+
+    /// A flood of connections to a full server: the first [`REFUSALS`] are answered 503 (after
+    /// waiting for their head), the rest are closed at once without an answer.
+    #[tokio::test]
+    async fn refusals_are_bounded() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut clients = Vec::new();
+        for _ in 0..REFUSALS + 6 {
+            clients.push(tokio::net::TcpStream::connect(addr).await.unwrap());
+            let (stream, _) = listener.accept().await.unwrap();
+            turn_away(stream);
+        }
+        let mut answers = Vec::new();
+        for mut client in clients {
+            let mut buf = Vec::new();
+            let read =
+                tokio::time::timeout(Duration::from_secs(5), client.read_to_end(&mut buf)).await;
+            assert!(read.is_ok(), "a refused connection stayed open");
+            answers.push(String::from_utf8_lossy(&buf).into_owned());
+        }
+        let answered = answers
+            .iter()
+            .filter(|a| a.starts_with("HTTP/1.1 503"))
+            .count();
+        assert_eq!(answered, REFUSALS);
+        assert_eq!(answers.iter().filter(|a| a.is_empty()).count(), 6);
     }
 
     #[test]

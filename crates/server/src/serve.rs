@@ -234,7 +234,7 @@ pub async fn serve(
         };
         let Some(place) = tracker.admit() else {
             tracing::debug!(%peer, "every connection is busy: turning one away");
-            tokio::spawn(connections::refuse(stream));
+            connections::turn_away(stream);
             continue;
         };
         let _ = stream.set_nodelay(true);

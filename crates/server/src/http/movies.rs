@@ -635,7 +635,7 @@ fn similar_answer(
     movie: &MovieSummary,
     k: usize,
 ) -> Response {
-    let json = ctx.similar_answers.get_or_make(r, (movie.id, k), || {
+    let json = ctx.similar_answers.get_or_make(r, movie.id, k, || {
         serde_json::to_vec(&similar_body(r, movie, k)).map(bytes::Bytes::from)
     });
     match json {
@@ -645,19 +645,25 @@ fn similar_answer(
 }
 
 /// Answers kept for the snapshot in service: built on first ask, dropped together when another
-/// snapshot comes into service, at most [`SimilarAnswers::BYTES`] in all.
+/// snapshot comes into service, at most [`SimilarAnswers::BYTES`] in all. Each is keyed by its
+/// snapshot too, so that a request still answering from the snapshot before never leaves its
+/// answer for the new one.
 pub struct SimilarAnswers {
-    /// The snapshot the answers are of (a weak reference keeps its address from being reused).
+    /// The snapshot last seen (a weak reference keeps its address from being reused while its
+    /// answers may be kept).
     of: std::sync::Mutex<std::sync::Weak<Recommender>>,
-    answers: quick_cache::sync::Cache<(i64, usize), bytes::Bytes, AnswerBytes>,
+    answers: quick_cache::sync::Cache<AnswerKey, bytes::Bytes, AnswerBytes>,
 }
+
+/// The snapshot's address, the film and `k`.
+type AnswerKey = (usize, i64, usize);
 
 /// An answer weighs its length.
 #[derive(Clone)]
 pub struct AnswerBytes;
 
-impl quick_cache::Weighter<(i64, usize), bytes::Bytes> for AnswerBytes {
-    fn weight(&self, _: &(i64, usize), answer: &bytes::Bytes) -> u64 {
+impl quick_cache::Weighter<AnswerKey, bytes::Bytes> for AnswerBytes {
+    fn weight(&self, _: &AnswerKey, answer: &bytes::Bytes) -> u64 {
         answer.len() as u64
     }
 }
@@ -684,7 +690,8 @@ impl SimilarAnswers {
     fn get_or_make<E>(
         &self,
         r: &Arc<Recommender>,
-        key: (i64, usize),
+        movie: i64,
+        k: usize,
         make: impl FnOnce() -> Result<bytes::Bytes, E>,
     ) -> Result<bytes::Bytes, E> {
         {
@@ -694,6 +701,7 @@ impl SimilarAnswers {
                 *of = Arc::downgrade(r);
             }
         }
+        let key = (Arc::as_ptr(r) as usize, movie, k);
         self.answers.get_or_insert_with(&key, make)
     }
 }
