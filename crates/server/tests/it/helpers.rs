@@ -313,7 +313,12 @@ impl TestApp {
         ));
         TestApp {
             addr,
-            client: reqwest::Client::new(),
+            // A connection kept idle is dropped well before the server's header timeout closes
+            // it (2 s here), as a client should, so that reusing it never races that close.
+            client: reqwest::Client::builder()
+                .pool_idle_timeout(HEADER_TIMEOUT / 2)
+                .build()
+                .unwrap(),
             storage_dir,
             storage: None,
             shutdown: Some(tx),
