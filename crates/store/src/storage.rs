@@ -149,26 +149,25 @@ impl Storage {
                     .await,
             )
             .map_err(Error::from)?;
-        for key in &listed {
-            match self.counted(self.store.delete(key).await) {
-                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-        if let Some(root) = &self.local_root {
-            let folder = root.join(prefix.trim_matches('/'));
-            match tokio::fs::remove_dir_all(&folder).await {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => {
-                    return Err(Error::internal(
-                        format!("cannot remove {}", folder.display()),
-                        e,
-                    ));
+        // A local store's folder goes whole (staging files with it); others object by object.
+        let Some(root) = &self.local_root else {
+            for key in &listed {
+                match self.counted(self.store.delete(key).await) {
+                    Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                    Err(e) => return Err(e.into()),
                 }
             }
+            return Ok(listed.len());
+        };
+        let folder = root.join(prefix.trim_matches('/'));
+        match tokio::fs::remove_dir_all(&folder).await {
+            Ok(()) => Ok(listed.len()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(listed.len()),
+            Err(e) => Err(Error::internal(
+                format!("cannot remove {}", folder.display()),
+                e,
+            )),
         }
-        Ok(listed.len())
     }
 
     /// Where the objects are, for logs (no credentials).

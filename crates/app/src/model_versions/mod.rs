@@ -15,6 +15,7 @@ use nextflex_engine::ials::{IalsModel, IalsParams, Objective};
 use nextflex_engine::ranking::RankingModel;
 use serde::Serialize;
 use serde_json::json;
+use tokio_util::task::AbortOnDropHandle;
 
 use crate::recommender::{
     self, Fit, Plan, Recommender, RecommenderSettings, SharedRecommender, Trained,
@@ -360,9 +361,9 @@ impl Models {
     }
 
     /// Writes `version`'s heartbeat every [`HEARTBEAT`] until the returned guard is dropped.
-    fn heartbeat(&self, version: &str) -> AbortOnDrop {
+    fn heartbeat(&self, version: &str) -> AbortOnDropHandle<()> {
         let (db, version) = (self.db.clone(), version.to_owned());
-        AbortOnDrop(tokio::spawn(async move {
+        AbortOnDropHandle::new(tokio::spawn(async move {
             loop {
                 tokio::time::sleep(HEARTBEAT).await;
                 if let Err(e) = model_versions::heartbeat(&db, &version).await {
@@ -573,15 +574,6 @@ const LEASE: Duration = Duration::from_secs(60);
 /// The first pause before a failed first training is tried again, and the longest.
 const RETRY_FIRST: Duration = Duration::from_secs(5);
 const RETRY_MAX: Duration = Duration::from_secs(300);
-
-/// A background task that stops when this is dropped.
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
 
 fn running() -> Training {
     Training {
