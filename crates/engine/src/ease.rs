@@ -32,6 +32,11 @@ pub struct EaseParams {
     /// β of the popularity discount: every score of item `i` is divided by `likes_i^β`, so that
     /// films everybody watches do not crowd out the ones that fit this user (0: none).
     pub popularity_discount: f64,
+    /// A rating below this is a dislike: negative evidence, like "not interested" (0: none).
+    pub dislike_below: f32,
+    /// Each dislike and each dismissed movie takes this times its row off every score (0: they
+    /// are only left out of the lists).
+    pub negative_weight: f32,
 }
 
 impl EaseParams {
@@ -55,6 +60,15 @@ impl EaseParams {
         }
         if !self.feedback.positive_from.is_finite() {
             return bad("feedback", "the positive threshold must be a number");
+        }
+        if !(self.dislike_below.is_finite() && self.dislike_below <= self.feedback.positive_from) {
+            return bad(
+                "dislike_below",
+                "must be a number no higher than the like threshold",
+            );
+        }
+        if !(self.negative_weight.is_finite() && (0.0..=10.0).contains(&self.negative_weight)) {
+            return bad("negative_weight", "must be from 0 to 10");
         }
         Ok(())
     }
@@ -110,10 +124,10 @@ pub struct EaseParts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct EaseTaste {
     liked: Vec<u32>,
-    /// Items the user said they are not interested in, each lowering every score by
-    /// `dismissal_weight` times its row.
-    dismissed: Vec<u32>,
-    dismissal_weight: f32,
+    /// Items the user disliked or said they are not interested in, each lowering every score
+    /// by `negative_weight` times its row.
+    against: Vec<u32>,
+    negative_weight: f32,
 }
 
 impl EaseTaste {
@@ -204,6 +218,20 @@ impl EaseModel {
         &self.params
     }
 
+    /// Changes how users are folded in (which ratings are dislikes, and how much a dislike or
+    /// dismissal counts), which needs no refit; values [`EaseParams::validate`] refuses are
+    /// refused.
+    pub fn set_fold_in(&mut self, dislike_below: f32, negative_weight: f32) -> Result<()> {
+        let params = EaseParams {
+            dislike_below,
+            negative_weight,
+            ..self.params
+        };
+        params.validate()?;
+        self.params = params;
+        Ok(())
+    }
+
     /// The items the model ranks; an item's position there is its place in every score vector.
     pub fn items(&self) -> &IdIndex {
         &self.items
@@ -238,13 +266,15 @@ impl EaseModel {
         })
     }
 
-    /// A user from their ratings (external id, value): the liked movies the model knows.
+    /// A user from their ratings (external id, value): the liked movies the model knows, and
+    /// the disliked ones as negative evidence of the model's [`EaseParams::negative_weight`].
     pub fn fold_in(&self, ratings: &[(u32, f32)]) -> EaseTaste {
-        self.fold_in_with(ratings, &[], 0.0)
+        self.fold_in_with(ratings, &[], self.params.negative_weight)
     }
 
     /// [`EaseModel::fold_in`], with the items the user dismissed ("not interested") as
-    /// negative evidence: each takes `weight` times its row off every score.
+    /// negative evidence too: each dislike and dismissal takes `weight` times its row off every
+    /// score.
     pub fn fold_in_with(
         &self,
         ratings: &[(u32, f32)],
@@ -261,17 +291,24 @@ impl EaseModel {
             .filter_map(|(item, _)| self.items.position(*item))
             .collect();
         liked.sort_unstable();
-        let mut dismissed: Vec<u32> = dismissed
+        let disliked = last
+            .iter()
+            .filter(|&(_, &v)| v.is_finite() && v < self.params.dislike_below)
+            .map(|(item, _)| *item);
+        let dismissed = dismissed
             .iter()
             .filter(|item| !last.contains_key(item))
-            .filter_map(|item| self.items.position(*item))
+            .copied();
+        let mut against: Vec<u32> = disliked
+            .chain(dismissed)
+            .filter_map(|item| self.items.position(item))
             .collect();
-        dismissed.sort_unstable();
-        dismissed.dedup();
+        against.sort_unstable();
+        against.dedup();
         EaseTaste {
             liked,
-            dismissed: if weight > 0.0 { dismissed } else { Vec::new() },
-            dismissal_weight: weight,
+            against: if weight > 0.0 { against } else { Vec::new() },
+            negative_weight: weight,
         }
     }
 
@@ -310,9 +347,9 @@ impl EaseModel {
                 *s += w;
             }
         }
-        for &d in &taste.dismissed {
+        for &d in &taste.against {
             for (s, &w) in scores.iter_mut().zip(self.row(d)) {
-                *s -= taste.dismissal_weight * w;
+                *s -= taste.negative_weight * w;
             }
         }
         scores
@@ -332,12 +369,12 @@ impl EaseModel {
     }
 
     fn contributions(&self, taste: &EaseTaste, i: usize) -> Vec<(u32, f64)> {
-        let weight = f64::from(taste.dismissal_weight);
+        let weight = f64::from(taste.negative_weight);
         let mut terms: Vec<(u32, f64)> = taste
             .liked
             .iter()
             .map(|&j| (self.items.ids()[j as usize], f64::from(self.row(j)[i])))
-            .chain(taste.dismissed.iter().map(|&d| {
+            .chain(taste.against.iter().map(|&d| {
                 (
                     self.items.ids()[d as usize],
                     -weight * f64::from(self.row(d)[i]),
@@ -366,6 +403,8 @@ mod tests {
                 negative_weight: 0.0,
             },
             popularity_discount: 0.0,
+            dislike_below: 0.0,
+            negative_weight: 0.0,
         }
     }
 
@@ -504,6 +543,40 @@ mod tests {
             model.scores(&model.fold_in_with(&mine, &[liked], 0.5)),
             plain
         );
+    }
+
+    #[test]
+    fn a_low_rating_counts_against_the_items_liked_with_it() {
+        let (us, is, vs) = random_ratings(3);
+        let fitted = EaseModel::fit(&params(2.0), &us, &is, &vs).unwrap();
+        let model = EaseModel {
+            params: EaseParams {
+                dislike_below: 2.5,
+                negative_weight: 0.5,
+                ..params(2.0)
+            },
+            ..fitted
+        };
+        let (liked, hated, middling) = (
+            model.items().ids()[0],
+            model.items().ids()[1],
+            model.items().ids()[2],
+        );
+        let plain = model.scores(&model.fold_in(&[(liked, 5.0)]));
+        // A 1.5 is a dislike: as if dismissed at the model's weight.
+        let low = model.scores(&model.fold_in(&[(liked, 5.0), (hated, 1.5)]));
+        let dismissed = model.scores(&model.fold_in_with(&[(liked, 5.0)], &[hated], 0.5));
+        assert_eq!(low, dismissed);
+        assert_ne!(low, plain);
+        // A 3 is neither a like nor a dislike.
+        let neutral = model.scores(&model.fold_in(&[(liked, 5.0), (middling, 3.0)]));
+        assert_eq!(neutral, plain);
+        // A dislike threshold above the like threshold is refused.
+        let bad = EaseParams {
+            dislike_below: 4.0,
+            ..params(2.0)
+        };
+        assert!(bad.validate().is_err());
     }
 
     #[test]

@@ -52,6 +52,10 @@ fn reasons(contributions: &[(u32, f64)], score: f64) -> Vec<(u32, f32)> {
         .collect()
 }
 
+/// iALS's weight of a "not interested" (an observation of target 0), from the dismissal study
+/// (`nextflex evaluate --dismissal-weights`, docs/benchmarks.md); EASE tunes its own.
+pub const DISMISSAL_WEIGHT: f64 = 0.1;
+
 /// How to train the ranking model.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RankingParams {
@@ -86,6 +90,8 @@ impl Default for RankingParams {
                     positive_from: 3.5,
                     ..ials.feedback
                 },
+                dislike_below: 2.5,
+                negative_weight: 0.1,
             },
             ials,
             ials_only: false,
@@ -159,8 +165,19 @@ impl RankingModel {
         }
     }
 
+    /// A user from their ratings, dislikes counted as [`RankingModel::negative_weight`] says.
     pub fn fold_in(&self, ratings: &[(u32, f32)]) -> RankingTaste {
-        self.fold_in_with(ratings, &[], 0.0)
+        self.fold_in_with(ratings, &[], self.negative_weight())
+    }
+
+    /// How much a dislike or a "not interested" counts against the films liked with it: EASE's
+    /// tuned [`EaseParams::negative_weight`]; for iALS, whose low ratings enter through its
+    /// [`Feedback`] rule, [`DISMISSAL_WEIGHT`] for dismissals.
+    pub fn negative_weight(&self) -> f64 {
+        match self {
+            RankingModel::Ease(m) => f64::from(m.params().negative_weight),
+            RankingModel::Ials(_) => DISMISSAL_WEIGHT,
+        }
     }
 
     /// A user from their ratings and the items they dismissed ("not interested"), each of

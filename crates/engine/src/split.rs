@@ -53,6 +53,36 @@ pub fn per_user_by_time(users: &[u32], timestamps: &[i64], train_fraction: f64) 
     Split { train, test }
 }
 
+/// For each user with two or more ratings, a seeded random `holdout` share of them (at least
+/// one, never all) for testing, the rest for training: every user keeps a history to fold in
+/// and every tested user has one. A user's draw depends only on the seed, the user and their
+/// rows' order, not on the other users.
+pub fn per_user_random(users: &[u32], holdout: f64, seed: u64) -> Split {
+    let mut by_user: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (row, &u) in users.iter().enumerate() {
+        by_user.entry(u).or_default().push(row);
+    }
+    let mut train = Vec::with_capacity(users.len());
+    let mut test = Vec::new();
+    for (&user, rows) in &mut by_user {
+        let n = rows.len();
+        if n < 2 {
+            train.extend_from_slice(rows);
+            continue;
+        }
+        let mut rng = SplitMix64(seed ^ u64::from(user).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        for i in (1..n).rev() {
+            rows.swap(i, rng.below(i + 1));
+        }
+        let held = (((n as f64) * holdout.clamp(0.0, 1.0)).round() as usize).clamp(1, n - 1);
+        test.extend_from_slice(&rows[..held]);
+        train.extend_from_slice(&rows[held..]);
+    }
+    train.sort_unstable();
+    test.sort_unstable();
+    Split { train, test }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,6 +96,21 @@ mod tests {
         assert_eq!(all, (0..1000).collect::<Vec<_>>());
         assert_eq!(a, random(1000, 0.8, 42));
         assert_ne!(a, random(1000, 0.8, 43));
+    }
+
+    #[test]
+    fn per_user_split_holds_out_a_share_of_each_user() {
+        // User 1: 20 rows, user 2: 2 rows, user 3: 1 row.
+        let mut users = vec![1u32; 20];
+        users.extend([2, 2, 3]);
+        let s = per_user_random(&users, 0.1, 42);
+        let held = |u: u32| s.test.iter().filter(|&&r| users[r] == u).count();
+        assert_eq!((held(1), held(2), held(3)), (2, 1, 0));
+        let mut all: Vec<usize> = s.train.iter().chain(&s.test).copied().collect();
+        all.sort_unstable();
+        assert_eq!(all, (0..users.len()).collect::<Vec<_>>());
+        assert_eq!(s, per_user_random(&users, 0.1, 42));
+        assert_ne!(s, per_user_random(&users, 0.1, 43));
     }
 
     #[test]

@@ -24,7 +24,7 @@ use nextflex_store::error::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"NXFLXSNP";
 /// Bumped whenever the layout changes; other versions are refused (retrain to upgrade).
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// The object key of a version's snapshot.
 pub fn key(version: &str) -> String {
@@ -131,6 +131,8 @@ pub fn encode(trained: &Trained) -> Result<(Vec<u8>, String)> {
             w.len(p.params.max_items);
             w.feedback(&p.params.feedback);
             w.f64(p.params.popularity_discount);
+            w.f32(p.params.dislike_below);
+            w.f32(p.params.negative_weight);
             w.u32s(&p.item_ids);
             w.f32s(&p.weights);
         }
@@ -274,6 +276,8 @@ pub fn decode(bytes: &[u8]) -> Result<Trained> {
                 max_items: r.count()?,
                 feedback: r.feedback()?,
                 popularity_discount: r.f64()?,
+                dislike_below: r.f32()?,
+                negative_weight: r.f32()?,
             };
             let parts = EaseParts {
                 params,

@@ -11,12 +11,14 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use nextflex_engine::als::AlsModel;
+use nextflex_engine::als::AlsParams;
 use nextflex_engine::ials::{IalsModel, IalsParams, Objective};
-use nextflex_engine::ranking::RankingModel;
+use nextflex_engine::ranking::{RankingModel, RankingParams};
 use serde::Serialize;
 use serde_json::json;
 use tokio_util::task::AbortOnDropHandle;
 
+use crate::recommender::tuning::{TuningReport, TuningSettings};
 use crate::recommender::{
     self, Fit, Plan, Recommender, RecommenderSettings, SharedRecommender, Trained,
 };
@@ -137,17 +139,46 @@ impl Models {
             *t = running();
         }
         let models = Arc::clone(self);
-        tokio::spawn(models.run_until_serving(trained_by));
+        tokio::spawn(models.run_until_serving(trained_by, false));
         Ok(self.training())
+    }
+
+    /// The first training of a server with no model: the defaults first, untuned, so that the
+    /// personal lists serve within seconds, then a tuned version that replaces them.
+    fn warm_up(self: &Arc<Self>) -> Result<()> {
+        {
+            let mut t = self.training.lock().unwrap_or_else(PoisonError::into_inner);
+            if t.state == TrainingState::Running {
+                return Err(Error::Conflict("a training is running".into()));
+            }
+            *t = running();
+        }
+        let untuned = self.settings.tuning.budget != Some(Duration::ZERO);
+        tokio::spawn(Arc::clone(self).run_until_serving("startup", untuned));
+        Ok(())
     }
 
     /// Runs a training; when it fails and no full model serves (the first training, say, with
     /// the object store full), tries again after a pause that doubles each time (up to
     /// [`RETRY_MAX`]), until one serves. With a model serving, a failure leaves it serving.
-    async fn run_until_serving(self: Arc<Self>, trained_by: &'static str) {
+    /// With `untuned_first`, the first version to serve keeps the default parameters and a tuned
+    /// one follows it.
+    async fn run_until_serving(self: Arc<Self>, trained_by: &'static str, untuned_first: bool) {
         let mut pause = RETRY_FIRST;
+        let tuning = if untuned_first {
+            TuningSettings::off()
+        } else {
+            self.settings.tuning
+        };
         loop {
-            let Err(e) = self.run(trained_by, None).await else {
+            let Err(e) = self.run(trained_by, None, tuning).await else {
+                if untuned_first {
+                    *self.training.lock().unwrap_or_else(PoisonError::into_inner) = running();
+                    let tuned = self.run(trained_by, None, self.settings.tuning).await;
+                    if let Err(e) = tuned {
+                        tracing::error!(error = %e, "the tuned training failed; the untuned model keeps serving");
+                    }
+                }
                 return;
             };
             if self.serves_a_full_model() {
@@ -224,14 +255,15 @@ impl Models {
     /// Trains now and swaps the result in (at start-up, and from `retrain`).
     pub async fn train(&self, trained_by: &'static str) -> Result<String> {
         self.set(|t| *t = running());
-        self.run(trained_by, None).await
+        self.run(trained_by, None, self.settings.tuning).await
     }
 
     /// Makes a version with one model trained elsewhere (Spark): the charts, the similar lists
     /// and the other model are built here as usual.
     pub async fn import(&self, trained_by: &'static str, supplied: Supplied) -> Result<String> {
         self.set(|t| *t = running());
-        self.run(trained_by, Some(supplied)).await
+        self.run(trained_by, Some(supplied), self.settings.tuning)
+            .await
     }
 
     /// A stored version's artifact, checked and decoded.
@@ -273,9 +305,14 @@ impl Models {
 
     /// Trains (or, with `supplied`, takes that model), stores, records and swaps in a
     /// version.
-    async fn run(&self, trained_by: &'static str, supplied: Option<Supplied>) -> Result<String> {
+    async fn run(
+        &self,
+        trained_by: &'static str,
+        supplied: Option<Supplied>,
+        tuning: TuningSettings,
+    ) -> Result<String> {
         let started = std::time::Instant::now();
-        let outcome = self.run_timed(trained_by, supplied).await;
+        let outcome = self.run_timed(trained_by, supplied, tuning).await;
         *self.last.lock().unwrap_or_else(PoisonError::into_inner) = Some(LastTraining {
             seconds: started.elapsed().as_secs_f64(),
             succeeded: outcome.is_ok(),
@@ -287,6 +324,7 @@ impl Models {
         &self,
         trained_by: &'static str,
         supplied: Option<Supplied>,
+        tuning: TuningSettings,
     ) -> Result<String> {
         let version = new_version();
         self.set(|t| {
@@ -303,25 +341,13 @@ impl Models {
                 Some(Supplied::Ranking(model)) => imported_ranking_params(model.params()),
                 _ => ranking_params(&self.settings.ranking),
             };
-            json!({
-                "source": source,
-                "rank": als.rank,
-                "iterations": als.iterations,
-                "lambda": als.lambda,
-                "bias_lambda": als.bias_lambda,
-                "seed": als.seed,
-                "popularity_weight": als.popularity_weight,
-                "ranking": ranking,
-                "chart_percentile": self.settings.chart_percentile,
-                "similar": similar_params(&self.settings.similar),
-                "dataset": self.settings.dataset,
-            })
+            self.params_record(source, &als, ranking, None)
         };
         let recorded = model_versions::start(&self.db, &version, trained_by, &params).await;
         let outcome = match recorded {
             Ok(_) => {
                 let _alive = self.heartbeat(&version);
-                self.train_and_store(&version, supplied).await
+                self.train_and_store(&version, supplied, tuning).await
             }
             Err(e) => Err(e),
         };
@@ -360,6 +386,31 @@ impl Models {
         }
     }
 
+    /// The parameters a version records: where the search starts when it begins, what the
+    /// models were fitted with (and how tuning chose it) when it is ready.
+    fn params_record(
+        &self,
+        source: &str,
+        als: &AlsParams,
+        ranking: serde_json::Value,
+        tuning: Option<&TuningReport>,
+    ) -> serde_json::Value {
+        json!({
+            "source": source,
+            "rank": als.rank,
+            "iterations": als.iterations,
+            "lambda": als.lambda,
+            "bias_lambda": als.bias_lambda,
+            "seed": als.seed,
+            "popularity_weight": als.popularity_weight,
+            "ranking": ranking,
+            "chart_percentile": self.settings.chart_percentile,
+            "similar": similar_params(&self.settings.similar),
+            "dataset": self.settings.dataset,
+            "tuning": tuning,
+        })
+    }
+
     /// Writes `version`'s heartbeat every [`HEARTBEAT`] until the returned guard is dropped.
     fn heartbeat(&self, version: &str) -> AbortOnDropHandle<()> {
         let (db, version) = (self.db.clone(), version.to_owned());
@@ -379,7 +430,12 @@ impl Models {
         &self,
         version: &str,
         supplied: Option<Supplied>,
+        tuning: TuningSettings,
     ) -> Result<Recommender> {
+        let (spark_als, spark_ranking) = (
+            matches!(supplied, Some(Supplied::Als(_))),
+            matches!(supplied, Some(Supplied::Ranking(_))),
+        );
         let fit = match &supplied {
             None => Fit::Both,
             Some(Supplied::Als(_)) => Fit::Ranking,
@@ -387,6 +443,7 @@ impl Models {
         };
         let settings = RecommenderSettings {
             plan: Plan::Full(fit),
+            tuning,
             ..self.settings.clone()
         };
         let (movies, mut trained) = recommender::train(&self.db, &self.storage, &settings).await?;
@@ -436,7 +493,28 @@ impl Models {
             fit_seconds: Some(report.fit_seconds),
             total_seconds: Some(report.seconds),
         };
+        let params = {
+            let source = if spark_als { "spark" } else { "nextflex" };
+            let als = trained
+                .als
+                .as_ref()
+                .map_or(self.settings.als, |m| *m.params());
+            let ranking = match &trained.ranking {
+                Some(RankingModel::Ials(m)) if spark_ranking => imported_ranking_params(m.params()),
+                Some(RankingModel::Ials(m)) => ranking_params(&RankingParams {
+                    ials: *m.params(),
+                    ..self.settings.ranking
+                }),
+                Some(RankingModel::Ease(m)) => ranking_params(&RankingParams {
+                    ease: *m.params(),
+                    ..self.settings.ranking
+                }),
+                None => ranking_params(&self.settings.ranking),
+            };
+            self.params_record(source, &als, ranking, report.tuning.as_ref())
+        };
         let built = model_versions::Built {
+            params: &params,
             data_sizes: &data_sizes,
             metrics: &metrics,
             timings: &timings,
@@ -513,9 +591,7 @@ impl Models {
                 }
             }
         }
-        self.retrain("startup")
-            .map(drop)
-            .map_err(|_| Error::Conflict("a training is running".into()))
+        self.warm_up()
     }
 
     /// Retrains every `every`, unless a version (this replica's or another's) is younger than
@@ -612,14 +688,17 @@ fn imported_ranking_params(p: &IalsParams) -> serde_json::Value {
 }
 
 /// The ranking model's parameters, as recorded with a version.
-fn ranking_params(p: &nextflex_engine::ranking::RankingParams) -> serde_json::Value {
+fn ranking_params(p: &RankingParams) -> serde_json::Value {
     let (e, i) = (&p.ease, &p.ials);
     json!({
-        "positive_from": i.feedback.positive_from,
+        "ease_positive_from": e.feedback.positive_from,
+        "ials_positive_from": i.feedback.positive_from,
         "ease_lambda": e.lambda,
         "ease_min_likes": e.min_likes,
         "ease_max_items": e.max_items,
         "ease_popularity_discount": e.popularity_discount,
+        "ease_dislike_below": e.dislike_below,
+        "ease_negative_weight": e.negative_weight,
         "ials_factors": i.factors,
         "ials_iterations": i.iterations,
         "ials_regularization": i.regularization,

@@ -17,6 +17,7 @@ use object_store::ObjectStoreExt;
 use object_store::path::Path as ObjectPath;
 
 use super::evaluation::{self, ModelKind, SplitSpec};
+use super::tuning::{self, TuningSettings};
 use super::{BuildReport, ChartSource, MAX_K, MovieSummary, RatingStats, Recommender};
 use nextflex_store::db::Db;
 use nextflex_store::error::{Error, Result};
@@ -39,6 +40,9 @@ pub struct RecommenderSettings {
     pub similar: SimilarParams,
     /// Also score the models on a held-out 10 % of the ratings (with `Plan::Full(Fit::Both)`).
     pub evaluate: bool,
+    /// How the models' hyper-parameters are chosen on the ratings (`als` and `ranking` are
+    /// where the search starts, and what a budget of 0 keeps).
+    pub tuning: TuningSettings,
     /// What to build.
     pub plan: Plan,
 }
@@ -52,6 +56,7 @@ impl Default for RecommenderSettings {
             chart_percentile: 0.9,
             similar: SimilarParams::default(),
             evaluate: false,
+            tuning: TuningSettings::default(),
             plan: Plan::Full(Fit::Both),
         }
     }
@@ -159,7 +164,7 @@ pub async fn train(
     };
     let percentile = settings.chart_percentile;
     let evaluate = settings.evaluate && plan == Plan::Full(Fit::Both);
-    let (als_params, ranking_params) = (settings.als, settings.ranking);
+    let (als_params, ranking_params, tuning) = (settings.als, settings.ranking, settings.tuning);
     let (movies, mut trained) =
         tokio::task::spawn_blocking(move || -> Result<(Vec<MovieSummary>, Trained)> {
             let dataset_ratings = dataset.user.len();
@@ -174,27 +179,49 @@ pub async fn train(
                 .zip(ids)
                 .map(|(m, id)| content_item(m, id))
                 .collect();
-            let evaluation = if evaluate && ratings.user.len() >= 10 {
-                let all = Ratings {
-                    timestamp: vec![0; ratings.user.len()],
-                    user: ratings.user.clone(),
-                    movie: ratings.movie.clone(),
-                    rating: ratings.rating.clone(),
-                };
+            let all = Ratings {
+                timestamp: vec![0; ratings.user.len()],
+                user: ratings.user.clone(),
+                movie: ratings.movie.clone(),
+                rating: ratings.rating.clone(),
+            };
+            // With an evaluation, tuning sees only its training part, so that the held-out
+            // scores stay honest; the final models then fit all the ratings.
+            let evaluation_parts = if evaluate && ratings.user.len() >= 10 {
                 let spec = SplitSpec::Random {
                     train: 0.9,
                     seed: als_params.seed,
                 };
-                let (train, test) = evaluation::parts(&all, None, spec, false)?;
-                let settings = evaluation::EvalSettings {
-                    models: vec![ModelKind::Popularity, ModelKind::Als, ModelKind::Ranking],
-                    als: als_params,
-                    ranking: ranking_params,
-                    max_users: 2_000,
-                };
-                Some(evaluation::evaluate(&train, &test, &settings)?)
+                Some(evaluation::parts(&all, None, spec, false)?)
             } else {
                 None
+            };
+            let tuned = if plan.ranking() && !all.is_empty() {
+                let base = evaluation_parts.as_ref().map_or(&all, |p| &p.0);
+                Some(tuning::tune(
+                    base,
+                    als_params,
+                    ranking_params,
+                    plan.als(),
+                    &tuning,
+                )?)
+            } else {
+                None
+            };
+            let (als, ranking) = tuned.as_ref().map_or((als, ranking), |t| {
+                (t.als.validate().unwrap_or(als), t.ranking)
+            });
+            let evaluation = match &evaluation_parts {
+                Some((train, test)) => {
+                    let settings = evaluation::EvalSettings {
+                        models: vec![ModelKind::Popularity, ModelKind::Als, ModelKind::Ranking],
+                        als: *als.get(),
+                        ranking,
+                        max_users: 2_000,
+                    };
+                    Some(evaluation::evaluate(train, test, &settings)?)
+                }
+                None => None,
             };
             let fit_started = Instant::now();
             let model = if ratings.user.is_empty() || !plan.als() {
@@ -232,6 +259,7 @@ pub async fn train(
                 chart_percentile: percentile,
                 partial: plan == Plan::Charts,
                 evaluation,
+                tuning: tuned.map(|t| t.report),
                 fit_seconds,
                 seconds: 0.0,
             };

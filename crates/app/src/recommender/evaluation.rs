@@ -141,6 +141,9 @@ pub struct Evaluation {
     /// model ships as on this training part; `als` when no ranking model was evaluated).
     #[serde(default)]
     pub lists_model: Option<ModelKind>,
+    /// How the hyper-parameters were chosen on a validation part of the training part.
+    #[serde(default)]
+    pub tuning: Option<super::tuning::TuningReport>,
 }
 
 /// Training and test parts: a split of `ratings`, or (`test` given) all of `ratings` against
@@ -173,52 +176,87 @@ pub fn parts(
     Ok((train, test))
 }
 
-/// Trains the chosen models on `train` and scores them on `test`.
-pub fn evaluate(train: &Ratings, test: &Ratings, settings: &EvalSettings) -> Result<Evaluation> {
-    let invalid = |e: nextflex_engine::EngineError| Error::Invalid(e.to_string());
-    let als_params = settings.als.validate().map_err(invalid)?;
+/// How lists are scored against a test part: each user's training ratings, their relevant
+/// test items (rated [`RELEVANT_FROM`] or more), the sampled users, and the popularity order.
+/// Built once per split, it scores any number of models (tuning scores many).
+pub struct Protocol<'a> {
+    test: &'a Ratings,
+    history: HashMap<u32, Vec<(u32, f32)>>,
+    seen: HashMap<u32, HashSet<u32>>,
+    relevant: HashMap<u32, HashSet<u32>>,
+    users: Vec<u32>,
+    popular: Vec<u32>,
+    catalogue: usize,
+}
 
-    // Each user's training ratings, and their relevant test items.
-    let mut history: HashMap<u32, Vec<(u32, f32)>> = HashMap::new();
-    for ((&u, &m), &r) in train.user.iter().zip(&train.movie).zip(&train.rating) {
-        history.entry(u).or_default().push((m, r));
-    }
-    let seen: HashMap<u32, HashSet<u32>> = history
-        .iter()
-        .map(|(u, list)| (*u, list.iter().map(|x| x.0).collect()))
-        .collect();
-    let mut relevant: HashMap<u32, HashSet<u32>> = HashMap::new();
-    for ((&u, &m), &r) in test.user.iter().zip(&test.movie).zip(&test.rating) {
-        if r >= RELEVANT_FROM && seen.contains_key(&u) {
-            relevant.entry(u).or_default().insert(m);
+/// Top-10 scores of one model's lists.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ListScores {
+    pub precision: f64,
+    pub recall: f64,
+    pub ndcg: f64,
+    pub coverage: f64,
+}
+
+impl<'a> Protocol<'a> {
+    /// Scores lists made from `train` against `test`, for at most `max_users` users (a sample
+    /// seeded with 7 beyond that).
+    pub fn new(train: &Ratings, test: &'a Ratings, max_users: usize) -> Protocol<'a> {
+        let mut history: HashMap<u32, Vec<(u32, f32)>> = HashMap::new();
+        for ((&u, &m), &r) in train.user.iter().zip(&train.movie).zip(&train.rating) {
+            history.entry(u).or_default().push((m, r));
         }
-    }
-    let mut users: Vec<u32> = relevant.keys().copied().collect();
-    users.sort_unstable();
-    if users.len() > settings.max_users {
-        let mut rng = SplitMix64(7);
-        for i in (1..users.len()).rev() {
-            users.swap(i, rng.below(i + 1));
+        let seen: HashMap<u32, HashSet<u32>> = history
+            .iter()
+            .map(|(u, list)| (*u, list.iter().map(|x| x.0).collect()))
+            .collect();
+        let mut relevant: HashMap<u32, HashSet<u32>> = HashMap::new();
+        for ((&u, &m), &r) in test.user.iter().zip(&test.movie).zip(&test.rating) {
+            if r >= RELEVANT_FROM && seen.contains_key(&u) {
+                relevant.entry(u).or_default().insert(m);
+            }
         }
-        users.truncate(settings.max_users);
+        let mut users: Vec<u32> = relevant.keys().copied().collect();
         users.sort_unstable();
+        if users.len() > max_users {
+            let mut rng = SplitMix64(7);
+            for i in (1..users.len()).rev() {
+                users.swap(i, rng.below(i + 1));
+            }
+            users.truncate(max_users);
+            users.sort_unstable();
+        }
+        let mut counts: HashMap<u32, usize> = HashMap::new();
+        for &m in &train.movie {
+            *counts.entry(m).or_default() += 1;
+        }
+        let catalogue = counts.len();
+        let mut popular: Vec<(usize, u32)> = counts.into_iter().map(|(m, c)| (c, m)).collect();
+        popular.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        Protocol {
+            test,
+            history,
+            seen,
+            relevant,
+            users,
+            popular: popular.into_iter().map(|x| x.1).collect(),
+            catalogue,
+        }
     }
-    let mut counts: HashMap<u32, usize> = HashMap::new();
-    for &m in &train.movie {
-        *counts.entry(m).or_default() += 1;
-    }
-    let catalogue = counts.len();
-    let mut popular: Vec<(usize, u32)> = counts.into_iter().map(|(m, c)| (c, m)).collect();
-    popular.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
 
-    // Scores the top-10 lists `list_of` makes for the sampled users.
-    let score_lists = |list_of: &dyn Fn(u32, &HashSet<u32>) -> Vec<u32>| {
+    /// The users whose lists are scored.
+    pub fn users(&self) -> usize {
+        self.users.len()
+    }
+
+    /// Scores the top-10 lists `list_of` makes (from a user and the movies they rated).
+    fn score_lists(&self, list_of: &dyn Fn(u32, &HashSet<u32>) -> Vec<u32>) -> ListScores {
         let empty = HashSet::new();
-        let mut scores = Vec::with_capacity(users.len());
-        let mut lists = Vec::with_capacity(users.len());
-        for u in &users {
-            let list = list_of(*u, seen.get(u).unwrap_or(&empty));
-            scores.extend(metrics::ranking(&list, &relevant[u], K));
+        let mut scores = Vec::with_capacity(self.users.len());
+        let mut lists = Vec::with_capacity(self.users.len());
+        for u in &self.users {
+            let list = list_of(*u, self.seen.get(u).unwrap_or(&empty));
+            scores.extend(metrics::ranking(&list, &self.relevant[u], K));
             lists.push(list);
         }
         let mean = |f: fn(&RankingScores) -> f64| {
@@ -228,55 +266,92 @@ pub fn evaluate(train: &Ratings, test: &Ratings, settings: &EvalSettings) -> Res
                 scores.iter().map(f).sum::<f64>() / scores.len() as f64
             }
         };
-        (
-            mean(|s| s.precision),
-            mean(|s| s.recall),
-            mean(|s| s.ndcg),
-            metrics::coverage(lists.iter().map(Vec::as_slice), catalogue),
-        )
-    };
-    let popularity_list = |_: u32, seen_u: &HashSet<u32>| -> Vec<u32> {
-        popular
+        ListScores {
+            precision: mean(|s| s.precision),
+            recall: mean(|s| s.recall),
+            ndcg: mean(|s| s.ndcg),
+            coverage: metrics::coverage(lists.iter().map(Vec::as_slice), self.catalogue),
+        }
+    }
+
+    fn popularity_list(&self, seen: &HashSet<u32>) -> Vec<u32> {
+        self.popular
             .iter()
-            .map(|(_, m)| *m)
-            .filter(|m| !seen_u.contains(m))
+            .copied()
+            .filter(|m| !seen.contains(m))
             .take(K)
             .collect()
-    };
+    }
+
+    /// "Most rated first".
+    pub fn popularity(&self) -> ListScores {
+        self.score_lists(&|_, seen| self.popularity_list(seen))
+    }
+
+    /// The ranking model's lists, each user folded in from their training ratings as serving
+    /// does (popularity for a user it cannot inform).
+    pub fn ranking(&self, model: &RankingModel) -> ListScores {
+        self.score_lists(&|u, seen| {
+            let taste = model.fold_in(self.history.get(&u).map_or(&[], Vec::as_slice));
+            if !taste.is_informed() {
+                return self.popularity_list(seen);
+            }
+            model
+                .recommend(&taste, K, seen, |_| true)
+                .into_iter()
+                .map(|r| r.item)
+                .collect()
+        })
+    }
+
+    /// The explicit ALS's rating error on every test pair (RMSE, MAE, pairs it could predict).
+    pub fn rating_error(&self, model: &AlsModel) -> (f64, f64, usize) {
+        let predicted: Vec<f32> = self
+            .test
+            .user
+            .iter()
+            .zip(&self.test.movie)
+            .map(|(&u, &m)| model.predict(u, m))
+            .collect();
+        (
+            metrics::rmse(&predicted, &self.test.rating).unwrap_or(f64::NAN),
+            metrics::mae(&predicted, &self.test.rating).unwrap_or(f64::NAN),
+            predicted.iter().filter(|p| p.is_finite()).count(),
+        )
+    }
+
+    /// The explicit ALS's own lists, by predicted rating.
+    pub fn als_lists(&self, model: &AlsModel) -> ListScores {
+        self.score_lists(&|u, seen| {
+            let vector = model.user_vector(u).unwrap_or_else(|| model.fold_in(&[]));
+            model
+                .recommend(&vector, K, seen, |_| true)
+                .into_iter()
+                .map(|r| r.item)
+                .collect()
+        })
+    }
+}
+
+/// Trains the chosen models on `train` and scores them on `test`.
+pub fn evaluate(train: &Ratings, test: &Ratings, settings: &EvalSettings) -> Result<Evaluation> {
+    let invalid = |e: nextflex_engine::EngineError| Error::Invalid(e.to_string());
+    let als_params = settings.als.validate().map_err(invalid)?;
+    let protocol = Protocol::new(train, test, settings.max_users);
 
     let mut models = Vec::new();
     let mut scored_pairs = 0;
     for &kind in &settings.models {
         let started = Instant::now();
-        let scores = match kind {
-            ModelKind::Popularity => {
-                let (p, r, n, c) = score_lists(&popularity_list);
-                (None, p, r, n, c, 0.0)
-            }
+        let (errors, lists, fit_seconds) = match kind {
+            ModelKind::Popularity => (None, protocol.popularity(), 0.0),
             ModelKind::Als => {
                 let model = AlsModel::fit(&als_params, &train.user, &train.movie, &train.rating)
                     .map_err(invalid)?;
                 let fit_seconds = started.elapsed().as_secs_f64();
-                let predicted: Vec<f32> = test
-                    .user
-                    .iter()
-                    .zip(&test.movie)
-                    .map(|(&u, &m)| model.predict(u, m))
-                    .collect();
-                scored_pairs = predicted.iter().filter(|p| p.is_finite()).count();
-                let errors = (
-                    metrics::rmse(&predicted, &test.rating).unwrap_or(f64::NAN),
-                    metrics::mae(&predicted, &test.rating).unwrap_or(f64::NAN),
-                );
-                let (p, r, n, c) = score_lists(&|u, seen_u| {
-                    let vector = model.user_vector(u).unwrap_or_else(|| model.fold_in(&[]));
-                    model
-                        .recommend(&vector, K, seen_u, |_| true)
-                        .into_iter()
-                        .map(|r| r.item)
-                        .collect()
-                });
-                (Some(errors), p, r, n, c, fit_seconds)
+                let (rmse, mae, scored) = protocol.rating_error(&model);
+                scored_pairs = scored;
+                (Some((rmse, mae)), protocol.als_lists(&model), fit_seconds)
             }
             ModelKind::Ranking | ModelKind::Ease | ModelKind::Ials => {
                 let mut params = settings.ranking;
@@ -288,30 +363,17 @@ pub fn evaluate(train: &Ratings, test: &Ratings, settings: &EvalSettings) -> Res
                 let model = RankingModel::fit(&params, &train.user, &train.movie, &train.rating)
                     .map_err(invalid)?;
                 let fit_seconds = started.elapsed().as_secs_f64();
-                // Each user folded in from their training ratings, as serving does.
-                let (p, r, n, c) = score_lists(&|u, seen_u| {
-                    let taste = model.fold_in(history.get(&u).map_or(&[], Vec::as_slice));
-                    if !taste.is_informed() {
-                        return popularity_list(u, seen_u);
-                    }
-                    model
-                        .recommend(&taste, K, seen_u, |_| true)
-                        .into_iter()
-                        .map(|r| r.item)
-                        .collect()
-                });
-                (None, p, r, n, c, fit_seconds)
+                (None, protocol.ranking(&model), fit_seconds)
             }
         };
-        let (errors, precision, recall, ndcg, coverage, fit_seconds) = scores;
         models.push(ModelScores {
             model: kind,
             rmse: errors.map(|e| e.0),
             mae: errors.map(|e| e.1),
-            precision_at_10: precision,
-            recall_at_10: recall,
-            ndcg_at_10: ndcg,
-            coverage,
+            precision_at_10: lists.precision,
+            recall_at_10: lists.recall,
+            ndcg_at_10: lists.ndcg,
+            coverage: lists.coverage,
             fit_seconds,
         });
     }
@@ -330,8 +392,8 @@ pub fn evaluate(train: &Ratings, test: &Ratings, settings: &EvalSettings) -> Res
     let baseline = match find(ModelKind::Popularity) {
         Some(p) => (p.precision_at_10, p.ndcg_at_10),
         None => {
-            let (p, _, n, _) = score_lists(&popularity_list);
-            (p, n)
+            let p = protocol.popularity();
+            (p.precision, p.ndcg)
         }
     };
     let p = settings.als;
@@ -347,7 +409,7 @@ pub fn evaluate(train: &Ratings, test: &Ratings, settings: &EvalSettings) -> Res
         train_pairs: train.len(),
         test_pairs: test.len(),
         scored_pairs,
-        ranked_users: users.len(),
+        ranked_users: protocol.users(),
         popularity_precision_at_10: baseline.0,
         popularity_ndcg_at_10: baseline.1,
         rank: p.rank,
@@ -356,6 +418,7 @@ pub fn evaluate(train: &Ratings, test: &Ratings, settings: &EvalSettings) -> Res
         bias_lambda: p.bias_lambda,
         popularity_weight: p.popularity_weight,
         models,
+        tuning: None,
     })
 }
 /// Reads a ratings file in any of the supported layouts (by file name; CSV otherwise).
@@ -399,7 +462,8 @@ pub fn in_catalogue(r: &Ratings, by_movielens: &HashMap<u32, i64>) -> Result<Rat
     Ok(kept)
 }
 
-fn pick(r: &Ratings, rows: &[usize]) -> Ratings {
+/// The rows `rows` of `r`.
+pub(crate) fn pick(r: &Ratings, rows: &[usize]) -> Ratings {
     Ratings {
         user: rows.iter().map(|&i| r.user[i]).collect(),
         movie: rows.iter().map(|&i| r.movie[i]).collect(),

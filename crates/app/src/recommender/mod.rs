@@ -7,6 +7,7 @@
 mod build;
 pub mod evaluation;
 mod search;
+pub mod tuning;
 
 use std::collections::{HashMap, HashSet};
 
@@ -114,11 +115,6 @@ pub struct Personal<'a> {
     pub because: Vec<(&'a MovieSummary, f32)>,
 }
 
-/// How much a "not interested" counts against the films like it in a user's fold-in (see
-/// [`RankingModel::fold_in_with`]), chosen on a validation split (docs/benchmarks.md,
-/// "Not interested").
-pub const DISMISSAL_WEIGHT: f64 = 0.1;
-
 /// At most this many movies of one franchise (see [`nextflex_engine::text::franchise`]) in a
 /// personal list.
 pub const MAX_PER_FRANCHISE: usize = 2;
@@ -196,6 +192,9 @@ pub struct BuildReport {
     pub partial: bool,
     /// ALS scored on a held-out 10 % (when asked for).
     pub evaluation: Option<evaluation::Evaluation>,
+    /// How the models' hyper-parameters were chosen (`None`: no model was fitted here).
+    #[serde(default)]
+    pub tuning: Option<tuning::TuningReport>,
     pub fit_seconds: f64,
     /// The whole build, reading the data included.
     pub seconds: f64,
@@ -410,7 +409,7 @@ impl Recommender {
     /// (D) The `k` best movies for a user with these ratings (catalogue id, rating), folded
     /// into the ranking model without retraining, best first; rated movies and `exclude` (the
     /// movies the user said they are not interested in, which also count against the films
-    /// like them with [`DISMISSAL_WEIGHT`]) are left out, and no franchise has more than
+    /// like them, as dislikes do: see [`RankingModel::negative_weight`]) are left out, and no franchise has more than
     /// [`MAX_PER_FRANCHISE`] places. A user with no liked movie the model knows gets the
     /// top-rated chart instead, less the same movies.
     pub fn for_user(
@@ -428,7 +427,7 @@ impl Recommender {
         let taste = self
             .ranking
             .as_ref()
-            .map(|m| (m, m.fold_in_with(&known, &dismissed, DISMISSAL_WEIGHT)));
+            .map(|m| (m, m.fold_in_with(&known, &dismissed, m.negative_weight())));
         let Some((model, taste)) = taste.filter(|(_, t)| t.is_informed()) else {
             let rated: HashSet<i64> = ratings.iter().map(|r| r.0).collect();
             let mut chart = self.top_rated(ChartSource::Ratings, genre, usize::MAX);

@@ -8,11 +8,12 @@ use std::path::PathBuf;
 use clap::Args;
 use nextflex_app::recommender;
 use nextflex_app::recommender::evaluation::{self as evaluate, ModelKind};
+use nextflex_app::recommender::tuning;
 use nextflex_engine::als::AlsParams;
 use nextflex_store::db;
 use nextflex_store::error::{Error, Result};
 
-use super::shared::{AlsArgs, EaseArgs, IalsArgs};
+use super::shared::{AlsArgs, EaseArgs, IalsArgs, TuningArgs};
 use super::{Context, json, values};
 
 #[derive(Debug, Args)]
@@ -49,6 +50,8 @@ pub struct EvaluateArgs {
     pub ials: IalsArgs,
     #[command(flatten)]
     pub ease: EaseArgs,
+    #[command(flatten)]
+    pub tuning: TuningArgs,
     #[command(flatten)]
     pub studies: StudyArgs,
     /// Print one JSON object on stdout
@@ -111,7 +114,7 @@ pub enum EvalModel {
 
 /// The models' scores, or one of the studies.
 enum Outcome {
-    Models(evaluate::Evaluation),
+    Models(Box<evaluate::Evaluation>),
     Dismissals(Vec<evaluate::DismissalScores>),
     Similar(Vec<evaluate::SimilarScores>),
 }
@@ -121,6 +124,7 @@ pub async fn run(args: EvaluateArgs, ctx: &Context) -> Result<()> {
     let settings = eval_settings(&args);
     let test_path = args.test.as_ref().map(|t| ctx.cwd.join(t));
     let (split, validation) = (args.split, args.validation);
+    let tuning = args.tuning.settings();
     let weights = args.studies.dismissal_weights.clone();
     let study = &args.studies;
     let grid = evaluate::similar_grid(
@@ -181,8 +185,21 @@ pub async fn run(args: EvaluateArgs, ctx: &Context) -> Result<()> {
                 .map(Outcome::Similar);
         }
         let (train, test) = evaluate::parts(&ratings, test.as_ref(), split, validation)?;
+        // Tuned as a training is: on a validation part of the training part only.
+        let tune_als = settings.models.contains(&ModelKind::Als);
+        let tuned = tuning::tune(&train, settings.als, settings.ranking, tune_als, &tuning)?;
+        let settings = evaluate::EvalSettings {
+            als: tuned.als,
+            ranking: tuned.ranking,
+            ..settings
+        };
         if weights.is_empty() {
-            evaluate::evaluate(&train, &test, &settings).map(Outcome::Models)
+            evaluate::evaluate(&train, &test, &settings).map(|e| {
+                Outcome::Models(Box::new(evaluate::Evaluation {
+                    tuning: Some(tuned.report),
+                    ..e
+                }))
+            })
         } else {
             evaluate::evaluate_dismissals(&train, &test, &settings, &weights)
                 .map(Outcome::Dismissals)
@@ -284,5 +301,8 @@ fn print_evaluation(e: &evaluate::Evaluation) {
             m.coverage,
             m.fit_seconds
         );
+    }
+    if let Some(t) = e.tuning.as_ref().and_then(|t| serde_json::to_value(t).ok()) {
+        super::train::print_tuning(&t);
     }
 }

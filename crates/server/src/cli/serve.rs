@@ -11,7 +11,7 @@ use nextflex_app::recommender::RecommenderSettings;
 use nextflex_store::db::PoolSettings;
 use nextflex_store::error::Result;
 
-use super::shared::TmdbArgs;
+use super::shared::{TmdbArgs, TuningArgs};
 use super::{Context, values};
 use crate::connections::ConnectionSettings;
 use crate::http::{ApiSettings, UploadSettings};
@@ -180,6 +180,8 @@ pub struct ServeArgs {
     /// The imported ratings dataset the recommenders use [default: the one with the most ratings]
     #[arg(long, env = "NEXTFLEX_DATASET", hide_env_values = true)]
     pub dataset: Option<String>,
+    #[command(flatten)]
+    pub tuning: TuningArgs,
 
     /// Time between checks for a model version trained by another replica (0: never)
     #[arg(long, env = "NEXTFLEX_MODEL_POLL_INTERVAL", default_value = "30s", value_parser = values::duration)]
@@ -232,6 +234,7 @@ pub async fn run(args: ServeArgs, ctx: &Context) -> Result<()> {
         },
         recommender: RecommenderSettings {
             dataset: args.dataset,
+            tuning: args.tuning.settings(),
             ..RecommenderSettings::default()
         },
         pool: PoolSettings {

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use nextflex_app::enrich;
+use nextflex_app::recommender::tuning::TuningSettings;
 use nextflex_engine::als::AlsParams;
 use nextflex_engine::ials::{Feedback, IalsParams};
 use nextflex_engine::ranking::RankingParams;
@@ -240,6 +241,25 @@ impl IalsArgs {
     }
 }
 
+/// How a training tunes its models' hyper-parameters.
+#[derive(Debug, Args)]
+pub struct TuningArgs {
+    /// The most time a training may spend choosing its models' hyper-parameters on a
+    /// validation split of its ratings (e.g. 60s; 0: the defaults, untuned) [default: 12 fits of
+    /// the defaults]
+    #[arg(long, env = "NEXTFLEX_TUNING_BUDGET", value_parser = values::duration)]
+    pub tuning_budget: Option<std::time::Duration>,
+}
+
+impl TuningArgs {
+    pub fn settings(&self) -> TuningSettings {
+        TuningSettings {
+            budget: self.tuning_budget,
+            ..TuningSettings::default()
+        }
+    }
+}
+
 /// EASE's parameters (the ranking model where the catalogue fits it).
 #[derive(Debug, Args)]
 pub struct EaseArgs {
@@ -255,6 +275,12 @@ pub struct EaseArgs {
     /// EASE: a movie needs this many likes to be ranked
     #[arg(long, default_value_t = RankingParams::default().ease.min_likes)]
     pub ease_min_likes: usize,
+    /// EASE: a rating below this is a dislike, counted against the films liked with it
+    #[arg(long, default_value_t = RankingParams::default().ease.dislike_below)]
+    pub ease_dislike_below: f32,
+    /// EASE: how much a dislike or a "not interested" counts (0: not at all)
+    #[arg(long, default_value_t = RankingParams::default().ease.negative_weight, value_parser = values::non_negative::<f32>)]
+    pub ease_negative_weight: f32,
 }
 
 impl EaseArgs {
@@ -267,6 +293,8 @@ impl EaseArgs {
                 lambda: self.ease_lambda,
                 min_likes: self.ease_min_likes,
                 popularity_discount: self.ease_popularity_discount,
+                dislike_below: self.ease_dislike_below,
+                negative_weight: self.ease_negative_weight,
                 feedback: Feedback {
                     positive_from: self.ease_positive_from,
                     ..ials.feedback()

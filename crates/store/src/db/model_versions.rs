@@ -199,6 +199,8 @@ pub async fn start(db: &Db, version: &str, trained_by: &str, params: &Value) -> 
 
 /// What a finished build records.
 pub struct Built<'a> {
+    /// The parameters the models were fitted with (tuning chooses them during the build).
+    pub params: &'a Value,
     pub data_sizes: &'a DataSizes,
     pub metrics: &'a Metrics,
     pub timings: &'a Timings,
@@ -211,7 +213,8 @@ pub async fn activate(db: &Db, version: &str, built: &Built<'_>) -> Result<()> {
     let json = |v: Result<String, serde_json::Error>| {
         v.map_err(|e| Error::internal("writing a model version's record", e))
     };
-    let (data_sizes, metrics, timings) = (
+    let (params, data_sizes, metrics, timings) = (
+        json(serde_json::to_string(built.params))?,
         json(serde_json::to_string(built.data_sizes))?,
         json(serde_json::to_string(built.metrics))?,
         json(serde_json::to_string(built.timings))?,
@@ -221,10 +224,11 @@ pub async fn activate(db: &Db, version: &str, built: &Built<'_>) -> Result<()> {
         .execute(&mut *tx)
         .await?;
     sqlx::query(db.sql(
-        "UPDATE model_versions SET status = 'ready', is_active = 1, data_sizes = ?, \
+        "UPDATE model_versions SET status = 'ready', is_active = 1, params = ?, data_sizes = ?, \
          metrics = ?, timings = ?, artifact_prefix = ?, checksum = ?, finished_at = ? \
          WHERE version = ?",
     ))
+    .bind(params)
     .bind(data_sizes)
     .bind(metrics)
     .bind(timings)

@@ -1,0 +1,649 @@
+//! Tuning: every training chooses its models' hyper-parameters on the ratings it is given.
+//!
+//! A validation part is carved from the training ratings (per user, seeded: each user with two
+//! or more ratings gives a tenth of them, at least one), every candidate is fitted on the rest
+//! and scored on it — the ranking model by NDCG@10 of its lists, the explicit ALS by RMSE —
+//! and the winners are what the final models are fitted with, on all the ratings.
+//!
+//! The search is a coordinate search over log-scale grids, starting from the shipped defaults:
+//! one parameter at a time moves a grid step up or down while the validation score improves,
+//! and the passes repeat until none moves. Each of these models has few parameters and a
+//! validation score that is, along each one, close to unimodal on a log scale, and a fit costs
+//! seconds: from the defaults the search reaches the grid's best in a handful of fits per
+//! parameter, where the full grid needs thousands and a Bayesian search needs a dozen random
+//! starts before it models anything. Parameters that only change how a user is folded in
+//! (dislikes) are scored without refitting. Past the time budget the search stops and keeps
+//! the best point so far; with a budget of 0 the defaults are used, and the report says so.
+//!
+//! On data with more than [`TuningSettings::max_users`] users the search runs on a seeded sample
+//! of them, and EASE's λ (which adds to a Gram matrix that grows with the number of users) is
+//! scaled by the full count over the sample's.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use nextflex_data::ratings::Ratings;
+use nextflex_engine::als::{AlsModel, AlsParams};
+use nextflex_engine::ranking::{RankingModel, RankingParams};
+use nextflex_engine::rng::SplitMix64;
+use nextflex_engine::split;
+use serde::{Deserialize, Serialize};
+
+use super::evaluation::{self, Protocol};
+use nextflex_store::error::Result;
+
+/// How a training tunes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TuningSettings {
+    /// The most time tuning may take; `None`: [`BUDGET_FITS`] times one fit of the defaults.
+    pub budget: Option<Duration>,
+    /// Seed of the validation split and of the user sample.
+    pub seed: u64,
+    /// Past this many users, tuning runs on a seeded sample of them.
+    pub max_users: usize,
+}
+
+impl Default for TuningSettings {
+    fn default() -> Self {
+        TuningSettings {
+            budget: None,
+            seed: 42,
+            max_users: 20_000,
+        }
+    }
+}
+
+impl TuningSettings {
+    /// No tuning: the defaults as they are.
+    pub fn off() -> TuningSettings {
+        TuningSettings {
+            budget: Some(Duration::ZERO),
+            ..TuningSettings::default()
+        }
+    }
+}
+
+/// The default budget of each model's search, in fits of its defaults: what a search from the
+/// defaults needed to settle on the demo's ratings (18 fits for EASE's five parameters, 10 for
+/// the explicit ALS's three, with no budget).
+pub const BUDGET_FITS: u32 = 20;
+/// A move must improve the validation score by at least this share of it: smaller gains are
+/// within the noise of one split, and a bigger model (a higher rank, say) costs memory and time
+/// in serving for nothing.
+pub const MIN_GAIN: f64 = 0.001;
+/// The share of the validation part in each user's ratings.
+pub const VALIDATION_SHARE: f64 = 0.1;
+
+/// One parameter's search space.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+pub struct Dimension {
+    pub name: String,
+    /// What the parameter does, in one line.
+    pub about: String,
+    /// The grid searched, in order.
+    pub values: Vec<f64>,
+}
+
+/// How one model was tuned.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+pub struct ModelTuning {
+    /// `ease`, `ials` or `als`.
+    pub model: String,
+    /// `ndcg_at_10` (higher is better) or `rmse` (lower is better), on the validation part.
+    pub metric: String,
+    /// The defaults' validation score (`None`: not scored, e.g. a budget of 0).
+    pub default_score: Option<f64>,
+    /// The chosen values' validation score.
+    pub best_score: Option<f64>,
+    /// The values the model was fitted with.
+    pub chosen: BTreeMap<String, f64>,
+    /// Whether `chosen` are the defaults (nothing scored better, or no tuning).
+    pub defaults: bool,
+    /// Candidates fitted and scored.
+    pub trials: usize,
+    pub space: Vec<Dimension>,
+}
+
+/// What tuning did, as a model version records it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+pub struct TuningReport {
+    /// How the values were searched.
+    pub method: String,
+    pub budget_seconds: f64,
+    pub seconds: f64,
+    /// The search stopped at its budget (the best point so far was kept).
+    pub out_of_budget: bool,
+    /// Users the search ran on, when it ran on a sample of them.
+    pub sampled_users: Option<usize>,
+    pub validation_pairs: usize,
+    pub models: Vec<ModelTuning>,
+}
+
+/// Tuned parameters and the record of how they were chosen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tuned {
+    pub als: AlsParams,
+    pub ranking: RankingParams,
+    pub report: TuningReport,
+}
+
+/// What the search method is called in reports.
+const METHOD: &str = "coordinate search on log-scale grids from the defaults";
+
+/// Chooses the ranking model's and (with `als`) the explicit ALS's parameters on a validation
+/// part of `ratings`, starting from `defaults`.
+pub fn tune(
+    ratings: &Ratings,
+    als: AlsParams,
+    ranking: RankingParams,
+    tune_als: bool,
+    settings: &TuningSettings,
+) -> Result<Tuned> {
+    let started = Instant::now();
+    let (sample, sampled_users, scale) = sample_users(ratings, settings);
+    let parts = split::per_user_random(&sample.user, VALIDATION_SHARE, settings.seed);
+    let (train, validation) = (
+        evaluation::pick(&sample, &parts.train),
+        evaluation::pick(&sample, &parts.test),
+    );
+    let mut report = TuningReport {
+        method: METHOD.into(),
+        budget_seconds: 0.0,
+        seconds: 0.0,
+        out_of_budget: false,
+        sampled_users,
+        validation_pairs: validation.len(),
+        models: Vec::new(),
+    };
+    let untuned = |report: TuningReport| Tuned {
+        als,
+        ranking,
+        report,
+    };
+    if settings.budget == Some(Duration::ZERO) || validation.is_empty() || train.is_empty() {
+        return Ok(untuned(report));
+    }
+    let protocol = Protocol::new(&train, &validation, 2_000);
+    // The ranking model (the lists everyone sees) gets most of an explicit budget; without one
+    // each search has its own, in fits of its own defaults.
+    let ranking_share = if tune_als { 0.7 } else { 1.0 };
+    let mut clock = Clock::new(settings.budget.map(|b| b.mul_f64(ranking_share)));
+
+    // The ranking model: whichever of EASE and iALS these ratings pick.
+    let ease = ranking.picks_ease(&train.movie, &train.rating);
+    let ranking_space = if ease {
+        ease_space(&ranking)
+    } else {
+        ials_space(&ranking)
+    };
+    let mut fitted: Option<(Vec<u64>, RankingModel)> = None;
+    let mut score_ranking = |values: &[f64]| -> Option<f64> {
+        let params = apply_ranking(&ranking, ease, values);
+        // The model is refitted only when a parameter of the fit changed.
+        let key: Vec<u64> = values
+            .iter()
+            .zip(&ranking_space)
+            .filter(|(_, d)| d.refit)
+            .map(|(v, _)| v.to_bits())
+            .collect();
+        if fitted.as_ref().is_none_or(|f| f.0 != key) {
+            let model =
+                RankingModel::fit(&params, &train.user, &train.movie, &train.rating).ok()?;
+            fitted = Some((key, model));
+        }
+        let model = fitted.as_mut().map(|f| &mut f.1)?;
+        if let RankingModel::Ease(m) = model {
+            m.set_fold_in(params.ease.dislike_below, params.ease.negative_weight)
+                .ok()?;
+        }
+        Some(protocol.ranking(model).ndcg)
+    };
+    let searched = search(&ranking_space, &mut clock, true, &mut score_ranking);
+    let mut chosen_ranking = apply_ranking(&ranking, ease, &searched.values);
+    if ease && let Some(factor) = scale {
+        chosen_ranking.ease.lambda *= factor;
+    }
+    report.models.push(searched.report(
+        if ease { "ease" } else { "ials" },
+        "ndcg_at_10",
+        &ranking_space,
+    ));
+
+    let mut chosen_als = als;
+    let mut spent = clock.spent();
+    let mut out = clock.out;
+    if tune_als {
+        let mut clock = Clock::new(settings.budget.map(|b| b.saturating_sub(started.elapsed())));
+        let space = als_space(&als);
+        let mut score_als = |values: &[f64]| -> Option<f64> {
+            let params = apply_als(&als, values).validate().ok()?;
+            let model = AlsModel::fit(&params, &train.user, &train.movie, &train.rating).ok()?;
+            let (rmse, _, _) = protocol.rating_error(&model);
+            rmse.is_finite().then_some(rmse)
+        };
+        let searched = search(&space, &mut clock, false, &mut score_als);
+        chosen_als = apply_als(&als, &searched.values);
+        report.models.push(searched.report("als", "rmse", &space));
+        spent += clock.spent();
+        out |= clock.out;
+    }
+    report.budget_seconds = settings.budget.unwrap_or(spent).as_secs_f64();
+    report.seconds = started.elapsed().as_secs_f64();
+    report.out_of_budget = out;
+    Ok(Tuned {
+        als: chosen_als,
+        ranking: chosen_ranking,
+        report,
+    })
+}
+
+/// The ratings tuning runs on: all of them, or those of a seeded sample of users (with the
+/// sample's size and the factor the user count shrank by).
+fn sample_users<'a>(
+    ratings: &'a Ratings,
+    settings: &TuningSettings,
+) -> (std::borrow::Cow<'a, Ratings>, Option<usize>, Option<f64>) {
+    let mut users: Vec<u32> = ratings.user.clone();
+    users.sort_unstable();
+    users.dedup();
+    if users.len() <= settings.max_users {
+        return (std::borrow::Cow::Borrowed(ratings), None, None);
+    }
+    let mut rng = SplitMix64(settings.seed ^ 0x05A3_91E5);
+    for i in (1..users.len()).rev() {
+        users.swap(i, rng.below(i + 1));
+    }
+    let total = users.len();
+    users.truncate(settings.max_users);
+    let kept: std::collections::HashSet<u32> = users.into_iter().collect();
+    let rows: Vec<usize> = (0..ratings.len())
+        .filter(|&i| kept.contains(&ratings.user[i]))
+        .collect();
+    let sample = evaluation::pick(ratings, &rows);
+    let factor = total as f64 / settings.max_users as f64;
+    (
+        std::borrow::Cow::Owned(sample),
+        Some(settings.max_users),
+        Some(factor),
+    )
+}
+
+/// A search's time budget, fixed once the first fit of the defaults has been timed.
+struct Clock {
+    started: Instant,
+    budget: Option<Duration>,
+    out: bool,
+}
+
+impl Clock {
+    fn new(budget: Option<Duration>) -> Clock {
+        Clock {
+            started: Instant::now(),
+            budget,
+            out: false,
+        }
+    }
+
+    /// The budget this search had (once set).
+    fn spent(&self) -> Duration {
+        self.budget.unwrap_or_default()
+    }
+
+    /// Whether another fit may start; the first call after the first fit sets a default budget.
+    fn may_continue(&mut self, first_fit: Duration) -> bool {
+        let budget = *self.budget.get_or_insert(first_fit * BUDGET_FITS);
+        if self.started.elapsed() >= budget {
+            self.out = true;
+        }
+        !self.out
+    }
+}
+
+/// A parameter of a search: its grid, where the defaults sit on it, and whether changing it
+/// needs a new fit.
+struct Axis {
+    name: &'static str,
+    about: &'static str,
+    values: Vec<f64>,
+    start: usize,
+    refit: bool,
+}
+
+impl Axis {
+    fn new(
+        name: &'static str,
+        about: &'static str,
+        mut values: Vec<f64>,
+        default: f64,
+        refit: bool,
+    ) -> Axis {
+        // The default is always a point of the grid.
+        if !values.iter().any(|v| (v - default).abs() < 1e-12) {
+            values.push(default);
+            values.sort_by(f64::total_cmp);
+        }
+        let start = values
+            .iter()
+            .position(|v| (v - default).abs() < 1e-12)
+            .unwrap_or(0);
+        Axis {
+            name,
+            about,
+            values,
+            start,
+            refit,
+        }
+    }
+}
+
+/// A finished search.
+struct Searched {
+    values: Vec<f64>,
+    default_score: Option<f64>,
+    best_score: Option<f64>,
+    moved: bool,
+    trials: usize,
+}
+
+impl Searched {
+    fn report(&self, model: &str, metric: &str, space: &[Axis]) -> ModelTuning {
+        ModelTuning {
+            model: model.into(),
+            metric: metric.into(),
+            default_score: self.default_score,
+            best_score: self.best_score,
+            chosen: space
+                .iter()
+                .zip(&self.values)
+                .map(|(a, v)| (a.name.to_string(), *v))
+                .collect(),
+            defaults: !self.moved,
+            trials: self.trials,
+            space: space
+                .iter()
+                .map(|a| Dimension {
+                    name: a.name.into(),
+                    about: a.about.into(),
+                    values: a.values.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Coordinate search from the axes' starting points: each axis in turn moves a step at a time
+/// in the direction that improves `score` (higher is better with `maximise`), until a pass over
+/// every axis moves none, or the clock runs out. A candidate `score` cannot fit scores `None`.
+fn search(
+    axes: &[Axis],
+    clock: &mut Clock,
+    maximise: bool,
+    score: &mut dyn FnMut(&[f64]) -> Option<f64>,
+) -> Searched {
+    let values_at =
+        |at: &[usize]| -> Vec<f64> { at.iter().zip(axes).map(|(&i, a)| a.values[i]).collect() };
+    let mut at: Vec<usize> = axes.iter().map(|a| a.start).collect();
+    let mut out = Searched {
+        values: values_at(&at),
+        default_score: None,
+        best_score: None,
+        moved: false,
+        trials: 0,
+    };
+    if clock.budget == Some(Duration::ZERO) {
+        clock.out = true;
+        return out;
+    }
+    let better = |a: f64, b: f64| {
+        let gain = if maximise { a - b } else { b - a };
+        gain > MIN_GAIN * b.abs()
+    };
+    let first = Instant::now();
+    let Some(mut best) = score(&out.values) else {
+        return out;
+    };
+    let first_fit = first.elapsed();
+    out.trials = 1;
+    out.default_score = Some(best);
+    let mut tried: std::collections::HashSet<Vec<usize>> = std::collections::HashSet::new();
+    tried.insert(at.clone());
+    'passes: loop {
+        let mut moved = false;
+        for axis in 0..axes.len() {
+            for step in [1isize, -1] {
+                let mut went = false;
+                loop {
+                    let next = at[axis].checked_add_signed(step);
+                    let Some(next) = next.filter(|&n| n < axes[axis].values.len()) else {
+                        break;
+                    };
+                    let mut candidate = at.clone();
+                    candidate[axis] = next;
+                    if !tried.insert(candidate.clone()) {
+                        break;
+                    }
+                    if !clock.may_continue(first_fit) {
+                        break 'passes;
+                    }
+                    out.trials += 1;
+                    match score(&values_at(&candidate)) {
+                        Some(s) if better(s, best) => {
+                            (best, at, went) = (s, candidate, true);
+                        }
+                        _ => break,
+                    }
+                }
+                if went {
+                    moved = true;
+                    break; // no need to try the other direction
+                }
+            }
+        }
+        if !moved {
+            break;
+        }
+        out.moved = true;
+    }
+    out.values = values_at(&at);
+    out.best_score = Some(best);
+    out
+}
+
+/// An `f32` parameter as the grid writes it (0.1, not 0.10000000149011612).
+fn decimal(x: f32) -> f64 {
+    (f64::from(x) * 1e6).round() / 1e6
+}
+
+/// EASE's search space.
+fn ease_space(p: &RankingParams) -> Vec<Axis> {
+    let e = &p.ease;
+    vec![
+        Axis::new(
+            "lambda",
+            "λ on the Gram matrix's diagonal: higher smooths item-to-item weights towards 0",
+            vec![
+                5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0,
+            ],
+            e.lambda,
+            true,
+        ),
+        Axis::new(
+            "positive_from",
+            "ratings from this value up are likes, the rows the model learns from",
+            vec![2.5, 3.0, 3.5, 4.0, 4.5],
+            decimal(e.feedback.positive_from),
+            true,
+        ),
+        Axis::new(
+            "popularity_discount",
+            "β: each score is divided by the film's like count to this power",
+            vec![0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5],
+            e.popularity_discount,
+            true,
+        ),
+        Axis::new(
+            "negative_weight",
+            "how much a dislike or a \"not interested\" counts against the films liked with it",
+            vec![0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0],
+            decimal(e.negative_weight),
+            false,
+        ),
+        Axis::new(
+            "dislike_below",
+            "a rating below this is a dislike",
+            vec![1.0, 1.5, 2.0, 2.5, 3.0],
+            decimal(e.dislike_below),
+            false,
+        ),
+    ]
+}
+
+/// iALS's search space.
+fn ials_space(p: &RankingParams) -> Vec<Axis> {
+    let i = &p.ials;
+    vec![
+        Axis::new(
+            "factors",
+            "length of the factor vectors",
+            vec![16.0, 32.0, 64.0, 128.0, 256.0],
+            i.factors as f64,
+            true,
+        ),
+        Axis::new(
+            "regularization",
+            "λ of the penalty λ (n + α₀ N)^ν on every vector",
+            vec![0.001, 0.003, 0.01, 0.03, 0.1, 0.3],
+            i.regularization,
+            true,
+        ),
+        Axis::new(
+            "unobserved_weight",
+            "α₀: how hard every unrated film is pulled towards 0",
+            vec![0.03, 0.1, 0.3, 1.0, 3.0],
+            i.unobserved_weight,
+            true,
+        ),
+        Axis::new(
+            "frequency_exponent",
+            "ν: 0 penalises every vector alike, 1 in proportion to its evidence",
+            vec![0.0, 0.25, 0.5, 0.75, 1.0],
+            i.frequency_exponent,
+            true,
+        ),
+    ]
+}
+
+/// The explicit ALS's search space.
+fn als_space(p: &AlsParams) -> Vec<Axis> {
+    vec![
+        Axis::new(
+            "rank",
+            "length of the factor vectors",
+            vec![5.0, 10.0, 20.0, 40.0, 80.0],
+            p.rank as f64,
+            true,
+        ),
+        Axis::new(
+            "lambda",
+            "penalty on the factors, per rating",
+            vec![0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0],
+            p.lambda,
+            true,
+        ),
+        Axis::new(
+            "bias_lambda",
+            "penalty on each user's and film's bias",
+            vec![0.5, 1.0, 2.0, 5.0, 10.0, 20.0],
+            p.bias_lambda,
+            true,
+        ),
+    ]
+}
+
+fn apply_ranking(p: &RankingParams, ease: bool, values: &[f64]) -> RankingParams {
+    let mut p = *p;
+    if ease {
+        p.ease.lambda = values[0];
+        p.ease.feedback.positive_from = values[1] as f32;
+        p.ease.popularity_discount = values[2];
+        p.ease.negative_weight = values[3] as f32;
+        // A dislike is below the like threshold.
+        p.ease.dislike_below = (values[4] as f32).min(p.ease.feedback.positive_from);
+    } else {
+        p.ials.factors = values[0] as usize;
+        p.ials.regularization = values[1];
+        p.ials.unobserved_weight = values[2];
+        p.ials.frequency_exponent = values[3];
+    }
+    p
+}
+
+fn apply_als(p: &AlsParams, values: &[f64]) -> AlsParams {
+    AlsParams {
+        rank: values[0] as usize,
+        lambda: values[1],
+        bias_lambda: values[2],
+        ..*p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn axes() -> Vec<Axis> {
+        vec![
+            Axis::new("x", "", vec![1.0, 2.0, 4.0, 8.0, 16.0], 2.0, true),
+            Axis::new("y", "", vec![0.0, 1.0, 2.0, 3.0], 3.0, false),
+        ]
+    }
+
+    fn clock(budget: Option<Duration>) -> Clock {
+        Clock::new(budget)
+    }
+
+    #[test]
+    fn the_search_climbs_to_the_best_point_of_a_unimodal_score() {
+        // Best at x = 8, y = 1.
+        let mut f = |v: &[f64]| Some(-((v[0].log2() - 3.0).powi(2)) - (v[1] - 1.0).powi(2));
+        let found = search(&axes(), &mut clock(None), true, &mut f);
+        assert_eq!(found.values, vec![8.0, 1.0]);
+        assert!(found.moved);
+        assert_eq!(found.best_score, Some(0.0));
+        assert_eq!(found.default_score, Some(-4.0 - 4.0));
+        // Minimising finds the same point of the negated score.
+        let mut g = |v: &[f64]| f(v).map(|s| -s);
+        let found = search(&axes(), &mut clock(None), false, &mut g);
+        assert_eq!(found.values, vec![8.0, 1.0]);
+    }
+
+    #[test]
+    fn a_zero_budget_keeps_the_defaults_and_says_so() {
+        let mut calls = 0;
+        let mut f = |_: &[f64]| {
+            calls += 1;
+            Some(1.0)
+        };
+        let mut c = clock(Some(Duration::ZERO));
+        let found = search(&axes(), &mut c, true, &mut f);
+        assert_eq!(found.values, vec![2.0, 3.0]);
+        assert_eq!((found.trials, found.default_score), (0, None));
+        assert!(c.out);
+        assert_eq!(calls, 0);
+    }
+
+    #[test]
+    fn the_defaults_are_points_of_their_grid() {
+        let a = Axis::new("x", "", vec![1.0, 10.0], 3.0, true);
+        assert_eq!(a.values, vec![1.0, 3.0, 10.0]);
+        assert_eq!(a.start, 1);
+    }
+
+    #[test]
+    fn a_point_that_cannot_fit_is_never_chosen() {
+        let mut f = |v: &[f64]| (v[0] < 4.0).then_some(v[0] + v[1]);
+        let found = search(&axes(), &mut clock(None), true, &mut f);
+        assert_eq!(found.values, vec![2.0, 3.0]);
+        assert!(!found.moved);
+    }
+}
