@@ -62,6 +62,38 @@ pub fn ranking(recommended: &[u32], relevant: &HashSet<u32>, k: usize) -> Option
     })
 }
 
+/// NDCG@k where a film the user disliked costs what a relevant one gains: the DCG of the
+/// relevant films in the top `k` less that of the disliked ones, over the ideal DCG. A list that
+/// shows a user films they would rate low scores below one that shows them unknown films,
+/// which binary NDCG cannot tell apart. `None` when nothing is relevant.
+pub fn net_ndcg(
+    recommended: &[u32],
+    relevant: &HashSet<u32>,
+    disliked: &HashSet<u32>,
+    k: usize,
+) -> Option<f64> {
+    if relevant.is_empty() || k == 0 {
+        return None;
+    }
+    let gain = |rank: usize| 1.0 / ((rank + 2) as f64).log2();
+    let dcg: f64 = recommended
+        .iter()
+        .take(k)
+        .enumerate()
+        .map(|(rank, i)| {
+            if relevant.contains(i) {
+                gain(rank)
+            } else if disliked.contains(i) {
+                -gain(rank)
+            } else {
+                0.0
+            }
+        })
+        .sum();
+    let ideal: f64 = (0..relevant.len().min(k)).map(gain).sum();
+    Some(dcg / ideal)
+}
+
 /// Share of the catalogue that appears in at least one list.
 pub fn coverage<'a>(lists: impl IntoIterator<Item = &'a [u32]>, catalogue_size: usize) -> f64 {
     if catalogue_size == 0 {
@@ -98,6 +130,21 @@ mod tests {
         let perfect = ranking(&[9, 3, 1], &relevant, 3).unwrap();
         assert!((perfect.ndcg - 1.0).abs() < 1e-12);
         assert_eq!(ranking(&[1], &HashSet::new(), 10), None);
+    }
+
+    #[test]
+    fn net_ndcg_charges_a_disliked_film_what_a_relevant_one_gains() {
+        let (relevant, disliked) = (HashSet::from([1, 3]), HashSet::from([2]));
+        let idcg = 1.0 + 1.0 / 3f64.log2();
+        // Relevant at ranks 1 and 3, disliked at rank 2.
+        let s = net_ndcg(&[1, 2, 3], &relevant, &disliked, 3).unwrap();
+        assert!((s - (1.0 - 1.0 / 3f64.log2() + 0.5) / idcg).abs() < 1e-12);
+        // Without dislikes it is NDCG.
+        let plain = ranking(&[1, 2, 3], &relevant, 3).unwrap().ndcg;
+        let none = net_ndcg(&[1, 2, 3], &relevant, &HashSet::new(), 3).unwrap();
+        assert!((plain - none).abs() < 1e-12);
+        assert!(s < none);
+        assert_eq!(net_ndcg(&[1], &HashSet::new(), &disliked, 3), None);
     }
 
     #[test]

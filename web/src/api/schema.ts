@@ -1075,6 +1075,14 @@ export interface components {
         CurrentPassword: {
             current_password: string;
         };
+        /** @description One parameter's search space. */
+        Dimension: {
+            name: string;
+            /** @description What the parameter does, in one line. */
+            about: string;
+            /** @description The grid searched, in order. */
+            values: number[];
+        };
         /** @description Every error answer: `{"error": {"code", "message", "fields"?, …}}`. */
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
@@ -1429,6 +1437,35 @@ export interface components {
             /** Format: double */
             total_seconds?: number;
         };
+        /** @description How one model was tuned. */
+        ModelTuning: {
+            /** @description `ease`, `ials` or `als`. */
+            model: string;
+            /**
+             * @description `net_ndcg_at_10` (higher is better: NDCG@10 less the same gains of films the user rated
+             *     2 or less) or `rmse` (lower is better), on the validation part.
+             */
+            metric: string;
+            /**
+             * Format: double
+             * @description The defaults' validation score (`None`: not scored, e.g. a budget of 0).
+             */
+            default_score?: number | null;
+            /**
+             * Format: double
+             * @description The chosen values' validation score.
+             */
+            best_score?: number | null;
+            /** @description The values the model was fitted with. */
+            chosen: {
+                [key: string]: number;
+            };
+            /** @description Whether `chosen` are the defaults (nothing scored better, or no tuning). */
+            defaults: boolean;
+            /** @description Candidates fitted and scored. */
+            trials: number;
+            space: components["schemas"]["Dimension"][];
+        };
         /** @description A recorded model version: a build of the charts, similar lists and models. */
         ModelVersion: {
             version: string;
@@ -1451,6 +1488,7 @@ export interface components {
             /** @description The version in service. */
             current?: string | null;
             training: components["schemas"]["Training"];
+            tuning?: components["schemas"]["TuningReport"] | null;
             versions: components["schemas"]["ModelVersion"][];
         };
         /** @description A movie in a list. */
@@ -1884,6 +1922,21 @@ export interface components {
             /** @description Only with `source: popular`. */
             fallback?: ("not_configured" | "tmdb_unavailable" | "no_catalogue_matches") | null;
             results: components["schemas"]["MovieCard"][];
+        };
+        /** @description What tuning did, as a model version records it. */
+        TuningReport: {
+            /** @description How the values were searched. */
+            method: string;
+            /** Format: double */
+            budget_seconds: number;
+            /** Format: double */
+            seconds: number;
+            /** @description The search stopped at its budget (the best point so far was kept). */
+            out_of_budget: boolean;
+            /** @description Users the search ran on, when it ran on a sample of them. */
+            sampled_users?: number | null;
+            validation_pairs: number;
+            models: components["schemas"]["ModelTuning"][];
         };
         /** @description A row no movie fits, with the closest titles to pick from. */
         UnmatchedRow: {

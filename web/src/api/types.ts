@@ -96,3 +96,5 @@ export type Models = Schemas['ModelsBody'];
 export type ApiErrorBody = Schemas['ErrorBody'];
 /** Every code an error answer can carry (`ErrorCode` on the server). */
 export type ErrorCode = Schemas['ErrorCode'];
+export type TuningReport = Schemas['TuningReport'];
+export type ModelTuning = Schemas['ModelTuning'];

@@ -184,6 +184,8 @@ pub struct Protocol<'a> {
     history: HashMap<u32, Vec<(u32, f32)>>,
     seen: HashMap<u32, HashSet<u32>>,
     relevant: HashMap<u32, HashSet<u32>>,
+    /// Test films each user rated [`DISMISSED_UP_TO`] or less.
+    disliked: HashMap<u32, HashSet<u32>>,
     users: Vec<u32>,
     popular: Vec<u32>,
     catalogue: usize,
@@ -195,6 +197,9 @@ pub struct ListScores {
     pub precision: f64,
     pub recall: f64,
     pub ndcg: f64,
+    /// NDCG where a film the user rated [`DISMISSED_UP_TO`] or less in the test part costs
+    /// what a relevant one gains (see [`metrics::net_ndcg`]).
+    pub net_ndcg: f64,
     pub coverage: f64,
 }
 
@@ -211,9 +216,12 @@ impl<'a> Protocol<'a> {
             .map(|(u, list)| (*u, list.iter().map(|x| x.0).collect()))
             .collect();
         let mut relevant: HashMap<u32, HashSet<u32>> = HashMap::new();
+        let mut disliked: HashMap<u32, HashSet<u32>> = HashMap::new();
         for ((&u, &m), &r) in test.user.iter().zip(&test.movie).zip(&test.rating) {
             if r >= RELEVANT_FROM && seen.contains_key(&u) {
                 relevant.entry(u).or_default().insert(m);
+            } else if r <= DISMISSED_UP_TO {
+                disliked.entry(u).or_default().insert(m);
             }
         }
         let mut users: Vec<u32> = relevant.keys().copied().collect();
@@ -238,6 +246,7 @@ impl<'a> Protocol<'a> {
             history,
             seen,
             relevant,
+            disliked,
             users,
             popular: popular.into_iter().map(|x| x.1).collect(),
             catalogue,
@@ -253,10 +262,13 @@ impl<'a> Protocol<'a> {
     fn score_lists(&self, list_of: &dyn Fn(u32, &HashSet<u32>) -> Vec<u32>) -> ListScores {
         let empty = HashSet::new();
         let mut scores = Vec::with_capacity(self.users.len());
+        let mut net = Vec::with_capacity(self.users.len());
         let mut lists = Vec::with_capacity(self.users.len());
         for u in &self.users {
             let list = list_of(*u, self.seen.get(u).unwrap_or(&empty));
+            let disliked = self.disliked.get(u).unwrap_or(&empty);
             scores.extend(metrics::ranking(&list, &self.relevant[u], K));
+            net.extend(metrics::net_ndcg(&list, &self.relevant[u], disliked, K));
             lists.push(list);
         }
         let mean = |f: fn(&RankingScores) -> f64| {
@@ -270,6 +282,11 @@ impl<'a> Protocol<'a> {
             precision: mean(|s| s.precision),
             recall: mean(|s| s.recall),
             ndcg: mean(|s| s.ndcg),
+            net_ndcg: if net.is_empty() {
+                0.0
+            } else {
+                net.iter().sum::<f64>() / net.len() as f64
+            },
             coverage: metrics::coverage(lists.iter().map(Vec::as_slice), self.catalogue),
         }
     }

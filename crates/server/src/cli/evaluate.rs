@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use clap::Args;
 use nextflex_app::recommender;
 use nextflex_app::recommender::evaluation::{self as evaluate, ModelKind};
-use nextflex_app::recommender::tuning;
+use nextflex_app::recommender::tuning::{self, TuningSettings};
 use nextflex_engine::als::AlsParams;
 use nextflex_store::db;
 use nextflex_store::error::{Error, Result};
@@ -124,7 +124,11 @@ pub async fn run(args: EvaluateArgs, ctx: &Context) -> Result<()> {
     let settings = eval_settings(&args);
     let test_path = args.test.as_ref().map(|t| ctx.cwd.join(t));
     let (split, validation) = (args.split, args.validation);
-    let tuning = args.tuning.settings();
+    // On a time split, tuning validates each user's latest ratings too.
+    let tuning = TuningSettings {
+        by_time: matches!(args.split, evaluate::SplitSpec::Time { .. }),
+        ..args.tuning.settings()
+    };
     let weights = args.studies.dismissal_weights.clone();
     let study = &args.studies;
     let grid = evaluate::similar_grid(

@@ -16,6 +16,7 @@ use super::page::{Page, Paging};
 use super::tokens::AdminUser;
 use super::{ApiContext, ApiError, ErrorCode};
 use nextflex_app::model_versions::Training;
+use nextflex_app::recommender::tuning::TuningReport;
 use nextflex_store::clock::now;
 use nextflex_store::db::admin::{self, RatingRow, Stats, UserRow};
 use nextflex_store::db::model_versions::Version;
@@ -262,6 +263,9 @@ struct ModelsBody {
     /// The version in service.
     current: Option<String>,
     training: Training,
+    /// How the version in service chose its hyper-parameters (`None`: it records no tuning,
+    /// e.g. a model imported from Spark or trained before tuning existed).
+    tuning: Option<TuningReport>,
     versions: Vec<Version>,
 }
 
@@ -281,12 +285,14 @@ async fn list_models(
     _: AdminUser,
 ) -> Result<axum::Json<ModelsBody>, ApiError> {
     let versions = nextflex_store::db::model_versions::list(&ctx.db, 100).await?;
+    let current = versions.iter().find(|v| v.active.0);
+    let tuning = current
+        .and_then(|v| v.params.0.get("tuning"))
+        .and_then(|t| serde_json::from_value(t.clone()).ok());
     Ok(axum::Json(ModelsBody {
-        current: versions
-            .iter()
-            .find(|v| v.active.0)
-            .map(|v| v.version.clone()),
+        current: current.map(|v| v.version.clone()),
         training: ctx.models.training(),
+        tuning,
         versions,
     }))
 }

@@ -495,3 +495,64 @@ async fn check_why(app: &TestApp, row: &Value, rated: &HashSet<i64>) {
         _ => assert!(anchor.is_null(), "{row}"),
     }
 }
+
+const FANTASY: [(&str, i64); 8] = [
+    ("The Lord of the Rings: The Fellowship of the Ring", 2001),
+    ("The Lord of the Rings: The Two Towers", 2002),
+    ("The Lord of the Rings: The Return of the King", 2003),
+    ("Star Wars", 1977),
+    ("The Empire Strikes Back", 1980),
+    (
+        "Pirates of the Caribbean: The Curse of the Black Pearl",
+        2003,
+    ),
+    ("Shrek", 2001),
+    ("The Princess Bride", 1987),
+];
+
+fn harry_potter(list: &[Value]) -> Vec<String> {
+    titles(list)
+        .into_iter()
+        .filter(|t| t.contains("Harry Potter"))
+        .collect()
+}
+
+/// A low rating says something: a fantasy fan whose list holds Harry Potter films rates the
+/// first two 1★, and the rest of the series leaves their top 10 (a low rating counts against
+/// the films liked with it, at the weight tuning chose).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rating_a_franchise_low_takes_it_out_of_the_list() {
+    let (_tdb, app) = demo_app().await;
+    let (token, before) = fan_of(&app, "fantasy@example.com", &FANTASY).await;
+    assert!(
+        !harry_potter(&before).is_empty(),
+        "no Harry Potter film to begin with: {:?}",
+        titles(&before)
+    );
+    for (title, year) in [
+        ("Harry Potter and the Philosopher's Stone", 2001),
+        ("Harry Potter and the Chamber of Secrets", 2002),
+    ] {
+        let id = movie_id(&app, title, year).await;
+        let (status, body) = app
+            .put(
+                &format!("/api/movies/{id}/rating"),
+                Some(&token),
+                json!({"rating": 1}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{title}: {body}");
+    }
+    let (status, body) = app
+        .call("GET", "/api/me/recommendations?k=10", Some(&token), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let after = body["results"].as_array().unwrap();
+    assert!(
+        harry_potter(after).is_empty(),
+        "before: {:?}\nafter: {:?}",
+        titles(&before),
+        titles(after)
+    );
+    eprintln!("before: {:?}\nafter: {:?}", titles(&before), titles(after));
+}

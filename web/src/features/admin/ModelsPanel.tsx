@@ -21,6 +21,7 @@ import { formatAge, formatDateTime } from '../../app/format';
 import { useAppSelector } from '../../app/hooks';
 import { ErrorState } from '../../components/ErrorState';
 import { EmptyRow } from './TableStates';
+import { TuningCard } from './TuningCard';
 
 const POLL_MS = 2000;
 
@@ -30,7 +31,8 @@ function metric(value: number | null | undefined, digits = 3): string {
 
 function pairs(record: Record<string, unknown> | null): string {
   if (!record) return '—';
-  const entries = Object.entries(record);
+  // How the values were tuned has a card of its own.
+  const entries = Object.entries(record).filter(([k]) => k !== 'tuning');
   return entries.length
     ? entries
         .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
@@ -135,6 +137,7 @@ export function ModelsPanel() {
           </Alert>
         )}
       </Paper>
+      <TuningCard tuning={m.tuning} />
       <Paper variant="outlined">
         <Box
           component="dl"
