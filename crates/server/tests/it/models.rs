@@ -94,6 +94,35 @@ async fn a_stored_version_serves_what_was_trained() {
     };
     assert!(personal(&a).contains("Personal"), "{}", personal(&a));
     assert_eq!(personal(&a), personal(&b));
+
+    // The version records how it was tuned, and the model it stored was fitted with what the
+    // record says was chosen.
+    let record = nextflex_store::db::model_versions::get(&db, &version)
+        .await
+        .unwrap();
+    let tuning = &record.params.0["tuning"];
+    let ease = &tuning["models"][0];
+    assert_eq!(ease["model"], "ease", "{tuning}");
+    assert!(ease["trials"].as_u64().unwrap() >= 1, "{tuning}");
+    assert!(ease["space"].as_array().unwrap().len() >= 5, "{tuning}");
+    let stored = replica.stored_ranking(&version).await.unwrap();
+    let nextflex_engine::ranking::RankingModel::Ease(model) = stored else {
+        panic!("not EASE: {tuning}");
+    };
+    assert_eq!(
+        ease["chosen"]["lambda"].as_f64(),
+        Some(model.params().lambda),
+        "{tuning}"
+    );
+    assert_eq!(
+        record.params.0["ranking"]["ease_lambda"].as_f64(),
+        Some(model.params().lambda)
+    );
+    let weight = ease["chosen"]["negative_weight"].as_f64().unwrap();
+    assert!(
+        (weight - f64::from(model.params().negative_weight)).abs() < 1e-6,
+        "{tuning}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
