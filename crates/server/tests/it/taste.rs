@@ -70,20 +70,25 @@ async fn movie_id(app: &TestApp, title: &str, year: i64) -> i64 {
         .unwrap()
 }
 
-/// Rates the films 5★ as a new account; returns its access token and its top 10.
-async fn fan_of(app: &TestApp, email: &str, films: &[(&str, i64)]) -> (String, Vec<Value>) {
-    let (token, _) = app.user(email).await;
+/// Rates each of the films `stars` as the account of `token`.
+async fn rate(app: &TestApp, token: &str, films: &[(&str, i64)], stars: u8) {
     for &(title, year) in films {
         let id = movie_id(app, title, year).await;
         let (status, body) = app
             .put(
                 &format!("/api/movies/{id}/rating"),
-                Some(&token),
-                json!({"rating": 5}),
+                Some(token),
+                json!({"rating": stars}),
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{title}: {body}");
     }
+}
+
+/// Rates the films 5★ as a new account; returns its access token and its top 10.
+async fn fan_of(app: &TestApp, email: &str, films: &[(&str, i64)]) -> (String, Vec<Value>) {
+    let (token, _) = app.user(email).await;
+    rate(app, &token, films, 5).await;
     let (status, body) = app
         .call("GET", "/api/me/recommendations?k=10", Some(&token), None)
         .await;
@@ -529,20 +534,11 @@ async fn rating_a_franchise_low_takes_it_out_of_the_list() {
         "no Harry Potter film to begin with: {:?}",
         titles(&before)
     );
-    for (title, year) in [
+    let first_two = [
         ("Harry Potter and the Philosopher's Stone", 2001),
         ("Harry Potter and the Chamber of Secrets", 2002),
-    ] {
-        let id = movie_id(&app, title, year).await;
-        let (status, body) = app
-            .put(
-                &format!("/api/movies/{id}/rating"),
-                Some(&token),
-                json!({"rating": 1}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{title}: {body}");
-    }
+    ];
+    rate(&app, &token, &first_two, 1).await;
     let (status, body) = app
         .call("GET", "/api/me/recommendations?k=10", Some(&token), None)
         .await;
