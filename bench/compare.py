@@ -289,15 +289,16 @@ def cmd_content(args):
 TOPN_K = 10
 TOPN_RELEVANT_FROM = 4.0
 TOPN_MAX_USERS = 2000
-EASE_LAMBDAS = (50, 100, 200, 500, 1000)
+EASE_LAMBDAS = (5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
 TOPN_MODELS = [  # (key, label) in the order of the tables
-    ("nextflex-ease", "NextFlex EASE (defaults)"),
+    ("nextflex-ease", "NextFlex EASE (self-tuned)"),
     ("nextflex-ials", "NextFlex iALS (defaults)"),
-    ("nextflex-als", "NextFlex ALS (explicit, defaults)"),
+    ("nextflex-als", "NextFlex ALS (explicit, self-tuned)"),
     ("nextflex-popularity", "NextFlex popularity"),
     ("popularity", "popularity (most rated first)"),
-    ("ease", "EASE (numpy)"),
-    ("implicit-als", "implicit ALS (64 f., reg 0.05, 15 it.)"),
+    ("ease", "EASE (numpy, tuned)"),
+    ("rp3beta", "RP3β (numpy, tuned)"),
+    ("implicit-als", "implicit ALS (tuned, 15 it.)"),
     ("implicit-bpr", "implicit BPR (64 f., 100 it., 1 thread)"),
 ]
 
@@ -309,6 +310,81 @@ def random_split(n, fraction, seed):
     perm = np.random.default_rng(seed).permutation(n)
     cut = int(round(n * fraction))
     return np.sort(perm[:cut]), np.sort(perm[cut:])
+
+
+def time_split(df, fraction):
+    """Row indices of each user's earliest `fraction` of ratings (by timestamp, then row) and
+    the rest, at least one of each for a user with two or more, as NextFlex's
+    `--split time:F` makes them (each part in file order)."""
+    import numpy as np
+
+    order = df.assign(_row=np.arange(len(df))).sort_values(["userId", "timestamp", "_row"])
+    train, test = [], []
+    for _, rows in order.groupby("userId", sort=False)["_row"]:
+        rows = rows.to_numpy()
+        n = len(rows)
+        keep = int(round(n * fraction))
+        keep = min(max(keep, 1), n - 1) if n >= 2 else n
+        train.extend(rows[:keep])
+        test.extend(rows[keep:])
+    return np.sort(np.array(train, dtype=np.int64)), np.sort(np.array(test, dtype=np.int64))
+
+
+MIN_GAIN = 0.001  # a move must gain this share of the validation score, as in NextFlex
+
+
+def coordinate_search(axes, score):
+    """NextFlex's search (crates/app/src/recommender/tuning.rs): from the defaults, each axis
+    `(name, grid, default)` in turn moves a grid step while the score gains MIN_GAIN of itself,
+    in the first direction that gains; passes repeat until none moves. Returns the best point,
+    the number of scores taken, and (default score, best score)."""
+    grids = [sorted(set(grid) | {default}) for _, grid, default in axes]
+    at = [grid.index(default) for grid, (_, _, default) in zip(grids, axes)]
+    point = lambda idx: {name: grid[i] for (name, _, _), grid, i in zip(axes, grids, idx)}
+    best = score(point(at))
+    default, trials, tried = best, 1, {tuple(at)}
+    while True:
+        moved = False
+        for a in range(len(axes)):
+            for step in (1, -1):
+                went = False
+                while 0 <= at[a] + step < len(grids[a]):
+                    cand = list(at)
+                    cand[a] += step
+                    if tuple(cand) in tried:
+                        break
+                    tried.add(tuple(cand))
+                    trials += 1
+                    s = score(point(cand))
+                    if s - best > MIN_GAIN * abs(best):
+                        best, at, went = s, cand, True
+                    else:
+                        break
+                if went:
+                    moved = True
+                    break
+        if not moved:
+            return point(at), trials, (default, best)
+
+
+def rp3_fit(x, alpha, beta):
+    """RP3β's dense item × item weights from the binary user × item matrix `x`."""
+    import numpy as np
+    import scipy.sparse as sps
+
+    x = sps.csr_matrix(x, dtype=np.float32)
+    user_deg = np.asarray(x.sum(axis=1)).ravel()
+    item_deg = np.asarray(x.sum(axis=0)).ravel()
+    inv = lambda d: np.divide(1.0, d, out=np.zeros_like(d, dtype=np.float32), where=d > 0)
+    p_ui = sps.diags(inv(user_deg)) @ x  # user → item
+    p_iu = sps.diags(inv(item_deg)) @ x.T.tocsr()  # item → user
+    p_ui.data **= alpha
+    p_iu.data **= alpha
+    w = (p_iu @ p_ui).toarray().astype(np.float32)
+    pop = np.power(np.maximum(item_deg, 1.0), beta, dtype=np.float64).astype(np.float32)
+    w /= pop[None, :]
+    np.fill_diagonal(w, 0.0)
+    return w
 
 
 def splitmix_sample(users, m, seed=7):
@@ -462,14 +538,18 @@ def cmd_topn(args):
     if "timestamp" not in df:
         df["timestamp"] = 0
     df = df[["userId", "movieId", "rating", "timestamp"]]
-    tr, te = random_split(len(df), 0.8, args.seed)
+    if args.split == "time":
+        tr, te = time_split(df, 0.8)
+    else:
+        tr, te = random_split(len(df), 0.8, args.seed)
     train, test = df.iloc[tr].reset_index(drop=True), df.iloc[te].reset_index(drop=True)
     train_csv, test_csv = os.path.join(args.work, "train.csv"), os.path.join(args.work, "test.csv")
     train.to_csv(train_csv, index=False)
     test.to_csv(test_csv, index=False)
     out = {"tool": "topn", "file": args.ratings, "rows": len(df), "train_pairs": len(train),
-           "test_pairs": len(test), "split": f"numpy default_rng({args.seed}).permutation, "
-           "first 80 % train", "versions": {"numpy": np.__version__, "scipy": scipy.__version__,
+           "test_pairs": len(test), "split": (
+               "each user's latest 20 % test (by timestamp)" if args.split == "time" else
+               f"numpy default_rng({args.seed}).permutation, first 80 % train"), "versions": {"numpy": np.__version__, "scipy": scipy.__version__,
                                             "implicit": implicit.__version__},
            "models": {}}
 
@@ -482,8 +562,12 @@ def cmd_topn(args):
                 "path": args.nextflex, "sha256": hashlib.sha256(f.read()).hexdigest()[:16],
                 "modified": time.strftime("%Y-%m-%d %H:%M:%S UTC",
                                           time.gmtime(os.path.getmtime(args.nextflex)))}
+        # NextFlex tunes itself on a validation part of train.csv (each user's latest tenth on a
+        # time split), as every training does.
         cmd = [args.nextflex, "evaluate", "--ratings", train_csv, "--test", test_csv,
                "--ranking-users", str(args.max_users), "--json"]
+        if args.split == "time":
+            cmd += ["--split", "time:0.9"]
         t = time.perf_counter()
         with open(os.path.join(args.work, "nextflex.log"), "w") as log:
             run = subprocess.run(cmd, cwd=args.work, stdout=subprocess.PIPE, stderr=log,
@@ -521,49 +605,81 @@ def cmd_topn(args):
     record("popularity", score_lists(data, dense_lists(
         data, lambda rows: np.broadcast_to(counts, (len(rows), len(counts))))), fit)
 
-    # 2. EASE, λ chosen on a validation split of the training part (80/20, seed 43).
-    vtr, vte = random_split(len(train), 0.8, args.seed + 1)
+    # Every peer is tuned as NextFlex tunes itself: coordinate search on log-scale grids from
+    # its defaults, a move kept when it gains 0.1 % of validation NDCG@10, on a validation part
+    # carved from the training part only (80/20 seed 43, or each user's latest 20 % on a time
+    # split); then fitted on the whole training part with the winners.
+    if args.split == "time":
+        vtr, vte = time_split(train, 0.8)
+    else:
+        vtr, vte = random_split(len(train), 0.8, args.seed + 1)
     inner = TopnData(train.iloc[vtr], train.iloc[vte], args.max_users)
-    validation = {}
-    t = time.perf_counter()
-    for lam in EASE_LAMBDAS:
-        b = ease_fit(inner.x, lam)
-        m = score_lists(inner, dense_lists(inner, lambda rows: inner.x[rows] @ b))
-        validation[str(lam)] = m["ndcg_at_10"]
-        print(f"  EASE λ={lam}: validation NDCG@10 {m['ndcg_at_10']:.4f}", file=sys.stderr,
-              flush=True)
-        del b
-    select = time.perf_counter() - t
-    lam = max(EASE_LAMBDAS, key=lambda l: (validation[str(l)], -l))
-    t = time.perf_counter()
-    b = ease_fit(data.x, lam)
-    fit = time.perf_counter() - t
-    record("ease", score_lists(data, dense_lists(data, lambda rows: data.x[rows] @ b)), fit,
-           **{"lambda": lam, "validation_ndcg_at_10": validation, "selection_seconds": select})
-    del b
 
-    # 3 and 4: implicit's ALS and BPR on the binary matrix, BLAS single-threaded as it asks.
+    def tuned(key, axes, fit_lists, **extra):
+        """Searches `axes` on the validation part, fits the winner on the training part, and
+        records both."""
+        t = time.perf_counter()
+        best, trials, default = coordinate_search(
+            axes, lambda point: score_lists(inner, fit_lists(inner, point))["ndcg_at_10"])
+        select = time.perf_counter() - t
+        print(f"  {key}: chose {best} after {trials} fits ({select:.1f} s)", file=sys.stderr,
+              flush=True)
+        t = time.perf_counter()
+        lists = fit_lists(data, best)
+        fit = time.perf_counter() - t
+        record(key, score_lists(data, lists), fit, chosen=best, trials=trials,
+               validation_default=default[0], validation_best=default[1],
+               selection_seconds=select, **extra)
+
+    # 2. EASE on the binary matrix of every rating: λ.
+    def ease_lists(d, point):
+        b = ease_fit(d.x, point["lambda"])
+        lists = dense_lists(d, lambda rows: d.x[rows] @ b)
+        del b
+        return lists
+
+    tuned("ease", [("lambda", EASE_LAMBDAS, 100.0)], ease_lists)
+
+    # 3. RP3β (Paudel et al. 2017; the strong neighbourhood baseline of Ferrari Dacrema et al.):
+    # item-to-item weights of a three-step random walk, each step's probabilities to the power
+    # α, divided by the target's popularity to the power β.
+    def rp3_lists(d, point):
+        w = rp3_fit(d.x, point["alpha"], point["beta"])
+        lists = dense_lists(d, lambda rows: d.x[rows] @ w)
+        del w
+        return lists
+
+    tuned("rp3beta", [("alpha", (0.25, 0.5, 0.75, 1.0, 1.25, 1.5), 1.0),
+                      ("beta", (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8), 0.5)], rp3_lists)
+
+    # 4 and 5: implicit's ALS (tuned) and BPR (its defaults) on the binary matrix, BLAS
+    # single-threaded as it asks.
     from implicit.als import AlternatingLeastSquares
     from implicit.bpr import BayesianPersonalizedRanking
 
-    def implicit_lists(model):
-        ids, _ = model.recommend(data.rows, data.x[data.rows], N=TOPN_K,
-                                 filter_already_liked_items=True)
+    def implicit_lists(d, model):
+        ids, _ = model.recommend(d.rows, d.x[d.rows], N=TOPN_K, filter_already_liked_items=True)
         return [row[row >= 0] for row in np.asarray(ids)]
 
+    def als_lists(d, point):
+        model = AlternatingLeastSquares(
+            factors=int(point["factors"]), regularization=point["regularization"],
+            alpha=point["alpha"], iterations=15, random_state=42, use_gpu=False)
+        model.fit(d.x, show_progress=False)
+        return implicit_lists(d, model)
+
     with threadpool_limits(1, "blas"):
-        for key, model in (
-                ("implicit-als", AlternatingLeastSquares(
-                    factors=64, regularization=0.05, alpha=1.0, iterations=15, random_state=42,
-                    use_gpu=False)),
-                # one thread: BPR's parallel SGD is not repeatable, even with random_state
-                ("implicit-bpr", BayesianPersonalizedRanking(
-                    factors=64, iterations=100, random_state=42, use_gpu=False,
-                    num_threads=1))):
-            t = time.perf_counter()
-            model.fit(data.x, show_progress=False)
-            fit = time.perf_counter() - t
-            record(key, score_lists(data, implicit_lists(model)), fit)
+        tuned("implicit-als", [("factors", (16, 32, 64, 128, 256), 64),
+                               ("regularization", (0.005, 0.01, 0.05, 0.1, 0.5, 1.0), 0.05),
+                               ("alpha", (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0), 1.0)],
+              als_lists)
+        # one thread: BPR's parallel SGD is not repeatable, even with random_state
+        model = BayesianPersonalizedRanking(factors=64, iterations=100, random_state=42,
+                                            use_gpu=False, num_threads=1)
+        t = time.perf_counter()
+        model.fit(data.x, show_progress=False)
+        fit = time.perf_counter() - t
+        record("implicit-bpr", score_lists(data, implicit_lists(data, model)), fit)
 
     out["popularity_check"] = popularity_check(out["models"])
     write(args.out, out)
@@ -599,7 +715,7 @@ def topn_markdown(results):
             if not m:
                 continue
             if key == shipped:
-                label = label.replace("(defaults)", "(defaults, shipped)")
+                label = label.replace("(self-tuned)", "(self-tuned, shipped)")
 
             def cell(metric):
                 v = m[metric]
@@ -608,8 +724,10 @@ def topn_markdown(results):
                 return f"{v:.4f} ({ours[metric] / v:.2f}×)"
 
             note = ""
-            if key == "ease":
-                note = f"λ {m['lambda']} (validation); selection {m['selection_seconds']:.1f} s"
+            if m.get("chosen"):
+                chosen = ", ".join(f"{k} {v:g}" for k, v in m["chosen"].items())
+                note = (f"{chosen} (validation, {m['trials']} fits, "
+                        f"{m['selection_seconds']:.1f} s)")
             rows.append([name, label, cell("ndcg_at_10"), cell("precision_at_10"),
                          cell("recall_at_10"), cell("coverage"), f"{m['fit_seconds']:.2f} s",
                          note])
@@ -916,7 +1034,8 @@ def cmd_report(args):
         md.append(table(["tool", "training rows", "fit", "vs NextFlex", "peak RSS"], rows))
 
     # 6. Top-10 ranking
-    topn = {name: need(f"topn-{tag}.json") for name, tag in datasets}
+    topn = {f"{name}{label}": need(f"topn-{tag}{suffix}.json") for name, tag in datasets
+            for label, suffix in (("", ""), (" (time)", "-time"))}
     topn = {name: r for name, r in topn.items() if r}
     if topn:
         out["topn"] = topn
@@ -1076,6 +1195,8 @@ def main():
     p.add_argument("--nextflex", help="the nextflex binary (omitted: Python models only)")
     p.add_argument("--nextflex-timeout", type=float, default=900)
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--split", choices=("random", "time"), default="random",
+                   help="random 80/20 rows, or each user's latest 20 %% as the test part")
     p.add_argument("--max-users", type=int, default=TOPN_MAX_USERS)
     p = sub.add_parser("ials-big")
     p.add_argument("ratings")

@@ -150,6 +150,11 @@ if [ "$IMPLICIT" = 1 ]; then
     --work "$OUT/topn-ml" --out "$OUT/topn-ml.json" || true
   step topn-small 900 "$PY" "$HERE/bench/compare.py" topn "$SMALL" --nextflex "$NEXTFLEX" \
     --work "$OUT/topn-small" --out "$OUT/topn-small.json" || true
+  # and on each user's latest 20 % (the peers tuned on each user's latest 20 % of the rest)
+  step topn-ml-time 900 "$PY" "$HERE/bench/compare.py" topn "$ML" --nextflex "$NEXTFLEX" \
+    --split time --work "$OUT/topn-ml-time" --out "$OUT/topn-ml-time.json" || true
+  step topn-small-time 900 "$PY" "$HERE/bench/compare.py" topn "$SMALL" --nextflex "$NEXTFLEX" \
+    --split time --work "$OUT/topn-small-time" --out "$OUT/topn-small-time.json" || true
 fi
 
 # 3: content similarity
