@@ -1873,7 +1873,7 @@ export interface components {
             why: string;
         };
         SimilarRequest: {
-            /** @description A title, optionally with its year: `Heat (1995)`. */
+            /** @description A title, optionally with its year: `Heat (1995)`; blank (only spaces) is no title. */
             title: string;
             /** @description How many, 1 to 100 (default 10). */
             k?: number | null;

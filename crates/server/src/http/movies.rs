@@ -750,8 +750,8 @@ async fn similar(
 
 #[derive(Debug, Deserialize, ToSchema)]
 struct SimilarRequest {
-    /// A title, optionally with its year: `Heat (1995)`.
-    #[schema(value_type = String, min_length = 1)]
+    /// A title, optionally with its year: `Heat (1995)`; blank (only spaces) is no title.
+    #[schema(value_type = String, min_length = 1, pattern = r"\S")]
     title: Option<String>,
     /// How many, 1 to 100 (default 10).
     #[schema(value_type = Option<usize>, minimum = 1, maximum = 100)]
