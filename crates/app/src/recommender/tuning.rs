@@ -286,6 +286,28 @@ struct Clock {
     out: bool,
 }
 
+/// What lets a search go on.
+trait Budget {
+    /// No search at all: the defaults as they are.
+    fn is_zero(&self) -> bool;
+    /// Whether another fit may start, the first having taken `first_fit`.
+    fn may_continue(&mut self, first_fit: Duration) -> bool;
+}
+
+impl Budget for Clock {
+    fn is_zero(&self) -> bool {
+        self.budget == Some(Duration::ZERO)
+    }
+
+    fn may_continue(&mut self, first_fit: Duration) -> bool {
+        let budget = *self.budget.get_or_insert(first_fit * BUDGET_FITS);
+        if self.started.elapsed() >= budget {
+            self.out = true;
+        }
+        !self.out
+    }
+}
+
 impl Clock {
     fn new(budget: Option<Duration>) -> Clock {
         Clock {
@@ -298,15 +320,6 @@ impl Clock {
     /// The budget this search had (once set).
     fn spent(&self) -> Duration {
         self.budget.unwrap_or_default()
-    }
-
-    /// Whether another fit may start; the first call after the first fit sets a default budget.
-    fn may_continue(&mut self, first_fit: Duration) -> bool {
-        let budget = *self.budget.get_or_insert(first_fit * BUDGET_FITS);
-        if self.started.elapsed() >= budget {
-            self.out = true;
-        }
-        !self.out
     }
 }
 
@@ -387,7 +400,7 @@ impl Searched {
 /// every axis moves none, or the clock runs out. A candidate `score` cannot fit scores `None`.
 fn search(
     axes: &[Axis],
-    clock: &mut Clock,
+    clock: &mut impl Budget,
     maximise: bool,
     score: &mut dyn FnMut(&[f64]) -> Option<f64>,
 ) -> Searched {
@@ -401,8 +414,7 @@ fn search(
         moved: false,
         trials: 0,
     };
-    if clock.budget == Some(Duration::ZERO) {
-        clock.out = true;
+    if clock.is_zero() {
         return out;
     }
     let better = |a: f64, b: f64| {
@@ -453,8 +465,10 @@ fn search(
         if !moved {
             break;
         }
-        out.moved = true;
     }
+    // Judged by where the search ended, not by whether a pass finished: the clock may stop a
+    // pass after a move.
+    out.moved = at.iter().zip(axes).any(|(&i, a)| i != a.start);
     out.values = values_at(&at);
     out.best_score = Some(best);
     out
@@ -617,14 +631,24 @@ mod tests {
     fn the_search_climbs_to_the_best_point_of_a_unimodal_score() {
         // Best at x = 8, y = 1.
         let mut f = |v: &[f64]| Some(-((v[0].log2() - 3.0).powi(2)) - (v[1] - 1.0).powi(2));
-        let found = search(&axes(), &mut clock(None), true, &mut f);
+        let found = search(
+            &axes(),
+            &mut clock(Some(Duration::from_secs(3600))),
+            true,
+            &mut f,
+        );
         assert_eq!(found.values, vec![8.0, 1.0]);
         assert!(found.moved);
         assert_eq!(found.best_score, Some(0.0));
         assert_eq!(found.default_score, Some(-4.0 - 4.0));
         // Minimising finds the same point of the negated score.
         let mut g = |v: &[f64]| f(v).map(|s| -s);
-        let found = search(&axes(), &mut clock(None), false, &mut g);
+        let found = search(
+            &axes(),
+            &mut clock(Some(Duration::from_secs(3600))),
+            false,
+            &mut g,
+        );
         assert_eq!(found.values, vec![8.0, 1.0]);
     }
 
@@ -639,7 +663,6 @@ mod tests {
         let found = search(&axes(), &mut c, true, &mut f);
         assert_eq!(found.values, vec![2.0, 3.0]);
         assert_eq!((found.trials, found.default_score), (0, None));
-        assert!(c.out);
         assert_eq!(calls, 0);
     }
 
@@ -719,9 +742,34 @@ mod tests {
     }
 
     #[test]
+    fn a_move_before_the_budget_runs_out_is_recorded_as_one() {
+        // A budget of two fits: the defaults, then one better point.
+        struct Fits(usize);
+        impl Budget for Fits {
+            fn is_zero(&self) -> bool {
+                false
+            }
+            fn may_continue(&mut self, _: Duration) -> bool {
+                self.0 = self.0.saturating_sub(1);
+                self.0 > 0
+            }
+        }
+        let mut f = |v: &[f64]| Some(v[0]);
+        let found = search(&axes(), &mut Fits(2), true, &mut f);
+        assert_eq!(found.values[0], 4.0, "{:?}", found.values);
+        assert!(found.moved);
+        assert_eq!(found.best_score, Some(4.0));
+    }
+
+    #[test]
     fn a_point_that_cannot_fit_is_never_chosen() {
         let mut f = |v: &[f64]| (v[0] < 4.0).then_some(v[0] + v[1]);
-        let found = search(&axes(), &mut clock(None), true, &mut f);
+        let found = search(
+            &axes(),
+            &mut clock(Some(Duration::from_secs(3600))),
+            true,
+            &mut f,
+        );
         assert_eq!(found.values, vec![2.0, 3.0]);
         assert!(!found.moved);
     }
