@@ -7,6 +7,10 @@
 //! films the user would hate from one of films they never heard of), the explicit ALS by RMSE —
 //! and the winners are what the final models are fitted with, on all the ratings.
 //!
+//! A candidate whose lists cover less than 5 % of the catalogue (or less than the defaults'
+//! lists, where those cover less) is out whatever its score: tuned on accuracy alone, the search
+//! drifted to lower popularity discounts and narrower lists.
+//!
 //! The search is a coordinate search over log-scale grids, starting from the shipped defaults:
 //! one parameter at a time moves a grid step up or down while the validation score improves,
 //! and the passes repeat until none moves. Each of these models has few parameters and a
@@ -77,6 +81,9 @@ pub const BUDGET_FITS: u32 = 20;
 /// within the noise of one split, and a bigger model (a higher rank, say) costs memory and time
 /// in serving for nothing.
 pub const MIN_GAIN: f64 = 0.001;
+/// The least share of the catalogue the validation lists of a tuned ranking model must show,
+/// unless the defaults' show less (then theirs).
+pub const MIN_COVERAGE: f64 = 0.05;
 /// The share of the validation part in each user's ratings.
 pub const VALIDATION_SHARE: f64 = 0.1;
 
@@ -188,6 +195,8 @@ pub fn tune(
         ials_space(&ranking)
     };
     let mut fitted: Option<(Vec<u64>, RankingModel)> = None;
+    // Set by the first candidate scored, the defaults.
+    let mut coverage_floor: Option<f64> = None;
     let mut score_ranking = |values: &[f64]| -> Option<f64> {
         let params = apply_ranking(&ranking, ease, values);
         // The model is refitted only when a parameter of the fit changed.
@@ -207,7 +216,12 @@ pub fn tune(
             m.set_fold_in(params.ease.dislike_below, params.ease.negative_weight)
                 .ok()?;
         }
-        Some(protocol.ranking(model).net_ndcg)
+        let lists = protocol.ranking(model);
+        // Accuracy is not all: lists that all show the same few films serve nobody well. A
+        // candidate whose lists cover less of the catalogue than MIN_COVERAGE (or than the
+        // defaults', when theirs is lower) is out, whatever its score.
+        let floor = *coverage_floor.get_or_insert(lists.coverage.min(MIN_COVERAGE));
+        (lists.coverage >= floor).then_some(lists.net_ndcg)
     };
     let searched = search(&ranking_space, &mut clock, true, &mut score_ranking);
     let mut chosen_ranking = apply_ranking(&ranking, ease, &searched.values);
