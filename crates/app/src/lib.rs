@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod dataset_import;
 pub mod enrich;
+pub mod history_export;
 pub mod history_import;
 pub mod home_rows;
 pub mod images;

@@ -20,6 +20,7 @@ const r = {
     dismissed: route('/api/me/dismissed/{id}', 'delete'),
   },
   import: route('/api/me/imports', 'post'),
+  export: route('/api/me/export', 'get'),
 };
 
 /**
@@ -41,6 +42,15 @@ export const listsApi = api.injectEndpoints({
       query: (form) => ({ url: r.import.url(), method: r.import.method, body: form }),
       invalidatesTags: ['MyRatings', 'Watchlist', 'Recommendations', 'Movie'],
     }),
+    /** The export zip, as an object URL to download (the caller revokes it). */
+    exportHistory: build.mutation<string, void>({
+      query: () => ({
+        url: r.export.url(),
+        method: r.export.method,
+        responseHandler: async (response: Response) =>
+          response.ok ? URL.createObjectURL(await response.blob()) : response.text(),
+      }),
+    }),
     removeFromList: build.mutation<
       typeof r.remove.watchlist.answer,
       { list: ListName; id: number }
@@ -56,4 +66,5 @@ export const {
   useAddToListMutation,
   useRemoveFromListMutation,
   useImportHistoryMutation,
+  useExportHistoryMutation,
 } = listsApi;

@@ -312,6 +312,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download your films: ratings, watchlist and the films you are not interested in
+         * @description A zip in Letterboxd's layout: `ratings.csv` and `watchlist.csv` with Letterboxd's columns plus
+         *     `tmdbID` and `imdbID` (Letterboxd's importer and NextFlex's `POST /api/me/imports` read them
+         *     back), `not-interested.csv`, and all of it with NextFlex's ids as `nextflex.json`.
+         */
+        get: operations["export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/imports": {
         parameters: {
             query?: never;
@@ -2969,6 +2991,37 @@ export interface operations {
             };
             /** @description No such movie, or not dismissed */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The zip, as an attachment */
+            200: {
+                headers: {
+                    /** @description `attachment; filename="nextflex-YYYY-MM-DD.zip"` */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": unknown;
+                };
+            };
+            /** @description `not_authenticated` without a token where one is required, `token_not_valid` for an invalid or expired one */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

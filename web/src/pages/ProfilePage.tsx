@@ -13,6 +13,7 @@ import {
   PublicProfileSwitch,
 } from '../features/auth/ProfileForms';
 import { useCurrentUser } from '../features/auth/useCurrentUser';
+import { ExportHistory } from '../features/movies/ExportHistory';
 import { ImportHistory } from '../features/movies/ImportHistory';
 import { MyRatingsList } from '../features/movies/MyRatingsList';
 
@@ -59,6 +60,9 @@ export default function ProfilePage() {
       </div>
       <Section id="import" title="Import your ratings">
         <ImportHistory />
+      </Section>
+      <Section id="export" title="Take your films with you">
+        <ExportHistory />
       </Section>
       <Section id="ratings" title="My ratings">
         <MyRatingsList />

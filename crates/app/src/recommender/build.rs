@@ -179,12 +179,14 @@ pub async fn train(
                 .zip(ids)
                 .map(|(m, id)| content_item(m, id))
                 .collect();
-            let all = Ratings {
+            // Moved, not copied: on 26M ratings a copy is half a gigabyte.
+            let ratings = Ratings {
                 timestamp: vec![0; ratings.user.len()],
-                user: ratings.user.clone(),
-                movie: ratings.movie.clone(),
-                rating: ratings.rating.clone(),
+                user: ratings.user,
+                movie: ratings.movie,
+                rating: ratings.rating,
             };
+            let all = &ratings;
             // With an evaluation, tuning sees only its training part, so that the held-out
             // scores stay honest; the final models then fit all the ratings.
             let evaluation_parts = if evaluate && ratings.user.len() >= 10 {
@@ -192,12 +194,12 @@ pub async fn train(
                     train: 0.9,
                     seed: als_params.seed,
                 };
-                Some(evaluation::parts(&all, None, spec, false)?)
+                Some(evaluation::parts(all, None, spec, false)?)
             } else {
                 None
             };
             let tuned = if plan.ranking() && !all.is_empty() {
-                let base = evaluation_parts.as_ref().map_or(&all, |p| &p.0);
+                let base = evaluation_parts.as_ref().map_or(all, |p| &p.0);
                 Some(tuning::tune(
                     base,
                     als_params,

@@ -11,6 +11,7 @@
 
 mod archive;
 mod fields;
+pub mod write;
 
 use std::collections::HashMap;
 
@@ -377,6 +378,12 @@ fn read_row<'r>(
                 film: FilmRef {
                     title: Some(required(title, "Name")?.to_owned()),
                     year: fields::year(get("year")),
+                    // Letterboxd's import format (and NextFlex's export) adds ids; its own
+                    // export has none. One it cannot read is left out, like a date.
+                    tmdb_id: get("tmdbid")
+                        .and_then(|v| v.parse::<i64>().ok())
+                        .filter(|&n| n > 0),
+                    imdb_id: get("imdbid").and_then(|v| fields::imdb_id(v).ok()),
                     ..FilmRef::default()
                 },
                 rating,

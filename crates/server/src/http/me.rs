@@ -3,7 +3,8 @@
 //! in the very next answer, with no retraining.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -28,6 +29,39 @@ pub fn router() -> OpenApiRouter<ApiContext> {
         .routes(routes!(my_ratings))
         .routes(routes!(recommendations))
         .routes(routes!(home_rows))
+        .routes(routes!(export))
+}
+
+/// Download your films: ratings, watchlist and the films you are not interested in
+///
+/// A zip in Letterboxd's layout: `ratings.csv` and `watchlist.csv` with Letterboxd's columns plus
+/// `tmdbID` and `imdbID` (Letterboxd's importer and NextFlex's `POST /api/me/imports` read them
+/// back), `not-interested.csv`, and all of it with NextFlex's ids as `nextflex.json`.
+#[utoipa::path(
+    get,
+    path = "/api/me/export",
+    tag = "ratings",
+    security(("jwt" = [])),
+    responses(
+        (status = 200, description = "The zip, as an attachment", content(("application/zip")), headers(
+            ("Content-Disposition" = String, description = "`attachment; filename=\"nextflex-YYYY-MM-DD.zip\"`"),
+        )),
+    )
+)]
+async fn export(State(ctx): State<ApiContext>, user: AuthUser) -> Result<Response, ApiError> {
+    let (bytes, name) = nextflex_app::history_export::export(&ctx.db, user.id).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/zip".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -387,6 +387,96 @@ async fn a_letterboxd_zip_imports_in_one_upload(backend: Backend) {
     assert_eq!(listed[0]["movie"]["title"], "GoldenEye");
 }
 
+/// (movie id, rating) of each entry of a `GET` of `path` (ratings or a list), sorted.
+async fn films_of(app: &TestApp, token: &str, path: &str) -> Vec<(i64, String)> {
+    let (status, body) = app.call("GET", path, Some(token), None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let mut films: Vec<(i64, String)> = body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["movie"]["id"].as_i64().unwrap(), r["rating"].to_string()))
+        .collect();
+    films.sort();
+    films
+}
+
+/// Export, then import the zip as it downloads into another account: the same ratings and
+/// the same watchlist; the films the user is not interested in are listed in the zip.
+async fn an_export_imported_into_a_new_account_gives_the_same_films(backend: Backend) {
+    let Some((app, _db, token)) = letterboxd_imported(backend).await else {
+        return;
+    };
+    let (status, listed) = app.call("GET", "/api/movies?q=goldeneye", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let goldeneye = listed["results"][0]["id"].as_i64().unwrap();
+    let (status, _) = app
+        .call(
+            "PUT",
+            &format!("/api/me/watchlist/{goldeneye}"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, found) = app.call("GET", "/api/movies?q=sabrina", None, None).await;
+    let sabrina = found["results"][0]["id"].as_i64().unwrap();
+    let (status, _) = app
+        .call(
+            "PUT",
+            &format!("/api/me/dismissed/{sabrina}"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let response = app
+        .client
+        .get(app.url("/api/me/export"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers().clone();
+    assert_eq!(headers["content-type"], "application/zip");
+    let disposition = headers["content-disposition"].to_str().unwrap().to_owned();
+    assert!(
+        disposition.starts_with("attachment; filename=\"nextflex-")
+            && disposition.ends_with(".zip\""),
+        "{disposition}"
+    );
+    let zip = response.bytes().await.unwrap().to_vec();
+
+    let (other, _) = app.user("newcomer@example.com").await;
+    let (status, report) = import_file(&app, &other, "nextflex-2026-12-06.zip", &zip, "keep").await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["format"], "letterboxd_zip", "{report}");
+    let ratings = films_of(&app, &token, "/api/me/ratings").await;
+    assert_eq!(ratings.len(), 5, "{ratings:?}");
+    assert_eq!(films_of(&app, &other, "/api/me/ratings").await, ratings);
+    let watchlist = films_of(&app, &token, "/api/me/watchlist").await;
+    assert_eq!(watchlist.len(), 1);
+    assert_eq!(films_of(&app, &other, "/api/me/watchlist").await, watchlist);
+
+    // What no importer reads back is still in the zip.
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("not-interested.csv").unwrap(),
+        &mut text,
+    )
+    .unwrap();
+    assert!(text.contains("Sabrina"), "{text}");
+    let mut json = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("nextflex.json").unwrap(), &mut json)
+        .unwrap();
+    let json: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["not_interested"][0]["movie_id"], sabrina);
+    assert_eq!(json["ratings"].as_array().unwrap().len(), 5);
+}
+
 /// Zips that could hurt (a bomb, a path out of the zip, an archive inside) or that are not
 /// Letterboxd's are refused whole; nothing is written.
 async fn hostile_zips_are_refused_and_write_nothing(backend: Backend) {
@@ -482,7 +572,8 @@ backend_tests!(
     unusable_rows_are_skipped_and_listed,
     an_imdb_export_of_today_imports_and_counts_what_is_not_here,
     a_letterboxd_zip_imports_in_one_upload,
-    hostile_zips_are_refused_and_write_nothing
+    hostile_zips_are_refused_and_write_nothing,
+    an_export_imported_into_a_new_account_gives_the_same_films
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
