@@ -65,11 +65,21 @@ pub async fn export(db: &Db, user: UserId) -> Result<(Vec<u8>, String)> {
     });
     let json = serde_json::to_vec_pretty(&document)
         .map_err(|e| Error::internal("writing the export's JSON", e))?;
+    let made = time::OffsetDateTime::from_unix_timestamp(now())
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     let bytes = write::zip(UserExport {
         ratings: &ratings,
         watchlist: &watchlist_films,
         not_interested: &dismissed_films,
         json: &json,
+        made: (
+            u16::try_from(made.year()).unwrap_or(1980),
+            u8::from(made.month()),
+            made.day(),
+            made.hour(),
+            made.minute(),
+            made.second(),
+        ),
     })
     .map_err(|e| Error::internal("writing the export's zip", e))?;
     Ok((bytes, format!("nextflex-{}.zip", day(now()))))

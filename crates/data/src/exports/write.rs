@@ -28,6 +28,9 @@ pub struct UserExport<'a> {
     pub not_interested: &'a [ExportedFilm],
     /// The same, as JSON.
     pub json: &'a [u8],
+    /// When it was made (UTC): year, month, day, hour, minute, second, the files' date in the
+    /// zip.
+    pub made: (u16, u8, u8, u8, u8, u8),
 }
 
 /// What the zip says about itself.
@@ -40,8 +43,12 @@ nextflex.json holds all of it with NextFlex's ids.\n";
 /// The zip of a user's export.
 pub fn zip(export: UserExport<'_>) -> std::io::Result<Vec<u8>> {
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let (y, mo, d, h, mi, sec) = export.made;
+    // A zip cannot date a file before 1980 or past 2107; then it is left at 1980-01-01.
+    let when = zip::DateTime::from_date_and_time(y, mo, d, h, mi, sec).unwrap_or_default();
     let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(when);
     let files: [(&str, Vec<u8>); 5] = [
         ("ratings.csv", csv(export.ratings, true)?),
         ("watchlist.csv", csv(export.watchlist, false)?),
@@ -116,6 +123,7 @@ mod tests {
             watchlist: &watchlist,
             not_interested: &gone,
             json: b"{}",
+            made: (2026, 12, 6, 11, 30, 0),
         })
         .unwrap();
         let files = read_upload(None, &bytes, 100, 1 << 20).unwrap();

@@ -19,7 +19,7 @@ export function ExportHistory() {
   };
   return (
     <Stack spacing={1.5} sx={{ alignItems: 'flex-start' }}>
-      <Typography variant="body2" sx={{ color: 'text.secondary' }}>
+      <Typography sx={{ color: 'text.secondary' }}>
         Your ratings, watchlist and the films you are not interested in, as a zip: its ratings.csv
         and watchlist.csv use Letterboxd&rsquo;s columns with TMDB and IMDb ids, so
         Letterboxd&rsquo;s importer and NextFlex&rsquo;s read them back.
