@@ -10,6 +10,7 @@ import Skeleton from '@mui/material/Skeleton';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import StarRoundedIcon from '@mui/icons-material/StarRounded';
+import { ElsewhereLinks } from '../features/movies/ElsewhereLinks';
 import { useParams } from 'react-router-dom';
 import { errorStatus } from '../api/errors';
 import { useGetMovieQuery, useGetSimilarQuery } from '../api/movies';
@@ -172,6 +173,7 @@ export default function MoviePage() {
             )}
             {m.my_rating == null && <ListButtons movieId={m.id} title={m.title} />}
           </Paper>
+          <ElsewhereLinks movie={m} />
           {m.overview && (
             <Box component="section" aria-labelledby="overview-title" sx={{ mt: 3 }}>
               <Typography id="overview-title" variant="h6" component="h2">
