@@ -52,8 +52,9 @@ fn reasons(contributions: &[(u32, f64)], score: f64) -> Vec<(u32, f32)> {
         .collect()
 }
 
-/// iALS's weight of a "not interested" (an observation of target 0), from the dismissal study
-/// (`nextflex evaluate --dismissal-weights`, docs/benchmarks.md); EASE tunes its own.
+/// iALS's weight of a "not interested" (an observation of target 0) where its tuning left low
+/// ratings out, from the dismissal study (`nextflex evaluate --dismissal-weights`,
+/// docs/benchmarks.md); EASE tunes its own.
 pub const DISMISSAL_WEIGHT: f64 = 0.1;
 
 /// How to train the ranking model.
@@ -176,11 +177,15 @@ impl RankingModel {
 
     /// How much a dislike or a "not interested" counts against the films liked with it: EASE's
     /// tuned [`EaseParams::negative_weight`]; for iALS, whose low ratings enter through its
-    /// [`Feedback`] rule, [`DISMISSAL_WEIGHT`] for dismissals.
+    /// [`Feedback`] rule, the tuned weight of a negative there, or [`DISMISSAL_WEIGHT`] where
+    /// it has none (every rating a positive, as Spark's models and the defaults have it).
     pub fn negative_weight(&self) -> f64 {
         match self {
             RankingModel::Ease(m) => f64::from(m.params().negative_weight),
-            RankingModel::Ials(_) => DISMISSAL_WEIGHT,
+            RankingModel::Ials(m) => match m.params().feedback.negative_weight {
+                w if w > 0.0 => w,
+                _ => DISMISSAL_WEIGHT,
+            },
         }
     }
 

@@ -144,8 +144,8 @@ pub struct Tuned {
 /// What the search method is called in reports.
 const METHOD: &str = "coordinate search on log-scale grids from the defaults";
 
-/// Chooses the ranking model's and (with `als`) the explicit ALS's parameters on a validation
-/// part of `ratings`, starting from `defaults`.
+/// Chooses the ranking model's and (with `tune_als`) the explicit ALS's parameters on a
+/// validation part of `ratings`, the search starting from `ranking` and `als`.
 pub fn tune(
     ratings: &Ratings,
     als: AlsParams,
@@ -569,6 +569,20 @@ fn ials_space(p: &RankingParams) -> Vec<Axis> {
             i.frequency_exponent,
             true,
         ),
+        Axis::new(
+            "positive_from",
+            "ratings from this value up are positives; lower ones are negatives of the weight below",
+            vec![0.5, 2.5, 3.0, 3.5, 4.0],
+            decimal(i.feedback.positive_from),
+            true,
+        ),
+        Axis::new(
+            "negative_weight",
+            "the weight of a rating below the threshold (and of a \"not interested\") as a 0",
+            vec![0.0, 0.1, 0.3, 1.0],
+            i.feedback.negative_weight,
+            true,
+        ),
     ]
 }
 
@@ -613,6 +627,8 @@ fn apply_ranking(p: &RankingParams, ease: bool, values: &[f64]) -> RankingParams
         p.ials.regularization = values[1];
         p.ials.unobserved_weight = values[2];
         p.ials.frequency_exponent = values[3];
+        p.ials.feedback.positive_from = values[4] as f32;
+        p.ials.feedback.negative_weight = values[5];
     }
     p
 }

@@ -10,6 +10,7 @@ use nextflex_app::recommender;
 use nextflex_app::recommender::evaluation::{self as evaluate, ModelKind};
 use nextflex_app::recommender::tuning::{self, TuningSettings};
 use nextflex_engine::als::AlsParams;
+use nextflex_engine::ranking::RankingParams;
 use nextflex_store::db;
 use nextflex_store::error::{Error, Result};
 
@@ -191,7 +192,12 @@ pub async fn run(args: EvaluateArgs, ctx: &Context) -> Result<()> {
         let (train, test) = evaluate::parts(&ratings, test.as_ref(), split, validation)?;
         // Tuned as a training is: on a validation part of the training part only.
         let tune_als = settings.models.contains(&ModelKind::Als);
-        let tuned = tuning::tune(&train, settings.als, settings.ranking, tune_als, &tuning)?;
+        // `--model ials` alone tunes iALS, even where EASE would ship.
+        let start = RankingParams {
+            ials_only: settings.models == [ModelKind::Ials],
+            ..settings.ranking
+        };
+        let tuned = tuning::tune(&train, settings.als, start, tune_als, &tuning)?;
         let settings = evaluate::EvalSettings {
             als: tuned.als,
             ranking: tuned.ranking,

@@ -701,7 +701,7 @@ const RATINGS: &[&str] = &[
     "GET /api/me/rows",
 ];
 const GROUP: &[&str] = &["POST /api/recommend/group"];
-const IMPORTS: &[&str] = &["POST /api/me/imports"];
+const IMPORTS: &[&str] = &["POST /api/me/imports", "GET /api/me/export"];
 const LISTS: &[&str] = &[
     "PUT /api/me/watchlist/{id}",
     "DELETE /api/me/watchlist/{id}",
@@ -1236,7 +1236,8 @@ Heat,1995,4.5
     s.finish(GROUP);
 }
 
-/// Ratings imported from elsewhere, an unmatched title reported; unreadable files refused.
+/// Ratings imported from elsewhere, an unmatched title reported; unreadable files refused; the
+/// caller's films exported.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn importing_ratings_answers_as_documented() {
     let (f, u) = fan_swept().await;
@@ -1257,6 +1258,11 @@ async fn importing_ratings_answers_as_documented() {
     assert_eq!(report["unmatched"], 1, "{report}");
     s.expect(422, upload("movieId,rating\n1,eleven\n")).await;
     s.expect(422, upload("no,idea\n")).await;
+    // And taken away again.
+    let zip = s
+        .expect(200, req("GET", "/api/me/export").bearer(&u.fan))
+        .await;
+    assert!(zip.bytes.starts_with(b"PK"), "not a zip");
     s.finish(IMPORTS);
 }
 
