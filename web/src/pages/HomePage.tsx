@@ -5,11 +5,14 @@ import Typography from '@mui/material/Typography';
 import {
   useGetHomeRowsQuery,
   useGetLatestQuery,
+  useGetMyRatingsQuery,
   useGetPopularQuery,
   useGetTopRatedQuery,
 } from '../api/movies';
+import { useGetListQuery } from '../api/lists';
 import { useAppSelector } from '../app/hooks';
 import { selectIsLoggedIn } from '../features/auth/authSlice';
+import { useCurrentUser } from '../features/auth/useCurrentUser';
 import type { HomeRow, MovieCard } from '../api/types';
 import { Poster } from '../components/Poster';
 import { MovieRow } from '../features/movies/MovieRow';
@@ -159,62 +162,123 @@ function unseen<T extends MovieCard>(movies: T[] | undefined, shown: Set<number>
   return fresh;
 }
 
+/** The newcomer's (and guest's) hero. */
+function Hero({ loggedIn, popular }: { loggedIn: boolean; popular: MovieCard[] | undefined }) {
+  return (
+    <Box
+      component="section"
+      aria-labelledby="home-title"
+      sx={{
+        position: 'relative',
+        overflow: 'hidden',
+        borderRadius: 3,
+        px: { xs: 2.5, sm: 5 },
+        py: { xs: 4, sm: 6 },
+        mb: 4,
+        background:
+          'linear-gradient(120deg, rgba(251,113,133,0.22), rgba(56,189,248,0.12) 60%, rgba(19,26,39,0.6))',
+        border: '1px solid rgba(255,255,255,0.08)',
+      }}
+    >
+      <Typography
+        id="home-title"
+        variant="h3"
+        component="h1"
+        sx={{ fontSize: { xs: '1.9rem', sm: '2.6rem' }, maxWidth: 720 }}
+      >
+        Find your next favourite film.
+      </Typography>
+      <Typography sx={{ mt: 1.5, color: 'text.secondary', maxWidth: 640, fontSize: '1.05rem' }}>
+        Browse thousands of movies, rate what you have seen, and NextFlex learns your taste — every
+        rating changes your recommendations at once.
+      </Typography>
+      <Stack direction="row" spacing={1.5} sx={{ mt: 3, flexWrap: 'wrap', rowGap: 1.5 }}>
+        <Button href="/browse" variant="contained" size="large">
+          Browse movies
+        </Button>
+        {loggedIn ? (
+          <Button href="/for-you" variant="outlined" size="large" color="secondary">
+            Your picks
+          </Button>
+        ) : (
+          <Button href="/register" variant="outlined" size="large" color="secondary">
+            Create a free account
+          </Button>
+        )}
+      </Stack>
+      {popular && <PosterFan movies={popular} />}
+    </Box>
+  );
+}
+
+/** A returning user's compact greeting, in place of the hero a newcomer gets. */
+function WelcomeBack({ name, ratings }: { name: string | undefined; ratings: number }) {
+  return (
+    <Box
+      component="section"
+      aria-labelledby="home-title"
+      sx={{
+        display: 'flex',
+        flexWrap: 'wrap',
+        gap: 2,
+        alignItems: 'center',
+        justifyContent: 'space-between',
+        mb: 3,
+      }}
+    >
+      <Box>
+        <Typography id="home-title" variant="h4" component="h1">
+          {name ? `Welcome back, ${name}` : 'Welcome back'}
+        </Typography>
+        <Typography sx={{ color: 'text.secondary' }}>
+          Your {ratings.toLocaleString()} {ratings === 1 ? 'rating shapes' : 'ratings shape'} the
+          rows below; films you rated, saved or turned down are left out of them.
+        </Typography>
+      </Box>
+      <Stack direction="row" spacing={1.5}>
+        <Button href="/for-you" variant="contained">
+          Your picks
+        </Button>
+        <Button href="/browse" variant="outlined" color="secondary">
+          Browse
+        </Button>
+      </Stack>
+    </Box>
+  );
+}
+
 export default function HomePage() {
   const loggedIn = useAppSelector(selectIsLoggedIn);
+  const { user } = useCurrentUser();
   const popular = useGetPopularQuery({ limit: 40 });
   const latest = useGetLatestQuery({ limit: 40 });
   const topRated = useGetTopRatedQuery({ limit: 40 });
   const personal = useGetHomeRowsQuery(undefined, { skip: !loggedIn });
+  // A logged-in user's charts leave out what they rated, saved or turned down.
+  const myRatings = useGetMyRatingsQuery(undefined, { skip: !loggedIn });
+  const watchlist = useGetListQuery('watchlist', { skip: !loggedIn });
+  const dismissed = useGetListQuery('dismissed', { skip: !loggedIn });
   const rows = loggedIn ? (personal.data?.rows ?? []) : [];
   const shown = new Set(rows.flatMap((row) => row.movies.map((m) => m.id)));
+  if (loggedIn) {
+    for (const entry of [
+      ...(myRatings.data ?? []),
+      ...(watchlist.data ?? []),
+      ...(dismissed.data ?? []),
+    ])
+      shown.add(entry.movie_id);
+  }
   const popularRow = unseen(popular.data, shown);
   const latestRow = unseen(latest.data, shown);
   const topRatedRow = unseen(topRated.data?.results, shown);
+  const rated = loggedIn ? (myRatings.data?.length ?? 0) : 0;
   return (
     <>
-      <Box
-        component="section"
-        aria-labelledby="home-title"
-        sx={{
-          position: 'relative',
-          overflow: 'hidden',
-          borderRadius: 3,
-          px: { xs: 2.5, sm: 5 },
-          py: { xs: 4, sm: 6 },
-          mb: 4,
-          background:
-            'linear-gradient(120deg, rgba(251,113,133,0.22), rgba(56,189,248,0.12) 60%, rgba(19,26,39,0.6))',
-          border: '1px solid rgba(255,255,255,0.08)',
-        }}
-      >
-        <Typography
-          id="home-title"
-          variant="h3"
-          component="h1"
-          sx={{ fontSize: { xs: '1.9rem', sm: '2.6rem' }, maxWidth: 720 }}
-        >
-          Find your next favourite film.
-        </Typography>
-        <Typography sx={{ mt: 1.5, color: 'text.secondary', maxWidth: 640, fontSize: '1.05rem' }}>
-          Browse thousands of movies, rate what you have seen, and NextFlex learns your taste —
-          every rating changes your recommendations at once.
-        </Typography>
-        <Stack direction="row" spacing={1.5} sx={{ mt: 3, flexWrap: 'wrap', rowGap: 1.5 }}>
-          <Button href="/browse" variant="contained" size="large">
-            Browse movies
-          </Button>
-          {loggedIn ? (
-            <Button href="/for-you" variant="outlined" size="large" color="secondary">
-              Your picks
-            </Button>
-          ) : (
-            <Button href="/register" variant="outlined" size="large" color="secondary">
-              Create a free account
-            </Button>
-          )}
-        </Stack>
-        {popular.data && <PosterFan movies={popular.data} />}
-      </Box>
+      {rated > 0 ? (
+        <WelcomeBack name={user?.first_name || undefined} ratings={rated} />
+      ) : (
+        <Hero loggedIn={loggedIn} popular={popular.data} />
+      )}
       {loggedIn && personal.data && rows.length > 0 && <PersonalRows rows={rows} />}
       {loggedIn && personal.data && rows.every((row) => row.kind !== 'for_you') && <TasteCallout />}
       <MovieRow
