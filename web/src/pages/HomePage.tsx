@@ -227,7 +227,12 @@ function WelcomeBack({ name, ratings }: { name: string | undefined; ratings: num
       }}
     >
       <Box>
-        <Typography id="home-title" variant="h4" component="h1">
+        <Typography
+          id="home-title"
+          variant="h4"
+          component="h1"
+          sx={{ fontSize: { xs: '1.6rem', sm: '2.1rem' } }}
+        >
           {name ? `Welcome back, ${name}` : 'Welcome back'}
         </Typography>
         <Typography sx={{ color: 'text.secondary' }}>
