@@ -13,11 +13,13 @@ import {
   type AuthState,
 } from '../features/auth/authSlice';
 import { loadTokens, saveTokens } from '../features/auth/tokenStorage';
+import { undoReducer } from '../features/notices/undoSlice';
 import { statusReducer } from '../features/status/statusSlice';
 
 const rootReducer = combineReducers({
   auth: authReducer,
   status: statusReducer,
+  undo: undoReducer,
   [api.reducerPath]: api.reducer,
 });
 
@@ -52,3 +54,5 @@ export function makeStore(preloaded: { auth?: AuthState } = {}) {
     middleware: (getDefault) => getDefault().prepend(sessionListeners()).concat(api.middleware),
   });
 }
+
+export type AppDispatch = ReturnType<typeof makeStore>['dispatch'];

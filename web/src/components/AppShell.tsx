@@ -29,6 +29,7 @@ import MenuIcon from '@mui/icons-material/Menu';
 import GroupsOutlinedIcon from '@mui/icons-material/GroupsOutlined';
 import PersonOutlineOutlinedIcon from '@mui/icons-material/PersonOutlineOutlined';
 import SearchIcon from '@mui/icons-material/Search';
+import { UndoBar } from '../features/notices/UndoBar';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useLogoutMutation } from '../api/auth';
 import { useCurrentUser } from '../features/auth/useCurrentUser';
@@ -332,6 +333,7 @@ export function AppShell() {
           <Outlet />
         </Suspense>
       </Container>
+      <UndoBar />
       <Box
         component="footer"
         sx={{

@@ -12,7 +12,8 @@ import StarRoundedIcon from '@mui/icons-material/StarRounded';
 import VisibilityOffOutlinedIcon from '@mui/icons-material/VisibilityOffOutlined';
 import { useAddToListMutation, useGetListQuery, useRemoveFromListMutation } from '../../api/lists';
 import { useGetMyRatingsQuery, useRateMovieMutation } from '../../api/movies';
-import { useAppSelector } from '../../app/hooks';
+import { useAppDispatch, useAppSelector } from '../../app/hooks';
+import { dismissedFromCard } from '../notices/undoSlice';
 import { selectIsLoggedIn } from '../auth/authSlice';
 import { starsLabel } from './RatingControl';
 
@@ -31,6 +32,7 @@ const buttonSx = {
  */
 export function QuickActions({ movieId, title }: { movieId: number; title: string }) {
   const loggedIn = useAppSelector(selectIsLoggedIn);
+  const dispatch = useAppDispatch();
   const watchlist = useGetListQuery('watchlist', { skip: !loggedIn });
   const dismissed = useGetListQuery('dismissed', { skip: !loggedIn });
   const ratings = useGetMyRatingsQuery(undefined, { skip: !loggedIn });
@@ -44,8 +46,14 @@ export function QuickActions({ movieId, title }: { movieId: number; title: strin
   const watching = watchlist.data?.some((e) => e.movie_id === movieId) ?? false;
   const notInterested = dismissed.data?.some((e) => e.movie_id === movieId) ?? false;
   const busy = addState.isLoading || removeState.isLoading || rateState.isLoading;
-  const toggle = (list: 'watchlist' | 'dismissed', on: boolean) =>
-    on ? remove({ list, id: movieId }) : add({ list, id: movieId });
+  const toggle = async (list: 'watchlist' | 'dismissed', on: boolean) => {
+    if (on) return remove({ list, id: movieId });
+    const added = await add({ list, id: movieId });
+    // The card may leave its row once the lists refresh: the undo bar outlives it.
+    if (list === 'dismissed' && !('error' in added))
+      dispatch(dismissedFromCard({ movieId, title }));
+    return added;
+  };
 
   return (
     <Box
@@ -85,7 +93,7 @@ export function QuickActions({ movieId, title }: { movieId: number; title: strin
             aria-pressed={watching}
             aria-label={`${title}: ${watching ? 'on your watchlist' : 'add to your watchlist'}`}
             disabled={busy || !watchlist.data}
-            onClick={() => toggle('watchlist', watching)}
+            onClick={() => void toggle('watchlist', watching)}
             data-testid="quick-watchlist"
           >
             {watching ? (
@@ -104,7 +112,7 @@ export function QuickActions({ movieId, title }: { movieId: number; title: strin
             aria-pressed={notInterested}
             aria-label={`${title}: ${notInterested ? 'not interested (undo)' : 'not interested'}`}
             disabled={busy || !dismissed.data}
-            onClick={() => toggle('dismissed', notInterested)}
+            onClick={() => void toggle('dismissed', notInterested)}
             data-testid="quick-dismiss"
           >
             <VisibilityOffOutlinedIcon
