@@ -2,7 +2,7 @@ import { screen, waitFor } from '@testing-library/react';
 import type { Models } from '../../api/types';
 import { json, LOGGED_IN, mockFetch, renderWithProviders } from '../../test/utils';
 import { fillDays, fullDistribution, parseDay } from './AdminCharts';
-import { ModelsPanel } from './ModelsPanel';
+import { ModelsPanel, pairs } from './ModelsPanel';
 
 const version = (name: string, active: boolean) => ({
   version: name,
@@ -124,5 +124,26 @@ describe('dashboard chart data', () => {
   it('reads days as dates or Unix seconds', () => {
     expect(parseDay('2024-03-05').toISOString()).toBe('2024-03-05T00:00:00.000Z');
     expect(parseDay(1_709_596_800).toISOString()).toBe('2024-03-05T00:00:00.000Z');
+  });
+});
+
+describe('pairs', () => {
+  it('flattens nested parameters, leaves out nulls and the tuning record', () => {
+    expect(
+      pairs({
+        rank: 20,
+        ranking: { ease_lambda: 200, ials_factors: 64 },
+        dataset: null,
+        tuning: { seconds: 1 },
+        similar: { kind: 0.6 },
+      }),
+    ).toEqual([
+      'rank=20',
+      'ranking.ease_lambda=200',
+      'ranking.ials_factors=64',
+      'similar.kind=0.6',
+    ]);
+    expect(pairs(null)).toEqual([]);
+    expect(pairs({ tuning: {} })).toEqual([]);
   });
 });

@@ -25,19 +25,44 @@ import { TuningCard } from './TuningCard';
 
 const POLL_MS = 2000;
 
+const VALUES_SX = { fontSize: '0.8rem', color: 'text.secondary', maxWidth: 320 };
+
 function metric(value: number | null | undefined, digits = 3): string {
   return value === null || value === undefined ? '—' : value.toFixed(digits);
 }
 
-function pairs(record: Record<string, unknown> | null): string {
-  if (!record) return '—';
-  // How the values were tuned has a card of its own.
-  const entries = Object.entries(record).filter(([k]) => k !== 'tuning');
-  return entries.length
-    ? entries
-        .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-        .join(', ')
-    : '—';
+/** `key=value` lines, nested records flattened (`ranking.ease_lambda=200`), nulls left out. */
+export function pairs(record: Record<string, unknown> | null, prefix = ''): string[] {
+  const flat: string[] = [];
+  for (const [k, v] of Object.entries(record ?? {})) {
+    // How the values were tuned has a card of its own.
+    if (v === null || v === undefined || (prefix === '' && k === 'tuning')) continue;
+    if (typeof v === 'object' && !Array.isArray(v))
+      flat.push(...pairs(v as Record<string, unknown>, `${prefix}${k}.`));
+    else flat.push(`${prefix}${k}=${Array.isArray(v) ? v.join('/') : String(v)}`);
+  }
+  return flat;
+}
+
+/** A version's values, folded away until asked for: they would make every row tall. */
+function Values({ record, what }: { record: Record<string, unknown> | null; what: string }) {
+  const lines = pairs(record);
+  if (lines.length === 0) return <>—</>;
+  return (
+    <details>
+      <summary style={{ cursor: 'pointer', whiteSpace: 'nowrap' }}>
+        {lines.length} {what}
+      </summary>
+      <Box
+        component="ul"
+        sx={{ m: 0, mt: 0.5, pl: 2, overflowWrap: 'anywhere', fontFamily: 'monospace' }}
+      >
+        {lines.map((line) => (
+          <li key={line}>{line}</li>
+        ))}
+      </Box>
+    </details>
+  );
 }
 
 function isCurrent(models: Models, v: ModelVersion): boolean {
@@ -216,11 +241,11 @@ export function ModelsPanel() {
                   <TableCell align="right">{metric(v.metrics?.precision_at_10)}</TableCell>
                   <TableCell align="right">{metric(v.metrics?.ndcg_at_10)}</TableCell>
                   <TableCell align="right">{metric(v.metrics?.coverage)}</TableCell>
-                  <TableCell sx={{ fontSize: '0.8rem', color: 'text.secondary', minWidth: 260 }}>
-                    {pairs(v.params)}
+                  <TableCell sx={VALUES_SX}>
+                    <Values record={v.params} what="parameters" />
                   </TableCell>
-                  <TableCell sx={{ fontSize: '0.8rem', color: 'text.secondary', minWidth: 260 }}>
-                    {pairs(v.data_sizes)}
+                  <TableCell sx={VALUES_SX}>
+                    <Values record={v.data_sizes} what="figures" />
                   </TableCell>
                 </TableRow>
               ))}
