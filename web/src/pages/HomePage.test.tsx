@@ -1,17 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { json, LOGGED_IN, mockFetch, renderWithProviders } from '../test/utils';
+import { json, LOGGED_IN, mockFetch, movieCard as card, renderWithProviders } from '../test/utils';
 import HomePage from './HomePage';
-
-const card = (id: number, title: string) => ({
-  id,
-  title,
-  year: 1995,
-  release_date: null,
-  genres: ['Drama'],
-  poster_path: null,
-  popularity: 1,
-  rating: null,
-});
 
 const CHART = [card(1, 'Heat'), card(2, 'Casino'), card(3, 'Se7en'), card(4, 'Babe')];
 

@@ -1,17 +1,6 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { json, LOGGED_IN, mockFetch, renderWithProviders } from '../test/utils';
+import { json, LOGGED_IN, mockFetch, movieCard as card, renderWithProviders } from '../test/utils';
 import WatchlistPage from './WatchlistPage';
-
-const card = (id: number, title: string) => ({
-  id,
-  title,
-  year: 1995,
-  release_date: null,
-  genres: ['Drama'],
-  poster_path: null,
-  popularity: 1,
-  rating: null,
-});
 
 describe('WatchlistPage', () => {
   it('lists the films turned down, and brings one back', async () => {

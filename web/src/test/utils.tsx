@@ -93,3 +93,17 @@ export function deferred<T = void>() {
   });
   return { promise, resolve };
 }
+
+/** A movie card as the API answers it: a 1995 drama with no poster and no ratings. */
+export function movieCard(id: number, title: string) {
+  return {
+    id,
+    title,
+    year: 1995,
+    release_date: null,
+    genres: ['Drama'],
+    poster_path: null,
+    popularity: 1,
+    rating: null,
+  };
+}
