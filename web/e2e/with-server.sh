@@ -39,7 +39,9 @@ export NEXTFLEX_E2E_ADMIN_PASSWORD="$(python3 -c "import secrets; print(secrets.
 cd "$WORK"
 printf '%s\n' "$NEXTFLEX_E2E_ADMIN_PASSWORD" |
   "$BIN" users create --admin --email "$NEXTFLEX_E2E_ADMIN_EMAIL" --password-stdin --first-name Ada --last-name Admin
-"$BIN" serve --addr "127.0.0.1:$PORT" --demo-path "$ROOT/data/demo" >"$NEXTFLEX_E2E_SHOTS/serve.log" 2>&1 &
+# Without the text model: embedding the demo catalogue takes minutes, which the integration tests
+# (tests/it/search.rs) spend once; this test walks the pages.
+env -u NEXTFLEX_TEXT_MODEL "$BIN" serve --addr "127.0.0.1:$PORT" --demo-path "$ROOT/data/demo" >"$NEXTFLEX_E2E_SHOTS/serve.log" 2>&1 &
 SERVER_PID=$!
 
 # Ready, and past warming up: the first full model is trained (its time depends on how busy the

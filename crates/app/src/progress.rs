@@ -87,9 +87,14 @@ pub fn counter(what: impl Into<String>, total: u64) -> Counter {
 impl Counter {
     /// One more step done.
     pub fn inc(&mut self) {
-        self.count += 1;
+        self.advance_to(self.count + 1);
+    }
+
+    /// `count` steps done in all.
+    pub fn advance_to(&mut self, count: u64) {
+        self.count = count;
         match &self.bar {
-            Some(bar) => bar.inc(1),
+            Some(bar) => bar.set_position(count),
             None if self.logged.elapsed() >= LOG_EVERY => {
                 self.logged = Instant::now();
                 tracing::info!(done = self.count, total = self.total, "{}", self.what);

@@ -32,6 +32,89 @@ pub fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Numbers as people write them, as digits.
+const NUMBERS: [(&str, &str); 37] = [
+    ("one", "1"),
+    ("two", "2"),
+    ("three", "3"),
+    ("four", "4"),
+    ("five", "5"),
+    ("six", "6"),
+    ("seven", "7"),
+    ("eight", "8"),
+    ("nine", "9"),
+    ("ten", "10"),
+    ("eleven", "11"),
+    ("twelve", "12"),
+    ("thirteen", "13"),
+    ("fourteen", "14"),
+    ("fifteen", "15"),
+    ("sixteen", "16"),
+    ("seventeen", "17"),
+    ("eighteen", "18"),
+    ("nineteen", "19"),
+    ("twenty", "20"),
+    ("ii", "2"),
+    ("iii", "3"),
+    ("iv", "4"),
+    ("vi", "6"),
+    ("vii", "7"),
+    ("viii", "8"),
+    ("ix", "9"),
+    ("xi", "11"),
+    ("xii", "12"),
+    ("xiii", "13"),
+    ("first", "1"),
+    ("second", "2"),
+    ("third", "3"),
+    ("fourth", "4"),
+    ("fifth", "5"),
+    ("sixth", "6"),
+    ("seventh", "7"),
+];
+
+/// Words that only announce the number after them.
+const BEFORE_A_NUMBER: [&str; 7] = ["part", "pt", "chapter", "vol", "volume", "episode", "ep"];
+
+/// Numbers however people write them, as digits: "Chapter Two", "Part II" and "2" are one
+/// thing, and a word that only announces a number ("part", "chapter", "vol.") adds nothing.
+/// "vs" and "versus" are "v". Search and the history import's title matcher both compare
+/// titles so.
+pub fn numbers_as_digits(words: &[String]) -> Vec<String> {
+    // "I" is a number after "Part" ("Part I"), a word elsewhere ("I, Robot"); "V" after such a
+    // word or at the end ("Episode V", "Rocky V"), "versus" elsewhere ("Batman v Superman").
+    let number = |w: &str, after: Option<&String>, last: bool| -> Option<&'static str> {
+        let announced = after.is_some_and(|a| BEFORE_A_NUMBER.contains(&a.as_str()));
+        match w {
+            "i" => announced.then_some("1"),
+            "v" => (announced || last).then_some("5"),
+            _ => NUMBERS.iter().find(|(word, _)| *word == w).map(|(_, n)| *n),
+        }
+    };
+    let mut out = Vec::with_capacity(words.len());
+    for (i, w) in words.iter().enumerate() {
+        // "Alien vs. Predator", "Batman v Superman": one word, however spelled.
+        let w = match w.as_str() {
+            "vs" | "versus" => "v",
+            w => w,
+        };
+        let next_is_number = words.get(i + 1).is_some_and(|n| {
+            n.bytes().all(|b| b.is_ascii_digit())
+                || number(n, words.get(i), i + 2 == words.len()).is_some()
+        });
+        if BEFORE_A_NUMBER.contains(&w) && next_is_number {
+            continue;
+        }
+        let before = i.checked_sub(1).and_then(|p| words.get(p));
+        out.push(
+            number(w, before, i + 1 == words.len())
+                .unwrap_or(w)
+                .to_owned(),
+        );
+    }
+    out
+}
+
 /// A title's series key, for keeping one franchise from filling a list: the folded words
 /// before a subtitle (`:` or ` - `), less a trailing sequel marker (a number, a Roman numeral,
 /// "part N"). "Toy Story 3" and "Star Wars: Episode V - The Empire Strikes Back" become
@@ -132,7 +215,30 @@ fn osa_within<T: PartialEq>(a: &[T], b: &[T], max: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{fold, franchise, same_series, within_edits, words};
+    use super::{fold, franchise, numbers_as_digits, same_series, within_edits, words};
+
+    #[test]
+    fn numbers_are_digits_however_written() {
+        let n = |t: &str| numbers_as_digits(&words(t)).join(" ");
+        assert_eq!(n("The Godfather: Part II"), "the godfather 2");
+        assert_eq!(n("godfather part 2"), "godfather 2");
+        assert_eq!(n("John Wick: Chapter Two"), "john wick 2");
+        assert_eq!(
+            n("Guardians of the Galaxy Vol. 2"),
+            "guardians of the galaxy 2"
+        );
+        assert_eq!(n("Star Wars: Episode V"), "star wars 5");
+        assert_eq!(n("I, Robot"), "i robot", "I is a word unless after Part");
+        assert_eq!(n("Part I"), "1");
+        assert_eq!(
+            n("The Part"),
+            "the part",
+            "a part that announces nothing stays"
+        );
+        assert_eq!(n("Alien vs. Predator"), "alien v predator");
+        assert_eq!(n("Batman v Superman"), "batman v superman");
+        assert_eq!(n("Rocky V"), "rocky 5");
+    }
 
     #[test]
     fn series_are_one_key_or_a_long_enough_prefix() {

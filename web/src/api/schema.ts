@@ -1371,6 +1371,12 @@ export interface components {
             /** @description False when the movie was on the list already (nothing changed). */
             added: boolean;
         };
+        /** @description The line of a film's overview a search by what films are about matched. */
+        MatchedLine: {
+            /** Format: int64 */
+            id: number;
+            line: string;
+        };
         /** @description A row matched to a movie. */
         MatchedRow: {
             /** Format: int64 */
@@ -1511,6 +1517,8 @@ export interface components {
             current?: string | null;
             training: components["schemas"]["Training"];
             tuning?: components["schemas"]["TuningReport"] | null;
+            /** @description Which search answers `GET /api/movies?q=` (see `/readyz`). */
+            search: components["schemas"]["SearchMode"];
             versions: components["schemas"]["ModelVersion"][];
         };
         /** @description A movie in a list. */
@@ -1547,6 +1555,12 @@ export interface components {
         };
         /** @description A page of the catalogue. */
         MovieList: components["schemas"]["Page_MovieCard"] & {
+            search?: components["schemas"]["SearchMode"] | null;
+            /**
+             * @description With `search`: for each film of the page that was not found by its title, the line of
+             *     its overview that best matches the query (the film's id and the line).
+             */
+            matched_lines?: components["schemas"]["MatchedLine"][];
             /**
              * @description Films the length and language filters left out only because their length or language is
              *     not on record (0 without those filters): Browse says so rather than dropping them
@@ -1838,6 +1852,11 @@ export interface components {
             checks: components["schemas"]["Checks"];
             /** @description The model version this process serves, once one is loaded or trained. */
             model_version?: string | null;
+            /**
+             * @description Which search answers `GET /api/movies?q=`: `meaning` (titles, words and the text model's
+             *     embeddings) or `title_and_words` (no text model, or the films are not embedded yet).
+             */
+            search: components["schemas"]["SearchMode"];
             /** @description Why the model is `failed`: the last training's error (it is tried again after a pause). */
             reason?: string | null;
         };
@@ -1875,6 +1894,11 @@ export interface components {
          * @enum {string}
          */
         RowKind: "for_you" | "watchlist" | "because_you_rated" | "director" | "star" | "hidden_gems";
+        /**
+         * @description Which search the server offers.
+         * @enum {string}
+         */
+        SearchMode: "title_and_words" | "meaning";
         /** @description Movies like one movie (C). */
         SimilarBody: {
             movie: components["schemas"]["MovieCard"];
@@ -3378,7 +3402,12 @@ export interface operations {
     list_movies: {
         parameters: {
             query?: {
-                /** @description Words of the title (at most 200 characters); tolerant of case, accents and typos. */
+                /**
+                 * @description A title, or what a film is about (at most 200 characters): "shining", "godfather part 2",
+                 *     "a heist inside dreams". Titles are matched tolerant of case, accents, typos and how
+                 *     numbers are written; without `sort`, a title asked for comes first, then films by what
+                 *     they are about (their words, and their meaning when the text model is loaded).
+                 */
                 q?: string;
                 /**
                  * @description One genre as `/api/genres` names it (case-insensitive), or several separated by commas
@@ -5064,6 +5093,7 @@ export interface operations {
                      *         "storage": "ok"
                      *       },
                      *       "model_version": "v1795503219-4b9808",
+                     *       "search": "meaning",
                      *       "status": "ready"
                      *     }
                      */
@@ -5084,6 +5114,7 @@ export interface operations {
                      *         "storage": "ok"
                      *       },
                      *       "model_version": "v1795503219-4b9808",
+                     *       "search": "title_and_words",
                      *       "status": "unavailable"
                      *     }
                      */

@@ -61,7 +61,7 @@ describe('the browse page', () => {
     await screen.findByRole('link', { name: 'Popular one (1995)' });
     expect(movieRequests(calls)).toEqual(['/api/movies?sort=popular&page=3&page_size=24']);
 
-    await user.type(screen.getByLabelText('Search titles'), 'toy story');
+    await user.type(screen.getByLabelText('Search titles, or describe a film'), 'toy story');
 
     expect(
       await screen.findByRole('link', { name: 'toy story result (1995)' }),
@@ -86,6 +86,45 @@ describe('the browse page', () => {
         '1 movie · not shown: 1,234 with no known length',
       ),
     );
+  });
+
+  it('says "films about" a description and shows the overview line each film matched', async () => {
+    mockFetch((call) => {
+      if (call.path === '/api/genres') return json([]);
+      if (call.path === '/api/languages') return json([]);
+      return json({
+        ...page(['WALL·E', 'Silent Running']),
+        search: 'meaning',
+        matched_lines: [
+          { id: 1, line: 'A robot is left alone to clean up an abandoned Earth.' },
+          { id: 2, line: 'The last forests float in space, tended by one man.' },
+        ],
+      });
+    });
+    renderBrowse('/browse?q=a+robot+alone+on+an+empty+earth');
+    await waitFor(() =>
+      expect(screen.getByTestId('result-count')).toHaveTextContent(
+        '2 films about “a robot alone on an empty earth”',
+      ),
+    );
+    const lines = screen.getAllByTestId('matched-line').map((l) => l.textContent);
+    expect(lines).toEqual([
+      'A robot is left alone to clean up an abandoned Earth.',
+      'The last forests float in space, tended by one man.',
+    ]);
+  });
+
+  it('offers titles like the query when nothing matches', async () => {
+    mockFetch((call) => {
+      if (call.path === '/api/genres') return json([]);
+      if (call.path === '/api/languages') return json([]);
+      if (call.path === '/api/movies/suggest') return json(page(['Jaws', 'Jaws 2']).results);
+      return json({ ...page([]), search: 'title_and_words' });
+    });
+    renderBrowse('/browse?q=jawz+zzz');
+    const offered = await screen.findByTestId('did-you-mean');
+    expect(offered).toHaveTextContent('Titles like it: Jaws (1995) · Jaws 2 (1995)');
+    expect(screen.getByRole('link', { name: 'Jaws (1995)' })).toHaveAttribute('href', '/movies/1');
   });
 
   it('refuses a year range that runs backwards without asking the server', async () => {

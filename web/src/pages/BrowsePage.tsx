@@ -9,8 +9,14 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import SearchIcon from '@mui/icons-material/Search';
 import SearchOffIcon from '@mui/icons-material/SearchOff';
-import { useSearchParams } from 'react-router-dom';
-import { useGetGenresQuery, useGetLanguagesQuery, useGetMoviesQuery } from '../api/movies';
+import { Link as RouterLink, useSearchParams } from 'react-router-dom';
+import Link from '@mui/material/Link';
+import {
+  useGetGenresQuery,
+  useGetLanguagesQuery,
+  useGetMoviesQuery,
+  useSuggestMoviesQuery,
+} from '../api/movies';
 import { usePageTitle } from '../app/usePageTitle';
 import { useDebouncedValue } from '../app/useDebouncedValue';
 import { EmptyState } from '../components/EmptyState';
@@ -106,6 +112,13 @@ export default function BrowsePage() {
   const movies = useGetMoviesQuery(toMovieQuery(state), { skip: rangeError !== null });
   const data = movies.currentData ?? movies.data;
   const searching = state.q.trim() !== '';
+  // The line of each film's overview that a search by what films are about matched.
+  const lines = new Map((data?.matched_lines ?? []).map((m) => [m.id, m.line]));
+  // Found by what it is about rather than by a title: the page says "Films about …".
+  const first = data?.results[0];
+  const aboutFilms = searching && first !== undefined && lines.has(first.id);
+  const noResults = searching && data !== undefined && data.count === 0;
+  const suggestions = useSuggestMoviesQuery(state.q.trim(), { skip: !noResults });
 
   let results: React.ReactNode;
   if (rangeError) {
@@ -133,13 +146,46 @@ export default function BrowsePage() {
           </Button>
         }
       >
-        Check the spelling, or try fewer filters.
+        Check the spelling, try fewer filters, or describe the film in a few words.
+        {suggestions.data && suggestions.data.length > 0 && (
+          <Box component="span" sx={{ display: 'block', mt: 1 }} data-testid="did-you-mean">
+            {'Titles like it: '}
+            {suggestions.data.slice(0, 5).map((m, i) => (
+              <span key={m.id}>
+                {i > 0 && ' · '}
+                <Link component={RouterLink} to={`/movies/${m.id}`}>
+                  {m.year ? `${m.title} (${m.year})` : m.title}
+                </Link>
+              </span>
+            ))}
+          </Box>
+        )}
       </EmptyState>
     );
   } else if (data) {
     results = (
       <Box sx={{ opacity: movies.isFetching ? 0.6 : 1, transition: 'opacity 150ms' }}>
-        <MovieGrid movies={data.results} label="Search results" />
+        <MovieGrid
+          movies={data.results}
+          label="Search results"
+          footer={(m) =>
+            lines.has(m.id) ? (
+              <Typography
+                variant="caption"
+                data-testid="matched-line"
+                sx={{
+                  color: 'text.secondary',
+                  display: '-webkit-box',
+                  WebkitLineClamp: 3,
+                  WebkitBoxOrient: 'vertical',
+                  overflow: 'hidden',
+                }}
+              >
+                {lines.get(m.id)}
+              </Typography>
+            ) : null
+          }
+        />
         {data.pages > 1 && (
           <Stack sx={{ alignItems: 'center', mt: 4 }}>
             <Pagination
@@ -182,7 +228,7 @@ export default function BrowsePage() {
         }}
       >
         <TextField
-          label="Search titles"
+          label="Search titles, or describe a film"
           value={draft.q}
           onChange={(e) => setDraft((d) => ({ ...d, q: e.target.value }))}
           autoFocus={!state.q}
@@ -326,8 +372,12 @@ export default function BrowsePage() {
         sx={{ color: 'text.secondary', mb: 2, minHeight: '1.5em' }}
       >
         {data && !rangeError
-          ? `${data.count.toLocaleString()} ${data.count === 1 ? 'movie' : 'movies'}${
-              searching ? ` for “${state.q.trim()}”` : ''
+          ? `${data.count.toLocaleString()} ${aboutFilms ? (data.count === 1 ? 'film' : 'films') : data.count === 1 ? 'movie' : 'movies'}${
+              searching
+                ? aboutFilms
+                  ? ` about “${state.q.trim()}”`
+                  : ` for “${state.q.trim()}”`
+                : ''
             }${data.pages > 1 ? ` · page ${Math.min(state.page, data.pages)} of ${data.pages}` : ''}${leftOut(
               data.left_out,
             )}`

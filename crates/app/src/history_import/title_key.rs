@@ -8,7 +8,7 @@
 //! A title's parts alone ([`part_keys`]: its head before a subtitle, the subtitle) are for a
 //! second look, where the year agrees.
 
-use nextflex_engine::text::words;
+use nextflex_engine::text::{numbers_as_digits, words};
 
 /// English articles, which count for nothing anywhere in a title.
 const ENGLISH_ARTICLES: [&str; 3] = ["the", "a", "an"];
@@ -19,51 +19,6 @@ const ARTICLES: [&str; 17] = [
     "le", "la", "les", "l", "el", "los", "las", "il", "lo", "gli", "der", "die", "das", "os", "as",
     "det", "den",
 ];
-
-/// Numbers as people write them, as digits.
-const NUMBERS: [(&str, &str); 38] = [
-    ("one", "1"),
-    ("two", "2"),
-    ("three", "3"),
-    ("four", "4"),
-    ("five", "5"),
-    ("six", "6"),
-    ("seven", "7"),
-    ("eight", "8"),
-    ("nine", "9"),
-    ("ten", "10"),
-    ("eleven", "11"),
-    ("twelve", "12"),
-    ("thirteen", "13"),
-    ("fourteen", "14"),
-    ("fifteen", "15"),
-    ("sixteen", "16"),
-    ("seventeen", "17"),
-    ("eighteen", "18"),
-    ("nineteen", "19"),
-    ("twenty", "20"),
-    ("ii", "2"),
-    ("iii", "3"),
-    ("iv", "4"),
-    ("v", "5"),
-    ("vi", "6"),
-    ("vii", "7"),
-    ("viii", "8"),
-    ("ix", "9"),
-    ("xi", "11"),
-    ("xii", "12"),
-    ("xiii", "13"),
-    ("first", "1"),
-    ("second", "2"),
-    ("third", "3"),
-    ("fourth", "4"),
-    ("fifth", "5"),
-    ("sixth", "6"),
-    ("seventh", "7"),
-];
-
-/// Words that only announce the number after them.
-const BEFORE_A_NUMBER: [&str; 7] = ["part", "pt", "chapter", "vol", "volume", "episode", "ep"];
 
 /// The key two titles share when a person would call them the same: their
 /// [`title_words`] joined.
@@ -148,37 +103,17 @@ fn article_to_front(title: &str) -> String {
 }
 
 fn normal_words(words: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::with_capacity(words.len());
-    // "I" is a number after "Part" ("Part I"), a word elsewhere ("I, Robot").
-    let number = |w: &str, after: Option<&String>| -> Option<&'static str> {
-        if w == "i" {
-            return after
-                .is_some_and(|a| BEFORE_A_NUMBER.contains(&a.as_str()))
-                .then_some("1");
-        }
-        NUMBERS.iter().find(|(word, _)| *word == w).map(|(_, n)| *n)
-    };
     let only_word = words.len() == 1;
-    for (i, w) in words.iter().enumerate() {
-        // "Alien vs. Predator", "Batman v Superman": one word, however spelled.
-        let w = match w.as_str() {
-            "vs" | "versus" => "v",
-            w => w,
-        };
-        let next_is_number = words.get(i + 1).is_some_and(|n| {
-            n.bytes().all(|b| b.is_ascii_digit()) || number(n, words.get(i)).is_some()
-        });
-        if (!only_word && ENGLISH_ARTICLES.contains(&w))
-            || (i == 0 && !only_word && ARTICLES.contains(&w))
-            || w == "and"
-            || (BEFORE_A_NUMBER.contains(&w) && next_is_number)
-        {
-            continue;
-        }
-        let before = i.checked_sub(1).and_then(|p| words.get(p));
-        out.push(number(w, before).unwrap_or(w).to_owned());
-    }
-    out
+    numbers_as_digits(words)
+        .into_iter()
+        .enumerate()
+        .filter(|(i, w)| {
+            !((!only_word && ENGLISH_ARTICLES.contains(&w.as_str()))
+                || (*i == 0 && !only_word && ARTICLES.contains(&w.as_str()))
+                || w == "and")
+        })
+        .map(|(_, w)| w)
+        .collect()
 }
 
 #[cfg(test)]

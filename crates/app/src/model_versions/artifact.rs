@@ -19,12 +19,12 @@ use nextflex_engine::ranking::RankingModel;
 use nextflex_engine::similar::{SimilarIndex, SimilarParts};
 use sha2::{Digest, Sha256};
 
-use crate::recommender::{BuildReport, RatingStats, Trained};
+use crate::recommender::{BuildReport, Embeddings, RatingStats, Trained};
 use nextflex_store::error::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"NXFLXSNP";
 /// Bumped whenever the layout changes; other versions are refused (retrain to upgrade).
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// The object key of a version's snapshot.
 pub fn key(version: &str) -> String {
@@ -137,12 +137,54 @@ pub fn encode(trained: &Trained) -> Result<(Vec<u8>, String)> {
             w.f32s(&p.weights);
         }
     }
+    match &trained.embeddings {
+        None => w.u8(0),
+        Some(e) => {
+            w.u8(1);
+            w.embeddings(e);
+        }
+    }
     let report = serde_json::to_string(&trained.report)
         .map_err(|e| Error::internal("cannot encode the build report", e))?;
     w.str(&report);
     let digest = Sha256::digest(&w.0);
     w.0.extend_from_slice(&digest);
     Ok((w.0, hex(&digest)))
+}
+
+const EMBEDDINGS_MAGIC: &[u8; 8] = b"NXFLXEMB";
+
+/// The embeddings cache: the magic `NXFLXEMB`, the embeddings, then the SHA-256 of all before.
+pub fn encode_embeddings(embeddings: &Embeddings) -> Vec<u8> {
+    let mut w = Writer(Vec::with_capacity(embeddings.vectors.len() * 4 + 64));
+    w.0.extend_from_slice(EMBEDDINGS_MAGIC);
+    w.embeddings(embeddings);
+    let digest = Sha256::digest(&w.0);
+    w.0.extend_from_slice(&digest);
+    w.0
+}
+
+/// Reads the embeddings cache, refusing anything damaged.
+pub fn decode_embeddings(bytes: &[u8]) -> Result<Embeddings> {
+    let corrupt = |what: &str| Error::Invalid(format!("the embeddings cache is unusable: {what}"));
+    if bytes.len() < EMBEDDINGS_MAGIC.len() + 32
+        || &bytes[..EMBEDDINGS_MAGIC.len()] != EMBEDDINGS_MAGIC
+    {
+        return Err(corrupt("it is not a NextFlex embeddings cache"));
+    }
+    let (body, digest) = bytes.split_at(bytes.len() - 32);
+    if Sha256::digest(body).as_slice() != digest {
+        return Err(corrupt("its checksum does not match"));
+    }
+    let mut r = Reader {
+        bytes: body,
+        at: EMBEDDINGS_MAGIC.len(),
+    };
+    let embeddings = r.embeddings()?;
+    if r.at != body.len() {
+        return Err(corrupt("it has trailing bytes"));
+    }
+    Ok(embeddings)
 }
 
 /// Decodes a stored snapshot, refusing anything that is not whole and of this format.
@@ -289,6 +331,11 @@ pub fn decode(bytes: &[u8]) -> Result<Trained> {
         }
         _ => return Err(corrupt("unknown ranking model section")),
     };
+    let embeddings = match r.u8()? {
+        0 => None,
+        1 => Some(r.embeddings()?),
+        _ => return Err(corrupt("unknown embeddings section")),
+    };
     let report: BuildReport =
         serde_json::from_str(&r.str()?).map_err(|e| corrupt(&format!("build report: {e}")))?;
     if r.at != body.len() {
@@ -302,6 +349,7 @@ pub fn decode(bytes: &[u8]) -> Result<Trained> {
         similar,
         als,
         ranking,
+        embeddings,
         report,
     })
 }
@@ -313,6 +361,13 @@ fn hex(bytes: &[u8]) -> String {
 struct Writer(Vec<u8>);
 
 impl Writer {
+    fn embeddings(&mut self, e: &Embeddings) {
+        self.str(&e.model);
+        self.len(e.ids.len());
+        e.ids.iter().for_each(|&id| self.i64(id));
+        e.hashes.iter().for_each(|&h| self.u64(h));
+        self.f32s(&e.vectors);
+    }
     fn feedback(&mut self, f: &Feedback) {
         self.f32(f.positive_from);
         self.f64(f.value_weight);
@@ -363,6 +418,24 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
+    fn embeddings(&mut self) -> Result<Embeddings> {
+        let model = self.str()?;
+        let n = self.len()?;
+        let ids = (0..n).map(|_| self.i64()).collect::<Result<Vec<_>>>()?;
+        let hashes = (0..n).map(|_| self.u64()).collect::<Result<Vec<_>>>()?;
+        let vectors = self.f32s()?;
+        if vectors.len() != n * nextflex_text_model::DIMENSIONS {
+            return Err(Error::Invalid(
+                "the embeddings are not one vector per film".into(),
+            ));
+        }
+        Ok(Embeddings {
+            model,
+            ids,
+            hashes,
+            vectors,
+        })
+    }
     fn feedback(&mut self) -> Result<Feedback> {
         Ok(Feedback {
             positive_from: self.f32()?,

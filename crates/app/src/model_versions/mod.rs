@@ -4,7 +4,7 @@
 //! keep the snapshot they started with), and a failed one leaves the current one serving and
 //! records its error.
 
-mod artifact;
+pub(crate) mod artifact;
 pub mod spark;
 
 use std::sync::{Arc, Mutex, PoisonError};
@@ -114,6 +114,11 @@ impl Models {
     }
 
     /// The snapshot the API answers from.
+    /// The text model that embeds search queries and films, when one is loaded.
+    pub fn text_model(&self) -> Option<&recommender::SharedTextModel> {
+        self.settings.text_model.as_ref()
+    }
+
     pub fn shared(&self) -> Arc<SharedRecommender> {
         Arc::clone(&self.shared)
     }
@@ -446,7 +451,8 @@ impl Models {
             tuning,
             ..self.settings.clone()
         };
-        let (movies, mut trained) = recommender::train(&self.db, &self.storage, &settings).await?;
+        let (catalogue, mut trained) =
+            recommender::train(&self.db, &self.storage, &settings).await?;
         match supplied {
             None => {}
             Some(Supplied::Als(als)) => trained.take_als(als),
@@ -472,7 +478,7 @@ impl Models {
             dataset_ratings: Some(report.dataset_ratings as u64),
             app_ratings: Some(report.app_ratings as u64),
             users: Some(report.users as u64),
-            movies: Some(movies.len() as u64),
+            movies: Some(catalogue.movies.len() as u64),
             rated_movies: Some(report.rated_movies as u64),
             artifact_bytes: Some(size as u64),
         };
@@ -526,7 +532,7 @@ impl Models {
             t.stage = Some("swapping in");
             t.progress = 0.95;
         });
-        tokio::task::spawn_blocking(move || recommender::assemble(movies, trained))
+        tokio::task::spawn_blocking(move || recommender::assemble(catalogue, trained))
             .await
             .map_err(|e| Error::internal("assembling the model failed", e))
     }
@@ -543,10 +549,11 @@ impl Models {
     /// error and the current snapshot stays.
     pub async fn load(&self, version: &str) -> Result<()> {
         let trained = self.read(version).await?;
-        let movies = recommender::catalogue(&self.db).await?;
-        let snapshot = tokio::task::spawn_blocking(move || recommender::assemble(movies, trained))
-            .await
-            .map_err(|e| Error::internal("assembling the model failed", e))?;
+        let catalogue = recommender::catalogue(&self.db).await?;
+        let snapshot =
+            tokio::task::spawn_blocking(move || recommender::assemble(catalogue, trained))
+                .await
+                .map_err(|e| Error::internal("assembling the model failed", e))?;
         self.shared.set(snapshot);
         *self.serving.lock().unwrap_or_else(PoisonError::into_inner) = Some(version.to_string());
         tracing::info!(version, "model version loaded");

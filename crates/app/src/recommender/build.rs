@@ -16,10 +16,12 @@ use nextflex_engine::similar::{Collaborative, SimilarIndex, SimilarParams};
 use object_store::ObjectStoreExt;
 use object_store::path::Path as ObjectPath;
 
+use super::about::{AboutIndex, Embeddings, SharedTextModel, about_text, embed_catalogue};
 use super::evaluation::{self, ModelKind, SplitSpec};
 use super::tuning::{self, TuningSettings};
 use super::{BuildReport, ChartSource, MAX_K, MovieSummary, RatingStats, Recommender};
 use nextflex_store::db::Db;
+use nextflex_store::db::catalogue::AboutRow;
 use nextflex_store::error::{Error, Result};
 use nextflex_store::storage::Storage;
 
@@ -45,6 +47,9 @@ pub struct RecommenderSettings {
     pub tuning: TuningSettings,
     /// What to build.
     pub plan: Plan,
+    /// The text model that embeds what films are about, for search by meaning (`None`: search
+    /// by titles and words only).
+    pub text_model: Option<SharedTextModel>,
 }
 
 impl Default for RecommenderSettings {
@@ -58,6 +63,7 @@ impl Default for RecommenderSettings {
             evaluate: false,
             tuning: TuningSettings::default(),
             plan: Plan::Full(Fit::Both),
+            text_model: None,
         }
     }
 }
@@ -101,14 +107,101 @@ pub async fn build(
     storage: &Storage,
     settings: &RecommenderSettings,
 ) -> Result<Recommender> {
-    let (movies, trained) = train(db, storage, settings).await?;
-    Ok(assemble(movies, trained))
+    let (catalogue, trained) = train(db, storage, settings).await?;
+    Ok(assemble(catalogue, trained))
+}
+
+/// What a snapshot holds of the catalogue itself: every movie's summary and what it is about,
+/// in the same order.
+pub struct Catalogue {
+    pub movies: Vec<MovieSummary>,
+    pub about: Vec<AboutRow>,
 }
 
 /// The catalogue's movies, for assembling a snapshot from a stored version (which carries its
 /// similar lists and their features: the keywords, cast and crew are not read).
-pub async fn catalogue(db: &Db) -> Result<Vec<MovieSummary>> {
-    summaries(db, &nextflex_store::db::catalogue::genres(db).await?).await
+pub async fn catalogue(db: &Db) -> Result<Catalogue> {
+    let movies = summaries(db, &nextflex_store::db::catalogue::genres(db).await?).await?;
+    let about = about_rows(db, &movies).await?;
+    Ok(Catalogue { movies, about })
+}
+
+/// What each of `movies` is about, in their order.
+async fn about_rows(db: &Db, movies: &[MovieSummary]) -> Result<Vec<AboutRow>> {
+    let mut rows: HashMap<i64, AboutRow> = nextflex_store::db::catalogue::about(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    Ok(movies
+        .iter()
+        .map(|m| {
+            rows.remove(&m.id).unwrap_or_else(|| AboutRow {
+                id: m.id,
+                title: m.title.clone(),
+                ..AboutRow::default()
+            })
+        })
+        .collect())
+}
+
+/// Where the films' embeddings of the last training are kept, so the next one embeds only
+/// films that are new or changed.
+pub fn embeddings_cache_key() -> String {
+    format!(
+        "text-embeddings/{}.bin",
+        &nextflex_text_model::MODEL_SHA256[..16]
+    )
+}
+
+/// The embeddings the last training cached, if any are usable.
+pub async fn cached_embeddings(storage: &Storage) -> Result<Option<Embeddings>> {
+    Ok(match storage.get(&embeddings_cache_key()).await? {
+        Some(bytes) => match crate::model_versions::artifact::decode_embeddings(&bytes) {
+            Ok(e) => Some(e),
+            Err(e) => {
+                tracing::warn!(error = %e, "the embeddings cache is unusable; embedding every film");
+                None
+            }
+        },
+        None => None,
+    })
+}
+
+/// Embeds what every film of `about` is about, reusing the cached embeddings of films whose
+/// text is unchanged, and caches the result.
+async fn embeddings(
+    storage: &Storage,
+    model: &SharedTextModel,
+    about: &[AboutRow],
+) -> Result<Embeddings> {
+    let key = embeddings_cache_key();
+    let previous = cached_embeddings(storage).await?;
+    let texts: Vec<(i64, String)> = about.iter().map(|r| (r.id, about_text(r, true))).collect();
+    let model = model.0.clone();
+    let embedded = tokio::task::spawn_blocking(move || {
+        let mut bar: Option<crate::progress::Counter> = None;
+        let result = embed_catalogue(&model, &texts, previous.as_ref(), &mut |done, total| {
+            let bar = bar.get_or_insert_with(|| {
+                crate::progress::counter("embedding what films are about", total as u64)
+            });
+            bar.advance_to(done as u64);
+        });
+        if let Some(bar) = bar {
+            bar.done("done");
+        }
+        result
+    })
+    .await
+    .map_err(|e| Error::internal("embedding the catalogue failed", e))?
+    .map_err(|e| Error::internal("embedding the catalogue failed", e))?;
+    storage
+        .put(
+            &key,
+            crate::model_versions::artifact::encode_embeddings(&embedded),
+        )
+        .await?;
+    Ok(embedded)
 }
 
 /// Reads the catalogue and the ratings and trains what a snapshot needs.
@@ -116,7 +209,7 @@ pub async fn train(
     db: &Db,
     storage: &Storage,
     settings: &RecommenderSettings,
-) -> Result<(Vec<MovieSummary>, Trained)> {
+) -> Result<(Catalogue, Trained)> {
     let started = Instant::now();
     let als = settings
         .als
@@ -156,6 +249,13 @@ pub async fn train(
         nextflex_store::db::catalogue::genres(db).await?
     };
     let movies = summaries(db, &genres).await?;
+    let about = about_rows(db, &movies).await?;
+    // Embedded with the full models only: the charts-only snapshot that serves while the
+    // first model trains must come in seconds (its search matches titles and words).
+    let embeddings = match &settings.text_model {
+        Some(model) if plan.similar() => Some(embeddings(storage, model, &about).await?),
+        _ => None,
+    };
     let dataset = dataset_ratings(db, storage, settings.dataset.as_deref()).await?;
     let app = app_ratings(db).await?;
     let similar_params = SimilarParams {
@@ -271,6 +371,7 @@ pub async fn train(
                 similar,
                 als: model,
                 ranking: ranking_model,
+                embeddings,
                 report,
             };
             Ok((movies, trained))
@@ -285,7 +386,7 @@ pub async fn train(
         seconds = trained.report.seconds,
         "recommenders trained"
     );
-    Ok((movies, trained))
+    Ok((Catalogue { movies, about }, trained))
 }
 
 /// Makes `trained`'s similar lists again, with the ranking model it holds now (one trained
@@ -379,6 +480,8 @@ pub struct Trained {
     pub similar: SimilarIndex,
     pub als: Option<AlsModel>,
     pub ranking: Option<RankingModel>,
+    /// What films are about, embedded (with a text model).
+    pub embeddings: Option<Embeddings>,
     pub report: BuildReport,
 }
 
@@ -394,15 +497,18 @@ impl Trained {
 
 /// A snapshot from the catalogue's movies and what training produced: the charts and the
 /// search index are derived here.
-pub fn assemble(movies: Vec<MovieSummary>, trained: Trained) -> Recommender {
+pub fn assemble(catalogue: Catalogue, trained: Trained) -> Recommender {
+    let Catalogue { movies, about } = catalogue;
     let Trained {
         stats,
         dataset_stats,
         similar,
         als,
         ranking,
+        embeddings,
         report,
     } = trained;
+    let about = AboutIndex::build(&about, embeddings.as_ref());
     let percentile = report.chart_percentile;
     let position: HashMap<i64, usize> = movies.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
 
@@ -478,6 +584,7 @@ pub fn assemble(movies: Vec<MovieSummary>, trained: Trained) -> Recommender {
         .collect();
     let mut recommender = Recommender {
         title_words: super::search::index(&movies),
+        about,
         franchises,
         movies,
         position,

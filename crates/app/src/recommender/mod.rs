@@ -4,9 +4,11 @@
 //! the explicit ALS, both folded in from the user's current ratings. `build` makes a snapshot
 //! from the database and object storage; everything here only reads it.
 
+pub mod about;
 mod build;
 pub mod evaluation;
 mod search;
+pub mod search_evaluation;
 pub mod tuning;
 
 use std::collections::{HashMap, HashSet};
@@ -20,11 +22,12 @@ use serde::Serialize;
 
 use nextflex_store::error::{Error, Result};
 
+pub use about::{Embeddings, SearchMode, SharedTextModel};
 pub use build::{
-    Fit, Plan, RecommenderSettings, Trained, assemble, build, catalogue, content_item, relist,
-    similar_lists, train,
+    Catalogue, Fit, Plan, RecommenderSettings, Trained, assemble, build, cached_embeddings,
+    catalogue, content_item, relist, similar_lists, train,
 };
-pub use search::{MovieQuery, SortBy};
+pub use search::{AboutSearch, MovieQuery, SortBy};
 
 /// Whose votes rank a chart: the dataset's and app users' ratings, or TMDB's.
 #[derive(
@@ -157,6 +160,8 @@ pub struct Recommender {
     /// Each movie's title as search compares it (same order as `movies`).
     /// Each movie's titles as search compares them, its display title first.
     title_words: Vec<Vec<search::TitleKey>>,
+    /// What each movie is about, by its words and (with a text model) its meaning.
+    about: about::AboutIndex,
     /// Each movie's position in `popular` (same order as `movies`).
     popular_rank: Vec<usize>,
     /// Positions in the overall top-rated chart.
@@ -253,6 +258,7 @@ impl Recommender {
             + charts
             + strings(&self.franchises)
             + self.similar.heap_bytes()
+            + self.about.heap_bytes()
             + self.als.as_ref().map_or(0, AlsModel::heap_bytes)
             + self.ranking.as_ref().map_or(0, RankingModel::heap_bytes)
     }

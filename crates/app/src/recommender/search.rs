@@ -4,9 +4,9 @@
 //! pagination. Held in memory, so that it works the
 //! same on every database backend and answers in well under a millisecond.
 
-use nextflex_engine::text::{within_edits, words};
+use nextflex_engine::text::{numbers_as_digits, within_edits, words};
 
-use super::{ChartSource, MovieSummary, Recommender};
+use super::{ChartSource, MovieSummary, Recommender, about};
 
 /// How to order movies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
@@ -18,10 +18,24 @@ pub enum SortBy {
     Title,
 }
 
+/// Whether a query with text also searches what films are about.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub enum AboutSearch<'a> {
+    /// Titles only (the typeahead).
+    #[default]
+    Off,
+    /// Titles and the words of what films are about.
+    Words,
+    /// Titles, words and meaning: the query's embedding.
+    Meaning(&'a [f32]),
+}
+
 /// A catalogue query.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MovieQuery<'a> {
     pub q: Option<&'a str>,
+    /// With `q` and the relevance order: also by what films are about.
+    pub about: AboutSearch<'a>,
     /// Only movies with every one of these genres.
     pub genres: Vec<&'a str>,
     pub year_from: Option<i64>,
@@ -68,7 +82,10 @@ pub(super) struct TitleKey {
 
 impl TitleKey {
     fn new(title: &str) -> TitleKey {
-        let words = words(title);
+        TitleKey::of_words(words(title))
+    }
+
+    fn of_words(words: Vec<String>) -> TitleKey {
         let article =
             usize::from(words.len() > 1 && matches!(words[0].as_str(), "the" | "a" | "an"));
         TitleKey { words, article }
@@ -99,31 +116,57 @@ impl TitleKey {
     }
 }
 
-/// Every movie's title keys for matching: its display title first, then every other title.
+/// Every movie's title keys for matching: its display title first, then every other title,
+/// then those with numbers written as digits where that differs ("The Godfather: Part II" is
+/// also "the godfather 2").
 pub(super) fn index(movies: &[MovieSummary]) -> Vec<Vec<TitleKey>> {
     movies
         .iter()
         .map(|m| {
-            std::iter::once(&m.title)
+            let mut keys: Vec<TitleKey> = std::iter::once(&m.title)
                 .chain(&m.also_known_as)
                 .map(|t| TitleKey::new(t))
-                .collect()
+                .collect();
+            let numbered: Vec<TitleKey> = keys
+                .iter()
+                .filter_map(|k| {
+                    let n = numbers_as_digits(&k.words);
+                    (n != k.words).then(|| TitleKey::of_words(n))
+                })
+                .collect();
+            keys.extend(numbered);
+            keys
         })
         .collect()
 }
 
-/// A query as search compares it, prepared once per request.
+/// A query as search compares it, prepared once per request: as typed, and with its numbers
+/// as digits when that differs ("godfather part two" is "godfather 2").
 struct QueryWords {
     words: Vec<String>,
     /// The words written together.
     joined: String,
+    numbered: Option<Box<QueryWords>>,
 }
 
 impl QueryWords {
     fn new(q: &str) -> QueryWords {
         let words = words(q);
+        let numbered = numbers_as_digits(&words);
+        let numbered = (numbered != words).then(|| Box::new(QueryWords::plain(numbered)));
+        QueryWords {
+            numbered,
+            ..QueryWords::plain(words)
+        }
+    }
+
+    fn plain(words: Vec<String>) -> QueryWords {
         let joined = words.concat();
-        QueryWords { words, joined }
+        QueryWords {
+            words,
+            joined,
+            numbered: None,
+        }
     }
 }
 
@@ -172,6 +215,39 @@ fn relevance(title: &TitleKey, query: &QueryWords) -> u8 {
     }
 }
 
+/// How well the best of a movie's title keys matches the query, as typed or numbered.
+fn best_relevance(keys: &[TitleKey], q: &QueryWords) -> u8 {
+    let best = |q: &QueryWords| keys.iter().map(|key| relevance(key, q)).max();
+    best(q)
+        .max(q.numbered.as_deref().and_then(best))
+        .unwrap_or(0)
+}
+
+/// The movies whose titles match `q` (keys as [`index`] makes them), best match first, ties
+/// by `tie` (smaller first); split into those the query names (the title or its start) and the
+/// rest. For measuring search outside a snapshot.
+pub(super) fn title_matches<K: Ord>(
+    keys: &[Vec<TitleKey>],
+    q: &str,
+    tie: impl Fn(usize) -> K,
+) -> (Vec<usize>, Vec<usize>) {
+    let q = QueryWords::new(q);
+    let mut hits: Vec<(std::cmp::Reverse<u8>, K, usize)> = keys
+        .iter()
+        .enumerate()
+        .filter_map(|(i, k)| {
+            let r = best_relevance(k, &q);
+            (r > 0).then(|| (std::cmp::Reverse(r), tie(i), i))
+        })
+        .collect();
+    hits.sort_unstable();
+    let (named, partial): (Vec<_>, Vec<_>) = hits.into_iter().partition(|h| h.0.0 >= 4);
+    (
+        named.into_iter().map(|h| h.2).collect(),
+        partial.into_iter().map(|h| h.2).collect(),
+    )
+}
+
 /// Films a query's length or language filter leaves out only because the catalogue does not
 /// know the film's length or language (they would match otherwise).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -197,13 +273,14 @@ impl Recommender {
                     .is_some_and(|s| s.count >= query.min_ratings))
     }
 
+    /// Whether movie `m` passes all the query's filters.
+    fn passes_filters(&self, m: &MovieSummary, query: &MovieQuery<'_>) -> bool {
+        runtime_fits(m, query) && language_fits(m, query) && self.passes_other_filters(m, query)
+    }
+
     /// How well movie `i`'s best title matches the query's words (0: not at all).
     fn title_relevance(&self, i: usize, q: &QueryWords) -> u8 {
-        self.title_words[i]
-            .iter()
-            .map(|key| relevance(key, q))
-            .max()
-            .unwrap_or(0)
+        best_relevance(&self.title_words[i], q)
     }
 
     /// See [`LeftOut`]: counted only for the filters the query sets.
@@ -240,11 +317,7 @@ impl Recommender {
             .movies
             .iter()
             .enumerate()
-            .filter(|(_, m)| {
-                runtime_fits(m, query)
-                    && language_fits(m, query)
-                    && self.passes_other_filters(m, query)
-            })
+            .filter(|(_, m)| self.passes_filters(m, query))
             .filter_map(|(i, _)| {
                 // The best match among the movie's titles.
                 let r = self.title_relevance(i, &q);
@@ -261,33 +334,41 @@ impl Recommender {
             None => {
                 // Among equally good matches, the better-known film first: more ratings, then
                 // more popular ("halloween" finds the 1978 original before the 2007 remake).
-                // Keys are computed once per hit, and only the page and what precedes it is
-                // sorted: a one-letter query matches thousands.
                 let votes = |i: usize| self.stats.get(&self.movies[i].id).map_or(0, |s| s.count);
-                let mut keyed: Vec<_> = hits
-                    .iter()
-                    .map(|&(r, i)| {
-                        (
-                            (
-                                std::cmp::Reverse(r),
-                                std::cmp::Reverse(votes(i)),
-                                popular_rank(i),
-                            ),
-                            i,
-                        )
-                    })
-                    .collect();
-                if wanted < keyed.len() {
-                    keyed.select_nth_unstable(wanted - 1);
-                    keyed.truncate(wanted);
+                let key = |r: u8, i: usize| {
+                    (
+                        std::cmp::Reverse(r),
+                        std::cmp::Reverse(votes(i)),
+                        popular_rank(i),
+                    )
+                };
+                let mut keyed: Vec<_> = hits.iter().map(|&(r, i)| (key(r, i), i)).collect();
+                let about = query.about != AboutSearch::Off && !q.words.is_empty();
+                if !about {
+                    // Keys are computed once per hit, and only the page and what precedes it
+                    // is sorted: a one-letter query matches thousands.
+                    if wanted < keyed.len() {
+                        keyed.select_nth_unstable(wanted - 1);
+                        keyed.truncate(wanted);
+                    }
+                    keyed.sort_unstable();
+                    let total = hits.len();
+                    let page = keyed
+                        .into_iter()
+                        .skip(query.offset)
+                        .take(query.limit)
+                        .map(|(_, i)| &self.movies[i])
+                        .collect();
+                    return (total, page);
                 }
                 keyed.sort_unstable();
-                let total = hits.len();
-                let page = keyed
+                let order = self.by_about(query, &keyed);
+                let total = order.len();
+                let page = order
                     .into_iter()
                     .skip(query.offset)
                     .take(query.limit)
-                    .map(|(_, i)| &self.movies[i])
+                    .map(|i| &self.movies[i])
                     .collect();
                 return (total, page);
             }
@@ -322,6 +403,56 @@ impl Recommender {
             .map(|(_, i)| &self.movies[i])
             .collect();
         (total, page)
+    }
+
+    /// Title, words and meaning fused: the movies a query finds, best first. `titles` are the
+    /// title matches in their order; those that are the title asked for (or its start) stay
+    /// first, so "shining" is The Shining; the rest are fused with what films are about.
+    fn by_about(&self, query: &MovieQuery<'_>, titles: &[(impl Ord, usize)]) -> Vec<usize> {
+        let q = query.q.unwrap_or_default();
+        let passes = |i: usize| self.passes_filters(&self.movies[i], query);
+        let query_words = QueryWords::new(q);
+        let (named, partial): (Vec<usize>, Vec<usize>) = titles
+            .iter()
+            .map(|(_, i)| *i)
+            .partition(|&i| self.title_relevance(i, &query_words) >= 4);
+        let words = self.about.by_words(q, passes);
+        let meaning = match query.about {
+            AboutSearch::Meaning(v) => self.about.by_meaning(v, about::MEANING_DEPTH, passes),
+            _ => Vec::new(),
+        };
+        let popular_rank = |i: usize| self.popular_rank[i];
+        about::answer(
+            &self.about.fusion,
+            named,
+            &partial,
+            &words,
+            &meaning,
+            &popular_rank,
+        )
+    }
+
+    /// The line of movie `id`'s overview that best matches `q`, for a result found by what it
+    /// is about.
+    pub fn matched_line(&self, id: i64, q: &str) -> Option<String> {
+        self.about.matched_line(*self.position.get(&id)?, q)
+    }
+
+    /// Whether movie `id` was found by one of its titles (rather than by what it is about).
+    pub fn title_matches(&self, id: i64, q: &str) -> bool {
+        self.position
+            .get(&id)
+            .is_some_and(|&i| self.title_relevance(i, &QueryWords::new(q)) > 0)
+    }
+
+    /// Each movie's place in the popularity order (same order as the catalogue's movies).
+    pub fn popular_ranks(&self) -> &[usize] {
+        &self.popular_rank
+    }
+
+    /// Which search this snapshot answers.
+    pub fn search_mode(&self) -> about::SearchMode {
+        self.about.mode()
     }
 
     /// The best `limit` matches for `title`: typeahead, and "did you mean" after a miss.
@@ -398,5 +529,52 @@ mod tests {
             relevance(&TitleKey::new("Amélie"), &QueryWords::new("AMELIE")),
             5
         );
+    }
+
+    #[test]
+    fn numbers_match_however_written() {
+        let movie = |title: &str| super::MovieSummary {
+            id: 1,
+            title: title.into(),
+            also_known_as: Vec::new(),
+            year: None,
+            release_date: None,
+            genres: Vec::new(),
+            popularity: None,
+            poster_path: None,
+            tmdb_vote_average: None,
+            tmdb_vote_count: None,
+            runtime: None,
+            original_language: None,
+        };
+        let score = |title: &str, q: &str| {
+            super::best_relevance(&super::index(&[movie(title)])[0], &QueryWords::new(q))
+        };
+        assert_eq!(score("The Godfather: Part II", "godfather 2"), 5);
+        assert_eq!(score("The Godfather: Part II", "godfather part two"), 5);
+        assert_eq!(score("John Wick: Chapter Two", "john wick chapter 2"), 5);
+        assert_eq!(
+            score(
+                "Guardians of the Galaxy Vol. 2",
+                "guardians of the galaxy vol 2"
+            ),
+            5
+        );
+        assert_eq!(
+            score(
+                "Star Wars: Episode V - The Empire Strikes Back",
+                "star wars episode v"
+            ),
+            4
+        );
+        assert_eq!(
+            score(
+                "Star Wars: Episode V - The Empire Strikes Back",
+                "star wars episode"
+            ),
+            4,
+            "typing on"
+        );
+        assert_eq!(score("The Godfather", "godfather 2"), 0);
     }
 }

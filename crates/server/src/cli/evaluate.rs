@@ -14,15 +14,15 @@ use nextflex_engine::ranking::RankingParams;
 use nextflex_store::db;
 use nextflex_store::error::{Error, Result};
 
-use super::shared::{AlsArgs, EaseArgs, IalsArgs, TuningArgs};
+use super::shared::{AlsArgs, EaseArgs, IalsArgs, TextModelArgs, TuningArgs};
 use super::{Context, json, values};
 
 #[derive(Debug, Args)]
 pub struct EvaluateArgs {
     /// Ratings file: MovieLens/Kaggle CSV with a header (userId,movieId,rating[,timestamp]),
-    /// tab-separated u.data, or ::-separated ratings.dat; may be gzipped
-    #[arg(long)]
-    pub ratings: PathBuf,
+    /// tab-separated u.data, or ::-separated ratings.dat; may be gzipped (not with --search)
+    #[arg(long, required_unless_present = "search")]
+    pub ratings: Option<PathBuf>,
     /// random:TRAIN_FRACTION:SEED, or time:TRAIN_FRACTION (each user's latest ratings tested)
     #[arg(long, default_value = "random:0.8:42")]
     pub split: evaluate::SplitSpec,
@@ -53,6 +53,8 @@ pub struct EvaluateArgs {
     pub ease: EaseArgs,
     #[command(flatten)]
     pub tuning: TuningArgs,
+    #[command(flatten)]
+    pub text_model: TextModelArgs,
     #[command(flatten)]
     pub studies: StudyArgs,
     /// Print one JSON object on stdout
@@ -96,6 +98,16 @@ pub struct StudyArgs {
     /// divided by its closeness over the median's to this power; 0: none)
     #[arg(long, value_delimiter = ',', value_parser = values::non_negative::<f32>)]
     pub similar_hub: Vec<f32>,
+    /// Instead of the models' scores: how well search finds films by what they are about, on
+    /// the catalogue in --database. Queries: each MovieLens tag given to 5 films or more (the
+    /// tags left out of the index), and --descriptions. Title only, words (BM25), meaning (the
+    /// embeddings of --text-model) and their fusion, by NDCG@10 and recall@10
+    #[arg(long, conflicts_with_all = ["similar", "dismissal_weights"])]
+    pub search: bool,
+    /// With --search: hand-written descriptions, `query,movielens_id,title,year` per line (the
+    /// repository's is crates/server/tests/fixtures/search-descriptions.csv)
+    #[arg(long, requires = "search")]
+    pub descriptions: Option<PathBuf>,
     /// With --similar: a fan panel, `film,year,neighbour,neighbour_year` per line, scored as
     /// recall@10 (the repository's is crates/server/tests/fixtures/similar-panel.csv)
     #[arg(long, requires = "similar")]
@@ -121,7 +133,13 @@ enum Outcome {
 }
 
 pub async fn run(args: EvaluateArgs, ctx: &Context) -> Result<()> {
-    let path = ctx.cwd.join(&args.ratings);
+    if args.studies.search {
+        return search_study(&args, ctx).await;
+    }
+    let Some(ratings) = &args.ratings else {
+        return Err(Error::Config("--ratings is needed".into()));
+    };
+    let path = ctx.cwd.join(ratings);
     let settings = eval_settings(&args);
     let test_path = args.test.as_ref().map(|t| ctx.cwd.join(t));
     let (split, validation) = (args.split, args.validation);
@@ -315,4 +333,143 @@ fn print_evaluation(e: &evaluate::Evaluation) {
     if let Some(t) = e.tuning.as_ref().and_then(|t| serde_json::to_value(t).ok()) {
         super::train::print_tuning(&t);
     }
+}
+
+/// `evaluate --search`: search by what films are about, scored on the catalogue's tag queries
+/// and the hand-written descriptions.
+async fn search_study(args: &EvaluateArgs, ctx: &Context) -> Result<()> {
+    use nextflex_app::recommender::search_evaluation::{self as search, SearchCase};
+    let model = args.text_model.load().await;
+    if model.is_none() {
+        eprintln!("no text model (--text-model): scoring titles and words only");
+    }
+    let storage = nextflex_store::storage::Storage::open(&ctx.storage_config()?).await?;
+    let previous = recommender::cached_embeddings(&storage).await?;
+    // The popularity order as a snapshot has it (charts only: no model is trained).
+    let charts = recommender::RecommenderSettings {
+        plan: recommender::Plan::Charts,
+        ..recommender::RecommenderSettings::default()
+    };
+    let (catalogue, movielens, popular_rank) = ctx
+        .with_db(async |db| {
+            let snapshot = recommender::build(db, &storage, &charts).await?;
+            Ok((
+                recommender::catalogue(db).await?,
+                db::catalogue::movielens_ids(db).await?,
+                snapshot.popular_ranks().to_vec(),
+            ))
+        })
+        .await?;
+    let by_movielens: HashMap<i64, i64> = movielens.into_iter().collect();
+    let descriptions: Vec<SearchCase> = match &args.studies.descriptions {
+        None => Vec::new(),
+        Some(path) => {
+            let text = std::fs::read_to_string(ctx.cwd.join(path))
+                .map_err(|e| Error::Config(format!("--descriptions {}: {e}", path.display())))?;
+            let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+            let mut cases = Vec::new();
+            for (line, row) in reader.records().enumerate() {
+                let row = row
+                    .map_err(|e| Error::Config(format!("--descriptions line {}: {e}", line + 2)))?;
+                let movielens_id: Option<i64> = row.get(1).and_then(|v| v.trim().parse().ok());
+                let id = movielens_id
+                    .and_then(|m| by_movielens.get(&m))
+                    .ok_or_else(|| {
+                        Error::Config(format!(
+                            "--descriptions line {}: MovieLens film {:?} is not in the catalogue",
+                            line + 2,
+                            row.get(2).unwrap_or_default()
+                        ))
+                    })?;
+                cases.push(SearchCase {
+                    query: row.get(0).unwrap_or_default().to_owned(),
+                    relevant: vec![*id],
+                });
+            }
+            cases
+        }
+    };
+    let tags = search::tag_cases(&catalogue.about);
+    if tags.is_empty() && descriptions.is_empty() {
+        return Err(Error::Config(
+            "--search: the catalogue has no MovieLens tag given to 5 films and no --descriptions \
+             were given; import a MovieLens dataset with tags.csv first"
+                .into(),
+        ));
+    }
+    let evaluation = tokio::task::spawn_blocking(move || {
+        let mut bar: Option<nextflex_app::progress::Counter> = None;
+        let corpus = search::Corpus {
+            movies: &catalogue.movies,
+            popular_rank: &popular_rank,
+            about: &catalogue.about,
+        };
+        let result = search::evaluate_search(
+            &corpus,
+            model.as_ref().map(|m| m.0.as_ref()),
+            previous.as_ref(),
+            &tags,
+            &descriptions,
+            &mut |done, total| {
+                bar.get_or_insert_with(|| {
+                    nextflex_app::progress::counter(
+                        "embedding what films are about (tags left out)",
+                        total as u64,
+                    )
+                })
+                .advance_to(done as u64);
+            },
+        );
+        if let Some(bar) = bar {
+            bar.done("done");
+        }
+        result
+    })
+    .await
+    .map_err(|e| Error::internal("the search study failed", e))?
+    .map_err(|e| Error::internal("the search study failed", e))?;
+    if args.json {
+        println!("{}", json(&evaluation)?);
+        return Ok(());
+    }
+    let e = &evaluation;
+    println!(
+        "search by what films are about: {} tag queries scored ({} chose the fusion's weights), {} descriptions; {} films embedded in {:.1} s",
+        e.tag_queries_scored,
+        e.tag_queries_tuned,
+        e.descriptions,
+        e.films_embedded,
+        e.embed_seconds
+    );
+    let weights = |f: &recommender::about::Fusion| {
+        format!(
+            "title {}, words {}, meaning {}, popular {}",
+            f.title, f.words, f.meaning, f.popular
+        )
+    };
+    println!(
+        "fusion weights chosen: {} (shipped: {})",
+        weights(&e.chosen),
+        weights(&e.shipped)
+    );
+    for (set, rows) in [
+        ("tag queries", &e.tags),
+        ("descriptions", &e.description_scores),
+    ] {
+        if rows.is_empty() {
+            continue;
+        }
+        println!("{set}:");
+        println!(
+            "  {:<22} {:>8} {:>10} {:>7}",
+            "method", "NDCG@10", "recall@10", "hit@5"
+        );
+        for r in rows.iter() {
+            println!(
+                "  {:<22} {:>8.4} {:>10.4} {:>7.3}",
+                r.method, r.ndcg_at_10, r.recall_at_10, r.hit_at_5
+            );
+        }
+    }
+    Ok(())
 }

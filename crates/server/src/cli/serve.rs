@@ -11,7 +11,7 @@ use nextflex_app::recommender::RecommenderSettings;
 use nextflex_store::db::PoolSettings;
 use nextflex_store::error::Result;
 
-use super::shared::{TmdbArgs, TuningArgs};
+use super::shared::{TextModelArgs, TmdbArgs, TuningArgs};
 use super::{Context, values};
 use crate::connections::ConnectionSettings;
 use crate::http::{ApiSettings, UploadSettings};
@@ -182,6 +182,8 @@ pub struct ServeArgs {
     pub dataset: Option<String>,
     #[command(flatten)]
     pub tuning: TuningArgs,
+    #[command(flatten)]
+    pub text_model: TextModelArgs,
 
     /// Time between checks for a model version trained by another replica (0: never)
     #[arg(long, env = "NEXTFLEX_MODEL_POLL_INTERVAL", default_value = "30s", value_parser = values::duration)]
@@ -235,6 +237,7 @@ pub async fn run(args: ServeArgs, ctx: &Context) -> Result<()> {
         recommender: RecommenderSettings {
             dataset: args.dataset,
             tuning: args.tuning.settings(),
+            text_model: args.text_model.load().await,
             ..RecommenderSettings::default()
         },
         pool: PoolSettings {

@@ -5,12 +5,14 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use nextflex_app::enrich;
+use nextflex_app::recommender::SharedTextModel;
 use nextflex_app::recommender::tuning::TuningSettings;
 use nextflex_engine::als::AlsParams;
 use nextflex_engine::ials::{Feedback, IalsParams};
 use nextflex_engine::ranking::RankingParams;
 use nextflex_store::config::{S3Options, Secret, StorageConfig};
 use nextflex_store::error::Result;
+use nextflex_text_model::TextModel;
 
 use super::values;
 use crate::telemetry::LogFormat;
@@ -256,6 +258,39 @@ impl TuningArgs {
         TuningSettings {
             budget: self.tuning_budget,
             ..TuningSettings::default()
+        }
+    }
+}
+
+/// The text model of search by meaning.
+#[derive(Debug, Args)]
+pub struct TextModelArgs {
+    /// A folder holding the text model for search by meaning (config.json, tokenizer.json and
+    /// model.safetensors of all-MiniLM-L6-v2; `make text-model` fetches it); without one, search
+    /// matches titles and words
+    #[arg(long, env = "NEXTFLEX_TEXT_MODEL", value_name = "DIR")]
+    pub text_model: Option<PathBuf>,
+}
+
+impl TextModelArgs {
+    /// The model, loaded off the async runtime; a folder that does not hold it is reported and
+    /// search goes on by titles and words.
+    pub async fn load(&self) -> Option<SharedTextModel> {
+        let dir = self.text_model.clone()?;
+        let loaded = tokio::task::spawn_blocking(move || TextModel::load(&dir)).await;
+        match loaded {
+            Ok(Ok(model)) => {
+                tracing::info!(dir = %model.dir().display(), "text model loaded: search by meaning is on");
+                Some(SharedTextModel(std::sync::Arc::new(model)))
+            }
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "the text model did not load: search matches titles and words only");
+                None
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "loading the text model failed");
+                None
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ use nextflex_store::db::model_versions::{self, Version};
 use nextflex_store::error::Result;
 use nextflex_store::storage::Storage;
 
-use super::shared::TuningArgs;
+use super::shared::{TextModelArgs, TuningArgs};
 use super::{Context, json};
 
 #[derive(Debug, Args)]
@@ -17,6 +17,8 @@ pub struct TrainArgs {
     pub dataset: Option<String>,
     #[command(flatten)]
     pub tuning: TuningArgs,
+    #[command(flatten)]
+    pub text_model: TextModelArgs,
     /// Print the recorded version (parameters, data sizes, metrics, timings) as JSON
     #[arg(long)]
     pub json: bool,
@@ -24,11 +26,13 @@ pub struct TrainArgs {
 
 pub async fn run(args: TrainArgs, ctx: &Context) -> Result<()> {
     let storage = Storage::open(&ctx.storage_config()?).await?;
+    let text_model = args.text_model.load().await;
     let record = ctx
         .with_db(async |db| {
             let settings = RecommenderSettings {
                 dataset: args.dataset,
                 tuning: args.tuning.settings(),
+                text_model,
                 ..RecommenderSettings::default()
             };
             let models = Models::new(db.clone(), storage, Default::default(), settings);

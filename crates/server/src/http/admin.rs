@@ -16,6 +16,7 @@ use super::page::{Page, Paging};
 use super::tokens::AdminUser;
 use super::{ApiContext, ApiError, ErrorCode};
 use nextflex_app::model_versions::Training;
+use nextflex_app::recommender::SearchMode;
 use nextflex_app::recommender::tuning::TuningReport;
 use nextflex_store::clock::now;
 use nextflex_store::db::admin::{self, RatingRow, Stats, UserRow};
@@ -266,6 +267,8 @@ struct ModelsBody {
     /// How the version in service chose its hyper-parameters (`None`: it records no tuning,
     /// e.g. a model imported from Spark or trained before tuning existed).
     tuning: Option<TuningReport>,
+    /// Which search answers `GET /api/movies?q=` (see `/readyz`).
+    search: SearchMode,
     versions: Vec<Version>,
 }
 
@@ -293,6 +296,7 @@ async fn list_models(
         current: current.map(|v| v.version.clone()),
         training: ctx.models.training(),
         tuning,
+        search: super::health::search_mode(&ctx),
         versions,
     }))
 }

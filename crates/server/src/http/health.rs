@@ -14,6 +14,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::ApiContext;
+use nextflex_app::recommender::SearchMode;
 
 /// A probe that takes longer than this counts as failed: a load balancer must not wait on us.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(3);
@@ -48,6 +49,9 @@ struct Readiness {
     checks: Checks,
     /// The model version this process serves, once one is loaded or trained.
     model_version: Option<String>,
+    /// Which search answers `GET /api/movies?q=`: `meaning` (titles, words and the text model's
+    /// embeddings) or `title_and_words` (no text model, or the films are not embedded yet).
+    search: SearchMode,
     /// Why the model is `failed`: the last training's error (it is tried again after a pause).
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
@@ -64,6 +68,16 @@ struct Checks {
     model: &'static str,
 }
 
+/// Which search is on: by meaning once the snapshot in service has the films' embeddings and the
+/// query side has the text model.
+pub fn search_mode(ctx: &ApiContext) -> SearchMode {
+    let snapshot = ctx.recommender.get();
+    match snapshot.map(|r| r.search_mode()) {
+        Some(SearchMode::Meaning) if ctx.models.text_model().is_some() => SearchMode::Meaning,
+        _ => SearchMode::TitleAndWords,
+    }
+}
+
 /// Readiness: the database and the object storage answer, and at least the charts serve
 #[utoipa::path(
     get,
@@ -71,9 +85,9 @@ struct Checks {
     tag = "health",
     responses(
         (status = 200, description = "Ready", body = Readiness,
-            example = json!({"status": "ready", "checks": {"database": "ok", "storage": "ok", "model": "ok"}, "model_version": "v1795503219-4b9808"})),
+            example = json!({"status": "ready", "checks": {"database": "ok", "storage": "ok", "model": "ok"}, "model_version": "v1795503219-4b9808", "search": "meaning"})),
         (status = 503, description = "A dependency is unavailable, or nothing serves yet", body = Readiness,
-            example = json!({"status": "unavailable", "checks": {"database": "unavailable", "storage": "ok", "model": "ok"}, "model_version": "v1795503219-4b9808"})),
+            example = json!({"status": "unavailable", "checks": {"database": "unavailable", "storage": "ok", "model": "ok"}, "model_version": "v1795503219-4b9808", "search": "title_and_words"})),
     )
 )]
 async fn readyz(State(ctx): State<ApiContext>) -> (StatusCode, Json<Readiness>) {
@@ -105,6 +119,7 @@ async fn readyz(State(ctx): State<ApiContext>) -> (StatusCode, Json<Readiness>) 
             },
         },
         model_version: ctx.models.serving(),
+        search: search_mode(&ctx),
         reason: failure.map(|e| format!("the model failed to train ({e}); it is tried again")),
     };
     let status = if ready {

@@ -20,11 +20,12 @@ use super::page::{Page, Paging};
 use super::tokens::MaybeUser;
 use super::{ApiContext, ApiError, ErrorCode};
 use nextflex_app::recommender::{
-    ChartSource, Lookup, MAX_K, MAX_LIMIT, MovieQuery, MovieSummary, RatingStats, Recommender,
-    SortBy, split_year,
+    AboutSearch, ChartSource, Lookup, MAX_K, MAX_LIMIT, MovieQuery, MovieSummary, RatingStats,
+    Recommender, SearchMode, SortBy, split_year,
 };
 use nextflex_app::similar;
 use nextflex_store::db::{catalogue, ratings};
+use nextflex_store::error::Error;
 use nextflex_store::ids::MovieId;
 
 pub fn router() -> OpenApiRouter<ApiContext> {
@@ -125,7 +126,10 @@ pub(super) fn limit(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct ListQuery {
-    /// Words of the title (at most 200 characters); tolerant of case, accents and typos.
+    /// A title, or what a film is about (at most 200 characters): "shining", "godfather part 2",
+    /// "a heist inside dreams". Titles are matched tolerant of case, accents, typos and how
+    /// numbers are written; without `sort`, a title asked for comes first, then films by what
+    /// they are about (their words, and their meaning when the text model is loaded).
     q: Option<String>,
     /// One genre as `/api/genres` names it (case-insensitive), or several separated by commas
     /// (`Animation,Comedy`: movies with all of them).
@@ -156,10 +160,25 @@ struct ListQuery {
 struct MovieList {
     #[serde(flatten)]
     page: Page<MovieCard>,
+    /// With `q` and no `sort`: how the query was matched. `meaning` when the text model placed
+    /// it by what films are about, `title_and_words` without one; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    search: Option<SearchMode>,
+    /// With `search`: for each film of the page that was not found by its title, the line of
+    /// its overview that best matches the query (the film's id and the line).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    matched_lines: Vec<MatchedLine>,
     /// Films the length and language filters left out only because their length or language is
     /// not on record (0 without those filters): Browse says so rather than dropping them
     /// silently.
     left_out: LeftOut,
+}
+
+/// The line of a film's overview a search by what films are about matched.
+#[derive(Debug, Serialize, ToSchema)]
+struct MatchedLine {
+    id: i64,
+    line: String,
 }
 
 /// Films a length or language filter left out only for want of data.
@@ -243,8 +262,29 @@ async fn list(
     if min_ratings > 1_000_000 {
         return Err(ApiError::field("min_ratings", "From 0 to 1000000."));
     }
+    // By meaning when the text model is loaded and the snapshot has the films' embeddings: the
+    // query is embedded off the async runtime.
+    let relevance_order = q.is_some() && query.sort.is_none();
+    let mode = relevance_order.then(|| r.search_mode());
+    let embedding = match (q, ctx.models.text_model(), mode) {
+        (Some(q), Some(model), Some(SearchMode::Meaning)) => {
+            let (model, text) = (model.0.clone(), q.to_owned());
+            let embedded = tokio::task::spawn_blocking(move || model.embed(&[text.as_str()]))
+                .await
+                .map_err(|e| Error::internal("embedding the query failed", e))?
+                .map_err(|e| Error::internal("embedding the query failed", e))?;
+            embedded.into_iter().next()
+        }
+        _ => None,
+    };
+    let about = match &embedding {
+        Some(v) => AboutSearch::Meaning(v),
+        None if relevance_order => AboutSearch::Words,
+        None => AboutSearch::Off,
+    };
     let movie_query = MovieQuery {
         q,
+        about,
         genres,
         year_from: query.year_from,
         year_to: query.year_to,
@@ -258,7 +298,22 @@ async fn list(
     };
     let (count, movies) = r.search(&movie_query);
     let left_out = r.left_out(&movie_query);
+    let matched_lines = match q.filter(|_| relevance_order) {
+        Some(q) => movies
+            .iter()
+            .filter(|m| !r.title_matches(m.id, q))
+            .filter_map(|m| {
+                Some(MatchedLine {
+                    id: m.id,
+                    line: r.matched_line(m.id, q)?,
+                })
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     Ok(axum::Json(MovieList {
+        search: mode,
+        matched_lines,
         page: Page::new(
             paging,
             count,

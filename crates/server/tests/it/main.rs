@@ -19,6 +19,7 @@ mod metrics;
 mod models;
 mod openapi;
 mod posts;
+mod search;
 mod spark;
 mod storage;
 mod taste;

@@ -651,30 +651,17 @@ pub async fn features(db: &Db) -> Result<(Vec<Movie>, Vec<i64>)> {
                 .collect();
         }
     }
-    for r in sqlx::query(db.sql(
-        "SELECT mk.movie_id, k.name FROM movie_keywords mk JOIN keywords k ON k.id = mk.keyword_id \
-         ORDER BY mk.movie_id, k.name",
-    ))
-    .fetch_all(db.pool())
-    .await?
-    {
-        if let Some(&i) = index.get(&r.try_get::<i64, _>("movie_id")?) {
+    for (id, name) in keyword_names(db).await? {
+        if let Some(&i) = index.get(&id) {
             movies[i].keywords.push(Keyword {
                 tmdb_id: None,
-                name: r.try_get("name")?,
+                name,
             });
         }
     }
-    for r in
-        sqlx::query(db.sql("SELECT movie_id, tag, people FROM movie_tags ORDER BY movie_id, tag"))
-            .fetch_all(db.pool())
-            .await?
-    {
-        if let Some(&i) = index.get(&r.try_get::<i64, _>("movie_id")?) {
-            movies[i].tags.push(Tag {
-                name: r.try_get("tag")?,
-                people: u32::try_from(r.try_get::<i64, _>("people")?).unwrap_or(0),
-            });
+    for (id, tag) in tags(db).await? {
+        if let Some(&i) = index.get(&id) {
+            movies[i].tags.push(tag);
         }
     }
     for r in sqlx::query(db.sql(
@@ -708,6 +695,89 @@ pub async fn features(db: &Db) -> Result<(Vec<Movie>, Vec<i64>)> {
         }
     }
     Ok((movies, ids))
+}
+
+/// Every (movie id, keyword) pair, by movie and keyword.
+async fn keyword_names(db: &Db) -> Result<Vec<(i64, String)>> {
+    sqlx::query(db.sql(
+        "SELECT mk.movie_id, k.name FROM movie_keywords mk JOIN keywords k ON k.id = mk.keyword_id \
+         ORDER BY mk.movie_id, k.name",
+    ))
+    .fetch_all(db.pool())
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("movie_id")?, r.try_get("name")?)))
+    .collect()
+}
+
+/// Every movie's MovieLens tags, by movie and tag.
+async fn tags(db: &Db) -> Result<Vec<(i64, Tag)>> {
+    sqlx::query(db.sql("SELECT movie_id, tag, people FROM movie_tags ORDER BY movie_id, tag"))
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| {
+            let tag = Tag {
+                name: r.try_get("tag")?,
+                people: u32::try_from(r.try_get::<i64, _>("people")?).unwrap_or(0),
+            };
+            Ok((r.try_get("movie_id")?, tag))
+        })
+        .collect()
+}
+
+/// What a movie is about, as search by meaning reads it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AboutRow {
+    pub id: i64,
+    pub title: String,
+    pub tagline: Option<String>,
+    pub overview: Option<String>,
+    pub genres: Vec<String>,
+    pub keywords: Vec<String>,
+    /// MovieLens tags, the most given first.
+    pub tags: Vec<String>,
+}
+
+/// Every movie's [`AboutRow`], by id.
+pub async fn about(db: &Db) -> Result<Vec<AboutRow>> {
+    let rows = sqlx::query(db.sql("SELECT id, title, tagline, overview FROM movies ORDER BY id"))
+        .fetch_all(db.pool())
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    let mut index = HashMap::with_capacity(rows.len());
+    for r in rows {
+        let id: i64 = r.try_get("id")?;
+        index.insert(id, out.len());
+        out.push(AboutRow {
+            id,
+            title: r.try_get("title")?,
+            tagline: r.try_get("tagline")?,
+            overview: r.try_get("overview")?,
+            ..AboutRow::default()
+        });
+    }
+    for (id, names) in genres(db).await? {
+        if let Some(&i) = index.get(&id) {
+            out[i].genres = names;
+        }
+    }
+    for (id, name) in keyword_names(db).await? {
+        if let Some(&i) = index.get(&id) {
+            out[i].keywords.push(name);
+        }
+    }
+    let mut tags_of: HashMap<usize, Vec<Tag>> = HashMap::new();
+    for (id, tag) in tags(db).await? {
+        if let Some(&i) = index.get(&id) {
+            tags_of.entry(i).or_default().push(tag);
+        }
+    }
+    for (i, mut tags) in tags_of {
+        tags.sort_by(|a, b| b.people.cmp(&a.people).then_with(|| a.name.cmp(&b.name)));
+        out[i].tags = tags.into_iter().map(|t| t.name).collect();
+    }
+    Ok(out)
 }
 
 /// What the recommender snapshot keeps of a movie.

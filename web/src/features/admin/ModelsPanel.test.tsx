@@ -29,7 +29,12 @@ const idle = {
 
 describe('ModelsPanel', () => {
   it('retrains, polls every 2 s while training runs, then stops polling', async () => {
-    let state: Models = { current: 'v1', training: idle, versions: [version('v1', true)] };
+    let state: Models = {
+      current: 'v1',
+      training: idle,
+      search: 'title_and_words',
+      versions: [version('v1', true)],
+    };
     const { calls } = mockFetch((call) => {
       if (call.url === '/api/admin/models/retrain' && call.method === 'POST') {
         state = {
@@ -53,6 +58,7 @@ describe('ModelsPanel', () => {
         state = {
           current: 'v2',
           training: idle,
+          search: 'meaning',
           versions: [version('v2', true), version('v1', false)],
         };
       }
@@ -62,6 +68,9 @@ describe('ModelsPanel', () => {
 
     expect(await screen.findByTestId('model-v1')).toHaveTextContent('0.873');
     expect(screen.getByTestId('model-v1')).toHaveTextContent('current');
+    expect(screen.getByTestId('search-mode')).toHaveTextContent(
+      'Search: titles and words (no text model',
+    );
     await user.click(screen.getByRole('button', { name: 'Retrain' }));
 
     expect(await screen.findByRole('progressbar', { name: 'Training progress' })).toHaveAttribute(
@@ -71,6 +80,9 @@ describe('ModelsPanel', () => {
     expect(screen.getByText(/training ALS · 50%/)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Training…' })).toBeDisabled();
 
+    await waitFor(() => expect(screen.getByTestId('search-mode')).toHaveTextContent('meaning'), {
+      timeout: 5000,
+    });
     await waitFor(() => expect(screen.getByTestId('training-state')).toHaveTextContent('idle'), {
       timeout: 6000,
     });

@@ -127,6 +127,15 @@ export function ModelsPanel() {
                 data-testid="training-state"
               />
             </Typography>
+            <Typography
+              variant="body2"
+              sx={{ color: 'text.secondary', mt: 0.5 }}
+              data-testid="search-mode"
+            >
+              {m.search === 'meaning'
+                ? 'Search: titles, words and meaning (the text model is loaded)'
+                : 'Search: titles and words (no text model: set NEXTFLEX_TEXT_MODEL to search by meaning)'}
+            </Typography>
           </Box>
           <Button
             variant="contained"
