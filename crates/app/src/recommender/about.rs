@@ -2,9 +2,10 @@
 //!
 //! Each film's text (its title, tagline, overview, genres, keywords and the tags MovieLens users
 //! gave it) is indexed twice: by its words (BM25, always on) and by its meaning (a sentence
-//! embedding from the text model, when one is configured). A query is answered by fusing three
-//! ranked lists, the title match, the words and the meaning, by weighted reciprocal-rank fusion;
-//! a query that is (the start of) a title keeps the title's answers first. The weights are the
+//! embedding from the text model, when one is configured). A query is answered with the films
+//! whose titles hold every word of it first (as title search always did: "shining", "dark
+//! knigth"), then the films found by words and by meaning, fused by weighted reciprocal rank
+//! with a popularity prior. The weights are the
 //! ones `nextflex evaluate --search` chose (docs/benchmarks.md, "Search by meaning").
 
 use std::collections::HashMap;
@@ -141,13 +142,17 @@ pub fn embed_catalogue(
 /// in (reciprocal-rank fusion, Cormack et al. 2009, with K = 60 as there).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Fusion {
-    pub title: f32,
     pub words: f32,
     pub meaning: f32,
-    /// The candidates (the films of the other lists) by popularity: among films that fit a
-    /// description alike, the one people know is the likelier one meant.
+    /// The films closest to the query (the first [`POPULAR_POOL`] by words and by meaning) by
+    /// popularity: among films that fit a description alike, the one people know is the
+    /// likelier one meant. Only those: a popular film that merely shares a word with the query
+    /// is not lifted ("Braveheart" for "a small English village").
     pub popular: f32,
 }
+
+/// How many of the closest films popularity may reorder.
+pub const POPULAR_POOL: usize = 30;
 
 /// RRF's rank offset.
 const RRF_K: f32 = 60.0;
@@ -157,12 +162,11 @@ pub const MEANING_DEPTH: usize = 200;
 
 impl Default for Fusion {
     /// Chosen by `nextflex evaluate --search` on half of the demo's tag queries and the
-    /// repository's descriptions, from a grid of 256 (docs/benchmarks.md, "Search by meaning").
+    /// repository's descriptions, from a grid of 64 (docs/benchmarks.md, "Search by meaning").
     fn default() -> Self {
         Fusion {
-            title: 0.5,
-            words: 1.0,
-            meaning: 1.0,
+            words: 2.0,
+            meaning: 0.5,
             popular: 2.0,
         }
     }
@@ -173,19 +177,21 @@ impl Fusion {
     /// film in the popularity order (smaller: better known).
     pub fn fuse(
         &self,
-        title: &[usize],
         words: &[usize],
         meaning: &[usize],
         popular_rank: &dyn Fn(usize) -> usize,
     ) -> Vec<(usize, f32)> {
-        let mut candidates: Vec<usize> =
-            title.iter().chain(words).chain(meaning).copied().collect();
+        let mut candidates: Vec<usize> = words
+            .iter()
+            .take(POPULAR_POOL)
+            .chain(meaning.iter().take(POPULAR_POOL))
+            .copied()
+            .collect();
         candidates.sort_unstable();
         candidates.dedup();
         candidates.sort_by_key(|&i| (popular_rank(i), i));
         let mut scores: HashMap<usize, f32> = HashMap::new();
         for (list, weight) in [
-            (title, self.title),
             (words, self.words),
             (meaning, self.meaning),
             (&candidates[..], self.popular),
@@ -203,18 +209,17 @@ impl Fusion {
     }
 }
 
-/// A query's answer: the films it names by title first (`named`: the title asked for, or its
-/// start), then the other title matches (`partial`), the words and the meaning fused.
+/// A query's answer: the films whose titles match it first (`named`, in title search's order),
+/// then the words and the meaning fused.
 pub fn answer(
     fusion: &Fusion,
     named: Vec<usize>,
-    partial: &[usize],
     words: &[usize],
     meaning: &[usize],
     popular_rank: &dyn Fn(usize) -> usize,
 ) -> Vec<usize> {
     let named_set: std::collections::HashSet<usize> = named.iter().copied().collect();
-    let fused = fusion.fuse(partial, words, meaning, popular_rank);
+    let fused = fusion.fuse(words, meaning, popular_rank);
     named
         .into_iter()
         .chain(
@@ -390,14 +395,13 @@ mod tests {
     #[test]
     fn fusion_adds_reciprocal_ranks_by_weight() {
         let fusion = Fusion {
-            title: 1.0,
             words: 1.0,
             meaning: 2.0,
             popular: 0.0,
         };
         let by_id = |i: usize| i;
         // 7 is second in words and first in meaning: it beats 3, first in words alone.
-        let fused = fusion.fuse(&[], &[3, 7], &[7, 9], &by_id);
+        let fused = fusion.fuse(&[3, 7], &[7, 9], &by_id);
         let order: Vec<usize> = fused.iter().map(|&(i, _)| i).collect();
         assert_eq!(order, [7, 9, 3]);
         // A weight of 0 leaves a list out.

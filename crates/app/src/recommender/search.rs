@@ -224,13 +224,12 @@ fn best_relevance(keys: &[TitleKey], q: &QueryWords) -> u8 {
 }
 
 /// The movies whose titles match `q` (keys as [`index`] makes them), best match first, ties
-/// by `tie` (smaller first); split into those the query names (the title or its start) and the
-/// rest. For measuring search outside a snapshot.
+/// by `tie` (smaller first). For measuring search outside a snapshot.
 pub(super) fn title_matches<K: Ord>(
     keys: &[Vec<TitleKey>],
     q: &str,
     tie: impl Fn(usize) -> K,
-) -> (Vec<usize>, Vec<usize>) {
+) -> Vec<usize> {
     let q = QueryWords::new(q);
     let mut hits: Vec<(std::cmp::Reverse<u8>, K, usize)> = keys
         .iter()
@@ -241,11 +240,7 @@ pub(super) fn title_matches<K: Ord>(
         })
         .collect();
     hits.sort_unstable();
-    let (named, partial): (Vec<_>, Vec<_>) = hits.into_iter().partition(|h| h.0.0 >= 4);
-    (
-        named.into_iter().map(|h| h.2).collect(),
-        partial.into_iter().map(|h| h.2).collect(),
-    )
+    hits.into_iter().map(|h| h.2).collect()
 }
 
 /// Films a query's length or language filter leaves out only because the catalogue does not
@@ -405,31 +400,20 @@ impl Recommender {
         (total, page)
     }
 
-    /// Title, words and meaning fused: the movies a query finds, best first. `titles` are the
-    /// title matches in their order; those that are the title asked for (or its start) stay
-    /// first, so "shining" is The Shining; the rest are fused with what films are about.
+    /// Title, words and meaning: the movies a query finds, best first. `titles` are the title
+    /// matches (every word of the query in the title) in their order, which stay first, so
+    /// "shining" is The Shining and "dark knigth" The Dark Knight; then what films are about.
     fn by_about(&self, query: &MovieQuery<'_>, titles: &[(impl Ord, usize)]) -> Vec<usize> {
         let q = query.q.unwrap_or_default();
         let passes = |i: usize| self.passes_filters(&self.movies[i], query);
-        let query_words = QueryWords::new(q);
-        let (named, partial): (Vec<usize>, Vec<usize>) = titles
-            .iter()
-            .map(|(_, i)| *i)
-            .partition(|&i| self.title_relevance(i, &query_words) >= 4);
+        let named: Vec<usize> = titles.iter().map(|(_, i)| *i).collect();
         let words = self.about.by_words(q, passes);
         let meaning = match query.about {
             AboutSearch::Meaning(v) => self.about.by_meaning(v, about::MEANING_DEPTH, passes),
             _ => Vec::new(),
         };
         let popular_rank = |i: usize| self.popular_rank[i];
-        about::answer(
-            &self.about.fusion,
-            named,
-            &partial,
-            &words,
-            &meaning,
-            &popular_rank,
-        )
+        about::answer(&self.about.fusion, named, &words, &meaning, &popular_rank)
     }
 
     /// The line of movie `id`'s overview that best matches `q`, for a result found by what it

@@ -87,8 +87,6 @@ pub fn tag_cases(rows: &[AboutRow]) -> Vec<SearchCase> {
 /// Ranked answers of every method to one query.
 struct Answers {
     title: Vec<usize>,
-    named: Vec<usize>,
-    partial: Vec<usize>,
     words: Vec<usize>,
     meaning: Vec<usize>,
 }
@@ -144,15 +142,10 @@ pub fn evaluate_search(
         Ok(cases
             .iter()
             .zip(vectors)
-            .map(|(case, v)| {
-                let (named, partial) = search::title_matches(&keys, &case.query, popularity);
-                Answers {
-                    title: named.iter().chain(&partial).copied().collect(),
-                    named,
-                    partial,
-                    words: index.by_words(&case.query, |_| true),
-                    meaning: index.by_meaning(&v, about::MEANING_DEPTH, |_| true),
-                }
+            .map(|(case, v)| Answers {
+                title: search::title_matches(&keys, &case.query, popularity),
+                words: index.by_words(&case.query, |_| true),
+                meaning: index.by_meaning(&v, about::MEANING_DEPTH, |_| true),
             })
             .collect())
     };
@@ -182,25 +175,21 @@ pub fn evaluate_search(
     // The grid: each list's weight on a doubling scale, 0 allowed but for meaning.
     let steps = [0.0, 0.5, 1.0, 2.0];
     let mut grid: Vec<Fusion> = Vec::new();
-    for title in steps {
-        for words in steps {
-            for meaning in [0.5, 1.0, 2.0, 4.0] {
-                for popular in steps {
-                    let meaning = if model.is_some() { meaning } else { 0.0 };
-                    grid.push(Fusion {
-                        title,
-                        words,
-                        meaning,
-                        popular,
-                    });
-                }
+    for words in steps {
+        for meaning in [0.5, 1.0, 2.0, 4.0] {
+            for popular in steps {
+                let meaning = if model.is_some() { meaning } else { 0.0 };
+                grid.push(Fusion {
+                    words,
+                    meaning,
+                    popular,
+                });
             }
         }
     }
     let rank = |i: usize| popularity(i);
-    let fused = |a: &Answers, f: &Fusion| {
-        about::answer(f, a.named.clone(), &a.partial, &a.words, &a.meaning, &rank)
-    };
+    let fused =
+        |a: &Answers, f: &Fusion| about::answer(f, a.title.clone(), &a.words, &a.meaning, &rank);
     // Chosen on the tuning half of the tag queries and on the descriptions, each relative to
     // the words alone so that neither set's scale decides.
     let relative = |answers: &[Answers], rel: &[HashSet<u32>], f: &Fusion| {

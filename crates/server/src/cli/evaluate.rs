@@ -443,8 +443,8 @@ async fn search_study(args: &EvaluateArgs, ctx: &Context) -> Result<()> {
     );
     let weights = |f: &recommender::about::Fusion| {
         format!(
-            "title {}, words {}, meaning {}, popular {}",
-            f.title, f.words, f.meaning, f.popular
+            "words {}, meaning {}, popular {}",
+            f.words, f.meaning, f.popular
         )
     };
     println!(
