@@ -410,32 +410,26 @@ mod tests {
             ..fusion
         };
         let order: Vec<usize> = words_only
-            .fuse(&[], &[3, 7], &[9], &by_id)
+            .fuse(&[3, 7], &[9], &by_id)
             .iter()
             .map(|&(i, _)| i)
             .collect();
         assert_eq!(order, [3, 7]);
-        // Popularity breaks what the lists leave even: 9 (rank 0) before 3 (rank 5).
+        // Popularity reorders the head of both lists: 9 (rank 0) before 3 (rank 5) when the
+        // lists place them alike, but being known does not beat being found by words.
         let popular = Fusion {
             popular: 1.0,
             ..words_only
         };
         let rank = |i: usize| if i == 9 { 0 } else { 5 };
-        let order: Vec<usize> = popular
-            .fuse(&[], &[3], &[9], &rank)
-            .iter()
-            .map(|&(i, _)| i)
-            .collect();
-        assert_eq!(
-            order[0], 3,
-            "words 1/61 + popular 1/62 against popular 1/61 alone"
-        );
-        let order: Vec<usize> = popular
-            .fuse(&[3], &[9], &[], &rank)
-            .iter()
-            .map(|&(i, _)| i)
-            .collect();
-        assert_eq!(order, [9, 3], "even lists, the better known first");
+        let order = |f: Vec<(usize, f32)>| -> Vec<usize> { f.iter().map(|&(i, _)| i).collect() };
+        assert_eq!(order(popular.fuse(&[9, 3], &[3, 9], &rank)), [9, 3]);
+        assert_eq!(order(popular.fuse(&[3], &[9], &rank)), [3, 9]);
+        // Only the head of each list is in the pool.
+        let long: Vec<usize> = (10..10 + super::POPULAR_POOL).chain([9]).collect();
+        let fused = popular.fuse(&long, &[], &rank);
+        let score = |i: usize| fused.iter().find(|f| f.0 == i).map(|f| f.1);
+        assert!(score(9) < score(10), "9 is past the pool: words alone");
     }
 
     #[test]
