@@ -79,6 +79,11 @@ impl Bm25 {
         self.doc_len.is_empty()
     }
 
+    /// Whether any term of `query` is in some document.
+    pub fn knows_any(&self, query: &str) -> bool {
+        terms(query).iter().any(|t| self.term_ids.contains_key(t))
+    }
+
     /// Every document sharing a term with `query`, with its BM25 score, by document.
     pub fn scores(&self, query: &str) -> Vec<(usize, f32)> {
         let mut query_terms = terms(query);
@@ -157,6 +162,7 @@ mod tests {
         // Same term counts but a longer document: the short one first.
         assert_eq!(ranked(&index, "thief city")[0], 1);
         assert!(index.scores("spaceship").is_empty());
+        assert!(!index.knows_any("spaceship zzqx") && index.knows_any("spaceship dreaming"));
         assert!(index.scores("").is_empty());
         // A repeated query word counts once.
         assert_eq!(index.scores("dream dream"), index.scores("dream"));

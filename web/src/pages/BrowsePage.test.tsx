@@ -115,7 +115,7 @@ describe('the browse page', () => {
   });
 
   it('offers titles like the query when nothing matches', async () => {
-    mockFetch((call) => {
+    const { calls } = mockFetch((call) => {
       if (call.path === '/api/genres') return json([]);
       if (call.path === '/api/languages') return json([]);
       if (call.path === '/api/movies/suggest') return json(page(['Jaws', 'Jaws 2']).results);
@@ -123,6 +123,9 @@ describe('the browse page', () => {
     });
     renderBrowse('/browse?q=jawz+zzz');
     const offered = await screen.findByTestId('did-you-mean');
+    expect(calls.filter((c) => c.path === '/api/movies/suggest').map((c) => c.url)).toEqual([
+      '/api/movies/suggest?q=jawz',
+    ]);
     expect(offered).toHaveTextContent('Titles like it: Jaws (1995) · Jaws 2 (1995)');
     expect(screen.getByRole('link', { name: 'Jaws (1995)' })).toHaveAttribute('href', '/movies/1');
   });

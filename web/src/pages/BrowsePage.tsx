@@ -118,7 +118,13 @@ export default function BrowsePage() {
   const first = data?.results[0];
   const aboutFilms = searching && first !== undefined && lines.has(first.id);
   const noResults = searching && data !== undefined && data.count === 0;
-  const suggestions = useSuggestMoviesQuery(state.q.trim(), { skip: !noResults });
+  // Titles like it: those of the query's longest word (the last of equals), which a typo in
+  // one word of several does not hide ("zzqx jawz" → Jaws).
+  const longestWord = state.q
+    .trim()
+    .split(/\s+/)
+    .reduce((a, b) => (b.length >= a.length ? b : a), '');
+  const suggestions = useSuggestMoviesQuery(longestWord, { skip: !noResults || !longestWord });
 
   let results: React.ReactNode;
   if (rangeError) {

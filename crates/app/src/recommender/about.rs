@@ -298,10 +298,13 @@ impl AboutIndex {
         scored.into_iter().map(|(i, _)| i).collect()
     }
 
-    /// The `depth` films closest in meaning to the query's embedding, best first; none without
-    /// embeddings.
+    /// The `depth` films closest in meaning to the query (`q`, embedded as `query`), best
+    /// first; none without embeddings, and none when not one word of `q` is a word any film's
+    /// text has: every film is some distance from any text, and "zzqx jawz" should find
+    /// nothing (and so offer titles like it) rather than 200 films "about" it.
     pub fn by_meaning(
         &self,
+        q: &str,
         query: &[f32],
         depth: usize,
         keep: impl Fn(usize) -> bool,
@@ -309,6 +312,9 @@ impl AboutIndex {
         let Some(vectors) = &self.vectors else {
             return Vec::new();
         };
+        if !self.words.knows_any(q) {
+            return Vec::new();
+        }
         if query.len() != DIMENSIONS {
             return Vec::new();
         }
@@ -462,7 +468,9 @@ mod tests {
             "filtered"
         );
         assert!(
-            index.by_meaning(&[0.0; 384], 10, |_| true).is_empty(),
+            index
+                .by_meaning("shark", &[0.0; 384], 10, |_| true)
+                .is_empty(),
             "no vectors"
         );
         assert_eq!(

@@ -409,7 +409,7 @@ impl Recommender {
         let named: Vec<usize> = titles.iter().map(|(_, i)| *i).collect();
         let words = self.about.by_words(q, passes);
         let meaning = match query.about {
-            AboutSearch::Meaning(v) => self.about.by_meaning(v, about::MEANING_DEPTH, passes),
+            AboutSearch::Meaning(v) => self.about.by_meaning(q, v, about::MEANING_DEPTH, passes),
             _ => Vec::new(),
         };
         let popular_rank = |i: usize| self.popular_rank[i];

@@ -194,4 +194,7 @@ async fn search_by_meaning_finds_films_by_what_they_are_about() {
         let top = found(&r, q, AboutSearch::Meaning(&v), 5);
         assert!(top.iter().any(|t| t == film), "{q}: {top:?}");
     }
+    // Not one known word: nothing, rather than the films nearest to noise.
+    let v = model.embed(&["zzqx jawz"]).unwrap().remove(0);
+    assert!(found(&r, "zzqx jawz", AboutSearch::Meaning(&v), 5).is_empty());
 }
