@@ -1,12 +1,13 @@
 //! The rows of a logged-in user's home page, each with the reason it is there in its title:
 //! their personal picks, their watchlist, "Because you rated X" (the films most like one they
 //! rated highest), "More from <director>" and "Starring <actor>" (of the films they loved),
-//! and "Hidden gems for you" (personal picks that too few people rated to reach the charts).
+//! and "Hidden gems for you" (personal picks among the films few people know:
+//! [`Recommender::hidden_gems`]).
 //! No film appears twice on the page, and nothing the user rated or dismissed appears at all.
 
 use std::collections::{HashMap, HashSet};
 
-use crate::recommender::{ChartSource, ForYou, MovieSummary, Recommender};
+use crate::recommender::{ForYou, MovieSummary, Recommender};
 use nextflex_store::db::Db;
 use nextflex_store::db::movie_lists::{self, List};
 use nextflex_store::db::people::{self, Role};
@@ -196,8 +197,7 @@ pub async fn home_rows<'r>(db: &Db, r: &'r Recommender, user_id: UserId) -> Resu
         watchlist,
         1,
     );
-    // Enough picks for the personal row and the hidden gems among them (the rows leave out
-    // what the page shows already).
+    // Enough picks for the personal row (the rows leave out what the page shows already).
     let ForYou::Personal(picks) = r.for_user(&pairs, &dismissed, 100, None) else {
         // Nothing to personalise from yet: the web app offers the taste picker instead.
         return Ok(watch.into_iter().collect());
@@ -228,12 +228,11 @@ pub async fn home_rows<'r>(db: &Db, r: &'r Recommender, user_id: UserId) -> Resu
     rows.extend(star);
     rows.extend(second_similar);
 
-    // Personal picks too few people rated to reach the top-rated chart.
-    let min_votes = r.top_rated(ChartSource::Ratings, None, 0).stats.min_votes;
-    let gems = picks.iter().map(|p| p.movie.id).filter(|&id| {
-        r.rating_stats(id)
-            .is_some_and(|s| (s.count as f64) < min_votes)
-    });
+    // The user's best picks among the films few people know.
+    let gems = r
+        .hidden_gems(&pairs, &dismissed, 100)
+        .into_iter()
+        .map(|p| p.movie.id);
     let title = "Hidden gems for you".into();
     rows.extend(page.row(RowKind::HiddenGems, title, None, gems, MIN_ROW));
     Ok(rows)

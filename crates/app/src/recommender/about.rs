@@ -16,20 +16,74 @@ use nextflex_store::db::catalogue::AboutRow;
 use nextflex_text_model::{DIMENSIONS, TextModel};
 use sha2::{Digest, Sha256};
 
-/// The loaded text model, shared by the server's handlers and its trainings.
+/// The loaded text model, shared by the server's handlers and its trainings, with the
+/// embeddings of recent search queries.
 #[derive(Clone)]
-pub struct SharedTextModel(pub Arc<TextModel>);
+pub struct SharedTextModel {
+    model: Arc<TextModel>,
+    /// By the query as the model reads it ([`query_key`]).
+    queries: Arc<quick_cache::sync::Cache<String, Arc<[f32]>>>,
+}
 
 impl std::fmt::Debug for SharedTextModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
+        self.model.fmt(f)
     }
 }
 
 impl PartialEq for SharedTextModel {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
+        Arc::ptr_eq(&self.model, &other.model)
     }
+}
+
+impl SharedTextModel {
+    /// How many recent queries' embeddings are kept: 1.5 KB each, 6 MB in all.
+    const QUERIES: usize = 4096;
+
+    pub fn new(model: TextModel) -> SharedTextModel {
+        SharedTextModel {
+            model: Arc::new(model),
+            queries: Arc::new(quick_cache::sync::Cache::new(Self::QUERIES)),
+        }
+    }
+
+    pub fn model(&self) -> &Arc<TextModel> {
+        &self.model
+    }
+
+    /// The embedding of `q` when a recent query read the same: cheap, fit for the async
+    /// runtime.
+    pub fn recent_query(&self, q: &str) -> Option<Arc<[f32]>> {
+        self.queries.get(&query_key(q))
+    }
+
+    /// The embedding of `q`, kept for the next time it is asked. Milliseconds of CPU: not for
+    /// the async runtime.
+    pub fn embed_query(&self, q: &str) -> nextflex_text_model::Result<Arc<[f32]>> {
+        let key = query_key(q);
+        if let Some(v) = self.queries.get(&key) {
+            return Ok(v);
+        }
+        let v: Arc<[f32]> = self
+            .model
+            .embed(&[key.as_str()])?
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+            .into();
+        self.queries.insert(key, v.clone());
+        Ok(v)
+    }
+}
+
+/// A query as the text model reads it: the model folds case and spacing, so "Heist  inside
+/// Dreams" is "heist inside dreams".
+fn query_key(q: &str) -> String {
+    q.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// Which search the server offers.
@@ -209,8 +263,13 @@ impl Fusion {
     }
 }
 
+/// How many films at most a query finds by what they are about. Past the first hundred, a film
+/// merely shares a common word with the query or resembles it vaguely: counting them ("2,113
+/// films about “a heist inside dreams”") would say the search stands behind films it does not.
+pub const ABOUT_RESULTS: usize = 100;
+
 /// A query's answer: the films whose titles match it first (`named`, in title search's order),
-/// then the words and the meaning fused.
+/// then the best [`ABOUT_RESULTS`] of the words and the meaning fused.
 pub fn answer(
     fusion: &Fusion,
     named: Vec<usize>,
@@ -226,7 +285,8 @@ pub fn answer(
             fused
                 .into_iter()
                 .map(|(i, _)| i)
-                .filter(|i| !named_set.contains(i)),
+                .filter(|i| !named_set.contains(i))
+                .take(ABOUT_RESULTS),
         )
         .collect()
 }
@@ -436,6 +496,25 @@ mod tests {
         let fused = popular.fuse(&long, &[], &rank);
         let score = |i: usize| fused.iter().find(|f| f.0 == i).map(|f| f.1);
         assert!(score(9) < score(10), "9 is past the pool: words alone");
+    }
+
+    #[test]
+    fn titles_come_first_and_what_films_are_about_is_capped() {
+        let fusion = Fusion::default();
+        let words: Vec<usize> = (0..500).collect();
+        let answer = super::answer(&fusion, vec![42, 7], &words, &[], &|i| i);
+        assert_eq!(
+            answer[..2],
+            [42, 7],
+            "the title matches first, in their order"
+        );
+        assert_eq!(answer[2], 0);
+        assert_eq!(answer.len(), 2 + super::ABOUT_RESULTS);
+        assert_eq!(
+            answer.iter().filter(|&&i| i == 42).count(),
+            1,
+            "a title match is not found twice"
+        );
     }
 
     #[test]

@@ -178,7 +178,7 @@ async fn embeddings(
     let key = embeddings_cache_key();
     let previous = cached_embeddings(storage).await?;
     let texts: Vec<(i64, String)> = about.iter().map(|r| (r.id, about_text(r, true))).collect();
-    let model = model.0.clone();
+    let model = model.model().clone();
     let embedded = tokio::task::spawn_blocking(move || {
         let mut bar: Option<crate::progress::Counter> = None;
         let result = embed_catalogue(&model, &texts, previous.as_ref(), &mut |done, total| {
@@ -582,8 +582,12 @@ pub fn assemble(catalogue: Catalogue, trained: Trained) -> Recommender {
         .iter()
         .map(|m| nextflex_engine::text::franchise(&m.title))
         .collect();
+    let mut votes: Vec<i64> = movies.iter().filter_map(|m| m.tmdb_vote_count).collect();
+    votes.sort_unstable();
+    let median_votes = votes.get(votes.len() / 2).copied();
     let mut recommender = Recommender {
-        title_words: super::search::index(&movies),
+        median_votes,
+        titles: super::search::TitleIndex::new(&movies),
         about,
         franchises,
         movies,

@@ -157,11 +157,12 @@ pub struct Recommender {
     stats: HashMap<i64, RatingStats>,
     /// Ratings per movie in the dataset alone (app users' are counted live).
     dataset_stats: HashMap<i64, RatingStats>,
-    /// Each movie's title as search compares it (same order as `movies`).
-    /// Each movie's titles as search compares them, its display title first.
-    title_words: Vec<Vec<search::TitleKey>>,
+    /// Each movie's titles as search compares them (same order as `movies`).
+    titles: search::TitleIndex,
     /// What each movie is about, by its words and (with a text model) its meaning.
     about: about::AboutIndex,
+    /// The median TMDB vote count of the movies that have one ([`Recommender::little_known`]).
+    median_votes: Option<i64>,
     /// Each movie's position in `popular` (same order as `movies`).
     popular_rank: Vec<usize>,
     /// Positions in the overall top-rated chart.
@@ -237,11 +238,6 @@ impl Recommender {
                     + strings(&m.also_known_as)
             })
             .sum();
-        let words: usize = self
-            .title_words
-            .iter()
-            .map(|keys| vec(keys) + keys.iter().map(search::TitleKey::heap_bytes).sum::<usize>())
-            .sum();
         let charts: usize = self.charts.values().map(|(list, _)| vec(list)).sum();
         vec(&self.movies)
             + movies
@@ -249,7 +245,7 @@ impl Recommender {
             + strings(&self.genres)
             + map(&self.stats)
             + map(&self.dataset_stats)
-            + words
+            + self.titles.heap_bytes()
             + vec(&self.popular_rank)
             + map(&self.chart_rank)
             + vec(&self.popular)
@@ -425,6 +421,43 @@ impl Recommender {
         k: usize,
         genre: Option<&str>,
     ) -> ForYou<'_> {
+        self.picks(ratings, exclude, k, genre, false)
+    }
+
+    /// "Hidden gems for you": the films few people know among the user's best personal picks
+    /// (the first twentieth of the catalogue, as [`Recommender::for_user`] orders it); see
+    /// [`Recommender::little_known`]. Empty while the user has no personal taste yet.
+    pub fn hidden_gems(
+        &self,
+        ratings: &[(i64, f32)],
+        exclude: &HashSet<i64>,
+        k: usize,
+    ) -> Vec<Personal<'_>> {
+        match self.picks(ratings, exclude, k, None, true) {
+            ForYou::Personal(picks) => picks,
+            ForYou::TopRated(_) => Vec::new(),
+        }
+    }
+
+    /// Whether few people know movie `id`: fewer TMDB votes than the median film of the
+    /// catalogue that has a vote count. Votes count everyone who ever rated the film on TMDB,
+    /// worldwide; not the dataset's rating counts, in which a blockbuster few of a sample's
+    /// users rated looks obscure, nor TMDB's popularity, a day's traffic that the catalogue's
+    /// sources measured on different scales (Home Alone 2.2, Toy Story 3 60). A film without a
+    /// vote count is not judged one (the demo's films after 2017 have none: Coco, Moana).
+    pub fn little_known(&self, id: i64) -> bool {
+        let votes = self.movie(id).and_then(|m| m.tmdb_vote_count);
+        matches!((votes, self.median_votes), (Some(v), Some(median)) if v < median)
+    }
+
+    fn picks(
+        &self,
+        ratings: &[(i64, f32)],
+        exclude: &HashSet<i64>,
+        k: usize,
+        genre: Option<&str>,
+        little_known_only: bool,
+    ) -> ForYou<'_> {
         let known = known(ratings);
         let dismissed: Vec<u32> = exclude
             .iter()
@@ -448,7 +481,14 @@ impl Recommender {
             .map(|r| r.0)
             .chain(exclude.iter().filter_map(|&id| u32::try_from(id).ok()))
             .collect();
-        let accept = self.personal_filter(genre);
+        let mut filter = self.personal_filter(genre);
+        let depth = self.movies.len().div_ceil(GEM_SHARE);
+        let mut asked = 0;
+        let accept = |item: u32| {
+            asked += 1;
+            let gem = || asked <= depth && self.little_known(i64::from(item));
+            (!little_known_only || gem()) && filter(item)
+        };
         let stars = self.als.as_ref().map(|m| (m, m.fold_in(&known)));
         ForYou::Personal(
             model
@@ -470,6 +510,11 @@ impl Recommender {
         )
     }
 }
+
+/// Hidden gems come from the first 1/GEM_SHARE of the catalogue in a user's personal order:
+/// deeper, the little-known films the model scores best are merely the least bad of a long tail
+/// (Ingmar Bergman's Autumn Sonata for a Pixar fan).
+const GEM_SHARE: usize = 20;
 
 impl Recommender {
     /// What a personal list admits, asked once per candidate, best first: movies of the snapshot

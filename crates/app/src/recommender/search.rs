@@ -116,28 +116,141 @@ impl TitleKey {
     }
 }
 
-/// Every movie's title keys for matching: its display title first, then every other title,
-/// then those with numbers written as digits where that differs ("The Godfather: Part II" is
-/// also "the godfather 2").
-pub(super) fn index(movies: &[MovieSummary]) -> Vec<Vec<TitleKey>> {
-    movies
-        .iter()
-        .map(|m| {
-            let mut keys: Vec<TitleKey> = std::iter::once(&m.title)
-                .chain(&m.also_known_as)
-                .map(|t| TitleKey::new(t))
-                .collect();
-            let numbered: Vec<TitleKey> = keys
-                .iter()
-                .filter_map(|k| {
-                    let n = numbers_as_digits(&k.words);
-                    (n != k.words).then(|| TitleKey::of_words(n))
-                })
-                .collect();
-            keys.extend(numbered);
-            keys
-        })
-        .collect()
+/// Every movie's titles as search compares them, and every word of them with the movies that
+/// hold it: a query looks only at the movies holding a word its first word can match, rather
+/// than at the whole catalogue (the typeahead answers each keystroke).
+#[derive(Debug, Clone, Default)]
+pub(super) struct TitleIndex {
+    /// By movie: its display title first, then every other title, then those with numbers
+    /// written as digits where that differs ("The Godfather: Part II" is also "the godfather
+    /// 2").
+    keys: Vec<Vec<TitleKey>>,
+    /// Every word of a key, sorted, with the positions of the movies holding it (ascending).
+    words: Vec<(String, Vec<u32>)>,
+}
+
+impl TitleIndex {
+    pub(super) fn new(movies: &[MovieSummary]) -> TitleIndex {
+        let keys: Vec<Vec<TitleKey>> = movies
+            .iter()
+            .map(|m| {
+                let mut keys: Vec<TitleKey> = std::iter::once(&m.title)
+                    .chain(&m.also_known_as)
+                    .map(|t| TitleKey::new(t))
+                    .collect();
+                let numbered: Vec<TitleKey> = keys
+                    .iter()
+                    .filter_map(|k| {
+                        let n = numbers_as_digits(&k.words);
+                        (n != k.words).then(|| TitleKey::of_words(n))
+                    })
+                    .collect();
+                keys.extend(numbered);
+                keys
+            })
+            .collect();
+        let mut holders: std::collections::BTreeMap<&str, Vec<u32>> = Default::default();
+        for (i, movie_keys) in keys.iter().enumerate() {
+            for word in movie_keys.iter().flat_map(|k| &k.words) {
+                let list = holders.entry(word.as_str()).or_default();
+                if list.last() != Some(&(i as u32)) {
+                    list.push(i as u32);
+                }
+            }
+        }
+        let words = holders
+            .into_iter()
+            .map(|(w, list)| (w.to_owned(), list))
+            .collect();
+        TitleIndex { keys, words }
+    }
+
+    /// Movie `i`'s title keys, its display title first.
+    fn keys(&self, i: usize) -> &[TitleKey] {
+        &self.keys[i]
+    }
+
+    /// The movies whose titles may match `q` (ascending positions), a superset of those
+    /// [`relevance`] scores above 0; `None` for a query without words, which every title
+    /// matches.
+    fn candidates(&self, q: &QueryWords) -> Option<Vec<usize>> {
+        q.words.first()?;
+        let mut words: Vec<usize> = Vec::new();
+        for q in std::iter::once(q).chain(q.numbered.as_deref()) {
+            self.matching_words(q, &mut words);
+        }
+        words.sort_unstable();
+        words.dedup();
+        let mut movies: Vec<usize> = words
+            .into_iter()
+            .flat_map(|w| &self.words[w].1)
+            .map(|&i| i as usize)
+            .collect();
+        movies.sort_unstable();
+        movies.dedup();
+        Some(movies)
+    }
+
+    /// The words a title must hold to match `q` in any way: every query word must match a
+    /// title word exactly, as its prefix or with a typo, and a title matched whole or from its
+    /// start begins with the query's first word or with a word the query spells ("spiderman"
+    /// spells "spider").
+    fn matching_words(&self, q: &QueryWords, out: &mut Vec<usize>) {
+        let Some(first) = q.words.first() else {
+            return;
+        };
+        let start = self
+            .words
+            .partition_point(|(w, _)| w.as_str() < first.as_str());
+        out.extend(
+            (start..self.words.len()).take_while(|&k| self.words[k].0.starts_with(first.as_str())),
+        );
+        let joined = q.joined.as_str();
+        for end in joined
+            .char_indices()
+            .skip(1)
+            .map(|(at, _)| at)
+            .chain(std::iter::once(joined.len()))
+        {
+            if let Ok(k) = self
+                .words
+                .binary_search_by(|(w, _)| w.as_str().cmp(&joined[..end]))
+            {
+                out.push(k);
+            }
+        }
+        let allowed = typos_allowed(first);
+        if allowed > 0 {
+            out.extend(
+                (0..self.words.len()).filter(|&k| within_edits(&self.words[k].0, first, allowed)),
+            );
+        }
+    }
+
+    pub(super) fn heap_bytes(&self) -> usize {
+        use nextflex_engine::heap::vec;
+        let keys: usize = self
+            .keys
+            .iter()
+            .map(|keys| vec(keys) + keys.iter().map(TitleKey::heap_bytes).sum::<usize>())
+            .sum();
+        let words: usize = self
+            .words
+            .iter()
+            .map(|(w, list)| w.capacity() + vec(list))
+            .sum();
+        vec(&self.keys) + keys + vec(&self.words) + words
+    }
+}
+
+/// How many edits a query word of this length may be from a title word: none for words of up
+/// to 3 letters, one for 4–7, two from 8.
+fn typos_allowed(word: &str) -> usize {
+    match word.chars().count() {
+        0..=3 => 0,
+        4..=7 => 1,
+        _ => 2,
+    }
 }
 
 /// A query as search compares it, prepared once per request: as typed, and with its numbers
@@ -195,13 +308,8 @@ fn relevance(title: &TitleKey, query: &QueryWords) -> u8 {
     let title = all;
     let exact = |q: &String| title.iter().any(|t| t == q);
     let prefix = |q: &String| title.iter().any(|t| t.starts_with(q.as_str()));
-    // A typo: one edit in words of 4–7 letters, two from 8; short words must match.
     let fuzzy = |q: &String| {
-        let allowed = match q.chars().count() {
-            0..=3 => 0,
-            4..=7 => 1,
-            _ => 2,
-        };
+        let allowed = typos_allowed(q);
         allowed > 0 && title.iter().any(|t| within_edits(t, q, allowed))
     };
     if query.iter().all(exact) {
@@ -223,25 +331,55 @@ fn best_relevance(keys: &[TitleKey], q: &QueryWords) -> u8 {
         .unwrap_or(0)
 }
 
-/// The movies whose titles match `q` (keys as [`index`] makes them), best match first, ties
-/// by `tie` (smaller first). For measuring search outside a snapshot.
+/// The movies whose titles match `q`, best match first, ties by `tie` (smaller first). For
+/// measuring search outside a snapshot.
 pub(super) fn title_matches<K: Ord>(
-    keys: &[Vec<TitleKey>],
+    titles: &TitleIndex,
     q: &str,
     tie: impl Fn(usize) -> K,
 ) -> Vec<usize> {
     let q = QueryWords::new(q);
-    let mut hits: Vec<(std::cmp::Reverse<u8>, K, usize)> = keys
-        .iter()
-        .enumerate()
-        .filter_map(|(i, k)| {
-            let r = best_relevance(k, &q);
+    let candidates = titles
+        .candidates(&q)
+        .unwrap_or_else(|| (0..titles.keys.len()).collect());
+    let mut hits: Vec<(std::cmp::Reverse<u8>, K, usize)> = candidates
+        .into_iter()
+        .filter_map(|i| {
+            let r = best_relevance(titles.keys(i), &q);
             (r > 0).then(|| (std::cmp::Reverse(r), tie(i), i))
         })
         .collect();
     hits.sort_unstable();
     hits.into_iter().map(|h| h.2).collect()
 }
+
+/// Whether `q` is a film's whole title of two words or more ("the dark knight", "godfather
+/// 2"). Such a query is answered by that title first, and its other results come from words
+/// alone: embedding it would only reorder films below the one meant, at a cost of
+/// milliseconds of CPU. Not a query whose words are merely all in some title ("time travel"),
+/// nor a one-word title: "heist", "revenge" and "aliens" are titles and subjects alike, and
+/// searched by meaning too they score higher (docs/benchmarks.md).
+pub(super) fn names_a_title(titles: &TitleIndex, q: &str) -> bool {
+    let q = QueryWords::new(q);
+    if q.words.len() < 2 {
+        return false;
+    }
+    titles.candidates(&q).is_some_and(|candidates| {
+        candidates
+            .into_iter()
+            .any(|i| best_relevance(titles.keys(i), &q) >= NAMES_A_TITLE)
+    })
+}
+
+/// The title relevance from which a query names a film: the whole title.
+const NAMES_A_TITLE: u8 = 5;
+
+/// The title relevance from which every word of the query is in one title.
+const ALL_WORDS_IN_A_TITLE: u8 = 3;
+
+/// The relevance of the film a series query such as "harry potter 3" means: above every title
+/// match.
+const SERIES_ENTRY: u8 = 6;
 
 /// Films a query's length or language filter leaves out only because the catalogue does not
 /// know the film's length or language (they would match otherwise).
@@ -275,7 +413,47 @@ impl Recommender {
 
     /// How well movie `i`'s best title matches the query's words (0: not at all).
     fn title_relevance(&self, i: usize, q: &QueryWords) -> u8 {
-        best_relevance(&self.title_words[i], q)
+        best_relevance(self.titles.keys(i), q)
+    }
+
+    /// The film a query such as "harry potter 3" means: the third film, in order of release, of
+    /// those whose titles begin with "harry potter", when no title holds every word of the
+    /// query (so "halloween 3" stays Halloween III, "star wars 5" Episode V). `hits` are the
+    /// query's title matches.
+    fn series_entry(&self, q: &QueryWords, hits: &[(u8, usize)]) -> Option<usize> {
+        let numbered = q.numbered.as_deref().unwrap_or(q);
+        let (last, series) = numbered.words.split_last()?;
+        let n: usize = last.parse().ok().filter(|n| (1..=20).contains(n))?;
+        let mut series = series;
+        while let Some((marker, rest)) = series.split_last()
+            && matches!(
+                marker.as_str(),
+                "part" | "chapter" | "vol" | "volume" | "episode" | "no"
+            )
+        {
+            series = rest;
+        }
+        if series.is_empty() || hits.iter().any(|&(r, _)| r >= ALL_WORDS_IN_A_TITLE) {
+            return None;
+        }
+        let base = QueryWords::plain(series.to_vec());
+        let mut films: Vec<usize> = self
+            .titles
+            .candidates(&base)?
+            .into_iter()
+            .filter(|&i| self.title_relevance(i, &base) >= 4)
+            .collect();
+        let released = |i: usize| {
+            let m = &self.movies[i];
+            (m.year.is_none(), m.year, m.release_date.clone())
+        };
+        films.sort_by_key(|&i| (released(i), i));
+        films.get(n - 1).copied()
+    }
+
+    /// See [`names_a_title`].
+    pub fn names_a_title(&self, q: &str) -> bool {
+        names_a_title(&self.titles, q)
     }
 
     /// See [`LeftOut`]: counted only for the filters the query sets.
@@ -308,17 +486,26 @@ impl Recommender {
     /// The page of movies matching `query`, and how many match in all.
     pub fn search(&self, query: &MovieQuery<'_>) -> (usize, Vec<&MovieSummary>) {
         let q = QueryWords::new(query.q.unwrap_or_default());
-        let mut hits: Vec<(u8, usize)> = self
-            .movies
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| self.passes_filters(m, query))
-            .filter_map(|(i, _)| {
+        let candidates = self
+            .titles
+            .candidates(&q)
+            .unwrap_or_else(|| (0..self.movies.len()).collect());
+        let mut hits: Vec<(u8, usize)> = candidates
+            .into_iter()
+            .filter(|&i| self.passes_filters(&self.movies[i], query))
+            .filter_map(|i| {
                 // The best match among the movie's titles.
                 let r = self.title_relevance(i, &q);
                 (r > 0).then_some((r, i))
             })
             .collect();
+        if let Some(i) = self
+            .series_entry(&q, &hits)
+            .filter(|&i| self.passes_filters(&self.movies[i], query))
+        {
+            hits.retain(|&(_, j)| j != i);
+            hits.push((SERIES_ENTRY, i));
+        }
         let popular_rank = |i: usize| self.popular_rank[i];
         let wanted = query.offset.saturating_add(query.limit);
         if query.limit == 0 {
@@ -384,7 +571,7 @@ impl Recommender {
                 })
             }
             Some(SortBy::Title) => hits.sort_by(|a, b| {
-                let display = |i: usize| self.title_words[i].first().map(|k| &k.words);
+                let display = |i: usize| self.titles.keys(i).first().map(|k| &k.words);
                 display(a.1)
                     .cmp(&display(b.1))
                     .then(self.movies[a.1].id.cmp(&self.movies[b.1].id))
@@ -515,9 +702,8 @@ mod tests {
         );
     }
 
-    #[test]
-    fn numbers_match_however_written() {
-        let movie = |title: &str| super::MovieSummary {
+    fn movie(title: &str) -> super::MovieSummary {
+        super::MovieSummary {
             id: 1,
             title: title.into(),
             also_known_as: Vec::new(),
@@ -530,9 +716,105 @@ mod tests {
             tmdb_vote_count: None,
             runtime: None,
             original_language: None,
-        };
+        }
+    }
+
+    #[test]
+    fn the_index_finds_every_title_a_scan_finds() {
+        let titles = [
+            "The Shining",
+            "Shining Through",
+            "Spider-Man",
+            "Spider-Man 2",
+            "WALL·E",
+            "Star Wars",
+            "Stargate",
+            "Star Trek: First Contact",
+            "The Godfather: Part II",
+            "Amélie",
+            "Léon: The Professional",
+            "A",
+            "Alien",
+            "Aliens",
+            "John Wick: Chapter Two",
+            "Halloween",
+            "Jaws",
+        ];
+        let movies: Vec<super::MovieSummary> = titles.iter().map(|t| movie(t)).collect();
+        let index = super::TitleIndex::new(&movies);
+        let queries = [
+            "shining",
+            "shinnig",
+            "spiderman",
+            "spider man",
+            "spid",
+            "walle",
+            "wall e",
+            "star",
+            "sta",
+            "stra wars",
+            "godfather 2",
+            "godfather part two",
+            "godfahter",
+            "amelie",
+            "AMÉLIE",
+            "leon",
+            "a",
+            "alein",
+            "aliens",
+            "the",
+            "john wick chapter 2",
+            "wick",
+            "halowen",
+            "jaws",
+            "jaw",
+            "zzz",
+            "t",
+            "s",
+        ];
+        for q in queries {
+            let indexed = super::title_matches(&index, q, |i| i);
+            let words = QueryWords::new(q);
+            let mut scanned: Vec<(std::cmp::Reverse<u8>, usize)> = (0..movies.len())
+                .filter_map(|i| {
+                    let r = super::best_relevance(index.keys(i), &words);
+                    (r > 0).then_some((std::cmp::Reverse(r), i))
+                })
+                .collect();
+            scanned.sort_unstable();
+            let scanned: Vec<usize> = scanned.into_iter().map(|h| h.1).collect();
+            assert_eq!(indexed, scanned, "{q}");
+        }
+        assert_eq!(
+            super::title_matches(&index, "spiderman", |i| i)
+                .first()
+                .map(|&i| titles[i]),
+            Some("Spider-Man")
+        );
+        assert!(super::names_a_title(&index, "the shining"));
+        assert!(super::names_a_title(&index, "the godfather part 2"));
+        assert!(
+            !super::names_a_title(&index, "jaws"),
+            "one word: a subject too"
+        );
+        assert!(!super::names_a_title(&index, "a hotel haunts a writer"));
+        assert!(
+            !super::names_a_title(&index, "godf"),
+            "a prefix is not yet a title"
+        );
+        assert!(
+            !super::names_a_title(&index, "contact"),
+            "a word of a title is not yet a title"
+        );
+    }
+
+    #[test]
+    fn numbers_match_however_written() {
         let score = |title: &str, q: &str| {
-            super::best_relevance(&super::index(&[movie(title)])[0], &QueryWords::new(q))
+            super::best_relevance(
+                super::TitleIndex::new(&[movie(title)]).keys(0),
+                &QueryWords::new(q),
+            )
         };
         assert_eq!(score("The Godfather: Part II", "godfather 2"), 5);
         assert_eq!(score("The Godfather: Part II", "godfather part two"), 5);

@@ -89,6 +89,8 @@ struct Answers {
     title: Vec<usize>,
     words: Vec<usize>,
     meaning: Vec<usize>,
+    /// The query names a film: the server does not embed it, so the fusion leaves meaning out.
+    names_a_title: bool,
 }
 
 /// The catalogue search is scored on, as a snapshot holds it: its movies, their places in the
@@ -125,7 +127,7 @@ pub fn evaluate_search(
     };
     let embed_seconds = started.elapsed().as_secs_f64();
     let index = AboutIndex::build_with(rows, false, embeddings.as_ref());
-    let keys = search::index(movies);
+    let titles = search::TitleIndex::new(movies);
     let position: HashMap<i64, usize> = movies.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
     // Title ties: the more popular film first.
     let popularity = |i: usize| popular_rank.get(i).copied().unwrap_or(usize::MAX);
@@ -143,9 +145,10 @@ pub fn evaluate_search(
             .iter()
             .zip(vectors)
             .map(|(case, v)| Answers {
-                title: search::title_matches(&keys, &case.query, popularity),
+                title: search::title_matches(&titles, &case.query, popularity),
                 words: index.by_words(&case.query, |_| true),
                 meaning: index.by_meaning(&case.query, &v, about::MEANING_DEPTH, |_| true),
+                names_a_title: search::names_a_title(&titles, &case.query),
             })
             .collect())
     };
@@ -188,8 +191,10 @@ pub fn evaluate_search(
         }
     }
     let rank = |i: usize| popularity(i);
-    let fused =
-        |a: &Answers, f: &Fusion| about::answer(f, a.title.clone(), &a.words, &a.meaning, &rank);
+    let fused = |a: &Answers, f: &Fusion| {
+        let meaning = if a.names_a_title { &[][..] } else { &a.meaning };
+        about::answer(f, a.title.clone(), &a.words, meaning, &rank)
+    };
     // Chosen on the tuning half of the tag queries and on the descriptions, each relative to
     // the words alone so that neither set's scale decides.
     let relative = |answers: &[Answers], rel: &[HashSet<u32>], f: &Fusion| {

@@ -406,7 +406,7 @@ async fn search_study(args: &EvaluateArgs, ctx: &Context) -> Result<()> {
         };
         let result = search::evaluate_search(
             &corpus,
-            model.as_ref().map(|m| m.0.as_ref()),
+            model.as_ref().map(|m| m.model().as_ref()),
             previous.as_ref(),
             &tags,
             &descriptions,

@@ -281,7 +281,7 @@ impl TextModelArgs {
         match loaded {
             Ok(Ok(model)) => {
                 tracing::info!(dir = %model.dir().display(), "text model loaded: search by meaning is on");
-                Some(SharedTextModel(std::sync::Arc::new(model)))
+                Some(SharedTextModel::new(model))
             }
             Ok(Err(e)) => {
                 tracing::error!(error = %e, "the text model did not load: search matches titles and words only");

@@ -80,6 +80,11 @@ pub struct ApiContext {
     pub write_probes: Arc<health::WriteProbes>,
     /// The similar-movie answers of the snapshot in service.
     pub similar_answers: Arc<movies::SimilarAnswers>,
+    /// Requests' CPU-heavy work (embedding a search query, scoring every film for it) runs on
+    /// the blocking pool, two pieces per core at a time: a burst of searches queues here rather
+    /// than growing the pool to a thread per request, each with its own allocator heap (1.7 GB
+    /// at 32 connections; one per core left a core idle between pieces: docs/benchmarks.md).
+    pub cpu_work: Arc<tokio::sync::Semaphore>,
 }
 
 /// API settings with their defaults.
@@ -178,6 +183,9 @@ impl ApiContext {
             match_index: Arc::default(),
             write_probes: Arc::default(),
             similar_answers: Arc::default(),
+            cpu_work: Arc::new(tokio::sync::Semaphore::new(
+                2 * std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+            )),
             metrics: Arc::new(metrics::Metrics::new(
                 db.pool().options().get_max_connections(),
             )?),

@@ -262,68 +262,131 @@ async fn list(
     if min_ratings > 1_000_000 {
         return Err(ApiError::field("min_ratings", "From 0 to 1000000."));
     }
-    // By meaning when the text model is loaded and the snapshot has the films' embeddings: the
-    // query is embedded off the async runtime.
+    // By meaning when the text model is loaded, the snapshot has the films' embeddings and the
+    // query does not name a film; a query not asked recently is embedded off the async runtime
+    // (see `ApiContext::cpu_work`).
     let relevance_order = q.is_some() && query.sort.is_none();
     let mode = relevance_order.then(|| r.search_mode());
     let embedding = match (q, ctx.models.text_model(), mode) {
-        (Some(q), Some(model), Some(SearchMode::Meaning)) => {
-            let (model, text) = (model.0.clone(), q.to_owned());
-            let embedded = tokio::task::spawn_blocking(move || model.embed(&[text.as_str()]))
-                .await
-                .map_err(|e| Error::internal("embedding the query failed", e))?
-                .map_err(|e| Error::internal("embedding the query failed", e))?;
-            embedded.into_iter().next()
+        (Some(q), Some(model), Some(SearchMode::Meaning)) if !r.names_a_title(q) => {
+            match model.recent_query(q) {
+                Some(v) => Some(v),
+                None => {
+                    let (model, text) = (model.clone(), q.to_owned());
+                    let embedded = cpu_work(&ctx, move || model.embed_query(&text))
+                        .await
+                        .map_err(|e| Error::internal("embedding the query failed", e))?
+                        .map_err(|e| Error::internal("embedding the query failed", e))?;
+                    Some(embedded)
+                }
+            }
         }
         _ => None,
     };
-    let about = match &embedding {
-        Some(v) => AboutSearch::Meaning(v),
-        None if relevance_order => AboutSearch::Words,
-        None => AboutSearch::Off,
-    };
-    let movie_query = MovieQuery {
-        q,
-        about,
-        genres,
+    let list = ListRequest {
+        q: q.map(str::to_owned),
+        genres: genres.into_iter().map(str::to_owned).collect(),
         year_from: query.year_from,
         year_to: query.year_to,
         runtime_min: query.runtime_min,
         runtime_max: query.runtime_max,
-        language: language.as_deref(),
+        language,
         min_ratings,
         sort: query.sort,
-        offset: paging.offset(),
-        limit: paging.page_size,
+        paging,
+        mode,
+        embedding,
     };
-    let (count, movies) = r.search(&movie_query);
-    let left_out = r.left_out(&movie_query);
-    let matched_lines = match q.filter(|_| relevance_order) {
-        Some(q) => movies
-            .iter()
-            .filter(|m| !r.title_matches(m.id, q))
-            .filter_map(|m| {
-                Some(MatchedLine {
-                    id: m.id,
-                    line: r.matched_line(m.id, q)?,
+    // A search by what films are about scores every film (milliseconds of CPU): off the async
+    // runtime too.
+    let page = if relevance_order {
+        cpu_work(&ctx, move || list.answer(&r))
+            .await
+            .map_err(|e| Error::internal("searching the catalogue failed", e))?
+    } else {
+        list.answer(&r)
+    };
+    Ok(axum::Json(page))
+}
+
+/// Runs a request's CPU-heavy `work` on the blocking pool once one of
+/// [`ApiContext::cpu_work`]'s permits is free.
+async fn cpu_work<T: Send + 'static>(
+    ctx: &ApiContext,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Box<dyn std::error::Error + Send + Sync>> {
+    let _permit = ctx.cpu_work.acquire().await?;
+    Ok(tokio::task::spawn_blocking(work).await?)
+}
+
+/// A catalogue request, checked, with its query's embedding when it has one.
+struct ListRequest {
+    q: Option<String>,
+    genres: Vec<String>,
+    year_from: Option<i64>,
+    year_to: Option<i64>,
+    runtime_min: Option<i64>,
+    runtime_max: Option<i64>,
+    language: Option<String>,
+    min_ratings: u64,
+    sort: Option<SortBy>,
+    paging: Paging,
+    /// With `q` and no `sort`: the search on.
+    mode: Option<SearchMode>,
+    embedding: Option<Arc<[f32]>>,
+}
+
+impl ListRequest {
+    fn answer(&self, r: &Recommender) -> MovieList {
+        let q = self.q.as_deref();
+        let about = match (&self.embedding, self.mode) {
+            (Some(v), _) => AboutSearch::Meaning(v),
+            (None, Some(_)) => AboutSearch::Words,
+            (None, None) => AboutSearch::Off,
+        };
+        let movie_query = MovieQuery {
+            q,
+            about,
+            genres: self.genres.iter().map(String::as_str).collect(),
+            year_from: self.year_from,
+            year_to: self.year_to,
+            runtime_min: self.runtime_min,
+            runtime_max: self.runtime_max,
+            language: self.language.as_deref(),
+            min_ratings: self.min_ratings,
+            sort: self.sort,
+            offset: self.paging.offset(),
+            limit: self.paging.page_size,
+        };
+        let (count, movies) = r.search(&movie_query);
+        let left_out = r.left_out(&movie_query);
+        let matched_lines = match q.filter(|_| self.mode.is_some()) {
+            Some(q) => movies
+                .iter()
+                .filter(|m| !r.title_matches(m.id, q))
+                .filter_map(|m| {
+                    Some(MatchedLine {
+                        id: m.id,
+                        line: r.matched_line(m.id, q)?,
+                    })
                 })
-            })
-            .collect(),
-        None => Vec::new(),
-    };
-    Ok(axum::Json(MovieList {
-        search: mode,
-        matched_lines,
-        page: Page::new(
-            paging,
-            count,
-            movies.into_iter().map(|m| MovieCard::new(&r, m)).collect(),
-        ),
-        left_out: LeftOut {
-            no_runtime: left_out.no_runtime,
-            no_language: left_out.no_language,
-        },
-    }))
+                .collect(),
+            None => Vec::new(),
+        };
+        MovieList {
+            search: self.mode,
+            matched_lines,
+            page: Page::new(
+                self.paging,
+                count,
+                movies.into_iter().map(|m| MovieCard::new(r, m)).collect(),
+            ),
+            left_out: LeftOut {
+                no_runtime: left_out.no_runtime,
+                no_language: left_out.no_language,
+            },
+        }
+    }
 }
 
 /// Most suggestions one answer gives.

@@ -5,7 +5,9 @@
 
 use std::path::PathBuf;
 
-use nextflex_app::recommender::{self, Fit, MovieQuery, Plan, Recommender, RecommenderSettings};
+use nextflex_app::recommender::{
+    self, Fit, ForYou, MovieQuery, Plan, Recommender, RecommenderSettings,
+};
 use nextflex_store::config::StorageConfig;
 use nextflex_store::db::Db;
 use nextflex_store::storage::Storage;
@@ -104,6 +106,53 @@ async fn demo_full() -> &'static Recommender {
         .await
     })
     .await
+}
+
+/// Hidden gems are films few people know (fewer TMDB votes than the catalogue's median film)
+/// among a user's best picks, not blockbusters that few of the sample's users rated, nor the
+/// least bad of the long tail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hidden_gems_are_little_known_films_among_a_users_best_picks() {
+    let r = demo_full().await;
+    let pixar: Vec<(i64, f32)> = [
+        ("Toy Story", 1995),
+        ("Finding Nemo", 2003),
+        ("Monsters, Inc.", 2001),
+        ("WALL·E", 2008),
+        ("Up", 2009),
+    ]
+    .iter()
+    .map(|&(t, y)| (find(r, t, y), 5.0))
+    .collect();
+    let none = std::collections::HashSet::new();
+    let gems = r.hidden_gems(&pixar, &none, 12);
+    let (_, all) = r.search(&MovieQuery {
+        limit: usize::MAX,
+        ..MovieQuery::default()
+    });
+    let mut votes: Vec<i64> = all.iter().filter_map(|m| m.tmdb_vote_count).collect();
+    votes.sort_unstable();
+    let median = votes[votes.len() / 2];
+    let titles: Vec<&str> = gems.iter().map(|g| g.movie.title.as_str()).collect();
+    eprintln!("hidden gems for a Pixar fan (median TMDB votes {median}): {titles:?}");
+    assert!(gems.len() >= 6, "{titles:?}");
+    let ForYou::Personal(best) = r.for_user(&pixar, &none, all.len() / 20, None) else {
+        panic!("the Pixar fan has a personal taste");
+    };
+    for gem in &gems {
+        let votes = gem.movie.tmdb_vote_count.unwrap();
+        assert!(votes < median, "{} has {votes} votes", gem.movie.title);
+        assert!(
+            best.iter().any(|p| p.movie.id == gem.movie.id),
+            "{} is not among the fan's best twentieth",
+            gem.movie.title
+        );
+    }
+    assert!(r.little_known(find(r, "Waking Ned", 1998)));
+    assert!(
+        !r.little_known(find(r, "Despicable Me 2", 2013)),
+        "a blockbuster with few ratings in the sample"
+    );
 }
 
 /// The id of the demo film with this title and year.

@@ -53,6 +53,22 @@ async fn titles_as_people_type_them_and_films_by_the_words_of_what_they_are_abou
     }
     assert_eq!(first("john wick chapter 2"), "John Wick: Chapter Two");
     assert_eq!(first("star wars episode v"), "The Empire Strikes Back");
+    // A series by its number: the films whose titles begin so, in order of release; a title
+    // with the number still wins ("halloween 3" is Halloween III, not the third Halloween).
+    assert_eq!(
+        first("harry potter 3"),
+        "Harry Potter and the Prisoner of Azkaban"
+    );
+    assert_eq!(
+        first("Pirates of the Caribbean 2"),
+        "Pirates of the Caribbean: Dead Man's Chest"
+    );
+    assert_eq!(first("halloween 3"), "Halloween III: Season of the Witch");
+    // The typeahead finds them too.
+    assert_eq!(
+        found(&r, "harry potter 3", AboutSearch::Off, 1),
+        ["Harry Potter and the Prisoner of Azkaban"]
+    );
     // Title queries as before, with what films are about searched too.
     assert_eq!(first("shining"), "The Shining");
     assert_eq!(first("spiderman"), "Spider-Man");
