@@ -221,6 +221,10 @@ pub async fn serve(
     let (stopping, stop) = tokio::sync::watch::channel(false);
     tokio::pin!(shutdown);
     loop {
+        tokio::select! {
+            () = tracker.room() => {}
+            () = &mut shutdown => break,
+        }
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,

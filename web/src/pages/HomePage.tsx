@@ -116,7 +116,7 @@ function rowDetails(row: HomeRow): { subtitle: string; href?: string } {
         href: row.anchor ? `/people/${row.anchor.id}` : undefined,
       };
     case 'hidden_gems':
-      return { subtitle: 'A close fit for you, among the less-known half of the catalogue' };
+      return { subtitle: 'Well liked, little known, and a close fit for you' };
   }
 }
 

@@ -3,6 +3,50 @@ import { json, LOGGED_IN, mockFetch, movieCard as card, renderWithProviders } fr
 import WatchlistPage from './WatchlistPage';
 
 describe('WatchlistPage', () => {
+  it('says when each film was added, and sorts by title, year and rating', async () => {
+    const film = (id: number, title: string, year: number, mean: number, added: number) => ({
+      movie: { ...card(id, title), year, rating: { count: 10, mean } },
+      movie_id: id,
+      added_at: added,
+    });
+    mockFetch((call) => {
+      if (call.path === '/api/me/watchlist')
+        return json([
+          film(1, 'Heat', 1995, 4.1, Date.UTC(2026, 11, 3, 12) / 1000),
+          film(2, 'Alien', 1979, 4.3, Date.UTC(2020, 10, 1, 12) / 1000),
+          film(3, 'Zodiac', 2007, 3.9, Date.UTC(2026, 11, 5, 12) / 1000),
+        ]);
+      if (call.path === '/api/me/dismissed') return json([]);
+      return json({ error: { code: 'not_found', message: call.path } }, 404);
+    });
+    renderWithProviders(<WatchlistPage />, { auth: LOGGED_IN });
+    const grid = await screen.findByRole('list', { name: 'Your watchlist' });
+    const order = () =>
+      within(grid)
+        .getAllByRole('heading', { level: 3 })
+        .map((h) => h.textContent);
+    expect(order()).toEqual(['Zodiac', 'Heat', 'Alien']);
+    expect(within(grid).getAllByText(/^Added /)).toHaveLength(3);
+    const day = new Intl.DateTimeFormat(undefined, {
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+    });
+    expect(
+      within(grid).getByText(`Added ${day.format(new Date(Date.UTC(2020, 10, 1, 12)))}`),
+    ).toBeTruthy();
+    const choose = async (name: string) => {
+      fireEvent.mouseDown(screen.getByRole('combobox', { name: 'Sort by' }));
+      fireEvent.click(await screen.findByRole('option', { name }));
+    };
+    await choose('Title');
+    expect(order()).toEqual(['Alien', 'Heat', 'Zodiac']);
+    await choose('Release year');
+    expect(order()).toEqual(['Zodiac', 'Heat', 'Alien']);
+    await choose('Rating');
+    expect(order()).toEqual(['Alien', 'Heat', 'Zodiac']);
+  });
+
   it('lists the films turned down, and brings one back', async () => {
     let dismissed = [{ movie: card(3, 'Se7en'), movie_id: 3, added_at: 1 }];
     const { calls } = mockFetch((call) => {

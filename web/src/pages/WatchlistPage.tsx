@@ -1,6 +1,8 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 import Button from '@mui/material/Button';
+import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import BookmarkBorderOutlinedIcon from '@mui/icons-material/BookmarkBorderOutlined';
 import { type ListName, useGetListQuery, useRemoveFromListMutation } from '../api/lists';
@@ -11,48 +13,123 @@ import { ErrorState } from '../components/ErrorState';
 import { LinkBehavior } from '../components/LinkBehavior';
 import { MovieGrid, MovieGridSkeleton } from '../features/movies/MovieGrid';
 
-/** One of the caller's lists as a grid, each film with a button that takes it off. */
+/** How a list can be ordered. */
+const ORDERS = {
+  added: 'Date added',
+  title: 'Title',
+  year: 'Release year',
+  rating: 'Rating',
+} as const;
+type Order = keyof typeof ORDERS;
+
+type Entry = { movie: MovieCard; added_at: number };
+
+/** `entries` in `order`: the newest addition, the title, the newest film or the best rated
+ * first; ties keep the newest addition first. */
+export function sortEntries(entries: Entry[], order: Order): Entry[] {
+  const byAdded = (a: Entry, b: Entry) => b.added_at - a.added_at;
+  const compare: Record<Order, (a: Entry, b: Entry) => number> = {
+    added: byAdded,
+    title: (a, b) => a.movie.title.localeCompare(b.movie.title) || byAdded(a, b),
+    year: (a, b) => (b.movie.year ?? -Infinity) - (a.movie.year ?? -Infinity) || byAdded(a, b),
+    rating: (a, b) =>
+      (b.movie.rating?.mean ?? -Infinity) - (a.movie.rating?.mean ?? -Infinity) || byAdded(a, b),
+  };
+  return [...entries].sort(compare[order]);
+}
+
+const dayMonth = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
+const dayMonthYear = new Intl.DateTimeFormat(undefined, {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+});
+
+/** The day `seconds` (Unix) fell on, with its year only when that is not this year's. */
+function day(seconds: number): string {
+  const date = new Date(seconds * 1000);
+  const thisYear = date.getFullYear() === new Date().getFullYear();
+  return (thisYear ? dayMonth : dayMonthYear).format(date);
+}
+
+/** One of the caller's lists as a grid, each film with the day it was added and a button that
+ * takes it off; with `sortable`, a choice of order. */
 function ListGrid({
   list,
   label,
   action,
   actionLabel,
   empty,
+  sortable = false,
 }: {
   list: ListName;
   label: string;
   action: string;
   actionLabel: (title: string) => string;
   empty: ReactNode;
+  sortable?: boolean;
 }) {
   const { data, error, isLoading, refetch } = useGetListQuery(list);
   const [remove, removeState] = useRemoveFromListMutation();
-  const movies: MovieCard[] = (data ?? []).flatMap((e) => (e.movie ? [e.movie] : []));
+  const [order, setOrder] = useState<Order>('added');
+  const entries: Entry[] = (data ?? []).flatMap((e) =>
+    e.movie ? [{ movie: e.movie, added_at: e.added_at }] : [],
+  );
   if (isLoading) return <MovieGridSkeleton count={6} />;
   if (error)
     return <ErrorState error={error} title={`Could not load ${label}`} onRetry={refetch} />;
-  if (movies.length === 0) return <>{empty}</>;
+  if (entries.length === 0) return <>{empty}</>;
+  const sorted = sortEntries(entries, order);
+  const added = new Map(sorted.map((e) => [e.movie.id, e.added_at]));
   return (
-    <MovieGrid
-      movies={movies}
-      label={label}
-      footer={(movie) => (
-        <Button
+    <Stack spacing={1.5}>
+      {sortable && entries.length > 1 && (
+        <TextField
+          select
           size="small"
-          color="inherit"
-          disabled={removeState.isLoading}
-          onClick={() => remove({ list, id: movie.id })}
-          aria-label={actionLabel(movie.title)}
+          label="Sort by"
+          value={order}
+          onChange={(e) => setOrder(e.target.value as Order)}
+          sx={{ width: 180, alignSelf: 'flex-end' }}
         >
-          {action}
-        </Button>
+          {Object.entries(ORDERS).map(([value, name]) => (
+            <MenuItem key={value} value={value}>
+              {name}
+            </MenuItem>
+          ))}
+        </TextField>
       )}
-    />
+      <MovieGrid
+        movies={sorted.map((e) => e.movie)}
+        label={label}
+        footer={(movie) => (
+          <Stack
+            direction="row"
+            spacing={1}
+            sx={{ alignItems: 'center', justifyContent: 'space-between' }}
+          >
+            <Typography variant="caption" sx={{ color: 'text.secondary' }}>
+              Added {day(added.get(movie.id) ?? 0)}
+            </Typography>
+            <Button
+              size="small"
+              color="inherit"
+              disabled={removeState.isLoading}
+              onClick={() => remove({ list, id: movie.id })}
+              aria-label={actionLabel(movie.title)}
+            >
+              {action}
+            </Button>
+          </Stack>
+        )}
+      />
+    </Stack>
   );
 }
 
 /**
- * The caller's watchlist, newest first (rating a film takes it off), and below it the films
+ * The caller's watchlist, newest first or as they sort it (rating a film takes it off), and
+ * below it the films
  * they said they are not interested in, each of which can be brought back.
  */
 export default function WatchlistPage() {
@@ -72,6 +149,7 @@ export default function WatchlistPage() {
       <ListGrid
         list="watchlist"
         label="Your watchlist"
+        sortable
         action="Remove"
         actionLabel={(title) => `Remove ${title} from your watchlist`}
         empty={

@@ -421,19 +421,24 @@ impl Recommender {
         k: usize,
         genre: Option<&str>,
     ) -> ForYou<'_> {
-        self.picks(ratings, exclude, k, genre, false)
+        self.picks(ratings, exclude, k, genre, None)
     }
 
-    /// "Hidden gems for you": the films few people know among the user's best personal picks
-    /// (the first twentieth of the catalogue, as [`Recommender::for_user`] orders it); see
-    /// [`Recommender::little_known`]. Empty while the user has no personal taste yet.
+    /// "Hidden gems for you": the films few people know ([`Recommender::little_known`]) and
+    /// people here liked (rated at least as well as the average film) among the user's best
+    /// personal picks: the first twentieth of the catalogue, as [`Recommender::for_user`]
+    /// orders it. Empty while the user has no personal taste yet.
     pub fn hidden_gems(
         &self,
         ratings: &[(i64, f32)],
         exclude: &HashSet<i64>,
         k: usize,
     ) -> Vec<Personal<'_>> {
-        match self.picks(ratings, exclude, k, None, true) {
+        let average = self.top_rated(ChartSource::Ratings, None, 0).stats.mean;
+        let gem = |id: i64| {
+            self.little_known(id) && self.rating_stats(id).is_some_and(|s| s.mean >= average)
+        };
+        match self.picks(ratings, exclude, k, None, Some(&gem)) {
             ForYou::Personal(picks) => picks,
             ForYou::TopRated(_) => Vec::new(),
         }
@@ -456,7 +461,7 @@ impl Recommender {
         exclude: &HashSet<i64>,
         k: usize,
         genre: Option<&str>,
-        little_known_only: bool,
+        gems_only: Option<&dyn Fn(i64) -> bool>,
     ) -> ForYou<'_> {
         let known = known(ratings);
         let dismissed: Vec<u32> = exclude
@@ -486,8 +491,7 @@ impl Recommender {
         let mut asked = 0;
         let accept = |item: u32| {
             asked += 1;
-            let gem = || asked <= depth && self.little_known(i64::from(item));
-            (!little_known_only || gem()) && filter(item)
+            gems_only.is_none_or(|gem| asked <= depth && gem(i64::from(item))) && filter(item)
         };
         let stars = self.als.as_ref().map(|m| (m, m.fold_in(&known)));
         ForYou::Personal(

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use nextflex_app::recommender::{
-    self, Fit, ForYou, MovieQuery, Plan, Recommender, RecommenderSettings,
+    self, ChartSource, Fit, MovieQuery, Plan, Recommender, RecommenderSettings,
 };
 use nextflex_store::config::StorageConfig;
 use nextflex_store::db::Db;
@@ -109,8 +109,8 @@ async fn demo_full() -> &'static Recommender {
 }
 
 /// Hidden gems are films few people know (fewer TMDB votes than the catalogue's median film)
-/// among a user's best picks, not blockbusters that few of the sample's users rated, nor the
-/// least bad of the long tail.
+/// and people here liked, among a user's best picks: not blockbusters that few of the sample's
+/// users rated, nor the least bad of the long tail.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hidden_gems_are_little_known_films_among_a_users_best_picks() {
     let r = demo_full().await;
@@ -136,14 +136,23 @@ async fn hidden_gems_are_little_known_films_among_a_users_best_picks() {
     let titles: Vec<&str> = gems.iter().map(|g| g.movie.title.as_str()).collect();
     eprintln!("hidden gems for a Pixar fan (median TMDB votes {median}): {titles:?}");
     assert!(gems.len() >= 6, "{titles:?}");
-    let ForYou::Personal(best) = r.for_user(&pixar, &none, all.len() / 20, None) else {
-        panic!("the Pixar fan has a personal taste");
-    };
+    // The score of the fan's twentieth-best film of the catalogue (what they rated aside).
+    let fit = r.personal_fit(&pixar);
+    let mut scores: Vec<f32> = all
+        .iter()
+        .filter(|m| pixar.iter().all(|&(id, _)| id != m.id))
+        .filter_map(|m| fit(m.id))
+        .collect();
+    scores.sort_unstable_by(|a, b| b.total_cmp(a));
+    let threshold = scores[all.len().div_ceil(20) - 1];
+    let average = r.top_rated(ChartSource::Ratings, None, 0).stats.mean;
     for gem in &gems {
         let votes = gem.movie.tmdb_vote_count.unwrap();
         assert!(votes < median, "{} has {votes} votes", gem.movie.title);
+        let mean = r.rating_stats(gem.movie.id).unwrap().mean;
+        assert!(mean >= average, "{} is rated {mean}", gem.movie.title);
         assert!(
-            best.iter().any(|p| p.movie.id == gem.movie.id),
+            fit(gem.movie.id).unwrap() >= threshold,
             "{} is not among the fan's best twentieth",
             gem.movie.title
         );
