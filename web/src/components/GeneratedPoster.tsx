@@ -8,10 +8,18 @@ export interface GeneratedPosterProps {
   year?: number | null;
   /** Smaller type for small cards. */
   compact?: boolean;
+  /** No text at all, for a thumbnail beside the title ("Advent · Animat" was all that fit). */
+  thumbnail?: boolean;
 }
 
 /** A poster drawn from the movie's title and genres, used when there is no image to show. */
-export function GeneratedPoster({ title, genres, year, compact = false }: GeneratedPosterProps) {
+export function GeneratedPoster({
+  title,
+  genres,
+  year,
+  compact = false,
+  thumbnail = false,
+}: GeneratedPosterProps) {
   const [from, to] = posterColors(genres, title);
   return (
     <Box
@@ -38,7 +46,7 @@ export function GeneratedPoster({ title, genres, year, compact = false }: Genera
         },
       }}
     >
-      <Box aria-hidden sx={{ position: 'relative' }}>
+      <Box aria-hidden sx={{ position: 'relative', display: thumbnail ? 'none' : undefined }}>
         <Typography
           component="span"
           sx={{

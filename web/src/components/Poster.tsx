@@ -11,6 +11,8 @@ export interface PosterProps {
   genres: readonly string[];
   year?: number | null;
   compact?: boolean;
+  /** A thumbnail beside the title: the generated poster shows no text (none would fit). */
+  thumbnail?: boolean;
   sx?: SxProps<Theme>;
 }
 
@@ -19,7 +21,7 @@ export interface PosterProps {
  * it fails (the app often runs offline), a generated poster shows instead, so a broken image is
  * never seen.
  */
-export function Poster({ title, posterPath, genres, year, compact, sx }: PosterProps) {
+export function Poster({ title, posterPath, genres, year, compact, thumbnail, sx }: PosterProps) {
   const [loaded, setLoaded] = useState<string | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
   const src = posterPath && failed !== posterPath ? `${TMDB_POSTER_BASE}${posterPath}` : null;
@@ -39,7 +41,13 @@ export function Poster({ title, posterPath, genres, year, compact, sx }: PosterP
       ]}
     >
       {!showImage && (
-        <GeneratedPoster title={title} genres={genres} year={year} compact={compact} />
+        <GeneratedPoster
+          title={title}
+          genres={genres}
+          year={year}
+          compact={compact}
+          thumbnail={thumbnail}
+        />
       )}
       {src && (
         <Box

@@ -1,5 +1,6 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { json, LOGGED_IN, mockFetch, movieCard as card, renderWithProviders } from '../test/utils';
+import { formatDate } from '../app/format';
 import WatchlistPage from './WatchlistPage';
 
 describe('WatchlistPage', () => {
@@ -27,13 +28,8 @@ describe('WatchlistPage', () => {
         .map((h) => h.textContent);
     expect(order()).toEqual(['Zodiac', 'Heat', 'Alien']);
     expect(within(grid).getAllByText(/^Added /)).toHaveLength(3);
-    const day = new Intl.DateTimeFormat(undefined, {
-      day: 'numeric',
-      month: 'short',
-      year: 'numeric',
-    });
     expect(
-      within(grid).getByText(`Added ${day.format(new Date(Date.UTC(2020, 10, 1, 12)))}`),
+      within(grid).getByText(`Added ${formatDate(Date.UTC(2020, 10, 1, 12) / 1000)}`),
     ).toBeTruthy();
     const choose = async (name: string) => {
       fireEvent.mouseDown(screen.getByRole('combobox', { name: 'Sort by' }));

@@ -7,6 +7,7 @@ import Typography from '@mui/material/Typography';
 import BookmarkBorderOutlinedIcon from '@mui/icons-material/BookmarkBorderOutlined';
 import { type ListName, useGetListQuery, useRemoveFromListMutation } from '../api/lists';
 import type { MovieCard } from '../api/types';
+import { formatDate } from '../app/format';
 import { usePageTitle } from '../app/usePageTitle';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorState } from '../components/ErrorState';
@@ -30,26 +31,13 @@ export function sortEntries(entries: Entry[], order: Order): Entry[] {
   const byAdded = (a: Entry, b: Entry) => b.added_at - a.added_at;
   const compare: Record<Order, (a: Entry, b: Entry) => number> = {
     added: byAdded,
-    title: (a, b) => a.movie.title.localeCompare(b.movie.title) || byAdded(a, b),
+    title: (a, b) =>
+      a.movie.title.localeCompare(b.movie.title, undefined, { numeric: true }) || byAdded(a, b),
     year: (a, b) => (b.movie.year ?? -Infinity) - (a.movie.year ?? -Infinity) || byAdded(a, b),
     rating: (a, b) =>
       (b.movie.rating?.mean ?? -Infinity) - (a.movie.rating?.mean ?? -Infinity) || byAdded(a, b),
   };
   return [...entries].sort(compare[order]);
-}
-
-const dayMonth = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
-const dayMonthYear = new Intl.DateTimeFormat(undefined, {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-});
-
-/** The day `seconds` (Unix) fell on, with its year only when that is not this year's. */
-function day(seconds: number): string {
-  const date = new Date(seconds * 1000);
-  const thisYear = date.getFullYear() === new Date().getFullYear();
-  return (thisYear ? dayMonth : dayMonthYear).format(date);
 }
 
 /** One of the caller's lists as a grid, each film with the day it was added and a button that
@@ -109,7 +97,7 @@ function ListGrid({
             sx={{ alignItems: 'center', justifyContent: 'space-between' }}
           >
             <Typography variant="caption" sx={{ color: 'text.secondary' }}>
-              Added {day(added.get(movie.id) ?? 0)}
+              Added {formatDate(added.get(movie.id))}
             </Typography>
             <Button
               size="small"
