@@ -534,25 +534,14 @@ impl Recommender {
                         keyed.truncate(wanted);
                     }
                     keyed.sort_unstable();
-                    let total = hits.len();
-                    let page = keyed
-                        .into_iter()
-                        .skip(query.offset)
-                        .take(query.limit)
-                        .map(|(_, i)| &self.movies[i])
-                        .collect();
-                    return (total, page);
+                    return (
+                        hits.len(),
+                        self.page(keyed.into_iter().map(|(_, i)| i), query),
+                    );
                 }
                 keyed.sort_unstable();
                 let order = self.by_about(query, &keyed);
-                let total = order.len();
-                let page = order
-                    .into_iter()
-                    .skip(query.offset)
-                    .take(query.limit)
-                    .map(|i| &self.movies[i])
-                    .collect();
-                return (total, page);
+                return (order.len(), self.page(order, query));
             }
             Some(SortBy::Popular) => hits.sort_by_key(|&(_, i)| popular_rank(i)),
             Some(SortBy::Latest) => hits.sort_by(|a, b| {
@@ -577,14 +566,24 @@ impl Recommender {
                     .then(self.movies[a.1].id.cmp(&self.movies[b.1].id))
             }),
         }
-        let total = hits.len();
-        let page = hits
+        (
+            hits.len(),
+            self.page(hits.into_iter().map(|(_, i)| i), query),
+        )
+    }
+
+    /// The query's page of `order` (movie positions, best first).
+    fn page(
+        &self,
+        order: impl IntoIterator<Item = usize>,
+        query: &MovieQuery<'_>,
+    ) -> Vec<&MovieSummary> {
+        order
             .into_iter()
             .skip(query.offset)
             .take(query.limit)
-            .map(|(_, i)| &self.movies[i])
-            .collect();
-        (total, page)
+            .map(|i| &self.movies[i])
+            .collect()
     }
 
     /// Title, words and meaning: the movies a query finds, best first. `titles` are the title
