@@ -4,14 +4,14 @@
 //
 // Flow: register (lands on the taste picker) → log out → log in → search by typing → open a
 // movie → header suggestions → rate five movies → "For you" is personalised and differs from
-// before → not interested, watchlist → import a Letterboxd file → home rows say why, a card's
+// before → not interested, watchlist, seen → import a Letterboxd file → home rows say why, a card's
 // "not interested" → watch together with a guest → open a similar movie (with its reason) →
-// a keyword's page → browse with several genres, a length and a language →
+// a keyword's page → browse with several genres, a length and a language → focus rings →
 // create a post with an image and see its metadata → log out → log in as admin → dashboard →
-// delete the post from the admin posts table → the post is gone from the feed. Screenshots of
-// every page.
+// delete the post from the admin posts table → the post is gone from the feed → home and Browse
+// on a phone. Screenshots of every page.
 
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
@@ -355,6 +355,36 @@ async function main() {
   });
 
   await step(
+    'time to content: home, Browse, a movie page and "For you" (median of 3)',
+    async () => {
+      // From the start of navigation to the first film on screen, read off the page's own clock.
+      const pages = [
+        ['home', '/', '[data-testid="row-popular"] [data-testid="movie-card"]'],
+        ['browse', '/browse', '[data-testid="movie-card"]'],
+        ['movie', toyStoryPath, 'h1'],
+        ['for you', '/for-you', '[data-testid="recommendation-reason"]'],
+      ];
+      const medians = {};
+      for (const [name, p, selector] of pages) {
+        const times = [];
+        for (let i = 0; i < 3; i += 1) {
+          await goto(p);
+          const shown = await page.waitForFunction(
+            (css) => (document.querySelector(css) ? performance.now() : 0),
+            selector,
+            { polling: 'raf' },
+          );
+          times.push(await shown.jsonValue());
+        }
+        times.sort((a, b) => a - b);
+        medians[name] = Math.round(times[1]);
+      }
+      console.log(`    time to content (ms): ${JSON.stringify(medians)}`);
+      writeFileSync(path.join(SHOTS, 'time-to-content.json'), `${JSON.stringify(medians)}\n`);
+    },
+  );
+
+  await step(
     '"Not interested" removes a film from "For you"; the watchlist keeps one',
     async () => {
       const [dismissed, watched] = await cardIds(page);
@@ -386,6 +416,29 @@ async function main() {
       await shot('watchlist');
     },
   );
+
+  await step('"Seen it" takes a film out of "For you" and lists it as seen', async () => {
+    await goto('/for-you');
+    await page.getByTestId('recommendation-reason').first().waitFor();
+    const [first] = await cardIds(page);
+    await goto(`/movies/${first}`);
+    const saved = page.waitForResponse(
+      (r) => r.url().endsWith(`/api/me/seen/${first}`) && r.request().method() === 'PUT',
+    );
+    await page.getByTestId('seen-toggle').click();
+    check((await saved).status() === 200, 'marking the film seen was refused');
+    await page.locator('[data-testid="seen-toggle"][aria-pressed="true"]').waitFor();
+    await shot('movie-seen');
+    await goto('/for-you');
+    await page.getByTestId('recommendation-reason').first().waitFor();
+    check(!(await cardIds(page)).includes(first), `the seen film ${first} is still recommended`);
+    await goto('/watchlist');
+    const seen = page.getByRole('list', { name: 'Films you have seen' });
+    await seen.waitFor();
+    const listed = await cardIds(seen);
+    check(JSON.stringify(listed) === JSON.stringify([first]), `"Seen" holds ${listed}`);
+    await shot('watchlist-seen');
+  });
 
   await step(
     'import a Letterboxd file: matched, skipped and later rows, and "For you" changes',
@@ -529,6 +582,28 @@ async function main() {
     await counted();
   });
 
+  await step('every control the keyboard reaches on Browse shows a focus ring', async () => {
+    await goto('/browse');
+    await page.locator('[data-testid="movie-card"]').first().waitFor();
+    const unmarked = [];
+    for (let i = 0; i < 30; i += 1) {
+      await page.keyboard.press('Tab');
+      const focus = await page.evaluate(() => {
+        const el = document.activeElement;
+        if (!el || el === document.body) return null;
+        const style = getComputedStyle(el);
+        const ring = style.outlineStyle !== 'none' && Number.parseFloat(style.outlineWidth) >= 2;
+        // A text field shows focus by its own 2 px border.
+        const field = el.closest('.MuiInputBase-root.Mui-focused') !== null;
+        const name = el.getAttribute('aria-label') ?? el.textContent?.trim().slice(0, 40) ?? '';
+        return { ok: ring || field, what: `${el.tagName.toLowerCase()} "${name}"` };
+      });
+      if (focus && !focus.ok) unmarked.push(focus.what);
+    }
+    check(unmarked.length === 0, `no visible focus on ${unmarked.join(', ')}`);
+    await shot('browse-keyboard-focus');
+  });
+
   await step('create a post with an image and see its metadata', async () => {
     await goto('/posts/new');
     await field('Title').fill(postTitle);
@@ -666,6 +741,25 @@ async function main() {
       .waitFor();
     await shot('home-375-menu');
     await page.keyboard.press('Escape');
+  });
+
+  await step('browse on a 375 px wide screen: films first, filters in a drawer', async () => {
+    await goto('/browse?genre=Animation');
+    const card = page.locator('[data-testid="movie-card"]').first();
+    await card.waitFor();
+    const focused = await page.evaluate(() => document.activeElement?.tagName);
+    check(focused === 'BODY', `arriving on Browse put the focus on ${focused}`);
+    const top = (await card.boundingBox())?.y ?? Infinity;
+    check(top < MOBILE.height, `the first film starts at ${top} px, below the first screen`);
+    const button = page.getByTestId('browse-filters-button');
+    check((await button.textContent())?.includes('(1)'), 'the Filters button does not count 1');
+    await shot('browse-375');
+    await button.click();
+    const drawer = page.getByRole('dialog', { name: 'Filters' });
+    await drawer.getByText('Sort by').first().waitFor();
+    await shot('browse-375-filters');
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'detached' });
   });
 
   await step('no uncaught errors in the page', async () => {

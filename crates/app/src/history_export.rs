@@ -1,4 +1,4 @@
-//! A user's films taken away: ratings, watchlist and the films they are not interested in, as
+//! A user's films taken away: ratings, watchlist, films seen and those they are not interested in, as
 //! the zip of [`nextflex_data::exports::write`] (Letterboxd's layout with TMDB and IMDb ids, read
 //! back by Letterboxd's importer and by [`crate::history_import`]), with a JSON copy inside.
 
@@ -18,6 +18,7 @@ use serde_json::json;
 pub async fn export(db: &Db, user: UserId) -> Result<(Vec<u8>, String)> {
     let rated = ratings::of_user(db, user).await?;
     let watchlist = movie_lists::of_user(db, user, List::Watchlist).await?;
+    let seen = movie_lists::of_user(db, user, List::Seen).await?;
     let dismissed = movie_lists::of_user(db, user, List::Dismissed).await?;
     let movies: HashMap<i64, MatchKeys> = catalogue::match_keys(db)
         .await?
@@ -44,7 +45,8 @@ pub async fn export(db: &Db, user: UserId) -> Result<(Vec<u8>, String)> {
             .filter_map(|e| film(e.movie_id, e.added_at, None))
             .collect()
     };
-    let (watchlist_films, dismissed_films) = (listed(&watchlist), listed(&dismissed));
+    let (watchlist_films, seen_films, dismissed_films) =
+        (listed(&watchlist), listed(&seen), listed(&dismissed));
     let with_id = |id: i64, at: i64, rating: Option<f64>| {
         let m = movies.get(&id);
         json!({
@@ -61,6 +63,7 @@ pub async fn export(db: &Db, user: UserId) -> Result<(Vec<u8>, String)> {
         "exported_at": now(),
         "ratings": rated.iter().map(|r| with_id(r.movie_id, r.rated_at, Some(r.rating))).collect::<Vec<_>>(),
         "watchlist": watchlist.iter().map(|e| with_id(e.movie_id, e.added_at, None)).collect::<Vec<_>>(),
+        "seen": seen.iter().map(|e| with_id(e.movie_id, e.added_at, None)).collect::<Vec<_>>(),
         "not_interested": dismissed.iter().map(|e| with_id(e.movie_id, e.added_at, None)).collect::<Vec<_>>(),
     });
     let json = serde_json::to_vec_pretty(&document)
@@ -70,6 +73,7 @@ pub async fn export(db: &Db, user: UserId) -> Result<(Vec<u8>, String)> {
     let bytes = write::zip(UserExport {
         ratings: &ratings,
         watchlist: &watchlist_films,
+        watched: &seen_films,
         not_interested: &dismissed_films,
         json: &json,
         made: (

@@ -8,10 +8,10 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::recommender::{ForYou, MovieSummary, Recommender};
+use crate::user_history;
 use nextflex_store::db::Db;
 use nextflex_store::db::movie_lists::{self, List};
 use nextflex_store::db::people::{self, Role};
-use nextflex_store::db::ratings;
 use nextflex_store::error::Result;
 use nextflex_store::ids::UserId;
 
@@ -94,17 +94,11 @@ impl<'r> Page<'r> {
     }
 }
 
-/// The user's loved films, best-rated first (then the most recently rated).
-fn loved(mine: &[ratings::UserRating]) -> Vec<i64> {
-    let mut loved: Vec<&ratings::UserRating> =
-        mine.iter().filter(|x| x.rating as f32 >= LOVED).collect();
-    loved.sort_by(|a, b| {
-        b.rating
-            .total_cmp(&a.rating)
-            .then(b.rated_at.cmp(&a.rated_at))
-            .then(a.movie_id.cmp(&b.movie_id))
-    });
-    loved.into_iter().map(|x| x.movie_id).collect()
+/// The user's loved films, best-rated first (then, as `mine` comes, the most recently rated).
+fn loved(mine: &[(i64, f32)]) -> Vec<i64> {
+    let mut loved: Vec<&(i64, f32)> = mine.iter().filter(|x| x.1 >= LOVED).collect();
+    loved.sort_by(|a, b| b.1.total_cmp(&a.1));
+    loved.into_iter().map(|x| x.0).collect()
 }
 
 /// The people credited in `role` on the user's loved films, the most loved first: by the
@@ -172,22 +166,25 @@ async fn person_row<'r>(
 
 /// The home page's rows for user `user_id`, on snapshot `r`.
 pub async fn home_rows<'r>(db: &Db, r: &'r Recommender, user_id: UserId) -> Result<Vec<Row<'r>>> {
-    let mine = ratings::of_user(db, user_id).await?;
-    let dismissed: HashSet<i64> = movie_lists::of_user(db, user_id, List::Dismissed)
-        .await?
-        .into_iter()
-        .map(|e| e.movie_id)
-        .collect();
+    let history = user_history::of_user(db, user_id).await?;
     let watchlist: Vec<i64> = movie_lists::of_user(db, user_id, List::Watchlist)
         .await?
         .into_iter()
         .map(|e| e.movie_id)
         .collect();
-    let pairs: Vec<(i64, f32)> = mine.iter().map(|x| (x.movie_id, x.rating as f32)).collect();
-    let stars: HashMap<i64, f64> = mine.iter().map(|x| (x.movie_id, x.rating)).collect();
+    let stars: HashMap<i64, f64> = history
+        .ratings
+        .iter()
+        .map(|&(id, r)| (id, f64::from(r)))
+        .collect();
     let mut page = Page {
         r,
-        shown: stars.keys().chain(&dismissed).copied().collect(),
+        shown: stars
+            .keys()
+            .chain(&history.dismissed)
+            .chain(&history.seen)
+            .copied()
+            .collect(),
     };
     // The watchlist claims its films first, so that the other rows bring new ones.
     let watch = page.row(
@@ -198,7 +195,7 @@ pub async fn home_rows<'r>(db: &Db, r: &'r Recommender, user_id: UserId) -> Resu
         1,
     );
     // Enough picks for the personal row (the rows leave out what the page shows already).
-    let ForYou::Personal(picks) = r.for_user(&pairs, &dismissed, 100, None) else {
+    let ForYou::Personal(picks) = r.for_user(&history, 100, None) else {
         // Nothing to personalise from yet: the web app offers the taste picker instead.
         return Ok(watch.into_iter().collect());
     };
@@ -207,8 +204,8 @@ pub async fn home_rows<'r>(db: &Db, r: &'r Recommender, user_id: UserId) -> Resu
     rows.extend(page.row(RowKind::ForYou, "For you".into(), None, for_you, MIN_ROW));
     rows.extend(watch);
 
-    let loved = loved(&mine);
-    let fit = r.personal_fit(&pairs);
+    let loved = loved(&history.ratings);
+    let fit = r.personal_fit(&history);
     // People rows first claim their films (a person has few), then the similar rows; shown as
     // one similar row, the people, another similar row.
     let directors = favourite_people(db, Role::Director, &loved, &stars).await?;
@@ -229,10 +226,7 @@ pub async fn home_rows<'r>(db: &Db, r: &'r Recommender, user_id: UserId) -> Resu
     rows.extend(second_similar);
 
     // The user's best picks among the films few people know.
-    let gems = r
-        .hidden_gems(&pairs, &dismissed, 100)
-        .into_iter()
-        .map(|p| p.movie.id);
+    let gems = r.hidden_gems(&history, 100).into_iter().map(|p| p.movie.id);
     let title = "Hidden gems for you".into();
     rows.extend(page.row(RowKind::HiddenGems, title, None, gems, MIN_ROW));
     Ok(rows)

@@ -19,3 +19,4 @@ pub mod recommender;
 pub mod secrets;
 pub mod similar;
 pub mod tmdb;
+pub mod user_history;

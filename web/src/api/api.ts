@@ -8,6 +8,7 @@ export const userScopedTags = [
   'MyRatings',
   'Watchlist',
   'Dismissed',
+  'Seen',
   'Recommendations',
   'AdminStats',
   'AdminUser',

@@ -97,6 +97,7 @@ export const moviesApi = api.injectEndpoints({
       invalidatesTags: (_result, _error, { id }) => [
         'Watchlist',
         'Dismissed',
+        'Seen',
         { type: 'Movie', id },
         'MyRatings',
         'Recommendations',

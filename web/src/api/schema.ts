@@ -320,10 +320,11 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Download your films: ratings, watchlist and the films you are not interested in
-         * @description A zip in Letterboxd's layout: `ratings.csv` and `watchlist.csv` with Letterboxd's columns plus
-         *     `tmdbID` and `imdbID` (Letterboxd's importer and NextFlex's `POST /api/me/imports` read them
-         *     back), `not-interested.csv`, and all of it with NextFlex's ids as `nextflex.json`.
+         * Download your films: ratings, watchlist, films seen and those you are not interested in
+         * @description A zip in Letterboxd's layout: `ratings.csv`, `watchlist.csv` and `watched.csv` (seen without a
+         *     rating) with Letterboxd's columns plus `tmdbID` and `imdbID` (Letterboxd's importer and
+         *     NextFlex's `POST /api/me/imports` read them back), `not-interested.csv` (NextFlex reads it
+         *     back), and all of it with NextFlex's ids as `nextflex.json`.
          */
         get: operations["export"];
         put?: never;
@@ -397,6 +398,44 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/seen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The movies the caller marked seen without rating them, newest first */
+        get: operations["seen"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/seen/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Seen it: the movie leaves the caller's recommendations and watchlist, and counts as a weak like
+         *     (a rated movie is seen already: nothing changes)
+         */
+        put: operations["mark_seen"];
+        post?: never;
+        /** Not seen after all */
+        delete: operations["unmark_seen"];
         options?: never;
         head?: never;
         patch?: never;
@@ -975,17 +1014,22 @@ export interface components {
             first_name: string;
             last_name: string;
         };
-        /** @description A movie the caller rated that carries a recommendation's score. */
+        /** @description A movie the caller rated, or saw without rating it, that carries a recommendation's score. */
         Because: {
             /** Format: int64 */
             id: number;
             title: string;
             /**
              * Format: double
-             * @description Its exact share of the recommendation's score (0 to 1; the shares of every rated movie
-             *     sum to 1, and only those of at least 0.1 are listed).
+             * @description Its exact share of the recommendation's score (0 to 1; the shares of every rated or seen
+             *     movie sum to 1, and only those of at least 0.1 are listed).
              */
             share: number;
+            /**
+             * @description True for a film the caller saw and did not rate: it counts as a like because people here
+             *     liked it.
+             */
+            seen: boolean;
         };
         /** @description A member of the cast, in billing order. */
         CatalogueCast: {
@@ -1145,7 +1189,7 @@ export interface components {
             file: string;
             /**
              * @description `letterboxd_ratings`, `letterboxd_diary`, `letterboxd_watchlist`, `letterboxd_watched`,
-             *     `letterboxd_likes`, `imdb_ratings` or `plain`.
+             *     `letterboxd_likes`, `nextflex_not_interested`, `imdb_ratings` or `plain`.
              */
             format: string;
             /** @description Rows naming a film. */
@@ -1292,15 +1336,19 @@ export interface components {
             /** @description Movies put on the watchlist. */
             watchlisted: number;
             unmatched: number;
-            /** @description Rows naming a movie an earlier row named too (the latest counts). */
-            duplicates: number;
-            /** @description Diary entries logged without a rating. */
-            without_rating: number;
             /**
-             * @description Films of `watched.csv` and `likes/films.csv`: counted, not imported (NextFlex keeps
-             *     ratings and a watchlist).
+             * @description Movies marked seen: watched without a rating (`watched.csv`, `likes/films.csv`, diary
+             *     entries logged without one). They leave the caller's recommendations, and count as a
+             *     like where people liked the film.
              */
-            listed_only: number;
+            seen: number;
+            /** @description Movies marked "not interested" (`not-interested.csv` of NextFlex's own export). */
+            dismissed: number;
+            /**
+             * @description Rows naming a movie (or an unmatched title and year) another row named too: a rating
+             *     wins over "watched", the latest row over earlier ones.
+             */
+            duplicates: number;
             /** @description IMDb rows of titles that are not films (TV series and episodes, video games). */
             not_films: number;
             /** @description Rows that could not be used (`skipped_rows` lists the first 100). */
@@ -1386,10 +1434,13 @@ export interface components {
             title: string;
             /**
              * Format: double
-             * @description Null for a watchlist entry.
+             * @description Null for a watchlist entry or a film watched without a rating.
              */
             rating?: number | null;
-            /** @description `rated`, `kept`, `overwritten`, `unchanged`, `watchlisted` or `already_listed`. */
+            /**
+             * @description `rated`, `kept`, `overwritten`, `unchanged`, `watchlisted`, `seen`, `dismissed` or
+             *     `already_listed`.
+             */
             status: string;
         };
         /** @description A member of the group, as the answer names them. */
@@ -3263,6 +3314,133 @@ export interface operations {
             };
             /** @description The recommenders are being built */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    seen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The movies the caller has seen and not rated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListEntry"][];
+                };
+            };
+            /** @description `not_authenticated` without a token where one is required, `token_not_valid` for an invalid or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    mark_seen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The movie's id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The movie is marked seen */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Listed"];
+                };
+            };
+            /** @description The id is not an integer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_authenticated` without a token where one is required, `token_not_valid` for an invalid or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such movie */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    unmark_seen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The movie's id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The movie is no longer marked seen */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The id is not an integer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_authenticated` without a token where one is required, `token_not_valid` for an invalid or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such movie, or not marked seen */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,11 @@
 import { screen, waitFor } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
-import { readBrowseState, toMovieQuery, writeBrowseState } from '../features/movies/browseState';
+import {
+  activeFilters,
+  readBrowseState,
+  toMovieQuery,
+  writeBrowseState,
+} from '../features/movies/browseState';
 import { json, mockFetch, renderWithProviders } from '../test/utils';
 import BrowsePage from './BrowsePage';
 
@@ -206,5 +211,15 @@ describe('browse state', () => {
       length: 'any',
       language: '',
     });
+  });
+
+  it('counts the filters a phone hides behind its Filters button, not the search text', () => {
+    const count = (query: string) => activeFilters(readBrowseState(new URLSearchParams(query)));
+    expect(count('')).toBe(0);
+    // Relevance is the default order of a search: not a filter.
+    expect(count('q=alien')).toBe(0);
+    expect(count('q=alien&sort=top_rated')).toBe(1);
+    expect(count('genre=Animation,Comedy&runtime_max=89&language=fr&year_from=1990')).toBe(4);
+    expect(count('min_ratings=50&year_to=2000&page=3')).toBe(2);
   });
 });

@@ -1,6 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
+import Drawer from '@mui/material/Drawer';
+import useMediaQuery from '@mui/material/useMediaQuery';
+import { useTheme } from '@mui/material/styles';
 import InputAdornment from '@mui/material/InputAdornment';
 import MenuItem from '@mui/material/MenuItem';
 import Pagination from '@mui/material/Pagination';
@@ -9,6 +12,7 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import SearchIcon from '@mui/icons-material/Search';
 import SearchOffIcon from '@mui/icons-material/SearchOff';
+import TuneIcon from '@mui/icons-material/Tune';
 import { Link as RouterLink, useSearchParams } from 'react-router-dom';
 import Link from '@mui/material/Link';
 import {
@@ -27,6 +31,7 @@ import {
   MIN_RATINGS,
   SORT_LABELS,
   type BrowseLength,
+  activeFilters,
   readBrowseState,
   toMovieQuery,
   writeBrowseState,
@@ -68,6 +73,9 @@ export default function BrowsePage() {
   usePageTitle(state.q ? `Search: ${state.q}` : 'Browse');
   const genres = useGetGenresQuery();
   const languages = useGetLanguagesQuery();
+  const phone = useMediaQuery(useTheme().breakpoints.down('sm'));
+  const [filtersOpen, setFiltersOpen] = useState(false);
+  const active = activeFilters(state);
 
   // What is typed is applied once typing pauses.
   const [draft, setDraft] = useState<Draft>({
@@ -212,6 +220,127 @@ export default function BrowsePage() {
     );
   }
 
+  // On a phone the filters wait in a drawer, so that the first screen shows films.
+  const filters = (
+    <>
+      <TextField
+        select
+        label="Genres"
+        value={state.genres}
+        onChange={(e) => {
+          const v = e.target.value as unknown as string[] | string;
+          update({ genres: typeof v === 'string' ? v.split(',').filter(Boolean) : v });
+        }}
+        sx={{ gridColumn: { xs: '1 / -1', sm: 'auto', md: 'span 2', xl: 'auto' } }}
+        helperText={genres.isError ? 'Genres could not be loaded.' : undefined}
+        slotProps={{
+          select: {
+            multiple: true,
+            displayEmpty: true,
+            renderValue: (selected) =>
+              (selected as string[]).length === 0
+                ? 'All genres'
+                : (selected as string[]).join(' + '),
+          },
+          inputLabel: { shrink: true },
+          htmlInput: { 'data-testid': 'browse-genres' },
+        }}
+      >
+        {genres.data?.map((g) => (
+          <MenuItem key={g.name} value={g.name}>
+            {g.name} ({g.movies.toLocaleString()})
+          </MenuItem>
+        ))}
+        {state.genres
+          .filter((name) => !genres.data?.some((g) => g.name === name))
+          .map((name) => (
+            <MenuItem key={name} value={name}>
+              {name}
+            </MenuItem>
+          ))}
+      </TextField>
+      <TextField
+        select
+        label="Language"
+        value={state.language}
+        onChange={(e) => update({ language: e.target.value })}
+        sx={{ gridColumn: { md: 'span 2', xl: 'auto' } }}
+        helperText={languages.isError ? 'Languages could not be loaded.' : undefined}
+        slotProps={{
+          select: { displayEmpty: true },
+          inputLabel: { shrink: true },
+          htmlInput: { 'data-testid': 'browse-language' },
+        }}
+      >
+        <MenuItem value="">Any language</MenuItem>
+        {languages.data?.map((l) => (
+          <MenuItem key={l.code} value={l.code}>
+            {languageName(l.code)} ({l.movies.toLocaleString()})
+          </MenuItem>
+        ))}
+        {state.language && !languages.data?.some((l) => l.code === state.language) && (
+          <MenuItem value={state.language}>{languageName(state.language)}</MenuItem>
+        )}
+      </TextField>
+      <TextField
+        label="From year"
+        value={draft.yearFrom}
+        onChange={(e) => setDraft((d) => ({ ...d, yearFrom: e.target.value }))}
+        error={Boolean(rangeError) && Boolean(state.yearFrom)}
+        slotProps={{ htmlInput: { inputMode: 'numeric', maxLength: 4 } }}
+      />
+      <TextField
+        label="To year"
+        value={draft.yearTo}
+        onChange={(e) => setDraft((d) => ({ ...d, yearTo: e.target.value }))}
+        error={Boolean(rangeError) && Boolean(state.yearTo)}
+        slotProps={{ htmlInput: { inputMode: 'numeric', maxLength: 4 } }}
+      />
+      <TextField
+        select
+        label="Length"
+        value={state.length}
+        onChange={(e) => update({ length: e.target.value as BrowseLength })}
+        slotProps={{ htmlInput: { 'data-testid': 'browse-length' } }}
+      >
+        {(Object.keys(LENGTHS) as BrowseLength[]).map((k) => (
+          <MenuItem key={k} value={k}>
+            {LENGTHS[k].label}
+          </MenuItem>
+        ))}
+      </TextField>
+      <TextField
+        select
+        label="Rated by"
+        value={String(state.minRatings)}
+        onChange={(e) => update({ minRatings: Number(e.target.value) })}
+        slotProps={{ htmlInput: { 'data-testid': 'browse-min-ratings' } }}
+      >
+        {MIN_RATINGS.map((n) => (
+          <MenuItem key={n} value={String(n)}>
+            {n === 0 ? 'Anyone' : `${n}+ people`}
+          </MenuItem>
+        ))}
+        {!(MIN_RATINGS as readonly number[]).includes(state.minRatings) && (
+          <MenuItem value={String(state.minRatings)}>{`${state.minRatings}+ people`}</MenuItem>
+        )}
+      </TextField>
+      <TextField
+        select
+        label="Sort by"
+        value={state.sort}
+        onChange={(e) => update({ sort: e.target.value as BrowseSort })}
+        sx={{ gridColumn: { xs: '1 / -1', sm: 'auto', md: 'span 2', xl: 'auto' } }}
+      >
+        {(Object.keys(SORT_LABELS) as BrowseSort[]).map((sort) => (
+          <MenuItem key={sort} value={sort} disabled={sort === 'relevance' && !searching}>
+            {SORT_LABELS[sort]}
+          </MenuItem>
+        ))}
+      </TextField>
+    </>
+  );
+
   return (
     <>
       <Typography variant="h4" component="h1" sx={{ mb: 2 }}>
@@ -237,7 +366,6 @@ export default function BrowsePage() {
           label="Search titles, or describe a film"
           value={draft.q}
           onChange={(e) => setDraft((d) => ({ ...d, q: e.target.value }))}
-          autoFocus={!state.q}
           type="search"
           sx={{ gridColumn: { xs: '1 / -1', md: 'span 2', xl: 'auto' } }}
           slotProps={{
@@ -251,122 +379,53 @@ export default function BrowsePage() {
             },
           }}
         />
-        <TextField
-          select
-          label="Genres"
-          value={state.genres}
-          onChange={(e) => {
-            const v = e.target.value as unknown as string[] | string;
-            update({ genres: typeof v === 'string' ? v.split(',').filter(Boolean) : v });
-          }}
-          sx={{ gridColumn: { xs: '1 / -1', sm: 'auto', md: 'span 2', xl: 'auto' } }}
-          helperText={genres.isError ? 'Genres could not be loaded.' : undefined}
-          slotProps={{
-            select: {
-              multiple: true,
-              displayEmpty: true,
-              renderValue: (selected) =>
-                (selected as string[]).length === 0
-                  ? 'All genres'
-                  : (selected as string[]).join(' + '),
-            },
-            inputLabel: { shrink: true },
-            htmlInput: { 'data-testid': 'browse-genres' },
-          }}
-        >
-          {genres.data?.map((g) => (
-            <MenuItem key={g.name} value={g.name}>
-              {g.name} ({g.movies.toLocaleString()})
-            </MenuItem>
-          ))}
-          {state.genres
-            .filter((name) => !genres.data?.some((g) => g.name === name))
-            .map((name) => (
-              <MenuItem key={name} value={name}>
-                {name}
-              </MenuItem>
-            ))}
-        </TextField>
-        <TextField
-          select
-          label="Language"
-          value={state.language}
-          onChange={(e) => update({ language: e.target.value })}
-          sx={{ gridColumn: { md: 'span 2', xl: 'auto' } }}
-          helperText={languages.isError ? 'Languages could not be loaded.' : undefined}
-          slotProps={{
-            select: { displayEmpty: true },
-            inputLabel: { shrink: true },
-            htmlInput: { 'data-testid': 'browse-language' },
-          }}
-        >
-          <MenuItem value="">Any language</MenuItem>
-          {languages.data?.map((l) => (
-            <MenuItem key={l.code} value={l.code}>
-              {languageName(l.code)} ({l.movies.toLocaleString()})
-            </MenuItem>
-          ))}
-          {state.language && !languages.data?.some((l) => l.code === state.language) && (
-            <MenuItem value={state.language}>{languageName(state.language)}</MenuItem>
-          )}
-        </TextField>
-        <TextField
-          label="From year"
-          value={draft.yearFrom}
-          onChange={(e) => setDraft((d) => ({ ...d, yearFrom: e.target.value }))}
-          error={Boolean(rangeError) && Boolean(state.yearFrom)}
-          slotProps={{ htmlInput: { inputMode: 'numeric', maxLength: 4 } }}
-        />
-        <TextField
-          label="To year"
-          value={draft.yearTo}
-          onChange={(e) => setDraft((d) => ({ ...d, yearTo: e.target.value }))}
-          error={Boolean(rangeError) && Boolean(state.yearTo)}
-          slotProps={{ htmlInput: { inputMode: 'numeric', maxLength: 4 } }}
-        />
-        <TextField
-          select
-          label="Length"
-          value={state.length}
-          onChange={(e) => update({ length: e.target.value as BrowseLength })}
-          slotProps={{ htmlInput: { 'data-testid': 'browse-length' } }}
-        >
-          {(Object.keys(LENGTHS) as BrowseLength[]).map((k) => (
-            <MenuItem key={k} value={k}>
-              {LENGTHS[k].label}
-            </MenuItem>
-          ))}
-        </TextField>
-        <TextField
-          select
-          label="Rated by"
-          value={String(state.minRatings)}
-          onChange={(e) => update({ minRatings: Number(e.target.value) })}
-          slotProps={{ htmlInput: { 'data-testid': 'browse-min-ratings' } }}
-        >
-          {MIN_RATINGS.map((n) => (
-            <MenuItem key={n} value={String(n)}>
-              {n === 0 ? 'Anyone' : `${n}+ people`}
-            </MenuItem>
-          ))}
-          {!(MIN_RATINGS as readonly number[]).includes(state.minRatings) && (
-            <MenuItem value={String(state.minRatings)}>{`${state.minRatings}+ people`}</MenuItem>
-          )}
-        </TextField>
-        <TextField
-          select
-          label="Sort by"
-          value={state.sort}
-          onChange={(e) => update({ sort: e.target.value as BrowseSort })}
-          sx={{ gridColumn: { xs: '1 / -1', sm: 'auto', md: 'span 2', xl: 'auto' } }}
-        >
-          {(Object.keys(SORT_LABELS) as BrowseSort[]).map((sort) => (
-            <MenuItem key={sort} value={sort} disabled={sort === 'relevance' && !searching}>
-              {SORT_LABELS[sort]}
-            </MenuItem>
-          ))}
-        </TextField>
+        {phone ? (
+          <Button
+            variant="outlined"
+            color="inherit"
+            startIcon={<TuneIcon />}
+            onClick={() => setFiltersOpen(true)}
+            aria-haspopup="dialog"
+            sx={{ gridColumn: '1 / -1' }}
+            data-testid="browse-filters-button"
+          >
+            Filters{active > 0 ? ` (${active})` : ''}
+          </Button>
+        ) : (
+          filters
+        )}
       </Box>
+      {phone && (
+        <Drawer
+          anchor="bottom"
+          open={filtersOpen}
+          onClose={() => setFiltersOpen(false)}
+          slotProps={{
+            paper: {
+              role: 'dialog',
+              'aria-modal': true,
+              'aria-label': 'Filters',
+              sx: { maxHeight: '85vh' },
+            },
+          }}
+        >
+          <Box
+            sx={{ display: 'grid', gap: 1.5, gridTemplateColumns: '1fr 1fr', p: 2, pt: 3 }}
+            data-testid="browse-filters"
+          >
+            {filters}
+            <Button
+              variant="contained"
+              onClick={() => setFiltersOpen(false)}
+              sx={{ gridColumn: '1 / -1' }}
+            >
+              {data && !rangeError
+                ? `Show ${data.count.toLocaleString()} ${data.count === 1 ? 'film' : 'films'}`
+                : 'Done'}
+            </Button>
+          </Box>
+        </Drawer>
+      )}
       {rangeError && (
         <Typography role="alert" sx={{ color: 'error.main', mb: 2 }}>
           {rangeError}

@@ -30,6 +30,12 @@ function matchPercent(score: number, best: number): number {
   return best > 0 ? Math.round(Math.min(1, Math.max(0, score / best)) * 100) : 0;
 }
 
+/** The verb of a pick's first reason: a film rated well was liked; one seen without a rating
+ * counts because people liked it, and is said to be seen, no more. */
+export function becauseVerb(because: PersonalItem['because']): string {
+  return because[0]?.seen ? 'saw' : 'liked';
+}
+
 function Because({ item, best }: { item: PersonalItem; best: number }) {
   return (
     <Box data-testid="recommendation-reason">
@@ -57,10 +63,11 @@ function Because({ item, best }: { item: PersonalItem; best: number }) {
       </Typography>
       {item.because.length > 0 && (
         <Typography variant="caption" sx={{ color: 'text.secondary', display: 'block', mt: 0.25 }}>
-          Because you liked{' '}
+          Because you {becauseVerb(item.because)}{' '}
           {item.because.map((b, i) => (
             <span key={b.id}>
               {i > 0 && (i === item.because.length - 1 ? ' and ' : ', ')}
+              {i > 0 && b.seen !== item.because[i - 1]?.seen && (b.seen ? 'saw ' : 'liked ')}
               <Link href={`/movies/${b.id}`} sx={{ color: 'secondary.main' }}>
                 {b.title}
               </Link>{' '}

@@ -117,12 +117,14 @@ function ListGrid({
 
 /**
  * The caller's watchlist, newest first or as they sort it (rating a film takes it off), and
- * below it the films
- * they said they are not interested in, each of which can be brought back.
+ * below it the films they saw without rating them and those they said they are not interested
+ * in, each of which can be taken off its list.
  */
 export default function WatchlistPage() {
   usePageTitle('Your watchlist');
+  const seen = useGetListQuery('seen');
   const dismissed = useGetListQuery('dismissed');
+  const sawCount = seen.data?.length ?? 0;
   const turnedDown = dismissed.data?.length ?? 0;
   return (
     <Stack spacing={2}>
@@ -154,6 +156,27 @@ export default function WatchlistPage() {
           </EmptyState>
         }
       />
+      {sawCount > 0 && (
+        <Stack component="section" spacing={1.5} aria-labelledby="seen-title" sx={{ pt: 3 }}>
+          <div>
+            <Typography id="seen-title" variant="h5" component="h2">
+              Seen ({sawCount})
+            </Typography>
+            <Typography sx={{ color: 'text.secondary' }}>
+              Films you saw without rating them: they stay out of your recommendations, and those
+              most people liked count as a small like. Rate one to say what you thought.
+            </Typography>
+          </div>
+          <ListGrid
+            list="seen"
+            label="Films you have seen"
+            sortable
+            action="Not seen"
+            actionLabel={(title) => `Unmark ${title} as seen`}
+            empty={null}
+          />
+        </Stack>
+      )}
       {turnedDown > 0 && (
         <Stack component="section" spacing={1.5} aria-labelledby="dismissed-title" sx={{ pt: 3 }}>
           <div>

@@ -14,6 +14,9 @@ const fontFamily = [
   'sans-serif',
 ].join(',');
 
+/** The colour of the keyboard focus ring (the secondary colour). */
+const FOCUS_RING = '#38bdf8';
+
 export const theme = createTheme({
   palette: {
     mode: 'dark',
@@ -46,7 +49,7 @@ export const theme = createTheme({
             'radial-gradient(1200px 600px at 10% -10%, rgba(251,113,133,0.10), transparent 60%), radial-gradient(900px 500px at 110% 0%, rgba(56,189,248,0.08), transparent 60%)',
           backgroundAttachment: 'fixed',
         },
-        '*:focus-visible': { outline: '2px solid #38bdf8', outlineOffset: 2 },
+        '*:focus-visible': { outline: `2px solid ${FOCUS_RING}`, outlineOffset: 2 },
         '@media (prefers-reduced-motion: reduce)': {
           '*, *::before, *::after': {
             animationDuration: '0.01ms !important',
@@ -66,6 +69,11 @@ export const theme = createTheme({
     },
     MuiButtonBase: {
       defaultProps: { LinkComponent: LinkBehavior },
+      // MUI draws keyboard focus as a ripple alone, faint on an outlined button: every button,
+      // tab, chip and menu item gets the app's focus ring as well.
+      styleOverrides: {
+        root: { '&.Mui-focusVisible': { outline: `2px solid ${FOCUS_RING}`, outlineOffset: 2 } },
+      },
     },
     MuiAppBar: {
       styleOverrides: {

@@ -255,49 +255,74 @@ fn within(found: &[(Option<i64>, i64)], year: Option<i64>, years: i64) -> Vec<i6
 }
 
 /// An upload's rows matched: each with its catalogue movie or none, the last row of a movie
-/// winning (a diary's latest entry, or the rating `ratings.csv` holds now), and rows without a
-/// rating to import set apart.
+/// winning (a diary's latest entry, or the rating `ratings.csv` holds now).
 #[derive(Debug, Default)]
 pub struct Matched<'a> {
     /// (row, movie) for ratings; the latest row of each movie.
     pub ratings: Vec<(&'a ExportRow, i64)>,
     /// (row, movie) for watchlist entries.
     pub watchlist: Vec<(&'a ExportRow, i64)>,
-    /// (file, row) of the rows no movie fits.
+    /// (row, movie) for films watched without a rating: `watched.csv`, liked films and diary
+    /// entries logged without one, less the films the upload rates.
+    pub seen: Vec<(&'a ExportRow, i64)>,
+    /// (row, movie) for films the user is not interested in (NextFlex's own export).
+    pub dismissed: Vec<(&'a ExportRow, i64)>,
+    /// (file, row) of the rows no movie fits; a title and year another file named first is
+    /// counted in `duplicates` instead.
     pub unmatched: Vec<(&'a str, &'a ExportRow)>,
-    /// Rows naming a movie an earlier row named too.
+    /// Rows naming a movie (or an unmatched title and year) another row named too: a rating
+    /// wins over "watched", the latest row over earlier ones.
     pub duplicates: usize,
-    /// Diary entries logged without a rating.
-    pub without_rating: usize,
-    /// Rows of files that list films with nothing to import (watched, liked).
-    pub listed_only: usize,
+}
+
+/// What a row of an upload adds: a rating, a watchlist entry, a film seen, or one dismissed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Kind {
+    Rating,
+    Watchlist,
+    Seen,
+    Dismissed,
 }
 
 /// Matches every row of the files of an upload, `(file name, export)`, in order.
 pub fn match_rows<'a>(index: &MatchIndex, files: &[(&'a str, &'a Export)]) -> Matched<'a> {
     let mut out = Matched::default();
-    let mut at: HashMap<(bool, i64), usize> = HashMap::new();
+    let mut at: HashMap<(Kind, i64), usize> = HashMap::new();
+    // The file each unmatched title and year was first found in.
+    let mut unmatched_in: HashMap<(String, Option<i64>), &str> = HashMap::new();
     for &(file, export) in files {
-        let to_watch = export.format == ExportFormat::LetterboxdWatchlist;
-        if export.format.lists_films() && !to_watch {
-            out.listed_only += export.rows.len();
-            continue;
-        }
         for row in &export.rows {
-            if row.rating.is_none() && !to_watch {
-                out.without_rating += 1;
-                continue;
-            }
+            let kind = match export.format {
+                ExportFormat::LetterboxdWatchlist => Kind::Watchlist,
+                ExportFormat::LetterboxdWatched | ExportFormat::LetterboxdLikes => Kind::Seen,
+                ExportFormat::NotInterested => Kind::Dismissed,
+                _ if row.rating.is_none() => Kind::Seen,
+                _ => Kind::Rating,
+            };
             let Some(movie) = index.find(&row.film) else {
-                out.unmatched.push((file, row));
+                // Letterboxd's watched.csv names every film its ratings.csv does: a film not
+                // found is listed once, from the first file naming it.
+                let title = row
+                    .film
+                    .title
+                    .as_deref()
+                    .map(title_words)
+                    .map(|w| w.concat());
+                let first = title.map(|t| *unmatched_in.entry((t, row.film.year)).or_insert(file));
+                if first.is_some_and(|f| f != file) {
+                    out.duplicates += 1;
+                } else {
+                    out.unmatched.push((file, row));
+                }
                 continue;
             };
-            let list = if to_watch {
-                &mut out.watchlist
-            } else {
-                &mut out.ratings
+            let list = match kind {
+                Kind::Rating => &mut out.ratings,
+                Kind::Watchlist => &mut out.watchlist,
+                Kind::Seen => &mut out.seen,
+                Kind::Dismissed => &mut out.dismissed,
             };
-            match at.get(&(to_watch, movie)) {
+            match at.get(&(kind, movie)) {
                 Some(&i) => {
                     out.duplicates += 1;
                     if row.date >= list[i].0.date {
@@ -305,12 +330,16 @@ pub fn match_rows<'a>(index: &MatchIndex, files: &[(&'a str, &'a Export)]) -> Ma
                     }
                 }
                 None => {
-                    at.insert((to_watch, movie), list.len());
+                    at.insert((kind, movie), list.len());
                     list.push((row, movie));
                 }
             }
         }
     }
+    let before = out.seen.len();
+    out.seen
+        .retain(|(_, movie)| !at.contains_key(&(Kind::Rating, *movie)));
+    out.duplicates += before - out.seen.len();
     out
 }
 
@@ -388,7 +417,9 @@ mod tests {
         );
         let watched = nextflex_data::exports::Export {
             format: ExportFormat::LetterboxdWatched,
-            ..read("Date,Name,Year,Letterboxd URI\n2024-01-01,Heat,1995,u\n")
+            ..read(
+                "Date,Name,Year,Letterboxd URI\n2024-01-01,Heat,1995,u\n2024-01-01,Nope,2022,u\n",
+            )
         };
         let watchlist = read("Date,Name,Year,Letterboxd URI\n2024-01-01,Alien,1979,u\n");
         let files = [
@@ -402,7 +433,14 @@ mod tests {
             m.ratings.iter().map(|(r, id)| (*id, r.rating)).collect();
         assert_eq!(rated, [(1, Some(4.5))], "ratings.csv's rating wins the tie");
         assert_eq!(m.watchlist.len(), 1);
-        assert_eq!((m.duplicates, m.without_rating, m.listed_only), (1, 1, 1));
+        let seen: Vec<i64> = m.seen.iter().map(|s| s.1).collect();
+        assert_eq!(
+            seen,
+            [2],
+            "logged without a rating; Heat is rated, so not merely seen"
+        );
+        // Heat's diary entry, Heat in watched.csv, and Nope (unmatched) in watched.csv.
+        assert_eq!(m.duplicates, 3);
         let unmatched: Vec<(&str, u64)> = m.unmatched.iter().map(|(f, r)| (*f, r.line)).collect();
         assert_eq!(unmatched, [("ratings.csv", 3)]);
     }

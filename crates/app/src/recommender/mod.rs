@@ -20,6 +20,8 @@ use nextflex_engine::ranking::RankingModel;
 use nextflex_engine::similar::{SimilarIndex, TitleMatch};
 use serde::Serialize;
 
+use crate::user_history::History;
+
 use nextflex_store::error::{Error, Result};
 
 pub use about::{Embeddings, SearchMode, SharedTextModel};
@@ -408,37 +410,49 @@ impl Recommender {
         model.rating(&vector, u32::try_from(movie).ok()?)
     }
 
-    /// (D) The `k` best movies for a user with these ratings (catalogue id, rating), folded
-    /// into the ranking model without retraining, best first; rated movies and `exclude` (the
-    /// movies the user said they are not interested in, which also count against the films
-    /// like them, as dislikes do: see [`RankingModel::negative_weight`]) are left out, and no franchise has more than
-    /// [`MAX_PER_FRANCHISE`] places. A user with no liked movie the model knows gets the
+    /// (D) The `k` best movies for a user with this history, folded into the ranking model
+    /// without retraining, best first. What the user rated, saw or dismissed is left out, and no
+    /// franchise has more than [`MAX_PER_FRANCHISE`] places. Besides the ratings, the model folds
+    /// in the films the user saw without rating them that people here liked at least as well as
+    /// the average film, each as the mean rating people gave it ([`Recommender::taste`]), and
+    /// counts each dismissed film against the films like it, as dislikes do (see
+    /// [`RankingModel::negative_weight`]). A user with no liked movie the model knows gets the
     /// top-rated chart instead, less the same movies.
-    pub fn for_user(
-        &self,
-        ratings: &[(i64, f32)],
-        exclude: &HashSet<i64>,
-        k: usize,
-        genre: Option<&str>,
-    ) -> ForYou<'_> {
-        self.picks(ratings, exclude, k, genre, None)
+    pub fn for_user(&self, history: &History, k: usize, genre: Option<&str>) -> ForYou<'_> {
+        self.picks(history, k, genre, None)
+    }
+
+    /// The ratings the personal lists fold in for a user: theirs, then a stand-in for each film
+    /// they saw without rating it and that people here rated at least as well as the average
+    /// film: the mean of those ratings. What a user thought of such a film is unknown; what
+    /// people thought of it is the best guess, and only a guess that says "liked" is used (a
+    /// film seen and not rated is not taken as a dislike). The stand-ins follow the user's own
+    /// ratings, so nothing the user said is overridden.
+    pub fn taste(&self, history: &History) -> Vec<(i64, f32)> {
+        let average = self.top_rated(ChartSource::Ratings, None, 0).stats.mean;
+        let mut seen: Vec<i64> = history.seen.iter().copied().collect();
+        seen.sort_unstable();
+        let rated: HashSet<i64> = history.ratings.iter().map(|r| r.0).collect();
+        let guesses = seen
+            .into_iter()
+            .filter(|id| !rated.contains(id))
+            .filter_map(|id| {
+                let mean = self.rating_stats(id)?.mean;
+                (mean >= average).then_some((id, mean as f32))
+            });
+        history.ratings.iter().copied().chain(guesses).collect()
     }
 
     /// "Hidden gems for you": the films few people know ([`Recommender::little_known`]) and
     /// people here liked (rated at least as well as the average film) among the user's best
     /// personal picks: the first twentieth of the catalogue, as [`Recommender::for_user`]
     /// orders it. Empty while the user has no personal taste yet.
-    pub fn hidden_gems(
-        &self,
-        ratings: &[(i64, f32)],
-        exclude: &HashSet<i64>,
-        k: usize,
-    ) -> Vec<Personal<'_>> {
+    pub fn hidden_gems(&self, history: &History, k: usize) -> Vec<Personal<'_>> {
         let average = self.top_rated(ChartSource::Ratings, None, 0).stats.mean;
         let gem = |id: i64| {
             self.little_known(id) && self.rating_stats(id).is_some_and(|s| s.mean >= average)
         };
-        match self.picks(ratings, exclude, k, None, Some(&gem)) {
+        match self.picks(history, k, None, Some(&gem)) {
             ForYou::Personal(picks) => picks,
             ForYou::TopRated(_) => Vec::new(),
         }
@@ -457,14 +471,14 @@ impl Recommender {
 
     fn picks(
         &self,
-        ratings: &[(i64, f32)],
-        exclude: &HashSet<i64>,
+        history: &History,
         k: usize,
         genre: Option<&str>,
         gems_only: Option<&dyn Fn(i64) -> bool>,
     ) -> ForYou<'_> {
-        let known = known(ratings);
-        let dismissed: Vec<u32> = exclude
+        let known = known(&self.taste(history));
+        let dismissed: Vec<u32> = history
+            .dismissed
             .iter()
             .filter_map(|&id| u32::try_from(id).ok())
             .collect();
@@ -473,18 +487,21 @@ impl Recommender {
             .as_ref()
             .map(|m| (m, m.fold_in_with(&known, &dismissed, m.negative_weight())));
         let Some((model, taste)) = taste.filter(|(_, t)| t.is_informed()) else {
-            let rated: HashSet<i64> = ratings.iter().map(|r| r.0).collect();
             let mut chart = self.top_rated(ChartSource::Ratings, genre, usize::MAX);
-            chart
-                .entries
-                .retain(|e| !rated.contains(&e.movie.id) && !exclude.contains(&e.movie.id));
+            chart.entries.retain(|e| !history.knows(e.movie.id));
             chart.entries.truncate(k);
             return ForYou::TopRated(chart);
         };
         let exclude: HashSet<u32> = known
             .iter()
             .map(|r| r.0)
-            .chain(exclude.iter().filter_map(|&id| u32::try_from(id).ok()))
+            .chain(
+                history
+                    .dismissed
+                    .iter()
+                    .chain(&history.seen)
+                    .filter_map(|&id| u32::try_from(id).ok()),
+            )
             .collect();
         let mut filter = self.personal_filter(genre);
         let depth = self.movies.len().div_ceil(GEM_SHARE);
@@ -538,15 +555,15 @@ impl Recommender {
         }
     }
 
-    /// How well a movie fits a user with these ratings (the ranking model's score, as
+    /// How well a movie fits a user with this history (the ranking model's score, as
     /// [`Personal::score`]), for any movie; `None` without a model, for a movie it does not
     /// know, or when no rating says what the user likes.
     pub fn personal_fit(
         &self,
-        ratings: &[(i64, f32)],
+        history: &History,
     ) -> impl Fn(i64) -> Option<f32> + Send + Sync + '_ {
         let scored = self.ranking.as_ref().and_then(|model| {
-            let taste = model.fold_in(&known(ratings));
+            let taste = model.fold_in(&known(&self.taste(history)));
             taste.is_informed().then(|| (model, model.scores(&taste)))
         });
         move |id| {

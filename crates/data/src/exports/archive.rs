@@ -13,13 +13,15 @@ use std::io::{Cursor, Read};
 use super::{ExportError, ExportFormat};
 
 /// The files of Letterboxd's export that are read, by their path in the zip, in the order
-/// their rows are matched (so a film's rating in `ratings.csv` follows its diary entries).
-pub const LETTERBOXD_FILES: [(&str, ExportFormat); 5] = [
+/// their rows are matched (so a film's rating in `ratings.csv` follows its diary entries), and
+/// the one NextFlex's own export adds: the films the user is not interested in.
+pub const LETTERBOXD_FILES: [(&str, ExportFormat); 6] = [
     ("diary.csv", ExportFormat::LetterboxdDiary),
     ("ratings.csv", ExportFormat::LetterboxdRatings),
     ("watchlist.csv", ExportFormat::LetterboxdWatchlist),
     ("watched.csv", ExportFormat::LetterboxdWatched),
     ("likes/films.csv", ExportFormat::LetterboxdLikes),
+    ("not-interested.csv", ExportFormat::NotInterested),
 ];
 
 /// The most entries a zip may have (a Letterboxd export has a few dozen, plus one per list).

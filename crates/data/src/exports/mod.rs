@@ -1,6 +1,7 @@
 //! A user's film history exported from elsewhere: Letterboxd (`ratings.csv`, `diary.csv`,
 //! `watchlist.csv`, `watched.csv`, `likes/films.csv`, one by one or as the zip its export
-//! downloads), IMDb's ratings export, and a plain CSV naming movies by id or by title and year.
+//! downloads; NextFlex's own export adds `not-interested.csv` in the same columns), IMDb's
+//! ratings export, and a plain CSV naming movies by id or by title and year.
 //! Recognised by the header (case-insensitive, in any column order, extra columns ignored); a
 //! BOM and CRLF line ends are accepted.
 //!
@@ -28,6 +29,9 @@ pub enum ExportFormat {
     LetterboxdWatched,
     /// Films given a heart.
     LetterboxdLikes,
+    /// NextFlex's own `not-interested.csv` (its export's films the user dismissed), in
+    /// Letterboxd's columns.
+    NotInterested,
     ImdbRatings,
     Plain,
 }
@@ -40,6 +44,7 @@ impl ExportFormat {
             ExportFormat::LetterboxdWatchlist => "letterboxd_watchlist",
             ExportFormat::LetterboxdWatched => "letterboxd_watched",
             ExportFormat::LetterboxdLikes => "letterboxd_likes",
+            ExportFormat::NotInterested => "nextflex_not_interested",
             ExportFormat::ImdbRatings => "imdb_ratings",
             ExportFormat::Plain => "plain",
         }
@@ -54,6 +59,7 @@ impl ExportFormat {
                 | ExportFormat::LetterboxdWatchlist
                 | ExportFormat::LetterboxdWatched
                 | ExportFormat::LetterboxdLikes
+                | ExportFormat::NotInterested
         )
     }
 
@@ -64,6 +70,7 @@ impl ExportFormat {
             ExportFormat::LetterboxdWatchlist
                 | ExportFormat::LetterboxdWatched
                 | ExportFormat::LetterboxdLikes
+                | ExportFormat::NotInterested
         )
     }
 }
@@ -172,7 +179,12 @@ pub fn read_upload(
                 .to_ascii_lowercase()
         })
         .unwrap_or_default();
-    let hint = (base == "watched.csv").then_some(ExportFormat::LetterboxdWatched);
+    // Their header is the watchlist's: the name tells them apart.
+    let hint = match base.as_str() {
+        "watched.csv" => Some(ExportFormat::LetterboxdWatched),
+        "not-interested.csv" => Some(ExportFormat::NotInterested),
+        _ => None,
+    };
     let export = read_as(hint, bytes, max_rows)?;
     Ok(vec![NamedExport {
         file: name.unwrap_or("upload").to_owned(),

@@ -1,9 +1,10 @@
 //! NextFlex's own export of a user's films: a zip in Letterboxd's layout, so that Letterboxd's
-//! importer and NextFlex's read it back — `ratings.csv` and `watchlist.csv` with Letterboxd's
-//! columns (`Date`, `Name`, `Year`, `Letterboxd URI`, `Rating`) plus the `tmdbID` and `imdbID`
-//! columns of Letterboxd's import format, which both importers match on first — with the films
-//! the user is not interested in as `not-interested.csv` (no importer reads it back: neither
-//! service has such a list to fill) and everything, NextFlex's ids included, as `nextflex.json`.
+//! importer and NextFlex's read it back — `ratings.csv`, `watchlist.csv` and `watched.csv` (the
+//! films seen without a rating) with Letterboxd's columns (`Date`, `Name`, `Year`, `Letterboxd
+//! URI`, `Rating`) plus the `tmdbID` and `imdbID` columns of Letterboxd's import format, which
+//! both importers match on first — with the films the user is not interested in as
+//! `not-interested.csv` (in the same columns; NextFlex reads it back, Letterboxd has no such
+//! list) and everything, NextFlex's ids included, as `nextflex.json`.
 
 use std::io::{Cursor, Write};
 
@@ -25,6 +26,8 @@ pub struct ExportedFilm {
 pub struct UserExport<'a> {
     pub ratings: &'a [ExportedFilm],
     pub watchlist: &'a [ExportedFilm],
+    /// Seen without a rating.
+    pub watched: &'a [ExportedFilm],
     pub not_interested: &'a [ExportedFilm],
     /// The same, as JSON.
     pub json: &'a [u8],
@@ -35,9 +38,10 @@ pub struct UserExport<'a> {
 
 /// What the zip says about itself.
 const README: &str = "Your films, exported from NextFlex.\n\n\
-ratings.csv and watchlist.csv use Letterboxd's columns plus tmdbID and imdbID: upload the zip \
-to NextFlex (Profile -> Import) or the CSV files to Letterboxd (Settings -> Import) to bring \
-them back.\nnot-interested.csv lists the films you said you are not interested in.\n\
+ratings.csv, watchlist.csv and watched.csv (films you saw without rating them) use \
+Letterboxd's columns plus tmdbID and imdbID: upload the zip to NextFlex (Profile -> Import) or \
+the CSV files to Letterboxd (Settings -> Import) to bring them back.\nnot-interested.csv lists \
+the films you said you are not interested in; NextFlex reads it back from the zip.\n\
 nextflex.json holds all of it with NextFlex's ids.\n";
 
 /// The zip of a user's export.
@@ -49,9 +53,10 @@ pub fn zip(export: UserExport<'_>) -> std::io::Result<Vec<u8>> {
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(when);
-    let files: [(&str, Vec<u8>); 5] = [
+    let files: [(&str, Vec<u8>); 6] = [
         ("ratings.csv", csv(export.ratings, true)?),
         ("watchlist.csv", csv(export.watchlist, false)?),
+        ("watched.csv", csv(export.watched, false)?),
         ("not-interested.csv", csv(export.not_interested, false)?),
         ("nextflex.json", export.json.to_vec()),
         ("README.txt", README.as_bytes().to_vec()),
@@ -117,10 +122,12 @@ mod tests {
             film("Amélie, \"the\" film", 2001, 194, Some(0.5)),
         ];
         let watchlist = [film("Alien", 1979, 348, None)];
+        let seen = [film("Jaws", 1975, 578, None)];
         let gone = [film("Cats", 2019, 536869, None)];
         let bytes = zip(UserExport {
             ratings: &ratings,
             watchlist: &watchlist,
+            watched: &seen,
             not_interested: &gone,
             json: b"{}",
             made: (2026, 12, 6, 11, 30, 0),
@@ -128,7 +135,21 @@ mod tests {
         .unwrap();
         let files = read_upload(None, &bytes, 100, 1 << 20).unwrap();
         let names: Vec<&str> = files.iter().map(|f| f.file.as_str()).collect();
-        assert_eq!(names, ["ratings.csv", "watchlist.csv"]);
+        assert_eq!(
+            names,
+            [
+                "ratings.csv",
+                "watchlist.csv",
+                "watched.csv",
+                "not-interested.csv"
+            ]
+        );
+        let formats: Vec<ExportFormat> = files.iter().map(|f| f.export.format).collect();
+        assert_eq!(
+            formats[2..],
+            [ExportFormat::LetterboxdWatched, ExportFormat::NotInterested]
+        );
+        assert_eq!(files[3].export.rows[0].film.tmdb_id, Some(536869));
         let read = &files[0].export;
         assert_eq!(read.format, ExportFormat::LetterboxdRatings);
         let got: Vec<_> = read

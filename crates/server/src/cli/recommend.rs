@@ -1,7 +1,6 @@
 //! `nextflex recommend`: the four recommenders over the imported catalogue, from the command
 //! line. Each call builds a [`Recommender`] snapshot, as the server does.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
@@ -11,6 +10,7 @@ use nextflex_app::recommender::{
     self, ChartSource, ForYou, Lookup, MAX_K, MAX_LIMIT, MovieSummary, Recommender,
     RecommenderSettings, split_year,
 };
+use nextflex_app::user_history::History;
 use nextflex_store::db::{Db, catalogue};
 use nextflex_store::error::{Error, Result};
 use nextflex_store::ids::{MovieId, MovieLensId};
@@ -272,7 +272,8 @@ pub fn for_user(
     k: usize,
 ) -> Result<Vec<Recommended>> {
     let (k, genre) = (check_limit(k, MAX_LIMIT)?, r.check_genre(genre)?);
-    Ok(match r.for_user(ratings, &HashSet::new(), k, genre) {
+    let history = History::of_ratings(ratings.to_vec());
+    Ok(match r.for_user(&history, k, genre) {
         ForYou::Personal(list) => list
             .into_iter()
             .map(|p| Recommended {

@@ -23,8 +23,8 @@ use super::tokens::AuthUser;
 use super::{ApiContext, ApiError, ErrorCode};
 use nextflex_app::history_import::match_rows;
 use nextflex_app::recommender::MAX_LIMIT;
-use nextflex_store::db::movie_lists::{self, List};
-use nextflex_store::db::{ratings, users};
+use nextflex_app::user_history;
+use nextflex_store::db::users;
 use nextflex_store::ids::UserId;
 
 /// Members besides the caller: a group is two to six people.
@@ -205,16 +205,15 @@ async fn recommend_group(
     let k = check(&request, user.id.get())?;
     let r = full_snapshot(&ctx)?;
     let genre = genre(&r, request.genre.as_deref())?;
-    let stars = |list: Vec<ratings::UserRating>| -> Vec<(i64, f32)> {
-        list.into_iter()
-            .map(|x| (x.movie_id, x.rating as f32))
-            .collect()
-    };
-    let mine = stars(ratings::of_user(&ctx.db, user.id).await?);
+    // Each member's taste folds in their ratings and the films they saw (as "For you" does);
+    // what any member saw is left out, as what they rated is, and what the caller dismissed.
+    let history = user_history::of_user(&ctx.db, user.id).await?;
+    let mine = r.taste(&history);
+    let mut exclude: HashSet<i64> = history.dismissed.union(&history.seen).copied().collect();
     let mut members = vec![Member {
         name: "You".to_owned(),
         user_id: None,
-        ratings: mine.len(),
+        ratings: history.ratings.len(),
         unmatched: 0,
     }];
     let mut tastes = vec![mine];
@@ -223,14 +222,15 @@ async fn recommend_group(
             .await?
             .filter(|u| u.is_active && u.public_profile)
             .ok_or_else(user_not_found)?;
-        let theirs = stars(ratings::of_user(&ctx.db, id).await?);
+        let theirs = user_history::of_user(&ctx.db, id).await?;
+        exclude.extend(&theirs.seen);
         members.push(Member {
             name: display_name(&member),
             user_id: Some(id.get()),
-            ratings: theirs.len(),
+            ratings: theirs.ratings.len(),
             unmatched: 0,
         });
-        tastes.push(theirs);
+        tastes.push(r.taste(&theirs));
     }
     // Matching needs the catalogue's titles and ids: read only when a guest brings a file.
     // Reading and matching up to five files is CPU work: off the async runtime.
@@ -269,13 +269,8 @@ async fn recommend_group(
         }
     }
     check_names(&members)?;
-    let dismissed: HashSet<i64> = movie_lists::of_user(&ctx.db, user.id, List::Dismissed)
-        .await?
-        .into_iter()
-        .map(|e| e.movie_id)
-        .collect();
     let picks = r
-        .for_group(&tastes, &dismissed, k, genre)
+        .for_group(&tastes, &exclude, k, genre)
         .map_err(|unplaced| {
             let names: Vec<&str> = unplaced.iter().map(|&m| members[m].name.as_str()).collect();
             // The caller is "you" in a sentence.

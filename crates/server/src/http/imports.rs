@@ -1,4 +1,4 @@
-//! `POST /api/me/imports`: a user brings their ratings and watchlist from Letterboxd (a file, or
+//! `POST /api/me/imports`: a user brings their ratings, watchlist and films seen from Letterboxd (a file, or
 //! the zip its export downloads), IMDb or a plain CSV (see [`nextflex_data::exports`] for what is
 //! read and [`nextflex_app::history_import`] for the matching). A row that cannot be used is
 //! skipped and reported with its line; a file with no usable row, or a zip that is not a
@@ -20,7 +20,7 @@ use super::tokens::{AuthUser, deleted_account};
 use super::{ApiContext, ApiError, ErrorCode};
 use nextflex_app::history_import::{MatchIndex, match_rows};
 use nextflex_app::recommender::Recommender;
-use nextflex_store::db::ratings::{self, Imported};
+use nextflex_store::db::ratings::{self, ImportRows, Imported};
 
 /// The largest file accepted.
 pub const MAX_FILE_BYTES: usize = 5 << 20;
@@ -59,9 +59,10 @@ struct MatchedRow {
     line: u64,
     movie_id: i64,
     title: String,
-    /// Null for a watchlist entry.
+    /// Null for a watchlist entry or a film watched without a rating.
     rating: Option<f64>,
-    /// `rated`, `kept`, `overwritten`, `unchanged`, `watchlisted` or `already_listed`.
+    /// `rated`, `kept`, `overwritten`, `unchanged`, `watchlisted`, `seen`, `dismissed` or
+    /// `already_listed`.
     #[schema(value_type = String)]
     status: &'static str,
 }
@@ -94,7 +95,7 @@ struct FileRead {
     /// Its name as uploaded, or its path in the zip.
     file: String,
     /// `letterboxd_ratings`, `letterboxd_diary`, `letterboxd_watchlist`, `letterboxd_watched`,
-    /// `letterboxd_likes`, `imdb_ratings` or `plain`.
+    /// `letterboxd_likes`, `nextflex_not_interested`, `imdb_ratings` or `plain`.
     #[schema(value_type = String)]
     format: &'static str,
     /// Rows naming a film.
@@ -122,13 +123,15 @@ struct ImportReport {
     /// Movies put on the watchlist.
     watchlisted: usize,
     unmatched: usize,
-    /// Rows naming a movie an earlier row named too (the latest counts).
+    /// Movies marked seen: watched without a rating (`watched.csv`, `likes/films.csv`, diary
+    /// entries logged without one). They leave the caller's recommendations, and count as a
+    /// like where people liked the film.
+    seen: usize,
+    /// Movies marked "not interested" (`not-interested.csv` of NextFlex's own export).
+    dismissed: usize,
+    /// Rows naming a movie (or an unmatched title and year) another row named too: a rating
+    /// wins over "watched", the latest row over earlier ones.
     duplicates: usize,
-    /// Diary entries logged without a rating.
-    without_rating: usize,
-    /// Films of `watched.csv` and `likes/films.csv`: counted, not imported (NextFlex keeps
-    /// ratings and a watchlist).
-    listed_only: usize,
     /// IMDb rows of titles that are not films (TV series and episodes, video games).
     not_films: usize,
     /// Rows that could not be used (`skipped_rows` lists the first 100).
@@ -150,6 +153,8 @@ fn status_of(i: Imported) -> &'static str {
         Imported::Overwritten => "overwritten",
         Imported::Unchanged => "unchanged",
         Imported::Watchlisted => "watchlisted",
+        Imported::Seen => "seen",
+        Imported::Dismissed => "dismissed",
         Imported::AlreadyListed => "already_listed",
     }
 }
@@ -253,12 +258,18 @@ async fn import(
             (*movie, stars, row.date.map_or(now, |d| d.min(now)))
         })
         .collect();
-    let to_watch: Vec<(i64, i64)> = plan
-        .watchlist
-        .iter()
-        .map(|(row, movie)| (*movie, row.date.map_or(now, |d| d.min(now))))
-        .collect();
-    let outcomes = ratings::import(&ctx.db, user.id, &to_rate, &to_watch, overwrite)
+    let dated = |rows: &[(ExportRow, i64)]| -> Vec<(i64, i64)> {
+        rows.iter()
+            .map(|(row, movie)| (*movie, row.date.map_or(now, |d| d.min(now))))
+            .collect()
+    };
+    let rows = ImportRows {
+        ratings: to_rate,
+        watchlist: dated(&plan.watchlist),
+        seen: dated(&plan.seen),
+        dismissed: dated(&plan.dismissed),
+    };
+    let outcomes = ratings::import(&ctx.db, user.id, &rows, overwrite)
         .await
         .map_err(deleted_account)?;
     let r = ctx.recommender.get();
@@ -271,13 +282,13 @@ struct Plan {
     files: Vec<FileRead>,
     ratings: Vec<(ExportRow, i64)>,
     watchlist: Vec<(ExportRow, i64)>,
+    seen: Vec<(ExportRow, i64)>,
+    dismissed: Vec<(ExportRow, i64)>,
     /// (file, row) of the rows no movie fits, but for those after the catalogue's last year.
     unmatched: Vec<(String, ExportRow)>,
     after_catalogue: usize,
     catalogue_last_year: Option<i64>,
     duplicates: usize,
-    without_rating: usize,
-    listed_only: usize,
     not_films: usize,
     skipped: Vec<SkippedRow>,
 }
@@ -316,6 +327,8 @@ fn plan(name: Option<&str>, bytes: &[u8], index: &MatchIndex) -> Result<Plan, Ap
             .collect(),
         ratings: owned(&matched.ratings),
         watchlist: owned(&matched.watchlist),
+        seen: owned(&matched.seen),
+        dismissed: owned(&matched.dismissed),
         unmatched: unmatched
             .into_iter()
             .map(|(file, row)| ((*file).to_owned(), (*row).clone()))
@@ -323,8 +336,6 @@ fn plan(name: Option<&str>, bytes: &[u8], index: &MatchIndex) -> Result<Plan, Ap
         after_catalogue: after.len(),
         catalogue_last_year: last_year,
         duplicates: matched.duplicates,
-        without_rating: matched.without_rating,
-        listed_only: matched.listed_only,
         not_films: exports.iter().map(|f| f.export.not_films).sum(),
         skipped: exports
             .iter()
@@ -358,6 +369,8 @@ fn report(plan: Plan, outcomes: &[Imported], r: Option<&Recommender>) -> axum::J
         .ratings
         .iter()
         .chain(&plan.watchlist)
+        .chain(&plan.seen)
+        .chain(&plan.dismissed)
         .zip(outcomes)
         .map(|((row, movie), &outcome)| MatchedRow {
             line: row.line,
@@ -401,9 +414,9 @@ fn report(plan: Plan, outcomes: &[Imported], r: Option<&Recommender>) -> axum::J
         overwritten: count(&[Imported::Overwritten]),
         watchlisted: count(&[Imported::Watchlisted]),
         unmatched: unmatched_rows.len(),
+        seen: count(&[Imported::Seen]),
+        dismissed: count(&[Imported::Dismissed]),
         duplicates: plan.duplicates,
-        without_rating: plan.without_rating,
-        listed_only: plan.listed_only,
         not_films: plan.not_films,
         skipped,
         skipped_rows: plan.skipped.into_iter().take(SKIPPED_ROWS).collect(),

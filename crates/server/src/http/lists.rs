@@ -1,6 +1,7 @@
-//! A user's watchlist and "not interested" list. A movie is on at most one of them: adding it to
-//! one takes it off the other, and rating it takes it off both. Dismissed movies never appear in
-//! the user's recommendations.
+//! A user's watchlist, "not interested" list and films seen without a rating. A movie is on at
+//! most one of them: adding it to one takes it off the others, and rating it takes it off all
+//! three (a rated film counts as seen). Dismissed and seen movies never appear in the user's
+//! recommendations; a seen film also counts as a weak like.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -15,6 +16,7 @@ use super::movies::MovieCard;
 use super::tokens::AuthUser;
 use super::{ApiContext, ApiError, ErrorCode};
 use nextflex_store::db::movie_lists::{self, List};
+use nextflex_store::db::ratings;
 use nextflex_store::ids::MovieId;
 
 pub fn router() -> OpenApiRouter<ApiContext> {
@@ -23,6 +25,8 @@ pub fn router() -> OpenApiRouter<ApiContext> {
         .routes(routes!(add_to_watchlist, remove_from_watchlist))
         .routes(routes!(dismissed))
         .routes(routes!(dismiss, undismiss))
+        .routes(routes!(seen))
+        .routes(routes!(mark_seen, unmark_seen))
 }
 
 /// A movie on one of the caller's lists.
@@ -70,6 +74,13 @@ async fn add(
     list: List,
 ) -> Result<axum::Json<Listed>, ApiError> {
     let movie_id = existing_movie(ctx, id).await?;
+    if list == List::Seen && ratings::get(&ctx.db, user.id, movie_id).await?.is_some() {
+        // Rated is seen, and says more: nothing to add.
+        return Ok(axum::Json(Listed {
+            movie_id: movie_id.get(),
+            added: false,
+        }));
+    }
     let added = movie_lists::add(&ctx.db, user.id, movie_id, list)
         .await
         .map_err(super::tokens::deleted_account)?;
@@ -95,6 +106,7 @@ async fn remove(
             match list {
                 List::Watchlist => "This movie is not on your watchlist.",
                 List::Dismissed => "You have not marked this movie as not interested.",
+                List::Seen => "You have not marked this movie as seen.",
             },
         ))
     }
@@ -216,4 +228,64 @@ async fn undismiss(
     PathParam(id): PathParam<MovieId>,
 ) -> Result<StatusCode, ApiError> {
     remove(&ctx, &user, id, List::Dismissed).await
+}
+
+/// The movies the caller marked seen without rating them, newest first
+#[utoipa::path(
+    get,
+    path = "/api/me/seen",
+    tag = "lists",
+    security(("jwt" = [])),
+    responses((status = 200, description = "The movies the caller has seen and not rated", body = Vec<ListEntry>))
+)]
+async fn seen(
+    State(ctx): State<ApiContext>,
+    user: AuthUser,
+) -> Result<axum::Json<Vec<ListEntry>>, ApiError> {
+    entries(&ctx, &user, List::Seen).await
+}
+
+/// Seen it: the movie leaves the caller's recommendations and watchlist, and counts as a weak like
+/// (a rated movie is seen already: nothing changes)
+#[utoipa::path(
+    put,
+    path = "/api/me/seen/{id}",
+    operation_id = "mark_seen",
+    tag = "lists",
+    params(("id" = i64, Path, minimum = 1, description = "The movie's id")),
+    security(("jwt" = [])),
+    responses(
+        InvalidPath,
+        (status = 200, description = "The movie is marked seen", body = Listed),
+        NoSuchMovie,
+    )
+)]
+async fn mark_seen(
+    State(ctx): State<ApiContext>,
+    user: AuthUser,
+    PathParam(id): PathParam<MovieId>,
+) -> Result<axum::Json<Listed>, ApiError> {
+    add(&ctx, &user, id, List::Seen).await
+}
+
+/// Not seen after all
+#[utoipa::path(
+    delete,
+    path = "/api/me/seen/{id}",
+    operation_id = "unmark_seen",
+    tag = "lists",
+    params(("id" = i64, Path, minimum = 1, description = "The movie's id")),
+    security(("jwt" = [])),
+    responses(
+        InvalidPath,
+        (status = 204, description = "The movie is no longer marked seen"),
+        (status = 404, description = "No such movie, or not marked seen", body = ErrorBody),
+    )
+)]
+async fn unmark_seen(
+    State(ctx): State<ApiContext>,
+    user: AuthUser,
+    PathParam(id): PathParam<MovieId>,
+) -> Result<StatusCode, ApiError> {
+    remove(&ctx, &user, id, List::Seen).await
 }

@@ -18,7 +18,8 @@ use super::tokens::AuthUser;
 use super::{ApiContext, ApiError, ErrorCode};
 use nextflex_app::home_rows::RowKind;
 use nextflex_app::recommender::{ChartSource, ForYou, MAX_LIMIT};
-use nextflex_store::db::movie_lists::{self, List};
+use nextflex_app::user_history;
+use nextflex_store::db::movie_lists;
 use nextflex_store::db::{catalogue, ratings};
 use nextflex_store::ids::MovieId;
 use nextflex_store::rating::Rating;
@@ -32,11 +33,12 @@ pub fn router() -> OpenApiRouter<ApiContext> {
         .routes(routes!(export))
 }
 
-/// Download your films: ratings, watchlist and the films you are not interested in
+/// Download your films: ratings, watchlist, films seen and those you are not interested in
 ///
-/// A zip in Letterboxd's layout: `ratings.csv` and `watchlist.csv` with Letterboxd's columns plus
-/// `tmdbID` and `imdbID` (Letterboxd's importer and NextFlex's `POST /api/me/imports` read them
-/// back), `not-interested.csv`, and all of it with NextFlex's ids as `nextflex.json`.
+/// A zip in Letterboxd's layout: `ratings.csv`, `watchlist.csv` and `watched.csv` (seen without a
+/// rating) with Letterboxd's columns plus `tmdbID` and `imdbID` (Letterboxd's importer and
+/// NextFlex's `POST /api/me/imports` read them back), `not-interested.csv` (NextFlex reads it
+/// back), and all of it with NextFlex's ids as `nextflex.json`.
 #[utoipa::path(
     get,
     path = "/api/me/export",
@@ -208,14 +210,17 @@ struct ForYouQuery {
     genre: Option<String>,
 }
 
-/// A movie the caller rated that carries a recommendation's score.
+/// A movie the caller rated, or saw without rating it, that carries a recommendation's score.
 #[derive(Debug, Serialize, ToSchema)]
 struct Because {
     id: i64,
     title: String,
-    /// Its exact share of the recommendation's score (0 to 1; the shares of every rated movie
-    /// sum to 1, and only those of at least 0.1 are listed).
+    /// Its exact share of the recommendation's score (0 to 1; the shares of every rated or seen
+    /// movie sum to 1, and only those of at least 0.1 are listed).
     share: f64,
+    /// True for a film the caller saw and did not rate: it counts as a like because people here
+    /// liked it.
+    seen: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -283,26 +288,16 @@ async fn recommendations(
         ));
     }
     let genre = genre(&r, query.genre.as_deref())?;
-    let mine: Vec<(i64, f32)> = ratings::of_user(&ctx.db, user.id)
-        .await?
-        .into_iter()
-        .map(|x| (x.movie_id, x.rating as f32))
-        .collect();
-    let dismissed: std::collections::HashSet<i64> =
-        movie_lists::of_user(&ctx.db, user.id, List::Dismissed)
-            .await?
-            .into_iter()
-            .map(|e| e.movie_id)
-            .collect();
+    let history = user_history::of_user(&ctx.db, user.id).await?;
     let ranked = {
         let _timer = ctx.metrics.personal_seconds.start_timer();
-        r.for_user(&mine, &dismissed, k, genre)
+        r.for_user(&history, k, genre)
     };
     let body = match ranked {
         ForYou::Personal(list) => ForYouBody {
             personalised: true,
             fallback: None,
-            ratings_used: mine.len(),
+            ratings_used: history.ratings.len(),
             results: ForYouItems::Personal(
                 list.into_iter()
                     .map(|p| PersonalItem {
@@ -316,6 +311,7 @@ async fn recommendations(
                                 id: m.id,
                                 title: m.title.clone(),
                                 share: f64::from(share),
+                                seen: history.seen.contains(&m.id),
                             })
                             .collect(),
                     })
@@ -323,20 +319,13 @@ async fn recommendations(
             ),
         },
         ForYou::TopRated(_) => {
-            let rated: std::collections::HashSet<i64> = mine.iter().map(|x| x.0).collect();
-            let mut chart = chart_body(
-                &r,
-                ChartSource::Ratings,
-                genre,
-                k + rated.len() + dismissed.len(),
-            );
-            chart
-                .results
-                .retain(|c| !rated.contains(&c.movie.id) && !dismissed.contains(&c.movie.id));
+            let known = history.ratings.len() + history.seen.len() + history.dismissed.len();
+            let mut chart = chart_body(&r, ChartSource::Ratings, genre, k + known);
+            chart.results.retain(|c| !history.knows(c.movie.id));
             chart.results.truncate(k);
             ForYouBody {
                 personalised: false,
-                fallback: Some(if mine.is_empty() {
+                fallback: Some(if history.ratings.is_empty() {
                     "no_ratings"
                 } else {
                     "no_known_ratings"

@@ -926,6 +926,73 @@ async fn dismissing_watching_and_rating_move_a_film_between_lists(backend: Backe
     assert_eq!(on(&body), Vec::<i64>::new());
 }
 
+/// "Seen" is a third list: marking a film seen takes it off the watchlist and out of "For you";
+/// a rated film is seen already (nothing is added); rating a seen film takes it off; unmarking
+/// it brings it back.
+async fn a_film_seen_without_a_rating_is_listed_and_leaves_for_you(backend: Backend) {
+    let Some((app, _db, token, ids)) = lists_fixture(backend).await else {
+        return;
+    };
+    let t = Some(token.as_str());
+    for (id, stars) in [(ids[0], 5.0), (ids[1], 4.5), (ids[2], 5.0)] {
+        app.put(
+            &format!("/api/movies/{id}/rating"),
+            t,
+            json!({"rating": stars}),
+        )
+        .await;
+    }
+    let for_you = "/api/me/recommendations?k=5";
+    let (_, before) = app.call("GET", for_you, t, None).await;
+    let first = before["results"][0]["id"].as_i64().unwrap();
+    app.call("PUT", &format!("/api/me/watchlist/{first}"), t, None)
+        .await;
+    let seen = format!("/api/me/seen/{first}");
+    let (status, body) = app.call("PUT", &seen, t, None).await;
+    assert_eq!(
+        (status, body["added"].as_bool()),
+        (StatusCode::OK, Some(true))
+    );
+    let (_, body) = app.call("GET", "/api/me/seen", t, None).await;
+    assert_eq!(on(&body), vec![first]);
+    let (_, body) = app.call("GET", "/api/me/watchlist", t, None).await;
+    assert_eq!(on(&body), Vec::<i64>::new(), "seen leaves the watchlist");
+    let (_, after) = app.call("GET", for_you, t, None).await;
+    let picks: Vec<i64> = after["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_i64().unwrap())
+        .collect();
+    assert!(!picks.contains(&first), "{after}");
+
+    let (status, body) = app
+        .call("PUT", &format!("/api/me/seen/{}", ids[0]), t, None)
+        .await;
+    assert_eq!(
+        (status, body["added"].as_bool()),
+        (StatusCode::OK, Some(false)),
+        "rated is seen"
+    );
+    app.put(
+        &format!("/api/movies/{first}/rating"),
+        t,
+        json!({"rating": 3}),
+    )
+    .await;
+    let (_, body) = app.call("GET", "/api/me/seen", t, None).await;
+    assert_eq!(on(&body), Vec::<i64>::new(), "rated: no longer merely seen");
+    assert_eq!(app.delete(&seen, t).await, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.delete(&format!("/api/movies/{first}/rating"), t).await,
+        StatusCode::NO_CONTENT
+    );
+    app.call("PUT", &seen, t, None).await;
+    assert_eq!(app.delete(&seen, t).await, StatusCode::NO_CONTENT);
+    let (status, _) = app.call("PUT", "/api/me/seen/99999999", t, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
 /// A dismissed movie leaves "For you" at once, the list stays full, and undoing brings it back.
 async fn a_dismissed_film_leaves_for_you_at_once(backend: Backend) {
     let Some((app, _db, token, ids)) = lists_fixture(backend).await else {
@@ -999,6 +1066,7 @@ backend_tests!(
     bad_ratings_change_nothing_and_a_rating_can_be_taken_back,
     the_watchlist_adds_once_and_refuses_unknown_movies,
     dismissing_watching_and_rating_move_a_film_between_lists,
+    a_film_seen_without_a_rating_is_listed_and_leaves_for_you,
     a_dismissed_film_leaves_for_you_at_once
 );
 

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use nextflex_app::recommender::{
     self, ChartSource, Fit, MovieQuery, Plan, Recommender, RecommenderSettings,
 };
+use nextflex_app::user_history::History;
 use nextflex_store::config::StorageConfig;
 use nextflex_store::db::Db;
 use nextflex_store::storage::Storage;
@@ -111,21 +112,21 @@ async fn demo_full() -> &'static Recommender {
 /// Hidden gems are films few people know (fewer TMDB votes than the catalogue's median film)
 /// and people here liked, among a user's best picks: not blockbusters that few of the sample's
 /// users rated, nor the least bad of the long tail.
+/// A Pixar fan's five films.
+const PIXAR: [(&str, i64); 5] = [
+    ("Toy Story", 1995),
+    ("Finding Nemo", 2003),
+    ("Monsters, Inc.", 2001),
+    ("WALL·E", 2008),
+    ("Up", 2009),
+];
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hidden_gems_are_little_known_films_among_a_users_best_picks() {
     let r = demo_full().await;
-    let pixar: Vec<(i64, f32)> = [
-        ("Toy Story", 1995),
-        ("Finding Nemo", 2003),
-        ("Monsters, Inc.", 2001),
-        ("WALL·E", 2008),
-        ("Up", 2009),
-    ]
-    .iter()
-    .map(|&(t, y)| (find(r, t, y), 5.0))
-    .collect();
-    let none = std::collections::HashSet::new();
-    let gems = r.hidden_gems(&pixar, &none, 12);
+    let pixar: Vec<(i64, f32)> = PIXAR.iter().map(|&(t, y)| (find(r, t, y), 5.0)).collect();
+    let pixar = History::of_ratings(pixar);
+    let gems = r.hidden_gems(&pixar, 12);
     let (_, all) = r.search(&MovieQuery {
         limit: usize::MAX,
         ..MovieQuery::default()
@@ -140,7 +141,7 @@ async fn hidden_gems_are_little_known_films_among_a_users_best_picks() {
     let fit = r.personal_fit(&pixar);
     let mut scores: Vec<f32> = all
         .iter()
-        .filter(|m| pixar.iter().all(|&(id, _)| id != m.id))
+        .filter(|m| !pixar.knows(m.id))
         .filter_map(|m| fit(m.id))
         .collect();
     scores.sort_unstable_by(|a, b| b.total_cmp(a));
@@ -162,6 +163,90 @@ async fn hidden_gems_are_little_known_films_among_a_users_best_picks() {
         !r.little_known(find(r, "Despicable Me 2", 2013)),
         "a blockbuster with few ratings in the sample"
     );
+}
+
+/// Films marked seen without a rating leave the lists, and those people liked say what the user
+/// likes: a Pixar fan who only marked films seen gets animation, with reasons that name them; a
+/// film people rated below average is only left out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn films_seen_without_a_rating_shape_the_picks_and_leave_them() {
+    let r = demo_full().await;
+    let pixar: std::collections::HashSet<i64> = PIXAR.iter().map(|&(t, y)| find(r, t, y)).collect();
+    let history = History {
+        seen: pixar.clone(),
+        ..History::default()
+    };
+    let recommender::ForYou::Personal(picks) = r.for_user(&history, 10, None) else {
+        panic!("five films people liked, seen, are a taste");
+    };
+    let titles: Vec<&str> = picks.iter().map(|p| p.movie.title.as_str()).collect();
+    eprintln!("for a Pixar fan who only marked films seen: {titles:?}");
+    assert!(
+        picks.iter().all(|p| !pixar.contains(&p.movie.id)),
+        "{titles:?}"
+    );
+    let animated = picks
+        .iter()
+        .filter(|p| p.movie.genres.iter().any(|g| g == "Animation"))
+        .count();
+    assert!(animated >= 5, "{titles:?}");
+    // Exactly what rating each film its mean rating gives.
+    let stand_in = History::of_ratings(
+        pixar
+            .iter()
+            .map(|&id| (id, r.rating_stats(id).unwrap().mean as f32))
+            .collect(),
+    );
+    let ids = |f: recommender::ForYou<'_>| match f {
+        recommender::ForYou::Personal(p) => p.iter().map(|p| p.movie.id).collect::<Vec<_>>(),
+        recommender::ForYou::TopRated(_) => Vec::new(),
+    };
+    assert_eq!(
+        ids(r.for_user(&stand_in, 10, None)),
+        picks.iter().map(|p| p.movie.id).collect::<Vec<_>>()
+    );
+    assert!(
+        picks
+            .iter()
+            .all(|p| p.because.iter().all(|(m, _)| pixar.contains(&m.id))),
+        "the reasons are the films seen"
+    );
+
+    // The worst-rated of the 500 most-rated films: seen, it is no taste, and it is left out.
+    let average = r.top_rated(ChartSource::Ratings, None, 0).stats.mean;
+    let (_, all) = r.search(&MovieQuery {
+        limit: usize::MAX,
+        ..MovieQuery::default()
+    });
+    let mut rated: Vec<(i64, recommender::RatingStats)> = all
+        .iter()
+        .filter_map(|m| Some((m.id, r.rating_stats(m.id)?)))
+        .collect();
+    rated.sort_by_key(|r| std::cmp::Reverse(r.1.count));
+    let (flop, stats) = rated[..500]
+        .iter()
+        .min_by(|a, b| a.1.mean.total_cmp(&b.1.mean))
+        .copied()
+        .unwrap();
+    assert!(stats.mean < average);
+    let history = History {
+        seen: [flop].into(),
+        ..History::default()
+    };
+    assert!(
+        r.taste(&history).is_empty(),
+        "a film seen is not a dislike, nor a like"
+    );
+
+    // The first pick of a fan who rated the films, once seen, is gone.
+    let mut fan = History::of_ratings(pixar.iter().map(|&id| (id, 5.0)).collect());
+    let first = |h: &History| match r.for_user(h, 10, None) {
+        recommender::ForYou::Personal(picks) => picks[0].movie.id,
+        recommender::ForYou::TopRated(_) => panic!("the fan has a taste"),
+    };
+    let top = first(&fan);
+    fan.seen.insert(top);
+    assert_ne!(first(&fan), top);
 }
 
 /// The id of the demo film with this title and year.

@@ -329,7 +329,8 @@ async fn an_imdb_export_of_today_imports_and_counts_what_is_not_here(backend: Ba
 }
 
 /// Letterboxd's export zip as downloaded, in one upload: the diary's latest rating of a film,
-/// ratings.csv, the watchlist; watched and liked films counted; the other files left alone.
+/// ratings.csv, the watchlist; films watched or liked without a rating marked seen; the other
+/// files left alone.
 async fn a_letterboxd_zip_imports_in_one_upload(backend: Backend) {
     let Some((app, _db, token)) = app_with_user(backend, "importer@example.com").await else {
         return;
@@ -364,16 +365,25 @@ async fn a_letterboxd_zip_imports_in_one_upload(backend: Backend) {
     assert_eq!(
         numbers(
             &body,
-            [
-                "rated",
-                "watchlisted",
-                "without_rating",
-                "listed_only",
-                "duplicates"
-            ]
+            ["rated", "watchlisted", "seen", "dismissed", "duplicates"]
         ),
-        [2, 1, 1, 3, 1],
+        // Duplicates: Heat's first diary entry; Heat and Jumanji in watched.csv (rated, so more
+        // than seen); Heat and Toy Story again in likes/films.csv.
+        [2, 1, 2, 0, 5],
         "{body}"
+    );
+    let (_, seen) = app.call("GET", "/api/me/seen", Some(&token), None).await;
+    let mut seen: Vec<&str> = seen
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["movie"]["title"].as_str().unwrap())
+        .collect();
+    seen.sort_unstable();
+    assert_eq!(
+        seen,
+        ["Babe", "Toy Story"],
+        "logged or watched without a rating"
     );
     let (_, mine) = app.call("GET", "/api/me/ratings", Some(&token), None).await;
     assert_eq!(
@@ -401,8 +411,8 @@ async fn films_of(app: &TestApp, token: &str, path: &str) -> Vec<(i64, String)> 
     films
 }
 
-/// Export, then import the zip as it downloads into another account: the same ratings and
-/// the same watchlist; the films the user is not interested in are listed in the zip.
+/// Export, then import the zip as it downloads into another account: the same ratings, the
+/// same watchlist, the same films seen and the same films dismissed.
 async fn an_export_imported_into_a_new_account_gives_the_same_films(backend: Backend) {
     let Some((app, _db, token)) = letterboxd_imported(backend).await else {
         return;
@@ -430,6 +440,15 @@ async fn an_export_imported_into_a_new_account_gives_the_same_films(backend: Bac
         )
         .await;
     assert_eq!(status, StatusCode::OK);
+    let (_, found) = app.call("GET", "/api/movies?q=casino", None, None).await;
+    let casino = found["results"][0]["id"].as_i64().unwrap();
+    let (status, body) = app
+        .call("PUT", &format!("/api/me/seen/{casino}"), Some(&token), None)
+        .await;
+    assert_eq!(
+        (status, body["added"].as_bool()),
+        (StatusCode::OK, Some(true))
+    );
 
     let response = app
         .client
@@ -459,21 +478,19 @@ async fn an_export_imported_into_a_new_account_gives_the_same_films(backend: Bac
     let watchlist = films_of(&app, &token, "/api/me/watchlist").await;
     assert_eq!(watchlist.len(), 1);
     assert_eq!(films_of(&app, &other, "/api/me/watchlist").await, watchlist);
+    for list in ["/api/me/seen", "/api/me/dismissed"] {
+        let theirs = films_of(&app, &token, list).await;
+        assert_eq!(theirs.len(), 1, "{list}: {theirs:?}");
+        assert_eq!(films_of(&app, &other, list).await, theirs, "{list}");
+    }
 
-    // What no importer reads back is still in the zip.
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
-    let mut text = String::new();
-    std::io::Read::read_to_string(
-        &mut archive.by_name("not-interested.csv").unwrap(),
-        &mut text,
-    )
-    .unwrap();
-    assert!(text.contains("Sabrina"), "{text}");
     let mut json = String::new();
     std::io::Read::read_to_string(&mut archive.by_name("nextflex.json").unwrap(), &mut json)
         .unwrap();
     let json: Value = serde_json::from_str(&json).unwrap();
     assert_eq!(json["not_interested"][0]["movie_id"], sabrina);
+    assert_eq!(json["seen"][0]["movie_id"], casino);
     assert_eq!(json["ratings"].as_array().unwrap().len(), 5);
 }
 
@@ -541,11 +558,12 @@ fn letterboxd_zip() -> Vec<u8> {
         ),
         (
             "watched.csv",
-            "Date,Name,Year,Letterboxd URI\n2024-01-01,Heat,1995,u\n2024-01-05,Jumanji,1995,u\n",
+            "Date,Name,Year,Letterboxd URI\n2024-01-01,Heat,1995,u\n2024-01-05,Jumanji,1995,u\n\
+             2024-01-06,Toy Story,1995,u\n",
         ),
         (
             "likes/films.csv",
-            "Date,Name,Year,Letterboxd URI\n2024-01-01,Heat,1995,u\n",
+            "Date,Name,Year,Letterboxd URI\n2024-01-01,Heat,1995,u\n2024-01-06,Toy Story,1995,u\n",
         ),
         ("lists/favourites.csv", "Letterboxd list export v7\n"),
     ])

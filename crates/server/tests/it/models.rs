@@ -90,7 +90,8 @@ async fn a_stored_version_serves_what_was_trained() {
     assert_eq!(similar(&a), similar(&b));
     let ratings: Vec<(i64, f32)> = a.popular(None, 3).iter().map(|m| (m.id, 5.0)).collect();
     let personal = |r: &nextflex_app::recommender::Recommender| {
-        format!("{:?}", r.for_user(&ratings, &Default::default(), 10, None))
+        let history = nextflex_app::user_history::History::of_ratings(ratings.clone());
+        format!("{:?}", r.for_user(&history, 10, None))
     };
     assert!(personal(&a).contains("Personal"), "{}", personal(&a));
     assert_eq!(personal(&a), personal(&b));

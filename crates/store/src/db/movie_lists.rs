@@ -1,5 +1,5 @@
-//! A user's watchlist and "not interested" (dismissed) marks: one row per user and movie, so a
-//! movie is on at most one of the two lists.
+//! A user's watchlist, "not interested" (dismissed) marks and films seen without a rating: one
+//! row per user and movie, so a movie is on at most one of the three lists.
 
 use sqlx::Row;
 
@@ -13,6 +13,8 @@ use crate::ids::{MovieId, UserId};
 pub enum List {
     Watchlist,
     Dismissed,
+    /// Watched, not rated: kept out of recommendations, and a weak sign of taste.
+    Seen,
 }
 
 impl List {
@@ -20,6 +22,7 @@ impl List {
         match self {
             List::Watchlist => "watchlist",
             List::Dismissed => "dismissed",
+            List::Seen => "seen",
         }
     }
 }
@@ -31,7 +34,7 @@ pub struct Entry {
     pub added_at: i64,
 }
 
-/// Puts a movie on a list, taking it off the other one; false if it was on this list already
+/// Puts a movie on a list, taking it off the others; false if it was on this list already
 /// (its date is kept).
 pub async fn add(db: &Db, user_id: UserId, movie_id: MovieId, list: List) -> Result<bool> {
     let current: Option<String> =
@@ -72,7 +75,8 @@ pub async fn remove(db: &Db, user_id: UserId, movie_id: MovieId, list: List) -> 
     Ok(done.rows_affected() > 0)
 }
 
-/// Takes a movie off whichever list holds it (a rated movie is neither to watch nor dismissed).
+/// Takes a movie off whichever list holds it (a rated movie is neither to watch, nor dismissed,
+/// nor seen without a rating).
 pub async fn clear(db: &Db, user_id: UserId, movie_id: MovieId) -> Result<()> {
     sqlx::query(db.sql("DELETE FROM movie_lists WHERE user_id = ? AND movie_id = ?"))
         .bind(user_id.get())

@@ -173,20 +173,44 @@ pub enum Imported {
     Unchanged,
     /// Put on the watchlist.
     Watchlisted,
-    /// On the watchlist already, or rated or dismissed: left alone.
+    /// Marked seen (watched without a rating), taking it off the watchlist.
+    Seen,
+    /// Marked "not interested".
+    Dismissed,
+    /// On the list already, or rated, dismissed or (for the watchlist) seen: left alone.
     AlreadyListed,
 }
 
-/// Writes an import in one transaction: `ratings` (movie, stars, rated at) and `watchlist`
-/// (movie, added at). A movie the user rated keeps its rating unless `overwrite`; a rated movie
-/// leaves the watchlist; the watchlist never takes a rated or dismissed movie.
+/// What an import writes: each list's movies with their dates (Unix seconds).
+#[derive(Debug, Default)]
+pub struct ImportRows {
+    /// (movie, stars, rated at).
+    pub ratings: Vec<(i64, f64, i64)>,
+    /// (movie, added at).
+    pub watchlist: Vec<(i64, i64)>,
+    /// (movie, watched at): watched without a rating.
+    pub seen: Vec<(i64, i64)>,
+    /// (movie, dismissed at): "not interested".
+    pub dismissed: Vec<(i64, i64)>,
+}
+
+/// Writes an import in one transaction, outcomes in the order of ratings, watchlist, seen,
+/// dismissed. A movie the user rated keeps its rating unless `overwrite`; a rated movie leaves
+/// every list; the watchlist never takes a rated, dismissed or seen movie; "seen" never takes a
+/// rated or dismissed one, and takes a film off the watchlist (it has been watched since);
+/// "not interested" takes only films on no list and not rated.
 pub async fn import(
     db: &Db,
     user_id: UserId,
-    ratings: &[(i64, f64, i64)],
-    watchlist: &[(i64, i64)],
+    rows: &ImportRows,
     overwrite: bool,
 ) -> Result<Vec<Imported>> {
+    let ImportRows {
+        ratings,
+        watchlist,
+        seen,
+        dismissed,
+    } = rows;
     let mut tx = db.begin().await?;
     let existing: std::collections::HashMap<i64, f64> =
         sqlx::query(db.sql("SELECT movie_id, rating FROM ratings WHERE user_id = ?"))
@@ -196,19 +220,20 @@ pub async fn import(
             .iter()
             .map(|r| Ok((r.try_get("movie_id")?, r.try_get("rating")?)))
             .collect::<Result<_>>()?;
-    let listed: std::collections::HashSet<i64> =
-        sqlx::query(db.sql("SELECT movie_id FROM movie_lists WHERE user_id = ?"))
+    let listed: std::collections::HashMap<i64, String> =
+        sqlx::query(db.sql("SELECT movie_id, list FROM movie_lists WHERE user_id = ?"))
             .bind(user_id.get())
             .fetch_all(&mut *tx)
             .await?
             .iter()
-            .map(|r| Ok(r.try_get("movie_id")?))
+            .map(|r| Ok((r.try_get("movie_id")?, r.try_get("list")?)))
             .collect::<Result<_>>()?;
     let upsert = db.sql_owned(format!(
         "INSERT INTO ratings (user_id, movie_id, rating, rated_at) VALUES (?, ?, ?, ?){}",
         db.upsert_clause(&["user_id", "movie_id"], &["rating", "rated_at"])
     ));
-    let mut done = Vec::with_capacity(ratings.len() + watchlist.len());
+    let mut done =
+        Vec::with_capacity(ratings.len() + watchlist.len() + seen.len() + dismissed.len());
     for &(movie_id, rating, rated_at) in ratings {
         let outcome = match existing.get(&movie_id) {
             Some(&r) if r == rating => Imported::Unchanged,
@@ -224,7 +249,7 @@ pub async fn import(
                 .bind(rated_at)
                 .execute(&mut *tx)
                 .await?;
-            if listed.contains(&movie_id) {
+            if listed.contains_key(&movie_id) {
                 sqlx::query(db.sql("DELETE FROM movie_lists WHERE user_id = ? AND movie_id = ?"))
                     .bind(user_id.get())
                     .bind(movie_id)
@@ -239,21 +264,38 @@ pub async fn import(
         .copied()
         .chain(ratings.iter().map(|r| r.0))
         .collect();
-    for &(movie_id, added_at) in watchlist {
-        if rated.contains(&movie_id) || listed.contains(&movie_id) {
-            done.push(Imported::AlreadyListed);
-            continue;
+    let seen_now: std::collections::HashSet<i64> = seen.iter().map(|s| s.0).collect();
+    let insert = db.sql_owned(format!(
+        "INSERT INTO movie_lists (user_id, movie_id, list, added_at) VALUES (?, ?, ?, ?){}",
+        db.upsert_clause(&["user_id", "movie_id"], &["list", "added_at"])
+    ));
+    let lists = [
+        ("watchlist", watchlist, Imported::Watchlisted),
+        ("seen", seen, Imported::Seen),
+        ("dismissed", dismissed, Imported::Dismissed),
+    ];
+    for (list, entries, outcome) in lists {
+        for &(movie_id, at) in entries {
+            let on = listed.get(&movie_id).map(String::as_str);
+            let takes = !rated.contains(&movie_id)
+                && match list {
+                    // Watched since it was put on the watchlist.
+                    "seen" => !matches!(on, Some("dismissed" | "seen")),
+                    _ => on.is_none() && !seen_now.contains(&movie_id),
+                };
+            if !takes {
+                done.push(Imported::AlreadyListed);
+                continue;
+            }
+            sqlx::query(insert.clone())
+                .bind(user_id.get())
+                .bind(movie_id)
+                .bind(list)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            done.push(outcome);
         }
-        sqlx::query(db.sql(
-            "INSERT INTO movie_lists (user_id, movie_id, list, added_at) \
-             VALUES (?, ?, 'watchlist', ?)",
-        ))
-        .bind(user_id.get())
-        .bind(movie_id)
-        .bind(added_at)
-        .execute(&mut *tx)
-        .await?;
-        done.push(Imported::Watchlisted);
     }
     tx.commit().await?;
     Ok(done)

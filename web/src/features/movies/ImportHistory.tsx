@@ -62,6 +62,8 @@ function Summary({ report }: { report: ImportReport }) {
     report.already_rated ? `${report.already_rated} rated already` : '',
     report.overwritten ? `${report.overwritten} replaced` : '',
     report.watchlisted ? `${report.watchlisted} added to your watchlist` : '',
+    report.seen ? `${plural(report.seen, 'film')} marked seen` : '',
+    report.dismissed ? `${report.dismissed} marked not interested` : '',
     `${report.unmatched} not found`,
   ].filter(Boolean);
   // What was read but is not a film of this catalogue, or nothing to import: said once each.
@@ -75,11 +77,8 @@ function Summary({ report }: { report: ImportReport }) {
     report.not_films
       ? `${plural(report.not_films, 'TV or game title')} skipped: NextFlex recommends films.`
       : '',
-    report.listed_only
-      ? `${plural(report.listed_only, 'film')} from watched.csv or likes/films.csv counted, not imported: NextFlex keeps your ratings and watchlist.`
-      : '',
-    report.without_rating
-      ? `${plural(report.without_rating, 'diary entry', 'diary entries')} without a rating.`
+    report.seen
+      ? 'Films you watched or liked without rating them are marked seen: they leave your recommendations (Watchlist page to undo).'
       : '',
   ].filter(Boolean);
   return (
@@ -148,9 +147,10 @@ export function ImportHistory() {
     <Stack spacing={2}>
       <Typography sx={{ color: 'text.secondary' }}>
         Bring your history: the zip Letterboxd gives you (Settings → Data → Export; upload it as it
-        is, or one of its files: ratings.csv, diary.csv, watchlist.csv), IMDb’s ratings export (Your
-        Ratings → ⋯ → Export), or any CSV with a rating and a movieId, imdb_id, tmdb_id, or title
-        and year. Importing the same file again changes nothing.
+        is, or one of its files: ratings.csv, diary.csv, watchlist.csv, watched.csv), IMDb’s ratings
+        export (Your Ratings → ⋯ → Export), NextFlex’s own export, or any CSV with a rating and a
+        movieId, imdb_id, tmdb_id, or title and year. Films watched or liked without a rating are
+        marked seen. Importing the same file again changes nothing.
       </Typography>
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
         <Button component="label" variant="outlined" startIcon={<UploadFileOutlinedIcon />}>

@@ -3,6 +3,8 @@ import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import BookmarkAddOutlinedIcon from '@mui/icons-material/BookmarkAddOutlined';
 import BookmarkAddedIcon from '@mui/icons-material/BookmarkAdded';
+import CheckCircleIcon from '@mui/icons-material/CheckCircle';
+import CheckCircleOutlineIcon from '@mui/icons-material/CheckCircleOutlineOutlined';
 import VisibilityOffOutlinedIcon from '@mui/icons-material/VisibilityOffOutlined';
 import { errorMessage } from '../../api/errors';
 import {
@@ -15,26 +17,28 @@ import { useAppSelector } from '../../app/hooks';
 import { selectIsLoggedIn } from '../auth/authSlice';
 
 /**
- * "Watchlist" and "Not interested" toggles for a movie the caller has not rated (rating a movie
- * takes it off both lists). Nothing for guests.
+ * "Watchlist", "Seen" and "Not interested" toggles for a movie the caller has not rated (rating
+ * a movie takes it off every list; a film is on at most one). Nothing for guests.
  */
 export function ListButtons({ movieId, title }: { movieId: number; title: string }) {
   const loggedIn = useAppSelector(selectIsLoggedIn);
   const watchlist = useGetListQuery('watchlist', { skip: !loggedIn });
   const dismissed = useGetListQuery('dismissed', { skip: !loggedIn });
+  const seen = useGetListQuery('seen', { skip: !loggedIn });
   const [add, addState] = useAddToListMutation();
   const [remove, removeState] = useRemoveFromListMutation();
   if (!loggedIn) return null;
 
-  const on = (list: ListName) =>
-    (list === 'watchlist' ? watchlist : dismissed).data?.some((e) => e.movie_id === movieId) ??
-    false;
+  const lists = { watchlist, dismissed, seen };
+  const on = (list: ListName) => lists[list].data?.some((e) => e.movie_id === movieId) ?? false;
   const toggle = (list: ListName) =>
     on(list) ? remove({ list, id: movieId }) : add({ list, id: movieId });
-  const busy = addState.isLoading || removeState.isLoading || !watchlist.data || !dismissed.data;
+  const busy =
+    addState.isLoading || removeState.isLoading || !watchlist.data || !dismissed.data || !seen.data;
   const failed = addState.error ?? removeState.error;
   const watching = on('watchlist');
   const notInterested = on('dismissed');
+  const sawIt = on('seen');
 
   return (
     <Stack spacing={1} sx={{ mt: 1.5 }}>
@@ -51,6 +55,20 @@ export function ListButtons({ movieId, title }: { movieId: number; title: string
           data-testid="watchlist-toggle"
         >
           {watching ? 'On your watchlist' : 'Watchlist'}
+        </Button>
+        <Button
+          size="small"
+          variant={sawIt ? 'contained' : 'outlined'}
+          color="secondary"
+          startIcon={sawIt ? <CheckCircleIcon /> : <CheckCircleOutlineIcon />}
+          aria-pressed={sawIt}
+          aria-label={`${title}: ${sawIt ? 'seen (undo)' : 'mark as seen without rating it'}`}
+          title="Seen it, no rating: it leaves your recommendations and counts as a small like"
+          disabled={busy}
+          onClick={() => toggle('seen')}
+          data-testid="seen-toggle"
+        >
+          {sawIt ? 'Seen' : 'Seen it'}
         </Button>
         <Button
           size="small"

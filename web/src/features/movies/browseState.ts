@@ -75,6 +75,20 @@ export function readBrowseState(params: URLSearchParams): BrowseState {
   };
 }
 
+/** How many filters (all but the search text and the page) differ from their defaults: what the
+ * Filters button of a phone counts. */
+export function activeFilters(state: BrowseState): number {
+  return [
+    state.genres.length > 0,
+    state.language !== '',
+    state.yearFrom !== '',
+    state.yearTo !== '',
+    state.length !== 'any',
+    state.minRatings > 0,
+    state.sort !== defaultSort(state.q),
+  ].filter(Boolean).length;
+}
+
 /** The page's URL query: only what differs from the defaults. */
 export function writeBrowseState(state: BrowseState): URLSearchParams {
   const params = new URLSearchParams();
