@@ -4,10 +4,19 @@ import { AppShell } from './components/AppShell';
 import { RequireAuth } from './features/auth/RequireAuth';
 import HomePage from './pages/HomePage';
 
-const BrowsePage = lazy(() => import('./pages/BrowsePage'));
-const MoviePage = lazy(() => import('./pages/MoviePage'));
-const ForYouPage = lazy(() => import('./pages/ForYouPage'));
-const WatchlistPage = lazy(() => import('./pages/WatchlistPage'));
+/** Each lazily loaded page's code, by route: loaded when the route is first shown, or earlier by
+ * [`prefetchPage`](./app/prefetch.ts) for the page a visit starts on. */
+export const pageCode = {
+  browse: () => import('./pages/BrowsePage'),
+  movie: () => import('./pages/MoviePage'),
+  forYou: () => import('./pages/ForYouPage'),
+  watchlist: () => import('./pages/WatchlistPage'),
+};
+
+const BrowsePage = lazy(pageCode.browse);
+const MoviePage = lazy(pageCode.movie);
+const ForYouPage = lazy(pageCode.forYou);
+const WatchlistPage = lazy(pageCode.watchlist);
 const TastePage = lazy(() => import('./pages/TastePage'));
 const TogetherPage = lazy(() => import('./pages/TogetherPage'));
 const UserPage = lazy(() => import('./pages/UserPage'));

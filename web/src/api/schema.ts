@@ -429,8 +429,8 @@ export interface paths {
         };
         get?: never;
         /**
-         * Seen it: the movie leaves the caller's recommendations and watchlist, and counts as a weak like
-         *     (a rated movie is seen already: nothing changes)
+         * Seen it: the movie leaves the caller's recommendations and watchlist, and counts as a like where
+         *     people here liked it (a rated movie is seen already: nothing changes)
          */
         put: operations["mark_seen"];
         post?: never;

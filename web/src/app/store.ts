@@ -55,4 +55,5 @@ export function makeStore(preloaded: { auth?: AuthState } = {}) {
   });
 }
 
-export type AppDispatch = ReturnType<typeof makeStore>['dispatch'];
+export type AppStore = ReturnType<typeof makeStore>;
+export type AppDispatch = AppStore['dispatch'];

@@ -91,11 +91,7 @@ function ListGrid({
         movies={sorted.map((e) => e.movie)}
         label={label}
         footer={(movie) => (
-          <Stack
-            direction="row"
-            spacing={1}
-            sx={{ alignItems: 'center', justifyContent: 'space-between' }}
-          >
+          <Stack spacing={0.25} sx={{ alignItems: 'flex-start' }}>
             <Typography variant="caption" sx={{ color: 'text.secondary' }}>
               Added {formatDate(added.get(movie.id))}
             </Typography>
@@ -105,6 +101,7 @@ function ListGrid({
               disabled={removeState.isLoading}
               onClick={() => remove({ list, id: movie.id })}
               aria-label={actionLabel(movie.title)}
+              sx={{ whiteSpace: 'nowrap', ml: -0.5 }}
             >
               {action}
             </Button>
@@ -164,7 +161,7 @@ export default function WatchlistPage() {
             </Typography>
             <Typography sx={{ color: 'text.secondary' }}>
               Films you saw without rating them: they stay out of your recommendations, and those
-              most people liked count as a small like. Rate one to say what you thought.
+              people here liked count as a like. Rate one to say what you thought.
             </Typography>
           </div>
           <ListGrid

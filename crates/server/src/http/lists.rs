@@ -1,7 +1,7 @@
 //! A user's watchlist, "not interested" list and films seen without a rating. A movie is on at
 //! most one of them: adding it to one takes it off the others, and rating it takes it off all
 //! three (a rated film counts as seen). Dismissed and seen movies never appear in the user's
-//! recommendations; a seen film also counts as a weak like.
+//! recommendations; a seen film also counts as a like where people here liked it.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -245,8 +245,8 @@ async fn seen(
     entries(&ctx, &user, List::Seen).await
 }
 
-/// Seen it: the movie leaves the caller's recommendations and watchlist, and counts as a weak like
-/// (a rated movie is seen already: nothing changes)
+/// Seen it: the movie leaves the caller's recommendations and watchlist, and counts as a like where
+/// people here liked it (a rated movie is seen already: nothing changes)
 #[utoipa::path(
     put,
     path = "/api/me/seen/{id}",

@@ -13,7 +13,7 @@ use crate::ids::{MovieId, UserId};
 pub enum List {
     Watchlist,
     Dismissed,
-    /// Watched, not rated: kept out of recommendations, and a weak sign of taste.
+    /// Watched, not rated: kept out of recommendations, and a like where people liked the film.
     Seen,
 }
 

@@ -63,7 +63,7 @@ export function ListButtons({ movieId, title }: { movieId: number; title: string
           startIcon={sawIt ? <CheckCircleIcon /> : <CheckCircleOutlineIcon />}
           aria-pressed={sawIt}
           aria-label={`${title}: ${sawIt ? 'seen (undo)' : 'mark as seen without rating it'}`}
-          title="Seen it, no rating: it leaves your recommendations and counts as a small like"
+          title="Seen it, no rating: it leaves your recommendations, and counts as a like if people here liked it"
           disabled={busy}
           onClick={() => toggle('seen')}
           data-testid="seen-toggle"

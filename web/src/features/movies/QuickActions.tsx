@@ -25,22 +25,27 @@ const buttonSx = {
   '&.Mui-disabled': { color: 'rgba(255,255,255,0.4)' },
 } as const;
 
+type Props = { movieId: number; title: string };
+
 /**
  * Rate, watchlist and "not interested" on a movie card, without opening the movie's page: small
  * buttons over the poster's corner, shown on hover and keyboard focus (always on touch screens).
- * Nothing for guests.
+ * Nothing for guests, and nothing to render for them: a page holds dozens of cards.
  */
-export function QuickActions({ movieId, title }: { movieId: number; title: string }) {
+export function QuickActions(props: Props) {
   const loggedIn = useAppSelector(selectIsLoggedIn);
+  return loggedIn ? <CardActions {...props} /> : null;
+}
+
+function CardActions({ movieId, title }: Props) {
   const dispatch = useAppDispatch();
-  const watchlist = useGetListQuery('watchlist', { skip: !loggedIn });
-  const dismissed = useGetListQuery('dismissed', { skip: !loggedIn });
-  const ratings = useGetMyRatingsQuery(undefined, { skip: !loggedIn });
+  const watchlist = useGetListQuery('watchlist');
+  const dismissed = useGetListQuery('dismissed');
+  const ratings = useGetMyRatingsQuery();
   const [add, addState] = useAddToListMutation();
   const [remove, removeState] = useRemoveFromListMutation();
   const [rate, rateState] = useRateMovieMutation();
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
-  if (!loggedIn) return null;
 
   const mine = ratings.data?.find((r) => r.movie_id === movieId)?.rating ?? null;
   const watching = watchlist.data?.some((e) => e.movie_id === movieId) ?? false;
