@@ -19,6 +19,7 @@ const r = {
   person: route('/api/people/{id}', 'get'),
   keyword: route('/api/keywords/{id}', 'get'),
   similar: route('/api/movies/{id}/similar', 'get'),
+  watch: route('/api/movies/{id}/watch', 'get'),
   rate: route('/api/movies/{id}/rating', 'put'),
   unrate: route('/api/movies/{id}/rating', 'delete'),
   homeRows: route('/api/me/rows', 'get'),
@@ -66,6 +67,10 @@ export const moviesApi = api.injectEndpoints({
     }),
     getSimilar: build.query<typeof r.similar.answer, { id: number; k?: number }>({
       query: ({ id, k }) => r.similar.url({ id }, { k }),
+    }),
+    /** Where to watch the movie in `country` and its trailer (TMDB's, through the server). */
+    getWatch: build.query<typeof r.watch.answer, { id: number; country: string }>({
+      query: ({ id, country }) => r.watch.url({ id }, { country }),
     }),
     /** Saves the caller's rating; shown at once, rolled back if the server refuses it. */
     rateMovie: build.mutation<typeof r.rate.answer, { id: number; rating: number }>({
@@ -163,6 +168,7 @@ export const {
   useGetTopRatedQuery,
   useGetMovieQuery,
   useGetSimilarQuery,
+  useGetWatchQuery,
   useGetPersonQuery,
   useGetKeywordQuery,
   useGetLanguagesQuery,

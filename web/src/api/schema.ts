@@ -566,6 +566,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/movies/{id}/watch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where to watch a movie in a country, and its trailer */
+        get: operations["watch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/openapi.json": {
         parameters: {
             query?: never;
@@ -1849,6 +1866,12 @@ export interface components {
             first_name?: string | null;
             last_name?: string | null;
         };
+        /** @description A service that offers the movie. */
+        Provider: {
+            name: string;
+            /** @description TMDB's image path of its logo (`https://image.tmdb.org/t/p/w92{logo_path}`). */
+            logo_path?: string | null;
+        };
         /** @description What others see of a user who made their profile public. */
         PublicProfile: {
             /** Format: int64 */
@@ -1989,6 +2012,12 @@ export interface components {
             /** @description For `/auth/jwt/refresh/` and `/auth/jwt/logout/` (1 day by default; spent on use). */
             refresh: string;
         };
+        /** @description The official trailer. */
+        Trailer: {
+            name: string;
+            /** @description `https://www.youtube.com/watch?v={key}`. */
+            url: string;
+        };
         /** @description What the trainer is doing. */
         Training: {
             state: components["schemas"]["TrainingState"];
@@ -2071,6 +2100,29 @@ export interface components {
          * @enum {string}
          */
         VersionStatus: "training" | "ready" | "failed";
+        /** @description Where to watch a movie in one country, and its trailer. */
+        WatchBody: {
+            /**
+             * @description Where the answer comes from: `tmdb`, or `none` (`reason` says why; the lists are empty).
+             * @enum {string}
+             */
+            source: "tmdb" | "none";
+            /** @description Only with `source: none`. */
+            reason?: ("not_configured" | "not_on_tmdb" | "tmdb_unavailable") | null;
+            /** @description ISO 3166-1 alpha-2, as asked. */
+            country: string;
+            /** @description TMDB's page of every offer for the country, when it has one. */
+            link?: string | null;
+            /** @description Included with a subscription. */
+            stream: components["schemas"]["Provider"][];
+            /** @description Free, or free with ads. */
+            free: components["schemas"]["Provider"][];
+            rent: components["schemas"]["Provider"][];
+            buy: components["schemas"]["Provider"][];
+            trailer?: components["schemas"]["Trailer"] | null;
+            /** @description Whom the offers come from, to be credited where they are shown. */
+            attribution: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -3915,6 +3967,50 @@ export interface operations {
             };
             /** @description The recommenders are being built */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    watch: {
+        parameters: {
+            query?: {
+                /** @description ISO 3166-1 alpha-2 country code (`US`, `FR`, `GB`; default `US`). */
+                country?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The movie's id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description TMDB's watch providers for the country and the official trailer (`source: tmdb`); without a TMDB key, for a movie TMDB does not know or while TMDB is unavailable, empty lists (`source: none` and `reason`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WatchBody"];
+                };
+            };
+            /** @description `country` is not a two-letter code */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such movie */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

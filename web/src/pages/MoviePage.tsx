@@ -11,6 +11,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import StarRoundedIcon from '@mui/icons-material/StarRounded';
 import { ElsewhereLinks } from '../features/movies/ElsewhereLinks';
+import { WhereToWatch } from '../features/movies/WhereToWatch';
 import { useParams } from 'react-router-dom';
 import { errorStatus } from '../api/errors';
 import { useGetMovieQuery, useGetSimilarQuery } from '../api/movies';
@@ -174,6 +175,7 @@ export default function MoviePage() {
             {m.my_rating == null && <ListButtons movieId={m.id} title={m.title} />}
           </Paper>
           <ElsewhereLinks movie={m} />
+          <WhereToWatch movieId={m.id} title={m.title} />
           {m.overview && (
             <Box component="section" aria-labelledby="overview-title" sx={{ mt: 3 }}>
               <Typography id="overview-title" variant="h6" component="h2">

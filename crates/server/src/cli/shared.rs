@@ -124,9 +124,10 @@ impl StorageArgs {
 /// TMDB's API: the key, where it is, and how fast to ask.
 #[derive(Debug, Args)]
 pub struct TmdbArgs {
-    /// TMDB v3 API key (or v4 read access token) for the trending chart and enrichment; prefer
-    /// the environment variable. Unset: the trending chart answers the popular one, and nothing
-    /// is enriched
+    /// TMDB v3 API key (or v4 read access token) for the trending chart, where to watch a movie
+    /// and its trailer, and enrichment; prefer the environment variable. Unset: the trending
+    /// chart answers the popular one, movie pages show no providers or trailer, and nothing is
+    /// enriched
     #[arg(
         long,
         env = "NEXTFLEX_TMDB_API_KEY",

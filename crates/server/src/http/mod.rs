@@ -21,6 +21,7 @@ mod ratelimit;
 pub mod tokens;
 mod trending;
 mod uploads;
+mod watch;
 mod web;
 
 use std::sync::Arc;
@@ -70,6 +71,8 @@ pub struct ApiContext {
     pub max_image_bytes: usize,
     /// TMDB's trending list, cached.
     pub trending: Arc<trending::Trending>,
+    /// TMDB's watch providers and trailers, cached.
+    pub watch: Arc<watch::WatchOptions>,
     pub metrics: Arc<metrics::Metrics>,
     pub metrics_route: bool,
     /// Accounts seen open lately (every authenticated request checks).
@@ -178,6 +181,7 @@ impl ApiContext {
             cors_origins: settings.cors_origins.clone().into(),
             max_image_bytes: settings.max_image_bytes,
             trending: Arc::new(trending::Trending::new(settings)?),
+            watch: Arc::new(watch::WatchOptions::new(settings)?),
             metrics_route: settings.metrics_route,
             accounts: Arc::default(),
             match_index: Arc::default(),
@@ -273,6 +277,7 @@ fn api(max_image_bytes: usize, metrics_route: bool) -> OpenApiRouter<ApiContext>
         .merge(profiles::router())
         .merge(movies::router())
         .merge(trending::router())
+        .merge(watch::router())
         .merge(people::router())
         .merge(keywords::router())
         .merge(me::router())

@@ -24,3 +24,4 @@ mod spark;
 mod storage;
 mod taste;
 mod trending;
+mod watch;
