@@ -344,7 +344,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Import ratings or a watchlist from Letterboxd (its export zip), IMDb or a plain CSV */
+        /** Import ratings, a watchlist and films seen from Letterboxd (its export zip), Trakt, IMDb or a plain CSV */
         post: operations["import_history"];
         delete?: never;
         options?: never;
@@ -1206,7 +1206,8 @@ export interface components {
             file: string;
             /**
              * @description `letterboxd_ratings`, `letterboxd_diary`, `letterboxd_watchlist`, `letterboxd_watched`,
-             *     `letterboxd_likes`, `nextflex_not_interested`, `imdb_ratings` or `plain`.
+             *     `letterboxd_likes`, `nextflex_not_interested`, `trakt_ratings`, `trakt_watchlist`,
+             *     `trakt_watched`, `imdb_ratings` or `plain`.
              */
             format: string;
             /** @description Rows naming a film. */
@@ -1324,7 +1325,8 @@ export interface components {
             /**
              * Format: binary
              * @description Letterboxd's export zip as downloaded (or its ratings.csv, diary.csv, watchlist.csv or
-             *     watched.csv), IMDb's ratings export, or a CSV with `rating` and one of `movieId`
+             *     watched.csv), Trakt's export zip (or one of its JSON lists), IMDb's ratings export,
+             *     NextFlex's own export, or a CSV with `rating` and one of `movieId`
              *     (MovieLens), `movie_id` (NextFlex), `tmdbId`, `imdbId`, or `title` and `year`. At most
              *     5 MB (each file of a zip too, unpacked) and 20,000 rows a file.
              */

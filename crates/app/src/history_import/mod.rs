@@ -293,8 +293,10 @@ pub fn match_rows<'a>(index: &MatchIndex, files: &[(&'a str, &'a Export)]) -> Ma
     for &(file, export) in files {
         for row in &export.rows {
             let kind = match export.format {
-                ExportFormat::LetterboxdWatchlist => Kind::Watchlist,
-                ExportFormat::LetterboxdWatched | ExportFormat::LetterboxdLikes => Kind::Seen,
+                ExportFormat::LetterboxdWatchlist | ExportFormat::TraktWatchlist => Kind::Watchlist,
+                ExportFormat::LetterboxdWatched
+                | ExportFormat::LetterboxdLikes
+                | ExportFormat::TraktWatched => Kind::Seen,
                 ExportFormat::NotInterested => Kind::Dismissed,
                 _ if row.rating.is_none() => Kind::Seen,
                 _ => Kind::Rating,

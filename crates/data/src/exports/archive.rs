@@ -1,7 +1,8 @@
 //! Letterboxd's export as downloaded (Settings → Data → Export): a zip holding `profile.csv`,
 //! `ratings.csv`, `diary.csv`, `watched.csv`, `watchlist.csv`, `reviews.csv`, `likes/`, `lists/`
 //! and more. The files that name films a user rated, logged, liked or wants to see are read;
-//! the others are left packed.
+//! the others are left packed. Trakt's export is a zip of JSON lists: every `.json` file is
+//! unpacked, and what it is told by what it holds ([`super::trakt`]).
 //!
 //! A zip is untrusted input: one whose entries climb out of it (`../`, absolute paths), that
 //! holds another archive, has more than [`MAX_ENTRIES`] entries or announces more than
@@ -39,11 +40,21 @@ fn refused(why: impl std::fmt::Display) -> ExportError {
     ExportError::Archive(format!("The zip cannot be imported: {why}"))
 }
 
-/// A file of the zip, unpacked: its path, its format, its bytes.
-pub type Unpacked = (&'static str, ExportFormat, Vec<u8>);
+/// A file of the zip, unpacked: its path, its format (`None`: a JSON file, told by what it holds),
+/// its bytes.
+pub type Unpacked = (String, Option<ExportFormat>, Vec<u8>);
 
-/// The [`LETTERBOXD_FILES`] a zip holds, unpacked, each at most `max_file_bytes`.
-pub fn letterboxd_files(bytes: &[u8], max_file_bytes: usize) -> Result<Vec<Unpacked>, ExportError> {
+/// The refusal of a zip that holds no file an export would.
+pub fn nothing_to_read() -> ExportError {
+    refused(
+        "it holds none of Letterboxd's ratings.csv, diary.csv, watchlist.csv, watched.csv or \
+         likes/films.csv, nor Trakt's JSON lists.",
+    )
+}
+
+/// The [`LETTERBOXD_FILES`] a zip holds, in that order, then its `.json` files by path (Trakt's
+/// export), unpacked, each at most `max_file_bytes`.
+pub fn export_files(bytes: &[u8], max_file_bytes: usize) -> Result<Vec<Unpacked>, ExportError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| refused(format!("{e}.")))?;
     if zip.len() > MAX_ENTRIES {
         return Err(refused(format!(
@@ -52,6 +63,7 @@ pub fn letterboxd_files(bytes: &[u8], max_file_bytes: usize) -> Result<Vec<Unpac
         )));
     }
     let mut found: Vec<(usize, usize)> = Vec::new();
+    let mut json: Vec<(String, usize)> = Vec::new();
     let mut announced = 0u64;
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(|e| refused(format!("{e}.")))?;
@@ -77,6 +89,10 @@ pub fn letterboxd_files(bytes: &[u8], max_file_bytes: usize) -> Result<Vec<Unpac
         announced = announced.saturating_add(entry.size());
         if let Some(at) = LETTERBOXD_FILES.iter().position(|(path, _)| *path == lower) {
             found.push((at, i));
+        } else if lower.ends_with(".json")
+            && !lower.rsplit('/').next().unwrap_or("").starts_with('.')
+        {
+            json.push((name, i));
         }
     }
     if announced > MAX_UNPACKED {
@@ -85,17 +101,24 @@ pub fn letterboxd_files(bytes: &[u8], max_file_bytes: usize) -> Result<Vec<Unpac
             announced >> 20
         )));
     }
-    if found.is_empty() {
-        return Err(refused(
-            "it holds none of Letterboxd's ratings.csv, diary.csv, watchlist.csv, watched.csv \
-             or likes/films.csv.",
-        ));
+    if found.is_empty() && json.is_empty() {
+        return Err(nothing_to_read());
     }
     found.sort_unstable();
     found.dedup_by_key(|(at, _)| *at);
-    let mut files = Vec::with_capacity(found.len());
-    for (at, i) in found {
-        let (path, format) = LETTERBOXD_FILES[at];
+    json.sort_unstable();
+    let wanted = found
+        .into_iter()
+        .map(|(at, i)| {
+            (
+                LETTERBOXD_FILES[at].0.to_owned(),
+                Some(LETTERBOXD_FILES[at].1),
+                i,
+            )
+        })
+        .chain(json.into_iter().map(|(name, i)| (name, None, i)));
+    let mut files = Vec::new();
+    for (path, format, i) in wanted {
         let entry = zip
             .by_index(i)
             .map_err(|e| refused(format!("{path}: {e}.")))?;
@@ -143,8 +166,11 @@ pub(crate) mod tests {
             ("likes/films.csv", b"f"),
             ("deleted/diary.csv", b"x"),
         ]);
-        let files = letterboxd_files(&zip, 100).unwrap();
-        let got: Vec<(&str, &[u8])> = files.iter().map(|(p, _, b)| (*p, b.as_slice())).collect();
+        let files = export_files(&zip, 100).unwrap();
+        let got: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|(p, _, b)| (p.as_str(), b.as_slice()))
+            .collect();
         assert_eq!(
             got,
             [
@@ -160,7 +186,7 @@ pub(crate) mod tests {
         let big = vec![b'a'; 2_000_000];
         let bomb = zip_of(&[("ratings.csv", &big)]);
         assert!(bomb.len() < 20_000, "it compresses: {}", bomb.len());
-        let got = letterboxd_files(&bomb, 1_000_000).unwrap_err().to_string();
+        let got = export_files(&bomb, 1_000_000).unwrap_err().to_string();
         assert!(got.contains("larger than"), "{got}");
         for (zip, want) in [
             (zip_of(&[("../ratings.csv", b"x")]), "points outside"),
@@ -169,7 +195,7 @@ pub(crate) mod tests {
             (zip_of(&[("profile.csv", b"x")]), "holds none"),
             (b"PK\x03\x04 not really".to_vec(), "cannot be imported"),
         ] {
-            let got = letterboxd_files(&zip, 1_000).unwrap_err().to_string();
+            let got = export_files(&zip, 1_000).unwrap_err().to_string();
             assert!(got.contains(want), "{got:?} lacks {want:?}");
         }
     }

@@ -1,7 +1,8 @@
 //! A user's film history exported from elsewhere: Letterboxd (`ratings.csv`, `diary.csv`,
 //! `watchlist.csv`, `watched.csv`, `likes/films.csv`, one by one or as the zip its export
 //! downloads; NextFlex's own export adds `not-interested.csv` in the same columns), IMDb's
-//! ratings export, and a plain CSV naming movies by id or by title and year.
+//! ratings export, Trakt's JSON lists (one by one or zipped: see [`trakt`]), and a plain CSV
+//! naming movies by id or by title and year.
 //! Recognised by the header (case-insensitive, in any column order, extra columns ignored); a
 //! BOM and CRLF line ends are accepted.
 //!
@@ -12,6 +13,7 @@
 
 mod archive;
 mod fields;
+mod trakt;
 pub mod write;
 
 use std::collections::HashMap;
@@ -32,6 +34,12 @@ pub enum ExportFormat {
     /// NextFlex's own `not-interested.csv` (its export's films the user dismissed), in
     /// Letterboxd's columns.
     NotInterested,
+    /// Trakt's ratings (1–10), as JSON.
+    TraktRatings,
+    /// Trakt's watchlist.
+    TraktWatchlist,
+    /// Trakt's watched films or its history: films seen.
+    TraktWatched,
     ImdbRatings,
     Plain,
 }
@@ -45,6 +53,9 @@ impl ExportFormat {
             ExportFormat::LetterboxdWatched => "letterboxd_watched",
             ExportFormat::LetterboxdLikes => "letterboxd_likes",
             ExportFormat::NotInterested => "nextflex_not_interested",
+            ExportFormat::TraktRatings => "trakt_ratings",
+            ExportFormat::TraktWatchlist => "trakt_watchlist",
+            ExportFormat::TraktWatched => "trakt_watched",
             ExportFormat::ImdbRatings => "imdb_ratings",
             ExportFormat::Plain => "plain",
         }
@@ -71,6 +82,8 @@ impl ExportFormat {
                 | ExportFormat::LetterboxdWatched
                 | ExportFormat::LetterboxdLikes
                 | ExportFormat::NotInterested
+                | ExportFormat::TraktWatchlist
+                | ExportFormat::TraktWatched
         )
     }
 }
@@ -161,15 +174,23 @@ pub fn read_upload(
     max_file_bytes: usize,
 ) -> Result<Vec<NamedExport>, ExportError> {
     if is_zip(bytes) {
-        return archive::letterboxd_files(bytes, max_file_bytes)?
-            .into_iter()
-            .map(|(file, format, bytes)| {
-                read_as(Some(format), &bytes, max_rows).map(|export| NamedExport {
-                    file: file.to_owned(),
-                    export,
-                })
-            })
-            .collect();
+        let mut files = Vec::new();
+        for (file, format, bytes) in archive::export_files(bytes, max_file_bytes)? {
+            let export = match format {
+                Some(format) => read_as(Some(format), &bytes, max_rows)?,
+                // A JSON file of a zip that is none of Trakt's lists (its profile, its stats) is
+                // left alone, as Letterboxd's other files are.
+                None => match trakt::read(&bytes, max_rows) {
+                    Err(ExportError::UnknownHeader) => continue,
+                    read => read?,
+                },
+            };
+            files.push(NamedExport { file, export });
+        }
+        if files.is_empty() {
+            return Err(archive::nothing_to_read());
+        }
+        return Ok(files);
     }
     let base = name
         .map(|n| {
@@ -185,7 +206,11 @@ pub fn read_upload(
         "not-interested.csv" => Some(ExportFormat::NotInterested),
         _ => None,
     };
-    let export = read_as(hint, bytes, max_rows)?;
+    let export = if trakt::is_json(bytes) {
+        trakt::read(bytes, max_rows)?
+    } else {
+        read_as(hint, bytes, max_rows)?
+    };
     Ok(vec![NamedExport {
         file: name.unwrap_or("upload").to_owned(),
         export,

@@ -1,5 +1,5 @@
 //! `POST /api/me/imports`: a user brings their ratings, watchlist and films seen from Letterboxd (a file, or
-//! the zip its export downloads), IMDb or a plain CSV (see [`nextflex_data::exports`] for what is
+//! the zip its export downloads), Trakt, IMDb or a plain CSV (see [`nextflex_data::exports`] for what is
 //! read and [`nextflex_app::history_import`] for the matching). A row that cannot be used is
 //! skipped and reported with its line; a file with no usable row, or a zip that is not a
 //! Letterboxd export, is refused and nothing is written. Importing the same file twice changes
@@ -43,7 +43,8 @@ pub fn router() -> OpenApiRouter<ApiContext> {
 #[allow(dead_code)]
 struct ImportForm {
     /// Letterboxd's export zip as downloaded (or its ratings.csv, diary.csv, watchlist.csv or
-    /// watched.csv), IMDb's ratings export, or a CSV with `rating` and one of `movieId`
+    /// watched.csv), Trakt's export zip (or one of its JSON lists), IMDb's ratings export,
+    /// NextFlex's own export, or a CSV with `rating` and one of `movieId`
     /// (MovieLens), `movie_id` (NextFlex), `tmdbId`, `imdbId`, or `title` and `year`. At most
     /// 5 MB (each file of a zip too, unpacked) and 20,000 rows a file.
     #[schema(value_type = String, format = Binary)]
@@ -95,7 +96,8 @@ struct FileRead {
     /// Its name as uploaded, or its path in the zip.
     file: String,
     /// `letterboxd_ratings`, `letterboxd_diary`, `letterboxd_watchlist`, `letterboxd_watched`,
-    /// `letterboxd_likes`, `nextflex_not_interested`, `imdb_ratings` or `plain`.
+    /// `letterboxd_likes`, `nextflex_not_interested`, `trakt_ratings`, `trakt_watchlist`,
+    /// `trakt_watched`, `imdb_ratings` or `plain`.
     #[schema(value_type = String)]
     format: &'static str,
     /// Rows naming a film.
@@ -220,7 +222,7 @@ async fn read_form(mut multipart: Multipart) -> Result<Form, ApiError> {
     Ok((name, file, overwrite))
 }
 
-/// Import ratings or a watchlist from Letterboxd (its export zip), IMDb or a plain CSV
+/// Import ratings, a watchlist and films seen from Letterboxd (its export zip), Trakt, IMDb or a plain CSV
 #[utoipa::path(
     post,
     path = "/api/me/imports",

@@ -397,6 +397,84 @@ async fn a_letterboxd_zip_imports_in_one_upload(backend: Backend) {
     assert_eq!(listed[0]["movie"]["title"], "GoldenEye");
 }
 
+/// Trakt's export as a zip of JSON lists: ratings (1–10) halved, the watchlist, watched films
+/// marked seen, episodes counted as not films, its other JSON files left alone; one upload.
+async fn a_trakt_export_imports_in_one_upload(backend: Backend) {
+    let Some((app, _db, token)) = app_with_user(backend, "trakt@example.com").await else {
+        return;
+    };
+    let movie = |title: &str, year: i64| {
+        format!(
+            r#"{{"title": "{title}", "year": {year}, "ids": {{"trakt": 1, "slug": "x", "imdb": null, "tmdb": null}}}}"#
+        )
+    };
+    let ratings = format!(
+        r#"[{{"rated_at": "2024-01-05T20:00:00.000Z", "rating": 9, "type": "movie", "movie": {}}},
+            {{"rated_at": "2024-01-06T20:00:00.000Z", "rating": 8, "type": "show", "show": {{"title": "Lost"}}}}]"#,
+        movie("Heat", 1995)
+    );
+    let watchlist = format!(
+        r#"[{{"rank": 1, "id": 3, "listed_at": "2024-03-01T10:00:00.000Z", "notes": null, "type": "movie", "movie": {}}}]"#,
+        movie("GoldenEye", 1995)
+    );
+    let watched = format!(
+        r#"[{{"plays": 1, "last_watched_at": "2024-02-01T10:00:00.000Z", "last_updated_at": "2024-02-01T10:00:00.000Z", "movie": {}}},
+            {{"plays": 3, "last_watched_at": "2024-01-05T10:00:00.000Z", "last_updated_at": "2024-01-05T10:00:00.000Z", "movie": {}}}]"#,
+        movie("Jumanji", 1995),
+        movie("Heat", 1995)
+    );
+    let zip = zip_of(&[
+        ("trakt-ann/ratings-movies.json", &ratings),
+        ("trakt-ann/watchlist-movies.json", &watchlist),
+        ("trakt-ann/watched-movies.json", &watched),
+        ("trakt-ann/user-profile.json", r#"{"username": "ann"}"#),
+    ]);
+    let (status, body) = import_file(&app, &token, "trakt-ann.zip", &zip, "keep").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let formats: Vec<(&str, &str)> = body["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["file"].as_str().unwrap(), f["format"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        formats,
+        [
+            ("trakt-ann/ratings-movies.json", "trakt_ratings"),
+            ("trakt-ann/watched-movies.json", "trakt_watched"),
+            ("trakt-ann/watchlist-movies.json", "trakt_watchlist"),
+        ]
+    );
+    assert_eq!(
+        numbers(
+            &body,
+            ["rated", "watchlisted", "seen", "not_films", "duplicates"]
+        ),
+        [1, 1, 1, 1, 1],
+        "{body}"
+    );
+    let (_, mine) = app.call("GET", "/api/me/ratings", Some(&token), None).await;
+    assert_eq!(rating_of(&mine, "Heat"), Some(4.5));
+    let (_, seen) = app.call("GET", "/api/me/seen", Some(&token), None).await;
+    assert_eq!(seen[0]["movie"]["title"], "Jumanji", "{seen}");
+
+    // One of its files alone, too.
+    let (status, body) = import_file(
+        &app,
+        &token,
+        "ratings-movies.json",
+        ratings.as_bytes(),
+        "keep",
+    )
+    .await;
+    assert_eq!(
+        (status, body["format"].as_str()),
+        (StatusCode::OK, Some("trakt_ratings")),
+        "{body}"
+    );
+    assert_eq!(body["already_rated"], 1, "{body}");
+}
+
 /// (movie id, rating) of each entry of a `GET` of `path` (ratings or a list), sorted.
 async fn films_of(app: &TestApp, token: &str, path: &str) -> Vec<(i64, String)> {
     let (status, body) = app.call("GET", path, Some(token), None).await;
@@ -591,7 +669,8 @@ backend_tests!(
     an_imdb_export_of_today_imports_and_counts_what_is_not_here,
     a_letterboxd_zip_imports_in_one_upload,
     hostile_zips_are_refused_and_write_nothing,
-    an_export_imported_into_a_new_account_gives_the_same_films
+    an_export_imported_into_a_new_account_gives_the_same_films,
+    a_trakt_export_imports_in_one_upload
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -148,9 +148,10 @@ export function ImportHistory() {
       <Typography sx={{ color: 'text.secondary' }}>
         Bring your history: the zip Letterboxd gives you (Settings → Data → Export; upload it as it
         is, or one of its files: ratings.csv, diary.csv, watchlist.csv, watched.csv), IMDb’s ratings
-        export (Your Ratings → ⋯ → Export), NextFlex’s own export, or any CSV with a rating and a
-        movieId, imdb_id, tmdb_id, or title and year. Films watched or liked without a rating are
-        marked seen. Importing the same file again changes nothing.
+        export (Your Ratings → ⋯ → Export), Trakt’s export (Settings → Data → Export; the zip, or
+        one of its JSON lists), NextFlex’s own export, or any CSV with a rating and a movieId,
+        imdb_id, tmdb_id, or title and year. Films watched or liked without a rating are marked
+        seen. Importing the same file again changes nothing.
       </Typography>
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
         <Button component="label" variant="outlined" startIcon={<UploadFileOutlinedIcon />}>
@@ -158,7 +159,7 @@ export function ImportHistory() {
           <input
             hidden
             type="file"
-            accept=".csv,.zip,text/csv,application/zip"
+            accept=".csv,.zip,.json,text/csv,application/zip,application/json"
             data-testid="import-file"
             onChange={(e) => setFile(e.target.files?.[0] ?? null)}
           />
