@@ -11,7 +11,7 @@
 // delete the post from the admin posts table → the post is gone from the feed → home and Browse
 // on a phone. Screenshots of every page.
 
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
@@ -194,6 +194,27 @@ async function logIn(email, password) {
   await page.getByRole('button', { name: 'Account menu' }).waitFor();
 }
 
+/** `GET path` as the logged-in user, read in the page with the app's own stored token. */
+async function api(p) {
+  return page.evaluate(async (p) => {
+    const { access } = JSON.parse(localStorage.getItem('nextflex.tokens') ?? '{}');
+    const response = await fetch(p, { headers: { Authorization: `Bearer ${access}` } });
+    return response.json();
+  }, p);
+}
+
+/** The caller's films: ratings (id and stars), watchlist, seen and dismissed ids, sorted. */
+async function myFilms() {
+  const ids = (list) => list.map((e) => e.movie_id).sort((a, b) => a - b);
+  const ratings = (await api('/api/me/ratings')).map((r) => `${r.movie.id}:${r.rating}`).sort();
+  return {
+    ratings,
+    watchlist: ids(await api('/api/me/watchlist')),
+    seen: ids(await api('/api/me/seen')),
+    dismissed: ids(await api('/api/me/dismissed')),
+  };
+}
+
 /** The movie ids of the cards inside `scope`, in order. */
 async function cardIds(scope) {
   return scope
@@ -305,6 +326,25 @@ async function main() {
       `the first suggestion for "spiderm" is ${JSON.stringify(text)}`,
     );
     await shot('search-suggestions');
+    await header.press('Escape');
+    await header.fill('');
+    // One query after another: the second never shows the first one's films.
+    await header.pressSequentially('halloween', { delay: 40 });
+    await page.getByTestId('search-suggestion').filter({ hasText: 'Halloween' }).first().waitFor();
+    await header.fill('');
+    await header.pressSequentially('jaws', { delay: 40 });
+    const shown = new Set();
+    const until = Date.now() + 1500;
+    while (Date.now() < until) {
+      for (const t of await page.getByTestId('search-suggestion').allInnerTexts()) shown.add(t);
+      await page.waitForTimeout(50);
+    }
+    const stale = [...shown].filter((t) => t.includes('Halloween'));
+    check(stale.length === 0, `after "jaws", the suggestions showed ${JSON.stringify(stale)}`);
+    check(
+      [...shown].some((t) => t.startsWith('Jaws')),
+      `no suggestion for "jaws": ${JSON.stringify([...shown])}`,
+    );
     await header.press('Escape');
     await header.fill('');
   });
@@ -507,7 +547,40 @@ async function main() {
     await page
       .locator(`[data-testid="row-for_you"] [data-movie-id="${id}"]`)
       .waitFor({ state: 'detached' });
+    // The snackbar's Undo brings it back.
+    const undone = page.waitForResponse(
+      (r) => r.url().endsWith(`/api/me/dismissed/${id}`) && r.request().method() === 'DELETE',
+    );
+    await page.getByRole('button', { name: 'Undo' }).click();
+    check((await undone).status() === 204, 'undoing the dismissal was refused');
+    const dismissed = (await api('/api/me/dismissed')).map((e) => String(e.movie_id));
+    check(!dismissed.includes(id), `${id} is still dismissed after Undo`);
   });
+
+  await step(
+    "a returning user's home: no hero, nothing they rated in Popular or Top rated",
+    async () => {
+      await goto('/');
+      await page
+        .locator('[data-testid="row-popular"] [data-testid="movie-card"]')
+        .first()
+        .waitFor();
+      await page
+        .locator('[data-testid="row-top-rated"] [data-testid="movie-card"]')
+        .first()
+        .waitFor();
+      check(
+        (await page.getByText('Find your next favourite film.').count()) === 0,
+        'the newcomer hero is still there',
+      );
+      const rated = new Set((await api('/api/me/ratings')).map((r) => String(r.movie.id)));
+      check(rated.size >= 5, `only ${rated.size} ratings`);
+      for (const row of ['row-popular', 'row-top-rated']) {
+        const shown = (await cardIds(page.getByTestId(row))).filter((id) => rated.has(id));
+        check(shown.length === 0, `${row} shows films the user rated: ${shown}`);
+      }
+    },
+  );
 
   await step('watch together with a guest who pastes their ratings', async () => {
     await goto('/together');
@@ -657,6 +730,41 @@ async function main() {
     await shot('posts');
   });
 
+  await step('export, then import into a new account: the same films on every list', async () => {
+    const mine = await myFilms();
+    check(
+      mine.ratings.length >= 5 && mine.seen.length >= 1,
+      `too little to compare: ${JSON.stringify(mine)}`,
+    );
+    await goto('/profile');
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download my films' }).click();
+    const zip = readFileSync(await (await downloading).path());
+    await logOut();
+    await goto('/register');
+    await field('First name').fill('Ira');
+    await field('Last name').fill('Mover');
+    await field('Email').fill(`moved-${email}`);
+    await field('Password').fill(password);
+    await field('Repeat password').fill(password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL(/\/taste$/);
+    await goto('/profile');
+    await page.getByTestId('import-file').setInputFiles({
+      name: 'nextflex-export.zip',
+      mimeType: 'application/zip',
+      buffer: zip,
+    });
+    await page.getByTestId('import-submit').click();
+    await page.getByTestId('import-summary').waitFor();
+    const moved = await myFilms();
+    check(
+      JSON.stringify(moved) === JSON.stringify(mine),
+      `the new account has ${JSON.stringify(moved)}, not ${JSON.stringify(mine)}`,
+    );
+    await shot('profile-import-export');
+  });
+
   await step('log out', async () => {
     await logOut();
   });
@@ -760,6 +868,46 @@ async function main() {
     await shot('browse-375-filters');
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'detached' });
+  });
+
+  await step('on a 375 px touch screen no quick action covers a title', async () => {
+    const touch = await browser.newContext({
+      viewport: MOBILE,
+      isMobile: true,
+      hasTouch: true,
+      reducedMotion: 'reduce',
+    });
+    await touch.route(/^https:\/\/image\.tmdb\.org\//, (route) => route.abort());
+    const phone = await touch.newPage();
+    await phone.goto(url('/login'), { waitUntil: 'domcontentloaded' });
+    await phone.getByLabel(/^Email(\s*\*)?$/).fill(ADMIN_EMAIL);
+    await phone.getByLabel(/^Password(\s*\*)?$/).fill(ADMIN_PASSWORD);
+    await phone.getByRole('button', { name: 'Log in', exact: true }).click();
+    await phone.getByRole('button', { name: 'Account menu' }).waitFor();
+    await phone.goto(url('/browse'), { waitUntil: 'domcontentloaded' });
+    await phone.getByTestId('quick-actions').first().waitFor();
+    const overlaps = await phone.evaluate(() =>
+      [...document.querySelectorAll('[data-testid="movie-card"]')].flatMap((card) => {
+        const actions = card
+          .querySelector('[data-testid="quick-actions"]')
+          ?.getBoundingClientRect();
+        if (!actions) return [];
+        return [...card.querySelectorAll('h3, [data-poster-title]')]
+          .map((t) => t.getBoundingClientRect())
+          .filter(
+            (t) =>
+              t.width > 0 &&
+              actions.left < t.right &&
+              t.left < actions.right &&
+              actions.top < t.bottom &&
+              t.top < actions.bottom,
+          )
+          .map(() => card.getAttribute('data-movie-id'));
+      }),
+    );
+    check(overlaps.length === 0, `quick actions cover the titles of ${overlaps}`);
+    await phone.screenshot({ path: path.join(SHOTS, 'browse-375-touch.png') });
+    await touch.close();
   });
 
   await step('no uncaught errors in the page', async () => {

@@ -49,6 +49,7 @@ export function GeneratedPoster({
       <Box aria-hidden sx={{ position: 'relative', display: thumbnail ? 'none' : undefined }}>
         <Typography
           component="span"
+          data-poster-title
           sx={{
             display: '-webkit-box',
             WebkitLineClamp: 4,

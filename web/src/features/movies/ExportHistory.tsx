@@ -20,9 +20,10 @@ export function ExportHistory() {
   return (
     <Stack spacing={1.5} sx={{ alignItems: 'flex-start' }}>
       <Typography sx={{ color: 'text.secondary' }}>
-        Your ratings, watchlist and the films you are not interested in, as a zip: its ratings.csv
-        and watchlist.csv use Letterboxd&rsquo;s columns with TMDB and IMDb ids, so
-        Letterboxd&rsquo;s importer and NextFlex&rsquo;s read them back.
+        Your ratings, watchlist, films seen and the films you are not interested in, as a zip: its
+        ratings.csv, watchlist.csv and watched.csv use Letterboxd&rsquo;s columns with TMDB and IMDb
+        ids, so Letterboxd&rsquo;s importer and NextFlex&rsquo;s read them back (NextFlex reads back
+        the films you are not interested in, too).
       </Typography>
       <Button
         variant="outlined"
