@@ -9,7 +9,6 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import AutoAwesomeOutlinedIcon from '@mui/icons-material/AutoAwesomeOutlined';
-import StarRoundedIcon from '@mui/icons-material/StarRounded';
 import { useSearchParams } from 'react-router-dom';
 import { useGetGenresQuery, useGetRecommendationsQuery } from '../api/movies';
 import type { ChartItem, PersonalItem } from '../api/types';
@@ -36,46 +35,38 @@ export function becauseVerb(because: PersonalItem['because']): string {
   return because[0]?.seen ? 'saw' : 'liked';
 }
 
+/**
+ * A pick's one number and its reason. One number: the match, in the list's own order. The stars
+ * explicit ALS predicts come from another model and did not always agree with the order ("100 %
+ * match ★4.0" above "91 % match ★4.2"), so they are shown on the film's page, not here. Every
+ * pick says why: the rated (or seen) films carrying at least a tenth of its score, or, when no
+ * film carries that much, that it comes from many of them together.
+ */
 function Because({ item, best }: { item: PersonalItem; best: number }) {
   return (
     <Box data-testid="recommendation-reason">
-      <Typography
-        variant="body2"
-        sx={{ display: 'flex', alignItems: 'center', gap: 0.75, whiteSpace: 'nowrap' }}
-      >
-        <Box
-          component="span"
-          sx={{ fontWeight: 700, color: 'success.main' }}
-          title="How well it fits your taste, against your best match"
-        >
-          {matchPercent(item.score, best)}% match
-        </Box>
-        {item.predicted_rating != null && (
-          <Box
-            component="span"
-            sx={{ display: 'inline-flex', alignItems: 'center', color: 'text.secondary' }}
-            title="The stars we think you would give it (the card’s other stars are everyone’s mean)"
-          >
-            <StarRoundedIcon sx={{ fontSize: 16, color: 'warning.main' }} aria-hidden />
-            {item.predicted_rating.toFixed(1)}
-          </Box>
+      <Typography variant="body2" sx={{ fontWeight: 700, color: 'success.main' }}>
+        {matchPercent(item.score, best)}% match
+      </Typography>
+      <Typography variant="caption" sx={{ color: 'text.secondary', display: 'block', mt: 0.25 }}>
+        {item.because.length === 0 ? (
+          'From many of your ratings together, none of them most of all'
+        ) : (
+          <>
+            Because you {becauseVerb(item.because)}{' '}
+            {item.because.map((b, i) => (
+              <span key={b.id}>
+                {i > 0 && (i === item.because.length - 1 ? ' and ' : ', ')}
+                {i > 0 && b.seen !== item.because[i - 1]?.seen && (b.seen ? 'saw ' : 'liked ')}
+                <Link href={`/movies/${b.id}`} sx={{ color: 'secondary.main' }}>
+                  {b.title}
+                </Link>{' '}
+                ({Math.round(b.share * 100)}%)
+              </span>
+            ))}
+          </>
         )}
       </Typography>
-      {item.because.length > 0 && (
-        <Typography variant="caption" sx={{ color: 'text.secondary', display: 'block', mt: 0.25 }}>
-          Because you {becauseVerb(item.because)}{' '}
-          {item.because.map((b, i) => (
-            <span key={b.id}>
-              {i > 0 && (i === item.because.length - 1 ? ' and ' : ', ')}
-              {i > 0 && b.seen !== item.because[i - 1]?.seen && (b.seen ? 'saw ' : 'liked ')}
-              <Link href={`/movies/${b.id}`} sx={{ color: 'secondary.main' }}>
-                {b.title}
-              </Link>{' '}
-              ({Math.round(b.share * 100)}%)
-            </span>
-          ))}
-        </Typography>
-      )}
     </Box>
   );
 }
@@ -133,8 +124,10 @@ export default function ForYouPage() {
         )}
         {personal && (
           <Typography sx={{ color: 'text.secondary', mb: 2 }} data-testid="for-you-personalised">
-            Based on your {data.ratings_used} {data.ratings_used === 1 ? 'rating' : 'ratings'}. Rate
-            more movies to sharpen it.
+            Based on your {data.ratings_used} {data.ratings_used === 1 ? 'rating' : 'ratings'}. The
+            match says how well a film fits your taste, against the list&rsquo;s best fit (100%); a
+            film&rsquo;s page has the stars we think you would give it. Rate more movies to sharpen
+            it.
           </Typography>
         )}
         {data.results.length === 0 ? (
