@@ -317,7 +317,7 @@ struct WatchQuery {
 #[utoipa::path(
     get,
     path = "/api/movies/{id}/watch",
-    tag = "movies",
+    tag = "catalogue",
     params(("id" = i64, Path, minimum = 1, description = "The movie's id"), WatchQuery),
     responses(
         InvalidPath,
@@ -331,8 +331,9 @@ async fn watch(
     PathParam(id): PathParam<MovieId>,
     QueryParams(query): QueryParams<WatchQuery>,
 ) -> Result<axum::Json<WatchBody>, ApiError> {
-    let country = match query.country.as_deref().map(str::trim) {
-        None | Some("") => DEFAULT_COUNTRY.to_owned(),
+    // The documented pattern, exactly: an empty or padded value is refused, not guessed at.
+    let country = match query.country.as_deref() {
+        None => DEFAULT_COUNTRY.to_owned(),
         Some(c) if c.len() == 2 && c.bytes().all(|b| b.is_ascii_alphabetic()) => {
             c.to_ascii_uppercase()
         }

@@ -681,6 +681,7 @@ const CATALOGUE: &[&str] = &[
     "GET /api/keywords/{id}",
     "GET /api/genres",
     "GET /api/languages",
+    "GET /api/movies/{id}/watch",
 ];
 const CHARTS: &[&str] = &[
     "GET /api/charts/popular",
@@ -709,6 +710,9 @@ const LISTS: &[&str] = &[
     "PUT /api/me/dismissed/{id}",
     "DELETE /api/me/dismissed/{id}",
     "GET /api/me/dismissed",
+    "PUT /api/me/seen/{id}",
+    "DELETE /api/me/seen/{id}",
+    "GET /api/me/seen",
 ];
 const POSTS: &[&str] = &[
     "POST /api/posts",
@@ -1067,6 +1071,14 @@ async fn the_catalogue_answers_as_documented() {
     s.expect(200, req("GET", "/api/genres")).await;
     let languages = s.json(200, req("GET", "/api/languages")).await;
     assert_eq!(languages[0]["code"], "en", "{languages}");
+    // The stub TMDB has no watch providers: an answer that says so, not an error.
+    let watch = |id: i64, query: &str| {
+        req("GET", "/api/movies/{id}/watch").path(format!("/api/movies/{id}/watch?{query}"))
+    };
+    let offers = s.json(200, watch(toy_story, "country=fr")).await;
+    assert_eq!(offers["reason"], "tmdb_unavailable", "{offers}");
+    s.expect(400, watch(toy_story, "country=france")).await;
+    s.expect(404, watch(999_999, "")).await;
     s.finish(CATALOGUE);
 }
 
@@ -1273,21 +1285,15 @@ async fn lists_answer_as_documented() {
     let u = users(&f).await;
     let jumanji = movie_id(&f.app, "jumanji").await;
     let mut s = Sweep::new(&f.app, &f.spec);
-    for list in ["watchlist", "dismissed"] {
-        let template: &'static str = if list == "watchlist" {
-            "/api/me/watchlist/{id}"
-        } else {
-            "/api/me/dismissed/{id}"
-        };
+    for (all, template) in [
+        ("/api/me/watchlist", "/api/me/watchlist/{id}"),
+        ("/api/me/dismissed", "/api/me/dismissed/{id}"),
+        ("/api/me/seen", "/api/me/seen/{id}"),
+    ] {
         let one = |method: &'static str, id: i64| {
             req(method, template)
-                .path(format!("/api/me/{list}/{id}"))
+                .path(format!("{all}/{id}"))
                 .bearer(&u.fan)
-        };
-        let all = if list == "watchlist" {
-            "/api/me/watchlist"
-        } else {
-            "/api/me/dismissed"
         };
         s.expect(200, one("PUT", jumanji)).await;
         s.expect(404, one("PUT", 999_999)).await;

@@ -166,7 +166,7 @@ async fn a_movie_says_where_to_watch_it_in_a_country_and_links_its_trailer() {
     );
     assert!(de["stream"].as_array().unwrap().is_empty() && de["link"].is_null());
 
-    for bad in ["USA", "1x", "é"] {
+    for bad in ["USA", "1x", "é", "", "%20us"] {
         let (status, body) = app
             .call(
                 "GET",
