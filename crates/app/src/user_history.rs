@@ -46,10 +46,18 @@ pub async fn of_user(db: &Db, user_id: UserId) -> Result<History> {
         .into_iter()
         .map(|r| (r.movie_id, r.rating as f32))
         .collect();
-    let ids = |entries: Vec<movie_lists::Entry>| entries.into_iter().map(|e| e.movie_id).collect();
-    Ok(History {
+    let mut history = History {
         ratings,
-        seen: ids(movie_lists::of_user(db, user_id, List::Seen).await?),
-        dismissed: ids(movie_lists::of_user(db, user_id, List::Dismissed).await?),
-    })
+        ..History::default()
+    };
+    for (list, entry) in
+        movie_lists::of_user_in(db, user_id, &[List::Seen, List::Dismissed]).await?
+    {
+        match list {
+            List::Seen => history.seen.insert(entry.movie_id),
+            List::Dismissed => history.dismissed.insert(entry.movie_id),
+            List::Watchlist => false,
+        };
+    }
+    Ok(history)
 }

@@ -18,6 +18,12 @@ pub enum List {
 }
 
 impl List {
+    fn parse(name: &str) -> Option<List> {
+        [List::Watchlist, List::Dismissed, List::Seen]
+            .into_iter()
+            .find(|l| l.as_str() == name)
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             List::Watchlist => "watchlist",
@@ -88,20 +94,39 @@ pub async fn clear(db: &Db, user_id: UserId, movie_id: MovieId) -> Result<()> {
 
 /// The movies on one of a user's lists, newest first.
 pub async fn of_user(db: &Db, user_id: UserId, list: List) -> Result<Vec<Entry>> {
-    let rows = sqlx::query(db.sql(
-        "SELECT movie_id, added_at FROM movie_lists WHERE user_id = ? AND list = ? \
+    let entries = of_user_in(db, user_id, &[list]).await?;
+    Ok(entries.into_iter().map(|(_, entry)| entry).collect())
+}
+
+/// The movies on any of `lists` of a user, each with its list, newest first: one query where a
+/// page needs several lists.
+pub async fn of_user_in(db: &Db, user_id: UserId, lists: &[List]) -> Result<Vec<(List, Entry)>> {
+    if lists.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT list, movie_id, added_at FROM movie_lists WHERE user_id = ? AND list IN ({}) \
          ORDER BY added_at DESC, movie_id",
-    ))
-    .bind(user_id.get())
-    .bind(list.as_str())
-    .fetch_all(db.pool())
-    .await?;
+        vec!["?"; lists.len()].join(", ")
+    );
+    let mut query = sqlx::query(db.sql_owned(sql)).bind(user_id.get());
+    for list in lists {
+        query = query.bind(list.as_str());
+    }
+    let rows = query.fetch_all(db.pool()).await?;
     rows.iter()
-        .map(|r| {
-            Ok(Entry {
-                movie_id: r.try_get("movie_id")?,
-                added_at: r.try_get("added_at")?,
-            })
+        .filter_map(|r| {
+            let read = || -> Result<Option<(List, Entry)>> {
+                let Some(list) = List::parse(&r.try_get::<String, _>("list")?) else {
+                    return Ok(None);
+                };
+                let entry = Entry {
+                    movie_id: r.try_get("movie_id")?,
+                    added_at: r.try_get("added_at")?,
+                };
+                Ok(Some((list, entry)))
+            };
+            read().transpose()
         })
         .collect()
 }
