@@ -52,45 +52,37 @@ impl WatchOptions {
         })
     }
 
+    /// The answer for movie `movie` (TMDB's `tmdb_id`, if it has one) in `country`.
     async fn answer(
         &self,
-        ctx: &ApiContext,
         movie: MovieId,
+        tmdb_id: Option<i64>,
         country: String,
-    ) -> Result<Arc<WatchBody>, ApiError> {
+    ) -> Arc<WatchBody> {
         let Some(tmdb) = &self.tmdb else {
-            return Ok(Arc::new(WatchBody::none(
-                country,
-                WatchReason::NotConfigured,
-            )));
+            return Arc::new(WatchBody::none(country, WatchReason::NotConfigured));
         };
         let key = (movie.get(), country);
         if let Some((at, body)) = self.cache.get(&key)
             && at.elapsed() < self.ttl
         {
-            return Ok(body);
+            return body;
         }
-        let detail = catalogue::detail(&ctx.db, movie)
-            .await?
-            .ok_or(NoSuchMovie)?;
         let country = key.1.clone();
-        let body = match detail.tmdb_id {
+        let body = match tmdb_id {
             None => WatchBody::none(country, WatchReason::NotOnTmdb),
             Some(id) => match fetch(tmdb, id, &country).await {
                 Ok(body) => body,
                 Err(why) => {
                     tracing::warn!(reason = %why, "TMDB's watch providers are unavailable");
                     // Not kept: the next request asks TMDB again.
-                    return Ok(Arc::new(WatchBody::none(
-                        country,
-                        WatchReason::TmdbUnavailable,
-                    )));
+                    return Arc::new(WatchBody::none(country, WatchReason::TmdbUnavailable));
                 }
             },
         };
         let body = Arc::new(body);
         self.cache.insert(key, (Instant::now(), Arc::clone(&body)));
-        Ok(body)
+        body
     }
 }
 
@@ -344,10 +336,9 @@ async fn watch(
             ));
         }
     };
-    if !catalogue::exists(&ctx.db, id).await? {
-        return Err(NoSuchMovie.into());
-    }
-    let body = ctx.watch.answer(&ctx, id, country).await?;
+    // One query both finds the movie and gives its TMDB id.
+    let tmdb_id = catalogue::tmdb_id(&ctx.db, id).await?.ok_or(NoSuchMovie)?;
+    let body = ctx.watch.answer(id, tmdb_id, country).await;
     Ok(axum::Json(WatchBody::clone(&body)))
 }
 

@@ -866,6 +866,16 @@ pub async fn id_by_movielens(db: &Db, movielens_id: MovieLensId) -> Result<Optio
     Ok(id.and_then(MovieId::new))
 }
 
+/// A movie's TMDB id: `None` when the catalogue has no such movie, `Some(None)` when it has the
+/// movie but no TMDB id for it.
+pub async fn tmdb_id(db: &Db, id: MovieId) -> Result<Option<Option<i64>>> {
+    let row = sqlx::query(db.sql("SELECT tmdb_id FROM movies WHERE id = ?"))
+        .bind(id.get())
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row.map(|r| r.try_get("tmdb_id")).transpose()?)
+}
+
 /// Whether the catalogue has a movie with this id.
 pub async fn exists(db: &Db, id: MovieId) -> Result<bool> {
     let row = sqlx::query(db.sql("SELECT id FROM movies WHERE id = ?"))
