@@ -9,6 +9,7 @@ draws the plots.
     python bench/compare.py keywords-subset KEYWORDS.csv OUT.csv --movies N
     python bench/compare.py content KEYWORDS.csv --out F.json [--movies N] [--k 50]
     python bench/compare.py topn RATINGS.csv --out F.json --work DIR [--nextflex BIN]
+    python bench/compare.py rmse RATINGS.csv --out F.json --work DIR [--nextflex BIN] [--split time]
     python bench/compare.py ials-big RATINGS.csv --out F.json [--factors 64 --iterations 15]
     python bench/compare.py pandas-read RATINGS.csv --out F.json [--repeat 5]
     python bench/compare.py annotate F.json TIME_OUTPUT
@@ -291,7 +292,8 @@ TOPN_RELEVANT_FROM = 4.0
 TOPN_MAX_USERS = 2000
 EASE_LAMBDAS = (5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
 TOPN_MODELS = [  # (key, label) in the order of the tables
-    ("nextflex-ease", "NextFlex EASE (self-tuned)"),
+    ("nextflex-ranking", "NextFlex as shipped (self-tuned: EASE, + iALS where the blend wins)"),
+    ("nextflex-ease", "NextFlex EASE alone (self-tuned)"),
     ("nextflex-ials", "NextFlex iALS (defaults)"),
     ("nextflex-als", "NextFlex ALS (explicit, self-tuned)"),
     ("nextflex-popularity", "NextFlex popularity"),
@@ -524,28 +526,34 @@ def ease_fit(x, lam):
     return p
 
 
-def cmd_topn(args):
-    import subprocess
-
-    import implicit
-    import numpy as np
+def write_split(args):
+    """The ratings of `args.ratings` and one split of them (a seeded random 80/20 of the rows,
+    or each user's latest 20 % with `--split time`), written to train.csv and test.csv in
+    `args.work` for NextFlex and every peer: (all, train, test, train.csv, test.csv)."""
     import pandas as pd
-    import scipy
-    from threadpoolctl import threadpool_limits
 
     os.makedirs(args.work, exist_ok=True)
     df = pd.read_csv(args.ratings)
     if "timestamp" not in df:
         df["timestamp"] = 0
     df = df[["userId", "movieId", "rating", "timestamp"]]
-    if args.split == "time":
-        tr, te = time_split(df, 0.8)
-    else:
-        tr, te = random_split(len(df), 0.8, args.seed)
+    tr, te = time_split(df, 0.8) if args.split == "time" else random_split(len(df), 0.8, args.seed)
     train, test = df.iloc[tr].reset_index(drop=True), df.iloc[te].reset_index(drop=True)
     train_csv, test_csv = os.path.join(args.work, "train.csv"), os.path.join(args.work, "test.csv")
     train.to_csv(train_csv, index=False)
     test.to_csv(test_csv, index=False)
+    return df, train, test, train_csv, test_csv
+
+
+def cmd_topn(args):
+    import subprocess
+
+    import implicit
+    import numpy as np
+    import scipy
+    from threadpoolctl import threadpool_limits
+
+    df, train, test, train_csv, test_csv = write_split(args)
     out = {"tool": "topn", "file": args.ratings, "rows": len(df), "train_pairs": len(train),
            "test_pairs": len(test), "split": (
                "each user's latest 20 % test (by timestamp)" if args.split == "time" else
@@ -698,7 +706,7 @@ def popularity_check(models):
 
 def shipped_key(result):
     """The NextFlex row its "For you" lists would use on this split (evaluate's
-    `lists_model`: EASE where the liked movies fit, else iALS)."""
+    `lists_model`: the shipped ranking model's row)."""
     return "nextflex-" + ((result.get("nextflex") or {}).get("lists_model") or "ease")
 
 
@@ -757,6 +765,114 @@ def topn_markdown(results):
 
 
 # ---------------------------------------------------------------------------------------------
+
+
+# ---------------------------------------------------------------------------------------------
+# Predicted stars against tuned peers: one split written to train.csv / test.csv for everyone;
+# NextFlex's explicit ALS tunes itself on a validation part of train.csv (`evaluate --test`);
+# Surprise SVD and Spark ALS get NextFlex's search (coordinate search on log-scale grids from
+# their defaults, a move kept when it lowers validation RMSE by 0.1 %) on a validation part
+# carved from train.csv the same way (80/20 seed 43, or each user's latest 20 % on a time
+# split), then are fitted on all of train.csv. RMSE over every test pair: a pair a model cannot
+# predict (Spark: a user or film absent from training) gets the training mean, as NextFlex's
+# model falls back to its biases.
+
+
+def cmd_rmse(args):
+    import subprocess
+
+    import numpy as np
+
+    _, train, test, train_csv, test_csv = write_split(args)
+    if args.split == "time":
+        vtr, vte = time_split(train, 0.8)
+    else:
+        vtr, vte = random_split(len(train), 0.8, args.seed + 1)
+    inner_train, inner_val = train.iloc[vtr], train.iloc[vte]
+    out = {"tool": "rmse", "file": args.ratings, "split": args.split, "train_pairs": len(train),
+           "test_pairs": len(test), "models": {}}
+
+    def rmse(pred, truth):
+        return float(np.sqrt(np.mean((np.asarray(pred) - np.asarray(truth)) ** 2)))
+
+    def tuned(key, axes, predict):
+        """Searches `axes` on the validation part, then fits the winner on train.csv."""
+        t = time.perf_counter()
+        best, trials, (default, won) = coordinate_search(
+            axes, lambda point: -rmse(predict(inner_train, inner_val, point), inner_val.rating))
+        select = time.perf_counter() - t
+        t = time.perf_counter()
+        score = rmse(predict(train, test, best), test.rating)
+        out["models"][key] = {"rmse": score, "chosen": best, "trials": trials,
+                              "validation_default": -default, "validation_best": -won,
+                              "selection_seconds": select, "fit_and_predict_seconds":
+                              time.perf_counter() - t}
+        print(f"  {key}: RMSE {score:.4f}, chose {best} in {trials} fits ({select:.0f} s)",
+              file=sys.stderr, flush=True)
+
+    if args.nextflex:
+        cmd = [args.nextflex, "evaluate", "--ratings", train_csv, "--test", test_csv,
+               "--model", "als", "--json"]
+        if args.split == "time":
+            cmd += ["--split", "time:0.9"]
+        with open(os.path.join(args.work, "nextflex.log"), "w") as log:
+            run = subprocess.run(cmd, cwd=args.work, stdout=subprocess.PIPE, stderr=log,
+                                 text=True, timeout=900)
+        nf = json.loads([l for l in run.stdout.splitlines() if l.startswith("{")][-1])
+        als = next((m for m in nf["tuning"]["models"] if m["model"] == "als"), {})
+        out["models"]["nextflex-als"] = {
+            "rmse": nf["rmse"], "chosen": als.get("chosen"), "trials": als.get("trials"),
+            "validation_default": als.get("default_score"),
+            "validation_best": als.get("best_score"), "scored_pairs": nf.get("scored_pairs")}
+        print(f"  nextflex-als: RMSE {nf['rmse']:.4f}, chose {als.get('chosen')}",
+              file=sys.stderr, flush=True)
+
+    # Surprise SVD: factors, epochs, learning rate and regularisation, from its defaults.
+    import surprise
+    from surprise import SVD, Dataset, Reader
+
+    def svd_predict(fit_on, score_on, point):
+        data = Dataset.load_from_df(fit_on[["userId", "movieId", "rating"]],
+                                    Reader(rating_scale=(0.5, 5.0)))
+        algo = SVD(n_factors=int(point["n_factors"]), n_epochs=int(point["n_epochs"]),
+                   lr_all=point["lr_all"], reg_all=point["reg_all"], random_state=42)
+        algo.fit(data.build_full_trainset())
+        return [algo.predict(u, m).est for u, m in zip(score_on.userId, score_on.movieId)]
+
+    out["versions"] = {"surprise": surprise.__version__}
+    tuned("surprise-svd", [("n_factors", [10, 20, 50, 100, 200], 100),
+                           ("n_epochs", [10, 20, 40, 80], 20),
+                           ("lr_all", [0.002, 0.005, 0.01, 0.02], 0.005),
+                           ("reg_all", [0.005, 0.01, 0.02, 0.05, 0.1, 0.2], 0.02)], svd_predict)
+
+    # Spark ALS (local[2], loopback): rank, regParam and iterations, from compare.sh's settings.
+    import pyspark
+    from pyspark.ml.recommendation import ALS
+
+    spark = spark_session("4g")
+    # ALS truncates its lineage at checkpoints (every 10 iterations); without a checkpoint
+    # folder 20 iterations overflow the JVM's stack.
+    spark.sparkContext.setCheckpointDir(os.path.join(os.path.abspath(args.work), "checkpoints"))
+    out["versions"]["pyspark"] = pyspark.__version__
+    schema = "userId INT, movieId INT, rating FLOAT"
+
+    def spark_predict(fit_on, score_on, point):
+        f = spark.createDataFrame(fit_on[["userId", "movieId", "rating"]].astype(
+            {"userId": "int32", "movieId": "int32", "rating": "float32"}), schema=schema)
+        s = spark.createDataFrame(score_on[["userId", "movieId", "rating"]].astype(
+            {"userId": "int32", "movieId": "int32", "rating": "float32"}), schema=schema)
+        model = ALS(rank=int(point["rank"]), maxIter=int(point["maxIter"]),
+                    regParam=point["regParam"], userCol="userId", itemCol="movieId",
+                    ratingCol="rating", coldStartStrategy="nan", seed=42).fit(f)
+        got = model.transform(s).toPandas()
+        got = score_on[["userId", "movieId"]].merge(got[["userId", "movieId", "prediction"]],
+                                                    on=["userId", "movieId"], how="left")
+        return got.prediction.fillna(float(fit_on.rating.mean())).to_numpy()
+
+    tuned("spark-als", [("rank", [5, 10, 20, 40], 10), ("regParam", [0.01, 0.03, 0.1, 0.3, 1.0], 0.1),
+                        ("maxIter", [5, 10, 20], 10)], spark_predict)
+    spark.stop()
+    write(args.out, out)
 
 
 def cmd_ials_big(args):
@@ -1198,6 +1314,13 @@ def main():
     p.add_argument("--split", choices=("random", "time"), default="random",
                    help="random 80/20 rows, or each user's latest 20 %% as the test part")
     p.add_argument("--max-users", type=int, default=TOPN_MAX_USERS)
+    p = sub.add_parser("rmse")
+    p.add_argument("ratings")
+    p.add_argument("--out", required=True)
+    p.add_argument("--work", required=True, help="folder for train.csv, test.csv and logs")
+    p.add_argument("--nextflex", help="the nextflex binary (omitted: the peers only)")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--split", choices=("random", "time"), default="random")
     p = sub.add_parser("ials-big")
     p.add_argument("ratings")
     p.add_argument("--out", required=True)

@@ -15,6 +15,9 @@ use nextflex_store::ids::UserId;
 pub struct History {
     /// (movie, stars), the most recently rated first.
     pub ratings: Vec<(i64, f32)>,
+    /// When each of `ratings` was made (Unix seconds), in their order; empty where unknown
+    /// (then no rating is older than another).
+    pub rated_at: Vec<i64>,
     /// Watched, not rated: never recommended, and a like where people liked the film (see
     /// [`crate::recommender::Recommender::for_user`]).
     pub seen: HashSet<i64>,
@@ -41,13 +44,10 @@ impl History {
 
 /// The history of user `user_id` as the store holds it now.
 pub async fn of_user(db: &Db, user_id: UserId) -> Result<History> {
-    let ratings = ratings::of_user(db, user_id)
-        .await?
-        .into_iter()
-        .map(|r| (r.movie_id, r.rating as f32))
-        .collect();
+    let rows = ratings::of_user(db, user_id).await?;
     let mut history = History {
-        ratings,
+        ratings: rows.iter().map(|r| (r.movie_id, r.rating as f32)).collect(),
+        rated_at: rows.iter().map(|r| r.rated_at).collect(),
         ..History::default()
     };
     for (list, entry) in

@@ -37,6 +37,11 @@ pub struct EaseParams {
     /// Each dislike and each dismissed movie takes this times its row off every score (0: they
     /// are only left out of the lists).
     pub negative_weight: f32,
+    /// Time decay of a user's ratings when they are folded in, in days: a rating this much
+    /// older than the user's latest counts half as much, twice as old a quarter (0: no decay,
+    /// every rating counts alike). Training is not decayed: the item-to-item weights hold
+    /// what everybody's ratings say, whenever they were made.
+    pub half_life_days: f64,
 }
 
 impl EaseParams {
@@ -69,6 +74,12 @@ impl EaseParams {
         }
         if !(self.negative_weight.is_finite() && (0.0..=10.0).contains(&self.negative_weight)) {
             return bad("negative_weight", "must be from 0 to 10");
+        }
+        if !(self.half_life_days.is_finite() && self.half_life_days >= 0.0) {
+            return bad(
+                "half_life_days",
+                "must be 0 (no decay) or a positive number",
+            );
         }
         Ok(())
     }
@@ -120,10 +131,11 @@ pub struct EaseParts {
     pub weights: Vec<f32>,
 }
 
-/// A user folded in: the indices of the movies they like.
+/// A user folded in: the indices of the movies they like, each with its weight (1, or less
+/// for an older rating under a time decay).
 #[derive(Debug, Clone, PartialEq)]
 pub struct EaseTaste {
-    liked: Vec<u32>,
+    liked: Vec<(u32, f32)>,
     /// Items the user disliked or said they are not interested in, each lowering every score
     /// by `negative_weight` times its row.
     against: Vec<u32>,
@@ -133,6 +145,11 @@ pub struct EaseTaste {
 impl EaseTaste {
     pub fn is_informed(&self) -> bool {
         !self.liked.is_empty()
+    }
+
+    /// The model positions of the liked films (never recommended back).
+    pub(crate) fn liked_positions(&self) -> impl Iterator<Item = u32> + '_ {
+        self.liked.iter().map(|x| x.0)
     }
 }
 
@@ -221,10 +238,16 @@ impl EaseModel {
     /// Changes how users are folded in (which ratings are dislikes, and how much a dislike or
     /// dismissal counts), which needs no refit; values [`EaseParams::validate`] refuses are
     /// refused.
-    pub fn set_fold_in(&mut self, dislike_below: f32, negative_weight: f32) -> Result<()> {
+    pub fn set_fold_in(
+        &mut self,
+        dislike_below: f32,
+        negative_weight: f32,
+        half_life_days: f64,
+    ) -> Result<()> {
         let params = EaseParams {
             dislike_below,
             negative_weight,
+            half_life_days,
             ..self.params
         };
         params.validate()?;
@@ -268,32 +291,52 @@ impl EaseModel {
 
     /// A user from their ratings (external id, value): the liked movies the model knows, and
     /// the disliked ones as negative evidence of the model's [`EaseParams::negative_weight`].
+    /// Without times, no rating is older than another: none decays.
     pub fn fold_in(&self, ratings: &[(u32, f32)]) -> EaseTaste {
-        self.fold_in_with(ratings, &[], self.params.negative_weight)
+        self.fold_in_with(ratings, &[], &[], self.params.negative_weight)
     }
 
-    /// [`EaseModel::fold_in`], with the items the user dismissed ("not interested") as
-    /// negative evidence too: each dislike and dismissal takes `weight` times its row off every
-    /// score.
+    /// [`EaseModel::fold_in`], with when each rating was made (`rated_at`, Unix seconds, in the
+    /// order of `ratings`; empty: unknown, no decay) and the items the user dismissed ("not
+    /// interested") as negative evidence too: each dislike and dismissal takes `weight` times
+    /// its row off every score. Under [`EaseParams::half_life_days`] a liked movie counts
+    /// `0.5^(age / half-life)`, its age taken from the user's latest rating; a later rating of
+    /// the same movie replaces an earlier one.
     pub fn fold_in_with(
         &self,
         ratings: &[(u32, f32)],
+        rated_at: &[i64],
         dismissed: &[u32],
         weight: f32,
     ) -> EaseTaste {
-        let mut last: HashMap<u32, f32> = HashMap::new();
-        for &(item, v) in ratings {
-            last.insert(item, v);
+        let timed = rated_at.len() == ratings.len() && self.params.half_life_days > 0.0;
+        let latest = if timed {
+            rated_at.iter().copied().max().unwrap_or(0)
+        } else {
+            0
+        };
+        let mut last: HashMap<u32, (f32, i64)> = HashMap::new();
+        for (n, &(item, v)) in ratings.iter().enumerate() {
+            let at = if timed { rated_at[n] } else { latest };
+            last.insert(item, (v, at));
         }
-        let mut liked: Vec<u32> = last
+        let half_life = self.params.half_life_days * 86_400.0;
+        let decay = |at: i64| {
+            if timed {
+                0.5f64.powf((latest - at).max(0) as f64 / half_life) as f32
+            } else {
+                1.0
+            }
+        };
+        let mut liked: Vec<(u32, f32)> = last
             .iter()
-            .filter(|&(_, &v)| self.params.likes(v))
-            .filter_map(|(item, _)| self.items.position(*item))
+            .filter(|&(_, &(v, _))| self.params.likes(v))
+            .filter_map(|(item, &(_, at))| Some((self.items.position(*item)?, decay(at))))
             .collect();
-        liked.sort_unstable();
+        liked.sort_unstable_by_key(|x| x.0);
         let disliked = last
             .iter()
-            .filter(|&(_, &v)| v.is_finite() && v < self.params.dislike_below)
+            .filter(|&(_, &(v, _))| v.is_finite() && v < self.params.dislike_below)
             .map(|(item, _)| *item);
         let dismissed = dismissed
             .iter()
@@ -323,28 +366,26 @@ impl EaseModel {
         taste: &EaseTaste,
         k: usize,
         exclude: &HashSet<u32>,
-        mut accept: impl FnMut(u32) -> bool,
+        accept: impl FnMut(u32) -> bool,
     ) -> Vec<Ranked> {
-        let scores = self.scores(taste);
-        let excluded: HashSet<usize> = exclude
-            .iter()
-            .filter_map(|id| self.items.position(*id).map(|i| i as usize))
-            .chain(taste.liked.iter().map(|&j| j as usize))
-            .collect();
-        crate::topn::take_best(&scores, self.items.ids(), k, &excluded, |i| {
-            accept(self.items.ids()[i])
-        })
-        .into_iter()
-        .map(|i| Ranked::from_contributions(self.items.ids()[i], &self.contributions(taste, i)))
-        .collect()
+        let liked = taste.liked_positions().map(|j| j as usize);
+        crate::ranking::best_ranked(
+            &self.scores(taste),
+            &self.items,
+            k,
+            exclude,
+            liked,
+            accept,
+            |i| self.contributions(taste, i),
+        )
     }
 
     /// Every item's score for the user, in the order of [`EaseModel::items`].
     pub fn scores(&self, taste: &EaseTaste) -> Vec<f32> {
         let mut scores = vec![0f32; self.items.len()];
-        for &j in &taste.liked {
+        for &(j, weight) in &taste.liked {
             for (s, &w) in scores.iter_mut().zip(self.row(j)) {
-                *s += w;
+                *s += weight * w;
             }
         }
         for &d in &taste.against {
@@ -373,7 +414,12 @@ impl EaseModel {
         let mut terms: Vec<(u32, f64)> = taste
             .liked
             .iter()
-            .map(|&j| (self.items.ids()[j as usize], f64::from(self.row(j)[i])))
+            .map(|&(j, weight)| {
+                (
+                    self.items.ids()[j as usize],
+                    f64::from(weight) * f64::from(self.row(j)[i]),
+                )
+            })
             .chain(taste.against.iter().map(|&d| {
                 (
                     self.items.ids()[d as usize],
@@ -405,6 +451,7 @@ mod tests {
             popularity_discount: 0.0,
             dislike_below: 0.0,
             negative_weight: 0.0,
+            half_life_days: 0.0,
         }
     }
 
@@ -526,7 +573,7 @@ mod tests {
         let (liked, gone) = (model.items().ids()[0], model.items().ids()[1]);
         let mine = [(liked, 5.0)];
         let plain = model.scores(&model.fold_in(&mine));
-        let taste = model.fold_in_with(&mine, &[gone, gone], 0.5);
+        let taste = model.fold_in_with(&mine, &[], &[gone, gone], 0.5);
         let row = model.affinity(gone).unwrap();
         for (i, s) in model.scores(&taste).iter().enumerate() {
             assert!((s - (plain[i] - 0.5 * row[i])).abs() < 1e-6);
@@ -536,11 +583,11 @@ mod tests {
         }
         // Weight 0, or a film the user rated, changes nothing.
         assert_eq!(
-            model.scores(&model.fold_in_with(&mine, &[gone], 0.0)),
+            model.scores(&model.fold_in_with(&mine, &[], &[gone], 0.0)),
             plain
         );
         assert_eq!(
-            model.scores(&model.fold_in_with(&mine, &[liked], 0.5)),
+            model.scores(&model.fold_in_with(&mine, &[], &[liked], 0.5)),
             plain
         );
     }
@@ -565,7 +612,7 @@ mod tests {
         let plain = model.scores(&model.fold_in(&[(liked, 5.0)]));
         // A 1.5 is a dislike: as if dismissed at the model's weight.
         let low = model.scores(&model.fold_in(&[(liked, 5.0), (hated, 1.5)]));
-        let dismissed = model.scores(&model.fold_in_with(&[(liked, 5.0)], &[hated], 0.5));
+        let dismissed = model.scores(&model.fold_in_with(&[(liked, 5.0)], &[], &[hated], 0.5));
         assert_eq!(low, dismissed);
         assert_ne!(low, plain);
         // A 3 is neither a like nor a dislike.
@@ -577,6 +624,42 @@ mod tests {
             ..params(2.0)
         };
         assert!(bad.validate().is_err());
+    }
+
+    #[test]
+    fn an_older_like_counts_less_under_a_half_life_and_explanations_stay_exact() {
+        let (us, is, vs) = random_ratings(3);
+        let fitted = EaseModel::fit(&params(2.0), &us, &is, &vs).unwrap();
+        let (old, new) = (fitted.items().ids()[0], fitted.items().ids()[1]);
+        let mine = [(old, 5.0), (new, 4.5)];
+        let day = 86_400;
+        let at = [100 * day, 130 * day];
+        let mut model = fitted.clone();
+        // No decay: the times change nothing.
+        let plain = model.scores(&model.fold_in(&mine));
+        assert_eq!(
+            model.scores(&model.fold_in_with(&mine, &at, &[], 0.0)),
+            plain
+        );
+        // A half-life of 30 days: the like 30 days before the latest counts half.
+        model.set_fold_in(0.0, 0.0, 30.0).unwrap();
+        let taste = model.fold_in_with(&mine, &at, &[], 0.0);
+        let (row_old, row_new) = (model.affinity(old).unwrap(), model.affinity(new).unwrap());
+        for (i, s) in model.scores(&taste).iter().enumerate() {
+            assert!((s - (0.5 * row_old[i] + row_new[i])).abs() < 1e-6);
+            let terms = model.explain(&taste, model.items().ids()[i]).unwrap();
+            let sum: f64 = terms.iter().map(|t| t.1).sum();
+            assert!((sum - f64::from(*s)).abs() < 1e-5, "{sum} vs {s}");
+        }
+        // Without times (or with times that do not match the ratings) nothing decays.
+        assert_eq!(model.scores(&model.fold_in(&mine)), plain);
+        assert_eq!(
+            model.scores(&model.fold_in_with(&mine, &at[..1], &[], 0.0)),
+            plain
+        );
+        // A negative or non-finite half-life is refused.
+        assert!(model.set_fold_in(0.0, 0.0, -1.0).is_err());
+        assert!(model.set_fold_in(0.0, 0.0, f64::NAN).is_err());
     }
 
     #[test]

@@ -450,19 +450,17 @@ impl IalsModel {
         taste: &Taste,
         k: usize,
         exclude: &HashSet<u32>,
-        mut accept: impl FnMut(u32) -> bool,
+        accept: impl FnMut(u32) -> bool,
     ) -> Vec<Ranked> {
-        let excluded: HashSet<usize> = exclude
-            .iter()
-            .filter_map(|id| self.items.position(*id).map(|i| i as usize))
-            .collect();
-        let scores = self.scores(taste);
-        crate::topn::take_best(&scores, self.items.ids(), k, &excluded, |i| {
-            accept(self.items.ids()[i])
-        })
-        .into_iter()
-        .map(|i| Ranked::from_contributions(self.items.ids()[i], &self.contributions(taste, i)))
-        .collect()
+        crate::ranking::best_ranked(
+            &self.scores(taste),
+            &self.items,
+            k,
+            exclude,
+            std::iter::empty(),
+            accept,
+            |i| self.contributions(taste, i),
+        )
     }
 
     /// Every item's score for the user, in the order of [`IalsModel::items`].

@@ -5,6 +5,7 @@
 //! benchmarks alike.
 
 pub mod als;
+pub mod blend;
 pub mod bm25;
 pub mod charts;
 pub mod content;

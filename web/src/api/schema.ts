@@ -1537,7 +1537,7 @@ export interface components {
         };
         /** @description How one model was tuned. */
         ModelTuning: {
-            /** @description `ease`, `ials` or `als`. */
+            /** @description `ease`, `ials`, `blend` (the weight of iALS added to the chosen EASE) or `als`. */
             model: string;
             /**
              * @description `net_ndcg_at_10` (higher is better: NDCG@10 less the same gains of films the user rated

@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 
 use nextflex_engine::als::{AlsModel, AlsParams, AlsParts};
+use nextflex_engine::blend::BlendModel;
 use nextflex_engine::content::TermParts;
 use nextflex_engine::ease::{EaseModel, EaseParams, EaseParts};
 use nextflex_engine::ials::{Feedback, IalsModel, IalsParams, IalsParts, Objective};
@@ -100,41 +101,14 @@ pub fn encode(trained: &Trained) -> Result<(Vec<u8>, String)> {
     }
     match &trained.ranking {
         None => w.u8(0),
-        Some(RankingModel::Ials(model)) => {
-            let p = model.to_parts();
-            let q = p.params;
-            // 1: trained here; 3: Spark's objective (imported), its α after the seed.
-            w.u8(match q.objective {
-                Objective::Rendle => 1,
-                Objective::Spark { .. } => 3,
-            });
-            w.len(q.factors);
-            w.len(q.iterations);
-            w.f64(q.regularization);
-            w.f64(q.unobserved_weight);
-            w.f64(q.frequency_exponent);
-            w.len(q.cg_steps);
-            w.feedback(&q.feedback);
-            w.u64(q.seed);
-            if let Objective::Spark { alpha } = q.objective {
-                w.f64(alpha);
-            }
-            w.len(p.users);
-            w.u32s(&p.item_ids);
-            w.f64s(&p.item_factors);
-        }
-        Some(RankingModel::Ease(model)) => {
-            w.u8(2);
-            let p = model.to_parts();
-            w.f64(p.params.lambda);
-            w.len(p.params.min_likes);
-            w.len(p.params.max_items);
-            w.feedback(&p.params.feedback);
-            w.f64(p.params.popularity_discount);
-            w.f32(p.params.dislike_below);
-            w.f32(p.params.negative_weight);
-            w.u32s(&p.item_ids);
-            w.f32s(&p.weights);
+        Some(RankingModel::Ials(model)) => w.ials(model),
+        Some(RankingModel::Ease(model)) => w.ease(model),
+        Some(RankingModel::Blend(model)) => {
+            // 5: the blend: iALS's weight, then EASE's section and iALS's, each with its tag.
+            w.u8(5);
+            w.f64(model.ials_weight());
+            w.ease(model.ease());
+            w.ials(model.ials());
         }
     }
     match &trained.embeddings {
@@ -189,7 +163,7 @@ pub fn decode_embeddings(bytes: &[u8]) -> Result<Embeddings> {
 
 /// Decodes a stored snapshot, refusing anything that is not whole and of this format.
 pub fn decode(bytes: &[u8]) -> Result<Trained> {
-    let corrupt = |what: &str| Error::Invalid(format!("the model artifact is unusable: {what}"));
+    let corrupt = unusable;
     if bytes.len() < MAGIC.len() + 4 + 32 || &bytes[..MAGIC.len()] != MAGIC {
         return Err(corrupt("it is not a NextFlex model snapshot"));
     }
@@ -287,48 +261,21 @@ pub fn decode(bytes: &[u8]) -> Result<Trained> {
     };
     let ranking = match r.u8()? {
         0 => None,
-        tag @ (1 | 3) => {
-            let mut params = IalsParams {
-                factors: r.len()?,
-                iterations: r.len()?,
-                regularization: r.f64()?,
-                unobserved_weight: r.f64()?,
-                frequency_exponent: r.f64()?,
-                cg_steps: r.len()?,
-                feedback: r.feedback()?,
-                seed: r.u64()?,
-                objective: Objective::Rendle,
+        5 => {
+            let weight = r.f64()?;
+            let ease = match r.u8()? {
+                tag @ (2 | 4) => r.ease(tag)?,
+                _ => return Err(corrupt("the blend's first model is not EASE")),
             };
-            if tag == 3 {
-                params.objective = Objective::Spark { alpha: r.f64()? };
-            }
-            let parts = IalsParts {
-                params,
-                users: r.count()?,
-                item_ids: r.u32s()?,
-                item_factors: r.f64s()?,
+            let ials = match r.u8()? {
+                tag @ (1 | 3) => r.ials(tag)?,
+                _ => return Err(corrupt("the blend's second model is not iALS")),
             };
-            let model = IalsModel::from_parts(parts).map_err(|e| corrupt(&e.to_string()))?;
-            Some(RankingModel::Ials(model))
+            let blend = BlendModel::new(ease, ials, weight).map_err(|e| corrupt(&e.to_string()))?;
+            Some(RankingModel::Blend(Box::new(blend)))
         }
-        2 => {
-            let params = EaseParams {
-                lambda: r.f64()?,
-                min_likes: r.count()?,
-                max_items: r.count()?,
-                feedback: r.feedback()?,
-                popularity_discount: r.f64()?,
-                dislike_below: r.f32()?,
-                negative_weight: r.f32()?,
-            };
-            let parts = EaseParts {
-                params,
-                item_ids: r.u32s()?,
-                weights: r.f32s()?,
-            };
-            let model = EaseModel::from_parts(parts).map_err(|e| corrupt(&e.to_string()))?;
-            Some(RankingModel::Ease(model))
-        }
+        tag @ (1 | 3) => Some(RankingModel::Ials(r.ials(tag)?)),
+        tag @ (2 | 4) => Some(RankingModel::Ease(r.ease(tag)?)),
         _ => return Err(corrupt("unknown ranking model section")),
     };
     let embeddings = match r.u8()? {
@@ -354,6 +301,11 @@ pub fn decode(bytes: &[u8]) -> Result<Trained> {
     })
 }
 
+/// The error of a snapshot that cannot be read.
+fn unusable(what: &str) -> Error {
+    Error::Invalid(format!("the model artifact is unusable: {what}"))
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -361,6 +313,47 @@ fn hex(bytes: &[u8]) -> String {
 struct Writer(Vec<u8>);
 
 impl Writer {
+    /// An iALS section with its tag: 1 trained here; 3 Spark's objective (imported), its α
+    /// after the seed.
+    fn ials(&mut self, model: &IalsModel) {
+        let p = model.to_parts();
+        let q = p.params;
+        self.u8(match q.objective {
+            Objective::Rendle => 1,
+            Objective::Spark { .. } => 3,
+        });
+        self.len(q.factors);
+        self.len(q.iterations);
+        self.f64(q.regularization);
+        self.f64(q.unobserved_weight);
+        self.f64(q.frequency_exponent);
+        self.len(q.cg_steps);
+        self.feedback(&q.feedback);
+        self.u64(q.seed);
+        if let Objective::Spark { alpha } = q.objective {
+            self.f64(alpha);
+        }
+        self.len(p.users);
+        self.u32s(&p.item_ids);
+        self.f64s(&p.item_factors);
+    }
+
+    /// An EASE section with its tag: 4 (2, before the time decay, is read as no decay).
+    fn ease(&mut self, model: &EaseModel) {
+        self.u8(4);
+        let p = model.to_parts();
+        self.f64(p.params.lambda);
+        self.len(p.params.min_likes);
+        self.len(p.params.max_items);
+        self.feedback(&p.params.feedback);
+        self.f64(p.params.popularity_discount);
+        self.f32(p.params.dislike_below);
+        self.f32(p.params.negative_weight);
+        self.f64(p.params.half_life_days);
+        self.u32s(&p.item_ids);
+        self.f32s(&p.weights);
+    }
+
     fn embeddings(&mut self, e: &Embeddings) {
         self.str(&e.model);
         self.len(e.ids.len());
@@ -418,6 +411,51 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
+    /// An iALS section after its tag (1 or 3, see [`Writer::ials`]).
+    fn ials(&mut self, tag: u8) -> Result<IalsModel> {
+        let mut params = IalsParams {
+            factors: self.len()?,
+            iterations: self.len()?,
+            regularization: self.f64()?,
+            unobserved_weight: self.f64()?,
+            frequency_exponent: self.f64()?,
+            cg_steps: self.len()?,
+            feedback: self.feedback()?,
+            seed: self.u64()?,
+            objective: Objective::Rendle,
+        };
+        if tag == 3 {
+            params.objective = Objective::Spark { alpha: self.f64()? };
+        }
+        let parts = IalsParts {
+            params,
+            users: self.count()?,
+            item_ids: self.u32s()?,
+            item_factors: self.f64s()?,
+        };
+        IalsModel::from_parts(parts).map_err(|e| unusable(&e.to_string()))
+    }
+
+    /// An EASE section after its tag (2 or 4, see [`Writer::ease`]).
+    fn ease(&mut self, tag: u8) -> Result<EaseModel> {
+        let params = EaseParams {
+            lambda: self.f64()?,
+            min_likes: self.count()?,
+            max_items: self.count()?,
+            feedback: self.feedback()?,
+            popularity_discount: self.f64()?,
+            dislike_below: self.f32()?,
+            negative_weight: self.f32()?,
+            half_life_days: if tag == 4 { self.f64()? } else { 0.0 },
+        };
+        let parts = EaseParts {
+            params,
+            item_ids: self.u32s()?,
+            weights: self.f32s()?,
+        };
+        EaseModel::from_parts(parts).map_err(|e| unusable(&e.to_string()))
+    }
+
     fn embeddings(&mut self) -> Result<Embeddings> {
         let model = self.str()?;
         let n = self.len()?;

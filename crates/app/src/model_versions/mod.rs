@@ -513,6 +513,13 @@ impl Models {
                 }),
                 Some(RankingModel::Ease(m)) => ranking_params(&RankingParams {
                     ease: *m.params(),
+                    ials_blend: 0.0,
+                    ..self.settings.ranking
+                }),
+                Some(RankingModel::Blend(m)) => ranking_params(&RankingParams {
+                    ease: *m.ease().params(),
+                    ials: *m.ials().params(),
+                    ials_blend: m.ials_weight(),
                     ..self.settings.ranking
                 }),
                 None => ranking_params(&self.settings.ranking),
@@ -706,6 +713,8 @@ fn ranking_params(p: &RankingParams) -> serde_json::Value {
         "ease_popularity_discount": e.popularity_discount,
         "ease_dislike_below": e.dislike_below,
         "ease_negative_weight": e.negative_weight,
+        "ease_half_life_days": e.half_life_days,
+        "ials_blend": p.ials_blend,
         "ials_factors": i.factors,
         "ials_iterations": i.iterations,
         "ials_regularization": i.regularization,

@@ -74,9 +74,10 @@ pub const K: usize = 10;
 pub enum ModelKind {
     /// Explicit ALS: predicted ratings (RMSE, MAE) and its own top-10.
     Als,
-    /// The ranking model of the "For you" lists, as shipped: EASE where it fits, else iALS.
+    /// The ranking model of the "For you" lists, as shipped: EASE where it fits (blended with
+    /// iALS where tuning found the blend better), else iALS.
     Ranking,
-    /// The ranking model forced to EASE.
+    /// The ranking model forced to EASE, alone.
     Ease,
     /// The ranking model forced to iALS.
     Ials,
@@ -182,6 +183,8 @@ pub fn parts(
 pub struct Protocol<'a> {
     test: &'a Ratings,
     history: HashMap<u32, Vec<(u32, f32)>>,
+    /// When each rating of `history` was made, in its order.
+    rated_at: HashMap<u32, Vec<i64>>,
     seen: HashMap<u32, HashSet<u32>>,
     relevant: HashMap<u32, HashSet<u32>>,
     /// Test films each user rated [`DISMISSED_UP_TO`] or less.
@@ -208,8 +211,16 @@ impl<'a> Protocol<'a> {
     /// seeded with 7 beyond that).
     pub fn new(train: &Ratings, test: &'a Ratings, max_users: usize) -> Protocol<'a> {
         let mut history: HashMap<u32, Vec<(u32, f32)>> = HashMap::new();
-        for ((&u, &m), &r) in train.user.iter().zip(&train.movie).zip(&train.rating) {
+        let mut rated_at: HashMap<u32, Vec<i64>> = HashMap::new();
+        for (((&u, &m), &r), &t) in train
+            .user
+            .iter()
+            .zip(&train.movie)
+            .zip(&train.rating)
+            .zip(&train.timestamp)
+        {
             history.entry(u).or_default().push((m, r));
+            rated_at.entry(u).or_default().push(t);
         }
         let seen: HashMap<u32, HashSet<u32>> = history
             .iter()
@@ -244,6 +255,7 @@ impl<'a> Protocol<'a> {
         Protocol {
             test,
             history,
+            rated_at,
             seen,
             relevant,
             disliked,
@@ -305,11 +317,16 @@ impl<'a> Protocol<'a> {
         self.score_lists(&|_, seen| self.popularity_list(seen))
     }
 
-    /// The ranking model's lists, each user folded in from their training ratings as serving
-    /// does (popularity for a user it cannot inform).
+    /// The ranking model's lists, each user folded in from their training ratings and their
+    /// times as serving does (popularity for a user it cannot inform).
     pub fn ranking(&self, model: &RankingModel) -> ListScores {
         self.score_lists(&|u, seen| {
-            let taste = model.fold_in(self.history.get(&u).map_or(&[], Vec::as_slice));
+            let taste = model.fold_in_with(
+                self.history.get(&u).map_or(&[], Vec::as_slice),
+                self.rated_at.get(&u).map_or(&[], Vec::as_slice),
+                &[],
+                model.negative_weight(),
+            );
             if !taste.is_informed() {
                 return self.popularity_list(seen);
             }
@@ -373,7 +390,11 @@ pub fn evaluate(train: &Ratings, test: &Ratings, settings: &EvalSettings) -> Res
             ModelKind::Ranking | ModelKind::Ease | ModelKind::Ials => {
                 let mut params = settings.ranking;
                 match kind {
-                    ModelKind::Ease => params.ease.max_items = 50_000,
+                    // EASE alone, unblended, whatever its catalogue.
+                    ModelKind::Ease => {
+                        params.ease.max_items = 50_000;
+                        params.ials_blend = 0.0;
+                    }
                     ModelKind::Ials => params.ials_only = true,
                     _ => {}
                 }
@@ -401,8 +422,10 @@ pub fn evaluate(train: &Ratings, test: &Ratings, settings: &EvalSettings) -> Res
     } else {
         ModelKind::Ials
     };
+    // The lists as shipped: the ranking model's row (EASE, blended with iALS where tuning chose
+    // it, or iALS), else the forced model the shipped one would be.
     let lists = find(ModelKind::Ranking)
-        .map(|m| (shipped, m))
+        .map(|m| (ModelKind::Ranking, m))
         .or(find(shipped).map(|m| (shipped, m)))
         .or(als.map(|m| (ModelKind::Als, m)));
     let (lists_model, lists) = (lists.map(|l| l.0), lists.map(|l| l.1));
@@ -550,7 +573,7 @@ pub fn evaluate_dismissals(
             let mut scores = Vec::new();
             for u in &users {
                 let (mine, gone) = (&history[u], &dismissed[u]);
-                let taste = model.fold_in_with(mine, gone, weight);
+                let taste = model.fold_in_with(mine, &[], gone, weight);
                 if !taste.is_informed() {
                     continue;
                 }

@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 use nextflex_engine::als::AlsModel;
 use nextflex_engine::charts::{ChartStats, Ranked};
 use nextflex_engine::group;
-use nextflex_engine::ranking::RankingModel;
+use nextflex_engine::ranking::{RankingModel, RankingTaste};
 use nextflex_engine::similar::{SimilarIndex, TitleMatch};
 use serde::Serialize;
 
@@ -443,6 +443,34 @@ impl Recommender {
         history.ratings.iter().copied().chain(guesses).collect()
     }
 
+    /// When each entry of [`Recommender::taste`]'s answer was made, for the ranking model's
+    /// time decay: a rating's own time; a film seen without a rating, of unknown date, the
+    /// time of the user's earliest rating (it adds to their taste and never outweighs what they
+    /// rated lately). Empty where the ratings' times are unknown.
+    fn taste_times(history: &History, taste: &[(i64, f32)]) -> Vec<i64> {
+        if history.rated_at.len() != history.ratings.len() {
+            return Vec::new();
+        }
+        let earliest = history.rated_at.iter().copied().min().unwrap_or(0);
+        let mut times = history.rated_at.clone();
+        times.resize(taste.len(), earliest);
+        times
+    }
+
+    /// The ranking model's view of a user with this history: [`Recommender::taste`] with its
+    /// times, each dismissed film counted against the films like it (see
+    /// [`RankingModel::negative_weight`]).
+    fn ranking_taste(&self, model: &RankingModel, history: &History) -> RankingTaste {
+        let taste = self.taste(history);
+        let dismissed: Vec<u32> = history
+            .dismissed
+            .iter()
+            .filter_map(|&id| u32::try_from(id).ok())
+            .collect();
+        let (ratings, times) = known_at(&taste, &Self::taste_times(history, &taste));
+        model.fold_in_with(&ratings, &times, &dismissed, model.negative_weight())
+    }
+
     /// "Hidden gems for you": the films few people know ([`Recommender::little_known`]) and
     /// people here liked (rated at least as well as the average film) among the user's best
     /// personal picks: the first twentieth of the catalogue, as [`Recommender::for_user`]
@@ -477,15 +505,10 @@ impl Recommender {
         gems_only: Option<&dyn Fn(i64) -> bool>,
     ) -> ForYou<'_> {
         let known = known(&self.taste(history));
-        let dismissed: Vec<u32> = history
-            .dismissed
-            .iter()
-            .filter_map(|&id| u32::try_from(id).ok())
-            .collect();
         let taste = self
             .ranking
             .as_ref()
-            .map(|m| (m, m.fold_in_with(&known, &dismissed, m.negative_weight())));
+            .map(|m| (m, self.ranking_taste(m, history)));
         let Some((model, taste)) = taste.filter(|(_, t)| t.is_informed()) else {
             let mut chart = self.top_rated(ChartSource::Ratings, genre, usize::MAX);
             chart.entries.retain(|e| !history.knows(e.movie.id));
@@ -563,7 +586,7 @@ impl Recommender {
         history: &History,
     ) -> impl Fn(i64) -> Option<f32> + Send + Sync + '_ {
         let scored = self.ranking.as_ref().and_then(|model| {
-            let taste = model.fold_in(&known(&self.taste(history)));
+            let taste = self.ranking_taste(model, history);
             taste.is_informed().then(|| (model, model.scores(&taste)))
         });
         move |id| {
@@ -649,10 +672,22 @@ impl Recommender {
 
 /// Ratings with ids the models take (catalogue ids fit in u32).
 fn known(ratings: &[(i64, f32)]) -> Vec<(u32, f32)> {
-    ratings
-        .iter()
-        .filter_map(|&(id, r)| u32::try_from(id).ok().map(|id| (id, r)))
-        .collect()
+    known_at(ratings, &[]).0
+}
+
+/// [`known`], keeping each kept rating's time (`rated_at` in the order of `ratings`, or empty).
+fn known_at(ratings: &[(i64, f32)], rated_at: &[i64]) -> (Vec<(u32, f32)>, Vec<i64>) {
+    let timed = rated_at.len() == ratings.len();
+    let mut kept = (Vec::with_capacity(ratings.len()), Vec::new());
+    for (n, &(id, r)) in ratings.iter().enumerate() {
+        if let Ok(id) = u32::try_from(id) {
+            kept.0.push((id, r));
+            if timed {
+                kept.1.push(rated_at[n]);
+            }
+        }
+    }
+    kept
 }
 
 /// The most neighbours a similar-movies query returns.

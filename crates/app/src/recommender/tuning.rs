@@ -21,6 +21,13 @@
 //! (dislikes) are scored without refitting. Past the time budget the search stops and keeps
 //! the best point so far; with a budget of 0 the defaults are used, and the report says so.
 //!
+//! After EASE's own search (its λ, like threshold, popularity discount, dislikes and the time
+//! decay of a user's older ratings, whose half-life of 0, no decay, sits past the longest one on
+//! its grid), the search weighs iALS's scores into EASE's ([`nextflex_engine::blend`]): from a
+//! weight of 0, EASE alone, up, a weight kept only where it beats EASE alone by [`MIN_GAIN`] on
+//! the same validation lists. A blend costs a second model in memory and a second fold-in per
+//! request, so it has to earn its place.
+//!
 //! On data with more than [`TuningSettings::max_users`] users the search runs on a seeded sample
 //! of them, and EASE's λ (which adds to a Gram matrix that grows with the number of users) is
 //! scaled by the full count over the sample's.
@@ -30,6 +37,9 @@ use std::time::{Duration, Instant};
 
 use nextflex_data::ratings::Ratings;
 use nextflex_engine::als::{AlsModel, AlsParams};
+use nextflex_engine::blend::BlendModel;
+use nextflex_engine::ease::EaseModel;
+use nextflex_engine::ials::IalsModel;
 use nextflex_engine::ranking::{RankingModel, RankingParams};
 use nextflex_engine::rng::SplitMix64;
 use nextflex_engine::split;
@@ -100,7 +110,7 @@ pub struct Dimension {
 /// How one model was tuned.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct ModelTuning {
-    /// `ease`, `ials` or `als`.
+    /// `ease`, `ials`, `blend` (the weight of iALS added to the chosen EASE) or `als`.
     pub model: String,
     /// `net_ndcg_at_10` (higher is better: NDCG@10 less the same gains of films the user rated
     /// 2 or less) or `rmse` (lower is better), on the validation part.
@@ -212,9 +222,13 @@ pub fn tune(
             fitted = Some((key, model));
         }
         let model = fitted.as_mut().map(|f| &mut f.1)?;
-        if let RankingModel::Ease(m) = model {
-            m.set_fold_in(params.ease.dislike_below, params.ease.negative_weight)
-                .ok()?;
+        if let Some(m) = model.ease_mut() {
+            m.set_fold_in(
+                params.ease.dislike_below,
+                params.ease.negative_weight,
+                params.ease.half_life_days,
+            )
+            .ok()?;
         }
         let lists = protocol.ranking(model);
         // Accuracy is not all: lists that all show the same few films serve nobody well. A
@@ -225,14 +239,24 @@ pub fn tune(
     };
     let searched = search(&ranking_space, &mut clock, true, &mut score_ranking);
     let mut chosen_ranking = apply_ranking(&ranking, ease, &searched.values);
-    if ease && let Some(factor) = scale {
-        chosen_ranking.ease.lambda *= factor;
-    }
     report.models.push(searched.report(
         if ease { "ease" } else { "ials" },
         "net_ndcg_at_10",
         &ranking_space,
     ));
+    if ease {
+        let floor = coverage_floor.unwrap_or(MIN_COVERAGE);
+        let searched = tune_blend(&train, &protocol, &chosen_ranking, floor, &mut clock);
+        if let Some(searched) = searched {
+            chosen_ranking.ials_blend = searched.values[0];
+            report
+                .models
+                .push(searched.report("blend", "net_ndcg_at_10", &blend_space()));
+        }
+    }
+    if ease && let Some(factor) = scale {
+        chosen_ranking.ease.lambda *= factor;
+    }
 
     let mut chosen_als = als;
     let mut spent = clock.spent();
@@ -260,6 +284,51 @@ pub fn tune(
         ranking: chosen_ranking,
         report,
     })
+}
+
+/// The blend of the chosen EASE with iALS (its defaults, reading ratings as EASE does): the weight of iALS's scores that
+/// scores best on validation, from 0 (EASE alone) up; `None` when the clock ran out before
+/// both models were fitted. A weight above 0 is chosen only where it beats EASE alone by
+/// [`MIN_GAIN`], as any move of the search.
+fn tune_blend(
+    train: &Ratings,
+    protocol: &Protocol,
+    params: &RankingParams,
+    coverage_floor: f64,
+    clock: &mut Clock,
+) -> Option<Searched> {
+    let started = Instant::now();
+    if !clock.may_continue(Duration::ZERO) {
+        return None;
+    }
+    let ease = EaseModel::fit(&params.ease, &train.user, &train.movie, &train.rating).ok()?;
+    let ials = params.blend_ials().validate().ok()?;
+    let ials = IalsModel::fit(&ials, &train.user, &train.movie, &train.rating).ok()?;
+    let mut model = RankingModel::Blend(Box::new(BlendModel::new(ease, ials, 0.0).ok()?));
+    let fits = started.elapsed();
+    if !clock.may_continue(fits) {
+        return None;
+    }
+    let space = blend_space();
+    let mut score = |values: &[f64]| -> Option<f64> {
+        if let RankingModel::Blend(m) = &mut model {
+            m.set_ials_weight(values[0]).ok()?;
+        }
+        let lists = protocol.ranking(&model);
+        (lists.coverage >= coverage_floor).then_some(lists.net_ndcg)
+    };
+    Some(search(&space, clock, true, &mut score))
+}
+
+/// The blend's search space.
+fn blend_space() -> Vec<Axis> {
+    vec![Axis::new(
+        "ials_weight",
+        "how much iALS's score of a film adds to EASE's (0: EASE alone)",
+        vec![0.0, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0],
+        RankingParams::default().ials_blend,
+        false,
+    )]
 }
 
 /// The ratings tuning runs on: all of them, or those of a seeded sample of users (with the
@@ -355,10 +424,19 @@ impl Axis {
         default: f64,
         refit: bool,
     ) -> Axis {
-        // The default is always a point of the grid.
+        // The default is always a point of the grid. A grid ending in 0 holds 0 as "none",
+        // past its longest value (the half-life's), and keeps it there.
         if !values.iter().any(|v| (v - default).abs() < 1e-12) {
+            let zero_last = values.len() > 1 && values.last() == Some(&0.0);
+            let key = |v: f64| {
+                if zero_last && v == 0.0 {
+                    f64::INFINITY
+                } else {
+                    v
+                }
+            };
             values.push(default);
-            values.sort_by(f64::total_cmp);
+            values.sort_by(|a, b| key(*a).total_cmp(&key(*b)));
         }
         let start = values
             .iter()
@@ -534,6 +612,15 @@ fn ease_space(p: &RankingParams) -> Vec<Axis> {
             decimal(e.dislike_below),
             false,
         ),
+        // 0 is no decay, an infinite half-life: it sits at the long end of the grid, so that
+        // the search walks from it towards shorter half-lives one step at a time.
+        Axis::new(
+            "half_life_days",
+            "a rating this many days older than the user's latest counts half (0: no decay)",
+            vec![1.0, 7.0, 30.0, 90.0, 365.0, 1825.0, 0.0],
+            e.half_life_days,
+            false,
+        ),
     ]
 }
 
@@ -622,6 +709,7 @@ fn apply_ranking(p: &RankingParams, ease: bool, values: &[f64]) -> RankingParams
         p.ease.negative_weight = values[3] as f32;
         // A dislike is below the like threshold.
         p.ease.dislike_below = (values[4] as f32).min(p.ease.feedback.positive_from);
+        p.ease.half_life_days = values[5];
     } else {
         p.ials.factors = values[0] as usize;
         p.ials.regularization = values[1];
@@ -739,14 +827,19 @@ mod tests {
         let b = tune(&ratings, als, ranking, true, &settings).unwrap();
         assert_eq!((a.als, a.ranking), (b.als, b.ranking));
         let models: Vec<&str> = a.report.models.iter().map(|m| m.model.as_str()).collect();
-        assert_eq!(models, ["ease", "als"]);
+        assert_eq!(models, ["ease", "blend", "als"]);
+        // The blend's weight is what the ranking model is fitted with (0: EASE alone).
+        assert_eq!(
+            a.report.models[1].chosen["ials_weight"],
+            a.ranking.ials_blend
+        );
         let ease = &a.report.models[0];
         assert_eq!(ease.chosen["lambda"], a.ranking.ease.lambda);
         assert_eq!(
             ease.chosen["popularity_discount"],
             a.ranking.ease.popularity_discount
         );
-        assert_eq!(a.report.models[1].chosen["rank"], a.als.rank as f64);
+        assert_eq!(a.report.models[2].chosen["rank"], a.als.rank as f64);
         // The winner is at least as good as the defaults on validation.
         assert!(ease.best_score >= ease.default_score, "{ease:?}");
         // A tenth of each user's ratings is the validation part.
@@ -769,6 +862,11 @@ mod tests {
         let a = Axis::new("x", "", vec![1.0, 10.0], 3.0, true);
         assert_eq!(a.values, vec![1.0, 3.0, 10.0]);
         assert_eq!(a.start, 1);
+        // 0 as "none" stays past the longest half-life.
+        let h = Axis::new("h", "", vec![1.0, 30.0, 0.0], 7.0, false);
+        assert_eq!(h.values, vec![1.0, 7.0, 30.0, 0.0]);
+        let h = Axis::new("h", "", vec![1.0, 30.0, 0.0], 0.0, false);
+        assert_eq!((h.values.len(), h.start), (3, 2));
     }
 
     #[test]

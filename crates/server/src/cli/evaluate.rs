@@ -35,8 +35,9 @@ pub struct EvaluateArgs {
     #[arg(long)]
     pub validation: bool,
     /// Which models to score: als (predicted ratings), ranking (the model of the lists as
-    /// shipped: EASE where the catalogue fits it, else iALS), ease, ials, popularity (most rated
-    /// first), or all (popularity, als, ease, ials)
+    /// shipped: EASE where the catalogue fits it, blended with iALS where tuning chose it, else
+    /// iALS), ease (alone), ials, popularity (most rated first), or all (popularity, als,
+    /// ranking, ease, ials)
     #[arg(long, value_enum, default_value = "all")]
     pub model: EvalModel,
     /// Seed of the initial factors
@@ -257,6 +258,7 @@ fn eval_settings(a: &EvaluateArgs) -> evaluate::EvalSettings {
         EvalModel::All => vec![
             ModelKind::Popularity,
             ModelKind::Als,
+            ModelKind::Ranking,
             ModelKind::Ease,
             ModelKind::Ials,
         ],

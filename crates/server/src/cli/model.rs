@@ -14,6 +14,9 @@ use super::{Context, json};
 
 #[derive(Debug, Subcommand)]
 pub enum ModelCommand {
+    /// The latest model versions, newest first: status, what each was trained on and scored,
+    /// and how it chose its hyper-parameters (the tuning record)
+    List(ListArgs),
     /// Make a new active model version from a Spark ALSModel directory (`ALSModel.save`, e.g.
     /// from spark/train_als.py): its explicit ALS model, or with --implicit its ranking model;
     /// the charts, the similar lists and the other model are built here
@@ -44,6 +47,16 @@ pub struct ImportSparkArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ListArgs {
+    /// At most this many versions
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(i64).range(1..=1000))]
+    pub limit: i64,
+    /// Print the versions as a JSON list
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct ExportSparkArgs {
     /// The directory to create (it must not exist or be empty)
     pub dir: PathBuf,
@@ -62,6 +75,25 @@ pub async fn run(command: ModelCommand, ctx: &Context) -> Result<()> {
             RecommenderSettings::default(),
         );
         match command {
+            ModelCommand::List(args) => {
+                let versions = model_versions::list(db, args.limit).await?;
+                if args.json {
+                    println!("{}", json(&versions)?);
+                } else if versions.is_empty() {
+                    println!("no model version yet; run `nextflex train`");
+                } else {
+                    for (n, v) in versions.iter().enumerate() {
+                        if n > 0 {
+                            println!();
+                        }
+                        print_version(v)?;
+                        if v.active.0 {
+                            println!("  active: the version replicas serve");
+                        }
+                    }
+                }
+                Ok(())
+            }
             ModelCommand::ImportSpark(args) => {
                 let dir = ctx.cwd.join(&args.dir);
                 let read =

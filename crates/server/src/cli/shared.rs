@@ -317,6 +317,13 @@ pub struct EaseArgs {
     /// EASE: how much a dislike or a "not interested" counts (0: not at all)
     #[arg(long, default_value_t = RankingParams::default().ease.negative_weight, value_parser = values::non_negative::<f32>)]
     pub ease_negative_weight: f32,
+    /// EASE: a rating this many days older than the user's latest counts half (0: no decay)
+    #[arg(long, default_value_t = RankingParams::default().ease.half_life_days, value_parser = values::non_negative::<f64>)]
+    pub ease_half_life_days: f64,
+    /// EASE: the weight of iALS's scores added to EASE's, a blend of the two (0: EASE alone;
+    /// tuning keeps a weight only where the blend wins on validation)
+    #[arg(long, default_value_t = RankingParams::default().ials_blend, value_parser = values::non_negative::<f64>)]
+    pub ials_blend: f64,
 }
 
 impl EaseArgs {
@@ -331,6 +338,7 @@ impl EaseArgs {
                 popularity_discount: self.ease_popularity_discount,
                 dislike_below: self.ease_dislike_below,
                 negative_weight: self.ease_negative_weight,
+                half_life_days: self.ease_half_life_days,
                 feedback: Feedback {
                     positive_from: self.ease_positive_from,
                     ..ials.feedback()
@@ -339,6 +347,7 @@ impl EaseArgs {
             },
             ials: ials.params(seed),
             ials_only: false,
+            ials_blend: self.ials_blend,
         }
     }
 }

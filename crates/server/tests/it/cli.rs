@@ -538,7 +538,11 @@ fn evaluate_takes_a_given_test_file_and_scores_each_model() {
         .iter()
         .map(|m| m["model"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["popularity", "als", "ease", "ials"], "{e}");
+    assert_eq!(
+        names,
+        ["popularity", "als", "ranking", "ease", "ials"],
+        "{e}"
+    );
     let ndcg = |name: &str| {
         e["models"]
             .as_array()
@@ -925,6 +929,23 @@ fn train_and_two_replicas_follow_new_versions() {
     let (a, b) = (replica(), replica());
     let second = train();
     assert_ne!(first, second);
+    // `model list` shows both, newest (and active) first, each with its tuning record.
+    let out = run(nextflex(dir.path()).args(["model", "list", "--json"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let versions: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(versions, [second.as_str(), first.as_str()], "{listed}");
+    assert_eq!(listed[0]["active"], true, "{listed}");
+    assert_eq!(listed[1]["active"], false, "{listed}");
+    let tuning = &listed[0]["params"]["tuning"];
+    assert!(tuning["models"][0]["chosen"].is_object(), "{tuning}");
+    let out = run(nextflex(dir.path()).args(["model", "list", "--limit", "0"]));
+    assert!(!out.status.success(), "a limit of 0 is refused");
     for server in [&a, &b] {
         server.wait_for_log(&["model version loaded", &second], Duration::from_secs(20));
     }

@@ -7,7 +7,10 @@
 use std::sync::Arc;
 
 use nextflex_app::model_versions::Models;
+use nextflex_app::recommender::tuning::TuningSettings;
 use nextflex_app::recommender::{ChartSource, RecommenderSettings, SharedRecommender};
+use nextflex_app::user_history::History;
+use nextflex_engine::ranking::RankingModel;
 use nextflex_store::config::StorageConfig;
 use nextflex_store::db::Db;
 use nextflex_store::storage::Storage;
@@ -107,8 +110,10 @@ async fn a_stored_version_serves_what_was_trained() {
     assert!(ease["trials"].as_u64().unwrap() >= 1, "{tuning}");
     assert!(ease["space"].as_array().unwrap().len() >= 5, "{tuning}");
     let stored = replica.stored_ranking(&version).await.unwrap();
-    let nextflex_engine::ranking::RankingModel::Ease(model) = stored else {
-        panic!("not EASE: {tuning}");
+    let model = match &stored {
+        RankingModel::Ease(m) => m,
+        RankingModel::Blend(m) => m.ease(),
+        RankingModel::Ials(_) => panic!("not EASE: {tuning}"),
     };
     assert_eq!(
         ease["chosen"]["lambda"].as_f64(),
@@ -124,6 +129,56 @@ async fn a_stored_version_serves_what_was_trained() {
         (weight - f64::from(model.params().negative_weight)).abs() < 1e-6,
         "{tuning}"
     );
+}
+
+/// A blend of EASE and iALS, with a time decay, is stored and served as it was trained: the
+/// weight and the half-life round-trip through the artifact, and a user whose ratings have
+/// times gets the same list from the loaded version.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blend_with_a_time_decay_round_trips_through_the_artifact() {
+    let (_tdb, db, storage) = catalogue().await;
+    let mut settings = RecommenderSettings {
+        tuning: TuningSettings::off(),
+        ..RecommenderSettings::default()
+    };
+    settings.ranking.ials_blend = 0.5;
+    settings.ranking.ease.half_life_days = 30.0;
+    settings.ranking.ease.min_likes = 1;
+    let shared = Arc::new(SharedRecommender::default());
+    let trainer = Models::new(db.clone(), storage.clone(), shared.clone(), settings);
+    let version = trainer.train("test").await.unwrap();
+    let (replica, loaded) = models(&db, &storage);
+    replica.load(&version).await.unwrap();
+    let RankingModel::Blend(blend) = replica.stored_ranking(&version).await.unwrap() else {
+        panic!("the stored model is not the blend");
+    };
+    assert_eq!(blend.ials_weight(), 0.5);
+    assert_eq!(blend.ease().params().half_life_days, 30.0);
+    let record = nextflex_store::db::model_versions::get(&db, &version)
+        .await
+        .unwrap();
+    assert_eq!(record.params.0["ranking"]["ials_blend"], json!(0.5));
+    assert_eq!(
+        record.params.0["ranking"]["ease_half_life_days"],
+        json!(30.0)
+    );
+
+    let (a, b) = (shared.get().unwrap(), loaded.get().unwrap());
+    let picks: Vec<i64> = a.popular(None, 4).iter().map(|m| m.id).collect();
+    let day = 86_400;
+    let history = History {
+        ratings: picks.iter().map(|&id| (id, 5.0)).collect(),
+        rated_at: vec![400 * day, 300 * day, 200 * day, 100 * day],
+        ..History::default()
+    };
+    let list = |r: &nextflex_app::recommender::Recommender| {
+        format!("{:?}", r.for_user(&history, 10, None))
+    };
+    assert!(list(&a).contains("Personal"), "{}", list(&a));
+    assert_eq!(list(&a), list(&b));
+    // The times count: the same ratings without them rank otherwise.
+    let untimed = History::of_ratings(history.ratings.clone());
+    assert_ne!(format!("{:?}", a.for_user(&untimed, 10, None)), list(&a));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

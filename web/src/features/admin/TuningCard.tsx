@@ -12,6 +12,7 @@ import type { ModelTuning, TuningReport } from '../../api/types';
 const MODEL_NAMES: Record<string, string> = {
   ease: 'Ranking model (EASE)',
   ials: 'Ranking model (iALS)',
+  blend: 'Ranking model: EASE + iALS blend (weight 0: EASE alone)',
   als: 'Predicted stars (explicit ALS)',
 };
 
