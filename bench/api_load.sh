@@ -10,6 +10,9 @@
 #     bash bench/api_load.sh [SECONDS] [CONNECTIONS]
 #
 # NEXTFLEX_BENCH_BIN=PATH runs that binary instead of building one (to compare two builds).
+# The server trains once, untuned (NEXTFLEX_TUNING_BUDGET=0 unless set): a tuning training would
+# otherwise run beside the measurement. NEXTFLEX_IALS_BLEND=W serves the blend of EASE and iALS
+# at weight W (what tuning picks on data where the blend wins).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +22,7 @@ PORT="${NEXTFLEX_BENCH_PORT:-8077}"
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 
 . bench/server.sh
-bench_server model
+bench_server model NEXTFLEX_TUNING_BUDGET="${NEXTFLEX_TUNING_BUDGET:-0}"
 json='Content-Type: application/json'
 TOKEN="$(bench_token)"
 for m in 1 260 318 1196 2571; do

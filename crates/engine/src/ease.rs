@@ -384,8 +384,15 @@ impl EaseModel {
     pub fn scores(&self, taste: &EaseTaste) -> Vec<f32> {
         let mut scores = vec![0f32; self.items.len()];
         for &(j, weight) in &taste.liked {
-            for (s, &w) in scores.iter_mut().zip(self.row(j)) {
-                *s += weight * w;
+            let row = self.row(j);
+            // Without a decay every weight is 1: the plain sum, as before the decay existed.
+            if weight == 1.0 {
+                scores.iter_mut().zip(row).for_each(|(s, &w)| *s += w);
+            } else {
+                scores
+                    .iter_mut()
+                    .zip(row)
+                    .for_each(|(s, &w)| *s += weight * w);
             }
         }
         for &d in &taste.against {

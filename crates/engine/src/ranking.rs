@@ -1,7 +1,8 @@
 //! The ranking model of the personal lists: EASE where the catalogue's liked movies fit its
-//! dense item × item matrix, iALS past that (and for any catalogue when asked). Both fold a
-//! user in from their current ratings without retraining, and both split every score exactly
-//! into one term per rated movie, which is what the explanations show.
+//! dense item × item matrix (blended with iALS where tuning finds the blend better, see
+//! [`crate::blend`]), iALS past that (and for any catalogue when asked). Each folds a user in
+//! from their current ratings without retraining, and each splits every score exactly into one
+//! term per rated movie, which is what the explanations show.
 
 use std::collections::HashSet;
 

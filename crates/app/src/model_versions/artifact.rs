@@ -24,7 +24,10 @@ use crate::recommender::{BuildReport, Embeddings, RatingStats, Trained};
 use nextflex_store::error::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"NXFLXSNP";
-/// Bumped whenever the layout changes; other versions are refused (retrain to upgrade).
+/// Bumped whenever the layout changes in a way this build could not read back; other versions
+/// are refused (retrain to upgrade). A new kind of ranking section gets a tag of its own
+/// instead, and the old tags stay readable (2, EASE before the time decay, reads as no decay):
+/// a version stored before it still loads. An older build refuses a newer tag whole.
 pub const FORMAT_VERSION: u32 = 6;
 
 /// The object key of a version's snapshot.

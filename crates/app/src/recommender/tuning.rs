@@ -165,15 +165,7 @@ pub fn tune(
 ) -> Result<Tuned> {
     let started = Instant::now();
     let (sample, sampled_users, scale) = sample_users(ratings, settings);
-    let parts = if settings.by_time {
-        split::per_user_by_time(&sample.user, &sample.timestamp, 1.0 - VALIDATION_SHARE)
-    } else {
-        split::per_user_random(&sample.user, VALIDATION_SHARE, settings.seed)
-    };
-    let (train, validation) = (
-        evaluation::pick(&sample, &parts.train),
-        evaluation::pick(&sample, &parts.test),
-    );
+    let (train, validation) = validation_parts(&sample, settings);
     let mut report = TuningReport {
         method: METHOD.into(),
         budget_seconds: 0.0,
@@ -286,10 +278,26 @@ pub fn tune(
     })
 }
 
-/// The blend of the chosen EASE with iALS (its defaults, reading ratings as EASE does): the weight of iALS's scores that
-/// scores best on validation, from 0 (EASE alone) up; `None` when the clock ran out before
-/// both models were fitted. A weight above 0 is chosen only where it beats EASE alone by
-/// [`MIN_GAIN`], as any move of the search.
+/// The ratings candidates are fitted on and the validation part they are scored on, both
+/// carved from `ratings` (which is all a training, or `evaluate`'s training part, gives tuning):
+/// per user, a seeded tenth of their ratings, or (`by_time`) their latest tenth.
+fn validation_parts(ratings: &Ratings, settings: &TuningSettings) -> (Ratings, Ratings) {
+    let parts = if settings.by_time {
+        split::per_user_by_time(&ratings.user, &ratings.timestamp, 1.0 - VALIDATION_SHARE)
+    } else {
+        split::per_user_random(&ratings.user, VALIDATION_SHARE, settings.seed)
+    };
+    (
+        evaluation::pick(ratings, &parts.train),
+        evaluation::pick(ratings, &parts.test),
+    )
+}
+
+/// The blend of the chosen EASE with iALS (its defaults, reading ratings as EASE does, see
+/// [`RankingParams::blend_ials`]): the weight of iALS's scores that scores best on validation,
+/// from 0 (EASE alone) up; `None` when the clock ran out before both models were fitted. A
+/// weight above 0 is chosen only where it beats EASE alone by [`MIN_GAIN`], as any move of the
+/// search.
 fn tune_blend(
     train: &Ratings,
     protocol: &Protocol,
@@ -732,6 +740,8 @@ fn apply_als(p: &AlsParams, values: &[f64]) -> AlsParams {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
 
     fn axes() -> Vec<Axis> {
@@ -846,6 +856,55 @@ mod tests {
         let share = a.report.validation_pairs as f64 / ratings.len() as f64;
         assert!((0.08..0.16).contains(&share), "{share}");
         assert!(!a.report.out_of_budget);
+    }
+
+    #[test]
+    fn the_validation_part_never_holds_a_rating_of_the_test_part() {
+        use super::evaluation::{SplitSpec, parts};
+        let mut ratings = two_tastes();
+        ratings.timestamp = (0..ratings.len() as i64).collect();
+        let pairs = |r: &Ratings| -> std::collections::HashSet<(u32, u32)> {
+            r.user
+                .iter()
+                .copied()
+                .zip(r.movie.iter().copied())
+                .collect()
+        };
+        for (spec, by_time) in [
+            (
+                SplitSpec::Random {
+                    train: 0.8,
+                    seed: 42,
+                },
+                false,
+            ),
+            (SplitSpec::Time { train: 0.8 }, true),
+        ] {
+            let (train, test) = parts(&ratings, None, spec, false).unwrap();
+            let settings = TuningSettings {
+                by_time,
+                ..TuningSettings::default()
+            };
+            let (fit, validation) = validation_parts(&train, &settings);
+            let (test, train) = (pairs(&test), pairs(&train));
+            let (fit, validation) = (pairs(&fit), pairs(&validation));
+            assert!(!validation.is_empty() && validation.is_disjoint(&test));
+            assert!(validation.is_subset(&train) && fit.is_disjoint(&validation));
+            assert_eq!(fit.len() + validation.len(), train.len());
+            if by_time {
+                // Each user's validation ratings are their latest of the training part.
+                let at: HashMap<(u32, u32), i64> = ratings
+                    .user
+                    .iter()
+                    .zip(&ratings.movie)
+                    .zip(&ratings.timestamp)
+                    .map(|((&u, &m), &t)| ((u, m), t))
+                    .collect();
+                for &(u, m) in &validation {
+                    assert!(fit.iter().filter(|p| p.0 == u).all(|p| at[p] < at[&(u, m)]));
+                }
+            }
+        }
     }
 
     #[test]

@@ -248,7 +248,7 @@ impl IalsArgs {
 #[derive(Debug, Args)]
 pub struct TuningArgs {
     /// The most time a training may spend choosing its models' hyper-parameters on a
-    /// validation split of its ratings (e.g. 60s; 0: the defaults, untuned) [default: 12 fits of
+    /// validation split of its ratings (e.g. 60s; 0: the defaults, untuned) [default: 20 fits of
     /// the defaults]
     #[arg(long, env = "NEXTFLEX_TUNING_BUDGET", value_parser = values::duration)]
     pub tuning_budget: Option<std::time::Duration>,
@@ -322,7 +322,7 @@ pub struct EaseArgs {
     pub ease_half_life_days: f64,
     /// EASE: the weight of iALS's scores added to EASE's, a blend of the two (0: EASE alone;
     /// tuning keeps a weight only where the blend wins on validation)
-    #[arg(long, default_value_t = RankingParams::default().ials_blend, value_parser = values::non_negative::<f64>)]
+    #[arg(long, env = "NEXTFLEX_IALS_BLEND", default_value_t = RankingParams::default().ials_blend, value_parser = values::non_negative::<f64>)]
     pub ials_blend: f64,
 }
 
