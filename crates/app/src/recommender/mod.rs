@@ -457,17 +457,20 @@ impl Recommender {
         times
     }
 
-    /// The ranking model's view of a user with this history: [`Recommender::taste`] with its
-    /// times, each dismissed film counted against the films like it (see
-    /// [`RankingModel::negative_weight`]).
-    fn ranking_taste(&self, model: &RankingModel, history: &History) -> RankingTaste {
-        let taste = self.taste(history);
+    /// The ranking model's view of a user with this history and `taste` (what
+    /// [`Recommender::taste`] answers for it): the ratings with their times, each dismissed film
+    /// counted against the films like it (see [`RankingModel::negative_weight`]).
+    fn ranking_taste(
+        model: &RankingModel,
+        history: &History,
+        taste: &[(i64, f32)],
+    ) -> RankingTaste {
         let dismissed: Vec<u32> = history
             .dismissed
             .iter()
             .filter_map(|&id| u32::try_from(id).ok())
             .collect();
-        let (ratings, times) = known_at(&taste, &Self::taste_times(history, &taste));
+        let (ratings, times) = known_at(taste, &Self::taste_times(history, taste));
         model.fold_in_with(&ratings, &times, &dismissed, model.negative_weight())
     }
 
@@ -504,11 +507,12 @@ impl Recommender {
         genre: Option<&str>,
         gems_only: Option<&dyn Fn(i64) -> bool>,
     ) -> ForYou<'_> {
-        let known = known(&self.taste(history));
+        let ratings = self.taste(history);
+        let known = known(&ratings);
         let taste = self
             .ranking
             .as_ref()
-            .map(|m| (m, self.ranking_taste(m, history)));
+            .map(|m| (m, Self::ranking_taste(m, history, &ratings)));
         let Some((model, taste)) = taste.filter(|(_, t)| t.is_informed()) else {
             let mut chart = self.top_rated(ChartSource::Ratings, genre, usize::MAX);
             chart.entries.retain(|e| !history.knows(e.movie.id));
@@ -586,7 +590,7 @@ impl Recommender {
         history: &History,
     ) -> impl Fn(i64) -> Option<f32> + Send + Sync + '_ {
         let scored = self.ranking.as_ref().and_then(|model| {
-            let taste = self.ranking_taste(model, history);
+            let taste = Self::ranking_taste(model, history, &self.taste(history));
             taste.is_informed().then(|| (model, model.scores(&taste)))
         });
         move |id| {
