@@ -22,5 +22,8 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     restoreMocks: true,
+    // A guard against a hung test, not a speed limit: on two busy cores a page test that
+    // types and sorts takes ~5 s, vitest's default limit.
+    testTimeout: 20_000,
   },
 });

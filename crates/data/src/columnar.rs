@@ -131,10 +131,13 @@ pub struct CatalogueRatings {
     pub user: Vec<u32>,
     pub movie: Vec<u32>,
     pub rating: Vec<f32>,
+    /// When each rating was made (Unix seconds); 0 where the file does not say.
+    pub timestamp: Vec<i64>,
 }
 
 /// Reads a file written by [`ratings_parquet`] (or any Parquet file with INT32 `user_id`, INT32
-/// nullable `movie_id` and FLOAT `rating` columns), keeping the rows with a catalogue movie.
+/// nullable `movie_id` and FLOAT `rating` columns, and optionally INT64 `timestamp`), keeping
+/// the rows with a catalogue movie.
 pub fn read_catalogue_ratings(file: bytes::Bytes) -> Result<CatalogueRatings, ParquetError> {
     let reader = ParquetRecordBatchReaderBuilder::try_new(file)?.build()?;
     let mut out = CatalogueRatings::default();
@@ -159,6 +162,14 @@ pub fn read_catalogue_ratings(file: bytes::Bytes) -> Result<CatalogueRatings, Pa
             .as_any()
             .downcast_ref::<Float32Array>()
             .ok_or_else(|| wrong("rating"))?;
+        let times = match batch.column_by_name("timestamp") {
+            Some(c) => Some(
+                c.as_any()
+                    .downcast_ref::<Int64Array>()
+                    .ok_or_else(|| wrong("timestamp"))?,
+            ),
+            None => None,
+        };
         for i in 0..batch.num_rows() {
             if movies.is_null(i) || users.is_null(i) || ratings.is_null(i) {
                 continue;
@@ -172,6 +183,8 @@ pub fn read_catalogue_ratings(file: bytes::Bytes) -> Result<CatalogueRatings, Pa
             out.user.push(user as u32);
             out.movie.push(movie as u32);
             out.rating.push(ratings.value(i));
+            out.timestamp
+                .push(times.filter(|t| !t.is_null(i)).map_or(0, |t| t.value(i)));
         }
     }
     Ok(out)
@@ -198,6 +211,7 @@ mod tests {
         assert_eq!(kept.user, vec![1, 1]);
         assert_eq!(kept.movie, vec![7, 8]);
         assert_eq!(kept.rating, vec![4.5, 3.0]);
+        assert_eq!(kept.timestamp, vec![100, 200]);
         assert!(read_catalogue_ratings(bytes::Bytes::from_static(b"not parquet")).is_err());
         let reader = ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from(bytes))
             .unwrap()

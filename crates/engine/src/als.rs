@@ -35,6 +35,10 @@ pub struct AlsParams {
     /// a rating predictor alone favours obscure items with a few high ratings. Scores shown stay
     /// the predicted ratings. 0 ranks by prediction alone.
     pub popularity_weight: f64,
+    /// A rating made this many days before its user's latest counts half in the fit (tastes
+    /// and rating habits drift); 0: every rating counts fully. Needs when each rating was made
+    /// ([`AlsModel::fit_at`], [`AlsModel::fold_in_at`]).
+    pub half_life_days: f64,
 }
 
 impl Default for AlsParams {
@@ -48,6 +52,7 @@ impl Default for AlsParams {
             bias_lambda: 2.0,
             seed: 42,
             popularity_weight: POPULARITY_WEIGHT,
+            half_life_days: 0.0,
         }
     }
 }
@@ -88,37 +93,70 @@ impl AlsParams {
         if !(self.popularity_weight.is_finite() && self.popularity_weight >= 0.0) {
             return bad("popularity_weight", "must be zero or a positive number");
         }
+        if !(self.half_life_days.is_finite() && self.half_life_days >= 0.0) {
+            return bad(
+                "half_life_days",
+                "must be zero or a positive number of days",
+            );
+        }
         Ok(ValidAlsParams(self))
     }
 }
 
 /// Ratings in compressed rows: for entity `e`, `others[offsets[e]..offsets[e + 1]]` and the
-/// matching `values`.
+/// matching `values` and (when ratings are weighted) `weights`.
 struct Rows {
     offsets: Vec<usize>,
     others: Vec<u32>,
     values: Vec<f32>,
+    /// Each rating's weight in the fit; empty: all 1.
+    weights: Vec<f32>,
 }
 
 impl Rows {
-    fn build(n: usize, keys: &[u32], others: &[u32], values: &[f32]) -> Rows {
+    fn build(n: usize, keys: &[u32], others: &[u32], values: &[f32], weights: &[f32]) -> Rows {
         let mut o = vec![0u32; keys.len()];
         let mut v = vec![0f32; keys.len()];
+        let mut w = vec![0f32; weights.len()];
         let offsets = crate::csr::group(n, keys, |i, at| {
             o[at] = others[i];
             v[at] = values[i];
+            if let Some(w) = w.get_mut(at) {
+                *w = weights[i];
+            }
         });
         Rows {
             offsets,
             others: o,
             values: v,
+            weights: w,
         }
     }
 
-    fn row(&self, e: usize) -> (&[u32], &[f32]) {
+    /// Entity `e`'s others, values and weights (empty: all 1).
+    fn row(&self, e: usize) -> (&[u32], &[f32], &[f32]) {
         let (a, b) = (self.offsets[e], self.offsets[e + 1]);
-        (&self.others[a..b], &self.values[a..b])
+        let weights = self.weights.get(a..b).unwrap_or_default();
+        (&self.others[a..b], &self.values[a..b], weights)
     }
+}
+
+/// Each rating's weight under `half_life_days`, its age taken from its user's latest rating;
+/// empty (all 1) without a half-life or without times.
+fn rating_weights(users: &[u32], times: &[i64], half_life_days: f64) -> Vec<f32> {
+    if half_life_days <= 0.0 || times.len() != users.len() {
+        return Vec::new();
+    }
+    let mut latest: std::collections::HashMap<u32, i64> = std::collections::HashMap::new();
+    for (&u, &t) in users.iter().zip(times) {
+        let l = latest.entry(u).or_insert(t);
+        *l = (*l).max(t);
+    }
+    users
+        .iter()
+        .zip(times)
+        .map(|(u, &t)| crate::recency::weight(latest[u], t, half_life_days) as f32)
+        .collect()
 }
 
 /// A trained model.
@@ -208,11 +246,26 @@ impl AlsModel {
         items: &[u32],
         values: &[f32],
     ) -> Result<AlsModel> {
+        AlsModel::fit_at(params, users, items, values, &[])
+    }
+
+    /// [`AlsModel::fit`], with when each rating was made (`times`, Unix seconds; empty:
+    /// unknown), which [`AlsParams::half_life_days`] weighs the ratings by.
+    pub fn fit_at(
+        params: &ValidAlsParams,
+        users: &[u32],
+        items: &[u32],
+        values: &[f32],
+        times: &[i64],
+    ) -> Result<AlsModel> {
         let p = *params.get();
         if users.len() != items.len() || users.len() != values.len() {
             return Err(EngineError::Input(
                 "ratings columns differ in length".into(),
             ));
+        }
+        if !times.is_empty() && times.len() != users.len() {
+            return Err(EngineError::Input("one time per rating is needed".into()));
         }
         if users.is_empty() {
             return Err(EngineError::Input("no ratings to train on".into()));
@@ -226,8 +279,9 @@ impl AlsModel {
         let mean = values.iter().map(|&v| f64::from(v)).sum::<f64>() / values.len() as f64;
         let min_rating = values.iter().copied().fold(f32::INFINITY, f32::min);
         let max_rating = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let by_user = Rows::build(nu, &u_idx, &i_idx, values);
-        let by_item = Rows::build(ni, &i_idx, &u_idx, values);
+        let weights = rating_weights(users, times, p.half_life_days);
+        let by_user = Rows::build(nu, &u_idx, &i_idx, values, &weights);
+        let by_item = Rows::build(ni, &i_idx, &u_idx, values, &weights);
 
         let k = p.rank;
         let mut rng = SplitMix64(p.seed);
@@ -428,15 +482,30 @@ impl AlsModel {
     /// of training, keeping the items fixed. Unknown items are ignored; with none known, the
     /// vector is zero (recommendations then follow the item biases).
     pub fn fold_in(&self, ratings: &[(u32, f32)]) -> UserVector {
+        self.fold_in_at(ratings, &[])
+    }
+
+    /// [`AlsModel::fold_in`], with when each rating was made (`rated_at`, Unix seconds, in the
+    /// order of `ratings`; empty: unknown), which [`AlsParams::half_life_days`] weighs them by
+    /// as training did.
+    pub fn fold_in_at(&self, ratings: &[(u32, f32)], rated_at: &[i64]) -> UserVector {
         let k = self.params.rank;
         let n = k + 1;
+        let timed = rated_at.len() == ratings.len() && self.params.half_life_days > 0.0;
+        let latest = rated_at.iter().copied().max().unwrap_or(0);
         let mut seen = HashSet::new();
+        let mut weights: Vec<f32> = Vec::new();
         let rated: Vec<(u32, f64)> = ratings
             .iter()
+            .enumerate()
             .rev() // the last rating of an item counts
-            .filter(|(item, v)| v.is_finite() && seen.insert(*item))
-            .filter_map(|&(item, v)| {
+            .filter(|(_, (item, v))| v.is_finite() && seen.insert(*item))
+            .filter_map(|(n, &(item, v))| {
                 let i = self.items.position(item)?;
+                if timed {
+                    let w = crate::recency::weight(latest, rated_at[n], self.params.half_life_days);
+                    weights.push(w as f32);
+                }
                 Some((i, f64::from(v) - self.mean - self.item_bias[i as usize]))
             })
             .collect();
@@ -453,8 +522,9 @@ impl AlsModel {
         let mut scratch = Scratch::new(n);
         let items: Vec<u32> = rated.iter().map(|&(i, _)| i).collect();
         scratch.residuals = rated.iter().map(|&(_, residual)| residual).collect();
+        scratch.set_weights(&weights);
         normal_equations(&mut a, &mut b, &mut scratch, &items, &self.item_factors);
-        regularise(&mut a, n, rated.len(), &self.params);
+        regularise(&mut a, n, scratch.count(rated.len()), &self.params);
         if !cholesky_solve(&mut a, &mut b, n) {
             return UserVector {
                 bias: 0.0,
@@ -463,6 +533,13 @@ impl AlsModel {
                 cholesky: Vec::new(),
             };
         }
+        // Each rating's term in an explanation carries its weight, as it did in the solve.
+        let rated = if weights.is_empty() {
+            rated
+        } else {
+            let weighted = rated.into_iter().zip(&weights);
+            weighted.map(|((i, r), &w)| (i, r * f64::from(w))).collect()
+        };
         UserVector {
             bias: b[0],
             factors: b[1..].to_vec(),
@@ -554,7 +631,7 @@ fn solve_side(
         .for_each_init(
             || (vec![0.0; n * n], vec![0.0; n], Scratch::new(n)),
             |(a, b, scratch), (e, (f, bias))| {
-                let (others, values) = rows.row(e);
+                let (others, values, weights) = rows.row(e);
                 scratch.residuals.clear();
                 scratch.residuals.extend(
                     others
@@ -562,8 +639,9 @@ fn solve_side(
                         .zip(values)
                         .map(|(&o, &r)| f64::from(r) - mean - other_bias[o as usize]),
                 );
+                scratch.set_weights(weights);
                 normal_equations(a, b, scratch, others, other_factors);
-                regularise(a, n, others.len(), p);
+                regularise(a, n, scratch.count(others.len()), p);
                 if cholesky_solve(a, b, n) {
                     *bias = b[0];
                     f.copy_from_slice(&b[1..]);
@@ -586,6 +664,11 @@ struct Scratch {
     /// [`BATCH`] vectors `y` of `padded` values (the padding stays zero).
     ys: Vec<f64>,
     residuals: Vec<f64>,
+    /// The square roots of the ratings' weights (empty: all 1): each rating's `y` and target
+    /// are scaled by it, so that it adds `w · y yᵀ` and `w · y · target`.
+    roots: Vec<f64>,
+    /// The weights' sum (with `roots`), the count weighted-λ scales the penalty by.
+    weight: f64,
 }
 
 impl Scratch {
@@ -596,6 +679,28 @@ impl Scratch {
             acc: vec![0.0; padded * padded],
             ys: vec![0.0; BATCH * padded],
             residuals: Vec::new(),
+            roots: Vec::new(),
+            weight: 0.0,
+        }
+    }
+
+    /// The next entity's rating weights (empty: all 1); scales its residuals.
+    fn set_weights(&mut self, weights: &[f32]) {
+        self.roots.clear();
+        self.roots
+            .extend(weights.iter().map(|&w| f64::from(w).sqrt()));
+        self.weight = weights.iter().map(|&w| f64::from(w)).sum();
+        for (r, s) in self.residuals.iter_mut().zip(&self.roots) {
+            *r *= s;
+        }
+    }
+
+    /// How many ratings the penalty counts: `ratings`, or their weights' sum.
+    fn count(&self, ratings: usize) -> f64 {
+        if self.roots.is_empty() {
+            ratings as f64
+        } else {
+            self.weight
         }
     }
 }
@@ -654,7 +759,11 @@ fn accumulate<const NP: usize, const FMA: bool>(
     let k = n - 1;
     let np = if NP == 0 { scratch.padded } else { NP };
     let Scratch {
-        acc, ys, residuals, ..
+        acc,
+        ys,
+        residuals,
+        roots,
+        ..
     } = scratch;
     let acc = &mut acc[..np * np];
     let ys = &mut ys[..BATCH * np];
@@ -670,6 +779,9 @@ fn accumulate<const NP: usize, const FMA: bool>(
         let y = &mut ys[filled * np..filled * np + n];
         y[0] = 1.0;
         y[1..].copy_from_slice(&other_factors[o * k..(o + 1) * k]);
+        if let Some(&s) = roots.get(j) {
+            y.iter_mut().for_each(|x| *x *= s);
+        }
         targets[filled] = target;
         filled += 1;
         if filled == BATCH {
@@ -721,9 +833,9 @@ fn add_batch<const FMA: bool>(
     }
 }
 
-fn regularise(a: &mut [f64], n: usize, count: usize, p: &AlsParams) {
+fn regularise(a: &mut [f64], n: usize, count: f64, p: &AlsParams) {
     a[0] += p.bias_lambda;
-    let penalty = p.lambda * count as f64;
+    let penalty = p.lambda * count;
     for d in 1..n {
         a[d * n + d] += penalty;
     }

@@ -320,10 +320,9 @@ impl EaseModel {
             let at = if timed { rated_at[n] } else { latest };
             last.insert(item, (v, at));
         }
-        let half_life = self.params.half_life_days * 86_400.0;
         let decay = |at: i64| {
             if timed {
-                0.5f64.powf((latest - at).max(0) as f64 / half_life) as f32
+                crate::recency::weight(latest, at, self.params.half_life_days) as f32
             } else {
                 1.0
             }

@@ -19,6 +19,7 @@ mod kernels;
 pub mod linalg;
 pub mod metrics;
 pub mod ranking;
+pub mod recency;
 pub mod rng;
 pub mod similar;
 pub mod split;

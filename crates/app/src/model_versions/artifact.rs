@@ -78,7 +78,8 @@ pub fn encode(trained: &Trained) -> Result<(Vec<u8>, String)> {
     match &trained.als {
         None => w.u8(0),
         Some(model) => {
-            w.u8(1);
+            // 2: with the half-life (1, before it, reads as none).
+            w.u8(2);
             let p = model.to_parts();
             w.len(p.params.rank);
             w.len(p.params.iterations);
@@ -86,6 +87,7 @@ pub fn encode(trained: &Trained) -> Result<(Vec<u8>, String)> {
             w.f64(p.params.bias_lambda);
             w.u64(p.params.seed);
             w.f64(p.params.popularity_weight);
+            w.f64(p.params.half_life_days);
             w.f64(p.mean);
             w.f32(p.min_rating);
             w.f32(p.max_rating);
@@ -236,7 +238,7 @@ pub fn decode(bytes: &[u8]) -> Result<Trained> {
     .map_err(|e| corrupt(&e.to_string()))?;
     let als = match r.u8()? {
         0 => None,
-        1 => {
+        tag @ (1 | 2) => {
             let params = AlsParams {
                 rank: r.len()?,
                 iterations: r.len()?,
@@ -244,6 +246,7 @@ pub fn decode(bytes: &[u8]) -> Result<Trained> {
                 bias_lambda: r.f64()?,
                 seed: r.u64()?,
                 popularity_weight: r.f64()?,
+                half_life_days: if tag == 2 { r.f64()? } else { 0.0 },
             };
             let parts = AlsParts {
                 params,

@@ -408,6 +408,7 @@ impl Models {
             "bias_lambda": als.bias_lambda,
             "seed": als.seed,
             "popularity_weight": als.popularity_weight,
+            "half_life_days": als.half_life_days,
             "ranking": ranking,
             "chart_percentile": self.settings.chart_percentile,
             "similar": similar_params(&self.settings.similar),

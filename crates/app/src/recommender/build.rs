@@ -273,6 +273,7 @@ pub async fn train(
             ratings.user.extend(app.user);
             ratings.movie.extend(app.movie);
             ratings.rating.extend(app.rating);
+            ratings.timestamp.extend(app.timestamp);
 
             let items: Vec<_> = features
                 .into_iter()
@@ -281,7 +282,7 @@ pub async fn train(
                 .collect();
             // Moved, not copied: on 26M ratings a copy is half a gigabyte.
             let ratings = Ratings {
-                timestamp: vec![0; ratings.user.len()],
+                timestamp: ratings.timestamp,
                 user: ratings.user,
                 movie: ratings.movie,
                 rating: ratings.rating,
@@ -330,8 +331,14 @@ pub async fn train(
                 None
             } else {
                 Some(
-                    AlsModel::fit(&als, &ratings.user, &ratings.movie, &ratings.rating)
-                        .map_err(|e| Error::Invalid(e.to_string()))?,
+                    AlsModel::fit_at(
+                        &als,
+                        &ratings.user,
+                        &ratings.movie,
+                        &ratings.rating,
+                        &ratings.timestamp,
+                    )
+                    .map_err(|e| Error::Invalid(e.to_string()))?,
                 )
             };
             let ranking_model = if ratings.user.is_empty() || !plan.ranking() {
@@ -701,7 +708,7 @@ async fn dataset_ratings(
 /// The app users' ratings, with user ids moved past the datasets'.
 async fn app_ratings(db: &Db) -> Result<CatalogueRatings> {
     let mut out = CatalogueRatings::default();
-    for (user, movie, rating) in nextflex_store::db::ratings::all(db).await? {
+    for (user, movie, rating, rated_at) in nextflex_store::db::ratings::all(db).await? {
         let (Ok(user), Ok(movie)) = (u32::try_from(user), u32::try_from(movie)) else {
             continue;
         };
@@ -711,6 +718,7 @@ async fn app_ratings(db: &Db) -> Result<CatalogueRatings> {
         out.user.push(APP_USER_BASE + user);
         out.movie.push(movie);
         out.rating.push(rating as f32);
+        out.timestamp.push(rated_at);
     }
     Ok(out)
 }

@@ -135,6 +135,9 @@ pub struct Evaluation {
     pub lambda: f64,
     pub bias_lambda: f64,
     pub popularity_weight: f64,
+    /// The explicit ALS's half-life, in days (0: none).
+    #[serde(default)]
+    pub half_life_days: f64,
     /// Every model evaluated, in the order asked for.
     #[serde(default)]
     pub models: Vec<ModelScores>,
@@ -380,8 +383,14 @@ pub fn evaluate(train: &Ratings, test: &Ratings, settings: &EvalSettings) -> Res
         let (errors, lists, fit_seconds) = match kind {
             ModelKind::Popularity => (None, protocol.popularity(), 0.0),
             ModelKind::Als => {
-                let model = AlsModel::fit(&als_params, &train.user, &train.movie, &train.rating)
-                    .map_err(invalid)?;
+                let model = AlsModel::fit_at(
+                    &als_params,
+                    &train.user,
+                    &train.movie,
+                    &train.rating,
+                    &train.timestamp,
+                )
+                .map_err(invalid)?;
                 let fit_seconds = started.elapsed().as_secs_f64();
                 let (rmse, mae, scored) = protocol.rating_error(&model);
                 scored_pairs = scored;
@@ -457,6 +466,7 @@ pub fn evaluate(train: &Ratings, test: &Ratings, settings: &EvalSettings) -> Res
         lambda: p.lambda,
         bias_lambda: p.bias_lambda,
         popularity_weight: p.popularity_weight,
+        half_life_days: p.half_life_days,
         models,
         tuning: None,
     })

@@ -403,10 +403,17 @@ impl Recommender {
     }
 
     /// The stars the explicit ALS model predicts for a user with these ratings (catalogue id,
-    /// rating), folded in; `None` without a model or for a movie it has no ratings of.
-    pub fn predicted_rating(&self, ratings: &[(i64, f32)], movie: i64) -> Option<f32> {
+    /// rating) made at `rated_at` (Unix seconds, in their order; empty: unknown), folded in;
+    /// `None` without a model or for a movie it has no ratings of.
+    pub fn predicted_rating(
+        &self,
+        ratings: &[(i64, f32)],
+        rated_at: &[i64],
+        movie: i64,
+    ) -> Option<f32> {
         let model = self.als.as_ref()?;
-        let vector = model.fold_in(&known(ratings));
+        let (known, times) = known_at(ratings, rated_at);
+        let vector = model.fold_in_at(&known, &times);
         model.rating(&vector, u32::try_from(movie).ok()?)
     }
 
@@ -537,7 +544,10 @@ impl Recommender {
             asked += 1;
             gems_only.is_none_or(|gem| asked <= depth && gem(i64::from(item))) && filter(item)
         };
-        let stars = self.als.as_ref().map(|m| (m, m.fold_in(&known)));
+        let stars = self.als.as_ref().map(|m| {
+            let (known, times) = known_at(&ratings, &Self::taste_times(history, &ratings));
+            (m, m.fold_in_at(&known, &times))
+        });
         ForYou::Personal(
             model
                 .recommend(&taste, k, &exclude, accept)

@@ -258,7 +258,8 @@ pub fn tune(
         let space = als_space(&als);
         let mut score_als = |values: &[f64]| -> Option<f64> {
             let params = apply_als(&als, values).validate().ok()?;
-            let model = AlsModel::fit(&params, &train.user, &train.movie, &train.rating).ok()?;
+            let (users, movies, ratings) = (&train.user, &train.movie, &train.rating);
+            let model = AlsModel::fit_at(&params, users, movies, ratings, &train.timestamp).ok()?;
             let (rmse, _, _) = protocol.rating_error(&model);
             rmse.is_finite().then_some(rmse)
         };
@@ -705,6 +706,13 @@ fn als_space(p: &AlsParams) -> Vec<Axis> {
             p.bias_lambda,
             true,
         ),
+        Axis::new(
+            "half_life_days",
+            "a rating this many days older than its user's latest counts half (0: no decay)",
+            vec![30.0, 90.0, 365.0, 1825.0, 0.0],
+            p.half_life_days,
+            true,
+        ),
     ]
 }
 
@@ -734,6 +742,7 @@ fn apply_als(p: &AlsParams, values: &[f64]) -> AlsParams {
         rank: values[0] as usize,
         lambda: values[1],
         bias_lambda: values[2],
+        half_life_days: values[3],
         ..*p
     }
 }

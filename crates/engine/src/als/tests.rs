@@ -47,6 +47,7 @@ fn params(rank: usize) -> ValidAlsParams {
         bias_lambda: 0.1,
         seed: 7,
         popularity_weight: 0.0,
+        half_life_days: 0.0,
     }
     .validate()
     .unwrap()
@@ -157,6 +158,70 @@ fn fold_in_equals_the_training_solve() {
     for (a, b) in folded.factors.iter().zip(&trained.factors) {
         assert!((a - b).abs() < 1e-9, "{a} vs {b}");
     }
+}
+
+/// Rating times for `planted` data: each user's ratings a day apart, in their order.
+fn times_of(users: &[u32]) -> Vec<i64> {
+    let mut next: std::collections::HashMap<u32, i64> = Default::default();
+    users
+        .iter()
+        .map(|u| {
+            let t = next.entry(*u).or_insert(1_500_000_000);
+            *t += 86_400;
+            *t
+        })
+        .collect()
+}
+
+#[test]
+fn a_half_life_weighs_recent_ratings_and_fold_in_still_equals_training() {
+    let Planted {
+        users: us,
+        items: is,
+        values: vs,
+        ..
+    } = planted(80, 50, 0.3, 3);
+    let times = times_of(&us);
+    let decayed = AlsParams {
+        half_life_days: 5.0,
+        ..*params(4).get()
+    }
+    .validate()
+    .unwrap();
+    // Without a half-life the times change nothing.
+    assert_eq!(
+        AlsModel::fit_at(&params(4), &us, &is, &vs, &times).unwrap(),
+        AlsModel::fit(&params(4), &us, &is, &vs).unwrap()
+    );
+    let model = AlsModel::fit_at(&decayed, &us, &is, &vs, &times).unwrap();
+    assert_ne!(model, AlsModel::fit(&decayed, &us, &is, &vs).unwrap());
+    // Folding user 5 in with their times reproduces their weighted training solve.
+    let mine: Vec<usize> = (0..us.len()).filter(|&n| us[n] == 5).collect();
+    let ratings: Vec<(u32, f32)> = mine.iter().map(|&n| (is[n], vs[n])).collect();
+    let at: Vec<i64> = mine.iter().map(|&n| times[n]).collect();
+    let folded = model.fold_in_at(&ratings, &at);
+    let trained = model.user_vector(5).unwrap();
+    assert!((folded.bias - trained.bias).abs() < 1e-9);
+    for (a, b) in folded.factors.iter().zip(&trained.factors) {
+        assert!((a - b).abs() < 1e-9, "{a} vs {b}");
+    }
+    // A user who rated low long ago and high lately: under the half-life their bias follows
+    // the recent ratings.
+    let year = 365 * 86_400;
+    let drifted: Vec<(u32, f32)> = (0..10)
+        .map(|i| (i, if i < 5 { 1.0 } else { 5.0 }))
+        .collect();
+    let when: Vec<i64> = (0..10).map(|i| if i < 5 { 0 } else { 2 * year }).collect();
+    let plain = model.fold_in(&drifted);
+    let recent = model.fold_in_at(&drifted, &when);
+    assert!(
+        recent.bias > plain.bias + 0.5,
+        "{} vs {}",
+        recent.bias,
+        plain.bias
+    );
+    // Mismatched times are refused, not misread.
+    assert!(AlsModel::fit_at(&decayed, &us, &is, &vs, &times[1..]).is_err());
 }
 
 #[test]

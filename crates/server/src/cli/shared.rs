@@ -172,6 +172,9 @@ pub struct AlsArgs {
     /// Top-10 ranks by predicted rating + this × ln(1 + the movie's rating count)
     #[arg(long, default_value_t = AlsParams::default().popularity_weight, value_parser = values::non_negative::<f64>)]
     pub popularity_weight: f64,
+    /// A rating this many days older than its user's latest counts half in the fit (0: no decay)
+    #[arg(long, default_value_t = AlsParams::default().half_life_days, value_parser = values::non_negative::<f64>)]
+    pub als_half_life_days: f64,
 }
 
 impl AlsArgs {
@@ -183,6 +186,7 @@ impl AlsArgs {
             bias_lambda: self.bias_lambda,
             seed,
             popularity_weight: self.popularity_weight,
+            half_life_days: self.als_half_life_days,
         }
     }
 }

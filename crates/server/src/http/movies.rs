@@ -495,14 +495,13 @@ async fn detail(
     };
     let (my_rating, predicted_rating) = match user {
         Some(u) => {
-            let mine: Vec<(i64, f32)> = ratings::of_user(&ctx.db, u.id)
-                .await?
-                .into_iter()
-                .map(|x| (x.movie_id, x.rating as f32))
-                .collect();
+            let rows = ratings::of_user(&ctx.db, u.id).await?;
+            let mine: Vec<(i64, f32)> =
+                rows.iter().map(|x| (x.movie_id, x.rating as f32)).collect();
+            let rated_at: Vec<i64> = rows.iter().map(|x| x.rated_at).collect();
             let own = mine.iter().find(|x| x.0 == id).map(|x| f64::from(x.1));
             let predicted = match (own, ctx.recommender.get()) {
-                (None, Some(r)) if !mine.is_empty() => r.predicted_rating(&mine, id),
+                (None, Some(r)) if !mine.is_empty() => r.predicted_rating(&mine, &rated_at, id),
                 _ => None,
             };
             (own, predicted.map(f64::from))

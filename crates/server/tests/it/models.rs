@@ -144,6 +144,7 @@ async fn a_blend_with_a_time_decay_round_trips_through_the_artifact() {
     settings.ranking.ials_blend = 0.5;
     settings.ranking.ease.half_life_days = 30.0;
     settings.ranking.ease.min_likes = 1;
+    settings.als.half_life_days = 90.0;
     let shared = Arc::new(SharedRecommender::default());
     let trainer = Models::new(db.clone(), storage.clone(), shared.clone(), settings);
     let version = trainer.train("test").await.unwrap();
@@ -162,9 +163,11 @@ async fn a_blend_with_a_time_decay_round_trips_through_the_artifact() {
         record.params.0["ranking"]["ease_half_life_days"],
         json!(30.0)
     );
+    assert_eq!(record.params.0["half_life_days"], json!(90.0));
 
     let (a, b) = (shared.get().unwrap(), loaded.get().unwrap());
-    let picks: Vec<i64> = a.popular(None, 4).iter().map(|m| m.id).collect();
+    let popular: Vec<i64> = a.popular(None, 5).iter().map(|m| m.id).collect();
+    let (picks, other) = (&popular[..4], popular[4]);
     let day = 86_400;
     let history = History {
         ratings: picks.iter().map(|&id| (id, 5.0)).collect(),
@@ -179,6 +182,13 @@ async fn a_blend_with_a_time_decay_round_trips_through_the_artifact() {
     // The times count: the same ratings without them rank otherwise.
     let untimed = History::of_ratings(history.ratings.clone());
     assert_ne!(format!("{:?}", a.for_user(&untimed, 10, None)), list(&a));
+    // The explicit ALS's half-life came back with it: the stars fold the times in alike.
+    let stars = |r: &nextflex_app::recommender::Recommender, at: &[i64]| {
+        r.predicted_rating(&history.ratings, at, other)
+    };
+    assert!(stars(&a, &history.rated_at).is_some());
+    assert_eq!(stars(&a, &history.rated_at), stars(&b, &history.rated_at));
+    assert_ne!(stars(&a, &history.rated_at), stars(&a, &[]));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

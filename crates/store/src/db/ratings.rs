@@ -17,8 +17,8 @@ pub struct UserRating {
 }
 
 /// Every app user's rating, as (user, movie, rating).
-pub async fn all(db: &Db) -> Result<Vec<(i64, i64, f64)>> {
-    let rows = sqlx::query(db.sql("SELECT user_id, movie_id, rating FROM ratings"))
+pub async fn all(db: &Db) -> Result<Vec<(i64, i64, f64, i64)>> {
+    let rows = sqlx::query(db.sql("SELECT user_id, movie_id, rating, rated_at FROM ratings"))
         .fetch_all(db.pool())
         .await?;
     rows.iter()
@@ -27,6 +27,7 @@ pub async fn all(db: &Db) -> Result<Vec<(i64, i64, f64)>> {
                 r.try_get("user_id")?,
                 r.try_get("movie_id")?,
                 r.try_get("rating")?,
+                r.try_get("rated_at")?,
             ))
         })
         .collect()
