@@ -5,8 +5,7 @@
 use std::collections::HashSet;
 
 use nextflex_store::db::Db;
-use nextflex_store::db::movie_lists::{self, List};
-use nextflex_store::db::ratings;
+use nextflex_store::db::movie_lists;
 use nextflex_store::error::Result;
 use nextflex_store::ids::UserId;
 
@@ -44,20 +43,15 @@ impl History {
 
 /// The history of user `user_id` as the store holds it now.
 pub async fn of_user(db: &Db, user_id: UserId) -> Result<History> {
-    let rows = ratings::of_user(db, user_id).await?;
-    let mut history = History {
-        ratings: rows.iter().map(|r| (r.movie_id, r.rating as f32)).collect(),
-        rated_at: rows.iter().map(|r| r.rated_at).collect(),
-        ..History::default()
-    };
-    for (list, entry) in
-        movie_lists::of_user_in(db, user_id, &[List::Seen, List::Dismissed]).await?
-    {
-        match list {
-            List::Seen => history.seen.insert(entry.movie_id),
-            List::Dismissed => history.dismissed.insert(entry.movie_id),
-            List::Watchlist => false,
-        };
-    }
-    Ok(history)
+    let signals = movie_lists::signals_of(db, user_id).await?;
+    Ok(History {
+        ratings: signals
+            .ratings
+            .iter()
+            .map(|r| (r.movie_id, r.rating as f32))
+            .collect(),
+        rated_at: signals.ratings.iter().map(|r| r.rated_at).collect(),
+        seen: signals.seen.into_iter().collect(),
+        dismissed: signals.dismissed.into_iter().collect(),
+    })
 }

@@ -18,6 +18,7 @@ crate::backend_tests!(
     a_replaced_title_stays_an_alternate_once,
     natural_keys_stay_unique_and_links_go_with_their_movie,
     ratings_upsert_check_and_cascade,
+    signals_read_ratings_and_lists_in_one_query,
     posts_join_their_images,
     a_post_outlives_its_movie_and_image,
     model_versions_keep_json_as_text,
@@ -510,6 +511,67 @@ async fn ratings_upsert_check_and_cascade(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM ratings").await, 0);
+}
+
+async fn signals_read_ratings_and_lists_in_one_query(backend: Backend) {
+    use nextflex_store::db::movie_lists::{self, List, Signals};
+    use nextflex_store::db::ratings::{self, UserRating};
+    let Some(tdb) = TestDb::create(backend).await else {
+        return;
+    };
+    let db = tdb.connect().await;
+    let (me, other) = (
+        insert_user(&db, "me@example.com", false).await,
+        insert_user(&db, "other@example.com", false).await,
+    );
+    let mut films = Vec::new();
+    for (tmdb, title) in [(1, "A"), (2, "B"), (3, "C"), (4, "D"), (5, "E")] {
+        films.push(insert_movie(&db, tmdb, title).await);
+    }
+    let (a, b, c, d, e) = (films[0], films[1], films[2], films[3], films[4]);
+    for (user, movie, rating, at) in [(me, a, 4.5, 100), (me, e, 2.0, 200), (other, b, 5.0, 300)] {
+        sqlx::query(
+            db.sql("INSERT INTO ratings (user_id, movie_id, rating, rated_at) VALUES (?, ?, ?, ?)"),
+        )
+        .bind(user.get())
+        .bind(movie)
+        .bind(rating)
+        .bind(at as i64)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    }
+    let id = |m: i64| MovieId::new(m).unwrap();
+    movie_lists::add(&db, me, id(b), List::Seen).await.unwrap();
+    movie_lists::add(&db, me, id(c), List::Dismissed)
+        .await
+        .unwrap();
+    movie_lists::add(&db, me, id(d), List::Watchlist)
+        .await
+        .unwrap();
+    movie_lists::add(&db, other, id(a), List::Dismissed)
+        .await
+        .unwrap();
+    let signals = movie_lists::signals_of(&db, me).await.unwrap();
+    let rated = |movie_id, rating, rated_at| UserRating {
+        movie_id,
+        rating,
+        rated_at,
+    };
+    assert_eq!(
+        signals,
+        Signals {
+            ratings: vec![rated(e, 2.0, 200), rated(a, 4.5, 100)],
+            seen: vec![b],
+            dismissed: vec![c],
+        }
+    );
+    assert_eq!(signals.ratings, ratings::of_user(&db, me).await.unwrap());
+    let nobody = insert_user(&db, "nobody@example.com", false).await;
+    assert_eq!(
+        movie_lists::signals_of(&db, nobody).await.unwrap(),
+        Signals::default()
+    );
 }
 
 /// A fresh database with a user's post about Forrest Gump, with an image (4000×3000, from a

@@ -98,6 +98,45 @@ pub async fn of_user(db: &Db, user_id: UserId, list: List) -> Result<Vec<Entry>>
     Ok(entries.into_iter().map(|(_, entry)| entry).collect())
 }
 
+/// What a user's personal lists read of them, in one query (a hot path: every "For you"):
+/// their ratings, the most recent first, and the films they saw without rating and dismissed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Signals {
+    pub ratings: Vec<super::ratings::UserRating>,
+    pub seen: Vec<i64>,
+    pub dismissed: Vec<i64>,
+}
+
+/// User `user_id`'s [`Signals`]: their ratings and their seen and dismissed lists, one
+/// statement for both tables (each statement is a round trip to the database's worker).
+pub async fn signals_of(db: &Db, user_id: UserId) -> Result<Signals> {
+    let rows = sqlx::query(db.sql(
+        "SELECT 'rating' AS kind, movie_id, rating, rated_at FROM ratings WHERE user_id = ? \
+         UNION ALL \
+         SELECT list, movie_id, NULL, added_at FROM movie_lists \
+         WHERE user_id = ? AND list IN ('seen', 'dismissed') \
+         ORDER BY rated_at DESC, movie_id",
+    ))
+    .bind(user_id.get())
+    .bind(user_id.get())
+    .fetch_all(db.pool())
+    .await?;
+    let mut out = Signals::default();
+    for r in &rows {
+        let movie_id: i64 = r.try_get("movie_id")?;
+        match r.try_get::<String, _>("kind")?.as_str() {
+            "rating" => out.ratings.push(super::ratings::UserRating {
+                movie_id,
+                rating: r.try_get::<Option<f64>, _>("rating")?.unwrap_or_default(),
+                rated_at: r.try_get("rated_at")?,
+            }),
+            "seen" => out.seen.push(movie_id),
+            _ => out.dismissed.push(movie_id),
+        }
+    }
+    Ok(out)
+}
+
 /// The movies on any of `lists` of a user, each with its list, newest first: one query where a
 /// page needs several lists.
 pub async fn of_user_in(db: &Db, user_id: UserId, lists: &[List]) -> Result<Vec<(List, Entry)>> {
