@@ -110,28 +110,31 @@ pub struct Signals {
 /// User `user_id`'s [`Signals`]: their ratings and their seen and dismissed lists, one
 /// statement for both tables (each statement is a round trip to the database's worker).
 pub async fn signals_of(db: &Db, user_id: UserId) -> Result<Signals> {
+    // A rating's row is marked by a name no list has.
     let rows = sqlx::query(db.sql(
         "SELECT 'rating' AS kind, movie_id, rating, rated_at FROM ratings WHERE user_id = ? \
          UNION ALL \
          SELECT list, movie_id, NULL, added_at FROM movie_lists \
-         WHERE user_id = ? AND list IN ('seen', 'dismissed') \
+         WHERE user_id = ? AND list IN (?, ?) \
          ORDER BY rated_at DESC, movie_id",
     ))
     .bind(user_id.get())
     .bind(user_id.get())
+    .bind(List::Seen.as_str())
+    .bind(List::Dismissed.as_str())
     .fetch_all(db.pool())
     .await?;
     let mut out = Signals::default();
     for r in &rows {
         let movie_id: i64 = r.try_get("movie_id")?;
-        match r.try_get::<String, _>("kind")?.as_str() {
-            "rating" => out.ratings.push(super::ratings::UserRating {
+        match List::parse(&r.try_get::<String, _>("kind")?) {
+            Some(List::Seen) => out.seen.push(movie_id),
+            Some(List::Dismissed) => out.dismissed.push(movie_id),
+            _ => out.ratings.push(super::ratings::UserRating {
                 movie_id,
                 rating: r.try_get::<Option<f64>, _>("rating")?.unwrap_or_default(),
                 rated_at: r.try_get("rated_at")?,
             }),
-            "seen" => out.seen.push(movie_id),
-            _ => out.dismissed.push(movie_id),
         }
     }
     Ok(out)
