@@ -141,21 +141,20 @@ impl Rows {
     }
 }
 
-/// Each rating's weight under `half_life_days`, its age taken from its user's latest rating;
-/// empty (all 1) without a half-life or without times.
-fn rating_weights(users: &[u32], times: &[i64], half_life_days: f64) -> Vec<f32> {
+/// Each rating's weight under `half_life_days`, its age taken from its user's latest rating
+/// (`users`: dense positions below `n_users`); empty (all 1) without a half-life or times.
+fn rating_weights(users: &[u32], n_users: usize, times: &[i64], half_life_days: f64) -> Vec<f32> {
     if half_life_days <= 0.0 || times.len() != users.len() {
         return Vec::new();
     }
-    let mut latest: std::collections::HashMap<u32, i64> = std::collections::HashMap::new();
+    let mut latest = vec![i64::MIN; n_users];
     for (&u, &t) in users.iter().zip(times) {
-        let l = latest.entry(u).or_insert(t);
-        *l = (*l).max(t);
+        latest[u as usize] = latest[u as usize].max(t);
     }
     users
         .iter()
         .zip(times)
-        .map(|(u, &t)| crate::recency::weight(latest[u], t, half_life_days) as f32)
+        .map(|(&u, &t)| crate::recency::weight(latest[u as usize], t, half_life_days) as f32)
         .collect()
 }
 
@@ -279,7 +278,7 @@ impl AlsModel {
         let mean = values.iter().map(|&v| f64::from(v)).sum::<f64>() / values.len() as f64;
         let min_rating = values.iter().copied().fold(f32::INFINITY, f32::min);
         let max_rating = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let weights = rating_weights(users, times, p.half_life_days);
+        let weights = rating_weights(&u_idx, nu, times, p.half_life_days);
         let by_user = Rows::build(nu, &u_idx, &i_idx, values, &weights);
         let by_item = Rows::build(ni, &i_idx, &u_idx, values, &weights);
 

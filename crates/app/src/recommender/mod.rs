@@ -464,21 +464,27 @@ impl Recommender {
         times
     }
 
-    /// The ranking model's view of a user with this history and `taste` (what
-    /// [`Recommender::taste`] answers for it): the ratings with their times, each dismissed film
-    /// counted against the films like it (see [`RankingModel::negative_weight`]).
+    /// `taste` (what [`Recommender::taste`] answers for `history`) as the models fold it in:
+    /// the ratings by model id, with their times ([`Recommender::taste_times`]).
+    fn taste_at(history: &History, taste: &[(i64, f32)]) -> (Vec<(u32, f32)>, Vec<i64>) {
+        known_at(taste, &Self::taste_times(history, taste))
+    }
+
+    /// The ranking model's view of a user with this history and these ratings and times (what
+    /// [`Recommender::taste_at`] answers): each dismissed film also counted against the films
+    /// like it (see [`RankingModel::negative_weight`]).
     fn ranking_taste(
         model: &RankingModel,
         history: &History,
-        taste: &[(i64, f32)],
+        ratings: &[(u32, f32)],
+        times: &[i64],
     ) -> RankingTaste {
         let dismissed: Vec<u32> = history
             .dismissed
             .iter()
             .filter_map(|&id| u32::try_from(id).ok())
             .collect();
-        let (ratings, times) = known_at(taste, &Self::taste_times(history, taste));
-        model.fold_in_with(&ratings, &times, &dismissed, model.negative_weight())
+        model.fold_in_with(ratings, times, &dismissed, model.negative_weight())
     }
 
     /// "Hidden gems for you": the films few people know ([`Recommender::little_known`]) and
@@ -514,12 +520,11 @@ impl Recommender {
         genre: Option<&str>,
         gems_only: Option<&dyn Fn(i64) -> bool>,
     ) -> ForYou<'_> {
-        let ratings = self.taste(history);
-        let known = known(&ratings);
+        let (known, times) = Self::taste_at(history, &self.taste(history));
         let taste = self
             .ranking
             .as_ref()
-            .map(|m| (m, Self::ranking_taste(m, history, &ratings)));
+            .map(|m| (m, Self::ranking_taste(m, history, &known, &times)));
         let Some((model, taste)) = taste.filter(|(_, t)| t.is_informed()) else {
             let mut chart = self.top_rated(ChartSource::Ratings, genre, usize::MAX);
             chart.entries.retain(|e| !history.knows(e.movie.id));
@@ -544,10 +549,7 @@ impl Recommender {
             asked += 1;
             gems_only.is_none_or(|gem| asked <= depth && gem(i64::from(item))) && filter(item)
         };
-        let stars = self.als.as_ref().map(|m| {
-            let (known, times) = known_at(&ratings, &Self::taste_times(history, &ratings));
-            (m, m.fold_in_at(&known, &times))
-        });
+        let stars = self.als.as_ref().map(|m| (m, m.fold_in_at(&known, &times)));
         ForYou::Personal(
             model
                 .recommend(&taste, k, &exclude, accept)
@@ -600,7 +602,8 @@ impl Recommender {
         history: &History,
     ) -> impl Fn(i64) -> Option<f32> + Send + Sync + '_ {
         let scored = self.ranking.as_ref().and_then(|model| {
-            let taste = Self::ranking_taste(model, history, &self.taste(history));
+            let (known, times) = Self::taste_at(history, &self.taste(history));
+            let taste = Self::ranking_taste(model, history, &known, &times);
             taste.is_informed().then(|| (model, model.scores(&taste)))
         });
         move |id| {
