@@ -1,8 +1,17 @@
-//! Explicit-feedback ALS: `r̂(u, i) = μ + b_u + b_i + p_u · q_i`, fitted by alternating least
-//! squares with weighted-λ regularisation (each factor vector's penalty scales with its number of
-//! ratings, after Zhou et al. 2008) and a plain penalty on the biases. Users, then items, are
-//! solved in parallel; each solve is a (rank + 1)-sized Cholesky system for bias and factors
-//! together, so one pass is deterministic whatever the thread count.
+//! Explicit-feedback ALS: `r̂(u, i, t) = μ + b_u + b_u,day(t) + b_i + p_u · q_i`, fitted by
+//! alternating least squares with weighted-λ regularisation (each factor vector's penalty scales
+//! with its number of ratings, after Zhou et al. 2008) and a plain penalty on the biases. Users,
+//! then items, are solved in parallel; each solve is a (rank + 1)-sized Cholesky system for bias
+//! and factors together, so one pass is deterministic whatever the thread count.
+//!
+//! The day bias `b_u,day` (timeSVD++'s, Koren 2009; off unless [`AlsParams::day_lambda`] is set)
+//! is what a user's ratings of one UTC day share beyond their usual bias: people rate in sessions,
+//! and a session runs high or low. It is solved with the user's vector, exactly: eliminating each
+//! day's bias `c_d` from the joint least squares leaves the user's (rank + 1) system less, per day,
+//! `s_d s_dᵀ / (W_d + λ_d)` and `s_d T_d / (W_d + λ_d)` (`s_d = Σ w y`, `T_d = Σ w · target`,
+//! `W_d = Σ w` over the day's ratings), and then `c_d = (T_d − s_d · θ) / (W_d + λ_d)`. So a
+//! user folded in still gets exactly what training gave them, day biases included, and a
+//! prediction for a day the user rated nothing on has no day bias.
 //!
 //! Every (user, item) pair gets a prediction: an unknown user or item falls back to the biases
 //! and the global mean. A user the model has not seen is folded in from any ratings (one is
@@ -39,6 +48,9 @@ pub struct AlsParams {
     /// and rating habits drift); 0: every rating counts fully. Needs when each rating was made
     /// ([`AlsModel::fit_at`], [`AlsModel::fold_in_at`]).
     pub half_life_days: f64,
+    /// Penalty on each user's bias for one day (see the module); 0: no day biases. Needs the
+    /// ratings' times, as `half_life_days` does.
+    pub day_lambda: f64,
 }
 
 impl Default for AlsParams {
@@ -53,6 +65,7 @@ impl Default for AlsParams {
             seed: 42,
             popularity_weight: POPULARITY_WEIGHT,
             half_life_days: 0.0,
+            day_lambda: 0.0,
         }
     }
 }
@@ -99,30 +112,54 @@ impl AlsParams {
                 "must be zero or a positive number of days",
             );
         }
+        if !(self.day_lambda.is_finite() && self.day_lambda >= 0.0) {
+            return bad("day_lambda", "must be zero or a positive number");
+        }
         Ok(ValidAlsParams(self))
     }
 }
 
 /// Ratings in compressed rows: for entity `e`, `others[offsets[e]..offsets[e + 1]]` and the
-/// matching `values` and (when ratings are weighted) `weights`.
+/// matching `values`, (when ratings are weighted) `weights` and (with day biases) `days`.
 struct Rows {
     offsets: Vec<usize>,
     others: Vec<u32>,
     values: Vec<f32>,
     /// Each rating's weight in the fit; empty: all 1.
     weights: Vec<f32>,
+    /// Each rating's (user, day) group (see [`day_groups`]); empty: no day biases.
+    days: Vec<u32>,
+}
+
+/// One entity's ratings (see [`Rows`]).
+struct Row<'a> {
+    others: &'a [u32],
+    values: &'a [f32],
+    weights: &'a [f32],
+    days: &'a [u32],
 }
 
 impl Rows {
-    fn build(n: usize, keys: &[u32], others: &[u32], values: &[f32], weights: &[f32]) -> Rows {
+    fn build(
+        n: usize,
+        keys: &[u32],
+        others: &[u32],
+        values: &[f32],
+        weights: &[f32],
+        days: &[u32],
+    ) -> Rows {
         let mut o = vec![0u32; keys.len()];
         let mut v = vec![0f32; keys.len()];
         let mut w = vec![0f32; weights.len()];
+        let mut d = vec![0u32; days.len()];
         let offsets = crate::csr::group(n, keys, |i, at| {
             o[at] = others[i];
             v[at] = values[i];
             if let Some(w) = w.get_mut(at) {
                 *w = weights[i];
+            }
+            if let Some(d) = d.get_mut(at) {
+                *d = days[i];
             }
         });
         Rows {
@@ -130,15 +167,44 @@ impl Rows {
             others: o,
             values: v,
             weights: w,
+            days: d,
         }
     }
 
-    /// Entity `e`'s others, values and weights (empty: all 1).
-    fn row(&self, e: usize) -> (&[u32], &[f32], &[f32]) {
+    fn row(&self, e: usize) -> Row<'_> {
         let (a, b) = (self.offsets[e], self.offsets[e + 1]);
-        let weights = self.weights.get(a..b).unwrap_or_default();
-        (&self.others[a..b], &self.values[a..b], weights)
+        Row {
+            others: &self.others[a..b],
+            values: &self.values[a..b],
+            weights: self.weights.get(a..b).unwrap_or_default(),
+            days: self.days.get(a..b).unwrap_or_default(),
+        }
     }
+}
+
+/// Seconds in a day: a day bias covers a user's ratings of one UTC day.
+const DAY: i64 = 86_400;
+
+/// Each rating's day group, one per (user, UTC day) with ratings, numbered in user then day
+/// order (so each user's groups are a contiguous range, in the order [`solve_side`] returns
+/// their biases), and how many there are; `None` without a day penalty or times. Times that
+/// are all the same (a source without them, read as 0) say nothing of days: there are none.
+fn day_groups(users: &[u32], times: &[i64], day_lambda: f64) -> Option<(Vec<u32>, usize)> {
+    if day_lambda <= 0.0 || times.len() != users.len() || times.iter().all(|&t| t == times[0]) {
+        return None;
+    }
+    let key = |i: usize| (users[i], times[i].div_euclid(DAY));
+    let mut order: Vec<usize> = (0..users.len()).collect();
+    order.sort_unstable_by_key(|&i| key(i));
+    let mut groups = vec![0u32; users.len()];
+    let mut next = 0u32;
+    for (n, &i) in order.iter().enumerate() {
+        if n > 0 && key(order[n - 1]) != key(i) {
+            next += 1;
+        }
+        groups[i] = next;
+    }
+    Some((groups, next as usize + 1))
 }
 
 /// Each rating's weight under `half_life_days`, its age taken from its user's latest rating
@@ -211,6 +277,32 @@ pub struct UserVector {
     rated: Vec<(u32, f64)>,
     /// Cholesky factor of the solve's matrix, for explanations.
     cholesky: Vec<f64>,
+    /// The user's day biases, as (day since the epoch, bias), by day; empty without them.
+    days: Vec<(i64, f64)>,
+    /// With day biases: each entry of `rated`'s day (a position in `days`), and each day's
+    /// mean rating vector (rank + 1 values a day), for explanations.
+    rated_days: Vec<u32>,
+    day_means: Vec<f64>,
+}
+
+impl UserVector {
+    fn zero(rank: usize, rated: Vec<(u32, f64)>) -> UserVector {
+        UserVector {
+            bias: 0.0,
+            factors: vec![0.0; rank],
+            rated,
+            cholesky: Vec::new(),
+            days: Vec::new(),
+            rated_days: Vec::new(),
+            day_means: Vec::new(),
+        }
+    }
+
+    /// The user's bias on the UTC day of `at` (Unix seconds): 0 for a day they rated nothing on.
+    pub fn day_bias(&self, at: i64) -> f64 {
+        let day = at.div_euclid(DAY);
+        (self.days.binary_search_by_key(&day, |d| d.0)).map_or(0.0, |i| self.days[i].1)
+    }
 }
 
 /// One recommended item.
@@ -279,8 +371,12 @@ impl AlsModel {
         let min_rating = values.iter().copied().fold(f32::INFINITY, f32::min);
         let max_rating = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
         let weights = rating_weights(&u_idx, nu, times, p.half_life_days);
-        let by_user = Rows::build(nu, &u_idx, &i_idx, values, &weights);
-        let by_item = Rows::build(ni, &i_idx, &u_idx, values, &weights);
+        let (days, n_days) = day_groups(&u_idx, times, p.day_lambda).unwrap_or_default();
+        let by_user = Rows::build(nu, &u_idx, &i_idx, values, &weights, &days);
+        let by_item = Rows::build(ni, &i_idx, &u_idx, values, &weights, &days);
+        drop(days);
+        // Each (user, day) group's bias, solved with the user vectors.
+        let mut day_bias = vec![0.0; n_days];
 
         let k = p.rank;
         let mut rng = SplitMix64(p.seed);
@@ -294,7 +390,7 @@ impl AlsModel {
         // final item factors, exactly what folding the same ratings in gives.
         for step in 0..=2 * p.iterations {
             if step % 2 == 0 {
-                solve_side(
+                let solved = solve_side(
                     &by_user,
                     &item_factors,
                     &item_bias,
@@ -302,7 +398,11 @@ impl AlsModel {
                     &mut user_bias,
                     mean,
                     &p,
+                    Days::Solve,
                 );
+                // Groups are numbered in user then day order, as the users' biases come.
+                day_bias.clear();
+                day_bias.extend(solved.into_iter().flatten());
             } else {
                 solve_side(
                     &by_item,
@@ -312,11 +412,12 @@ impl AlsModel {
                     &mut item_bias,
                     mean,
                     &p,
+                    Days::Subtract(&day_bias),
                 );
             }
         }
         let item_boost = (0..ni)
-            .map(|i| p.popularity_weight * (1.0 + by_item.row(i).0.len() as f64).ln())
+            .map(|i| p.popularity_weight * (1.0 + by_item.row(i).others.len() as f64).ln())
             .collect();
         let parts = AlsParts {
             params: p,
@@ -455,13 +556,13 @@ impl AlsModel {
         self.clamp(x)
     }
 
-    /// The predicted rating of `item` for a folded-in user; `None` for an item the model has
-    /// no ratings of.
-    pub fn rating(&self, user: &UserVector, item: u32) -> Option<f32> {
+    /// The predicted rating of `item` for a folded-in user, were they to rate it at `at` (Unix
+    /// seconds; their bias of that day counts); `None` for an item the model has no ratings of.
+    pub fn rating(&self, user: &UserVector, item: u32, at: i64) -> Option<f32> {
         let i = self.items.position(item)?;
         let i = i as usize;
         let x = self.mean + user.bias + self.item_bias[i] + dot(&user.factors, self.item_row(i));
-        Some(self.clamp(x))
+        Some(self.clamp(x + user.day_bias(at)))
     }
 
     /// The vector of a user the model was trained with.
@@ -472,8 +573,7 @@ impl AlsModel {
         Some(UserVector {
             bias: self.user_bias[u],
             factors: self.user_factors[u * k..(u + 1) * k].to_vec(),
-            rated: Vec::new(),
-            cholesky: Vec::new(),
+            ..UserVector::zero(k, Vec::new())
         })
     }
 
@@ -488,12 +588,14 @@ impl AlsModel {
     /// order of `ratings`; empty: unknown), which [`AlsParams::half_life_days`] weighs them by
     /// as training did.
     pub fn fold_in_at(&self, ratings: &[(u32, f32)], rated_at: &[i64]) -> UserVector {
-        let k = self.params.rank;
-        let n = k + 1;
-        let timed = rated_at.len() == ratings.len() && self.params.half_life_days > 0.0;
+        let p = &self.params;
+        let (k, n) = (p.rank, p.rank + 1);
+        let timed = rated_at.len() == ratings.len();
+        let decay = timed && p.half_life_days > 0.0;
         let latest = rated_at.iter().copied().max().unwrap_or(0);
         let mut seen = HashSet::new();
         let mut weights: Vec<f32> = Vec::new();
+        let mut times: Vec<i64> = Vec::new();
         let rated: Vec<(u32, f64)> = ratings
             .iter()
             .enumerate()
@@ -501,37 +603,55 @@ impl AlsModel {
             .filter(|(_, (item, v))| v.is_finite() && seen.insert(*item))
             .filter_map(|(n, &(item, v))| {
                 let i = self.items.position(item)?;
-                if timed {
-                    let w = crate::recency::weight(latest, rated_at[n], self.params.half_life_days);
+                if decay {
+                    let w = crate::recency::weight(latest, rated_at[n], p.half_life_days);
                     weights.push(w as f32);
+                }
+                if timed {
+                    times.push(rated_at[n]);
                 }
                 Some((i, f64::from(v) - self.mean - self.item_bias[i as usize]))
             })
             .collect();
         if rated.is_empty() {
-            return UserVector {
-                bias: 0.0,
-                factors: vec![0.0; k],
-                rated,
-                cholesky: Vec::new(),
-            };
+            return UserVector::zero(k, rated);
         }
         let mut a = vec![0.0; n * n];
         let mut b = vec![0.0; n];
         let mut scratch = Scratch::new(n);
         let items: Vec<u32> = rated.iter().map(|&(i, _)| i).collect();
         scratch.residuals = rated.iter().map(|&(_, residual)| residual).collect();
+        // The user's days, as training groups them: (user, UTC day).
+        let mut days: Vec<i64> = Vec::new();
+        let mut rated_days: Vec<u32> = Vec::new();
+        if timed && p.day_lambda > 0.0 {
+            days = times.iter().map(|t| t.div_euclid(DAY)).collect();
+            days.sort_unstable();
+            days.dedup();
+            let day_of = |t: &i64| days.partition_point(|&d| d < t.div_euclid(DAY));
+            rated_days = times.iter().map(|t| day_of(t) as u32).collect();
+            let local = rated_days.iter().map(|&d| d as usize);
+            scratch.sum_days(local, &items, &weights, &self.item_factors);
+        }
         scratch.set_weights(&weights);
         normal_equations(&mut a, &mut b, &mut scratch, &items, &self.item_factors);
-        regularise(&mut a, n, scratch.count(rated.len()), &self.params);
-        if !cholesky_solve(&mut a, &mut b, n) {
-            return UserVector {
-                bias: 0.0,
-                factors: vec![0.0; k],
-                rated,
-                cholesky: Vec::new(),
-            };
+        regularise(&mut a, n, scratch.count(rated.len()), p);
+        if !days.is_empty() {
+            scratch.fold_out_days(&mut a, &mut b, p.day_lambda);
         }
+        if !cholesky_solve(&mut a, &mut b, n) {
+            return UserVector::zero(k, rated);
+        }
+        let (bias, factors) = (b[0], b[1..].to_vec());
+        let (days, day_means) = if days.is_empty() {
+            (Vec::new(), Vec::new())
+        } else {
+            let biases = scratch.day_biases(bias, &factors, p.day_lambda);
+            (
+                days.into_iter().zip(biases).collect(),
+                scratch.day_means(p.day_lambda),
+            )
+        };
         // Each rating's term in an explanation carries its weight, as it did in the solve.
         let rated = if weights.is_empty() {
             rated
@@ -540,10 +660,13 @@ impl AlsModel {
             weighted.map(|((i, r), &w)| (i, r * f64::from(w))).collect()
         };
         UserVector {
-            bias: b[0],
-            factors: b[1..].to_vec(),
+            bias,
+            factors,
             rated,
             cholesky: a,
+            days,
+            rated_days,
+            day_means,
         }
     }
 
@@ -581,9 +704,19 @@ impl AlsModel {
     }
 
     /// The rated items whose ratings raised item `i`'s score most: the score's factor part is a
-    /// sum over rated items j of `(y_j · A⁻¹ y_i) · residual_j` (with `y = [1, q]`), so each
-    /// term is j's exact contribution.
+    /// sum over rated items j of `((y_j − m_d(j)) · A⁻¹ y_i) · residual_j` (with `y = [1, q]`,
+    /// and `m_d` the mean vector of j's day, 0 without day biases), so each term is j's exact
+    /// contribution.
     fn explain(&self, user: &UserVector, i: usize, top: usize) -> Vec<u32> {
+        let mut terms: Vec<(f64, u32)> = self.contributions(user, i);
+        terms.retain(|(c, _)| *c > 0.0);
+        terms.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        terms.into_iter().take(top).map(|(_, item)| item).collect()
+    }
+
+    /// Each rated item's term in item `i`'s `b_u + p_u · q_i` (see [`AlsModel::explain`]), as
+    /// (term, external id); empty for a vector without its solve.
+    fn contributions(&self, user: &UserVector, i: usize) -> Vec<(f64, u32)> {
         let n = self.params.rank + 1;
         if user.cholesky.len() != n * n {
             return Vec::new();
@@ -592,22 +725,33 @@ impl AlsModel {
         v[0] = 1.0;
         v[1..].copy_from_slice(self.item_row(i));
         cholesky_resolve(&user.cholesky, &mut v, n);
-        let mut terms: Vec<(f64, u32)> = user
-            .rated
-            .iter()
-            .map(|&(j, residual)| {
+        let day_terms: Vec<f64> = user.day_means.chunks_exact(n).map(|m| dot(m, &v)).collect();
+        (user.rated.iter().enumerate())
+            .map(|(e, &(j, residual))| {
                 let q = self.item_row(j as usize);
-                let y_dot_v = v[0] + dot(q, &v[1..]);
+                let day = user
+                    .rated_days
+                    .get(e)
+                    .map_or(0.0, |&d| day_terms[d as usize]);
+                let y_dot_v = v[0] + dot(q, &v[1..]) - day;
                 (y_dot_v * residual, self.items.ids()[j as usize])
             })
-            .filter(|(c, _)| *c > 0.0)
-            .collect();
-        terms.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        terms.into_iter().take(top).map(|(_, item)| item).collect()
+            .collect()
     }
 }
 
-/// Solves every entity of one side for its bias and factors, the other side held fixed.
+/// What a side's solve does with day biases.
+#[derive(Clone, Copy)]
+enum Days<'a> {
+    /// The side is the users': each one's day biases are solved with their vector.
+    Solve,
+    /// The side is the items': each rating's target is less its (user, day) group's bias.
+    Subtract(&'a [f64]),
+}
+
+/// Solves every entity of one side for its bias and factors, the other side held fixed; with
+/// [`Days::Solve`], returns each entity's day biases (in day order; none without days).
+#[allow(clippy::too_many_arguments)]
 fn solve_side(
     rows: &Rows,
     other_factors: &[f64],
@@ -616,7 +760,8 @@ fn solve_side(
     bias: &mut [f64],
     mean: f64,
     p: &AlsParams,
-) {
+    days: Days,
+) -> Vec<Vec<f64>> {
     let k = p.rank;
     let n = k + 1;
     factors
@@ -627,26 +772,50 @@ fn solve_side(
         // batches, though: a few popular items hold a large share of the ratings, and a batch
         // is never split between threads.
         .with_min_len(8)
-        .for_each_init(
+        .map_init(
             || (vec![0.0; n * n], vec![0.0; n], Scratch::new(n)),
             |(a, b, scratch), (e, (f, bias))| {
-                let (others, values, weights) = rows.row(e);
+                let row = rows.row(e);
                 scratch.residuals.clear();
-                scratch.residuals.extend(
-                    others
-                        .iter()
-                        .zip(values)
-                        .map(|(&o, &r)| f64::from(r) - mean - other_bias[o as usize]),
-                );
-                scratch.set_weights(weights);
-                normal_equations(a, b, scratch, others, other_factors);
-                regularise(a, n, scratch.count(others.len()), p);
+                scratch
+                    .residuals
+                    .extend((row.others.iter().zip(row.values).enumerate()).map(
+                        |(j, (&o, &r))| {
+                            let day = match days {
+                                Days::Subtract(day_bias) if !row.days.is_empty() => {
+                                    day_bias[row.days[j] as usize]
+                                }
+                                _ => 0.0,
+                            };
+                            f64::from(r) - mean - other_bias[o as usize] - day
+                        },
+                    ));
+                let with_days = matches!(days, Days::Solve) && !row.days.is_empty();
+                if with_days {
+                    // A user's groups are a contiguous range: their days are the offsets from
+                    // the first.
+                    let first = row.days.iter().min().copied().unwrap_or(0);
+                    let local = row.days.iter().map(|&d| (d - first) as usize);
+                    scratch.sum_days(local, row.others, row.weights, other_factors);
+                }
+                scratch.set_weights(row.weights);
+                normal_equations(a, b, scratch, row.others, other_factors);
+                regularise(a, n, scratch.count(row.others.len()), p);
+                if with_days {
+                    scratch.fold_out_days(a, b, p.day_lambda);
+                }
                 if cholesky_solve(a, b, n) {
                     *bias = b[0];
                     f.copy_from_slice(&b[1..]);
                 }
+                if with_days {
+                    scratch.day_biases(*bias, f, p.day_lambda)
+                } else {
+                    Vec::new()
+                }
             },
-        );
+        )
+        .collect()
 }
 
 /// Ratings per pass over the matrix in [`normal_equations`].
@@ -656,6 +825,8 @@ const LANES: usize = 4;
 
 /// Scratch for [`normal_equations`], made once per thread and reused for every entity.
 struct Scratch {
+    /// The system size, rank + 1.
+    n: usize,
     /// The system size rounded up to whole [`LANES`].
     padded: usize,
     /// `padded × padded` accumulator.
@@ -668,19 +839,84 @@ struct Scratch {
     roots: Vec<f64>,
     /// The weights' sum (with `roots`), the count weighted-λ scales the penalty by.
     weight: f64,
+    /// Per day of a user (see the module), `n + 1` values: `s_d` (whose first value, the bias
+    /// column's, is `W_d`), then `T_d`.
+    day_sums: Vec<f64>,
 }
 
 impl Scratch {
     fn new(n: usize) -> Scratch {
         let padded = n.div_ceil(LANES) * LANES;
         Scratch {
+            n,
             padded,
             acc: vec![0.0; padded * padded],
             ys: vec![0.0; BATCH * padded],
             residuals: Vec::new(),
             roots: Vec::new(),
             weight: 0.0,
+            day_sums: Vec::new(),
         }
+    }
+
+    /// Sums each day's `s_d` and `T_d` over the entity's ratings (`days`: each one's day, from
+    /// 0), from the residuals before [`Scratch::set_weights`] scales them.
+    fn sum_days(
+        &mut self,
+        days: impl Iterator<Item = usize> + Clone,
+        others: &[u32],
+        weights: &[f32],
+        other_factors: &[f64],
+    ) {
+        let (n, k) = (self.n, self.n - 1);
+        let count = days.clone().max().map_or(0, |d| d + 1);
+        self.day_sums.clear();
+        self.day_sums.resize(count * (n + 1), 0.0);
+        for (j, (d, &o)) in days.zip(others).enumerate() {
+            let w = weights.get(j).map_or(1.0, |&w| f64::from(w));
+            let sums = &mut self.day_sums[d * (n + 1)..(d + 1) * (n + 1)];
+            sums[0] += w;
+            let q = &other_factors[o as usize * k..(o as usize + 1) * k];
+            for (s, &q) in sums[1..n].iter_mut().zip(q) {
+                *s += w * q;
+            }
+            sums[n] += w * self.residuals[j];
+        }
+    }
+
+    /// Takes each day's bias out of the entity's normal equations (lower triangle of `a`).
+    fn fold_out_days(&self, a: &mut [f64], b: &mut [f64], lambda: f64) {
+        let n = self.n;
+        for sums in self.day_sums.chunks_exact(n + 1) {
+            let (s, t) = (&sums[..n], sums[n]);
+            let inv = 1.0 / (s[0] + lambda);
+            for r in 0..n {
+                b[r] -= s[r] * t * inv;
+                let sr = s[r] * inv;
+                for c in 0..=r {
+                    a[r * n + c] -= sr * s[c];
+                }
+            }
+        }
+    }
+
+    /// Each day's bias, given the entity's solved bias and factors.
+    fn day_biases(&self, bias: f64, factors: &[f64], lambda: f64) -> Vec<f64> {
+        let n = self.n;
+        self.day_sums
+            .chunks_exact(n + 1)
+            .map(|sums| (sums[n] - sums[0] * bias - dot(&sums[1..n], factors)) / (sums[0] + lambda))
+            .collect()
+    }
+
+    /// Each day's mean rating vector `s_d / (W_d + λ_d)`, what explanations need.
+    fn day_means(&self, lambda: f64) -> Vec<f64> {
+        let n = self.n;
+        let means = self.day_sums.chunks_exact(n + 1).flat_map(|sums| {
+            let inv = 1.0 / (sums[0] + lambda);
+            sums[..n].iter().map(move |s| s * inv)
+        });
+        means.collect()
     }
 
     /// The next entity's rating weights (empty: all 1); scales its residuals.

@@ -78,8 +78,8 @@ pub fn encode(trained: &Trained) -> Result<(Vec<u8>, String)> {
     match &trained.als {
         None => w.u8(0),
         Some(model) => {
-            // 2: with the half-life (1, before it, reads as none).
-            w.u8(2);
+            // 3: with the half-life and the day penalty (2 reads as no day biases, 1 as neither).
+            w.u8(3);
             let p = model.to_parts();
             w.len(p.params.rank);
             w.len(p.params.iterations);
@@ -88,6 +88,7 @@ pub fn encode(trained: &Trained) -> Result<(Vec<u8>, String)> {
             w.u64(p.params.seed);
             w.f64(p.params.popularity_weight);
             w.f64(p.params.half_life_days);
+            w.f64(p.params.day_lambda);
             w.f64(p.mean);
             w.f32(p.min_rating);
             w.f32(p.max_rating);
@@ -238,7 +239,7 @@ pub fn decode(bytes: &[u8]) -> Result<Trained> {
     .map_err(|e| corrupt(&e.to_string()))?;
     let als = match r.u8()? {
         0 => None,
-        tag @ (1 | 2) => {
+        tag @ 1..=3 => {
             let params = AlsParams {
                 rank: r.len()?,
                 iterations: r.len()?,
@@ -246,7 +247,8 @@ pub fn decode(bytes: &[u8]) -> Result<Trained> {
                 bias_lambda: r.f64()?,
                 seed: r.u64()?,
                 popularity_weight: r.f64()?,
-                half_life_days: if tag == 2 { r.f64()? } else { 0.0 },
+                half_life_days: if tag >= 2 { r.f64()? } else { 0.0 },
+                day_lambda: if tag >= 3 { r.f64()? } else { 0.0 },
             };
             let parts = AlsParts {
                 params,

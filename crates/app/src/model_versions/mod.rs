@@ -409,6 +409,7 @@ impl Models {
             "seed": als.seed,
             "popularity_weight": als.popularity_weight,
             "half_life_days": als.half_life_days,
+            "day_lambda": als.day_lambda,
             "ranking": ranking,
             "chart_percentile": self.settings.chart_percentile,
             "similar": similar_params(&self.settings.similar),

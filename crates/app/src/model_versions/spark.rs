@@ -33,6 +33,7 @@ pub fn from_spark(spark: &SparkAls) -> Result<AlsModel> {
             seed: param("seed").map_or(0, |s| s as u64),
             popularity_weight: 0.0,
             half_life_days: 0.0,
+            day_lambda: 0.0,
         },
         mean: 0.0,
         min_rating: 0.5,

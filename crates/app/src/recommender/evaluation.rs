@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use nextflex_data::ratings::{Ratings, RatingsFormat, ReadOptions, read_ratings};
 use nextflex_data::sources::{FileKind, kind_of, open};
-use nextflex_engine::als::{AlsModel, AlsParams};
+use nextflex_engine::als::{AlsModel, AlsParams, UserVector};
 use nextflex_engine::content::ContentItem;
 use nextflex_engine::metrics::{self, RankingScores};
 use nextflex_engine::ranking::{RankingModel, RankingParams};
@@ -138,6 +138,9 @@ pub struct Evaluation {
     /// The explicit ALS's half-life, in days (0: none).
     #[serde(default)]
     pub half_life_days: f64,
+    /// The explicit ALS's penalty on a user's bias for one day (0: no day biases).
+    #[serde(default)]
+    pub day_lambda: f64,
     /// Every model evaluated, in the order asked for.
     #[serde(default)]
     pub models: Vec<ModelScores>,
@@ -343,12 +346,20 @@ impl<'a> Protocol<'a> {
 
     /// The explicit ALS's rating error on every test pair (RMSE, MAE, pairs it could predict).
     pub fn rating_error(&self, model: &AlsModel) -> (f64, f64, usize) {
-        let predicted: Vec<f32> = self
-            .test
-            .user
-            .iter()
-            .zip(&self.test.movie)
-            .map(|(&u, &m)| model.predict(u, m))
+        // Each user as serving sees them: folded in from their training ratings and times (the
+        // vector training gave them), and predicted on each test rating's day, where the bias of
+        // a day they also rated on in training counts.
+        let mut vectors: HashMap<u32, UserVector> = HashMap::new();
+        let test = self.test;
+        let predicted: Vec<f32> = (test.user.iter().zip(&test.movie).zip(&test.timestamp))
+            .map(|((&u, &m), &t)| {
+                let vector = vectors.entry(u).or_insert_with(|| {
+                    let ratings = self.history.get(&u).map_or(&[][..], Vec::as_slice);
+                    let times = self.rated_at.get(&u).map_or(&[][..], Vec::as_slice);
+                    model.fold_in_at(ratings, times)
+                });
+                (model.rating(vector, m, t)).unwrap_or_else(|| model.predict(u, m))
+            })
             .collect();
         (
             metrics::rmse(&predicted, &self.test.rating).unwrap_or(f64::NAN),
@@ -467,6 +478,7 @@ pub fn evaluate(train: &Ratings, test: &Ratings, settings: &EvalSettings) -> Res
         bias_lambda: p.bias_lambda,
         popularity_weight: p.popularity_weight,
         half_life_days: p.half_life_days,
+        day_lambda: p.day_lambda,
         models,
         tuning: None,
     })

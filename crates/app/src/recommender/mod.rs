@@ -414,7 +414,12 @@ impl Recommender {
         let model = self.als.as_ref()?;
         let (known, times) = known_at(ratings, rated_at);
         let vector = model.fold_in_at(&known, &times);
-        model.rating(&vector, u32::try_from(movie).ok()?)
+        // The stars for watching it now: a day the user has rated on today counts.
+        model.rating(
+            &vector,
+            u32::try_from(movie).ok()?,
+            nextflex_store::clock::now(),
+        )
     }
 
     /// (D) The `k` best movies for a user with this history, folded into the ranking model
@@ -550,6 +555,7 @@ impl Recommender {
             gems_only.is_none_or(|gem| asked <= depth && gem(i64::from(item))) && filter(item)
         };
         let stars = self.als.as_ref().map(|m| (m, m.fold_in_at(&known, &times)));
+        let now = nextflex_store::clock::now();
         ForYou::Personal(
             model
                 .recommend(&taste, k, &exclude, accept)
@@ -558,7 +564,9 @@ impl Recommender {
                     Some(Personal {
                         movie: self.movie(i64::from(r.item))?,
                         score: r.score,
-                        predicted_rating: stars.as_ref().and_then(|(m, v)| m.rating(v, r.item)),
+                        predicted_rating: stars
+                            .as_ref()
+                            .and_then(|(m, v)| m.rating(v, r.item, now)),
                         because: r
                             .because
                             .iter()

@@ -682,14 +682,18 @@ fn ials_space(p: &RankingParams) -> Vec<Axis> {
     ]
 }
 
-/// The explicit ALS's search space.
+/// The explicit ALS's search space. The axes that leave a fit's cost as it is come first, and
+/// the rank last: a move up the rank makes every later fit dearer, and a search out of budget
+/// stops at the end of its order.
 fn als_space(p: &AlsParams) -> Vec<Axis> {
     vec![
+        // 0 is no day biases, an infinite penalty: at the strong end of the grid, as the
+        // half-life's 0 below.
         Axis::new(
-            "rank",
-            "length of the factor vectors",
-            vec![5.0, 10.0, 20.0, 40.0, 80.0],
-            p.rank as f64,
+            "day_lambda",
+            "penalty on a user's bias for one day, what a day's ratings share (0: no day biases)",
+            vec![1.0, 3.0, 10.0, 30.0, 100.0, 0.0],
+            p.day_lambda,
             true,
         ),
         Axis::new(
@@ -711,6 +715,13 @@ fn als_space(p: &AlsParams) -> Vec<Axis> {
             "a rating this many days older than its user's latest counts half (0: no decay)",
             vec![30.0, 90.0, 365.0, 1825.0, 0.0],
             p.half_life_days,
+            true,
+        ),
+        Axis::new(
+            "rank",
+            "length of the factor vectors",
+            vec![5.0, 10.0, 20.0, 40.0, 80.0],
+            p.rank as f64,
             true,
         ),
     ]
@@ -739,10 +750,11 @@ fn apply_ranking(p: &RankingParams, ease: bool, values: &[f64]) -> RankingParams
 
 fn apply_als(p: &AlsParams, values: &[f64]) -> AlsParams {
     AlsParams {
-        rank: values[0] as usize,
+        day_lambda: values[0],
         lambda: values[1],
         bias_lambda: values[2],
         half_life_days: values[3],
+        rank: values[4] as usize,
         ..*p
     }
 }

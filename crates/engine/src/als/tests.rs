@@ -48,6 +48,7 @@ fn params(rank: usize) -> ValidAlsParams {
         seed: 7,
         popularity_weight: 0.0,
         half_life_days: 0.0,
+        day_lambda: 0.0,
     }
     .validate()
     .unwrap()
@@ -222,6 +223,85 @@ fn a_half_life_weighs_recent_ratings_and_fold_in_still_equals_training() {
     );
     // Mismatched times are refused, not misread.
     assert!(AlsModel::fit_at(&decayed, &us, &is, &vs, &times[1..]).is_err());
+}
+
+#[test]
+fn day_biases_follow_a_users_sessions_and_fold_in_still_equals_training() {
+    let Planted {
+        users: us,
+        items: is,
+        values: vs,
+        truth,
+    } = planted(80, 60, 0.4, 5);
+    // Each user rates in four sessions a week apart; session s runs `mood(u, s)` off their usual.
+    let day = 86_400;
+    let mood = |u: u32, s: i64| [0.6, -0.6, 0.3, -0.3][((u as i64 + s) % 4) as usize];
+    let session = |n: usize| (n % 4) as i64;
+    let times: Vec<i64> = (0..us.len())
+        .map(|n| 1_600_000_000 + session(n) * 7 * day)
+        .collect();
+    let moody: Vec<f32> = (0..us.len())
+        .map(|n| vs[n] + mood(us[n], session(n)) as f32)
+        .collect();
+    let with_days = AlsParams {
+        day_lambda: 1.0,
+        ..*params(2).get()
+    }
+    .validate()
+    .unwrap();
+    let plain = AlsModel::fit(&params(2), &us, &is, &moody).unwrap();
+    // The fitted vectors, whatever the parameters asked for.
+    let vectors = |m: &AlsModel| (m.to_parts().user_factors, m.to_parts().item_factors);
+    // Without times there are no days, and without a day penalty the times change nothing.
+    let untimed = AlsModel::fit(&with_days, &us, &is, &moody).unwrap();
+    assert!(vectors(&untimed) == vectors(&plain));
+    let unknown = vec![0; us.len()]; // a source without times reads as all 0
+    let undated = AlsModel::fit_at(&with_days, &us, &is, &moody, &unknown).unwrap();
+    assert!(vectors(&undated) == vectors(&plain));
+    let unpenalised = AlsModel::fit_at(&params(2), &us, &is, &moody, &times).unwrap();
+    assert!(unpenalised == plain);
+    let model = AlsModel::fit_at(&with_days, &us, &is, &moody, &times).unwrap();
+    assert!(vectors(&model) != vectors(&plain));
+    let mut error = (0.0, 0.0);
+    for u in 0..80 {
+        let mine: Vec<usize> = (0..us.len()).filter(|&n| us[n] == u).collect();
+        let ratings: Vec<(u32, f32)> = mine.iter().map(|&n| (is[n], moody[n])).collect();
+        let at: Vec<i64> = mine.iter().map(|&n| times[n]).collect();
+        let folded = model.fold_in_at(&ratings, &at);
+        // Folding in reproduces the training solve, day biases and all.
+        let trained = model.user_vector(u).unwrap();
+        assert!((folded.bias - trained.bias).abs() < 1e-9);
+        for (a, b) in folded.factors.iter().zip(&trained.factors) {
+            assert!((a - b).abs() < 1e-9, "{a} vs {b}");
+        }
+        // The explanation terms still add up to the score's user part, exactly.
+        let item = model.items.position(is[mine[0]]).unwrap() as usize;
+        let total: f64 = model.contributions(&folded, item).iter().map(|t| t.0).sum();
+        let part = folded.bias + dot(&folded.factors, model.item_row(item));
+        assert!((total - part).abs() < 1e-9, "{total} vs {part}");
+        // An unrated film on each session's day: the day bias brings the prediction closer to
+        // what the user would give it that day.
+        let unrated = (0..60)
+            .find(|i| !ratings.iter().any(|r| r.0 == *i))
+            .unwrap();
+        let without = plain.fold_in(&ratings);
+        for s in 0..4 {
+            let when = 1_600_000_000 + s * 7 * day;
+            let want = truth(u, unrated) + mood(u, s);
+            let with = model.rating(&folded, unrated, when).unwrap();
+            error.0 += (f64::from(with) - want).powi(2);
+            let other = plain.rating(&without, unrated, when).unwrap();
+            error.1 += (f64::from(other) - want).powi(2);
+        }
+        // A day the user rated nothing on has no day bias.
+        assert_eq!(folded.day_bias(1_600_000_000 + 3 * day), 0.0);
+    }
+    assert!(
+        error.0 < 0.5 * error.1,
+        "squared error with day biases {} vs without {}",
+        error.0,
+        error.1
+    );
 }
 
 #[test]

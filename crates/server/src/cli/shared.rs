@@ -175,6 +175,9 @@ pub struct AlsArgs {
     /// A rating this many days older than its user's latest counts half in the fit (0: no decay)
     #[arg(long, default_value_t = AlsParams::default().half_life_days, value_parser = values::non_negative::<f64>)]
     pub als_half_life_days: f64,
+    /// Penalty on a user's bias for one day, what their ratings of that day share (0: no day biases)
+    #[arg(long, default_value_t = AlsParams::default().day_lambda, value_parser = values::non_negative::<f64>)]
+    pub als_day_lambda: f64,
 }
 
 impl AlsArgs {
@@ -187,6 +190,7 @@ impl AlsArgs {
             seed,
             popularity_weight: self.popularity_weight,
             half_life_days: self.als_half_life_days,
+            day_lambda: self.als_day_lambda,
         }
     }
 }

@@ -132,8 +132,8 @@ async fn a_stored_version_serves_what_was_trained() {
 }
 
 /// A blend of EASE and iALS, with a time decay, is stored and served as it was trained: the
-/// weight and the half-life round-trip through the artifact, and a user whose ratings have
-/// times gets the same list from the loaded version.
+/// weight, the half-lives and the explicit ALS's day penalty round-trip through the artifact,
+/// and a user whose ratings have times gets the same list and stars from the loaded version.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_blend_with_a_time_decay_round_trips_through_the_artifact() {
     let (_tdb, db, storage) = catalogue().await;
@@ -145,6 +145,7 @@ async fn a_blend_with_a_time_decay_round_trips_through_the_artifact() {
     settings.ranking.ease.half_life_days = 30.0;
     settings.ranking.ease.min_likes = 1;
     settings.als.half_life_days = 90.0;
+    settings.als.day_lambda = 10.0;
     let shared = Arc::new(SharedRecommender::default());
     let trainer = Models::new(db.clone(), storage.clone(), shared.clone(), settings);
     let version = trainer.train("test").await.unwrap();
@@ -164,6 +165,7 @@ async fn a_blend_with_a_time_decay_round_trips_through_the_artifact() {
         json!(30.0)
     );
     assert_eq!(record.params.0["half_life_days"], json!(90.0));
+    assert_eq!(record.params.0["day_lambda"], json!(10.0));
 
     let (a, b) = (shared.get().unwrap(), loaded.get().unwrap());
     let popular: Vec<i64> = a.popular(None, 5).iter().map(|m| m.id).collect();
@@ -189,6 +191,13 @@ async fn a_blend_with_a_time_decay_round_trips_through_the_artifact() {
     assert!(stars(&a, &history.rated_at).is_some());
     assert_eq!(stars(&a, &history.rated_at), stars(&b, &history.rated_at));
     assert_ne!(stars(&a, &history.rated_at), stars(&a, &[]));
+    // So did the day penalty: two films rated today bring today's bias into the stars for
+    // watching one now, and the same ratings two days earlier (the same ages) do not.
+    let now = nextflex_store::clock::now();
+    let today = [400 * day, 300 * day, now - 1, now];
+    let before: Vec<i64> = today.iter().map(|t| t - 2 * day).collect();
+    assert_eq!(stars(&a, &today), stars(&b, &today));
+    assert_ne!(stars(&a, &today), stars(&a, &before));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
