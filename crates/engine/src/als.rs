@@ -351,7 +351,7 @@ impl AlsModel {
         values: &[f32],
         times: &[i64],
     ) -> Result<AlsModel> {
-        let p = *params.get();
+        let mut p = *params.get();
         if users.len() != items.len() || users.len() != values.len() {
             return Err(EngineError::Input(
                 "ratings columns differ in length".into(),
@@ -373,7 +373,13 @@ impl AlsModel {
         let min_rating = values.iter().copied().fold(f32::INFINITY, f32::min);
         let max_rating = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
         let weights = rating_weights(&u_idx, nu, times, p.half_life_days);
-        let (days, n_days) = day_groups(&u_idx, times, p.day_lambda).unwrap_or_default();
+        let grouped = day_groups(&u_idx, times, p.day_lambda);
+        if grouped.is_none() {
+            // Fitted without day biases, the model says so: a user folded in later, with times,
+            // is then solved as training solved everyone.
+            p.day_lambda = 0.0;
+        }
+        let (days, n_days) = grouped.unwrap_or_default();
         let by_user = Rows::build(nu, &u_idx, &i_idx, values, &weights, &days);
         let by_item = Rows::build(ni, &i_idx, &u_idx, values, &weights, &days);
         drop(days);

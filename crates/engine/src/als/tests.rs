@@ -258,6 +258,14 @@ fn day_biases_follow_a_users_sessions_and_fold_in_still_equals_training() {
     let unknown = vec![0; us.len()]; // a source without times reads as all 0
     let undated = AlsModel::fit_at(&with_days, &us, &is, &moody, &unknown).unwrap();
     assert!(vectors(&undated) == vectors(&plain));
+    // Such a model says it has no day biases, so that a user folded in later with times is
+    // solved as training solved everyone.
+    assert_eq!(undated.params().day_lambda, 0.0);
+    let (ratings, at) = (vec![(is[0], 4.0), (is[1], 2.0)], vec![0, 3 * day]);
+    assert_eq!(
+        undated.fold_in_at(&ratings, &at),
+        plain.fold_in_at(&ratings, &at)
+    );
     let unpenalised = AlsModel::fit_at(&params(2), &us, &is, &moody, &times).unwrap();
     assert!(unpenalised == plain);
     let model = AlsModel::fit_at(&with_days, &us, &is, &moody, &times).unwrap();
