@@ -183,9 +183,6 @@ impl Rows {
     }
 }
 
-/// Seconds in a day: a day bias covers a user's ratings of one UTC day.
-const DAY: i64 = 86_400;
-
 /// Each rating's day group, one per (user, UTC day) with ratings, numbered in user then day
 /// order (so each user's groups are a contiguous range, in the order [`solve_side`] returns
 /// their biases), and how many there are; `None` without a day penalty or times. Times that
@@ -195,7 +192,7 @@ fn day_groups(users: &[u32], times: &[i64], day_lambda: f64) -> Option<(Vec<u32>
         return None;
     }
     // Positions as u32, as everywhere in the fit (half the memory of usize on 26M ratings).
-    let key = |i: u32| (users[i as usize], times[i as usize].div_euclid(DAY));
+    let key = |i: u32| (users[i as usize], crate::recency::day(times[i as usize]));
     let mut order: Vec<u32> = (0..users.len() as u32).collect();
     order.par_sort_unstable_by_key(|&i| key(i));
     let mut groups = vec![0u32; users.len()];
@@ -302,7 +299,7 @@ impl UserVector {
 
     /// The user's bias on the UTC day of `at` (Unix seconds): 0 for a day they rated nothing on.
     pub fn day_bias(&self, at: i64) -> f64 {
-        let day = at.div_euclid(DAY);
+        let day = crate::recency::day(at);
         (self.days.binary_search_by_key(&day, |d| d.0)).map_or(0.0, |i| self.days[i].1)
     }
 }
@@ -633,10 +630,10 @@ impl AlsModel {
         let mut days: Vec<i64> = Vec::new();
         let mut rated_days: Vec<u32> = Vec::new();
         if timed && p.day_lambda > 0.0 {
-            days = times.iter().map(|t| t.div_euclid(DAY)).collect();
+            days = times.iter().map(|&t| crate::recency::day(t)).collect();
             days.sort_unstable();
             days.dedup();
-            let day_of = |t: &i64| days.partition_point(|&d| d < t.div_euclid(DAY));
+            let day_of = |t: &i64| days.partition_point(|&d| d < crate::recency::day(*t));
             rated_days = times.iter().map(|t| day_of(t) as u32).collect();
             let local = rated_days.iter().map(|&d| d as usize);
             scratch.sum_days(local, &items, &weights, &self.item_factors);

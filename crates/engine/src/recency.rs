@@ -1,11 +1,20 @@
-//! A time decay of a user's older ratings, shared by the models that weigh ratings by age.
+//! Time in the models: the decay of a user's older ratings, shared by the models that weigh
+//! ratings by age, and the UTC day a rating falls on, the explicit ALS's day biases' unit.
+
+/// Seconds in a day.
+const DAY: i64 = 86_400;
+
+/// The UTC day (days since the epoch) of `at`, Unix seconds.
+pub fn day(at: i64) -> i64 {
+    at.div_euclid(DAY)
+}
 
 /// How much a rating made at `at` counts beside its user's `latest` (Unix seconds) under a
 /// half-life of `half_life_days`: `0.5^(age / half-life)`; 1 for no half-life (0) or a rating
 /// not older than the latest.
 pub fn weight(latest: i64, at: i64, half_life_days: f64) -> f64 {
     if half_life_days > 0.0 {
-        0.5f64.powf((latest - at).max(0) as f64 / (half_life_days * 86_400.0))
+        0.5f64.powf((latest - at).max(0) as f64 / (half_life_days * DAY as f64))
     } else {
         1.0
     }
