@@ -28,14 +28,14 @@ use crate::metrics;
 use crate::text::{fold, franchise, same_series};
 use crate::{EngineError, Result};
 
-/// How the lists are made. The weights are what `nextflex evaluate --similar --validation`
-/// chose on the demo data (ml-latest-small's ratings, a validation part carved from the
-/// training part): of 288 settings, the best on held-out hit rate times the fan panel's recall
-/// among those within the goals (at most 3 % of neighbours of another kind, 5 % taken by the
-/// 20 most rated films, 15 lists for any one film). The test part and ratings_small, on which
-/// nothing was tuned, were checked after (docs/benchmarks.md, "Similar movies a fan would
-/// click"). The director's weight and the era's were not searched: 3 as before, and a small
-/// tie-breaker.
+/// How the lists are made. Every training searches the weights on its own ratings (the app's
+/// tuning: held-out hit rate among the settings within the goals — at most 3 % of neighbours of
+/// another kind, 5 % taken by the 20 most rated films, 15 lists for any one film); these
+/// defaults, where that search starts, are what it chose on the demo data (ml-latest-small's
+/// ratings) with no time limit. ratings_small and the time split, on which nothing was tuned,
+/// were checked after (docs/benchmarks.md, "The similar lists tune themselves"). Not searched:
+/// the genres' weight (the unit the others are measured in), the director's (3) and the era's
+/// (a small tie-breaker).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SimilarParams {
     /// Neighbours kept per movie (1–100).
@@ -68,12 +68,12 @@ impl Default for SimilarParams {
             k: 100,
             director_weight: 3.0,
             kind: 0.15,
-            about: 0.45,
+            about: 0.15,
             collaborative: 0.25,
             era: 0.05,
             damping: 0.6,
             prior: 15.0,
-            hub: 0.5,
+            hub: 0.25,
             min_ratings: crate::charts::LIST_MIN_RATINGS,
         }
     }
@@ -181,132 +181,231 @@ struct Candidate {
     collaborative: f32,
 }
 
-/// What every list is made from.
-struct Inputs<'a> {
+/// What a catalogue's lists are made from that none of the searched weights changes: the
+/// content vectors (the director's weight is fixed here), each film's series keys, the
+/// collections and the padding order. Made once, it makes the lists of many settings at the
+/// cost of the lists alone (tuning scores dozens).
+pub struct Basis<'a> {
     items: &'a [ContentItem],
-    vectors: &'a Vectors,
     ratings: &'a [u64],
-    /// Each movie's series keys, one per title it is known by.
-    series: Vec<Vec<String>>,
+    /// The items' ids and years, apart: the lists read them for every candidate.
+    ids: Vec<i64>,
+    years: Vec<Option<i64>>,
+    position: HashMap<i64, u32>,
+    terms: Terms,
+    vectors: Vectors,
+    director_weight: f32,
+    /// Each movie's series mates: the films whose titles name one series with one of its own
+    /// ([`same_series`]), by position, sorted.
+    mates: Vec<Vec<u32>>,
     /// The films of each collection (TMDB's series), by catalogue position.
     collections: HashMap<i64, Vec<u32>>,
-    /// The ranking model's items as catalogue positions.
-    collaborative: Option<(&'a Collaborative<'a>, Vec<Option<u32>>)>,
+    padding: Padding,
+    /// The era's closeness of two films by years apart, up to [`ERA_YEARS`].
+    era: Vec<f32>,
+}
+
+/// Years apart the era's table holds; films further apart are computed.
+const ERA_YEARS: usize = 256;
+
+/// The closeness of two films' eras, `exp(-years apart / 10)`.
+fn era_closeness(years_apart: i64) -> f32 {
+    (-(years_apart.abs() as f32) / 10.0).exp()
+}
+
+/// Each movie's series mates (see [`Basis`]) from each movie's series keys: films with an equal
+/// key, and films whose key a key of theirs is a word-prefix of, where the shorter key names a
+/// series ([`same_series`]); without comparing every pair of films.
+fn series_mates(keys: &[Vec<String>]) -> Vec<Vec<u32>> {
+    let mut by_key: HashMap<&str, Vec<u32>> = HashMap::new();
+    let mut by_prefix: HashMap<&str, Vec<u32>> = HashMap::new();
+    // The key's proper word-prefixes that name a series, shortest first.
+    let prefixes = |key: &str| -> Vec<usize> {
+        key.match_indices(' ')
+            .map(|(at, _)| at)
+            .filter(|&at| {
+                let short = &key[..at];
+                same_series(short, key)
+            })
+            .collect()
+    };
+    for (j, keys) in keys.iter().enumerate() {
+        for key in keys.iter().filter(|k| !k.is_empty()) {
+            by_key.entry(key).or_default().push(j as u32);
+            for at in prefixes(key) {
+                by_prefix.entry(&key[..at]).or_default().push(j as u32);
+            }
+        }
+    }
+    keys.iter()
+        .enumerate()
+        .map(|(i, keys)| {
+            let mut mates: Vec<u32> = Vec::new();
+            for key in keys.iter().filter(|k| !k.is_empty()) {
+                // Equal keys, and longer keys this one names the series of.
+                mates.extend(by_key.get(key.as_str()).into_iter().flatten());
+                mates.extend(by_prefix.get(key.as_str()).into_iter().flatten());
+                // Shorter keys that name this one's series.
+                for at in prefixes(key) {
+                    mates.extend(by_key.get(&key[..at]).into_iter().flatten());
+                }
+            }
+            mates.sort_unstable();
+            mates.dedup();
+            mates.retain(|&j| j as usize != i);
+            mates
+        })
+        .collect()
+}
+
+/// Each film's best who-likes-both neighbours for one damping β ([`Basis::affinities`]): what
+/// the lists read of the ranking model, made once for every setting with that β.
+pub struct Affinities {
+    damping: f32,
+    best: Vec<Vec<(u32, f32)>>,
+}
+
+impl Affinities {
+    /// The damping β they were made with.
+    pub fn damping(&self) -> f32 {
+        self.damping
+    }
+}
+
+/// Every film's candidates for one setting before hubs are damped ([`Basis::undamped`]).
+#[derive(Clone)]
+pub struct Undamped {
+    k: usize,
+    lists: Vec<Vec<Candidate>>,
+}
+
+/// Every film's top-`k` neighbours (catalogue ids, best first), for measuring a setting.
+pub struct Lists {
+    k: usize,
+    neighbours: Vec<i64>,
+    position: HashMap<i64, u32>,
+}
+
+impl Lists {
+    /// Movie `id`'s list (empty for an unknown id).
+    pub fn of(&self, id: i64) -> Vec<i64> {
+        self.position.get(&id).map_or_else(Vec::new, |&i| {
+            let at = i as usize * self.k;
+            self.neighbours[at..at + self.k].to_vec()
+        })
+    }
+}
+
+/// A list's working memory, one per thread: each film's overlaps and affinity with the film
+/// being listed (zero again after each list), and which films have any.
+struct Scratch {
+    acc: Vec<Overlap>,
+    touched: Vec<u32>,
+    affinity: Vec<f32>,
+    candidates: Vec<Candidate>,
+}
+
+impl Scratch {
+    fn new(n: usize) -> Scratch {
+        Scratch {
+            acc: vec![Overlap::default(); n],
+            touched: Vec::new(),
+            affinity: vec![0.0; n],
+            candidates: Vec::new(),
+        }
+    }
+}
+
+/// What every list of one setting is made from.
+struct Inputs<'a> {
+    basis: &'a Basis<'a>,
+    affinities: Option<&'a Affinities>,
     params: SimilarParams,
     k: usize,
-    padding: Padding,
+    /// Each film's confidence, `n / (n + prior)` (1 without a prior).
+    confidence: Vec<f32>,
 }
 
 impl Inputs<'_> {
     /// Whether two films' titles name one series.
-    fn same_series(&self, i: usize, j: usize) -> bool {
-        let theirs = &self.series[j];
-        self.series[i]
-            .iter()
-            .any(|a| theirs.iter().any(|b| same_series(a, b)))
+    fn same_series(&self, i: usize, j: u32) -> bool {
+        self.basis.mates[i].binary_search(&j).is_ok()
     }
 
     fn era(&self, i: usize, j: usize) -> Option<f32> {
-        let (a, b) = (self.items[i].year?, self.items[j].year?);
-        Some((-((a - b).abs() as f32) / 10.0).exp())
-    }
-
-    /// Movie `i`'s affinities with its best [`COLLABORATIVE_CANDIDATES`] neighbours, damped by
-    /// their popularity and scaled by the best of them: (position, 0–1).
-    fn collaborative(&self, i: usize) -> Vec<(u32, f32)> {
-        let Some((c, positions)) = &self.collaborative else {
-            return Vec::new();
-        };
-        let Some(row) = (c.affinity)(self.items[i].id) else {
-            return Vec::new();
-        };
-        let beta = self.params.damping;
-        let mut best: Vec<(u32, f32)> = row
-            .iter()
-            .zip(positions)
-            .filter_map(|(&a, &j)| {
-                let j = j?;
-                let n = self.ratings[j as usize].max(1) as f32;
-                (j as usize != i && a > 0.0 && a.is_finite()).then(|| (j, a / n.powf(beta)))
-            })
-            .collect();
-        let order = |x: &(u32, f32), y: &(u32, f32)| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0));
-        if best.len() > COLLABORATIVE_CANDIDATES {
-            best.select_nth_unstable_by(COLLABORATIVE_CANDIDATES - 1, order);
-            best.truncate(COLLABORATIVE_CANDIDATES);
-        }
-        let top = best.iter().map(|b| b.1).fold(0f32, f32::max);
-        for b in &mut best {
-            b.1 /= top;
-        }
-        best
+        let (a, b) = (self.basis.years[i]?, self.basis.years[j]?);
+        let apart = (a - b).unsigned_abs();
+        Some(match self.basis.era.get(apart as usize) {
+            Some(&e) => e,
+            None => era_closeness(a - b),
+        })
     }
 
     /// Movie `i`'s list: `k` candidates, best first.
-    fn list(&self, i: usize, acc: &mut [Overlap], touched: &mut Vec<u32>) -> Vec<Candidate> {
+    fn list(&self, i: usize, scratch: &mut Scratch) -> Vec<Candidate> {
+        let Scratch {
+            acc,
+            touched,
+            affinity,
+            candidates,
+        } = scratch;
         let p = &self.params;
-        self.vectors.overlaps(i, acc, touched);
-        let collaborative = self.collaborative(i);
-        for &(j, _) in &collaborative {
+        self.basis.vectors.overlaps(i, acc, touched);
+        let best = self.affinities.map_or(&[][..], |a| a.best[i].as_slice());
+        for &(j, a) in best {
             if acc[j as usize] == Overlap::default() {
                 touched.push(j);
             }
+            affinity[j as usize] = a;
         }
-        let affinity: HashMap<u32, f32> = collaborative.into_iter().collect();
         // The rest of its collection is a candidate, whatever it shares.
-        let series = self.items[i]
+        let series = self.basis.items[i]
             .collection
-            .and_then(|c| self.collections.get(&c))
+            .and_then(|c| self.basis.collections.get(&c))
             .map_or(&[][..], Vec::as_slice);
         for &j in series {
             if acc[j as usize] == Overlap::default() && !touched.contains(&j) {
                 touched.push(j);
             }
         }
-        let has_kind = self.vectors.has_kind(i);
-        let mut candidates: Vec<Candidate> = touched
-            .iter()
-            .filter(|&&j| j as usize != i)
-            .map(|&j| {
-                let o = acc[j as usize];
-                let collaborative = affinity.get(&j).copied().unwrap_or(0.0);
-                let n = self.ratings[j as usize];
-                let confidence = if p.prior > 0.0 {
-                    n as f32 / (n as f32 + p.prior)
-                } else {
-                    1.0
-                };
-                let era = self.era(i, j as usize).unwrap_or(0.0);
-                let score = (p.kind * o.kind
-                    + p.about * o.about
-                    + p.collaborative * collaborative
-                    + p.era * era)
-                    * confidence;
-                let kin = o.kind > 0.0 || !has_kind;
-                let collection = series.contains(&j);
-                // A sequel is a sequel whatever its genres say; a title alike is one only when
-                // the films are also of one kind.
-                let tier = if n < p.min_ratings || !(kin || collection) {
-                    2
-                } else if collection || self.same_series(i, j as usize) {
-                    0
-                } else {
-                    1
-                };
-                Candidate {
-                    j,
-                    tier,
-                    score,
-                    collaborative,
-                }
-            })
-            .collect();
+        let has_kind = self.basis.vectors.has_kind(i);
+        candidates.clear();
+        candidates.extend(touched.iter().filter(|&&j| j as usize != i).map(|&j| {
+            let o = acc[j as usize];
+            let collaborative = affinity[j as usize];
+            let n = self.basis.ratings[j as usize];
+            let confidence = self.confidence[j as usize];
+            let era = self.era(i, j as usize).unwrap_or(0.0);
+            let score = (p.kind * o.kind
+                + p.about * o.about
+                + p.collaborative * collaborative
+                + p.era * era)
+                * confidence;
+            let kin = o.kind > 0.0 || !has_kind;
+            let collection = series.contains(&j);
+            // A sequel is a sequel whatever its genres say; a title alike is one only when
+            // the films are also of one kind.
+            let tier = if n < p.min_ratings || !(kin || collection) {
+                2
+            } else if collection || self.same_series(i, j) {
+                0
+            } else {
+                1
+            };
+            Candidate {
+                j,
+                tier,
+                score,
+                collaborative,
+            }
+        }));
         for &j in touched.iter() {
             acc[j as usize] = Overlap::default();
+            affinity[j as usize] = 0.0;
         }
         touched.clear();
-        let year = |j: u32| self.items[j as usize].year.unwrap_or(i64::MAX);
-        let id = |j: u32| self.items[j as usize].id;
+        let year = |j: u32| self.basis.years[j as usize].unwrap_or(i64::MAX);
+        let id = |j: u32| self.basis.ids[j as usize];
         let order = |a: &Candidate, b: &Candidate| {
             a.tier.cmp(&b.tier).then_with(|| {
                 if a.tier == 0 {
@@ -321,10 +420,12 @@ impl Inputs<'_> {
             candidates.truncate(self.k);
         }
         candidates.sort_by(order);
-        if candidates.len() < self.k {
-            self.pad(i, &mut candidates);
+        let mut list = Vec::with_capacity(self.k);
+        list.append(candidates);
+        if list.len() < self.k {
+            self.pad(i, &mut list);
         }
-        candidates
+        list
     }
 
     /// Fills a short list with the films closest to movie `i`'s year (without a year, last),
@@ -345,8 +446,8 @@ impl Inputs<'_> {
                 }
             }
         };
-        let order = &self.padding;
-        match self.items[i].year {
+        let order = &self.basis.padding;
+        match self.basis.years[i] {
             None => add(&mut order.all.iter().copied()),
             Some(year) => {
                 let span = order.by_year.keys().map(|y| (y - year).abs()).max();
@@ -450,23 +551,15 @@ fn damp_hubs(lists: &mut [Vec<Candidate>], gamma: f32, id: impl Fn(u32) -> i64 +
     });
 }
 
-impl SimilarIndex {
-    /// Every movie's list. `ratings[i]`: how many ratings `items[i]` has; `collaborative`: the
-    /// ranking model's affinity, where there is one.
-    pub fn build(
-        items: &[ContentItem],
-        ratings: &[u64],
-        collaborative: Option<&Collaborative<'_>>,
-        params: SimilarParams,
-    ) -> Result<SimilarIndex> {
-        params.validate()?;
+impl<'a> Basis<'a> {
+    /// The basis of `items`' lists; `ratings[i]`: how many ratings `items[i]` has.
+    pub fn new(items: &'a [ContentItem], ratings: &'a [u64], director_weight: f32) -> Result<Self> {
         if ratings.len() != items.len() {
             return Err(EngineError::Input(
                 "one rating count per movie is needed".into(),
             ));
         }
-        let n = items.len();
-        let mut position = HashMap::with_capacity(n);
+        let mut position = HashMap::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             if position.insert(item.id, i as u32).is_some() {
                 return Err(EngineError::Input(format!(
@@ -476,63 +569,193 @@ impl SimilarIndex {
             }
         }
         let terms = Terms::build(items);
-        let vectors = Vectors::build(&terms, params.director_weight)?;
+        let vectors = Vectors::build(&terms, director_weight)?;
+        let keys: Vec<Vec<String>> = items
+            .iter()
+            .map(|m| {
+                let mut keys: Vec<String> = std::iter::once(&m.title)
+                    .chain(&m.also_known_as)
+                    .map(|t| franchise(t))
+                    .filter(|k| !k.is_empty())
+                    .collect();
+                keys.sort_unstable();
+                keys.dedup();
+                keys
+            })
+            .collect();
+        let mut collections: HashMap<i64, Vec<u32>> = HashMap::new();
+        for (at, item) in items.iter().enumerate() {
+            if let (Some(c), Ok(at)) = (item.collection, u32::try_from(at)) {
+                collections.entry(c).or_default().push(at);
+            }
+        }
+        Ok(Basis {
+            items,
+            ratings,
+            ids: items.iter().map(|m| m.id).collect(),
+            years: items.iter().map(|m| m.year).collect(),
+            position,
+            terms,
+            vectors,
+            director_weight,
+            mates: series_mates(&keys),
+            collections,
+            padding: Padding::new(items, ratings),
+            era: (0..ERA_YEARS as i64).map(era_closeness).collect(),
+        })
+    }
+
+    /// Every movie's candidates for `params` (whose director weight must be the basis's), `k`
+    /// each, before hubs are damped: what every hub damping γ starts from.
+    pub fn undamped(
+        &self,
+        affinities: Option<&Affinities>,
+        params: SimilarParams,
+    ) -> Result<Undamped> {
+        params.validate()?;
+        if params.director_weight != self.director_weight {
+            return Err(EngineError::InvalidParameter {
+                name: "director_weight",
+                reason: "must be the one the basis was made with".into(),
+            });
+        }
+        if affinities
+            .is_some_and(|a| a.damping != params.damping || a.best.len() != self.items.len())
+        {
+            return Err(EngineError::InvalidParameter {
+                name: "damping",
+                reason: "must be the one the affinities were made with".into(),
+            });
+        }
+        let n = self.items.len();
         let k = params.k.min(n.saturating_sub(1));
         let inputs = Inputs {
-            items,
-            vectors: &vectors,
-            ratings,
-            series: items
-                .iter()
-                .map(|m| {
-                    let mut keys: Vec<String> = std::iter::once(&m.title)
-                        .chain(&m.also_known_as)
-                        .map(|t| franchise(t))
-                        .filter(|k| !k.is_empty())
-                        .collect();
-                    keys.sort_unstable();
-                    keys.dedup();
-                    keys
-                })
-                .collect(),
-            collections: {
-                let mut by: HashMap<i64, Vec<u32>> = HashMap::new();
-                for (at, item) in items.iter().enumerate() {
-                    if let (Some(c), Ok(at)) = (item.collection, u32::try_from(at)) {
-                        by.entry(c).or_default().push(at);
-                    }
-                }
-                by
-            },
-            collaborative: collaborative.map(|c| {
-                let positions = c.ids.iter().map(|id| position.get(id).copied()).collect();
-                (c, positions)
-            }),
+            basis: self,
+            affinities,
             params,
             k,
-            padding: Padding::new(items, ratings),
+            confidence: self
+                .ratings
+                .iter()
+                .map(|&n| {
+                    if params.prior > 0.0 {
+                        n as f32 / (n as f32 + params.prior)
+                    } else {
+                        1.0
+                    }
+                })
+                .collect(),
         };
-        let mut lists: Vec<Vec<Candidate>> = if k == 0 {
+        let lists: Vec<Vec<Candidate>> = if k == 0 {
             vec![Vec::new(); n]
         } else {
             (0..n)
                 .into_par_iter()
                 .with_min_len(32)
-                .map_init(
-                    || (vec![Overlap::default(); n], Vec::new()),
-                    |(acc, touched), i| inputs.list(i, acc, touched),
-                )
+                .map_init(|| Scratch::new(n), |scratch, i| inputs.list(i, scratch))
                 .collect()
         };
-        damp_hubs(&mut lists, params.hub, |j| items[j as usize].id);
+        Ok(Undamped { k, lists })
+    }
+
+    /// Every movie's candidates for `params`, hubs damped.
+    fn candidates(
+        &self,
+        affinities: Option<&Affinities>,
+        params: SimilarParams,
+    ) -> Result<(usize, Vec<Vec<Candidate>>)> {
+        let Undamped { k, mut lists } = self.undamped(affinities, params)?;
+        damp_hubs(&mut lists, params.hub, |j| self.ids[j as usize]);
+        Ok((k, lists))
+    }
+
+    /// Every movie's top `top` of `undamped`'s lists with hubs damped by `hub` (γ), as the index
+    /// made with those parameters would list them.
+    pub fn lists(&self, undamped: &Undamped, hub: f32, top: usize) -> Result<Lists> {
+        if !(hub.is_finite() && hub >= 0.0) {
+            return Err(EngineError::InvalidParameter {
+                name: "hub",
+                reason: "must be zero or a positive number".into(),
+            });
+        }
+        let mut lists = std::borrow::Cow::Borrowed(&undamped.lists);
+        if hub > 0.0 {
+            damp_hubs(lists.to_mut(), hub, |j| self.ids[j as usize]);
+        }
+        let top = top.min(undamped.k);
+        let neighbours = lists
+            .iter()
+            .flat_map(|list| list[..top].iter().map(|c| self.ids[c.j as usize]))
+            .collect();
+        Ok(Lists {
+            k: top,
+            neighbours,
+            position: self.position.clone(),
+        })
+    }
+
+    /// Each movie's best [`COLLABORATIVE_CANDIDATES`] who-likes-both neighbours for a damping
+    /// β: the ranking model's affinities divided by the neighbour's rating count to the power
+    /// β, and scaled by the best of them, (position, 0–1).
+    pub fn affinities(&self, collaborative: &Collaborative<'_>, damping: f32) -> Affinities {
+        let positions: Vec<Option<u32>> = collaborative
+            .ids
+            .iter()
+            .map(|id| self.position.get(id).copied())
+            .collect();
+        let damped: Vec<f32> = self
+            .ratings
+            .iter()
+            .map(|&n| (n.max(1) as f32).powf(damping))
+            .collect();
+        let order = |x: &(u32, f32), y: &(u32, f32)| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0));
+        let best = (0..self.items.len())
+            .into_par_iter()
+            .with_min_len(32)
+            .map_init(Vec::new, |all: &mut Vec<(u32, f32)>, i| {
+                all.clear();
+                let Some(row) = (collaborative.affinity)(self.items[i].id) else {
+                    return Vec::new();
+                };
+                all.extend(row.iter().zip(&positions).filter_map(|(&a, &j)| {
+                    let j = j?;
+                    (j as usize != i && a > 0.0 && a.is_finite())
+                        .then(|| (j, a / damped[j as usize]))
+                }));
+                if all.len() > COLLABORATIVE_CANDIDATES {
+                    all.select_nth_unstable_by(COLLABORATIVE_CANDIDATES - 1, order);
+                    all.truncate(COLLABORATIVE_CANDIDATES);
+                }
+                let top = all.iter().map(|b| b.1).fold(0f32, f32::max);
+                all.iter().map(|&(j, a)| (j, a / top)).collect()
+            })
+            .collect();
+        Affinities { damping, best }
+    }
+
+    /// Whether two movies share a genre; `None` when either has none (or is unknown).
+    pub fn share_genre(&self, a: i64, b: i64) -> Option<bool> {
+        let at = |id| self.position.get(&id).map(|&i| i as usize);
+        share_genre(&self.terms, at(a)?, at(b)?)
+    }
+
+    /// The index of `params`' lists.
+    pub fn into_index(
+        self,
+        affinities: Option<&Affinities>,
+        params: SimilarParams,
+    ) -> Result<SimilarIndex> {
+        let (k, lists) = self.candidates(affinities, params)?;
+        let n = self.items.len();
+        let items = self.items;
         let mut index = SimilarIndex {
             k,
             ids: items.iter().map(|m| m.id).collect(),
             titles: items.iter().map(|m| m.title.clone()).collect(),
             years: items.iter().map(|m| m.year).collect(),
-            position,
+            position: self.position,
             by_title: HashMap::new(),
-            terms,
+            terms: self.terms,
             neighbours: Vec::with_capacity(n * k),
             scores: Vec::with_capacity(n * k),
             collaborative: Vec::with_capacity(n * k),
@@ -557,6 +780,30 @@ impl SimilarIndex {
         }
         index.by_title = titles_index(&index.titles);
         Ok(index)
+    }
+}
+
+/// Whether the movies at positions `a` and `b` share a genre; `None` when either has none.
+fn share_genre(terms: &Terms, a: usize, b: usize) -> Option<bool> {
+    if !(terms.has(a, Role::Genre) && terms.has(b, Role::Genre)) {
+        return None;
+    }
+    Some(!terms.shared(a, b, Role::Genre).is_empty())
+}
+
+impl SimilarIndex {
+    /// Every movie's list. `ratings[i]`: how many ratings `items[i]` has; `collaborative`: the
+    /// ranking model's affinity, where there is one.
+    pub fn build(
+        items: &[ContentItem],
+        ratings: &[u64],
+        collaborative: Option<&Collaborative<'_>>,
+        params: SimilarParams,
+    ) -> Result<SimilarIndex> {
+        params.validate()?;
+        let basis = Basis::new(items, ratings, params.director_weight)?;
+        let affinities = collaborative.map(|c| basis.affinities(c, params.damping));
+        basis.into_index(affinities.as_ref(), params)
     }
 
     /// Everything the index holds, for storing it.
@@ -705,11 +952,7 @@ impl SimilarIndex {
 
     /// Whether two movies share a genre; `None` when either has none (or is unknown).
     pub fn share_genre(&self, a: i64, b: i64) -> Option<bool> {
-        let (a, b) = (self.position(a)?, self.position(b)?);
-        if !(self.terms.has(a, Role::Genre) && self.terms.has(b, Role::Genre)) {
-            return None;
-        }
-        Some(!self.terms.shared(a, b, Role::Genre).is_empty())
+        share_genre(&self.terms, self.position(a)?, self.position(b)?)
     }
 
     /// Finds a movie by title, ignoring case and accents; a year picks among equal titles.
@@ -1154,6 +1397,93 @@ mod tests {
                 proptest::prop_assert_eq!(ids(&index, a.id, k), expected);
             }
         }
+    }
+
+    proptest::proptest! {
+        /// Series mates found through the keys' word-prefixes are exactly the pairs
+        /// [`same_series`] accepts.
+        #[test]
+        fn series_mates_are_the_pairs_same_series_accepts(
+            titles in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::collection::vec(proptest::sample::select(vec!["the", "a", "star", "wars", "trek", "dark", "knight", "rises", "man"]), 0..5),
+                    0..3,
+                ),
+                1..25,
+            ),
+        ) {
+            let keys: Vec<Vec<String>> = titles
+                .iter()
+                .map(|film| film.iter().map(|words| words.join(" ")).collect())
+                .collect();
+            let mates = series_mates(&keys);
+            for (i, mine) in keys.iter().enumerate() {
+                let expected: Vec<u32> = (0..keys.len())
+                    .filter(|&j| j != i)
+                    .filter(|&j| mine.iter().any(|a| keys[j].iter().any(|b| same_series(a, b))))
+                    .map(|j| j as u32)
+                    .collect();
+                proptest::prop_assert_eq!(&mates[i], &expected, "{:?}", keys);
+            }
+        }
+    }
+
+    #[test]
+    fn a_basis_lists_what_the_index_built_from_it_lists() {
+        let items = catalogue();
+        let ratings: Vec<u64> = (0..items.len() as u64).map(|i| 5 + 7 * i).collect();
+        let ids_: Vec<i64> = items.iter().map(|m| m.id).collect();
+        let affinity = |id: i64| {
+            let seed = id as f32;
+            Some(
+                (0..items.len())
+                    .map(|j| ((seed * 0.37 + j as f32 * 1.3).sin() + 1.0) * 0.5)
+                    .collect(),
+            )
+        };
+        let collaborative = Collaborative {
+            ids: &ids_,
+            affinity: &affinity,
+        };
+        let basis = Basis::new(&items, &ratings, 3.0).unwrap();
+        let affinities = basis.affinities(&collaborative, SimilarParams::default().damping);
+        for (kind, about, hub) in [(0.15, 0.45, 0.5), (0.5, 0.1, 0.0), (0.05, 0.9, 2.0)] {
+            let p = SimilarParams {
+                kind,
+                about,
+                hub,
+                min_ratings: 10,
+                prior: 15.0,
+                ..params(6)
+            };
+            let undamped = basis.undamped(Some(&affinities), p).unwrap();
+            let lists = basis.lists(&undamped, p.hub, 4).unwrap();
+            let index = SimilarIndex::build(&items, &ratings, Some(&collaborative), p).unwrap();
+            for m in &items {
+                assert_eq!(lists.of(m.id), ids(&index, m.id, 4), "{p:?}");
+                for other in &items {
+                    assert_eq!(
+                        basis.share_genre(m.id, other.id),
+                        index.share_genre(m.id, other.id)
+                    );
+                }
+            }
+        }
+        let undamped = basis.undamped(None, params(6)).unwrap();
+        assert!(basis.lists(&undamped, 0.5, 4).unwrap().of(-1).is_empty());
+        assert!(basis.lists(&undamped, f32::NAN, 4).is_err());
+        // Lists need the basis's director weight.
+        let other = SimilarParams {
+            director_weight: 1.0,
+            ..params(6)
+        };
+        assert!(basis.undamped(None, other).is_err());
+        // And the affinities' damping.
+        let other = SimilarParams {
+            damping: 0.9,
+            ..params(6)
+        };
+        assert!(basis.undamped(Some(&affinities), other).is_err());
     }
 
     #[test]

@@ -1562,6 +1562,11 @@ export interface components {
             defaults: boolean;
             /** @description Candidates fitted and scored. */
             trials: number;
+            /**
+             * Format: double
+             * @description The time this model's search took, what it shared made included.
+             */
+            seconds?: number;
             space: components["schemas"]["Dimension"][];
         };
         /** @description A recorded model version: a build of the charts, similar lists and models. */

@@ -302,6 +302,7 @@ pub fn decode(bytes: &[u8]) -> Result<Trained> {
         stats,
         dataset_stats,
         similar,
+        similar_params: None,
         als,
         ranking,
         embeddings,

@@ -346,7 +346,7 @@ impl Models {
                 Some(Supplied::Ranking(model)) => imported_ranking_params(model.params()),
                 _ => ranking_params(&self.settings.ranking),
             };
-            self.params_record(source, &als, ranking, None)
+            self.params_record(source, &als, ranking, &self.settings.similar, None)
         };
         let recorded = model_versions::start(&self.db, &version, trained_by, &params).await;
         let outcome = match recorded {
@@ -398,6 +398,7 @@ impl Models {
         source: &str,
         als: &AlsParams,
         ranking: serde_json::Value,
+        similar: &nextflex_engine::similar::SimilarParams,
         tuning: Option<&TuningReport>,
     ) -> serde_json::Value {
         json!({
@@ -412,7 +413,7 @@ impl Models {
             "day_lambda": als.day_lambda,
             "ranking": ranking,
             "chart_percentile": self.settings.chart_percentile,
-            "similar": similar_params(&self.settings.similar),
+            "similar": similar_params(similar),
             "dataset": self.settings.dataset,
             "tuning": tuning,
         })
@@ -526,7 +527,8 @@ impl Models {
                 }),
                 None => ranking_params(&self.settings.ranking),
             };
-            self.params_record(source, &als, ranking, report.tuning.as_ref())
+            let similar = trained.similar_params.unwrap_or(self.settings.similar);
+            self.params_record(source, &als, ranking, &similar, report.tuning.as_ref())
         };
         let built = model_versions::Built {
             params: &params,

@@ -301,19 +301,26 @@ pub async fn train(
             };
             let tuned = if plan.ranking() && !all.is_empty() {
                 let base = evaluation_parts.as_ref().map_or(all, |p| &p.0);
+                // The similar lists' weights are searched where lists are made.
+                let similar = plan.similar().then_some(tuning::SimilarTask {
+                    items: &items,
+                    params: similar_params,
+                });
                 Some(tuning::tune(
                     base,
                     als_params,
                     ranking_params,
                     plan.als(),
+                    similar,
                     &tuning,
                 )?)
             } else {
                 None
             };
-            let (als, ranking) = tuned.as_ref().map_or((als, ranking), |t| {
-                (t.als.validate().unwrap_or(als), t.ranking)
-            });
+            let (als, ranking, similar_params) =
+                tuned.as_ref().map_or((als, ranking, similar_params), |t| {
+                    (t.als.validate().unwrap_or(als), t.ranking, t.similar)
+                });
             let evaluation = match &evaluation_parts {
                 Some((train, test)) => {
                     let settings = evaluation::EvalSettings {
@@ -351,7 +358,12 @@ pub async fn train(
             let fit_seconds = fit_started.elapsed().as_secs_f64();
             let stats = stats_of(&movies, &ratings.movie, &ratings.rating);
             let similar = if plan.similar() {
-                similar_lists(&items, &stats, ranking_model.as_ref(), similar_params)?
+                similar_lists(
+                    &items,
+                    &rating_counts(&items, &stats),
+                    ranking_model.as_ref(),
+                    similar_params,
+                )?
             } else {
                 SimilarIndex::empty()
             };
@@ -376,6 +388,7 @@ pub async fn train(
                 stats,
                 dataset_stats,
                 similar,
+                similar_params: plan.similar().then_some(similar_params),
                 als: model,
                 ranking: ranking_model,
                 embeddings,
@@ -412,7 +425,12 @@ pub async fn relist(db: &Db, trained: &mut Trained, settings: &RecommenderSettin
             .zip(ids)
             .map(|(m, id)| content_item(m, id))
             .collect();
-        let similar = similar_lists(&items, &stats, ranking.as_ref(), params);
+        let similar = similar_lists(
+            &items,
+            &rating_counts(&items, &stats),
+            ranking.as_ref(),
+            params,
+        );
         (similar, ranking, stats)
     })
     .await
@@ -420,23 +438,35 @@ pub async fn relist(db: &Db, trained: &mut Trained, settings: &RecommenderSettin
     trained.ranking = ranking;
     trained.stats = stats;
     trained.similar = similar?;
+    trained.similar_params = Some(params);
     Ok(())
 }
 
 /// Every movie's similar list: from its content, and from who likes what where there is a
-/// ranking model; the confidence prior and the minimum are off in a catalogue nobody rated
-/// (TMDB data alone).
+/// ranking model. `counts[i]`: how many ratings `items[i]` has.
 pub fn similar_lists(
     items: &[ContentItem],
-    stats: &HashMap<i64, RatingStats>,
+    counts: &[u64],
     ranking: Option<&RankingModel>,
     params: SimilarParams,
 ) -> Result<SimilarIndex> {
-    let ratings: Vec<u64> = items
+    let params = catalogue_similar_params(counts, params);
+    with_affinity(ranking, |c| SimilarIndex::build(items, counts, c, params))
+        .map_err(|e| Error::Invalid(e.to_string()))
+}
+
+/// Each of `items`' rating count in `stats`.
+pub fn rating_counts(items: &[ContentItem], stats: &HashMap<i64, RatingStats>) -> Vec<u64> {
+    items
         .iter()
         .map(|m| stats.get(&m.id).map_or(0, |s| s.count))
-        .collect();
-    let params = if stats.is_empty() {
+        .collect()
+}
+
+/// `params` for a catalogue with these rating counts: the confidence prior and the minimum are
+/// off in a catalogue nobody rated (TMDB data alone).
+pub fn catalogue_similar_params(counts: &[u64], params: SimilarParams) -> SimilarParams {
+    if counts.iter().all(|&n| n == 0) {
         SimilarParams {
             prior: 0.0,
             min_ratings: 0,
@@ -444,7 +474,14 @@ pub fn similar_lists(
         }
     } else {
         params
-    };
+    }
+}
+
+/// Calls `f` with the ranking model's item-to-item affinity, where there is a model.
+pub fn with_affinity<T>(
+    ranking: Option<&RankingModel>,
+    f: impl FnOnce(Option<&Collaborative<'_>>) -> T,
+) -> T {
     let ids: Vec<i64> = ranking.map_or_else(Vec::new, |m| {
         m.items().ids().iter().map(|&i| i64::from(i)).collect()
     });
@@ -453,13 +490,7 @@ pub fn similar_lists(
         ids: &ids,
         affinity: &affinity,
     };
-    SimilarIndex::build(
-        items,
-        &ratings,
-        ranking.is_some().then_some(&collaborative),
-        params,
-    )
-    .map_err(|e| Error::Invalid(e.to_string()))
+    f(ranking.is_some().then_some(&collaborative))
 }
 
 /// Per-movie rating counts and means of the catalogue's movies.
@@ -485,6 +516,9 @@ pub struct Trained {
     pub stats: HashMap<i64, RatingStats>,
     pub dataset_stats: HashMap<i64, RatingStats>,
     pub similar: SimilarIndex,
+    /// What `similar` was made with, where this process made it (a stored version's record
+    /// says it for one read back).
+    pub similar_params: Option<SimilarParams>,
     pub als: Option<AlsModel>,
     pub ranking: Option<RankingModel>,
     /// What films are about, embedded (with a text model).
@@ -510,6 +544,7 @@ pub fn assemble(catalogue: Catalogue, trained: Trained) -> Recommender {
         stats,
         dataset_stats,
         similar,
+        similar_params: _,
         als,
         ranking,
         embeddings,

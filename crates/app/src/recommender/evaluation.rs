@@ -654,6 +654,11 @@ pub struct SimilarScores {
     pub most_repeated: usize,
     /// Recall@10 of the fan panel, where one is given.
     pub panel_recall: Option<f64>,
+    /// Within the goals (wince rate, popular share, repeats).
+    pub within_goals: bool,
+    /// What tuning chose on a validation part of the training part (`evaluate --similar`).
+    #[serde(default)]
+    pub tuned: bool,
     /// Within the goals (wince rate, popular share, repeats), and the best of those on hit rate
     /// times panel recall: the setting to ship.
     pub chosen: bool,
@@ -750,12 +755,119 @@ pub fn title_finder(items: &[ContentItem]) -> impl Fn(&str, Option<i64>) -> Opti
     }
 }
 
-/// Every setting's similar lists on four measures at once: the held-out one (the ranking model
-/// is fitted on `train`, movie ids being catalogue ids as `items`'; for each user and each
-/// movie they rated 4 or more in `train`, that movie's top 10 is scored against the movies they
-/// rated 4 or more in `test`: hit rate and NDCG@10), the wince rate and the popularity share
-/// over the lists of the [`FAN_LISTS`] films most rated in `train`, and the `panel`'s recall.
-/// Rating counts come from `train`.
+/// One setting's similar lists as [`SimilarJudge`] measures them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SimilarMeasures {
+    pub quality: similar::ListQuality,
+    pub fan: similar::FanMeasures,
+    pub panel_recall: Option<f64>,
+}
+
+impl SimilarMeasures {
+    /// Within the goals: few neighbours of another kind, of the most popular films, or in
+    /// many lists.
+    pub fn within_goals(&self) -> bool {
+        self.excess() == 0.0
+    }
+
+    /// How far the lists are outside the goals: the sum of each measure's excess over its
+    /// limit, as a share of the limit (0 within them).
+    pub fn excess(&self) -> f64 {
+        let over = |x: f64, limit: f64| (x - limit).max(0.0) / limit;
+        let repeats = self.fan.most_repeated.map_or(0, |m| m.1);
+        over(self.fan.wince_rate, MAX_WINCE_RATE)
+            + over(self.fan.popular_share, MAX_POPULAR_SHARE)
+            + over(repeats as f64, MAX_REPEATS as f64)
+    }
+
+    /// What a setting is chosen on: within the goals, the held-out hit rate times the panel's
+    /// recall (where there is a panel); outside them, less than any setting within, the
+    /// further out the lower.
+    pub fn merit(&self) -> f64 {
+        if self.within_goals() {
+            self.quality.hit_rate * self.panel_recall.unwrap_or(1.0)
+        } else {
+            -self.excess()
+        }
+    }
+}
+
+/// What similar lists are measured against, on four measures at once: the held-out one (for
+/// each user and each movie they rated 4 or more in `train`, that movie's top 10 is scored
+/// against the movies they rated 4 or more in `test`: hit rate and NDCG@10), the wince rate and
+/// the popularity share over the lists of the [`FAN_LISTS`] films most rated in `train`, and a
+/// fan panel's recall. Rating counts come from `train`; movie ids are catalogue ids.
+pub struct SimilarJudge {
+    train_likes: HashMap<u32, Vec<i64>>,
+    test_likes: HashMap<u32, HashSet<i64>>,
+    anchors: Vec<i64>,
+    popular: HashSet<i64>,
+    /// Each catalogue movie's rating count in `train`, in `items`' order.
+    counts: Vec<u64>,
+}
+
+impl SimilarJudge {
+    pub fn new(train: &Ratings, test: &Ratings, items: &[ContentItem]) -> SimilarJudge {
+        let likes = |r: &Ratings| {
+            let mut likes: HashMap<u32, Vec<i64>> = HashMap::new();
+            for ((&u, &m), &rating) in r.user.iter().zip(&r.movie).zip(&r.rating) {
+                if rating >= RELEVANT_FROM {
+                    likes.entry(u).or_default().push(i64::from(m));
+                }
+            }
+            likes
+        };
+        let mut by_id: HashMap<i64, u64> = HashMap::new();
+        for &m in &train.movie {
+            *by_id.entry(i64::from(m)).or_default() += 1;
+        }
+        let counts: Vec<u64> = items
+            .iter()
+            .map(|m| by_id.get(&m.id).copied().unwrap_or(0))
+            .collect();
+        let mut most_rated: Vec<(u64, i64)> =
+            items.iter().zip(&counts).map(|(m, &n)| (n, m.id)).collect();
+        most_rated.sort_by_key(|&(n, id)| (std::cmp::Reverse(n), id));
+        let most_rated: Vec<i64> = most_rated.into_iter().map(|(_, id)| id).collect();
+        SimilarJudge {
+            train_likes: likes(train),
+            test_likes: likes(test)
+                .into_iter()
+                .map(|(u, m)| (u, m.into_iter().collect()))
+                .collect(),
+            popular: most_rated.iter().take(POPULAR_FILMS).copied().collect(),
+            anchors: most_rated.into_iter().take(FAN_LISTS).collect(),
+            counts,
+        }
+    }
+
+    /// Each catalogue movie's rating count in the training part, in the catalogue's order.
+    pub fn counts(&self) -> &[u64] {
+        &self.counts
+    }
+
+    /// The top-10 lists `list` gives, measured; `None` when no user liked a movie in both
+    /// parts.
+    pub fn measure(
+        &self,
+        catalogue: usize,
+        list: impl Fn(i64) -> Vec<i64>,
+        share_genre: impl Fn(i64, i64) -> Option<bool>,
+        panel: &[(i64, Vec<i64>)],
+    ) -> Option<SimilarMeasures> {
+        let quality =
+            similar::list_quality(&self.train_likes, &self.test_likes, K, catalogue, &list)?;
+        let fan = similar::fan_measures(&self.anchors, K, &self.popular, &list, share_genre);
+        Some(SimilarMeasures {
+            quality,
+            fan,
+            panel_recall: (!panel.is_empty()).then(|| similar::panel_recall(panel, K, &list)),
+        })
+    }
+}
+
+/// Every setting's similar lists on [`SimilarJudge`]'s measures; the ranking model is fitted on
+/// `train`, movie ids being catalogue ids as `items`'.
 pub fn evaluate_similar(
     train: &Ratings,
     test: &Ratings,
@@ -767,32 +879,7 @@ pub fn evaluate_similar(
     let invalid = |e: nextflex_engine::EngineError| Error::Invalid(e.to_string());
     let model = RankingModel::fit(&settings.ranking, &train.user, &train.movie, &train.rating)
         .map_err(invalid)?;
-    let likes = |r: &Ratings| {
-        let mut likes: HashMap<u32, Vec<i64>> = HashMap::new();
-        for ((&u, &m), &rating) in r.user.iter().zip(&r.movie).zip(&r.rating) {
-            if rating >= RELEVANT_FROM {
-                likes.entry(u).or_default().push(i64::from(m));
-            }
-        }
-        likes
-    };
-    let train_likes = likes(train);
-    let test_likes: HashMap<u32, HashSet<i64>> = likes(test)
-        .into_iter()
-        .map(|(u, m)| (u, m.into_iter().collect()))
-        .collect();
-    let mut counts: HashMap<i64, u64> = HashMap::new();
-    for &m in &train.movie {
-        *counts.entry(i64::from(m)).or_default() += 1;
-    }
-    let mut most_rated: Vec<i64> = items.iter().map(|m| m.id).collect();
-    most_rated.sort_by_key(|id| (std::cmp::Reverse(counts.get(id).copied().unwrap_or(0)), *id));
-    let popular: HashSet<i64> = most_rated.iter().take(POPULAR_FILMS).copied().collect();
-    let anchors = &most_rated[..FAN_LISTS.min(most_rated.len())];
-    let stats: HashMap<i64, super::RatingStats> = counts
-        .iter()
-        .map(|(&id, &count)| (id, super::RatingStats { count, mean: 0.0 }))
-        .collect();
+    let judge = SimilarJudge::new(train, test, items);
     let mut scores = grid
         .iter()
         .map(|params| {
@@ -800,7 +887,7 @@ pub fn evaluate_similar(
                 k: MAX_K,
                 ..*params
             };
-            let index = super::similar_lists(items, &stats, Some(&model), params)?;
+            let index = super::similar_lists(items, judge.counts(), Some(&model), params)?;
             let list = |anchor: i64| -> Vec<i64> {
                 index
                     .similar(anchor, K)
@@ -809,41 +896,80 @@ pub fn evaluate_similar(
                     .map(|s| s.id)
                     .collect()
             };
-            let quality = similar::list_quality(&train_likes, &test_likes, K, index.len(), list)
+            let m = judge
+                .measure(index.len(), list, |a, b| index.share_genre(a, b), panel)
                 .ok_or_else(|| Error::Invalid("no user liked a movie in both parts".into()))?;
-            let fan =
-                similar::fan_measures(anchors, K, &popular, list, |a, b| index.share_genre(a, b));
-            Ok(SimilarScores {
-                kind: params.kind,
-                about: params.about,
-                collaborative: params.collaborative,
-                damping: params.damping,
-                prior: params.prior,
-                hub: params.hub,
-                hit_rate_at_10: quality.hit_rate,
-                ndcg_at_10: quality.ndcg,
-                coverage: quality.coverage,
-                pairs: quality.pairs,
-                wince_rate: fan.wince_rate,
-                popular_share: fan.popular_share,
-                most_repeated: fan.most_repeated.map_or(0, |m| m.1),
-                panel_recall: (!panel.is_empty()).then(|| similar::panel_recall(panel, K, list)),
-                chosen: false,
-            })
+            Ok((
+                m.merit(),
+                SimilarScores {
+                    kind: params.kind,
+                    about: params.about,
+                    collaborative: params.collaborative,
+                    damping: params.damping,
+                    prior: params.prior,
+                    hub: params.hub,
+                    hit_rate_at_10: m.quality.hit_rate,
+                    ndcg_at_10: m.quality.ndcg,
+                    coverage: m.quality.coverage,
+                    pairs: m.quality.pairs,
+                    wince_rate: m.fan.wince_rate,
+                    popular_share: m.fan.popular_share,
+                    most_repeated: m.fan.most_repeated.map_or(0, |m| m.1),
+                    panel_recall: m.panel_recall,
+                    within_goals: m.within_goals(),
+                    tuned: false,
+                    chosen: false,
+                },
+            ))
         })
         .collect::<Result<Vec<_>>>()?;
-    let within = |s: &SimilarScores| {
-        s.wince_rate <= MAX_WINCE_RATE
-            && s.popular_share <= MAX_POPULAR_SHARE
-            && s.most_repeated <= MAX_REPEATS
-    };
-    let merit = |s: &SimilarScores| s.hit_rate_at_10 * s.panel_recall.unwrap_or(1.0);
     if let Some(best) = scores
         .iter_mut()
-        .filter(|s| within(s))
-        .max_by(|a, b| merit(a).total_cmp(&merit(b)))
+        .filter(|s| s.1.within_goals)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
     {
-        best.chosen = true;
+        best.1.chosen = true;
     }
-    Ok(scores)
+    Ok(scores.into_iter().map(|s| s.1).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn measures(hit_rate: f64, popular_share: f64, repeats: usize) -> SimilarMeasures {
+        SimilarMeasures {
+            quality: similar::ListQuality {
+                hit_rate,
+                ndcg: 0.0,
+                coverage: 0.2,
+                pairs: 100,
+            },
+            fan: similar::FanMeasures {
+                lists: 300,
+                wince_rate: 0.0,
+                popular_share,
+                most_repeated: Some((1, repeats)),
+            },
+            panel_recall: None,
+        }
+    }
+
+    #[test]
+    fn a_setting_within_the_goals_beats_any_outside_and_the_nearer_outside_wins() {
+        let within = measures(0.05, 0.04, 15);
+        assert!(within.within_goals());
+        assert_eq!(within.merit(), 0.05);
+        let with_panel = SimilarMeasures {
+            panel_recall: Some(0.5),
+            ..within
+        };
+        assert_eq!(with_panel.merit(), 0.025);
+        // Far better on hit rate, but one film in 16 lists: out, below every setting within.
+        let repeats = measures(0.9, 0.04, 16);
+        assert!(!repeats.within_goals());
+        assert!(repeats.merit() < 0.0);
+        let popular = measures(0.9, 0.10, 30);
+        assert!(popular.merit() < repeats.merit());
+    }
 }

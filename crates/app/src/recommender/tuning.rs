@@ -38,10 +38,12 @@ use std::time::{Duration, Instant};
 use nextflex_data::ratings::Ratings;
 use nextflex_engine::als::{AlsModel, AlsParams};
 use nextflex_engine::blend::BlendModel;
+use nextflex_engine::content::ContentItem;
 use nextflex_engine::ease::EaseModel;
 use nextflex_engine::ials::IalsModel;
 use nextflex_engine::ranking::{RankingModel, RankingParams};
 use nextflex_engine::rng::SplitMix64;
+use nextflex_engine::similar::{Affinities, Basis, SimilarParams, Undamped};
 use nextflex_engine::split;
 use serde::{Deserialize, Serialize};
 
@@ -110,10 +112,13 @@ pub struct Dimension {
 /// How one model was tuned.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct ModelTuning {
-    /// `ease`, `ials`, `blend` (the weight of iALS added to the chosen EASE) or `als`.
+    /// `ease`, `ials`, `blend` (the weight of iALS added to the chosen EASE), `als` or `similar`
+    /// (the similar lists' weights).
     pub model: String,
     /// `net_ndcg_at_10` (higher is better: NDCG@10 less the same gains of films the user rated
-    /// 2 or less) or `rmse` (lower is better), on the validation part.
+    /// 2 or less), `rmse` (lower is better) or `hit_rate_at_10_within_goals` (higher is better:
+    /// the share of liked films whose top 10 holds a film the user went on to like, for lists
+    /// within the fan goals; below 0, lists outside them by that much), on the validation part.
     pub metric: String,
     /// The defaults' validation score (`None`: not scored, e.g. a budget of 0).
     pub default_score: Option<f64>,
@@ -125,6 +130,9 @@ pub struct ModelTuning {
     pub defaults: bool,
     /// Candidates fitted and scored.
     pub trials: usize,
+    /// Seconds this model's search took, the work its candidates share included.
+    #[serde(default)]
+    pub seconds: f64,
     pub space: Vec<Dimension>,
 }
 
@@ -148,19 +156,36 @@ pub struct TuningReport {
 pub struct Tuned {
     pub als: AlsParams,
     pub ranking: RankingParams,
+    pub similar: SimilarParams,
     pub report: TuningReport,
 }
+
+/// What a search of the similar lists' weights needs besides the ratings: the catalogue (ids
+/// as the ratings' movie ids) and where the search starts.
+#[derive(Debug, Clone, Copy)]
+pub struct SimilarTask<'a> {
+    pub items: &'a [ContentItem],
+    pub params: SimilarParams,
+}
+
+/// The share of an explicit budget each search gets, when it runs: the ranking model's lists
+/// are what everyone sees.
+const RANKING_SHARE: f64 = 0.6;
+const ALS_SHARE: f64 = 0.25;
+const SIMILAR_SHARE: f64 = 0.15;
 
 /// What the search method is called in reports.
 const METHOD: &str = "coordinate search on log-scale grids from the defaults";
 
-/// Chooses the ranking model's and (with `tune_als`) the explicit ALS's parameters on a
-/// validation part of `ratings`, the search starting from `ranking` and `als`.
+/// Chooses the ranking model's, (with `tune_als`) the explicit ALS's and (with `similar`) the
+/// similar lists' parameters on a validation part of `ratings`, each search starting from the
+/// values given.
 pub fn tune(
     ratings: &Ratings,
     als: AlsParams,
     ranking: RankingParams,
     tune_als: bool,
+    similar: Option<SimilarTask<'_>>,
     settings: &TuningSettings,
 ) -> Result<Tuned> {
     let started = Instant::now();
@@ -175,19 +200,37 @@ pub fn tune(
         validation_pairs: validation.len(),
         models: Vec::new(),
     };
+    let similar_start = similar.map_or_else(SimilarParams::default, |t| t.params);
     let untuned = |report: TuningReport| Tuned {
         als,
         ranking,
+        similar: similar_start,
         report,
     };
     if settings.budget == Some(Duration::ZERO) || validation.is_empty() || train.is_empty() {
         return Ok(untuned(report));
     }
     let protocol = Protocol::new(&train, &validation, 2_000);
-    // The ranking model (the lists everyone sees) gets most of an explicit budget; without one
-    // each search has its own, in fits of its own defaults.
-    let ranking_share = if tune_als { 0.7 } else { 1.0 };
-    let mut clock = Clock::new(settings.budget.map(|b| b.mul_f64(ranking_share)));
+    // An explicit budget is shared ([`RANKING_SHARE`] and the rest), each search having what
+    // the ones before it left of theirs; without one each search has its own, in fits of its
+    // own defaults.
+    let shares = [
+        RANKING_SHARE,
+        if tune_als { ALS_SHARE } else { 0.0 },
+        if similar.is_some() {
+            SIMILAR_SHARE
+        } else {
+            0.0
+        },
+    ];
+    let total: f64 = shares.iter().sum();
+    let until = |searches: usize| -> Option<Duration> {
+        let share = shares[..searches].iter().sum::<f64>() / total;
+        settings
+            .budget
+            .map(|b| b.mul_f64(share).saturating_sub(started.elapsed()))
+    };
+    let mut clock = Clock::new(until(1));
 
     // The ranking model: whichever of EASE and iALS these ratings pick.
     let ease = ranking.picks_ease(&train.movie, &train.rating);
@@ -230,22 +273,29 @@ pub fn tune(
         (lists.coverage >= floor).then_some(lists.net_ndcg)
     };
     let searched = search(&ranking_space, &mut clock, true, &mut score_ranking);
-    let mut chosen_ranking = apply_ranking(&ranking, ease, &searched.values);
+    // As chosen on the ratings tuned on (a sample of users, on big data).
+    let mut tuned_ranking = apply_ranking(&ranking, ease, &searched.values);
     report.models.push(searched.report(
         if ease { "ease" } else { "ials" },
         "net_ndcg_at_10",
         &ranking_space,
+        started.elapsed(),
     ));
     if ease {
+        let began = Instant::now();
         let floor = coverage_floor.unwrap_or(MIN_COVERAGE);
-        let searched = tune_blend(&train, &protocol, &chosen_ranking, floor, &mut clock);
+        let searched = tune_blend(&train, &protocol, &tuned_ranking, floor, &mut clock);
         if let Some(searched) = searched {
-            chosen_ranking.ials_blend = searched.values[0];
-            report
-                .models
-                .push(searched.report("blend", "net_ndcg_at_10", &blend_space()));
+            tuned_ranking.ials_blend = searched.values[0];
+            report.models.push(searched.report(
+                "blend",
+                "net_ndcg_at_10",
+                &blend_space(),
+                began.elapsed(),
+            ));
         }
     }
+    let mut chosen_ranking = tuned_ranking;
     if ease && let Some(factor) = scale {
         chosen_ranking.ease.lambda *= factor;
     }
@@ -254,7 +304,7 @@ pub fn tune(
     let mut spent = clock.spent();
     let mut out = clock.out;
     if tune_als {
-        let mut clock = Clock::new(settings.budget.map(|b| b.saturating_sub(started.elapsed())));
+        let mut clock = Clock::new(until(2));
         let space = als_space(&als);
         let mut score_als = |values: &[f64]| -> Option<f64> {
             let params = apply_als(&als, values).validate().ok()?;
@@ -265,7 +315,27 @@ pub fn tune(
         };
         let searched = search(&space, &mut clock, false, &mut score_als);
         chosen_als = apply_als(&als, &searched.values);
-        report.models.push(searched.report("als", "rmse", &space));
+        let seconds = clock.started.elapsed();
+        report
+            .models
+            .push(searched.report("als", "rmse", &space, seconds));
+        spent += clock.spent();
+        out |= clock.out;
+    }
+
+    let mut chosen_similar = similar_start;
+    if let Some(task) = similar {
+        let mut clock = Clock::new(until(3));
+        if let Some(searched) = tune_similar(&train, &validation, task, &tuned_ranking, &mut clock)
+        {
+            chosen_similar = apply_similar(&task.params, &searched.values);
+            report.models.push(searched.report(
+                "similar",
+                "hit_rate_at_10_within_goals",
+                &similar_space(&task.params),
+                clock.started.elapsed(),
+            ));
+        }
         spent += clock.spent();
         out |= clock.out;
     }
@@ -275,7 +345,65 @@ pub fn tune(
     Ok(Tuned {
         als: chosen_als,
         ranking: chosen_ranking,
+        similar: chosen_similar,
         report,
+    })
+}
+
+/// The similar lists' weights: the ranking model chosen is fitted once on the training part
+/// for its who-likes-both signal, the catalogue's content vectors are made once, and each
+/// candidate's lists are scored on [`evaluation::SimilarJudge`]'s measures — within the goals
+/// (few neighbours of another kind, of the most popular films, or in many lists), the held-out
+/// hit rate of each liked film's top 10 against what the user went on to like; outside them,
+/// below any setting within, by how far out they are. `None` when there is nothing to score
+/// (no film liked in both parts, no model).
+fn tune_similar(
+    train: &Ratings,
+    validation: &Ratings,
+    task: SimilarTask<'_>,
+    ranking: &RankingParams,
+    clock: &mut Clock,
+) -> Option<Searched> {
+    let space = similar_space(&task.params);
+    if clock.is_zero() {
+        return Some(search(&space, clock, true, &mut |_| None));
+    }
+    // What every candidate shares, made once; its time counts against the budget.
+    let judge = evaluation::SimilarJudge::new(train, validation, task.items);
+    let counts = judge.counts();
+    let model = RankingModel::fit(ranking, &train.user, &train.movie, &train.rating).ok()?;
+    let start = super::build::catalogue_similar_params(counts, task.params);
+    let basis = Basis::new(task.items, counts, start.director_weight).ok()?;
+    super::build::with_affinity(Some(&model), |collaborative| {
+        // Who likes both is read again only when the damping moves, and the lists are made
+        // again only when more than the hubs' damping does.
+        let mut affinities: Option<Affinities> = None;
+        let mut undamped: Option<(SimilarParams, Undamped)> = None;
+        let mut score = |values: &[f64]| -> Option<f64> {
+            let params = apply_similar(&start, values);
+            if let Some(c) = collaborative
+                && affinities
+                    .as_ref()
+                    .is_none_or(|a| a.damping() != params.damping)
+            {
+                affinities = Some(basis.affinities(c, params.damping));
+            }
+            let key = SimilarParams { hub: 0.0, ..params };
+            if undamped.as_ref().is_none_or(|u| u.0 != key) {
+                undamped = Some((key, basis.undamped(affinities.as_ref(), params).ok()?));
+            }
+            let lists = basis
+                .lists(&undamped.as_ref()?.1, params.hub, evaluation::K)
+                .ok()?;
+            let measured = judge.measure(
+                task.items.len(),
+                |id| lists.of(id),
+                |a, b| basis.share_genre(a, b),
+                &[],
+            )?;
+            Some(measured.merit())
+        };
+        Some(search(&space, clock, true, &mut score))
     })
 }
 
@@ -471,8 +599,9 @@ struct Searched {
 }
 
 impl Searched {
-    fn report(&self, model: &str, metric: &str, space: &[Axis]) -> ModelTuning {
+    fn report(&self, model: &str, metric: &str, space: &[Axis], took: Duration) -> ModelTuning {
         ModelTuning {
+            seconds: took.as_secs_f64(),
             model: model.into(),
             metric: metric.into(),
             default_score: self.default_score,
@@ -727,6 +856,60 @@ fn als_space(p: &AlsParams) -> Vec<Axis> {
     ]
 }
 
+/// The similar lists' search space. The genres' weight is not searched: a list's order stays
+/// as it is when every weight is multiplied by one number (but for the era's, a tie-breaker),
+/// so it is the unit the others are measured in.
+fn similar_space(p: &SimilarParams) -> Vec<Axis> {
+    vec![
+        Axis::new(
+            "collaborative",
+            "weight of who likes both films (the ranking model's item-to-item affinity)",
+            vec![0.1, 0.15, 0.25, 0.35, 0.5, 0.7],
+            decimal(p.collaborative),
+            false,
+        ),
+        Axis::new(
+            "prior",
+            "a neighbour's score is shrunk by n / (n + prior) on its n ratings",
+            vec![3.0, 5.0, 10.0, 15.0, 20.0, 30.0, 50.0],
+            decimal(p.prior),
+            false,
+        ),
+        Axis::new(
+            "damping",
+            "who likes both is divided by the neighbour's rating count to this power",
+            vec![0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0],
+            decimal(p.damping),
+            false,
+        ),
+        Axis::new(
+            "hub",
+            "a film close to everything counts less in other films' lists (0: off)",
+            vec![0.0, 0.25, 0.5, 1.0, 2.0],
+            decimal(p.hub),
+            false,
+        ),
+        Axis::new(
+            "about",
+            "weight of the keywords, director and stars the films share",
+            vec![0.15, 0.3, 0.45, 0.6, 0.9],
+            decimal(p.about),
+            false,
+        ),
+    ]
+}
+
+fn apply_similar(p: &SimilarParams, values: &[f64]) -> SimilarParams {
+    SimilarParams {
+        collaborative: values[0] as f32,
+        prior: values[1] as f32,
+        damping: values[2] as f32,
+        hub: values[3] as f32,
+        about: values[4] as f32,
+        ..*p
+    }
+}
+
 fn apply_ranking(p: &RankingParams, ease: bool, values: &[f64]) -> RankingParams {
     let mut p = *p;
     if ease {
@@ -854,8 +1037,8 @@ mod tests {
             budget: Some(Duration::from_secs(600)),
             ..TuningSettings::default()
         };
-        let a = tune(&ratings, als, ranking, true, &settings).unwrap();
-        let b = tune(&ratings, als, ranking, true, &settings).unwrap();
+        let a = tune(&ratings, als, ranking, true, None, &settings).unwrap();
+        let b = tune(&ratings, als, ranking, true, None, &settings).unwrap();
         assert_eq!((a.als, a.ranking), (b.als, b.ranking));
         let models: Vec<&str> = a.report.models.iter().map(|m| m.model.as_str()).collect();
         assert_eq!(models, ["ease", "blend", "als"]);
@@ -877,6 +1060,89 @@ mod tests {
         let share = a.report.validation_pairs as f64 / ratings.len() as f64;
         assert!((0.08..0.16).contains(&share), "{share}");
         assert!(!a.report.out_of_budget);
+    }
+
+    /// [`two_tastes`]' 40 films: the first half animation, the second horror, each with a
+    /// keyword of its half and a few shared by neighbours.
+    fn two_kinds() -> Vec<ContentItem> {
+        (0..40i64)
+            .map(|id| ContentItem {
+                id,
+                title: format!("Film {id}"),
+                year: Some(1990 + id % 20),
+                genres: vec![if id < 20 { "Animation" } else { "Horror" }.into()],
+                keywords: vec![format!("k{}", id / 4), format!("half{}", id / 20)],
+                ..ContentItem::default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_similar_lists_weights_are_searched_and_recorded() {
+        let ratings = two_tastes();
+        let items = two_kinds();
+        let (als, ranking) = (AlsParams::default(), RankingParams::default());
+        let task = SimilarTask {
+            items: &items,
+            params: SimilarParams {
+                collaborative: 0.7,
+                ..SimilarParams::default()
+            },
+        };
+        let settings = TuningSettings {
+            budget: Some(Duration::from_secs(600)),
+            ..TuningSettings::default()
+        };
+        let a = tune(&ratings, als, ranking, false, Some(task), &settings).unwrap();
+        let b = tune(&ratings, als, ranking, false, Some(task), &settings).unwrap();
+        assert_eq!(a.similar, b.similar);
+        let similar = a
+            .report
+            .models
+            .iter()
+            .find(|m| m.model == "similar")
+            .unwrap();
+        assert_eq!(similar.metric, "hit_rate_at_10_within_goals");
+        // What the report says is what the lists are made with.
+        for (name, value) in [
+            ("collaborative", a.similar.collaborative),
+            ("prior", a.similar.prior),
+            ("damping", a.similar.damping),
+            ("hub", a.similar.hub),
+            ("about", a.similar.about),
+        ] {
+            assert_eq!(similar.chosen[name], decimal(value), "{name}: {similar:?}");
+        }
+        assert_eq!(similar.space.len(), similar.chosen.len());
+        // The start is a point of each grid, and the winner no worse than it on validation.
+        assert_eq!(
+            similar.space[0]
+                .values
+                .iter()
+                .filter(|&&v| v == 0.7)
+                .count(),
+            1
+        );
+        assert!(similar.default_score.is_some(), "{similar:?}");
+        assert!(similar.best_score >= similar.default_score, "{similar:?}");
+        // Not searched: the unit and the rest.
+        assert_eq!(
+            (a.similar.kind, a.similar.k, a.similar.min_ratings),
+            (task.params.kind, task.params.k, task.params.min_ratings)
+        );
+
+        // Without a budget the start is what the lists are made with, and nothing is recorded.
+        let off = tune(
+            &ratings,
+            als,
+            ranking,
+            false,
+            Some(task),
+            &TuningSettings::off(),
+        )
+        .unwrap();
+        assert_eq!(off.similar, task.params);
+        assert!(off.report.models.is_empty());
     }
 
     #[test]
@@ -932,7 +1198,7 @@ mod tests {
     fn a_budget_of_zero_keeps_the_defaults_and_records_no_search() {
         let ratings = two_tastes();
         let (als, ranking) = (AlsParams::default(), RankingParams::default());
-        let t = tune(&ratings, als, ranking, true, &TuningSettings::off()).unwrap();
+        let t = tune(&ratings, als, ranking, true, None, &TuningSettings::off()).unwrap();
         assert_eq!((t.als, t.ranking), (als, ranking));
         assert!(t.report.models.is_empty());
     }

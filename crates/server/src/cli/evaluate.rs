@@ -11,6 +11,7 @@ use nextflex_app::recommender::evaluation::{self as evaluate, ModelKind};
 use nextflex_app::recommender::tuning::{self, TuningSettings};
 use nextflex_engine::als::AlsParams;
 use nextflex_engine::ranking::RankingParams;
+use nextflex_engine::similar::SimilarParams;
 use nextflex_store::db;
 use nextflex_store::error::{Error, Result};
 
@@ -205,8 +206,37 @@ pub async fn run(args: EvaluateArgs, ctx: &Context) -> Result<()> {
                 Some(text) => evaluate::read_panel(text, evaluate::title_finder(items))?,
                 None => Vec::new(),
             };
-            return evaluate::evaluate_similar(&train, &test, items, &settings, &grid, &panel)
-                .map(Outcome::Similar);
+            // Tuned as a training is, on a validation part of the training part: the ranking
+            // model and the lists' weights, which join the grid (marked).
+            let task = tuning::SimilarTask {
+                items,
+                params: SimilarParams::default(),
+            };
+            let tuned = tuning::tune(
+                &train,
+                settings.als,
+                settings.ranking,
+                false,
+                Some(task),
+                &tuning,
+            )?;
+            let settings = evaluate::EvalSettings {
+                ranking: tuned.ranking,
+                ..settings
+            };
+            let mut grid = grid;
+            if !grid.contains(&tuned.similar) {
+                grid.push(tuned.similar);
+            }
+            return evaluate::evaluate_similar(&train, &test, items, &settings, &grid, &panel).map(
+                |mut scores| {
+                    let at = grid.iter().position(|g| *g == tuned.similar);
+                    if let Some(s) = at.and_then(|at| scores.get_mut(at)) {
+                        s.tuned = true;
+                    }
+                    Outcome::Similar(scores)
+                },
+            );
         }
         let (train, test) = evaluate::parts(&ratings, test.as_ref(), split, validation)?;
         // Tuned as a training is: on a validation part of the training part only.
@@ -216,7 +246,7 @@ pub async fn run(args: EvaluateArgs, ctx: &Context) -> Result<()> {
             ials_only: settings.models == [ModelKind::Ials],
             ..settings.ranking
         };
-        let tuned = tuning::tune(&train, settings.als, start, tune_als, &tuning)?;
+        let tuned = tuning::tune(&train, settings.als, start, tune_als, None, &tuning)?;
         let settings = evaluate::EvalSettings {
             als: tuned.als,
             ranking: tuned.ranking,
@@ -291,7 +321,12 @@ fn print_similar(scores: &[evaluate::SimilarScores]) {
             s.popular_share,
             s.most_repeated,
             s.panel_recall.map_or("—".to_owned(), |r| format!("{r:.3}")),
-            if s.chosen { "  ← chosen" } else { "" }
+            match (s.chosen, s.tuned) {
+                (true, true) => "  ← chosen, tuned",
+                (true, false) => "  ← chosen",
+                (false, true) => "  ← tuned",
+                (false, false) => "",
+            }
         );
     }
 }

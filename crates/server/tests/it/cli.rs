@@ -691,8 +691,12 @@ fn evaluate_similar_scores_each_setting() {
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
-    // 2 genre weights × 3 dampings, the other weights as shipped.
-    assert_eq!(rows.len(), 6, "{rows:?}");
+    // 2 genre weights × 3 dampings, the other weights as shipped, and what tuning chose on a
+    // validation part of the training part (its genre weight, the unit, is not searched).
+    assert_eq!(rows.len(), 7, "{rows:?}");
+    let tuned: Vec<_> = rows.iter().filter(|r| r["tuned"] == true).collect();
+    assert_eq!(tuned.len(), 1, "{rows:?}");
+    assert_eq!(tuned[0]["kind"], 0.15, "{rows:?}");
     assert!(rows.iter().any(|r| r["kind"] == 0.3 && r["damping"] == 1.0));
     assert!(rows.iter().filter(|r| r["chosen"] == true).count() <= 1);
     for r in &rows {

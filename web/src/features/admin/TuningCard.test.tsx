@@ -34,6 +34,17 @@ const report: TuningReport = {
       trials: 7,
       space: [{ name: 'rank', about: 'length of the factor vectors', values: [10, 20, 40] }],
     },
+    {
+      model: 'similar',
+      metric: 'hit_rate_at_10_within_goals',
+      default_score: 0.1987,
+      best_score: 0.2118,
+      chosen: { about: 0.15 },
+      defaults: false,
+      trials: 28,
+      seconds: 15.52,
+      space: [{ name: 'about', about: 'weight of the keywords', values: [0.15, 0.3, 0.45] }],
+    },
   ],
 };
 
@@ -51,6 +62,11 @@ describe('TuningCard', () => {
     ).toBeInTheDocument();
     expect(screen.getByText(/the defaults held \(0\.8525\) after 7 fits/)).toBeInTheDocument();
     expect(screen.getByText(/16\.5 s of a 20\.0 s budget/)).toBeInTheDocument();
+    // The similar lists' row names its model and measure, and the search's own time.
+    expect(screen.getByText('Similar movies (the weights of each list)')).toBeInTheDocument();
+    expect(
+      screen.getByText(/0\.1987 with the defaults → 0\.2118 after 28 fits in 15\.5 s/),
+    ).toBeInTheDocument();
   });
 
   it('says when a version was not tuned, and shows nothing without a record', () => {

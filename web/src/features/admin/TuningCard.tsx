@@ -14,6 +14,7 @@ const MODEL_NAMES: Record<string, string> = {
   ials: 'Ranking model (iALS)',
   blend: 'Ranking model: EASE + iALS blend (weight 0: EASE alone)',
   als: 'Predicted stars (explicit ALS)',
+  similar: 'Similar movies (the weights of each list)',
 };
 
 const METRIC_NAMES: Record<string, string> = {
@@ -21,6 +22,8 @@ const METRIC_NAMES: Record<string, string> = {
   net_ndcg_at_10:
     'NDCG@10 less the same gains for films the user rated 2★ or less (higher is better)',
   rmse: 'RMSE (lower is better)',
+  hit_rate_at_10_within_goals:
+    'share of liked films whose top 10 holds one the user went on to like, among lists a fan would accept (higher is better)',
 };
 
 function score(x: number | null | undefined): string {
@@ -46,12 +49,13 @@ function Summary({ t }: { t: TuningReport }) {
 }
 
 function ModelRows({ m }: { m: ModelTuning }) {
+  const took = m.seconds ? ` in ${m.seconds.toFixed(1)} s` : '';
   const verdict =
     m.default_score === null || m.default_score === undefined
       ? 'not tuned: the defaults as they are'
       : m.defaults
-        ? `the defaults held (${score(m.default_score)}) after ${m.trials} fits`
-        : `${score(m.default_score)} with the defaults → ${score(m.best_score)} after ${m.trials} fits`;
+        ? `the defaults held (${score(m.default_score)}) after ${m.trials} fits${took}`
+        : `${score(m.default_score)} with the defaults → ${score(m.best_score)} after ${m.trials} fits${took}`;
   return (
     <>
       <TableRow>
