@@ -1537,11 +1537,16 @@ export interface components {
         };
         /** @description How one model was tuned. */
         ModelTuning: {
-            /** @description `ease`, `ials`, `blend` (the weight of iALS added to the chosen EASE) or `als`. */
+            /**
+             * @description `ease`, `ials`, `blend` (the weight of iALS added to the chosen EASE), `als` or `similar`
+             *     (the similar lists' weights).
+             */
             model: string;
             /**
              * @description `net_ndcg_at_10` (higher is better: NDCG@10 less the same gains of films the user rated
-             *     2 or less) or `rmse` (lower is better), on the validation part.
+             *     2 or less), `rmse` (lower is better) or `hit_rate_at_10_within_goals` (higher is better:
+             *     the share of liked films whose top 10 holds a film the user went on to like, for lists
+             *     within the fan goals; below 0, lists outside them by that much), on the validation part.
              */
             metric: string;
             /**
@@ -1564,9 +1569,14 @@ export interface components {
             trials: number;
             /**
              * Format: double
-             * @description The time this model's search took, what it shared made included.
+             * @description Seconds this model's search took, the work its candidates share included.
              */
             seconds?: number;
+            /**
+             * @description The similar lists only: settings passed over, best on validation first, because the
+             *     lists they made from all the ratings fell outside the fan goals.
+             */
+            passed_over?: number;
             space: components["schemas"]["Dimension"][];
         };
         /** @description A recorded model version: a build of the charts, similar lists and models. */

@@ -317,10 +317,10 @@ pub async fn train(
             } else {
                 None
             };
-            let (als, ranking, similar_params) =
-                tuned.as_ref().map_or((als, ranking, similar_params), |t| {
-                    (t.als.validate().unwrap_or(als), t.ranking, t.similar)
-                });
+            let (als, ranking) = tuned.as_ref().map_or((als, ranking), |t| {
+                (t.als.validate().unwrap_or(als), t.ranking)
+            });
+            let mut tuned = tuned;
             let evaluation = match &evaluation_parts {
                 Some((train, test)) => {
                     let settings = evaluation::EvalSettings {
@@ -357,15 +357,42 @@ pub async fn train(
             };
             let fit_seconds = fit_started.elapsed().as_secs_f64();
             let stats = stats_of(&movies, &ratings.movie, &ratings.rating);
-            let similar = if plan.similar() {
-                similar_lists(
-                    &items,
-                    &rating_counts(&items, &stats),
-                    ranking_model.as_ref(),
-                    similar_params,
-                )?
+            let (similar, shipped) = if plan.similar() {
+                let mut ranked: Vec<(SimilarParams, Option<f64>)> = match &tuned {
+                    Some(t) if !t.similar_ranked.is_empty() => t
+                        .similar_ranked
+                        .iter()
+                        .map(|&(p, score)| (p, Some(score)))
+                        .collect(),
+                    _ => vec![(similar_params, None)],
+                };
+                // Then the first with its hubs damped harder: the knob that spreads the lists.
+                let first = ranked[0].0;
+                ranked.extend(
+                    tuning::stronger_hub_damping(&first)
+                        .into_iter()
+                        .map(|hub| (SimilarParams { hub, ..first }, None)),
+                );
+                let counts = rating_counts(&items, &stats);
+                let listings = listings(&movies, &stats);
+                let popular = popular_chart(
+                    &charts::popular(&listings, usize::MAX),
+                    &stats,
+                    chart_min_ratings(&listings),
+                );
+                let (index, at) =
+                    ship_similar(&items, &counts, &popular, ranking_model.as_ref(), &ranked)?;
+                let (params, score) = ranked[at];
+                if at > 0
+                    && let Some(t) = tuned.as_mut()
+                {
+                    tracing::info!(passed_over = at, "similar lists outside the fan goals");
+                    t.report
+                        .similar_shipped(&similar_params, &params, score, at);
+                }
+                (index, Some(params))
             } else {
-                SimilarIndex::empty()
+                (SimilarIndex::empty(), None)
             };
             let dataset_stats = stats_of(
                 &movies,
@@ -388,7 +415,7 @@ pub async fn train(
                 stats,
                 dataset_stats,
                 similar,
-                similar_params: plan.similar().then_some(similar_params),
+                similar_params: shipped,
                 als: model,
                 ranking: ranking_model,
                 embeddings,
@@ -453,6 +480,80 @@ pub fn similar_lists(
     let params = catalogue_similar_params(counts, params);
     with_affinity(ranking, |c| SimilarIndex::build(items, counts, c, params))
         .map_err(|e| Error::Invalid(e.to_string()))
+}
+
+/// Each movie as the charts see it.
+fn listings(movies: &[MovieSummary], stats: &HashMap<i64, RatingStats>) -> Vec<Listing> {
+    movies
+        .iter()
+        .map(|m| Listing {
+            movie: m.id,
+            popularity: m.popularity,
+            ratings: stats.get(&m.id).map_or(0, |s| s.count),
+            released: released(m),
+        })
+        .collect()
+}
+
+/// The fewest ratings a film of the charts has: none in a catalogue without ratings (TMDB data
+/// alone), whose charts are all the same.
+fn chart_min_ratings(listings: &[Listing]) -> u64 {
+    if listings.iter().any(|l| l.ratings > 0) {
+        charts::LIST_MIN_RATINGS
+    } else {
+        0
+    }
+}
+
+/// The popular chart: the popular order without the films too few people rated.
+fn popular_chart(
+    by_popularity: &[i64],
+    stats: &HashMap<i64, RatingStats>,
+    min_ratings: u64,
+) -> Vec<i64> {
+    let ratings = |id: &&i64| stats.get(id).map_or(0, |s| s.count);
+    by_popularity
+        .iter()
+        .filter(|id| ratings(id) >= min_ratings)
+        .copied()
+        .collect()
+}
+
+/// Of `ranked` settings of the similar lists (best first), the first whose lists are within the
+/// fan goals over the `popular` chart's films (see [`evaluation::goal_excess`]); when none is,
+/// the least outside. Its index and place. Tuning checks the goals on lists made from its
+/// training part, over the films most rated there; these are the lists that ship, over the
+/// films a fan sees first.
+fn ship_similar(
+    items: &[ContentItem],
+    counts: &[u64],
+    popular: &[i64],
+    ranking: Option<&RankingModel>,
+    ranked: &[(SimilarParams, Option<f64>)],
+) -> Result<(SimilarIndex, usize)> {
+    let rated = counts.iter().any(|&n| n > 0);
+    let mut least: Option<(f64, SimilarIndex, usize)> = None;
+    for (at, (params, _)) in ranked.iter().enumerate() {
+        let params = SimilarParams {
+            k: MAX_K,
+            ..*params
+        };
+        let index = similar_lists(items, counts, ranking, params)?;
+        let excess = if rated {
+            evaluation::goal_excess(&evaluation::fan_measures_of(popular, &index))
+        } else {
+            0.0
+        };
+        if excess == 0.0 {
+            return Ok((index, at));
+        }
+        if least.as_ref().is_none_or(|l| excess < l.0) {
+            least = Some((excess, index, at));
+        }
+    }
+    least
+        .map(|(_, index, at)| (index, at))
+        .ok_or_else(|| Error::Invalid("no setting of the similar lists to make them with".into()))
 }
 
 /// Each of `items`' rating count in `stats`.
@@ -554,30 +655,12 @@ pub fn assemble(catalogue: Catalogue, trained: Trained) -> Recommender {
     let percentile = report.chart_percentile;
     let position: HashMap<i64, usize> = movies.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
 
-    let listings: Vec<Listing> = movies
-        .iter()
-        .map(|m| Listing {
-            movie: m.id,
-            popularity: m.popularity,
-            ratings: stats.get(&m.id).map_or(0, |s| s.count),
-            released: released(m),
-        })
-        .collect();
-    // A catalogue without ratings (TMDB data alone) has charts all the same.
-    let min_ratings = if listings.iter().any(|l| l.ratings > 0) {
-        charts::LIST_MIN_RATINGS
-    } else {
-        0
-    };
+    let listings = listings(&movies, &stats);
+    let min_ratings = chart_min_ratings(&listings);
     // Every movie has a place in the popular order (browse sorts by it); the chart leaves out
     // those too few people rated.
     let by_popularity = charts::popular(&listings, usize::MAX);
-    let ratings = |id: &&i64| stats.get(id).map_or(0, |s| s.count);
-    let popular: Vec<i64> = by_popularity
-        .iter()
-        .filter(|id| ratings(id) >= min_ratings)
-        .copied()
-        .collect();
+    let popular = popular_chart(&by_popularity, &stats, min_ratings);
     let latest = charts::latest(&listings, today(), min_ratings, usize::MAX);
 
     let mut genres: Vec<String> = movies.iter().flat_map(|m| m.genres.clone()).collect();

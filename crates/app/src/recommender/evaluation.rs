@@ -17,7 +17,7 @@ use nextflex_engine::content::ContentItem;
 use nextflex_engine::metrics::{self, RankingScores};
 use nextflex_engine::ranking::{RankingModel, RankingParams};
 use nextflex_engine::rng::SplitMix64;
-use nextflex_engine::similar::{self, SimilarParams};
+use nextflex_engine::similar::{self, SimilarIndex, SimilarParams};
 use nextflex_engine::split::{self, Split};
 use serde::{Deserialize, Serialize};
 
@@ -773,11 +773,7 @@ impl SimilarMeasures {
     /// How far the lists are outside the goals: the sum of each measure's excess over its
     /// limit, as a share of the limit (0 within them).
     pub fn excess(&self) -> f64 {
-        let over = |x: f64, limit: f64| (x - limit).max(0.0) / limit;
-        let repeats = self.fan.most_repeated.map_or(0, |m| m.1);
-        over(self.fan.wince_rate, MAX_WINCE_RATE)
-            + over(self.fan.popular_share, MAX_POPULAR_SHARE)
-            + over(repeats as f64, MAX_REPEATS as f64)
+        goal_excess(&self.fan)
     }
 
     /// What a setting is chosen on: within the goals, the held-out hit rate times the panel's
@@ -790,6 +786,41 @@ impl SimilarMeasures {
             -self.excess()
         }
     }
+}
+
+/// How far lists are outside the fan goals: the sum of each measure's excess over its limit, as
+/// a share of the limit (0 within them).
+pub fn goal_excess(fan: &similar::FanMeasures) -> f64 {
+    let over = |x: f64, limit: f64| (x - limit).max(0.0) / limit;
+    let repeats = fan.most_repeated.map_or(0, |m| m.1);
+    over(fan.wince_rate, MAX_WINCE_RATE)
+        + over(fan.popular_share, MAX_POPULAR_SHARE)
+        + over(repeats as f64, MAX_REPEATS as f64)
+}
+
+/// The [`FAN_LISTS`] films most rated by `counts` (`items`' rating counts), most first.
+fn most_rated(items: &[ContentItem], counts: &[u64]) -> Vec<i64> {
+    let mut most_rated: Vec<(u64, i64)> =
+        items.iter().zip(counts).map(|(m, &n)| (n, m.id)).collect();
+    most_rated.sort_by_key(|&(n, id)| (std::cmp::Reverse(n), id));
+    most_rated.truncate(FAN_LISTS);
+    most_rated.into_iter().map(|(_, id)| id).collect()
+}
+
+/// The fan measures of an index's lists over the [`FAN_LISTS`] first of `popular` (the most
+/// popular films, most first), the [`POPULAR_FILMS`] first of them being "the most popular".
+pub fn fan_measures_of(popular: &[i64], index: &SimilarIndex) -> similar::FanMeasures {
+    let anchors = &popular[..popular.len().min(FAN_LISTS)];
+    let top: HashSet<i64> = anchors.iter().take(POPULAR_FILMS).copied().collect();
+    let list = |id: i64| -> Vec<i64> {
+        index
+            .similar(id, K)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| s.id)
+            .collect()
+    };
+    similar::fan_measures(anchors, K, &top, list, |a, b| index.share_genre(a, b))
 }
 
 /// What similar lists are measured against, on four measures at once: the held-out one (for
@@ -825,18 +856,15 @@ impl SimilarJudge {
             .iter()
             .map(|m| by_id.get(&m.id).copied().unwrap_or(0))
             .collect();
-        let mut most_rated: Vec<(u64, i64)> =
-            items.iter().zip(&counts).map(|(m, &n)| (n, m.id)).collect();
-        most_rated.sort_by_key(|&(n, id)| (std::cmp::Reverse(n), id));
-        let most_rated: Vec<i64> = most_rated.into_iter().map(|(_, id)| id).collect();
+        let anchors = most_rated(items, &counts);
         SimilarJudge {
             train_likes: likes(train),
             test_likes: likes(test)
                 .into_iter()
                 .map(|(u, m)| (u, m.into_iter().collect()))
                 .collect(),
-            popular: most_rated.iter().take(POPULAR_FILMS).copied().collect(),
-            anchors: most_rated.into_iter().take(FAN_LISTS).collect(),
+            popular: anchors.iter().take(POPULAR_FILMS).copied().collect(),
+            anchors,
             counts,
         }
     }

@@ -133,6 +133,11 @@ pub struct ModelTuning {
     /// Seconds this model's search took, the work its candidates share included.
     #[serde(default)]
     pub seconds: f64,
+    /// The similar lists only: settings passed over because the lists they made from all the
+    /// ratings fell outside the fan goals (the search's ranked settings, best on validation
+    /// first, then its choice with the hubs damped harder; `best_score` is `None` for those).
+    #[serde(default)]
+    pub passed_over: usize,
     pub space: Vec<Dimension>,
 }
 
@@ -157,7 +162,39 @@ pub struct Tuned {
     pub als: AlsParams,
     pub ranking: RankingParams,
     pub similar: SimilarParams,
+    /// The similar lists' settings worth shipping, with their validation scores, best first:
+    /// the search's choice, then the others it scored within the fan goals (at most
+    /// [`SIMILAR_RANKED`]). The goals hold on the validation lists; a training ships the first
+    /// whose lists, made from all the ratings, hold them too.
+    pub similar_ranked: Vec<(SimilarParams, f64)>,
     pub report: TuningReport,
+}
+
+/// How many of the similar lists' settings [`Tuned::similar_ranked`] keeps.
+pub const SIMILAR_RANKED: usize = 4;
+
+impl TuningReport {
+    /// Records that the similar lists were made with `params` (validation score `score`), the
+    /// `passed_over` settings ranked before it having been passed over; the search started
+    /// from `start`.
+    pub fn similar_shipped(
+        &mut self,
+        start: &SimilarParams,
+        params: &SimilarParams,
+        score: Option<f64>,
+        passed_over: usize,
+    ) {
+        let Some(m) = self.models.iter_mut().find(|m| m.model == "similar") else {
+            return;
+        };
+        let values = similar_values(params);
+        for (d, v) in m.space.iter().zip(values) {
+            m.chosen.insert(d.name.clone(), v);
+        }
+        m.best_score = score;
+        m.passed_over = passed_over;
+        m.defaults = similar_values(start) == similar_values(params);
+    }
 }
 
 /// What a search of the similar lists' weights needs besides the ratings: the catalogue (ids
@@ -205,6 +242,7 @@ pub fn tune(
         als,
         ranking,
         similar: similar_start,
+        similar_ranked: Vec::new(),
         report,
     };
     if settings.budget == Some(Duration::ZERO) || validation.is_empty() || train.is_empty() {
@@ -324,11 +362,25 @@ pub fn tune(
     }
 
     let mut chosen_similar = similar_start;
+    let mut similar_ranked = Vec::new();
     if let Some(task) = similar {
         let mut clock = Clock::new(until(3));
         if let Some(searched) = tune_similar(&train, &validation, task, &tuned_ranking, &mut clock)
         {
             chosen_similar = apply_similar(&task.params, &searched.values);
+            similar_ranked.push((chosen_similar, searched.best_score.unwrap_or(f64::NAN)));
+            let mut others: Vec<&(Vec<f64>, f64)> = searched
+                .scored
+                .iter()
+                .filter(|(values, score)| *score >= 0.0 && *values != searched.values)
+                .collect();
+            others.sort_by(|a, b| b.1.total_cmp(&a.1));
+            similar_ranked.extend(
+                others
+                    .into_iter()
+                    .take(SIMILAR_RANKED - 1)
+                    .map(|(values, score)| (apply_similar(&task.params, values), *score)),
+            );
             report.models.push(searched.report(
                 "similar",
                 "hit_rate_at_10_within_goals",
@@ -346,6 +398,7 @@ pub fn tune(
         als: chosen_als,
         ranking: chosen_ranking,
         similar: chosen_similar,
+        similar_ranked,
         report,
     })
 }
@@ -596,12 +649,15 @@ struct Searched {
     best_score: Option<f64>,
     moved: bool,
     trials: usize,
+    /// Every point scored, with its score, in the order scored.
+    scored: Vec<(Vec<f64>, f64)>,
 }
 
 impl Searched {
     fn report(&self, model: &str, metric: &str, space: &[Axis], took: Duration) -> ModelTuning {
         ModelTuning {
             seconds: took.as_secs_f64(),
+            passed_over: 0,
             model: model.into(),
             metric: metric.into(),
             default_score: self.default_score,
@@ -643,6 +699,7 @@ fn search(
         best_score: None,
         moved: false,
         trials: 0,
+        scored: Vec::new(),
     };
     if clock.is_zero() {
         return out;
@@ -658,6 +715,7 @@ fn search(
     let first_fit = first.elapsed();
     out.trials = 1;
     out.default_score = Some(best);
+    out.scored.push((out.values.clone(), best));
     let mut tried: std::collections::HashSet<Vec<usize>> = std::collections::HashSet::new();
     tried.insert(at.clone());
     'passes: loop {
@@ -679,7 +737,11 @@ fn search(
                         break 'passes;
                     }
                     out.trials += 1;
-                    match score(&values_at(&candidate)) {
+                    let scored = score(&values_at(&candidate));
+                    if let Some(s) = scored {
+                        out.scored.push((values_at(&candidate), s));
+                    }
+                    match scored {
                         Some(s) if better(s, best) => {
                             (best, at, went) = (s, candidate, true);
                         }
@@ -897,6 +959,22 @@ fn similar_space(p: &SimilarParams) -> Vec<Axis> {
             false,
         ),
     ]
+}
+
+/// The values of the hub damping's axis above `p`'s, weakest first: what a training tries when
+/// no ranked setting's lists keep within the fan goals.
+pub fn stronger_hub_damping(p: &SimilarParams) -> Vec<f32> {
+    similar_space(p)
+        .iter()
+        .find(|a| a.name == "hub")
+        .map_or_else(Vec::new, |a| {
+            a.values[a.start + 1..].iter().map(|&v| v as f32).collect()
+        })
+}
+
+/// The values of [`similar_space`]'s axes in `p`.
+fn similar_values(p: &SimilarParams) -> [f64; 5] {
+    [p.collaborative, p.prior, p.damping, p.hub, p.about].map(decimal)
 }
 
 fn apply_similar(p: &SimilarParams, values: &[f64]) -> SimilarParams {
@@ -1129,6 +1207,27 @@ mod tests {
         assert_eq!(
             (a.similar.kind, a.similar.k, a.similar.min_ratings),
             (task.params.kind, task.params.k, task.params.min_ratings)
+        );
+
+        // Past the search, a training may damp hubs harder: the grid's values above the choice.
+        let at = |hub| SimilarParams {
+            hub,
+            ..SimilarParams::default()
+        };
+        assert_eq!(stronger_hub_damping(&at(0.25)), [0.5, 1.0, 2.0]);
+        assert_eq!(stronger_hub_damping(&at(0.7)), [1.0, 2.0]);
+        assert!(stronger_hub_damping(&at(2.0)).is_empty());
+        // A setting passed over is recorded as such, with what shipped.
+        let mut report = a.report.clone();
+        let shipped = SimilarParams {
+            hub: 2.0,
+            ..a.similar
+        };
+        report.similar_shipped(&task.params, &shipped, None, 2);
+        let m = report.models.iter().find(|m| m.model == "similar").unwrap();
+        assert_eq!(
+            (m.chosen["hub"], m.passed_over, m.best_score),
+            (2.0, 2, None)
         );
 
         // Without a budget the start is what the lists are made with, and nothing is recorded.
