@@ -1573,8 +1573,9 @@ export interface components {
              */
             seconds?: number;
             /**
-             * @description The similar lists only: settings passed over, best on validation first, because the
-             *     lists they made from all the ratings fell outside the fan goals.
+             * @description The similar lists only: settings passed over because the lists they made from all the
+             *     ratings fell outside the fan goals (the search's ranked settings, best on validation
+             *     first, then its choice with the hubs damped harder; `best_score` is `None` for those).
              */
             passed_over?: number;
             space: components["schemas"]["Dimension"][];
