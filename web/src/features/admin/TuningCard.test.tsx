@@ -43,6 +43,7 @@ const report: TuningReport = {
       defaults: false,
       trials: 28,
       seconds: 15.52,
+      passed_over: 1,
       space: [{ name: 'about', about: 'weight of the keywords', values: [0.15, 0.3, 0.45] }],
     },
   ],
@@ -65,7 +66,9 @@ describe('TuningCard', () => {
     // The similar lists' row names its model and measure, and the search's own time.
     expect(screen.getByText('Similar movies (the weights of each list)')).toBeInTheDocument();
     expect(
-      screen.getByText(/0\.1987 with the defaults → 0\.2118 after 28 fits in 15\.5 s/),
+      screen.getByText(
+        /0\.1987 with the defaults → 0\.2118 after 28 fits in 15\.5 s; the best setting was passed over/,
+      ),
     ).toBeInTheDocument();
   });
 

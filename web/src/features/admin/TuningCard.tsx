@@ -50,12 +50,15 @@ function Summary({ t }: { t: TuningReport }) {
 
 function ModelRows({ m }: { m: ModelTuning }) {
   const took = m.seconds ? ` in ${m.seconds.toFixed(1)} s` : '';
+  const passed = m.passed_over
+    ? `; ${m.passed_over === 1 ? 'the best setting was' : `the ${m.passed_over} best settings were`} passed over, their lists made from all the ratings being outside the fan goals`
+    : '';
   const verdict =
     m.default_score === null || m.default_score === undefined
       ? 'not tuned: the defaults as they are'
       : m.defaults
-        ? `the defaults held (${score(m.default_score)}) after ${m.trials} fits${took}`
-        : `${score(m.default_score)} with the defaults → ${score(m.best_score)} after ${m.trials} fits${took}`;
+        ? `the defaults held (${score(m.default_score)}) after ${m.trials} fits${took}${passed}`
+        : `${score(m.default_score)} with the defaults → ${score(m.best_score)} after ${m.trials} fits${took}${passed}`;
   return (
     <>
       <TableRow>
