@@ -283,13 +283,13 @@ pub struct Undamped {
 }
 
 /// Every film's top-`k` neighbours (catalogue ids, best first), for measuring a setting.
-pub struct Lists {
+pub struct Lists<'a> {
     k: usize,
     neighbours: Vec<i64>,
-    position: HashMap<i64, u32>,
+    position: &'a HashMap<i64, u32>,
 }
 
-impl Lists {
+impl Lists<'_> {
     /// Movie `id`'s list (empty for an unknown id).
     pub fn of(&self, id: i64) -> Vec<i64> {
         self.position.get(&id).map_or_else(Vec::new, |&i| {
@@ -674,7 +674,7 @@ impl<'a> Basis<'a> {
 
     /// Every movie's top `top` of `undamped`'s lists with hubs damped by `hub` (γ), as the index
     /// made with those parameters would list them.
-    pub fn lists(&self, undamped: &Undamped, hub: f32, top: usize) -> Result<Lists> {
+    pub fn lists(&self, undamped: &Undamped, hub: f32, top: usize) -> Result<Lists<'_>> {
         if !(hub.is_finite() && hub >= 0.0) {
             return Err(EngineError::InvalidParameter {
                 name: "hub",
@@ -693,7 +693,7 @@ impl<'a> Basis<'a> {
         Ok(Lists {
             k: top,
             neighbours,
-            position: self.position.clone(),
+            position: &self.position,
         })
     }
 

@@ -299,7 +299,7 @@ pub async fn train(
             } else {
                 None
             };
-            let tuned = if plan.ranking() && !all.is_empty() {
+            let mut tuned = if plan.ranking() && !all.is_empty() {
                 let base = evaluation_parts.as_ref().map_or(all, |p| &p.0);
                 // The similar lists' weights are searched where lists are made.
                 let similar = plan.similar().then_some(tuning::SimilarTask {
@@ -320,7 +320,6 @@ pub async fn train(
             let (als, ranking) = tuned.as_ref().map_or((als, ranking), |t| {
                 (t.als.validate().unwrap_or(als), t.ranking)
             });
-            let mut tuned = tuned;
             let evaluation = match &evaluation_parts {
                 Some((train, test)) => {
                     let settings = evaluation::EvalSettings {

@@ -812,15 +812,18 @@ fn most_rated(items: &[ContentItem], counts: &[u64]) -> Vec<i64> {
 pub fn fan_measures_of(popular: &[i64], index: &SimilarIndex) -> similar::FanMeasures {
     let anchors = &popular[..popular.len().min(FAN_LISTS)];
     let top: HashSet<i64> = anchors.iter().take(POPULAR_FILMS).copied().collect();
-    let list = |id: i64| -> Vec<i64> {
-        index
-            .similar(id, K)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|s| s.id)
-            .collect()
-    };
+    let list = |id: i64| top_ids(index, id);
     similar::fan_measures(anchors, K, &top, list, |a, b| index.share_genre(a, b))
+}
+
+/// Movie `id`'s top [`K`] in `index`, as ids (none for an unknown film).
+fn top_ids(index: &SimilarIndex, id: i64) -> Vec<i64> {
+    index
+        .similar(id, K)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| s.id)
+        .collect()
 }
 
 /// What similar lists are measured against, on four measures at once: the held-out one (for
@@ -916,14 +919,7 @@ pub fn evaluate_similar(
                 ..*params
             };
             let index = super::similar_lists(items, judge.counts(), Some(&model), params)?;
-            let list = |anchor: i64| -> Vec<i64> {
-                index
-                    .similar(anchor, K)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|s| s.id)
-                    .collect()
-            };
+            let list = |anchor: i64| top_ids(&index, anchor);
             let m = judge
                 .measure(index.len(), list, |a, b| index.share_genre(a, b), panel)
                 .ok_or_else(|| Error::Invalid("no user liked a movie in both parts".into()))?;
